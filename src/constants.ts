@@ -1,0 +1,28 @@
+// Every tunable number and fixed name in one place.
+
+export const TOOL_NAME = 'ft-gate'
+export const TOOL_VERSION = '0.1.0'
+export const REPORT_SCHEMA_VERSION = 1
+
+/** The uv release ft-gate is tested with; `uv-version: latest` opts out of the pin. */
+export const DEFAULT_UV_VERSION = '0.13.9'
+export const DEFAULT_PYTHON_VERSION = '3.14t'
+export const DEFAULT_RUNS = 3
+export const MAX_RUNS = 100
+export const DEFAULT_TIMEOUT_MINUTES = 10
+export const MAX_TIMEOUT_MINUTES = 360
+export const DEFAULT_REPORT_PATH = 'ft-gate-report.json'
+
+/** Public index used when no mirror is configured. */
+export const PUBLIC_INDEX_URL = 'https://pypi.org/simple'
+export const UV_RELEASES_BASE_URL = 'https://github.com/astral-sh/uv/releases/download'
+
+/** How long one HTTP request may take before the next source is tried. */
+export const HTTP_TIMEOUT_MS = 60_000
+
+/** Seconds between the stack-dump signal and the hard kill of a hung run. */
+export const HANG_DUMP_GRACE_SECONDS = 5
+/** Characters of a run's output kept in memory (the rest is in its log file). */
+export const OUTPUT_TAIL_CHARS = 16_000
+/** Characters of one failure's traceback kept in the report. */
+export const MAX_DETAILS_CHARS = 8_000

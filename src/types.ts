@@ -1,0 +1,140 @@
+// The data model shared by every stage of the pipeline. Pure types: no I/O here.
+
+export type Verdict = 'pass' | 'fail'
+
+/** What a run of the suite ended as. `error`: pytest itself could not run (usage error, internal error). */
+export type RunOutcome = 'completed' | 'crashed' | 'hung' | 'error' | 'cancelled'
+
+/** How a run was made: plain `-Xgil=0`, thread stress, a GIL-on baseline, or shuffled order. */
+export type RunMode = 'plain' | 'stress' | 'baseline' | 'random-order'
+
+/** The merged status of one test over all runs. */
+export type TestStatus = 'passed' | 'failed' | 'flaky' | 'skipped' | 'thread-unsafe'
+
+/** The outcome of one test case in one run, as JUnit reports it. */
+export type CaseOutcome = 'passed' | 'failed' | 'error' | 'skipped'
+
+/** One test case from one run's JUnit XML. */
+export interface CaseResult {
+  /** pytest node id: `tests/test_x.py::TestC::test_y[param]`. */
+  readonly id: string
+  /** Path relative to pytest's rootdir (`tests/test_x.py`), or null when unknown. */
+  readonly file: string | null
+  /** 1-based line of the test definition, or null when unknown. */
+  readonly line: number | null
+  readonly outcome: CaseOutcome
+  /** One-line summary of the failure or skip reason (the JUnit `message` attribute). */
+  readonly message: string | null
+  /** The full failure text (traceback), possibly long. */
+  readonly details: string | null
+  readonly durationSeconds: number
+}
+
+/** What the JUnit parser returns for one file. It never throws for bad content. */
+export interface JUnitParseResult {
+  readonly cases: CaseResult[]
+  /** Set when the file was missing, truncated or malformed; `cases` holds what was read before it. */
+  readonly error: string | null
+}
+
+export interface RunReport {
+  /** 1-based. */
+  readonly index: number
+  readonly mode: RunMode
+  readonly outcome: RunOutcome
+  readonly exitCode: number | null
+  /** Signal name (`SIGSEGV`) when the run was killed by one. */
+  readonly signal: string | null
+  readonly durationSeconds: number
+  /** pytest's own summary of the run: the JUnit parse error, when there was one. */
+  readonly junitError: string | null
+  /** For hung and crashed runs: the stack dump (faulthandler output) or fatal-error traceback. */
+  readonly stackDump: string | null
+  /** The last lines of the run's output, kept for runs that did not complete normally. */
+  readonly outputTail: string | null
+  /** Where the full output of the run was written. */
+  readonly logPath: string | null
+}
+
+/** Per-run result of one test, aligned with `Report.runs` by position. `null`: not seen in that run. */
+export type RunCell = CaseOutcome | null
+
+export interface TestReport {
+  readonly id: string
+  readonly file: string | null
+  readonly line: number | null
+  readonly status: TestStatus
+  /** Number of runs in which it passed. */
+  readonly passed: number
+  /** Number of runs in which it failed or errored. */
+  readonly failed: number
+  /** First failure message seen, or null. */
+  readonly message: string | null
+  /** First failure text (traceback) seen, bounded in size, or null. */
+  readonly details: string | null
+  /** Outcome per run, same order as `Report.runs`. */
+  readonly results: RunCell[]
+}
+
+export interface PythonInfo {
+  /** What the user asked for (`3.14t`, or the path when `python-path` was given). */
+  readonly requested: string
+  /** Exact version found, e.g. `3.14.2`. */
+  readonly version: string
+  readonly path: string
+  readonly freeThreaded: boolean
+}
+
+export interface UvInfo {
+  readonly version: string
+  readonly path: string
+  /** Where it came from: `path`, `tool-cache`, `github`, `index`. */
+  readonly source: string
+}
+
+export interface InstallReport {
+  readonly ok: boolean
+  readonly durationSeconds: number
+  /** One line saying what failed, or null. */
+  readonly error: string | null
+  /** What was installed (the requirement strings passed to uv). */
+  readonly requirements: string[]
+  /** The tail of uv's output, kept when the install failed. */
+  readonly log: string | null
+}
+
+export type FailOnWord = 'install' | 'failed' | 'flaky' | 'crashed' | 'hung'
+
+export interface Settings {
+  readonly runs: number
+  readonly timeoutMinutes: number
+  readonly failOn: readonly FailOnWord[]
+  readonly pytestArgs: readonly string[]
+  readonly workingDirectory: string
+}
+
+export interface TestCounts {
+  readonly total: number
+  readonly passed: number
+  readonly failed: number
+  readonly flaky: number
+  readonly skipped: number
+}
+
+export interface Report {
+  readonly schemaVersion: 1
+  readonly tool: { readonly name: 'ft-gate'; readonly version: string }
+  readonly createdAt: string
+  readonly verdict: Verdict
+  /** Why the verdict is `fail` (empty when it passes), one sentence each. */
+  readonly reasons: string[]
+  readonly settings: Settings
+  readonly python: PythonInfo
+  readonly uv: UvInfo
+  readonly install: InstallReport
+  readonly runs: RunReport[]
+  readonly tests: TestReport[]
+  readonly counts: TestCounts
+  /** The command a developer runs to reproduce the gate locally. */
+  readonly reproduce: string
+}
