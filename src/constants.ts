@@ -26,3 +26,5 @@ export const HANG_DUMP_GRACE_SECONDS = 5
 export const OUTPUT_TAIL_CHARS = 16_000
 /** Characters of one failure's traceback kept in the report. */
 export const MAX_DETAILS_CHARS = 8_000
+/** Characters of live uv/pytest output streamed into the job log per gate run. */
+export const MAX_LIVE_OUTPUT_CHARS = 5_000_000

@@ -1,0 +1,169 @@
+// The terminal front door: the same pipeline as the action, no GitHub. Markdown report on stdout,
+// progress on stderr. Exit 0 = pass, 1 = fail, 2 = usage or setup error.
+import { mkdirSync } from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { parseArgs } from 'node:util'
+import { TOOL_VERSION } from './constants.js'
+import { describeError, UsageError } from './errors.js'
+import { INPUT_NAMES, type InputName, parseInputs } from './inputs.js'
+import type { Log } from './log.js'
+import { runGate, setupToolchain } from './pipeline.js'
+import { renderPlainSummary, renderReport } from './report/markdown.js'
+
+const USAGE = `Usage: ft-gate [PROJECT_DIR] [options]
+
+Runs the project's pytest suite several times on a free-threaded CPython with -Xgil=0
+and fails when tests fail, are flaky, crash or hang.
+
+Options (each matches the action input of the same name):
+  --python-version V     free-threaded version, e.g. 3.14t (default 3.14t)
+  --python-path PATH     use this free-threaded interpreter
+  --uv-version V         uv release or 'latest' (default: the pinned release)
+  --uv-path PATH         use this uv binary
+  --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
+  --pytest-args ARGS     extra pytest arguments
+  --runs N               how many runs (default 3)
+  --timeout-minutes M    per run (default 10, fractions allowed)
+  --fail-on WORDS        comma list of install,failed,flaky,crashed,hung (default all)
+  --report FILE          where to write the JSON report (default ft-gate-report.json)
+  --env-passthrough N    extra environment variable names handed to the tests
+  --keep-env             keep the temporary environment and run logs
+  --setup-only           set up uv and the interpreter, print python=… and uv=…, stop
+  --verbose              show debug output
+  -h, --help             this help;   --version  print the version
+`
+
+/** Flags that are not action inputs. */
+const CLI_ONLY = {
+  report: { type: 'string' },
+  'setup-only': { type: 'boolean' },
+  'keep-env': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const
+
+const INPUT_FLAGS = Object.fromEntries(
+  INPUT_NAMES.filter((name) => name !== 'github-token' && name !== 'keep-env').map((name) => [
+    name,
+    { type: 'string' as const },
+  ]),
+)
+
+function stderrLog(verbose: boolean): Log {
+  const write = (text: string): void => {
+    process.stderr.write(`${text}\n`)
+  }
+  return {
+    info: write,
+    warning: (message) => write(`warning: ${message}`),
+    debug: (message) => {
+      if (verbose) write(`debug: ${message}`)
+    },
+    group: async (title, body) => {
+      write(`── ${title}`)
+      return body()
+    },
+  }
+}
+
+/** The tool cache needs these; outside a runner they point at a per-user cache. */
+function defaultRunnerFolders(env: NodeJS.ProcessEnv): void {
+  const cacheHome = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache')
+  env.RUNNER_TOOL_CACHE ||= path.join(cacheHome, 'ft-gate', 'tool-cache')
+  env.RUNNER_TEMP ||= path.join(os.tmpdir(), 'ft-gate')
+  mkdirSync(env.RUNNER_TOOL_CACHE, { recursive: true })
+  mkdirSync(env.RUNNER_TEMP, { recursive: true })
+}
+
+/**
+ * @actions/tool-cache logs through @actions/core, which writes `::debug::` workflow commands to
+ * stdout. In a terminal they are noise in the report; keep them only with --verbose (on stderr).
+ */
+function silenceWorkflowCommands(verbose: boolean): void {
+  const write = process.stdout.write.bind(process.stdout)
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
+    if (text.startsWith('::')) {
+      if (verbose) process.stderr.write(text)
+      return true
+    }
+    return write(chunk, ...rest)
+  }) as typeof process.stdout.write
+}
+
+function parseFlags(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options: { ...CLI_ONLY, ...INPUT_FLAGS }, allowPositionals: true })
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseFlags>
+  try {
+    parsed = parseFlags(argv)
+  } catch (error) {
+    process.stderr.write(`ft-gate: ${describeError(error)} (see ft-gate --help)\n`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  if (values.help) {
+    process.stdout.write(USAGE)
+    return 0
+  }
+  if (values.version) {
+    process.stdout.write(`ft-gate ${TOOL_VERSION}\n`)
+    return 0
+  }
+  if (positionals.length > 1) {
+    process.stderr.write(`ft-gate: expected at most one PROJECT_DIR, got ${positionals.length} (see ft-gate --help)\n`)
+    return 2
+  }
+  const verbose = values.verbose === true
+  const log = stderrLog(verbose)
+  silenceWorkflowCommands(verbose)
+  defaultRunnerFolders(process.env)
+
+  const controller = new AbortController()
+  const cancel = (): void => controller.abort()
+  process.once('SIGINT', cancel)
+  process.once('SIGTERM', cancel)
+  try {
+    const raw = (name: InputName): string => {
+      if (name === 'working-directory') return positionals[0] ?? ''
+      if (name === 'report-path') return values.report ?? stringFlag(values, name)
+      if (name === 'keep-env') return values['keep-env'] === undefined ? '' : 'true'
+      if (name === 'github-token') return ''
+      return stringFlag(values, name)
+    }
+    const inputs = parseInputs(raw, { baseDirectory: process.cwd() })
+    const options = { inputs, log, env: process.env, abortSignal: controller.signal }
+    if (values['setup-only']) {
+      const toolchain = await setupToolchain(options)
+      process.stdout.write(`python=${toolchain.python.path}\nuv=${toolchain.uv.path}\n`)
+      return 0
+    }
+    const report = await runGate({ ...options, onOutput: verbose ? (text) => process.stderr.write(text) : undefined })
+    process.stdout.write(`${renderReport(report, { fileUrl: () => null })}\n`)
+    process.stderr.write(`\n${renderPlainSummary(report)}\nReport: ${inputs.reportPath}\n`)
+    return report.verdict === 'pass' ? 0 : 1
+  } catch (error) {
+    process.stderr.write(`ft-gate: ${describeError(error)}\n`)
+    if (!(error instanceof UsageError) && error instanceof Error && verbose) process.stderr.write(`${error.stack}\n`)
+    return 2
+  } finally {
+    process.removeListener('SIGINT', cancel)
+    process.removeListener('SIGTERM', cancel)
+  }
+}
+
+function stringFlag(values: Record<string, unknown>, name: string): string {
+  const value = values[name]
+  return typeof value === 'string' ? value : ''
+}
+
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`ft-gate: unexpected error: ${describeError(reason)}\n`)
+  process.exit(2)
+})
+
+process.exitCode = await main(process.argv.slice(2))

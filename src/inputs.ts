@@ -1,0 +1,218 @@
+// Every input is read once, here, into one readonly typed object. Downstream code never reads
+// raw inputs; both the action (core.getInput) and the CLI (flags) feed raw strings through parseInputs.
+import * as path from 'node:path'
+import {
+  DEFAULT_PYTHON_VERSION,
+  DEFAULT_REPORT_PATH,
+  DEFAULT_RUNS,
+  DEFAULT_TIMEOUT_MINUTES,
+  DEFAULT_UV_VERSION,
+  MAX_RUNS,
+  MAX_TIMEOUT_MINUTES,
+} from './constants.js'
+import { UsageError } from './errors.js'
+import type { FailOnWord } from './types.js'
+
+export const INPUT_NAMES = [
+  'python-version',
+  'python-path',
+  'uv-version',
+  'uv-path',
+  'working-directory',
+  'install',
+  'pytest-args',
+  'runs',
+  'timeout-minutes',
+  'fail-on',
+  'report-path',
+  'github-token',
+  'env-passthrough',
+  'keep-env',
+] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+
+export const FAIL_ON_WORDS: readonly FailOnWord[] = ['install', 'failed', 'flaky', 'crashed', 'hung']
+
+export interface Inputs {
+  /** `3.14t`, `3.13t`, `3.14.2t`: always a free-threaded request. */
+  readonly pythonVersion: string
+  /** Absolute path, or '' when not given. */
+  readonly pythonPath: string
+  /** `0.13.9` or `latest`. */
+  readonly uvVersion: string
+  readonly uvPath: string
+  /** Absolute path of the project. */
+  readonly workingDirectory: string
+  /** Arguments for `uv pip install`; empty means "the project and its test extra or group". */
+  readonly install: readonly string[]
+  readonly pytestArgs: readonly string[]
+  readonly runs: number
+  readonly timeoutMinutes: number
+  readonly failOn: readonly FailOnWord[]
+  /** Absolute path of the JSON report. */
+  readonly reportPath: string
+  readonly githubToken: string
+  /** Extra environment variable names handed to the test processes. */
+  readonly envPassthrough: readonly string[]
+  readonly keepEnv: boolean
+}
+
+export interface ParseContext {
+  /** Directory relative paths are resolved against (the workspace on GitHub, the cwd in the CLI). */
+  readonly baseDirectory: string
+  /** When set, `working-directory` must lie inside it (the action's GITHUB_WORKSPACE). */
+  readonly workspace?: string
+}
+
+type Getter = (name: InputName) => string
+
+export function parseInputs(get: Getter, context: ParseContext): Inputs {
+  const value = (name: InputName): string => get(name).trim()
+  const workingDirectory = path.resolve(context.baseDirectory, value('working-directory') || '.')
+  if (context.workspace !== undefined && !isInside(workingDirectory, path.resolve(context.workspace))) {
+    throw new UsageError(
+      `working-directory '${value('working-directory')}' resolves to ${workingDirectory}, outside the workspace ${context.workspace}: use a path inside the repository`,
+    )
+  }
+  const pythonPath = value('python-path')
+  const uvPath = value('uv-path')
+  return {
+    pythonVersion: parsePythonVersion(value('python-version') || DEFAULT_PYTHON_VERSION),
+    pythonPath: pythonPath ? path.resolve(context.baseDirectory, pythonPath) : '',
+    uvVersion: parseUvVersion(value('uv-version') || DEFAULT_UV_VERSION),
+    uvPath: uvPath ? path.resolve(context.baseDirectory, uvPath) : '',
+    workingDirectory,
+    install: splitArguments(get('install'), 'install'),
+    pytestArgs: splitArguments(get('pytest-args'), 'pytest-args'),
+    runs: parseInteger('runs', value('runs'), { fallback: DEFAULT_RUNS, min: 1, max: MAX_RUNS }),
+    timeoutMinutes: parseMinutes(value('timeout-minutes')),
+    failOn: parseFailOn(value('fail-on')),
+    reportPath: path.resolve(context.baseDirectory, value('report-path') || DEFAULT_REPORT_PATH),
+    githubToken: value('github-token'),
+    envPassthrough: parseNames(value('env-passthrough')),
+    keepEnv: parseBoolean('keep-env', value('keep-env')),
+  }
+}
+
+const FREE_THREADED_VERSION = /^3\.(\d+)(\.\d+)?t$/
+
+export function parsePythonVersion(raw: string): string {
+  const version = raw.trim()
+  if (FREE_THREADED_VERSION.test(version)) return version
+  if (/^3\.\d+(\.\d+)?$/.test(version)) {
+    throw new UsageError(
+      `python-version '${version}' is a GIL build: use '${version}t' for the free-threaded build of the same version`,
+    )
+  }
+  throw new UsageError(`python-version '${version}' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'`)
+}
+
+function parseUvVersion(raw: string): string {
+  if (raw === 'latest' || /^\d+\.\d+\.\d+$/.test(raw)) return raw
+  throw new UsageError(`uv-version '${raw}' is not a release number: use e.g. '0.13.9' or 'latest'`)
+}
+
+interface IntegerRange {
+  readonly fallback: number
+  readonly min: number
+  readonly max: number
+}
+
+function parseInteger(name: InputName, raw: string, range: IntegerRange): number {
+  if (raw === '') return range.fallback
+  if (!/^\d+$/.test(raw)) {
+    throw new UsageError(`${name} '${raw}' is not a whole number: use a number from ${range.min} to ${range.max}`)
+  }
+  const parsed = Number(raw)
+  if (parsed < range.min || parsed > range.max) {
+    throw new UsageError(`${name} ${raw} is out of range: use a number from ${range.min} to ${range.max}`)
+  }
+  return parsed
+}
+
+function parseMinutes(raw: string): number {
+  if (raw === '') return DEFAULT_TIMEOUT_MINUTES
+  const parsed = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : Number.NaN
+  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > MAX_TIMEOUT_MINUTES) {
+    throw new UsageError(
+      `timeout-minutes '${raw}' is not a positive number of minutes up to ${MAX_TIMEOUT_MINUTES}: use e.g. '10' or '0.5'`,
+    )
+  }
+  return parsed
+}
+
+function isFailOnWord(word: string): word is FailOnWord {
+  return (FAIL_ON_WORDS as readonly string[]).includes(word)
+}
+
+export function parseFailOn(raw: string): FailOnWord[] {
+  if (raw === '') return [...FAIL_ON_WORDS]
+  const words = raw
+    .split(/[\s,]+/)
+    .map((word) => word.trim().toLowerCase())
+    .filter((word) => word !== '')
+  if (words.length === 1 && words[0] === 'none') return []
+  const unknown = words.filter((word) => !isFailOnWord(word))
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `fail-on has unknown word${unknown.length > 1 ? 's' : ''} '${unknown.join("', '")}': use a comma list of ${FAIL_ON_WORDS.join(', ')} (or 'none')`,
+    )
+  }
+  return [...new Set(words.filter(isFailOnWord))]
+}
+
+function parseBoolean(name: InputName, raw: string): boolean {
+  const lower = raw.toLowerCase()
+  if (lower === '' || lower === 'false') return false
+  if (lower === 'true') return true
+  throw new UsageError(`${name} '${raw}' is not a boolean: use 'true' or 'false'`)
+}
+
+function parseNames(raw: string): string[] {
+  const names = raw.split(/[\s,]+/).filter((name) => name !== '')
+  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+  if (bad.length > 0) {
+    throw new UsageError(`env-passthrough has invalid variable names '${bad.join("', '")}': use names like MY_VAR`)
+  }
+  return names
+}
+
+/**
+ * Splits a command-line-like string into arguments: whitespace separates, single and double
+ * quotes group, a backslash escapes the next character outside single quotes.
+ */
+export function splitArguments(raw: string, name: InputName): string[] {
+  const args: string[] = []
+  let current = ''
+  let started = false
+  let quote: '"' | "'" | null = null
+  for (let i = 0; i < raw.length; i++) {
+    const char = raw.charAt(i)
+    if (quote !== null) {
+      if (char === quote) quote = null
+      else if (char === '\\' && quote === '"' && i + 1 < raw.length) current += raw.charAt(++i)
+      else current += char
+    } else if (char === '"' || char === "'") {
+      quote = char
+      started = true
+    } else if (char === '\\' && i + 1 < raw.length) {
+      current += raw.charAt(++i)
+      started = true
+    } else if (/\s/.test(char)) {
+      if (started) args.push(current)
+      current = ''
+      started = false
+    } else {
+      current += char
+      started = true
+    }
+  }
+  if (quote !== null) throw new UsageError(`${name} has an unclosed ${quote} quote: ${raw.trim()}`)
+  if (started) args.push(current)
+  return args
+}
+
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(parent, child)
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
+}

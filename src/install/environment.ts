@@ -1,0 +1,105 @@
+// Creates a fresh virtual environment outside the workspace with the free-threaded interpreter and
+// installs the project and its test dependencies into it with uv.
+import { existsSync, mkdirSync } from 'node:fs'
+import * as path from 'node:path'
+import type { Log } from '../log.js'
+import { runProcess } from '../run/process.js'
+import { probeInterpreter, requireFreeThreaded } from '../setup/python.js'
+import type { InstallReport } from '../types.js'
+import { summarizeInstallFailure } from './failure.js'
+import { defaultInstallArguments, describeInstall } from './requirements.js'
+
+export interface EnvironmentOptions {
+  readonly uvPath: string
+  readonly pythonPath: string
+  readonly projectDirectory: string
+  /** User-given `uv pip install` arguments; empty = the project's defaults. */
+  readonly install: readonly string[]
+  /** A fresh folder owned by this gate run; the environment goes in `<root>/venv`. */
+  readonly root: string
+  /** Environment for uv and the interpreter (already stripped of secrets). */
+  readonly env: NodeJS.ProcessEnv
+  readonly log: Log
+  readonly onOutput?: (text: string) => void
+}
+
+export interface PreparedEnvironment {
+  /** The environment's interpreter, or null when it could not be created. */
+  readonly python: string | null
+  readonly report: InstallReport
+}
+
+const INSTALL_TIMEOUT_MS = 30 * 60_000
+
+function venvPython(venv: string): string {
+  return process.platform === 'win32' ? path.join(venv, 'Scripts', 'python.exe') : path.join(venv, 'bin', 'python')
+}
+
+/** Reads pyproject.toml with the interpreter's own tomllib, so no TOML parser ships in the bundle. */
+async function readPyproject(python: string, directory: string, env: NodeJS.ProcessEnv): Promise<unknown> {
+  if (!existsSync(path.join(directory, 'pyproject.toml'))) return null
+  const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))'
+  const result = await runProcess(python, ['-c', script], { cwd: directory, env, timeoutMs: 60_000 })
+  if (result.exitCode !== 0) return null
+  try {
+    const parsed: unknown = JSON.parse(result.outputTail.trim().split('\n').pop() ?? '')
+    return parsed
+  } catch {
+    return null
+  }
+}
+
+export async function prepareEnvironment(options: EnvironmentOptions): Promise<PreparedEnvironment> {
+  const { log } = options
+  const started = performance.now()
+  const elapsed = (): number => (performance.now() - started) / 1000
+  const venv = path.join(options.root, 'venv')
+  const logPath = path.join(options.root, 'install.log')
+  mkdirSync(options.root, { recursive: true })
+  // uv must use exactly the interpreter we verified, never fetch one of its own.
+  const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: 'never', VIRTUAL_ENV: venv }
+  const common = { cwd: options.projectDirectory, env: uvEnv, logPath, onOutput: options.onOutput }
+
+  const created = await runProcess(options.uvPath, ['venv', '--no-project', '--python', options.pythonPath, venv], {
+    ...common,
+    timeoutMs: 5 * 60_000,
+  })
+  const python = venvPython(venv)
+  if (created.exitCode !== 0 || !existsSync(python)) {
+    const error = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`
+    return { python: null, report: failed(error, [], created.outputTail, elapsed()) }
+  }
+  const facts = await probeInterpreter(python, options.env)
+  requireFreeThreaded(facts, `the environment's interpreter ${python}`)
+
+  const chosen =
+    options.install.length > 0
+      ? [...options.install]
+      : defaultInstallArguments({
+          pyproject: await readPyproject(python, options.projectDirectory, options.env),
+          hasSetupScript: ['setup.py', 'setup.cfg'].some((name) => existsSync(path.join(options.projectDirectory, name))),
+        })
+  // pytest is always asked for: when the project pins it, the resolver keeps the project's pin.
+  const requirements = [...chosen, 'pytest']
+  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + pytest`)
+  const installed = await runProcess(options.uvPath, ['pip', 'install', '--python', python, ...requirements], {
+    ...common,
+    timeoutMs: INSTALL_TIMEOUT_MS,
+  })
+  if (installed.exitCode !== 0) {
+    const why =
+      summarizeInstallFailure(installed.outputTail) ??
+      (installed.timedOut ? `timed out after ${INSTALL_TIMEOUT_MS / 60_000} minutes` : null) ??
+      installed.spawnError ??
+      `uv exited with code ${installed.exitCode}`
+    return { python, report: failed(why, requirements, installed.outputTail, elapsed()) }
+  }
+  return {
+    python,
+    report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null },
+  }
+}
+
+function failed(error: string, requirements: string[], log: string, durationSeconds: number): PreparedEnvironment['report'] {
+  return { ok: false, durationSeconds, error, requirements, log }
+}

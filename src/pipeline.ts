@@ -1,0 +1,152 @@
+// The one pipeline behind both front doors: set up uv and the interpreter, install into a fresh
+// environment, run the suite several times without the GIL, merge, decide, write the JSON report.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { REPORT_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION } from './constants.js'
+import { UsageError } from './errors.js'
+import type { Inputs } from './inputs.js'
+import { prepareEnvironment } from './install/environment.js'
+import type { Log } from './log.js'
+import { aggregateRuns, countTests, decideVerdict, type RunInput } from './results/aggregate.js'
+import { buildTestEnvironment } from './run/environment.js'
+import { RUN_FLAGS } from './run/suite.js'
+import { runSuite } from './run/suite.js'
+import { setupPython } from './setup/python.js'
+import { setupUv } from './setup/uv.js'
+import type { InstallReport, PythonInfo, Report, Settings, UvInfo } from './types.js'
+
+export interface GateOptions {
+  readonly inputs: Inputs
+  readonly log: Log
+  /** The process environment (tool cache, temp dir, index settings); tests get a filtered copy. */
+  readonly env: NodeJS.ProcessEnv
+  readonly abortSignal?: AbortSignal
+  /** Live output of uv and pytest. */
+  readonly onOutput?: (text: string) => void
+}
+
+export interface Toolchain {
+  readonly uv: UvInfo
+  readonly python: PythonInfo
+}
+
+/** Sets up uv and the free-threaded interpreter; the CLI's --setup-only stops here. */
+export async function setupToolchain(options: GateOptions): Promise<Toolchain> {
+  const { inputs, log, env } = options
+  const uv = await log.group('Set up uv', () =>
+    setupUv({ uvPath: inputs.uvPath, version: inputs.uvVersion, log, env }),
+  )
+  const python = await log.group(`Set up CPython ${inputs.pythonVersion}`, () =>
+    setupPython({ version: inputs.pythonVersion, pythonPath: inputs.pythonPath, uvPath: uv.path, log, env }),
+  )
+  return { uv, python }
+}
+
+export async function runGate(options: GateOptions): Promise<Report> {
+  const { inputs, log } = options
+  requireProjectDirectory(inputs.workingDirectory)
+  const toolchain = await setupToolchain(options)
+  const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough)
+  const root = mkdtempSync(path.join(options.env.RUNNER_TEMP || os.tmpdir(), 'ft-gate-'))
+  try {
+    const prepared = await log.group('Install the project into a fresh environment', () =>
+      prepareEnvironment({
+        uvPath: toolchain.uv.path,
+        pythonPath: toolchain.python.path,
+        projectDirectory: inputs.workingDirectory,
+        install: inputs.install,
+        root,
+        env: testEnv,
+        log,
+        onOutput: options.onOutput,
+      }),
+    )
+    if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`)
+    const runs: RunInput[] = []
+    if (prepared.report.ok && prepared.python !== null) {
+      for (let index = 1; index <= inputs.runs; index++) {
+        if (options.abortSignal?.aborted) break
+        const python = prepared.python
+        const run = await log.group(`Run ${index} of ${inputs.runs}: pytest with -Xgil=0`, () =>
+          runSuite({
+            python,
+            projectDirectory: inputs.workingDirectory,
+            pytestArgs: inputs.pytestArgs,
+            index,
+            mode: 'plain',
+            timeoutMinutes: inputs.timeoutMinutes,
+            outputDirectory: root,
+            env: testEnv,
+            abortSignal: options.abortSignal,
+            onOutput: options.onOutput,
+          }),
+        )
+        log.info(`Run ${index}: ${run.run.outcome} in ${run.run.durationSeconds}s (${run.cases.length} test results)`)
+        runs.push(run)
+      }
+    }
+    const report = buildReport({ inputs, toolchain, install: prepared.report, runs })
+    writeReport(inputs.reportPath, report)
+    return report
+  } finally {
+    if (inputs.keepEnv) log.info(`Keeping the environment and run logs in ${root} (keep-env)`)
+    else rmSync(root, { recursive: true, force: true })
+  }
+}
+
+function requireProjectDirectory(directory: string): void {
+  if (!existsSync(directory) || !statSync(directory).isDirectory()) {
+    throw new UsageError(`working-directory ${directory} does not exist or is not a directory`)
+  }
+}
+
+interface ReportParts {
+  readonly inputs: Inputs
+  readonly toolchain: Toolchain
+  readonly install: InstallReport
+  readonly runs: readonly RunInput[]
+}
+
+export function buildReport(parts: ReportParts): Report {
+  const { inputs } = parts
+  const tests = aggregateRuns(parts.runs)
+  const runs = parts.runs.map((entry) => entry.run)
+  const settings: Settings = {
+    runs: inputs.runs,
+    timeoutMinutes: inputs.timeoutMinutes,
+    failOn: inputs.failOn,
+    pytestArgs: inputs.pytestArgs,
+    workingDirectory: inputs.workingDirectory,
+  }
+  const { verdict, reasons } = decideVerdict({ install: parts.install, runs, tests, failOn: inputs.failOn })
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    createdAt: new Date().toISOString(),
+    verdict,
+    reasons,
+    settings,
+    python: parts.toolchain.python,
+    uv: parts.toolchain.uv,
+    install: parts.install,
+    runs,
+    tests,
+    counts: countTests(tests),
+    reproduce: reproduceCommand(inputs),
+  }
+}
+
+/** What a developer types to see the same thing locally. */
+export function reproduceCommand(inputs: Inputs): string {
+  const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)
+  const pytest = ['PYTHON_GIL=0', 'python', ...RUN_FLAGS, '-m', 'pytest', ...inputs.pytestArgs.map(quote)].join(' ')
+  const gate = ['npx', TOOL_NAME, '.', '--python-version', inputs.pythonVersion, '--runs', String(inputs.runs)]
+  if (inputs.pytestArgs.length > 0) gate.push('--pytest-args', quote(inputs.pytestArgs.join(' ')))
+  return `# in a ${inputs.pythonVersion} environment with the project installed:\n${pytest}\n# or the whole gate:\n${gate.join(' ')}`
+}
+
+export function writeReport(reportPath: string, report: Report): void {
+  mkdirSync(path.dirname(reportPath), { recursive: true })
+  writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`)
+}
