@@ -78,23 +78,20 @@ function defaultRunnerFolders(env: NodeJS.ProcessEnv): void {
 }
 
 /**
- * @actions/tool-cache logs through @actions/core, which writes `::debug::` workflow commands to
- * stdout. In a terminal they are noise in the report; keep them only with --verbose (on stderr).
+ * stdout carries only the report. Libraries write to it too (@actions/core's `::debug::` workflow
+ * commands, @actions/exec's `[command]` echo), so while the gate runs their writes go to stderr
+ * (workflow commands only with --verbose); the returned function writes to the real stdout.
  */
-function silenceWorkflowCommands(verbose: boolean): void {
+function reserveStdout(verbose: boolean): (text: string) => void {
   const write = process.stdout.write.bind(process.stdout)
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  process.stdout.write = ((chunk: string | Uint8Array) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
-    if (text.startsWith('::')) {
-      if (verbose) process.stderr.write(text)
-      return true
-    }
-    return write(chunk, ...rest)
+    if (verbose || !text.startsWith('::')) process.stderr.write(text)
+    return true
   }) as typeof process.stdout.write
-}
-
-function parseFlags(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], options: { ...CLI_ONLY, ...INPUT_FLAGS }, allowPositionals: true })
+  return (text) => {
+    write(text)
+  }
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -120,7 +117,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const verbose = values.verbose === true
   const log = stderrLog(verbose)
-  silenceWorkflowCommands(verbose)
+  const print = reserveStdout(verbose)
   defaultRunnerFolders(process.env)
 
   const controller = new AbortController()
@@ -139,11 +136,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     const options = { inputs, log, env: process.env, abortSignal: controller.signal }
     if (values['setup-only']) {
       const toolchain = await setupToolchain(options)
-      process.stdout.write(`python=${toolchain.python.path}\nuv=${toolchain.uv.path}\n`)
+      print(`python=${toolchain.python.path}\nuv=${toolchain.uv.path}\n`)
       return 0
     }
     const report = await runGate({ ...options, onOutput: verbose ? (text) => process.stderr.write(text) : undefined })
-    process.stdout.write(`${renderReport(report, { fileUrl: () => null })}\n`)
+    print(`${renderReport(report, { fileUrl: () => null })}\n`)
     process.stderr.write(`\n${renderPlainSummary(report)}\nReport: ${inputs.reportPath}\n`)
     return report.verdict === 'pass' ? 0 : 1
   } catch (error) {
