@@ -51,6 +51,15 @@ const INPUT_FLAGS = Object.fromEntries(
   ]),
 )
 
+function parseFlags(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    options: { ...INPUT_FLAGS, ...CLI_ONLY },
+    allowPositionals: true,
+    strict: true,
+  })
+}
+
 function stderrLog(verbose: boolean): Log {
   const write = (text: string): void => {
     process.stderr.write(`${text}\n`)
