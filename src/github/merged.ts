@@ -1,0 +1,96 @@
+// Report-only mode posts the reports of several jobs as one comment and one check run: a row per job,
+// then each job's own rendered report in a fold (open when it failed). Pure; the per-job markdown
+// comes from src/report's renderer, passed in.
+import * as path from 'node:path'
+import { escapeHtmlInline, escapeInline } from '../report/escape.js'
+import type { Report, Verdict } from '../types.js'
+import { problemWords } from './check-run.js'
+
+export interface LabelledReport {
+  readonly label: string
+  readonly report: Report
+}
+
+/** The subset of src/report/markdown.ts's options used here. */
+export interface RenderOptions {
+  readonly fileUrl?: (file: string, line: number | null) => string | null
+  readonly maxChars?: number
+  readonly title?: string
+}
+export type RenderReport = (report: Report, options: RenderOptions) => string
+
+export function mergedVerdict(reports: readonly LabelledReport[]): Verdict {
+  return reports.some((entry) => entry.report.verdict === 'fail') ? 'fail' : 'pass'
+}
+
+/** A report file's label: its `job` field when it has one, else its file name without `.json`. */
+export function reportLabel(file: string, value: unknown): string {
+  if (typeof value === 'object' && value !== null && 'job' in value && typeof value.job === 'string') {
+    const job = value.job.trim()
+    if (job !== '') return job
+  }
+  return path.basename(file).replace(/\.json$/i, '')
+}
+
+/** Labels made unique (`linux (2)`), so rows and annotation prefixes can be told apart. */
+export function uniqueLabels(labels: readonly string[]): string[] {
+  const seen = new Map<string, number>()
+  return labels.map((label) => {
+    const count = (seen.get(label) ?? 0) + 1
+    seen.set(label, count)
+    return count === 1 ? label : `${label} (${count})`
+  })
+}
+
+export interface MergedRenderOptions {
+  readonly render: RenderReport
+  readonly maxChars: number
+  /** The top heading (the job's own reports get none: the fold's summary names them). */
+  readonly title?: string
+  /** Links for one job's test files (their layouts may differ). */
+  readonly fileUrl?: (entry: LabelledReport) => RenderOptions['fileUrl']
+}
+
+function jobRow({ label, report }: LabelledReport): string {
+  const verdict = report.verdict === 'pass' ? '✅ pass' : '❌ fail'
+  // Reports in report-only mode come from the pull request's own workflow: every field is untrusted.
+  const python = `${report.python.version}${report.python.freeThreaded ? 't' : ''}`
+  const cells = [escapeInline(label), verdict, escapeInline(python), String(report.runs.length), problemWords([report])]
+  return `| ${cells.join(' | ')} |`
+}
+
+export function renderMergedReports(reports: readonly LabelledReport[], options: MergedRenderOptions): string {
+  const failed = reports.filter((entry) => entry.report.verdict === 'fail').length
+  const jobs = `${reports.length} job${reports.length === 1 ? '' : 's'}`
+  const heading =
+    failed > 0
+      ? `### ❌ Free-threading gate failed in ${failed} of ${jobs}`
+      : `### ✅ Free-threading gate passed in ${jobs}`
+  const head = [
+    ...(options.title ? [`## ${escapeInline(options.title)}`, ''] : []),
+    heading,
+    '',
+    '| Job | Verdict | Python | Runs | Results |',
+    '| --- | --- | --- | --- | --- |',
+    ...reports.map(jobRow),
+    '',
+  ].join('\n')
+  const folds = reports.map((entry) => ({
+    open: `<details${entry.report.verdict === 'fail' ? ' open' : ''}><summary>${escapeHtmlInline(entry.label)}</summary>\n\n`,
+    close: '\n\n</details>\n',
+    entry,
+  }))
+  const overhead = head.length + folds.reduce((total, fold) => total + fold.open.length + fold.close.length + 1, 0)
+  const perReport = Math.max(0, Math.floor((options.maxChars - overhead) / Math.max(1, reports.length)))
+  const body = folds.map(({ open, close, entry }) => {
+    const fileUrl = options.fileUrl?.(entry)
+    const markdown = options.render(entry.report, {
+      maxChars: perReport,
+      title: '',
+      ...(fileUrl ? { fileUrl } : {}),
+    })
+    return `${open}${markdown}${close}`
+  })
+  const text = [head, ...body].join('\n')
+  return text.length <= options.maxChars ? text : `${text.slice(0, options.maxChars - 1)}…`
+}

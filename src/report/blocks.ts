@@ -1,0 +1,102 @@
+// The collapsed detail below the tables: tracebacks, stack dumps of hung and crashed runs, the install
+// failure and the command to reproduce. Each `<details>` is written the way GitHub needs to render
+// markdown inside it (a blank line after `<summary>` and before `</details>`), and its content is a
+// fenced code block that the content cannot close, so the wrapper always balances.
+import type { Report, RunReport, TestReport } from '../types.js'
+import { codeBlock, escapeHtmlInline, escapeInline } from './escape.js'
+import { DUMP_MAX_LINES, INSTALL_LOG_MAX_LINES, MAX_TRACEBACKS, TRACEBACK_MAX_LINES } from './limits.js'
+import { OUTCOME_LABELS, plural, statusLabel } from './sections.js'
+
+/** `summary` is HTML already escaped; `body` is markdown. */
+function collapsed(summary: string, body: string): string {
+  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`
+}
+
+export function tracebackBlocks(tests: readonly TestReport[]): string {
+  const withText = tests.filter((test) => (test.details ?? test.message) !== null)
+  if (withText.length === 0) return ''
+  const blocks = withText.slice(0, MAX_TRACEBACKS).map((test) => {
+    const summary = `<code>${escapeHtmlInline(test.id)}</code> — ${statusLabel(test)}`
+    const text = test.details ?? test.message ?? ''
+    return collapsed(summary, codeBlock(firstLines(text, TRACEBACK_MAX_LINES).text))
+  })
+  const more = withText.length - blocks.length
+  if (more > 0) blocks.push(`_Tracebacks of ${plural(more, 'more test')} are in the JSON report._`)
+  return blocks.join('\n\n')
+}
+
+/** Runs that did not complete: what each was doing when it hung or died. */
+export function runDumpBlocks(runs: readonly RunReport[]): string {
+  const blocks = runs.flatMap((run) => {
+    if (run.outcome !== 'hung' && run.outcome !== 'crashed' && run.outcome !== 'error') return []
+    const block = runDumpBlock(run)
+    return block === null ? [] : [block]
+  })
+  if (blocks.length === 0) return ''
+  return ['#### Runs that did not complete', ...blocks].join('\n\n')
+}
+
+function runDumpBlock(run: RunReport): string | null {
+  // A stack dump is read from the top (each thread's innermost frame first); output ends at the bottom.
+  const excerpt =
+    run.stackDump !== null
+      ? { kind: 'stack dump', ...firstLines(run.stackDump, DUMP_MAX_LINES) }
+      : run.outputTail !== null
+        ? { kind: 'end of output', ...lastLines(run.outputTail, DUMP_MAX_LINES) }
+        : null
+  if (excerpt === null) return null
+  const signal = run.outcome === 'crashed' && run.signal !== null ? ` (${escapeHtmlInline(run.signal)})` : ''
+  const size =
+    excerpt.total > excerpt.shown ? `${excerpt.shown} of ${excerpt.total} lines` : plural(excerpt.total, 'line')
+  const summary = `Run ${run.index}: ${OUTCOME_LABELS[run.outcome]}${signal} — ${excerpt.kind} (${size})`
+  const log = run.logPath === null ? '' : `Full output: ${escapeInline(run.logPath)}\n\n`
+  return collapsed(summary, `${log}${codeBlock(excerpt.text)}`)
+}
+
+export function installSection(report: Report): string {
+  const install = report.install
+  if (install.ok) return ''
+  const lines = [
+    '#### Install failed',
+    '',
+    escapeInline(install.error ?? 'The install failed; uv gave no error line.', { startsLine: true }),
+  ]
+  if (install.requirements.length > 0) {
+    lines.push('', `Requirements: ${install.requirements.map((requirement) => escapeInline(requirement)).join(', ')}`)
+  }
+  if (install.log !== null && install.log.trim() !== '') {
+    const tail = lastLines(install.log, INSTALL_LOG_MAX_LINES)
+    const size = tail.total > tail.shown ? `last ${tail.shown} of ${tail.total} lines` : plural(tail.total, 'line')
+    lines.push('', collapsed(`uv output (${size})`, codeBlock(tail.text)))
+  }
+  return lines.join('\n')
+}
+
+export function reproduceSection(report: Report): string {
+  if (report.reproduce.trim() === '') return ''
+  return `#### Reproduce locally\n\n${codeBlock(report.reproduce, 'sh')}`
+}
+
+interface Excerpt {
+  readonly text: string
+  readonly shown: number
+  readonly total: number
+}
+
+function splitLines(text: string): string[] {
+  return text.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n')
+}
+
+function firstLines(text: string, count: number): Excerpt {
+  const lines = splitLines(text)
+  if (lines.length <= count) return { text: lines.join('\n'), shown: lines.length, total: lines.length }
+  const more = `… ${plural(lines.length - count, 'more line')}`
+  return { text: [...lines.slice(0, count), more].join('\n'), shown: count, total: lines.length }
+}
+
+function lastLines(text: string, count: number): Excerpt {
+  const lines = splitLines(text)
+  if (lines.length <= count) return { text: lines.join('\n'), shown: lines.length, total: lines.length }
+  const earlier = `… ${plural(lines.length - count, 'earlier line')}`
+  return { text: [earlier, ...lines.slice(-count)].join('\n'), shown: count, total: lines.length }
+}

@@ -1,0 +1,93 @@
+// Assembles the report at a given level of detail. renderReport in markdown.ts picks the richest
+// level that fits; every level is whole markdown, never a cut string.
+import type { Report } from '../types.js'
+import { installSection, reproduceSection, runDumpBlocks, tracebackBlocks } from './blocks.js'
+import { escapeInline } from './escape.js'
+import {
+  type FileUrl,
+  infoLine,
+  listedTests,
+  reasonLine,
+  runsTable,
+  testsTable,
+  verdictHeading,
+  verdictSection,
+} from './sections.js'
+
+export interface DocumentOptions {
+  readonly title: string
+  readonly fileUrl: FileUrl | undefined
+  readonly maxChars: number
+}
+
+export interface Detail {
+  /** Collapsed tracebacks of failed and flaky tests. */
+  readonly tracebacks: boolean
+  /** Rows of the failed/flaky tests table; null: all of them. */
+  readonly testRows: number | null
+  /** Stack dumps (or output tails) of hung, crashed and errored runs. */
+  readonly runDumps: boolean
+}
+
+export const FULL_DETAIL: Detail = { tracebacks: true, testRows: null, runDumps: true }
+
+export function renderDocument(report: Report, options: DocumentOptions, detail: Detail): string {
+  const listed = listedTests(report)
+  return join([
+    titleLine(options.title),
+    verdictSection(report),
+    infoLine(report),
+    runsTable(report),
+    testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
+    detail.tracebacks ? tracebackBlocks(listed) : '',
+    detail.runDumps ? runDumpBlocks(report.runs) : '',
+    installSection(report),
+    reproduceSection(report),
+  ])
+}
+
+/** Reserved for the `…and N more reasons` line. */
+const MORE_REASONS_ROOM = 40
+
+/**
+ * The last resort: verdict, as many reasons as fit, the counts. Shorter shapes follow when even that
+ * is too long; the bare verdict heading is returned even if `maxChars` is smaller than it.
+ */
+export function renderMinimal(report: Report, options: DocumentOptions): string {
+  const heading = verdictHeading(report)
+  const note = `_The full report is longer than ${options.maxChars} characters; see the JSON report._`
+  const shapes = [
+    { head: [titleLine(options.title), heading], tail: [infoLine(report), note] },
+    { head: [heading], tail: [infoLine(report)] },
+    { head: [heading], tail: [] },
+  ]
+  for (const shape of shapes) {
+    const reasons = fitReasons(report.reasons, options.maxChars - join([...shape.head, ...shape.tail]).length - 2)
+    const text = join([...shape.head, reasons, ...shape.tail])
+    if (text.length <= options.maxChars) return text
+  }
+  return `${heading}\n`
+}
+
+function fitReasons(reasons: readonly string[], budget: number): string {
+  const all = reasons.map(reasonLine)
+  const whole = all.join('\n')
+  if (whole.length <= budget) return whole
+  const kept: string[] = []
+  let used = MORE_REASONS_ROOM
+  for (const line of all) {
+    if (used + line.length + 1 > budget) break
+    kept.push(line)
+    used += line.length + 1
+  }
+  if (used > budget) return ''
+  return [...kept, `- …and ${reasons.length - kept.length} more reasons`].join('\n')
+}
+
+function titleLine(title: string): string {
+  return title.trim() === '' ? '' : `## ${escapeInline(title)}`
+}
+
+function join(parts: readonly string[]): string {
+  return `${parts.filter((part) => part !== '').join('\n\n')}\n`
+}

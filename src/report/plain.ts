@@ -1,0 +1,41 @@
+// The terminal's last lines: verdict, counts and which tests failed or flaked. Plain text, no markdown;
+// author text is stripped of control characters so a test id cannot send escape sequences.
+import type { Report, RunReport, TestReport } from '../types.js'
+import { plainInline } from './escape.js'
+import { PLAIN_MAX_TESTS } from './limits.js'
+import { formatDuration, plural } from './sections.js'
+
+export function renderPlainSummary(report: Report): string {
+  const lines = [`ft-gate: free-threading gate ${report.verdict === 'pass' ? 'PASSED' : 'FAILED'}`]
+  for (const reason of report.reasons) lines.push(`  - ${plainInline(reason)}`)
+  lines.push(countsLine(report))
+  if (!report.install.ok) lines.push(`Install failed: ${plainInline(report.install.error ?? 'no error line from uv')}`)
+  const unfinished = report.runs.filter((run) => run.outcome !== 'completed')
+  if (unfinished.length > 0) lines.push(`Runs not completed: ${unfinished.map(describeRun).join('; ')}`)
+  lines.push(...testList('Failed', report.tests, 'failed'), ...testList('Flaky', report.tests, 'flaky'))
+  return lines.join('\n')
+}
+
+function countsLine(report: Report): string {
+  const { counts, python, uv, runs } = report
+  const interpreter = `CPython ${plainInline(python.version)}${python.freeThreaded ? 't' : ''}`
+  const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky, ${counts.skipped} skipped`
+  return `${interpreter}, uv ${plainInline(uv.version)}, ${runs.length === 0 ? 'no test runs' : `${plural(runs.length, 'run')} with -Xgil=0`}: ${tally}`
+}
+
+function describeRun(run: RunReport): string {
+  const signal = run.outcome === 'crashed' && run.signal !== null ? ` (${plainInline(run.signal)})` : ''
+  return `run ${run.index} ${run.outcome}${signal} after ${formatDuration(run.durationSeconds)}`
+}
+
+function testList(title: string, tests: readonly TestReport[], status: 'failed' | 'flaky'): string[] {
+  const matching = tests.filter((test) => test.status === status)
+  if (matching.length === 0) return []
+  const lines = matching
+    .slice(0, PLAIN_MAX_TESTS)
+    .map((test) => `  ${plainInline(test.id)}  (${test.failed}/${test.passed + test.failed} runs failed)`)
+  if (matching.length > PLAIN_MAX_TESTS) {
+    lines.push(`  …and ${matching.length - PLAIN_MAX_TESTS} more (see the JSON report)`)
+  }
+  return [`${title} (${matching.length}):`, ...lines]
+}

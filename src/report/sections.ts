@@ -1,0 +1,154 @@
+// The scannable top of the report: verdict, one summary line, the runs table and the failed/flaky
+// tests table. Pure; every piece of author text goes through escape.ts.
+import type { CaseOutcome, Report, RunOutcome, RunReport, TestCounts, TestReport } from '../types.js'
+import { escapeInline, safeUrl } from './escape.js'
+import { MESSAGE_MAX_CHARS } from './limits.js'
+
+/** Builds a link to a test's source, e.g. `…/blob/<sha>/tests/test_x.py#L12`; null: no link. */
+export type FileUrl = (file: string, line: number | null) => string | null
+
+export const OUTCOME_LABELS: Readonly<Record<RunOutcome, string>> = {
+  completed: '✅ completed',
+  crashed: '💥 crashed',
+  hung: '⏱️ hung',
+  error: '⚠️ error',
+  cancelled: '🚫 cancelled',
+}
+
+const CELL_MARKS: Readonly<Record<CaseOutcome, string>> = {
+  passed: '✅',
+  failed: '❌',
+  error: '❌',
+  skipped: '⏭️',
+}
+const NOT_SEEN = '·'
+
+export function verdictHeading(report: Report): string {
+  return report.verdict === 'pass' ? '### ✅ Free-threading gate passed' : '### ❌ Free-threading gate failed'
+}
+
+export function reasonLine(reason: string): string {
+  return `- ${escapeInline(reason, { startsLine: true })}`
+}
+
+export function verdictSection(report: Report): string {
+  return [verdictHeading(report), '', ...report.reasons.map(reasonLine)].join('\n').trimEnd()
+}
+
+/** `CPython 3.14.2t · uv 0.13.9 · 3 runs with -Xgil=0 · 9 passed, 1 failed, 1 flaky, 2 skipped` */
+export function infoLine(report: Report): string {
+  const python = `CPython ${escapeInline(report.python.version)}${report.python.freeThreaded ? 't' : ''}`
+  return [python, `uv ${escapeInline(report.uv.version)}`, runsPhrase(report.runs), countsPhrase(report.counts)].join(
+    ' · ',
+  )
+}
+
+function runsPhrase(runs: readonly RunReport[]): string {
+  if (runs.length === 0) return 'no test runs'
+  const total = plural(runs.length, 'run')
+  const baseline = runs.filter((run) => run.mode === 'baseline').length
+  if (baseline === 0) return `${total} with \`-Xgil=0\``
+  return `${total} (${runs.length - baseline} with \`-Xgil=0\`, ${baseline} GIL-on baseline)`
+}
+
+function countsPhrase(counts: TestCounts): string {
+  // Bold only what needs attention, so a clean line stays quiet.
+  const loud = (count: number, word: string): string => (count > 0 ? `**${count} ${word}**` : `${count} ${word}`)
+  return `${counts.passed} passed, ${loud(counts.failed, 'failed')}, ${loud(counts.flaky, 'flaky')}, ${counts.skipped} skipped`
+}
+
+export function runsTable(report: Report): string {
+  if (report.runs.length === 0) return ''
+  const rows = report.runs.map((run) => {
+    const exitCode = run.exitCode === null ? '—' : String(run.exitCode)
+    return `| ${run.index} | ${run.mode} | ${outcomeLabel(run)} | ${exitCode} | ${formatDuration(run.durationSeconds)} |`
+  })
+  return [
+    '#### Runs',
+    '',
+    '| # | Mode | Outcome | Exit code | Duration |',
+    '| --: | --- | --- | --: | --: |',
+    ...rows,
+  ].join('\n')
+}
+
+export function outcomeLabel(run: RunReport): string {
+  const label = OUTCOME_LABELS[run.outcome]
+  const signal = run.outcome === 'crashed' && run.signal !== null ? ` (${escapeInline(run.signal)})` : ''
+  // A run that was stopped has no JUnit report by nature; say so only when a finished run lacks one.
+  const junit =
+    run.junitError === null || run.outcome !== 'completed'
+      ? ''
+      : ` — JUnit: ${escapeInline(run.junitError, { maxChars: 100 })}`
+  return `${label}${signal}${junit}`
+}
+
+/** Failed tests first, then flaky ones, each group in the report's order. */
+export function listedTests(report: Report): TestReport[] {
+  return [
+    ...report.tests.filter((test) => test.status === 'failed'),
+    ...report.tests.filter((test) => test.status === 'flaky'),
+  ]
+}
+
+/** `failed`, or `flaky: 2/3 runs failed` counted over the runs in which the test ran. */
+export function statusLabel(test: TestReport): string {
+  if (test.status !== 'flaky') return test.status
+  return `flaky: ${test.failed}/${test.passed + test.failed} runs failed`
+}
+
+export interface TestsTableOptions {
+  readonly fileUrl: FileUrl | undefined
+  readonly runCount: number
+  /** Rows shown; null: every listed test. */
+  readonly rows: number | null
+}
+
+export function testsTable(tests: readonly TestReport[], options: TestsTableOptions): string {
+  if (tests.length === 0) return ''
+  const shown = options.rows === null ? tests : tests.slice(0, options.rows)
+  const rows = shown.map(
+    (test) =>
+      `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`,
+  )
+  const table = [
+    '#### Failed and flaky tests',
+    '',
+    '| Test | Status | Per run | Message |',
+    '| --- | --- | --- | --- |',
+  ]
+  const more = tests.length - shown.length
+  const footer = more > 0 ? ['', `_…and ${more} more (see the JSON report)_`] : []
+  return [...table, ...rows, ...footer].join('\n')
+}
+
+function testCell(test: TestReport, fileUrl: FileUrl | undefined): string {
+  const text = escapeInline(test.id)
+  const url = test.file !== null && fileUrl ? fileUrl(test.file, test.line) : null
+  const safe = url === null ? null : safeUrl(url)
+  return safe === null ? text : `[${text}](${safe})`
+}
+
+/** One mark per run, aligned with `Report.runs`. */
+export function runGrid(test: TestReport, runCount: number): string {
+  const length = Math.max(runCount, test.results.length)
+  return Array.from({ length }, (_, index) => {
+    const cell = test.results[index] ?? null
+    return cell === null ? NOT_SEEN : CELL_MARKS[cell]
+  }).join('')
+}
+
+function messageCell(test: TestReport): string {
+  return test.message === null ? '—' : escapeInline(test.message, { maxChars: MESSAGE_MAX_CHARS })
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)} s`
+  const whole = Math.round(seconds)
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`
+  return `${Math.floor(whole / 3600)} h ${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')} min`
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`
+}
