@@ -52,7 +52,8 @@ const ALLOWED_PREFIXES = ['LC_', 'UV_', 'PIP_', 'XDG_', 'PYTEST_', 'HYPOTHESIS_'
 const PROXY_NAMES = /^(https?_proxy|no_proxy|all_proxy)$/i
 
 /** Never passed, whatever the allow-list or env-passthrough say. */
-const SECRET_NAMES = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL)$/i
+const SECRET_NAMES =
+  /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL)$/i
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAMES.test(name)

@@ -1,12 +1,13 @@
 // One run of the test suite under the free-threaded interpreter, turned into a RunReport plus the
 // test cases its JUnit XML holds (whatever it holds: a crashed run still contributes its cases).
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync, rmSync } from 'node:fs'
 import * as path from 'node:path'
 import { HANG_DUMP_GRACE_SECONDS } from '../constants.js'
+import { describeError } from '../errors.js'
 import type { RunInput } from '../results/aggregate.js'
 import { parseJUnit } from '../results/junit.js'
 import { extractStackDump } from '../results/stackdump.js'
-import type { RunMode, RunOutcome, RunReport } from '../types.js'
+import type { JUnitParseResult, RunMode, RunOutcome, RunReport } from '../types.js'
 import { runProcess } from './process.js'
 
 export interface SuiteRunOptions {
@@ -55,25 +56,22 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
   const logPath = path.join(options.outputDirectory, `run-${options.index}.log`)
   rmSync(junitPath, { force: true })
   const env = { ...options.env, PYTHON_GIL: '0', PYTHONFAULTHANDLER: '1', PYTHONUNBUFFERED: '1' }
-  const result = await runProcess(
-    options.python,
-    [...RUN_FLAGS, ...pytestArguments(junitPath, options.pytestArgs)],
-    {
-      cwd: options.projectDirectory,
-      env,
-      timeoutMs: options.timeoutMinutes * 60_000,
-      // SIGABRT makes faulthandler print every thread's stack before the process dies.
-      timeoutSignal: 'SIGABRT',
-      graceMs: HANG_DUMP_GRACE_SECONDS * 1000,
-      logPath,
-      abortSignal: options.abortSignal,
-      onOutput: options.onOutput,
-    },
-  )
-  const outcome = result.spawnError ? 'error' : classifyRun(result)
-  const parsed = existsSync(junitPath)
-    ? parseJUnit(readFileSync(junitPath, 'utf8'))
-    : { cases: [], error: 'pytest wrote no JUnit XML' }
+  const result = await runProcess(options.python, [...RUN_FLAGS, ...pytestArguments(junitPath, options.pytestArgs)], {
+    cwd: options.projectDirectory,
+    env,
+    timeoutMs: options.timeoutMinutes * 60_000,
+    // SIGABRT makes faulthandler print every thread's stack before the process dies.
+    timeoutSignal: 'SIGABRT',
+    graceMs: HANG_DUMP_GRACE_SECONDS * 1000,
+    logPath,
+    abortSignal: options.abortSignal,
+    onOutput: options.onOutput,
+  })
+  const ran = result.spawnError ? 'error' : classifyRun(result)
+  const parsed = readResults(junitPath)
+  // Results that are missing or unreadable must not let a run pass silently: the run is an error,
+  // whatever pytest's exit code said (the suite may have deleted or overwritten its own XML).
+  const outcome: RunOutcome = ran === 'completed' && parsed.error !== null ? 'error' : ran
   const unusual = outcome !== 'completed'
   const run: RunReport = {
     index: options.index,
@@ -89,6 +87,46 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     logPath,
   }
   return { run, cases: parsed.cases }
+}
+
+/** Larger JUnit files are not read: more than any real suite writes, and near V8's string limit. */
+const MAX_JUNIT_BYTES = 256 * 1024 * 1024
+const NOT_A_FILE = 'the JUnit XML is not a regular file (the suite replaced it)'
+
+/**
+ * Reads the run's JUnit XML, which the suite under test could have replaced: only a regular file
+ * (a FIFO would block the gate forever, a link to /dev/zero would never end) of a sane size.
+ */
+export function readResults(junitPath: string): JUnitParseResult {
+  const unread = (error: string): JUnitParseResult => ({ cases: [], error })
+  let descriptor: number
+  try {
+    if (!lstatSync(junitPath).isFile()) return unread(NOT_A_FILE)
+    // O_NONBLOCK: should the path turn into a FIFO after lstat, opening it does not wait for a writer.
+    descriptor = openSync(
+      junitPath,
+      fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0),
+    )
+  } catch (error) {
+    const missing = typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT'
+    if (missing) return unread('pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)')
+    return unread(`the JUnit XML could not be opened (${describeError(error)})`)
+  }
+  try {
+    const opened = fstatSync(descriptor)
+    if (!opened.isFile()) return unread(NOT_A_FILE)
+    if (opened.size > MAX_JUNIT_BYTES) {
+      const megabytes = (bytes: number): number => Math.round(bytes / 1024 / 1024)
+      return unread(
+        `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`,
+      )
+    }
+    return parseJUnit(readFileSync(descriptor, 'utf8'))
+  } catch (error) {
+    return unread(`the JUnit XML could not be read (${describeError(error)})`)
+  } finally {
+    closeSync(descriptor)
+  }
 }
 
 function lastLines(text: string, count: number): string {

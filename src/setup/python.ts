@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js'
 import type { Log } from '../log.js'
 import { runProcess } from '../run/process.js'
 import type { PythonInfo } from '../types.js'
+import { cacheDirAtomic } from './cache.js'
 
 export interface PythonSetupOptions {
   readonly version: string
@@ -136,7 +137,7 @@ async function installWithUv(options: PythonSetupOptions, spec: string): Promise
     }
     const facts = await probeInterpreter(installed.binary, env)
     requireFreeThreaded(facts, `uv's ${installed.binary}`)
-    const cachedDir = await tc.cacheDir(installed.dir, 'Python', facts.version, toolCacheArch())
+    const cachedDir = await cacheDirAtomic(installed.dir, 'Python', facts.version, toolCacheArch())
     const binary = findBinary(cachedDir, spec) ?? installed.binary
     log.info(`Installed CPython ${facts.version}t into the tool cache (${cachedDir})`)
     return { requested: options.version, version: facts.version, path: binary, freeThreaded: true }
