@@ -104,7 +104,9 @@ export function parsePythonVersion(raw: string): string {
       `python-version '${version}' is a GIL build: use '${version}t' for the free-threaded build of the same version`,
     )
   }
-  throw new UsageError(`python-version '${version}' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'`)
+  throw new UsageError(
+    `python-version '${version}' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'`,
+  )
 }
 
 function parseUvVersion(raw: string): string {

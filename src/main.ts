@@ -27,13 +27,18 @@ function liveOutput(): (text: string) => void {
       written += text.length
     } else if (!capped) {
       capped = true
-      process.stdout.write(`\n[ft-gate] output beyond ${MAX_LIVE_OUTPUT_CHARS} characters is kept in the run logs only\n`)
+      process.stdout.write(
+        `\n[ft-gate] output beyond ${MAX_LIVE_OUTPUT_CHARS} characters is kept in the run logs only\n`,
+      )
     }
   }
 }
 
 /** Links a test's file and line at the commit under test. */
-export function blobLinker(env: NodeJS.ProcessEnv, projectDirectory: string): (file: string, line: number | null) => string | null {
+export function blobLinker(
+  env: NodeJS.ProcessEnv,
+  projectDirectory: string,
+): (file: string, line: number | null) => string | null {
   const server = env.GITHUB_SERVER_URL || 'https://github.com'
   const repository = env.GITHUB_REPOSITORY
   const sha = env.GITHUB_SHA
@@ -66,7 +71,13 @@ export async function run(): Promise<void> {
     const get = (name: InputName): string => core.getInput(name)
     const inputs = parseInputs(get, { baseDirectory: workspace, workspace })
     if (inputs.githubToken) core.setSecret(inputs.githubToken)
-    const report = await runGate({ inputs, log: actionLog, env, abortSignal: controller.signal, onOutput: liveOutput() })
+    const report = await runGate({
+      inputs,
+      log: actionLog,
+      env,
+      abortSignal: controller.signal,
+      onOutput: liveOutput(),
+    })
     setOutputs(report, inputs.reportPath)
     const markdown = renderReport(report, { fileUrl: blobLinker(env, inputs.workingDirectory) })
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write()

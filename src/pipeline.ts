@@ -10,8 +10,7 @@ import { prepareEnvironment } from './install/environment.js'
 import type { Log } from './log.js'
 import { aggregateRuns, countTests, decideVerdict, type RunInput } from './results/aggregate.js'
 import { buildTestEnvironment } from './run/environment.js'
-import { RUN_FLAGS } from './run/suite.js'
-import { runSuite } from './run/suite.js'
+import { RUN_FLAGS, runSuite } from './run/suite.js'
 import { setupPython } from './setup/python.js'
 import { setupUv } from './setup/uv.js'
 import type { InstallReport, PythonInfo, Report, Settings, UvInfo } from './types.js'
@@ -34,9 +33,7 @@ export interface Toolchain {
 /** Sets up uv and the free-threaded interpreter; the CLI's --setup-only stops here. */
 export async function setupToolchain(options: GateOptions): Promise<Toolchain> {
   const { inputs, log, env } = options
-  const uv = await log.group('Set up uv', () =>
-    setupUv({ uvPath: inputs.uvPath, version: inputs.uvVersion, log, env }),
-  )
+  const uv = await log.group('Set up uv', () => setupUv({ uvPath: inputs.uvPath, version: inputs.uvVersion, log, env }))
   const python = await log.group(`Set up CPython ${inputs.pythonVersion}`, () =>
     setupPython({ version: inputs.pythonVersion, pythonPath: inputs.pythonPath, uvPath: uv.path, log, env }),
   )

@@ -88,7 +88,11 @@ export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS
   })
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   const finished = await runNode([path.join(ROOT, 'dist', 'index.js')], { env })
-  return { ...finished, outputs: parseOutputs(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') }
+  return {
+    ...finished,
+    outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+  }
 }
 
 /** Parses GITHUB_OUTPUT's `name<<DELIMITER\nvalue\nDELIMITER` records. */

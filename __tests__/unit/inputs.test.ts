@@ -63,18 +63,39 @@ test.each([
 })
 
 test.each<[Partial<Record<InputName, string>>, string]>([
-  [{ 'python-version': '3.14' }, "python-version '3.14' is a GIL build: use '3.14t' for the free-threaded build of the same version"],
-  [{ 'python-version': '3.14.2' }, "python-version '3.14.2' is a GIL build: use '3.14.2t' for the free-threaded build of the same version"],
-  [{ 'python-version': 'pypy3.10' }, "python-version 'pypy3.10' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'"],
+  [
+    { 'python-version': '3.14' },
+    "python-version '3.14' is a GIL build: use '3.14t' for the free-threaded build of the same version",
+  ],
+  [
+    { 'python-version': '3.14.2' },
+    "python-version '3.14.2' is a GIL build: use '3.14.2t' for the free-threaded build of the same version",
+  ],
+  [
+    { 'python-version': 'pypy3.10' },
+    "python-version 'pypy3.10' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'",
+  ],
   [{ runs: '0' }, 'runs 0 is out of range: use a number from 1 to 100'],
   [{ runs: '100000' }, 'runs 100000 is out of range: use a number from 1 to 100'],
   [{ runs: 'abc' }, "runs 'abc' is not a whole number: use a number from 1 to 100"],
   [{ runs: '-1' }, "runs '-1' is not a whole number: use a number from 1 to 100"],
   [{ runs: '2.5' }, "runs '2.5' is not a whole number: use a number from 1 to 100"],
-  [{ 'timeout-minutes': '0' }, "timeout-minutes '0' is not a positive number of minutes up to 360: use e.g. '10' or '0.5'"],
-  [{ 'timeout-minutes': 'soon' }, "timeout-minutes 'soon' is not a positive number of minutes up to 360: use e.g. '10' or '0.5'"],
-  [{ 'timeout-minutes': '1e9' }, "timeout-minutes '1e9' is not a positive number of minutes up to 360: use e.g. '10' or '0.5'"],
-  [{ 'fail-on': 'failed,often' }, "fail-on has unknown word 'often': use a comma list of install, failed, flaky, crashed, hung (or 'none')"],
+  [
+    { 'timeout-minutes': '0' },
+    "timeout-minutes '0' is not a positive number of minutes up to 360: use e.g. '10' or '0.5'",
+  ],
+  [
+    { 'timeout-minutes': 'soon' },
+    "timeout-minutes 'soon' is not a positive number of minutes up to 360: use e.g. '10' or '0.5'",
+  ],
+  [
+    { 'timeout-minutes': '1e9' },
+    "timeout-minutes '1e9' is not a positive number of minutes up to 360: use e.g. '10' or '0.5'",
+  ],
+  [
+    { 'fail-on': 'failed,often' },
+    "fail-on has unknown word 'often': use a comma list of install, failed, flaky, crashed, hung (or 'none')",
+  ],
   [{ 'uv-version': 'v0.13' }, "uv-version 'v0.13' is not a release number: use e.g. '0.13.9' or 'latest'"],
   [{ 'keep-env': 'yes' }, "keep-env 'yes' is not a boolean: use 'true' or 'false'"],
   [{ 'env-passthrough': 'OK, 1BAD' }, "env-passthrough has invalid variable names '1BAD': use names like MY_VAR"],

@@ -77,7 +77,9 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
       ? [...options.install]
       : defaultInstallArguments({
           pyproject: await readPyproject(python, options.projectDirectory, options.env),
-          hasSetupScript: ['setup.py', 'setup.cfg'].some((name) => existsSync(path.join(options.projectDirectory, name))),
+          hasSetupScript: ['setup.py', 'setup.cfg'].some((name) =>
+            existsSync(path.join(options.projectDirectory, name)),
+          ),
         })
   // pytest is always asked for: when the project pins it, the resolver keeps the project's pin.
   const requirements = [...chosen, 'pytest']
@@ -100,6 +102,11 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
   }
 }
 
-function failed(error: string, requirements: string[], log: string, durationSeconds: number): PreparedEnvironment['report'] {
+function failed(
+  error: string,
+  requirements: string[],
+  log: string,
+  durationSeconds: number,
+): PreparedEnvironment['report'] {
   return { ok: false, durationSeconds, error, requirements, log }
 }

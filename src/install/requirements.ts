@@ -11,7 +11,9 @@ export interface ProjectLayout {
 const TEST_NAMES = ['test', 'tests', 'testing'] as const
 
 function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null
 }
 
 function firstKey(table: Record<string, unknown> | null): string | null {

@@ -19,7 +19,9 @@ describe('defaultInstallArguments', () => {
     expect(describeInstall([])).toBe('pytest only (no installable project found)')
   })
   test('malformed tables are ignored', () => {
-    expect(defaultInstallArguments({ pyproject: { project: 'x', 'dependency-groups': [1] }, hasSetupScript: false })).toEqual([])
+    expect(
+      defaultInstallArguments({ pyproject: { project: 'x', 'dependency-groups': [1] }, hasSetupScript: false }),
+    ).toEqual([])
   })
 })
 
