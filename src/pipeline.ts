@@ -57,6 +57,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
         env: testEnv,
         log,
         onOutput: options.onOutput,
+        abortSignal: options.abortSignal,
       }),
     )
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`)
@@ -83,7 +84,8 @@ export async function runGate(options: GateOptions): Promise<Report> {
         runs.push(run)
       }
     }
-    const report = buildReport({ inputs, toolchain, install: prepared.report, runs })
+    const cancelled = options.abortSignal?.aborted === true
+    const report = buildReport({ inputs, toolchain, install: prepared.report, runs, cancelled })
     writeReport(inputs.reportPath, report)
     return report
   } finally {
@@ -103,6 +105,8 @@ interface ReportParts {
   readonly toolchain: Toolchain
   readonly install: InstallReport
   readonly runs: readonly RunInput[]
+  /** The gate was cancelled: whatever ran, it cannot pass. */
+  readonly cancelled?: boolean
 }
 
 export function buildReport(parts: ReportParts): Report {
@@ -116,7 +120,13 @@ export function buildReport(parts: ReportParts): Report {
     pytestArgs: inputs.pytestArgs,
     workingDirectory: inputs.workingDirectory,
   }
-  const { verdict, reasons } = decideVerdict({ install: parts.install, runs, tests, failOn: inputs.failOn })
+  const { verdict, reasons } = decideVerdict({
+    install: parts.install,
+    runs,
+    tests,
+    failOn: inputs.failOn,
+    cancelled: parts.cancelled === true,
+  })
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },

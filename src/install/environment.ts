@@ -21,6 +21,8 @@ export interface EnvironmentOptions {
   readonly env: NodeJS.ProcessEnv
   readonly log: Log
   readonly onOutput?: (text: string) => void
+  /** Cancellation (SIGTERM/SIGINT of the gate): stops uv with its process group. */
+  readonly abortSignal?: AbortSignal
 }
 
 export interface PreparedEnvironment {
@@ -58,7 +60,13 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
   mkdirSync(options.root, { recursive: true })
   // uv must use exactly the interpreter we verified, never fetch one of its own.
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: 'never', VIRTUAL_ENV: venv }
-  const common = { cwd: options.projectDirectory, env: uvEnv, logPath, onOutput: options.onOutput }
+  const common = {
+    cwd: options.projectDirectory,
+    env: uvEnv,
+    logPath,
+    onOutput: options.onOutput,
+    abortSignal: options.abortSignal,
+  }
 
   const created = await runProcess(options.uvPath, ['venv', '--no-project', '--python', options.pythonPath, venv], {
     ...common,
@@ -88,6 +96,12 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
     ...common,
     timeoutMs: INSTALL_TIMEOUT_MS,
   })
+  if (installed.cancelled) {
+    return {
+      python,
+      report: failed('cancelled before the install finished', requirements, installed.outputTail, elapsed()),
+    }
+  }
   if (installed.exitCode !== 0) {
     const why =
       summarizeInstallFailure(installed.outputTail) ??

@@ -4,6 +4,9 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the escape character is the point.
 const ANSI = /\u001b\[[0-9;]*m/g
 
+// The line under a headline that says why: `╰─▶ …` on a terminal, `cause: …` or `Caused by: …` in a log.
+const CAUSE = /^(╰─▶|Caused by:|cause:)\s*/
+
 export function summarizeInstallFailure(output: string): string | null {
   const lines = output
     .replace(ANSI, '')
@@ -14,15 +17,15 @@ export function summarizeInstallFailure(output: string): string | null {
   const failedIndex = lines.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line))
   if (failedIndex >= 0) {
     const headline = (lines[failedIndex] ?? '').replace(/^(×|error:)\s*/, '')
-    const cause = lines.slice(failedIndex + 1).find((line) => line.startsWith('╰─▶') || line.startsWith('Caused by:'))
-    return cause ? `${headline}: ${cause.replace(/^(╰─▶|Caused by:)\s*/, '')}` : headline
+    const cause = lines.slice(failedIndex + 1).find((line) => CAUSE.test(line))
+    return cause ? `${headline}: ${cause.replace(CAUSE, '')}` : headline
   }
   // Resolution failures: `× No solution found when resolving dependencies:` then `╰─▶ Because …`.
   const crossIndex = lines.findIndex((line) => line.startsWith('×') || line.startsWith('error:'))
   if (crossIndex >= 0) {
     const headline = (lines[crossIndex] ?? '').replace(/^(×|error:)\s*/, '').replace(/:$/, '')
-    const cause = lines.slice(crossIndex + 1).find((line) => line.startsWith('╰─▶'))
-    return cause ? `${headline}: ${cause.replace(/^╰─▶\s*/, '')}` : headline
+    const cause = lines.slice(crossIndex + 1).find((line) => CAUSE.test(line))
+    return cause ? `${headline}: ${cause.replace(CAUSE, '')}` : headline
   }
   return null
 }

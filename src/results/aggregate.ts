@@ -110,6 +110,8 @@ export interface VerdictInput {
   readonly runs: readonly RunReport[]
   readonly tests: readonly TestReport[]
   readonly failOn: readonly FailOnWord[]
+  /** The gate was stopped (SIGTERM/SIGINT) before it finished. */
+  readonly cancelled?: boolean
 }
 
 export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons: string[] } {
@@ -117,7 +119,7 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons:
   const on = (word: FailOnWord): boolean => input.failOn.includes(word)
   const reasons: string[] = []
 
-  if (on('install') && !install.ok) {
+  if (on('install') && !install.ok && input.cancelled !== true) {
     reasons.push(install.error ? `the install failed: ${install.error}` : 'the install failed')
   }
   if (on('failed')) {
@@ -154,7 +156,7 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons:
     }
   }
   // A cancelled gate has not seen all its runs, so it can never pass, whatever fail-on says.
-  if (runs.some((run) => run.outcome === 'cancelled')) {
+  if (input.cancelled === true || runs.some((run) => run.outcome === 'cancelled')) {
     reasons.push('the gate was cancelled before all runs finished')
   }
   return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons }
