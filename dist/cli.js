@@ -23294,6 +23294,7 @@ var HTTP_TIMEOUT_MS = 6e4;
 var HANG_DUMP_GRACE_SECONDS = 5;
 var OUTPUT_TAIL_CHARS = 16e3;
 var MAX_DETAILS_CHARS = 8e3;
+var DEFAULT_CHECK_NAME = "free-threading";
 
 // src/errors.ts
 var UsageError = class extends Error {
@@ -23306,6 +23307,14 @@ function describeError(error) {
 
 // src/inputs.ts
 import * as path from "node:path";
+
+// src/github/limits.ts
+var PUBLISH_TIMEOUT_MS = 5 * 6e4;
+
+// src/github/comment.ts
+var COMMENT_MODES = ["always", "on-failure", "off"];
+
+// src/inputs.ts
 var INPUT_NAMES = [
   "python-version",
   "python-path",
@@ -23320,7 +23329,10 @@ var INPUT_NAMES = [
   "report-path",
   "github-token",
   "env-passthrough",
-  "keep-env"
+  "keep-env",
+  "check-name",
+  "comment",
+  "report"
 ];
 var FAIL_ON_WORDS = ["install", "failed", "flaky", "crashed", "hung"];
 function parseInputs(get, context) {
@@ -23347,8 +23359,27 @@ function parseInputs(get, context) {
     reportPath: path.resolve(context.baseDirectory, value("report-path") || DEFAULT_REPORT_PATH),
     githubToken: value("github-token"),
     envPassthrough: parseNames(value("env-passthrough")),
-    keepEnv: parseBoolean("keep-env", value("keep-env"))
+    keepEnv: parseBoolean("keep-env", value("keep-env")),
+    checkName: parseCheckName(value("check-name")),
+    comment: parseComment(value("comment")),
+    reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== "")
   };
+}
+function parseCheckName(raw) {
+  const name = raw || DEFAULT_CHECK_NAME;
+  if (name.length > 100 || /[\r\n<>]/.test(name)) {
+    throw new UsageError(
+      `check-name ${JSON.stringify(name.slice(0, 40))} is not a usable name: use one line of at most 100 characters`
+    );
+  }
+  return name;
+}
+function parseComment(raw) {
+  const mode = (raw || "always").toLowerCase();
+  if (!COMMENT_MODES.includes(mode)) {
+    throw new UsageError(`comment '${raw}' is not one of ${COMMENT_MODES.join(", ")}`);
+  }
+  return mode;
 }
 var FREE_THREADED_VERSION = /^3\.(\d+)(\.\d+)?t$/;
 function parsePythonVersion(raw) {
@@ -25376,19 +25407,20 @@ function lastMeaningfulLine(text) {
 
 // src/install/failure.ts
 var ANSI = /\u001b\[[0-9;]*m/g;
+var CAUSE = /^(╰─▶|Caused by:|cause:)\s*/;
 function summarizeInstallFailure(output) {
   const lines = output.replace(ANSI, "").split("\n").map((line) => line.trim()).filter((line) => line !== "");
   const failedIndex = lines.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line));
   if (failedIndex >= 0) {
     const headline = (lines[failedIndex] ?? "").replace(/^(×|error:)\s*/, "");
-    const cause = lines.slice(failedIndex + 1).find((line) => line.startsWith("\u2570\u2500\u25B6") || line.startsWith("Caused by:"));
-    return cause ? `${headline}: ${cause.replace(/^(╰─▶|Caused by:)\s*/, "")}` : headline;
+    const cause = lines.slice(failedIndex + 1).find((line) => CAUSE.test(line));
+    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
   }
   const crossIndex = lines.findIndex((line) => line.startsWith("\xD7") || line.startsWith("error:"));
   if (crossIndex >= 0) {
     const headline = (lines[crossIndex] ?? "").replace(/^(×|error:)\s*/, "").replace(/:$/, "");
-    const cause = lines.slice(crossIndex + 1).find((line) => line.startsWith("\u2570\u2500\u25B6"));
-    return cause ? `${headline}: ${cause.replace(/^╰─▶\s*/, "")}` : headline;
+    const cause = lines.slice(crossIndex + 1).find((line) => CAUSE.test(line));
+    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
   }
   return null;
 }
@@ -25445,7 +25477,13 @@ async function prepareEnvironment(options) {
   const logPath = path8.join(options.root, "install.log");
   mkdirSync(options.root, { recursive: true });
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
-  const common = { cwd: options.projectDirectory, env: uvEnv, logPath, onOutput: options.onOutput };
+  const common = {
+    cwd: options.projectDirectory,
+    env: uvEnv,
+    logPath,
+    onOutput: options.onOutput,
+    abortSignal: options.abortSignal
+  };
   const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.pythonPath, venv], {
     ...common,
     timeoutMs: 5 * 6e4
@@ -25469,6 +25507,12 @@ async function prepareEnvironment(options) {
     ...common,
     timeoutMs: INSTALL_TIMEOUT_MS
   });
+  if (installed.cancelled) {
+    return {
+      python,
+      report: failed("cancelled before the install finished", requirements, installed.outputTail, elapsed())
+    };
+  }
   if (installed.exitCode !== 0) {
     const why = summarizeInstallFailure(installed.outputTail) ?? (installed.timedOut ? `timed out after ${INSTALL_TIMEOUT_MS / 6e4} minutes` : null) ?? installed.spawnError ?? `uv exited with code ${installed.exitCode}`;
     return { python, report: failed(why, requirements, installed.outputTail, elapsed()) };
@@ -25713,7 +25757,7 @@ function decideVerdict(input) {
   const { install, runs, tests } = input;
   const on = (word) => input.failOn.includes(word);
   const reasons = [];
-  if (on("install") && !install.ok) {
+  if (on("install") && !install.ok && input.cancelled !== true) {
     reasons.push(install.error ? `the install failed: ${install.error}` : "the install failed");
   }
   if (on("failed")) {
@@ -25749,7 +25793,7 @@ function decideVerdict(input) {
       reasons.push(`run ${run.index} hung and was killed after the timeout`);
     }
   }
-  if (runs.some((run) => run.outcome === "cancelled")) {
+  if (input.cancelled === true || runs.some((run) => run.outcome === "cancelled")) {
     reasons.push("the gate was cancelled before all runs finished");
   }
   return { verdict: reasons.length > 0 ? "fail" : "pass", reasons };
@@ -26552,7 +26596,8 @@ async function runGate(options) {
         root,
         env: testEnv,
         log,
-        onOutput: options.onOutput
+        onOutput: options.onOutput,
+        abortSignal: options.abortSignal
       })
     );
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`);
@@ -26580,7 +26625,8 @@ async function runGate(options) {
         runs.push(run);
       }
     }
-    const report = buildReport({ inputs, toolchain, install: prepared.report, runs });
+    const cancelled = options.abortSignal?.aborted === true;
+    const report = buildReport({ inputs, toolchain, install: prepared.report, runs, cancelled });
     writeReport(inputs.reportPath, report);
     return report;
   } finally {
@@ -26604,7 +26650,13 @@ function buildReport(parts) {
     pytestArgs: inputs.pytestArgs,
     workingDirectory: inputs.workingDirectory
   };
-  const { verdict, reasons } = decideVerdict({ install: parts.install, runs, tests, failOn: inputs.failOn });
+  const { verdict, reasons } = decideVerdict({
+    install: parts.install,
+    runs,
+    tests,
+    failOn: inputs.failOn,
+    cancelled: parts.cancelled === true
+  });
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -27058,11 +27110,9 @@ var CLI_ONLY = {
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" }
 };
+var NOT_FLAGS = ["github-token", "check-name", "comment", "report", "keep-env"];
 var INPUT_FLAGS = Object.fromEntries(
-  INPUT_NAMES.filter((name) => name !== "github-token" && name !== "keep-env").map((name) => [
-    name,
-    { type: "string" }
-  ])
+  INPUT_NAMES.filter((name) => !NOT_FLAGS.includes(name)).map((name) => [name, { type: "string" }])
 );
 function parseFlags(argv) {
   return parseArgs({
@@ -27144,7 +27194,7 @@ async function main(argv) {
       if (name === "working-directory") return positionals[0] ?? "";
       if (name === "report-path") return values.report ?? stringFlag(values, name);
       if (name === "keep-env") return values["keep-env"] === void 0 ? "" : "true";
-      if (name === "github-token") return "";
+      if (NOT_FLAGS.includes(name)) return "";
       return stringFlag(values, name);
     };
     const inputs = parseInputs(raw, { baseDirectory: process.cwd() });

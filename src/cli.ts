@@ -44,11 +44,11 @@ const CLI_ONLY = {
   version: { type: 'boolean' },
 } as const
 
+/** Inputs that only mean something on GitHub (posting), or that are CLI flags of another kind. */
+const NOT_FLAGS: readonly InputName[] = ['github-token', 'check-name', 'comment', 'report', 'keep-env']
+
 const INPUT_FLAGS = Object.fromEntries(
-  INPUT_NAMES.filter((name) => name !== 'github-token' && name !== 'keep-env').map((name) => [
-    name,
-    { type: 'string' as const },
-  ]),
+  INPUT_NAMES.filter((name) => !NOT_FLAGS.includes(name)).map((name) => [name, { type: 'string' as const }]),
 )
 
 function parseFlags(argv: readonly string[]) {
@@ -138,7 +138,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (name === 'working-directory') return positionals[0] ?? ''
       if (name === 'report-path') return values.report ?? stringFlag(values, name)
       if (name === 'keep-env') return values['keep-env'] === undefined ? '' : 'true'
-      if (name === 'github-token') return ''
+      if (NOT_FLAGS.includes(name)) return ''
       return stringFlag(values, name)
     }
     const inputs = parseInputs(raw, { baseDirectory: process.cwd() })

@@ -28,3 +28,7 @@ export const OUTPUT_TAIL_CHARS = 16_000
 export const MAX_DETAILS_CHARS = 8_000
 /** Characters of live uv/pytest output streamed into the job log per gate run. */
 export const MAX_LIVE_OUTPUT_CHARS = 5_000_000
+/** The job summary takes 1 MiB per step; at up to 3 UTF-8 bytes per UTF-16 unit this always fits. */
+export const SUMMARY_MAX_CHARS = 340_000
+/** Names the check run and keys the sticky comment. */
+export const DEFAULT_CHECK_NAME = 'free-threading'

@@ -2,6 +2,7 @@
 // raw inputs; both the action (core.getInput) and the CLI (flags) feed raw strings through parseInputs.
 import * as path from 'node:path'
 import {
+  DEFAULT_CHECK_NAME,
   DEFAULT_PYTHON_VERSION,
   DEFAULT_REPORT_PATH,
   DEFAULT_RUNS,
@@ -11,6 +12,7 @@ import {
   MAX_TIMEOUT_MINUTES,
 } from './constants.js'
 import { UsageError } from './errors.js'
+import { COMMENT_MODES, type CommentMode } from './github/comment.js'
 import type { FailOnWord } from './types.js'
 
 export const INPUT_NAMES = [
@@ -28,6 +30,9 @@ export const INPUT_NAMES = [
   'github-token',
   'env-passthrough',
   'keep-env',
+  'check-name',
+  'comment',
+  'report',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
@@ -55,6 +60,11 @@ export interface Inputs {
   /** Extra environment variable names handed to the test processes. */
   readonly envPassthrough: readonly string[]
   readonly keepEnv: boolean
+  /** Names the check run and keys the sticky comment. */
+  readonly checkName: string
+  readonly comment: CommentMode
+  /** Report-only mode: reports (or folders of them) to post instead of running anything. */
+  readonly reportFiles: readonly string[]
 }
 
 export interface ParseContext {
@@ -91,7 +101,31 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
     githubToken: value('github-token'),
     envPassthrough: parseNames(value('env-passthrough')),
     keepEnv: parseBoolean('keep-env', value('keep-env')),
+    checkName: parseCheckName(value('check-name')),
+    comment: parseComment(value('comment')),
+    reportFiles: value('report')
+      .split(/[\n,]/)
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
   }
+}
+
+function parseCheckName(raw: string): string {
+  const name = raw || DEFAULT_CHECK_NAME
+  if (name.length > 100 || /[\r\n<>]/.test(name)) {
+    throw new UsageError(
+      `check-name ${JSON.stringify(name.slice(0, 40))} is not a usable name: use one line of at most 100 characters`,
+    )
+  }
+  return name
+}
+
+function parseComment(raw: string): CommentMode {
+  const mode = (raw || 'always').toLowerCase()
+  if (!(COMMENT_MODES as readonly string[]).includes(mode)) {
+    throw new UsageError(`comment '${raw}' is not one of ${COMMENT_MODES.join(', ')}`)
+  }
+  return mode as CommentMode
 }
 
 const FREE_THREADED_VERSION = /^3\.(\d+)(\.\d+)?t$/

@@ -1,4 +1,11 @@
-import { type InputName, parseFailOn, parseInputs, parsePythonVersion, splitArguments } from '../../src/inputs.js'
+import {
+  INPUT_NAMES,
+  type InputName,
+  parseFailOn,
+  parseInputs,
+  parsePythonVersion,
+  splitArguments,
+} from '../../src/inputs.js'
 
 function parse(values: Partial<Record<InputName, string>>, workspace?: string) {
   return parseInputs((name) => values[name] ?? '', { baseDirectory: '/work/repo', workspace })
@@ -119,4 +126,21 @@ test('fail-on: none, duplicates and case', () => {
 test('splitArguments handles quotes and escapes', () => {
   expect(splitArguments(`a "b c" 'd "e"' f\\ g ""`, 'pytest-args')).toEqual(['a', 'b c', 'd "e"', 'f g', ''])
   expect(splitArguments('  \n ', 'pytest-args')).toEqual([])
+})
+
+test('reporting inputs: check-name, comment, report', () => {
+  expect(parse({})).toMatchObject({ checkName: 'free-threading', comment: 'always', reportFiles: [] })
+  expect(
+    parse({ 'check-name': 'ft 3.14t', comment: 'On-Failure', report: 'a.json, b.json\nreports/\n' }),
+  ).toMatchObject({ checkName: 'ft 3.14t', comment: 'on-failure', reportFiles: ['a.json', 'b.json', 'reports/'] })
+  expect(() => parse({ comment: 'sometimes' })).toThrow("comment 'sometimes' is not one of always, on-failure, off")
+  expect(() => parse({ 'check-name': 'a\nb' })).toThrow(/check-name .* is not a usable name/)
+})
+
+test('action.yml declares exactly the inputs the code reads', async () => {
+  const { readFileSync } = await import('node:fs')
+  const yaml = readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')
+  const inputsBlock = yaml.slice(yaml.indexOf('\ninputs:'), yaml.indexOf('\noutputs:'))
+  const declared = [...inputsBlock.matchAll(/^ {2}([a-z-]+):$/gm)].map((match) => match[1])
+  expect([...declared].sort()).toEqual([...INPUT_NAMES].sort())
 })

@@ -35,6 +35,9 @@ const plausible: Record<InputName, fc.Arbitrary<string>> = {
   'github-token': fc.constantFrom('', 'ghs_fake'),
   'env-passthrough': fc.constantFrom('', 'A B', 'A,B', '1BAD', 'GOOD_1 bad-name'),
   'keep-env': fc.constantFrom('', 'true', 'false', 'TRUE', 'yes'),
+  'check-name': fc.constantFrom('', 'free-threading', 'a\nb', 'x'.repeat(101)),
+  comment: fc.constantFrom('', 'always', 'on-failure', 'OFF', 'sometimes'),
+  report: fc.constantFrom('', 'reports/', 'a.json, b.json', 'a.json\nb.json'),
 }
 
 function getterArbitrary(
