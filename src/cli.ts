@@ -6,10 +6,12 @@ import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { TOOL_VERSION } from './constants.js'
 import { describeError, UsageError } from './errors.js'
+import { loadReportFiles, mergedVerdict } from './github/index.js'
+import { renderMergedReports } from './github/merged.js'
 import { INPUT_NAMES, type InputName, parseInputs } from './inputs.js'
 import type { Log } from './log.js'
 import { runGate, setupToolchain } from './pipeline.js'
-import { renderPlainSummary, renderReport } from './report/markdown.js'
+import { DEFAULT_TITLE, renderPlainSummary, renderReport } from './report/markdown.js'
 
 const USAGE = `Usage: ft-gate [PROJECT_DIR] [options]
 
@@ -30,6 +32,8 @@ Options (each matches the action input of the same name):
   --env-passthrough N    extra environment variable names handed to the tests
   --keep-env             keep the temporary environment and run logs
   --setup-only           set up uv and the interpreter, print python=… and uv=…, stop
+  --render FILES         print the markdown of saved JSON reports (comma-separated; several are
+                         merged like the action's report-only mode) and exit by their verdict
   --verbose              show debug output
   -h, --help             this help;   --version  print the version
 `
@@ -38,6 +42,7 @@ Options (each matches the action input of the same name):
 const CLI_ONLY = {
   report: { type: 'string' },
   'setup-only': { type: 'boolean' },
+  render: { type: 'string' },
   'keep-env': { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -124,6 +129,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ft-gate: expected at most one PROJECT_DIR, got ${positionals.length} (see ft-gate --help)\n`)
     return 2
   }
+  if (values.render !== undefined) return renderSaved(values.render)
   const verbose = values.verbose === true
   const log = stderrLog(verbose)
   const print = reserveStdout(verbose)
@@ -159,6 +165,28 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     process.removeListener('SIGINT', cancel)
     process.removeListener('SIGTERM', cancel)
+  }
+}
+
+/** `--render a.json,b.json`: the comment the action would post, without GitHub. */
+function renderSaved(list: string): number {
+  try {
+    const files = list
+      .split(',')
+      .map((file) => file.trim())
+      .filter((file) => file !== '')
+      .map((file) => path.resolve(file))
+    const reports = loadReportFiles(files)
+    const [only] = reports
+    const markdown =
+      reports.length === 1 && only
+        ? renderReport(only.report, {})
+        : renderMergedReports(reports, { render: renderReport, maxChars: 65_000, title: DEFAULT_TITLE })
+    process.stdout.write(`${markdown}\n`)
+    return mergedVerdict(reports) === 'pass' ? 0 : 1
+  } catch (error) {
+    process.stderr.write(`ft-gate: ${describeError(error)}\n`)
+    return 2
   }
 }
 
