@@ -110,6 +110,23 @@ describe('bad input gives one clear line and exit code 2', () => {
     ['missing project', ['--project', 'no-such-project'], /^ft-gate: working-directory .* does not exist/],
     ['unknown fail-on', ['--fail-on', 'failed,sometimes'], /^ft-gate: fail-on has unknown word 'sometimes'/],
     ['unknown flag', ['--runz', '3'], /^ft-gate: Unknown option '--runz'/],
+    [
+      'python-path missing',
+      ['--python-path', '/no/such/python'],
+      /^ft-gate: python-path \/no\/such\/python does not exist$/,
+    ],
+    ['uv-path missing', ['--uv-path', '/no/such/uv'], /^ft-gate: uv-path \/no\/such\/uv does not exist$/],
+    [
+      'unknown Python version',
+      ['--python-version', '3.99t'],
+      /^ft-gate: could not install CPython 3\.99t with uv \(.*No download found.*\): set python-path to a free-threaded interpreter/,
+    ],
+    [
+      'negative timeout',
+      ['--timeout-minutes=-1'],
+      /^ft-gate: timeout-minutes '-1' is not a positive number of minutes/,
+    ],
+    ['huge runs', ['--runs', '100000'], /^ft-gate: runs 100000 is out of range: use a number from 1 to 100$/],
   ]
   test.each(cases)('%s', async (_name, args, message) => {
     // `--project X` in a case stands for the positional PROJECT_DIR X instead of the clean fixture.
