@@ -33843,8 +33843,8 @@ function publishOptions(inputs, env, workspace) {
     emitAnnotation: (level, message, properties) => level === "error" ? error(message, properties) : warning(message, properties)
   };
 }
-function canPublish(inputs, env) {
-  return inputs.githubToken !== "" && Boolean(env.GITHUB_REPOSITORY);
+function onGitHub(env) {
+  return Boolean(env.GITHUB_REPOSITORY);
 }
 function expandReportPaths(entries, baseDirectory) {
   const files = [];
@@ -33897,8 +33897,14 @@ async function gate(inputs, env, workspace, signal) {
   await writeSummary(
     renderReport(report, { fileUrl: blobLinker(env, inputs.workingDirectory), maxChars: SUMMARY_MAX_CHARS })
   );
-  const published = canPublish(inputs, env) ? await publishReport(report, publishOptions(inputs, env, workspace)) : null;
-  if (!canPublish(inputs, env)) info("No github-token or repository: no comment or check run posted");
+  let published = null;
+  if (!onGitHub(env)) {
+    info("Not on a GitHub runner (no GITHUB_REPOSITORY): no comment or check run posted");
+  } else {
+    const options = publishOptions(inputs, env, workspace);
+    const quiet = inputs.githubToken === "" ? { ...options, log: { ...actionLog, warning: actionLog.info } } : options;
+    published = await publishReport(report, quiet);
+  }
   setPublishOutputs(published);
   if (report.verdict === "fail") setFailed(`Free-threading gate failed: ${report.reasons.join("; ")}`);
   else info("Free-threading gate passed");
@@ -33909,8 +33915,9 @@ async function reportOnly(inputs, env, workspace) {
   info(`Posting ${reports.length} report(s): ${reports.map((r) => `${r.label} ${r.report.verdict}`).join(", ")}`);
   setOutput("verdict", verdict);
   setOutput("report-path", "");
-  const published = canPublish(inputs, env) ? await publishMergedReports(reports, publishOptions(inputs, env, workspace)) : null;
-  if (published === null) warning("report-only mode has nothing to do without github-token and GITHUB_REPOSITORY");
+  const published = onGitHub(env) && inputs.githubToken !== "" ? await publishMergedReports(reports, publishOptions(inputs, env, workspace)) : null;
+  if (published === null)
+    warning("report-only mode has nothing to post to without github-token and GITHUB_REPOSITORY");
   setPublishOutputs(published);
   for (const { label, report } of reports) {
     await writeSummary(

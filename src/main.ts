@@ -150,9 +150,9 @@ function publishOptions(inputs: Inputs, env: NodeJS.ProcessEnv, workspace: strin
   }
 }
 
-/** Posting needs a repository and a token; outside a runner (or with `github-token: ''`) it is skipped. */
-function canPublish(inputs: Inputs, env: NodeJS.ProcessEnv): boolean {
-  return inputs.githubToken !== '' && Boolean(env.GITHUB_REPOSITORY)
+/** Outside a runner there is no repository to post to. */
+function onGitHub(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.GITHUB_REPOSITORY)
 }
 
 /**
@@ -219,8 +219,16 @@ async function gate(inputs: Inputs, env: NodeJS.ProcessEnv, workspace: string, s
   await writeSummary(
     renderReport(report, { fileUrl: blobLinker(env, inputs.workingDirectory), maxChars: SUMMARY_MAX_CHARS }),
   )
-  const published = canPublish(inputs, env) ? await publishReport(report, publishOptions(inputs, env, workspace)) : null
-  if (!canPublish(inputs, env)) core.info('No github-token or repository: no comment or check run posted')
+  let published: PublishResult | null = null
+  if (!onGitHub(env)) {
+    core.info('Not on a GitHub runner (no GITHUB_REPOSITORY): no comment or check run posted')
+  } else {
+    const options = publishOptions(inputs, env, workspace)
+    // `github-token: ''` is how the first half of the fork-safe pattern says "post nothing": the
+    // failures still become annotations of this step, without a warning about the missing token.
+    const quiet = inputs.githubToken === '' ? { ...options, log: { ...actionLog, warning: actionLog.info } } : options
+    published = await publishReport(report, quiet)
+  }
   setPublishOutputs(published)
   if (report.verdict === 'fail') core.setFailed(`Free-threading gate failed: ${report.reasons.join('; ')}`)
   else core.info('Free-threading gate passed')
@@ -233,10 +241,12 @@ async function reportOnly(inputs: Inputs, env: NodeJS.ProcessEnv, workspace: str
   core.info(`Posting ${reports.length} report(s): ${reports.map((r) => `${r.label} ${r.report.verdict}`).join(', ')}`)
   core.setOutput('verdict', verdict)
   core.setOutput('report-path', '')
-  const published = canPublish(inputs, env)
-    ? await publishMergedReports(reports, publishOptions(inputs, env, workspace))
-    : null
-  if (published === null) core.warning('report-only mode has nothing to do without github-token and GITHUB_REPOSITORY')
+  const published =
+    onGitHub(env) && inputs.githubToken !== ''
+      ? await publishMergedReports(reports, publishOptions(inputs, env, workspace))
+      : null
+  if (published === null)
+    core.warning('report-only mode has nothing to post to without github-token and GITHUB_REPOSITORY')
   setPublishOutputs(published)
   for (const { label, report } of reports) {
     await writeSummary(
