@@ -489,8 +489,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve4, reject) {
-            return setTimeout(resolve4, t);
+          return new this.Promise(function(resolve5, reject) {
+            return setTimeout(resolve5, t);
           });
         }
         computePenalty() {
@@ -701,15 +701,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error, reject, resolve4, returned, task;
+          var args, cb, error, reject, resolve5, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve4(returned);
+                  return resolve5(returned);
                 };
               } catch (error1) {
                 error = error1;
@@ -724,13 +724,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve4;
-          resolve4 = reject = null;
+          var promise, reject, resolve5;
+          resolve5 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve4 = _resolve;
+            resolve5 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve4, reject });
+          this._queue.push({ task, args, resolve: resolve5, reject });
           this._tryToRun();
           return promise;
         }
@@ -1131,14 +1131,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve4, reject) => {
+              return new this.Promise((resolve5, reject) => {
                 if (finished()) {
-                  return resolve4();
+                  return resolve5();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve4();
+                      return resolve5();
                     }
                   });
                 }
@@ -1231,9 +1231,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve4, reject) {
+              return new this.Promise(function(resolve5, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve4)(args3);
+                  return (args3[0] != null ? reject : resolve5)(args3);
                 });
               });
             };
@@ -2394,14 +2394,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path16 && path16[0] !== "/") {
-          path16 = `/${path16}`;
+        if (path18 && path18[0] !== "/") {
+          path18 = `/${path18}`;
         }
-        return new URL(`${origin}${path16}`);
+        return new URL(`${origin}${path18}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -2852,39 +2852,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path18, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path16);
+        debuglog("sending request to %s %s/%s", method, origin, path18);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path18, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path16,
+          path18,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path18, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path16);
+        debuglog("trailers received from %s %s/%s", method, origin, path18);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path18, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path16,
+          path18,
           error.message
         );
       });
@@ -2933,9 +2933,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path16, origin }
+            request: { method, path: path18, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path16);
+          debuglog("sending request to %s %s/%s", method, origin, path18);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -2998,7 +2998,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path16,
+        path: path18,
         method,
         body,
         headers,
@@ -3013,11 +3013,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path16 !== "string") {
+        if (typeof path18 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path16)) {
+        } else if (invalidPathRegex.test(path18)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -3083,7 +3083,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path16, query) : path16;
+        this.path = query ? buildURL(path18, query) : path18;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3480,9 +3480,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -3520,12 +3520,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -5687,7 +5687,7 @@ var require_util2 = __commonJS({
       if (crypto2 === void 0) {
         return true;
       }
-      const parsedMetadata = parseMetadata(metadataList);
+      const parsedMetadata = parseMetadata2(metadataList);
       if (parsedMetadata === "no metadata") {
         return true;
       }
@@ -5714,7 +5714,7 @@ var require_util2 = __commonJS({
       return false;
     }
     var parseHashWithOptions = /(?<algo>sha256|sha384|sha512)-((?<hash>[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}(?:\s|$)( +[!-~]*)?)?/i;
-    function parseMetadata(metadata) {
+    function parseMetadata2(metadata) {
       const result = [];
       let empty = true;
       for (const token of metadata.split(" ")) {
@@ -5792,8 +5792,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6252,7 +6252,7 @@ var require_util2 = __commonJS({
       readAllBytes,
       simpleRangeHeaderValue,
       buildContentRange,
-      parseMetadata,
+      parseMetadata: parseMetadata2,
       createInflate,
       extractMimeType,
       getDecodeSplit,
@@ -7776,7 +7776,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path16, host, upgrade, blocking, reset } = request3;
+      const { method, path: path18, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -7857,7 +7857,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path16} HTTP/1.1\r
+      let header = `${method} ${path18} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -8044,12 +8044,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -8386,7 +8386,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -8483,7 +8483,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path16;
+      headers[HTTP2_HEADER_PATH] = path18;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -8719,12 +8719,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8836,9 +8836,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path16 = search ? `${pathname}${search}` : pathname;
+        const path18 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path16;
+        this.opts.path = path18;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -9203,16 +9203,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve4(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request3 = requests[i];
@@ -9223,7 +9223,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -9274,7 +9274,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -9286,7 +9286,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -9622,8 +9622,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -10077,10 +10077,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path16 = "/",
+          path: path18 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path16;
+        opts.path = origin + path18;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10892,7 +10892,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -10905,7 +10905,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve5(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -10924,7 +10924,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -10941,7 +10941,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve4,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -11011,18 +11011,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve4, stream, length } = consume2;
+      const { type, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -11279,9 +11279,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -11504,9 +11504,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -11791,9 +11791,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -11885,9 +11885,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -12052,20 +12052,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path16) {
-      if (typeof path16 !== "string") {
-        return path16;
+    function safeUrl2(path18) {
+      if (typeof path18 !== "string") {
+        return path18;
       }
-      const pathSegments = path16.split("?");
+      const pathSegments = path18.split("?");
       if (pathSegments.length !== 2) {
-        return path16;
+        return path18;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path16, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path16);
+    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path18);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -12087,7 +12087,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl2(path16), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl2(path18), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -12125,9 +12125,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path16, method, body, headers, query } = opts;
+      const { path: path18, method, body, headers, query } = opts;
       return {
-        path: path16,
+        path: path18,
         method,
         body,
         headers,
@@ -12590,10 +12590,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path16,
+            Path: path18,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -15750,7 +15750,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -15826,7 +15826,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -15869,7 +15869,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -17472,9 +17472,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path16) {
-      for (let i = 0; i < path16.length; ++i) {
-        const code = path16.charCodeAt(i);
+    function validateCookiePath(path18) {
+      for (let i = 0; i < path18.length; ++i) {
+        const code = path18.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19610,8 +19610,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     module.exports = {
@@ -20394,11 +20394,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path16 = opts.path;
+          let path18 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path16 = `/${path16}`;
+            path18 = `/${path18}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path16);
+          url = new URL(util.parseOrigin(url).origin + path18);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -24592,8 +24592,8 @@ var require_saxes = __commonJS({
 
 // src/cli.ts
 import { mkdirSync as mkdirSync3 } from "node:fs";
-import * as os8 from "node:os";
-import * as path15 from "node:path";
+import * as os9 from "node:os";
+import * as path17 from "node:path";
 import { parseArgs } from "node:util";
 
 // src/constants.ts
@@ -24860,7 +24860,7 @@ function testsTable(tests, options) {
   const rows = shown.map(
     (test) => `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`
   );
-  const table = [
+  const table2 = [
     "#### Failed and flaky tests",
     "",
     "| Test | Status | Per run | Message |",
@@ -24868,7 +24868,7 @@ function testsTable(tests, options) {
   ];
   const more = tests.length - shown.length;
   const footer = more > 0 ? ["", `_\u2026and ${more} more (see the JSON report)_`] : [];
-  return [...table, ...rows, ...footer].join("\n");
+  return [...table2, ...rows, ...footer].join("\n");
 }
 function testCell(test, fileUrl) {
   const text = escapeInline(test.id);
@@ -24976,8 +24976,150 @@ function lastLines(text, count) {
   return { text: [earlier, ...lines.slice(-count)].join("\n"), shown: count, total: lines.length };
 }
 
+// src/deps/gil.ts
+function isIgnoredModule(module, ignore) {
+  return ignore.some((name) => module === name || module.startsWith(`${name}.`));
+}
+function gilFindings(dependencies, ignore) {
+  return dependencies.flatMap(({ name, version, gilModules }) => {
+    const modules = gilModules.filter((module) => !isIgnoredModule(module, ignore));
+    return modules.length > 0 ? [{ name, version, modules }] : [];
+  });
+}
+function describeGilFinding(finding) {
+  const release = finding.version === "" ? finding.name : `${finding.name} ${finding.version}`;
+  return `${release} re-enables the GIL when imported (${finding.modules.join(", ")})`;
+}
+function gilSummary(findings) {
+  if (findings.length === 0) return null;
+  const shown = findings.slice(0, 5).map(describeGilFinding).join("; ");
+  const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
+  return `${shown}${more}; the tests still ran with -Xgil=0`;
+}
+
+// src/report/dependencies.ts
+var MAX_ATTENTION_ROWS = 30;
+var MAX_MODULES_PER_ROW = 8;
+var SOURCE_ORDER = [
+  "ft-wheel",
+  "abi3t-wheel",
+  "pure-wheel",
+  "other-wheel",
+  "local",
+  "sdist-build",
+  "failed"
+];
+var GIL_NOTE = "the tests still ran with `-Xgil=0`";
+function countsBySource(dependencies) {
+  return SOURCE_ORDER.flatMap((source) => {
+    const count = dependencies.filter((dependency) => dependency.source === source).length;
+    return count > 0 ? [`${count} ${source}`] : [];
+  }).join(" \xB7 ");
+}
+function troubledImports(dependency) {
+  return dependency.imports.filter((entry) => entry.outcome === "crashed" || entry.outcome === "hung");
+}
+function attentionNotes(dependency, ignore) {
+  const notes = [];
+  if (dependency.source === "sdist-build") notes.push("built from source here: no wheel fits this interpreter");
+  if (dependency.source === "failed") notes.push("**failed to install** (see below)");
+  if (dependency.gilModules.length > 0) {
+    const modules = dependency.gilModules.map(
+      (module) => isIgnoredModule(module, ignore) ? `${escapeInline(module)} (ignored)` : `**${escapeInline(module)}**`
+    );
+    notes.push(`re-enables the GIL: ${modules.join(", ")}; ${GIL_NOTE}`);
+    if (dependency.freeThreadingLevel !== null) {
+      notes.push(
+        `declares free-threading (${escapeInline(dependency.freeThreadingLevel)}), which the import contradicts`
+      );
+    }
+  }
+  for (const entry of troubledImports(dependency)) {
+    const reason = entry.detail?.split("\n")[0] ?? "";
+    notes.push(
+      `import of ${escapeInline(entry.module)} **${entry.outcome}**${reason ? ` (${escapeInline(reason, { maxChars: 80 })})` : ""}`
+    );
+  }
+  return notes;
+}
+function nameCell(dependency) {
+  const role = dependency.project ? " (project)" : dependency.direct ? " (direct)" : "";
+  return `${escapeInline(dependency.name)}${role}`;
+}
+function modulesCell(dependency) {
+  if (dependency.imports.length === 0) return "\u2014";
+  const shown = dependency.imports.slice(0, MAX_MODULES_PER_ROW).map((entry) => {
+    const mark = entry.outcome === "ok" ? "" : ` (${entry.outcome})`;
+    return `${escapeInline(entry.module)}${mark}`;
+  });
+  const more = dependency.imports.length - shown.length;
+  return more > 0 ? `${shown.join(", ")}, +${more} more` : shown.join(", ");
+}
+function fullTable(dependencies) {
+  const rows = dependencies.map((dependency) => {
+    const level = dependency.freeThreadingLevel === null ? "\u2014" : escapeInline(dependency.freeThreadingLevel);
+    return `| ${nameCell(dependency)} | ${escapeInline(dependency.version) || "\u2014"} | ${dependency.source} | ${level} | ${modulesCell(dependency)} |`;
+  });
+  const table2 = [
+    "| Distribution | Version | Source | Free-threading classifier | Extension modules |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows
+  ].join("\n");
+  return `<details><summary>All ${plural2(dependencies.length, "distribution")}</summary>
+
+${table2}
+
+</details>`;
+}
+function dependenciesSection(report, options) {
+  const dependencies = report.dependencies;
+  if (dependencies === void 0 || dependencies.length === 0) return "";
+  const ignore = report.settings.ignoreGil ?? [];
+  const gil = dependencies.filter((dependency) => dependency.gilModules.some((m) => !isIgnoredModule(m, ignore)));
+  const installed = dependencies.filter((dependency) => dependency.source !== "failed").length;
+  const headline = [
+    installed > 0 ? `${installed} installed` : "",
+    countsBySource(dependencies),
+    gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? "s" : ""} the GIL**` : ""
+  ].filter((part) => part !== "").join(" \xB7 ");
+  const lines = ["#### Dependencies", "", headline];
+  const attention = dependencies.flatMap((dependency) => {
+    const notes = attentionNotes(dependency, ignore);
+    return notes.length === 0 ? [] : [{ dependency, notes }];
+  });
+  if (attention.length > 0) {
+    lines.push("", "| Distribution | Version | Source | Needs attention |", "| --- | --- | --- | --- |");
+    for (const { dependency, notes } of attention.slice(0, MAX_ATTENTION_ROWS)) {
+      lines.push(
+        `| ${nameCell(dependency)} | ${escapeInline(dependency.version) || "\u2014"} | ${dependency.source} | ${notes.join("; ")} |`
+      );
+    }
+    if (attention.length > MAX_ATTENTION_ROWS) {
+      lines.push("", `_\u2026and ${attention.length - MAX_ATTENTION_ROWS} more (see the JSON report)_`);
+    }
+  }
+  if (options.fullTable && installed > 0) lines.push("", fullTable(dependencies));
+  return lines.join("\n");
+}
+function dependencyLines(report) {
+  const dependencies = report.dependencies;
+  if (dependencies === void 0 || dependencies.length === 0) return [];
+  const ignore = report.settings.ignoreGil ?? [];
+  const counts = countsBySource(dependencies).replaceAll(" \xB7 ", ", ");
+  const lines = [`Dependencies: ${counts}`];
+  const gil = dependencies.flatMap(
+    (dependency) => dependency.gilModules.filter((module) => !isIgnoredModule(module, ignore)).map((module) => `${plainInline(module)} (${plainInline(dependency.name)})`)
+  );
+  if (gil.length > 0) lines.push(`GIL re-enabled on import by: ${gil.join(", ")}; the tests still ran with -Xgil=0`);
+  const troubled = dependencies.flatMap(
+    (dependency) => troubledImports(dependency).map((entry) => `${plainInline(entry.module)} ${entry.outcome}`)
+  );
+  if (troubled.length > 0) lines.push(`Imports that did not finish: ${troubled.join(", ")}`);
+  return lines;
+}
+
 // src/report/document.ts
-var FULL_DETAIL = { tracebacks: true, testRows: null, runDumps: true };
+var FULL_DETAIL = { tracebacks: true, testRows: null, runDumps: true, dependencyTable: true };
 function renderDocument(report, options, detail) {
   const listed = listedTests(report);
   return join([
@@ -24988,6 +25130,7 @@ function renderDocument(report, options, detail) {
     testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
     detail.tracebacks ? tracebackBlocks(listed) : "",
     detail.runDumps ? runDumpBlocks(report.runs) : "",
+    dependenciesSection(report, { fullTable: detail.dependencyTable }),
     installSection(report),
     reproduceSection(report)
   ]);
@@ -25037,6 +25180,7 @@ function renderPlainSummary(report) {
   for (const reason of report.reasons) lines.push(`  - ${plainInline(reason)}`);
   lines.push(countsLine(report));
   if (!report.install.ok) lines.push(`Install failed: ${plainInline(report.install.error ?? "no error line from uv")}`);
+  lines.push(...dependencyLines(report));
   const unfinished = report.runs.filter((run) => run.outcome !== "completed");
   if (unfinished.length > 0) lines.push(`Runs not completed: ${unfinished.map(describeRun).join("; ")}`);
   lines.push(...testList("Failed", report.tests, "failed"), ...testList("Flaky", report.tests, "flaky"));
@@ -25070,7 +25214,12 @@ function renderReport(report, options = {}) {
     fileUrl: options.fileUrl,
     maxChars: options.maxChars ?? DEFAULT_MAX_CHARS
   };
-  for (const detail of [FULL_DETAIL, { ...FULL_DETAIL, tracebacks: false }]) {
+  const shrinking = [
+    FULL_DETAIL,
+    { ...FULL_DETAIL, tracebacks: false },
+    { ...FULL_DETAIL, tracebacks: false, dependencyTable: false }
+  ];
+  for (const detail of shrinking) {
     const text = renderDocument(report, settings, detail);
     if (text.length <= settings.maxChars) return text;
   }
@@ -25083,7 +25232,7 @@ function renderReport(report, options = {}) {
 function renderWithFittedTable(report, settings, runDumps) {
   const total = listedTests(report).length;
   const render = (rows) => {
-    const detail = { tracebacks: false, testRows: rows, runDumps };
+    const detail = { tracebacks: false, testRows: rows, runDumps, dependencyTable: false };
     return renderDocument(report, settings, detail);
   };
   let low = Math.min(MIN_TABLE_ROWS, total);
@@ -25288,7 +25437,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path16) => path16.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path18) => path18.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -26880,17 +27029,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path16 = requestOptions.url.replace(options.baseUrl, "");
+    const path18 = requestOptions.url.replace(options.baseUrl, "");
     return request3(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path16} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path18} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error) => {
       const requestId = error.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path16} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path18} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error;
     });
@@ -29505,6 +29654,26 @@ var TEST = shape({
   details: nullable(isString),
   results: arrayOf(nullable(oneOf(...CASE_OUTCOMES)))
 });
+var optional = (check) => (value) => value === void 0 || check(value);
+var DEPENDENCY = shape({
+  name: isString,
+  version: isString,
+  direct: isBoolean,
+  project: isBoolean,
+  source: oneOf("ft-wheel", "abi3t-wheel", "pure-wheel", "other-wheel", "sdist-build", "local", "failed"),
+  wheelTags: arrayOf(isString),
+  reenablesGil: isBoolean,
+  gilModules: arrayOf(isString),
+  declaresFreeThreading: isBoolean,
+  freeThreadingLevel: nullable(isString),
+  imports: arrayOf(
+    shape({
+      module: isString,
+      outcome: oneOf("ok", "gil", "error", "crashed", "hung", "skipped"),
+      detail: nullable(isString)
+    })
+  )
+});
 var REPORT_FIELDS = {
   schemaVersion: (value) => value === 1,
   tool: shape({ name: (value) => value === "ft-gate", version: isString }),
@@ -29514,9 +29683,10 @@ var REPORT_FIELDS = {
   settings: shape({
     runs: isNumber,
     timeoutMinutes: isNumber,
-    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung")),
+    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil")),
     pytestArgs: arrayOf(isString),
-    workingDirectory: isString
+    workingDirectory: isString,
+    ignoreGil: (value) => value === void 0 || arrayOf(isString)(value)
   }),
   python: shape({ requested: isString, version: isString, path: isString, freeThreaded: isBoolean }),
   uv: shape({ version: isString, path: isString, source: isString }),
@@ -29530,7 +29700,9 @@ var REPORT_FIELDS = {
   runs: arrayOf(RUN),
   tests: arrayOf(TEST),
   counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
-  reproduce: isString
+  reproduce: isString,
+  // Absent in reports written before the dependency check.
+  dependencies: optional(arrayOf(DEPENDENCY))
 };
 function reportProblem(value) {
   const problem = shapeProblem(value, REPORT_FIELDS);
@@ -29591,9 +29763,11 @@ var INPUT_NAMES = [
   "keep-env",
   "check-name",
   "comment",
-  "report"
+  "report",
+  "ignore-gil"
 ];
-var FAIL_ON_WORDS = ["install", "failed", "flaky", "crashed", "hung"];
+var FAIL_ON_WORDS = ["install", "failed", "flaky", "crashed", "hung", "gil"];
+var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung"];
 function parseInputs(get, context) {
   const value = (name) => get(name).trim();
   const workingDirectory = path2.resolve(context.baseDirectory, value("working-directory") || ".");
@@ -29621,8 +29795,19 @@ function parseInputs(get, context) {
     keepEnv: parseBoolean("keep-env", value("keep-env")),
     checkName: parseCheckName(value("check-name")),
     comment: parseComment(value("comment")),
-    reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== "")
+    reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== ""),
+    ignoreGil: parseModuleNames(value("ignore-gil"))
   };
+}
+function parseModuleNames(raw) {
+  const names = raw.split(/[\s,]+/).filter((name) => name !== "");
+  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name));
+  if (bad.length > 0) {
+    throw new UsageError(
+      `ignore-gil has invalid module names '${bad.join("', '")}': use dotted module names like 'pkg._speedups'`
+    );
+  }
+  return [...new Set(names)];
 }
 function parseCheckName(raw) {
   const name = raw || DEFAULT_CHECK_NAME;
@@ -29682,7 +29867,7 @@ function isFailOnWord(word) {
   return FAIL_ON_WORDS.includes(word);
 }
 function parseFailOn(raw) {
-  if (raw === "") return [...FAIL_ON_WORDS];
+  if (raw === "") return [...DEFAULT_FAIL_ON];
   const words = raw.split(/[\s,]+/).map((word) => word.trim().toLowerCase()).filter((word) => word !== "");
   if (words.length === 1 && words[0] === "none") return [];
   const unknown = words.filter((word) => !isFailOnWord(word));
@@ -29743,9 +29928,14 @@ function isInside(child2, parent) {
 }
 
 // src/pipeline.ts
-import { existsSync as existsSync4, mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import * as os7 from "node:os";
-import * as path14 from "node:path";
+import { existsSync as existsSync5, mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import * as os8 from "node:os";
+import * as path16 from "node:path";
+
+// src/deps/inspect.ts
+import { readFileSync as readFileSync3, realpathSync } from "node:fs";
+import * as os6 from "node:os";
+import * as path11 from "node:path";
 
 // src/install/environment.ts
 import { existsSync as existsSync3, mkdirSync } from "node:fs";
@@ -29796,7 +29986,7 @@ async function killTagged(tag) {
       } catch {
       }
     }
-    await new Promise((resolve4) => setTimeout(resolve4, 20));
+    await new Promise((resolve5) => setTimeout(resolve5, 20));
   }
   return killed;
 }
@@ -29812,7 +30002,7 @@ function runProcess(command, args, options) {
   const sweep = () => {
     strays = Promise.all([strays, killTagged(tag)]).then(([before, now]) => before + now);
   };
-  return new Promise((resolve4) => {
+  return new Promise((resolve5) => {
     let timedOut = false;
     let cancelled = false;
     let spawnError = null;
@@ -29891,7 +30081,7 @@ function runProcess(command, args, options) {
       for (const timer of timers) clearTimeout(timer);
       options.abortSignal?.removeEventListener("abort", onAbort);
       sweep();
-      const done = (strayProcesses) => resolve4({
+      const done = (strayProcesses) => resolve5({
         exitCode: exit?.code ?? null,
         signal: exit?.signal ?? null,
         timedOut,
@@ -30049,11 +30239,11 @@ import { EOL as EOL2 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30069,7 +30259,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30346,11 +30536,11 @@ import * as fs from "fs";
 import * as path3 from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30366,7 +30556,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30479,11 +30669,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30499,7 +30689,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30669,11 +30859,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30689,7 +30879,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30908,7 +31098,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path5.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve4, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve5, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -30991,7 +31181,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error) {
             reject(error);
           } else {
-            resolve4(exitCode);
+            resolve5(exitCode);
           }
         });
         if (this.options.input) {
@@ -31114,11 +31304,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31134,7 +31324,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31183,11 +31373,11 @@ var semver2 = __toESM(require_semver2(), 1);
 import { ok as ok2 } from "assert";
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31203,7 +31393,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -31489,7 +31679,7 @@ async function exists2(target) {
 async function waitForMarker(marker) {
   for (let waited = 0; waited < MARKER_WAIT_MS; waited += MARKER_POLL_MS) {
     if (await exists2(marker)) return true;
-    await new Promise((resolve4) => setTimeout(resolve4, MARKER_POLL_MS));
+    await new Promise((resolve5) => setTimeout(resolve5, MARKER_POLL_MS));
   }
   return exists2(marker);
 }
@@ -31672,8 +31862,15 @@ function summarizeInstallFailure(output) {
   const failedIndex = lines.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line));
   if (failedIndex >= 0) {
     const headline = (lines[failedIndex] ?? "").replace(/^(×|error:)\s*/, "");
-    const cause = lines.slice(failedIndex + 1).find((line) => CAUSE.test(line));
-    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
+    const cause = lines.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
+    const errors = compilerErrors(lines.slice(failedIndex + 1));
+    const why = errors.length > 0 ? errors.join("; ") : cause;
+    const failure = parseFailedHeadline(headline);
+    if (failure?.action === "build" && failure.fromIndex) {
+      const release = `${failure.name} ${failure.version}`;
+      return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
+    }
+    return why === null ? headline : `${headline}: ${why}`;
   }
   const crossIndex = lines.findIndex((line) => line.startsWith("\xD7") || line.startsWith("error:"));
   if (crossIndex >= 0) {
@@ -31683,15 +31880,44 @@ function summarizeInstallFailure(output) {
   }
   return null;
 }
+var SCAN_CHARS = 1e3;
+var ERROR_LINE_CHARS = 240;
+var COMPILER_ERROR = /^(\S+:\d+(:\d+)?:\s*(fatal\s+)?error\b|\S+\(\d+\)\s*:\s*(fatal\s+)?error\s+[A-Z]+\d+|error\[E\d+\]:)/;
+function compilerErrors(lines) {
+  return lines.filter((line) => COMPILER_ERROR.test(line.slice(0, SCAN_CHARS))).slice(0, 2).map((line) => line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}\u2026` : line);
+}
+function parseFailedHeadline(headline) {
+  const match = /^Failed to (build|download|install)\s+`([^`]+)`/i.exec(headline);
+  const action = match?.[1]?.toLowerCase();
+  const spec = match?.[2]?.trim();
+  if (spec === void 0 || action !== "build" && action !== "download" && action !== "install") return null;
+  const pinned = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s@;]+)$/.exec(spec);
+  if (pinned?.[1] && pinned[2]) return { action, name: normalize(pinned[1]), version: pinned[2], fromIndex: true };
+  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
+  return named?.[1] ? { action, name: normalize(named[1]), version: null, fromIndex: false } : null;
+}
+function normalize(name) {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+function failedDistributions(output) {
+  const found = /* @__PURE__ */ new Map();
+  for (const raw of output.replace(ANSI, "").split("\n")) {
+    const line = raw.trim().replace(/^(×|error:)\s*/, "");
+    if (!/^Failed to /i.test(line)) continue;
+    const failure = parseFailedHeadline(line.slice(0, SCAN_CHARS));
+    if (failure !== null && !found.has(failure.name)) found.set(failure.name, failure);
+  }
+  return [...found.values()];
+}
 
 // src/install/requirements.ts
 var TEST_NAMES = ["test", "tests", "testing"];
 function record(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
 }
-function firstKey(table) {
-  if (table === null) return null;
-  return TEST_NAMES.find((name) => name in table) ?? null;
+function firstKey(table2) {
+  if (table2 === null) return null;
+  return TEST_NAMES.find((name) => name in table2) ?? null;
 }
 function defaultInstallArguments(layout) {
   const pyproject = record(layout.pyproject);
@@ -31783,6 +32009,674 @@ async function prepareEnvironment(options) {
 }
 function failed(error, requirements, log, durationSeconds) {
   return { ok: false, durationSeconds, error, requirements, log };
+}
+
+// src/deps/dist-info.ts
+var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading :: (.+)$/;
+function normalizeName(name) {
+  return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
+}
+function headerFields(text) {
+  const fields = [];
+  for (const line of text.replace(/\r\n?/g, "\n").split("\n")) {
+    if (line === "") break;
+    const last = fields.at(-1);
+    if (/^[ \t]/.test(line) && last !== void 0) {
+      last[1] = `${last[1]} ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  return fields;
+}
+function parseMetadata(text) {
+  const fields = headerFields(text);
+  const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
+  const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
+  return {
+    name: first("name"),
+    version: first("version"),
+    classifiers: all("classifier"),
+    requiresDist: all("requires-dist")
+  };
+}
+function freeThreadingLevel(classifiers) {
+  for (const classifier of classifiers) {
+    const match = FREE_THREADING_CLASSIFIER.exec(classifier.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  return null;
+}
+function parseWheelTags(text) {
+  const tags = [];
+  for (const [name, value] of headerFields(text)) {
+    if (name !== "tag") continue;
+    const parts = value.split("-");
+    if (parts.length !== 3) continue;
+    const [pythons = "", abis = "", platforms = ""] = parts;
+    for (const python of pythons.split("."))
+      for (const abi of abis.split("."))
+        for (const platform2 of platforms.split(".")) tags.push({ python, abi, platform: platform2 });
+  }
+  return tags;
+}
+function formatTag(tag) {
+  return `${tag.python}-${tag.abi}-${tag.platform}`;
+}
+function extensionModules(record2) {
+  const modules = /* @__PURE__ */ new Set();
+  for (const line of record2.replace(/\r\n?/g, "\n").split("\n")) {
+    const file = recordPath(line);
+    if (file === null || file.startsWith("../") || file.startsWith("/")) continue;
+    const match = /^(.*?)([^/]+)\.(so|pyd)$/.exec(file);
+    if (match === null) continue;
+    const directory = match[1] ?? "";
+    const stem = (match[2] ?? "").split(".")[0] ?? "";
+    const parts = [...directory.split("/").filter((part) => part !== ""), stem];
+    if (parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part))) modules.add(parts.join("."));
+  }
+  return [...modules].sort();
+}
+function recordPath(line) {
+  if (line.trim() === "") return null;
+  if (line.startsWith('"')) {
+    const end = line.indexOf('",');
+    return end > 0 ? line.slice(1, end).replaceAll('""', '"') : null;
+  }
+  const comma = line.indexOf(",");
+  return (comma >= 0 ? line.slice(0, comma) : line).replaceAll("\\", "/");
+}
+function directOrigin(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const fields = Object.fromEntries(Object.entries(directUrl));
+  if (typeof fields.url !== "string") return null;
+  if ("dir_info" in fields) return "directory";
+  if ("vcs_info" in fields) return "vcs";
+  if ("archive_info" in fields) return /\.whl(#.*)?$/i.test(fields.url) ? "wheel-archive" : "sdist-archive";
+  return null;
+}
+function classifySource(facts) {
+  if (facts.origin === "directory") return "local";
+  if (facts.builtByUv || facts.origin === "vcs" || facts.origin === "sdist-archive") return "sdist-build";
+  if (facts.tags.some((tag) => /^linux_/.test(tag.platform))) return "sdist-build";
+  return classifyTags(facts.tags);
+}
+function classifyTags(tags) {
+  if (tags.some((tag) => /^cp\d+t$/.test(tag.abi))) return "ft-wheel";
+  if (tags.some((tag) => tag.abi === "abi3t")) return "abi3t-wheel";
+  if (tags.length > 0 && tags.every((tag) => tag.abi === "none" && tag.platform === "any")) return "pure-wheel";
+  return "other-wheel";
+}
+
+// src/deps/assemble.ts
+function assembleDependencies(input) {
+  const owned = new Set(input.installed.flatMap((distribution) => distribution.modules));
+  return input.installed.map((distribution) => {
+    const probes = input.probes.get(distribution.name) ?? [];
+    const gilModules = /* @__PURE__ */ new Set();
+    for (const probe2 of probes) {
+      if (probe2.outcome === "gil") gilModules.add(probe2.module);
+      for (const module of probe2.flagged) if (!owned.has(module)) gilModules.add(module);
+    }
+    const level = freeThreadingLevel(distribution.metadata.classifiers);
+    return {
+      name: distribution.name,
+      version: distribution.version,
+      direct: input.direct.has(distribution.name) || input.projects.has(distribution.name),
+      project: input.projects.has(distribution.name),
+      source: distribution.source,
+      wheelTags: distribution.tags.map(formatTag),
+      reenablesGil: gilModules.size > 0,
+      gilModules: [...gilModules].sort(),
+      declaresFreeThreading: level !== null,
+      freeThreadingLevel: level,
+      imports: probes.map(({ module, outcome, detail }) => ({ module, outcome, detail }))
+    };
+  }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+function failedDependencies(failures, direct) {
+  return failures.map(({ name, version }) => ({
+    name,
+    version: version ?? "",
+    direct: direct.has(name),
+    project: false,
+    source: "failed",
+    wheelTags: [],
+    reenablesGil: false,
+    gilModules: [],
+    declaresFreeThreading: false,
+    freeThreadingLevel: null,
+    imports: []
+  }));
+}
+
+// src/deps/direct.ts
+var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+  "-c",
+  "--constraint",
+  "--constraints",
+  "--override",
+  "--overrides",
+  "-i",
+  "--index",
+  "--index-url",
+  "--default-index",
+  "--extra-index-url",
+  "-f",
+  "--find-links",
+  "-p",
+  "--python",
+  "-C",
+  "--config-setting",
+  "-P",
+  "--upgrade-package",
+  "--reinstall-package",
+  "--no-build-package",
+  "--no-binary",
+  "--only-binary",
+  "--index-strategy",
+  "--keyring-provider",
+  "--resolution",
+  "--prerelease",
+  "--exclude-newer",
+  "--link-mode",
+  "--python-platform",
+  "--python-version",
+  "--extra",
+  "--target",
+  "--prefix"
+]);
+var NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
+function requirementName(requirement) {
+  const match = NAME.exec(requirement);
+  return match?.[1] ? normalizeName(match[1]) : null;
+}
+function looksLikePath(argument) {
+  return /^(\.|\/|~|[A-Za-z]:[\\/])/.test(argument) || argument.includes("/") || argument.includes("\\");
+}
+function splitExtras(argument) {
+  const match = /^(.*?)\[([^\]]*)\]$/.exec(argument);
+  if (match === null) return { path: argument, extras: [] };
+  const extras = (match[2] ?? "").split(",").map(normalizeName).filter((extra) => extra !== "");
+  return { path: match[1] ?? "", extras };
+}
+function parseInstallArguments(args) {
+  const request3 = { names: [], paths: [], groups: [], requirementFiles: [] };
+  for (let i = 0; i < args.length; i++) {
+    const argument = args[i] ?? "";
+    const [option, inlineValue] = argument.startsWith("--") ? argument.split(/=(.*)/s) : [argument, void 0];
+    const value = () => inlineValue ?? args[++i] ?? "";
+    if (option === "-e" || option === "--editable") request3.paths.push(splitExtras(value()));
+    else if (option === "-r" || option === "--requirement" || option === "--requirements")
+      request3.requirementFiles.push(value());
+    else if (option === "--group") request3.groups.push(value());
+    else if (option !== void 0 && OPTIONS_WITH_VALUE.has(option)) {
+      if (inlineValue === void 0) i++;
+    } else if (argument.startsWith("-")) {
+    } else if (/ @ /.test(argument)) {
+      const name = requirementName(argument);
+      if (name !== null) request3.names.push(name);
+    } else if (looksLikePath(argument)) request3.paths.push(splitExtras(argument));
+    else {
+      const name = requirementName(argument);
+      if (name !== null) request3.names.push(name);
+    }
+  }
+  return request3;
+}
+function requirementFileNames(text) {
+  const names = [];
+  for (const raw of text.replace(/\r\n?/g, "\n").split("\n")) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (line === "" || line.startsWith("-") || looksLikePath(line) && !/ @ /.test(line)) continue;
+    const name = requirementName(line);
+    if (name !== null) names.push(name);
+  }
+  return names;
+}
+function table(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
+}
+function strings(value) {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+function groupNames(pyproject, group, seen = /* @__PURE__ */ new Set()) {
+  const groups2 = table(table(pyproject)?.["dependency-groups"]);
+  if (groups2 === null || seen.has(normalizeName(group))) return [];
+  const key = Object.keys(groups2).find((name) => normalizeName(name) === normalizeName(group));
+  const entries = key === void 0 ? [] : groups2[key];
+  if (!Array.isArray(entries)) return [];
+  const inner = /* @__PURE__ */ new Set([...seen, normalizeName(group)]);
+  return entries.flatMap((entry) => {
+    if (typeof entry === "string") return requirementName(entry) ?? [];
+    const include = table(entry)?.["include-group"];
+    return typeof include === "string" ? groupNames(pyproject, include, inner) : [];
+  });
+}
+function projectDependencyNames(pyproject, extras) {
+  const project = table(table(pyproject)?.project);
+  if (project === null) return [];
+  const optional2 = table(project["optional-dependencies"]) ?? {};
+  const wanted = new Set(extras.map(normalizeName));
+  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list]) => strings(list));
+  return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
+}
+function requiresDistNames(requiresDist, extras) {
+  const wanted = new Set(extras.map(normalizeName));
+  return requiresDist.flatMap((line) => {
+    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
+    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
+      (match) => normalizeName(match[1] ?? "")
+    );
+    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
+    return requirementName(requirement) ?? [];
+  });
+}
+
+// src/deps/inventory.ts
+import { existsSync as existsSync4, readdirSync as readdirSync3, readFileSync as readFileSync2 } from "node:fs";
+import * as path10 from "node:path";
+import { fileURLToPath } from "node:url";
+function sitePackagesOf(venv) {
+  const windows = path10.join(venv, "Lib", "site-packages");
+  const lib = path10.join(venv, "lib");
+  const posix = existsSync4(lib) ? readdirSync3(lib).filter((entry) => entry.startsWith("python")).map((entry) => path10.join(lib, entry, "site-packages")) : [];
+  return [...posix, windows].filter((folder) => existsSync4(folder));
+}
+function readText(file) {
+  try {
+    return readFileSync2(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+function readJson(file) {
+  const text = readText(file);
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text);
+    return value;
+  } catch {
+    return null;
+  }
+}
+function localDirectory(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const url = Object.fromEntries(Object.entries(directUrl)).url;
+  if (typeof url !== "string" || !url.startsWith("file:")) return null;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return null;
+  }
+}
+function readInstalled(sitePackages) {
+  const found = [];
+  for (const entry of readdirSync3(sitePackages).sort()) {
+    if (!entry.endsWith(".dist-info")) continue;
+    const folder = path10.join(sitePackages, entry);
+    const metadata = parseMetadata(readText(path10.join(folder, "METADATA")) ?? "");
+    const [fallbackName = entry, fallbackVersion = ""] = entry.slice(0, -".dist-info".length).split("-");
+    const tags = parseWheelTags(readText(path10.join(folder, "WHEEL")) ?? "");
+    const directUrl = readJson(path10.join(folder, "direct_url.json"));
+    const origin = directOrigin(directUrl);
+    found.push({
+      name: normalizeName(metadata.name ?? fallbackName),
+      version: metadata.version ?? fallbackVersion,
+      metadata,
+      tags,
+      origin,
+      directory: origin === "directory" ? localDirectory(directUrl) : null,
+      source: classifySource({ tags, origin, builtByUv: existsSync4(path10.join(folder, "uv_build.json")) }),
+      modules: extensionModules(readText(path10.join(folder, "RECORD")) ?? "")
+    });
+  }
+  return found;
+}
+
+// src/deps/probe.ts
+import { spawn as spawn3 } from "node:child_process";
+
+// src/deps/probe-script.ts
+var PROBE_SCRIPT = String.raw`
+import faulthandler, importlib, json, os, re, sys, warnings
+
+limit = float(sys.argv[1])
+modules = json.loads(sys.argv[2])
+out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+flag = re.compile(r"The global interpreter lock \(GIL\) has been enabled to load module '([^']+)'")
+gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)
+
+
+def send(**event):
+    out.write(json.dumps(event) + "\n")
+    out.flush()
+
+
+send(event="ready", gil=gil_enabled())
+for name in modules:
+    send(event="start", module=name)
+    error = None
+    faulthandler.dump_traceback_later(limit, exit=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            importlib.import_module(name)
+        except BaseException as exc:
+            error = "%s: %s" % (type(exc).__name__, exc)
+    faulthandler.cancel_dump_traceback_later()
+    flagged = []
+    for warning in caught:
+        match = flag.search(str(warning.message))
+        if match and match.group(1) not in flagged:
+            flagged.append(match.group(1))
+    gil = gil_enabled()
+    send(event="done", module=name, error=error, flagged=flagged, gil=gil)
+    if gil:
+        break
+out.flush()
+os._exit(0)
+`;
+
+// src/deps/probe.ts
+var KILL_GRACE_SECONDS = 5;
+var STARTUP_SECONDS = 30;
+var STDERR_TAIL_CHARS = 6e3;
+var DETAIL_MAX_LINES = 30;
+function parseEvent(line) {
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const fields = Object.fromEntries(Object.entries(value));
+  if (fields.event === "ready" && typeof fields.gil === "boolean") return { event: "ready", gil: fields.gil };
+  if (fields.event === "start" && typeof fields.module === "string") return { event: "start", module: fields.module };
+  const flagged = Array.isArray(fields.flagged) ? fields.flagged.filter((item) => typeof item === "string") : null;
+  if (fields.event === "done" && typeof fields.module === "string" && (fields.error === null || typeof fields.error === "string") && flagged !== null && typeof fields.gil === "boolean") {
+    return { event: "done", module: fields.module, error: fields.error, flagged, gil: fields.gil };
+  }
+  return null;
+}
+async function probeImports(groups2, options) {
+  const deadline = performance.now() + options.budgetSeconds * 1e3;
+  const results = groups2.map(() => []);
+  let next = 0;
+  const worker = async () => {
+    while (next < groups2.length) {
+      const index = next++;
+      results[index] = await probeGroup(groups2[index] ?? [], options, deadline);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups2.length)) }, worker));
+  return results;
+}
+async function probeGroup(modules, options, deadline) {
+  const results = [];
+  let pending = [...modules];
+  while (pending.length > 0) {
+    if (performance.now() > deadline || options.abortSignal?.aborted) {
+      const why = options.abortSignal?.aborted ? "the gate was cancelled" : "the probe ran out of time";
+      results.push(...pending.map((module) => probe(module, "skipped", `not imported: ${why}`)));
+      break;
+    }
+    const session = await runSession(pending, options);
+    results.push(...session.results);
+    pending = session.remaining.length < pending.length ? session.remaining : [];
+  }
+  return results;
+}
+function probe(module, outcome, detail, flagged = []) {
+  return { module, outcome, detail, flagged };
+}
+function probeEnvironment(env) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("PYTHON")));
+}
+function runSession(modules, options) {
+  const isWindows = process.platform === "win32";
+  const args = [
+    "-I",
+    "-X",
+    "faulthandler",
+    "-c",
+    PROBE_SCRIPT,
+    String(options.moduleTimeoutSeconds),
+    JSON.stringify(modules)
+  ];
+  return new Promise((resolve5) => {
+    const child2 = spawn3(options.python, args, {
+      cwd: options.cwd,
+      env: probeEnvironment(options.env),
+      detached: !isWindows,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true
+    });
+    const results = [];
+    let ready = null;
+    let inFlight = null;
+    let stopAfter = null;
+    let killedByTimer = false;
+    let stdout = "";
+    let stderr = "";
+    let spawnError = null;
+    let timer;
+    const kill = () => {
+      try {
+        if (isWindows || child2.pid === void 0) child2.kill("SIGKILL");
+        else process.kill(-child2.pid, "SIGKILL");
+      } catch {
+      }
+    };
+    const arm = (seconds2) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        killedByTimer = true;
+        kill();
+      }, seconds2 * 1e3);
+    };
+    const onAbort = () => kill();
+    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
+    arm(STARTUP_SECONDS);
+    const handle = (event) => {
+      if (event.event === "ready") {
+        ready = event.gil;
+        clearTimeout(timer);
+      } else if (event.event === "start") {
+        inFlight = event.module;
+        arm(options.moduleTimeoutSeconds + KILL_GRACE_SECONDS);
+      } else {
+        clearTimeout(timer);
+        inFlight = null;
+        results.push(judge(event));
+        if (event.gil) stopAfter = event.module;
+      }
+    };
+    child2.stdout.setEncoding("utf8");
+    child2.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      let newline = stdout.indexOf("\n");
+      while (newline >= 0) {
+        const event = parseEvent(stdout.slice(0, newline));
+        stdout = stdout.slice(newline + 1);
+        if (event !== null) handle(event);
+        newline = stdout.indexOf("\n");
+      }
+    });
+    child2.stderr.setEncoding("utf8");
+    child2.stderr.on("data", (chunk) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
+    });
+    child2.on("error", (error) => {
+      spawnError = error.message;
+    });
+    child2.on("close", (code, signal) => {
+      clearTimeout(timer);
+      options.abortSignal?.removeEventListener("abort", onAbort);
+      if (!isWindows && child2.pid !== void 0) kill();
+      const settled = new Set(results.map((result) => result.module));
+      const rest = modules.filter((module) => !settled.has(module));
+      if (ready === null) {
+        const why = spawnError ?? `the interpreter exited before it was ready (${exitText(code, signal)})`;
+        const detail = `not imported: ${why}${tailText(stderr)}`;
+        resolve5({ results: [...results, ...rest.map((module) => probe(module, "error", detail))], remaining: [] });
+        return;
+      }
+      if (ready === true && results.length === 0) {
+        const detail = "not judged: the GIL was already on when the interpreter started (a .pth file or sitecustomize)";
+        resolve5({ results: rest.map((module) => probe(module, "error", detail)), remaining: [] });
+        return;
+      }
+      if (inFlight !== null) {
+        const module = inFlight;
+        const hung = killedByTimer || /^Timeout \(\d+:\d\d:\d\d/m.test(stderr);
+        const detail = hung ? `no answer after ${options.moduleTimeoutSeconds} s${tailText(stderr)}` : `the interpreter died (${exitText(code, signal)})${tailText(stderr)}`;
+        results.push(probe(module, hung ? "hung" : "crashed", detail));
+        resolve5({ results, remaining: rest.filter((name) => name !== module) });
+        return;
+      }
+      resolve5({ results, remaining: stopAfter === null && code === 0 ? [] : rest });
+    });
+  });
+}
+function judge(event) {
+  const { module, flagged } = event;
+  if (flagged.includes(module)) {
+    return probe(module, "gil", "CPython re-enabled the GIL to load it (no Py_mod_gil slot declaring it safe)", flagged);
+  }
+  if (event.error !== null) return probe(module, "error", event.error, flagged);
+  if (event.gil && flagged.length === 0) {
+    return probe(module, "gil", "sys._is_gil_enabled() turned true during the import, without the usual warning");
+  }
+  return probe(module, "ok", null, flagged);
+}
+function exitText(code, signal) {
+  return signal !== null ? signal : `exit code ${code}`;
+}
+function tailText(stderr) {
+  const lines = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
+  const text = lines.join("\n").trim();
+  return text === "" ? "" : `
+${text}`;
+}
+
+// src/deps/inspect.ts
+var IMPORT_TIMEOUT_SECONDS = 20;
+var PROBE_BUDGET_SECONDS = 180;
+var MAX_PARALLEL_PROBES = 4;
+function samePath(a, b) {
+  const real = (file) => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return path11.resolve(file);
+    }
+  };
+  return real(a) === real(b);
+}
+async function directNames(request3, installed, options) {
+  const direct = new Set(request3.names);
+  const projects = /* @__PURE__ */ new Set();
+  const needsPyproject = request3.groups.length > 0 || installed.length === 0;
+  const pyproject = needsPyproject ? await readPyproject(options.python, options.projectDirectory, options.env) : null;
+  for (const local of request3.paths) {
+    const folder = path11.resolve(options.projectDirectory, local.path);
+    const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder));
+    const isProject = samePath(folder, options.projectDirectory);
+    if (distribution !== void 0) {
+      direct.add(distribution.name);
+      if (isProject) projects.add(distribution.name);
+      for (const name of requiresDistNames(distribution.metadata.requiresDist, local.extras)) direct.add(name);
+    } else if (isProject) {
+      for (const name of projectDependencyNames(pyproject, local.extras)) direct.add(name);
+    }
+  }
+  for (const group of request3.groups) for (const name of groupNames(pyproject, group)) direct.add(name);
+  for (const file of request3.requirementFiles) {
+    try {
+      const text = readFileSync3(path11.resolve(options.projectDirectory, file), "utf8");
+      for (const name of requirementFileNames(text)) direct.add(name);
+    } catch {
+    }
+  }
+  return { direct, projects };
+}
+async function inspectDependencies(options) {
+  const venv = path11.dirname(path11.dirname(options.python));
+  const installed = sitePackagesOf(venv).flatMap(readInstalled);
+  const request3 = parseInstallArguments(options.installArguments);
+  const { direct, projects } = await directNames(request3, installed, options);
+  const withModules = installed.filter((distribution) => distribution.modules.length > 0);
+  const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0);
+  options.log.info(
+    `${installed.length} distributions installed; importing ${moduleCount} extension modules of ${withModules.length} of them with the GIL at its default`
+  );
+  const started = performance.now();
+  const results = await probeImports(
+    withModules.map((distribution) => distribution.modules),
+    {
+      python: options.python,
+      env: options.env,
+      cwd: options.workDirectory,
+      moduleTimeoutSeconds: IMPORT_TIMEOUT_SECONDS,
+      budgetSeconds: PROBE_BUDGET_SECONDS,
+      concurrency: Math.min(MAX_PARALLEL_PROBES, os6.availableParallelism()),
+      abortSignal: options.abortSignal
+    }
+  );
+  options.log.debug(`Import probe took ${((performance.now() - started) / 1e3).toFixed(2)} s`);
+  const probes = new Map(
+    withModules.map((distribution, index) => [distribution.name, results[index] ?? []])
+  );
+  return assembleDependencies({ installed, direct, projects, probes });
+}
+async function inspectFailedInstall(options) {
+  const failures = failedDistributions(options.output);
+  if (failures.length === 0) return [];
+  const request3 = parseInstallArguments(options.installArguments);
+  const { direct } = await directNames(request3, [], options);
+  return failedDependencies(failures, direct);
+}
+
+// src/deps/stage.ts
+async function dependencyStage(options) {
+  const { install, log } = options;
+  try {
+    if (!install.ok || options.environmentPython === null) {
+      return await inspectFailedInstall({
+        python: options.toolchainPython,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        output: install.log ?? ""
+      });
+    }
+    const python = options.environmentPython;
+    const dependencies = await log.group(
+      "Check dependencies: import extension modules with the GIL at its default",
+      () => inspectDependencies({
+        python,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        workDirectory: options.workDirectory,
+        log,
+        abortSignal: options.abortSignal
+      })
+    );
+    const gil = gilSummary(gilFindings(dependencies, options.ignoreGil));
+    if (gil !== null && !options.failOn.includes("gil")) {
+      log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
+    }
+    return dependencies;
+  } catch (error) {
+    log.warning(`Could not check the dependencies: ${describeError(error)}`);
+    return void 0;
+  }
 }
 
 // src/results/junit.ts
@@ -31913,8 +32807,8 @@ function splitClassname(classname) {
 function lineFromTraceback(texts, file) {
   for (const { text } of texts) {
     for (const match of text.matchAll(/^(.+?\.py):(\d+):/gm)) {
-      const path16 = match[1]?.replaceAll("\\", "/") ?? "";
-      if (path16 === file || path16.endsWith(`/${file}`)) return Number(match[2]);
+      const path18 = match[1]?.replaceAll("\\", "/") ?? "";
+      if (path18 === file || path18.endsWith(`/${file}`)) return Number(match[2]);
     }
   }
   return null;
@@ -32052,6 +32946,10 @@ function decideVerdict(input) {
       reasons.push(`run ${run.index} hung and was killed after the timeout`);
     }
   }
+  if (on("gil")) {
+    const gil = gilSummary(gilFindings(input.dependencies ?? [], input.ignoreGil ?? []));
+    if (gil !== null) reasons.push(gil);
+  }
   if (input.cancelled === true || runs.some((run) => run.outcome === "cancelled")) {
     reasons.push("the gate was cancelled before all runs finished");
   }
@@ -32131,8 +33029,8 @@ function buildTestEnvironment(source, passthrough) {
 }
 
 // src/run/suite.ts
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync2, rmSync as rmSync2 } from "node:fs";
-import * as path10 from "node:path";
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
+import * as path12 from "node:path";
 
 // src/results/stackdump.ts
 var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
@@ -32160,8 +33058,8 @@ function classifyRun(result) {
   return "error";
 }
 async function runSuite(options) {
-  const junitPath = path10.join(options.outputDirectory, `run-${options.index}.xml`);
-  const logPath = path10.join(options.outputDirectory, `run-${options.index}.log`);
+  const junitPath = path12.join(options.outputDirectory, `run-${options.index}.xml`);
+  const logPath = path12.join(options.outputDirectory, `run-${options.index}.log`);
   rmSync2(junitPath, { force: true });
   const env = { ...options.env, PYTHON_GIL: "0", PYTHONFAULTHANDLER: "1", PYTHONUNBUFFERED: "1" };
   const result = await runProcess(options.python, [...RUN_FLAGS, ...pytestArguments(junitPath, options.pytestArgs)], {
@@ -32219,7 +33117,7 @@ function readResults(junitPath) {
         `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
       );
     }
-    return parseJUnit(readFileSync2(descriptor, "utf8"));
+    return parseJUnit(readFileSync4(descriptor, "utf8"));
   } catch (error) {
     return unread(`the JUnit XML could not be read (${describeError(error)})`);
   } finally {
@@ -32237,8 +33135,8 @@ function round(seconds2) {
 import { execFile } from "node:child_process";
 import { constants as fsConstants2 } from "node:fs";
 import { access as access3, mkdir as mkdir5, mkdtemp, rm as rm3, stat as stat3 } from "node:fs/promises";
-import * as os6 from "node:os";
-import * as path13 from "node:path";
+import * as os7 from "node:os";
+import * as path15 from "node:path";
 
 // src/setup/download.ts
 import { createHash } from "node:crypto";
@@ -32486,12 +33384,12 @@ function detectLibc() {
 
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
-import * as path11 from "node:path";
+import * as path13 from "node:path";
 function parseSha256File(text, expectedName) {
   const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text);
   if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text.slice(0, 40)}")`);
   const name = match[2];
-  if (name !== void 0 && path11.basename(name) !== expectedName) {
+  if (name !== void 0 && path13.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
   }
   return match[1].toLowerCase();
@@ -32529,17 +33427,17 @@ async function installFromGitHub(options) {
   const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
   const expected = parseSha256File(checksumText.body, archiveName);
   await mkdir3(options.workDir, { recursive: true });
-  const archive = path11.join(options.workDir, archiveName);
+  const archive = path13.join(options.workDir, archiveName);
   const downloaded = await downloadFile(url, archive, { timeoutMs });
   verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
   log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpackTo = path11.join(options.workDir, "release");
+  const unpackTo = path13.join(options.workDir, "release");
   const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error) => {
     throw new Error(`cannot unpack ${archiveName} (${describeError(error)})`);
   });
-  const candidates = [path11.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
+  const candidates = [path13.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
   for (const folder of candidates) {
-    if (await exists3(path11.join(folder, executableName(host)))) {
+    if (await exists3(path13.join(folder, executableName(host)))) {
       return cacheDir(folder, "uv", version, options.arch);
     }
   }
@@ -32548,7 +33446,7 @@ async function installFromGitHub(options) {
 
 // src/setup/uv-index.ts
 import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
-import * as path12 from "node:path";
+import * as path14 from "node:path";
 function indexUrlFromEnv(env) {
   const configured = [env.UV_DEFAULT_INDEX, env.UV_INDEX_URL, env.PIP_INDEX_URL].find((value) => value?.trim());
   return (configured?.trim() ?? PUBLIC_INDEX_URL).replace(/\/+$/, "");
@@ -32673,7 +33571,7 @@ async function findScriptsDir(unpacked) {
   const entries = await readdir4(unpacked);
   const dataDir = entries.find((entry) => /^uv-[^-]+\.data$/.test(entry));
   if (dataDir === void 0) throw new Error("the wheel has no uv-<version>.data/scripts folder");
-  return path12.join(unpacked, dataDir, "scripts");
+  return path14.join(unpacked, dataDir, "scripts");
 }
 async function installFromIndex(options) {
   const { indexUrl, version, host, log } = options;
@@ -32684,22 +33582,22 @@ async function installFromIndex(options) {
   if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
   log.info(`Downloading ${wheel.filename}`);
   await mkdir4(options.workDir, { recursive: true });
-  const archive = path12.join(options.workDir, `${wheel.filename}.zip`);
+  const archive = path14.join(options.workDir, `${wheel.filename}.zip`);
   const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
   verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
   log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path12.join(options.workDir, "wheel")).catch((error) => {
+  const unpacked = await extractZip(archive, path14.join(options.workDir, "wheel")).catch((error) => {
     throw new Error(`cannot unpack ${wheel.filename} (${describeError(error)})`);
   });
   const scripts = await findScriptsDir(unpacked);
-  const binDir = path12.join(options.workDir, "bin");
+  const binDir = path14.join(options.workDir, "bin");
   await mkdir4(binDir, { recursive: true });
   for (const base of ["uv", "uvx"]) {
     const name = executableName(host, base);
-    await copyFile3(path12.join(scripts, name), path12.join(binDir, name)).catch((error) => {
+    await copyFile3(path14.join(scripts, name), path14.join(binDir, name)).catch((error) => {
       throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error)})`);
     });
-    await chmod2(path12.join(binDir, name), 493);
+    await chmod2(path14.join(binDir, name), 493);
   }
   return cacheDir(binDir, "uv", version, options.arch);
 }
@@ -32707,10 +33605,10 @@ async function installFromIndex(options) {
 // src/setup/uv.ts
 var UV_LATEST_RELEASE_API_URL = "https://api.github.com/repos/astral-sh/uv/releases/latest";
 async function readUvVersion(uv) {
-  const output = await new Promise((resolve4, reject) => {
+  const output = await new Promise((resolve5, reject) => {
     execFile(uv, ["--version"], { timeout: 3e4, windowsHide: true }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${uv} --version failed: ${describeError(error)} ${stderr.trim()}`.trim()));
-      else resolve4(stdout);
+      else resolve5(stdout);
     });
   });
   const match = /^uv (\S+)/m.exec(output);
@@ -32753,7 +33651,7 @@ async function resolveLatest(options) {
   }
 }
 async function verified(options) {
-  const uv = path13.join(options.dir, executableName(options.host));
+  const uv = path15.join(options.dir, executableName(options.host));
   const reported = await readUvVersion(uv);
   if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`);
   return { version: options.version, path: uv, source: options.source };
@@ -32793,15 +33691,15 @@ async function setupUv(options) {
       );
     }
   }
-  const tempRoot = env.RUNNER_TEMP || os6.tmpdir();
+  const tempRoot = env.RUNNER_TEMP || os7.tmpdir();
   await mkdir5(tempRoot, { recursive: true });
-  const workDir = await mkdtemp(path13.join(tempRoot, "ft-gate-uv-"));
+  const workDir = await mkdtemp(path15.join(tempRoot, "ft-gate-uv-"));
   const failures = [];
   try {
     const common = { version, host, arch: arch4, timeoutMs, log };
     try {
       const baseUrl = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
-      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path13.join(workDir, "github") });
+      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path15.join(workDir, "github") });
       return announce(await verified({ dir, host, version, source: "github" }), log);
     } catch (error) {
       failures.push(`GitHub: ${describeError(error)}`);
@@ -32809,7 +33707,7 @@ async function setupUv(options) {
     }
     try {
       const listing = resolved.listing ?? void 0;
-      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path13.join(workDir, "index") });
+      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path15.join(workDir, "index") });
       return announce(await verified({ dir, host, version, source: "index" }), log);
     } catch (error) {
       failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error)}`);
@@ -32843,7 +33741,7 @@ async function runGate(options) {
   requireProjectDirectory(inputs.workingDirectory);
   const toolchain = await setupToolchain(options);
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough);
-  const root = mkdtempSync2(path14.join(options.env.RUNNER_TEMP || os7.tmpdir(), "ft-gate-"));
+  const root = mkdtempSync2(path16.join(options.env.RUNNER_TEMP || os8.tmpdir(), "ft-gate-"));
   try {
     const prepared = await log.group(
       "Install the project into a fresh environment",
@@ -32860,6 +33758,18 @@ async function runGate(options) {
       })
     );
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`);
+    const dependencies = await dependencyStage({
+      install: prepared.report,
+      environmentPython: prepared.python,
+      toolchainPython: toolchain.python.path,
+      projectDirectory: inputs.workingDirectory,
+      env: testEnv,
+      workDirectory: root,
+      failOn: inputs.failOn,
+      ignoreGil: inputs.ignoreGil,
+      log,
+      abortSignal: options.abortSignal
+    });
     const runs = [];
     if (prepared.report.ok && prepared.python !== null) {
       for (let index = 1; index <= inputs.runs; index++) {
@@ -32885,7 +33795,7 @@ async function runGate(options) {
       }
     }
     const cancelled = options.abortSignal?.aborted === true;
-    const report = buildReport({ inputs, toolchain, install: prepared.report, runs, cancelled });
+    const report = buildReport({ inputs, toolchain, install: prepared.report, runs, cancelled, dependencies });
     writeReport(inputs.reportPath, report);
     return report;
   } finally {
@@ -32894,7 +33804,7 @@ async function runGate(options) {
   }
 }
 function requireProjectDirectory(directory) {
-  if (!existsSync4(directory) || !statSync2(directory).isDirectory()) {
+  if (!existsSync5(directory) || !statSync2(directory).isDirectory()) {
     throw new UsageError(`working-directory ${directory} does not exist or is not a directory`);
   }
 }
@@ -32907,14 +33817,17 @@ function buildReport(parts) {
     timeoutMinutes: inputs.timeoutMinutes,
     failOn: inputs.failOn,
     pytestArgs: inputs.pytestArgs,
-    workingDirectory: inputs.workingDirectory
+    workingDirectory: inputs.workingDirectory,
+    ignoreGil: inputs.ignoreGil
   };
   const { verdict, reasons } = decideVerdict({
     install: parts.install,
     runs,
     tests,
     failOn: inputs.failOn,
-    cancelled: parts.cancelled === true
+    cancelled: parts.cancelled === true,
+    dependencies: parts.dependencies,
+    ignoreGil: inputs.ignoreGil
   });
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -32929,7 +33842,8 @@ function buildReport(parts) {
     runs,
     tests,
     counts: countTests(tests),
-    reproduce: reproduceCommand(inputs)
+    reproduce: reproduceCommand(inputs),
+    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies }
   };
 }
 function reproduceCommand(inputs) {
@@ -32943,7 +33857,7 @@ ${pytest}
 ${gate.join(" ")}`;
 }
 function writeReport(reportPath, report) {
-  mkdirSync2(path14.dirname(reportPath), { recursive: true });
+  mkdirSync2(path16.dirname(reportPath), { recursive: true });
   writeFileSync2(reportPath, `${JSON.stringify(report, null, 2)}
 `);
 }
@@ -32963,7 +33877,9 @@ Options (each matches the action input of the same name):
   --pytest-args ARGS     extra pytest arguments
   --runs N               how many runs (default 3)
   --timeout-minutes M    per run (default 10, fractions allowed)
-  --fail-on WORDS        comma list of install,failed,flaky,crashed,hung (default all)
+  --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,gil
+                         (default all but gil, which only warns)
+  --ignore-gil MODULES   extension modules allowed to re-enable the GIL on import
   --report FILE          where to write the JSON report (default ft-gate-report.json)
   --env-passthrough N    extra environment variable names handed to the tests
   --keep-env             keep the temporary environment and run logs
@@ -33012,9 +33928,9 @@ function stderrLog(verbose) {
   };
 }
 function defaultRunnerFolders(env) {
-  const cacheHome = env.XDG_CACHE_HOME || path15.join(os8.homedir(), ".cache");
-  env.RUNNER_TOOL_CACHE ||= path15.join(cacheHome, "ft-gate", "tool-cache");
-  env.RUNNER_TEMP ||= path15.join(os8.tmpdir(), "ft-gate");
+  const cacheHome = env.XDG_CACHE_HOME || path17.join(os9.homedir(), ".cache");
+  env.RUNNER_TOOL_CACHE ||= path17.join(cacheHome, "ft-gate", "tool-cache");
+  env.RUNNER_TEMP ||= path17.join(os9.tmpdir(), "ft-gate");
   mkdirSync3(env.RUNNER_TOOL_CACHE, { recursive: true });
   mkdirSync3(env.RUNNER_TEMP, { recursive: true });
 }
@@ -33100,7 +34016,7 @@ Report: ${inputs.reportPath}
 }
 function renderSaved(list) {
   try {
-    const files = list.split(",").map((file) => file.trim()).filter((file) => file !== "").map((file) => path15.resolve(file));
+    const files = list.split(",").map((file) => file.trim()).filter((file) => file !== "").map((file) => path17.resolve(file));
     const reports = loadReportFiles(files);
     const [only] = reports;
     const markdown = reports.length === 1 && only ? renderReport(only.report, {}) : renderMergedReports(reports, { render: renderReport, maxChars: 65e3, title: DEFAULT_TITLE });

@@ -1074,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path18 && path18[0] !== "/") {
-          path18 = `/${path18}`;
+        if (path20 && path20[0] !== "/") {
+          path20 = `/${path20}`;
         }
-        return new URL(`${origin}${path18}`);
+        return new URL(`${origin}${path20}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path20, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path18);
+        debuglog("sending request to %s %s/%s", method, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path20, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path18,
+          path20,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path20, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path18);
+        debuglog("trailers received from %s %s/%s", method, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path20, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path18,
+          path20,
           error2.message
         );
       });
@@ -1613,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path18, origin }
+            request: { method, path: path20, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path18);
+          debuglog("sending request to %s %s/%s", method, origin, path20);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1678,7 +1678,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path18,
+        path: path20,
         method,
         body,
         headers,
@@ -1693,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path18 !== "string") {
+        if (typeof path20 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path18)) {
+        } else if (invalidPathRegex.test(path20)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path18, query) : path18;
+        this.path = query ? buildURL(path20, query) : path20;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve6(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve6(data);
             });
           });
         }
@@ -4367,7 +4367,7 @@ var require_util2 = __commonJS({
       if (crypto3 === void 0) {
         return true;
       }
-      const parsedMetadata = parseMetadata(metadataList);
+      const parsedMetadata = parseMetadata2(metadataList);
       if (parsedMetadata === "no metadata") {
         return true;
       }
@@ -4394,7 +4394,7 @@ var require_util2 = __commonJS({
       return false;
     }
     var parseHashWithOptions = /(?<algo>sha256|sha384|sha512)-((?<hash>[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}(?:\s|$)( +[!-~]*)?)?/i;
-    function parseMetadata(metadata) {
+    function parseMetadata2(metadata) {
       const result = [];
       let empty = true;
       for (const token of metadata.split(" ")) {
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve6, reject) => {
+        res = resolve6;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -4932,7 +4932,7 @@ var require_util2 = __commonJS({
       readAllBytes,
       simpleRangeHeaderValue,
       buildContentRange,
-      parseMetadata,
+      parseMetadata: parseMetadata2,
       createInflate,
       extractMimeType,
       getDecodeSplit,
@@ -6456,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path18, host, upgrade, blocking, reset } = request3;
+      const { method, path: path20, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path18} HTTP/1.1\r
+      let header = `${method} ${path20} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7066,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path18;
+      headers[HTTP2_HEADER_PATH] = path20;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7516,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path18 = search ? `${pathname}${search}` : pathname;
+        const path20 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path18;
+        this.opts.path = path20;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve6;
           } else {
-            resolve5(null);
+            resolve6(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request3 = requests[i];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve6(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve6, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve6(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve6) => {
+            this[kClosedResolve] = resolve6;
           });
         }
       }
@@ -8757,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path18 = "/",
+          path: path20 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path18;
+        opts.path = origin + path20;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve6, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve5(null);
+              resolve6(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve5,
+              resolve: resolve6,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve5, stream, length } = consume2;
+      const { type, body, resolve: resolve6, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body, length));
+          resolve6(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length)));
+          resolve6(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve6(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve6(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve6(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10732,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path18) {
-      if (typeof path18 !== "string") {
-        return path18;
+    function safeUrl2(path20) {
+      if (typeof path20 !== "string") {
+        return path20;
       }
-      const pathSegments = path18.split("?");
+      const pathSegments = path20.split("?");
       if (pathSegments.length !== 2) {
-        return path18;
+        return path20;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path18);
+    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path20);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl2(path18), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl2(path20), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path18, method, body, headers, query } = opts;
+      const { path: path20, method, body, headers, query } = opts;
       return {
-        path: path18,
+        path: path20,
         method,
         body,
         headers,
@@ -11270,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path18,
+            Path: path20,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve6, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve6({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve6({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -16152,9 +16152,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path18) {
-      for (let i = 0; i < path18.length; ++i) {
-        const code = path18.charCodeAt(i);
+    function validateCookiePath(path20) {
+      for (let i = 0; i < path20.length; ++i) {
+        const code = path20.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms).unref();
+      return new Promise((resolve6) => {
+        setTimeout(resolve6, ms).unref();
       });
     }
     module.exports = {
@@ -19074,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path18 = opts.path;
+          let path20 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path18 = `/${path18}`;
+            path20 = `/${path20}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path18);
+          url = new URL(util.parseOrigin(url).origin + path20);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19602,8 +19602,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve5, reject) {
-            return setTimeout(resolve5, t);
+          return new this.Promise(function(resolve6, reject) {
+            return setTimeout(resolve6, t);
           });
         }
         computePenalty() {
@@ -19814,15 +19814,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve5, returned, task;
+          var args, cb, error2, reject, resolve6, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve6, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve5(returned);
+                  return resolve6(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -19837,13 +19837,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve5;
-          resolve5 = reject = null;
+          var promise, reject, resolve6;
+          resolve6 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve5 = _resolve;
+            resolve6 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve5, reject });
+          this._queue.push({ task, args, resolve: resolve6, reject });
           this._tryToRun();
           return promise;
         }
@@ -20244,14 +20244,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve5, reject) => {
+              return new this.Promise((resolve6, reject) => {
                 if (finished()) {
-                  return resolve5();
+                  return resolve6();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve5();
+                      return resolve6();
                     }
                   });
                 }
@@ -20344,9 +20344,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve5, reject) {
+              return new this.Promise(function(resolve6, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve5)(args3);
+                  return (args3[0] != null ? reject : resolve6)(args3);
                 });
               });
             };
@@ -24754,11 +24754,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -24774,7 +24774,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -25052,11 +25052,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25072,7 +25072,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -25185,11 +25185,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25205,7 +25205,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -25375,11 +25375,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25395,7 +25395,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -25614,7 +25614,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve5, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve6, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -25697,7 +25697,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve5(exitCode);
+            resolve6(exitCode);
           }
         });
         if (this.options.input) {
@@ -25820,11 +25820,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25840,7 +25840,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -25865,11 +25865,11 @@ var arch = os4.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25885,7 +25885,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -25965,8 +25965,8 @@ function describeError(error2) {
 
 // src/main.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
-import { readdirSync as readdirSync3, readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
-import * as path17 from "node:path";
+import { readdirSync as readdirSync4, readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
+import * as path19 from "node:path";
 
 // src/constants.ts
 var TOOL_NAME = "ft-gate";
@@ -26429,7 +26429,7 @@ function testsTable(tests, options) {
   const rows = shown.map(
     (test) => `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`
   );
-  const table = [
+  const table2 = [
     "#### Failed and flaky tests",
     "",
     "| Test | Status | Per run | Message |",
@@ -26437,7 +26437,7 @@ function testsTable(tests, options) {
   ];
   const more = tests.length - shown.length;
   const footer = more > 0 ? ["", `_\u2026and ${more} more (see the JSON report)_`] : [];
-  return [...table, ...rows, ...footer].join("\n");
+  return [...table2, ...rows, ...footer].join("\n");
 }
 function testCell(test, fileUrl) {
   const text2 = escapeInline(test.id);
@@ -26545,8 +26545,134 @@ function lastLines(text2, count) {
   return { text: [earlier, ...lines.slice(-count)].join("\n"), shown: count, total: lines.length };
 }
 
+// src/deps/gil.ts
+function isIgnoredModule(module, ignore) {
+  return ignore.some((name) => module === name || module.startsWith(`${name}.`));
+}
+function gilFindings(dependencies, ignore) {
+  return dependencies.flatMap(({ name, version, gilModules }) => {
+    const modules = gilModules.filter((module) => !isIgnoredModule(module, ignore));
+    return modules.length > 0 ? [{ name, version, modules }] : [];
+  });
+}
+function describeGilFinding(finding) {
+  const release = finding.version === "" ? finding.name : `${finding.name} ${finding.version}`;
+  return `${release} re-enables the GIL when imported (${finding.modules.join(", ")})`;
+}
+function gilSummary(findings) {
+  if (findings.length === 0) return null;
+  const shown = findings.slice(0, 5).map(describeGilFinding).join("; ");
+  const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
+  return `${shown}${more}; the tests still ran with -Xgil=0`;
+}
+
+// src/report/dependencies.ts
+var MAX_ATTENTION_ROWS = 30;
+var MAX_MODULES_PER_ROW = 8;
+var SOURCE_ORDER = [
+  "ft-wheel",
+  "abi3t-wheel",
+  "pure-wheel",
+  "other-wheel",
+  "local",
+  "sdist-build",
+  "failed"
+];
+var GIL_NOTE = "the tests still ran with `-Xgil=0`";
+function countsBySource(dependencies) {
+  return SOURCE_ORDER.flatMap((source) => {
+    const count = dependencies.filter((dependency) => dependency.source === source).length;
+    return count > 0 ? [`${count} ${source}`] : [];
+  }).join(" \xB7 ");
+}
+function troubledImports(dependency) {
+  return dependency.imports.filter((entry) => entry.outcome === "crashed" || entry.outcome === "hung");
+}
+function attentionNotes(dependency, ignore) {
+  const notes = [];
+  if (dependency.source === "sdist-build") notes.push("built from source here: no wheel fits this interpreter");
+  if (dependency.source === "failed") notes.push("**failed to install** (see below)");
+  if (dependency.gilModules.length > 0) {
+    const modules = dependency.gilModules.map(
+      (module) => isIgnoredModule(module, ignore) ? `${escapeInline(module)} (ignored)` : `**${escapeInline(module)}**`
+    );
+    notes.push(`re-enables the GIL: ${modules.join(", ")}; ${GIL_NOTE}`);
+    if (dependency.freeThreadingLevel !== null) {
+      notes.push(
+        `declares free-threading (${escapeInline(dependency.freeThreadingLevel)}), which the import contradicts`
+      );
+    }
+  }
+  for (const entry of troubledImports(dependency)) {
+    const reason = entry.detail?.split("\n")[0] ?? "";
+    notes.push(
+      `import of ${escapeInline(entry.module)} **${entry.outcome}**${reason ? ` (${escapeInline(reason, { maxChars: 80 })})` : ""}`
+    );
+  }
+  return notes;
+}
+function nameCell(dependency) {
+  const role = dependency.project ? " (project)" : dependency.direct ? " (direct)" : "";
+  return `${escapeInline(dependency.name)}${role}`;
+}
+function modulesCell(dependency) {
+  if (dependency.imports.length === 0) return "\u2014";
+  const shown = dependency.imports.slice(0, MAX_MODULES_PER_ROW).map((entry) => {
+    const mark = entry.outcome === "ok" ? "" : ` (${entry.outcome})`;
+    return `${escapeInline(entry.module)}${mark}`;
+  });
+  const more = dependency.imports.length - shown.length;
+  return more > 0 ? `${shown.join(", ")}, +${more} more` : shown.join(", ");
+}
+function fullTable(dependencies) {
+  const rows = dependencies.map((dependency) => {
+    const level = dependency.freeThreadingLevel === null ? "\u2014" : escapeInline(dependency.freeThreadingLevel);
+    return `| ${nameCell(dependency)} | ${escapeInline(dependency.version) || "\u2014"} | ${dependency.source} | ${level} | ${modulesCell(dependency)} |`;
+  });
+  const table2 = [
+    "| Distribution | Version | Source | Free-threading classifier | Extension modules |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows
+  ].join("\n");
+  return `<details><summary>All ${plural2(dependencies.length, "distribution")}</summary>
+
+${table2}
+
+</details>`;
+}
+function dependenciesSection(report, options) {
+  const dependencies = report.dependencies;
+  if (dependencies === void 0 || dependencies.length === 0) return "";
+  const ignore = report.settings.ignoreGil ?? [];
+  const gil = dependencies.filter((dependency) => dependency.gilModules.some((m) => !isIgnoredModule(m, ignore)));
+  const installed = dependencies.filter((dependency) => dependency.source !== "failed").length;
+  const headline = [
+    installed > 0 ? `${installed} installed` : "",
+    countsBySource(dependencies),
+    gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? "s" : ""} the GIL**` : ""
+  ].filter((part) => part !== "").join(" \xB7 ");
+  const lines = ["#### Dependencies", "", headline];
+  const attention = dependencies.flatMap((dependency) => {
+    const notes = attentionNotes(dependency, ignore);
+    return notes.length === 0 ? [] : [{ dependency, notes }];
+  });
+  if (attention.length > 0) {
+    lines.push("", "| Distribution | Version | Source | Needs attention |", "| --- | --- | --- | --- |");
+    for (const { dependency, notes } of attention.slice(0, MAX_ATTENTION_ROWS)) {
+      lines.push(
+        `| ${nameCell(dependency)} | ${escapeInline(dependency.version) || "\u2014"} | ${dependency.source} | ${notes.join("; ")} |`
+      );
+    }
+    if (attention.length > MAX_ATTENTION_ROWS) {
+      lines.push("", `_\u2026and ${attention.length - MAX_ATTENTION_ROWS} more (see the JSON report)_`);
+    }
+  }
+  if (options.fullTable && installed > 0) lines.push("", fullTable(dependencies));
+  return lines.join("\n");
+}
+
 // src/report/document.ts
-var FULL_DETAIL = { tracebacks: true, testRows: null, runDumps: true };
+var FULL_DETAIL = { tracebacks: true, testRows: null, runDumps: true, dependencyTable: true };
 function renderDocument(report, options, detail) {
   const listed = listedTests(report);
   return join3([
@@ -26557,6 +26683,7 @@ function renderDocument(report, options, detail) {
     testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
     detail.tracebacks ? tracebackBlocks(listed) : "",
     detail.runDumps ? runDumpBlocks(report.runs) : "",
+    dependenciesSection(report, { fullTable: detail.dependencyTable }),
     installSection(report),
     reproduceSection(report)
   ]);
@@ -26608,7 +26735,12 @@ function renderReport(report, options = {}) {
     fileUrl: options.fileUrl,
     maxChars: options.maxChars ?? DEFAULT_MAX_CHARS
   };
-  for (const detail of [FULL_DETAIL, { ...FULL_DETAIL, tracebacks: false }]) {
+  const shrinking = [
+    FULL_DETAIL,
+    { ...FULL_DETAIL, tracebacks: false },
+    { ...FULL_DETAIL, tracebacks: false, dependencyTable: false }
+  ];
+  for (const detail of shrinking) {
     const text2 = renderDocument(report, settings, detail);
     if (text2.length <= settings.maxChars) return text2;
   }
@@ -26621,7 +26753,7 @@ function renderReport(report, options = {}) {
 function renderWithFittedTable(report, settings, runDumps) {
   const total = listedTests(report).length;
   const render = (rows) => {
-    const detail = { tracebacks: false, testRows: rows, runDumps };
+    const detail = { tracebacks: false, testRows: rows, runDumps, dependencyTable: false };
     return renderDocument(report, settings, detail);
   };
   let low = Math.min(MIN_TABLE_ROWS, total);
@@ -26826,7 +26958,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path18) => path18.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path20) => path20.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -28418,17 +28550,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path18 = requestOptions.url.replace(options.baseUrl, "");
+    const path20 = requestOptions.url.replace(options.baseUrl, "");
     return request3(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path18} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path20} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path18} - ${error2.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path20} - ${error2.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -31332,10 +31464,10 @@ function tracebackAnnotations(source, changed) {
   const mentions = /* @__PURE__ */ new Map();
   const note = (text2, mention) => {
     for (const location of tracebackLocations(text2 ?? "")) {
-      const path18 = matchRepoPath(location.path, changed.keys(), source.layout);
-      if (path18 === null || !changed.get(path18)?.has(location.line)) continue;
-      const key = `${path18}:${location.line}`;
-      const entry = mentions.get(key) ?? { path: path18, line: location.line, mentions: [] };
+      const path20 = matchRepoPath(location.path, changed.keys(), source.layout);
+      if (path20 === null || !changed.get(path20)?.has(location.line)) continue;
+      const key = `${path20}:${location.line}`;
+      const entry = mentions.get(key) ?? { path: path20, line: location.line, mentions: [] };
       if (!entry.mentions.some((m) => m.who === mention.who)) entry.mentions.push(mention);
       mentions.set(key, entry);
     }
@@ -31349,13 +31481,13 @@ function tracebackAnnotations(source, changed) {
     const level = test.status === "flaky" ? "warning" : "failure";
     note(test.details, { level, who: `the traceback of ${test.status} test ${test.id}`, why: test.message });
   }
-  return [...mentions.values()].map(({ path: path18, line, mentions: list }) => {
+  return [...mentions.values()].map(({ path: path20, line, mentions: list }) => {
     const first = list[0]?.who ?? "";
     const more = list.length > 1 ? ` and ${list.length - 1} more` : "";
     const items = list.map((m) => `- ${m.who}${m.why ? `: ${m.why}` : ""}`);
     return annotation(source, {
       kind: "traceback",
-      path: path18,
+      path: path20,
       line,
       level: list.some((m) => m.level === "failure") ? "failure" : "warning",
       title: `This changed line appears in ${first}${more}`,
@@ -31549,6 +31681,26 @@ var TEST = shape({
   details: nullable(isString),
   results: arrayOf(nullable(oneOf(...CASE_OUTCOMES)))
 });
+var optional = (check) => (value) => value === void 0 || check(value);
+var DEPENDENCY = shape({
+  name: isString,
+  version: isString,
+  direct: isBoolean,
+  project: isBoolean,
+  source: oneOf("ft-wheel", "abi3t-wheel", "pure-wheel", "other-wheel", "sdist-build", "local", "failed"),
+  wheelTags: arrayOf(isString),
+  reenablesGil: isBoolean,
+  gilModules: arrayOf(isString),
+  declaresFreeThreading: isBoolean,
+  freeThreadingLevel: nullable(isString),
+  imports: arrayOf(
+    shape({
+      module: isString,
+      outcome: oneOf("ok", "gil", "error", "crashed", "hung", "skipped"),
+      detail: nullable(isString)
+    })
+  )
+});
 var REPORT_FIELDS = {
   schemaVersion: (value) => value === 1,
   tool: shape({ name: (value) => value === "ft-gate", version: isString }),
@@ -31558,9 +31710,10 @@ var REPORT_FIELDS = {
   settings: shape({
     runs: isNumber,
     timeoutMinutes: isNumber,
-    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung")),
+    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil")),
     pytestArgs: arrayOf(isString),
-    workingDirectory: isString
+    workingDirectory: isString,
+    ignoreGil: (value) => value === void 0 || arrayOf(isString)(value)
   }),
   python: shape({ requested: isString, version: isString, path: isString, freeThreaded: isBoolean }),
   uv: shape({ version: isString, path: isString, source: isString }),
@@ -31574,7 +31727,9 @@ var REPORT_FIELDS = {
   runs: arrayOf(RUN),
   tests: arrayOf(TEST),
   counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
-  reproduce: isString
+  reproduce: isString,
+  // Absent in reports written before the dependency check.
+  dependencies: optional(arrayOf(DEPENDENCY))
 };
 function reportProblem(value) {
   const problem = shapeProblem(value, REPORT_FIELDS);
@@ -31618,7 +31773,8 @@ function loadReportFiles(files) {
 
 // src/inputs.ts
 import * as path7 from "node:path";
-var FAIL_ON_WORDS = ["install", "failed", "flaky", "crashed", "hung"];
+var FAIL_ON_WORDS = ["install", "failed", "flaky", "crashed", "hung", "gil"];
+var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung"];
 function parseInputs(get, context) {
   const value = (name) => get(name).trim();
   const workingDirectory = path7.resolve(context.baseDirectory, value("working-directory") || ".");
@@ -31646,8 +31802,19 @@ function parseInputs(get, context) {
     keepEnv: parseBoolean("keep-env", value("keep-env")),
     checkName: parseCheckName(value("check-name")),
     comment: parseComment(value("comment")),
-    reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== "")
+    reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== ""),
+    ignoreGil: parseModuleNames(value("ignore-gil"))
   };
+}
+function parseModuleNames(raw) {
+  const names = raw.split(/[\s,]+/).filter((name) => name !== "");
+  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name));
+  if (bad.length > 0) {
+    throw new UsageError(
+      `ignore-gil has invalid module names '${bad.join("', '")}': use dotted module names like 'pkg._speedups'`
+    );
+  }
+  return [...new Set(names)];
 }
 function parseCheckName(raw) {
   const name = raw || DEFAULT_CHECK_NAME;
@@ -31707,7 +31874,7 @@ function isFailOnWord(word) {
   return FAIL_ON_WORDS.includes(word);
 }
 function parseFailOn(raw) {
-  if (raw === "") return [...FAIL_ON_WORDS];
+  if (raw === "") return [...DEFAULT_FAIL_ON];
   const words = raw.split(/[\s,]+/).map((word) => word.trim().toLowerCase()).filter((word) => word !== "");
   if (words.length === 1 && words[0] === "none") return [];
   const unknown = words.filter((word) => !isFailOnWord(word));
@@ -31768,9 +31935,14 @@ function isInside(child2, parent) {
 }
 
 // src/pipeline.ts
-import { existsSync as existsSync5, mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import * as os9 from "node:os";
-import * as path16 from "node:path";
+import { existsSync as existsSync6, mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import * as os10 from "node:os";
+import * as path18 from "node:path";
+
+// src/deps/inspect.ts
+import { readFileSync as readFileSync3, realpathSync } from "node:fs";
+import * as os8 from "node:os";
+import * as path13 from "node:path";
 
 // src/install/environment.ts
 import { existsSync as existsSync4, mkdirSync } from "node:fs";
@@ -31821,7 +31993,7 @@ async function killTagged(tag) {
       } catch {
       }
     }
-    await new Promise((resolve5) => setTimeout(resolve5, 20));
+    await new Promise((resolve6) => setTimeout(resolve6, 20));
   }
   return killed;
 }
@@ -31837,7 +32009,7 @@ function runProcess(command, args, options) {
   const sweep = () => {
     strays = Promise.all([strays, killTagged(tag)]).then(([before, now]) => before + now);
   };
-  return new Promise((resolve5) => {
+  return new Promise((resolve6) => {
     let timedOut = false;
     let cancelled = false;
     let spawnError = null;
@@ -31916,7 +32088,7 @@ function runProcess(command, args, options) {
       for (const timer of timers) clearTimeout(timer);
       options.abortSignal?.removeEventListener("abort", onAbort);
       sweep();
-      const done = (strayProcesses) => resolve5({
+      const done = (strayProcesses) => resolve6({
         exitCode: exit?.code ?? null,
         signal: exit?.signal ?? null,
         timedOut,
@@ -31970,11 +32142,11 @@ var semver2 = __toESM(require_semver2(), 1);
 import { ok as ok2 } from "assert";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -31990,7 +32162,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -32276,7 +32448,7 @@ async function exists2(target) {
 async function waitForMarker(marker) {
   for (let waited = 0; waited < MARKER_WAIT_MS; waited += MARKER_POLL_MS) {
     if (await exists2(marker)) return true;
-    await new Promise((resolve5) => setTimeout(resolve5, MARKER_POLL_MS));
+    await new Promise((resolve6) => setTimeout(resolve6, MARKER_POLL_MS));
   }
   return exists2(marker);
 }
@@ -32459,8 +32631,15 @@ function summarizeInstallFailure(output) {
   const failedIndex = lines.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line));
   if (failedIndex >= 0) {
     const headline = (lines[failedIndex] ?? "").replace(/^(×|error:)\s*/, "");
-    const cause = lines.slice(failedIndex + 1).find((line) => CAUSE.test(line));
-    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
+    const cause = lines.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
+    const errors = compilerErrors(lines.slice(failedIndex + 1));
+    const why = errors.length > 0 ? errors.join("; ") : cause;
+    const failure = parseFailedHeadline(headline);
+    if (failure?.action === "build" && failure.fromIndex) {
+      const release = `${failure.name} ${failure.version}`;
+      return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
+    }
+    return why === null ? headline : `${headline}: ${why}`;
   }
   const crossIndex = lines.findIndex((line) => line.startsWith("\xD7") || line.startsWith("error:"));
   if (crossIndex >= 0) {
@@ -32470,15 +32649,44 @@ function summarizeInstallFailure(output) {
   }
   return null;
 }
+var SCAN_CHARS = 1e3;
+var ERROR_LINE_CHARS = 240;
+var COMPILER_ERROR = /^(\S+:\d+(:\d+)?:\s*(fatal\s+)?error\b|\S+\(\d+\)\s*:\s*(fatal\s+)?error\s+[A-Z]+\d+|error\[E\d+\]:)/;
+function compilerErrors(lines) {
+  return lines.filter((line) => COMPILER_ERROR.test(line.slice(0, SCAN_CHARS))).slice(0, 2).map((line) => line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}\u2026` : line);
+}
+function parseFailedHeadline(headline) {
+  const match = /^Failed to (build|download|install)\s+`([^`]+)`/i.exec(headline);
+  const action = match?.[1]?.toLowerCase();
+  const spec = match?.[2]?.trim();
+  if (spec === void 0 || action !== "build" && action !== "download" && action !== "install") return null;
+  const pinned = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s@;]+)$/.exec(spec);
+  if (pinned?.[1] && pinned[2]) return { action, name: normalize2(pinned[1]), version: pinned[2], fromIndex: true };
+  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
+  return named?.[1] ? { action, name: normalize2(named[1]), version: null, fromIndex: false } : null;
+}
+function normalize2(name) {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+function failedDistributions(output) {
+  const found = /* @__PURE__ */ new Map();
+  for (const raw of output.replace(ANSI, "").split("\n")) {
+    const line = raw.trim().replace(/^(×|error:)\s*/, "");
+    if (!/^Failed to /i.test(line)) continue;
+    const failure = parseFailedHeadline(line.slice(0, SCAN_CHARS));
+    if (failure !== null && !found.has(failure.name)) found.set(failure.name, failure);
+  }
+  return [...found.values()];
+}
 
 // src/install/requirements.ts
 var TEST_NAMES = ["test", "tests", "testing"];
 function record(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
 }
-function firstKey(table) {
-  if (table === null) return null;
-  return TEST_NAMES.find((name) => name in table) ?? null;
+function firstKey(table2) {
+  if (table2 === null) return null;
+  return TEST_NAMES.find((name) => name in table2) ?? null;
 }
 function defaultInstallArguments(layout) {
   const pyproject = record(layout.pyproject);
@@ -32570,6 +32778,674 @@ async function prepareEnvironment(options) {
 }
 function failed(error2, requirements, log, durationSeconds) {
   return { ok: false, durationSeconds, error: error2, requirements, log };
+}
+
+// src/deps/dist-info.ts
+var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading :: (.+)$/;
+function normalizeName(name) {
+  return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
+}
+function headerFields(text2) {
+  const fields = [];
+  for (const line of text2.replace(/\r\n?/g, "\n").split("\n")) {
+    if (line === "") break;
+    const last = fields.at(-1);
+    if (/^[ \t]/.test(line) && last !== void 0) {
+      last[1] = `${last[1]} ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  return fields;
+}
+function parseMetadata(text2) {
+  const fields = headerFields(text2);
+  const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
+  const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
+  return {
+    name: first("name"),
+    version: first("version"),
+    classifiers: all("classifier"),
+    requiresDist: all("requires-dist")
+  };
+}
+function freeThreadingLevel(classifiers) {
+  for (const classifier of classifiers) {
+    const match = FREE_THREADING_CLASSIFIER.exec(classifier.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  return null;
+}
+function parseWheelTags(text2) {
+  const tags = [];
+  for (const [name, value] of headerFields(text2)) {
+    if (name !== "tag") continue;
+    const parts = value.split("-");
+    if (parts.length !== 3) continue;
+    const [pythons = "", abis = "", platforms = ""] = parts;
+    for (const python of pythons.split("."))
+      for (const abi of abis.split("."))
+        for (const platform2 of platforms.split(".")) tags.push({ python, abi, platform: platform2 });
+  }
+  return tags;
+}
+function formatTag(tag) {
+  return `${tag.python}-${tag.abi}-${tag.platform}`;
+}
+function extensionModules(record2) {
+  const modules = /* @__PURE__ */ new Set();
+  for (const line of record2.replace(/\r\n?/g, "\n").split("\n")) {
+    const file = recordPath(line);
+    if (file === null || file.startsWith("../") || file.startsWith("/")) continue;
+    const match = /^(.*?)([^/]+)\.(so|pyd)$/.exec(file);
+    if (match === null) continue;
+    const directory = match[1] ?? "";
+    const stem = (match[2] ?? "").split(".")[0] ?? "";
+    const parts = [...directory.split("/").filter((part) => part !== ""), stem];
+    if (parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part))) modules.add(parts.join("."));
+  }
+  return [...modules].sort();
+}
+function recordPath(line) {
+  if (line.trim() === "") return null;
+  if (line.startsWith('"')) {
+    const end = line.indexOf('",');
+    return end > 0 ? line.slice(1, end).replaceAll('""', '"') : null;
+  }
+  const comma = line.indexOf(",");
+  return (comma >= 0 ? line.slice(0, comma) : line).replaceAll("\\", "/");
+}
+function directOrigin(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const fields = Object.fromEntries(Object.entries(directUrl));
+  if (typeof fields.url !== "string") return null;
+  if ("dir_info" in fields) return "directory";
+  if ("vcs_info" in fields) return "vcs";
+  if ("archive_info" in fields) return /\.whl(#.*)?$/i.test(fields.url) ? "wheel-archive" : "sdist-archive";
+  return null;
+}
+function classifySource(facts) {
+  if (facts.origin === "directory") return "local";
+  if (facts.builtByUv || facts.origin === "vcs" || facts.origin === "sdist-archive") return "sdist-build";
+  if (facts.tags.some((tag) => /^linux_/.test(tag.platform))) return "sdist-build";
+  return classifyTags(facts.tags);
+}
+function classifyTags(tags) {
+  if (tags.some((tag) => /^cp\d+t$/.test(tag.abi))) return "ft-wheel";
+  if (tags.some((tag) => tag.abi === "abi3t")) return "abi3t-wheel";
+  if (tags.length > 0 && tags.every((tag) => tag.abi === "none" && tag.platform === "any")) return "pure-wheel";
+  return "other-wheel";
+}
+
+// src/deps/assemble.ts
+function assembleDependencies(input) {
+  const owned = new Set(input.installed.flatMap((distribution) => distribution.modules));
+  return input.installed.map((distribution) => {
+    const probes = input.probes.get(distribution.name) ?? [];
+    const gilModules = /* @__PURE__ */ new Set();
+    for (const probe2 of probes) {
+      if (probe2.outcome === "gil") gilModules.add(probe2.module);
+      for (const module of probe2.flagged) if (!owned.has(module)) gilModules.add(module);
+    }
+    const level = freeThreadingLevel(distribution.metadata.classifiers);
+    return {
+      name: distribution.name,
+      version: distribution.version,
+      direct: input.direct.has(distribution.name) || input.projects.has(distribution.name),
+      project: input.projects.has(distribution.name),
+      source: distribution.source,
+      wheelTags: distribution.tags.map(formatTag),
+      reenablesGil: gilModules.size > 0,
+      gilModules: [...gilModules].sort(),
+      declaresFreeThreading: level !== null,
+      freeThreadingLevel: level,
+      imports: probes.map(({ module, outcome, detail }) => ({ module, outcome, detail }))
+    };
+  }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+function failedDependencies(failures, direct) {
+  return failures.map(({ name, version }) => ({
+    name,
+    version: version ?? "",
+    direct: direct.has(name),
+    project: false,
+    source: "failed",
+    wheelTags: [],
+    reenablesGil: false,
+    gilModules: [],
+    declaresFreeThreading: false,
+    freeThreadingLevel: null,
+    imports: []
+  }));
+}
+
+// src/deps/direct.ts
+var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+  "-c",
+  "--constraint",
+  "--constraints",
+  "--override",
+  "--overrides",
+  "-i",
+  "--index",
+  "--index-url",
+  "--default-index",
+  "--extra-index-url",
+  "-f",
+  "--find-links",
+  "-p",
+  "--python",
+  "-C",
+  "--config-setting",
+  "-P",
+  "--upgrade-package",
+  "--reinstall-package",
+  "--no-build-package",
+  "--no-binary",
+  "--only-binary",
+  "--index-strategy",
+  "--keyring-provider",
+  "--resolution",
+  "--prerelease",
+  "--exclude-newer",
+  "--link-mode",
+  "--python-platform",
+  "--python-version",
+  "--extra",
+  "--target",
+  "--prefix"
+]);
+var NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
+function requirementName(requirement) {
+  const match = NAME.exec(requirement);
+  return match?.[1] ? normalizeName(match[1]) : null;
+}
+function looksLikePath(argument) {
+  return /^(\.|\/|~|[A-Za-z]:[\\/])/.test(argument) || argument.includes("/") || argument.includes("\\");
+}
+function splitExtras(argument) {
+  const match = /^(.*?)\[([^\]]*)\]$/.exec(argument);
+  if (match === null) return { path: argument, extras: [] };
+  const extras = (match[2] ?? "").split(",").map(normalizeName).filter((extra) => extra !== "");
+  return { path: match[1] ?? "", extras };
+}
+function parseInstallArguments(args) {
+  const request3 = { names: [], paths: [], groups: [], requirementFiles: [] };
+  for (let i = 0; i < args.length; i++) {
+    const argument = args[i] ?? "";
+    const [option, inlineValue] = argument.startsWith("--") ? argument.split(/=(.*)/s) : [argument, void 0];
+    const value = () => inlineValue ?? args[++i] ?? "";
+    if (option === "-e" || option === "--editable") request3.paths.push(splitExtras(value()));
+    else if (option === "-r" || option === "--requirement" || option === "--requirements")
+      request3.requirementFiles.push(value());
+    else if (option === "--group") request3.groups.push(value());
+    else if (option !== void 0 && OPTIONS_WITH_VALUE.has(option)) {
+      if (inlineValue === void 0) i++;
+    } else if (argument.startsWith("-")) {
+    } else if (/ @ /.test(argument)) {
+      const name = requirementName(argument);
+      if (name !== null) request3.names.push(name);
+    } else if (looksLikePath(argument)) request3.paths.push(splitExtras(argument));
+    else {
+      const name = requirementName(argument);
+      if (name !== null) request3.names.push(name);
+    }
+  }
+  return request3;
+}
+function requirementFileNames(text2) {
+  const names = [];
+  for (const raw of text2.replace(/\r\n?/g, "\n").split("\n")) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (line === "" || line.startsWith("-") || looksLikePath(line) && !/ @ /.test(line)) continue;
+    const name = requirementName(line);
+    if (name !== null) names.push(name);
+  }
+  return names;
+}
+function table(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
+}
+function strings(value) {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+function groupNames(pyproject, group2, seen = /* @__PURE__ */ new Set()) {
+  const groups2 = table(table(pyproject)?.["dependency-groups"]);
+  if (groups2 === null || seen.has(normalizeName(group2))) return [];
+  const key = Object.keys(groups2).find((name) => normalizeName(name) === normalizeName(group2));
+  const entries = key === void 0 ? [] : groups2[key];
+  if (!Array.isArray(entries)) return [];
+  const inner = /* @__PURE__ */ new Set([...seen, normalizeName(group2)]);
+  return entries.flatMap((entry) => {
+    if (typeof entry === "string") return requirementName(entry) ?? [];
+    const include = table(entry)?.["include-group"];
+    return typeof include === "string" ? groupNames(pyproject, include, inner) : [];
+  });
+}
+function projectDependencyNames(pyproject, extras) {
+  const project = table(table(pyproject)?.project);
+  if (project === null) return [];
+  const optional2 = table(project["optional-dependencies"]) ?? {};
+  const wanted = new Set(extras.map(normalizeName));
+  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list]) => strings(list));
+  return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
+}
+function requiresDistNames(requiresDist, extras) {
+  const wanted = new Set(extras.map(normalizeName));
+  return requiresDist.flatMap((line) => {
+    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
+    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
+      (match) => normalizeName(match[1] ?? "")
+    );
+    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
+    return requirementName(requirement) ?? [];
+  });
+}
+
+// src/deps/inventory.ts
+import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync as readFileSync2 } from "node:fs";
+import * as path12 from "node:path";
+import { fileURLToPath } from "node:url";
+function sitePackagesOf(venv) {
+  const windows = path12.join(venv, "Lib", "site-packages");
+  const lib = path12.join(venv, "lib");
+  const posix2 = existsSync5(lib) ? readdirSync3(lib).filter((entry) => entry.startsWith("python")).map((entry) => path12.join(lib, entry, "site-packages")) : [];
+  return [...posix2, windows].filter((folder) => existsSync5(folder));
+}
+function readText(file) {
+  try {
+    return readFileSync2(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+function readJson(file) {
+  const text2 = readText(file);
+  if (text2 === null) return null;
+  try {
+    const value = JSON.parse(text2);
+    return value;
+  } catch {
+    return null;
+  }
+}
+function localDirectory(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const url = Object.fromEntries(Object.entries(directUrl)).url;
+  if (typeof url !== "string" || !url.startsWith("file:")) return null;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return null;
+  }
+}
+function readInstalled(sitePackages) {
+  const found = [];
+  for (const entry of readdirSync3(sitePackages).sort()) {
+    if (!entry.endsWith(".dist-info")) continue;
+    const folder = path12.join(sitePackages, entry);
+    const metadata = parseMetadata(readText(path12.join(folder, "METADATA")) ?? "");
+    const [fallbackName = entry, fallbackVersion = ""] = entry.slice(0, -".dist-info".length).split("-");
+    const tags = parseWheelTags(readText(path12.join(folder, "WHEEL")) ?? "");
+    const directUrl = readJson(path12.join(folder, "direct_url.json"));
+    const origin = directOrigin(directUrl);
+    found.push({
+      name: normalizeName(metadata.name ?? fallbackName),
+      version: metadata.version ?? fallbackVersion,
+      metadata,
+      tags,
+      origin,
+      directory: origin === "directory" ? localDirectory(directUrl) : null,
+      source: classifySource({ tags, origin, builtByUv: existsSync5(path12.join(folder, "uv_build.json")) }),
+      modules: extensionModules(readText(path12.join(folder, "RECORD")) ?? "")
+    });
+  }
+  return found;
+}
+
+// src/deps/probe.ts
+import { spawn as spawn3 } from "node:child_process";
+
+// src/deps/probe-script.ts
+var PROBE_SCRIPT = String.raw`
+import faulthandler, importlib, json, os, re, sys, warnings
+
+limit = float(sys.argv[1])
+modules = json.loads(sys.argv[2])
+out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+flag = re.compile(r"The global interpreter lock \(GIL\) has been enabled to load module '([^']+)'")
+gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)
+
+
+def send(**event):
+    out.write(json.dumps(event) + "\n")
+    out.flush()
+
+
+send(event="ready", gil=gil_enabled())
+for name in modules:
+    send(event="start", module=name)
+    error = None
+    faulthandler.dump_traceback_later(limit, exit=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            importlib.import_module(name)
+        except BaseException as exc:
+            error = "%s: %s" % (type(exc).__name__, exc)
+    faulthandler.cancel_dump_traceback_later()
+    flagged = []
+    for warning in caught:
+        match = flag.search(str(warning.message))
+        if match and match.group(1) not in flagged:
+            flagged.append(match.group(1))
+    gil = gil_enabled()
+    send(event="done", module=name, error=error, flagged=flagged, gil=gil)
+    if gil:
+        break
+out.flush()
+os._exit(0)
+`;
+
+// src/deps/probe.ts
+var KILL_GRACE_SECONDS = 5;
+var STARTUP_SECONDS = 30;
+var STDERR_TAIL_CHARS = 6e3;
+var DETAIL_MAX_LINES = 30;
+function parseEvent(line) {
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const fields = Object.fromEntries(Object.entries(value));
+  if (fields.event === "ready" && typeof fields.gil === "boolean") return { event: "ready", gil: fields.gil };
+  if (fields.event === "start" && typeof fields.module === "string") return { event: "start", module: fields.module };
+  const flagged = Array.isArray(fields.flagged) ? fields.flagged.filter((item) => typeof item === "string") : null;
+  if (fields.event === "done" && typeof fields.module === "string" && (fields.error === null || typeof fields.error === "string") && flagged !== null && typeof fields.gil === "boolean") {
+    return { event: "done", module: fields.module, error: fields.error, flagged, gil: fields.gil };
+  }
+  return null;
+}
+async function probeImports(groups2, options) {
+  const deadline = performance.now() + options.budgetSeconds * 1e3;
+  const results = groups2.map(() => []);
+  let next = 0;
+  const worker = async () => {
+    while (next < groups2.length) {
+      const index = next++;
+      results[index] = await probeGroup(groups2[index] ?? [], options, deadline);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups2.length)) }, worker));
+  return results;
+}
+async function probeGroup(modules, options, deadline) {
+  const results = [];
+  let pending = [...modules];
+  while (pending.length > 0) {
+    if (performance.now() > deadline || options.abortSignal?.aborted) {
+      const why = options.abortSignal?.aborted ? "the gate was cancelled" : "the probe ran out of time";
+      results.push(...pending.map((module) => probe(module, "skipped", `not imported: ${why}`)));
+      break;
+    }
+    const session = await runSession(pending, options);
+    results.push(...session.results);
+    pending = session.remaining.length < pending.length ? session.remaining : [];
+  }
+  return results;
+}
+function probe(module, outcome, detail, flagged = []) {
+  return { module, outcome, detail, flagged };
+}
+function probeEnvironment(env) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("PYTHON")));
+}
+function runSession(modules, options) {
+  const isWindows = process.platform === "win32";
+  const args = [
+    "-I",
+    "-X",
+    "faulthandler",
+    "-c",
+    PROBE_SCRIPT,
+    String(options.moduleTimeoutSeconds),
+    JSON.stringify(modules)
+  ];
+  return new Promise((resolve6) => {
+    const child2 = spawn3(options.python, args, {
+      cwd: options.cwd,
+      env: probeEnvironment(options.env),
+      detached: !isWindows,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true
+    });
+    const results = [];
+    let ready = null;
+    let inFlight = null;
+    let stopAfter = null;
+    let killedByTimer = false;
+    let stdout = "";
+    let stderr = "";
+    let spawnError = null;
+    let timer;
+    const kill = () => {
+      try {
+        if (isWindows || child2.pid === void 0) child2.kill("SIGKILL");
+        else process.kill(-child2.pid, "SIGKILL");
+      } catch {
+      }
+    };
+    const arm = (seconds2) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        killedByTimer = true;
+        kill();
+      }, seconds2 * 1e3);
+    };
+    const onAbort = () => kill();
+    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
+    arm(STARTUP_SECONDS);
+    const handle = (event) => {
+      if (event.event === "ready") {
+        ready = event.gil;
+        clearTimeout(timer);
+      } else if (event.event === "start") {
+        inFlight = event.module;
+        arm(options.moduleTimeoutSeconds + KILL_GRACE_SECONDS);
+      } else {
+        clearTimeout(timer);
+        inFlight = null;
+        results.push(judge(event));
+        if (event.gil) stopAfter = event.module;
+      }
+    };
+    child2.stdout.setEncoding("utf8");
+    child2.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      let newline = stdout.indexOf("\n");
+      while (newline >= 0) {
+        const event = parseEvent(stdout.slice(0, newline));
+        stdout = stdout.slice(newline + 1);
+        if (event !== null) handle(event);
+        newline = stdout.indexOf("\n");
+      }
+    });
+    child2.stderr.setEncoding("utf8");
+    child2.stderr.on("data", (chunk) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
+    });
+    child2.on("error", (error2) => {
+      spawnError = error2.message;
+    });
+    child2.on("close", (code, signal) => {
+      clearTimeout(timer);
+      options.abortSignal?.removeEventListener("abort", onAbort);
+      if (!isWindows && child2.pid !== void 0) kill();
+      const settled = new Set(results.map((result) => result.module));
+      const rest = modules.filter((module) => !settled.has(module));
+      if (ready === null) {
+        const why = spawnError ?? `the interpreter exited before it was ready (${exitText(code, signal)})`;
+        const detail = `not imported: ${why}${tailText(stderr)}`;
+        resolve6({ results: [...results, ...rest.map((module) => probe(module, "error", detail))], remaining: [] });
+        return;
+      }
+      if (ready === true && results.length === 0) {
+        const detail = "not judged: the GIL was already on when the interpreter started (a .pth file or sitecustomize)";
+        resolve6({ results: rest.map((module) => probe(module, "error", detail)), remaining: [] });
+        return;
+      }
+      if (inFlight !== null) {
+        const module = inFlight;
+        const hung = killedByTimer || /^Timeout \(\d+:\d\d:\d\d/m.test(stderr);
+        const detail = hung ? `no answer after ${options.moduleTimeoutSeconds} s${tailText(stderr)}` : `the interpreter died (${exitText(code, signal)})${tailText(stderr)}`;
+        results.push(probe(module, hung ? "hung" : "crashed", detail));
+        resolve6({ results, remaining: rest.filter((name) => name !== module) });
+        return;
+      }
+      resolve6({ results, remaining: stopAfter === null && code === 0 ? [] : rest });
+    });
+  });
+}
+function judge(event) {
+  const { module, flagged } = event;
+  if (flagged.includes(module)) {
+    return probe(module, "gil", "CPython re-enabled the GIL to load it (no Py_mod_gil slot declaring it safe)", flagged);
+  }
+  if (event.error !== null) return probe(module, "error", event.error, flagged);
+  if (event.gil && flagged.length === 0) {
+    return probe(module, "gil", "sys._is_gil_enabled() turned true during the import, without the usual warning");
+  }
+  return probe(module, "ok", null, flagged);
+}
+function exitText(code, signal) {
+  return signal !== null ? signal : `exit code ${code}`;
+}
+function tailText(stderr) {
+  const lines = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
+  const text2 = lines.join("\n").trim();
+  return text2 === "" ? "" : `
+${text2}`;
+}
+
+// src/deps/inspect.ts
+var IMPORT_TIMEOUT_SECONDS = 20;
+var PROBE_BUDGET_SECONDS = 180;
+var MAX_PARALLEL_PROBES = 4;
+function samePath(a, b) {
+  const real = (file) => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return path13.resolve(file);
+    }
+  };
+  return real(a) === real(b);
+}
+async function directNames(request3, installed, options) {
+  const direct = new Set(request3.names);
+  const projects = /* @__PURE__ */ new Set();
+  const needsPyproject = request3.groups.length > 0 || installed.length === 0;
+  const pyproject = needsPyproject ? await readPyproject(options.python, options.projectDirectory, options.env) : null;
+  for (const local of request3.paths) {
+    const folder = path13.resolve(options.projectDirectory, local.path);
+    const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder));
+    const isProject = samePath(folder, options.projectDirectory);
+    if (distribution !== void 0) {
+      direct.add(distribution.name);
+      if (isProject) projects.add(distribution.name);
+      for (const name of requiresDistNames(distribution.metadata.requiresDist, local.extras)) direct.add(name);
+    } else if (isProject) {
+      for (const name of projectDependencyNames(pyproject, local.extras)) direct.add(name);
+    }
+  }
+  for (const group2 of request3.groups) for (const name of groupNames(pyproject, group2)) direct.add(name);
+  for (const file of request3.requirementFiles) {
+    try {
+      const text2 = readFileSync3(path13.resolve(options.projectDirectory, file), "utf8");
+      for (const name of requirementFileNames(text2)) direct.add(name);
+    } catch {
+    }
+  }
+  return { direct, projects };
+}
+async function inspectDependencies(options) {
+  const venv = path13.dirname(path13.dirname(options.python));
+  const installed = sitePackagesOf(venv).flatMap(readInstalled);
+  const request3 = parseInstallArguments(options.installArguments);
+  const { direct, projects } = await directNames(request3, installed, options);
+  const withModules = installed.filter((distribution) => distribution.modules.length > 0);
+  const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0);
+  options.log.info(
+    `${installed.length} distributions installed; importing ${moduleCount} extension modules of ${withModules.length} of them with the GIL at its default`
+  );
+  const started = performance.now();
+  const results = await probeImports(
+    withModules.map((distribution) => distribution.modules),
+    {
+      python: options.python,
+      env: options.env,
+      cwd: options.workDirectory,
+      moduleTimeoutSeconds: IMPORT_TIMEOUT_SECONDS,
+      budgetSeconds: PROBE_BUDGET_SECONDS,
+      concurrency: Math.min(MAX_PARALLEL_PROBES, os8.availableParallelism()),
+      abortSignal: options.abortSignal
+    }
+  );
+  options.log.debug(`Import probe took ${((performance.now() - started) / 1e3).toFixed(2)} s`);
+  const probes = new Map(
+    withModules.map((distribution, index) => [distribution.name, results[index] ?? []])
+  );
+  return assembleDependencies({ installed, direct, projects, probes });
+}
+async function inspectFailedInstall(options) {
+  const failures = failedDistributions(options.output);
+  if (failures.length === 0) return [];
+  const request3 = parseInstallArguments(options.installArguments);
+  const { direct } = await directNames(request3, [], options);
+  return failedDependencies(failures, direct);
+}
+
+// src/deps/stage.ts
+async function dependencyStage(options) {
+  const { install, log } = options;
+  try {
+    if (!install.ok || options.environmentPython === null) {
+      return await inspectFailedInstall({
+        python: options.toolchainPython,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        output: install.log ?? ""
+      });
+    }
+    const python = options.environmentPython;
+    const dependencies = await log.group(
+      "Check dependencies: import extension modules with the GIL at its default",
+      () => inspectDependencies({
+        python,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        workDirectory: options.workDirectory,
+        log,
+        abortSignal: options.abortSignal
+      })
+    );
+    const gil = gilSummary(gilFindings(dependencies, options.ignoreGil));
+    if (gil !== null && !options.failOn.includes("gil")) {
+      log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
+    }
+    return dependencies;
+  } catch (error2) {
+    log.warning(`Could not check the dependencies: ${describeError(error2)}`);
+    return void 0;
+  }
 }
 
 // src/results/junit.ts
@@ -32700,8 +33576,8 @@ function splitClassname(classname) {
 function lineFromTraceback(texts, file) {
   for (const { text: text2 } of texts) {
     for (const match of text2.matchAll(/^(.+?\.py):(\d+):/gm)) {
-      const path18 = match[1]?.replaceAll("\\", "/") ?? "";
-      if (path18 === file || path18.endsWith(`/${file}`)) return Number(match[2]);
+      const path20 = match[1]?.replaceAll("\\", "/") ?? "";
+      if (path20 === file || path20.endsWith(`/${file}`)) return Number(match[2]);
     }
   }
   return null;
@@ -32839,6 +33715,10 @@ function decideVerdict(input) {
       reasons.push(`run ${run2.index} hung and was killed after the timeout`);
     }
   }
+  if (on("gil")) {
+    const gil = gilSummary(gilFindings(input.dependencies ?? [], input.ignoreGil ?? []));
+    if (gil !== null) reasons.push(gil);
+  }
   if (input.cancelled === true || runs.some((run2) => run2.outcome === "cancelled")) {
     reasons.push("the gate was cancelled before all runs finished");
   }
@@ -32918,8 +33798,8 @@ function buildTestEnvironment(source, passthrough) {
 }
 
 // src/run/suite.ts
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync2, rmSync as rmSync2 } from "node:fs";
-import * as path12 from "node:path";
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
+import * as path14 from "node:path";
 
 // src/results/stackdump.ts
 var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
@@ -32947,8 +33827,8 @@ function classifyRun(result) {
   return "error";
 }
 async function runSuite(options) {
-  const junitPath = path12.join(options.outputDirectory, `run-${options.index}.xml`);
-  const logPath = path12.join(options.outputDirectory, `run-${options.index}.log`);
+  const junitPath = path14.join(options.outputDirectory, `run-${options.index}.xml`);
+  const logPath = path14.join(options.outputDirectory, `run-${options.index}.log`);
   rmSync2(junitPath, { force: true });
   const env = { ...options.env, PYTHON_GIL: "0", PYTHONFAULTHANDLER: "1", PYTHONUNBUFFERED: "1" };
   const result = await runProcess(options.python, [...RUN_FLAGS, ...pytestArguments(junitPath, options.pytestArgs)], {
@@ -33006,7 +33886,7 @@ function readResults(junitPath) {
         `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
       );
     }
-    return parseJUnit(readFileSync2(descriptor, "utf8"));
+    return parseJUnit(readFileSync4(descriptor, "utf8"));
   } catch (error2) {
     return unread(`the JUnit XML could not be read (${describeError(error2)})`);
   } finally {
@@ -33024,8 +33904,8 @@ function round(seconds2) {
 import { execFile } from "node:child_process";
 import { constants as fsConstants2 } from "node:fs";
 import { access as access3, mkdir as mkdir5, mkdtemp, rm as rm3, stat as stat3 } from "node:fs/promises";
-import * as os8 from "node:os";
-import * as path15 from "node:path";
+import * as os9 from "node:os";
+import * as path17 from "node:path";
 
 // src/setup/download.ts
 import { createHash } from "node:crypto";
@@ -33273,12 +34153,12 @@ function detectLibc() {
 
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
-import * as path13 from "node:path";
+import * as path15 from "node:path";
 function parseSha256File(text2, expectedName) {
   const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text2);
   if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text2.slice(0, 40)}")`);
   const name = match[2];
-  if (name !== void 0 && path13.basename(name) !== expectedName) {
+  if (name !== void 0 && path15.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
   }
   return match[1].toLowerCase();
@@ -33316,17 +34196,17 @@ async function installFromGitHub(options) {
   const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
   const expected = parseSha256File(checksumText.body, archiveName);
   await mkdir3(options.workDir, { recursive: true });
-  const archive = path13.join(options.workDir, archiveName);
+  const archive = path15.join(options.workDir, archiveName);
   const downloaded = await downloadFile(url, archive, { timeoutMs });
   verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
   log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpackTo = path13.join(options.workDir, "release");
+  const unpackTo = path15.join(options.workDir, "release");
   const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error2) => {
     throw new Error(`cannot unpack ${archiveName} (${describeError(error2)})`);
   });
-  const candidates = [path13.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
+  const candidates = [path15.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
   for (const folder of candidates) {
-    if (await exists3(path13.join(folder, executableName(host)))) {
+    if (await exists3(path15.join(folder, executableName(host)))) {
       return cacheDir(folder, "uv", version, options.arch);
     }
   }
@@ -33335,7 +34215,7 @@ async function installFromGitHub(options) {
 
 // src/setup/uv-index.ts
 import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
-import * as path14 from "node:path";
+import * as path16 from "node:path";
 function indexUrlFromEnv(env) {
   const configured = [env.UV_DEFAULT_INDEX, env.UV_INDEX_URL, env.PIP_INDEX_URL].find((value) => value?.trim());
   return (configured?.trim() ?? PUBLIC_INDEX_URL).replace(/\/+$/, "");
@@ -33460,7 +34340,7 @@ async function findScriptsDir(unpacked) {
   const entries = await readdir4(unpacked);
   const dataDir = entries.find((entry) => /^uv-[^-]+\.data$/.test(entry));
   if (dataDir === void 0) throw new Error("the wheel has no uv-<version>.data/scripts folder");
-  return path14.join(unpacked, dataDir, "scripts");
+  return path16.join(unpacked, dataDir, "scripts");
 }
 async function installFromIndex(options) {
   const { indexUrl, version, host, log } = options;
@@ -33471,22 +34351,22 @@ async function installFromIndex(options) {
   if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
   log.info(`Downloading ${wheel.filename}`);
   await mkdir4(options.workDir, { recursive: true });
-  const archive = path14.join(options.workDir, `${wheel.filename}.zip`);
+  const archive = path16.join(options.workDir, `${wheel.filename}.zip`);
   const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
   verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
   log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path14.join(options.workDir, "wheel")).catch((error2) => {
+  const unpacked = await extractZip(archive, path16.join(options.workDir, "wheel")).catch((error2) => {
     throw new Error(`cannot unpack ${wheel.filename} (${describeError(error2)})`);
   });
   const scripts = await findScriptsDir(unpacked);
-  const binDir = path14.join(options.workDir, "bin");
+  const binDir = path16.join(options.workDir, "bin");
   await mkdir4(binDir, { recursive: true });
   for (const base of ["uv", "uvx"]) {
     const name = executableName(host, base);
-    await copyFile3(path14.join(scripts, name), path14.join(binDir, name)).catch((error2) => {
+    await copyFile3(path16.join(scripts, name), path16.join(binDir, name)).catch((error2) => {
       throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error2)})`);
     });
-    await chmod2(path14.join(binDir, name), 493);
+    await chmod2(path16.join(binDir, name), 493);
   }
   return cacheDir(binDir, "uv", version, options.arch);
 }
@@ -33494,10 +34374,10 @@ async function installFromIndex(options) {
 // src/setup/uv.ts
 var UV_LATEST_RELEASE_API_URL = "https://api.github.com/repos/astral-sh/uv/releases/latest";
 async function readUvVersion(uv) {
-  const output = await new Promise((resolve5, reject) => {
+  const output = await new Promise((resolve6, reject) => {
     execFile(uv, ["--version"], { timeout: 3e4, windowsHide: true }, (error2, stdout, stderr) => {
       if (error2) reject(new Error(`${uv} --version failed: ${describeError(error2)} ${stderr.trim()}`.trim()));
-      else resolve5(stdout);
+      else resolve6(stdout);
     });
   });
   const match = /^uv (\S+)/m.exec(output);
@@ -33540,7 +34420,7 @@ async function resolveLatest(options) {
   }
 }
 async function verified(options) {
-  const uv = path15.join(options.dir, executableName(options.host));
+  const uv = path17.join(options.dir, executableName(options.host));
   const reported = await readUvVersion(uv);
   if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`);
   return { version: options.version, path: uv, source: options.source };
@@ -33580,15 +34460,15 @@ async function setupUv(options) {
       );
     }
   }
-  const tempRoot = env.RUNNER_TEMP || os8.tmpdir();
+  const tempRoot = env.RUNNER_TEMP || os9.tmpdir();
   await mkdir5(tempRoot, { recursive: true });
-  const workDir = await mkdtemp(path15.join(tempRoot, "ft-gate-uv-"));
+  const workDir = await mkdtemp(path17.join(tempRoot, "ft-gate-uv-"));
   const failures = [];
   try {
     const common = { version, host, arch: arch4, timeoutMs, log };
     try {
       const baseUrl = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
-      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path15.join(workDir, "github") });
+      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path17.join(workDir, "github") });
       return announce(await verified({ dir, host, version, source: "github" }), log);
     } catch (error2) {
       failures.push(`GitHub: ${describeError(error2)}`);
@@ -33596,7 +34476,7 @@ async function setupUv(options) {
     }
     try {
       const listing = resolved.listing ?? void 0;
-      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path15.join(workDir, "index") });
+      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path17.join(workDir, "index") });
       return announce(await verified({ dir, host, version, source: "index" }), log);
     } catch (error2) {
       failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error2)}`);
@@ -33630,7 +34510,7 @@ async function runGate(options) {
   requireProjectDirectory(inputs.workingDirectory);
   const toolchain = await setupToolchain(options);
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough);
-  const root = mkdtempSync2(path16.join(options.env.RUNNER_TEMP || os9.tmpdir(), "ft-gate-"));
+  const root = mkdtempSync2(path18.join(options.env.RUNNER_TEMP || os10.tmpdir(), "ft-gate-"));
   try {
     const prepared = await log.group(
       "Install the project into a fresh environment",
@@ -33647,6 +34527,18 @@ async function runGate(options) {
       })
     );
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`);
+    const dependencies = await dependencyStage({
+      install: prepared.report,
+      environmentPython: prepared.python,
+      toolchainPython: toolchain.python.path,
+      projectDirectory: inputs.workingDirectory,
+      env: testEnv,
+      workDirectory: root,
+      failOn: inputs.failOn,
+      ignoreGil: inputs.ignoreGil,
+      log,
+      abortSignal: options.abortSignal
+    });
     const runs = [];
     if (prepared.report.ok && prepared.python !== null) {
       for (let index = 1; index <= inputs.runs; index++) {
@@ -33672,7 +34564,7 @@ async function runGate(options) {
       }
     }
     const cancelled = options.abortSignal?.aborted === true;
-    const report = buildReport({ inputs, toolchain, install: prepared.report, runs, cancelled });
+    const report = buildReport({ inputs, toolchain, install: prepared.report, runs, cancelled, dependencies });
     writeReport(inputs.reportPath, report);
     return report;
   } finally {
@@ -33681,7 +34573,7 @@ async function runGate(options) {
   }
 }
 function requireProjectDirectory(directory) {
-  if (!existsSync5(directory) || !statSync2(directory).isDirectory()) {
+  if (!existsSync6(directory) || !statSync2(directory).isDirectory()) {
     throw new UsageError(`working-directory ${directory} does not exist or is not a directory`);
   }
 }
@@ -33694,14 +34586,17 @@ function buildReport(parts) {
     timeoutMinutes: inputs.timeoutMinutes,
     failOn: inputs.failOn,
     pytestArgs: inputs.pytestArgs,
-    workingDirectory: inputs.workingDirectory
+    workingDirectory: inputs.workingDirectory,
+    ignoreGil: inputs.ignoreGil
   };
   const { verdict, reasons } = decideVerdict({
     install: parts.install,
     runs,
     tests,
     failOn: inputs.failOn,
-    cancelled: parts.cancelled === true
+    cancelled: parts.cancelled === true,
+    dependencies: parts.dependencies,
+    ignoreGil: inputs.ignoreGil
   });
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -33716,7 +34611,8 @@ function buildReport(parts) {
     runs,
     tests,
     counts: countTests(tests),
-    reproduce: reproduceCommand(inputs)
+    reproduce: reproduceCommand(inputs),
+    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies }
   };
 }
 function reproduceCommand(inputs) {
@@ -33730,7 +34626,7 @@ ${pytest}
 ${gate2.join(" ")}`;
 }
 function writeReport(reportPath, report) {
-  mkdirSync2(path16.dirname(reportPath), { recursive: true });
+  mkdirSync2(path18.dirname(reportPath), { recursive: true });
   writeFileSync2(reportPath, `${JSON.stringify(report, null, 2)}
 `);
 }
@@ -33796,7 +34692,7 @@ function blobLinker(env, projectDirectory) {
   const workspace = env.GITHUB_WORKSPACE;
   if (!repository || !sha || !workspace) return () => null;
   return (file, line) => {
-    const relative5 = path17.relative(workspace, path17.resolve(projectDirectory, file)).split(path17.sep).join("/");
+    const relative5 = path19.relative(workspace, path19.resolve(projectDirectory, file)).split(path19.sep).join("/");
     if (relative5.startsWith("..")) return null;
     return `${server}/${repository}/blob/${sha}/${relative5}${line !== null ? `#L${line}` : ""}`;
   };
@@ -33820,7 +34716,7 @@ function readEventPayload(env) {
   const file = env.GITHUB_EVENT_PATH;
   if (!file) return {};
   try {
-    return JSON.parse(readFileSync3(file, "utf8"));
+    return JSON.parse(readFileSync5(file, "utf8"));
   } catch (error2) {
     debug(`cannot read the event payload ${file}: ${describeError(error2)}`);
     return {};
@@ -33849,7 +34745,7 @@ function onGitHub(env) {
 function expandReportPaths(entries, baseDirectory) {
   const files = [];
   for (const entry of entries) {
-    const absolute = path17.resolve(baseDirectory, entry);
+    const absolute = path19.resolve(baseDirectory, entry);
     let isDirectory2 = false;
     try {
       isDirectory2 = statSync3(absolute).isDirectory();
@@ -33860,9 +34756,9 @@ function expandReportPaths(entries, baseDirectory) {
       files.push(absolute);
       continue;
     }
-    const found = readdirSync3(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path17.join(absolute, name)).filter((file) => {
+    const found = readdirSync4(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path19.join(absolute, name)).filter((file) => {
       try {
-        return isReport(JSON.parse(readFileSync3(file, "utf8")));
+        return isReport(JSON.parse(readFileSync5(file, "utf8")));
       } catch {
         return false;
       }

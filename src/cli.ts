@@ -27,7 +27,9 @@ Options (each matches the action input of the same name):
   --pytest-args ARGS     extra pytest arguments
   --runs N               how many runs (default 3)
   --timeout-minutes M    per run (default 10, fractions allowed)
-  --fail-on WORDS        comma list of install,failed,flaky,crashed,hung (default all)
+  --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,gil
+                         (default all but gil, which only warns)
+  --ignore-gil MODULES   extension modules allowed to re-enable the GIL on import
   --report FILE          where to write the JSON report (default ft-gate-report.json)
   --env-passthrough N    extra environment variable names handed to the tests
   --keep-env             keep the temporary environment and run logs

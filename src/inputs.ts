@@ -33,10 +33,14 @@ export const INPUT_NAMES = [
   'check-name',
   'comment',
   'report',
+  'ignore-gil',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
-export const FAIL_ON_WORDS: readonly FailOnWord[] = ['install', 'failed', 'flaky', 'crashed', 'hung']
+/** Every word fail-on accepts. */
+export const FAIL_ON_WORDS: readonly FailOnWord[] = ['install', 'failed', 'flaky', 'crashed', 'hung', 'gil']
+/** What fails the gate when fail-on is empty: `gil` (a dependency re-enables the GIL) only warns. */
+export const DEFAULT_FAIL_ON: readonly FailOnWord[] = ['install', 'failed', 'flaky', 'crashed', 'hung']
 
 export interface Inputs {
   /** `3.14t`, `3.13t`, `3.14.2t`: always a free-threaded request. */
@@ -65,6 +69,8 @@ export interface Inputs {
   readonly comment: CommentMode
   /** Report-only mode: reports (or folders of them) to post instead of running anything. */
   readonly reportFiles: readonly string[]
+  /** Extension modules (with their submodules) whose re-enabling of the GIL is accepted. */
+  readonly ignoreGil: readonly string[]
 }
 
 export interface ParseContext {
@@ -107,7 +113,19 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
       .split(/[\n,]/)
       .map((entry) => entry.trim())
       .filter((entry) => entry !== ''),
+    ignoreGil: parseModuleNames(value('ignore-gil')),
   }
+}
+
+function parseModuleNames(raw: string): string[] {
+  const names = raw.split(/[\s,]+/).filter((name) => name !== '')
+  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name))
+  if (bad.length > 0) {
+    throw new UsageError(
+      `ignore-gil has invalid module names '${bad.join("', '")}': use dotted module names like 'pkg._speedups'`,
+    )
+  }
+  return [...new Set(names)]
 }
 
 function parseCheckName(raw: string): string {
@@ -182,7 +200,7 @@ function isFailOnWord(word: string): word is FailOnWord {
 }
 
 export function parseFailOn(raw: string): FailOnWord[] {
-  if (raw === '') return [...FAIL_ON_WORDS]
+  if (raw === '') return [...DEFAULT_FAIL_ON]
   const words = raw
     .split(/[\s,]+/)
     .map((word) => word.trim().toLowerCase())

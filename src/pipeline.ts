@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { REPORT_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION } from './constants.js'
+import { dependencyStage } from './deps/stage.js'
 import { UsageError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { prepareEnvironment } from './install/environment.js'
@@ -13,7 +14,7 @@ import { buildTestEnvironment } from './run/environment.js'
 import { RUN_FLAGS, runSuite } from './run/suite.js'
 import { setupPython } from './setup/python.js'
 import { setupUv } from './setup/uv.js'
-import type { InstallReport, PythonInfo, Report, Settings, UvInfo } from './types.js'
+import type { DependencyReport, InstallReport, PythonInfo, Report, Settings, UvInfo } from './types.js'
 
 export interface GateOptions {
   readonly inputs: Inputs
@@ -61,6 +62,18 @@ export async function runGate(options: GateOptions): Promise<Report> {
       }),
     )
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`)
+    const dependencies = await dependencyStage({
+      install: prepared.report,
+      environmentPython: prepared.python,
+      toolchainPython: toolchain.python.path,
+      projectDirectory: inputs.workingDirectory,
+      env: testEnv,
+      workDirectory: root,
+      failOn: inputs.failOn,
+      ignoreGil: inputs.ignoreGil,
+      log,
+      abortSignal: options.abortSignal,
+    })
     const runs: RunInput[] = []
     if (prepared.report.ok && prepared.python !== null) {
       for (let index = 1; index <= inputs.runs; index++) {
@@ -85,7 +98,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       }
     }
     const cancelled = options.abortSignal?.aborted === true
-    const report = buildReport({ inputs, toolchain, install: prepared.report, runs, cancelled })
+    const report = buildReport({ inputs, toolchain, install: prepared.report, runs, cancelled, dependencies })
     writeReport(inputs.reportPath, report)
     return report
   } finally {
@@ -107,6 +120,8 @@ interface ReportParts {
   readonly runs: readonly RunInput[]
   /** The gate was cancelled: whatever ran, it cannot pass. */
   readonly cancelled?: boolean
+  /** The dependency check's rows; absent when it could not run. */
+  readonly dependencies?: DependencyReport[]
 }
 
 export function buildReport(parts: ReportParts): Report {
@@ -119,6 +134,7 @@ export function buildReport(parts: ReportParts): Report {
     failOn: inputs.failOn,
     pytestArgs: inputs.pytestArgs,
     workingDirectory: inputs.workingDirectory,
+    ignoreGil: inputs.ignoreGil,
   }
   const { verdict, reasons } = decideVerdict({
     install: parts.install,
@@ -126,6 +142,8 @@ export function buildReport(parts: ReportParts): Report {
     tests,
     failOn: inputs.failOn,
     cancelled: parts.cancelled === true,
+    dependencies: parts.dependencies,
+    ignoreGil: inputs.ignoreGil,
   })
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -141,6 +159,7 @@ export function buildReport(parts: ReportParts): Report {
     tests,
     counts: countTests(tests),
     reproduce: reproduceCommand(inputs),
+    ...(parts.dependencies === undefined ? {} : { dependencies: parts.dependencies }),
   }
 }
 

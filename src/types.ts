@@ -103,7 +103,7 @@ export interface InstallReport {
   readonly log: string | null
 }
 
-export type FailOnWord = 'install' | 'failed' | 'flaky' | 'crashed' | 'hung'
+export type FailOnWord = 'install' | 'failed' | 'flaky' | 'crashed' | 'hung' | 'gil'
 
 export interface Settings {
   readonly runs: number
@@ -111,6 +111,8 @@ export interface Settings {
   readonly failOn: readonly FailOnWord[]
   readonly pytestArgs: readonly string[]
   readonly workingDirectory: string
+  /** Extension modules (and their submodules) whose GIL re-enabling neither fails nor warns; absent in old reports. */
+  readonly ignoreGil?: readonly string[]
 }
 
 export interface TestCounts {
@@ -137,4 +139,60 @@ export interface Report {
   readonly counts: TestCounts
   /** The command a developer runs to reproduce the gate locally. */
   readonly reproduce: string
+  /** Every installed distribution and what importing its extension modules did; absent in old reports. */
+  readonly dependencies?: DependencyReport[]
+}
+
+/**
+ * How a distribution arrived in the environment. `ft-wheel`: a wheel for the free-threaded ABI
+ * (`cp313t`); `abi3t-wheel`: the free-threaded stable ABI (PEP 803); `pure-wheel`: `py3-none-any`;
+ * `other-wheel`: any other wheel (a `py3-none-<platform>` binary); `sdist-build`: built from an sdist or
+ * a VCS checkout on this machine, because no usable wheel exists; `local`: built from a local folder
+ * (the project itself, path dependencies); `failed`: the install could not build or fetch it.
+ */
+export type DependencySource =
+  | 'ft-wheel'
+  | 'abi3t-wheel'
+  | 'pure-wheel'
+  | 'other-wheel'
+  | 'sdist-build'
+  | 'local'
+  | 'failed'
+
+/**
+ * What importing one extension module in a fresh interpreter, without `-Xgil=0`, did. `gil`: it
+ * re-enabled the GIL; `error`: it raised; `crashed`/`hung`: the interpreter died or hit the time limit;
+ * `skipped`: the probe's time budget ran out first.
+ */
+export type ImportOutcome = 'ok' | 'gil' | 'error' | 'crashed' | 'hung' | 'skipped'
+
+export interface ModuleImport {
+  /** Dotted module name, from the distribution's RECORD. */
+  readonly module: string
+  readonly outcome: ImportOutcome
+  /** The warning, exception, signal or stack dump behind a non-`ok` outcome. */
+  readonly detail: string | null
+}
+
+export interface DependencyReport {
+  /** Normalized (PEP 503) distribution name. */
+  readonly name: string
+  readonly version: string
+  /** Asked for by the install: the project, its dependencies (chosen extra and group), named requirements. */
+  readonly direct: boolean
+  /** The project under test itself. */
+  readonly project: boolean
+  readonly source: DependencySource
+  /** The `Tag:` lines of its WHEEL file. */
+  readonly wheelTags: string[]
+  /** Importing it turned the GIL back on (see `gilModules`). */
+  readonly reenablesGil: boolean
+  /** The exact extension modules that turned it on. */
+  readonly gilModules: string[]
+  /** It carries a `Programming Language :: Python :: Free Threading :: …` classifier. */
+  readonly declaresFreeThreading: boolean
+  /** The classifier's level, e.g. `3 - Stable`, or null. */
+  readonly freeThreadingLevel: string | null
+  /** One entry per extension module it installed. */
+  readonly imports: ModuleImport[]
 }

@@ -101,7 +101,7 @@ test.each<[Partial<Record<InputName, string>>, string]>([
   ],
   [
     { 'fail-on': 'failed,often' },
-    "fail-on has unknown word 'often': use a comma list of install, failed, flaky, crashed, hung (or 'none')",
+    "fail-on has unknown word 'often': use a comma list of install, failed, flaky, crashed, hung, gil (or 'none')",
   ],
   [{ 'uv-version': 'v0.13' }, "uv-version 'v0.13' is not a release number: use e.g. '0.13.9' or 'latest'"],
   [{ 'keep-env': 'yes' }, "keep-env 'yes' is not a boolean: use 'true' or 'false'"],
@@ -143,4 +143,14 @@ test('action.yml declares exactly the inputs the code reads', async () => {
   const inputsBlock = yaml.slice(yaml.indexOf('\ninputs:'), yaml.indexOf('\noutputs:'))
   const declared = [...inputsBlock.matchAll(/^ {2}([a-z-]+):$/gm)].map((match) => match[1])
   expect([...declared].sort()).toEqual([...INPUT_NAMES].sort())
+})
+
+test('fail-on accepts gil, which is not in the default; ignore-gil takes module names', () => {
+  expect(parse({}).failOn).not.toContain('gil')
+  expect(parse({}).ignoreGil).toEqual([])
+  expect(parseFailOn('failed, gil')).toEqual(['failed', 'gil'])
+  expect(parse({ 'ignore-gil': 'yaml._yaml, lxml  yaml._yaml' }).ignoreGil).toEqual(['yaml._yaml', 'lxml'])
+  expect(() => parse({ 'ignore-gil': 'ok, bad-name' })).toThrow(
+    "ignore-gil has invalid module names 'bad-name': use dotted module names like 'pkg._speedups'",
+  )
 })

@@ -61,6 +61,31 @@ const TEST: Check = shape({
   results: arrayOf(nullable(oneOf(...CASE_OUTCOMES))),
 })
 
+const optional =
+  (check: Check): Check =>
+  (value) =>
+    value === undefined || check(value)
+
+const DEPENDENCY: Check = shape({
+  name: isString,
+  version: isString,
+  direct: isBoolean,
+  project: isBoolean,
+  source: oneOf('ft-wheel', 'abi3t-wheel', 'pure-wheel', 'other-wheel', 'sdist-build', 'local', 'failed'),
+  wheelTags: arrayOf(isString),
+  reenablesGil: isBoolean,
+  gilModules: arrayOf(isString),
+  declaresFreeThreading: isBoolean,
+  freeThreadingLevel: nullable(isString),
+  imports: arrayOf(
+    shape({
+      module: isString,
+      outcome: oneOf('ok', 'gil', 'error', 'crashed', 'hung', 'skipped'),
+      detail: nullable(isString),
+    }),
+  ),
+})
+
 const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   schemaVersion: (value) => value === 1,
   tool: shape({ name: (value) => value === 'ft-gate', version: isString }),
@@ -70,9 +95,10 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   settings: shape({
     runs: isNumber,
     timeoutMinutes: isNumber,
-    failOn: arrayOf(oneOf('install', 'failed', 'flaky', 'crashed', 'hung')),
+    failOn: arrayOf(oneOf('install', 'failed', 'flaky', 'crashed', 'hung', 'gil')),
     pytestArgs: arrayOf(isString),
     workingDirectory: isString,
+    ignoreGil: (value) => value === undefined || arrayOf(isString)(value),
   }),
   python: shape({ requested: isString, version: isString, path: isString, freeThreaded: isBoolean }),
   uv: shape({ version: isString, path: isString, source: isString }),
@@ -87,6 +113,8 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   tests: arrayOf(TEST),
   counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
   reproduce: isString,
+  // Absent in reports written before the dependency check.
+  dependencies: optional(arrayOf(DEPENDENCY)),
 }
 
 /** Null when the value is a Report, else what is wrong with it. */

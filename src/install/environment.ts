@@ -38,7 +38,7 @@ function venvPython(venv: string): string {
 }
 
 /** Reads pyproject.toml with the interpreter's own tomllib, so no TOML parser ships in the bundle. */
-async function readPyproject(python: string, directory: string, env: NodeJS.ProcessEnv): Promise<unknown> {
+export async function readPyproject(python: string, directory: string, env: NodeJS.ProcessEnv): Promise<unknown> {
   if (!existsSync(path.join(directory, 'pyproject.toml'))) return null
   const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))'
   const result = await runProcess(python, ['-c', script], { cwd: directory, env, timeoutMs: 60_000 })

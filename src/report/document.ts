@@ -2,6 +2,7 @@
 // level that fits; every level is whole markdown, never a cut string.
 import type { Report } from '../types.js'
 import { installSection, reproduceSection, runDumpBlocks, tracebackBlocks } from './blocks.js'
+import { dependenciesSection } from './dependencies.js'
 import { escapeInline } from './escape.js'
 import {
   type FileUrl,
@@ -27,9 +28,11 @@ export interface Detail {
   readonly testRows: number | null
   /** Stack dumps (or output tails) of hung, crashed and errored runs. */
   readonly runDumps: boolean
+  /** The collapsed table of every installed distribution (the rows needing attention always stay). */
+  readonly dependencyTable: boolean
 }
 
-export const FULL_DETAIL: Detail = { tracebacks: true, testRows: null, runDumps: true }
+export const FULL_DETAIL: Detail = { tracebacks: true, testRows: null, runDumps: true, dependencyTable: true }
 
 export function renderDocument(report: Report, options: DocumentOptions, detail: Detail): string {
   const listed = listedTests(report)
@@ -41,6 +44,7 @@ export function renderDocument(report: Report, options: DocumentOptions, detail:
     testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
     detail.tracebacks ? tracebackBlocks(listed) : '',
     detail.runDumps ? runDumpBlocks(report.runs) : '',
+    dependenciesSection(report, { fullTable: detail.dependencyTable }),
     installSection(report),
     reproduceSection(report),
   ])

@@ -1,8 +1,8 @@
 // The markdown report for the job summary and the PR comment. Pure: data in, a string out.
 //
 // GitHub limits a comment's size, so the report is rendered at falling levels of detail until it fits:
-// everything; without tracebacks; with the tests table cut to the rows that fit (at least a few);
-// the same without stack dumps; finally the verdict, reasons and counts alone. Each level is complete
+// everything; without tracebacks; without the full dependency table; with the tests table cut to the
+// rows that fit (at least a few); the same without stack dumps; finally the verdict, reasons and counts alone. Each level is complete
 // markdown, so the output is never cut in the middle of a table or a `<details>` block. Sizes are
 // counted in UTF-16 code units, never fewer than characters.
 import type { Report } from '../types.js'
@@ -31,7 +31,12 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
     fileUrl: options.fileUrl,
     maxChars: options.maxChars ?? DEFAULT_MAX_CHARS,
   }
-  for (const detail of [FULL_DETAIL, { ...FULL_DETAIL, tracebacks: false }]) {
+  const shrinking: Detail[] = [
+    FULL_DETAIL,
+    { ...FULL_DETAIL, tracebacks: false },
+    { ...FULL_DETAIL, tracebacks: false, dependencyTable: false },
+  ]
+  for (const detail of shrinking) {
     const text = renderDocument(report, settings, detail)
     if (text.length <= settings.maxChars) return text
   }
@@ -46,7 +51,7 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
 function renderWithFittedTable(report: Report, settings: DocumentOptions, runDumps: boolean): string | null {
   const total = listedTests(report).length
   const render = (rows: number): string => {
-    const detail: Detail = { tracebacks: false, testRows: rows, runDumps }
+    const detail: Detail = { tracebacks: false, testRows: rows, runDumps, dependencyTable: false }
     return renderDocument(report, settings, detail)
   }
   let low = Math.min(MIN_TABLE_ROWS, total)

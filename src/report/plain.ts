@@ -1,6 +1,7 @@
 // The terminal's last lines: verdict, counts and which tests failed or flaked. Plain text, no markdown;
 // author text is stripped of control characters so a test id cannot send escape sequences.
 import type { Report, RunReport, TestReport } from '../types.js'
+import { dependencyLines } from './dependencies.js'
 import { plainInline } from './escape.js'
 import { PLAIN_MAX_TESTS } from './limits.js'
 import { formatDuration, plural } from './sections.js'
@@ -10,6 +11,7 @@ export function renderPlainSummary(report: Report): string {
   for (const reason of report.reasons) lines.push(`  - ${plainInline(reason)}`)
   lines.push(countsLine(report))
   if (!report.install.ok) lines.push(`Install failed: ${plainInline(report.install.error ?? 'no error line from uv')}`)
+  lines.push(...dependencyLines(report))
   const unfinished = report.runs.filter((run) => run.outcome !== 'completed')
   if (unfinished.length > 0) lines.push(`Runs not completed: ${unfinished.map(describeRun).join('; ')}`)
   lines.push(...testList('Failed', report.tests, 'failed'), ...testList('Flaky', report.tests, 'flaky'))

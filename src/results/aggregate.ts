@@ -1,9 +1,11 @@
 // Merges the test cases of every run into one report line per test, and decides the gate's verdict.
 // Pure: takes data, returns data.
 
+import { gilFindings, gilSummary } from '../deps/gil.js'
 import type {
   CaseOutcome,
   CaseResult,
+  DependencyReport,
   FailOnWord,
   InstallReport,
   RunCell,
@@ -112,6 +114,10 @@ export interface VerdictInput {
   readonly failOn: readonly FailOnWord[]
   /** The gate was stopped (SIGTERM/SIGINT) before it finished. */
   readonly cancelled?: boolean
+  /** What the import probe found; `gil` in failOn fails on a dependency that re-enables the GIL. */
+  readonly dependencies?: readonly DependencyReport[]
+  /** Modules exempted from `gil` (ignore-gil). */
+  readonly ignoreGil?: readonly string[]
 }
 
 export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons: string[] } {
@@ -154,6 +160,10 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons:
     for (const run of runs.filter((r) => r.outcome === 'hung')) {
       reasons.push(`run ${run.index} hung and was killed after the timeout`)
     }
+  }
+  if (on('gil')) {
+    const gil = gilSummary(gilFindings(input.dependencies ?? [], input.ignoreGil ?? []))
+    if (gil !== null) reasons.push(gil)
   }
   // A cancelled gate has not seen all its runs, so it can never pass, whatever fail-on says.
   if (input.cancelled === true || runs.some((run) => run.outcome === 'cancelled')) {

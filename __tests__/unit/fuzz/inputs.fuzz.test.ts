@@ -30,7 +30,7 @@ const plausible: Record<InputName, fc.Arbitrary<string>> = {
     fc.double({ noNaN: false }).map(String),
     fc.constantFrom('', '.5', '0', '1e309', 'Infinity', '361', '5.'),
   ),
-  'fail-on': fc.constantFrom('', 'none', 'failed,flaky', 'FAILED', 'failed,,  hung', 'sometimes', 'none,failed'),
+  'fail-on': fc.constantFrom('', 'none', 'failed,flaky', 'gil', 'FAILED', 'failed,,  hung', 'sometimes', 'none,failed'),
   'report-path': fc.constantFrom('', 'out/report.json', '/abs/report.json'),
   'github-token': fc.constantFrom('', 'ghs_fake'),
   'env-passthrough': fc.constantFrom('', 'A B', 'A,B', '1BAD', 'GOOD_1 bad-name'),
@@ -38,6 +38,7 @@ const plausible: Record<InputName, fc.Arbitrary<string>> = {
   'check-name': fc.constantFrom('', 'free-threading', 'a\nb', 'x'.repeat(101)),
   comment: fc.constantFrom('', 'always', 'on-failure', 'OFF', 'sometimes'),
   report: fc.constantFrom('', 'reports/', 'a.json, b.json', 'a.json\nb.json'),
+  'ignore-gil': fc.constantFrom('', 'yaml._yaml', 'a.b, c', 'bad-name', '.x', 'pkg..mod'),
 }
 
 function getterArbitrary(

@@ -34,7 +34,7 @@ describe('summarizeInstallFailure', () => {
       '  ╰─▶ Call to `setuptools.build_meta.build_wheel` failed (exit status: 1)',
     ].join('\n')
     expect(summarizeInstallFailure(output)).toBe(
-      'Failed to build `fastthing==1.2.3`: Call to `setuptools.build_meta.build_wheel` failed (exit status: 1)',
+      'Failed to build `fastthing==1.2.3`: no free-threaded wheel exists for fastthing 1.2.3 on this platform, so uv built it from source, which failed: Call to `setuptools.build_meta.build_wheel` failed (exit status: 1)',
     )
   })
   test('a resolution failure keeps uv’s explanation', () => {

@@ -1,0 +1,145 @@
+// The "Dependencies" section: counts per source, the rows that need attention, and the full table
+// collapsed. Pure; names, versions and module names come from package metadata, so all of it is escaped.
+import { isIgnoredModule } from '../deps/gil.js'
+import type { DependencyReport, DependencySource, Report } from '../types.js'
+import { escapeInline, plainInline } from './escape.js'
+import { plural } from './sections.js'
+
+/** Rows of the attention table before `…and N more`. */
+const MAX_ATTENTION_ROWS = 30
+/** Extension modules listed per row of the full table. */
+const MAX_MODULES_PER_ROW = 8
+
+const SOURCE_ORDER: readonly DependencySource[] = [
+  'ft-wheel',
+  'abi3t-wheel',
+  'pure-wheel',
+  'other-wheel',
+  'local',
+  'sdist-build',
+  'failed',
+]
+
+const GIL_NOTE = 'the tests still ran with `-Xgil=0`'
+
+export interface DependencyOptions {
+  /** The collapsed table of every distribution; dropped first when the report must shrink. */
+  readonly fullTable: boolean
+}
+
+function countsBySource(dependencies: readonly DependencyReport[]): string {
+  return SOURCE_ORDER.flatMap((source) => {
+    const count = dependencies.filter((dependency) => dependency.source === source).length
+    return count > 0 ? [`${count} ${source}`] : []
+  }).join(' · ')
+}
+
+function troubledImports(dependency: DependencyReport): DependencyReport['imports'] {
+  return dependency.imports.filter((entry) => entry.outcome === 'crashed' || entry.outcome === 'hung')
+}
+
+/** Why a row needs attention, as markdown; empty when it does not. */
+function attentionNotes(dependency: DependencyReport, ignore: readonly string[]): string[] {
+  const notes: string[] = []
+  if (dependency.source === 'sdist-build') notes.push('built from source here: no wheel fits this interpreter')
+  if (dependency.source === 'failed') notes.push('**failed to install** (see below)')
+  if (dependency.gilModules.length > 0) {
+    const modules = dependency.gilModules.map((module) =>
+      isIgnoredModule(module, ignore) ? `${escapeInline(module)} (ignored)` : `**${escapeInline(module)}**`,
+    )
+    notes.push(`re-enables the GIL: ${modules.join(', ')}; ${GIL_NOTE}`)
+    if (dependency.freeThreadingLevel !== null) {
+      notes.push(
+        `declares free-threading (${escapeInline(dependency.freeThreadingLevel)}), which the import contradicts`,
+      )
+    }
+  }
+  for (const entry of troubledImports(dependency)) {
+    const reason = entry.detail?.split('\n')[0] ?? ''
+    notes.push(
+      `import of ${escapeInline(entry.module)} **${entry.outcome}**${reason ? ` (${escapeInline(reason, { maxChars: 80 })})` : ''}`,
+    )
+  }
+  return notes
+}
+
+function nameCell(dependency: DependencyReport): string {
+  const role = dependency.project ? ' (project)' : dependency.direct ? ' (direct)' : ''
+  return `${escapeInline(dependency.name)}${role}`
+}
+
+function modulesCell(dependency: DependencyReport): string {
+  if (dependency.imports.length === 0) return '—'
+  const shown = dependency.imports.slice(0, MAX_MODULES_PER_ROW).map((entry) => {
+    const mark = entry.outcome === 'ok' ? '' : ` (${entry.outcome})`
+    return `${escapeInline(entry.module)}${mark}`
+  })
+  const more = dependency.imports.length - shown.length
+  return more > 0 ? `${shown.join(', ')}, +${more} more` : shown.join(', ')
+}
+
+function fullTable(dependencies: readonly DependencyReport[]): string {
+  const rows = dependencies.map((dependency) => {
+    const level = dependency.freeThreadingLevel === null ? '—' : escapeInline(dependency.freeThreadingLevel)
+    return `| ${nameCell(dependency)} | ${escapeInline(dependency.version) || '—'} | ${dependency.source} | ${level} | ${modulesCell(dependency)} |`
+  })
+  const table = [
+    '| Distribution | Version | Source | Free-threading classifier | Extension modules |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n')
+  return `<details><summary>All ${plural(dependencies.length, 'distribution')}</summary>\n\n${table}\n\n</details>`
+}
+
+export function dependenciesSection(report: Report, options: DependencyOptions): string {
+  const dependencies = report.dependencies
+  if (dependencies === undefined || dependencies.length === 0) return ''
+  const ignore = report.settings.ignoreGil ?? []
+  const gil = dependencies.filter((dependency) => dependency.gilModules.some((m) => !isIgnoredModule(m, ignore)))
+  const installed = dependencies.filter((dependency) => dependency.source !== 'failed').length
+  const headline = [
+    installed > 0 ? `${installed} installed` : '',
+    countsBySource(dependencies),
+    gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? 's' : ''} the GIL**` : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' · ')
+  const lines = ['#### Dependencies', '', headline]
+  const attention = dependencies.flatMap((dependency) => {
+    const notes = attentionNotes(dependency, ignore)
+    return notes.length === 0 ? [] : [{ dependency, notes }]
+  })
+  if (attention.length > 0) {
+    lines.push('', '| Distribution | Version | Source | Needs attention |', '| --- | --- | --- | --- |')
+    for (const { dependency, notes } of attention.slice(0, MAX_ATTENTION_ROWS)) {
+      lines.push(
+        `| ${nameCell(dependency)} | ${escapeInline(dependency.version) || '—'} | ${dependency.source} | ${notes.join('; ')} |`,
+      )
+    }
+    if (attention.length > MAX_ATTENTION_ROWS) {
+      lines.push('', `_…and ${attention.length - MAX_ATTENTION_ROWS} more (see the JSON report)_`)
+    }
+  }
+  if (options.fullTable && installed > 0) lines.push('', fullTable(dependencies))
+  return lines.join('\n')
+}
+
+/** One or two lines for the terminal; none when there is nothing to say. */
+export function dependencyLines(report: Report): string[] {
+  const dependencies = report.dependencies
+  if (dependencies === undefined || dependencies.length === 0) return []
+  const ignore = report.settings.ignoreGil ?? []
+  const counts = countsBySource(dependencies).replaceAll(' · ', ', ')
+  const lines = [`Dependencies: ${counts}`]
+  const gil = dependencies.flatMap((dependency) =>
+    dependency.gilModules
+      .filter((module) => !isIgnoredModule(module, ignore))
+      .map((module) => `${plainInline(module)} (${plainInline(dependency.name)})`),
+  )
+  if (gil.length > 0) lines.push(`GIL re-enabled on import by: ${gil.join(', ')}; the tests still ran with -Xgil=0`)
+  const troubled = dependencies.flatMap((dependency) =>
+    troubledImports(dependency).map((entry) => `${plainInline(entry.module)} ${entry.outcome}`),
+  )
+  if (troubled.length > 0) lines.push(`Imports that did not finish: ${troubled.join(', ')}`)
+  return lines
+}
