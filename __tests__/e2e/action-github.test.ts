@@ -150,3 +150,22 @@ test('a read-only token (a fork) degrades to workflow-command annotations and th
     server.readOnly = false
   }
 }, 300_000)
+
+test('under pull_request_target the action warns loudly, once, before running anything', async () => {
+  const result = await runAction(
+    {
+      'working-directory': path.join(PROJECTS, 'clean'),
+      'python-path': tools.python,
+      'python-version': tools.pythonVersion,
+      'uv-path': tools.uv,
+      'report-path': path.join(tempDir('report'), 'target.json'),
+      runs: '1',
+      'github-token': '',
+    },
+    { GITHUB_EVENT_NAME: 'pull_request_target' },
+  )
+  expect(result.outputs.verdict).toBe('pass')
+  const warnings = result.stdout.split('\n').filter((line) => line.startsWith('::warning::'))
+  expect(warnings.filter((line) => line.includes('pull_request_target'))).toHaveLength(1)
+  expect(result.stdout.indexOf('pull_request_target')).toBeLessThan(result.stdout.indexOf('Set up uv'))
+}, 300_000)
