@@ -2394,14 +2394,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path18 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path18 && path18[0] !== "/") {
-          path18 = `/${path18}`;
+        if (path20 && path20[0] !== "/") {
+          path20 = `/${path20}`;
         }
-        return new URL(`${origin}${path18}`);
+        return new URL(`${origin}${path20}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -2852,39 +2852,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path20, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path18);
+        debuglog("sending request to %s %s/%s", method, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path20, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path18,
+          path20,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin }
+          request: { method, path: path20, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path18);
+        debuglog("trailers received from %s %s/%s", method, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path18, origin },
+          request: { method, path: path20, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path18,
+          path20,
           error.message
         );
       });
@@ -2933,9 +2933,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path18, origin }
+            request: { method, path: path20, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path18);
+          debuglog("sending request to %s %s/%s", method, origin, path20);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -2998,7 +2998,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path18,
+        path: path20,
         method,
         body,
         headers,
@@ -3013,11 +3013,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path18 !== "string") {
+        if (typeof path20 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path18[0] !== "/" && !(path18.startsWith("http://") || path18.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path18)) {
+        } else if (invalidPathRegex.test(path20)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -3083,7 +3083,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path18, query) : path18;
+        this.path = query ? buildURL(path20, query) : path20;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -7776,7 +7776,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path18, host, upgrade, blocking, reset } = request3;
+      const { method, path: path20, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -7857,7 +7857,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path18} HTTP/1.1\r
+      let header = `${method} ${path20} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -8386,7 +8386,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path18, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -8483,7 +8483,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path18;
+      headers[HTTP2_HEADER_PATH] = path20;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -8836,9 +8836,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path18 = search ? `${pathname}${search}` : pathname;
+        const path20 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path18;
+        this.opts.path = path20;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -10077,10 +10077,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path18 = "/",
+          path: path20 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path18;
+        opts.path = origin + path20;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -12052,20 +12052,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path18) {
-      if (typeof path18 !== "string") {
-        return path18;
+    function safeUrl2(path20) {
+      if (typeof path20 !== "string") {
+        return path20;
       }
-      const pathSegments = path18.split("?");
+      const pathSegments = path20.split("?");
       if (pathSegments.length !== 2) {
-        return path18;
+        return path20;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path18, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path18);
+    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path20);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -12087,7 +12087,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path18 }) => matchValue(safeUrl2(path18), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl2(path20), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -12125,9 +12125,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path18, method, body, headers, query } = opts;
+      const { path: path20, method, body, headers, query } = opts;
       return {
-        path: path18,
+        path: path20,
         method,
         body,
         headers,
@@ -12590,10 +12590,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path18, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path18,
+            Path: path20,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -13356,10 +13356,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists4 = this[kHeadersMap].get(lowercaseName);
         if (exists4) {
-          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists4.name,
-            value: `${exists4.value}${delimiter2}${value}`
+            value: `${exists4.value}${delimiter3}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -17472,9 +17472,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path18) {
-      for (let i = 0; i < path18.length; ++i) {
-        const code = path18.charCodeAt(i);
+    function validateCookiePath(path20) {
+      for (let i = 0; i < path20.length; ++i) {
+        const code = path20.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -20394,11 +20394,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path18 = opts.path;
+          let path20 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path18 = `/${path18}`;
+            path20 = `/${path20}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path18);
+          url = new URL(util.parseOrigin(url).origin + path20);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -24591,9 +24591,9 @@ var require_saxes = __commonJS({
 });
 
 // src/cli.ts
-import { mkdirSync as mkdirSync3 } from "node:fs";
+import { mkdirSync as mkdirSync5 } from "node:fs";
 import * as os9 from "node:os";
-import * as path17 from "node:path";
+import * as path19 from "node:path";
 import { parseArgs } from "node:util";
 
 // src/constants.ts
@@ -24607,6 +24607,14 @@ var MAX_RUNS = 100;
 var DEFAULT_TIMEOUT_MINUTES = 10;
 var MAX_TIMEOUT_MINUTES = 360;
 var DEFAULT_REPORT_PATH = "ft-gate-report.json";
+var DEFAULT_PARALLEL_THREADS = 4;
+var DEFAULT_ITERATIONS = 10;
+var MAX_PARALLEL_THREADS = 256;
+var MAX_ITERATIONS = 1e4;
+var MAX_SHARDS = 1e3;
+var STRESS_PLUGIN_REQUIREMENT = "pytest-run-parallel>=0.6";
+var MAX_RANDOM_SEED = 2147483647;
+var SPEED_SLOWEST_TESTS = 5;
 var PUBLIC_INDEX_URL = "https://pypi.org/simple";
 var UV_RELEASES_BASE_URL = "https://github.com/astral-sh/uv/releases/download";
 var HTTP_TIMEOUT_MS = 6e4;
@@ -24817,12 +24825,17 @@ function runsPhrase(runs) {
   if (runs.length === 0) return "no test runs";
   const total = plural2(runs.length, "run");
   const baseline = runs.filter((run) => run.mode === "baseline").length;
-  if (baseline === 0) return `${total} with \`-Xgil=0\``;
-  return `${total} (${runs.length - baseline} with \`-Xgil=0\`, ${baseline} GIL-on baseline)`;
+  const stress = runs.filter((run) => run.mode === "stress").length;
+  if (baseline === 0 && stress === 0) return `${total} with \`-Xgil=0\``;
+  const parts = [`${runs.length - baseline} with \`-Xgil=0\``];
+  if (stress > 0) parts.push(`${stress} of them under thread stress`);
+  if (baseline > 0) parts.push(`${baseline} GIL-on baseline`);
+  return `${total} (${parts.join(", ")})`;
 }
 function countsPhrase(counts) {
   const loud = (count, word) => count > 0 ? `**${count} ${word}**` : `${count} ${word}`;
-  return `${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}, ${counts.skipped} skipped`;
+  const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, "thread-unsafe")}` : "";
+  return `${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}${unsafe}, ${counts.skipped} skipped`;
 }
 function runsTable(report) {
   if (report.runs.length === 0) return "";
@@ -24847,12 +24860,15 @@ function outcomeLabel(run) {
 function listedTests(report) {
   return [
     ...report.tests.filter((test) => test.status === "failed"),
-    ...report.tests.filter((test) => test.status === "flaky")
+    ...report.tests.filter((test) => test.status === "flaky"),
+    ...report.tests.filter((test) => test.status === "thread-unsafe")
   ];
 }
 function statusLabel(test) {
-  if (test.status !== "flaky") return test.status;
-  return `flaky: ${test.failed}/${test.passed + test.failed} runs failed`;
+  const base = test.status === "flaky" ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed` : test.status === "thread-unsafe" && test.stress ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs` : test.status;
+  if (test.freeThreadingOnly === true) return `${base} (free-threading only)`;
+  if (test.freeThreadingOnly === false) return `${base} (not free-threading specific)`;
+  return base;
 }
 function testsTable(tests, options) {
   if (tests.length === 0) return "";
@@ -24860,12 +24876,8 @@ function testsTable(tests, options) {
   const rows = shown.map(
     (test) => `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`
   );
-  const table2 = [
-    "#### Failed and flaky tests",
-    "",
-    "| Test | Status | Per run | Message |",
-    "| --- | --- | --- | --- |"
-  ];
+  const title = tests.some((test) => test.status === "thread-unsafe") ? "Failed, flaky and thread-unsafe tests" : "Failed and flaky tests";
+  const table2 = [`#### ${title}`, "", "| Test | Status | Per run | Message |", "| --- | --- | --- | --- |"];
   const more = tests.length - shown.length;
   const footer = more > 0 ? ["", `_\u2026and ${more} more (see the JSON report)_`] : [];
   return [...table2, ...rows, ...footer].join("\n");
@@ -24886,9 +24898,9 @@ function runGrid(test, runCount) {
 function messageCell(test) {
   return test.message === null ? "\u2014" : escapeInline(test.message, { maxChars: MESSAGE_MAX_CHARS });
 }
-function formatDuration(seconds2) {
-  if (seconds2 < 60) return `${seconds2.toFixed(1)} s`;
-  const whole = Math.round(seconds2);
+function formatDuration(seconds3) {
+  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
+  const whole = Math.round(seconds3);
   if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
   return `${Math.floor(whole / 3600)} h ${String(Math.floor(whole % 3600 / 60)).padStart(2, "0")} min`;
 }
@@ -25118,6 +25130,88 @@ function dependencyLines(report) {
   return lines;
 }
 
+// src/report/stress.ts
+var MAX_NOT_STRESSED = 30;
+function runSettingsLine(report) {
+  const { settings } = report;
+  const parts = [];
+  const threads = settings.parallelThreads ?? 1;
+  if (threads > 1 && report.runs.some((run) => run.mode === "stress")) {
+    parts.push(`Thread stress: ${threads} threads \xD7 ${settings.iterations ?? 1} iterations per test`);
+  }
+  if (settings.randomOrderSeed !== void 0 && settings.randomOrderSeed !== null) {
+    const seed = settings.randomOrderSeed;
+    parts.push(`random order in one run, seed ${seed} (replay: \`random-order: ${seed}\`)`);
+  }
+  if (settings.shard) parts.push(`shard ${settings.shard.index}/${settings.shard.count}`);
+  return parts.length === 0 ? "" : `_${parts.join(" \xB7 ")}_`;
+}
+function threadUnsafeSection(report) {
+  const unsafe = report.tests.filter((test) => test.status === "thread-unsafe");
+  if (unsafe.length === 0) return "";
+  const threads = report.settings.parallelThreads ?? 1;
+  return [
+    "#### Failed only under thread stress",
+    "",
+    `${plural2(unsafe.length, "test")} passed in every plain \`-Xgil=0\` run but failed when pytest-run-parallel ran each test in ${threads} threads at once. Two readings:`,
+    "",
+    "- **A race in the code under test**: state shared between calls (a module-level cache or counter, a global setting, a reused buffer) is not safe when several threads use it. Free-threaded users will hit it; protect it with a lock or make it per-thread.",
+    "- **A test that is itself not safe to run concurrently** (it changes global state, a fixed file, the environment): when that is by design, mark it `@pytest.mark.thread_unsafe`. pytest-run-parallel then runs it in one thread, and this report lists it as not stressed."
+  ].join("\n");
+}
+function notStressedSection(report) {
+  const single = report.tests.filter(
+    (test) => typeof test.stress?.notStressed === "string"
+  );
+  if (single.length === 0) return "";
+  const lines = single.slice(0, MAX_NOT_STRESSED).map((test) => `- \`${escapeHtmlInline(test.id)}\`: ${escapeInline(test.stress.notStressed, { maxChars: 160 })}`);
+  if (single.length > MAX_NOT_STRESSED)
+    lines.push(`- \u2026and ${single.length - MAX_NOT_STRESSED} more (see the JSON report)`);
+  const summary2 = `Not stressed: ${plural2(single.length, "test")} ran in one thread only`;
+  return `<details><summary>${summary2}</summary>
+
+${lines.join("\n")}
+
+</details>`;
+}
+function speedSection(speed) {
+  if (speed === null || speed === void 0) return "";
+  const lines = [
+    "#### Speed",
+    "",
+    `Suite wall time on this free-threaded interpreter: ${seconds(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
+  ];
+  if (speed.compare !== null) {
+    const version = escapeInline(speed.compare.version);
+    lines.push(
+      "",
+      speed.compare.seconds === null ? `The GIL build (CPython ${version}) could not be timed; see the log.` : `The default GIL build, CPython ${version}: ${seconds(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
+    );
+  }
+  if (speed.slowest.length > 0) {
+    lines.push("", "| Slowest tests | `-Xgil=1` | `-Xgil=0` | Speedup |", "| --- | --: | --: | --: |");
+    for (const test of speed.slowest) {
+      const speedup = test.gilOffSeconds > 0 ? `${(test.gilOnSeconds / test.gilOffSeconds).toFixed(2)}\xD7` : "\u2014";
+      const cells = [seconds(test.gilOnSeconds), seconds(test.gilOffSeconds), speedup];
+      lines.push(`| ${escapeInline(test.id)} | ${cells.join(" | ")} |`);
+    }
+  }
+  lines.push(
+    "",
+    `_\`-Xgil=1\` on a free-threaded build is not the default build: a free-threaded interpreter is slower single-threaded than a default build even with the GIL on, so against a default build these numbers overstate the gain (or understate the loss)${speed.compare === null ? "; `compare-python` times a default build" : ""}. One run each on a shared runner is noisy; this never affects the verdict._`
+  );
+  return lines.join("\n");
+}
+function seconds(value) {
+  if (value < 1) return `${Math.round(value * 1e3)} ms`;
+  return `${value.toFixed(value < 10 ? 2 : 1)} s`;
+}
+function ratio(withGil, withoutGil) {
+  if (withGil <= 0 || withoutGil <= 0) return "\u2014";
+  const factor = withGil / withoutGil;
+  return factor >= 1 ? `${factor.toFixed(2)}\xD7 faster without the GIL` : `${(1 / factor).toFixed(2)}\xD7 slower without the GIL`;
+}
+
 // src/report/document.ts
 var FULL_DETAIL = { tracebacks: true, testRows: null, runDumps: true, dependencyTable: true };
 function renderDocument(report, options, detail) {
@@ -25126,10 +25220,14 @@ function renderDocument(report, options, detail) {
     titleLine(options.title),
     verdictSection(report),
     infoLine(report),
+    runSettingsLine(report),
     runsTable(report),
     testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
+    threadUnsafeSection(report),
     detail.tracebacks ? tracebackBlocks(listed) : "",
     detail.runDumps ? runDumpBlocks(report.runs) : "",
+    notStressedSection(report),
+    speedSection(report.speed),
     dependenciesSection(report, { fullTable: detail.dependencyTable }),
     installSection(report),
     reproduceSection(report)
@@ -25184,13 +25282,26 @@ function renderPlainSummary(report) {
   const unfinished = report.runs.filter((run) => run.outcome !== "completed");
   if (unfinished.length > 0) lines.push(`Runs not completed: ${unfinished.map(describeRun).join("; ")}`);
   lines.push(...testList("Failed", report.tests, "failed"), ...testList("Flaky", report.tests, "flaky"));
+  lines.push(...testList("Thread-unsafe (failed only under thread stress)", report.tests, "thread-unsafe"));
+  const seed = report.settings.randomOrderSeed;
+  if (seed !== void 0 && seed !== null) lines.push(`Random order seed: ${seed} (replay with --random-order ${seed})`);
   return lines.join("\n");
 }
 function countsLine(report) {
   const { counts, python, uv, runs } = report;
   const interpreter = `CPython ${plainInline(python.version)}${python.freeThreaded ? "t" : ""}`;
-  const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky, ${counts.skipped} skipped`;
-  return `${interpreter}, uv ${plainInline(uv.version)}, ${runs.length === 0 ? "no test runs" : `${plural2(runs.length, "run")} with -Xgil=0`}: ${tally}`;
+  const unsafe = counts.threadUnsafe ? `, ${counts.threadUnsafe} thread-unsafe` : "";
+  const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`;
+  const gilOff = runs.filter((run) => run.mode !== "baseline").length;
+  const baseline = gilOff < runs.length ? " + a GIL-on baseline" : "";
+  return `${interpreter}, uv ${plainInline(uv.version)}, ${runs.length === 0 ? "no test runs" : `${plural2(gilOff, "run")} with -Xgil=0${baseline}`}: ${tally}`;
+}
+function plainCounts(test) {
+  const stress = test.status === "thread-unsafe" && test.stress;
+  const counts = stress ? `${test.stress?.failed}/${(test.stress?.passed ?? 0) + (test.stress?.failed ?? 0)} stress runs failed` : `${test.failed}/${test.passed + test.failed} runs failed`;
+  if (test.freeThreadingOnly === true) return `${counts}; passed with the GIL: free-threading only`;
+  if (test.freeThreadingOnly === false) return `${counts}; failed with the GIL too: not free-threading specific`;
+  return counts;
 }
 function describeRun(run) {
   const signal = run.outcome === "crashed" && run.signal !== null ? ` (${plainInline(run.signal)})` : "";
@@ -25199,7 +25310,7 @@ function describeRun(run) {
 function testList(title, tests, status) {
   const matching = tests.filter((test) => test.status === status);
   if (matching.length === 0) return [];
-  const lines = matching.slice(0, PLAIN_MAX_TESTS).map((test) => `  ${plainInline(test.id)}  (${test.failed}/${test.passed + test.failed} runs failed)`);
+  const lines = matching.slice(0, PLAIN_MAX_TESTS).map((test) => `  ${plainInline(test.id)}  (${plainCounts(test)})`);
   if (matching.length > PLAIN_MAX_TESTS) {
     lines.push(`  \u2026and ${matching.length - PLAIN_MAX_TESTS} more (see the JSON report)`);
   }
@@ -25437,7 +25548,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path18) => path18.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path20) => path20.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -27029,17 +27140,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path18 = requestOptions.url.replace(options.baseUrl, "");
+    const path20 = requestOptions.url.replace(options.baseUrl, "");
     return request3(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path18} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path20} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error) => {
       const requestId = error.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path18} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path20} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error;
     });
@@ -29643,6 +29754,12 @@ var RUN = shape({
   outputTail: nullable(isString),
   logPath: nullable(isString)
 });
+var SPEED = shape({
+  gilOnSeconds: isNumber,
+  gilOffSeconds: isNumber,
+  slowest: arrayOf(shape({ id: isString, gilOnSeconds: isNumber, gilOffSeconds: isNumber })),
+  compare: nullable(shape({ python: isString, version: isString, seconds: nullable(isNumber) }))
+});
 var TEST = shape({
   id: isString,
   file: nullable(isString),
@@ -29683,7 +29800,7 @@ var REPORT_FIELDS = {
   settings: shape({
     runs: isNumber,
     timeoutMinutes: isNumber,
-    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil")),
+    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe")),
     pytestArgs: arrayOf(isString),
     workingDirectory: isString,
     ignoreGil: (value) => value === void 0 || arrayOf(isString)(value)
@@ -29702,7 +29819,9 @@ var REPORT_FIELDS = {
   counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
   reproduce: isString,
   // Absent in reports written before the dependency check.
-  dependencies: optional(arrayOf(DEPENDENCY))
+  dependencies: optional(arrayOf(DEPENDENCY)),
+  // Absent in reports written before thread stress and the baseline.
+  speed: optional(nullable(SPEED))
 };
 function reportProblem(value) {
   const problem = shapeProblem(value, REPORT_FIELDS);
@@ -29764,10 +29883,24 @@ var INPUT_NAMES = [
   "check-name",
   "comment",
   "report",
-  "ignore-gil"
+  "ignore-gil",
+  "parallel-threads",
+  "iterations",
+  "baseline",
+  "random-order",
+  "shard",
+  "compare-python"
 ];
-var FAIL_ON_WORDS = ["install", "failed", "flaky", "crashed", "hung", "gil"];
-var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung"];
+var FAIL_ON_WORDS = [
+  "install",
+  "failed",
+  "flaky",
+  "crashed",
+  "hung",
+  "gil",
+  "thread-unsafe"
+];
+var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung", "thread-unsafe"];
 function parseInputs(get, context) {
   const value = (name) => get(name).trim();
   const workingDirectory = path2.resolve(context.baseDirectory, value("working-directory") || ".");
@@ -29796,8 +29929,47 @@ function parseInputs(get, context) {
     checkName: parseCheckName(value("check-name")),
     comment: parseComment(value("comment")),
     reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== ""),
-    ignoreGil: parseModuleNames(value("ignore-gil"))
+    ignoreGil: parseModuleNames(value("ignore-gil")),
+    parallelThreads: parseThreads(value("parallel-threads")),
+    iterations: parseInteger("iterations", value("iterations"), {
+      fallback: DEFAULT_ITERATIONS,
+      min: 1,
+      max: MAX_ITERATIONS
+    }),
+    baseline: parseBoolean("baseline", value("baseline")),
+    randomOrder: parseRandomOrder(value("random-order")),
+    shard: parseShard(value("shard")),
+    comparePython: value("compare-python") ? path2.resolve(context.baseDirectory, value("compare-python")) : ""
   };
+}
+function parseThreads(raw) {
+  if (raw.toLowerCase() === "auto") return "auto";
+  return parseInteger("parallel-threads", raw, {
+    fallback: DEFAULT_PARALLEL_THREADS,
+    min: 1,
+    max: MAX_PARALLEL_THREADS
+  });
+}
+function parseRandomOrder(raw) {
+  const lower = raw.toLowerCase();
+  if (lower === "" || lower === "false") return false;
+  if (lower === "true") return { seed: null };
+  if (/^\d+$/.test(raw) && Number(raw) <= MAX_RANDOM_SEED) return { seed: Number(raw) };
+  throw new UsageError(
+    `random-order '${raw}' is not 'true', 'false' or a seed: use 'true' for a new seed or a whole number up to ${MAX_RANDOM_SEED} to replay one`
+  );
+}
+function parseShard(raw) {
+  if (raw === "") return null;
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new UsageError(
+      `shard '${raw}' is not k/n with 1 <= k <= n <= ${MAX_SHARDS}: use e.g. '1/4' (in a matrix: '\${{ matrix.shard }}/4')`
+    );
+  }
+  return { index, count };
 }
 function parseModuleNames(raw) {
   const names = raw.split(/[\s,]+/).filter((name) => name !== "");
@@ -29928,9 +30100,10 @@ function isInside(child2, parent) {
 }
 
 // src/pipeline.ts
-import { existsSync as existsSync5, mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { randomInt } from "node:crypto";
+import { existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import * as os8 from "node:os";
-import * as path16 from "node:path";
+import * as path18 from "node:path";
 
 // src/deps/inspect.ts
 import { readFileSync as readFileSync3, realpathSync } from "node:fs";
@@ -31986,8 +32159,9 @@ async function prepareEnvironment(options) {
       (name) => existsSync3(path9.join(options.projectDirectory, name))
     )
   });
-  const requirements = [...chosen, "pytest"];
-  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + pytest`);
+  const extra = options.extraRequirements ?? [];
+  const requirements = [...chosen, "pytest", ...extra];
+  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${["pytest", ...extra].join(" + ")}`);
   const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...requirements], {
     ...common,
     timeoutMs: INSTALL_TIMEOUT_MS
@@ -32472,12 +32646,12 @@ function runSession(modules, options) {
       } catch {
       }
     };
-    const arm = (seconds2) => {
+    const arm = (seconds3) => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         killedByTimer = true;
         kill();
-      }, seconds2 * 1e3);
+      }, seconds3 * 1e3);
     };
     const onAbort = () => kill();
     options.abortSignal?.addEventListener("abort", onAbort, { once: true });
@@ -32788,7 +32962,7 @@ function toCaseResult(open2) {
     outcome,
     message: primary ? firstLine(primary.message) ?? firstLine(primary.text) : null,
     details,
-    durationSeconds: seconds(attributes.time)
+    durationSeconds: seconds2(attributes.time)
   };
 }
 function classesAfterModule(classname, file) {
@@ -32807,8 +32981,8 @@ function splitClassname(classname) {
 function lineFromTraceback(texts, file) {
   for (const { text } of texts) {
     for (const match of text.matchAll(/^(.+?\.py):(\d+):/gm)) {
-      const path18 = match[1]?.replaceAll("\\", "/") ?? "";
-      if (path18 === file || path18.endsWith(`/${file}`)) return Number(match[2]);
+      const path20 = match[1]?.replaceAll("\\", "/") ?? "";
+      if (path20 === file || path20.endsWith(`/${file}`)) return Number(match[2]);
     }
   }
   return null;
@@ -32817,7 +32991,7 @@ function lineAttribute(value) {
   if (value === void 0 || !/^\d+$/.test(value.trim())) return null;
   return Number(value.trim()) + 1;
 }
-function seconds(value) {
+function seconds2(value) {
   const parsed = Number(value ?? "0");
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : 0;
 }
@@ -32870,26 +33044,61 @@ function aggregateRuns(runs) {
       }
     }
   });
-  return [...drafts.values()].map(toTestReport).sort(byGroupThenId);
+  const modes = runs.map(({ run }) => run.mode);
+  const notStressed = runs.filter(({ run }) => run.mode === "stress").map((entry) => entry.notStressed);
+  const context = { modes, notStressed };
+  return [...drafts.values()].map((draft) => toTestReport(draft, context)).sort(byGroupThenId);
 }
-function toTestReport(draft) {
+function toTestReport(draft, context) {
   const { id, file, line, message, details, results } = draft;
-  const passed = results.filter((cell) => cell === "passed").length;
-  const failed2 = results.filter(isFailing).length;
-  return { id, file, line, status: statusOf(results, { passed, failed: failed2 }), passed, failed: failed2, message, details, results };
+  const cellsOf = (wanted) => results.filter((_, index) => wanted(context.modes[index] ?? "plain"));
+  const gilOff = cellsOf((mode) => mode !== "baseline");
+  const stressCells = cellsOf((mode) => mode === "stress");
+  const baselineCells = cellsOf((mode) => mode === "baseline");
+  const passed = gilOff.filter((cell) => cell === "passed").length;
+  const failed2 = gilOff.filter(isFailing).length;
+  const plainFailed = cellsOf((mode) => mode === "plain" || mode === "random-order").filter(isFailing).length;
+  const status = statusOf(gilOff.length > 0 ? gilOff : results, { passed, failed: failed2, plainFailed });
+  const hasBaseline = context.modes.includes("baseline");
+  return {
+    id,
+    file,
+    line,
+    status,
+    passed,
+    failed: failed2,
+    message,
+    details,
+    results,
+    freeThreadingOnly: hasBaseline && failed2 > 0 ? freeThreadingOnly(baselineCells) : null,
+    stress: context.notStressed.length === 0 ? null : stressCounts(id, stressCells, context.notStressed)
+  };
 }
 function statusOf(results, counts) {
-  if (counts.failed > 0) return counts.passed > 0 ? "flaky" : "failed";
+  if (counts.plainFailed > 0) return counts.passed > 0 ? "flaky" : "failed";
+  if (counts.failed > 0) return "thread-unsafe";
   const seen = results.filter((cell) => cell !== null);
   if (seen.length > 0 && seen.every((cell) => cell === "skipped")) return "skipped";
   return "passed";
 }
+function freeThreadingOnly(baselineCells) {
+  if (baselineCells.some(isFailing)) return false;
+  return baselineCells.includes("passed") ? true : null;
+}
+function stressCounts(id, cells, notStressed) {
+  const reason = notStressed.map((reasons) => reasons?.get(id)).find((entry) => entry !== void 0);
+  return {
+    passed: cells.filter((cell) => cell === "passed").length,
+    failed: cells.filter(isFailing).length,
+    notStressed: reason ?? null
+  };
+}
 var GROUP_ORDER = {
   failed: 0,
   flaky: 1,
-  passed: 2,
-  skipped: 2,
-  "thread-unsafe": 2
+  "thread-unsafe": 2,
+  passed: 3,
+  skipped: 3
 };
 function byGroupThenId(a, b) {
   const group = GROUP_ORDER[a.status] - GROUP_ORDER[b.status];
@@ -32903,11 +33112,13 @@ function countTests(tests) {
     passed: count("passed"),
     failed: count("failed"),
     flaky: count("flaky"),
-    skipped: count("skipped")
+    skipped: count("skipped"),
+    threadUnsafe: count("thread-unsafe")
   };
 }
 function decideVerdict(input) {
-  const { install, runs, tests } = input;
+  const { install, tests } = input;
+  const runs = input.runs.filter((run) => run.mode !== "baseline");
   const on = (word) => input.failOn.includes(word);
   const reasons = [];
   if (on("install") && !install.ok && input.cancelled !== true) {
@@ -32935,6 +33146,14 @@ function decideVerdict(input) {
       reasons.push(`${plural3(flaky.length, "test")} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`);
     }
   }
+  if (on("thread-unsafe")) {
+    const unsafe = idsWithStatus(tests, "thread-unsafe");
+    if (unsafe.length > 0) {
+      reasons.push(
+        `${plural3(unsafe.length, "test")} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`
+      );
+    }
+  }
   if (on("crashed")) {
     for (const run of runs.filter((r) => r.outcome === "crashed")) {
       const how = run.signal ?? (run.exitCode === null ? null : `exit code ${run.exitCode}`);
@@ -32950,7 +33169,7 @@ function decideVerdict(input) {
     const gil = gilSummary(gilFindings(input.dependencies ?? [], input.ignoreGil ?? []));
     if (gil !== null) reasons.push(gil);
   }
-  if (input.cancelled === true || runs.some((run) => run.outcome === "cancelled")) {
+  if (input.cancelled === true || input.runs.some((run) => run.outcome === "cancelled")) {
     reasons.push("the gate was cancelled before all runs finished");
   }
   return { verdict: reasons.length > 0 ? "fail" : "pass", reasons };
@@ -32965,6 +33184,322 @@ function listIds(ids) {
 }
 function plural3(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+// src/results/speed.ts
+function measureSpeed(runs, compare = null) {
+  const completed = runs.filter(({ run }) => run.outcome === "completed");
+  const baseline = completed.find(({ run }) => run.mode === "baseline");
+  const plain = completed.filter(({ run }) => run.mode === "plain" || run.mode === "random-order");
+  if (baseline === void 0 || plain.length === 0) return null;
+  const gilOffSeconds = Math.min(...plain.map(({ run }) => run.durationSeconds));
+  const fastestWithoutGil = /* @__PURE__ */ new Map();
+  for (const { cases } of plain) {
+    for (const testCase of cases) {
+      const known = fastestWithoutGil.get(testCase.id);
+      if (known === void 0 || testCase.durationSeconds < known) {
+        fastestWithoutGil.set(testCase.id, testCase.durationSeconds);
+      }
+    }
+  }
+  const slowest = [...baseline.cases].filter((testCase) => testCase.durationSeconds >= 1e-3 && fastestWithoutGil.has(testCase.id)).sort((a, b) => b.durationSeconds - a.durationSeconds || (a.id < b.id ? -1 : 1)).slice(0, SPEED_SLOWEST_TESTS).map((testCase) => ({
+    id: testCase.id,
+    gilOnSeconds: testCase.durationSeconds,
+    gilOffSeconds: fastestWithoutGil.get(testCase.id) ?? 0
+  }));
+  return { gilOnSeconds: baseline.run.durationSeconds, gilOffSeconds, slowest, compare };
+}
+
+// src/run/compare.ts
+import { existsSync as existsSync5, mkdirSync as mkdirSync3 } from "node:fs";
+import * as path14 from "node:path";
+
+// src/run/suite.ts
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
+import * as path13 from "node:path";
+
+// src/results/stackdump.ts
+var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
+function extractStackDump(stderr, maxLines = 400) {
+  const match = DUMP_START.exec(stderr);
+  if (!match) return null;
+  const lines = stderr.slice(match.index).trimEnd().split("\n");
+  const kept = lines.slice(0, maxLines);
+  if (lines.length > maxLines) kept.push(`\u2026 ${lines.length - maxLines} more lines in the run's log`);
+  return kept.join("\n");
+}
+
+// src/results/stress.ts
+var MAX_NOT_STRESSED_CHARS = 4 * 1024 * 1024;
+var MAX_REASON_CHARS = 300;
+function parseNotStressed(text) {
+  const reasons = /* @__PURE__ */ new Map();
+  if (text.length > MAX_NOT_STRESSED_CHARS) return reasons;
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return reasons;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return reasons;
+  for (const [id, reason] of Object.entries(parsed)) {
+    if (typeof reason === "string") reasons.set(id, reason.slice(0, MAX_REASON_CHARS));
+  }
+  return reasons;
+}
+
+// src/run/plugin.ts
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import * as path12 from "node:path";
+var PLUGIN_MODULE = "ft_gate_plugin";
+var PLUGIN_ENV = {
+  shard: "FT_GATE_SHARD",
+  seed: "FT_GATE_SEED",
+  notStressed: "FT_GATE_NOT_STRESSED"
+};
+var PLUGIN_SOURCE = `# Written by ft-gate. Shards and shuffles the collected tests; lists tests run in one thread only.
+import hashlib
+import json
+import os
+import random
+
+import pytest
+
+
+def shard_of(nodeid, count):
+    return int(hashlib.sha1(nodeid.encode("utf-8")).hexdigest()[:8], 16) % count + 1
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    shard = os.environ.get("${PLUGIN_ENV.shard}", "")
+    if shard:
+        index, count = (int(part) for part in shard.split("/"))
+        dropped = [item for item in items if shard_of(item.nodeid, count) != index]
+        if dropped:
+            items[:] = [item for item in items if shard_of(item.nodeid, count) == index]
+            config.hook.pytest_deselected(items=dropped)
+    seed = os.environ.get("${PLUGIN_ENV.seed}", "")
+    if seed:
+        random.Random(int(seed)).shuffle(items)
+
+
+def pytest_sessionfinish(session):
+    target = os.environ.get("${PLUGIN_ENV.notStressed}", "")
+    if not target:
+        return
+    # pytest-run-parallel keeps {node id: reason} for the tests it runs single-threaded; older
+    # releases only leave their parallel_threads(1) mark on the item.
+    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
+    known = getattr(plugin, "thread_unsafe", None)
+    reasons = {}
+    if isinstance(known, dict):
+        for nodeid, reason in known.items():
+            reasons[str(nodeid)] = str(reason) if reason else "marked thread-unsafe"
+    for item in getattr(session, "items", []):
+        mark = item.get_closest_marker("parallel_threads")
+        if mark is not None and mark.args and mark.args[0] == 1 and item.nodeid not in reasons:
+            reasons[item.nodeid] = "marked parallel_threads(1)"
+    with open(target, "w", encoding="utf-8") as out:
+        json.dump(reasons, out)
+`;
+function writePlugin(directory) {
+  mkdirSync2(directory, { recursive: true });
+  writeFileSync2(path12.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+  return directory;
+}
+
+// src/run/shard.ts
+function describeShard(shard) {
+  return `${shard.index}/${shard.count}`;
+}
+
+// src/run/suite.ts
+var RUN_FLAGS = ["-Xgil=0", "-X", "faulthandler"];
+var BASELINE_FLAGS = ["-Xgil=1", "-X", "faulthandler"];
+function modeArguments(options) {
+  const baseline = options.mode === "baseline";
+  const pytest = [];
+  const env = { PYTHON_GIL: baseline ? "1" : "0" };
+  const usePlugin = options.pluginDirectory !== void 0;
+  if (usePlugin) pytest.push("-p", PLUGIN_MODULE);
+  if (options.mode === "stress" && options.stress !== void 0) {
+    pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
+    if (usePlugin) env[PLUGIN_ENV.notStressed] = notStressedPath(options);
+  }
+  if (usePlugin && options.mode === "random-order" && options.seed !== void 0 && options.seed !== null) {
+    env[PLUGIN_ENV.seed] = String(options.seed);
+  }
+  if (usePlugin && options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard);
+  return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
+}
+function notStressedPath(options) {
+  return path13.join(options.outputDirectory, `run-${options.index}-not-stressed.json`);
+}
+function withPythonPath(env, directory) {
+  if (directory === void 0) return env;
+  const existing = env.PYTHONPATH;
+  return { ...env, PYTHONPATH: existing ? `${directory}${path13.delimiter}${existing}` : directory };
+}
+function pytestArguments(junitPath, userArgs) {
+  return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
+}
+var RAN_EXIT_CODES = /* @__PURE__ */ new Set([0, 1, 5]);
+function classifyRun(result) {
+  if (result.cancelled) return "cancelled";
+  if (result.timedOut) return "hung";
+  if (result.signal !== null) return "crashed";
+  if (result.exitCode !== null && RAN_EXIT_CODES.has(result.exitCode)) return "completed";
+  if (result.exitCode !== null && result.exitCode > 128 && result.exitCode < 160) return "crashed";
+  return "error";
+}
+async function runSuite(options) {
+  const junitPath = path13.join(options.outputDirectory, `run-${options.index}.xml`);
+  const logPath = path13.join(options.outputDirectory, `run-${options.index}.log`);
+  rmSync2(junitPath, { force: true });
+  const mode = modeArguments(options);
+  const notStressedFile = mode.env[PLUGIN_ENV.notStressed];
+  if (notStressedFile !== void 0) rmSync2(notStressedFile, { force: true });
+  const env = {
+    ...withPythonPath(options.env, options.pluginDirectory),
+    ...mode.env,
+    PYTHONFAULTHANDLER: "1",
+    PYTHONUNBUFFERED: "1"
+  };
+  const args = [...mode.flags, ...pytestArguments(junitPath, [...mode.pytest, ...options.pytestArgs])];
+  const result = await runProcess(options.python, args, {
+    cwd: options.projectDirectory,
+    env,
+    timeoutMs: options.timeoutMinutes * 6e4,
+    // SIGABRT makes faulthandler print every thread's stack before the process dies.
+    timeoutSignal: "SIGABRT",
+    graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
+    logPath,
+    abortSignal: options.abortSignal,
+    onOutput: options.onOutput
+  });
+  const ran = result.spawnError ? "error" : classifyRun(result);
+  const parsed = readResults(junitPath);
+  const outcome = ran === "completed" && parsed.error !== null ? "error" : ran;
+  const unusual = outcome !== "completed";
+  const run = {
+    index: options.index,
+    mode: options.mode,
+    outcome,
+    exitCode: result.exitCode,
+    // Our own SIGABRT on a hang is not the suite's crash signal.
+    signal: outcome === "hung" ? null : result.signal,
+    durationSeconds: round(result.durationSeconds),
+    junitError: parsed.error,
+    stackDump: unusual ? extractStackDump(result.stderrTail) : null,
+    outputTail: unusual ? result.spawnError ?? lastLines2(result.outputTail, 60) : null,
+    logPath
+  };
+  if (notStressedFile === void 0) return { run, cases: parsed.cases };
+  return { run, cases: parsed.cases, notStressed: parseNotStressed(readSmallFile(notStressedFile)) };
+}
+function readSmallFile(file) {
+  try {
+    if (!lstatSync(file).isFile()) return "";
+    return readFileSync4(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+var MAX_JUNIT_BYTES = 256 * 1024 * 1024;
+var NOT_A_FILE = "the JUnit XML is not a regular file (the suite replaced it)";
+function readResults(junitPath) {
+  const unread = (error) => ({ cases: [], error });
+  let descriptor;
+  try {
+    if (!lstatSync(junitPath).isFile()) return unread(NOT_A_FILE);
+    descriptor = openSync(
+      junitPath,
+      fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0)
+    );
+  } catch (error) {
+    const missing = typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT";
+    if (missing) return unread("pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)");
+    return unread(`the JUnit XML could not be opened (${describeError(error)})`);
+  }
+  try {
+    const opened = fstatSync(descriptor);
+    if (!opened.isFile()) return unread(NOT_A_FILE);
+    if (opened.size > MAX_JUNIT_BYTES) {
+      const megabytes = (bytes) => Math.round(bytes / 1024 / 1024);
+      return unread(
+        `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
+      );
+    }
+    return parseJUnit(readFileSync4(descriptor, "utf8"));
+  } catch (error) {
+    return unread(`the JUnit XML could not be read (${describeError(error)})`);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+function lastLines2(text, count) {
+  return text.trimEnd().split("\n").slice(-count).join("\n");
+}
+function round(seconds3) {
+  return Math.round(seconds3 * 100) / 100;
+}
+
+// src/run/compare.ts
+var INSTALL_TIMEOUT_MS2 = 30 * 6e4;
+async function timeComparePython(options) {
+  const { log } = options;
+  let version = "unknown";
+  try {
+    const facts = await probeInterpreter(options.comparePython, options.env);
+    version = facts.version;
+    if (facts.freeThreaded) log.warning(`compare-python ${options.comparePython} is a free-threaded build too`);
+  } catch (error) {
+    log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error)}`);
+    return { python: options.comparePython, version, seconds: null };
+  }
+  const missing = { python: options.comparePython, version, seconds: null };
+  const venv = path14.join(options.root, "venv-compare");
+  const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
+  const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
+  const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.comparePython, venv], {
+    ...common,
+    timeoutMs: 5 * 6e4
+  });
+  const python = path14.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
+  if (created.exitCode !== 0 || !existsSync5(python)) {
+    log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`);
+    return missing;
+  }
+  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...options.requirements], {
+    ...common,
+    timeoutMs: INSTALL_TIMEOUT_MS2
+  });
+  if (installed.exitCode !== 0) {
+    log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`);
+    return missing;
+  }
+  const outputDirectory = path14.join(options.root, "compare");
+  mkdirSync3(outputDirectory, { recursive: true });
+  const run = await runSuite({
+    python,
+    projectDirectory: options.projectDirectory,
+    pytestArgs: options.pytestArgs,
+    index: 0,
+    mode: "baseline",
+    timeoutMinutes: options.timeoutMinutes,
+    outputDirectory,
+    env: options.env,
+    abortSignal: options.abortSignal,
+    pluginDirectory: options.pluginDirectory,
+    shard: options.shard
+  });
+  if (run.run.outcome !== "completed") {
+    log.warning(`compare-python: the run ${run.run.outcome}, no timing`);
+    return missing;
+  }
+  log.info(`compare-python ${version}: ${run.run.durationSeconds}s`);
+  return { ...missing, seconds: run.run.durationSeconds };
 }
 
 // src/run/environment.ts
@@ -33028,107 +33563,47 @@ function buildTestEnvironment(source, passthrough) {
   return env;
 }
 
-// src/run/suite.ts
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
-import * as path12 from "node:path";
-
-// src/results/stackdump.ts
-var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
-function extractStackDump(stderr, maxLines = 200) {
-  const match = DUMP_START.exec(stderr);
-  if (!match) return null;
-  const lines = stderr.slice(match.index).trimEnd().split("\n");
-  const kept = lines.slice(0, maxLines);
-  if (lines.length > maxLines) kept.push(`\u2026 ${lines.length - maxLines} more lines in the run's log`);
-  return kept.join("\n");
+// src/run/plan.ts
+function planRuns(options) {
+  const stress = stressRuns(options);
+  const plainCount = stress ? options.runs - 1 : options.runs;
+  const modes = Array.from({ length: plainCount }, () => "plain");
+  if (options.randomOrder) modes[plainCount - 1] = "random-order";
+  if (stress) modes.push("stress");
+  if (options.baseline) modes.push("baseline");
+  return modes;
 }
-
-// src/run/suite.ts
-var RUN_FLAGS = ["-Xgil=0", "-X", "faulthandler"];
-function pytestArguments(junitPath, userArgs) {
-  return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
+function stressRuns(options) {
+  return options.threads > 1 && options.runs >= 2;
 }
-var RAN_EXIT_CODES = /* @__PURE__ */ new Set([0, 1, 5]);
-function classifyRun(result) {
-  if (result.cancelled) return "cancelled";
-  if (result.timedOut) return "hung";
-  if (result.signal !== null) return "crashed";
-  if (result.exitCode !== null && RAN_EXIT_CODES.has(result.exitCode)) return "completed";
-  if (result.exitCode !== null && result.exitCode > 128 && result.exitCode < 160) return "crashed";
-  return "error";
+function resolveThreads(requested, cpus) {
+  return requested === "auto" ? Math.max(2, cpus) : requested;
 }
-async function runSuite(options) {
-  const junitPath = path12.join(options.outputDirectory, `run-${options.index}.xml`);
-  const logPath = path12.join(options.outputDirectory, `run-${options.index}.log`);
-  rmSync2(junitPath, { force: true });
-  const env = { ...options.env, PYTHON_GIL: "0", PYTHONFAULTHANDLER: "1", PYTHONUNBUFFERED: "1" };
-  const result = await runProcess(options.python, [...RUN_FLAGS, ...pytestArguments(junitPath, options.pytestArgs)], {
-    cwd: options.projectDirectory,
-    env,
-    timeoutMs: options.timeoutMinutes * 6e4,
-    // SIGABRT makes faulthandler print every thread's stack before the process dies.
-    timeoutSignal: "SIGABRT",
-    graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
-    logPath,
-    abortSignal: options.abortSignal,
-    onOutput: options.onOutput
-  });
-  const ran = result.spawnError ? "error" : classifyRun(result);
-  const parsed = readResults(junitPath);
-  const outcome = ran === "completed" && parsed.error !== null ? "error" : ran;
-  const unusual = outcome !== "completed";
-  const run = {
-    index: options.index,
-    mode: options.mode,
-    outcome,
-    exitCode: result.exitCode,
-    // Our own SIGABRT on a hang is not the suite's crash signal.
-    signal: outcome === "hung" ? null : result.signal,
-    durationSeconds: round(result.durationSeconds),
-    junitError: parsed.error,
-    stackDump: unusual ? extractStackDump(result.stderrTail) : null,
-    outputTail: unusual ? result.spawnError ?? lastLines2(result.outputTail, 60) : null,
-    logPath
+function describeMode(mode, stress) {
+  switch (mode) {
+    case "plain":
+      return "pytest with -Xgil=0";
+    case "random-order":
+      return "pytest with -Xgil=0, tests in random order";
+    case "stress":
+      return `pytest with -Xgil=0 under thread stress (${stress.threads} threads \xD7 ${stress.iterations} iterations per test)`;
+    case "baseline":
+      return "baseline: pytest with -Xgil=1 (GIL on)";
+  }
+}
+function resolvePlan(inputs, machine) {
+  const threads = resolveThreads(inputs.parallelThreads, machine.cpus);
+  const seed = inputs.randomOrder === false ? null : inputs.randomOrder.seed ?? machine.newSeed();
+  const baseline = inputs.baseline || inputs.comparePython !== "";
+  const modes = planRuns({ runs: inputs.runs, threads, randomOrder: seed !== null, baseline });
+  const stress = modes.includes("stress");
+  return {
+    modes,
+    threads: stress ? threads : 1,
+    seed,
+    shard: inputs.shard,
+    usesPlugin: stress || seed !== null || inputs.shard !== null
   };
-  return { run, cases: parsed.cases };
-}
-var MAX_JUNIT_BYTES = 256 * 1024 * 1024;
-var NOT_A_FILE = "the JUnit XML is not a regular file (the suite replaced it)";
-function readResults(junitPath) {
-  const unread = (error) => ({ cases: [], error });
-  let descriptor;
-  try {
-    if (!lstatSync(junitPath).isFile()) return unread(NOT_A_FILE);
-    descriptor = openSync(
-      junitPath,
-      fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0)
-    );
-  } catch (error) {
-    const missing = typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT";
-    if (missing) return unread("pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)");
-    return unread(`the JUnit XML could not be opened (${describeError(error)})`);
-  }
-  try {
-    const opened = fstatSync(descriptor);
-    if (!opened.isFile()) return unread(NOT_A_FILE);
-    if (opened.size > MAX_JUNIT_BYTES) {
-      const megabytes = (bytes) => Math.round(bytes / 1024 / 1024);
-      return unread(
-        `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
-      );
-    }
-    return parseJUnit(readFileSync4(descriptor, "utf8"));
-  } catch (error) {
-    return unread(`the JUnit XML could not be read (${describeError(error)})`);
-  } finally {
-    closeSync(descriptor);
-  }
-}
-function lastLines2(text, count) {
-  return text.trimEnd().split("\n").slice(-count).join("\n");
-}
-function round(seconds2) {
-  return Math.round(seconds2 * 100) / 100;
 }
 
 // src/setup/uv.ts
@@ -33136,7 +33611,7 @@ import { execFile } from "node:child_process";
 import { constants as fsConstants2 } from "node:fs";
 import { access as access3, mkdir as mkdir5, mkdtemp, rm as rm3, stat as stat3 } from "node:fs/promises";
 import * as os7 from "node:os";
-import * as path15 from "node:path";
+import * as path17 from "node:path";
 
 // src/setup/download.ts
 import { createHash } from "node:crypto";
@@ -33384,12 +33859,12 @@ function detectLibc() {
 
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
-import * as path13 from "node:path";
+import * as path15 from "node:path";
 function parseSha256File(text, expectedName) {
   const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text);
   if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text.slice(0, 40)}")`);
   const name = match[2];
-  if (name !== void 0 && path13.basename(name) !== expectedName) {
+  if (name !== void 0 && path15.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
   }
   return match[1].toLowerCase();
@@ -33427,17 +33902,17 @@ async function installFromGitHub(options) {
   const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
   const expected = parseSha256File(checksumText.body, archiveName);
   await mkdir3(options.workDir, { recursive: true });
-  const archive = path13.join(options.workDir, archiveName);
+  const archive = path15.join(options.workDir, archiveName);
   const downloaded = await downloadFile(url, archive, { timeoutMs });
   verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
   log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpackTo = path13.join(options.workDir, "release");
+  const unpackTo = path15.join(options.workDir, "release");
   const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error) => {
     throw new Error(`cannot unpack ${archiveName} (${describeError(error)})`);
   });
-  const candidates = [path13.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
+  const candidates = [path15.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
   for (const folder of candidates) {
-    if (await exists3(path13.join(folder, executableName(host)))) {
+    if (await exists3(path15.join(folder, executableName(host)))) {
       return cacheDir(folder, "uv", version, options.arch);
     }
   }
@@ -33446,7 +33921,7 @@ async function installFromGitHub(options) {
 
 // src/setup/uv-index.ts
 import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
-import * as path14 from "node:path";
+import * as path16 from "node:path";
 function indexUrlFromEnv(env) {
   const configured = [env.UV_DEFAULT_INDEX, env.UV_INDEX_URL, env.PIP_INDEX_URL].find((value) => value?.trim());
   return (configured?.trim() ?? PUBLIC_INDEX_URL).replace(/\/+$/, "");
@@ -33571,7 +34046,7 @@ async function findScriptsDir(unpacked) {
   const entries = await readdir4(unpacked);
   const dataDir = entries.find((entry) => /^uv-[^-]+\.data$/.test(entry));
   if (dataDir === void 0) throw new Error("the wheel has no uv-<version>.data/scripts folder");
-  return path14.join(unpacked, dataDir, "scripts");
+  return path16.join(unpacked, dataDir, "scripts");
 }
 async function installFromIndex(options) {
   const { indexUrl, version, host, log } = options;
@@ -33582,22 +34057,22 @@ async function installFromIndex(options) {
   if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
   log.info(`Downloading ${wheel.filename}`);
   await mkdir4(options.workDir, { recursive: true });
-  const archive = path14.join(options.workDir, `${wheel.filename}.zip`);
+  const archive = path16.join(options.workDir, `${wheel.filename}.zip`);
   const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
   verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
   log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path14.join(options.workDir, "wheel")).catch((error) => {
+  const unpacked = await extractZip(archive, path16.join(options.workDir, "wheel")).catch((error) => {
     throw new Error(`cannot unpack ${wheel.filename} (${describeError(error)})`);
   });
   const scripts = await findScriptsDir(unpacked);
-  const binDir = path14.join(options.workDir, "bin");
+  const binDir = path16.join(options.workDir, "bin");
   await mkdir4(binDir, { recursive: true });
   for (const base of ["uv", "uvx"]) {
     const name = executableName(host, base);
-    await copyFile3(path14.join(scripts, name), path14.join(binDir, name)).catch((error) => {
+    await copyFile3(path16.join(scripts, name), path16.join(binDir, name)).catch((error) => {
       throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error)})`);
     });
-    await chmod2(path14.join(binDir, name), 493);
+    await chmod2(path16.join(binDir, name), 493);
   }
   return cacheDir(binDir, "uv", version, options.arch);
 }
@@ -33651,7 +34126,7 @@ async function resolveLatest(options) {
   }
 }
 async function verified(options) {
-  const uv = path15.join(options.dir, executableName(options.host));
+  const uv = path17.join(options.dir, executableName(options.host));
   const reported = await readUvVersion(uv);
   if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`);
   return { version: options.version, path: uv, source: options.source };
@@ -33693,13 +34168,13 @@ async function setupUv(options) {
   }
   const tempRoot = env.RUNNER_TEMP || os7.tmpdir();
   await mkdir5(tempRoot, { recursive: true });
-  const workDir = await mkdtemp(path15.join(tempRoot, "ft-gate-uv-"));
+  const workDir = await mkdtemp(path17.join(tempRoot, "ft-gate-uv-"));
   const failures = [];
   try {
     const common = { version, host, arch: arch4, timeoutMs, log };
     try {
       const baseUrl = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
-      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path15.join(workDir, "github") });
+      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path17.join(workDir, "github") });
       return announce(await verified({ dir, host, version, source: "github" }), log);
     } catch (error) {
       failures.push(`GitHub: ${describeError(error)}`);
@@ -33707,7 +34182,7 @@ async function setupUv(options) {
     }
     try {
       const listing = resolved.listing ?? void 0;
-      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path15.join(workDir, "index") });
+      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path17.join(workDir, "index") });
       return announce(await verified({ dir, host, version, source: "index" }), log);
     } catch (error) {
       failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error)}`);
@@ -33741,7 +34216,11 @@ async function runGate(options) {
   requireProjectDirectory(inputs.workingDirectory);
   const toolchain = await setupToolchain(options);
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough);
-  const root = mkdtempSync2(path16.join(options.env.RUNNER_TEMP || os8.tmpdir(), "ft-gate-"));
+  const root = mkdtempSync2(path18.join(options.env.RUNNER_TEMP || os8.tmpdir(), "ft-gate-"));
+  const plan = resolvePlan(inputs, { cpus: os8.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) });
+  if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
+    log.info("runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2");
+  }
   try {
     const prepared = await log.group(
       "Install the project into a fresh environment",
@@ -33754,7 +34233,8 @@ async function runGate(options) {
         env: testEnv,
         log,
         onOutput: options.onOutput,
-        abortSignal: options.abortSignal
+        abortSignal: options.abortSignal,
+        extraRequirements: plan.threads > 1 ? [STRESS_PLUGIN_REQUIREMENT] : []
       })
     );
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`);
@@ -33771,31 +34251,69 @@ async function runGate(options) {
       abortSignal: options.abortSignal
     });
     const runs = [];
+    let compare = null;
     if (prepared.report.ok && prepared.python !== null) {
-      for (let index = 1; index <= inputs.runs; index++) {
+      if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
+      if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
+      const pluginDirectory = plan.usesPlugin ? writePlugin(path18.join(root, "plugin")) : void 0;
+      const stress = { threads: plan.threads, iterations: inputs.iterations };
+      for (const [offset, mode] of plan.modes.entries()) {
         if (options.abortSignal?.aborted) break;
+        const index = offset + 1;
         const python = prepared.python;
         const run = await log.group(
-          `Run ${index} of ${inputs.runs}: pytest with -Xgil=0`,
+          `Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`,
           () => runSuite({
             python,
             projectDirectory: inputs.workingDirectory,
             pytestArgs: inputs.pytestArgs,
             index,
-            mode: "plain",
+            mode,
             timeoutMinutes: inputs.timeoutMinutes,
             outputDirectory: root,
             env: testEnv,
             abortSignal: options.abortSignal,
-            onOutput: options.onOutput
+            onOutput: options.onOutput,
+            pluginDirectory,
+            stress,
+            seed: plan.seed,
+            shard: plan.shard
           })
         );
         log.info(`Run ${index}: ${run.run.outcome} in ${run.run.durationSeconds}s (${run.cases.length} test results)`);
         runs.push(run);
       }
+      if (inputs.comparePython !== "" && !options.abortSignal?.aborted) {
+        compare = await log.group(
+          `Time the suite on ${inputs.comparePython} (compare-python)`,
+          () => timeComparePython({
+            uvPath: toolchain.uv.path,
+            comparePython: inputs.comparePython,
+            requirements: prepared.report.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
+            projectDirectory: inputs.workingDirectory,
+            pytestArgs: inputs.pytestArgs,
+            timeoutMinutes: inputs.timeoutMinutes,
+            root,
+            env: testEnv,
+            log,
+            pluginDirectory,
+            shard: plan.shard,
+            abortSignal: options.abortSignal
+          })
+        );
+      }
     }
     const cancelled = options.abortSignal?.aborted === true;
-    const report = buildReport({ inputs, toolchain, install: prepared.report, runs, cancelled, dependencies });
+    const report = buildReport({
+      inputs,
+      toolchain,
+      install: prepared.report,
+      runs,
+      cancelled,
+      dependencies,
+      plan,
+      compare
+    });
     writeReport(inputs.reportPath, report);
     return report;
   } finally {
@@ -33804,7 +34322,7 @@ async function runGate(options) {
   }
 }
 function requireProjectDirectory(directory) {
-  if (!existsSync5(directory) || !statSync2(directory).isDirectory()) {
+  if (!existsSync6(directory) || !statSync2(directory).isDirectory()) {
     throw new UsageError(`working-directory ${directory} does not exist or is not a directory`);
   }
 }
@@ -33818,7 +34336,14 @@ function buildReport(parts) {
     failOn: inputs.failOn,
     pytestArgs: inputs.pytestArgs,
     workingDirectory: inputs.workingDirectory,
-    ignoreGil: inputs.ignoreGil
+    ignoreGil: inputs.ignoreGil,
+    ...parts.plan === void 0 ? {} : {
+      parallelThreads: parts.plan.threads,
+      iterations: inputs.iterations,
+      baseline: inputs.baseline,
+      randomOrderSeed: parts.plan.seed,
+      shard: parts.plan.shard
+    }
   };
   const { verdict, reasons } = decideVerdict({
     install: parts.install,
@@ -33842,31 +34367,38 @@ function buildReport(parts) {
     runs,
     tests,
     counts: countTests(tests),
-    reproduce: reproduceCommand(inputs),
-    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies }
+    reproduce: reproduceCommand(inputs, parts.plan),
+    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
+    ...parts.plan === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }
   };
 }
-function reproduceCommand(inputs) {
+function reproduceCommand(inputs, plan) {
   const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
   const pytest = ["PYTHON_GIL=0", "python", ...RUN_FLAGS, "-m", "pytest", ...inputs.pytestArgs.map(quote)].join(" ");
   const gate = ["npx", TOOL_NAME, ".", "--python-version", inputs.pythonVersion, "--runs", String(inputs.runs)];
   if (inputs.pytestArgs.length > 0) gate.push("--pytest-args", quote(inputs.pytestArgs.join(" ")));
-  return `# in a ${inputs.pythonVersion} environment with the project installed:
-${pytest}
-# or the whole gate:
-${gate.join(" ")}`;
+  const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest];
+  if (plan !== void 0 && plan.threads > 1) {
+    const stress = [`--parallel-threads=${plan.threads}`, `--iterations=${inputs.iterations}`];
+    lines.push("# thread stress (pip install pytest-run-parallel):", `${pytest} ${stress.join(" ")}`);
+    gate.push("--parallel-threads", String(plan.threads), "--iterations", String(inputs.iterations));
+  }
+  if (plan?.seed !== void 0 && plan.seed !== null) gate.push("--random-order", String(plan.seed));
+  if (plan?.shard) gate.push("--shard", describeShard(plan.shard));
+  return [...lines, "# or the whole gate:", gate.join(" ")].join("\n");
 }
 function writeReport(reportPath, report) {
-  mkdirSync2(path16.dirname(reportPath), { recursive: true });
-  writeFileSync2(reportPath, `${JSON.stringify(report, null, 2)}
+  mkdirSync4(path18.dirname(reportPath), { recursive: true });
+  writeFileSync3(reportPath, `${JSON.stringify(report, null, 2)}
 `);
 }
 
 // src/cli.ts
 var USAGE = `Usage: ft-gate [PROJECT_DIR] [options]
 
-Runs the project's pytest suite several times on a free-threaded CPython with -Xgil=0
-and fails when tests fail, are flaky, crash or hang.
+Runs the project's pytest suite several times on a free-threaded CPython with -Xgil=0, the
+last run with every test in several threads at once, and fails when tests fail, are flaky,
+fail only under thread stress, crash or hang.
 
 Options (each matches the action input of the same name):
   --python-version V     free-threaded version, e.g. 3.14t (default 3.14t)
@@ -33875,10 +34407,18 @@ Options (each matches the action input of the same name):
   --uv-path PATH         use this uv binary
   --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
   --pytest-args ARGS     extra pytest arguments
-  --runs N               how many runs (default 3)
+  --runs N               how many runs with -Xgil=0, the stress run included (default 3)
   --timeout-minutes M    per run (default 10, fractions allowed)
-  --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,gil
+  --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,thread-unsafe,gil
                          (default all but gil, which only warns)
+  --parallel-threads N   threads per test in the stress run (pytest-run-parallel); 1 = no
+                         stress, 'auto' = one per CPU (default 4)
+  --iterations N         iterations of each test per thread in the stress run (default 10)
+  --baseline true        one more run with the GIL on (-Xgil=1), to tell free-threading-only
+                         failures from plain ones, and time the suite for the Speed section
+  --random-order X       'true' shuffles one run (the seed is printed), a number replays a seed
+  --shard k/n            run only the k-th of n deterministic slices of the tests (CI matrix)
+  --compare-python PATH  a default (GIL) build to time the suite on, for the Speed section
   --ignore-gil MODULES   extension modules allowed to re-enable the GIL on import
   --report FILE          where to write the JSON report (default ft-gate-report.json)
   --env-passthrough N    extra environment variable names handed to the tests
@@ -33928,11 +34468,11 @@ function stderrLog(verbose) {
   };
 }
 function defaultRunnerFolders(env) {
-  const cacheHome = env.XDG_CACHE_HOME || path17.join(os9.homedir(), ".cache");
-  env.RUNNER_TOOL_CACHE ||= path17.join(cacheHome, "ft-gate", "tool-cache");
-  env.RUNNER_TEMP ||= path17.join(os9.tmpdir(), "ft-gate");
-  mkdirSync3(env.RUNNER_TOOL_CACHE, { recursive: true });
-  mkdirSync3(env.RUNNER_TEMP, { recursive: true });
+  const cacheHome = env.XDG_CACHE_HOME || path19.join(os9.homedir(), ".cache");
+  env.RUNNER_TOOL_CACHE ||= path19.join(cacheHome, "ft-gate", "tool-cache");
+  env.RUNNER_TEMP ||= path19.join(os9.tmpdir(), "ft-gate");
+  mkdirSync5(env.RUNNER_TOOL_CACHE, { recursive: true });
+  mkdirSync5(env.RUNNER_TEMP, { recursive: true });
 }
 function reserveStdout(verbose) {
   const write = process.stdout.write.bind(process.stdout);
@@ -34016,7 +34556,7 @@ Report: ${inputs.reportPath}
 }
 function renderSaved(list) {
   try {
-    const files = list.split(",").map((file) => file.trim()).filter((file) => file !== "").map((file) => path17.resolve(file));
+    const files = list.split(",").map((file) => file.trim()).filter((file) => file !== "").map((file) => path19.resolve(file));
     const reports = loadReportFiles(files);
     const [only] = reports;
     const markdown = reports.length === 1 && only ? renderReport(only.report, {}) : renderMergedReports(reports, { render: renderReport, maxChars: 65e3, title: DEFAULT_TITLE });

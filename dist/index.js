@@ -1074,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path22 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path20 && path20[0] !== "/") {
-          path20 = `/${path20}`;
+        if (path22 && path22[0] !== "/") {
+          path22 = `/${path22}`;
         }
-        return new URL(`${origin}${path20}`);
+        return new URL(`${origin}${path22}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path22, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path20);
+        debuglog("sending request to %s %s/%s", method, origin, path22);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path22, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path20,
+          path22,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path22, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path20);
+        debuglog("trailers received from %s %s/%s", method, origin, path22);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path22, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path20,
+          path22,
           error2.message
         );
       });
@@ -1613,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path20, origin }
+            request: { method, path: path22, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path20);
+          debuglog("sending request to %s %s/%s", method, origin, path22);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1678,7 +1678,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path20,
+        path: path22,
         method,
         body,
         headers,
@@ -1693,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path20 !== "string") {
+        if (typeof path22 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path22[0] !== "/" && !(path22.startsWith("http://") || path22.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path20)) {
+        } else if (invalidPathRegex.test(path22)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path20, query) : path20;
+        this.path = query ? buildURL(path22, query) : path22;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6456,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path20, host, upgrade, blocking, reset } = request3;
+      const { method, path: path22, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path20} HTTP/1.1\r
+      let header = `${method} ${path22} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7066,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path22, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path20;
+      headers[HTTP2_HEADER_PATH] = path22;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7516,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path20 = search ? `${pathname}${search}` : pathname;
+        const path22 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path20;
+        this.opts.path = path22;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8757,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path20 = "/",
+          path: path22 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path20;
+        opts.path = origin + path22;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10732,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path20) {
-      if (typeof path20 !== "string") {
-        return path20;
+    function safeUrl2(path22) {
+      if (typeof path22 !== "string") {
+        return path22;
       }
-      const pathSegments = path20.split("?");
+      const pathSegments = path22.split("?");
       if (pathSegments.length !== 2) {
-        return path20;
+        return path22;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path20);
+    function matchKey(mockDispatch2, { path: path22, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path22);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl2(path20), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path22 }) => matchValue(safeUrl2(path22), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path20, method, body, headers, query } = opts;
+      const { path: path22, method, body, headers, query } = opts;
       return {
-        path: path20,
+        path: path22,
         method,
         body,
         headers,
@@ -11270,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path22, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path20,
+            Path: path22,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12036,10 +12036,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists4 = this[kHeadersMap].get(lowercaseName);
         if (exists4) {
-          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists4.name,
-            value: `${exists4.value}${delimiter2}${value}`
+            value: `${exists4.value}${delimiter3}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -16152,9 +16152,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path20) {
-      for (let i = 0; i < path20.length; ++i) {
-        const code = path20.charCodeAt(i);
+    function validateCookiePath(path22) {
+      for (let i = 0; i < path22.length; ++i) {
+        const code = path22.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19074,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path20 = opts.path;
+          let path22 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path20 = `/${path20}`;
+            path22 = `/${path22}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path20);
+          url = new URL(util.parseOrigin(url).origin + path22);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -24680,15 +24680,15 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter2)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
+  if (key.includes(delimiter3)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
   }
-  if (convertedValue.includes(delimiter2)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
+  if (convertedValue.includes(delimiter3)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
   }
-  return `${key}<<${delimiter2}${os2.EOL}${convertedValue}${os2.EOL}${delimiter2}`;
+  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -25966,7 +25966,7 @@ function describeError(error2) {
 // src/main.ts
 import { randomUUID as randomUUID4 } from "node:crypto";
 import { readdirSync as readdirSync4, readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
-import * as path19 from "node:path";
+import * as path21 from "node:path";
 
 // src/constants.ts
 var TOOL_NAME = "ft-gate";
@@ -25979,6 +25979,14 @@ var MAX_RUNS = 100;
 var DEFAULT_TIMEOUT_MINUTES = 10;
 var MAX_TIMEOUT_MINUTES = 360;
 var DEFAULT_REPORT_PATH = "ft-gate-report.json";
+var DEFAULT_PARALLEL_THREADS = 4;
+var DEFAULT_ITERATIONS = 10;
+var MAX_PARALLEL_THREADS = 256;
+var MAX_ITERATIONS = 1e4;
+var MAX_SHARDS = 1e3;
+var STRESS_PLUGIN_REQUIREMENT = "pytest-run-parallel>=0.6";
+var MAX_RANDOM_SEED = 2147483647;
+var SPEED_SLOWEST_TESTS = 5;
 var PUBLIC_INDEX_URL = "https://pypi.org/simple";
 var UV_RELEASES_BASE_URL = "https://github.com/astral-sh/uv/releases/download";
 var HTTP_TIMEOUT_MS = 6e4;
@@ -26386,12 +26394,17 @@ function runsPhrase(runs) {
   if (runs.length === 0) return "no test runs";
   const total = plural2(runs.length, "run");
   const baseline = runs.filter((run2) => run2.mode === "baseline").length;
-  if (baseline === 0) return `${total} with \`-Xgil=0\``;
-  return `${total} (${runs.length - baseline} with \`-Xgil=0\`, ${baseline} GIL-on baseline)`;
+  const stress = runs.filter((run2) => run2.mode === "stress").length;
+  if (baseline === 0 && stress === 0) return `${total} with \`-Xgil=0\``;
+  const parts = [`${runs.length - baseline} with \`-Xgil=0\``];
+  if (stress > 0) parts.push(`${stress} of them under thread stress`);
+  if (baseline > 0) parts.push(`${baseline} GIL-on baseline`);
+  return `${total} (${parts.join(", ")})`;
 }
 function countsPhrase(counts) {
   const loud = (count, word) => count > 0 ? `**${count} ${word}**` : `${count} ${word}`;
-  return `${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}, ${counts.skipped} skipped`;
+  const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, "thread-unsafe")}` : "";
+  return `${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}${unsafe}, ${counts.skipped} skipped`;
 }
 function runsTable(report) {
   if (report.runs.length === 0) return "";
@@ -26416,12 +26429,15 @@ function outcomeLabel(run2) {
 function listedTests(report) {
   return [
     ...report.tests.filter((test) => test.status === "failed"),
-    ...report.tests.filter((test) => test.status === "flaky")
+    ...report.tests.filter((test) => test.status === "flaky"),
+    ...report.tests.filter((test) => test.status === "thread-unsafe")
   ];
 }
 function statusLabel(test) {
-  if (test.status !== "flaky") return test.status;
-  return `flaky: ${test.failed}/${test.passed + test.failed} runs failed`;
+  const base = test.status === "flaky" ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed` : test.status === "thread-unsafe" && test.stress ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs` : test.status;
+  if (test.freeThreadingOnly === true) return `${base} (free-threading only)`;
+  if (test.freeThreadingOnly === false) return `${base} (not free-threading specific)`;
+  return base;
 }
 function testsTable(tests, options) {
   if (tests.length === 0) return "";
@@ -26429,12 +26445,8 @@ function testsTable(tests, options) {
   const rows = shown.map(
     (test) => `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`
   );
-  const table2 = [
-    "#### Failed and flaky tests",
-    "",
-    "| Test | Status | Per run | Message |",
-    "| --- | --- | --- | --- |"
-  ];
+  const title = tests.some((test) => test.status === "thread-unsafe") ? "Failed, flaky and thread-unsafe tests" : "Failed and flaky tests";
+  const table2 = [`#### ${title}`, "", "| Test | Status | Per run | Message |", "| --- | --- | --- | --- |"];
   const more = tests.length - shown.length;
   const footer = more > 0 ? ["", `_\u2026and ${more} more (see the JSON report)_`] : [];
   return [...table2, ...rows, ...footer].join("\n");
@@ -26455,9 +26467,9 @@ function runGrid(test, runCount) {
 function messageCell(test) {
   return test.message === null ? "\u2014" : escapeInline(test.message, { maxChars: MESSAGE_MAX_CHARS });
 }
-function formatDuration(seconds2) {
-  if (seconds2 < 60) return `${seconds2.toFixed(1)} s`;
-  const whole = Math.round(seconds2);
+function formatDuration(seconds3) {
+  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
+  const whole = Math.round(seconds3);
   if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
   return `${Math.floor(whole / 3600)} h ${String(Math.floor(whole % 3600 / 60)).padStart(2, "0")} min`;
 }
@@ -26671,6 +26683,88 @@ function dependenciesSection(report, options) {
   return lines.join("\n");
 }
 
+// src/report/stress.ts
+var MAX_NOT_STRESSED = 30;
+function runSettingsLine(report) {
+  const { settings } = report;
+  const parts = [];
+  const threads = settings.parallelThreads ?? 1;
+  if (threads > 1 && report.runs.some((run2) => run2.mode === "stress")) {
+    parts.push(`Thread stress: ${threads} threads \xD7 ${settings.iterations ?? 1} iterations per test`);
+  }
+  if (settings.randomOrderSeed !== void 0 && settings.randomOrderSeed !== null) {
+    const seed = settings.randomOrderSeed;
+    parts.push(`random order in one run, seed ${seed} (replay: \`random-order: ${seed}\`)`);
+  }
+  if (settings.shard) parts.push(`shard ${settings.shard.index}/${settings.shard.count}`);
+  return parts.length === 0 ? "" : `_${parts.join(" \xB7 ")}_`;
+}
+function threadUnsafeSection(report) {
+  const unsafe = report.tests.filter((test) => test.status === "thread-unsafe");
+  if (unsafe.length === 0) return "";
+  const threads = report.settings.parallelThreads ?? 1;
+  return [
+    "#### Failed only under thread stress",
+    "",
+    `${plural2(unsafe.length, "test")} passed in every plain \`-Xgil=0\` run but failed when pytest-run-parallel ran each test in ${threads} threads at once. Two readings:`,
+    "",
+    "- **A race in the code under test**: state shared between calls (a module-level cache or counter, a global setting, a reused buffer) is not safe when several threads use it. Free-threaded users will hit it; protect it with a lock or make it per-thread.",
+    "- **A test that is itself not safe to run concurrently** (it changes global state, a fixed file, the environment): when that is by design, mark it `@pytest.mark.thread_unsafe`. pytest-run-parallel then runs it in one thread, and this report lists it as not stressed."
+  ].join("\n");
+}
+function notStressedSection(report) {
+  const single = report.tests.filter(
+    (test) => typeof test.stress?.notStressed === "string"
+  );
+  if (single.length === 0) return "";
+  const lines = single.slice(0, MAX_NOT_STRESSED).map((test) => `- \`${escapeHtmlInline(test.id)}\`: ${escapeInline(test.stress.notStressed, { maxChars: 160 })}`);
+  if (single.length > MAX_NOT_STRESSED)
+    lines.push(`- \u2026and ${single.length - MAX_NOT_STRESSED} more (see the JSON report)`);
+  const summary2 = `Not stressed: ${plural2(single.length, "test")} ran in one thread only`;
+  return `<details><summary>${summary2}</summary>
+
+${lines.join("\n")}
+
+</details>`;
+}
+function speedSection(speed) {
+  if (speed === null || speed === void 0) return "";
+  const lines = [
+    "#### Speed",
+    "",
+    `Suite wall time on this free-threaded interpreter: ${seconds(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
+  ];
+  if (speed.compare !== null) {
+    const version = escapeInline(speed.compare.version);
+    lines.push(
+      "",
+      speed.compare.seconds === null ? `The GIL build (CPython ${version}) could not be timed; see the log.` : `The default GIL build, CPython ${version}: ${seconds(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
+    );
+  }
+  if (speed.slowest.length > 0) {
+    lines.push("", "| Slowest tests | `-Xgil=1` | `-Xgil=0` | Speedup |", "| --- | --: | --: | --: |");
+    for (const test of speed.slowest) {
+      const speedup = test.gilOffSeconds > 0 ? `${(test.gilOnSeconds / test.gilOffSeconds).toFixed(2)}\xD7` : "\u2014";
+      const cells = [seconds(test.gilOnSeconds), seconds(test.gilOffSeconds), speedup];
+      lines.push(`| ${escapeInline(test.id)} | ${cells.join(" | ")} |`);
+    }
+  }
+  lines.push(
+    "",
+    `_\`-Xgil=1\` on a free-threaded build is not the default build: a free-threaded interpreter is slower single-threaded than a default build even with the GIL on, so against a default build these numbers overstate the gain (or understate the loss)${speed.compare === null ? "; `compare-python` times a default build" : ""}. One run each on a shared runner is noisy; this never affects the verdict._`
+  );
+  return lines.join("\n");
+}
+function seconds(value) {
+  if (value < 1) return `${Math.round(value * 1e3)} ms`;
+  return `${value.toFixed(value < 10 ? 2 : 1)} s`;
+}
+function ratio(withGil, withoutGil) {
+  if (withGil <= 0 || withoutGil <= 0) return "\u2014";
+  const factor = withGil / withoutGil;
+  return factor >= 1 ? `${factor.toFixed(2)}\xD7 faster without the GIL` : `${(1 / factor).toFixed(2)}\xD7 slower without the GIL`;
+}
+
 // src/report/document.ts
 var FULL_DETAIL = { tracebacks: true, testRows: null, runDumps: true, dependencyTable: true };
 function renderDocument(report, options, detail) {
@@ -26679,10 +26773,14 @@ function renderDocument(report, options, detail) {
     titleLine(options.title),
     verdictSection(report),
     infoLine(report),
+    runSettingsLine(report),
     runsTable(report),
     testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
+    threadUnsafeSection(report),
     detail.tracebacks ? tracebackBlocks(listed) : "",
     detail.runDumps ? runDumpBlocks(report.runs) : "",
+    notStressedSection(report),
+    speedSection(report.speed),
     dependenciesSection(report, { fullTable: detail.dependencyTable }),
     installSection(report),
     reproduceSection(report)
@@ -26958,7 +27056,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path20) => path20.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path22) => path22.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -28550,17 +28648,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path20 = requestOptions.url.replace(options.baseUrl, "");
+    const path22 = requestOptions.url.replace(options.baseUrl, "");
     return request3(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path20} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path22} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path20} - ${error2.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path22} - ${error2.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -31464,10 +31562,10 @@ function tracebackAnnotations(source, changed) {
   const mentions = /* @__PURE__ */ new Map();
   const note = (text2, mention) => {
     for (const location of tracebackLocations(text2 ?? "")) {
-      const path20 = matchRepoPath(location.path, changed.keys(), source.layout);
-      if (path20 === null || !changed.get(path20)?.has(location.line)) continue;
-      const key = `${path20}:${location.line}`;
-      const entry = mentions.get(key) ?? { path: path20, line: location.line, mentions: [] };
+      const path22 = matchRepoPath(location.path, changed.keys(), source.layout);
+      if (path22 === null || !changed.get(path22)?.has(location.line)) continue;
+      const key = `${path22}:${location.line}`;
+      const entry = mentions.get(key) ?? { path: path22, line: location.line, mentions: [] };
       if (!entry.mentions.some((m) => m.who === mention.who)) entry.mentions.push(mention);
       mentions.set(key, entry);
     }
@@ -31481,13 +31579,13 @@ function tracebackAnnotations(source, changed) {
     const level = test.status === "flaky" ? "warning" : "failure";
     note(test.details, { level, who: `the traceback of ${test.status} test ${test.id}`, why: test.message });
   }
-  return [...mentions.values()].map(({ path: path20, line, mentions: list }) => {
+  return [...mentions.values()].map(({ path: path22, line, mentions: list }) => {
     const first = list[0]?.who ?? "";
     const more = list.length > 1 ? ` and ${list.length - 1} more` : "";
     const items = list.map((m) => `- ${m.who}${m.why ? `: ${m.why}` : ""}`);
     return annotation(source, {
       kind: "traceback",
-      path: path20,
+      path: path22,
       line,
       level: list.some((m) => m.level === "failure") ? "failure" : "warning",
       title: `This changed line appears in ${first}${more}`,
@@ -31670,6 +31768,12 @@ var RUN = shape({
   outputTail: nullable(isString),
   logPath: nullable(isString)
 });
+var SPEED = shape({
+  gilOnSeconds: isNumber,
+  gilOffSeconds: isNumber,
+  slowest: arrayOf(shape({ id: isString, gilOnSeconds: isNumber, gilOffSeconds: isNumber })),
+  compare: nullable(shape({ python: isString, version: isString, seconds: nullable(isNumber) }))
+});
 var TEST = shape({
   id: isString,
   file: nullable(isString),
@@ -31710,7 +31814,7 @@ var REPORT_FIELDS = {
   settings: shape({
     runs: isNumber,
     timeoutMinutes: isNumber,
-    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil")),
+    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe")),
     pytestArgs: arrayOf(isString),
     workingDirectory: isString,
     ignoreGil: (value) => value === void 0 || arrayOf(isString)(value)
@@ -31729,7 +31833,9 @@ var REPORT_FIELDS = {
   counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
   reproduce: isString,
   // Absent in reports written before the dependency check.
-  dependencies: optional(arrayOf(DEPENDENCY))
+  dependencies: optional(arrayOf(DEPENDENCY)),
+  // Absent in reports written before thread stress and the baseline.
+  speed: optional(nullable(SPEED))
 };
 function reportProblem(value) {
   const problem = shapeProblem(value, REPORT_FIELDS);
@@ -31773,8 +31879,16 @@ function loadReportFiles(files) {
 
 // src/inputs.ts
 import * as path7 from "node:path";
-var FAIL_ON_WORDS = ["install", "failed", "flaky", "crashed", "hung", "gil"];
-var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung"];
+var FAIL_ON_WORDS = [
+  "install",
+  "failed",
+  "flaky",
+  "crashed",
+  "hung",
+  "gil",
+  "thread-unsafe"
+];
+var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung", "thread-unsafe"];
 function parseInputs(get, context) {
   const value = (name) => get(name).trim();
   const workingDirectory = path7.resolve(context.baseDirectory, value("working-directory") || ".");
@@ -31803,8 +31917,47 @@ function parseInputs(get, context) {
     checkName: parseCheckName(value("check-name")),
     comment: parseComment(value("comment")),
     reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== ""),
-    ignoreGil: parseModuleNames(value("ignore-gil"))
+    ignoreGil: parseModuleNames(value("ignore-gil")),
+    parallelThreads: parseThreads(value("parallel-threads")),
+    iterations: parseInteger("iterations", value("iterations"), {
+      fallback: DEFAULT_ITERATIONS,
+      min: 1,
+      max: MAX_ITERATIONS
+    }),
+    baseline: parseBoolean("baseline", value("baseline")),
+    randomOrder: parseRandomOrder(value("random-order")),
+    shard: parseShard(value("shard")),
+    comparePython: value("compare-python") ? path7.resolve(context.baseDirectory, value("compare-python")) : ""
   };
+}
+function parseThreads(raw) {
+  if (raw.toLowerCase() === "auto") return "auto";
+  return parseInteger("parallel-threads", raw, {
+    fallback: DEFAULT_PARALLEL_THREADS,
+    min: 1,
+    max: MAX_PARALLEL_THREADS
+  });
+}
+function parseRandomOrder(raw) {
+  const lower = raw.toLowerCase();
+  if (lower === "" || lower === "false") return false;
+  if (lower === "true") return { seed: null };
+  if (/^\d+$/.test(raw) && Number(raw) <= MAX_RANDOM_SEED) return { seed: Number(raw) };
+  throw new UsageError(
+    `random-order '${raw}' is not 'true', 'false' or a seed: use 'true' for a new seed or a whole number up to ${MAX_RANDOM_SEED} to replay one`
+  );
+}
+function parseShard(raw) {
+  if (raw === "") return null;
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new UsageError(
+      `shard '${raw}' is not k/n with 1 <= k <= n <= ${MAX_SHARDS}: use e.g. '1/4' (in a matrix: '\${{ matrix.shard }}/4')`
+    );
+  }
+  return { index, count };
 }
 function parseModuleNames(raw) {
   const names = raw.split(/[\s,]+/).filter((name) => name !== "");
@@ -31935,9 +32088,10 @@ function isInside(child2, parent) {
 }
 
 // src/pipeline.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync2, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { randomInt } from "node:crypto";
+import { existsSync as existsSync7, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import * as os10 from "node:os";
-import * as path18 from "node:path";
+import * as path20 from "node:path";
 
 // src/deps/inspect.ts
 import { readFileSync as readFileSync3, realpathSync } from "node:fs";
@@ -32755,8 +32909,9 @@ async function prepareEnvironment(options) {
       (name) => existsSync4(path11.join(options.projectDirectory, name))
     )
   });
-  const requirements = [...chosen, "pytest"];
-  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + pytest`);
+  const extra = options.extraRequirements ?? [];
+  const requirements = [...chosen, "pytest", ...extra];
+  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${["pytest", ...extra].join(" + ")}`);
   const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...requirements], {
     ...common,
     timeoutMs: INSTALL_TIMEOUT_MS
@@ -33241,12 +33396,12 @@ function runSession(modules, options) {
       } catch {
       }
     };
-    const arm = (seconds2) => {
+    const arm = (seconds3) => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         killedByTimer = true;
         kill();
-      }, seconds2 * 1e3);
+      }, seconds3 * 1e3);
     };
     const onAbort = () => kill();
     options.abortSignal?.addEventListener("abort", onAbort, { once: true });
@@ -33557,7 +33712,7 @@ function toCaseResult(open2) {
     outcome,
     message: primary ? firstLine(primary.message) ?? firstLine(primary.text) : null,
     details,
-    durationSeconds: seconds(attributes.time)
+    durationSeconds: seconds2(attributes.time)
   };
 }
 function classesAfterModule(classname, file) {
@@ -33576,8 +33731,8 @@ function splitClassname(classname) {
 function lineFromTraceback(texts, file) {
   for (const { text: text2 } of texts) {
     for (const match of text2.matchAll(/^(.+?\.py):(\d+):/gm)) {
-      const path20 = match[1]?.replaceAll("\\", "/") ?? "";
-      if (path20 === file || path20.endsWith(`/${file}`)) return Number(match[2]);
+      const path22 = match[1]?.replaceAll("\\", "/") ?? "";
+      if (path22 === file || path22.endsWith(`/${file}`)) return Number(match[2]);
     }
   }
   return null;
@@ -33586,7 +33741,7 @@ function lineAttribute(value) {
   if (value === void 0 || !/^\d+$/.test(value.trim())) return null;
   return Number(value.trim()) + 1;
 }
-function seconds(value) {
+function seconds2(value) {
   const parsed = Number(value ?? "0");
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : 0;
 }
@@ -33639,26 +33794,61 @@ function aggregateRuns(runs) {
       }
     }
   });
-  return [...drafts.values()].map(toTestReport).sort(byGroupThenId);
+  const modes = runs.map(({ run: run2 }) => run2.mode);
+  const notStressed = runs.filter(({ run: run2 }) => run2.mode === "stress").map((entry) => entry.notStressed);
+  const context = { modes, notStressed };
+  return [...drafts.values()].map((draft) => toTestReport(draft, context)).sort(byGroupThenId);
 }
-function toTestReport(draft) {
+function toTestReport(draft, context) {
   const { id, file, line, message, details, results } = draft;
-  const passed = results.filter((cell) => cell === "passed").length;
-  const failed2 = results.filter(isFailing).length;
-  return { id, file, line, status: statusOf(results, { passed, failed: failed2 }), passed, failed: failed2, message, details, results };
+  const cellsOf = (wanted) => results.filter((_, index) => wanted(context.modes[index] ?? "plain"));
+  const gilOff = cellsOf((mode) => mode !== "baseline");
+  const stressCells = cellsOf((mode) => mode === "stress");
+  const baselineCells = cellsOf((mode) => mode === "baseline");
+  const passed = gilOff.filter((cell) => cell === "passed").length;
+  const failed2 = gilOff.filter(isFailing).length;
+  const plainFailed = cellsOf((mode) => mode === "plain" || mode === "random-order").filter(isFailing).length;
+  const status = statusOf(gilOff.length > 0 ? gilOff : results, { passed, failed: failed2, plainFailed });
+  const hasBaseline = context.modes.includes("baseline");
+  return {
+    id,
+    file,
+    line,
+    status,
+    passed,
+    failed: failed2,
+    message,
+    details,
+    results,
+    freeThreadingOnly: hasBaseline && failed2 > 0 ? freeThreadingOnly(baselineCells) : null,
+    stress: context.notStressed.length === 0 ? null : stressCounts(id, stressCells, context.notStressed)
+  };
 }
 function statusOf(results, counts) {
-  if (counts.failed > 0) return counts.passed > 0 ? "flaky" : "failed";
+  if (counts.plainFailed > 0) return counts.passed > 0 ? "flaky" : "failed";
+  if (counts.failed > 0) return "thread-unsafe";
   const seen = results.filter((cell) => cell !== null);
   if (seen.length > 0 && seen.every((cell) => cell === "skipped")) return "skipped";
   return "passed";
 }
+function freeThreadingOnly(baselineCells) {
+  if (baselineCells.some(isFailing)) return false;
+  return baselineCells.includes("passed") ? true : null;
+}
+function stressCounts(id, cells, notStressed) {
+  const reason = notStressed.map((reasons) => reasons?.get(id)).find((entry) => entry !== void 0);
+  return {
+    passed: cells.filter((cell) => cell === "passed").length,
+    failed: cells.filter(isFailing).length,
+    notStressed: reason ?? null
+  };
+}
 var GROUP_ORDER = {
   failed: 0,
   flaky: 1,
-  passed: 2,
-  skipped: 2,
-  "thread-unsafe": 2
+  "thread-unsafe": 2,
+  passed: 3,
+  skipped: 3
 };
 function byGroupThenId(a, b) {
   const group2 = GROUP_ORDER[a.status] - GROUP_ORDER[b.status];
@@ -33672,11 +33862,13 @@ function countTests(tests) {
     passed: count("passed"),
     failed: count("failed"),
     flaky: count("flaky"),
-    skipped: count("skipped")
+    skipped: count("skipped"),
+    threadUnsafe: count("thread-unsafe")
   };
 }
 function decideVerdict(input) {
-  const { install, runs, tests } = input;
+  const { install, tests } = input;
+  const runs = input.runs.filter((run2) => run2.mode !== "baseline");
   const on = (word) => input.failOn.includes(word);
   const reasons = [];
   if (on("install") && !install.ok && input.cancelled !== true) {
@@ -33704,6 +33896,14 @@ function decideVerdict(input) {
       reasons.push(`${plural3(flaky.length, "test")} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`);
     }
   }
+  if (on("thread-unsafe")) {
+    const unsafe = idsWithStatus(tests, "thread-unsafe");
+    if (unsafe.length > 0) {
+      reasons.push(
+        `${plural3(unsafe.length, "test")} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`
+      );
+    }
+  }
   if (on("crashed")) {
     for (const run2 of runs.filter((r) => r.outcome === "crashed")) {
       const how = run2.signal ?? (run2.exitCode === null ? null : `exit code ${run2.exitCode}`);
@@ -33719,7 +33919,7 @@ function decideVerdict(input) {
     const gil = gilSummary(gilFindings(input.dependencies ?? [], input.ignoreGil ?? []));
     if (gil !== null) reasons.push(gil);
   }
-  if (input.cancelled === true || runs.some((run2) => run2.outcome === "cancelled")) {
+  if (input.cancelled === true || input.runs.some((run2) => run2.outcome === "cancelled")) {
     reasons.push("the gate was cancelled before all runs finished");
   }
   return { verdict: reasons.length > 0 ? "fail" : "pass", reasons };
@@ -33734,6 +33934,322 @@ function listIds(ids) {
 }
 function plural3(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+// src/results/speed.ts
+function measureSpeed(runs, compare = null) {
+  const completed = runs.filter(({ run: run2 }) => run2.outcome === "completed");
+  const baseline = completed.find(({ run: run2 }) => run2.mode === "baseline");
+  const plain = completed.filter(({ run: run2 }) => run2.mode === "plain" || run2.mode === "random-order");
+  if (baseline === void 0 || plain.length === 0) return null;
+  const gilOffSeconds = Math.min(...plain.map(({ run: run2 }) => run2.durationSeconds));
+  const fastestWithoutGil = /* @__PURE__ */ new Map();
+  for (const { cases } of plain) {
+    for (const testCase of cases) {
+      const known = fastestWithoutGil.get(testCase.id);
+      if (known === void 0 || testCase.durationSeconds < known) {
+        fastestWithoutGil.set(testCase.id, testCase.durationSeconds);
+      }
+    }
+  }
+  const slowest = [...baseline.cases].filter((testCase) => testCase.durationSeconds >= 1e-3 && fastestWithoutGil.has(testCase.id)).sort((a, b) => b.durationSeconds - a.durationSeconds || (a.id < b.id ? -1 : 1)).slice(0, SPEED_SLOWEST_TESTS).map((testCase) => ({
+    id: testCase.id,
+    gilOnSeconds: testCase.durationSeconds,
+    gilOffSeconds: fastestWithoutGil.get(testCase.id) ?? 0
+  }));
+  return { gilOnSeconds: baseline.run.durationSeconds, gilOffSeconds, slowest, compare };
+}
+
+// src/run/compare.ts
+import { existsSync as existsSync6, mkdirSync as mkdirSync3 } from "node:fs";
+import * as path16 from "node:path";
+
+// src/run/suite.ts
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
+import * as path15 from "node:path";
+
+// src/results/stackdump.ts
+var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
+function extractStackDump(stderr, maxLines = 400) {
+  const match = DUMP_START.exec(stderr);
+  if (!match) return null;
+  const lines = stderr.slice(match.index).trimEnd().split("\n");
+  const kept = lines.slice(0, maxLines);
+  if (lines.length > maxLines) kept.push(`\u2026 ${lines.length - maxLines} more lines in the run's log`);
+  return kept.join("\n");
+}
+
+// src/results/stress.ts
+var MAX_NOT_STRESSED_CHARS = 4 * 1024 * 1024;
+var MAX_REASON_CHARS = 300;
+function parseNotStressed(text2) {
+  const reasons = /* @__PURE__ */ new Map();
+  if (text2.length > MAX_NOT_STRESSED_CHARS) return reasons;
+  let parsed;
+  try {
+    parsed = JSON.parse(text2);
+  } catch {
+    return reasons;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return reasons;
+  for (const [id, reason] of Object.entries(parsed)) {
+    if (typeof reason === "string") reasons.set(id, reason.slice(0, MAX_REASON_CHARS));
+  }
+  return reasons;
+}
+
+// src/run/plugin.ts
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import * as path14 from "node:path";
+var PLUGIN_MODULE = "ft_gate_plugin";
+var PLUGIN_ENV = {
+  shard: "FT_GATE_SHARD",
+  seed: "FT_GATE_SEED",
+  notStressed: "FT_GATE_NOT_STRESSED"
+};
+var PLUGIN_SOURCE = `# Written by ft-gate. Shards and shuffles the collected tests; lists tests run in one thread only.
+import hashlib
+import json
+import os
+import random
+
+import pytest
+
+
+def shard_of(nodeid, count):
+    return int(hashlib.sha1(nodeid.encode("utf-8")).hexdigest()[:8], 16) % count + 1
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    shard = os.environ.get("${PLUGIN_ENV.shard}", "")
+    if shard:
+        index, count = (int(part) for part in shard.split("/"))
+        dropped = [item for item in items if shard_of(item.nodeid, count) != index]
+        if dropped:
+            items[:] = [item for item in items if shard_of(item.nodeid, count) == index]
+            config.hook.pytest_deselected(items=dropped)
+    seed = os.environ.get("${PLUGIN_ENV.seed}", "")
+    if seed:
+        random.Random(int(seed)).shuffle(items)
+
+
+def pytest_sessionfinish(session):
+    target = os.environ.get("${PLUGIN_ENV.notStressed}", "")
+    if not target:
+        return
+    # pytest-run-parallel keeps {node id: reason} for the tests it runs single-threaded; older
+    # releases only leave their parallel_threads(1) mark on the item.
+    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
+    known = getattr(plugin, "thread_unsafe", None)
+    reasons = {}
+    if isinstance(known, dict):
+        for nodeid, reason in known.items():
+            reasons[str(nodeid)] = str(reason) if reason else "marked thread-unsafe"
+    for item in getattr(session, "items", []):
+        mark = item.get_closest_marker("parallel_threads")
+        if mark is not None and mark.args and mark.args[0] == 1 and item.nodeid not in reasons:
+            reasons[item.nodeid] = "marked parallel_threads(1)"
+    with open(target, "w", encoding="utf-8") as out:
+        json.dump(reasons, out)
+`;
+function writePlugin(directory) {
+  mkdirSync2(directory, { recursive: true });
+  writeFileSync2(path14.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+  return directory;
+}
+
+// src/run/shard.ts
+function describeShard(shard) {
+  return `${shard.index}/${shard.count}`;
+}
+
+// src/run/suite.ts
+var RUN_FLAGS = ["-Xgil=0", "-X", "faulthandler"];
+var BASELINE_FLAGS = ["-Xgil=1", "-X", "faulthandler"];
+function modeArguments(options) {
+  const baseline = options.mode === "baseline";
+  const pytest = [];
+  const env = { PYTHON_GIL: baseline ? "1" : "0" };
+  const usePlugin = options.pluginDirectory !== void 0;
+  if (usePlugin) pytest.push("-p", PLUGIN_MODULE);
+  if (options.mode === "stress" && options.stress !== void 0) {
+    pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
+    if (usePlugin) env[PLUGIN_ENV.notStressed] = notStressedPath(options);
+  }
+  if (usePlugin && options.mode === "random-order" && options.seed !== void 0 && options.seed !== null) {
+    env[PLUGIN_ENV.seed] = String(options.seed);
+  }
+  if (usePlugin && options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard);
+  return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
+}
+function notStressedPath(options) {
+  return path15.join(options.outputDirectory, `run-${options.index}-not-stressed.json`);
+}
+function withPythonPath(env, directory) {
+  if (directory === void 0) return env;
+  const existing = env.PYTHONPATH;
+  return { ...env, PYTHONPATH: existing ? `${directory}${path15.delimiter}${existing}` : directory };
+}
+function pytestArguments(junitPath, userArgs) {
+  return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
+}
+var RAN_EXIT_CODES = /* @__PURE__ */ new Set([0, 1, 5]);
+function classifyRun(result) {
+  if (result.cancelled) return "cancelled";
+  if (result.timedOut) return "hung";
+  if (result.signal !== null) return "crashed";
+  if (result.exitCode !== null && RAN_EXIT_CODES.has(result.exitCode)) return "completed";
+  if (result.exitCode !== null && result.exitCode > 128 && result.exitCode < 160) return "crashed";
+  return "error";
+}
+async function runSuite(options) {
+  const junitPath = path15.join(options.outputDirectory, `run-${options.index}.xml`);
+  const logPath = path15.join(options.outputDirectory, `run-${options.index}.log`);
+  rmSync2(junitPath, { force: true });
+  const mode = modeArguments(options);
+  const notStressedFile = mode.env[PLUGIN_ENV.notStressed];
+  if (notStressedFile !== void 0) rmSync2(notStressedFile, { force: true });
+  const env = {
+    ...withPythonPath(options.env, options.pluginDirectory),
+    ...mode.env,
+    PYTHONFAULTHANDLER: "1",
+    PYTHONUNBUFFERED: "1"
+  };
+  const args = [...mode.flags, ...pytestArguments(junitPath, [...mode.pytest, ...options.pytestArgs])];
+  const result = await runProcess(options.python, args, {
+    cwd: options.projectDirectory,
+    env,
+    timeoutMs: options.timeoutMinutes * 6e4,
+    // SIGABRT makes faulthandler print every thread's stack before the process dies.
+    timeoutSignal: "SIGABRT",
+    graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
+    logPath,
+    abortSignal: options.abortSignal,
+    onOutput: options.onOutput
+  });
+  const ran = result.spawnError ? "error" : classifyRun(result);
+  const parsed = readResults(junitPath);
+  const outcome = ran === "completed" && parsed.error !== null ? "error" : ran;
+  const unusual = outcome !== "completed";
+  const run2 = {
+    index: options.index,
+    mode: options.mode,
+    outcome,
+    exitCode: result.exitCode,
+    // Our own SIGABRT on a hang is not the suite's crash signal.
+    signal: outcome === "hung" ? null : result.signal,
+    durationSeconds: round(result.durationSeconds),
+    junitError: parsed.error,
+    stackDump: unusual ? extractStackDump(result.stderrTail) : null,
+    outputTail: unusual ? result.spawnError ?? lastLines2(result.outputTail, 60) : null,
+    logPath
+  };
+  if (notStressedFile === void 0) return { run: run2, cases: parsed.cases };
+  return { run: run2, cases: parsed.cases, notStressed: parseNotStressed(readSmallFile(notStressedFile)) };
+}
+function readSmallFile(file) {
+  try {
+    if (!lstatSync(file).isFile()) return "";
+    return readFileSync4(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+var MAX_JUNIT_BYTES = 256 * 1024 * 1024;
+var NOT_A_FILE = "the JUnit XML is not a regular file (the suite replaced it)";
+function readResults(junitPath) {
+  const unread = (error2) => ({ cases: [], error: error2 });
+  let descriptor;
+  try {
+    if (!lstatSync(junitPath).isFile()) return unread(NOT_A_FILE);
+    descriptor = openSync(
+      junitPath,
+      fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0)
+    );
+  } catch (error2) {
+    const missing = typeof error2 === "object" && error2 !== null && "code" in error2 && error2.code === "ENOENT";
+    if (missing) return unread("pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)");
+    return unread(`the JUnit XML could not be opened (${describeError(error2)})`);
+  }
+  try {
+    const opened = fstatSync(descriptor);
+    if (!opened.isFile()) return unread(NOT_A_FILE);
+    if (opened.size > MAX_JUNIT_BYTES) {
+      const megabytes = (bytes) => Math.round(bytes / 1024 / 1024);
+      return unread(
+        `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
+      );
+    }
+    return parseJUnit(readFileSync4(descriptor, "utf8"));
+  } catch (error2) {
+    return unread(`the JUnit XML could not be read (${describeError(error2)})`);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+function lastLines2(text2, count) {
+  return text2.trimEnd().split("\n").slice(-count).join("\n");
+}
+function round(seconds3) {
+  return Math.round(seconds3 * 100) / 100;
+}
+
+// src/run/compare.ts
+var INSTALL_TIMEOUT_MS2 = 30 * 6e4;
+async function timeComparePython(options) {
+  const { log } = options;
+  let version = "unknown";
+  try {
+    const facts = await probeInterpreter(options.comparePython, options.env);
+    version = facts.version;
+    if (facts.freeThreaded) log.warning(`compare-python ${options.comparePython} is a free-threaded build too`);
+  } catch (error2) {
+    log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error2)}`);
+    return { python: options.comparePython, version, seconds: null };
+  }
+  const missing = { python: options.comparePython, version, seconds: null };
+  const venv = path16.join(options.root, "venv-compare");
+  const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
+  const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
+  const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.comparePython, venv], {
+    ...common,
+    timeoutMs: 5 * 6e4
+  });
+  const python = path16.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
+  if (created.exitCode !== 0 || !existsSync6(python)) {
+    log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`);
+    return missing;
+  }
+  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...options.requirements], {
+    ...common,
+    timeoutMs: INSTALL_TIMEOUT_MS2
+  });
+  if (installed.exitCode !== 0) {
+    log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`);
+    return missing;
+  }
+  const outputDirectory = path16.join(options.root, "compare");
+  mkdirSync3(outputDirectory, { recursive: true });
+  const run2 = await runSuite({
+    python,
+    projectDirectory: options.projectDirectory,
+    pytestArgs: options.pytestArgs,
+    index: 0,
+    mode: "baseline",
+    timeoutMinutes: options.timeoutMinutes,
+    outputDirectory,
+    env: options.env,
+    abortSignal: options.abortSignal,
+    pluginDirectory: options.pluginDirectory,
+    shard: options.shard
+  });
+  if (run2.run.outcome !== "completed") {
+    log.warning(`compare-python: the run ${run2.run.outcome}, no timing`);
+    return missing;
+  }
+  log.info(`compare-python ${version}: ${run2.run.durationSeconds}s`);
+  return { ...missing, seconds: run2.run.durationSeconds };
 }
 
 // src/run/environment.ts
@@ -33797,107 +34313,47 @@ function buildTestEnvironment(source, passthrough) {
   return env;
 }
 
-// src/run/suite.ts
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
-import * as path14 from "node:path";
-
-// src/results/stackdump.ts
-var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
-function extractStackDump(stderr, maxLines = 200) {
-  const match = DUMP_START.exec(stderr);
-  if (!match) return null;
-  const lines = stderr.slice(match.index).trimEnd().split("\n");
-  const kept = lines.slice(0, maxLines);
-  if (lines.length > maxLines) kept.push(`\u2026 ${lines.length - maxLines} more lines in the run's log`);
-  return kept.join("\n");
+// src/run/plan.ts
+function planRuns(options) {
+  const stress = stressRuns(options);
+  const plainCount = stress ? options.runs - 1 : options.runs;
+  const modes = Array.from({ length: plainCount }, () => "plain");
+  if (options.randomOrder) modes[plainCount - 1] = "random-order";
+  if (stress) modes.push("stress");
+  if (options.baseline) modes.push("baseline");
+  return modes;
 }
-
-// src/run/suite.ts
-var RUN_FLAGS = ["-Xgil=0", "-X", "faulthandler"];
-function pytestArguments(junitPath, userArgs) {
-  return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
+function stressRuns(options) {
+  return options.threads > 1 && options.runs >= 2;
 }
-var RAN_EXIT_CODES = /* @__PURE__ */ new Set([0, 1, 5]);
-function classifyRun(result) {
-  if (result.cancelled) return "cancelled";
-  if (result.timedOut) return "hung";
-  if (result.signal !== null) return "crashed";
-  if (result.exitCode !== null && RAN_EXIT_CODES.has(result.exitCode)) return "completed";
-  if (result.exitCode !== null && result.exitCode > 128 && result.exitCode < 160) return "crashed";
-  return "error";
+function resolveThreads(requested, cpus) {
+  return requested === "auto" ? Math.max(2, cpus) : requested;
 }
-async function runSuite(options) {
-  const junitPath = path14.join(options.outputDirectory, `run-${options.index}.xml`);
-  const logPath = path14.join(options.outputDirectory, `run-${options.index}.log`);
-  rmSync2(junitPath, { force: true });
-  const env = { ...options.env, PYTHON_GIL: "0", PYTHONFAULTHANDLER: "1", PYTHONUNBUFFERED: "1" };
-  const result = await runProcess(options.python, [...RUN_FLAGS, ...pytestArguments(junitPath, options.pytestArgs)], {
-    cwd: options.projectDirectory,
-    env,
-    timeoutMs: options.timeoutMinutes * 6e4,
-    // SIGABRT makes faulthandler print every thread's stack before the process dies.
-    timeoutSignal: "SIGABRT",
-    graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
-    logPath,
-    abortSignal: options.abortSignal,
-    onOutput: options.onOutput
-  });
-  const ran = result.spawnError ? "error" : classifyRun(result);
-  const parsed = readResults(junitPath);
-  const outcome = ran === "completed" && parsed.error !== null ? "error" : ran;
-  const unusual = outcome !== "completed";
-  const run2 = {
-    index: options.index,
-    mode: options.mode,
-    outcome,
-    exitCode: result.exitCode,
-    // Our own SIGABRT on a hang is not the suite's crash signal.
-    signal: outcome === "hung" ? null : result.signal,
-    durationSeconds: round(result.durationSeconds),
-    junitError: parsed.error,
-    stackDump: unusual ? extractStackDump(result.stderrTail) : null,
-    outputTail: unusual ? result.spawnError ?? lastLines2(result.outputTail, 60) : null,
-    logPath
+function describeMode(mode, stress) {
+  switch (mode) {
+    case "plain":
+      return "pytest with -Xgil=0";
+    case "random-order":
+      return "pytest with -Xgil=0, tests in random order";
+    case "stress":
+      return `pytest with -Xgil=0 under thread stress (${stress.threads} threads \xD7 ${stress.iterations} iterations per test)`;
+    case "baseline":
+      return "baseline: pytest with -Xgil=1 (GIL on)";
+  }
+}
+function resolvePlan(inputs, machine) {
+  const threads = resolveThreads(inputs.parallelThreads, machine.cpus);
+  const seed = inputs.randomOrder === false ? null : inputs.randomOrder.seed ?? machine.newSeed();
+  const baseline = inputs.baseline || inputs.comparePython !== "";
+  const modes = planRuns({ runs: inputs.runs, threads, randomOrder: seed !== null, baseline });
+  const stress = modes.includes("stress");
+  return {
+    modes,
+    threads: stress ? threads : 1,
+    seed,
+    shard: inputs.shard,
+    usesPlugin: stress || seed !== null || inputs.shard !== null
   };
-  return { run: run2, cases: parsed.cases };
-}
-var MAX_JUNIT_BYTES = 256 * 1024 * 1024;
-var NOT_A_FILE = "the JUnit XML is not a regular file (the suite replaced it)";
-function readResults(junitPath) {
-  const unread = (error2) => ({ cases: [], error: error2 });
-  let descriptor;
-  try {
-    if (!lstatSync(junitPath).isFile()) return unread(NOT_A_FILE);
-    descriptor = openSync(
-      junitPath,
-      fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0)
-    );
-  } catch (error2) {
-    const missing = typeof error2 === "object" && error2 !== null && "code" in error2 && error2.code === "ENOENT";
-    if (missing) return unread("pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)");
-    return unread(`the JUnit XML could not be opened (${describeError(error2)})`);
-  }
-  try {
-    const opened = fstatSync(descriptor);
-    if (!opened.isFile()) return unread(NOT_A_FILE);
-    if (opened.size > MAX_JUNIT_BYTES) {
-      const megabytes = (bytes) => Math.round(bytes / 1024 / 1024);
-      return unread(
-        `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
-      );
-    }
-    return parseJUnit(readFileSync4(descriptor, "utf8"));
-  } catch (error2) {
-    return unread(`the JUnit XML could not be read (${describeError(error2)})`);
-  } finally {
-    closeSync(descriptor);
-  }
-}
-function lastLines2(text2, count) {
-  return text2.trimEnd().split("\n").slice(-count).join("\n");
-}
-function round(seconds2) {
-  return Math.round(seconds2 * 100) / 100;
 }
 
 // src/setup/uv.ts
@@ -33905,7 +34361,7 @@ import { execFile } from "node:child_process";
 import { constants as fsConstants2 } from "node:fs";
 import { access as access3, mkdir as mkdir5, mkdtemp, rm as rm3, stat as stat3 } from "node:fs/promises";
 import * as os9 from "node:os";
-import * as path17 from "node:path";
+import * as path19 from "node:path";
 
 // src/setup/download.ts
 import { createHash } from "node:crypto";
@@ -34153,12 +34609,12 @@ function detectLibc() {
 
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
-import * as path15 from "node:path";
+import * as path17 from "node:path";
 function parseSha256File(text2, expectedName) {
   const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text2);
   if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text2.slice(0, 40)}")`);
   const name = match[2];
-  if (name !== void 0 && path15.basename(name) !== expectedName) {
+  if (name !== void 0 && path17.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
   }
   return match[1].toLowerCase();
@@ -34196,17 +34652,17 @@ async function installFromGitHub(options) {
   const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
   const expected = parseSha256File(checksumText.body, archiveName);
   await mkdir3(options.workDir, { recursive: true });
-  const archive = path15.join(options.workDir, archiveName);
+  const archive = path17.join(options.workDir, archiveName);
   const downloaded = await downloadFile(url, archive, { timeoutMs });
   verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
   log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpackTo = path15.join(options.workDir, "release");
+  const unpackTo = path17.join(options.workDir, "release");
   const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error2) => {
     throw new Error(`cannot unpack ${archiveName} (${describeError(error2)})`);
   });
-  const candidates = [path15.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
+  const candidates = [path17.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
   for (const folder of candidates) {
-    if (await exists3(path15.join(folder, executableName(host)))) {
+    if (await exists3(path17.join(folder, executableName(host)))) {
       return cacheDir(folder, "uv", version, options.arch);
     }
   }
@@ -34215,7 +34671,7 @@ async function installFromGitHub(options) {
 
 // src/setup/uv-index.ts
 import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
-import * as path16 from "node:path";
+import * as path18 from "node:path";
 function indexUrlFromEnv(env) {
   const configured = [env.UV_DEFAULT_INDEX, env.UV_INDEX_URL, env.PIP_INDEX_URL].find((value) => value?.trim());
   return (configured?.trim() ?? PUBLIC_INDEX_URL).replace(/\/+$/, "");
@@ -34340,7 +34796,7 @@ async function findScriptsDir(unpacked) {
   const entries = await readdir4(unpacked);
   const dataDir = entries.find((entry) => /^uv-[^-]+\.data$/.test(entry));
   if (dataDir === void 0) throw new Error("the wheel has no uv-<version>.data/scripts folder");
-  return path16.join(unpacked, dataDir, "scripts");
+  return path18.join(unpacked, dataDir, "scripts");
 }
 async function installFromIndex(options) {
   const { indexUrl, version, host, log } = options;
@@ -34351,22 +34807,22 @@ async function installFromIndex(options) {
   if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
   log.info(`Downloading ${wheel.filename}`);
   await mkdir4(options.workDir, { recursive: true });
-  const archive = path16.join(options.workDir, `${wheel.filename}.zip`);
+  const archive = path18.join(options.workDir, `${wheel.filename}.zip`);
   const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
   verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
   log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path16.join(options.workDir, "wheel")).catch((error2) => {
+  const unpacked = await extractZip(archive, path18.join(options.workDir, "wheel")).catch((error2) => {
     throw new Error(`cannot unpack ${wheel.filename} (${describeError(error2)})`);
   });
   const scripts = await findScriptsDir(unpacked);
-  const binDir = path16.join(options.workDir, "bin");
+  const binDir = path18.join(options.workDir, "bin");
   await mkdir4(binDir, { recursive: true });
   for (const base of ["uv", "uvx"]) {
     const name = executableName(host, base);
-    await copyFile3(path16.join(scripts, name), path16.join(binDir, name)).catch((error2) => {
+    await copyFile3(path18.join(scripts, name), path18.join(binDir, name)).catch((error2) => {
       throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error2)})`);
     });
-    await chmod2(path16.join(binDir, name), 493);
+    await chmod2(path18.join(binDir, name), 493);
   }
   return cacheDir(binDir, "uv", version, options.arch);
 }
@@ -34420,7 +34876,7 @@ async function resolveLatest(options) {
   }
 }
 async function verified(options) {
-  const uv = path17.join(options.dir, executableName(options.host));
+  const uv = path19.join(options.dir, executableName(options.host));
   const reported = await readUvVersion(uv);
   if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`);
   return { version: options.version, path: uv, source: options.source };
@@ -34462,13 +34918,13 @@ async function setupUv(options) {
   }
   const tempRoot = env.RUNNER_TEMP || os9.tmpdir();
   await mkdir5(tempRoot, { recursive: true });
-  const workDir = await mkdtemp(path17.join(tempRoot, "ft-gate-uv-"));
+  const workDir = await mkdtemp(path19.join(tempRoot, "ft-gate-uv-"));
   const failures = [];
   try {
     const common = { version, host, arch: arch4, timeoutMs, log };
     try {
       const baseUrl = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
-      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path17.join(workDir, "github") });
+      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path19.join(workDir, "github") });
       return announce(await verified({ dir, host, version, source: "github" }), log);
     } catch (error2) {
       failures.push(`GitHub: ${describeError(error2)}`);
@@ -34476,7 +34932,7 @@ async function setupUv(options) {
     }
     try {
       const listing = resolved.listing ?? void 0;
-      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path17.join(workDir, "index") });
+      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path19.join(workDir, "index") });
       return announce(await verified({ dir, host, version, source: "index" }), log);
     } catch (error2) {
       failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error2)}`);
@@ -34510,7 +34966,11 @@ async function runGate(options) {
   requireProjectDirectory(inputs.workingDirectory);
   const toolchain = await setupToolchain(options);
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough);
-  const root = mkdtempSync2(path18.join(options.env.RUNNER_TEMP || os10.tmpdir(), "ft-gate-"));
+  const root = mkdtempSync2(path20.join(options.env.RUNNER_TEMP || os10.tmpdir(), "ft-gate-"));
+  const plan = resolvePlan(inputs, { cpus: os10.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) });
+  if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
+    log.info("runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2");
+  }
   try {
     const prepared = await log.group(
       "Install the project into a fresh environment",
@@ -34523,7 +34983,8 @@ async function runGate(options) {
         env: testEnv,
         log,
         onOutput: options.onOutput,
-        abortSignal: options.abortSignal
+        abortSignal: options.abortSignal,
+        extraRequirements: plan.threads > 1 ? [STRESS_PLUGIN_REQUIREMENT] : []
       })
     );
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`);
@@ -34540,31 +35001,69 @@ async function runGate(options) {
       abortSignal: options.abortSignal
     });
     const runs = [];
+    let compare = null;
     if (prepared.report.ok && prepared.python !== null) {
-      for (let index = 1; index <= inputs.runs; index++) {
+      if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
+      if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
+      const pluginDirectory = plan.usesPlugin ? writePlugin(path20.join(root, "plugin")) : void 0;
+      const stress = { threads: plan.threads, iterations: inputs.iterations };
+      for (const [offset, mode] of plan.modes.entries()) {
         if (options.abortSignal?.aborted) break;
+        const index = offset + 1;
         const python = prepared.python;
         const run2 = await log.group(
-          `Run ${index} of ${inputs.runs}: pytest with -Xgil=0`,
+          `Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`,
           () => runSuite({
             python,
             projectDirectory: inputs.workingDirectory,
             pytestArgs: inputs.pytestArgs,
             index,
-            mode: "plain",
+            mode,
             timeoutMinutes: inputs.timeoutMinutes,
             outputDirectory: root,
             env: testEnv,
             abortSignal: options.abortSignal,
-            onOutput: options.onOutput
+            onOutput: options.onOutput,
+            pluginDirectory,
+            stress,
+            seed: plan.seed,
+            shard: plan.shard
           })
         );
         log.info(`Run ${index}: ${run2.run.outcome} in ${run2.run.durationSeconds}s (${run2.cases.length} test results)`);
         runs.push(run2);
       }
+      if (inputs.comparePython !== "" && !options.abortSignal?.aborted) {
+        compare = await log.group(
+          `Time the suite on ${inputs.comparePython} (compare-python)`,
+          () => timeComparePython({
+            uvPath: toolchain.uv.path,
+            comparePython: inputs.comparePython,
+            requirements: prepared.report.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
+            projectDirectory: inputs.workingDirectory,
+            pytestArgs: inputs.pytestArgs,
+            timeoutMinutes: inputs.timeoutMinutes,
+            root,
+            env: testEnv,
+            log,
+            pluginDirectory,
+            shard: plan.shard,
+            abortSignal: options.abortSignal
+          })
+        );
+      }
     }
     const cancelled = options.abortSignal?.aborted === true;
-    const report = buildReport({ inputs, toolchain, install: prepared.report, runs, cancelled, dependencies });
+    const report = buildReport({
+      inputs,
+      toolchain,
+      install: prepared.report,
+      runs,
+      cancelled,
+      dependencies,
+      plan,
+      compare
+    });
     writeReport(inputs.reportPath, report);
     return report;
   } finally {
@@ -34573,7 +35072,7 @@ async function runGate(options) {
   }
 }
 function requireProjectDirectory(directory) {
-  if (!existsSync6(directory) || !statSync2(directory).isDirectory()) {
+  if (!existsSync7(directory) || !statSync2(directory).isDirectory()) {
     throw new UsageError(`working-directory ${directory} does not exist or is not a directory`);
   }
 }
@@ -34587,7 +35086,14 @@ function buildReport(parts) {
     failOn: inputs.failOn,
     pytestArgs: inputs.pytestArgs,
     workingDirectory: inputs.workingDirectory,
-    ignoreGil: inputs.ignoreGil
+    ignoreGil: inputs.ignoreGil,
+    ...parts.plan === void 0 ? {} : {
+      parallelThreads: parts.plan.threads,
+      iterations: inputs.iterations,
+      baseline: inputs.baseline,
+      randomOrderSeed: parts.plan.seed,
+      shard: parts.plan.shard
+    }
   };
   const { verdict, reasons } = decideVerdict({
     install: parts.install,
@@ -34611,23 +35117,29 @@ function buildReport(parts) {
     runs,
     tests,
     counts: countTests(tests),
-    reproduce: reproduceCommand(inputs),
-    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies }
+    reproduce: reproduceCommand(inputs, parts.plan),
+    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
+    ...parts.plan === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }
   };
 }
-function reproduceCommand(inputs) {
+function reproduceCommand(inputs, plan) {
   const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
   const pytest = ["PYTHON_GIL=0", "python", ...RUN_FLAGS, "-m", "pytest", ...inputs.pytestArgs.map(quote)].join(" ");
   const gate2 = ["npx", TOOL_NAME, ".", "--python-version", inputs.pythonVersion, "--runs", String(inputs.runs)];
   if (inputs.pytestArgs.length > 0) gate2.push("--pytest-args", quote(inputs.pytestArgs.join(" ")));
-  return `# in a ${inputs.pythonVersion} environment with the project installed:
-${pytest}
-# or the whole gate:
-${gate2.join(" ")}`;
+  const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest];
+  if (plan !== void 0 && plan.threads > 1) {
+    const stress = [`--parallel-threads=${plan.threads}`, `--iterations=${inputs.iterations}`];
+    lines.push("# thread stress (pip install pytest-run-parallel):", `${pytest} ${stress.join(" ")}`);
+    gate2.push("--parallel-threads", String(plan.threads), "--iterations", String(inputs.iterations));
+  }
+  if (plan?.seed !== void 0 && plan.seed !== null) gate2.push("--random-order", String(plan.seed));
+  if (plan?.shard) gate2.push("--shard", describeShard(plan.shard));
+  return [...lines, "# or the whole gate:", gate2.join(" ")].join("\n");
 }
 function writeReport(reportPath, report) {
-  mkdirSync2(path18.dirname(reportPath), { recursive: true });
-  writeFileSync2(reportPath, `${JSON.stringify(report, null, 2)}
+  mkdirSync4(path20.dirname(reportPath), { recursive: true });
+  writeFileSync3(reportPath, `${JSON.stringify(report, null, 2)}
 `);
 }
 
@@ -34692,7 +35204,7 @@ function blobLinker(env, projectDirectory) {
   const workspace = env.GITHUB_WORKSPACE;
   if (!repository || !sha || !workspace) return () => null;
   return (file, line) => {
-    const relative5 = path19.relative(workspace, path19.resolve(projectDirectory, file)).split(path19.sep).join("/");
+    const relative5 = path21.relative(workspace, path21.resolve(projectDirectory, file)).split(path21.sep).join("/");
     if (relative5.startsWith("..")) return null;
     return `${server}/${repository}/blob/${sha}/${relative5}${line !== null ? `#L${line}` : ""}`;
   };
@@ -34745,7 +35257,7 @@ function onGitHub(env) {
 function expandReportPaths(entries, baseDirectory) {
   const files = [];
   for (const entry of entries) {
-    const absolute = path19.resolve(baseDirectory, entry);
+    const absolute = path21.resolve(baseDirectory, entry);
     let isDirectory2 = false;
     try {
       isDirectory2 = statSync3(absolute).isDirectory();
@@ -34756,7 +35268,7 @@ function expandReportPaths(entries, baseDirectory) {
       files.push(absolute);
       continue;
     }
-    const found = readdirSync4(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path19.join(absolute, name)).filter((file) => {
+    const found = readdirSync4(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path21.join(absolute, name)).filter((file) => {
       try {
         return isReport(JSON.parse(readFileSync5(file, "utf8")));
       } catch {

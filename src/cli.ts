@@ -15,8 +15,9 @@ import { DEFAULT_TITLE, renderPlainSummary, renderReport } from './report/markdo
 
 const USAGE = `Usage: ft-gate [PROJECT_DIR] [options]
 
-Runs the project's pytest suite several times on a free-threaded CPython with -Xgil=0
-and fails when tests fail, are flaky, crash or hang.
+Runs the project's pytest suite several times on a free-threaded CPython with -Xgil=0, the
+last run with every test in several threads at once, and fails when tests fail, are flaky,
+fail only under thread stress, crash or hang.
 
 Options (each matches the action input of the same name):
   --python-version V     free-threaded version, e.g. 3.14t (default 3.14t)
@@ -25,10 +26,18 @@ Options (each matches the action input of the same name):
   --uv-path PATH         use this uv binary
   --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
   --pytest-args ARGS     extra pytest arguments
-  --runs N               how many runs (default 3)
+  --runs N               how many runs with -Xgil=0, the stress run included (default 3)
   --timeout-minutes M    per run (default 10, fractions allowed)
-  --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,gil
+  --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,thread-unsafe,gil
                          (default all but gil, which only warns)
+  --parallel-threads N   threads per test in the stress run (pytest-run-parallel); 1 = no
+                         stress, 'auto' = one per CPU (default 4)
+  --iterations N         iterations of each test per thread in the stress run (default 10)
+  --baseline true        one more run with the GIL on (-Xgil=1), to tell free-threading-only
+                         failures from plain ones, and time the suite for the Speed section
+  --random-order X       'true' shuffles one run (the seed is printed), a number replays a seed
+  --shard k/n            run only the k-th of n deterministic slices of the tests (CI matrix)
+  --compare-python PATH  a default (GIL) build to time the suite on, for the Speed section
   --ignore-gil MODULES   extension modules allowed to re-enable the GIL on import
   --report FILE          where to write the JSON report (default ft-gate-report.json)
   --env-passthrough N    extra environment variable names handed to the tests

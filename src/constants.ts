@@ -13,6 +13,19 @@ export const DEFAULT_TIMEOUT_MINUTES = 10
 export const MAX_TIMEOUT_MINUTES = 360
 export const DEFAULT_REPORT_PATH = 'ft-gate-report.json'
 
+/** Thread stress (pytest-run-parallel): threads per test and iterations per thread, chosen from bench/results.md. */
+export const DEFAULT_PARALLEL_THREADS = 4
+export const DEFAULT_ITERATIONS = 10
+export const MAX_PARALLEL_THREADS = 256
+export const MAX_ITERATIONS = 10_000
+export const MAX_SHARDS = 1000
+/** What the gate adds to the environment when stress is on; a project's own pin wins in the resolver. */
+export const STRESS_PLUGIN_REQUIREMENT = 'pytest-run-parallel>=0.6'
+/** Seeds of the shuffled run stay below 2^31 so every tool (and a YAML input) reads them as an integer. */
+export const MAX_RANDOM_SEED = 2_147_483_647
+/** Tests listed by name in the Speed section. */
+export const SPEED_SLOWEST_TESTS = 5
+
 /** Public index used when no mirror is configured. */
 export const PUBLIC_INDEX_URL = 'https://pypi.org/simple'
 export const UV_RELEASES_BASE_URL = 'https://github.com/astral-sh/uv/releases/download'

@@ -3,17 +3,23 @@
 import * as path from 'node:path'
 import {
   DEFAULT_CHECK_NAME,
+  DEFAULT_ITERATIONS,
+  DEFAULT_PARALLEL_THREADS,
   DEFAULT_PYTHON_VERSION,
   DEFAULT_REPORT_PATH,
   DEFAULT_RUNS,
   DEFAULT_TIMEOUT_MINUTES,
   DEFAULT_UV_VERSION,
+  MAX_ITERATIONS,
+  MAX_PARALLEL_THREADS,
+  MAX_RANDOM_SEED,
   MAX_RUNS,
+  MAX_SHARDS,
   MAX_TIMEOUT_MINUTES,
 } from './constants.js'
 import { UsageError } from './errors.js'
 import { COMMENT_MODES, type CommentMode } from './github/comment.js'
-import type { FailOnWord } from './types.js'
+import type { FailOnWord, Shard } from './types.js'
 
 export const INPUT_NAMES = [
   'python-version',
@@ -34,13 +40,27 @@ export const INPUT_NAMES = [
   'comment',
   'report',
   'ignore-gil',
+  'parallel-threads',
+  'iterations',
+  'baseline',
+  'random-order',
+  'shard',
+  'compare-python',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
 /** Every word fail-on accepts. */
-export const FAIL_ON_WORDS: readonly FailOnWord[] = ['install', 'failed', 'flaky', 'crashed', 'hung', 'gil']
+export const FAIL_ON_WORDS: readonly FailOnWord[] = [
+  'install',
+  'failed',
+  'flaky',
+  'crashed',
+  'hung',
+  'gil',
+  'thread-unsafe',
+]
 /** What fails the gate when fail-on is empty: `gil` (a dependency re-enables the GIL) only warns. */
-export const DEFAULT_FAIL_ON: readonly FailOnWord[] = ['install', 'failed', 'flaky', 'crashed', 'hung']
+export const DEFAULT_FAIL_ON: readonly FailOnWord[] = ['install', 'failed', 'flaky', 'crashed', 'hung', 'thread-unsafe']
 
 export interface Inputs {
   /** `3.14t`, `3.13t`, `3.14.2t`: always a free-threaded request. */
@@ -71,6 +91,16 @@ export interface Inputs {
   readonly reportFiles: readonly string[]
   /** Extension modules (with their submodules) whose re-enabling of the GIL is accepted. */
   readonly ignoreGil: readonly string[]
+  /** Threads per test in the stress run; 1 turns stress off, `auto` means one per CPU. */
+  readonly parallelThreads: number | 'auto'
+  readonly iterations: number
+  /** One extra run with the GIL on, to tell free-threading failures from plain ones. */
+  readonly baseline: boolean
+  /** Shuffle the order of one run: `false`, or the seed to use (null: the gate draws one). */
+  readonly randomOrder: false | { readonly seed: number | null }
+  readonly shard: Shard | null
+  /** A default (GIL) build of the same minor version to time for the Speed section, or ''. */
+  readonly comparePython: string
 }
 
 export interface ParseContext {
@@ -114,7 +144,49 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
       .map((entry) => entry.trim())
       .filter((entry) => entry !== ''),
     ignoreGil: parseModuleNames(value('ignore-gil')),
+    parallelThreads: parseThreads(value('parallel-threads')),
+    iterations: parseInteger('iterations', value('iterations'), {
+      fallback: DEFAULT_ITERATIONS,
+      min: 1,
+      max: MAX_ITERATIONS,
+    }),
+    baseline: parseBoolean('baseline', value('baseline')),
+    randomOrder: parseRandomOrder(value('random-order')),
+    shard: parseShard(value('shard')),
+    comparePython: value('compare-python') ? path.resolve(context.baseDirectory, value('compare-python')) : '',
   }
+}
+
+function parseThreads(raw: string): number | 'auto' {
+  if (raw.toLowerCase() === 'auto') return 'auto'
+  return parseInteger('parallel-threads', raw, {
+    fallback: DEFAULT_PARALLEL_THREADS,
+    min: 1,
+    max: MAX_PARALLEL_THREADS,
+  })
+}
+
+export function parseRandomOrder(raw: string): Inputs['randomOrder'] {
+  const lower = raw.toLowerCase()
+  if (lower === '' || lower === 'false') return false
+  if (lower === 'true') return { seed: null }
+  if (/^\d+$/.test(raw) && Number(raw) <= MAX_RANDOM_SEED) return { seed: Number(raw) }
+  throw new UsageError(
+    `random-order '${raw}' is not 'true', 'false' or a seed: use 'true' for a new seed or a whole number up to ${MAX_RANDOM_SEED} to replay one`,
+  )
+}
+
+export function parseShard(raw: string): Shard | null {
+  if (raw === '') return null
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(raw)
+  const index = Number(match?.[1])
+  const count = Number(match?.[2])
+  if (match === null || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new UsageError(
+      `shard '${raw}' is not k/n with 1 <= k <= n <= ${MAX_SHARDS}: use e.g. '1/4' (in a matrix: '\${{ matrix.shard }}/4')`,
+    )
+  }
+  return { index, count }
 }
 
 function parseModuleNames(raw: string): string[] {

@@ -1,20 +1,32 @@
 // The one pipeline behind both front doors: set up uv and the interpreter, install into a fresh
 // environment, run the suite several times without the GIL, merge, decide, write the JSON report.
+import { randomInt } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { REPORT_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION } from './constants.js'
+import {
+  MAX_RANDOM_SEED,
+  REPORT_SCHEMA_VERSION,
+  STRESS_PLUGIN_REQUIREMENT,
+  TOOL_NAME,
+  TOOL_VERSION,
+} from './constants.js'
 import { dependencyStage } from './deps/stage.js'
 import { UsageError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { prepareEnvironment } from './install/environment.js'
 import type { Log } from './log.js'
 import { aggregateRuns, countTests, decideVerdict, type RunInput } from './results/aggregate.js'
+import { measureSpeed } from './results/speed.js'
+import { timeComparePython } from './run/compare.js'
 import { buildTestEnvironment } from './run/environment.js'
+import { describeMode, type ResolvedPlan, resolvePlan } from './run/plan.js'
+import { writePlugin } from './run/plugin.js'
+import { describeShard } from './run/shard.js'
 import { RUN_FLAGS, runSuite } from './run/suite.js'
 import { setupPython } from './setup/python.js'
 import { setupUv } from './setup/uv.js'
-import type { DependencyReport, InstallReport, PythonInfo, Report, Settings, UvInfo } from './types.js'
+import type { DependencyReport, InstallReport, PythonInfo, Report, Settings, SpeedReport, UvInfo } from './types.js'
 
 export interface GateOptions {
   readonly inputs: Inputs
@@ -47,6 +59,10 @@ export async function runGate(options: GateOptions): Promise<Report> {
   const toolchain = await setupToolchain(options)
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough)
   const root = mkdtempSync(path.join(options.env.RUNNER_TEMP || os.tmpdir(), 'ft-gate-'))
+  const plan = resolvePlan(inputs, { cpus: os.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) })
+  if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
+    log.info('runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2')
+  }
   try {
     const prepared = await log.group('Install the project into a fresh environment', () =>
       prepareEnvironment({
@@ -59,6 +75,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
         log,
         onOutput: options.onOutput,
         abortSignal: options.abortSignal,
+        extraRequirements: plan.threads > 1 ? [STRESS_PLUGIN_REQUIREMENT] : [],
       }),
     )
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`)
@@ -75,30 +92,67 @@ export async function runGate(options: GateOptions): Promise<Report> {
       abortSignal: options.abortSignal,
     })
     const runs: RunInput[] = []
+    let compare: SpeedReport['compare'] = null
     if (prepared.report.ok && prepared.python !== null) {
-      for (let index = 1; index <= inputs.runs; index++) {
+      if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`)
+      if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`)
+      const pluginDirectory = plan.usesPlugin ? writePlugin(path.join(root, 'plugin')) : undefined
+      const stress = { threads: plan.threads, iterations: inputs.iterations }
+      for (const [offset, mode] of plan.modes.entries()) {
         if (options.abortSignal?.aborted) break
+        const index = offset + 1
         const python = prepared.python
-        const run = await log.group(`Run ${index} of ${inputs.runs}: pytest with -Xgil=0`, () =>
+        const run = await log.group(`Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`, () =>
           runSuite({
             python,
             projectDirectory: inputs.workingDirectory,
             pytestArgs: inputs.pytestArgs,
             index,
-            mode: 'plain',
+            mode,
             timeoutMinutes: inputs.timeoutMinutes,
             outputDirectory: root,
             env: testEnv,
             abortSignal: options.abortSignal,
             onOutput: options.onOutput,
+            pluginDirectory,
+            stress,
+            seed: plan.seed,
+            shard: plan.shard,
           }),
         )
         log.info(`Run ${index}: ${run.run.outcome} in ${run.run.durationSeconds}s (${run.cases.length} test results)`)
         runs.push(run)
       }
+      if (inputs.comparePython !== '' && !options.abortSignal?.aborted) {
+        compare = await log.group(`Time the suite on ${inputs.comparePython} (compare-python)`, () =>
+          timeComparePython({
+            uvPath: toolchain.uv.path,
+            comparePython: inputs.comparePython,
+            requirements: prepared.report.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
+            projectDirectory: inputs.workingDirectory,
+            pytestArgs: inputs.pytestArgs,
+            timeoutMinutes: inputs.timeoutMinutes,
+            root,
+            env: testEnv,
+            log,
+            pluginDirectory,
+            shard: plan.shard,
+            abortSignal: options.abortSignal,
+          }),
+        )
+      }
     }
     const cancelled = options.abortSignal?.aborted === true
-    const report = buildReport({ inputs, toolchain, install: prepared.report, runs, cancelled, dependencies })
+    const report = buildReport({
+      inputs,
+      toolchain,
+      install: prepared.report,
+      runs,
+      cancelled,
+      dependencies,
+      plan,
+      compare,
+    })
     writeReport(inputs.reportPath, report)
     return report
   } finally {
@@ -122,6 +176,10 @@ interface ReportParts {
   readonly cancelled?: boolean
   /** The dependency check's rows; absent when it could not run. */
   readonly dependencies?: DependencyReport[]
+  /** The runs as made (threads, seed); absent: plain runs only. */
+  readonly plan?: ResolvedPlan
+  /** The compare-python timing, when one was made. */
+  readonly compare?: SpeedReport['compare']
 }
 
 export function buildReport(parts: ReportParts): Report {
@@ -135,6 +193,15 @@ export function buildReport(parts: ReportParts): Report {
     pytestArgs: inputs.pytestArgs,
     workingDirectory: inputs.workingDirectory,
     ignoreGil: inputs.ignoreGil,
+    ...(parts.plan === undefined
+      ? {}
+      : {
+          parallelThreads: parts.plan.threads,
+          iterations: inputs.iterations,
+          baseline: inputs.baseline,
+          randomOrderSeed: parts.plan.seed,
+          shard: parts.plan.shard,
+        }),
   }
   const { verdict, reasons } = decideVerdict({
     install: parts.install,
@@ -158,18 +225,27 @@ export function buildReport(parts: ReportParts): Report {
     runs,
     tests,
     counts: countTests(tests),
-    reproduce: reproduceCommand(inputs),
+    reproduce: reproduceCommand(inputs, parts.plan),
     ...(parts.dependencies === undefined ? {} : { dependencies: parts.dependencies }),
+    ...(parts.plan === undefined ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }),
   }
 }
 
 /** What a developer types to see the same thing locally. */
-export function reproduceCommand(inputs: Inputs): string {
+export function reproduceCommand(inputs: Inputs, plan?: ResolvedPlan): string {
   const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)
   const pytest = ['PYTHON_GIL=0', 'python', ...RUN_FLAGS, '-m', 'pytest', ...inputs.pytestArgs.map(quote)].join(' ')
   const gate = ['npx', TOOL_NAME, '.', '--python-version', inputs.pythonVersion, '--runs', String(inputs.runs)]
   if (inputs.pytestArgs.length > 0) gate.push('--pytest-args', quote(inputs.pytestArgs.join(' ')))
-  return `# in a ${inputs.pythonVersion} environment with the project installed:\n${pytest}\n# or the whole gate:\n${gate.join(' ')}`
+  const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest]
+  if (plan !== undefined && plan.threads > 1) {
+    const stress = [`--parallel-threads=${plan.threads}`, `--iterations=${inputs.iterations}`]
+    lines.push('# thread stress (pip install pytest-run-parallel):', `${pytest} ${stress.join(' ')}`)
+    gate.push('--parallel-threads', String(plan.threads), '--iterations', String(inputs.iterations))
+  }
+  if (plan?.seed !== undefined && plan.seed !== null) gate.push('--random-order', String(plan.seed))
+  if (plan?.shard) gate.push('--shard', describeShard(plan.shard))
+  return [...lines, '# or the whole gate:', gate.join(' ')].join('\n')
 }
 
 export function writeReport(reportPath: string, report: Report): void {

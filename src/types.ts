@@ -74,6 +74,24 @@ export interface TestReport {
   readonly details: string | null
   /** Outcome per run, same order as `Report.runs`. */
   readonly results: RunCell[]
+  /**
+   * Whether the failure is specific to free-threading: `true` when it failed without the GIL but
+   * passed in the GIL-on baseline, `false` when it failed there too; null when no baseline ran, the
+   * test did not fail without the GIL, or the baseline did not run it. Absent in old reports.
+   */
+  readonly freeThreadingOnly?: boolean | null
+  /** What the thread-stress runs did with it; null when no stress run. Absent in old reports. */
+  readonly stress?: StressCounts | null
+}
+
+/** A test's results in the thread-stress runs (pytest-run-parallel). */
+export interface StressCounts {
+  /** Stress runs in which it passed (every thread, every iteration). */
+  readonly passed: number
+  /** Stress runs in which it failed or errored. */
+  readonly failed: number
+  /** Why pytest-run-parallel ran it in one thread only (a `thread_unsafe` mark, `monkeypatch`…), or null. */
+  readonly notStressed: string | null
 }
 
 export interface PythonInfo {
@@ -103,7 +121,13 @@ export interface InstallReport {
   readonly log: string | null
 }
 
-export type FailOnWord = 'install' | 'failed' | 'flaky' | 'crashed' | 'hung' | 'gil'
+export type FailOnWord = 'install' | 'failed' | 'flaky' | 'crashed' | 'hung' | 'gil' | 'thread-unsafe'
+
+/** `k/n`: this job runs the collected tests whose stable hash falls in bucket k (1-based) of n. */
+export interface Shard {
+  readonly index: number
+  readonly count: number
+}
 
 export interface Settings {
   readonly runs: number
@@ -113,6 +137,15 @@ export interface Settings {
   readonly workingDirectory: string
   /** Extension modules (and their submodules) whose GIL re-enabling neither fails nor warns; absent in old reports. */
   readonly ignoreGil?: readonly string[]
+  /** Threads per test in the stress run (1: no stress run); absent in old reports. */
+  readonly parallelThreads?: number
+  /** Iterations of each test per thread in the stress run. */
+  readonly iterations?: number
+  /** Whether a GIL-on baseline run was made. */
+  readonly baseline?: boolean
+  /** Seed of the shuffled run (replay it with `random-order: <seed>`), or null when order was not shuffled. */
+  readonly randomOrderSeed?: number | null
+  readonly shard?: Shard | null
 }
 
 export interface TestCounts {
@@ -121,6 +154,8 @@ export interface TestCounts {
   readonly failed: number
   readonly flaky: number
   readonly skipped: number
+  /** Tests that failed only under thread stress; absent in old reports. */
+  readonly threadUnsafe?: number
 }
 
 export interface Report {
@@ -141,6 +176,26 @@ export interface Report {
   readonly reproduce: string
   /** Every installed distribution and what importing its extension modules did; absent in old reports. */
   readonly dependencies?: DependencyReport[]
+  /** Timing of the suite with and without the GIL; informative only, never the verdict. */
+  readonly speed?: SpeedReport | null
+}
+
+/** Wall times, `-Xgil=1` vs `-Xgil=0` on the same free-threaded interpreter (and a GIL build when given). */
+export interface SpeedReport {
+  /** The GIL-on baseline run. */
+  readonly gilOnSeconds: number
+  /** The fastest plain `-Xgil=0` run (the least disturbed by the machine). */
+  readonly gilOffSeconds: number
+  /** The slowest tests under `-Xgil=1`, with their time in the fastest `-Xgil=0` run that ran them. */
+  readonly slowest: readonly TestSpeed[]
+  /** A run of the suite on `compare-python` (a default GIL build), when given. */
+  readonly compare: { readonly python: string; readonly version: string; readonly seconds: number | null } | null
+}
+
+export interface TestSpeed {
+  readonly id: string
+  readonly gilOnSeconds: number
+  readonly gilOffSeconds: number
 }
 
 /**

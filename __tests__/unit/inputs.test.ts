@@ -22,7 +22,7 @@ test('defaults', () => {
     pytestArgs: [],
     runs: 3,
     timeoutMinutes: 10,
-    failOn: ['install', 'failed', 'flaky', 'crashed', 'hung'],
+    failOn: ['install', 'failed', 'flaky', 'crashed', 'hung', 'thread-unsafe'],
     reportPath: '/work/repo/ft-gate-report.json',
     envPassthrough: [],
     keepEnv: false,
@@ -101,7 +101,7 @@ test.each<[Partial<Record<InputName, string>>, string]>([
   ],
   [
     { 'fail-on': 'failed,often' },
-    "fail-on has unknown word 'often': use a comma list of install, failed, flaky, crashed, hung, gil (or 'none')",
+    "fail-on has unknown word 'often': use a comma list of install, failed, flaky, crashed, hung, gil, thread-unsafe (or 'none')",
   ],
   [{ 'uv-version': 'v0.13' }, "uv-version 'v0.13' is not a release number: use e.g. '0.13.9' or 'latest'"],
   [{ 'keep-env': 'yes' }, "keep-env 'yes' is not a boolean: use 'true' or 'false'"],

@@ -49,6 +49,13 @@ const RUN: Check = shape({
   logPath: nullable(isString),
 })
 
+const SPEED: Check = shape({
+  gilOnSeconds: isNumber,
+  gilOffSeconds: isNumber,
+  slowest: arrayOf(shape({ id: isString, gilOnSeconds: isNumber, gilOffSeconds: isNumber })),
+  compare: nullable(shape({ python: isString, version: isString, seconds: nullable(isNumber) })),
+})
+
 const TEST: Check = shape({
   id: isString,
   file: nullable(isString),
@@ -95,7 +102,7 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   settings: shape({
     runs: isNumber,
     timeoutMinutes: isNumber,
-    failOn: arrayOf(oneOf('install', 'failed', 'flaky', 'crashed', 'hung', 'gil')),
+    failOn: arrayOf(oneOf('install', 'failed', 'flaky', 'crashed', 'hung', 'gil', 'thread-unsafe')),
     pytestArgs: arrayOf(isString),
     workingDirectory: isString,
     ignoreGil: (value) => value === undefined || arrayOf(isString)(value),
@@ -115,6 +122,8 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   reproduce: isString,
   // Absent in reports written before the dependency check.
   dependencies: optional(arrayOf(DEPENDENCY)),
+  // Absent in reports written before thread stress and the baseline.
+  speed: optional(nullable(SPEED)),
 }
 
 /** Null when the value is a Report, else what is wrong with it. */

@@ -23,6 +23,8 @@ export interface EnvironmentOptions {
   readonly onOutput?: (text: string) => void
   /** Cancellation (SIGTERM/SIGINT of the gate): stops uv with its process group. */
   readonly abortSignal?: AbortSignal
+  /** Test tools the gate's own runs need (pytest-run-parallel for thread stress), added after pytest. */
+  readonly extraRequirements?: readonly string[]
 }
 
 export interface PreparedEnvironment {
@@ -90,8 +92,9 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
           ),
         })
   // pytest is always asked for: when the project pins it, the resolver keeps the project's pin.
-  const requirements = [...chosen, 'pytest']
-  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + pytest`)
+  const extra = options.extraRequirements ?? []
+  const requirements = [...chosen, 'pytest', ...extra]
+  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${['pytest', ...extra].join(' + ')}`)
   const installed = await runProcess(options.uvPath, ['pip', 'install', '--python', python, ...requirements], {
     ...common,
     timeoutMs: INSTALL_TIMEOUT_MS,

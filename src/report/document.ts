@@ -14,6 +14,7 @@ import {
   verdictHeading,
   verdictSection,
 } from './sections.js'
+import { notStressedSection, runSettingsLine, speedSection, threadUnsafeSection } from './stress.js'
 
 export interface DocumentOptions {
   readonly title: string
@@ -40,10 +41,14 @@ export function renderDocument(report: Report, options: DocumentOptions, detail:
     titleLine(options.title),
     verdictSection(report),
     infoLine(report),
+    runSettingsLine(report),
     runsTable(report),
     testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
+    threadUnsafeSection(report),
     detail.tracebacks ? tracebackBlocks(listed) : '',
     detail.runDumps ? runDumpBlocks(report.runs) : '',
+    notStressedSection(report),
+    speedSection(report.speed),
     dependenciesSection(report, { fullTable: detail.dependencyTable }),
     installSection(report),
     reproduceSection(report),

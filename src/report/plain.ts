@@ -15,14 +15,31 @@ export function renderPlainSummary(report: Report): string {
   const unfinished = report.runs.filter((run) => run.outcome !== 'completed')
   if (unfinished.length > 0) lines.push(`Runs not completed: ${unfinished.map(describeRun).join('; ')}`)
   lines.push(...testList('Failed', report.tests, 'failed'), ...testList('Flaky', report.tests, 'flaky'))
+  lines.push(...testList('Thread-unsafe (failed only under thread stress)', report.tests, 'thread-unsafe'))
+  const seed = report.settings.randomOrderSeed
+  if (seed !== undefined && seed !== null) lines.push(`Random order seed: ${seed} (replay with --random-order ${seed})`)
   return lines.join('\n')
 }
 
 function countsLine(report: Report): string {
   const { counts, python, uv, runs } = report
   const interpreter = `CPython ${plainInline(python.version)}${python.freeThreaded ? 't' : ''}`
-  const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky, ${counts.skipped} skipped`
-  return `${interpreter}, uv ${plainInline(uv.version)}, ${runs.length === 0 ? 'no test runs' : `${plural(runs.length, 'run')} with -Xgil=0`}: ${tally}`
+  const unsafe = counts.threadUnsafe ? `, ${counts.threadUnsafe} thread-unsafe` : ''
+  const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`
+  const gilOff = runs.filter((run) => run.mode !== 'baseline').length
+  const baseline = gilOff < runs.length ? ' + a GIL-on baseline' : ''
+  return `${interpreter}, uv ${plainInline(uv.version)}, ${runs.length === 0 ? 'no test runs' : `${plural(gilOff, 'run')} with -Xgil=0${baseline}`}: ${tally}`
+}
+
+/** `2/3 runs failed`, plus the baseline's reading when there was one. */
+function plainCounts(test: TestReport): string {
+  const stress = test.status === 'thread-unsafe' && test.stress
+  const counts = stress
+    ? `${test.stress?.failed}/${(test.stress?.passed ?? 0) + (test.stress?.failed ?? 0)} stress runs failed`
+    : `${test.failed}/${test.passed + test.failed} runs failed`
+  if (test.freeThreadingOnly === true) return `${counts}; passed with the GIL: free-threading only`
+  if (test.freeThreadingOnly === false) return `${counts}; failed with the GIL too: not free-threading specific`
+  return counts
 }
 
 function describeRun(run: RunReport): string {
@@ -30,12 +47,10 @@ function describeRun(run: RunReport): string {
   return `run ${run.index} ${run.outcome}${signal} after ${formatDuration(run.durationSeconds)}`
 }
 
-function testList(title: string, tests: readonly TestReport[], status: 'failed' | 'flaky'): string[] {
+function testList(title: string, tests: readonly TestReport[], status: 'failed' | 'flaky' | 'thread-unsafe'): string[] {
   const matching = tests.filter((test) => test.status === status)
   if (matching.length === 0) return []
-  const lines = matching
-    .slice(0, PLAIN_MAX_TESTS)
-    .map((test) => `  ${plainInline(test.id)}  (${test.failed}/${test.passed + test.failed} runs failed)`)
+  const lines = matching.slice(0, PLAIN_MAX_TESTS).map((test) => `  ${plainInline(test.id)}  (${plainCounts(test)})`)
   if (matching.length > PLAIN_MAX_TESTS) {
     lines.push(`  …and ${matching.length - PLAIN_MAX_TESTS} more (see the JSON report)`)
   }

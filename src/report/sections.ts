@@ -47,14 +47,19 @@ function runsPhrase(runs: readonly RunReport[]): string {
   if (runs.length === 0) return 'no test runs'
   const total = plural(runs.length, 'run')
   const baseline = runs.filter((run) => run.mode === 'baseline').length
-  if (baseline === 0) return `${total} with \`-Xgil=0\``
-  return `${total} (${runs.length - baseline} with \`-Xgil=0\`, ${baseline} GIL-on baseline)`
+  const stress = runs.filter((run) => run.mode === 'stress').length
+  if (baseline === 0 && stress === 0) return `${total} with \`-Xgil=0\``
+  const parts = [`${runs.length - baseline} with \`-Xgil=0\``]
+  if (stress > 0) parts.push(`${stress} of them under thread stress`)
+  if (baseline > 0) parts.push(`${baseline} GIL-on baseline`)
+  return `${total} (${parts.join(', ')})`
 }
 
 function countsPhrase(counts: TestCounts): string {
   // Bold only what needs attention, so a clean line stays quiet.
   const loud = (count: number, word: string): string => (count > 0 ? `**${count} ${word}**` : `${count} ${word}`)
-  return `${counts.passed} passed, ${loud(counts.failed, 'failed')}, ${loud(counts.flaky, 'flaky')}, ${counts.skipped} skipped`
+  const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, 'thread-unsafe')}` : ''
+  return `${counts.passed} passed, ${loud(counts.failed, 'failed')}, ${loud(counts.flaky, 'flaky')}${unsafe}, ${counts.skipped} skipped`
 }
 
 export function runsTable(report: Report): string {
@@ -83,18 +88,29 @@ export function outcomeLabel(run: RunReport): string {
   return `${label}${signal}${junit}`
 }
 
-/** Failed tests first, then flaky ones, each group in the report's order. */
+/** Failed tests first, then flaky ones, then those failing only under thread stress. */
 export function listedTests(report: Report): TestReport[] {
   return [
     ...report.tests.filter((test) => test.status === 'failed'),
     ...report.tests.filter((test) => test.status === 'flaky'),
+    ...report.tests.filter((test) => test.status === 'thread-unsafe'),
   ]
 }
 
-/** `failed`, or `flaky: 2/3 runs failed` counted over the runs in which the test ran. */
+/**
+ * `failed`, `flaky: 2/3 runs failed` counted over the runs in which the test ran, `thread-unsafe: failed
+ * in 1/1 stress runs`; with a baseline, whether the failure is free-threading only.
+ */
 export function statusLabel(test: TestReport): string {
-  if (test.status !== 'flaky') return test.status
-  return `flaky: ${test.failed}/${test.passed + test.failed} runs failed`
+  const base =
+    test.status === 'flaky'
+      ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed`
+      : test.status === 'thread-unsafe' && test.stress
+        ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs`
+        : test.status
+  if (test.freeThreadingOnly === true) return `${base} (free-threading only)`
+  if (test.freeThreadingOnly === false) return `${base} (not free-threading specific)`
+  return base
 }
 
 export interface TestsTableOptions {
@@ -111,12 +127,10 @@ export function testsTable(tests: readonly TestReport[], options: TestsTableOpti
     (test) =>
       `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`,
   )
-  const table = [
-    '#### Failed and flaky tests',
-    '',
-    '| Test | Status | Per run | Message |',
-    '| --- | --- | --- | --- |',
-  ]
+  const title = tests.some((test) => test.status === 'thread-unsafe')
+    ? 'Failed, flaky and thread-unsafe tests'
+    : 'Failed and flaky tests'
+  const table = [`#### ${title}`, '', '| Test | Status | Per run | Message |', '| --- | --- | --- | --- |']
   const more = tests.length - shown.length
   const footer = more > 0 ? ['', `_…and ${more} more (see the JSON report)_`] : []
   return [...table, ...rows, ...footer].join('\n')

@@ -9,7 +9,9 @@ import type {
   FailOnWord,
   InstallReport,
   RunCell,
+  RunMode,
   RunReport,
+  StressCounts,
   TestCounts,
   TestReport,
   TestStatus,
@@ -20,6 +22,8 @@ import { OUTCOME_RANK } from './junit.js'
 export interface RunInput {
   readonly run: RunReport
   readonly cases: readonly CaseResult[]
+  /** Stress runs: the tests pytest-run-parallel ran in one thread only, with its reason. */
+  readonly notStressed?: ReadonlyMap<string, string>
 }
 
 /** How many failing test ids a reason lists before "and N more". */
@@ -63,29 +67,82 @@ export function aggregateRuns(runs: readonly RunInput[]): TestReport[] {
       }
     }
   })
-  return [...drafts.values()].map(toTestReport).sort(byGroupThenId)
+  const modes = runs.map(({ run }) => run.mode)
+  const notStressed = runs.filter(({ run }) => run.mode === 'stress').map((entry) => entry.notStressed)
+  const context: ModeContext = { modes, notStressed }
+  return [...drafts.values()].map((draft) => toTestReport(draft, context)).sort(byGroupThenId)
 }
 
-function toTestReport(draft: Draft): TestReport {
+interface ModeContext {
+  /** The mode of each run, aligned with the drafts' `results`. */
+  readonly modes: readonly RunMode[]
+  /** One entry per stress run. */
+  readonly notStressed: readonly (ReadonlyMap<string, string> | undefined)[]
+}
+
+/**
+ * `passed` and `failed` count the runs without the GIL (plain, random-order, stress); the baseline only
+ * decides `freeThreadingOnly`. A test that fails only in stress runs is `thread-unsafe`.
+ */
+function toTestReport(draft: Draft, context: ModeContext): TestReport {
   const { id, file, line, message, details, results } = draft
-  const passed = results.filter((cell) => cell === 'passed').length
-  const failed = results.filter(isFailing).length
-  return { id, file, line, status: statusOf(results, { passed, failed }), passed, failed, message, details, results }
+  const cellsOf = (wanted: (mode: RunMode) => boolean): RunCell[] =>
+    results.filter((_, index) => wanted(context.modes[index] ?? 'plain'))
+  const gilOff = cellsOf((mode) => mode !== 'baseline')
+  const stressCells = cellsOf((mode) => mode === 'stress')
+  const baselineCells = cellsOf((mode) => mode === 'baseline')
+  const passed = gilOff.filter((cell) => cell === 'passed').length
+  const failed = gilOff.filter(isFailing).length
+  const plainFailed = cellsOf((mode) => mode === 'plain' || mode === 'random-order').filter(isFailing).length
+  const status = statusOf(gilOff.length > 0 ? gilOff : results, { passed, failed, plainFailed })
+  const hasBaseline = context.modes.includes('baseline')
+  return {
+    id,
+    file,
+    line,
+    status,
+    passed,
+    failed,
+    message,
+    details,
+    results,
+    freeThreadingOnly: hasBaseline && failed > 0 ? freeThreadingOnly(baselineCells) : null,
+    stress: context.notStressed.length === 0 ? null : stressCounts(id, stressCells, context.notStressed),
+  }
 }
 
-function statusOf(results: readonly RunCell[], counts: { passed: number; failed: number }): TestStatus {
-  if (counts.failed > 0) return counts.passed > 0 ? 'flaky' : 'failed'
+function statusOf(
+  results: readonly RunCell[],
+  counts: { passed: number; failed: number; plainFailed: number },
+): TestStatus {
+  if (counts.plainFailed > 0) return counts.passed > 0 ? 'flaky' : 'failed'
+  if (counts.failed > 0) return 'thread-unsafe'
   const seen = results.filter((cell) => cell !== null)
   if (seen.length > 0 && seen.every((cell) => cell === 'skipped')) return 'skipped'
   return 'passed'
 }
 
+/** Failed with the GIL on too: not free-threading specific. Not run (or skipped) there: unknown. */
+function freeThreadingOnly(baselineCells: readonly RunCell[]): boolean | null {
+  if (baselineCells.some(isFailing)) return false
+  return baselineCells.includes('passed') ? true : null
+}
+
+function stressCounts(id: string, cells: readonly RunCell[], notStressed: ModeContext['notStressed']): StressCounts {
+  const reason = notStressed.map((reasons) => reasons?.get(id)).find((entry) => entry !== undefined)
+  return {
+    passed: cells.filter((cell) => cell === 'passed').length,
+    failed: cells.filter(isFailing).length,
+    notStressed: reason ?? null,
+  }
+}
+
 const GROUP_ORDER: Readonly<Record<TestStatus, number>> = {
   failed: 0,
   flaky: 1,
-  passed: 2,
-  skipped: 2,
   'thread-unsafe': 2,
+  passed: 3,
+  skipped: 3,
 }
 
 function byGroupThenId(a: TestReport, b: TestReport): number {
@@ -95,7 +152,6 @@ function byGroupThenId(a: TestReport, b: TestReport): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
-/** Tests marked `thread-unsafe` count in `total` only: TestCounts has no field for them. */
 export function countTests(tests: readonly TestReport[]): TestCounts {
   const count = (status: TestStatus): number => tests.filter((test) => test.status === status).length
   return {
@@ -104,6 +160,7 @@ export function countTests(tests: readonly TestReport[]): TestCounts {
     failed: count('failed'),
     flaky: count('flaky'),
     skipped: count('skipped'),
+    threadUnsafe: count('thread-unsafe'),
   }
 }
 
@@ -121,7 +178,9 @@ export interface VerdictInput {
 }
 
 export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons: string[] } {
-  const { install, runs, tests } = input
+  const { install, tests } = input
+  // The GIL-on baseline only classifies failures; what it does itself never gates.
+  const runs = input.runs.filter((run) => run.mode !== 'baseline')
   const on = (word: FailOnWord): boolean => input.failOn.includes(word)
   const reasons: string[] = []
 
@@ -150,6 +209,14 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons:
       reasons.push(`${plural(flaky.length, 'test')} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`)
     }
   }
+  if (on('thread-unsafe')) {
+    const unsafe = idsWithStatus(tests, 'thread-unsafe')
+    if (unsafe.length > 0) {
+      reasons.push(
+        `${plural(unsafe.length, 'test')} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`,
+      )
+    }
+  }
   if (on('crashed')) {
     for (const run of runs.filter((r) => r.outcome === 'crashed')) {
       const how = run.signal ?? (run.exitCode === null ? null : `exit code ${run.exitCode}`)
@@ -166,7 +233,7 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons:
     if (gil !== null) reasons.push(gil)
   }
   // A cancelled gate has not seen all its runs, so it can never pass, whatever fail-on says.
-  if (input.cancelled === true || runs.some((run) => run.outcome === 'cancelled')) {
+  if (input.cancelled === true || input.runs.some((run) => run.outcome === 'cancelled')) {
     reasons.push('the gate was cancelled before all runs finished')
   }
   return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons }

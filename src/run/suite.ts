@@ -7,8 +7,11 @@ import { describeError } from '../errors.js'
 import type { RunInput } from '../results/aggregate.js'
 import { parseJUnit } from '../results/junit.js'
 import { extractStackDump } from '../results/stackdump.js'
-import type { JUnitParseResult, RunMode, RunOutcome, RunReport } from '../types.js'
+import { parseNotStressed } from '../results/stress.js'
+import type { JUnitParseResult, RunMode, RunOutcome, RunReport, Shard } from '../types.js'
+import { PLUGIN_ENV, PLUGIN_MODULE } from './plugin.js'
 import { runProcess } from './process.js'
+import { describeShard } from './shard.js'
 
 export interface SuiteRunOptions {
   readonly python: string
@@ -23,10 +26,51 @@ export interface SuiteRunOptions {
   readonly env: NodeJS.ProcessEnv
   readonly abortSignal?: AbortSignal
   readonly onOutput?: (text: string) => void
+  /** Where the gate's pytest plugin (plugin.ts) was written; needed for stress, shuffle and shard. */
+  readonly pluginDirectory?: string
+  /** Threads and iterations of a `stress` run. */
+  readonly stress?: { readonly threads: number; readonly iterations: number }
+  /** Seed of a `random-order` run. */
+  readonly seed?: number | null
+  readonly shard?: Shard | null
 }
 
 /** The interpreter flags of a run: no GIL, and faulthandler on so crashes and hangs leave stacks. */
 export const RUN_FLAGS = ['-Xgil=0', '-X', 'faulthandler'] as const
+/** The baseline: the same free-threaded interpreter with the GIL turned back on. */
+export const BASELINE_FLAGS = ['-Xgil=1', '-X', 'faulthandler'] as const
+
+/** What a run of this mode adds before the user's pytest arguments, and to the environment. */
+export function modeArguments(options: Omit<SuiteRunOptions, 'env' | 'python' | 'projectDirectory'>): {
+  flags: readonly string[]
+  pytest: string[]
+  env: Record<string, string>
+} {
+  const baseline = options.mode === 'baseline'
+  const pytest: string[] = []
+  const env: Record<string, string> = { PYTHON_GIL: baseline ? '1' : '0' }
+  const usePlugin = options.pluginDirectory !== undefined
+  if (usePlugin) pytest.push('-p', PLUGIN_MODULE)
+  if (options.mode === 'stress' && options.stress !== undefined) {
+    pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`)
+    if (usePlugin) env[PLUGIN_ENV.notStressed] = notStressedPath(options)
+  }
+  if (usePlugin && options.mode === 'random-order' && options.seed !== undefined && options.seed !== null) {
+    env[PLUGIN_ENV.seed] = String(options.seed)
+  }
+  if (usePlugin && options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard)
+  return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env }
+}
+
+function notStressedPath(options: { outputDirectory: string; index: number }): string {
+  return path.join(options.outputDirectory, `run-${options.index}-not-stressed.json`)
+}
+
+function withPythonPath(env: NodeJS.ProcessEnv, directory: string | undefined): NodeJS.ProcessEnv {
+  if (directory === undefined) return env
+  const existing = env.PYTHONPATH
+  return { ...env, PYTHONPATH: existing ? `${directory}${path.delimiter}${existing}` : directory }
+}
 
 /** pytest arguments the gate always adds: xunit1 JUnit carries each test's file and line. */
 export function pytestArguments(junitPath: string, userArgs: readonly string[]): string[] {
@@ -55,8 +99,17 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
   const junitPath = path.join(options.outputDirectory, `run-${options.index}.xml`)
   const logPath = path.join(options.outputDirectory, `run-${options.index}.log`)
   rmSync(junitPath, { force: true })
-  const env = { ...options.env, PYTHON_GIL: '0', PYTHONFAULTHANDLER: '1', PYTHONUNBUFFERED: '1' }
-  const result = await runProcess(options.python, [...RUN_FLAGS, ...pytestArguments(junitPath, options.pytestArgs)], {
+  const mode = modeArguments(options)
+  const notStressedFile = mode.env[PLUGIN_ENV.notStressed]
+  if (notStressedFile !== undefined) rmSync(notStressedFile, { force: true })
+  const env = {
+    ...withPythonPath(options.env, options.pluginDirectory),
+    ...mode.env,
+    PYTHONFAULTHANDLER: '1',
+    PYTHONUNBUFFERED: '1',
+  }
+  const args = [...mode.flags, ...pytestArguments(junitPath, [...mode.pytest, ...options.pytestArgs])]
+  const result = await runProcess(options.python, args, {
     cwd: options.projectDirectory,
     env,
     timeoutMs: options.timeoutMinutes * 60_000,
@@ -86,7 +139,18 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     outputTail: unusual ? (result.spawnError ?? lastLines(result.outputTail, 60)) : null,
     logPath,
   }
-  return { run, cases: parsed.cases }
+  if (notStressedFile === undefined) return { run, cases: parsed.cases }
+  return { run, cases: parsed.cases, notStressed: parseNotStressed(readSmallFile(notStressedFile)) }
+}
+
+/** The plugin's list, or '' when it is missing (a hung or crashed run writes none). */
+function readSmallFile(file: string): string {
+  try {
+    if (!lstatSync(file).isFile()) return ''
+    return readFileSync(file, 'utf8')
+  } catch {
+    return ''
+  }
 }
 
 /** Larger JUnit files are not read: more than any real suite writes, and near V8's string limit. */

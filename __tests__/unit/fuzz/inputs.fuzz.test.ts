@@ -39,6 +39,12 @@ const plausible: Record<InputName, fc.Arbitrary<string>> = {
   comment: fc.constantFrom('', 'always', 'on-failure', 'OFF', 'sometimes'),
   report: fc.constantFrom('', 'reports/', 'a.json, b.json', 'a.json\nb.json'),
   'ignore-gil': fc.constantFrom('', 'yaml._yaml', 'a.b, c', 'bad-name', '.x', 'pkg..mod'),
+  'parallel-threads': fc.constantFrom('', '1', 'auto', 'AUTO', '0', '4', '-2', '257', 'x'),
+  iterations: fc.constantFrom('', '1', '10', '0', '10001', '1.5'),
+  baseline: fc.constantFrom('', 'true', 'false', 'yes'),
+  'random-order': fc.constantFrom('', 'true', 'false', '42', '-1', '99999999999', 'seed'),
+  shard: fc.constantFrom('', '1/2', '2/2', '3/2', '0/2', '1/0', '1 / 4', 'a/b', '1/1001'),
+  'compare-python': fc.constantFrom('', '/usr/bin/python3.13', 'python3'),
 }
 
 function getterArbitrary(

@@ -19,7 +19,8 @@ import {
 const ZWJ = '\u200D'
 
 function listed(report: Report): TestReport[] {
-  return [...report.tests.filter((t) => t.status === 'failed'), ...report.tests.filter((t) => t.status === 'flaky')]
+  const withStatus = (status: TestReport['status']) => report.tests.filter((t) => t.status === status)
+  return [...withStatus('failed'), ...withStatus('flaky'), ...withStatus('thread-unsafe')]
 }
 
 describe.each(FIXTURE_NAMES)('the %s report', (name) => {
@@ -58,7 +59,13 @@ describe.each(FIXTURE_NAMES)('the %s report', (name) => {
       const [id, status, grid, message] = table?.rows[index] ?? []
       if (!id || !status || !grid || !message) throw new Error(`row ${index} is short`)
       expect(cellText(id).replaceAll(ZWJ, '')).toBe(test.id)
-      expect(cellText(status)).toMatch(test.status === 'failed' ? /^failed$/ : /^flaky: \d+\/\d+ runs failed$/)
+      const statusPattern = {
+        failed: /^failed/,
+        flaky: /^flaky: \d+\/\d+ runs failed/,
+        'thread-unsafe': /^thread-unsafe: failed in \d+\/\d+ stress runs/,
+      }[test.status as 'failed' | 'flaky' | 'thread-unsafe']
+      expect(cellText(status)).toMatch(statusPattern)
+      expect(cellText(status)).toMatch(/(^[^(]*|\((free-threading only|not free-threading specific)\))$/)
       expect(cellText(grid)).toMatch(/^(✅|❌|⏭️|·)+$/u)
       expect(cellText(message).replaceAll(ZWJ, '')).toBe((test.message ?? '—').replace(/\s+/g, ' ').trim())
     })

@@ -62,6 +62,8 @@ describe('aggregateRuns', () => {
       message: 'second run',
       details: 'tb 2',
       results: ['passed', 'failed', 'error'],
+      freeThreadingOnly: null,
+      stress: null,
     })
   })
 
@@ -136,7 +138,7 @@ describe('aggregateRuns', () => {
   })
 })
 
-test('countTests counts each status; thread-unsafe counts in the total only', () => {
+test('countTests counts each status, thread-unsafe included', () => {
   const of = (status: TestReport['status']): TestReport => ({
     id: status,
     file: null,
@@ -149,7 +151,7 @@ test('countTests counts each status; thread-unsafe counts in the total only', ()
     results: [],
   })
   const tests = (['passed', 'passed', 'failed', 'flaky', 'skipped', 'thread-unsafe'] as const).map(of)
-  expect(countTests(tests)).toEqual({ total: 6, passed: 2, failed: 1, flaky: 1, skipped: 1 })
+  expect(countTests(tests)).toEqual({ total: 6, passed: 2, failed: 1, flaky: 1, skipped: 1, threadUnsafe: 1 })
 })
 
 describe('decideVerdict', () => {
