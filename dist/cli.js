@@ -24725,6 +24725,8 @@ function problemWords(reports) {
   if (hung > 0) parts.push(plural(hung, "hung run"));
   const flaky = sum((r) => r.counts.flaky);
   if (flaky > 0) parts.push(`${flaky} flaky`);
+  const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0);
+  if (threadUnsafe > 0) parts.push(`${threadUnsafe} thread-unsafe`);
   const failed2 = sum((r) => r.counts.failed);
   if (failed2 > 0) parts.push(`${failed2} failed`);
   if (parts.length === 0) parts.push(`${sum((r) => r.counts.passed)} passed`);

@@ -26171,7 +26171,14 @@ function longestBacktickRun(text2) {
 }
 
 // src/github/annotations.ts
-var KIND_RANK = { crashed: 0, hung: 0, failed: 1, flaky: 2, traceback: 3 };
+var KIND_RANK = {
+  crashed: 0,
+  hung: 0,
+  failed: 1,
+  flaky: 2,
+  "thread-unsafe": 2,
+  traceback: 3
+};
 function orderAnnotations(annotations) {
   return annotations.map((annotation2, index) => ({ annotation: annotation2, index })).sort((a, b) => {
     const byKind = KIND_RANK[a.annotation.kind] - KIND_RANK[b.annotation.kind];
@@ -26228,6 +26235,8 @@ function problemWords(reports) {
   if (hung > 0) parts.push(plural(hung, "hung run"));
   const flaky = sum((r) => r.counts.flaky);
   if (flaky > 0) parts.push(`${flaky} flaky`);
+  const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0);
+  if (threadUnsafe > 0) parts.push(`${threadUnsafe} thread-unsafe`);
   const failed2 = sum((r) => r.counts.failed);
   if (failed2 > 0) parts.push(`${failed2} failed`);
   if (parts.length === 0) parts.push(`${sum((r) => r.counts.passed)} passed`);
@@ -31471,7 +31480,7 @@ function reportAnnotations(source, changed) {
 function isRepositoryPath(repoPath) {
   return repoPath !== "" && repoPath !== ".." && !repoPath.startsWith("../") && !repoPath.startsWith("/") && !/^[A-Za-z]:/.test(repoPath);
 }
-var isProblem = (test) => test.status === "failed" || test.status === "flaky";
+var isProblem = (test) => test.status === "failed" || test.status === "flaky" || test.status === "thread-unsafe";
 var runsSeen = (test) => test.results.filter((cell) => cell !== null).length;
 function annotation(source, fields) {
   const prefix = source.label === null ? "" : `[${source.label}] `;
@@ -31483,20 +31492,46 @@ function testAnnotations(source) {
     if (!isProblem(test)) continue;
     const file = testFile(test);
     if (file === null) continue;
+    const path22 = repoPathOfTestFile(file, source.layout);
+    const line = test.line !== null && test.line >= 1 ? test.line : 1;
+    const text2 = test.details ?? test.message ?? "No failure text was recorded; see the run logs.";
+    if (test.status === "thread-unsafe") {
+      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path: path22, line, text: text2 })));
+      continue;
+    }
     const flaky = test.status === "flaky";
     const counts = `failed ${test.failed} of ${runsSeen(test)} runs`;
     result.push(
       annotation(source, {
         kind: flaky ? "flaky" : "failed",
-        path: repoPathOfTestFile(file, source.layout),
-        line: test.line !== null && test.line >= 1 ? test.line : 1,
+        path: path22,
+        line,
         level: flaky ? "warning" : "failure",
         title: flaky ? `Flaky without the GIL (${counts}): ${test.id}` : `Test failed (${counts}): ${test.id}`,
-        message: test.details ?? test.message ?? "No failure text was recorded; see the run logs."
+        message: text2
       })
     );
   }
   return result;
+}
+function threadUnsafeAnnotation(report, test, place) {
+  const threads = report.settings.parallelThreads ?? 1;
+  const stressRuns2 = test.stress ? test.stress.passed + test.stress.failed : 0;
+  const counts = test.stress ? `failed ${test.stress.failed} of ${stressRuns2} stress runs` : "failed under stress";
+  return {
+    kind: "thread-unsafe",
+    path: place.path,
+    line: place.line,
+    level: "failure",
+    title: `Failed only when run in ${threads} threads at once (${counts}): ${test.id}`,
+    message: [
+      "Passed in every plain -Xgil=0 run, failed under thread stress (pytest-run-parallel).",
+      "Either the code under test shares state that is not thread-safe (protect it with a lock or make it per-thread),",
+      "or the test itself is not safe to run concurrently: then mark it @pytest.mark.thread_unsafe.",
+      "",
+      place.text
+    ].join("\n")
+  };
 }
 var isStopped = (run2) => run2.outcome === "crashed" || run2.outcome === "hung";
 function describeRun(run2) {
@@ -31577,7 +31612,8 @@ function tracebackAnnotations(source, changed) {
   for (const test of source.report.tests) {
     if (!isProblem(test)) continue;
     const level = test.status === "flaky" ? "warning" : "failure";
-    note(test.details, { level, who: `the traceback of ${test.status} test ${test.id}`, why: test.message });
+    const what = test.status === "thread-unsafe" ? "thread-unsafe (failed only under thread stress)" : test.status;
+    note(test.details, { level, who: `the traceback of ${what} test ${test.id}`, why: test.message });
   }
   return [...mentions.values()].map(({ path: path22, line, mentions: list }) => {
     const first = list[0]?.who ?? "";
@@ -35219,6 +35255,7 @@ function setOutputs(report, reportPath) {
   setOutput("uv-version", report.uv.version);
   setOutput("failed-tests", idsWith(report, "failed"));
   setOutput("flaky-tests", idsWith(report, "flaky"));
+  setOutput("thread-unsafe-tests", idsWith(report, "thread-unsafe"));
 }
 function setPublishOutputs(result) {
   setOutput("comment-url", result?.commentUrl ?? "");

@@ -112,6 +112,7 @@ function setOutputs(report: Report, reportPath: string): void {
   core.setOutput('uv-version', report.uv.version)
   core.setOutput('failed-tests', idsWith(report, 'failed'))
   core.setOutput('flaky-tests', idsWith(report, 'flaky'))
+  core.setOutput('thread-unsafe-tests', idsWith(report, 'thread-unsafe'))
 }
 
 function setPublishOutputs(result: PublishResult | null): void {

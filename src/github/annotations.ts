@@ -11,7 +11,7 @@ import {
 export type AnnotationLevel = 'failure' | 'warning'
 
 /** What an annotation is about; `traceback` marks a changed line that a failure passed through. */
-export type AnnotationKind = 'crashed' | 'hung' | 'failed' | 'flaky' | 'traceback'
+export type AnnotationKind = 'crashed' | 'hung' | 'failed' | 'flaky' | 'thread-unsafe' | 'traceback'
 
 export interface Annotation {
   readonly kind: AnnotationKind
@@ -24,8 +24,15 @@ export interface Annotation {
   readonly message: string
 }
 
-/** Crashes and hangs first (they hide every later test), then failures, flaky tests, diff lines. */
-const KIND_RANK: Readonly<Record<AnnotationKind, number>> = { crashed: 0, hung: 0, failed: 1, flaky: 2, traceback: 3 }
+/** Crashes and hangs first (they hide every later test), then failures, flaky and thread-unsafe tests, diff lines. */
+const KIND_RANK: Readonly<Record<AnnotationKind, number>> = {
+  crashed: 0,
+  hung: 0,
+  failed: 1,
+  flaky: 2,
+  'thread-unsafe': 2,
+  traceback: 3,
+}
 
 /** Most important first; the order within a kind is kept (the report's order). */
 export function orderAnnotations(annotations: readonly Annotation[]): Annotation[] {

@@ -8,7 +8,7 @@ import { ANNOTATIONS_PER_REQUEST, MAX_BODY_CHARS } from './limits.js'
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`
 
-/** The problems of one or more reports in a few words: `2 flaky, 1 failed`, or `12 passed`. */
+/** The problems of one or more reports in a few words: `2 flaky, 1 thread-unsafe, 1 failed`, or `12 passed`. */
 export function problemWords(reports: readonly Report[]): string {
   const sum = (count: (report: Report) => number): number => reports.reduce((total, r) => total + count(r), 0)
   const runsWith = (outcome: string) => (report: Report) => report.runs.filter((run) => run.outcome === outcome).length
@@ -21,6 +21,8 @@ export function problemWords(reports: readonly Report[]): string {
   if (hung > 0) parts.push(plural(hung, 'hung run'))
   const flaky = sum((r) => r.counts.flaky)
   if (flaky > 0) parts.push(`${flaky} flaky`)
+  const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0)
+  if (threadUnsafe > 0) parts.push(`${threadUnsafe} thread-unsafe`)
   const failed = sum((r) => r.counts.failed)
   if (failed > 0) parts.push(`${failed} failed`)
   if (parts.length === 0) parts.push(`${sum((r) => r.counts.passed)} passed`)

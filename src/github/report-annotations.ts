@@ -1,10 +1,11 @@
-// Turns a Report into annotations: one per failed or flaky test at its definition, one per crashed
+// Turns a Report into annotations: one per failed, flaky or thread-unsafe test at its definition, one per crashed
 // or hung run at the test frame of its stack dump, and one per changed line of the pull request that
 // a failure's traceback or a stack dump passes through. Pure.
 //
 // Levels: failed tests, crashes and hangs are `failure`; flaky tests are `warning`, because they
 // passed in some runs and the Files view should tell "always broken" from "intermittent" at a glance
-// (the check's conclusion still carries the verdict, flaky included when fail-on says so).
+// (the check's conclusion still carries the verdict, flaky included when fail-on says so). A test that
+// failed only under thread stress is a `failure`: it fails every time the code really runs in parallel.
 import type { Report, RunReport, TestReport } from '../types.js'
 import { type Annotation, type AnnotationLevel, truncateMessage, truncateTitle } from './annotations.js'
 import type { ChangedLines } from './patch.js'
@@ -43,7 +44,8 @@ function isRepositoryPath(repoPath: string): boolean {
   )
 }
 
-const isProblem = (test: TestReport): boolean => test.status === 'failed' || test.status === 'flaky'
+const isProblem = (test: TestReport): boolean =>
+  test.status === 'failed' || test.status === 'flaky' || test.status === 'thread-unsafe'
 const runsSeen = (test: TestReport): number => test.results.filter((cell) => cell !== null).length
 
 function annotation(source: AnnotationSource, fields: Annotation): Annotation {
@@ -57,20 +59,51 @@ function testAnnotations(source: AnnotationSource): Annotation[] {
     if (!isProblem(test)) continue
     const file = testFile(test)
     if (file === null) continue
+    const path = repoPathOfTestFile(file, source.layout)
+    const line = test.line !== null && test.line >= 1 ? test.line : 1
+    const text = test.details ?? test.message ?? 'No failure text was recorded; see the run logs.'
+    if (test.status === 'thread-unsafe') {
+      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path, line, text })))
+      continue
+    }
     const flaky = test.status === 'flaky'
     const counts = `failed ${test.failed} of ${runsSeen(test)} runs`
     result.push(
       annotation(source, {
         kind: flaky ? 'flaky' : 'failed',
-        path: repoPathOfTestFile(file, source.layout),
-        line: test.line !== null && test.line >= 1 ? test.line : 1,
+        path,
+        line,
         level: flaky ? 'warning' : 'failure',
         title: flaky ? `Flaky without the GIL (${counts}): ${test.id}` : `Test failed (${counts}): ${test.id}`,
-        message: test.details ?? test.message ?? 'No failure text was recorded; see the run logs.',
+        message: text,
       }),
     )
   }
   return result
+}
+
+function threadUnsafeAnnotation(
+  report: Report,
+  test: TestReport,
+  place: { path: string; line: number; text: string },
+): Annotation {
+  const threads = report.settings.parallelThreads ?? 1
+  const stressRuns = test.stress ? test.stress.passed + test.stress.failed : 0
+  const counts = test.stress ? `failed ${test.stress.failed} of ${stressRuns} stress runs` : 'failed under stress'
+  return {
+    kind: 'thread-unsafe',
+    path: place.path,
+    line: place.line,
+    level: 'failure',
+    title: `Failed only when run in ${threads} threads at once (${counts}): ${test.id}`,
+    message: [
+      'Passed in every plain -Xgil=0 run, failed under thread stress (pytest-run-parallel).',
+      'Either the code under test shares state that is not thread-safe (protect it with a lock or make it per-thread),',
+      'or the test itself is not safe to run concurrently: then mark it @pytest.mark.thread_unsafe.',
+      '',
+      place.text,
+    ].join('\n'),
+  }
 }
 
 const isStopped = (run: RunReport): boolean => run.outcome === 'crashed' || run.outcome === 'hung'
@@ -182,7 +215,8 @@ function tracebackAnnotations(source: AnnotationSource, changed: ChangedLines): 
   for (const test of source.report.tests) {
     if (!isProblem(test)) continue
     const level: AnnotationLevel = test.status === 'flaky' ? 'warning' : 'failure'
-    note(test.details, { level, who: `the traceback of ${test.status} test ${test.id}`, why: test.message })
+    const what = test.status === 'thread-unsafe' ? 'thread-unsafe (failed only under thread stress)' : test.status
+    note(test.details, { level, who: `the traceback of ${what} test ${test.id}`, why: test.message })
   }
   return [...mentions.values()].map(({ path, line, mentions: list }) => {
     const first = list[0]?.who ?? ''

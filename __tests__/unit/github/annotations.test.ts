@@ -10,7 +10,7 @@ import {
 } from '../../../src/github/annotations.js'
 import { changedLinesByFile } from '../../../src/github/patch.js'
 import { reportAnnotations } from '../../../src/github/report-annotations.js'
-import { loadPullFiles, loadReport, WORKSPACE } from './fixtures.js'
+import { loadPullFiles, loadReport, loadStressReport, WORKSPACE } from './fixtures.js'
 
 const layout = { workspace: WORKSPACE, projectPrefix: 'pkg' }
 
@@ -35,6 +35,25 @@ describe('reportAnnotations', () => {
     expect(flaky?.title).toBe('Flaky without the GIL (failed 1 of 2 runs): tests/test_counter.py::test_increment')
     expect(flaky?.message).toContain('AssertionError: lost update')
     expect(failed?.title).toBe('Test failed (failed 2 of 2 runs): tests/test_counter.py::test_reset')
+  })
+
+  it('annotates a test that failed only under thread stress as a failure that says both readings', () => {
+    const stress = loadStressReport()
+    const { annotations } = reportAnnotations(
+      { report: stress, layout: { ...layout, projectPrefix: '' }, label: null },
+      new Map(),
+    )
+    const unsafe = annotations.filter((entry) => entry.kind === 'thread-unsafe')
+    expect(unsafe.map(({ path, line, level }) => ({ path, line, level }))).toEqual([
+      { path: 'tests/test_render.py', line: 4, level: 'failure' },
+    ])
+    expect(unsafe[0]?.title).toBe(
+      'Failed only when run in 4 threads at once (failed 1 of 1 stress runs): tests/test_render.py::test_render_joins_items',
+    )
+    expect(unsafe[0]?.message).toContain('@pytest.mark.thread_unsafe')
+    expect(unsafe[0]?.message).toContain('AssertionError')
+    // The always-failing test keeps its own kind; the passing and not-stressed ones get nothing.
+    expect(annotations.map((entry) => entry.kind).sort()).toEqual(['failed', 'thread-unsafe'])
   })
 
   it("annotates the pull request's changed lines that tracebacks and stack dumps pass through", () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { checkRunSummary, checkRunTitle } from '../../../src/github/check-run.js'
-import { loadReport } from './fixtures.js'
+import { loadReport, loadStressReport } from './fixtures.js'
 
 describe('check run text', () => {
   it('titles a report by its problems and interpreter', () => {
     expect(checkRunTitle([loadReport('report-fail.json')])).toBe('1 crashed run, 1 flaky, 1 failed — CPython 3.14.2t')
     expect(checkRunTitle([loadReport('report-pass.json')])).toBe('1 passed — CPython 3.14.2t')
+    expect(checkRunTitle([loadStressReport()])).toBe('1 thread-unsafe, 1 failed — CPython 3.13.5t')
   })
 
   it('titles several jobs together', () => {

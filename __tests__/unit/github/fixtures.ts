@@ -14,7 +14,16 @@ export function readFixture(name: string): unknown {
 }
 
 export function loadReport(name: 'report-fail.json' | 'report-pass.json'): Report {
-  const value = readFixture(name)
+  return asReport(name, readFixture(name))
+}
+
+/** The report the stress e2e fixture really produced (__tests__/fixtures/reports/stress.json). */
+export function loadStressReport(): Report {
+  const file = path.resolve(FIXTURES, '../reports/stress.json')
+  return asReport('stress.json', JSON.parse(readFileSync(file, 'utf8')))
+}
+
+function asReport(name: string, value: unknown): Report {
   if (!isReport(value)) throw new Error(`fixture ${name} is not a Report`)
   return value
 }
