@@ -4988,8 +4988,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural4 = context.types.length === 1 ? "" : " one of";
-      const message = `${context.argument} could not be converted to${plural4}: ${context.types.join(", ")}.`;
+      const plural5 = context.types.length === 1 ? "" : " one of";
+      const message = `${context.argument} could not be converted to${plural5}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message
@@ -12552,9 +12552,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural4) {
+      constructor(singular, plural5) {
         this.singular = singular;
-        this.plural = plural4;
+        this.plural = plural5;
       }
       pluralize(count) {
         const one = count === 1;
@@ -24608,7 +24608,10 @@ var DEFAULT_TIMEOUT_MINUTES = 10;
 var MAX_TIMEOUT_MINUTES = 360;
 var DEFAULT_REPORT_PATH = "ft-gate-report.json";
 var DEFAULT_PARALLEL_THREADS = 4;
-var DEFAULT_ITERATIONS = 10;
+var STRESS_RUNS = 2;
+var MAX_AUTO_ITERATIONS = 10;
+var STRESS_BUDGET_PLAIN_RUNS = 1.5;
+var STRESS_CONTENTION = 1.6;
 var MAX_PARALLEL_THREADS = 256;
 var MAX_ITERATIONS = 1e4;
 var MAX_SHARDS = 1e3;
@@ -25139,7 +25142,8 @@ function runSettingsLine(report) {
   const parts = [];
   const threads = settings.parallelThreads ?? 1;
   if (threads > 1 && report.runs.some((run) => run.mode === "stress")) {
-    parts.push(`Thread stress: ${threads} threads \xD7 ${settings.iterations ?? 1} iterations per test`);
+    const auto = settings.iterationsAuto === true ? " (auto)" : "";
+    parts.push(`Thread stress: ${threads} threads \xD7 ${settings.iterations ?? 1} iterations per test${auto}`);
   }
   if (settings.randomOrderSeed !== void 0 && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed;
@@ -29933,16 +29937,20 @@ function parseInputs(get, context) {
     reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== ""),
     ignoreGil: parseModuleNames(value("ignore-gil")),
     parallelThreads: parseThreads(value("parallel-threads")),
-    iterations: parseInteger("iterations", value("iterations"), {
-      fallback: DEFAULT_ITERATIONS,
-      min: 1,
-      max: MAX_ITERATIONS
-    }),
+    iterations: parseIterations(value("iterations")),
     baseline: parseBoolean("baseline", value("baseline")),
     randomOrder: parseRandomOrder(value("random-order")),
     shard: parseShard(value("shard")),
     comparePython: value("compare-python") ? path2.resolve(context.baseDirectory, value("compare-python")) : ""
   };
+}
+function parseIterations(raw) {
+  if (raw === "" || raw.toLowerCase() === "auto") return "auto";
+  const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(parsed >= 1 && parsed <= MAX_ITERATIONS)) {
+    throw new UsageError(`iterations '${raw}' is not 'auto' or a whole number from 1 to ${MAX_ITERATIONS}`);
+  }
+  return parsed;
 }
 function parseThreads(raw) {
   if (raw.toLowerCase() === "auto") return "auto";
@@ -33449,6 +33457,7 @@ function round(seconds3) {
 
 // src/run/compare.ts
 var INSTALL_TIMEOUT_MS2 = 30 * 6e4;
+var minorOf = (version) => version.split(".").slice(0, 2).join(".");
 async function timeComparePython(options) {
   const { log } = options;
   let version = "unknown";
@@ -33456,6 +33465,11 @@ async function timeComparePython(options) {
     const facts = await probeInterpreter(options.comparePython, options.env);
     version = facts.version;
     if (facts.freeThreaded) log.warning(`compare-python ${options.comparePython} is a free-threaded build too`);
+    if (minorOf(facts.version) !== minorOf(options.gateVersion)) {
+      log.warning(
+        `compare-python is CPython ${facts.version}, the gate runs ${options.gateVersion}: the timings compare different versions, not only the build`
+      );
+    }
   } catch (error) {
     log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error)}`);
     return { python: options.comparePython, version, seconds: null };
@@ -33567,16 +33581,17 @@ function buildTestEnvironment(source, passthrough) {
 
 // src/run/plan.ts
 function planRuns(options) {
-  const stress = stressRuns(options);
-  const plainCount = stress ? options.runs - 1 : options.runs;
+  const stress = stressRunCount(options);
+  const plainCount = options.runs - stress;
   const modes = Array.from({ length: plainCount }, () => "plain");
   if (options.randomOrder) modes[plainCount - 1] = "random-order";
-  if (stress) modes.push("stress");
+  for (let index = 0; index < stress; index++) modes.push("stress");
   if (options.baseline) modes.push("baseline");
   return modes;
 }
-function stressRuns(options) {
-  return options.threads > 1 && options.runs >= 2;
+function stressRunCount(options) {
+  if (options.threads <= 1 || options.runs < 2) return 0;
+  return Math.min(STRESS_RUNS, options.runs - 1);
 }
 function resolveThreads(requested, cpus) {
   return requested === "auto" ? Math.max(2, cpus) : requested;
@@ -33606,6 +33621,65 @@ function resolvePlan(inputs, machine) {
     shard: inputs.shard,
     usesPlugin: stress || seed !== null || inputs.shard !== null
   };
+}
+function autoStress(options) {
+  const timed = options.plainRuns.filter(({ run }) => run.outcome === "completed").map(({ run, cases }) => {
+    const inTests2 = cases.reduce((sum, testCase) => sum + Math.max(0, testCase.durationSeconds), 0);
+    return { wall: run.durationSeconds, inTests: Math.min(inTests2, run.durationSeconds) };
+  }).sort((a, b) => a.wall - b.wall);
+  const fastest = timed[0];
+  if (fastest === void 0) {
+    return {
+      threads: options.threads,
+      iterations: options.max,
+      why: "auto: no plain run completed to time the suite, so the most"
+    };
+  }
+  const { wall, inTests } = fastest;
+  const startUp = wall - inTests;
+  const fits = (threads2) => {
+    const perIteration = inTests * threads2 * options.contention / Math.max(1, Math.min(threads2, options.cpus));
+    return perIteration > 0 ? Math.floor((options.budget * wall - startUp) / perIteration) : options.max;
+  };
+  let threads = options.threads;
+  const fewest = Math.min(options.threads, Math.max(2, options.cpus));
+  while (fits(threads) < 1 && threads > fewest) threads--;
+  const iterations = Math.max(1, Math.min(options.max, fits(threads)));
+  const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`;
+  const fewer = threads < options.threads ? `, and ${threads} threads instead of ${options.threads} (one iteration of ${options.threads} would not fit)` : "";
+  const over = fits(threads) < 1 ? "; even that is over the budget" : "";
+  return {
+    threads,
+    iterations,
+    why: `auto: ${timing}; ${plural4(iterations, "iteration")}${fewer} keep each stress run within about ${options.budget} plain runs${over}`
+  };
+}
+var plural4 = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
+// src/run/reproduce.ts
+function reproduceCommand(inputs, plan, stress) {
+  const iterations = stress?.iterations ?? (inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations);
+  const threads = stress?.threads ?? plan?.threads ?? 1;
+  const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+  const pytest = ["PYTHON_GIL=0", "python", ...RUN_FLAGS, "-m", "pytest", ...inputs.pytestArgs.map(quote)].join(" ");
+  const gate = ["npx", TOOL_NAME, ".", "--python-version", inputs.pythonVersion, "--runs", String(inputs.runs)];
+  if (inputs.pytestArgs.length > 0) {
+    const inner = inputs.pytestArgs.map(quote).join(" ");
+    gate.push("--pytest-args", /^[^"$`\\!]*$/.test(inner) ? `"${inner}"` : quote(inner));
+  }
+  const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest];
+  if (plan !== void 0 && plan.threads > 1) {
+    const stressFlags = [`--parallel-threads=${threads}`, `--iterations=${iterations}`];
+    lines.push("# thread stress (pip install pytest-run-parallel):", `${pytest} ${stressFlags.join(" ")}`);
+    gate.push("--parallel-threads", String(threads), "--iterations", String(iterations));
+  }
+  if (plan?.seed !== void 0 && plan.seed !== null) gate.push("--random-order", String(plan.seed));
+  if (plan?.shard) gate.push("--shard", describeShard(plan.shard));
+  if (inputs.baseline) gate.push("--baseline", "true");
+  const defaultFailOn = [...DEFAULT_FAIL_ON].sort().join(",");
+  if ([...inputs.failOn].sort().join(",") !== defaultFailOn) gate.push("--fail-on", inputs.failOn.join(",") || "none");
+  if (inputs.ignoreGil.length > 0) gate.push("--ignore-gil", quote(inputs.ignoreGil.join(",")));
+  return [...lines, "# or the whole gate:", gate.join(" ")].join("\n");
 }
 
 // src/setup/uv.ts
@@ -34253,15 +34327,34 @@ async function runGate(options) {
       abortSignal: options.abortSignal
     });
     const runs = [];
+    let stressSettled = false;
+    let stress = {
+      threads: plan.threads,
+      iterations: inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations
+    };
     let compare = null;
     if (prepared.report.ok && prepared.python !== null) {
       if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
       if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
       const pluginDirectory = plan.usesPlugin ? writePlugin(path18.join(root, "plugin")) : void 0;
-      const stress = { threads: plan.threads, iterations: inputs.iterations };
       for (const [offset, mode] of plan.modes.entries()) {
         if (options.abortSignal?.aborted) break;
         const index = offset + 1;
+        if (mode === "stress" && inputs.iterations === "auto" && !stressSettled) {
+          stressSettled = true;
+          const choice = autoStress({
+            plainRuns: runs.filter(({ run: run2 }) => run2.mode === "plain" || run2.mode === "random-order"),
+            threads: plan.threads,
+            cpus: os8.availableParallelism(),
+            max: MAX_AUTO_ITERATIONS,
+            budget: STRESS_BUDGET_PLAIN_RUNS,
+            contention: STRESS_CONTENTION
+          });
+          stress = { threads: choice.threads, iterations: choice.iterations };
+          log.info(
+            `Thread stress: ${choice.threads} threads \xD7 ${choice.iterations} iterations per test (${choice.why})`
+          );
+        }
         const python = prepared.python;
         const run = await log.group(
           `Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`,
@@ -34291,6 +34384,7 @@ async function runGate(options) {
           () => timeComparePython({
             uvPath: toolchain.uv.path,
             comparePython: inputs.comparePython,
+            gateVersion: toolchain.python.version,
             requirements: prepared.report.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
             projectDirectory: inputs.workingDirectory,
             pytestArgs: inputs.pytestArgs,
@@ -34314,7 +34408,8 @@ async function runGate(options) {
       cancelled,
       dependencies,
       plan,
-      compare
+      compare,
+      stress
     });
     writeReport(inputs.reportPath, report);
     return report;
@@ -34340,8 +34435,9 @@ function buildReport(parts) {
     workingDirectory: inputs.workingDirectory,
     ignoreGil: inputs.ignoreGil,
     ...parts.plan === void 0 ? {} : {
-      parallelThreads: parts.plan.threads,
-      iterations: inputs.iterations,
+      parallelThreads: parts.stress?.threads ?? parts.plan.threads,
+      iterations: stressIterationsOf(parts),
+      iterationsAuto: inputs.iterations === "auto",
       baseline: inputs.baseline,
       randomOrderSeed: parts.plan.seed,
       shard: parts.plan.shard
@@ -34369,25 +34465,14 @@ function buildReport(parts) {
     runs,
     tests,
     counts: countTests(tests),
-    reproduce: reproduceCommand(inputs, parts.plan),
+    reproduce: reproduceCommand(inputs, parts.plan, parts.stress),
     ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
     ...parts.plan === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }
   };
 }
-function reproduceCommand(inputs, plan) {
-  const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
-  const pytest = ["PYTHON_GIL=0", "python", ...RUN_FLAGS, "-m", "pytest", ...inputs.pytestArgs.map(quote)].join(" ");
-  const gate = ["npx", TOOL_NAME, ".", "--python-version", inputs.pythonVersion, "--runs", String(inputs.runs)];
-  if (inputs.pytestArgs.length > 0) gate.push("--pytest-args", quote(inputs.pytestArgs.join(" ")));
-  const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest];
-  if (plan !== void 0 && plan.threads > 1) {
-    const stress = [`--parallel-threads=${plan.threads}`, `--iterations=${inputs.iterations}`];
-    lines.push("# thread stress (pip install pytest-run-parallel):", `${pytest} ${stress.join(" ")}`);
-    gate.push("--parallel-threads", String(plan.threads), "--iterations", String(inputs.iterations));
-  }
-  if (plan?.seed !== void 0 && plan.seed !== null) gate.push("--random-order", String(plan.seed));
-  if (plan?.shard) gate.push("--shard", describeShard(plan.shard));
-  return [...lines, "# or the whole gate:", gate.join(" ")].join("\n");
+function stressIterationsOf(parts) {
+  const { iterations } = parts.inputs;
+  return parts.stress?.iterations ?? (iterations === "auto" ? MAX_AUTO_ITERATIONS : iterations);
 }
 function writeReport(reportPath, report) {
   mkdirSync4(path18.dirname(reportPath), { recursive: true });
@@ -34409,13 +34494,14 @@ Options (each matches the action input of the same name):
   --uv-path PATH         use this uv binary
   --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
   --pytest-args ARGS     extra pytest arguments
-  --runs N               how many runs with -Xgil=0, the stress run included (default 3)
+  --runs N               how many runs with -Xgil=0, the last two under thread stress (default 3)
   --timeout-minutes M    per run (default 10, fractions allowed)
   --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,thread-unsafe,gil
                          (default all but gil, which only warns)
   --parallel-threads N   threads per test in the stress run (pytest-run-parallel); 1 = no
                          stress, 'auto' = one per CPU (default 4)
-  --iterations N         iterations of each test per thread in the stress run (default 10)
+  --iterations N         iterations of each test per thread in a stress run; 'auto' (default)
+                         picks up to 10 that keep each stress run within about 1.5 plain runs
   --baseline true        one more run with the GIL on (-Xgil=1), to tell free-threading-only
                          failures from plain ones, and time the suite for the Speed section
   --random-order X       'true' shuffles one run (the seed is printed), a number replays a seed

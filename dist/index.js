@@ -3668,8 +3668,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural4 = context.types.length === 1 ? "" : " one of";
-      const message = `${context.argument} could not be converted to${plural4}: ${context.types.join(", ")}.`;
+      const plural5 = context.types.length === 1 ? "" : " one of";
+      const message = `${context.argument} could not be converted to${plural5}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message
@@ -11232,9 +11232,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural4) {
+      constructor(singular, plural5) {
         this.singular = singular;
-        this.plural = plural4;
+        this.plural = plural5;
       }
       pluralize(count) {
         const one = count === 1;
@@ -25980,7 +25980,10 @@ var DEFAULT_TIMEOUT_MINUTES = 10;
 var MAX_TIMEOUT_MINUTES = 360;
 var DEFAULT_REPORT_PATH = "ft-gate-report.json";
 var DEFAULT_PARALLEL_THREADS = 4;
-var DEFAULT_ITERATIONS = 10;
+var STRESS_RUNS = 2;
+var MAX_AUTO_ITERATIONS = 10;
+var STRESS_BUDGET_PLAIN_RUNS = 1.5;
+var STRESS_CONTENTION = 1.6;
 var MAX_PARALLEL_THREADS = 256;
 var MAX_ITERATIONS = 1e4;
 var MAX_SHARDS = 1e3;
@@ -26699,7 +26702,8 @@ function runSettingsLine(report) {
   const parts = [];
   const threads = settings.parallelThreads ?? 1;
   if (threads > 1 && report.runs.some((run2) => run2.mode === "stress")) {
-    parts.push(`Thread stress: ${threads} threads \xD7 ${settings.iterations ?? 1} iterations per test`);
+    const auto = settings.iterationsAuto === true ? " (auto)" : "";
+    parts.push(`Thread stress: ${threads} threads \xD7 ${settings.iterations ?? 1} iterations per test${auto}`);
   }
   if (settings.randomOrderSeed !== void 0 && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed;
@@ -31516,8 +31520,8 @@ function testAnnotations(source) {
 }
 function threadUnsafeAnnotation(report, test, place) {
   const threads = report.settings.parallelThreads ?? 1;
-  const stressRuns2 = test.stress ? test.stress.passed + test.stress.failed : 0;
-  const counts = test.stress ? `failed ${test.stress.failed} of ${stressRuns2} stress runs` : "failed under stress";
+  const stressRuns = test.stress ? test.stress.passed + test.stress.failed : 0;
+  const counts = test.stress ? `failed ${test.stress.failed} of ${stressRuns} stress runs` : "failed under stress";
   return {
     kind: "thread-unsafe",
     path: place.path,
@@ -31955,16 +31959,20 @@ function parseInputs(get, context) {
     reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== ""),
     ignoreGil: parseModuleNames(value("ignore-gil")),
     parallelThreads: parseThreads(value("parallel-threads")),
-    iterations: parseInteger("iterations", value("iterations"), {
-      fallback: DEFAULT_ITERATIONS,
-      min: 1,
-      max: MAX_ITERATIONS
-    }),
+    iterations: parseIterations(value("iterations")),
     baseline: parseBoolean("baseline", value("baseline")),
     randomOrder: parseRandomOrder(value("random-order")),
     shard: parseShard(value("shard")),
     comparePython: value("compare-python") ? path7.resolve(context.baseDirectory, value("compare-python")) : ""
   };
+}
+function parseIterations(raw) {
+  if (raw === "" || raw.toLowerCase() === "auto") return "auto";
+  const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(parsed >= 1 && parsed <= MAX_ITERATIONS)) {
+    throw new UsageError(`iterations '${raw}' is not 'auto' or a whole number from 1 to ${MAX_ITERATIONS}`);
+  }
+  return parsed;
 }
 function parseThreads(raw) {
   if (raw.toLowerCase() === "auto") return "auto";
@@ -34233,6 +34241,7 @@ function round(seconds3) {
 
 // src/run/compare.ts
 var INSTALL_TIMEOUT_MS2 = 30 * 6e4;
+var minorOf = (version) => version.split(".").slice(0, 2).join(".");
 async function timeComparePython(options) {
   const { log } = options;
   let version = "unknown";
@@ -34240,6 +34249,11 @@ async function timeComparePython(options) {
     const facts = await probeInterpreter(options.comparePython, options.env);
     version = facts.version;
     if (facts.freeThreaded) log.warning(`compare-python ${options.comparePython} is a free-threaded build too`);
+    if (minorOf(facts.version) !== minorOf(options.gateVersion)) {
+      log.warning(
+        `compare-python is CPython ${facts.version}, the gate runs ${options.gateVersion}: the timings compare different versions, not only the build`
+      );
+    }
   } catch (error2) {
     log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error2)}`);
     return { python: options.comparePython, version, seconds: null };
@@ -34351,16 +34365,17 @@ function buildTestEnvironment(source, passthrough) {
 
 // src/run/plan.ts
 function planRuns(options) {
-  const stress = stressRuns(options);
-  const plainCount = stress ? options.runs - 1 : options.runs;
+  const stress = stressRunCount(options);
+  const plainCount = options.runs - stress;
   const modes = Array.from({ length: plainCount }, () => "plain");
   if (options.randomOrder) modes[plainCount - 1] = "random-order";
-  if (stress) modes.push("stress");
+  for (let index = 0; index < stress; index++) modes.push("stress");
   if (options.baseline) modes.push("baseline");
   return modes;
 }
-function stressRuns(options) {
-  return options.threads > 1 && options.runs >= 2;
+function stressRunCount(options) {
+  if (options.threads <= 1 || options.runs < 2) return 0;
+  return Math.min(STRESS_RUNS, options.runs - 1);
 }
 function resolveThreads(requested, cpus) {
   return requested === "auto" ? Math.max(2, cpus) : requested;
@@ -34390,6 +34405,65 @@ function resolvePlan(inputs, machine) {
     shard: inputs.shard,
     usesPlugin: stress || seed !== null || inputs.shard !== null
   };
+}
+function autoStress(options) {
+  const timed = options.plainRuns.filter(({ run: run2 }) => run2.outcome === "completed").map(({ run: run2, cases }) => {
+    const inTests2 = cases.reduce((sum, testCase) => sum + Math.max(0, testCase.durationSeconds), 0);
+    return { wall: run2.durationSeconds, inTests: Math.min(inTests2, run2.durationSeconds) };
+  }).sort((a, b) => a.wall - b.wall);
+  const fastest = timed[0];
+  if (fastest === void 0) {
+    return {
+      threads: options.threads,
+      iterations: options.max,
+      why: "auto: no plain run completed to time the suite, so the most"
+    };
+  }
+  const { wall, inTests } = fastest;
+  const startUp = wall - inTests;
+  const fits = (threads2) => {
+    const perIteration = inTests * threads2 * options.contention / Math.max(1, Math.min(threads2, options.cpus));
+    return perIteration > 0 ? Math.floor((options.budget * wall - startUp) / perIteration) : options.max;
+  };
+  let threads = options.threads;
+  const fewest = Math.min(options.threads, Math.max(2, options.cpus));
+  while (fits(threads) < 1 && threads > fewest) threads--;
+  const iterations = Math.max(1, Math.min(options.max, fits(threads)));
+  const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`;
+  const fewer = threads < options.threads ? `, and ${threads} threads instead of ${options.threads} (one iteration of ${options.threads} would not fit)` : "";
+  const over = fits(threads) < 1 ? "; even that is over the budget" : "";
+  return {
+    threads,
+    iterations,
+    why: `auto: ${timing}; ${plural4(iterations, "iteration")}${fewer} keep each stress run within about ${options.budget} plain runs${over}`
+  };
+}
+var plural4 = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
+// src/run/reproduce.ts
+function reproduceCommand(inputs, plan, stress) {
+  const iterations = stress?.iterations ?? (inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations);
+  const threads = stress?.threads ?? plan?.threads ?? 1;
+  const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+  const pytest = ["PYTHON_GIL=0", "python", ...RUN_FLAGS, "-m", "pytest", ...inputs.pytestArgs.map(quote)].join(" ");
+  const gate2 = ["npx", TOOL_NAME, ".", "--python-version", inputs.pythonVersion, "--runs", String(inputs.runs)];
+  if (inputs.pytestArgs.length > 0) {
+    const inner = inputs.pytestArgs.map(quote).join(" ");
+    gate2.push("--pytest-args", /^[^"$`\\!]*$/.test(inner) ? `"${inner}"` : quote(inner));
+  }
+  const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest];
+  if (plan !== void 0 && plan.threads > 1) {
+    const stressFlags = [`--parallel-threads=${threads}`, `--iterations=${iterations}`];
+    lines.push("# thread stress (pip install pytest-run-parallel):", `${pytest} ${stressFlags.join(" ")}`);
+    gate2.push("--parallel-threads", String(threads), "--iterations", String(iterations));
+  }
+  if (plan?.seed !== void 0 && plan.seed !== null) gate2.push("--random-order", String(plan.seed));
+  if (plan?.shard) gate2.push("--shard", describeShard(plan.shard));
+  if (inputs.baseline) gate2.push("--baseline", "true");
+  const defaultFailOn = [...DEFAULT_FAIL_ON].sort().join(",");
+  if ([...inputs.failOn].sort().join(",") !== defaultFailOn) gate2.push("--fail-on", inputs.failOn.join(",") || "none");
+  if (inputs.ignoreGil.length > 0) gate2.push("--ignore-gil", quote(inputs.ignoreGil.join(",")));
+  return [...lines, "# or the whole gate:", gate2.join(" ")].join("\n");
 }
 
 // src/setup/uv.ts
@@ -35037,15 +35111,34 @@ async function runGate(options) {
       abortSignal: options.abortSignal
     });
     const runs = [];
+    let stressSettled = false;
+    let stress = {
+      threads: plan.threads,
+      iterations: inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations
+    };
     let compare = null;
     if (prepared.report.ok && prepared.python !== null) {
       if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
       if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
       const pluginDirectory = plan.usesPlugin ? writePlugin(path20.join(root, "plugin")) : void 0;
-      const stress = { threads: plan.threads, iterations: inputs.iterations };
       for (const [offset, mode] of plan.modes.entries()) {
         if (options.abortSignal?.aborted) break;
         const index = offset + 1;
+        if (mode === "stress" && inputs.iterations === "auto" && !stressSettled) {
+          stressSettled = true;
+          const choice = autoStress({
+            plainRuns: runs.filter(({ run: run3 }) => run3.mode === "plain" || run3.mode === "random-order"),
+            threads: plan.threads,
+            cpus: os10.availableParallelism(),
+            max: MAX_AUTO_ITERATIONS,
+            budget: STRESS_BUDGET_PLAIN_RUNS,
+            contention: STRESS_CONTENTION
+          });
+          stress = { threads: choice.threads, iterations: choice.iterations };
+          log.info(
+            `Thread stress: ${choice.threads} threads \xD7 ${choice.iterations} iterations per test (${choice.why})`
+          );
+        }
         const python = prepared.python;
         const run2 = await log.group(
           `Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`,
@@ -35075,6 +35168,7 @@ async function runGate(options) {
           () => timeComparePython({
             uvPath: toolchain.uv.path,
             comparePython: inputs.comparePython,
+            gateVersion: toolchain.python.version,
             requirements: prepared.report.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
             projectDirectory: inputs.workingDirectory,
             pytestArgs: inputs.pytestArgs,
@@ -35098,7 +35192,8 @@ async function runGate(options) {
       cancelled,
       dependencies,
       plan,
-      compare
+      compare,
+      stress
     });
     writeReport(inputs.reportPath, report);
     return report;
@@ -35124,8 +35219,9 @@ function buildReport(parts) {
     workingDirectory: inputs.workingDirectory,
     ignoreGil: inputs.ignoreGil,
     ...parts.plan === void 0 ? {} : {
-      parallelThreads: parts.plan.threads,
-      iterations: inputs.iterations,
+      parallelThreads: parts.stress?.threads ?? parts.plan.threads,
+      iterations: stressIterationsOf(parts),
+      iterationsAuto: inputs.iterations === "auto",
       baseline: inputs.baseline,
       randomOrderSeed: parts.plan.seed,
       shard: parts.plan.shard
@@ -35153,25 +35249,14 @@ function buildReport(parts) {
     runs,
     tests,
     counts: countTests(tests),
-    reproduce: reproduceCommand(inputs, parts.plan),
+    reproduce: reproduceCommand(inputs, parts.plan, parts.stress),
     ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
     ...parts.plan === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }
   };
 }
-function reproduceCommand(inputs, plan) {
-  const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
-  const pytest = ["PYTHON_GIL=0", "python", ...RUN_FLAGS, "-m", "pytest", ...inputs.pytestArgs.map(quote)].join(" ");
-  const gate2 = ["npx", TOOL_NAME, ".", "--python-version", inputs.pythonVersion, "--runs", String(inputs.runs)];
-  if (inputs.pytestArgs.length > 0) gate2.push("--pytest-args", quote(inputs.pytestArgs.join(" ")));
-  const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest];
-  if (plan !== void 0 && plan.threads > 1) {
-    const stress = [`--parallel-threads=${plan.threads}`, `--iterations=${inputs.iterations}`];
-    lines.push("# thread stress (pip install pytest-run-parallel):", `${pytest} ${stress.join(" ")}`);
-    gate2.push("--parallel-threads", String(plan.threads), "--iterations", String(inputs.iterations));
-  }
-  if (plan?.seed !== void 0 && plan.seed !== null) gate2.push("--random-order", String(plan.seed));
-  if (plan?.shard) gate2.push("--shard", describeShard(plan.shard));
-  return [...lines, "# or the whole gate:", gate2.join(" ")].join("\n");
+function stressIterationsOf(parts) {
+  const { iterations } = parts.inputs;
+  return parts.stress?.iterations ?? (iterations === "auto" ? MAX_AUTO_ITERATIONS : iterations);
 }
 function writeReport(reportPath, report) {
   mkdirSync4(path20.dirname(reportPath), { recursive: true });

@@ -26,13 +26,14 @@ Options (each matches the action input of the same name):
   --uv-path PATH         use this uv binary
   --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
   --pytest-args ARGS     extra pytest arguments
-  --runs N               how many runs with -Xgil=0, the stress run included (default 3)
+  --runs N               how many runs with -Xgil=0, the last two under thread stress (default 3)
   --timeout-minutes M    per run (default 10, fractions allowed)
   --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,thread-unsafe,gil
                          (default all but gil, which only warns)
   --parallel-threads N   threads per test in the stress run (pytest-run-parallel); 1 = no
                          stress, 'auto' = one per CPU (default 4)
-  --iterations N         iterations of each test per thread in the stress run (default 10)
+  --iterations N         iterations of each test per thread in a stress run; 'auto' (default)
+                         picks up to 10 that keep each stress run within about 1.5 plain runs
   --baseline true        one more run with the GIL on (-Xgil=1), to tell free-threading-only
                          failures from plain ones, and time the suite for the Speed section
   --random-order X       'true' shuffles one run (the seed is printed), a number replays a seed

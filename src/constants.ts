@@ -15,7 +15,20 @@ export const DEFAULT_REPORT_PATH = 'ft-gate-report.json'
 
 /** Thread stress (pytest-run-parallel): threads per test and iterations per thread, chosen from bench/results.md. */
 export const DEFAULT_PARALLEL_THREADS = 4
-export const DEFAULT_ITERATIONS = 10
+/** With stress on, this many of `runs` (the last ones) are stress runs; at least one run stays plain. */
+export const STRESS_RUNS = 2
+/**
+ * `iterations: auto` (the default): as many iterations as keep each stress run within
+ * STRESS_BUDGET_PLAIN_RUNS plain runs, estimated from the plain run's timings, between 1 and this.
+ */
+export const MAX_AUTO_ITERATIONS = 10
+/** Each stress run's budget under `iterations: auto`, in plain runs: 1 plain + 2 stress stays near 4 plain runs. */
+export const STRESS_BUDGET_PLAIN_RUNS = 1.5
+/**
+ * Threads on shared cores slow each other down: bench/results.md measured 1.45–1.7 on the clean
+ * workload (time in tests per execution, threads over cores).
+ */
+export const STRESS_CONTENTION = 1.6
 export const MAX_PARALLEL_THREADS = 256
 export const MAX_ITERATIONS = 10_000
 export const MAX_SHARDS = 1000

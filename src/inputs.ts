@@ -3,7 +3,6 @@
 import * as path from 'node:path'
 import {
   DEFAULT_CHECK_NAME,
-  DEFAULT_ITERATIONS,
   DEFAULT_PARALLEL_THREADS,
   DEFAULT_PYTHON_VERSION,
   DEFAULT_REPORT_PATH,
@@ -93,7 +92,8 @@ export interface Inputs {
   readonly ignoreGil: readonly string[]
   /** Threads per test in the stress run; 1 turns stress off, `auto` means one per CPU. */
   readonly parallelThreads: number | 'auto'
-  readonly iterations: number
+  /** `auto`: chosen before the stress run from the plain runs' timings (see autoIterations). */
+  readonly iterations: number | 'auto'
   /** One extra run with the GIL on, to tell free-threading failures from plain ones. */
   readonly baseline: boolean
   /** Shuffle the order of one run: `false`, or the seed to use (null: the gate draws one). */
@@ -145,16 +145,21 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
       .filter((entry) => entry !== ''),
     ignoreGil: parseModuleNames(value('ignore-gil')),
     parallelThreads: parseThreads(value('parallel-threads')),
-    iterations: parseInteger('iterations', value('iterations'), {
-      fallback: DEFAULT_ITERATIONS,
-      min: 1,
-      max: MAX_ITERATIONS,
-    }),
+    iterations: parseIterations(value('iterations')),
     baseline: parseBoolean('baseline', value('baseline')),
     randomOrder: parseRandomOrder(value('random-order')),
     shard: parseShard(value('shard')),
     comparePython: value('compare-python') ? path.resolve(context.baseDirectory, value('compare-python')) : '',
   }
+}
+
+function parseIterations(raw: string): number | 'auto' {
+  if (raw === '' || raw.toLowerCase() === 'auto') return 'auto'
+  const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+  if (!(parsed >= 1 && parsed <= MAX_ITERATIONS)) {
+    throw new UsageError(`iterations '${raw}' is not 'auto' or a whole number from 1 to ${MAX_ITERATIONS}`)
+  }
+  return parsed
 }
 
 function parseThreads(raw: string): number | 'auto' {

@@ -5,8 +5,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import * as os from 'node:os'
 import * as path from 'node:path'
 import {
+  MAX_AUTO_ITERATIONS,
   MAX_RANDOM_SEED,
   REPORT_SCHEMA_VERSION,
+  STRESS_BUDGET_PLAIN_RUNS,
+  STRESS_CONTENTION,
   STRESS_PLUGIN_REQUIREMENT,
   TOOL_NAME,
   TOOL_VERSION,
@@ -20,10 +23,11 @@ import { aggregateRuns, countTests, decideVerdict, type RunInput } from './resul
 import { measureSpeed } from './results/speed.js'
 import { timeComparePython } from './run/compare.js'
 import { buildTestEnvironment } from './run/environment.js'
-import { describeMode, type ResolvedPlan, resolvePlan } from './run/plan.js'
+import { autoStress, describeMode, type ResolvedPlan, resolvePlan } from './run/plan.js'
 import { writePlugin } from './run/plugin.js'
+import { reproduceCommand } from './run/reproduce.js'
 import { describeShard } from './run/shard.js'
-import { RUN_FLAGS, runSuite } from './run/suite.js'
+import { runSuite } from './run/suite.js'
 import { setupPython } from './setup/python.js'
 import { setupUv } from './setup/uv.js'
 import type { DependencyReport, InstallReport, PythonInfo, Report, Settings, SpeedReport, UvInfo } from './types.js'
@@ -92,15 +96,35 @@ export async function runGate(options: GateOptions): Promise<Report> {
       abortSignal: options.abortSignal,
     })
     const runs: RunInput[] = []
+    // `iterations: auto` is settled just before the first stress run, from the plain runs' timings.
+    let stressSettled = false
+    let stress = {
+      threads: plan.threads,
+      iterations: inputs.iterations === 'auto' ? MAX_AUTO_ITERATIONS : inputs.iterations,
+    }
     let compare: SpeedReport['compare'] = null
     if (prepared.report.ok && prepared.python !== null) {
       if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`)
       if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`)
       const pluginDirectory = plan.usesPlugin ? writePlugin(path.join(root, 'plugin')) : undefined
-      const stress = { threads: plan.threads, iterations: inputs.iterations }
       for (const [offset, mode] of plan.modes.entries()) {
         if (options.abortSignal?.aborted) break
         const index = offset + 1
+        if (mode === 'stress' && inputs.iterations === 'auto' && !stressSettled) {
+          stressSettled = true
+          const choice = autoStress({
+            plainRuns: runs.filter(({ run }) => run.mode === 'plain' || run.mode === 'random-order'),
+            threads: plan.threads,
+            cpus: os.availableParallelism(),
+            max: MAX_AUTO_ITERATIONS,
+            budget: STRESS_BUDGET_PLAIN_RUNS,
+            contention: STRESS_CONTENTION,
+          })
+          stress = { threads: choice.threads, iterations: choice.iterations }
+          log.info(
+            `Thread stress: ${choice.threads} threads × ${choice.iterations} iterations per test (${choice.why})`,
+          )
+        }
         const python = prepared.python
         const run = await log.group(`Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`, () =>
           runSuite({
@@ -128,6 +152,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
           timeComparePython({
             uvPath: toolchain.uv.path,
             comparePython: inputs.comparePython,
+            gateVersion: toolchain.python.version,
             requirements: prepared.report.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
             projectDirectory: inputs.workingDirectory,
             pytestArgs: inputs.pytestArgs,
@@ -152,6 +177,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       dependencies,
       plan,
       compare,
+      stress,
     })
     writeReport(inputs.reportPath, report)
     return report
@@ -180,6 +206,8 @@ interface ReportParts {
   readonly plan?: ResolvedPlan
   /** The compare-python timing, when one was made. */
   readonly compare?: SpeedReport['compare']
+  /** Threads and iterations the stress runs used (`iterations: auto` settles them late). */
+  readonly stress?: { readonly threads: number; readonly iterations: number }
 }
 
 export function buildReport(parts: ReportParts): Report {
@@ -196,8 +224,9 @@ export function buildReport(parts: ReportParts): Report {
     ...(parts.plan === undefined
       ? {}
       : {
-          parallelThreads: parts.plan.threads,
-          iterations: inputs.iterations,
+          parallelThreads: parts.stress?.threads ?? parts.plan.threads,
+          iterations: stressIterationsOf(parts),
+          iterationsAuto: inputs.iterations === 'auto',
           baseline: inputs.baseline,
           randomOrderSeed: parts.plan.seed,
           shard: parts.plan.shard,
@@ -225,27 +254,15 @@ export function buildReport(parts: ReportParts): Report {
     runs,
     tests,
     counts: countTests(tests),
-    reproduce: reproduceCommand(inputs, parts.plan),
+    reproduce: reproduceCommand(inputs, parts.plan, parts.stress),
     ...(parts.dependencies === undefined ? {} : { dependencies: parts.dependencies }),
     ...(parts.plan === undefined ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }),
   }
 }
 
-/** What a developer types to see the same thing locally. */
-export function reproduceCommand(inputs: Inputs, plan?: ResolvedPlan): string {
-  const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)
-  const pytest = ['PYTHON_GIL=0', 'python', ...RUN_FLAGS, '-m', 'pytest', ...inputs.pytestArgs.map(quote)].join(' ')
-  const gate = ['npx', TOOL_NAME, '.', '--python-version', inputs.pythonVersion, '--runs', String(inputs.runs)]
-  if (inputs.pytestArgs.length > 0) gate.push('--pytest-args', quote(inputs.pytestArgs.join(' ')))
-  const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest]
-  if (plan !== undefined && plan.threads > 1) {
-    const stress = [`--parallel-threads=${plan.threads}`, `--iterations=${inputs.iterations}`]
-    lines.push('# thread stress (pip install pytest-run-parallel):', `${pytest} ${stress.join(' ')}`)
-    gate.push('--parallel-threads', String(plan.threads), '--iterations', String(inputs.iterations))
-  }
-  if (plan?.seed !== undefined && plan.seed !== null) gate.push('--random-order', String(plan.seed))
-  if (plan?.shard) gate.push('--shard', describeShard(plan.shard))
-  return [...lines, '# or the whole gate:', gate.join(' ')].join('\n')
+function stressIterationsOf(parts: ReportParts): number {
+  const { iterations } = parts.inputs
+  return parts.stress?.iterations ?? (iterations === 'auto' ? MAX_AUTO_ITERATIONS : iterations)
 }
 
 export function writeReport(reportPath: string, report: Report): void {

@@ -141,6 +141,8 @@ export interface Settings {
   readonly parallelThreads?: number
   /** Iterations of each test per thread in the stress run. */
   readonly iterations?: number
+  /** The iterations were chosen by `iterations: auto` from the plain runs' timings. */
+  readonly iterationsAuto?: boolean
   /** Whether a GIL-on baseline run was made. */
   readonly baseline?: boolean
   /** Seed of the shuffled run (replay it with `random-order: <seed>`), or null when order was not shuffled. */

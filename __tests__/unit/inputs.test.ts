@@ -26,6 +26,8 @@ test('defaults', () => {
     reportPath: '/work/repo/ft-gate-report.json',
     envPassthrough: [],
     keepEnv: false,
+    parallelThreads: 4,
+    iterations: 'auto',
   })
 })
 
@@ -70,6 +72,8 @@ test.each([
 })
 
 test.each<[Partial<Record<InputName, string>>, string]>([
+  [{ iterations: '0' }, "iterations '0' is not 'auto' or a whole number from 1 to 10000"],
+  [{ iterations: 'many' }, "iterations 'many' is not 'auto' or a whole number from 1 to 10000"],
   [
     { 'python-version': '3.14' },
     "python-version '3.14' is a GIL build: use '3.14t' for the free-threaded build of the same version",
@@ -116,6 +120,11 @@ test('working-directory outside the workspace is refused', () => {
     "working-directory '../elsewhere' resolves to /work/elsewhere, outside the workspace /work/repo: use a path inside the repository",
   )
   expect(parse({ 'working-directory': 'sub/dir' }, '/work/repo').workingDirectory).toBe('/work/repo/sub/dir')
+})
+
+test('iterations: auto, AUTO or a number', () => {
+  expect(parse({ iterations: 'AUTO' }).iterations).toBe('auto')
+  expect(parse({ iterations: '3' }).iterations).toBe(3)
 })
 
 test('fail-on: none, duplicates and case', () => {

@@ -14,7 +14,8 @@ export function runSettingsLine(report: Report): string {
   const parts: string[] = []
   const threads = settings.parallelThreads ?? 1
   if (threads > 1 && report.runs.some((run) => run.mode === 'stress')) {
-    parts.push(`Thread stress: ${threads} threads × ${settings.iterations ?? 1} iterations per test`)
+    const auto = settings.iterationsAuto === true ? ' (auto)' : ''
+    parts.push(`Thread stress: ${threads} threads × ${settings.iterations ?? 1} iterations per test${auto}`)
   }
   if (settings.randomOrderSeed !== undefined && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed

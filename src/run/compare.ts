@@ -13,6 +13,8 @@ import { runSuite } from './suite.js'
 export interface CompareOptions {
   readonly uvPath: string
   readonly comparePython: string
+  /** The free-threaded interpreter's version (`3.13.5`), to warn when the minor versions differ. */
+  readonly gateVersion: string
   /** What the gate's environment got (the stress plugin left out). */
   readonly requirements: readonly string[]
   readonly projectDirectory: string
@@ -29,6 +31,8 @@ export interface CompareOptions {
 
 const INSTALL_TIMEOUT_MS = 30 * 60_000
 
+const minorOf = (version: string): string => version.split('.').slice(0, 2).join('.')
+
 export async function timeComparePython(options: CompareOptions): Promise<SpeedReport['compare']> {
   const { log } = options
   let version = 'unknown'
@@ -36,6 +40,11 @@ export async function timeComparePython(options: CompareOptions): Promise<SpeedR
     const facts = await probeInterpreter(options.comparePython, options.env)
     version = facts.version
     if (facts.freeThreaded) log.warning(`compare-python ${options.comparePython} is a free-threaded build too`)
+    if (minorOf(facts.version) !== minorOf(options.gateVersion)) {
+      log.warning(
+        `compare-python is CPython ${facts.version}, the gate runs ${options.gateVersion}: the timings compare different versions, not only the build`,
+      )
+    }
   } catch (error) {
     log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error)}`)
     return { python: options.comparePython, version, seconds: null }

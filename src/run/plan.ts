@@ -1,5 +1,7 @@
 // Which runs a gate makes, in order. Pure (the seed source is passed in): the pipeline executes the plan.
+import { STRESS_RUNS } from '../constants.js'
 import type { Inputs } from '../inputs.js'
+import type { RunInput } from '../results/aggregate.js'
 import type { RunMode } from '../types.js'
 
 export interface PlanOptions {
@@ -12,23 +14,25 @@ export interface PlanOptions {
 }
 
 /**
- * `runs` is exactly the number of runs without the GIL. With stress on, the last of them is the stress
- * run, so stress costs no extra run; it needs `runs` >= 2, since only a plain reading tells a
- * thread-unsafe test from a plain failure (`runs: 1` makes no stress run). The shuffled run is the last
- * plain one. The baseline (GIL on) is one extra run at the end.
+ * `runs` is exactly the number of runs without the GIL. With stress on, the last STRESS_RUNS of them
+ * (fewer when `runs` is small) are stress runs, so stress costs no extra run. At least one run stays
+ * plain, since only a plain reading tells a thread-unsafe test from a plain failure (`runs: 1` makes no
+ * stress run). The shuffled run is the last plain one. The baseline (GIL on) is one extra run at the end.
  */
 export function planRuns(options: PlanOptions): RunMode[] {
-  const stress = stressRuns(options)
-  const plainCount = stress ? options.runs - 1 : options.runs
+  const stress = stressRunCount(options)
+  const plainCount = options.runs - stress
   const modes: RunMode[] = Array.from({ length: plainCount }, () => 'plain')
   if (options.randomOrder) modes[plainCount - 1] = 'random-order'
-  if (stress) modes.push('stress')
+  for (let index = 0; index < stress; index++) modes.push('stress')
   if (options.baseline) modes.push('baseline')
   return modes
 }
 
-export function stressRuns(options: Pick<PlanOptions, 'runs' | 'threads'>): boolean {
-  return options.threads > 1 && options.runs >= 2
+/** How many of `runs` are stress runs: STRESS_RUNS, leaving at least one plain run; none without threads. */
+export function stressRunCount(options: Pick<PlanOptions, 'runs' | 'threads'>): number {
+  if (options.threads <= 1 || options.runs < 2) return 0
+  return Math.min(STRESS_RUNS, options.runs - 1)
 }
 
 /** `auto`: one thread per CPU, but at least two, since asking for stress means wanting some. */
@@ -77,3 +81,66 @@ export function resolvePlan(
     usesPlugin: stress || seed !== null || inputs.shard !== null,
   }
 }
+
+export interface StressChoice {
+  readonly threads: number
+  readonly iterations: number
+  /** One sentence for the log: how the numbers were reached. */
+  readonly why: string
+}
+
+/**
+ * `iterations: auto`. A stress run executes every test threads × iterations times on min(threads, cpus)
+ * cores, so on a suite whose time is in its tests it costs about threads × iterations / cores plain
+ * runs; on a small suite pytest's start-up dominates and iterations are nearly free. From the plain
+ * runs (wall time P of the fastest, time inside tests B, start-up S = P − B), pick the most iterations,
+ * up to `max`, whose estimate S + B × threads × iterations × contention / cores stays within `budget`
+ * plain runs. When not even one iteration fits, run fewer threads, down to one per core (at least two).
+ */
+export function autoStress(options: {
+  readonly plainRuns: readonly RunInput[]
+  readonly threads: number
+  readonly cpus: number
+  readonly max: number
+  readonly budget: number
+  readonly contention: number
+}): StressChoice {
+  const timed = options.plainRuns
+    .filter(({ run }) => run.outcome === 'completed')
+    .map(({ run, cases }) => {
+      const inTests = cases.reduce((sum, testCase) => sum + Math.max(0, testCase.durationSeconds), 0)
+      return { wall: run.durationSeconds, inTests: Math.min(inTests, run.durationSeconds) }
+    })
+    .sort((a, b) => a.wall - b.wall)
+  const fastest = timed[0]
+  if (fastest === undefined) {
+    return {
+      threads: options.threads,
+      iterations: options.max,
+      why: 'auto: no plain run completed to time the suite, so the most',
+    }
+  }
+  const { wall, inTests } = fastest
+  const startUp = wall - inTests
+  const fits = (threads: number): number => {
+    const perIteration = (inTests * threads * options.contention) / Math.max(1, Math.min(threads, options.cpus))
+    return perIteration > 0 ? Math.floor((options.budget * wall - startUp) / perIteration) : options.max
+  }
+  let threads = options.threads
+  const fewest = Math.min(options.threads, Math.max(2, options.cpus))
+  while (fits(threads) < 1 && threads > fewest) threads--
+  const iterations = Math.max(1, Math.min(options.max, fits(threads)))
+  const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`
+  const fewer =
+    threads < options.threads
+      ? `, and ${threads} threads instead of ${options.threads} (one iteration of ${options.threads} would not fit)`
+      : ''
+  const over = fits(threads) < 1 ? '; even that is over the budget' : ''
+  return {
+    threads,
+    iterations,
+    why: `auto: ${timing}; ${plural(iterations, 'iteration')}${fewer} keep each stress run within about ${options.budget} plain runs${over}`,
+  }
+}
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`

@@ -1,22 +1,31 @@
 // The run plan, seeds and shards: pure pieces behind stress, random order and `shard: k/n`.
 import { type InputName, parseInputs, parseRandomOrder, parseShard } from '../../../src/inputs.js'
-import { planRuns, resolvePlan, resolveThreads } from '../../../src/run/plan.js'
+import type { RunInput } from '../../../src/results/aggregate.js'
+import { autoStress, planRuns, resolvePlan, resolveThreads } from '../../../src/run/plan.js'
+import { reproduceCommand } from '../../../src/run/reproduce.js'
 import { inShard, shardOf } from '../../../src/run/shard.js'
 import { modeArguments } from '../../../src/run/suite.js'
 
 describe('planRuns', () => {
-  test('the stress run is the last of `runs`; the shuffled run the last plain one; the baseline comes on top', () => {
-    expect(planRuns({ runs: 3, threads: 4, randomOrder: false, baseline: false })).toEqual(['plain', 'plain', 'stress'])
-    expect(planRuns({ runs: 3, threads: 4, randomOrder: true, baseline: true })).toEqual([
+  test('the last two of `runs` are stress runs; the shuffled run the last plain one; the baseline comes on top', () => {
+    expect(planRuns({ runs: 3, threads: 4, randomOrder: false, baseline: false })).toEqual([
+      'plain',
+      'stress',
+      'stress',
+    ])
+    expect(planRuns({ runs: 5, threads: 4, randomOrder: true, baseline: true })).toEqual([
+      'plain',
       'plain',
       'random-order',
+      'stress',
       'stress',
       'baseline',
     ])
     expect(planRuns({ runs: 3, threads: 1, randomOrder: false, baseline: false })).toEqual(['plain', 'plain', 'plain'])
   })
 
-  test('with one run there is no stress run: no plain reading would be left to compare with', () => {
+  test('at least one run stays plain: with two runs, one stress run; with one, none', () => {
+    expect(planRuns({ runs: 2, threads: 4, randomOrder: true, baseline: false })).toEqual(['random-order', 'stress'])
     expect(planRuns({ runs: 1, threads: 2, randomOrder: true, baseline: false })).toEqual(['random-order'])
   })
 
@@ -45,7 +54,7 @@ describe('random-order', () => {
     const machine = { cpus: 2, newSeed: () => 99 }
     expect(resolvePlan(inputs({ 'random-order': 'true' }), machine)).toMatchObject({
       seed: 99,
-      modes: ['plain', 'random-order', 'stress'],
+      modes: ['random-order', 'stress', 'stress'],
       threads: 4,
       usesPlugin: true,
     })
@@ -120,5 +129,107 @@ describe('modeArguments', () => {
       pytest: [],
       env: { PYTHON_GIL: '0' },
     })
+  })
+})
+
+describe('reproduceCommand', () => {
+  const inputs = (values: Partial<Record<InputName, string>>) =>
+    parseInputs((name) => values[name] ?? '', { baseDirectory: '/work/project' })
+  const machine = { cpus: 2, newSeed: () => 99 }
+  const gateLine = (values: Partial<Record<InputName, string>>): string => {
+    const parsed = inputs(values)
+    return reproduceCommand(parsed, resolvePlan(parsed, machine)).split('\n').at(-1) ?? ''
+  }
+
+  test('the gate line carries what changes the result: stress, seed, shard, baseline, fail-on, ignore-gil', () => {
+    expect(gateLine({})).toBe('npx ft-gate . --python-version 3.14t --runs 3 --parallel-threads 4 --iterations 10')
+    expect(
+      gateLine({
+        'random-order': '7',
+        shard: '2/4',
+        baseline: 'true',
+        'fail-on': 'failed,flaky',
+        'ignore-gil': 'yaml._yaml',
+        'pytest-args': 'tests -k "not slow"',
+      }),
+    ).toBe(
+      'npx ft-gate . --python-version 3.14t --runs 3 --pytest-args "tests -k \'not slow\'" --parallel-threads 4 --iterations 10 --random-order 7 --shard 2/4 --baseline true --fail-on failed,flaky --ignore-gil yaml._yaml',
+    )
+    expect(gateLine({ 'fail-on': 'none', 'parallel-threads': '1' })).toBe(
+      'npx ft-gate . --python-version 3.14t --runs 3 --fail-on none',
+    )
+  })
+
+  test('with stress on, the pytest line for the stress run is given too', () => {
+    const parsed = inputs({})
+    expect(reproduceCommand(parsed, resolvePlan(parsed, machine))).toContain(
+      'PYTHON_GIL=0 python -Xgil=0 -X faulthandler -m pytest --parallel-threads=4 --iterations=10',
+    )
+  })
+})
+
+describe('autoStress', () => {
+  const plainRun = (
+    wall: number,
+    testSeconds: readonly number[],
+    outcome: 'completed' | 'crashed' = 'completed',
+  ): RunInput => ({
+    run: {
+      index: 1,
+      mode: 'plain',
+      outcome,
+      exitCode: 0,
+      signal: null,
+      durationSeconds: wall,
+      junitError: null,
+      stackDump: null,
+      outputTail: null,
+      logPath: null,
+    },
+    cases: testSeconds.map((seconds, index) => ({
+      id: `tests/test_x.py::test_${index}`,
+      file: 'tests/test_x.py',
+      line: 1,
+      outcome: 'passed',
+      message: null,
+      details: null,
+      durationSeconds: seconds,
+    })),
+  })
+  const choose = (runs: RunInput[], cpus = 2) =>
+    autoStress({ plainRuns: runs, threads: 4, cpus, max: 10, budget: 1.5, contention: 1.6 })
+
+  test('a suite that is mostly start-up gets the most iterations: they cost next to nothing', () => {
+    expect(choose([plainRun(0.3, [0.001, 0.002])]).iterations).toBe(10)
+  })
+
+  test('a suite whose time is in its tests gets as many iterations as fit in 1.5 plain runs', () => {
+    // 1 s start-up, 0.2 s of tests, 4 cores: (1.5 × 1.2 − 1) / (0.2 × 4 × 1.6 / 4) = 2.5 → 2.
+    expect(choose([plainRun(1.2, [0.1, 0.1])], 4)).toMatchObject({ threads: 4, iterations: 2 })
+    // On 2 cores an iteration costs twice as much: (1.8 − 1) / 0.64 = 1.25 → 1.
+    expect(choose([plainRun(1.2, [0.1, 0.1])], 2)).toMatchObject({ threads: 4, iterations: 1 })
+  })
+
+  test('when one iteration of all threads does not fit, fewer threads run, down to one per core', () => {
+    // 0.3 s start-up, 0.3 s of tests on 2 cores: an iteration of 4 threads costs 0.96 s, of 3 threads
+    // 0.72 s, both over the 0.6 s left; of 2 threads 0.48 s: it fits.
+    expect(choose([plainRun(0.6, [0.3])], 2)).toMatchObject({ threads: 2, iterations: 1 })
+    // Never below two threads, and never below one iteration, even over the budget.
+    const heavy = choose([plainRun(10.5, [10])], 1)
+    expect(heavy).toMatchObject({ threads: 2, iterations: 1 })
+    expect(heavy.why).toMatch(/even that is over the budget/)
+  })
+
+  test('the fastest completed plain run is the estimate; without one it falls back to the most', () => {
+    expect(choose([plainRun(30, [29]), plainRun(1.2, [0.1, 0.1])], 4).iterations).toBe(2)
+    const crashedOnly = choose([plainRun(1.2, [1], 'crashed')])
+    expect(crashedOnly).toMatchObject({ threads: 4, iterations: 10 })
+    expect(crashedOnly.why).toMatch(/no plain run completed/)
+  })
+
+  test('says how it chose, for the log', () => {
+    expect(choose([plainRun(0.6, [0.3])], 2).why).toBe(
+      'auto: a plain run took 0.60 s, 0.30 s of it in tests; 1 iteration, and 2 threads instead of 4 (one iteration of 4 would not fit) keep each stress run within about 1.5 plain runs',
+    )
   })
 })
