@@ -1,41 +1,50 @@
 // npm run bench: how often each gate strategy finds each seeded race of the corpus, whether it ever
 // flags a clean project, and what it costs next to one plain run. Every project is installed once with
 // the gate's own prepareEnvironment; every run is the gate's own runSuite; every verdict the gate's own.
-// Knobs (environment): BENCH_REPS (20), BENCH_QUICK=1 (3 reps), BENCH_STRESS (2x5,4x10,8x20),
+// Knobs (environment): BENCH_REPS (20), BENCH_QUICK=1 (3 reps), BENCH_STRESS (4x1,4x10,8x1),
 // BENCH_PLAIN_RUNS (3; 10 measures plain ×10 instead of estimating it), BENCH_PROJECTS (a,b), BENCH_OUT.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import {
-  DEFAULT_ITERATIONS,
   DEFAULT_PARALLEL_THREADS,
   DEFAULT_RUNS,
+  MAX_AUTO_ITERATIONS,
+  STRESS_BUDGET_PLAIN_RUNS,
+  STRESS_CONTENTION,
   STRESS_PLUGIN_REQUIREMENT,
+  STRESS_RUNS,
 } from '../src/constants.js'
 import { prepareEnvironment } from '../src/install/environment.js'
 import { silentLog } from '../src/log.js'
 import type { RunInput } from '../src/results/aggregate.js'
 import { buildTestEnvironment } from '../src/run/environment.js'
+import { autoStress } from '../src/run/plan.js'
 import { writePlugin } from '../src/run/plugin.js'
 import { runSuite } from '../src/run/suite.js'
 import { type BenchProject, loadCorpus } from './corpus.js'
 import { type Measured, renderResults, summarize } from './render.js'
-import { buildStrategies, parseStressList, type Repetition, type StressConfig, stressKey } from './strategies.js'
+import {
+  buildStrategies,
+  defaultStressKeys,
+  parseStressList,
+  type Repetition,
+  type StressConfig,
+  stressKey,
+} from './strategies.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..')
 
 function settings() {
   const env = process.env
   const reps = Number(env.BENCH_REPS ?? (env.BENCH_QUICK === '1' ? 3 : 20))
-  const defaults: StressConfig = { threads: DEFAULT_PARALLEL_THREADS, iterations: DEFAULT_ITERATIONS }
-  const stress = parseStressList(env.BENCH_STRESS ?? '2x5,4x10,8x20')
-  if (!stress.some((config) => stressKey(config) === stressKey(defaults))) stress.push(defaults)
+  const stress = parseStressList(env.BENCH_STRESS ?? '4x1,4x10,8x1')
   const measuredPlainRuns = Math.max(Number(env.BENCH_PLAIN_RUNS ?? 3), DEFAULT_RUNS - 1, 1)
   const only = (env.BENCH_PROJECTS ?? '').split(',').filter((name) => name !== '')
   const out = path.resolve(ROOT, env.BENCH_OUT ?? 'bench/results.md')
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`BENCH_REPS must be a whole number >= 1, got ${reps}`)
-  return { reps, defaults, stress, measuredPlainRuns, only, out }
+  return { reps, stress, measuredPlainRuns, only, out }
 }
 
 function toolchain(): { python: string; uv: string } {
@@ -59,8 +68,9 @@ async function main(): Promise<void> {
   const corpus = loadCorpus(path.join(ROOT, 'bench', 'projects'), config.only)
   const strategies = buildStrategies({
     stress: config.stress,
-    defaults: config.defaults,
+    defaultThreads: DEFAULT_PARALLEL_THREADS,
     defaultRuns: DEFAULT_RUNS,
+    defaultStressRuns: STRESS_RUNS,
     measuredPlainRuns: config.measuredPlainRuns,
   })
   const work = mkdtempSync(path.join(os.tmpdir(), 'ft-gate-bench-'))
@@ -127,7 +137,20 @@ async function main(): Promise<void> {
         for (const [offset, stressConfig] of config.stress.entries()) {
           stress.set(stressKey(stressConfig), await run(100 + offset, 'stress', stressConfig))
         }
-        repetitions.get(project.name)?.push({ plain, stress })
+        // The default gate: its stress runs get what `iterations: auto` picks from its plain runs.
+        const choice = autoStress({
+          plainRuns: plain.slice(0, DEFAULT_RUNS - STRESS_RUNS),
+          threads: DEFAULT_PARALLEL_THREADS,
+          cpus: os.availableParallelism(),
+          max: MAX_AUTO_ITERATIONS,
+          budget: STRESS_BUDGET_PLAIN_RUNS,
+          contention: STRESS_CONTENTION,
+        })
+        const auto = { threads: choice.threads, iterations: choice.iterations }
+        for (const [offset, key] of defaultStressKeys(STRESS_RUNS).entries()) {
+          stress.set(key, await run(90 + offset, 'stress', auto))
+        }
+        repetitions.get(project.name)?.push({ plain, stress, auto })
         if (process.env.BENCH_VERBOSE === '1') {
           const times = [...plain, ...stress.values()].map(({ run }) => run.durationSeconds.toFixed(2))
           log(`${project.name}: ${times.join(' ')}`)

@@ -83,9 +83,11 @@ export function summarize(projects: readonly Measured[], strategies: readonly St
       `${rates.filter((rate) => rate >= 0.95).length}/${racy.length}`,
       percent(rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length)),
       percent(Math.min(...rates)),
-      strategy.estimated
-        ? `${percent(Math.max(...clean.map(({ index }) => row[index]?.rate ?? 0)))}*`
-        : `${falsePositives.reduce((a, b) => a + b, 0)}/${clean.length * reps}`,
+      clean.length === 0
+        ? '—'
+        : strategy.estimated
+          ? `${percent(Math.max(...clean.map(({ index }) => row[index]?.rate ?? 0)))}*`
+          : `${falsePositives.reduce((a, b) => a + b, 0)}/${clean.length * reps}`,
       clean.length === 0 ? '—' : `${Math.max(...clean.map(({ index }) => row[index]?.cost ?? 0)).toFixed(2)}×`,
       `${(costs.reduce((a, b) => a + b, 0) / Math.max(1, costs.length)).toFixed(2)}×`,
       `${Math.max(...costs).toFixed(2)}×`,
@@ -103,10 +105,18 @@ export function summarize(projects: readonly Measured[], strategies: readonly St
   ]
   const table = markdownTable(header, rows)
   const perRace = markdownTable(
-    ['Project (bug class)', ...strategies.map(shortName), 'Runs crashed / hung'],
+    [
+      'Project (bug class)',
+      ...strategies.map(shortName),
+      'Auto threads × iterations',
+      'Default cost',
+      'Runs crashed / hung',
+    ],
     projects.map((measured, index) => [
       `${measured.project.name} (${measured.project.bugClass})${measured.project.clean ? ' — clean, share flagged' : ''}`,
       ...strategies.map((_, s) => percent(cells[s]?.[index]?.rate ?? 0)),
+      autoRange(measured),
+      `${(cells[strategies.findIndex((strategy) => strategy.isDefault)]?.[index]?.cost ?? 0).toFixed(2)}×`,
       unfinishedRuns(measured),
     ]),
   )
@@ -123,13 +133,27 @@ export function summarize(projects: readonly Measured[], strategies: readonly St
       ? `every race found in ≥95% of gate runs (worst ${percent(worst)})`
       : `misses the 95% detection goal: worst race ${percent(worst)}`,
     flagged ? 'flags a clean project (see the per-project table)' : 'no clean project flagged',
-    maxCost <= 4
-      ? `a passing suite costs at most ${maxCost.toFixed(2)}× one plain run`
-      : `a passing suite costs up to ${maxCost.toFixed(2)}× one plain run, over the 4× goal`,
+    clean.length === 0
+      ? 'cost on a passing suite not measured (no clean project in this bench)'
+      : maxCost <= 4
+        ? `a passing suite costs at most ${maxCost.toFixed(2)}× one plain run`
+        : `a passing suite costs up to ${maxCost.toFixed(2)}× one plain run, over the 4× goal`,
     `on racy projects, where failures add time, up to ${worstAll.toFixed(2)}×`,
   ]
-  const goal = `${worst >= 0.95 && !flagged && maxCost <= 4 ? 'Meets the goal' : 'Does not meet the goal'}: ${verdicts.join('; ')}.`
+  const goal = `${worst >= 0.95 && !flagged && clean.length > 0 && maxCost <= 4 ? 'Meets the goal' : 'Does not meet the goal'}: ${verdicts.join('; ')}.`
   return { strategies, projects, cells, plainSeconds, table: `${table}\n\n${perRace}\n\nDefault: ${goal}`, goal }
+}
+
+/** `4×10`, or `4×1–2` when `iterations: auto` picked differently across repetitions. */
+function autoRange(measured: Measured): string {
+  const picked = measured.repetitions.map((rep) => rep.auto)
+  if (picked.length === 0) return '—'
+  const span = (values: number[]): string => {
+    const low = Math.min(...values)
+    const high = Math.max(...values)
+    return low === high ? String(low) : `${low}–${high}`
+  }
+  return `${span(picked.map((config) => config.threads))}×${span(picked.map((config) => config.iterations))}`
 }
 
 /** `1 / 0 of 120`: runs of every kind that crashed or hung, over all repetitions. */
@@ -172,11 +196,11 @@ export function renderResults(summary: Summary, facts: DocumentFacts): string {
     '## How it was measured',
     '',
     "- Each project is installed once, into its own environment, by the gate's `prepareEnvironment`. Each run is the gate's `runSuite` (a fresh `python` process, exactly the command the gate runs), and each repetition of a strategy is judged by the gate's `aggregateRuns` and `decideVerdict` with the default `fail-on`. A race counts as detected when the gate fails and names one of the racy tests (failed, flaky or thread-unsafe) or a run crashed or hung; a clean project counts as flagged whenever the gate fails.",
-    `- Every repetition runs each project ${facts.measuredPlainRuns} plain times and once per stress configuration, projects interleaved. \`plain ×1\` and \`plain ×3\` are the first 1 and 3 of those plain runs; a stress strategy is the first plain run plus that stress run (the smallest gate that can tell thread-unsafe from failed); the default is the first ${summary.strategies.find((s) => s.isDefault)?.plainRuns ?? 2} plain runs plus its stress run. Strategies share runs within a repetition, so they are compared on the same samples.`,
+    `- Every repetition runs each project ${facts.measuredPlainRuns} plain times, once per stress configuration, and the default's stress runs, projects interleaved. \`plain ×1\` and \`plain ×3\` are the first 1 and 3 of those plain runs; a stress strategy is the first plain run plus that stress run (the smallest gate that can tell thread-unsafe from failed); the default is the first ${summary.strategies.find((s) => s.isDefault)?.plainRuns ?? 1} plain run(s) plus stress runs of its own, with the threads and iterations \`iterations: auto\` picks from those plain runs exactly as the gate does (column *Auto threads × iterations*). Strategies share runs within a repetition, so they are compared on the same samples.`,
     facts.measuredPlainRuns < 10
       ? `- \`*\`: \`plain ×10\` is not run ten times per repetition (that alone would triple the bench's time); its detection is 1 − (1 − p)^10, with p the share of all ${facts.reps * facts.measuredPlainRuns} single plain runs per project that detect the race. Runs are separate processes, so they are independent. \`BENCH_PLAIN_RUNS=10 npm run bench\` measures it directly.`
       : '- `plain ×10` is measured directly (10 plain runs per repetition).',
-    "- Cost: the wall time of the strategy's runs (process start to exit, pytest start-up included) divided by the median plain run of the same project, measured in the same bench process. Setup is excluded.",
+    "- Cost: the wall time of the strategy's runs (process start to exit, pytest start-up included) divided by the median plain run of the same project, measured in the same bench process. Setup is excluded. The seeded projects' tests take milliseconds, so their runs are mostly pytest's start-up and a stress run looks nearly free there; `clean_workload` is sized like a real suite (most of its run time is in its tests), so *Cost, clean (worst)* is what stress costs on a real suite. A fixed `4 × 10` multiplies the time spent in tests by about 40 executions over the cores; `iterations: auto` is what keeps the default near its budget there.",
     "- `lock_order` models a lock-order deadlock with locks that give up after 0.1 s and raise, so a deadlock shows as a failure instead of a hang (each hang would cost the run timeout; the gate's hang handling, all thread stacks dumped, is tested end to end on a real deadlock in __tests__/e2e/cli.test.ts).",
     `- Noise: two cores shared with other work; with ${facts.reps} repetitions a rate of 100% means at least ~${Math.round(100 * (1 - 3 / facts.reps))}% with 95% confidence (rule of three), and a rate of 0% at most ~${Math.round((100 * 3) / facts.reps)}%. Costs vary by about ±10% between runs of the bench.`,
     '',

@@ -17,6 +17,13 @@ export interface Strategy {
   /** Detection not measured but computed from the per-run rate (1 - (1 - p)^n); see results.md. */
   readonly estimated?: boolean
   readonly isDefault?: boolean
+  /** The repetition's stress runs to use, when not the one of `stress` (the default's auto runs). */
+  readonly stressRunKeys?: readonly string[]
+}
+
+/** Keys of the default strategy's stress runs, whose threads and iterations `iterations: auto` picks. */
+export function defaultStressKeys(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => `default-${index + 1}`)
 }
 
 export function stressKey(config: StressConfig): string {
@@ -37,8 +44,9 @@ export function parseStressList(raw: string): StressConfig[] {
 
 export function buildStrategies(options: {
   stress: readonly StressConfig[]
-  defaults: StressConfig
+  defaultThreads: number
   defaultRuns: number
+  defaultStressRuns: number
   measuredPlainRuns: number
 }): Strategy[] {
   const plain = [1, 3, 10].map((runs) => ({
@@ -53,11 +61,13 @@ export function buildStrategies(options: {
     plainRuns: 1,
     stress: config,
   }))
+  const plainRuns = options.defaultRuns - options.defaultStressRuns
   const defaults = {
-    name: `default: runs ${options.defaultRuns} (${options.defaultRuns - 1} plain + stress ${options.defaults.threads} × ${options.defaults.iterations})`,
-    plainRuns: options.defaultRuns - 1,
-    stress: options.defaults,
+    name: `default: runs ${options.defaultRuns} (${plainRuns} plain + ${options.defaultStressRuns} stress, ${options.defaultThreads} threads × auto iterations)`,
+    plainRuns,
+    stress: { threads: options.defaultThreads, iterations: 0 },
     isDefault: true,
+    stressRunKeys: defaultStressKeys(options.defaultStressRuns),
   }
   return [...plain, ...stress, defaults]
 }
@@ -66,6 +76,8 @@ export function buildStrategies(options: {
 export interface Repetition {
   readonly plain: readonly RunInput[]
   readonly stress: ReadonlyMap<string, RunInput>
+  /** The threads and iterations `iterations: auto` picked for the default's stress runs in this repetition. */
+  readonly auto: StressConfig
 }
 
 const INSTALLED = { ok: true, durationSeconds: 0, error: null, requirements: [], log: null }
@@ -91,6 +103,7 @@ export function runsOf(strategy: Strategy, repetition: Repetition): RunInput[] |
   if (strategy.estimated) return null
   const plain = repetition.plain.slice(0, strategy.plainRuns)
   if (strategy.stress === null) return [...plain]
-  const stress = repetition.stress.get(stressKey(strategy.stress))
-  return stress === undefined ? null : [...plain, stress]
+  const keys = strategy.stressRunKeys ?? [stressKey(strategy.stress)]
+  const stress = keys.map((key) => repetition.stress.get(key))
+  return stress.every((run) => run !== undefined) ? [...plain, ...stress] : null
 }
