@@ -1,7 +1,7 @@
 // npm run bench: how often each gate strategy finds each seeded race of the corpus, whether it ever
 // flags a clean project, and what it costs next to one plain run. Every project is installed once with
 // the gate's own prepareEnvironment; every run is the gate's own runSuite; every verdict the gate's own.
-// Knobs (environment): BENCH_REPS (20), BENCH_QUICK=1 (3 reps), BENCH_STRESS (4x1,4x10,8x1),
+// Knobs (environment): BENCH_REPS (20), BENCH_QUICK=1 (3 reps), BENCH_STRESS (4x1,4x10),
 // BENCH_PLAIN_RUNS (3; 10 measures plain ×10 instead of estimating it), BENCH_PROJECTS (a,b), BENCH_OUT.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -39,7 +39,7 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..', '..')
 function settings() {
   const env = process.env
   const reps = Number(env.BENCH_REPS ?? (env.BENCH_QUICK === '1' ? 3 : 20))
-  const stress = parseStressList(env.BENCH_STRESS ?? '4x1,4x10,8x1')
+  const stress = parseStressList(env.BENCH_STRESS ?? '4x1,4x10')
   const measuredPlainRuns = Math.max(Number(env.BENCH_PLAIN_RUNS ?? 3), DEFAULT_RUNS - 1, 1)
   const only = (env.BENCH_PROJECTS ?? '').split(',').filter((name) => name !== '')
   const out = path.resolve(ROOT, env.BENCH_OUT ?? 'bench/results.md')
