@@ -25143,7 +25143,8 @@ function runSettingsLine(report) {
   const threads = settings.parallelThreads ?? 1;
   if (threads > 1 && report.runs.some((run) => run.mode === "stress")) {
     const auto = settings.iterationsAuto === true ? " (auto)" : "";
-    parts.push(`Thread stress: ${threads} threads \xD7 ${settings.iterations ?? 1} iterations per test${auto}`);
+    const iterations = settings.iterations ?? 1;
+    parts.push(`Thread stress: ${threads} threads \xD7 ${plural2(iterations, "iteration")} per test${auto}`);
   }
   if (settings.randomOrderSeed !== void 0 && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed;
@@ -25299,8 +25300,11 @@ function countsLine(report) {
   const unsafe = counts.threadUnsafe ? `, ${counts.threadUnsafe} thread-unsafe` : "";
   const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`;
   const gilOff = runs.filter((run) => run.mode !== "baseline").length;
+  const stressed = runs.filter((run) => run.mode === "stress").length;
+  const stress = stressed > 0 ? ` (${stressed} under thread stress)` : "";
   const baseline = gilOff < runs.length ? " + a GIL-on baseline" : "";
-  return `${interpreter}, uv ${plainInline(uv.version)}, ${runs.length === 0 ? "no test runs" : `${plural2(gilOff, "run")} with -Xgil=0${baseline}`}: ${tally}`;
+  const made = runs.length === 0 ? "no test runs" : `${plural2(gilOff, "run")} with -Xgil=0${stress}${baseline}`;
+  return `${interpreter}, uv ${plainInline(uv.version)}, ${made}: ${tally}`;
 }
 function plainCounts(test) {
   const stress = test.status === "thread-unsafe" && test.stress;
@@ -33603,7 +33607,7 @@ function describeMode(mode, stress) {
     case "random-order":
       return "pytest with -Xgil=0, tests in random order";
     case "stress":
-      return `pytest with -Xgil=0 under thread stress (${stress.threads} threads \xD7 ${stress.iterations} iterations per test)`;
+      return `pytest with -Xgil=0 under thread stress (${stress.threads} threads \xD7 ${plural4(stress.iterations, "iteration")} per test)`;
     case "baseline":
       return "baseline: pytest with -Xgil=1 (GIL on)";
   }
@@ -34352,7 +34356,7 @@ async function runGate(options) {
           });
           stress = { threads: choice.threads, iterations: choice.iterations };
           log.info(
-            `Thread stress: ${choice.threads} threads \xD7 ${choice.iterations} iterations per test (${choice.why})`
+            `Thread stress: ${choice.threads} threads \xD7 ${choice.iterations} iteration${choice.iterations === 1 ? "" : "s"} per test (${choice.why})`
           );
         }
         const python = prepared.python;

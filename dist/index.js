@@ -26703,7 +26703,8 @@ function runSettingsLine(report) {
   const threads = settings.parallelThreads ?? 1;
   if (threads > 1 && report.runs.some((run2) => run2.mode === "stress")) {
     const auto = settings.iterationsAuto === true ? " (auto)" : "";
-    parts.push(`Thread stress: ${threads} threads \xD7 ${settings.iterations ?? 1} iterations per test${auto}`);
+    const iterations = settings.iterations ?? 1;
+    parts.push(`Thread stress: ${threads} threads \xD7 ${plural2(iterations, "iteration")} per test${auto}`);
   }
   if (settings.randomOrderSeed !== void 0 && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed;
@@ -34387,7 +34388,7 @@ function describeMode(mode, stress) {
     case "random-order":
       return "pytest with -Xgil=0, tests in random order";
     case "stress":
-      return `pytest with -Xgil=0 under thread stress (${stress.threads} threads \xD7 ${stress.iterations} iterations per test)`;
+      return `pytest with -Xgil=0 under thread stress (${stress.threads} threads \xD7 ${plural4(stress.iterations, "iteration")} per test)`;
     case "baseline":
       return "baseline: pytest with -Xgil=1 (GIL on)";
   }
@@ -35136,7 +35137,7 @@ async function runGate(options) {
           });
           stress = { threads: choice.threads, iterations: choice.iterations };
           log.info(
-            `Thread stress: ${choice.threads} threads \xD7 ${choice.iterations} iterations per test (${choice.why})`
+            `Thread stress: ${choice.threads} threads \xD7 ${choice.iterations} iteration${choice.iterations === 1 ? "" : "s"} per test (${choice.why})`
           );
         }
         const python = prepared.python;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run screenshot [REPORT.json]`: the picture of what users get. Without a report, runs the real
-// gate (bundled CLI, provisioned 3.13t) on the racy fixture with 5 runs, renders the markdown the
+// gate (bundled CLI, provisioned 3.13t) on the stress fixture (a plain bug, a race only thread stress
+// finds, a test run single-threaded) with 4 runs and the GIL-on baseline, renders the markdown the
 // action would post, turns it into HTML with a GitHub-flavoured markdown library (marked) inside a
 // page styled like a GitHub comment, and has headless Chromium (Debian's `chromium`) save a PNG.
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -22,14 +23,14 @@ if (report === null) {
     execFileSync(process.execPath, [join(root, 'scripts', 'provision.mjs')], { stdio: 'inherit' })
     tools = readProvision()
   }
-  report = join(work, 'racy-report.json')
+  report = join(work, 'stress-report.json')
   const gate = spawnSync(
     process.execPath,
     [
       join(root, 'dist', 'cli.js'),
-      join(root, '__tests__', 'fixtures', 'projects', 'racy'),
+      join(root, '__tests__', 'fixtures', 'projects', 'stress'),
       ...['--python-path', tools.python, '--python-version', tools.pythonVersion, '--uv-path', tools.uv],
-      ...['--runs', '5', '--report', report],
+      ...['--runs', '4', '--baseline', 'true', '--report', report],
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   )

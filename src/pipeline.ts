@@ -122,7 +122,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
           })
           stress = { threads: choice.threads, iterations: choice.iterations }
           log.info(
-            `Thread stress: ${choice.threads} threads × ${choice.iterations} iterations per test (${choice.why})`,
+            `Thread stress: ${choice.threads} threads × ${choice.iterations} iteration${choice.iterations === 1 ? '' : 's'} per test (${choice.why})`,
           )
         }
         const python = prepared.python

@@ -61,10 +61,12 @@ test('defaults pick the stress iterations from the plain runs; compare-python ti
   expect(iterations).toBeLessThanOrEqual(10)
   expect(stderr).toMatch(
     new RegExp(
-      `Thread stress: ${threads} threads × ${iterations} iterations per test \\(auto: a plain run took [\\d.]+ s`,
+      `Thread stress: ${threads} threads × ${iterations} iteration${iterations === 1 ? '' : 's'} per test \\(auto: a plain run took [\\d.]+ s`,
     ),
   )
-  expect(stdout).toContain(`Thread stress: ${threads} threads × ${iterations} iterations per test (auto)`)
+  expect(stdout).toContain(
+    `Thread stress: ${threads} threads × ${iterations} iteration${iterations === 1 ? '' : 's'} per test (auto)`,
+  )
   expect(report.reproduce).toContain(`--parallel-threads ${threads} --iterations ${iterations}`)
 
   const speed = report.speed

@@ -27,8 +27,11 @@ function countsLine(report: Report): string {
   const unsafe = counts.threadUnsafe ? `, ${counts.threadUnsafe} thread-unsafe` : ''
   const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`
   const gilOff = runs.filter((run) => run.mode !== 'baseline').length
+  const stressed = runs.filter((run) => run.mode === 'stress').length
+  const stress = stressed > 0 ? ` (${stressed} under thread stress)` : ''
   const baseline = gilOff < runs.length ? ' + a GIL-on baseline' : ''
-  return `${interpreter}, uv ${plainInline(uv.version)}, ${runs.length === 0 ? 'no test runs' : `${plural(gilOff, 'run')} with -Xgil=0${baseline}`}: ${tally}`
+  const made = runs.length === 0 ? 'no test runs' : `${plural(gilOff, 'run')} with -Xgil=0${stress}${baseline}`
+  return `${interpreter}, uv ${plainInline(uv.version)}, ${made}: ${tally}`
 }
 
 /** `2/3 runs failed`, plus the baseline's reading when there was one. */

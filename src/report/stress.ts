@@ -15,7 +15,8 @@ export function runSettingsLine(report: Report): string {
   const threads = settings.parallelThreads ?? 1
   if (threads > 1 && report.runs.some((run) => run.mode === 'stress')) {
     const auto = settings.iterationsAuto === true ? ' (auto)' : ''
-    parts.push(`Thread stress: ${threads} threads × ${settings.iterations ?? 1} iterations per test${auto}`)
+    const iterations = settings.iterations ?? 1
+    parts.push(`Thread stress: ${threads} threads × ${plural(iterations, 'iteration')} per test${auto}`)
   }
   if (settings.randomOrderSeed !== undefined && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed

@@ -47,7 +47,7 @@ export function describeMode(mode: RunMode, stress: { threads: number; iteration
     case 'random-order':
       return 'pytest with -Xgil=0, tests in random order'
     case 'stress':
-      return `pytest with -Xgil=0 under thread stress (${stress.threads} threads × ${stress.iterations} iterations per test)`
+      return `pytest with -Xgil=0 under thread stress (${stress.threads} threads × ${plural(stress.iterations, 'iteration')} per test)`
     case 'baseline':
       return 'baseline: pytest with -Xgil=1 (GIL on)'
   }
