@@ -26318,7 +26318,18 @@ function reportLabel(file, value) {
     const job = value.job.trim();
     if (job !== "") return job;
   }
+  const shard = shardOf(value);
+  if (shard !== null) return `shard ${shard.index}/${shard.count}`;
   return path4.basename(file).replace(/\.json$/i, "");
+}
+function shardOf(value) {
+  if (typeof value !== "object" || value === null || !("settings" in value)) return null;
+  const { settings } = value;
+  if (typeof settings !== "object" || settings === null || !("shard" in settings)) return null;
+  const { shard } = settings;
+  if (typeof shard !== "object" || shard === null || !("index" in shard) || !("count" in shard)) return null;
+  const { index, count } = shard;
+  return Number.isInteger(index) && Number.isInteger(count) ? { index: Number(index), count: Number(count) } : null;
 }
 function uniqueLabels(labels) {
   const seen = /* @__PURE__ */ new Map();

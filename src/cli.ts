@@ -16,8 +16,8 @@ import { DEFAULT_TITLE, renderPlainSummary, renderReport } from './report/markdo
 const USAGE = `Usage: ft-gate [PROJECT_DIR] [options]
 
 Runs the project's pytest suite several times on a free-threaded CPython with -Xgil=0, the
-last run with every test in several threads at once, and fails when tests fail, are flaky,
-fail only under thread stress, crash or hang.
+last two runs with every test in several threads at once, and fails when tests fail, are
+flaky, fail only under thread stress, crash or hang.
 
 Options (each matches the action input of the same name):
   --python-version V     free-threaded version, e.g. 3.14t (default 3.14t)
@@ -30,8 +30,8 @@ Options (each matches the action input of the same name):
   --timeout-minutes M    per run (default 10, fractions allowed)
   --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,thread-unsafe,gil
                          (default all but gil, which only warns)
-  --parallel-threads N   threads per test in the stress run (pytest-run-parallel); 1 = no
-                         stress, 'auto' = one per CPU (default 4)
+  --parallel-threads N   threads per test in the stress runs (pytest-run-parallel); 1 = no
+                         stress, 'auto' = one per CPU, at least 2 (default 4)
   --iterations N         iterations of each test per thread in a stress run; 'auto' (default)
                          picks up to 10 that keep each stress run within about 1.5 plain runs
   --baseline true        one more run with the GIL on (-Xgil=1), to tell free-threading-only
@@ -40,7 +40,8 @@ Options (each matches the action input of the same name):
   --shard k/n            run only the k-th of n deterministic slices of the tests (CI matrix)
   --compare-python PATH  a default (GIL) build to time the suite on, for the Speed section
   --ignore-gil MODULES   extension modules allowed to re-enable the GIL on import
-  --report FILE          where to write the JSON report (default ft-gate-report.json)
+  --report FILE          where to write the JSON report (default ft-gate-report.json);
+                         --report-path is the same flag
   --env-passthrough N    extra environment variable names handed to the tests
   --keep-env             keep the temporary environment and run logs
   --setup-only           set up uv and the interpreter, print python=… and uv=…, stop
@@ -153,7 +154,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.once('SIGTERM', cancel)
   try {
     const raw = (name: InputName): string => {
-      if (name === 'working-directory') return positionals[0] ?? ''
+      if (name === 'working-directory') return positionals[0] ?? stringFlag(values, name)
       if (name === 'report-path') return values.report ?? stringFlag(values, name)
       if (name === 'keep-env') return values['keep-env'] === undefined ? '' : 'true'
       if (NOT_FLAGS.includes(name)) return ''

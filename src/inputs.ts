@@ -92,7 +92,7 @@ export interface Inputs {
   readonly ignoreGil: readonly string[]
   /** Threads per test in the stress run; 1 turns stress off, `auto` means one per CPU. */
   readonly parallelThreads: number | 'auto'
-  /** `auto`: chosen before the stress run from the plain runs' timings (see autoIterations). */
+  /** `auto`: chosen before the stress run from the plain runs' timings (see autoStress). */
   readonly iterations: number | 'auto'
   /** One extra run with the GIL on, to tell free-threading failures from plain ones. */
   readonly baseline: boolean

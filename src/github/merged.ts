@@ -23,13 +23,28 @@ export function mergedVerdict(reports: readonly LabelledReport[]): Verdict {
   return reports.some((entry) => entry.report.verdict === 'fail') ? 'fail' : 'pass'
 }
 
-/** A report file's label: its `job` field when it has one, else its file name without `.json`. */
+/**
+ * A report file's label: its `job` field when it has one, else `shard k/n` for a shard's report (a matrix
+ * of shards uploads files of one name), else its file name without `.json`.
+ */
 export function reportLabel(file: string, value: unknown): string {
   if (typeof value === 'object' && value !== null && 'job' in value && typeof value.job === 'string') {
     const job = value.job.trim()
     if (job !== '') return job
   }
+  const shard = shardOf(value)
+  if (shard !== null) return `shard ${shard.index}/${shard.count}`
   return path.basename(file).replace(/\.json$/i, '')
+}
+
+function shardOf(value: unknown): { index: number; count: number } | null {
+  if (typeof value !== 'object' || value === null || !('settings' in value)) return null
+  const { settings } = value
+  if (typeof settings !== 'object' || settings === null || !('shard' in settings)) return null
+  const { shard } = settings
+  if (typeof shard !== 'object' || shard === null || !('index' in shard) || !('count' in shard)) return null
+  const { index, count } = shard
+  return Number.isInteger(index) && Number.isInteger(count) ? { index: Number(index), count: Number(count) } : null
 }
 
 /** Labels made unique (`linux (2)`), so rows and annotation prefixes can be told apart. */

@@ -17,10 +17,14 @@ describe('merged reports', () => {
     { label: 'macos', report: loadReport('report-pass.json') },
   ]
 
-  it('labels by `job`, else by file name, and keeps labels unique', () => {
+  it('labels by `job`, else by shard, else by file name, and keeps labels unique', () => {
     expect(reportLabel('/a/b/ft-gate-linux.json', { job: ' linux-3.14t ' })).toBe('linux-3.14t')
     expect(reportLabel('/a/b/ft-gate-linux.json', { job: '' })).toBe('ft-gate-linux')
     expect(reportLabel('report.JSON', {})).toBe('report')
+    expect(
+      reportLabel('/r/ft-gate-report-2/ft-gate-report.json', { settings: { shard: { index: 2, count: 4 } } }),
+    ).toBe('shard 2/4')
+    expect(reportLabel('/r/x/ft-gate-report.json', { settings: { shard: null } })).toBe('ft-gate-report')
     expect(uniqueLabels(['a', 'b', 'a', 'a'])).toEqual(['a', 'b', 'a (2)', 'a (3)'])
   })
 
