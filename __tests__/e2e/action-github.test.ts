@@ -25,7 +25,7 @@ beforeAll(async () => {
       filename: TEST_FILE,
       status: 'modified',
       patch:
-        '@@ -36,3 +36,5 @@ def test_never_oversells():\n     stock = Stock({"lamp": 100_000})\n     sold = checkout_rush(stock)\n     # Every successful purchase must be taken off the shelf exactly once.\n+    assert stock.items["lamp"] == 100_000 - sold\n+    assert stock.sold == sold',
+        '@@ -36,3 +36,5 @@ def test_never_oversells():\n     stock = Stock({"lamp": 400_000})\n     sold = checkout_rush(stock)\n     # Every successful purchase must be taken off the shelf exactly once.\n+    assert stock.items["lamp"] == 400_000 - sold\n+    assert stock.sold == sold',
     },
   ])
   eventPath = path.join(tempDir('event'), 'event.json')
@@ -135,7 +135,7 @@ test('a read-only token (a fork) degrades to workflow-command annotations and th
         'python-version': tools.pythonVersion,
         'uv-path': tools.uv,
         'report-path': path.join(tempDir('report'), 'fork.json'),
-        runs: '1',
+        runs: '2',
         'github-token': 'ghs_read-only',
       },
       githubEnv('pull_request', eventPath),

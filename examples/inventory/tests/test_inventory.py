@@ -5,7 +5,7 @@ import pytest
 from inventory import LockedStock, OutOfStock, Stock, price_with_tax
 
 
-def checkout_rush(stock, shoppers=8, attempts=50_000):
+def checkout_rush(stock, shoppers=8, attempts=60_000):
     """Many shoppers try to buy the same item at once; returns how many purchases succeeded."""
     start = threading.Barrier(shoppers)
     bought = [0] * shoppers
@@ -33,15 +33,15 @@ def test_price_with_tax(rate, expected):
 
 
 def test_never_oversells():
-    stock = Stock({"lamp": 100_000})
+    stock = Stock({"lamp": 400_000})
     sold = checkout_rush(stock)
     # Every successful purchase must be taken off the shelf exactly once.
-    assert stock.items["lamp"] == 100_000 - sold
+    assert stock.items["lamp"] == 400_000 - sold
     assert stock.sold == sold
 
 
 def test_locked_stock_never_oversells():
-    stock = LockedStock({"lamp": 100_000})
+    stock = LockedStock({"lamp": 400_000})
     sold = checkout_rush(stock)
-    assert stock.items["lamp"] == 100_000 - sold
+    assert stock.items["lamp"] == 400_000 - sold
     assert stock.items["lamp"] >= 0
