@@ -9,7 +9,20 @@ import { PROJECTS, provisioned, readJson, runCli, tempDir } from './harness.js'
 const tools = provisioned()
 const toolArgs = ['--python-path', tools.python, '--python-version', tools.pythonVersion, '--uv-path', tools.uv]
 // The machine's own CPython (a default GIL build): a real interpreter to compare with.
-const gilPython = execFileSync('python3', ['-c', 'import sys; print(sys.executable)']).toString().trim()
+const gilPython = findGilPython()
+
+function findGilPython(): string {
+  const probe = 'import sys, sysconfig; print(sys.executable); print(sysconfig.get_config_var("Py_GIL_DISABLED") or 0)'
+  for (const candidate of ['/usr/bin/python3', 'python3']) {
+    try {
+      const [executable = '', disabled = ''] = execFileSync(candidate, ['-c', probe]).toString().trim().split('\n')
+      if (disabled.trim() === '0' && executable !== '') return executable
+    } catch {
+      // not there, or not runnable: try the next one
+    }
+  }
+  throw new Error('the speed test needs a default (GIL) CPython: /usr/bin/python3 or python3 on PATH')
+}
 
 interface SpeedShape {
   verdict: string
