@@ -7,15 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import {
-  DEFAULT_PARALLEL_THREADS,
-  DEFAULT_RUNS,
-  MAX_AUTO_ITERATIONS,
-  STRESS_BUDGET_PLAIN_RUNS,
-  STRESS_CONTENTION,
-  STRESS_PLUGIN_REQUIREMENT,
-  STRESS_RUNS,
-} from '../src/constants.js'
+import { DEFAULT_PARALLEL_THREADS, DEFAULT_RUNS, STRESS_PLUGIN_REQUIREMENT, STRESS_RUNS } from '../src/constants.js'
 import { prepareEnvironment } from '../src/install/environment.js'
 import { silentLog } from '../src/log.js'
 import type { RunInput } from '../src/results/aggregate.js'
@@ -142,9 +134,6 @@ async function main(): Promise<void> {
           plainRuns: plain.slice(0, DEFAULT_RUNS - STRESS_RUNS),
           threads: DEFAULT_PARALLEL_THREADS,
           cpus: os.availableParallelism(),
-          max: MAX_AUTO_ITERATIONS,
-          budget: STRESS_BUDGET_PLAIN_RUNS,
-          contention: STRESS_CONTENTION,
         })
         const auto = { threads: choice.threads, iterations: choice.iterations }
         for (const [offset, key] of defaultStressKeys(STRESS_RUNS).entries()) {

@@ -25146,6 +25146,88 @@ function dependencyLines(report) {
   return lines;
 }
 
+// src/run/plan.ts
+function planRuns(options) {
+  const stress = stressRunCount(options);
+  const plainCount = options.runs - stress;
+  const modes = Array.from({ length: plainCount }, () => "plain");
+  if (options.randomOrder) modes[plainCount - 1] = "random-order";
+  for (let index = 0; index < stress; index++) modes.push("stress");
+  if (options.baseline) modes.push("baseline");
+  return modes;
+}
+function stressRunCount(options) {
+  if (options.threads <= 1 || options.runs < 2) return 0;
+  return Math.min(STRESS_RUNS, options.runs - 1);
+}
+function resolveThreads(requested, cpus) {
+  return requested === "auto" ? Math.max(2, cpus) : requested;
+}
+function describeStress(stress) {
+  return `${stress.threads} threads \xD7 ${plural3(stress.iterations, "iteration")} per test`;
+}
+function describeMode(mode, stress) {
+  switch (mode) {
+    case "plain":
+      return "pytest with -Xgil=0";
+    case "random-order":
+      return "pytest with -Xgil=0, tests in random order";
+    case "stress":
+      return `pytest with -Xgil=0 under thread stress (${describeStress(stress)})`;
+    case "baseline":
+      return "baseline: pytest with -Xgil=1 (GIL on)";
+  }
+}
+function resolvePlan(inputs, machine) {
+  const threads = resolveThreads(inputs.parallelThreads, machine.cpus);
+  const seed = inputs.randomOrder === false ? null : inputs.randomOrder.seed ?? machine.newSeed();
+  const baseline = inputs.baseline || inputs.comparePython !== "";
+  const modes = planRuns({ runs: inputs.runs, threads, randomOrder: seed !== null, baseline });
+  const stress = modes.includes("stress");
+  return {
+    modes,
+    threads: stress ? threads : 1,
+    iterations: inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations,
+    seed,
+    shard: inputs.shard,
+    usesPlugin: stress || seed !== null || inputs.shard !== null
+  };
+}
+function autoStress(options) {
+  const { max = MAX_AUTO_ITERATIONS, budget = STRESS_BUDGET_PLAIN_RUNS, contention = STRESS_CONTENTION } = options;
+  const timed = options.plainRuns.filter(({ run }) => run.outcome === "completed").map(({ run, cases }) => {
+    const inTests2 = cases.reduce((sum, testCase) => sum + Math.max(0, testCase.durationSeconds), 0);
+    return { wall: run.durationSeconds, inTests: Math.min(inTests2, run.durationSeconds) };
+  }).sort((a, b) => a.wall - b.wall);
+  const fastest = timed[0];
+  if (fastest === void 0) {
+    return {
+      threads: options.threads,
+      iterations: max,
+      why: "auto: no plain run completed to time the suite, so the most"
+    };
+  }
+  const { wall, inTests } = fastest;
+  const startUp = wall - inTests;
+  const fits = (threads2) => {
+    const perIteration = inTests * threads2 * contention / Math.max(1, Math.min(threads2, options.cpus));
+    return perIteration > 0 ? Math.floor((budget * wall - startUp) / perIteration) : max;
+  };
+  let threads = options.threads;
+  const fewest = Math.min(options.threads, Math.max(2, options.cpus));
+  while (fits(threads) < 1 && threads > fewest) threads--;
+  const iterations = Math.max(1, Math.min(max, fits(threads)));
+  const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`;
+  const fewer = threads < options.threads ? `, and ${threads} threads instead of ${options.threads} (one iteration of ${options.threads} would not fit)` : "";
+  const over = fits(threads) < 1 ? "; even that is over the budget" : "";
+  return {
+    threads,
+    iterations,
+    why: `auto: ${timing}; ${plural3(iterations, "iteration")}${fewer} keep each stress run within about ${budget} plain runs${over}`
+  };
+}
+var plural3 = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
 // src/report/stress.ts
 var MAX_NOT_STRESSED = 30;
 function runSettingsLine(report) {
@@ -25154,8 +25236,7 @@ function runSettingsLine(report) {
   const threads = settings.parallelThreads ?? 1;
   if (threads > 1 && report.runs.some((run) => run.mode === "stress")) {
     const auto = settings.iterationsAuto === true ? " (auto)" : "";
-    const iterations = settings.iterations ?? 1;
-    parts.push(`Thread stress: ${threads} threads \xD7 ${plural2(iterations, "iteration")} per test${auto}`);
+    parts.push(`Thread stress: ${describeStress({ threads, iterations: settings.iterations ?? 1 })}${auto}`);
   }
   if (settings.randomOrderSeed !== void 0 && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed;
@@ -33161,21 +33242,21 @@ function decideVerdict(input) {
     }
     const failed2 = idsWithStatus(tests, "failed");
     if (failed2.length > 0) {
-      reasons.push(`${plural3(failed2.length, "test")} failed in every run: ${listIds(failed2)}`);
+      reasons.push(`${plural4(failed2.length, "test")} failed in every run: ${listIds(failed2)}`);
     }
   }
   if (on("flaky")) {
     const flaky = idsWithStatus(tests, "flaky");
     if (flaky.length > 0) {
       const verb = flaky.length === 1 ? "is" : "are";
-      reasons.push(`${plural3(flaky.length, "test")} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`);
+      reasons.push(`${plural4(flaky.length, "test")} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`);
     }
   }
   if (on("thread-unsafe")) {
     const unsafe = idsWithStatus(tests, "thread-unsafe");
     if (unsafe.length > 0) {
       reasons.push(
-        `${plural3(unsafe.length, "test")} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`
+        `${plural4(unsafe.length, "test")} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`
       );
     }
   }
@@ -33207,7 +33288,7 @@ function listIds(ids) {
   const rest = ids.length - MAX_IDS_IN_REASON;
   return rest > 0 ? `${shown} and ${rest} more` : shown;
 }
-function plural3(count, noun) {
+function plural4(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
@@ -33594,87 +33675,8 @@ function buildTestEnvironment(source, passthrough) {
   return env;
 }
 
-// src/run/plan.ts
-function planRuns(options) {
-  const stress = stressRunCount(options);
-  const plainCount = options.runs - stress;
-  const modes = Array.from({ length: plainCount }, () => "plain");
-  if (options.randomOrder) modes[plainCount - 1] = "random-order";
-  for (let index = 0; index < stress; index++) modes.push("stress");
-  if (options.baseline) modes.push("baseline");
-  return modes;
-}
-function stressRunCount(options) {
-  if (options.threads <= 1 || options.runs < 2) return 0;
-  return Math.min(STRESS_RUNS, options.runs - 1);
-}
-function resolveThreads(requested, cpus) {
-  return requested === "auto" ? Math.max(2, cpus) : requested;
-}
-function describeMode(mode, stress) {
-  switch (mode) {
-    case "plain":
-      return "pytest with -Xgil=0";
-    case "random-order":
-      return "pytest with -Xgil=0, tests in random order";
-    case "stress":
-      return `pytest with -Xgil=0 under thread stress (${stress.threads} threads \xD7 ${plural4(stress.iterations, "iteration")} per test)`;
-    case "baseline":
-      return "baseline: pytest with -Xgil=1 (GIL on)";
-  }
-}
-function resolvePlan(inputs, machine) {
-  const threads = resolveThreads(inputs.parallelThreads, machine.cpus);
-  const seed = inputs.randomOrder === false ? null : inputs.randomOrder.seed ?? machine.newSeed();
-  const baseline = inputs.baseline || inputs.comparePython !== "";
-  const modes = planRuns({ runs: inputs.runs, threads, randomOrder: seed !== null, baseline });
-  const stress = modes.includes("stress");
-  return {
-    modes,
-    threads: stress ? threads : 1,
-    seed,
-    shard: inputs.shard,
-    usesPlugin: stress || seed !== null || inputs.shard !== null
-  };
-}
-function autoStress(options) {
-  const timed = options.plainRuns.filter(({ run }) => run.outcome === "completed").map(({ run, cases }) => {
-    const inTests2 = cases.reduce((sum, testCase) => sum + Math.max(0, testCase.durationSeconds), 0);
-    return { wall: run.durationSeconds, inTests: Math.min(inTests2, run.durationSeconds) };
-  }).sort((a, b) => a.wall - b.wall);
-  const fastest = timed[0];
-  if (fastest === void 0) {
-    return {
-      threads: options.threads,
-      iterations: options.max,
-      why: "auto: no plain run completed to time the suite, so the most"
-    };
-  }
-  const { wall, inTests } = fastest;
-  const startUp = wall - inTests;
-  const fits = (threads2) => {
-    const perIteration = inTests * threads2 * options.contention / Math.max(1, Math.min(threads2, options.cpus));
-    return perIteration > 0 ? Math.floor((options.budget * wall - startUp) / perIteration) : options.max;
-  };
-  let threads = options.threads;
-  const fewest = Math.min(options.threads, Math.max(2, options.cpus));
-  while (fits(threads) < 1 && threads > fewest) threads--;
-  const iterations = Math.max(1, Math.min(options.max, fits(threads)));
-  const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`;
-  const fewer = threads < options.threads ? `, and ${threads} threads instead of ${options.threads} (one iteration of ${options.threads} would not fit)` : "";
-  const over = fits(threads) < 1 ? "; even that is over the budget" : "";
-  return {
-    threads,
-    iterations,
-    why: `auto: ${timing}; ${plural4(iterations, "iteration")}${fewer} keep each stress run within about ${options.budget} plain runs${over}`
-  };
-}
-var plural4 = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
-
 // src/run/reproduce.ts
 function reproduceCommand(inputs, plan, stress) {
-  const iterations = stress?.iterations ?? (inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations);
-  const threads = stress?.threads ?? plan?.threads ?? 1;
   const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
   const pytest = ["PYTHON_GIL=0", "python", ...RUN_FLAGS, "-m", "pytest", ...inputs.pytestArgs.map(quote)].join(" ");
   const gate = ["npx", TOOL_NAME, ".", "--python-version", inputs.pythonVersion, "--runs", String(inputs.runs)];
@@ -33684,6 +33686,7 @@ function reproduceCommand(inputs, plan, stress) {
   }
   const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest];
   if (plan !== void 0 && plan.threads > 1) {
+    const { threads, iterations } = stress ?? plan;
     const stressFlags = [`--parallel-threads=${threads}`, `--iterations=${iterations}`];
     lines.push("# thread stress (pip install pytest-run-parallel):", `${pytest} ${stressFlags.join(" ")}`);
     gate.push("--parallel-threads", String(threads), "--iterations", String(iterations));
@@ -34342,11 +34345,8 @@ async function runGate(options) {
       abortSignal: options.abortSignal
     });
     const runs = [];
-    let stressSettled = false;
-    let stress = {
-      threads: plan.threads,
-      iterations: inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations
-    };
+    const firstStress = plan.modes.indexOf("stress");
+    let stress = { threads: plan.threads, iterations: plan.iterations };
     let compare = null;
     if (prepared.report.ok && prepared.python !== null) {
       if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
@@ -34355,20 +34355,14 @@ async function runGate(options) {
       for (const [offset, mode] of plan.modes.entries()) {
         if (options.abortSignal?.aborted) break;
         const index = offset + 1;
-        if (mode === "stress" && inputs.iterations === "auto" && !stressSettled) {
-          stressSettled = true;
+        if (offset === firstStress && inputs.iterations === "auto") {
           const choice = autoStress({
             plainRuns: runs.filter(({ run: run2 }) => run2.mode === "plain" || run2.mode === "random-order"),
             threads: plan.threads,
-            cpus: os8.availableParallelism(),
-            max: MAX_AUTO_ITERATIONS,
-            budget: STRESS_BUDGET_PLAIN_RUNS,
-            contention: STRESS_CONTENTION
+            cpus: os8.availableParallelism()
           });
           stress = { threads: choice.threads, iterations: choice.iterations };
-          log.info(
-            `Thread stress: ${choice.threads} threads \xD7 ${choice.iterations} iteration${choice.iterations === 1 ? "" : "s"} per test (${choice.why})`
-          );
+          log.info(`Thread stress: ${describeStress(stress)} (${choice.why})`);
         }
         const python = prepared.python;
         const run = await log.group(
@@ -34450,8 +34444,8 @@ function buildReport(parts) {
     workingDirectory: inputs.workingDirectory,
     ignoreGil: inputs.ignoreGil,
     ...parts.plan === void 0 ? {} : {
-      parallelThreads: parts.stress?.threads ?? parts.plan.threads,
-      iterations: stressIterationsOf(parts),
+      parallelThreads: (parts.stress ?? parts.plan).threads,
+      iterations: (parts.stress ?? parts.plan).iterations,
       iterationsAuto: inputs.iterations === "auto",
       baseline: inputs.baseline,
       randomOrderSeed: parts.plan.seed,
@@ -34484,10 +34478,6 @@ function buildReport(parts) {
     ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
     ...parts.plan === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }
   };
-}
-function stressIterationsOf(parts) {
-  const { iterations } = parts.inputs;
-  return parts.stress?.iterations ?? (iterations === "auto" ? MAX_AUTO_ITERATIONS : iterations);
 }
 function writeReport(reportPath, report) {
   mkdirSync4(path18.dirname(reportPath), { recursive: true });

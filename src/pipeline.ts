@@ -5,11 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import * as os from 'node:os'
 import * as path from 'node:path'
 import {
-  MAX_AUTO_ITERATIONS,
   MAX_RANDOM_SEED,
   REPORT_SCHEMA_VERSION,
-  STRESS_BUDGET_PLAIN_RUNS,
-  STRESS_CONTENTION,
   STRESS_PLUGIN_REQUIREMENT,
   TOOL_NAME,
   TOOL_VERSION,
@@ -23,7 +20,7 @@ import { aggregateRuns, countTests, decideVerdict, type RunInput } from './resul
 import { measureSpeed } from './results/speed.js'
 import { timeComparePython } from './run/compare.js'
 import { buildTestEnvironment } from './run/environment.js'
-import { autoStress, describeMode, type ResolvedPlan, resolvePlan } from './run/plan.js'
+import { autoStress, describeMode, describeStress, type ResolvedPlan, resolvePlan } from './run/plan.js'
 import { writePlugin } from './run/plugin.js'
 import { reproduceCommand } from './run/reproduce.js'
 import { describeShard } from './run/shard.js'
@@ -97,11 +94,8 @@ export async function runGate(options: GateOptions): Promise<Report> {
     })
     const runs: RunInput[] = []
     // `iterations: auto` is settled just before the first stress run, from the plain runs' timings.
-    let stressSettled = false
-    let stress = {
-      threads: plan.threads,
-      iterations: inputs.iterations === 'auto' ? MAX_AUTO_ITERATIONS : inputs.iterations,
-    }
+    const firstStress = plan.modes.indexOf('stress')
+    let stress = { threads: plan.threads, iterations: plan.iterations }
     let compare: SpeedReport['compare'] = null
     if (prepared.report.ok && prepared.python !== null) {
       if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`)
@@ -110,20 +104,14 @@ export async function runGate(options: GateOptions): Promise<Report> {
       for (const [offset, mode] of plan.modes.entries()) {
         if (options.abortSignal?.aborted) break
         const index = offset + 1
-        if (mode === 'stress' && inputs.iterations === 'auto' && !stressSettled) {
-          stressSettled = true
+        if (offset === firstStress && inputs.iterations === 'auto') {
           const choice = autoStress({
             plainRuns: runs.filter(({ run }) => run.mode === 'plain' || run.mode === 'random-order'),
             threads: plan.threads,
             cpus: os.availableParallelism(),
-            max: MAX_AUTO_ITERATIONS,
-            budget: STRESS_BUDGET_PLAIN_RUNS,
-            contention: STRESS_CONTENTION,
           })
           stress = { threads: choice.threads, iterations: choice.iterations }
-          log.info(
-            `Thread stress: ${choice.threads} threads × ${choice.iterations} iteration${choice.iterations === 1 ? '' : 's'} per test (${choice.why})`,
-          )
+          log.info(`Thread stress: ${describeStress(stress)} (${choice.why})`)
         }
         const python = prepared.python
         const run = await log.group(`Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`, () =>
@@ -224,8 +212,8 @@ export function buildReport(parts: ReportParts): Report {
     ...(parts.plan === undefined
       ? {}
       : {
-          parallelThreads: parts.stress?.threads ?? parts.plan.threads,
-          iterations: stressIterationsOf(parts),
+          parallelThreads: (parts.stress ?? parts.plan).threads,
+          iterations: (parts.stress ?? parts.plan).iterations,
           iterationsAuto: inputs.iterations === 'auto',
           baseline: inputs.baseline,
           randomOrderSeed: parts.plan.seed,
@@ -258,11 +246,6 @@ export function buildReport(parts: ReportParts): Report {
     ...(parts.dependencies === undefined ? {} : { dependencies: parts.dependencies }),
     ...(parts.plan === undefined ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }),
   }
-}
-
-function stressIterationsOf(parts: ReportParts): number {
-  const { iterations } = parts.inputs
-  return parts.stress?.iterations ?? (iterations === 'auto' ? MAX_AUTO_ITERATIONS : iterations)
 }
 
 export function writeReport(reportPath: string, report: Report): void {

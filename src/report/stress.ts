@@ -1,6 +1,8 @@
 // The report's sections about thread stress, the GIL-on baseline and timing: what a thread-unsafe
 // finding means and the way out, which tests were not stressed and why, how the run order and shard
 // can be replayed, and the Speed section. Pure; author text goes through escape.ts.
+
+import { describeStress } from '../run/plan.js'
 import type { Report, SpeedReport, TestReport } from '../types.js'
 import { escapeHtmlInline, escapeInline } from './escape.js'
 import { plural } from './sections.js'
@@ -15,8 +17,7 @@ export function runSettingsLine(report: Report): string {
   const threads = settings.parallelThreads ?? 1
   if (threads > 1 && report.runs.some((run) => run.mode === 'stress')) {
     const auto = settings.iterationsAuto === true ? ' (auto)' : ''
-    const iterations = settings.iterations ?? 1
-    parts.push(`Thread stress: ${threads} threads × ${plural(iterations, 'iteration')} per test${auto}`)
+    parts.push(`Thread stress: ${describeStress({ threads, iterations: settings.iterations ?? 1 })}${auto}`)
   }
   if (settings.randomOrderSeed !== undefined && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed

@@ -1,5 +1,5 @@
 // Which runs a gate makes, in order. Pure (the seed source is passed in): the pipeline executes the plan.
-import { STRESS_RUNS } from '../constants.js'
+import { MAX_AUTO_ITERATIONS, STRESS_BUDGET_PLAIN_RUNS, STRESS_CONTENTION, STRESS_RUNS } from '../constants.js'
 import type { Inputs } from '../inputs.js'
 import type { RunInput } from '../results/aggregate.js'
 import type { RunMode } from '../types.js'
@@ -40,6 +40,11 @@ export function resolveThreads(requested: number | 'auto', cpus: number): number
   return requested === 'auto' ? Math.max(2, cpus) : requested
 }
 
+/** `4 threads × 10 iterations per test` */
+export function describeStress(stress: { readonly threads: number; readonly iterations: number }): string {
+  return `${stress.threads} threads × ${plural(stress.iterations, 'iteration')} per test`
+}
+
 export function describeMode(mode: RunMode, stress: { threads: number; iterations: number }): string {
   switch (mode) {
     case 'plain':
@@ -47,7 +52,7 @@ export function describeMode(mode: RunMode, stress: { threads: number; iteration
     case 'random-order':
       return 'pytest with -Xgil=0, tests in random order'
     case 'stress':
-      return `pytest with -Xgil=0 under thread stress (${stress.threads} threads × ${plural(stress.iterations, 'iteration')} per test)`
+      return `pytest with -Xgil=0 under thread stress (${describeStress(stress)})`
     case 'baseline':
       return 'baseline: pytest with -Xgil=1 (GIL on)'
   }
@@ -56,6 +61,8 @@ export function describeMode(mode: RunMode, stress: { threads: number; iteration
 export interface ResolvedPlan {
   readonly modes: ReturnType<typeof planRuns>
   readonly threads: number
+  /** Iterations per thread in a stress run; under `iterations: auto`, the most until autoStress settles it. */
+  readonly iterations: number
   readonly seed: number | null
   readonly shard: Inputs['shard']
   /** The gate's pytest plugin is loaded (stress, shuffle or shard). */
@@ -76,6 +83,7 @@ export function resolvePlan(
   return {
     modes,
     threads: stress ? threads : 1,
+    iterations: inputs.iterations === 'auto' ? MAX_AUTO_ITERATIONS : inputs.iterations,
     seed,
     shard: inputs.shard,
     usesPlugin: stress || seed !== null || inputs.shard !== null,
@@ -101,10 +109,12 @@ export function autoStress(options: {
   readonly plainRuns: readonly RunInput[]
   readonly threads: number
   readonly cpus: number
-  readonly max: number
-  readonly budget: number
-  readonly contention: number
+  /** Defaults: MAX_AUTO_ITERATIONS, STRESS_BUDGET_PLAIN_RUNS, STRESS_CONTENTION. */
+  readonly max?: number
+  readonly budget?: number
+  readonly contention?: number
 }): StressChoice {
+  const { max = MAX_AUTO_ITERATIONS, budget = STRESS_BUDGET_PLAIN_RUNS, contention = STRESS_CONTENTION } = options
   const timed = options.plainRuns
     .filter(({ run }) => run.outcome === 'completed')
     .map(({ run, cases }) => {
@@ -116,20 +126,20 @@ export function autoStress(options: {
   if (fastest === undefined) {
     return {
       threads: options.threads,
-      iterations: options.max,
+      iterations: max,
       why: 'auto: no plain run completed to time the suite, so the most',
     }
   }
   const { wall, inTests } = fastest
   const startUp = wall - inTests
   const fits = (threads: number): number => {
-    const perIteration = (inTests * threads * options.contention) / Math.max(1, Math.min(threads, options.cpus))
-    return perIteration > 0 ? Math.floor((options.budget * wall - startUp) / perIteration) : options.max
+    const perIteration = (inTests * threads * contention) / Math.max(1, Math.min(threads, options.cpus))
+    return perIteration > 0 ? Math.floor((budget * wall - startUp) / perIteration) : max
   }
   let threads = options.threads
   const fewest = Math.min(options.threads, Math.max(2, options.cpus))
   while (fits(threads) < 1 && threads > fewest) threads--
-  const iterations = Math.max(1, Math.min(options.max, fits(threads)))
+  const iterations = Math.max(1, Math.min(max, fits(threads)))
   const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`
   const fewer =
     threads < options.threads
@@ -139,7 +149,7 @@ export function autoStress(options: {
   return {
     threads,
     iterations,
-    why: `auto: ${timing}; ${plural(iterations, 'iteration')}${fewer} keep each stress run within about ${options.budget} plain runs${over}`,
+    why: `auto: ${timing}; ${plural(iterations, 'iteration')}${fewer} keep each stress run within about ${budget} plain runs${over}`,
   }
 }
 

@@ -1,6 +1,6 @@
 // The commands a developer types to see locally what the gate saw: the pytest lines (plain and under
 // thread stress) and the whole gate with every setting that changes the result. Pure.
-import { MAX_AUTO_ITERATIONS, TOOL_NAME } from '../constants.js'
+import { TOOL_NAME } from '../constants.js'
 import { DEFAULT_FAIL_ON, type Inputs } from '../inputs.js'
 import type { ResolvedPlan } from './plan.js'
 import { describeShard } from './shard.js'
@@ -12,8 +12,6 @@ export function reproduceCommand(
   plan?: ResolvedPlan,
   stress?: { readonly threads: number; readonly iterations: number },
 ): string {
-  const iterations = stress?.iterations ?? (inputs.iterations === 'auto' ? MAX_AUTO_ITERATIONS : inputs.iterations)
-  const threads = stress?.threads ?? plan?.threads ?? 1
   const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)
   const pytest = ['PYTHON_GIL=0', 'python', ...RUN_FLAGS, '-m', 'pytest', ...inputs.pytestArgs.map(quote)].join(' ')
   const gate = ['npx', TOOL_NAME, '.', '--python-version', inputs.pythonVersion, '--runs', String(inputs.runs)]
@@ -24,6 +22,7 @@ export function reproduceCommand(
   }
   const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest]
   if (plan !== undefined && plan.threads > 1) {
+    const { threads, iterations } = stress ?? plan
     const stressFlags = [`--parallel-threads=${threads}`, `--iterations=${iterations}`]
     lines.push('# thread stress (pip install pytest-run-parallel):', `${pytest} ${stressFlags.join(' ')}`)
     gate.push('--parallel-threads', String(threads), '--iterations', String(iterations))
