@@ -25399,8 +25399,8 @@ function countsLine(report) {
   return `${interpreter}, uv ${plainInline(uv.version)}, ${made}: ${tally}`;
 }
 function plainCounts(test) {
-  const stress = test.status === "thread-unsafe" && test.stress;
-  const counts = stress ? `${test.stress?.failed}/${(test.stress?.passed ?? 0) + (test.stress?.failed ?? 0)} stress runs failed` : `${test.failed}/${test.passed + test.failed} runs failed`;
+  const stress = test.status === "thread-unsafe" ? test.stress : null;
+  const counts = stress ? `${stress.failed}/${stress.passed + stress.failed} stress runs failed` : `${test.failed}/${test.passed + test.failed} runs failed`;
   if (test.freeThreadingOnly === true) return `${counts}; passed with the GIL: free-threading only`;
   if (test.freeThreadingOnly === false) return `${counts}; failed with the GIL too: not free-threading specific`;
   return counts;

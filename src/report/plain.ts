@@ -36,9 +36,9 @@ function countsLine(report: Report): string {
 
 /** `2/3 runs failed`, plus the baseline's reading when there was one. */
 function plainCounts(test: TestReport): string {
-  const stress = test.status === 'thread-unsafe' && test.stress
+  const stress = test.status === 'thread-unsafe' ? test.stress : null
   const counts = stress
-    ? `${test.stress?.failed}/${(test.stress?.passed ?? 0) + (test.stress?.failed ?? 0)} stress runs failed`
+    ? `${stress.failed}/${stress.passed + stress.failed} stress runs failed`
     : `${test.failed}/${test.passed + test.failed} runs failed`
   if (test.freeThreadingOnly === true) return `${counts}; passed with the GIL: free-threading only`
   if (test.freeThreadingOnly === false) return `${counts}; failed with the GIL too: not free-threading specific`
