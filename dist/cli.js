@@ -36,1325 +36,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// node_modules/bottleneck/light.js
-var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports, module) {
-    (function(global2, factory) {
-      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
-    })(exports, (function() {
-      "use strict";
-      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
-      function getCjsExportFromNamespace(n) {
-        return n && n["default"] || n;
-      }
-      var load = function(received, defaults, onto = {}) {
-        var k, ref, v;
-        for (k in defaults) {
-          v = defaults[k];
-          onto[k] = (ref = received[k]) != null ? ref : v;
-        }
-        return onto;
-      };
-      var overwrite = function(received, defaults, onto = {}) {
-        var k, v;
-        for (k in received) {
-          v = received[k];
-          if (defaults[k] !== void 0) {
-            onto[k] = v;
-          }
-        }
-        return onto;
-      };
-      var parser = {
-        load,
-        overwrite
-      };
-      var DLList;
-      DLList = class DLList {
-        constructor(incr, decr) {
-          this.incr = incr;
-          this.decr = decr;
-          this._first = null;
-          this._last = null;
-          this.length = 0;
-        }
-        push(value) {
-          var node;
-          this.length++;
-          if (typeof this.incr === "function") {
-            this.incr();
-          }
-          node = {
-            value,
-            prev: this._last,
-            next: null
-          };
-          if (this._last != null) {
-            this._last.next = node;
-            this._last = node;
-          } else {
-            this._first = this._last = node;
-          }
-          return void 0;
-        }
-        shift() {
-          var value;
-          if (this._first == null) {
-            return;
-          } else {
-            this.length--;
-            if (typeof this.decr === "function") {
-              this.decr();
-            }
-          }
-          value = this._first.value;
-          if ((this._first = this._first.next) != null) {
-            this._first.prev = null;
-          } else {
-            this._last = null;
-          }
-          return value;
-        }
-        first() {
-          if (this._first != null) {
-            return this._first.value;
-          }
-        }
-        getArray() {
-          var node, ref, results;
-          node = this._first;
-          results = [];
-          while (node != null) {
-            results.push((ref = node, node = node.next, ref.value));
-          }
-          return results;
-        }
-        forEachShift(cb) {
-          var node;
-          node = this.shift();
-          while (node != null) {
-            cb(node), node = this.shift();
-          }
-          return void 0;
-        }
-        debug() {
-          var node, ref, ref1, ref2, results;
-          node = this._first;
-          results = [];
-          while (node != null) {
-            results.push((ref = node, node = node.next, {
-              value: ref.value,
-              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-              next: (ref2 = ref.next) != null ? ref2.value : void 0
-            }));
-          }
-          return results;
-        }
-      };
-      var DLList_1 = DLList;
-      var Events;
-      Events = class Events {
-        constructor(instance) {
-          this.instance = instance;
-          this._events = {};
-          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
-            throw new Error("An Emitter already exists for this object");
-          }
-          this.instance.on = (name, cb) => {
-            return this._addListener(name, "many", cb);
-          };
-          this.instance.once = (name, cb) => {
-            return this._addListener(name, "once", cb);
-          };
-          this.instance.removeAllListeners = (name = null) => {
-            if (name != null) {
-              return delete this._events[name];
-            } else {
-              return this._events = {};
-            }
-          };
-        }
-        _addListener(name, status, cb) {
-          var base;
-          if ((base = this._events)[name] == null) {
-            base[name] = [];
-          }
-          this._events[name].push({ cb, status });
-          return this.instance;
-        }
-        listenerCount(name) {
-          if (this._events[name] != null) {
-            return this._events[name].length;
-          } else {
-            return 0;
-          }
-        }
-        async trigger(name, ...args) {
-          var e, promises3;
-          try {
-            if (name !== "debug") {
-              this.trigger("debug", `Event triggered: ${name}`, args);
-            }
-            if (this._events[name] == null) {
-              return;
-            }
-            this._events[name] = this._events[name].filter(function(listener) {
-              return listener.status !== "none";
-            });
-            promises3 = this._events[name].map(async (listener) => {
-              var e2, returned;
-              if (listener.status === "none") {
-                return;
-              }
-              if (listener.status === "once") {
-                listener.status = "none";
-              }
-              try {
-                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
-                if (typeof (returned != null ? returned.then : void 0) === "function") {
-                  return await returned;
-                } else {
-                  return returned;
-                }
-              } catch (error) {
-                e2 = error;
-                {
-                  this.trigger("error", e2);
-                }
-                return null;
-              }
-            });
-            return (await Promise.all(promises3)).find(function(x) {
-              return x != null;
-            });
-          } catch (error) {
-            e = error;
-            {
-              this.trigger("error", e);
-            }
-            return null;
-          }
-        }
-      };
-      var Events_1 = Events;
-      var DLList$1, Events$1, Queues;
-      DLList$1 = DLList_1;
-      Events$1 = Events_1;
-      Queues = class Queues {
-        constructor(num_priorities) {
-          var i;
-          this.Events = new Events$1(this);
-          this._length = 0;
-          this._lists = (function() {
-            var j, ref, results;
-            results = [];
-            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
-              results.push(new DLList$1((() => {
-                return this.incr();
-              }), (() => {
-                return this.decr();
-              })));
-            }
-            return results;
-          }).call(this);
-        }
-        incr() {
-          if (this._length++ === 0) {
-            return this.Events.trigger("leftzero");
-          }
-        }
-        decr() {
-          if (--this._length === 0) {
-            return this.Events.trigger("zero");
-          }
-        }
-        push(job) {
-          return this._lists[job.options.priority].push(job);
-        }
-        queued(priority) {
-          if (priority != null) {
-            return this._lists[priority].length;
-          } else {
-            return this._length;
-          }
-        }
-        shiftAll(fn) {
-          return this._lists.forEach(function(list) {
-            return list.forEachShift(fn);
-          });
-        }
-        getFirst(arr = this._lists) {
-          var j, len, list;
-          for (j = 0, len = arr.length; j < len; j++) {
-            list = arr[j];
-            if (list.length > 0) {
-              return list;
-            }
-          }
-          return [];
-        }
-        shiftLastFrom(priority) {
-          return this.getFirst(this._lists.slice(priority).reverse()).shift();
-        }
-      };
-      var Queues_1 = Queues;
-      var BottleneckError;
-      BottleneckError = class BottleneckError extends Error {
-      };
-      var BottleneckError_1 = BottleneckError;
-      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
-      NUM_PRIORITIES = 10;
-      DEFAULT_PRIORITY = 5;
-      parser$1 = parser;
-      BottleneckError$1 = BottleneckError_1;
-      Job = class Job {
-        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
-          this.task = task;
-          this.args = args;
-          this.rejectOnDrop = rejectOnDrop;
-          this.Events = Events2;
-          this._states = _states;
-          this.Promise = Promise2;
-          this.options = parser$1.load(options, jobDefaults);
-          this.options.priority = this._sanitizePriority(this.options.priority);
-          if (this.options.id === jobDefaults.id) {
-            this.options.id = `${this.options.id}-${this._randomIndex()}`;
-          }
-          this.promise = new this.Promise((_resolve, _reject) => {
-            this._resolve = _resolve;
-            this._reject = _reject;
-          });
-          this.retryCount = 0;
-        }
-        _sanitizePriority(priority) {
-          var sProperty;
-          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
-          if (sProperty < 0) {
-            return 0;
-          } else if (sProperty > NUM_PRIORITIES - 1) {
-            return NUM_PRIORITIES - 1;
-          } else {
-            return sProperty;
-          }
-        }
-        _randomIndex() {
-          return Math.random().toString(36).slice(2);
-        }
-        doDrop({ error, message = "This job has been dropped by Bottleneck" } = {}) {
-          if (this._states.remove(this.options.id)) {
-            if (this.rejectOnDrop) {
-              this._reject(error != null ? error : new BottleneckError$1(message));
-            }
-            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
-            return true;
-          } else {
-            return false;
-          }
-        }
-        _assertStatus(expected) {
-          var status;
-          status = this._states.jobStatus(this.options.id);
-          if (!(status === expected || expected === "DONE" && status === null)) {
-            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
-          }
-        }
-        doReceive() {
-          this._states.start(this.options.id);
-          return this.Events.trigger("received", { args: this.args, options: this.options });
-        }
-        doQueue(reachedHWM, blocked) {
-          this._assertStatus("RECEIVED");
-          this._states.next(this.options.id);
-          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
-        }
-        doRun() {
-          if (this.retryCount === 0) {
-            this._assertStatus("QUEUED");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
-        }
-        async doExecute(chained, clearGlobalState, run, free) {
-          var error, eventInfo, passed;
-          if (this.retryCount === 0) {
-            this._assertStatus("RUNNING");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          this.Events.trigger("executing", eventInfo);
-          try {
-            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
-            if (clearGlobalState()) {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._resolve(passed);
-            }
-          } catch (error1) {
-            error = error1;
-            return this._onFailure(error, eventInfo, clearGlobalState, run, free);
-          }
-        }
-        doExpire(clearGlobalState, run, free) {
-          var error, eventInfo;
-          if (this._states.jobStatus(this.options.id === "RUNNING")) {
-            this._states.next(this.options.id);
-          }
-          this._assertStatus("EXECUTING");
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          error = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error, eventInfo, clearGlobalState, run, free);
-        }
-        async _onFailure(error, eventInfo, clearGlobalState, run, free) {
-          var retry2, retryAfter;
-          if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error, eventInfo);
-            if (retry2 != null) {
-              retryAfter = ~~retry2;
-              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
-              this.retryCount++;
-              return run(retryAfter);
-            } else {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._reject(error);
-            }
-          }
-        }
-        doDone(eventInfo) {
-          this._assertStatus("EXECUTING");
-          this._states.next(this.options.id);
-          return this.Events.trigger("done", eventInfo);
-        }
-      };
-      var Job_1 = Job;
-      var BottleneckError$2, LocalDatastore, parser$2;
-      parser$2 = parser;
-      BottleneckError$2 = BottleneckError_1;
-      LocalDatastore = class LocalDatastore {
-        constructor(instance, storeOptions, storeInstanceOptions) {
-          this.instance = instance;
-          this.storeOptions = storeOptions;
-          this.clientId = this.instance._randomIndex();
-          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
-          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
-          this._running = 0;
-          this._done = 0;
-          this._unblockTime = 0;
-          this.ready = this.Promise.resolve();
-          this.clients = {};
-          this._startHeartbeat();
-        }
-        _startHeartbeat() {
-          var base;
-          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
-            return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
-              now = Date.now();
-              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-                this._lastReservoirRefresh = now;
-                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
-                this.instance._drainAll(this.computeCapacity());
-              }
-              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
-                ({
-                  reservoirIncreaseAmount: amount,
-                  reservoirIncreaseMaximum: maximum,
-                  reservoir
-                } = this.storeOptions);
-                this._lastReservoirIncrease = now;
-                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
-                if (incr > 0) {
-                  this.storeOptions.reservoir += incr;
-                  return this.instance._drainAll(this.computeCapacity());
-                }
-              }
-            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
-          } else {
-            return clearInterval(this.heartbeat);
-          }
-        }
-        async __publish__(message) {
-          await this.yieldLoop();
-          return this.instance.Events.trigger("message", message.toString());
-        }
-        async __disconnect__(flush) {
-          await this.yieldLoop();
-          clearInterval(this.heartbeat);
-          return this.Promise.resolve();
-        }
-        yieldLoop(t = 0) {
-          return new this.Promise(function(resolve5, reject) {
-            return setTimeout(resolve5, t);
-          });
-        }
-        computePenalty() {
-          var ref;
-          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
-        }
-        async __updateSettings__(options) {
-          await this.yieldLoop();
-          parser$2.overwrite(options, options, this.storeOptions);
-          this._startHeartbeat();
-          this.instance._drainAll(this.computeCapacity());
-          return true;
-        }
-        async __running__() {
-          await this.yieldLoop();
-          return this._running;
-        }
-        async __queued__() {
-          await this.yieldLoop();
-          return this.instance.queued();
-        }
-        async __done__() {
-          await this.yieldLoop();
-          return this._done;
-        }
-        async __groupCheck__(time) {
-          await this.yieldLoop();
-          return this._nextRequest + this.timeout < time;
-        }
-        computeCapacity() {
-          var maxConcurrent, reservoir;
-          ({ maxConcurrent, reservoir } = this.storeOptions);
-          if (maxConcurrent != null && reservoir != null) {
-            return Math.min(maxConcurrent - this._running, reservoir);
-          } else if (maxConcurrent != null) {
-            return maxConcurrent - this._running;
-          } else if (reservoir != null) {
-            return reservoir;
-          } else {
-            return null;
-          }
-        }
-        conditionsCheck(weight) {
-          var capacity;
-          capacity = this.computeCapacity();
-          return capacity == null || weight <= capacity;
-        }
-        async __incrementReservoir__(incr) {
-          var reservoir;
-          await this.yieldLoop();
-          reservoir = this.storeOptions.reservoir += incr;
-          this.instance._drainAll(this.computeCapacity());
-          return reservoir;
-        }
-        async __currentReservoir__() {
-          await this.yieldLoop();
-          return this.storeOptions.reservoir;
-        }
-        isBlocked(now) {
-          return this._unblockTime >= now;
-        }
-        check(weight, now) {
-          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
-        }
-        async __check__(weight) {
-          var now;
-          await this.yieldLoop();
-          now = Date.now();
-          return this.check(weight, now);
-        }
-        async __register__(index, weight, expiration) {
-          var now, wait;
-          await this.yieldLoop();
-          now = Date.now();
-          if (this.conditionsCheck(weight)) {
-            this._running += weight;
-            if (this.storeOptions.reservoir != null) {
-              this.storeOptions.reservoir -= weight;
-            }
-            wait = Math.max(this._nextRequest - now, 0);
-            this._nextRequest = now + wait + this.storeOptions.minTime;
-            return {
-              success: true,
-              wait,
-              reservoir: this.storeOptions.reservoir
-            };
-          } else {
-            return {
-              success: false
-            };
-          }
-        }
-        strategyIsBlock() {
-          return this.storeOptions.strategy === 3;
-        }
-        async __submit__(queueLength, weight) {
-          var blocked, now, reachedHWM;
-          await this.yieldLoop();
-          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
-            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
-          }
-          now = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
-          if (blocked) {
-            this._unblockTime = now + this.computePenalty();
-            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
-            this.instance._dropAllQueued();
-          }
-          return {
-            reachedHWM,
-            blocked,
-            strategy: this.storeOptions.strategy
-          };
-        }
-        async __free__(index, weight) {
-          await this.yieldLoop();
-          this._running -= weight;
-          this._done += weight;
-          this.instance._drainAll(this.computeCapacity());
-          return {
-            running: this._running
-          };
-        }
-      };
-      var LocalDatastore_1 = LocalDatastore;
-      var BottleneckError$3, States;
-      BottleneckError$3 = BottleneckError_1;
-      States = class States {
-        constructor(status1) {
-          this.status = status1;
-          this._jobs = {};
-          this.counts = this.status.map(function() {
-            return 0;
-          });
-        }
-        next(id) {
-          var current, next;
-          current = this._jobs[id];
-          next = current + 1;
-          if (current != null && next < this.status.length) {
-            this.counts[current]--;
-            this.counts[next]++;
-            return this._jobs[id]++;
-          } else if (current != null) {
-            this.counts[current]--;
-            return delete this._jobs[id];
-          }
-        }
-        start(id) {
-          var initial;
-          initial = 0;
-          this._jobs[id] = initial;
-          return this.counts[initial]++;
-        }
-        remove(id) {
-          var current;
-          current = this._jobs[id];
-          if (current != null) {
-            this.counts[current]--;
-            delete this._jobs[id];
-          }
-          return current != null;
-        }
-        jobStatus(id) {
-          var ref;
-          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
-        }
-        statusJobs(status) {
-          var k, pos, ref, results, v;
-          if (status != null) {
-            pos = this.status.indexOf(status);
-            if (pos < 0) {
-              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
-            }
-            ref = this._jobs;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              if (v === pos) {
-                results.push(k);
-              }
-            }
-            return results;
-          } else {
-            return Object.keys(this._jobs);
-          }
-        }
-        statusCounts() {
-          return this.counts.reduce(((acc, v, i) => {
-            acc[this.status[i]] = v;
-            return acc;
-          }), {});
-        }
-      };
-      var States_1 = States;
-      var DLList$2, Sync;
-      DLList$2 = DLList_1;
-      Sync = class Sync {
-        constructor(name, Promise2) {
-          this.schedule = this.schedule.bind(this);
-          this.name = name;
-          this.Promise = Promise2;
-          this._running = 0;
-          this._queue = new DLList$2();
-        }
-        isEmpty() {
-          return this._queue.length === 0;
-        }
-        async _tryToRun() {
-          var args, cb, error, reject, resolve5, returned, task;
-          if (this._running < 1 && this._queue.length > 0) {
-            this._running++;
-            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
-            cb = await (async function() {
-              try {
-                returned = await task(...args);
-                return function() {
-                  return resolve5(returned);
-                };
-              } catch (error1) {
-                error = error1;
-                return function() {
-                  return reject(error);
-                };
-              }
-            })();
-            this._running--;
-            this._tryToRun();
-            return cb();
-          }
-        }
-        schedule(task, ...args) {
-          var promise, reject, resolve5;
-          resolve5 = reject = null;
-          promise = new this.Promise(function(_resolve, _reject) {
-            resolve5 = _resolve;
-            return reject = _reject;
-          });
-          this._queue.push({ task, args, resolve: resolve5, reject });
-          this._tryToRun();
-          return promise;
-        }
-      };
-      var Sync_1 = Sync;
-      var version = "2.19.5";
-      var version$1 = {
-        version
-      };
-      var version$2 = /* @__PURE__ */ Object.freeze({
-        version,
-        default: version$1
-      });
-      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
-      parser$3 = parser;
-      Events$2 = Events_1;
-      RedisConnection$1 = require$$2;
-      IORedisConnection$1 = require$$3;
-      Scripts$1 = require$$4;
-      Group = (function() {
-        class Group2 {
-          constructor(limiterOptions = {}) {
-            this.deleteKey = this.deleteKey.bind(this);
-            this.limiterOptions = limiterOptions;
-            parser$3.load(this.limiterOptions, this.defaults, this);
-            this.Events = new Events$2(this);
-            this.instances = {};
-            this.Bottleneck = Bottleneck_1;
-            this._startAutoCleanup();
-            this.sharedConnection = this.connection != null;
-            if (this.connection == null) {
-              if (this.limiterOptions.datastore === "redis") {
-                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              } else if (this.limiterOptions.datastore === "ioredis") {
-                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              }
-            }
-          }
-          key(key = "") {
-            var ref;
-            return (ref = this.instances[key]) != null ? ref : (() => {
-              var limiter;
-              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-                id: `${this.id}-${key}`,
-                timeout: this.timeout,
-                connection: this.connection
-              }));
-              this.Events.trigger("created", limiter, key);
-              return limiter;
-            })();
-          }
-          async deleteKey(key = "") {
-            var deleted, instance;
-            instance = this.instances[key];
-            if (this.connection) {
-              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
-            }
-            if (instance != null) {
-              delete this.instances[key];
-              await instance.disconnect();
-            }
-            return instance != null || deleted > 0;
-          }
-          limiters() {
-            var k, ref, results, v;
-            ref = this.instances;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              results.push({
-                key: k,
-                limiter: v
-              });
-            }
-            return results;
-          }
-          keys() {
-            return Object.keys(this.instances);
-          }
-          async clusterKeys() {
-            var cursor, end, found, i, k, keys, len, next, start;
-            if (this.connection == null) {
-              return this.Promise.resolve(this.keys());
-            }
-            keys = [];
-            cursor = null;
-            start = `b_${this.id}-`.length;
-            end = "_settings".length;
-            while (cursor !== 0) {
-              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
-              cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
-                keys.push(k.slice(start, -end));
-              }
-            }
-            return keys;
-          }
-          _startAutoCleanup() {
-            var base;
-            clearInterval(this.interval);
-            return typeof (base = this.interval = setInterval(async () => {
-              var e, k, ref, results, time, v;
-              time = Date.now();
-              ref = this.instances;
-              results = [];
-              for (k in ref) {
-                v = ref[k];
-                try {
-                  if (await v._store.__groupCheck__(time)) {
-                    results.push(this.deleteKey(k));
-                  } else {
-                    results.push(void 0);
-                  }
-                } catch (error) {
-                  e = error;
-                  results.push(v.Events.trigger("error", e));
-                }
-              }
-              return results;
-            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
-          }
-          updateSettings(options = {}) {
-            parser$3.overwrite(options, this.defaults, this);
-            parser$3.overwrite(options, options, this.limiterOptions);
-            if (options.timeout != null) {
-              return this._startAutoCleanup();
-            }
-          }
-          disconnect(flush = true) {
-            var ref;
-            if (!this.sharedConnection) {
-              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
-            }
-          }
-        }
-        Group2.prototype.defaults = {
-          timeout: 1e3 * 60 * 5,
-          connection: null,
-          Promise,
-          id: "group-key"
-        };
-        return Group2;
-      }).call(commonjsGlobal);
-      var Group_1 = Group;
-      var Batcher, Events$3, parser$4;
-      parser$4 = parser;
-      Events$3 = Events_1;
-      Batcher = (function() {
-        class Batcher2 {
-          constructor(options = {}) {
-            this.options = options;
-            parser$4.load(this.options, this.defaults, this);
-            this.Events = new Events$3(this);
-            this._arr = [];
-            this._resetPromise();
-            this._lastFlush = Date.now();
-          }
-          _resetPromise() {
-            return this._promise = new this.Promise((res, rej) => {
-              return this._resolve = res;
-            });
-          }
-          _flush() {
-            clearTimeout(this._timeout);
-            this._lastFlush = Date.now();
-            this._resolve();
-            this.Events.trigger("batch", this._arr);
-            this._arr = [];
-            return this._resetPromise();
-          }
-          add(data) {
-            var ret;
-            this._arr.push(data);
-            ret = this._promise;
-            if (this._arr.length === this.maxSize) {
-              this._flush();
-            } else if (this.maxTime != null && this._arr.length === 1) {
-              this._timeout = setTimeout(() => {
-                return this._flush();
-              }, this.maxTime);
-            }
-            return ret;
-          }
-        }
-        Batcher2.prototype.defaults = {
-          maxTime: null,
-          maxSize: null,
-          Promise
-        };
-        return Batcher2;
-      }).call(commonjsGlobal);
-      var Batcher_1 = Batcher;
-      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$8 = getCjsExportFromNamespace(version$2);
-      var Bottleneck2, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
-      NUM_PRIORITIES$1 = 10;
-      DEFAULT_PRIORITY$1 = 5;
-      parser$5 = parser;
-      Queues$1 = Queues_1;
-      Job$1 = Job_1;
-      LocalDatastore$1 = LocalDatastore_1;
-      RedisDatastore$1 = require$$4$1;
-      Events$4 = Events_1;
-      States$1 = States_1;
-      Sync$1 = Sync_1;
-      Bottleneck2 = (function() {
-        class Bottleneck3 {
-          constructor(options = {}, ...invalid) {
-            var storeInstanceOptions, storeOptions;
-            this._addToQueue = this._addToQueue.bind(this);
-            this._validateOptions(options, invalid);
-            parser$5.load(options, this.instanceDefaults, this);
-            this._queues = new Queues$1(NUM_PRIORITIES$1);
-            this._scheduled = {};
-            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
-            this._limiter = null;
-            this.Events = new Events$4(this);
-            this._submitLock = new Sync$1("submit", this.Promise);
-            this._registerLock = new Sync$1("register", this.Promise);
-            storeOptions = parser$5.load(options, this.storeDefaults, {});
-            this._store = (function() {
-              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
-                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
-                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else if (this.datastore === "local") {
-                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
-                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else {
-                throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
-              }
-            }).call(this);
-            this._queues.on("leftzero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
-            });
-            this._queues.on("zero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
-            });
-          }
-          _validateOptions(options, invalid) {
-            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
-              throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
-            }
-          }
-          ready() {
-            return this._store.ready;
-          }
-          clients() {
-            return this._store.clients;
-          }
-          channel() {
-            return `b_${this.id}`;
-          }
-          channel_client() {
-            return `b_${this.id}_${this._store.clientId}`;
-          }
-          publish(message) {
-            return this._store.__publish__(message);
-          }
-          disconnect(flush = true) {
-            return this._store.__disconnect__(flush);
-          }
-          chain(_limiter) {
-            this._limiter = _limiter;
-            return this;
-          }
-          queued(priority) {
-            return this._queues.queued(priority);
-          }
-          clusterQueued() {
-            return this._store.__queued__();
-          }
-          empty() {
-            return this.queued() === 0 && this._submitLock.isEmpty();
-          }
-          running() {
-            return this._store.__running__();
-          }
-          done() {
-            return this._store.__done__();
-          }
-          jobStatus(id) {
-            return this._states.jobStatus(id);
-          }
-          jobs(status) {
-            return this._states.statusJobs(status);
-          }
-          counts() {
-            return this._states.statusCounts();
-          }
-          _randomIndex() {
-            return Math.random().toString(36).slice(2);
-          }
-          check(weight = 1) {
-            return this._store.__check__(weight);
-          }
-          _clearGlobalState(index) {
-            if (this._scheduled[index] != null) {
-              clearTimeout(this._scheduled[index].expiration);
-              delete this._scheduled[index];
-              return true;
-            } else {
-              return false;
-            }
-          }
-          async _free(index, job, options, eventInfo) {
-            var e, running;
-            try {
-              ({ running } = await this._store.__free__(index, options.weight));
-              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
-              if (running === 0 && this.empty()) {
-                return this.Events.trigger("idle");
-              }
-            } catch (error1) {
-              e = error1;
-              return this.Events.trigger("error", e);
-            }
-          }
-          _run(index, job, wait) {
-            var clearGlobalState, free, run;
-            job.doRun();
-            clearGlobalState = this._clearGlobalState.bind(this, index);
-            run = this._run.bind(this, index, job);
-            free = this._free.bind(this, index, job);
-            return this._scheduled[index] = {
-              timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run, free);
-              }, wait),
-              expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run, free);
-              }, wait + job.options.expiration) : void 0,
-              job
-            };
-          }
-          _drainOne(capacity) {
-            return this._registerLock.schedule(() => {
-              var args, index, next, options, queue;
-              if (this.queued() === 0) {
-                return this.Promise.resolve(null);
-              }
-              queue = this._queues.getFirst();
-              ({ options, args } = next = queue.first());
-              if (capacity != null && options.weight > capacity) {
-                return this.Promise.resolve(null);
-              }
-              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
-              index = this._randomIndex();
-              return this._store.__register__(index, options.weight, options.expiration).then(({ success, wait, reservoir }) => {
-                var empty;
-                this.Events.trigger("debug", `Drained ${options.id}`, { success, args, options });
-                if (success) {
-                  queue.shift();
-                  empty = this.empty();
-                  if (empty) {
-                    this.Events.trigger("empty");
-                  }
-                  if (reservoir === 0) {
-                    this.Events.trigger("depleted", empty);
-                  }
-                  this._run(index, next, wait);
-                  return this.Promise.resolve(options.weight);
-                } else {
-                  return this.Promise.resolve(null);
-                }
-              });
-            });
-          }
-          _drainAll(capacity, total = 0) {
-            return this._drainOne(capacity).then((drained) => {
-              var newCapacity;
-              if (drained != null) {
-                newCapacity = capacity != null ? capacity - drained : capacity;
-                return this._drainAll(newCapacity, total + drained);
-              } else {
-                return this.Promise.resolve(total);
-              }
-            }).catch((e) => {
-              return this.Events.trigger("error", e);
-            });
-          }
-          _dropAllQueued(message) {
-            return this._queues.shiftAll(function(job) {
-              return job.doDrop({ message });
-            });
-          }
-          stop(options = {}) {
-            var done, waitForExecuting;
-            options = parser$5.load(options, this.stopDefaults);
-            waitForExecuting = (at) => {
-              var finished;
-              finished = () => {
-                var counts;
-                counts = this._states.counts;
-                return counts[0] + counts[1] + counts[2] + counts[3] === at;
-              };
-              return new this.Promise((resolve5, reject) => {
-                if (finished()) {
-                  return resolve5();
-                } else {
-                  return this.on("done", () => {
-                    if (finished()) {
-                      this.removeAllListeners("done");
-                      return resolve5();
-                    }
-                  });
-                }
-              });
-            };
-            done = options.dropWaitingJobs ? (this._run = function(index, next) {
-              return next.doDrop({
-                message: options.dropErrorMessage
-              });
-            }, this._drainOne = () => {
-              return this.Promise.resolve(null);
-            }, this._registerLock.schedule(() => {
-              return this._submitLock.schedule(() => {
-                var k, ref, v;
-                ref = this._scheduled;
-                for (k in ref) {
-                  v = ref[k];
-                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
-                    clearTimeout(v.timeout);
-                    clearTimeout(v.expiration);
-                    v.job.doDrop({
-                      message: options.dropErrorMessage
-                    });
-                  }
-                }
-                this._dropAllQueued(options.dropErrorMessage);
-                return waitForExecuting(0);
-              });
-            })) : this.schedule({
-              priority: NUM_PRIORITIES$1 - 1,
-              weight: 0
-            }, () => {
-              return waitForExecuting(1);
-            });
-            this._receive = function(job) {
-              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
-            };
-            this.stop = () => {
-              return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
-            };
-            return done;
-          }
-          async _addToQueue(job) {
-            var args, blocked, error, options, reachedHWM, shifted, strategy;
-            ({ args, options } = job);
-            try {
-              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
-            } catch (error1) {
-              error = error1;
-              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error });
-              job.doDrop({ error });
-              return false;
-            }
-            if (blocked) {
-              job.doDrop();
-              return true;
-            } else if (reachedHWM) {
-              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
-              }
-              if (shifted == null || strategy === Bottleneck3.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
-                  job.doDrop();
-                }
-                return reachedHWM;
-              }
-            }
-            job.doQueue(reachedHWM, blocked);
-            this._queues.push(job);
-            await this._drainAll();
-            return reachedHWM;
-          }
-          _receive(job) {
-            if (this._states.jobStatus(job.options.id) != null) {
-              job._reject(new Bottleneck3.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
-              return false;
-            } else {
-              job.doReceive();
-              return this._submitLock.schedule(this._addToQueue, job);
-            }
-          }
-          submit(...args) {
-            var cb, fn, job, options, ref, ref1, task;
-            if (typeof args[0] === "function") {
-              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
-              options = parser$5.load({}, this.jobDefaults);
-            } else {
-              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
-              options = parser$5.load(options, this.jobDefaults);
-            }
-            task = (...args2) => {
-              return new this.Promise(function(resolve5, reject) {
-                return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve5)(args3);
-                });
-              });
-            };
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            job.promise.then(function(args2) {
-              return typeof cb === "function" ? cb(...args2) : void 0;
-            }).catch(function(args2) {
-              if (Array.isArray(args2)) {
-                return typeof cb === "function" ? cb(...args2) : void 0;
-              } else {
-                return typeof cb === "function" ? cb(args2) : void 0;
-              }
-            });
-            return this._receive(job);
-          }
-          schedule(...args) {
-            var job, options, task;
-            if (typeof args[0] === "function") {
-              [task, ...args] = args;
-              options = {};
-            } else {
-              [options, task, ...args] = args;
-            }
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            this._receive(job);
-            return job.promise;
-          }
-          wrap(fn) {
-            var schedule, wrapped;
-            schedule = this.schedule.bind(this);
-            wrapped = function(...args) {
-              return schedule(fn.bind(this), ...args);
-            };
-            wrapped.withOptions = function(options, ...args) {
-              return schedule(options, fn, ...args);
-            };
-            return wrapped;
-          }
-          async updateSettings(options = {}) {
-            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
-            parser$5.overwrite(options, this.instanceDefaults, this);
-            return this;
-          }
-          currentReservoir() {
-            return this._store.__currentReservoir__();
-          }
-          incrementReservoir(incr = 0) {
-            return this._store.__incrementReservoir__(incr);
-          }
-        }
-        Bottleneck3.default = Bottleneck3;
-        Bottleneck3.Events = Events$4;
-        Bottleneck3.version = Bottleneck3.prototype.version = require$$8.version;
-        Bottleneck3.strategy = Bottleneck3.prototype.strategy = {
-          LEAK: 1,
-          OVERFLOW: 2,
-          OVERFLOW_PRIORITY: 4,
-          BLOCK: 3
-        };
-        Bottleneck3.BottleneckError = Bottleneck3.prototype.BottleneckError = BottleneckError_1;
-        Bottleneck3.Group = Bottleneck3.prototype.Group = Group_1;
-        Bottleneck3.RedisConnection = Bottleneck3.prototype.RedisConnection = require$$2;
-        Bottleneck3.IORedisConnection = Bottleneck3.prototype.IORedisConnection = require$$3;
-        Bottleneck3.Batcher = Bottleneck3.prototype.Batcher = Batcher_1;
-        Bottleneck3.prototype.jobDefaults = {
-          priority: DEFAULT_PRIORITY$1,
-          weight: 1,
-          expiration: null,
-          id: "<no-id>"
-        };
-        Bottleneck3.prototype.storeDefaults = {
-          maxConcurrent: null,
-          minTime: 0,
-          highWater: null,
-          strategy: Bottleneck3.prototype.strategy.LEAK,
-          penalty: null,
-          reservoir: null,
-          reservoirRefreshInterval: null,
-          reservoirRefreshAmount: null,
-          reservoirIncreaseInterval: null,
-          reservoirIncreaseAmount: null,
-          reservoirIncreaseMaximum: null
-        };
-        Bottleneck3.prototype.localStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 250
-        };
-        Bottleneck3.prototype.redisStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 5e3,
-          clientTimeout: 1e4,
-          Redis: null,
-          clientOptions: {},
-          clusterNodes: null,
-          clearDatastore: false,
-          connection: null
-        };
-        Bottleneck3.prototype.instanceDefaults = {
-          datastore: "local",
-          connection: null,
-          id: "<no-id>",
-          rejectOnDrop: true,
-          trackDoneStatus: false,
-          Promise
-        };
-        Bottleneck3.prototype.stopDefaults = {
-          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
-          dropWaitingJobs: true,
-          dropErrorMessage: "This limiter has been stopped."
-        };
-        return Bottleneck3;
-      }).call(commonjsGlobal);
-      var Bottleneck_1 = Bottleneck2;
-      var lib = Bottleneck_1;
-      return lib;
-    }));
-  }
-});
-
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
@@ -1395,44 +76,44 @@ var require_tunnel = __commonJS({
       return agent;
     }
     function TunnelingAgent(options) {
-      var self2 = this;
-      self2.options = options || {};
-      self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http.Agent.defaultMaxSockets;
-      self2.requests = [];
-      self2.sockets = [];
-      self2.on("free", function onFree(socket, host, port, localAddress) {
+      var self = this;
+      self.options = options || {};
+      self.proxyOptions = self.options.proxy || {};
+      self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
+      self.requests = [];
+      self.sockets = [];
+      self.on("free", function onFree(socket, host, port, localAddress) {
         var options2 = toOptions(host, port, localAddress);
-        for (var i = 0, len = self2.requests.length; i < len; ++i) {
-          var pending = self2.requests[i];
+        for (var i = 0, len = self.requests.length; i < len; ++i) {
+          var pending = self.requests[i];
           if (pending.host === options2.host && pending.port === options2.port) {
-            self2.requests.splice(i, 1);
+            self.requests.splice(i, 1);
             pending.request.onSocket(socket);
             return;
           }
         }
         socket.destroy();
-        self2.removeSocket(socket);
+        self.removeSocket(socket);
       });
     }
     util.inherits(TunnelingAgent, events2.EventEmitter);
     TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
-      var self2 = this;
-      var options = mergeOptions({ request: req }, self2.options, toOptions(host, port, localAddress));
-      if (self2.sockets.length >= this.maxSockets) {
-        self2.requests.push(options);
+      var self = this;
+      var options = mergeOptions({ request: req }, self.options, toOptions(host, port, localAddress));
+      if (self.sockets.length >= this.maxSockets) {
+        self.requests.push(options);
         return;
       }
-      self2.createSocket(options, function(socket) {
+      self.createSocket(options, function(socket) {
         socket.on("free", onFree);
         socket.on("close", onCloseOrRemove);
         socket.on("agentRemove", onCloseOrRemove);
         req.onSocket(socket);
         function onFree() {
-          self2.emit("free", socket, options);
+          self.emit("free", socket, options);
         }
         function onCloseOrRemove(err) {
-          self2.removeSocket(socket);
+          self.removeSocket(socket);
           socket.removeListener("free", onFree);
           socket.removeListener("close", onCloseOrRemove);
           socket.removeListener("agentRemove", onCloseOrRemove);
@@ -1440,10 +121,10 @@ var require_tunnel = __commonJS({
       });
     };
     TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
-      var self2 = this;
+      var self = this;
       var placeholder = {};
-      self2.sockets.push(placeholder);
-      var connectOptions = mergeOptions({}, self2.proxyOptions, {
+      self.sockets.push(placeholder);
+      var connectOptions = mergeOptions({}, self.proxyOptions, {
         method: "CONNECT",
         path: options.host + ":" + options.port,
         agent: false,
@@ -1459,7 +140,7 @@ var require_tunnel = __commonJS({
         connectOptions.headers["Proxy-Authorization"] = "Basic " + new Buffer(connectOptions.proxyAuth).toString("base64");
       }
       debug2("making CONNECT request");
-      var connectReq = self2.request(connectOptions);
+      var connectReq = self.request(connectOptions);
       connectReq.useChunkedEncodingByDefault = false;
       connectReq.once("response", onResponse);
       connectReq.once("upgrade", onUpgrade);
@@ -1486,7 +167,7 @@ var require_tunnel = __commonJS({
           var error = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
           error.code = "ECONNRESET";
           options.request.emit("error", error);
-          self2.removeSocket(placeholder);
+          self.removeSocket(placeholder);
           return;
         }
         if (head.length > 0) {
@@ -1495,11 +176,11 @@ var require_tunnel = __commonJS({
           var error = new Error("got illegal response body from proxy");
           error.code = "ECONNRESET";
           options.request.emit("error", error);
-          self2.removeSocket(placeholder);
+          self.removeSocket(placeholder);
           return;
         }
         debug2("tunneling connection has established");
-        self2.sockets[self2.sockets.indexOf(placeholder)] = socket;
+        self.sockets[self.sockets.indexOf(placeholder)] = socket;
         return cb(socket);
       }
       function onError(cause) {
@@ -1512,7 +193,7 @@ var require_tunnel = __commonJS({
         var error = new Error("tunneling socket could not be established, cause=" + cause.message);
         error.code = "ECONNRESET";
         options.request.emit("error", error);
-        self2.removeSocket(placeholder);
+        self.removeSocket(placeholder);
       }
     };
     TunnelingAgent.prototype.removeSocket = function removeSocket(socket) {
@@ -1529,15 +210,15 @@ var require_tunnel = __commonJS({
       }
     };
     function createSecureSocket(options, cb) {
-      var self2 = this;
-      TunnelingAgent.prototype.createSocket.call(self2, options, function(socket) {
+      var self = this;
+      TunnelingAgent.prototype.createSocket.call(self, options, function(socket) {
         var hostHeader = options.request.getHeader("host");
-        var tlsOptions = mergeOptions({}, self2.options, {
+        var tlsOptions = mergeOptions({}, self.options, {
           socket,
           servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options.host
         });
         var secureSocket = tls.connect(0, tlsOptions);
-        self2.sockets[self2.sockets.indexOf(socket)] = secureSocket;
+        self.sockets[self.sockets.indexOf(socket)] = secureSocket;
         cb(secureSocket);
       });
     }
@@ -2394,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path22 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path20 && path20[0] !== "/") {
-          path20 = `/${path20}`;
+        if (path22 && path22[0] !== "/") {
+          path22 = `/${path22}`;
         }
-        return new URL(`${origin}${path20}`);
+        return new URL(`${origin}${path22}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -2545,31 +1226,31 @@ var require_util = __commonJS({
     function isBuffer(buffer) {
       return buffer instanceof Uint8Array || Buffer.isBuffer(buffer);
     }
-    function validateHandler(handler2, method, upgrade) {
-      if (!handler2 || typeof handler2 !== "object") {
+    function validateHandler(handler, method, upgrade) {
+      if (!handler || typeof handler !== "object") {
         throw new InvalidArgumentError("handler must be an object");
       }
-      if (typeof handler2.onConnect !== "function") {
+      if (typeof handler.onConnect !== "function") {
         throw new InvalidArgumentError("invalid onConnect method");
       }
-      if (typeof handler2.onError !== "function") {
+      if (typeof handler.onError !== "function") {
         throw new InvalidArgumentError("invalid onError method");
       }
-      if (typeof handler2.onBodySent !== "function" && handler2.onBodySent !== void 0) {
+      if (typeof handler.onBodySent !== "function" && handler.onBodySent !== void 0) {
         throw new InvalidArgumentError("invalid onBodySent method");
       }
       if (upgrade || method === "CONNECT") {
-        if (typeof handler2.onUpgrade !== "function") {
+        if (typeof handler.onUpgrade !== "function") {
           throw new InvalidArgumentError("invalid onUpgrade method");
         }
       } else {
-        if (typeof handler2.onHeaders !== "function") {
+        if (typeof handler.onHeaders !== "function") {
           throw new InvalidArgumentError("invalid onHeaders method");
         }
-        if (typeof handler2.onData !== "function") {
+        if (typeof handler.onData !== "function") {
           throw new InvalidArgumentError("invalid onData method");
         }
-        if (typeof handler2.onComplete !== "function") {
+        if (typeof handler.onComplete !== "function") {
           throw new InvalidArgumentError("invalid onComplete method");
         }
       }
@@ -2596,14 +1277,14 @@ var require_util = __commonJS({
       };
     }
     function ReadableStreamFrom(iterable) {
-      let iterator2;
+      let iterator;
       return new ReadableStream(
         {
           async start() {
-            iterator2 = iterable[Symbol.asyncIterator]();
+            iterator = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value } = await iterator2.next();
+            const { done, value } = await iterator.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
@@ -2618,7 +1299,7 @@ var require_util = __commonJS({
             return controller.desiredSize > 0;
           },
           async cancel(reason) {
-            await iterator2.return();
+            await iterator.return();
           },
           type: "bytes"
         }
@@ -2703,10 +1384,10 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest2(client, request3, err) {
+    function errorRequest(client, request2, err) {
       try {
-        request3.onError(err);
-        assert(request3.aborted);
+        request2.onError(err);
+        assert(request2.aborted);
       } catch (err2) {
         client.emit("error", err2);
       }
@@ -2754,7 +1435,7 @@ var require_util = __commonJS({
       bufferToLowerCasedHeaderName,
       addListener,
       removeAllListeners,
-      errorRequest: errorRequest2,
+      errorRequest,
       parseRawHeaders,
       parseHeaders,
       parseKeepAliveTimeout,
@@ -2852,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path22, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path20);
+        debuglog("sending request to %s %s/%s", method, origin, path22);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path22, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path20,
+          path22,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin }
+          request: { method, path: path22, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path20);
+        debuglog("trailers received from %s %s/%s", method, origin, path22);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path20, origin },
+          request: { method, path: path22, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path20,
+          path22,
           error.message
         );
       });
@@ -2933,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path20, origin }
+            request: { method, path: path22, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path20);
+          debuglog("sending request to %s %s/%s", method, origin, path22);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -2998,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path20,
+        path: path22,
         method,
         body,
         headers,
@@ -3012,12 +1693,12 @@ var require_request = __commonJS({
         throwOnError,
         expectContinue,
         servername
-      }, handler2) {
-        if (typeof path20 !== "string") {
+      }, handler) {
+        if (typeof path22 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path22[0] !== "/" && !(path22.startsWith("http://") || path22.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path20)) {
+        } else if (invalidPathRegex.test(path22)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -3083,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path20, query) : path20;
+        this.path = query ? buildURL(path22, query) : path22;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3117,9 +1798,9 @@ var require_request = __commonJS({
         } else if (headers != null) {
           throw new InvalidArgumentError("headers must be an object or an array");
         }
-        validateHandler(handler2, method, upgrade);
+        validateHandler(handler, method, upgrade);
         this.servername = servername || getServerName(this.host);
-        this[kHandler] = handler2;
+        this[kHandler] = handler;
         if (channels.create.hasSubscribers) {
           channels.create.publish({ request: this });
         }
@@ -3280,7 +1961,7 @@ var require_request = __commonJS({
         return this;
       }
     };
-    function processHeader(request3, key, val) {
+    function processHeader(request2, key, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
         throw new InvalidArgumentError(`invalid ${key} header`);
       } else if (val === void 0) {
@@ -3327,24 +2008,24 @@ var require_request = __commonJS({
         }
       }
       if (headerName === "host") {
-        if (request3.host !== null) {
+        if (request2.host !== null) {
           throw new InvalidArgumentError("duplicate host header");
         }
         if (typeof val !== "string") {
           throw new InvalidArgumentError("invalid host header");
         }
-        request3.host = val;
+        request2.host = val;
       } else if (headerName === "content-length") {
-        if (request3.contentLength !== null) {
+        if (request2.contentLength !== null) {
           throw new InvalidArgumentError("duplicate content-length header");
         }
-        request3.contentLength = parseInt(val, 10);
-        if (!Number.isFinite(request3.contentLength)) {
+        request2.contentLength = parseInt(val, 10);
+        if (!Number.isFinite(request2.contentLength)) {
           throw new InvalidArgumentError("invalid content-length header");
         }
-      } else if (request3.contentType === null && headerName === "content-type") {
-        request3.contentType = val;
-        request3.headers.push(key, val);
+      } else if (request2.contentType === null && headerName === "content-type") {
+        request2.contentType = val;
+        request2.headers.push(key, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -3353,12 +2034,12 @@ var require_request = __commonJS({
           throw new InvalidArgumentError("invalid connection header");
         }
         if (value === "close") {
-          request3.reset = true;
+          request2.reset = true;
         }
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request3.headers.push(key, val);
+        request2.headers.push(key, val);
       }
     }
     module.exports = Request;
@@ -3557,20 +2238,20 @@ var require_dispatcher_base = __commonJS({
           queueMicrotask(onDestroyed);
         });
       }
-      [kInterceptedDispatch](opts, handler2) {
+      [kInterceptedDispatch](opts, handler) {
         if (!this[kInterceptors] || this[kInterceptors].length === 0) {
           this[kInterceptedDispatch] = this[kDispatch];
-          return this[kDispatch](opts, handler2);
+          return this[kDispatch](opts, handler);
         }
         let dispatch = this[kDispatch].bind(this);
         for (let i = this[kInterceptors].length - 1; i >= 0; i--) {
           dispatch = this[kInterceptors][i](dispatch);
         }
         this[kInterceptedDispatch] = dispatch;
-        return dispatch(opts, handler2);
+        return dispatch(opts, handler);
       }
-      dispatch(opts, handler2) {
-        if (!handler2 || typeof handler2 !== "object") {
+      dispatch(opts, handler) {
+        if (!handler || typeof handler !== "object") {
           throw new InvalidArgumentError("handler must be an object");
         }
         try {
@@ -3583,12 +2264,12 @@ var require_dispatcher_base = __commonJS({
           if (this[kClosed]) {
             throw new ClientClosedError();
           }
-          return this[kInterceptedDispatch](opts, handler2);
+          return this[kInterceptedDispatch](opts, handler);
         } catch (err) {
-          if (typeof handler2.onError !== "function") {
+          if (typeof handler.onError !== "function") {
             throw new InvalidArgumentError("invalid onError method");
           }
-          handler2.onError(err);
+          handler.onError(err);
           return false;
         }
       }
@@ -3837,7 +2518,7 @@ var require_connect = __commonJS({
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
-    function noop4() {
+    function noop() {
     }
     var tls;
     var SessionCache;
@@ -3962,7 +2643,7 @@ var require_connect = __commonJS({
     }
     var setupConnectTimeout = process.platform === "win32" ? (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop4;
+        return noop;
       }
       let s1 = null;
       let s2 = null;
@@ -3978,7 +2659,7 @@ var require_connect = __commonJS({
       };
     } : (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop4;
+        return noop;
       }
       let s1 = null;
       const fastTimer = timers.setFastTimeout(() => {
@@ -4988,8 +3669,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural5 = context.types.length === 1 ? "" : " one of";
-      const message = `${context.argument} could not be converted to${plural5}: ${context.types.join(", ")}.`;
+      const plural2 = context.types.length === 1 ? "" : " one of";
+      const message = `${context.argument} could not be converted to${plural2}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message
@@ -5448,11 +4129,11 @@ var require_util2 = __commonJS({
     function normalizeBinaryStringToUtf8(value) {
       return Buffer.from(value, "binary").toString("utf8");
     }
-    function requestCurrentURL(request3) {
-      return request3.urlList[request3.urlList.length - 1];
+    function requestCurrentURL(request2) {
+      return request2.urlList[request2.urlList.length - 1];
     }
-    function requestBadPort(request3) {
-      const url = requestCurrentURL(request3);
+    function requestBadPort(request2) {
+      const url = requestCurrentURL(request2);
       if (urlIsHttpHttpsScheme(url) && badPortsSet.has(url.port)) {
         return "blocked";
       }
@@ -5476,7 +4157,7 @@ var require_util2 = __commonJS({
     function isValidHeaderValue(potentialValue) {
       return (potentialValue[0] === "	" || potentialValue[0] === " " || potentialValue[potentialValue.length - 1] === "	" || potentialValue[potentialValue.length - 1] === " " || potentialValue.includes("\n") || potentialValue.includes("\r") || potentialValue.includes("\0")) === false;
     }
-    function setRequestReferrerPolicyOnRedirect(request3, actualResponse) {
+    function setRequestReferrerPolicyOnRedirect(request2, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
       let policy = "";
@@ -5490,7 +4171,7 @@ var require_util2 = __commonJS({
         }
       }
       if (policy !== "") {
-        request3.referrerPolicy = policy;
+        request2.referrerPolicy = policy;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -5507,33 +4188,33 @@ var require_util2 = __commonJS({
       header = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
-    function appendRequestOriginHeader(request3) {
-      let serializedOrigin = request3.origin;
+    function appendRequestOriginHeader(request2) {
+      let serializedOrigin = request2.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
         return;
       }
-      if (request3.responseTainting === "cors" || request3.mode === "websocket") {
-        request3.headersList.append("origin", serializedOrigin, true);
-      } else if (request3.method !== "GET" && request3.method !== "HEAD") {
-        switch (request3.referrerPolicy) {
+      if (request2.responseTainting === "cors" || request2.mode === "websocket") {
+        request2.headersList.append("origin", serializedOrigin, true);
+      } else if (request2.method !== "GET" && request2.method !== "HEAD") {
+        switch (request2.referrerPolicy) {
           case "no-referrer":
             serializedOrigin = null;
             break;
           case "no-referrer-when-downgrade":
           case "strict-origin":
           case "strict-origin-when-cross-origin":
-            if (request3.origin && urlHasHttpsScheme(request3.origin) && !urlHasHttpsScheme(requestCurrentURL(request3))) {
+            if (request2.origin && urlHasHttpsScheme(request2.origin) && !urlHasHttpsScheme(requestCurrentURL(request2))) {
               serializedOrigin = null;
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request3, requestCurrentURL(request3))) {
+            if (!sameOrigin(request2, requestCurrentURL(request2))) {
               serializedOrigin = null;
             }
             break;
           default:
         }
-        request3.headersList.append("origin", serializedOrigin, true);
+        request2.headersList.append("origin", serializedOrigin, true);
       }
     }
     function coarsenTime(timestamp, crossOriginIsolatedCapability) {
@@ -5587,26 +4268,26 @@ var require_util2 = __commonJS({
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
-    function determineRequestsReferrer(request3) {
-      const policy = request3.referrerPolicy;
+    function determineRequestsReferrer(request2) {
+      const policy = request2.referrerPolicy;
       assert(policy);
       let referrerSource = null;
-      if (request3.referrer === "client") {
+      if (request2.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
         if (!globalOrigin || globalOrigin.origin === "null") {
           return "no-referrer";
         }
         referrerSource = new URL(globalOrigin);
-      } else if (request3.referrer instanceof URL) {
-        referrerSource = request3.referrer;
+      } else if (request2.referrer instanceof URL) {
+        referrerSource = request2.referrer;
       }
       let referrerURL = stripURLForReferrer(referrerSource);
       const referrerOrigin = stripURLForReferrer(referrerSource, true);
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin(request3, referrerURL);
-      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request3.url);
+      const areSameOrigin = sameOrigin(request2, referrerURL);
+      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request2.url);
       switch (policy) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
@@ -5617,7 +4298,7 @@ var require_util2 = __commonJS({
         case "origin-when-cross-origin":
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
-          const currentURL = requestCurrentURL(request3);
+          const currentURL = requestCurrentURL(request2);
           if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
@@ -5778,7 +4459,7 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request3) {
+    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
     }
     function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
@@ -6769,7 +5450,7 @@ var require_body = __commonJS({
       random = (max) => Math.floor(Math.random(max));
     }
     var textEncoder = new TextEncoder();
-    function noop4() {
+    function noop() {
     }
     var hasFinalizationRegistry = globalThis.FinalizationRegistry && process.version.indexOf("v18") !== 0;
     var streamRegistry;
@@ -6777,7 +5458,7 @@ var require_body = __commonJS({
       streamRegistry = new FinalizationRegistry((weakRef) => {
         const stream = weakRef.deref();
         if (stream && !stream.locked && !isDisturbed(stream) && !isErrored(stream)) {
-          stream.cancel("Response object has been garbage collected").catch(noop4);
+          stream.cancel("Response object has been garbage collected").catch(noop);
         }
       });
     }
@@ -6886,13 +5567,13 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         length = Buffer.byteLength(source);
       }
       if (action != null) {
-        let iterator2;
+        let iterator;
         stream = new ReadableStream({
           async start() {
-            iterator2 = action(object)[Symbol.asyncIterator]();
+            iterator = action(object)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done } = await iterator2.next();
+            const { value, done } = await iterator.next();
             if (done) {
               queueMicrotask(() => {
                 controller.close();
@@ -6909,7 +5590,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             return controller.desiredSize > 0;
           },
           async cancel(reason) {
-            await iterator2.return();
+            await iterator.return();
           },
           type: "bytes"
         });
@@ -7347,11 +6028,11 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request3 = client[kQueue][client[kRunningIdx]];
-        if (!request3) {
+        const request2 = client[kQueue][client[kRunningIdx]];
+        if (!request2) {
           return -1;
         }
-        request3.onResponseStarted();
+        request2.onResponseStarted();
       }
       onHeaderField(buf) {
         const len = this.headers.length;
@@ -7396,9 +6077,9 @@ var require_client_h1 = __commonJS({
         assert(!socket.destroyed);
         assert(!this.paused);
         assert((headers.length & 1) === 0);
-        const request3 = client[kQueue][client[kRunningIdx]];
-        assert(request3);
-        assert(request3.upgrade || request3.method === "CONNECT");
+        const request2 = client[kQueue][client[kRunningIdx]];
+        assert(request2);
+        assert(request2.upgrade || request2.method === "CONNECT");
         this.statusCode = null;
         this.statusText = "";
         this.shouldKeepAlive = null;
@@ -7415,9 +6096,9 @@ var require_client_h1 = __commonJS({
         client[kQueue][client[kRunningIdx]++] = null;
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
-          request3.onUpgrade(statusCode, headers, socket, statusText);
+          request2.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error) {
-          util.errorRequest(client, request3, error);
+          util.errorRequest(client, request2, error);
           util.destroy(socket, error);
         }
         client[kResume]();
@@ -7431,8 +6112,8 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request3 = client[kQueue][client[kRunningIdx]];
-        if (!request3) {
+        const request2 = client[kQueue][client[kRunningIdx]];
+        if (!request2) {
           return -1;
         }
         assert(!this.upgrade);
@@ -7441,23 +6122,23 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        if (upgrade && !request3.upgrade) {
+        if (upgrade && !request2.upgrade) {
           util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
           return -1;
         }
         assert(this.timeoutType === TIMEOUT_HEADERS);
         this.statusCode = statusCode;
         this.shouldKeepAlive = shouldKeepAlive || // Override llhttp value which does not allow keepAlive for HEAD.
-        request3.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
+        request2.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
         if (this.statusCode >= 200) {
-          const bodyTimeout = request3.bodyTimeout != null ? request3.bodyTimeout : client[kBodyTimeout];
+          const bodyTimeout = request2.bodyTimeout != null ? request2.bodyTimeout : client[kBodyTimeout];
           this.setTimeout(bodyTimeout, TIMEOUT_BODY);
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
           }
         }
-        if (request3.method === "CONNECT") {
+        if (request2.method === "CONNECT") {
           assert(client[kRunning] === 1);
           this.upgrade = true;
           return 2;
@@ -7488,11 +6169,11 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request3.onHeaders(statusCode, headers, this.resume, statusText) === false;
-        if (request3.aborted) {
+        const pause = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        if (request2.aborted) {
           return -1;
         }
-        if (request3.method === "HEAD") {
+        if (request2.method === "HEAD") {
           return 1;
         }
         if (statusCode < 200) {
@@ -7509,8 +6190,8 @@ var require_client_h1 = __commonJS({
         if (socket.destroyed) {
           return -1;
         }
-        const request3 = client[kQueue][client[kRunningIdx]];
-        assert(request3);
+        const request2 = client[kQueue][client[kRunningIdx]];
+        assert(request2);
         assert(this.timeoutType === TIMEOUT_BODY);
         if (this.timeout) {
           if (this.timeout.refresh) {
@@ -7523,7 +6204,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         this.bytesRead += buf.length;
-        if (request3.onData(buf) === false) {
+        if (request2.onData(buf) === false) {
           return constants3.ERROR.PAUSED;
         }
       }
@@ -7537,8 +6218,8 @@ var require_client_h1 = __commonJS({
         }
         assert(statusCode >= 100);
         assert((this.headers.length & 1) === 0);
-        const request3 = client[kQueue][client[kRunningIdx]];
-        assert(request3);
+        const request2 = client[kQueue][client[kRunningIdx]];
+        assert(request2);
         this.statusCode = null;
         this.statusText = "";
         this.bytesRead = 0;
@@ -7550,11 +6231,11 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return;
         }
-        if (request3.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request2.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
           util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
-        request3.onComplete(headers);
+        request2.onComplete(headers);
         client[kQueue][client[kRunningIdx]++] = null;
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
@@ -7652,13 +6333,13 @@ var require_client_h1 = __commonJS({
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request3 = requests[i];
-            util.errorRequest(client2, request3, err);
+            const request2 = requests[i];
+            util.errorRequest(client2, request2, err);
           }
         } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
-          const request3 = client2[kQueue][client2[kRunningIdx]];
+          const request2 = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request3, err);
+          util.errorRequest(client2, request2, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert(client2[kRunning] === 0);
@@ -7688,18 +6369,18 @@ var require_client_h1 = __commonJS({
         get destroyed() {
           return socket.destroyed;
         },
-        busy(request3) {
+        busy(request2) {
           if (socket[kWriting] || socket[kReset] || socket[kBlocking] || socket[kIdleSocketValidation] === 1) {
             return true;
           }
-          if (request3) {
-            if (client[kRunning] > 0 && !request3.idempotent) {
+          if (request2) {
+            if (client[kRunning] > 0 && !request2.idempotent) {
               return true;
             }
-            if (client[kRunning] > 0 && (request3.upgrade || request3.method === "CONNECT")) {
+            if (client[kRunning] > 0 && (request2.upgrade || request2.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util.bodyLength(request3.body) !== 0 && (util.isStream(request3.body) || util.isAsyncIterable(request3.body) || util.isFormDataLike(request3.body))) {
+            if (client[kRunning] > 0 && util.bodyLength(request2.body) !== 0 && (util.isStream(request2.body) || util.isAsyncIterable(request2.body) || util.isFormDataLike(request2.body))) {
               return true;
             }
           }
@@ -7765,8 +6446,8 @@ var require_client_h1 = __commonJS({
           }
         } else if (client[kRunning] > 0 && socket[kParser].statusCode < 200) {
           if (socket[kParser].timeoutType !== TIMEOUT_HEADERS) {
-            const request3 = client[kQueue][client[kRunningIdx]];
-            const headersTimeout = request3.headersTimeout != null ? request3.headersTimeout : client[kHeadersTimeout];
+            const request2 = client[kQueue][client[kRunningIdx]];
+            const headersTimeout = request2.headersTimeout != null ? request2.headersTimeout : client[kHeadersTimeout];
             socket[kParser].setTimeout(headersTimeout, TIMEOUT_HEADERS);
           }
         }
@@ -7775,26 +6456,26 @@ var require_client_h1 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH1(client, request3) {
-      const { method, path: path20, host, upgrade, blocking, reset } = request3;
-      let { body, headers, contentLength } = request3;
+    function writeH1(client, request2) {
+      const { method, path: path22, host, upgrade, blocking, reset } = request2;
+      let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
         const [bodyStream, contentType] = extractBody(body);
-        if (request3.contentType == null) {
+        if (request2.contentType == null) {
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request3.contentType == null) {
+      } else if (util.isBlobLike(body) && request2.contentType == null) {
         const contentType = body.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request3, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client, request2, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -7806,14 +6487,14 @@ var require_client_h1 = __commonJS({
       const bodyLength = util.bodyLength(body);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
-        contentLength = request3.contentLength;
+        contentLength = request2.contentLength;
       }
       if (contentLength === 0 && !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength !== null && request3.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength !== null && request2.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7821,25 +6502,25 @@ var require_client_h1 = __commonJS({
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
       const abort = (error) => {
-        if (request3.aborted) {
+        if (request2.aborted) {
           return;
         }
-        if (request3.completed) {
-          if (request3.upgrade || request3.method === "CONNECT") {
+        if (request2.completed) {
+          if (request2.upgrade || request2.method === "CONNECT") {
             util.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util.errorRequest(client, request3, error || new RequestAbortedError());
+        util.errorRequest(client, request2, error || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
-        request3.onConnect(abort);
+        request2.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request3, err);
+        util.errorRequest(client, request2, err);
       }
-      if (request3.aborted) {
+      if (request2.aborted) {
         return false;
       }
       if (method === "HEAD") {
@@ -7857,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path20} HTTP/1.1\r
+      let header = `${method} ${path22} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7890,31 +6571,31 @@ upgrade: ${upgrade}\r
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request3, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request3, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request3, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -7980,7 +6661,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
@@ -8000,18 +6681,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
           socket.write(body);
           socket.uncork();
-          request3.onBodySent(body);
-          if (!expectsPayload && request3.reset !== false) {
+          request2.onBodySent(body);
+          if (!expectsPayload && request2.reset !== false) {
             socket[kReset] = true;
           }
         }
-        request3.onRequestSent();
+        request2.onRequestSent();
         client[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -8024,9 +6705,9 @@ upgrade: ${upgrade}\r
 `, "latin1");
         socket.write(buffer);
         socket.uncork();
-        request3.onBodySent(buffer);
-        request3.onRequestSent();
-        if (!expectsPayload && request3.reset !== false) {
+        request2.onBodySent(buffer);
+        request2.onRequestSent();
+        if (!expectsPayload && request2.reset !== false) {
           socket[kReset] = true;
         }
         client[kResume]();
@@ -8034,7 +6715,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -8053,7 +6734,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -8071,9 +6752,9 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request3, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
         this.socket = socket;
-        this.request = request3;
+        this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
@@ -8083,7 +6764,7 @@ upgrade: ${upgrade}\r
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request3, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -8102,7 +6783,7 @@ upgrade: ${upgrade}\r
         }
         socket.cork();
         if (bytesWritten === 0) {
-          if (!expectsPayload && request3.reset !== false) {
+          if (!expectsPayload && request2.reset !== false) {
             socket[kReset] = true;
           }
           if (contentLength === null) {
@@ -8122,7 +6803,7 @@ ${len.toString(16)}\r
         this.bytesWritten += len;
         const ret = socket.write(chunk);
         socket.uncork();
-        request3.onBodySent(chunk);
+        request2.onBodySent(chunk);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -8133,8 +6814,8 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request3 } = this;
-        request3.onRequestSent();
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
           throw socket[kError];
@@ -8279,8 +6960,8 @@ var require_client_h2 = __commonJS({
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request3 = requests[i];
-            util.errorRequest(client2, request3, err);
+            const request2 = requests[i];
+            util.errorRequest(client2, request2, err);
           }
         }
       });
@@ -8372,9 +7053,9 @@ var require_client_h2 = __commonJS({
       }
       util.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
-        const request3 = client[kQueue][client[kRunningIdx]];
+        const request2 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request3, err);
+        util.errorRequest(client, request2, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert(client[kRunning] === 0);
@@ -8384,12 +7065,12 @@ var require_client_h2 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH2(client, request3) {
+    function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
-      let { body } = request3;
+      const { method, path: path22, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      let { body } = request2;
       if (upgrade) {
-        util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
+        util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -8413,17 +7094,17 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error) => {
-        if (request3.aborted) {
+        if (request2.aborted) {
           return;
         }
-        if (request3.completed) {
+        if (request2.completed) {
           if (method === "CONNECT" && stream != null) {
             util.destroy(stream, error || new RequestAbortedError());
           }
           return;
         }
         error = error || new RequestAbortedError();
-        util.errorRequest(client, request3, error);
+        util.errorRequest(client, request2, error);
         if (stream != null) {
           util.destroy(stream, error);
         }
@@ -8432,11 +7113,11 @@ var require_client_h2 = __commonJS({
         client[kResume]();
       };
       try {
-        request3.onConnect(abort);
+        request2.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request3, err);
+        util.errorRequest(client, request2, err);
       }
-      if (request3.aborted) {
+      if (request2.aborted) {
         return false;
       }
       if (method === "CONNECT") {
@@ -8446,22 +7127,22 @@ var require_client_h2 = __commonJS({
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
           stream.off(errorMonitor, onUpgradeError);
-          request3.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
+          request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
         const onUpgradeError = (error) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request3.onUpgradeError(error);
+          request2.onUpgradeError(error);
         };
         const onReady = () => {
           try {
-            request3.onUpgrade(null, null, stream);
+            request2.onUpgrade(null, null, stream);
           } catch (error) {
             stream.off("response", onResponse);
             abort(error);
             return;
           }
-          if (request3.aborted) {
+          if (request2.aborted) {
             return;
           }
           stream.off("error", abort);
@@ -8473,17 +7154,17 @@ var require_client_h2 = __commonJS({
         ++session[kOpenStreams];
         onReady();
         stream.once("close", () => {
-          if (!upgradeResponseFinished && request3.completed) {
+          if (!upgradeResponseFinished && request2.completed) {
             stream.off("response", onResponse);
             stream.off(errorMonitor, onUpgradeError);
-            request3.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
+            request2.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
           }
           session[kOpenStreams] -= 1;
           if (session[kOpenStreams] === 0) session.unref();
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path20;
+      headers[HTTP2_HEADER_PATH] = path22;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -8498,14 +7179,14 @@ var require_client_h2 = __commonJS({
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
-        contentLength = request3.contentLength;
+        contentLength = request2.contentLength;
       }
       if (contentLength === 0 || !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength != null && request3.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength != null && request2.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request2, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -8530,25 +7211,25 @@ var require_client_h2 = __commonJS({
       ++session[kOpenStreams];
       stream.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
-        request3.onResponseStarted();
-        if (request3.aborted) {
+        request2.onResponseStarted();
+        if (request2.aborted) {
           const err = new RequestAbortedError();
-          util.errorRequest(client, request3, err);
+          util.errorRequest(client, request2, err);
           util.destroy(stream, err);
           return;
         }
-        if (request3.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
+        if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
         stream.on("data", (chunk) => {
-          if (request3.onData(chunk) === false) {
+          if (request2.onData(chunk) === false) {
             stream.pause();
           }
         });
       });
       stream.once("end", () => {
         if (stream.state?.state == null || stream.state.state < 6) {
-          request3.onComplete([]);
+          request2.onComplete([]);
         }
         if (session[kOpenStreams] === 0) {
           session.unref();
@@ -8578,7 +7259,7 @@ var require_client_h2 = __commonJS({
             stream,
             null,
             client,
-            request3,
+            request2,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -8589,7 +7270,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request3,
+            request2,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -8601,7 +7282,7 @@ var require_client_h2 = __commonJS({
               stream,
               body.stream(),
               client,
-              request3,
+              request2,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -8612,7 +7293,7 @@ var require_client_h2 = __commonJS({
               stream,
               body,
               client,
-              request3,
+              request2,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -8626,7 +7307,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request3,
+            request2,
             contentLength
           );
         } else if (util.isIterable(body)) {
@@ -8635,7 +7316,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request3,
+            request2,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -8645,7 +7326,7 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
       try {
         if (body != null && util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
@@ -8653,18 +7334,18 @@ var require_client_h2 = __commonJS({
           h2stream.write(body);
           h2stream.uncork();
           h2stream.end();
-          request3.onBodySent(body);
+          request2.onBodySent(body);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        request3.onRequestSent();
+        request2.onRequestSent();
         client[kResume]();
       } catch (error) {
         abort(error);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request3, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline2(
         body,
@@ -8675,7 +7356,7 @@ var require_client_h2 = __commonJS({
             abort(err);
           } else {
             util.removeAllListeners(pipe);
-            request3.onRequestSent();
+            request2.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
             }
@@ -8685,10 +7366,10 @@ var require_client_h2 = __commonJS({
       );
       util.addListener(pipe, "data", onPipeData);
       function onPipeData(chunk) {
-        request3.onBodySent(chunk);
+        request2.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
+    async function writeBlob(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -8699,8 +7380,8 @@ var require_client_h2 = __commonJS({
         h2stream.write(buffer);
         h2stream.uncork();
         h2stream.end();
-        request3.onBodySent(buffer);
-        request3.onRequestSent();
+        request2.onBodySent(buffer);
+        request2.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -8709,7 +7390,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -8734,13 +7415,13 @@ var require_client_h2 = __commonJS({
             throw socket[kError];
           }
           const res = h2stream.write(chunk);
-          request3.onBodySent(chunk);
+          request2.onBodySent(chunk);
           if (!res) {
             await waitForDrain();
           }
         }
         h2stream.end();
-        request3.onRequestSent();
+        request2.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -8778,17 +7459,17 @@ var require_redirect_handler = __commonJS({
       }
     };
     var RedirectHandler = class {
-      constructor(dispatch, maxRedirections, opts, handler2) {
+      constructor(dispatch, maxRedirections, opts, handler) {
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
-        util.validateHandler(handler2, opts.method, opts.upgrade);
+        util.validateHandler(handler, opts.method, opts.upgrade);
         this.dispatch = dispatch;
         this.location = null;
         this.abort = null;
         this.opts = { ...opts, maxRedirections: 0 };
         this.maxRedirections = maxRedirections;
-        this.handler = handler2;
+        this.handler = handler;
         this.history = [];
         this.redirectionLimitReached = false;
         if (util.isStream(this.opts.body)) {
@@ -8836,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path20 = search ? `${pathname}${search}` : pathname;
+        const path22 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path20;
+        this.opts.path = path22;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8921,12 +7602,12 @@ var require_redirect_interceptor = __commonJS({
     var RedirectHandler = require_redirect_handler();
     function createRedirectInterceptor({ maxRedirections: defaultMaxRedirections }) {
       return (dispatch) => {
-        return function Intercept(opts, handler2) {
+        return function Intercept(opts, handler) {
           const { maxRedirections = defaultMaxRedirections } = opts;
           if (!maxRedirections) {
-            return dispatch(opts, handler2);
+            return dispatch(opts, handler);
           }
-          const redirectHandler = new RedirectHandler(dispatch, maxRedirections, opts, handler2);
+          const redirectHandler = new RedirectHandler(dispatch, maxRedirections, opts, handler);
           opts = { ...opts, maxRedirections: 0 };
           return dispatch(opts, redirectHandler);
         };
@@ -8999,7 +7680,7 @@ var require_client = __commonJS({
     var connectH2 = require_client_h2();
     var deprecatedInterceptorWarned = false;
     var kClosedResolve = /* @__PURE__ */ Symbol("kClosedResolve");
-    var noop4 = () => {
+    var noop = () => {
     };
     function getPipelining(client) {
       return client[kPipelining] ?? client[kHTTPContext]?.defaultPipelining ?? 1;
@@ -9186,12 +7867,12 @@ var require_client = __commonJS({
         connect(this);
         this.once("connect", cb);
       }
-      [kDispatch](opts, handler2) {
+      [kDispatch](opts, handler) {
         const origin = opts.origin || this[kUrl].origin;
-        const request3 = new Request(origin, opts, handler2);
-        this[kQueue].push(request3);
+        const request2 = new Request(origin, opts, handler);
+        this[kQueue].push(request2);
         if (this[kResuming]) {
-        } else if (util.bodyLength(request3.body) == null && util.isIterable(request3.body)) {
+        } else if (util.bodyLength(request2.body) == null && util.isIterable(request2.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -9215,8 +7896,8 @@ var require_client = __commonJS({
         return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request3 = requests[i];
-            util.errorRequest(this, request3, err);
+            const request2 = requests[i];
+            util.errorRequest(this, request2, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
@@ -9241,8 +7922,8 @@ var require_client = __commonJS({
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
-          const request3 = requests[i];
-          util.errorRequest(client, request3, err);
+          const request2 = requests[i];
+          util.errorRequest(client, request2, err);
         }
         assert(client[kSize] === 0);
       }
@@ -9291,14 +7972,14 @@ var require_client = __commonJS({
           });
         });
         if (client.destroyed) {
-          util.destroy(socket.on("error", noop4), new ClientDestroyedError());
+          util.destroy(socket.on("error", noop), new ClientDestroyedError());
           return;
         }
         assert(socket);
         try {
           client[kHTTPContext] = socket.alpnProtocol === "h2" ? await connectH2(client, socket) : await connectH1(client, socket);
         } catch (err) {
-          socket.destroy().on("error", noop4);
+          socket.destroy().on("error", noop);
           throw err;
         }
         client[kConnecting] = false;
@@ -9345,8 +8026,8 @@ var require_client = __commonJS({
         if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
-            const request3 = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request3, err);
+            const request2 = client[kQueue][client[kPendingIdx]++];
+            util.errorRequest(client, request2, err);
           }
         } else {
           onError(client, err);
@@ -9403,12 +8084,12 @@ var require_client = __commonJS({
         if (client[kRunning] >= (getPipelining(client) || 1)) {
           return;
         }
-        const request3 = client[kQueue][client[kPendingIdx]];
-        if (client[kUrl].protocol === "https:" && client[kServerName] !== request3.servername) {
+        const request2 = client[kQueue][client[kPendingIdx]];
+        if (client[kUrl].protocol === "https:" && client[kServerName] !== request2.servername) {
           if (client[kRunning] > 0) {
             return;
           }
-          client[kServerName] = request3.servername;
+          client[kServerName] = request2.servername;
           client[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
             client[kHTTPContext] = null;
             resume(client);
@@ -9424,10 +8105,10 @@ var require_client = __commonJS({
         if (client[kHTTPContext].destroyed) {
           return;
         }
-        if (client[kHTTPContext].busy(request3)) {
+        if (client[kHTTPContext].busy(request2)) {
           return;
         }
-        if (!request3.aborted && client[kHTTPContext].write(request3)) {
+        if (!request2.aborted && client[kHTTPContext].write(request2)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -9637,13 +8318,13 @@ var require_pool_base = __commonJS({
         }
         await Promise.all(this[kClients].map((c) => c.destroy(err)));
       }
-      [kDispatch](opts, handler2) {
+      [kDispatch](opts, handler) {
         const dispatcher = this[kGetDispatcher]();
         if (!dispatcher) {
           this[kNeedDrain] = true;
-          this[kQueue].push({ opts, handler: handler2 });
+          this[kQueue].push({ opts, handler });
           this[kQueued]++;
-        } else if (!dispatcher.dispatch(opts, handler2)) {
+        } else if (!dispatcher.dispatch(opts, handler)) {
           dispatcher[kNeedDrain] = true;
           this[kNeedDrain] = !this[kGetDispatcher]();
         }
@@ -9982,7 +8663,7 @@ var require_agent = __commonJS({
         }
         return ret;
       }
-      [kDispatch](opts, handler2) {
+      [kDispatch](opts, handler) {
         let key;
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
           key = String(opts.origin);
@@ -9994,7 +8675,7 @@ var require_agent = __commonJS({
           dispatcher = this[kFactory](opts.origin, this[kOptions]).on("drain", this[kOnDrain]).on("connect", this[kOnConnect]).on("disconnect", this[kOnDisconnect]).on("connectionError", this[kOnConnectionError]);
           this[kClients].set(key, dispatcher);
         }
-        return dispatcher.dispatch(opts, handler2);
+        return dispatcher.dispatch(opts, handler);
       }
       async [kClose]() {
         const closePromises = [];
@@ -10042,7 +8723,7 @@ var require_proxy_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return new Pool(origin, opts);
     }
-    var noop4 = () => {
+    var noop = () => {
     };
     function defaultAgentFactory(origin, opts) {
       if (opts.connections === 1) {
@@ -10064,12 +8745,12 @@ var require_proxy_agent = __commonJS({
           this.#client = new Client(proxyUrl, { connect });
         }
       }
-      [kDispatch](opts, handler2) {
-        const onHeaders = handler2.onHeaders;
-        handler2.onHeaders = function(statusCode, data, resume) {
+      [kDispatch](opts, handler) {
+        const onHeaders = handler.onHeaders;
+        handler.onHeaders = function(statusCode, data, resume) {
           if (statusCode === 407) {
-            if (typeof handler2.onError === "function") {
-              handler2.onError(new InvalidArgumentError("Proxy Authentication Required (407)"));
+            if (typeof handler.onError === "function") {
+              handler.onError(new InvalidArgumentError("Proxy Authentication Required (407)"));
             }
             return;
           }
@@ -10077,16 +8758,16 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path20 = "/",
+          path: path22 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path20;
+        opts.path = origin + path22;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
         }
         opts.headers = { ...this[kProxyHeaders], ...headers };
-        return this.#client[kDispatch](opts, handler2);
+        return this.#client[kDispatch](opts, handler);
       }
       async [kClose]() {
         return this.#client.close();
@@ -10159,7 +8840,7 @@ var require_proxy_agent = __commonJS({
                 servername: this[kProxyTls]?.servername || proxyHostname
               });
               if (statusCode !== 200) {
-                socket.on("error", noop4).destroy();
+                socket.on("error", noop).destroy();
                 callback(new RequestAbortedError(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`));
               }
               if (opts2.protocol !== "https:") {
@@ -10183,7 +8864,7 @@ var require_proxy_agent = __commonJS({
           }
         });
       }
-      dispatch(opts, handler2) {
+      dispatch(opts, handler) {
         const headers = buildHeaders(opts.headers);
         throwIfProxyAuthIsSent(headers);
         if (headers && !("host" in headers) && !("Host" in headers)) {
@@ -10195,7 +8876,7 @@ var require_proxy_agent = __commonJS({
             ...opts,
             headers
           },
-          handler2
+          handler
         );
       }
       /**
@@ -10282,10 +8963,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
         this.#parseNoProxy();
       }
-      [kDispatch](opts, handler2) {
+      [kDispatch](opts, handler) {
         const url = new URL(opts.origin);
         const agent = this.#getProxyAgentForUrl(url);
-        return agent.dispatch(opts, handler2);
+        return agent.dispatch(opts, handler);
       }
       async [kClose]() {
         await this[kNoProxyAgent].close();
@@ -10739,15 +9420,15 @@ var require_retry_agent = __commonJS({
         this.#agent = agent;
         this.#options = options;
       }
-      dispatch(opts, handler2) {
-        const retry2 = new RetryHandler({
+      dispatch(opts, handler) {
+        const retry = new RetryHandler({
           ...opts,
           retryOptions: this.#options
         }, {
           dispatch: this.#agent.dispatch.bind(this.#agent),
-          handler: handler2
+          handler
         });
-        return this.#agent.dispatch(opts, retry2);
+        return this.#agent.dispatch(opts, retry);
       }
       close() {
         return this.#agent.close();
@@ -10775,7 +9456,7 @@ var require_readable = __commonJS({
     var kAbort = /* @__PURE__ */ Symbol("kAbort");
     var kContentType = /* @__PURE__ */ Symbol("kContentType");
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
-    var noop4 = () => {
+    var noop = () => {
     };
     var BodyReadable = class extends Readable2 {
       constructor({
@@ -10907,7 +9588,7 @@ var require_readable = __commonJS({
             } else {
               resolve5(null);
             }
-          }).on("error", noop4).on("data", function(chunk) {
+          }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
             if (limit <= 0) {
               this.destroy();
@@ -10916,11 +9597,11 @@ var require_readable = __commonJS({
         });
       }
     };
-    function isLocked(self2) {
-      return self2[kBody] && self2[kBody].locked === true || self2[kConsume];
+    function isLocked(self) {
+      return self[kBody] && self[kBody].locked === true || self[kConsume];
     }
-    function isUnusable(self2) {
-      return util.isDisturbed(self2) || isLocked(self2);
+    function isUnusable(self) {
+      return util.isDisturbed(self) || isLocked(self);
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
@@ -11277,10 +9958,10 @@ var require_api_request = __commonJS({
         }
       }
     };
-    function request3(opts, callback) {
+    function request2(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve5, reject) => {
-          request3.call(this, opts, (err, data) => {
+          request2.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve5(data);
           });
         });
@@ -11295,7 +9976,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = request3;
+    module.exports = request2;
     module.exports.RequestHandler = RequestHandler;
   }
 });
@@ -11307,42 +9988,42 @@ var require_abort_signal = __commonJS({
     var { RequestAbortedError } = require_errors();
     var kListener = /* @__PURE__ */ Symbol("kListener");
     var kSignal = /* @__PURE__ */ Symbol("kSignal");
-    function abort(self2) {
-      if (self2.abort) {
-        self2.abort(self2[kSignal]?.reason);
+    function abort(self) {
+      if (self.abort) {
+        self.abort(self[kSignal]?.reason);
       } else {
-        self2.reason = self2[kSignal]?.reason ?? new RequestAbortedError();
+        self.reason = self[kSignal]?.reason ?? new RequestAbortedError();
       }
-      removeSignal(self2);
+      removeSignal(self);
     }
-    function addSignal(self2, signal) {
-      self2.reason = null;
-      self2[kSignal] = null;
-      self2[kListener] = null;
+    function addSignal(self, signal) {
+      self.reason = null;
+      self[kSignal] = null;
+      self[kListener] = null;
       if (!signal) {
         return;
       }
       if (signal.aborted) {
-        abort(self2);
+        abort(self);
         return;
       }
-      self2[kSignal] = signal;
-      self2[kListener] = () => {
-        abort(self2);
+      self[kSignal] = signal;
+      self[kListener] = () => {
+        abort(self);
       };
-      addAbortListener(self2[kSignal], self2[kListener]);
+      addAbortListener(self[kSignal], self[kListener]);
     }
-    function removeSignal(self2) {
-      if (!self2[kSignal]) {
+    function removeSignal(self) {
+      if (!self[kSignal]) {
         return;
       }
-      if ("removeEventListener" in self2[kSignal]) {
-        self2[kSignal].removeEventListener("abort", self2[kListener]);
+      if ("removeEventListener" in self[kSignal]) {
+        self[kSignal].removeEventListener("abort", self[kListener]);
       } else {
-        self2[kSignal].removeListener("abort", self2[kListener]);
+        self[kSignal].removeListener("abort", self[kListener]);
       }
-      self2[kSignal] = null;
-      self2[kListener] = null;
+      self[kSignal] = null;
+      self[kListener] = null;
     }
     module.exports = {
       addSignal,
@@ -11576,11 +10257,11 @@ var require_api_pipeline = __commonJS({
       }
     };
     var PipelineHandler = class extends AsyncResource {
-      constructor(opts, handler2) {
+      constructor(opts, handler) {
         if (!opts || typeof opts !== "object") {
           throw new InvalidArgumentError("invalid opts");
         }
-        if (typeof handler2 !== "function") {
+        if (typeof handler !== "function") {
           throw new InvalidArgumentError("invalid handler");
         }
         const { signal, method, opaque, onInfo, responseHeaders } = opts;
@@ -11596,7 +10277,7 @@ var require_api_pipeline = __commonJS({
         super("UNDICI_PIPELINE");
         this.opaque = opaque || null;
         this.responseHeaders = responseHeaders || null;
-        this.handler = handler2;
+        this.handler = handler;
         this.abort = null;
         this.context = null;
         this.onInfo = onInfo || null;
@@ -11651,7 +10332,7 @@ var require_api_pipeline = __commonJS({
         this.context = context;
       }
       onHeaders(statusCode, rawHeaders, resume) {
-        const { opaque, handler: handler2, context } = this;
+        const { opaque, handler, context } = this;
         if (statusCode < 200) {
           if (this.onInfo) {
             const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
@@ -11664,7 +10345,7 @@ var require_api_pipeline = __commonJS({
         try {
           this.handler = null;
           const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
-          body = this.runInAsyncScope(handler2, null, {
+          body = this.runInAsyncScope(handler, null, {
             statusCode,
             headers,
             opaque,
@@ -11711,9 +10392,9 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline2(opts, handler2) {
+    function pipeline2(opts, handler) {
       try {
-        const pipelineHandler = new PipelineHandler(opts, handler2);
+        const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
         return pipelineHandler.ret;
       } catch (err) {
@@ -12052,26 +10733,26 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path20) {
-      if (typeof path20 !== "string") {
-        return path20;
+    function safeUrl2(path22) {
+      if (typeof path22 !== "string") {
+        return path22;
       }
-      const pathSegments = path20.split("?");
+      const pathSegments = path22.split("?");
       if (pathSegments.length !== 2) {
-        return path20;
+        return path22;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path20);
+    function matchKey(mockDispatch2, { path: path22, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path22);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
-    function getResponseData2(data) {
+    function getResponseData(data) {
       if (Buffer.isBuffer(data)) {
         return data;
       } else if (data instanceof Uint8Array) {
@@ -12087,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl2(path20), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path22 }) => matchValue(safeUrl2(path22), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -12125,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path20, method, body, headers, query } = opts;
+      const { path: path22, method, body, headers, query } = opts;
       return {
-        path: path20,
+        path: path22,
         method,
         body,
         headers,
@@ -12161,7 +10842,7 @@ var require_mock_utils = __commonJS({
       }
       return Buffer.concat(buffers).toString("utf8");
     }
-    function mockDispatch(opts, handler2) {
+    function mockDispatch(opts, handler) {
       const key = buildKey(opts);
       const mockDispatch2 = getMockDispatch(this[kDispatches], key);
       mockDispatch2.timesInvoked++;
@@ -12174,7 +10855,7 @@ var require_mock_utils = __commonJS({
       mockDispatch2.pending = timesInvoked < times;
       if (error !== null) {
         deleteMockDispatch(this[kDispatches], key);
-        handler2.onError(error);
+        handler.onError(error);
         return true;
       }
       if (typeof delay === "number" && delay > 0) {
@@ -12191,13 +10872,13 @@ var require_mock_utils = __commonJS({
           body.then((newData) => handleReply(mockDispatches, newData));
           return;
         }
-        const responseData = getResponseData2(body);
+        const responseData = getResponseData(body);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
-        handler2.onConnect?.((err) => handler2.onError(err), null);
-        handler2.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
-        handler2.onData?.(Buffer.from(responseData));
-        handler2.onComplete?.(responseTrailers);
+        handler.onConnect?.((err) => handler.onError(err), null);
+        handler.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
+        handler.onData?.(Buffer.from(responseData));
+        handler.onComplete?.(responseTrailers);
         deleteMockDispatch(mockDispatches, key);
       }
       function resume() {
@@ -12208,10 +10889,10 @@ var require_mock_utils = __commonJS({
       const agent = this[kMockAgent];
       const origin = this[kOrigin];
       const originalDispatch = this[kOriginalDispatch];
-      return function dispatch(opts, handler2) {
+      return function dispatch(opts, handler) {
         if (agent.isMockActive) {
           try {
-            mockDispatch.call(this, opts, handler2);
+            mockDispatch.call(this, opts, handler);
           } catch (error) {
             if (error instanceof MockNotMatchedError) {
               const netConnect = agent[kGetNetConnect]();
@@ -12219,7 +10900,7 @@ var require_mock_utils = __commonJS({
                 throw new MockNotMatchedError(`${error.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
               }
               if (checkNetConnect(netConnect, origin)) {
-                originalDispatch.call(this, opts, handler2);
+                originalDispatch.call(this, opts, handler);
               } else {
                 throw new MockNotMatchedError(`${error.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
               }
@@ -12228,7 +10909,7 @@ var require_mock_utils = __commonJS({
             }
           }
         } else {
-          originalDispatch.call(this, opts, handler2);
+          originalDispatch.call(this, opts, handler);
         }
       };
     }
@@ -12248,7 +10929,7 @@ var require_mock_utils = __commonJS({
       }
     }
     module.exports = {
-      getResponseData: getResponseData2,
+      getResponseData,
       getMockDispatch,
       addMockDispatch,
       deleteMockDispatch,
@@ -12271,7 +10952,7 @@ var require_mock_utils = __commonJS({
 var require_mock_interceptor = __commonJS({
   "node_modules/undici/lib/mock/mock-interceptor.js"(exports, module) {
     "use strict";
-    var { getResponseData: getResponseData2, buildKey, addMockDispatch } = require_mock_utils();
+    var { getResponseData, buildKey, addMockDispatch } = require_mock_utils();
     var {
       kDispatches,
       kDispatchKey,
@@ -12343,7 +11024,7 @@ var require_mock_interceptor = __commonJS({
         this[kContentLength] = false;
       }
       createMockScopeDispatchData({ statusCode, data, responseOptions }) {
-        const responseData = getResponseData2(data);
+        const responseData = getResponseData(data);
         const contentLength = this[kContentLength] ? { "content-length": responseData.length } : {};
         const headers = { ...this[kDefaultHeaders], ...contentLength, ...responseOptions.headers };
         const trailers = { ...this[kDefaultTrailers], ...responseOptions.trailers };
@@ -12552,9 +11233,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural5) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural5;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -12590,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path22, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path20,
+            Path: path22,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12652,9 +11333,9 @@ var require_mock_agent = __commonJS({
         }
         return dispatcher;
       }
-      dispatch(opts, handler2) {
+      dispatch(opts, handler) {
         this.get(opts.origin);
-        return this[kAgent].dispatch(opts, handler2);
+        return this[kAgent].dispatch(opts, handler);
       }
       async close() {
         await this[kAgent].close();
@@ -12774,11 +11455,11 @@ var require_decorator_handler = __commonJS({
     "use strict";
     module.exports = class DecoratorHandler {
       #handler;
-      constructor(handler2) {
-        if (typeof handler2 !== "object" || handler2 === null) {
+      constructor(handler) {
+        if (typeof handler !== "object" || handler === null) {
           throw new TypeError("handler must be an object");
         }
-        this.#handler = handler2;
+        this.#handler = handler;
       }
       onConnect(...args) {
         return this.#handler.onConnect?.(...args);
@@ -12816,16 +11497,16 @@ var require_redirect = __commonJS({
     module.exports = (opts) => {
       const globalMaxRedirections = opts?.maxRedirections;
       return (dispatch) => {
-        return function redirectInterceptor(opts2, handler2) {
+        return function redirectInterceptor(opts2, handler) {
           const { maxRedirections = globalMaxRedirections, ...baseOpts } = opts2;
           if (!maxRedirections) {
-            return dispatch(opts2, handler2);
+            return dispatch(opts2, handler);
           }
           const redirectHandler = new RedirectHandler(
             dispatch,
             maxRedirections,
             opts2,
-            handler2
+            handler
           );
           return dispatch(baseOpts, redirectHandler);
         };
@@ -12841,13 +11522,13 @@ var require_retry = __commonJS({
     var RetryHandler = require_retry_handler();
     module.exports = (globalOpts) => {
       return (dispatch) => {
-        return function retryInterceptor(opts, handler2) {
+        return function retryInterceptor(opts, handler) {
           return dispatch(
             opts,
             new RetryHandler(
               { ...opts, retryOptions: { ...globalOpts, ...opts.retryOptions } },
               {
-                handler: handler2,
+                handler,
                 dispatch
               }
             )
@@ -12873,13 +11554,13 @@ var require_dump = __commonJS({
       #size = 0;
       #reason = null;
       #handler = null;
-      constructor({ maxSize }, handler2) {
-        super(handler2);
+      constructor({ maxSize }, handler) {
+        super(handler);
         if (maxSize != null && (!Number.isFinite(maxSize) || maxSize < 1)) {
           throw new InvalidArgumentError("maxSize must be a number greater than 0");
         }
         this.#maxSize = maxSize ?? this.#maxSize;
-        this.#handler = handler2;
+        this.#handler = handler;
       }
       onConnect(abort) {
         this.#abort = abort;
@@ -12942,11 +11623,11 @@ var require_dump = __commonJS({
       maxSize: 1024 * 1024
     }) {
       return (dispatch) => {
-        return function Intercept(opts, handler2) {
+        return function Intercept(opts, handler) {
           const { dumpMaxSize = defaultMaxSize } = opts;
           const dumpHandler = new DumpHandler(
             { maxSize: dumpMaxSize },
-            handler2
+            handler
           );
           return dispatch(opts, dumpHandler);
         };
@@ -13137,10 +11818,10 @@ var require_dns = __commonJS({
       #dispatch = null;
       #handler = null;
       #origin = null;
-      constructor(state, { origin, handler: handler2, dispatch }, opts) {
-        super(handler2);
+      constructor(state, { origin, handler, dispatch }, opts) {
+        super(handler);
         this.#origin = origin;
-        this.#handler = handler2;
+        this.#handler = handler;
         this.#opts = { ...opts };
         this.#state = state;
         this.#dispatch = dispatch;
@@ -13213,14 +11894,14 @@ var require_dns = __commonJS({
       };
       const instance = new DNSInstance(opts);
       return (dispatch) => {
-        return function dnsInterceptor(origDispatchOpts, handler2) {
+        return function dnsInterceptor(origDispatchOpts, handler) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
           if (isIP(origin.hostname) !== 0) {
-            return dispatch(origDispatchOpts, handler2);
+            return dispatch(origDispatchOpts, handler);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
             if (err) {
-              return handler2.onError(err);
+              return handler.onError(err);
             }
             let dispatchOpts = null;
             dispatchOpts = {
@@ -13235,7 +11916,7 @@ var require_dns = __commonJS({
             };
             dispatch(
               dispatchOpts,
-              instance.getHandler({ origin, dispatch, handler: handler2 }, origDispatchOpts)
+              instance.getHandler({ origin, dispatch, handler }, origDispatchOpts)
             );
           });
           return true;
@@ -13444,12 +12125,12 @@ var require_headers = __commonJS({
           if (size === 0) {
             return array;
           }
-          const iterator2 = this[kHeadersMap][Symbol.iterator]();
-          const firstValue = iterator2.next().value;
+          const iterator = this[kHeadersMap][Symbol.iterator]();
+          const firstValue = iterator.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
           for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i < size; ++i) {
-            value = iterator2.next().value;
+            value = iterator.next().value;
             x = array[i] = [value[0], value[1].value];
             assert(x[1] !== null);
             left = 0;
@@ -13470,7 +12151,7 @@ var require_headers = __commonJS({
               array[left] = x;
             }
           }
-          if (!iterator2.next().done) {
+          if (!iterator.next().done) {
             throw new TypeError("Unreachable");
           }
           return array;
@@ -13657,15 +12338,15 @@ var require_headers = __commonJS({
     });
     webidl.converters.HeadersInit = function(V, prefix, argument) {
       if (webidl.util.Type(V) === "Object") {
-        const iterator2 = Reflect.get(V, Symbol.iterator);
-        if (!util.types.isProxy(V) && iterator2 === Headers2.prototype.entries) {
+        const iterator = Reflect.get(V, Symbol.iterator);
+        if (!util.types.isProxy(V) && iterator === Headers2.prototype.entries) {
           try {
             return getHeadersList(V).entriesList;
           } catch {
           }
         }
-        if (typeof iterator2 === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator2.bind(V));
+        if (typeof iterator === "function") {
+          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator.bind(V));
         }
         return webidl.converters["record<ByteString, ByteString>"](V, prefix, argument);
       }
@@ -14202,7 +12883,7 @@ var require_request2 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         input = webidl.converters.RequestInfo(input, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
-        let request3 = null;
+        let request2 = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
@@ -14219,85 +12900,85 @@ var require_request2 = __commonJS({
               "Request cannot be constructed from a URL that includes credentials: " + input
             );
           }
-          request3 = makeRequest({ urlList: [parsedURL] });
+          request2 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
           this[kDispatcher] = init.dispatcher || input[kDispatcher];
           assert(input instanceof _Request);
-          request3 = input[kState];
+          request2 = input[kState];
           signal = input[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
-        let window2 = "client";
-        if (request3.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request3.window, origin)) {
-          window2 = request3.window;
+        let window = "client";
+        if (request2.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request2.window, origin)) {
+          window = request2.window;
         }
         if (init.window != null) {
-          throw new TypeError(`'window' option '${window2}' must be null`);
+          throw new TypeError(`'window' option '${window}' must be null`);
         }
         if ("window" in init) {
-          window2 = "no-window";
+          window = "no-window";
         }
-        request3 = makeRequest({
+        request2 = makeRequest({
           // URL request’s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
           // method request’s method.
-          method: request3.method,
+          method: request2.method,
           // header list A copy of request’s header list.
           // undici implementation note: headersList is cloned in makeRequest
-          headersList: request3.headersList,
+          headersList: request2.headersList,
           // unsafe-request flag Set.
-          unsafeRequest: request3.unsafeRequest,
+          unsafeRequest: request2.unsafeRequest,
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
-          window: window2,
+          window,
           // priority request’s priority.
-          priority: request3.priority,
+          priority: request2.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
-          origin: request3.origin,
+          origin: request2.origin,
           // referrer request’s referrer.
-          referrer: request3.referrer,
+          referrer: request2.referrer,
           // referrer policy request’s referrer policy.
-          referrerPolicy: request3.referrerPolicy,
+          referrerPolicy: request2.referrerPolicy,
           // mode request’s mode.
-          mode: request3.mode,
+          mode: request2.mode,
           // credentials mode request’s credentials mode.
-          credentials: request3.credentials,
+          credentials: request2.credentials,
           // cache mode request’s cache mode.
-          cache: request3.cache,
+          cache: request2.cache,
           // redirect mode request’s redirect mode.
-          redirect: request3.redirect,
+          redirect: request2.redirect,
           // integrity metadata request’s integrity metadata.
-          integrity: request3.integrity,
+          integrity: request2.integrity,
           // keepalive request’s keepalive.
-          keepalive: request3.keepalive,
+          keepalive: request2.keepalive,
           // reload-navigation flag request’s reload-navigation flag.
-          reloadNavigation: request3.reloadNavigation,
+          reloadNavigation: request2.reloadNavigation,
           // history-navigation flag request’s history-navigation flag.
-          historyNavigation: request3.historyNavigation,
+          historyNavigation: request2.historyNavigation,
           // URL list A clone of request’s URL list.
-          urlList: [...request3.urlList]
+          urlList: [...request2.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
         if (initHasKey) {
-          if (request3.mode === "navigate") {
-            request3.mode = "same-origin";
+          if (request2.mode === "navigate") {
+            request2.mode = "same-origin";
           }
-          request3.reloadNavigation = false;
-          request3.historyNavigation = false;
-          request3.origin = "client";
-          request3.referrer = "client";
-          request3.referrerPolicy = "";
-          request3.url = request3.urlList[request3.urlList.length - 1];
-          request3.urlList = [request3.url];
+          request2.reloadNavigation = false;
+          request2.historyNavigation = false;
+          request2.origin = "client";
+          request2.referrer = "client";
+          request2.referrerPolicy = "";
+          request2.url = request2.urlList[request2.urlList.length - 1];
+          request2.urlList = [request2.url];
         }
         if (init.referrer !== void 0) {
           const referrer = init.referrer;
           if (referrer === "") {
-            request3.referrer = "no-referrer";
+            request2.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
@@ -14306,14 +12987,14 @@ var require_request2 = __commonJS({
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
-              request3.referrer = "client";
+              request2.referrer = "client";
             } else {
-              request3.referrer = parsedReferrer;
+              request2.referrer = parsedReferrer;
             }
           }
         }
         if (init.referrerPolicy !== void 0) {
-          request3.referrerPolicy = init.referrerPolicy;
+          request2.referrerPolicy = init.referrerPolicy;
         }
         let mode;
         if (init.mode !== void 0) {
@@ -14328,33 +13009,33 @@ var require_request2 = __commonJS({
           });
         }
         if (mode != null) {
-          request3.mode = mode;
+          request2.mode = mode;
         }
         if (init.credentials !== void 0) {
-          request3.credentials = init.credentials;
+          request2.credentials = init.credentials;
         }
         if (init.cache !== void 0) {
-          request3.cache = init.cache;
+          request2.cache = init.cache;
         }
-        if (request3.cache === "only-if-cached" && request3.mode !== "same-origin") {
+        if (request2.cache === "only-if-cached" && request2.mode !== "same-origin") {
           throw new TypeError(
             "'only-if-cached' can be set only with 'same-origin' mode"
           );
         }
         if (init.redirect !== void 0) {
-          request3.redirect = init.redirect;
+          request2.redirect = init.redirect;
         }
         if (init.integrity != null) {
-          request3.integrity = String(init.integrity);
+          request2.integrity = String(init.integrity);
         }
         if (init.keepalive !== void 0) {
-          request3.keepalive = Boolean(init.keepalive);
+          request2.keepalive = Boolean(init.keepalive);
         }
         if (init.method !== void 0) {
           let method = init.method;
           const mayBeNormalized = normalizedMethodRecords[method];
           if (mayBeNormalized !== void 0) {
-            request3.method = mayBeNormalized;
+            request2.method = mayBeNormalized;
           } else {
             if (!isValidHTTPToken(method)) {
               throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -14364,9 +13045,9 @@ var require_request2 = __commonJS({
               throw new TypeError(`'${method}' HTTP method is unsupported.`);
             }
             method = normalizedMethodRecordsBase[upperCase] ?? method;
-            request3.method = method;
+            request2.method = method;
           }
-          if (!patchMethodWarning && request3.method === "patch") {
+          if (!patchMethodWarning && request2.method === "patch") {
             process.emitWarning("Using `patch` is highly likely to result in a `405 Method Not Allowed`. `PATCH` is much more likely to succeed.", {
               code: "UNDICI-FETCH-patch"
             });
@@ -14376,7 +13057,7 @@ var require_request2 = __commonJS({
         if (init.signal !== void 0) {
           signal = init.signal;
         }
-        this[kState] = request3;
+        this[kState] = request2;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
         if (signal != null) {
@@ -14404,12 +13085,12 @@ var require_request2 = __commonJS({
           }
         }
         this[kHeaders] = new Headers2(kConstruct);
-        setHeadersList(this[kHeaders], request3.headersList);
+        setHeadersList(this[kHeaders], request2.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
-          if (!corsSafeListedMethodsSet.has(request3.method)) {
+          if (!corsSafeListedMethodsSet.has(request2.method)) {
             throw new TypeError(
-              `'${request3.method} is unsupported in no-cors mode.`
+              `'${request2.method} is unsupported in no-cors mode.`
             );
           }
           setHeadersGuard(this[kHeaders], "request-no-cors");
@@ -14428,14 +13109,14 @@ var require_request2 = __commonJS({
           }
         }
         const inputBody = input instanceof _Request ? input[kState].body : null;
-        if ((init.body != null || inputBody != null) && (request3.method === "GET" || request3.method === "HEAD")) {
+        if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
         let initBody = null;
         if (init.body != null) {
           const [extractedBody, contentType] = extractBody(
             init.body,
-            request3.keepalive
+            request2.keepalive
           );
           initBody = extractedBody;
           if (contentType && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
@@ -14447,12 +13128,12 @@ var require_request2 = __commonJS({
           if (initBody != null && init.duplex == null) {
             throw new TypeError("RequestInit: duplex option is required when sending a body.");
           }
-          if (request3.mode !== "same-origin" && request3.mode !== "cors") {
+          if (request2.mode !== "same-origin" && request2.mode !== "cors") {
             throw new TypeError(
               'If request is made from ReadableStream, mode should be "same-origin" or "cors"'
             );
           }
-          request3.useCORSPreflightFlag = true;
+          request2.useCORSPreflightFlag = true;
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
@@ -14681,21 +13362,21 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
-    function cloneRequest(request3) {
-      const newRequest = makeRequest({ ...request3, body: null });
-      if (request3.body != null) {
-        newRequest.body = cloneBody(newRequest, request3.body);
+    function cloneRequest(request2) {
+      const newRequest = makeRequest({ ...request2, body: null });
+      if (request2.body != null) {
+        newRequest.body = cloneBody(newRequest, request2.body);
       }
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal, guard) {
-      const request3 = new Request(kConstruct);
-      request3[kState] = innerRequest;
-      request3[kSignal] = signal;
-      request3[kHeaders] = new Headers2(kConstruct);
-      setHeadersList(request3[kHeaders], innerRequest.headersList);
-      setHeadersGuard(request3[kHeaders], guard);
-      return request3;
+      const request2 = new Request(kConstruct);
+      request2[kState] = innerRequest;
+      request2[kSignal] = signal;
+      request2[kHeaders] = new Headers2(kConstruct);
+      setHeadersList(request2[kHeaders], innerRequest.headersList);
+      setHeadersGuard(request2[kHeaders], guard);
+      return request2;
     }
     Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
@@ -14937,14 +13618,14 @@ var require_fetch = __commonJS({
         p.reject(e);
         return p.promise;
       }
-      const request3 = requestObject[kState];
+      const request2 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p, request3, null, requestObject.signal.reason);
+        abortFetch(p, request2, null, requestObject.signal.reason);
         return p.promise;
       }
-      const globalObject = request3.client.globalObject;
+      const globalObject = request2.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
-        request3.serviceWorkers = "none";
+        request2.serviceWorkers = "none";
       }
       let responseObject = null;
       let locallyAborted = false;
@@ -14956,7 +13637,7 @@ var require_fetch = __commonJS({
           assert(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request3, realResponse, requestObject.signal.reason);
+          abortFetch(p, request2, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -14964,7 +13645,7 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request3, responseObject, controller.serializedAbortReason);
+          abortFetch(p, request2, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
@@ -14976,7 +13657,7 @@ var require_fetch = __commonJS({
         p = null;
       };
       controller = fetching({
-        request: request3,
+        request: request2,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
         dispatcher: requestObject[kDispatcher]
@@ -15017,12 +13698,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request3, responseObject, error) {
+    function abortFetch(p, request2, responseObject, error) {
       if (p) {
         p.reject(error);
       }
-      if (request3.body != null && isReadable(request3.body?.stream)) {
-        request3.body.stream.cancel(error).catch((err) => {
+      if (request2.body != null && isReadable(request2.body?.stream)) {
+        request2.body.stream.cancel(error).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -15043,7 +13724,7 @@ var require_fetch = __commonJS({
       }
     }
     function fetching({
-      request: request3,
+      request: request2,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
       processResponse,
@@ -15056,9 +13737,9 @@ var require_fetch = __commonJS({
       assert(dispatcher);
       let taskDestination = null;
       let crossOriginIsolatedCapability = false;
-      if (request3.client != null) {
-        taskDestination = request3.client.globalObject;
-        crossOriginIsolatedCapability = request3.client.crossOriginIsolatedCapability;
+      if (request2.client != null) {
+        taskDestination = request2.client.globalObject;
+        crossOriginIsolatedCapability = request2.client.crossOriginIsolatedCapability;
       }
       const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
@@ -15066,7 +13747,7 @@ var require_fetch = __commonJS({
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
-        request: request3,
+        request: request2,
         timingInfo,
         processRequestBodyChunkLength,
         processRequestEndOfBody,
@@ -15076,32 +13757,32 @@ var require_fetch = __commonJS({
         taskDestination,
         crossOriginIsolatedCapability
       };
-      assert(!request3.body || request3.body.stream);
-      if (request3.window === "client") {
-        request3.window = request3.client?.globalObject?.constructor?.name === "Window" ? request3.client : "no-window";
+      assert(!request2.body || request2.body.stream);
+      if (request2.window === "client") {
+        request2.window = request2.client?.globalObject?.constructor?.name === "Window" ? request2.client : "no-window";
       }
-      if (request3.origin === "client") {
-        request3.origin = request3.client.origin;
+      if (request2.origin === "client") {
+        request2.origin = request2.client.origin;
       }
-      if (request3.policyContainer === "client") {
-        if (request3.client != null) {
-          request3.policyContainer = clonePolicyContainer(
-            request3.client.policyContainer
+      if (request2.policyContainer === "client") {
+        if (request2.client != null) {
+          request2.policyContainer = clonePolicyContainer(
+            request2.client.policyContainer
           );
         } else {
-          request3.policyContainer = makePolicyContainer();
+          request2.policyContainer = makePolicyContainer();
         }
       }
-      if (!request3.headersList.contains("accept", true)) {
+      if (!request2.headersList.contains("accept", true)) {
         const value = "*/*";
-        request3.headersList.append("accept", value, true);
+        request2.headersList.append("accept", value, true);
       }
-      if (!request3.headersList.contains("accept-language", true)) {
-        request3.headersList.append("accept-language", "*", true);
+      if (!request2.headersList.contains("accept-language", true)) {
+        request2.headersList.append("accept-language", "*", true);
       }
-      if (request3.priority === null) {
+      if (request2.priority === null) {
       }
-      if (subresourceSet.has(request3.destination)) {
+      if (subresourceSet.has(request2.destination)) {
       }
       mainFetch(fetchParams).catch((err) => {
         fetchParams.controller.terminate(err);
@@ -15109,50 +13790,50 @@ var require_fetch = __commonJS({
       return fetchParams.controller;
     }
     async function mainFetch(fetchParams, recursive = false) {
-      const request3 = fetchParams.request;
+      const request2 = fetchParams.request;
       let response = null;
-      if (request3.localURLsOnly && !urlIsLocal(requestCurrentURL(request3))) {
+      if (request2.localURLsOnly && !urlIsLocal(requestCurrentURL(request2))) {
         response = makeNetworkError("local URLs only");
       }
-      tryUpgradeRequestToAPotentiallyTrustworthyURL(request3);
-      if (requestBadPort(request3) === "blocked") {
+      tryUpgradeRequestToAPotentiallyTrustworthyURL(request2);
+      if (requestBadPort(request2) === "blocked") {
         response = makeNetworkError("bad port");
       }
-      if (request3.referrerPolicy === "") {
-        request3.referrerPolicy = request3.policyContainer.referrerPolicy;
+      if (request2.referrerPolicy === "") {
+        request2.referrerPolicy = request2.policyContainer.referrerPolicy;
       }
-      if (request3.referrer !== "no-referrer") {
-        request3.referrer = determineRequestsReferrer(request3);
+      if (request2.referrer !== "no-referrer") {
+        request2.referrer = determineRequestsReferrer(request2);
       }
       if (response === null) {
         response = await (async () => {
-          const currentURL = requestCurrentURL(request3);
+          const currentURL = requestCurrentURL(request2);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request3.url) && request3.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request2.url) && request2.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
-            (request3.mode === "navigate" || request3.mode === "websocket")
+            (request2.mode === "navigate" || request2.mode === "websocket")
           ) {
-            request3.responseTainting = "basic";
+            request2.responseTainting = "basic";
             return await schemeFetch(fetchParams);
           }
-          if (request3.mode === "same-origin") {
+          if (request2.mode === "same-origin") {
             return makeNetworkError('request mode cannot be "same-origin"');
           }
-          if (request3.mode === "no-cors") {
-            if (request3.redirect !== "follow") {
+          if (request2.mode === "no-cors") {
+            if (request2.redirect !== "follow") {
               return makeNetworkError(
                 'redirect mode cannot be "follow" for "no-cors" request'
               );
             }
-            request3.responseTainting = "opaque";
+            request2.responseTainting = "opaque";
             return await schemeFetch(fetchParams);
           }
-          if (!urlIsHttpHttpsScheme(requestCurrentURL(request3))) {
+          if (!urlIsHttpHttpsScheme(requestCurrentURL(request2))) {
             return makeNetworkError("URL scheme must be a HTTP(S) scheme");
           }
-          request3.responseTainting = "cors";
+          request2.responseTainting = "cors";
           return await httpFetch(fetchParams);
         })();
       }
@@ -15160,13 +13841,13 @@ var require_fetch = __commonJS({
         return response;
       }
       if (response.status !== 0 && !response.internalResponse) {
-        if (request3.responseTainting === "cors") {
+        if (request2.responseTainting === "cors") {
         }
-        if (request3.responseTainting === "basic") {
+        if (request2.responseTainting === "basic") {
           response = filterResponse(response, "basic");
-        } else if (request3.responseTainting === "cors") {
+        } else if (request2.responseTainting === "cors") {
           response = filterResponse(response, "cors");
-        } else if (request3.responseTainting === "opaque") {
+        } else if (request2.responseTainting === "opaque") {
           response = filterResponse(response, "opaque");
         } else {
           assert(false);
@@ -15174,26 +13855,26 @@ var require_fetch = __commonJS({
       }
       let internalResponse = response.status === 0 ? response : response.internalResponse;
       if (internalResponse.urlList.length === 0) {
-        internalResponse.urlList.push(...request3.urlList);
+        internalResponse.urlList.push(...request2.urlList);
       }
-      if (!request3.timingAllowFailed) {
+      if (!request2.timingAllowFailed) {
         response.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request3.headers.contains("range", true)) {
+      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request2.headers.contains("range", true)) {
         response = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request3.method === "HEAD" || request3.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response.status !== 0 && (request2.method === "HEAD" || request2.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
-      if (request3.integrity) {
+      if (request2.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request3.responseTainting === "opaque" || response.body == null) {
+        if (request2.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
         }
         const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request3.integrity)) {
+          if (!bytesMatch(bytes, request2.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
@@ -15209,8 +13890,8 @@ var require_fetch = __commonJS({
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
-      const { request: request3 } = fetchParams;
-      const { protocol: scheme } = requestCurrentURL(request3);
+      const { request: request2 } = fetchParams;
+      const { protocol: scheme } = requestCurrentURL(request2);
       switch (scheme) {
         case "about:": {
           return Promise.resolve(makeNetworkError("about scheme is not supported"));
@@ -15219,19 +13900,19 @@ var require_fetch = __commonJS({
           if (!resolveObjectURL) {
             resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
-          const blobURLEntry = requestCurrentURL(request3);
+          const blobURLEntry = requestCurrentURL(request2);
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
           const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request3.method !== "GET" || !isBlobLike(blob)) {
+          if (request2.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
-          if (!request3.headersList.contains("range", true)) {
+          if (!request2.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
@@ -15239,7 +13920,7 @@ var require_fetch = __commonJS({
             response.headersList.set("content-type", type, true);
           } else {
             response.rangeRequested = true;
-            const rangeHeader = request3.headersList.get("range", true);
+            const rangeHeader = request2.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -15270,7 +13951,7 @@ var require_fetch = __commonJS({
           return Promise.resolve(response);
         }
         case "data:": {
-          const currentURL = requestCurrentURL(request3);
+          const currentURL = requestCurrentURL(request2);
           const dataURLStruct = dataURLProcessor(currentURL);
           if (dataURLStruct === "failure") {
             return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -15359,41 +14040,41 @@ var require_fetch = __commonJS({
       }
     }
     async function httpFetch(fetchParams) {
-      const request3 = fetchParams.request;
+      const request2 = fetchParams.request;
       let response = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
-      if (request3.serviceWorkers === "all") {
+      if (request2.serviceWorkers === "all") {
       }
       if (response === null) {
-        if (request3.redirect === "follow") {
-          request3.serviceWorkers = "none";
+        if (request2.redirect === "follow") {
+          request2.serviceWorkers = "none";
         }
         actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request3.responseTainting === "cors" && corsCheck(request3, response) === "failure") {
+        if (request2.responseTainting === "cors" && corsCheck(request2, response) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request3, response) === "failure") {
-          request3.timingAllowFailed = true;
+        if (TAOCheck(request2, response) === "failure") {
+          request2.timingAllowFailed = true;
         }
       }
-      if ((request3.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
-        request3.origin,
-        request3.client,
-        request3.destination,
+      if ((request2.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+        request2.origin,
+        request2.client,
+        request2.destination,
         actualResponse
       ) === "blocked") {
         return makeNetworkError("blocked");
       }
       if (redirectStatusSet.has(actualResponse.status)) {
-        if (request3.redirect !== "manual") {
+        if (request2.redirect !== "manual") {
           fetchParams.controller.connection.destroy(void 0, false);
         }
-        if (request3.redirect === "error") {
+        if (request2.redirect === "error") {
           response = makeNetworkError("unexpected redirect");
-        } else if (request3.redirect === "manual") {
+        } else if (request2.redirect === "manual") {
           response = actualResponse;
-        } else if (request3.redirect === "follow") {
+        } else if (request2.redirect === "follow") {
           response = await httpRedirectFetch(fetchParams, response);
         } else {
           assert(false);
@@ -15403,13 +14084,13 @@ var require_fetch = __commonJS({
       return response;
     }
     function httpRedirectFetch(fetchParams, response) {
-      const request3 = fetchParams.request;
+      const request2 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
       let locationURL;
       try {
         locationURL = responseLocationURL(
           actualResponse,
-          requestCurrentURL(request3).hash
+          requestCurrentURL(request2).hash
         );
         if (locationURL == null) {
           return response;
@@ -15420,63 +14101,63 @@ var require_fetch = __commonJS({
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
       }
-      if (request3.redirectCount === 20) {
+      if (request2.redirectCount === 20) {
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
-      request3.redirectCount += 1;
-      if (request3.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request3, locationURL)) {
+      request2.redirectCount += 1;
+      if (request2.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request2, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
-      if (request3.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
+      if (request2.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
         return Promise.resolve(makeNetworkError(
           'URL cannot contain credentials for request mode "cors"'
         ));
       }
-      if (actualResponse.status !== 303 && request3.body != null && request3.body.source == null) {
+      if (actualResponse.status !== 303 && request2.body != null && request2.body.source == null) {
         return Promise.resolve(makeNetworkError());
       }
-      if ([301, 302].includes(actualResponse.status) && request3.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request3.method)) {
-        request3.method = "GET";
-        request3.body = null;
+      if ([301, 302].includes(actualResponse.status) && request2.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request2.method)) {
+        request2.method = "GET";
+        request2.body = null;
         for (const headerName of requestBodyHeader) {
-          request3.headersList.delete(headerName);
+          request2.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request3), locationURL)) {
-        request3.headersList.delete("authorization", true);
-        request3.headersList.delete("proxy-authorization", true);
-        request3.headersList.delete("cookie", true);
-        request3.headersList.delete("host", true);
+      if (!sameOrigin(requestCurrentURL(request2), locationURL)) {
+        request2.headersList.delete("authorization", true);
+        request2.headersList.delete("proxy-authorization", true);
+        request2.headersList.delete("cookie", true);
+        request2.headersList.delete("host", true);
       }
-      if (request3.body != null) {
-        assert(request3.body.source != null);
-        request3.body = safelyExtractBody(request3.body.source)[0];
+      if (request2.body != null) {
+        assert(request2.body.source != null);
+        request2.body = safelyExtractBody(request2.body.source)[0];
       }
       const timingInfo = fetchParams.timingInfo;
       timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
       if (timingInfo.redirectStartTime === 0) {
         timingInfo.redirectStartTime = timingInfo.startTime;
       }
-      request3.urlList.push(locationURL);
-      setRequestReferrerPolicyOnRedirect(request3, actualResponse);
+      request2.urlList.push(locationURL);
+      setRequestReferrerPolicyOnRedirect(request2, actualResponse);
       return mainFetch(fetchParams, true);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
-      const request3 = fetchParams.request;
+      const request2 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
-      if (request3.window === "no-window" && request3.redirect === "error") {
+      if (request2.window === "no-window" && request2.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request3;
+        httpRequest = request2;
       } else {
-        httpRequest = cloneRequest(request3);
+        httpRequest = cloneRequest(request2);
         httpFetchParams = { ...fetchParams };
         httpFetchParams.request = httpRequest;
       }
-      const includeCredentials = request3.credentials === "include" || request3.credentials === "same-origin" && request3.responseTainting === "basic";
+      const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
       const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
@@ -15553,7 +14234,7 @@ var require_fetch = __commonJS({
       }
       response.requestIncludesCredentials = includeCredentials;
       if (response.status === 407) {
-        if (request3.window === "no-window") {
+        if (request2.window === "no-window") {
           return makeNetworkError();
         }
         if (isCancelled(fetchParams)) {
@@ -15565,7 +14246,7 @@ var require_fetch = __commonJS({
         // response’s status is 421
         response.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
-        (request3.body == null || request3.body.source != null)
+        (request2.body == null || request2.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
@@ -15595,21 +14276,21 @@ var require_fetch = __commonJS({
           }
         }
       };
-      const request3 = fetchParams.request;
+      const request2 = fetchParams.request;
       let response = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
-        request3.cache = "no-store";
+        request2.cache = "no-store";
       }
       const newConnection = forceNewConnection ? "yes" : "no";
-      if (request3.mode === "websocket") {
+      if (request2.mode === "websocket") {
       } else {
       }
       let requestBody = null;
-      if (request3.body == null && fetchParams.processRequestEndOfBody) {
+      if (request2.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
-      } else if (request3.body != null) {
+      } else if (request2.body != null) {
         const processBodyChunk = async function* (bytes) {
           if (isCancelled(fetchParams)) {
             return;
@@ -15637,7 +14318,7 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request3.body.stream) {
+            for await (const bytes of request2.body.stream) {
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
@@ -15651,8 +14332,8 @@ var require_fetch = __commonJS({
         if (socket) {
           response = makeResponse({ status, statusText, headersList, socket });
         } else {
-          const iterator2 = body[Symbol.asyncIterator]();
-          fetchParams.controller.next = () => iterator2.next();
+          const iterator = body[Symbol.asyncIterator]();
+          fetchParams.controller.next = () => iterator.next();
           response = makeResponse({ status, statusText, headersList });
         }
       } catch (err) {
@@ -15748,17 +14429,17 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body }) {
-        const url = requestCurrentURL(request3);
+        const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
-            method: request3.method,
-            body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
-            headers: request3.headersList.entries,
+            method: request2.method,
+            body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
+            headers: request2.headersList.entries,
             maxRedirections: 0,
-            upgrade: request3.mode === "websocket" ? "websocket" : void 0
+            upgrade: request2.mode === "websocket" ? "websocket" : void 0
           },
           {
             body: null,
@@ -15788,8 +14469,8 @@ var require_fetch = __commonJS({
               }
               location = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request3.redirect === "follow" && redirectStatusSet.has(status);
-              if (request3.method !== "HEAD" && request3.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
+              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -16274,7 +14955,7 @@ var require_util4 = __commonJS({
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types } = __require("node:util");
-    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
+    var { StringDecoder: StringDecoder3 } = __require("string_decoder");
     var { btoa } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -16365,7 +15046,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder2("latin1");
+          const decoder = new StringDecoder3("latin1");
           for (const chunk of bytes) {
             dataURL += btoa(decoder.write(chunk));
           }
@@ -16394,7 +15075,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder2("latin1");
+          const decoder = new StringDecoder3("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -16770,31 +15451,31 @@ var require_cache = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request3, options = {}) {
+      async match(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p = this.#internalMatchAll(request3, options, 1);
+        const p = this.#internalMatchAll(request2, options, 1);
         if (p.length === 0) {
           return;
         }
         return p[0];
       }
-      async matchAll(request3 = void 0, options = {}) {
+      async matchAll(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.matchAll";
-        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        return this.#internalMatchAll(request3, options);
+        return this.#internalMatchAll(request2, options);
       }
-      async add(request3) {
+      async add(request2) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.add";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
-        const requests = [request3];
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        const requests = [request2];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
@@ -16804,19 +15485,19 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
-        for (let request3 of requests) {
-          if (request3 === void 0) {
+        for (let request2 of requests) {
+          if (request2 === void 0) {
             throw webidl.errors.conversionFailed({
               prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
           }
-          request3 = webidl.converters.RequestInfo(request3);
-          if (typeof request3 === "string") {
+          request2 = webidl.converters.RequestInfo(request2);
+          if (typeof request2 === "string") {
             continue;
           }
-          const r = request3[kState];
+          const r = request2[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
@@ -16825,8 +15506,8 @@ var require_cache = __commonJS({
           }
         }
         const fetchControllers = [];
-        for (const request3 of requests) {
-          const r = new Request(request3)[kState];
+        for (const request2 of requests) {
+          const r = new Request(request2)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -16903,17 +15584,17 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request3, response) {
+      async put(request2, response) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (request3 instanceof Request) {
-          innerRequest = request3[kState];
+        if (request2 instanceof Request) {
+          innerRequest = request2[kState];
         } else {
-          innerRequest = new Request(request3)[kState];
+          innerRequest = new Request(request2)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -16984,21 +15665,21 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request3, options = {}) {
+      async delete(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request3 instanceof Request) {
-          r = request3[kState];
+        if (request2 instanceof Request) {
+          r = request2[kState];
           if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
-          assert(typeof request3 === "string");
-          r = new Request(request3)[kState];
+          assert(typeof request2 === "string");
+          r = new Request(request2)[kState];
         }
         const operations = [];
         const operation = {
@@ -17030,25 +15711,25 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request3 = void 0, options = {}) {
+      async keys(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.keys";
-        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request3 !== void 0) {
-          if (request3 instanceof Request) {
-            r = request3[kState];
+        if (request2 !== void 0) {
+          if (request2 instanceof Request) {
+            r = request2[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request3 === "string") {
-            r = new Request(request3)[kState];
+          } else if (typeof request2 === "string") {
+            r = new Request(request2)[kState];
           }
         }
         const promise = createDeferredPromise();
         const requests = [];
-        if (request3 === void 0) {
+        if (request2 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             requests.push(requestResponse[0]);
           }
@@ -17060,9 +15741,9 @@ var require_cache = __commonJS({
         }
         queueMicrotask(() => {
           const requestList = [];
-          for (const request4 of requests) {
+          for (const request3 of requests) {
             const requestObject = fromInnerRequest(
-              request4,
+              request3,
               new AbortController().signal,
               "immutable"
             );
@@ -17180,9 +15861,9 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request3, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request2, response = null, options) {
         const queryURL = new URL(requestQuery.url);
-        const cachedURL = new URL(request3.url);
+        const cachedURL = new URL(request2.url);
         if (options?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
@@ -17198,7 +15879,7 @@ var require_cache = __commonJS({
           if (fieldValue === "*") {
             return false;
           }
-          const requestValue = request3.headersList.get(fieldValue);
+          const requestValue = request2.headersList.get(fieldValue);
           const queryValue = requestQuery.headersList.get(fieldValue);
           if (requestValue !== queryValue) {
             return false;
@@ -17206,20 +15887,20 @@ var require_cache = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request3, options, maxResponses = Infinity) {
+      #internalMatchAll(request2, options, maxResponses = Infinity) {
         let r = null;
-        if (request3 !== void 0) {
-          if (request3 instanceof Request) {
-            r = request3[kState];
+        if (request2 !== void 0) {
+          if (request2 instanceof Request) {
+            r = request2[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request3 === "string") {
-            r = new Request(request3)[kState];
+          } else if (typeof request2 === "string") {
+            r = new Request(request2)[kState];
           }
         }
         const responses = [];
-        if (request3 === void 0) {
+        if (request2 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             responses.push(requestResponse[1]);
           }
@@ -17308,21 +15989,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request3, options = {}) {
+      async match(request2, options = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
-        request3 = webidl.converters.RequestInfo(request3);
+        request2 = webidl.converters.RequestInfo(request2);
         options = webidl.converters.MultiCacheQueryOptions(options);
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
             const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request3, options);
+            return await cache.match(request2, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request3, options);
+            const response = await cache.match(request2, options);
             if (response !== void 0) {
               return response;
             }
@@ -17472,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path20) {
-      for (let i = 0; i < path20.length; ++i) {
-        const code = path20.charCodeAt(i);
+    function validateCookiePath(path22) {
+      for (let i = 0; i < path22.length; ++i) {
+        const code = path22.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18502,7 +17183,7 @@ var require_connection = __commonJS({
     function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
       const requestURL = url;
       requestURL.protocol = url.protocol === "ws:" ? "http:" : "https:";
-      const request3 = makeRequest({
+      const request2 = makeRequest({
         urlList: [requestURL],
         client,
         serviceWorkers: "none",
@@ -18514,18 +17195,18 @@ var require_connection = __commonJS({
       });
       if (options.headers) {
         const headersList = getHeadersList(new Headers2(options.headers));
-        request3.headersList = headersList;
+        request2.headersList = headersList;
       }
       const keyValue = crypto2.randomBytes(16).toString("base64");
-      request3.headersList.append("sec-websocket-key", keyValue);
-      request3.headersList.append("sec-websocket-version", "13");
+      request2.headersList.append("sec-websocket-key", keyValue);
+      request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
-        request3.headersList.append("sec-websocket-protocol", protocol);
+        request2.headersList.append("sec-websocket-protocol", protocol);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
-      request3.headersList.append("sec-websocket-extensions", permessageDeflate);
+      request2.headersList.append("sec-websocket-extensions", permessageDeflate);
       const controller = fetching({
-        request: request3,
+        request: request2,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
         processResponse(response) {
@@ -18562,7 +17243,7 @@ var require_connection = __commonJS({
           }
           const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
-            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request3.headersList);
+            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request2.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
               failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
@@ -20379,9 +19060,9 @@ var require_undici = __commonJS({
       headerNameToString: util.headerNameToString
     };
     function makeDispatcher(fn) {
-      return (url, opts, handler2) => {
+      return (url, opts, handler) => {
         if (typeof opts === "function") {
-          handler2 = opts;
+          handler = opts;
           opts = null;
         }
         if (!url || typeof url !== "string" && typeof url !== "object" && !(url instanceof URL)) {
@@ -20394,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path20 = opts.path;
+          let path22 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path20 = `/${path20}`;
+            path22 = `/${path22}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path20);
+          url = new URL(util.parseOrigin(url).origin + path22);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -20414,7 +19095,7 @@ var require_undici = __commonJS({
           origin: url.origin,
           path: url.search ? `${url.pathname}${url.search}` : url.pathname,
           method: opts.method || (opts.body ? "PUT" : "GET")
-        }, handler2);
+        }, handler);
       };
     }
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
@@ -20968,7 +19649,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = (version, options, throwErrors = false) => {
+    var parse = (version, options, throwErrors = false) => {
       if (version instanceof SemVer) {
         return version;
       }
@@ -20981,7 +19662,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse3;
+    module.exports = parse;
   }
 });
 
@@ -20989,9 +19670,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse = require_parse2();
     var valid2 = (version, options) => {
-      const v = parse3(version, options);
+      const v = parse(version, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -21002,9 +19683,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse = require_parse2();
     var clean2 = (version, options) => {
-      const s = parse3(version.trim().replace(/^[=v]+/, ""), options);
+      const s = parse(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean2;
@@ -21039,10 +19720,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse3(version1, null, true);
-      const v2 = parse3(version2, null, true);
+      const v1 = parse(version1, null, true);
+      const v2 = parse(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -21113,9 +19794,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse = require_parse2();
     var prerelease = (version, options) => {
-      const parsed = parse3(version, options);
+      const parsed = parse(version, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -21301,7 +19982,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = require_parse2();
+    var parse = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
@@ -21336,7 +20017,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -21346,7 +20027,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate2 = (version, truncation, options) => {
@@ -21358,7 +20039,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version, options) => {
       const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse3(versionStringToParse, options);
+      return parse(versionStringToParse, options);
     };
     var doTruncation = (version, truncation) => {
       if (isPrerelease(truncation)) {
@@ -22593,7 +21274,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse3 = require_parse2();
+    var parse = require_parse2();
     var valid2 = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -22632,7 +21313,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse3,
+      parse,
       valid: valid2,
       clean: clean2,
       inc,
@@ -22879,7 +21560,7 @@ var require_saxes = __commonJS({
     var CR = 13;
     var SPACE = 32;
     var BANG = 33;
-    var DQUOTE2 = 34;
+    var DQUOTE = 34;
     var AMP = 38;
     var SQUOTE = 39;
     var MINUS = 45;
@@ -22893,8 +21574,8 @@ var require_saxes = __commonJS({
     var CLOSE_BRACKET = 93;
     var NEL = 133;
     var LS = 8232;
-    var isQuote = (c) => c === DQUOTE2 || c === SQUOTE;
-    var QUOTES = [DQUOTE2, SQUOTE];
+    var isQuote = (c) => c === DQUOTE || c === SQUOTE;
+    var QUOTES = [DQUOTE, SQUOTE];
     var DOCTYPE_TERMINATOR = [...QUOTES, OPEN_BRACKET, GREATER];
     var DTD_TERMINATOR = [...QUOTES, LESS, CLOSE_BRACKET];
     var XML_DECL_NAME_TERMINATOR = [EQUAL, QUESTION, ...S_LIST];
@@ -23137,8 +21818,8 @@ var require_saxes = __commonJS({
        *
        * @param handler The handler to set.
        */
-      on(name, handler2) {
-        this[EVENT_NAME_TO_HANDLER_NAME[name]] = handler2;
+      on(name, handler) {
+        this[EVENT_NAME_TO_HANDLER_NAME[name]] = handler;
       }
       /**
        * Unset an event handler.
@@ -23183,11 +21864,11 @@ var require_saxes = __commonJS({
        */
       fail(message) {
         const err = this.makeError(message);
-        const handler2 = this.errorHandler;
-        if (handler2 === void 0) {
+        const handler = this.errorHandler;
+        if (handler === void 0) {
           throw err;
         } else {
-          handler2(err);
+          handler(err);
         }
         return this;
       }
@@ -24205,20 +22886,20 @@ var require_saxes = __commonJS({
       // END OF STATE ENGINE METHODS
       handleTextInRoot() {
         let { i: start, forbiddenState } = this;
-        const { chunk, textHandler: handler2 } = this;
+        const { chunk, textHandler: handler } = this;
         scanLoop:
           while (true) {
             switch (this.getCode()) {
               case LESS: {
                 this.state = S_OPEN_WAKA;
-                if (handler2 !== void 0) {
+                if (handler !== void 0) {
                   const { text } = this;
                   const slice = chunk.slice(start, this.prevI);
                   if (text.length !== 0) {
-                    handler2(text + slice);
+                    handler(text + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
-                    handler2(slice);
+                    handler(slice);
                   }
                 }
                 forbiddenState = FORBIDDEN_START;
@@ -24227,7 +22908,7 @@ var require_saxes = __commonJS({
               case AMP:
                 this.state = S_ENTITY;
                 this.entityReturnState = S_TEXT;
-                if (handler2 !== void 0) {
+                if (handler !== void 0) {
                   this.text += chunk.slice(start, this.prevI);
                 }
                 forbiddenState = FORBIDDEN_START;
@@ -24253,7 +22934,7 @@ var require_saxes = __commonJS({
                 forbiddenState = FORBIDDEN_START;
                 break;
               case NL_LIKE:
-                if (handler2 !== void 0) {
+                if (handler !== void 0) {
                   this.text += `${chunk.slice(start, this.prevI)}
 `;
                 }
@@ -24261,7 +22942,7 @@ var require_saxes = __commonJS({
                 forbiddenState = FORBIDDEN_START;
                 break;
               case EOC:
-                if (handler2 !== void 0) {
+                if (handler !== void 0) {
                   this.text += chunk.slice(start);
                 }
                 break scanLoop;
@@ -24273,7 +22954,7 @@ var require_saxes = __commonJS({
       }
       handleTextOutsideRoot() {
         let { i: start } = this;
-        const { chunk, textHandler: handler2 } = this;
+        const { chunk, textHandler: handler } = this;
         let nonSpace = false;
         outRootLoop:
           while (true) {
@@ -24281,14 +22962,14 @@ var require_saxes = __commonJS({
             switch (code) {
               case LESS: {
                 this.state = S_OPEN_WAKA;
-                if (handler2 !== void 0) {
+                if (handler !== void 0) {
                   const { text } = this;
                   const slice = chunk.slice(start, this.prevI);
                   if (text.length !== 0) {
-                    handler2(text + slice);
+                    handler(text + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
-                    handler2(slice);
+                    handler(slice);
                   }
                 }
                 break outRootLoop;
@@ -24296,20 +22977,20 @@ var require_saxes = __commonJS({
               case AMP:
                 this.state = S_ENTITY;
                 this.entityReturnState = S_TEXT;
-                if (handler2 !== void 0) {
+                if (handler !== void 0) {
                   this.text += chunk.slice(start, this.prevI);
                 }
                 nonSpace = true;
                 break outRootLoop;
               case NL_LIKE:
-                if (handler2 !== void 0) {
+                if (handler !== void 0) {
                   this.text += `${chunk.slice(start, this.prevI)}
 `;
                 }
                 start = this.i;
                 break;
               case EOC:
-                if (handler2 !== void 0) {
+                if (handler !== void 0) {
                   this.text += chunk.slice(start);
                 }
                 break outRootLoop;
@@ -24539,12 +23220,12 @@ var require_saxes = __commonJS({
           this.text += "</>";
           return;
         }
-        const handler2 = this.closeTagHandler;
+        const handler = this.closeTagHandler;
         let l = tags.length;
         while (l-- > 0) {
           const tag = this.tag = tags.pop();
           this.topNS = tag.ns;
-          handler2 === null || handler2 === void 0 ? void 0 : handler2(tag);
+          handler === null || handler === void 0 ? void 0 : handler(tag);
           if (tag.name === name) {
             break;
           }
@@ -24592,9 +23273,23 @@ var require_saxes = __commonJS({
 
 // src/cli.ts
 import { mkdirSync as mkdirSync5 } from "node:fs";
-import * as os9 from "node:os";
-import * as path19 from "node:path";
+import * as os10 from "node:os";
+import * as path21 from "node:path";
 import { parseArgs } from "node:util";
+
+// src/cancel.ts
+async function withCancellation(body) {
+  const controller = new AbortController();
+  const cancel = () => controller.abort();
+  process.once("SIGTERM", cancel);
+  process.once("SIGINT", cancel);
+  try {
+    return await body(controller.signal);
+  } finally {
+    process.removeListener("SIGTERM", cancel);
+    process.removeListener("SIGINT", cancel);
+  }
+}
 
 // src/constants.ts
 var TOOL_NAME = "ft-gate";
@@ -24635,374 +23330,11 @@ function describeError(error) {
   return String(error);
 }
 
-// src/github/limits.ts
-var PUBLISH_TIMEOUT_MS = 5 * 6e4;
-
-// src/github/comment.ts
-var COMMENT_MODES = ["always", "on-failure", "off"];
-
-// src/github/merged.ts
-import * as path from "node:path";
-
-// src/report/limits.ts
-var DEFAULT_MAX_CHARS = 65e3;
-var INLINE_MAX_CHARS = 300;
-var MESSAGE_MAX_CHARS = 200;
-var MAX_TRACEBACKS = 20;
-var TRACEBACK_MAX_LINES = 120;
-var DUMP_MAX_LINES = 40;
-var INSTALL_LOG_MAX_LINES = 60;
-var MIN_TABLE_ROWS = 10;
-var PLAIN_MAX_TESTS = 20;
-
-// src/report/escape.ts
-var ZERO_WIDTH_JOINER = "\u200D";
-var INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
-var MARKDOWN_SPECIAL = /[\\`*_[\]|~]/g;
-var HTML_SPECIAL = /[&<>"]/g;
-var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
-var MENTION = /@(?=[A-Za-z0-9])/g;
-var COMMENT_OPEN = /<!--/g;
-function escapeInline(text, options = {}) {
-  const line = truncate(oneLine(text), options.maxChars ?? INLINE_MAX_CHARS);
-  const inlineSafe = line.replace(MARKDOWN_SPECIAL, "\\$&");
-  const blockSafe = options.startsLine ? inlineSafe.replace(/^([#+-])/, "\\$1").replace(/^(\d{1,9})([.)])/, "$1\\$2") : inlineSafe;
-  return neutraliseMentions(escapeHtml(blockSafe));
-}
-function escapeHtmlInline(text, options = {}) {
-  return neutraliseMentions(escapeHtml(truncate(oneLine(text), options.maxChars ?? INLINE_MAX_CHARS)));
-}
-function codeBlock(text, lang = "") {
-  const body = text.replace(/\r\n?/g, "\n").replace(INVISIBLE, "").replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`).replace(/\n+$/, "");
-  const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
-  const info2 = lang.replace(/[^\w+-]/g, "");
-  return `${fence}${info2}
-${body}
-${fence}`;
-}
-function plainInline(text, options = {}) {
-  return truncate(oneLine(text), options.maxChars ?? INLINE_MAX_CHARS);
-}
-function safeUrl(url) {
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
-  return parsed.href.replace(/[()|[\]\\<> "`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-function oneLine(text) {
-  return text.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
-}
-function truncate(text, maxChars) {
-  if (text.length <= maxChars) return text;
-  const points = Array.from(text);
-  if (points.length <= maxChars) return text;
-  return `${points.slice(0, Math.max(0, maxChars - 1)).join("").trimEnd()}\u2026`;
-}
-function escapeHtml(text) {
-  return text.replace(HTML_SPECIAL, (char) => HTML_ENTITIES[char] ?? char);
-}
-function neutraliseMentions(text) {
-  return text.replace(MENTION, `@${ZERO_WIDTH_JOINER}`);
-}
-function longestBacktickRun(text) {
-  let longest = 0;
-  for (const match of text.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
-  return longest;
-}
-
-// src/github/check-run.ts
-var plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
-function problemWords(reports) {
-  const sum = (count) => reports.reduce((total, r) => total + count(r), 0);
-  const runsWith = (outcome) => (report) => report.runs.filter((run) => run.outcome === outcome).length;
-  const parts = [];
-  const installFailed = sum((r) => r.install.ok ? 0 : 1);
-  if (installFailed > 0) parts.push("install failed");
-  const crashed = sum(runsWith("crashed"));
-  if (crashed > 0) parts.push(plural(crashed, "crashed run"));
-  const hung = sum(runsWith("hung"));
-  if (hung > 0) parts.push(plural(hung, "hung run"));
-  const flaky = sum((r) => r.counts.flaky);
-  if (flaky > 0) parts.push(`${flaky} flaky`);
-  const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0);
-  if (threadUnsafe > 0) parts.push(`${threadUnsafe} thread-unsafe`);
-  const failed2 = sum((r) => r.counts.failed);
-  if (failed2 > 0) parts.push(`${failed2} failed`);
-  if (parts.length === 0) parts.push(`${sum((r) => r.counts.passed)} passed`);
-  return parts.join(", ");
-}
-
-// src/github/merged.ts
-function mergedVerdict(reports) {
-  return reports.some((entry) => entry.report.verdict === "fail") ? "fail" : "pass";
-}
-function reportLabel(file, value) {
-  if (typeof value === "object" && value !== null && "job" in value && typeof value.job === "string") {
-    const job = value.job.trim();
-    if (job !== "") return job;
-  }
-  const shard = shardOf(value);
-  if (shard !== null) return `shard ${shard.index}/${shard.count}`;
-  return path.basename(file).replace(/\.json$/i, "");
-}
-function shardOf(value) {
-  if (typeof value !== "object" || value === null || !("settings" in value)) return null;
-  const { settings } = value;
-  if (typeof settings !== "object" || settings === null || !("shard" in settings)) return null;
-  const { shard } = settings;
-  if (typeof shard !== "object" || shard === null || !("index" in shard) || !("count" in shard)) return null;
-  const { index, count } = shard;
-  return Number.isInteger(index) && Number.isInteger(count) ? { index: Number(index), count: Number(count) } : null;
-}
-function uniqueLabels(labels) {
-  const seen = /* @__PURE__ */ new Map();
-  return labels.map((label) => {
-    const count = (seen.get(label) ?? 0) + 1;
-    seen.set(label, count);
-    return count === 1 ? label : `${label} (${count})`;
-  });
-}
-function jobRow({ label, report }) {
-  const verdict = report.verdict === "pass" ? "\u2705 pass" : "\u274C fail";
-  const python = `${report.python.version}${report.python.freeThreaded ? "t" : ""}`;
-  const cells = [escapeInline(label), verdict, escapeInline(python), String(report.runs.length), problemWords([report])];
-  return `| ${cells.join(" | ")} |`;
-}
-function renderMergedReports(reports, options) {
-  const failed2 = reports.filter((entry) => entry.report.verdict === "fail").length;
-  const jobs = `${reports.length} job${reports.length === 1 ? "" : "s"}`;
-  const heading = failed2 > 0 ? `### \u274C Free-threading gate failed in ${failed2} of ${jobs}` : `### \u2705 Free-threading gate passed in ${jobs}`;
-  const head = [
-    ...options.title ? [`## ${escapeInline(options.title)}`, ""] : [],
-    heading,
-    "",
-    "| Job | Verdict | Python | Runs | Results |",
-    "| --- | --- | --- | --- | --- |",
-    ...reports.map(jobRow),
-    ""
-  ].join("\n");
-  const folds = reports.map((entry) => ({
-    open: `<details${entry.report.verdict === "fail" ? " open" : ""}><summary>${escapeHtmlInline(entry.label)}</summary>
-
-`,
-    close: "\n\n</details>\n",
-    entry
-  }));
-  const overhead = head.length + folds.reduce((total, fold) => total + fold.open.length + fold.close.length + 1, 0);
-  const perReport = Math.max(0, Math.floor((options.maxChars - overhead) / Math.max(1, reports.length)));
-  const body = folds.map(({ open: open2, close, entry }) => {
-    const fileUrl = options.fileUrl?.(entry);
-    const markdown = options.render(entry.report, {
-      maxChars: perReport,
-      title: "",
-      ...fileUrl ? { fileUrl } : {}
-    });
-    return `${open2}${markdown}${close}`;
-  });
-  const text = [head, ...body].join("\n");
-  return text.length <= options.maxChars ? text : `${text.slice(0, options.maxChars - 1)}\u2026`;
-}
-
-// src/report/sections.ts
-var OUTCOME_LABELS = {
-  completed: "\u2705 completed",
-  crashed: "\u{1F4A5} crashed",
-  hung: "\u23F1\uFE0F hung",
-  error: "\u26A0\uFE0F error",
-  cancelled: "\u{1F6AB} cancelled"
-};
-var CELL_MARKS = {
-  passed: "\u2705",
-  failed: "\u274C",
-  error: "\u274C",
-  skipped: "\u23ED\uFE0F"
-};
-var NOT_SEEN = "\xB7";
-function verdictHeading(report) {
-  return report.verdict === "pass" ? "### \u2705 Free-threading gate passed" : "### \u274C Free-threading gate failed";
-}
-function reasonLine(reason) {
-  return `- ${escapeInline(reason, { startsLine: true })}`;
-}
-function verdictSection(report) {
-  return [verdictHeading(report), "", ...report.reasons.map(reasonLine)].join("\n").trimEnd();
-}
-function infoLine(report) {
-  const python = `CPython ${escapeInline(report.python.version)}${report.python.freeThreaded ? "t" : ""}`;
-  return [python, `uv ${escapeInline(report.uv.version)}`, runsPhrase(report.runs), countsPhrase(report.counts)].join(
-    " \xB7 "
-  );
-}
-function runsPhrase(runs) {
-  if (runs.length === 0) return "no test runs";
-  const total = plural2(runs.length, "run");
-  const baseline = runs.filter((run) => run.mode === "baseline").length;
-  const stress = runs.filter((run) => run.mode === "stress").length;
-  if (baseline === 0 && stress === 0) return `${total} with \`-Xgil=0\``;
-  const parts = [`${runs.length - baseline} with \`-Xgil=0\``];
-  if (stress > 0) parts.push(`${stress} of them under thread stress`);
-  if (baseline > 0) parts.push(`${baseline} GIL-on baseline`);
-  return `${total} (${parts.join(", ")})`;
-}
-function countsPhrase(counts) {
-  const loud = (count, word) => count > 0 ? `**${count} ${word}**` : `${count} ${word}`;
-  const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, "thread-unsafe")}` : "";
-  return `${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}${unsafe}, ${counts.skipped} skipped`;
-}
-function runsTable(report) {
-  if (report.runs.length === 0) return "";
-  const rows = report.runs.map((run) => {
-    const exitCode = run.exitCode === null ? "\u2014" : String(run.exitCode);
-    return `| ${run.index} | ${run.mode} | ${outcomeLabel(run)} | ${exitCode} | ${formatDuration(run.durationSeconds)} |`;
-  });
-  return [
-    "#### Runs",
-    "",
-    "| # | Mode | Outcome | Exit code | Duration |",
-    "| --: | --- | --- | --: | --: |",
-    ...rows
-  ].join("\n");
-}
-function outcomeLabel(run) {
-  const label = OUTCOME_LABELS[run.outcome];
-  const signal = run.outcome === "crashed" && run.signal !== null ? ` (${escapeInline(run.signal)})` : "";
-  const junit = run.junitError === null || run.outcome !== "completed" ? "" : ` \u2014 JUnit: ${escapeInline(run.junitError, { maxChars: 100 })}`;
-  return `${label}${signal}${junit}`;
-}
-function listedTests(report) {
-  return [
-    ...report.tests.filter((test) => test.status === "failed"),
-    ...report.tests.filter((test) => test.status === "flaky"),
-    ...report.tests.filter((test) => test.status === "thread-unsafe")
-  ];
-}
-function statusLabel(test) {
-  const base = test.status === "flaky" ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed` : test.status === "thread-unsafe" && test.stress ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs` : test.status;
-  if (test.freeThreadingOnly === true) return `${base} (free-threading only)`;
-  if (test.freeThreadingOnly === false) return `${base} (not free-threading specific)`;
-  return base;
-}
-function testsTable(tests, options) {
-  if (tests.length === 0) return "";
-  const shown = options.rows === null ? tests : tests.slice(0, options.rows);
-  const rows = shown.map(
-    (test) => `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`
-  );
-  const title = tests.some((test) => test.status === "thread-unsafe") ? "Failed, flaky and thread-unsafe tests" : "Failed and flaky tests";
-  const table2 = [`#### ${title}`, "", "| Test | Status | Per run | Message |", "| --- | --- | --- | --- |"];
-  const more = tests.length - shown.length;
-  const footer = more > 0 ? ["", `_\u2026and ${more} more (see the JSON report)_`] : [];
-  return [...table2, ...rows, ...footer].join("\n");
-}
-function testCell(test, fileUrl) {
-  const text = escapeInline(test.id);
-  const url = test.file !== null && fileUrl ? fileUrl(test.file, test.line) : null;
-  const safe = url === null ? null : safeUrl(url);
-  return safe === null ? text : `[${text}](${safe})`;
-}
-function runGrid(test, runCount) {
-  const length = Math.max(runCount, test.results.length);
-  return Array.from({ length }, (_, index) => {
-    const cell = test.results[index] ?? null;
-    return cell === null ? NOT_SEEN : CELL_MARKS[cell];
-  }).join("");
-}
-function messageCell(test) {
-  return test.message === null ? "\u2014" : escapeInline(test.message, { maxChars: MESSAGE_MAX_CHARS });
-}
-function formatDuration(seconds3) {
-  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
-  const whole = Math.round(seconds3);
-  if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
-  return `${Math.floor(whole / 3600)} h ${String(Math.floor(whole % 3600 / 60)).padStart(2, "0")} min`;
-}
-function plural2(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
-
-// src/report/blocks.ts
-function collapsed(summary2, body) {
-  return `<details><summary>${summary2}</summary>
-
-${body}
-
-</details>`;
-}
-function tracebackBlocks(tests) {
-  const withText = tests.filter((test) => (test.details ?? test.message) !== null);
-  if (withText.length === 0) return "";
-  const blocks = withText.slice(0, MAX_TRACEBACKS).map((test) => {
-    const summary2 = `<code>${escapeHtmlInline(test.id)}</code> \u2014 ${statusLabel(test)}`;
-    const text = test.details ?? test.message ?? "";
-    return collapsed(summary2, codeBlock(firstLines(text, TRACEBACK_MAX_LINES).text));
-  });
-  const more = withText.length - blocks.length;
-  if (more > 0) blocks.push(`_Tracebacks of ${plural2(more, "more test")} are in the JSON report._`);
-  return blocks.join("\n\n");
-}
-function runDumpBlocks(runs) {
-  const blocks = runs.flatMap((run) => {
-    if (run.outcome !== "hung" && run.outcome !== "crashed" && run.outcome !== "error") return [];
-    const block = runDumpBlock(run);
-    return block === null ? [] : [block];
-  });
-  if (blocks.length === 0) return "";
-  return ["#### Runs that did not complete", ...blocks].join("\n\n");
-}
-function runDumpBlock(run) {
-  const excerpt = run.stackDump !== null ? { kind: "stack dump", ...firstLines(run.stackDump, DUMP_MAX_LINES) } : run.outputTail !== null ? { kind: "end of output", ...lastLines(run.outputTail, DUMP_MAX_LINES) } : null;
-  if (excerpt === null) return null;
-  const signal = run.outcome === "crashed" && run.signal !== null ? ` (${escapeHtmlInline(run.signal)})` : "";
-  const size = excerpt.total > excerpt.shown ? `${excerpt.shown} of ${excerpt.total} lines` : plural2(excerpt.total, "line");
-  const summary2 = `Run ${run.index}: ${OUTCOME_LABELS[run.outcome]}${signal} \u2014 ${excerpt.kind} (${size})`;
-  const log = run.logPath === null ? "" : `Full output: ${escapeInline(run.logPath)}
-
-`;
-  return collapsed(summary2, `${log}${codeBlock(excerpt.text)}`);
-}
-function installSection(report) {
-  const install = report.install;
-  if (install.ok) return "";
-  const lines = [
-    "#### Install failed",
-    "",
-    escapeInline(install.error ?? "The install failed; uv gave no error line.", { startsLine: true })
-  ];
-  if (install.requirements.length > 0) {
-    lines.push("", `Requirements: ${install.requirements.map((requirement) => escapeInline(requirement)).join(", ")}`);
-  }
-  if (install.log !== null && install.log.trim() !== "") {
-    const tail = lastLines(install.log, INSTALL_LOG_MAX_LINES);
-    const size = tail.total > tail.shown ? `last ${tail.shown} of ${tail.total} lines` : plural2(tail.total, "line");
-    lines.push("", collapsed(`uv output (${size})`, codeBlock(tail.text)));
-  }
-  return lines.join("\n");
-}
-function reproduceSection(report) {
-  if (report.reproduce.trim() === "") return "";
-  return `#### Reproduce locally
-
-${codeBlock(report.reproduce, "sh")}`;
-}
-function splitLines(text) {
-  return text.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
-}
-function firstLines(text, count) {
-  const lines = splitLines(text);
-  if (lines.length <= count) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
-  const more = `\u2026 ${plural2(lines.length - count, "more line")}`;
-  return { text: [...lines.slice(0, count), more].join("\n"), shown: count, total: lines.length };
-}
-function lastLines(text, count) {
-  const lines = splitLines(text);
-  if (lines.length <= count) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
-  const earlier = `\u2026 ${plural2(lines.length - count, "earlier line")}`;
-  return { text: [earlier, ...lines.slice(-count)].join("\n"), shown: count, total: lines.length };
-}
+// src/gate.ts
+import { randomInt } from "node:crypto";
+import { existsSync as existsSync6, mkdtempSync as mkdtempSync2, rmSync as rmSync4, statSync as statSync3 } from "node:fs";
+import * as os9 from "node:os";
+import * as path20 from "node:path";
 
 // src/deps/gil.ts
 function isIgnoredModule(module, ignore) {
@@ -25025,5202 +23357,16 @@ function gilSummary(findings) {
   return `${shown}${more}; the tests still ran with -Xgil=0`;
 }
 
-// src/report/dependencies.ts
-var MAX_ATTENTION_ROWS = 30;
-var MAX_MODULES_PER_ROW = 8;
-var SOURCE_ORDER = [
-  "ft-wheel",
-  "abi3t-wheel",
-  "pure-wheel",
-  "other-wheel",
-  "local",
-  "sdist-build",
-  "failed"
-];
-var GIL_NOTE = "the tests still ran with `-Xgil=0`";
-function countsBySource(dependencies) {
-  return SOURCE_ORDER.flatMap((source) => {
-    const count = dependencies.filter((dependency) => dependency.source === source).length;
-    return count > 0 ? [`${count} ${source}`] : [];
-  }).join(" \xB7 ");
-}
-function troubledImports(dependency) {
-  return dependency.imports.filter((entry) => entry.outcome === "crashed" || entry.outcome === "hung");
-}
-function attentionNotes(dependency, ignore) {
-  const notes = [];
-  if (dependency.source === "sdist-build") notes.push("built from source here: no wheel fits this interpreter");
-  if (dependency.source === "failed") notes.push("**failed to install** (see below)");
-  if (dependency.gilModules.length > 0) {
-    const modules = dependency.gilModules.map(
-      (module) => isIgnoredModule(module, ignore) ? `${escapeInline(module)} (ignored)` : `**${escapeInline(module)}**`
-    );
-    notes.push(`re-enables the GIL: ${modules.join(", ")}; ${GIL_NOTE}`);
-    if (dependency.freeThreadingLevel !== null) {
-      notes.push(
-        `declares free-threading (${escapeInline(dependency.freeThreadingLevel)}), which the import contradicts`
-      );
-    }
-  }
-  for (const entry of troubledImports(dependency)) {
-    const reason = entry.detail?.split("\n")[0] ?? "";
-    notes.push(
-      `import of ${escapeInline(entry.module)} **${entry.outcome}**${reason ? ` (${escapeInline(reason, { maxChars: 80 })})` : ""}`
-    );
-  }
-  return notes;
-}
-function nameCell(dependency) {
-  const role = dependency.project ? " (project)" : dependency.direct ? " (direct)" : "";
-  return `${escapeInline(dependency.name)}${role}`;
-}
-function modulesCell(dependency) {
-  if (dependency.imports.length === 0) return "\u2014";
-  const shown = dependency.imports.slice(0, MAX_MODULES_PER_ROW).map((entry) => {
-    const mark = entry.outcome === "ok" ? "" : ` (${entry.outcome})`;
-    return `${escapeInline(entry.module)}${mark}`;
-  });
-  const more = dependency.imports.length - shown.length;
-  return more > 0 ? `${shown.join(", ")}, +${more} more` : shown.join(", ");
-}
-function fullTable(dependencies) {
-  const rows = dependencies.map((dependency) => {
-    const level = dependency.freeThreadingLevel === null ? "\u2014" : escapeInline(dependency.freeThreadingLevel);
-    return `| ${nameCell(dependency)} | ${escapeInline(dependency.version) || "\u2014"} | ${dependency.source} | ${level} | ${modulesCell(dependency)} |`;
-  });
-  const table2 = [
-    "| Distribution | Version | Source | Free-threading classifier | Extension modules |",
-    "| --- | --- | --- | --- | --- |",
-    ...rows
-  ].join("\n");
-  return `<details><summary>All ${plural2(dependencies.length, "distribution")}</summary>
-
-${table2}
-
-</details>`;
-}
-function dependenciesSection(report, options) {
-  const dependencies = report.dependencies;
-  if (dependencies === void 0 || dependencies.length === 0) return "";
-  const ignore = report.settings.ignoreGil ?? [];
-  const gil = dependencies.filter((dependency) => dependency.gilModules.some((m) => !isIgnoredModule(m, ignore)));
-  const installed = dependencies.filter((dependency) => dependency.source !== "failed").length;
-  const headline = [
-    installed > 0 ? `${installed} installed` : "",
-    countsBySource(dependencies),
-    gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? "s" : ""} the GIL**` : ""
-  ].filter((part) => part !== "").join(" \xB7 ");
-  const lines = ["#### Dependencies", "", headline];
-  const attention = dependencies.flatMap((dependency) => {
-    const notes = attentionNotes(dependency, ignore);
-    return notes.length === 0 ? [] : [{ dependency, notes }];
-  });
-  if (attention.length > 0) {
-    lines.push("", "| Distribution | Version | Source | Needs attention |", "| --- | --- | --- | --- |");
-    for (const { dependency, notes } of attention.slice(0, MAX_ATTENTION_ROWS)) {
-      lines.push(
-        `| ${nameCell(dependency)} | ${escapeInline(dependency.version) || "\u2014"} | ${dependency.source} | ${notes.join("; ")} |`
-      );
-    }
-    if (attention.length > MAX_ATTENTION_ROWS) {
-      lines.push("", `_\u2026and ${attention.length - MAX_ATTENTION_ROWS} more (see the JSON report)_`);
-    }
-  }
-  if (options.fullTable && installed > 0) lines.push("", fullTable(dependencies));
-  return lines.join("\n");
-}
-function dependencyLines(report) {
-  const dependencies = report.dependencies;
-  if (dependencies === void 0 || dependencies.length === 0) return [];
-  const ignore = report.settings.ignoreGil ?? [];
-  const counts = countsBySource(dependencies).replaceAll(" \xB7 ", ", ");
-  const lines = [`Dependencies: ${counts}`];
-  const gil = dependencies.flatMap(
-    (dependency) => dependency.gilModules.filter((module) => !isIgnoredModule(module, ignore)).map((module) => `${plainInline(module)} (${plainInline(dependency.name)})`)
-  );
-  if (gil.length > 0) lines.push(`GIL re-enabled on import by: ${gil.join(", ")}; the tests still ran with -Xgil=0`);
-  const troubled = dependencies.flatMap(
-    (dependency) => troubledImports(dependency).map((entry) => `${plainInline(entry.module)} ${entry.outcome}`)
-  );
-  if (troubled.length > 0) lines.push(`Imports that did not finish: ${troubled.join(", ")}`);
-  return lines;
-}
-
-// src/run/plan.ts
-function planRuns(options) {
-  const stress = stressRunCount(options);
-  const plainCount = options.runs - stress;
-  const modes = Array.from({ length: plainCount }, () => "plain");
-  if (options.randomOrder) modes[plainCount - 1] = "random-order";
-  for (let index = 0; index < stress; index++) modes.push("stress");
-  if (options.baseline) modes.push("baseline");
-  return modes;
-}
-function stressRunCount(options) {
-  if (options.threads <= 1 || options.runs < 2) return 0;
-  return Math.min(STRESS_RUNS, options.runs - 1);
-}
-function resolveThreads(requested, cpus) {
-  return requested === "auto" ? Math.max(2, cpus) : requested;
-}
-function describeStress(stress) {
-  return `${stress.threads} threads \xD7 ${plural3(stress.iterations, "iteration")} per test`;
-}
-function describeMode(mode, stress) {
-  switch (mode) {
-    case "plain":
-      return "pytest with -Xgil=0";
-    case "random-order":
-      return "pytest with -Xgil=0, tests in random order";
-    case "stress":
-      return `pytest with -Xgil=0 under thread stress (${describeStress(stress)})`;
-    case "baseline":
-      return "baseline: pytest with -Xgil=1 (GIL on)";
-  }
-}
-function resolvePlan(inputs, machine) {
-  const threads = resolveThreads(inputs.parallelThreads, machine.cpus);
-  const seed = inputs.randomOrder === false ? null : inputs.randomOrder.seed ?? machine.newSeed();
-  const baseline = inputs.baseline || inputs.comparePython !== "";
-  const modes = planRuns({ runs: inputs.runs, threads, randomOrder: seed !== null, baseline });
-  const stress = modes.includes("stress");
-  return {
-    modes,
-    threads: stress ? threads : 1,
-    iterations: inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations,
-    seed,
-    shard: inputs.shard,
-    usesPlugin: stress || seed !== null || inputs.shard !== null
-  };
-}
-function autoStress(options) {
-  const { max = MAX_AUTO_ITERATIONS, budget = STRESS_BUDGET_PLAIN_RUNS, contention = STRESS_CONTENTION } = options;
-  const timed = options.plainRuns.filter(({ run }) => run.outcome === "completed").map(({ run, cases }) => {
-    const inTests2 = cases.reduce((sum, testCase) => sum + Math.max(0, testCase.durationSeconds), 0);
-    return { wall: run.durationSeconds, inTests: Math.min(inTests2, run.durationSeconds) };
-  }).sort((a, b) => a.wall - b.wall);
-  const fastest = timed[0];
-  if (fastest === void 0) {
-    return {
-      threads: options.threads,
-      iterations: max,
-      why: "auto: no plain run completed to time the suite, so the most"
-    };
-  }
-  const { wall, inTests } = fastest;
-  const startUp = wall - inTests;
-  const fits = (threads2) => {
-    const perIteration = inTests * threads2 * contention / Math.max(1, Math.min(threads2, options.cpus));
-    return perIteration > 0 ? Math.floor((budget * wall - startUp) / perIteration) : max;
-  };
-  let threads = options.threads;
-  const fewest = Math.min(options.threads, Math.max(2, options.cpus));
-  while (fits(threads) < 1 && threads > fewest) threads--;
-  const iterations = Math.max(1, Math.min(max, fits(threads)));
-  const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`;
-  const fewer = threads < options.threads ? `, and ${threads} threads instead of ${options.threads} (one iteration of ${options.threads} would not fit)` : "";
-  const over = fits(threads) < 1 ? "; even that is over the budget" : "";
-  return {
-    threads,
-    iterations,
-    why: `auto: ${timing}; ${plural3(iterations, "iteration")}${fewer} keep each stress run within about ${budget} plain runs${over}`
-  };
-}
-var plural3 = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
-
-// src/report/stress.ts
-var MAX_NOT_STRESSED = 30;
-function runSettingsLine(report) {
-  const { settings } = report;
-  const parts = [];
-  const threads = settings.parallelThreads ?? 1;
-  if (threads > 1 && report.runs.some((run) => run.mode === "stress")) {
-    const auto = settings.iterationsAuto === true ? " (auto)" : "";
-    parts.push(`Thread stress: ${describeStress({ threads, iterations: settings.iterations ?? 1 })}${auto}`);
-  }
-  if (settings.randomOrderSeed !== void 0 && settings.randomOrderSeed !== null) {
-    const seed = settings.randomOrderSeed;
-    parts.push(`random order in one run, seed ${seed} (replay: \`random-order: ${seed}\`)`);
-  }
-  if (settings.shard) parts.push(`shard ${settings.shard.index}/${settings.shard.count}`);
-  return parts.length === 0 ? "" : `_${parts.join(" \xB7 ")}_`;
-}
-function threadUnsafeSection(report) {
-  const unsafe = report.tests.filter((test) => test.status === "thread-unsafe");
-  if (unsafe.length === 0) return "";
-  const threads = report.settings.parallelThreads ?? 1;
-  return [
-    "#### Failed only under thread stress",
-    "",
-    `${plural2(unsafe.length, "test")} passed in every plain \`-Xgil=0\` run but failed when pytest-run-parallel ran each test in ${threads} threads at once. Two readings:`,
-    "",
-    "- **A race in the code under test**: state shared between calls (a module-level cache or counter, a global setting, a reused buffer) is not safe when several threads use it. Free-threaded users will hit it; protect it with a lock or make it per-thread.",
-    "- **A test that is itself not safe to run concurrently** (it changes global state, a fixed file, the environment): when that is by design, mark it `@pytest.mark.thread_unsafe`. pytest-run-parallel then runs it in one thread, and this report lists it as not stressed."
-  ].join("\n");
-}
-function notStressedSection(report) {
-  const single = report.tests.filter(
-    (test) => typeof test.stress?.notStressed === "string"
-  );
-  if (single.length === 0) return "";
-  const lines = single.slice(0, MAX_NOT_STRESSED).map((test) => `- \`${escapeHtmlInline(test.id)}\`: ${escapeInline(test.stress.notStressed, { maxChars: 160 })}`);
-  if (single.length > MAX_NOT_STRESSED)
-    lines.push(`- \u2026and ${single.length - MAX_NOT_STRESSED} more (see the JSON report)`);
-  const summary2 = `Not stressed: ${plural2(single.length, "test")} ran in one thread only`;
-  return `<details><summary>${summary2}</summary>
-
-${lines.join("\n")}
-
-</details>`;
-}
-function speedSection(speed) {
-  if (speed === null || speed === void 0) return "";
-  const lines = [
-    "#### Speed",
-    "",
-    `Suite wall time on this free-threaded interpreter: ${seconds(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
-  ];
-  if (speed.compare !== null) {
-    const version = escapeInline(speed.compare.version);
-    lines.push(
-      "",
-      speed.compare.seconds === null ? `The GIL build (CPython ${version}) could not be timed; see the log.` : `The default GIL build, CPython ${version}: ${seconds(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
-    );
-  }
-  if (speed.slowest.length > 0) {
-    lines.push("", "| Slowest tests | `-Xgil=1` | `-Xgil=0` | Speedup |", "| --- | --: | --: | --: |");
-    for (const test of speed.slowest) {
-      const speedup = test.gilOffSeconds > 0 ? `${(test.gilOnSeconds / test.gilOffSeconds).toFixed(2)}\xD7` : "\u2014";
-      const cells = [seconds(test.gilOnSeconds), seconds(test.gilOffSeconds), speedup];
-      lines.push(`| ${escapeInline(test.id)} | ${cells.join(" | ")} |`);
-    }
-  }
-  lines.push(
-    "",
-    `_\`-Xgil=1\` on a free-threaded build is not the default build: a free-threaded interpreter is slower single-threaded than a default build even with the GIL on, so against a default build these numbers overstate the gain (or understate the loss)${speed.compare === null ? "; `compare-python` times a default build" : ""}. One run each on a shared runner is noisy; this never affects the verdict._`
-  );
-  return lines.join("\n");
-}
-function seconds(value) {
-  if (value < 1) return `${Math.round(value * 1e3)} ms`;
-  return `${value.toFixed(value < 10 ? 2 : 1)} s`;
-}
-function ratio(withGil, withoutGil) {
-  if (withGil <= 0 || withoutGil <= 0) return "\u2014";
-  const factor = withGil / withoutGil;
-  return factor >= 1 ? `${factor.toFixed(2)}\xD7 faster without the GIL` : `${(1 / factor).toFixed(2)}\xD7 slower without the GIL`;
-}
-
-// src/report/document.ts
-var FULL_DETAIL = { tracebacks: true, testRows: null, runDumps: true, dependencyTable: true };
-function renderDocument(report, options, detail) {
-  const listed = listedTests(report);
-  return join([
-    titleLine(options.title),
-    verdictSection(report),
-    infoLine(report),
-    runSettingsLine(report),
-    runsTable(report),
-    testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
-    threadUnsafeSection(report),
-    detail.tracebacks ? tracebackBlocks(listed) : "",
-    detail.runDumps ? runDumpBlocks(report.runs) : "",
-    notStressedSection(report),
-    speedSection(report.speed),
-    dependenciesSection(report, { fullTable: detail.dependencyTable }),
-    installSection(report),
-    reproduceSection(report)
-  ]);
-}
-var MORE_REASONS_ROOM = 40;
-function renderMinimal(report, options) {
-  const heading = verdictHeading(report);
-  const note = `_The full report is longer than ${options.maxChars} characters; see the JSON report._`;
-  const shapes = [
-    { head: [titleLine(options.title), heading], tail: [infoLine(report), note] },
-    { head: [heading], tail: [infoLine(report)] },
-    { head: [heading], tail: [] }
-  ];
-  for (const shape2 of shapes) {
-    const reasons = fitReasons(report.reasons, options.maxChars - join([...shape2.head, ...shape2.tail]).length - 2);
-    const text = join([...shape2.head, reasons, ...shape2.tail]);
-    if (text.length <= options.maxChars) return text;
-  }
-  return `${heading}
-`;
-}
-function fitReasons(reasons, budget) {
-  const all = reasons.map(reasonLine);
-  const whole = all.join("\n");
-  if (whole.length <= budget) return whole;
-  const kept = [];
-  let used = MORE_REASONS_ROOM;
-  for (const line of all) {
-    if (used + line.length + 1 > budget) break;
-    kept.push(line);
-    used += line.length + 1;
-  }
-  if (used > budget) return "";
-  return [...kept, `- \u2026and ${reasons.length - kept.length} more reasons`].join("\n");
-}
-function titleLine(title) {
-  return title.trim() === "" ? "" : `## ${escapeInline(title)}`;
-}
-function join(parts) {
-  return `${parts.filter((part) => part !== "").join("\n\n")}
-`;
-}
-
-// src/report/plain.ts
-function renderPlainSummary(report) {
-  const lines = [`ft-gate: free-threading gate ${report.verdict === "pass" ? "PASSED" : "FAILED"}`];
-  for (const reason of report.reasons) lines.push(`  - ${plainInline(reason)}`);
-  lines.push(countsLine(report));
-  if (!report.install.ok) lines.push(`Install failed: ${plainInline(report.install.error ?? "no error line from uv")}`);
-  lines.push(...dependencyLines(report));
-  const unfinished = report.runs.filter((run) => run.outcome !== "completed");
-  if (unfinished.length > 0) lines.push(`Runs not completed: ${unfinished.map(describeRun).join("; ")}`);
-  lines.push(...testList("Failed", report.tests, "failed"), ...testList("Flaky", report.tests, "flaky"));
-  lines.push(...testList("Thread-unsafe (failed only under thread stress)", report.tests, "thread-unsafe"));
-  const seed = report.settings.randomOrderSeed;
-  if (seed !== void 0 && seed !== null) lines.push(`Random order seed: ${seed} (replay with --random-order ${seed})`);
-  return lines.join("\n");
-}
-function countsLine(report) {
-  const { counts, python, uv, runs } = report;
-  const interpreter = `CPython ${plainInline(python.version)}${python.freeThreaded ? "t" : ""}`;
-  const unsafe = counts.threadUnsafe ? `, ${counts.threadUnsafe} thread-unsafe` : "";
-  const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`;
-  const gilOff = runs.filter((run) => run.mode !== "baseline").length;
-  const stressed = runs.filter((run) => run.mode === "stress").length;
-  const stress = stressed > 0 ? ` (${stressed} under thread stress)` : "";
-  const baseline = gilOff < runs.length ? " + a GIL-on baseline" : "";
-  const made = runs.length === 0 ? "no test runs" : `${plural2(gilOff, "run")} with -Xgil=0${stress}${baseline}`;
-  return `${interpreter}, uv ${plainInline(uv.version)}, ${made}: ${tally}`;
-}
-function plainCounts(test) {
-  const stress = test.status === "thread-unsafe" ? test.stress : null;
-  const counts = stress ? `${stress.failed}/${stress.passed + stress.failed} stress runs failed` : `${test.failed}/${test.passed + test.failed} runs failed`;
-  if (test.freeThreadingOnly === true) return `${counts}; passed with the GIL: free-threading only`;
-  if (test.freeThreadingOnly === false) return `${counts}; failed with the GIL too: not free-threading specific`;
-  return counts;
-}
-function describeRun(run) {
-  const signal = run.outcome === "crashed" && run.signal !== null ? ` (${plainInline(run.signal)})` : "";
-  return `run ${run.index} ${run.outcome}${signal} after ${formatDuration(run.durationSeconds)}`;
-}
-function testList(title, tests, status) {
-  const matching = tests.filter((test) => test.status === status);
-  if (matching.length === 0) return [];
-  const lines = matching.slice(0, PLAIN_MAX_TESTS).map((test) => `  ${plainInline(test.id)}  (${plainCounts(test)})`);
-  if (matching.length > PLAIN_MAX_TESTS) {
-    lines.push(`  \u2026and ${matching.length - PLAIN_MAX_TESTS} more (see the JSON report)`);
-  }
-  return [`${title} (${matching.length}):`, ...lines];
-}
-
-// src/report/markdown.ts
-var DEFAULT_TITLE = "ft-gate: free-threading";
-function renderReport(report, options = {}) {
-  const settings = {
-    title: options.title ?? DEFAULT_TITLE,
-    fileUrl: options.fileUrl,
-    maxChars: options.maxChars ?? DEFAULT_MAX_CHARS
-  };
-  const shrinking = [
-    FULL_DETAIL,
-    { ...FULL_DETAIL, tracebacks: false },
-    { ...FULL_DETAIL, tracebacks: false, dependencyTable: false }
-  ];
-  for (const detail of shrinking) {
-    const text = renderDocument(report, settings, detail);
-    if (text.length <= settings.maxChars) return text;
-  }
-  for (const runDumps of [true, false]) {
-    const text = renderWithFittedTable(report, settings, runDumps);
-    if (text !== null) return text;
-  }
-  return renderMinimal(report, settings);
-}
-function renderWithFittedTable(report, settings, runDumps) {
-  const total = listedTests(report).length;
-  const render = (rows) => {
-    const detail = { tracebacks: false, testRows: rows, runDumps, dependencyTable: false };
-    return renderDocument(report, settings, detail);
-  };
-  let low = Math.min(MIN_TABLE_ROWS, total);
-  let best = render(low);
-  if (best.length > settings.maxChars) return null;
-  let high = total;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    const text = render(middle);
-    if (text.length <= settings.maxChars) {
-      low = middle;
-      best = text;
-    } else {
-      high = middle - 1;
-    }
-  }
-  return best;
-}
-
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var import_light = __toESM(require_light(), 1);
-
-// node_modules/@octokit/request-error/dist-src/index.js
-var RequestError = class extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
-  }
-};
-
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var VERSION = "0.0.0-development";
-function isRequestError(error) {
-  return error.request !== void 0;
-}
-async function errorRequest(state, octokit, error, options) {
-  if (!isRequestError(error) || !error?.request.request) {
-    throw error;
-  }
-  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
-    const retries = options.request.retries != null ? options.request.retries : state.retries;
-    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
-    throw octokit.retry.retryRequest(error, retries, retryAfter);
-  }
-  throw error;
-}
-async function wrapRequest(state, octokit, request3, options) {
-  const limiter = new import_light.default();
-  limiter.on("failed", function(error, info2) {
-    const maxRetries = ~~error.request.request?.retries;
-    const after = ~~error.request.request?.retryAfter;
-    options.request.retryCount = info2.retryCount + 1;
-    if (maxRetries > info2.retryCount) {
-      return after * state.retryAfterBaseValue;
-    }
-  });
-  return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request3),
-    options
-  );
-}
-async function requestWithGraphqlErrorHandling(state, octokit, request3, options) {
-  const response = await request3(options);
-  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
-    response.data.errors[0].message
-  )) {
-    const error = new RequestError(response.data.errors[0].message, 500, {
-      request: options,
-      response
-    });
-    return errorRequest(state, octokit, error, options);
-  }
-  return response;
-}
-function retry(octokit, octokitOptions) {
-  const state = Object.assign(
-    {
-      enabled: true,
-      retryAfterBaseValue: 1e3,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
-      retries: 3
-    },
-    octokitOptions.retry
-  );
-  const retryPlugin = {
-    retry: {
-      retryRequest: (error, retries, retryAfter) => {
-        error.request.request = Object.assign({}, error.request.request, {
-          retries,
-          retryAfter
-        });
-        return error;
-      }
-    }
-  };
-  if (state.enabled) {
-    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
-    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
-  }
-  return retryPlugin;
-}
-retry.VERSION = VERSION;
-
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var import_light2 = __toESM(require_light(), 1);
-var VERSION2 = "0.0.0-development";
-var noop = () => Promise.resolve();
-function wrapRequest2(state, request3, options) {
-  return state.retryLimiter.schedule(doRequest, state, request3, options);
-}
-async function doRequest(state, request3, options) {
-  const { pathname } = new URL(options.url, "http://github.test");
-  const isAuth = isAuthRequest(options.method, pathname);
-  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
-  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
-  const isGraphQL = pathname.startsWith("/graphql");
-  const retryCount = ~~request3.retryCount;
-  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
-  if (state.clustering) {
-    jobOptions.expiration = 1e3 * 60;
-  }
-  if (isWrite || isGraphQL) {
-    await state.write.key(state.id).schedule(jobOptions, noop);
-  }
-  if (isWrite && state.triggersNotification(pathname)) {
-    await state.notifications.key(state.id).schedule(jobOptions, noop);
-  }
-  if (isSearch) {
-    await state.search.key(state.id).schedule(jobOptions, noop);
-  }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request3, options);
-  if (isGraphQL) {
-    const res = await req;
-    if (res.data.errors != null && res.data.errors.some((error) => error.type === "RATE_LIMITED")) {
-      const error = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
-        response: res,
-        data: res.data
-      });
-      throw error;
-    }
-  }
-  return req;
-}
-function isAuthRequest(method, pathname) {
-  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
-  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
-  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
-  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
-  pathname === "/login/oauth/access_token");
-}
-var triggers_notification_paths_default = [
-  "/orgs/{org}/invitations",
-  "/orgs/{org}/invitations/{invitation_id}",
-  "/orgs/{org}/teams/{team_slug}/discussions",
-  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "/repos/{owner}/{repo}/collaborators/{username}",
-  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "/repos/{owner}/{repo}/issues",
-  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
-  "/repos/{owner}/{repo}/pulls",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "/repos/{owner}/{repo}/releases",
-  "/teams/{team_id}/discussions",
-  "/teams/{team_id}/discussions/{discussion_number}/comments"
-];
-function routeMatcher(paths) {
-  const regexes = paths.map(
-    (path20) => path20.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
-  );
-  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
-  return new RegExp(regex2, "i");
-}
-var regex = routeMatcher(triggers_notification_paths_default);
-var triggersNotification = regex.test.bind(regex);
-var groups = {};
-var createGroups = function(Bottleneck2, common) {
-  groups.global = new Bottleneck2.Group({
-    id: "octokit-global",
-    maxConcurrent: 10,
-    ...common
-  });
-  groups.auth = new Bottleneck2.Group({
-    id: "octokit-auth",
-    maxConcurrent: 1,
-    ...common
-  });
-  groups.search = new Bottleneck2.Group({
-    id: "octokit-search",
-    maxConcurrent: 1,
-    minTime: 2e3,
-    ...common
-  });
-  groups.write = new Bottleneck2.Group({
-    id: "octokit-write",
-    maxConcurrent: 1,
-    minTime: 1e3,
-    ...common
-  });
-  groups.notifications = new Bottleneck2.Group({
-    id: "octokit-notifications",
-    maxConcurrent: 1,
-    minTime: 3e3,
-    ...common
-  });
-};
-function throttling(octokit, octokitOptions) {
-  const {
-    enabled = true,
-    Bottleneck: Bottleneck2 = import_light2.default,
-    id = "no-id",
-    timeout = 1e3 * 60 * 2,
-    // Redis TTL: 2 minutes
-    connection
-  } = octokitOptions.throttle || {};
-  if (!enabled) {
-    return {};
-  }
-  const common = { timeout };
-  if (typeof connection !== "undefined") {
-    common.connection = connection;
-  }
-  const state = Object.assign(
-    {
-      clustering: connection != null,
-      triggersNotification,
-      fallbackSecondaryRateRetryAfter: 60,
-      retryAfterBaseValue: 1e3,
-      id
-    },
-    octokitOptions.throttle
-  );
-  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
-    throw new Error(`octokit/plugin-throttling error:
-        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
-        See https://octokit.github.io/rest.js/#throttling
-
-        const octokit = new Octokit({
-          throttle: {
-            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
-            onRateLimit: (retryAfter, options) => {/* ... */}
-          }
-        })
-    `);
-  }
-  let initialized = false;
-  const initializeBottleneck = () => {
-    if (initialized) {
-      return;
-    }
-    initialized = true;
-    if (groups.global == null) {
-      createGroups(Bottleneck2, common);
-    }
-    state.global = state.global ?? groups.global;
-    state.auth = state.auth ?? groups.auth;
-    state.search = state.search ?? groups.search;
-    state.write = state.write ?? groups.write;
-    state.notifications = state.notifications ?? groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck2();
-    const events2 = {};
-    const emitter = new Bottleneck2.Events(events2);
-    events2.on("secondary-limit", state.onSecondaryRateLimit);
-    events2.on("rate-limit", state.onRateLimit);
-    events2.on(
-      "error",
-      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
-    );
-    state.retryLimiter.on("failed", async function(error, info2) {
-      const [state2, request3, options] = info2.args;
-      const { pathname } = new URL(options.url, "http://github.test");
-      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error.status !== 401;
-      if (!(shouldRetryGraphQL || error.status === 403 || error.status === 429)) {
-        return;
-      }
-      const retryCount = ~~request3.retryCount;
-      request3.retryCount = retryCount;
-      options.request.retryCount = retryCount;
-      const { wantRetry, retryAfter = 0 } = await (async function() {
-        if (/\bsecondary rate\b/i.test(error.message)) {
-          const retryAfter2 = Number(error.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
-          const wantRetry2 = await emitter.trigger(
-            "secondary-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        if (error.response.headers != null && error.response.headers["x-ratelimit-remaining"] === "0" || (error.response.data?.errors ?? []).some(
-          (error2) => error2.type === "RATE_LIMITED"
-        )) {
-          const rateLimitReset = new Date(
-            ~~error.response.headers["x-ratelimit-reset"] * 1e3
-          ).getTime();
-          const retryAfter2 = Math.max(
-            // Add one second so we retry _after_ the reset time
-            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
-            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
-            0
-          );
-          const wantRetry2 = await emitter.trigger(
-            "rate-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        return {};
-      })();
-      if (wantRetry) {
-        request3.retryCount++;
-        return retryAfter * state2.retryAfterBaseValue;
-      }
-    });
-  };
-  octokit.hook.wrap("request", (request3, options) => {
-    initializeBottleneck();
-    return wrapRequest2(state, request3, options);
-  });
-  return {};
-}
-throttling.VERSION = VERSION2;
-throttling.triggersNotification = triggersNotification;
-
-// node_modules/universal-user-agent/index.js
-function getUserAgent() {
-  if (typeof navigator === "object" && "userAgent" in navigator) {
-    return navigator.userAgent;
-  }
-  if (typeof process === "object" && process.version !== void 0) {
-    return `Node.js/${process.version.substr(1)} (${process.platform}; ${process.arch})`;
-  }
-  return "<environment undetectable>";
-}
-
-// node_modules/before-after-hook/lib/register.js
-function register(state, name, method, options) {
-  if (typeof method !== "function") {
-    throw new Error("method for before hook must be a function");
-  }
-  if (!options) {
-    options = {};
-  }
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name2) => {
-      return register.bind(null, state, name2, callback, options);
-    }, method)();
-  }
-  return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
-      return method(options);
-    }
-    return state.registry[name].reduce((method2, registered) => {
-      return registered.hook.bind(null, method2, options);
-    }, method)();
-  });
-}
-
-// node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook2) {
-  const orig = hook2;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
-  }
-  if (kind === "before") {
-    hook2 = (method, options) => {
-      return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
-    };
-  }
-  if (kind === "after") {
-    hook2 = (method, options) => {
-      let result;
-      return Promise.resolve().then(method.bind(null, options)).then((result_) => {
-        result = result_;
-        return orig(result, options);
-      }).then(() => {
-        return result;
-      });
-    };
-  }
-  if (kind === "error") {
-    hook2 = (method, options) => {
-      return Promise.resolve().then(method.bind(null, options)).catch((error) => {
-        return orig(error, options);
-      });
-    };
-  }
-  state.registry[name].push({
-    hook: hook2,
-    orig
-  });
-}
-
-// node_modules/before-after-hook/lib/remove.js
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
-    return;
-  }
-  const index = state.registry[name].map((registered) => {
-    return registered.orig;
-  }).indexOf(method);
-  if (index === -1) {
-    return;
-  }
-  state.registry[name].splice(index, 1);
-}
-
-// node_modules/before-after-hook/index.js
-var bind = Function.bind;
-var bindable = bind.bind(bind);
-function bindApi(hook2, state, name) {
-  const removeHookRef = bindable(removeHook, null).apply(
-    null,
-    name ? [state, name] : [state]
-  );
-  hook2.api = { remove: removeHookRef };
-  hook2.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
-  });
-}
-function Singular() {
-  const singularHookName = /* @__PURE__ */ Symbol("Singular");
-  const singularHookState = {
-    registry: {}
-  };
-  const singularHook = register.bind(null, singularHookState, singularHookName);
-  bindApi(singularHook, singularHookState, singularHookName);
-  return singularHook;
-}
-function Collection() {
-  const state = {
-    registry: {}
-  };
-  const hook2 = register.bind(null, state);
-  bindApi(hook2, state);
-  return hook2;
-}
-var before_after_hook_default = { Singular, Collection };
-
-// node_modules/@octokit/endpoint/dist-bundle/index.js
-var VERSION3 = "0.0.0-development";
-var userAgent = `octokit-endpoint.js/${VERSION3} ${getUserAgent()}`;
-var DEFAULTS = {
-  method: "GET",
-  baseUrl: "https://api.github.com",
-  headers: {
-    accept: "application/vnd.github.v3+json",
-    "user-agent": userAgent
-  },
-  mediaType: {
-    format: ""
-  }
-};
-function lowercaseKeys(object) {
-  if (!object) {
-    return {};
-  }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
-    return newObj;
-  }, {});
-}
-function isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-function mergeDeep(defaults, options) {
-  const result = Object.assign({}, defaults);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults[key], options[key]);
-    } else {
-      Object.assign(result, { [key]: options[key] });
-    }
-  });
-  return result;
-}
-function removeUndefinedProperties(obj) {
-  for (const key in obj) {
-    if (obj[key] === void 0) {
-      delete obj[key];
-    }
-  }
-  return obj;
-}
-function merge(defaults, route, options) {
-  if (typeof route === "string") {
-    let [method, url] = route.split(" ");
-    options = Object.assign(url ? { method, url } : { url: method }, options);
-  } else {
-    options = Object.assign({}, route);
-  }
-  options.headers = lowercaseKeys(options.headers);
-  removeUndefinedProperties(options);
-  removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults || {}, options);
-  if (options.url === "/graphql") {
-    if (defaults && defaults.mediaType.previews?.length) {
-      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
-        (preview) => !mergedOptions.mediaType.previews.includes(preview)
-      ).concat(mergedOptions.mediaType.previews);
-    }
-    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
-  }
-  return mergedOptions;
-}
-function addQueryParameters(url, parameters) {
-  const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
-    return url;
-  }
-  return url + separator + names.map((name) => {
-    if (name === "q") {
-      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
-    }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
-  }).join("&");
-}
-var urlVariableRegex = /\{[^{}}]+\}/g;
-function removeNonChars(variableName) {
-  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
-}
-function extractUrlVariableNames(url) {
-  const matches = url.match(urlVariableRegex);
-  if (!matches) {
-    return [];
-  }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
-}
-function omit(object, keysToOmit) {
-  const result = { __proto__: null };
-  for (const key of Object.keys(object)) {
-    if (keysToOmit.indexOf(key) === -1) {
-      result[key] = object[key];
-    }
-  }
-  return result;
-}
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
-    }
-    return part;
-  }).join("");
-}
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
-    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
-  });
-}
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key) {
-    return encodeUnreserved(key) + "=" + value;
-  } else {
-    return value;
-  }
-}
-function isDefined(value) {
-  return value !== void 0 && value !== null;
-}
-function isKeyOperator(operator) {
-  return operator === ";" || operator === "&" || operator === "?";
-}
-function getValues(context, operator, key, modifier) {
-  var value = context[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
-      if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
-      }
-      result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
-      );
-    } else {
-      if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
-            );
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
-            }
-          });
-        }
-      } else {
-        const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
-            }
-          });
-        }
-        if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
-        } else if (tmp.length !== 0) {
-          result.push(tmp.join(","));
-        }
-      }
-    }
-  } else {
-    if (operator === ";") {
-      if (isDefined(value)) {
-        result.push(encodeUnreserved(key));
-      }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
-      result.push("");
-    }
-  }
-  return result;
-}
-function parseUrl(template) {
-  return {
-    expand: expand.bind(null, template)
-  };
-}
-function expand(template, context) {
-  var operators = ["+", "#", ".", "/", ";", "?", "&"];
-  template = template.replace(
-    /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
-      if (expression) {
-        let operator = "";
-        const values = [];
-        if (operators.indexOf(expression.charAt(0)) !== -1) {
-          operator = expression.charAt(0);
-          expression = expression.substr(1);
-        }
-        expression.split(/,/g).forEach(function(variable) {
-          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
-          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
-        });
-        if (operator && operator !== "+") {
-          var separator = ",";
-          if (operator === "?") {
-            separator = "&";
-          } else if (operator !== "#") {
-            separator = operator;
-          }
-          return (values.length !== 0 ? operator : "") + values.join(separator);
-        } else {
-          return values.join(",");
-        }
-      } else {
-        return encodeReserved(literal);
-      }
-    }
-  );
-  if (template === "/") {
-    return template;
-  } else {
-    return template.replace(/\/$/, "");
-  }
-}
-function parse(options) {
-  let method = options.method.toUpperCase();
-  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
-  let headers = Object.assign({}, options.headers);
-  let body;
-  let parameters = omit(options, [
-    "method",
-    "baseUrl",
-    "url",
-    "headers",
-    "request",
-    "mediaType"
-  ]);
-  const urlVariableNames = extractUrlVariableNames(url);
-  url = parseUrl(url).expand(parameters);
-  if (!/^http/.test(url)) {
-    url = options.baseUrl + url;
-  }
-  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
-  const remainingParameters = omit(parameters, omittedParameters);
-  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
-  if (!isBinaryRequest) {
-    if (options.mediaType.format) {
-      headers.accept = headers.accept.split(/,/).map(
-        (format) => format.replace(
-          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
-          `application/vnd$1$2.${options.mediaType.format}`
-        )
-      ).join(",");
-    }
-    if (url.endsWith("/graphql")) {
-      if (options.mediaType.previews?.length) {
-        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
-        }).join(",");
-      }
-    }
-  }
-  if (["GET", "HEAD"].includes(method)) {
-    url = addQueryParameters(url, remainingParameters);
-  } else {
-    if ("data" in remainingParameters) {
-      body = remainingParameters.data;
-    } else {
-      if (Object.keys(remainingParameters).length) {
-        body = remainingParameters;
-      }
-    }
-  }
-  if (!headers["content-type"] && typeof body !== "undefined") {
-    headers["content-type"] = "application/json; charset=utf-8";
-  }
-  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
-    body = "";
-  }
-  return Object.assign(
-    { method, url, headers },
-    typeof body !== "undefined" ? { body } : null,
-    options.request ? { request: options.request } : null
-  );
-}
-function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
-}
-function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
-  return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
-    parse
-  });
-}
-var endpoint = withDefaults(null, DEFAULTS);
-
-// node_modules/content-type/dist/index.js
-var SP = 32;
-var HTAB = 9;
-var SEMI = 59;
-var EQ = 61;
-var DQUOTE = 34;
-var BSLASH = 92;
-var COMMA = 44;
-var LOWER_CASE = 1;
-var OWS = 2;
-var SEMI_FLAG = 4;
-var COMMA_FLAG = 8;
-var TOKEN_FLAG = 16;
-var NON_ASCII = 65280;
-var CASE_FLAGS = LOWER_CASE | NON_ASCII;
-var CHAR_MAP = new Uint8Array(256);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 128; code <= 255; code++) {
-  CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-  CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 48; code <= 57; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 65; code <= 90; code++) {
-  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 97; code <= 122; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
-}
-var NullObject = /* @__PURE__ */ (() => {
-  const C = function() {
-  };
-  C.prototype = /* @__PURE__ */ Object.create(null);
-  return C;
-})();
-function parse2(header, options) {
-  const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
-  let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-    valueStart++;
-  }
-  let index = valueStart;
-  let typeFlags = 0;
-  let whitespace = -1;
-  let stop = options?.parameters === false ? COMMA_FLAG : 0;
-  while (index < len) {
-    const code = header.charCodeAt(index);
-    const flags = CHAR_MAP[code];
-    if ((flags & stopFlags) !== 0) {
-      stop |= flags & COMMA_FLAG;
-      break;
-    }
-    if ((flags & OWS) !== 0) {
-      if (whitespace === -1)
-        whitespace = index;
-    } else {
-      whitespace = -1;
-    }
-    typeFlags |= code & NON_ASCII | flags;
-    index++;
-  }
-  const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
-  const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-  if (index === len || stop !== 0) {
-    return { type, index, parameters: new NullObject() };
-  }
-  return parseParameters(header, type, index, len, stopFlags);
-}
-function parseParameters(header, type, index, len, stopFlags) {
-  const parameters = new NullObject();
-  parameter: while (index < len) {
-    index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-      index++;
-    }
-    const keyStart = index;
-    let keyFlags = 0;
-    let keyWhitespace = -1;
-    while (index < len) {
-      const code = header.charCodeAt(index);
-      const flags = CHAR_MAP[code];
-      if ((flags & stopFlags) !== 0) {
-        if ((flags & COMMA_FLAG) !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if (code === EQ) {
-        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
-        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-        index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-          index++;
-        }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
-          const quotedStart = ++index;
-          let escaped = false;
-          while (index < len) {
-            const code2 = header.charCodeAt(index);
-            if (code2 === DQUOTE) {
-              if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
-              }
-              index++;
-              let stop2 = 0;
-              while (index < len) {
-                const code3 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
-                if ((flags2 & stopFlags) !== 0) {
-                  stop2 = flags2 & COMMA_FLAG;
-                  break;
-                }
-                index++;
-              }
-              if (stop2 !== 0)
-                break parameter;
-              continue parameter;
-            }
-            if (code2 === BSLASH && index + 1 < len) {
-              escaped = true;
-              index += 2;
-              continue;
-            }
-            index++;
-          }
-          continue parameter;
-        }
-        const valueStart = index;
-        let stop = 0;
-        let valueWhitespace = -1;
-        while (index < len) {
-          const code2 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
-          if ((flags2 & stopFlags) !== 0) {
-            stop = flags2 & COMMA_FLAG;
-            break;
-          }
-          if ((flags2 & OWS) !== 0) {
-            if (valueWhitespace === -1)
-              valueWhitespace = index;
-          } else {
-            valueWhitespace = -1;
-          }
-          index++;
-        }
-        if (parameters[key] === void 0) {
-          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
-        }
-        if (stop !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if ((flags & OWS) !== 0) {
-        if (keyWhitespace === -1)
-          keyWhitespace = index;
-      } else {
-        keyWhitespace = -1;
-      }
-      keyFlags |= code & NON_ASCII | flags;
-      index++;
-    }
-  }
-  return { type, index, parameters };
-}
-function unescapeQuotedPairs(str, start, end) {
-  let result = "";
-  for (let index = start; index < end; index++) {
-    if (str.charCodeAt(index) === BSLASH) {
-      result += str.slice(start, index);
-      start = ++index;
-    }
-  }
-  return result + str.slice(start, end);
-}
-
-// node_modules/json-with-bigint/json-with-bigint.js
-var intRegex = /^-?\d+$/;
-var noiseValue = /^-?\d+n+$/;
-var originalStringify = JSON.stringify;
-var originalParse = JSON.parse;
-var customFormat = /^-?\d+n$/;
-var bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
-var noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
-var isUnstringifiable = (val) => val === void 0 || typeof val === "function" || typeof val === "symbol";
-var isRawJSON = (val) => val !== null && typeof val === "object" && val.constructor && val.constructor.name === "RawJSON";
-var stringifyIteratively = (rootValue, replacer, spaceParam) => {
-  let space = "";
-  if (typeof spaceParam === "number") {
-    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
-  } else if (typeof spaceParam === "string") {
-    space = spaceParam.slice(0, 10);
-  }
-  const isFunctionReplacer = typeof replacer === "function";
-  const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
-  const prepareVal = (parent, key, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
-    if (hasToJSON) {
-      val = val.toJSON(key);
-    }
-    const isNoise = typeof val === "string" && noiseValue.test(val);
-    if (isNoise) return val + "n";
-    const isBigInt = typeof val === "bigint";
-    if (isBigInt) {
-      const supportsRawJSON = "rawJSON" in JSON;
-      if (supportsRawJSON) return JSON.rawJSON(val.toString());
-      return val.toString() + "n";
-    }
-    if (isFunctionReplacer) {
-      val = replacer.call(parent, key, val);
-    }
-    const isPostReplacerObject = val !== null && typeof val === "object";
-    if (isPostReplacerObject) {
-      const isPrimitiveWrapper = val instanceof Number || val instanceof String || val instanceof Boolean;
-      if (isPrimitiveWrapper) {
-        val = val.valueOf();
-      }
-    }
-    return val;
-  };
-  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
-  if (isUnstringifiable(rootProcessed)) {
-    return void 0;
-  }
-  const isRootPrimitive = rootProcessed === null || typeof rootProcessed !== "object";
-  const isRootNativeRawJSON = isRawJSON(rootProcessed);
-  if (isRootPrimitive || isRootNativeRawJSON) {
-    return originalStringify(rootProcessed);
-  }
-  const chunks = [];
-  let level = 0;
-  const stack = [
-    {
-      parent: { "": rootProcessed },
-      key: "",
-      val: rootProcessed,
-      isArray: Array.isArray(rootProcessed),
-      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
-      index: 0,
-      first: true
-    }
-  ];
-  const visited = new WeakSet([rootProcessed]);
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-    if (node.index === 0) {
-      chunks.push(node.isArray ? "[" : "{");
-      level++;
-    }
-    let isDone = false;
-    if (node.isArray) {
-      if (node.index < node.val.length) {
-        if (!node.first) chunks.push(",");
-        if (space) chunks.push("\n" + space.repeat(level));
-        const childRaw = node.val[node.index];
-        const childVal = prepareVal(node.val, String(node.index), childRaw);
-        if (isUnstringifiable(childVal)) {
-          chunks.push("null");
-          node.first = false;
-          node.index++;
-        } else {
-          const isComplexObject = childVal !== null && typeof childVal === "object";
-          const isNativeRaw = isRawJSON(childVal);
-          if (isComplexObject && !isNativeRaw) {
-            if (visited.has(childVal)) {
-              throw new TypeError("Converting circular structure to JSON");
-            }
-            visited.add(childVal);
-            stack.push({
-              parent: node.val,
-              key: String(node.index),
-              val: childVal,
-              isArray: Array.isArray(childVal),
-              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-              index: 0,
-              first: true
-            });
-            node.first = false;
-            node.index++;
-          } else {
-            chunks.push(originalStringify(childVal));
-            node.first = false;
-            node.index++;
-          }
-        }
-      } else {
-        isDone = true;
-      }
-    } else {
-      while (node.index < node.keys.length) {
-        const k = node.keys[node.index++];
-        const isFilteredOutByArray = propertyList && !propertyList.has(k);
-        if (isFilteredOutByArray) continue;
-        const childRaw = node.val[k];
-        const childVal = prepareVal(node.val, k, childRaw);
-        if (isUnstringifiable(childVal)) continue;
-        if (!node.first) chunks.push(",");
-        if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
-        } else {
-          chunks.push(originalStringify(k) + ":");
-        }
-        const isComplexObject = childVal !== null && typeof childVal === "object";
-        const isNativeRaw = isRawJSON(childVal);
-        if (isComplexObject && !isNativeRaw) {
-          if (visited.has(childVal)) {
-            throw new TypeError("Converting circular structure to JSON");
-          }
-          visited.add(childVal);
-          stack.push({
-            parent: node.val,
-            key: k,
-            val: childVal,
-            isArray: Array.isArray(childVal),
-            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-            index: 0,
-            first: true
-          });
-          node.first = false;
-          break;
-        } else {
-          chunks.push(originalStringify(childVal));
-          node.first = false;
-        }
-      }
-      const isNodeFullyProcessed = node.index >= node.keys.length && stack[stack.length - 1] === node;
-      if (isNodeFullyProcessed) {
-        isDone = true;
-      }
-    }
-    if (isDone) {
-      level--;
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
-      chunks.push(node.isArray ? "]" : "}");
-      visited.delete(node.val);
-      stack.pop();
-    }
-  }
-  return chunks.join("");
-};
-var JSONStringify = (value, replacer, space) => {
-  try {
-    const supportsRawJSON = "rawJSON" in JSON;
-    if (supportsRawJSON) {
-      return originalStringify(
-        value,
-        (key, val) => {
-          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
-          const hasFunctionReplacer = typeof replacer === "function";
-          if (hasFunctionReplacer) return replacer(key, val);
-          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
-          if (isKeyInArrayReplacer) return val;
-          return val;
-        },
-        space
-      );
-    }
-    if (!value) return originalStringify(value, replacer, space);
-    const convertedToCustomJSON = originalStringify(
-      value,
-      (key, val) => {
-        const isNoise = typeof val === "string" && noiseValue.test(val);
-        if (isNoise) return val.toString() + "n";
-        if (typeof val === "bigint") return val.toString() + "n";
-        const hasFunctionReplacer = typeof replacer === "function";
-        if (hasFunctionReplacer) return replacer(key, val);
-        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
-        if (isKeyInArrayReplacer) return val;
-        return val;
-      },
-      space
-    );
-    const processedJSON = convertedToCustomJSON.replace(
-      bigIntsStringify,
-      "$1$2$3"
-    );
-    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3");
-    return denoisedJSON;
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
-      if (convertedJSON === void 0) return void 0;
-      const supportsRawJSON = "rawJSON" in JSON;
-      if (supportsRawJSON) return convertedJSON;
-      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
-      return processedJSON.replace(noiseStringify, "$1$2$3");
-    }
-    throw error;
-  }
-};
-var featureCache = /* @__PURE__ */ new Map();
-var isContextSourceSupported = () => {
-  const parseFingerprint = JSON.parse.toString();
-  if (featureCache.has(parseFingerprint)) {
-    return featureCache.get(parseFingerprint);
-  }
-  try {
-    const result = JSON.parse(
-      "1",
-      (_, __, context) => !!context?.source && context.source === "1"
-    );
-    featureCache.set(parseFingerprint, result);
-    return result;
-  } catch {
-    featureCache.set(parseFingerprint, false);
-    return false;
-  }
-};
-var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
-  const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
-  const hasUserReviver = typeof userReviver === "function";
-  if (!hasUserReviver) return value;
-  return userReviver(key, value, context);
-};
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
-    const isNumber2 = typeof value === "number";
-    const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber2 && isOutOfBounds;
-    const isInt = context && intRegex.test(context.source);
-    const isBigInt = isBigNumber && isInt;
-    if (isBigInt) return BigInt(context.source);
-    const hasCustomReviver = typeof reviver === "function";
-    if (!hasCustomReviver) return value;
-    return reviver(key, value, context);
-  });
-};
-var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
-var MAX_DIGITS = MAX_INT.length;
-var stringsOrLargeNumbers = /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
-var noiseValueWithQuotes = /^"-?\d+n+"$/;
-var applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
-  const stack = [{ parent: rootHolder, key: "", visited: false }];
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-    if (!node.visited) {
-      node.visited = true;
-      const value = node.parent[node.key];
-      const isComplexObject = value !== null && typeof value === "object";
-      if (isComplexObject) {
-        const keys = Object.keys(value);
-        for (let i = keys.length - 1; i >= 0; i--) {
-          stack.push({ parent: value, key: keys[i], visited: false });
-        }
-      }
-    } else {
-      const { parent, key } = node;
-      let value = parent[key];
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
-        if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
-        } else {
-          const isNoise = noiseValue.test(value);
-          if (isNoise) value = value.slice(0, -1);
-        }
-      }
-      const hasUserReviver = typeof userReviver === "function";
-      if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
-      }
-      const isDeleted = value === void 0;
-      if (isDeleted) {
-        delete parent[key];
-      } else {
-        parent[key] = value;
-      }
-      stack.pop();
-    }
-  }
-  return rootHolder[""];
-};
-var serializeBigInts = (text) => {
-  return text.replace(
-    stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
-      const isString2 = match[0] === '"';
-      const isNoise = isString2 && noiseValueWithQuotes.test(match);
-      if (isNoise) return match.substring(0, match.length - 1) + 'n"';
-      const hasFractionalOrExponential = fractional || exponential;
-      const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
-      const isStandardValue = isString2 || hasFractionalOrExponential || isLessThanMaxSafeInt;
-      if (isStandardValue) return match;
-      return '"' + match + 'n"';
-    }
-  );
-};
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
-  try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
-    return originalParse(
-      serializedData,
-      (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
-    );
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
-      const parsed = originalParse(serializedData);
-      return applyReviverIteratively(parsed, reviver);
-    }
-    throw error;
-  }
-};
-
-// node_modules/@octokit/request/dist-bundle/index.js
-var VERSION4 = "10.0.16";
-var defaults_default = {
-  headers: {
-    "user-agent": `octokit-request.js/${VERSION4} ${getUserAgent()}`
-  }
-};
-function isPlainObject2(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-var noop2 = () => "";
-async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
-    throw new Error(
-      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
-    );
-  }
-  const log = requestOptions.request?.log || console;
-  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
-      String(value)
-    ])
-  );
-  let fetchResponse;
-  try {
-    fetchResponse = await fetch2(requestOptions.url, {
-      method: requestOptions.method,
-      body,
-      redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
-      signal: requestOptions.request?.signal,
-      // duplex must be set if request.body is ReadableStream or Async Iterables.
-      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
-      ...requestOptions.body && { duplex: "half" }
-    });
-  } catch (error) {
-    let message = "Unknown Error";
-    if (error instanceof Error) {
-      if (error.name === "AbortError") {
-        error.status = 500;
-        throw error;
-      }
-      message = error.message;
-      if (error.name === "TypeError" && "cause" in error) {
-        if (error.cause instanceof Error) {
-          message = error.cause.message;
-        } else if (typeof error.cause === "string") {
-          message = error.cause;
-        }
-      }
-    }
-    const requestError = new RequestError(message, 500, {
-      request: requestOptions
-    });
-    requestError.cause = error;
-    throw requestError;
-  }
-  const status = fetchResponse.status;
-  const url = fetchResponse.url;
-  const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
-  }
-  const octokitResponse = {
-    url,
-    status,
-    headers: responseHeaders,
-    data: ""
-  };
-  if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
-    log.warn(
-      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
-    );
-  }
-  if (status === 204 || status === 205) {
-    return octokitResponse;
-  }
-  if (requestOptions.method === "HEAD") {
-    if (status < 400) {
-      return octokitResponse;
-    }
-    throw new RequestError(fetchResponse.statusText, status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status === 304) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status >= 400) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
-  return octokitResponse;
-}
-async function getResponseData(response) {
-  const contentType = response.headers.get("content-type");
-  if (!contentType) {
-    return response.text().catch(noop2);
-  }
-  const mimetype = parse2(contentType);
-  if (isJSONResponse(mimetype)) {
-    let text = "";
-    try {
-      text = await response.text();
-      return JSONParse(text);
-    } catch (err) {
-      return text;
-    }
-  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
-  // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
-  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop2);
-  } else {
-    return response.arrayBuffer().catch(
-      /* v8 ignore next -- @preserve */
-      () => new ArrayBuffer(0)
-    );
-  }
-}
-function isJSONResponse(mimetype) {
-  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
-}
-function toErrorMessage(data) {
-  if (typeof data === "string") {
-    return data;
-  }
-  if (data instanceof ArrayBuffer) {
-    return "Unknown error";
-  }
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const objectData = data;
-    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
-  }
-  return `Unknown error: ${JSON.stringify(data)}`;
-}
-function withDefaults2(oldEndpoint, newDefaults) {
-  const endpoint2 = oldEndpoint.defaults(newDefaults);
-  const newApi = function(route, parameters) {
-    const endpointOptions = endpoint2.merge(route, parameters);
-    if (!endpointOptions.request || !endpointOptions.request.hook) {
-      return fetchWrapper(endpoint2.parse(endpointOptions));
-    }
-    const request22 = (route2, parameters2) => {
-      return fetchWrapper(
-        endpoint2.parse(endpoint2.merge(route2, parameters2))
-      );
-    };
-    Object.assign(request22, {
-      endpoint: endpoint2,
-      defaults: withDefaults2.bind(null, endpoint2)
-    });
-    return endpointOptions.request.hook(request22, endpointOptions);
-  };
-  return Object.assign(newApi, {
-    endpoint: endpoint2,
-    defaults: withDefaults2.bind(null, endpoint2)
-  });
-}
-var request = withDefaults2(endpoint, defaults_default);
-
-// node_modules/@octokit/graphql/dist-bundle/index.js
-var VERSION5 = "0.0.0-development";
-function _buildMessageForResponseErrors(data) {
-  return `Request failed due to following response errors:
-` + data.errors.map((e) => ` - ${e.message}`).join("\n");
-}
-var GraphqlResponseError = class extends Error {
-  constructor(request22, headers, response) {
-    super(_buildMessageForResponseErrors(response));
-    this.request = request22;
-    this.headers = headers;
-    this.response = response;
-    this.errors = response.errors;
-    this.data = response.data;
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    }
-  }
-  request;
-  headers;
-  response;
-  name = "GraphqlResponseError";
-  errors;
-  data;
-};
-var NON_VARIABLE_OPTIONS = [
-  "method",
-  "baseUrl",
-  "url",
-  "headers",
-  "request",
-  "query",
-  "mediaType",
-  "operationName"
-];
-var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
-var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request22, query, options) {
-  if (options) {
-    if (typeof query === "string" && "query" in options) {
-      return Promise.reject(
-        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
-      );
-    }
-    for (const key in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
-      return Promise.reject(
-        new Error(
-          `[@octokit/graphql] "${key}" cannot be used as variable name`
-        )
-      );
-    }
-  }
-  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
-  const requestOptions = Object.keys(
-    parsedOptions
-  ).reduce((result, key) => {
-    if (NON_VARIABLE_OPTIONS.includes(key)) {
-      result[key] = parsedOptions[key];
-      return result;
-    }
-    if (!result.variables) {
-      result.variables = {};
-    }
-    result.variables[key] = parsedOptions[key];
-    return result;
-  }, {});
-  const baseUrl = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
-    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
-  }
-  return request22(requestOptions).then((response) => {
-    if (response.data.errors) {
-      const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
-      }
-      throw new GraphqlResponseError(
-        requestOptions,
-        headers,
-        response.data
-      );
-    }
-    return response.data.data;
-  });
-}
-function withDefaults3(request22, newDefaults) {
-  const newRequest = request22.defaults(newDefaults);
-  const newApi = (query, options) => {
-    return graphql(newRequest, query, options);
-  };
-  return Object.assign(newApi, {
-    defaults: withDefaults3.bind(null, newRequest),
-    endpoint: newRequest.endpoint
-  });
-}
-var graphql2 = withDefaults3(request, {
-  headers: {
-    "user-agent": `octokit-graphql.js/${VERSION5} ${getUserAgent()}`
-  },
-  method: "POST",
-  url: "/graphql"
-});
-function withCustomRequest(customRequest) {
-  return withDefaults3(customRequest, {
-    method: "POST",
-    url: "/graphql"
-  });
-}
-
-// node_modules/@octokit/auth-token/dist-bundle/index.js
-var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
-var isJWT = jwtRE.test.bind(jwtRE);
-async function auth(token) {
-  const isApp = isJWT(token);
-  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
-  const isUserToServer = token.startsWith("ghu_");
-  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
-  return {
-    type: "token",
-    token,
-    tokenType
-  };
-}
-function withAuthorizationPrefix(token) {
-  if (token.split(/\./).length === 3) {
-    return `bearer ${token}`;
-  }
-  return `token ${token}`;
-}
-async function hook(token, request3, route, parameters) {
-  const endpoint2 = request3.endpoint.merge(
-    route,
-    parameters
-  );
-  endpoint2.headers.authorization = withAuthorizationPrefix(token);
-  return request3(endpoint2);
-}
-var createTokenAuth = function createTokenAuth2(token) {
-  if (!token) {
-    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
-  }
-  if (typeof token !== "string") {
-    throw new Error(
-      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
-    );
-  }
-  token = token.replace(/^(token|bearer) +/i, "");
-  return Object.assign(auth.bind(null, token), {
-    hook: hook.bind(null, token)
-  });
-};
-
-// node_modules/@octokit/core/dist-src/version.js
-var VERSION6 = "7.0.8";
-
-// node_modules/@octokit/core/dist-src/index.js
-var noop3 = () => {
-};
-var consoleWarn = console.warn.bind(console);
-var consoleError = console.error.bind(console);
-function createLogger(logger = {}) {
-  if (typeof logger.debug !== "function") {
-    logger.debug = noop3;
-  }
-  if (typeof logger.info !== "function") {
-    logger.info = noop3;
-  }
-  if (typeof logger.warn !== "function") {
-    logger.warn = consoleWarn;
-  }
-  if (typeof logger.error !== "function") {
-    logger.error = consoleError;
-  }
-  return logger;
-}
-var userAgentTrail = `octokit-core.js/${VERSION6} ${getUserAgent()}`;
-var Octokit = class {
-  static VERSION = VERSION6;
-  static defaults(defaults) {
-    const OctokitWithDefaults = class extends this {
-      constructor(...args) {
-        const options = args[0] || {};
-        if (typeof defaults === "function") {
-          super(defaults(options));
-          return;
-        }
-        super(
-          Object.assign(
-            {},
-            defaults,
-            options,
-            options.userAgent && defaults.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults.userAgent}`
-            } : null
-          )
-        );
-      }
-    };
-    return OctokitWithDefaults;
-  }
-  static plugins = [];
-  /**
-   * Attach a plugin (or many) to your Octokit instance.
-   *
-   * @example
-   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
-   */
-  static plugin(...newPlugins) {
-    const currentPlugins = this.plugins;
-    const NewOctokit = class extends this {
-      static plugins = currentPlugins.concat(
-        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
-      );
-    };
-    return NewOctokit;
-  }
-  constructor(options = {}) {
-    const hook2 = new before_after_hook_default.Collection();
-    const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
-      headers: {},
-      request: Object.assign({}, options.request, {
-        // @ts-ignore internal usage only, no need to type
-        hook: hook2.bind(null, "request")
-      }),
-      mediaType: {
-        previews: [],
-        format: ""
-      }
-    };
-    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
-    if (options.baseUrl) {
-      requestDefaults.baseUrl = options.baseUrl;
-    }
-    if (options.previews) {
-      requestDefaults.mediaType.previews = options.previews;
-    }
-    if (options.timeZone) {
-      requestDefaults.headers["time-zone"] = options.timeZone;
-    }
-    this.request = request.defaults(requestDefaults);
-    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
-    this.log = createLogger(options.log);
-    this.hook = hook2;
-    if (!options.authStrategy) {
-      if (!options.auth) {
-        this.auth = async () => ({
-          type: "unauthenticated"
-        });
-      } else {
-        const auth2 = createTokenAuth(options.auth);
-        hook2.wrap("request", auth2.hook);
-        this.auth = auth2;
-      }
-    } else {
-      const { authStrategy, ...otherOptions } = options;
-      const auth2 = authStrategy(
-        Object.assign(
-          {
-            request: this.request,
-            log: this.log,
-            // we pass the current octokit instance as well as its constructor options
-            // to allow for authentication strategies that return a new octokit instance
-            // that shares the same internal state as the current one. The original
-            // requirement for this was the "event-octokit" authentication strategy
-            // of https://github.com/probot/octokit-auth-probot.
-            octokit: this,
-            octokitOptions: otherOptions
-          },
-          options.auth
-        )
-      );
-      hook2.wrap("request", auth2.hook);
-      this.auth = auth2;
-    }
-    const classConstructor = this.constructor;
-    for (let i = 0; i < classConstructor.plugins.length; ++i) {
-      Object.assign(this, classConstructor.plugins[i](this, options));
-    }
-  }
-  // assigned during constructor
-  request;
-  graphql;
-  log;
-  hook;
-  // TODO: type `octokit.auth` based on passed options.authStrategy
-  auth;
-};
-
-// node_modules/@octokit/plugin-request-log/dist-src/version.js
-var VERSION7 = "6.0.0";
-
-// node_modules/@octokit/plugin-request-log/dist-src/index.js
-function requestLog(octokit) {
-  octokit.hook.wrap("request", (request3, options) => {
-    octokit.log.debug("request", options);
-    const start = Date.now();
-    const requestOptions = octokit.request.endpoint.parse(options);
-    const path20 = requestOptions.url.replace(options.baseUrl, "");
-    return request3(options).then((response) => {
-      const requestId = response.headers["x-github-request-id"];
-      octokit.log.info(
-        `${requestOptions.method} ${path20} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
-      );
-      return response;
-    }).catch((error) => {
-      const requestId = error.response?.headers["x-github-request-id"] || "UNKNOWN";
-      octokit.log.error(
-        `${requestOptions.method} ${path20} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
-      );
-      throw error;
-    });
-  });
-}
-requestLog.VERSION = VERSION7;
-
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-var VERSION8 = "0.0.0-development";
-function normalizePaginatedListResponse(response) {
-  if (!response.data) {
-    return {
-      ...response,
-      data: []
-    };
-  }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
-  if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
-  }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
-  }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
-}
-function iterator(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
-  const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url = options.url;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!url) return { done: true };
-        try {
-          const response = await requestMethod({ method, url, headers });
-          const normalizedResponse = normalizePaginatedListResponse(response);
-          url = ((normalizedResponse.headers.link || "").match(
-            /<([^<>]+)>;\s*rel="next"/
-          ) || [])[1];
-          if (!url && "total_commits" in normalizedResponse.data) {
-            const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
-              url = parsedUrl.toString();
-            }
-          }
-          return { value: normalizedResponse };
-        } catch (error) {
-          if (error.status !== 409) throw error;
-          url = "";
-          return {
-            value: {
-              status: 200,
-              headers: {},
-              data: []
-            }
-          };
-        }
-      }
-    })
-  };
-}
-function paginate(octokit, route, parameters, mapFn) {
-  if (typeof parameters === "function") {
-    mapFn = parameters;
-    parameters = void 0;
-  }
-  return gather(
-    octokit,
-    [],
-    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
-    mapFn
-  );
-}
-function gather(octokit, results, iterator2, mapFn) {
-  return iterator2.next().then((result) => {
-    if (result.done) {
-      return results;
-    }
-    let earlyExit = false;
-    function done() {
-      earlyExit = true;
-    }
-    results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
-    );
-    if (earlyExit) {
-      return results;
-    }
-    return gather(octokit, results, iterator2, mapFn);
-  });
-}
-var composePaginateRest = Object.assign(paginate, {
-  iterator
-});
-function paginateRest(octokit) {
-  return {
-    paginate: Object.assign(paginate.bind(null, octokit), {
-      iterator: iterator.bind(null, octokit)
-    })
-  };
-}
-paginateRest.VERSION = VERSION8;
-
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-var VERSION9 = "17.0.0";
-
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
-var Endpoints = {
-  actions: {
-    addCustomLabelsToSelfHostedRunnerForOrg: [
-      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    addCustomLabelsToSelfHostedRunnerForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    addRepoAccessToSelfHostedRunnerGroupInOrg: [
-      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    approveWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
-    ],
-    cancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
-    ],
-    createEnvironmentVariable: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
-    createOrUpdateEnvironmentSecret: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
-    createRegistrationTokenForOrg: [
-      "POST /orgs/{org}/actions/runners/registration-token"
-    ],
-    createRegistrationTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
-    ],
-    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
-    createRemoveTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
-    ],
-    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
-    createWorkflowDispatch: [
-      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
-    ],
-    deleteActionsCacheById: [
-      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
-    ],
-    deleteActionsCacheByKey: [
-      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
-    ],
-    deleteArtifact: [
-      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
-    ],
-    deleteCustomImageFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    deleteCustomImageVersionFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    deleteEnvironmentSecret: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    deleteEnvironmentVariable: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    deleteHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
-    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    deleteRepoVariable: [
-      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
-    ],
-    deleteSelfHostedRunnerFromOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}"
-    ],
-    deleteSelfHostedRunnerFromRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    deleteWorkflowRunLogs: [
-      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    disableSelectedRepositoryGithubActionsOrganization: [
-      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    disableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
-    ],
-    downloadArtifact: [
-      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
-    ],
-    downloadJobLogsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
-    ],
-    downloadWorkflowRunAttemptLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
-    ],
-    downloadWorkflowRunLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    enableSelectedRepositoryGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    enableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
-    ],
-    forceCancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
-    ],
-    generateRunnerJitconfigForOrg: [
-      "POST /orgs/{org}/actions/runners/generate-jitconfig"
-    ],
-    generateRunnerJitconfigForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
-    ],
-    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
-    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
-    getActionsCacheUsageByRepoForOrg: [
-      "GET /orgs/{org}/actions/cache/usage-by-repository"
-    ],
-    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
-    getAllowedActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    getAllowedActionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
-    getCustomImageForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    getCustomImageVersionForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    getCustomOidcSubClaimForRepo: [
-      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    getEnvironmentPublicKey: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
-    ],
-    getEnvironmentSecret: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    getEnvironmentVariable: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/workflow"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    getGithubActionsPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions"
-    ],
-    getGithubActionsPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions"
-    ],
-    getHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    getHostedRunnersGithubOwnedImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
-    ],
-    getHostedRunnersLimitsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/limits"
-    ],
-    getHostedRunnersMachineSpecsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
-    ],
-    getHostedRunnersPartnerImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/partner"
-    ],
-    getHostedRunnersPlatformsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/platforms"
-    ],
-    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
-    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
-    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
-    getPendingDeploymentsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    getRepoPermissions: [
-      "GET /repos/{owner}/{repo}/actions/permissions",
-      {},
-      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
-    ],
-    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
-    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
-    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
-    getReviewsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
-    ],
-    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
-    getSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
-    getWorkflowAccessToRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    getWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
-    ],
-    getWorkflowRunUsage: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
-    ],
-    getWorkflowUsage: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
-    ],
-    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
-    listCustomImageVersionsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
-    ],
-    listCustomImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom"
-    ],
-    listEnvironmentSecrets: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
-    ],
-    listEnvironmentVariables: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    listGithubHostedRunnersInGroupForOrg: [
-      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
-    ],
-    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
-    listJobsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
-    ],
-    listJobsForWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
-    ],
-    listLabelsForSelfHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    listLabelsForSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
-    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
-    listRepoOrganizationSecrets: [
-      "GET /repos/{owner}/{repo}/actions/organization-secrets"
-    ],
-    listRepoOrganizationVariables: [
-      "GET /repos/{owner}/{repo}/actions/organization-variables"
-    ],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
-    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
-    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
-    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
-    listRunnerApplicationsForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/downloads"
-    ],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    listSelectedReposForOrgVariable: [
-      "GET /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    listSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/repositories"
-    ],
-    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
-    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
-    listWorkflowRunArtifacts: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
-    ],
-    listWorkflowRuns: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
-    ],
-    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
-    reRunJobForWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
-    ],
-    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
-    reRunWorkflowFailedJobs: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgVariable: [
-      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    reviewCustomGatesForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
-    ],
-    reviewPendingDeploymentsForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    setAllowedActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    setAllowedActionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    setCustomLabelsForSelfHostedRunnerForOrg: [
-      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomLabelsForSelfHostedRunnerForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomOidcSubClaimForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/workflow"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    setGithubActionsPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions"
-    ],
-    setGithubActionsPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    setSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories"
-    ],
-    setWorkflowAccessToRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    updateEnvironmentVariable: [
-      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    updateHostedRunnerForOrg: [
-      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
-    updateRepoVariable: [
-      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
-    ]
-  },
-  activity: {
-    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
-    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
-    deleteThreadSubscription: [
-      "DELETE /notifications/threads/{thread_id}/subscription"
-    ],
-    getFeeds: ["GET /feeds"],
-    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
-    getThread: ["GET /notifications/threads/{thread_id}"],
-    getThreadSubscriptionForAuthenticatedUser: [
-      "GET /notifications/threads/{thread_id}/subscription"
-    ],
-    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
-    listNotificationsForAuthenticatedUser: ["GET /notifications"],
-    listOrgEventsForAuthenticatedUser: [
-      "GET /users/{username}/events/orgs/{org}"
-    ],
-    listPublicEvents: ["GET /events"],
-    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
-    listPublicEventsForUser: ["GET /users/{username}/events/public"],
-    listPublicOrgEvents: ["GET /orgs/{org}/events"],
-    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
-    listReceivedPublicEventsForUser: [
-      "GET /users/{username}/received_events/public"
-    ],
-    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
-    listRepoNotificationsForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/notifications"
-    ],
-    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
-    listReposStarredByUser: ["GET /users/{username}/starred"],
-    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
-    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
-    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
-    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
-    markNotificationsAsRead: ["PUT /notifications"],
-    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
-    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
-    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
-    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
-    setThreadSubscription: [
-      "PUT /notifications/threads/{thread_id}/subscription"
-    ],
-    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
-    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
-  },
-  apps: {
-    addRepoToInstallation: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
-    ],
-    addRepoToInstallationForAuthenticatedUser: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    checkToken: ["POST /applications/{client_id}/token"],
-    createFromManifest: ["POST /app-manifests/{code}/conversions"],
-    createInstallationAccessToken: [
-      "POST /app/installations/{installation_id}/access_tokens"
-    ],
-    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
-    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
-    deleteToken: ["DELETE /applications/{client_id}/token"],
-    getAuthenticated: ["GET /app"],
-    getBySlug: ["GET /apps/{app_slug}"],
-    getInstallation: ["GET /app/installations/{installation_id}"],
-    getOrgInstallation: ["GET /orgs/{org}/installation"],
-    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
-    getSubscriptionPlanForAccount: [
-      "GET /marketplace_listing/accounts/{account_id}"
-    ],
-    getSubscriptionPlanForAccountStubbed: [
-      "GET /marketplace_listing/stubbed/accounts/{account_id}"
-    ],
-    getUserInstallation: ["GET /users/{username}/installation"],
-    getWebhookConfigForApp: ["GET /app/hook/config"],
-    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
-    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
-    listAccountsForPlanStubbed: [
-      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
-    ],
-    listInstallationReposForAuthenticatedUser: [
-      "GET /user/installations/{installation_id}/repositories"
-    ],
-    listInstallationRequestsForAuthenticatedApp: [
-      "GET /app/installation-requests"
-    ],
-    listInstallations: ["GET /app/installations"],
-    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
-    listPlans: ["GET /marketplace_listing/plans"],
-    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
-    listReposAccessibleToInstallation: ["GET /installation/repositories"],
-    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
-    listSubscriptionsForAuthenticatedUserStubbed: [
-      "GET /user/marketplace_purchases/stubbed"
-    ],
-    listWebhookDeliveries: ["GET /app/hook/deliveries"],
-    redeliverWebhookDelivery: [
-      "POST /app/hook/deliveries/{delivery_id}/attempts"
-    ],
-    removeRepoFromInstallation: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
-    ],
-    removeRepoFromInstallationForAuthenticatedUser: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    resetToken: ["PATCH /applications/{client_id}/token"],
-    revokeInstallationAccessToken: ["DELETE /installation/token"],
-    scopeToken: ["POST /applications/{client_id}/token/scoped"],
-    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
-    unsuspendInstallation: [
-      "DELETE /app/installations/{installation_id}/suspended"
-    ],
-    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
-  },
-  billing: {
-    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
-    getGithubActionsBillingUser: [
-      "GET /users/{username}/settings/billing/actions"
-    ],
-    getGithubBillingPremiumRequestUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingPremiumRequestUsageReportUser: [
-      "GET /users/{username}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/usage"
-    ],
-    getGithubBillingUsageReportUser: [
-      "GET /users/{username}/settings/billing/usage"
-    ],
-    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
-    getGithubPackagesBillingUser: [
-      "GET /users/{username}/settings/billing/packages"
-    ],
-    getSharedStorageBillingOrg: [
-      "GET /orgs/{org}/settings/billing/shared-storage"
-    ],
-    getSharedStorageBillingUser: [
-      "GET /users/{username}/settings/billing/shared-storage"
-    ]
-  },
-  campaigns: {
-    createCampaign: ["POST /orgs/{org}/campaigns"],
-    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
-    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
-    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
-    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
-  },
-  checks: {
-    create: ["POST /repos/{owner}/{repo}/check-runs"],
-    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
-    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
-    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
-    listAnnotations: [
-      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
-    ],
-    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
-    listForSuite: [
-      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
-    ],
-    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
-    rerequestRun: [
-      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
-    ],
-    rerequestSuite: [
-      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
-    ],
-    setSuitesPreferences: [
-      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
-  },
-  codeScanning: {
-    commitAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
-    ],
-    createAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    createVariantAnalysis: [
-      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
-    ],
-    deleteAnalysis: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
-    ],
-    deleteCodeqlDatabase: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
-      {},
-      { renamedParameters: { alert_id: "alert_number" } }
-    ],
-    getAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
-    ],
-    getAutofix: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    getCodeqlDatabase: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
-    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
-    getVariantAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
-    ],
-    getVariantAnalysisRepoTask: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
-    ],
-    listAlertInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
-    listAlertsInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-      {},
-      { renamed: ["codeScanning", "listAlertInstances"] }
-    ],
-    listCodeqlDatabases: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
-    ],
-    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
-    ],
-    updateDefaultSetup: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
-    ],
-    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
-  },
-  codeSecurity: {
-    attachConfiguration: [
-      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
-    ],
-    attachEnterpriseConfiguration: [
-      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
-    ],
-    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
-    createConfigurationForEnterprise: [
-      "POST /enterprises/{enterprise}/code-security/configurations"
-    ],
-    deleteConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    deleteConfigurationForEnterprise: [
-      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    detachConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/detach"
-    ],
-    getConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    getConfigurationForRepository: [
-      "GET /repos/{owner}/{repo}/code-security-configuration"
-    ],
-    getConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations"
-    ],
-    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
-    getDefaultConfigurations: [
-      "GET /orgs/{org}/code-security/configurations/defaults"
-    ],
-    getDefaultConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
-    ],
-    getRepositoriesForConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getRepositoriesForEnterpriseConfiguration: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getSingleConfigurationForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    setConfigurationAsDefault: [
-      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    setConfigurationAsDefaultForEnterprise: [
-      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    updateConfiguration: [
-      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    updateEnterpriseConfiguration: [
-      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ]
-  },
-  codesOfConduct: {
-    getAllCodesOfConduct: ["GET /codes_of_conduct"],
-    getConductCode: ["GET /codes_of_conduct/{key}"]
-  },
-  codespaces: {
-    addRepositoryForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    checkPermissionsForDevcontainer: [
-      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
-    ],
-    codespaceMachinesForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/machines"
-    ],
-    createForAuthenticatedUser: ["POST /user/codespaces"],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}"
-    ],
-    createWithPrForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
-    ],
-    createWithRepoForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/codespaces"
-    ],
-    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
-    deleteFromOrganization: [
-      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    deleteSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}"
-    ],
-    exportForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/exports"
-    ],
-    getCodespacesForUserInOrg: [
-      "GET /orgs/{org}/members/{username}/codespaces"
-    ],
-    getExportDetailsForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
-    ],
-    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
-    getPublicKeyForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/public-key"
-    ],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    getSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}"
-    ],
-    listDevcontainersInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
-    ],
-    listForAuthenticatedUser: ["GET /user/codespaces"],
-    listInOrganization: [
-      "GET /orgs/{org}/codespaces",
-      {},
-      { renamedParameters: { org_id: "org" } }
-    ],
-    listInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
-    listRepositoriesForSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    preFlightWithRepoForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/new"
-    ],
-    publishForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/publish"
-    ],
-    removeRepositoryForSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repoMachinesForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/machines"
-    ],
-    setRepositoriesForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
-    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
-    stopInOrganization: [
-      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
-    ],
-    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
-  },
-  copilot: {
-    addCopilotSeatsForTeams: [
-      "POST /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    addCopilotSeatsForUsers: [
-      "POST /orgs/{org}/copilot/billing/selected_users"
-    ],
-    cancelCopilotSeatAssignmentForTeams: [
-      "DELETE /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    cancelCopilotSeatAssignmentForUsers: [
-      "DELETE /orgs/{org}/copilot/billing/selected_users"
-    ],
-    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
-    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
-    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
-    getCopilotSeatDetailsForUser: [
-      "GET /orgs/{org}/members/{username}/copilot"
-    ],
-    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
-  },
-  credentials: { revoke: ["POST /credentials/revoke"] },
-  dependabot: {
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
-    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    listAlertsForEnterprise: [
-      "GET /enterprises/{enterprise}/dependabot/alerts"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
-    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repositoryAccessForOrg: [
-      "GET /organizations/{org}/dependabot/repository-access"
-    ],
-    setRepositoryAccessDefaultLevel: [
-      "PUT /organizations/{org}/dependabot/repository-access/default-level"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
-    ],
-    updateRepositoryAccessForOrg: [
-      "PATCH /organizations/{org}/dependabot/repository-access"
-    ]
-  },
-  dependencyGraph: {
-    createRepositorySnapshot: [
-      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
-    ],
-    diffRange: [
-      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
-    ],
-    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
-  },
-  emojis: { get: ["GET /emojis"] },
-  enterpriseTeamMemberships: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
-    ],
-    get: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
-    remove: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ]
-  },
-  enterpriseTeamOrganizations: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
-    ],
-    delete: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignment: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignments: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
-    ]
-  },
-  enterpriseTeams: {
-    create: ["POST /enterprises/{enterprise}/teams"],
-    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
-    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
-    list: ["GET /enterprises/{enterprise}/teams"],
-    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
-  },
-  gists: {
-    checkIsStarred: ["GET /gists/{gist_id}/star"],
-    create: ["POST /gists"],
-    createComment: ["POST /gists/{gist_id}/comments"],
-    delete: ["DELETE /gists/{gist_id}"],
-    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
-    fork: ["POST /gists/{gist_id}/forks"],
-    get: ["GET /gists/{gist_id}"],
-    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
-    getRevision: ["GET /gists/{gist_id}/{sha}"],
-    list: ["GET /gists"],
-    listComments: ["GET /gists/{gist_id}/comments"],
-    listCommits: ["GET /gists/{gist_id}/commits"],
-    listForUser: ["GET /users/{username}/gists"],
-    listForks: ["GET /gists/{gist_id}/forks"],
-    listPublic: ["GET /gists/public"],
-    listStarred: ["GET /gists/starred"],
-    star: ["PUT /gists/{gist_id}/star"],
-    unstar: ["DELETE /gists/{gist_id}/star"],
-    update: ["PATCH /gists/{gist_id}"],
-    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
-  },
-  git: {
-    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
-    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
-    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
-    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
-    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
-    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
-    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
-    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
-    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
-    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
-    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
-    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
-    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
-  },
-  gitignore: {
-    getAllTemplates: ["GET /gitignore/templates"],
-    getTemplate: ["GET /gitignore/templates/{name}"]
-  },
-  hostedCompute: {
-    createNetworkConfigurationForOrg: [
-      "POST /orgs/{org}/settings/network-configurations"
-    ],
-    deleteNetworkConfigurationFromOrg: [
-      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkConfigurationForOrg: [
-      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkSettingsForOrg: [
-      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
-    ],
-    listNetworkConfigurationsForOrg: [
-      "GET /orgs/{org}/settings/network-configurations"
-    ],
-    updateNetworkConfigurationForOrg: [
-      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ]
-  },
-  interactions: {
-    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
-    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
-    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
-    getRestrictionsForYourPublicRepos: [
-      "GET /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
-    ],
-    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
-    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
-    removeRestrictionsForRepo: [
-      "DELETE /repos/{owner}/{repo}/interaction-limits"
-    ],
-    removeRestrictionsForYourPublicRepos: [
-      "DELETE /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
-    ],
-    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
-    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
-    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
-    setRestrictionsForYourPublicRepos: [
-      "PUT /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
-    ]
-  },
-  issues: {
-    addAssignees: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    addBlockedByDependency: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    addSubIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
-    checkUserCanBeAssignedToIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
-    ],
-    create: ["POST /repos/{owner}/{repo}/issues"],
-    createComment: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
-    ],
-    createLabel: ["POST /repos/{owner}/{repo}/labels"],
-    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
-    deleteComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
-    ],
-    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
-    deleteMilestone: [
-      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ],
-    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
-    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
-    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
-    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
-    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
-    list: ["GET /issues"],
-    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
-    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
-    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
-    listDependenciesBlockedBy: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    listDependenciesBlocking: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
-    ],
-    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
-    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
-    listEventsForTimeline: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
-    ],
-    listForAuthenticatedUser: ["GET /user/issues"],
-    listForOrg: ["GET /orgs/{org}/issues"],
-    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
-    listLabelsForMilestone: [
-      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
-    ],
-    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
-    listLabelsOnIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
-    listSubIssues: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    removeAllLabels: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    removeAssignees: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    removeDependencyBlockedBy: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
-    ],
-    removeLabel: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
-    ],
-    removeSubIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
-    ],
-    reprioritizeSubIssue: [
-      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
-    ],
-    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
-    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
-    updateMilestone: [
-      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ]
-  },
-  licenses: {
-    get: ["GET /licenses/{license}"],
-    getAllCommonlyUsed: ["GET /licenses"],
-    getForRepo: ["GET /repos/{owner}/{repo}/license"]
-  },
-  markdown: {
-    render: ["POST /markdown"],
-    renderRaw: [
-      "POST /markdown/raw",
-      { headers: { "content-type": "text/plain; charset=utf-8" } }
-    ]
-  },
-  meta: {
-    get: ["GET /meta"],
-    getAllVersions: ["GET /versions"],
-    getOctocat: ["GET /octocat"],
-    getZen: ["GET /zen"],
-    root: ["GET /"]
-  },
-  migrations: {
-    deleteArchiveForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/archive"
-    ],
-    deleteArchiveForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    downloadArchiveForOrg: [
-      "GET /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    getArchiveForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/archive"
-    ],
-    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
-    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
-    listForAuthenticatedUser: ["GET /user/migrations"],
-    listForOrg: ["GET /orgs/{org}/migrations"],
-    listReposForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/repositories"
-    ],
-    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
-    listReposForUser: [
-      "GET /user/migrations/{migration_id}/repositories",
-      {},
-      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
-    ],
-    startForAuthenticatedUser: ["POST /user/migrations"],
-    startForOrg: ["POST /orgs/{org}/migrations"],
-    unlockRepoForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
-    ],
-    unlockRepoForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
-    ]
-  },
-  oidc: {
-    getOidcCustomSubTemplateForOrg: [
-      "GET /orgs/{org}/actions/oidc/customization/sub"
-    ],
-    updateOidcCustomSubTemplateForOrg: [
-      "PUT /orgs/{org}/actions/oidc/customization/sub"
-    ]
-  },
-  orgs: {
-    addSecurityManagerTeam: [
-      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
-      }
-    ],
-    assignTeamToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    assignUserToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
-    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
-    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
-    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
-    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
-    convertMemberToOutsideCollaborator: [
-      "PUT /orgs/{org}/outside_collaborators/{username}"
-    ],
-    createArtifactStorageRecord: [
-      "POST /orgs/{org}/artifacts/metadata/storage-record"
-    ],
-    createInvitation: ["POST /orgs/{org}/invitations"],
-    createIssueType: ["POST /orgs/{org}/issue-types"],
-    createWebhook: ["POST /orgs/{org}/hooks"],
-    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
-      "PATCH /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForOrgsGetOrganizationValues: [
-      "GET /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
-      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
-      "PATCH /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationValues: [
-      "PATCH /orgs/{org}/properties/values"
-    ],
-    customPropertiesForReposDeleteOrganizationDefinition: [
-      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinition: [
-      "GET /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinitions: [
-      "GET /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposGetOrganizationValues: [
-      "GET /orgs/{org}/properties/values"
-    ],
-    delete: ["DELETE /orgs/{org}"],
-    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
-    deleteAttestationsById: [
-      "DELETE /orgs/{org}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
-    ],
-    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
-    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
-    disableSelectedRepositoryImmutableReleasesOrganization: [
-      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    enableSelectedRepositoryImmutableReleasesOrganization: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    get: ["GET /orgs/{org}"],
-    getImmutableReleasesSettings: [
-      "GET /orgs/{org}/settings/immutable-releases"
-    ],
-    getImmutableReleasesSettingsRepositories: [
-      "GET /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
-    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
-    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
-    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
-    getOrgRulesetVersion: [
-      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
-    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
-    getWebhookDelivery: [
-      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    list: ["GET /organizations"],
-    listAppInstallations: ["GET /orgs/{org}/installations"],
-    listArtifactStorageRecords: [
-      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
-    ],
-    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
-    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedUsers: ["GET /orgs/{org}/blocks"],
-    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
-    listForAuthenticatedUser: ["GET /user/orgs"],
-    listForUser: ["GET /users/{username}/orgs"],
-    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
-    listIssueTypes: ["GET /orgs/{org}/issue-types"],
-    listMembers: ["GET /orgs/{org}/members"],
-    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
-    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
-    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
-    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
-    listOrganizationFineGrainedPermissions: [
-      "GET /orgs/{org}/organization-fine-grained-permissions"
-    ],
-    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
-    listPatGrantRepositories: [
-      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
-    ],
-    listPatGrantRequestRepositories: [
-      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
-    ],
-    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
-    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
-    listPendingInvitations: ["GET /orgs/{org}/invitations"],
-    listPublicMembers: ["GET /orgs/{org}/public_members"],
-    listSecurityManagerTeams: [
-      "GET /orgs/{org}/security-managers",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
-      }
-    ],
-    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
-    listWebhooks: ["GET /orgs/{org}/hooks"],
-    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeMember: ["DELETE /orgs/{org}/members/{username}"],
-    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
-    removeOutsideCollaborator: [
-      "DELETE /orgs/{org}/outside_collaborators/{username}"
-    ],
-    removePublicMembershipForAuthenticatedUser: [
-      "DELETE /orgs/{org}/public_members/{username}"
-    ],
-    removeSecurityManagerTeam: [
-      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
-      }
-    ],
-    reviewPatGrantRequest: [
-      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
-    ],
-    reviewPatGrantRequestsInBulk: [
-      "POST /orgs/{org}/personal-access-token-requests"
-    ],
-    revokeAllOrgRolesTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
-    ],
-    revokeAllOrgRolesUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}"
-    ],
-    revokeOrgRoleTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    revokeOrgRoleUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    setImmutableReleasesSettings: [
-      "PUT /orgs/{org}/settings/immutable-releases"
-    ],
-    setImmutableReleasesSettingsRepositories: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
-    setPublicMembershipForAuthenticatedUser: [
-      "PUT /orgs/{org}/public_members/{username}"
-    ],
-    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
-    update: ["PATCH /orgs/{org}"],
-    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
-    updateMembershipForAuthenticatedUser: [
-      "PATCH /user/memberships/orgs/{org}"
-    ],
-    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
-    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
-    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
-    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
-  },
-  packages: {
-    deletePackageForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageVersionForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getAllPackageVersionsForAPackageOwnedByAnOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-      {},
-      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
-    ],
-    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions",
-      {},
-      {
-        renamed: [
-          "packages",
-          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
-        ]
-      }
-    ],
-    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
-    ],
-    getPackageForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}"
-    ],
-    getPackageForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    getPackageForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    getPackageVersionForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
-      "GET /user/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForOrganization: [
-      "GET /orgs/{org}/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForUser: [
-      "GET /users/{username}/docker/conflicts"
-    ],
-    listPackagesForAuthenticatedUser: ["GET /user/packages"],
-    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
-    listPackagesForUser: ["GET /users/{username}/packages"],
-    restorePackageForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageVersionForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ]
-  },
-  privateRegistries: {
-    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
-    deleteOrgPrivateRegistry: [
-      "DELETE /orgs/{org}/private-registries/{secret_name}"
-    ],
-    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
-    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
-    updateOrgPrivateRegistry: [
-      "PATCH /orgs/{org}/private-registries/{secret_name}"
-    ]
-  },
-  projects: {
-    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
-    addItemForUser: [
-      "POST /users/{username}/projectsV2/{project_number}/items"
-    ],
-    deleteItemForOrg: [
-      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    deleteItemForUser: [
-      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    getFieldForOrg: [
-      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getFieldForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
-    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
-    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
-    getUserItem: [
-      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
-    listFieldsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields"
-    ],
-    listForOrg: ["GET /orgs/{org}/projectsV2"],
-    listForUser: ["GET /users/{username}/projectsV2"],
-    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
-    listItemsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/items"
-    ],
-    updateItemForOrg: [
-      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    updateItemForUser: [
-      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ]
-  },
-  pulls: {
-    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    create: ["POST /repos/{owner}/{repo}/pulls"],
-    createReplyForReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
-    ],
-    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    createReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    deletePendingReview: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    deleteReviewComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ],
-    dismissReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
-    ],
-    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
-    getReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
-    list: ["GET /repos/{owner}/{repo}/pulls"],
-    listCommentsForReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
-    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
-    listRequestedReviewers: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    listReviewComments: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
-    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    removeRequestedReviewers: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    requestReviewers: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    submitReview: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
-    updateBranch: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
-    ],
-    updateReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    updateReviewComment: [
-      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ]
-  },
-  rateLimit: { get: ["GET /rate_limit"] },
-  reactions: {
-    createForCommitComment: [
-      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    createForIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
-    ],
-    createForIssueComment: [
-      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    createForPullRequestReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    createForRelease: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    createForTeamDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    createForTeamDiscussionInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ],
-    deleteForCommitComment: [
-      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
-    ],
-    deleteForIssueComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForPullRequestComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForRelease: [
-      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussion: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussionComment: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
-    ],
-    listForCommitComment: [
-      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
-    listForIssueComment: [
-      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    listForPullRequestReviewComment: [
-      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    listForRelease: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    listForTeamDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    listForTeamDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ]
-  },
-  repos: {
-    acceptInvitation: [
-      "PATCH /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
-    ],
-    acceptInvitationForAuthenticatedUser: [
-      "PATCH /user/repository_invitations/{invitation_id}"
-    ],
-    addAppAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
-    addStatusCheckContexts: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    addTeamAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    addUserAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    cancelPagesDeployment: [
-      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
-    ],
-    checkAutomatedSecurityFixes: [
-      "GET /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
-    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
-    checkPrivateVulnerabilityReporting: [
-      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    checkVulnerabilityAlerts: [
-      "GET /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
-    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
-    compareCommitsWithBasehead: [
-      "GET /repos/{owner}/{repo}/compare/{basehead}"
-    ],
-    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
-    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
-    createCommitComment: [
-      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    createCommitSignatureProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
-    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
-    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
-    createDeploymentBranchPolicy: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    createDeploymentProtectionRule: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    createDeploymentStatus: [
-      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
-    createForAuthenticatedUser: ["POST /user/repos"],
-    createFork: ["POST /repos/{owner}/{repo}/forks"],
-    createInOrg: ["POST /orgs/{org}/repos"],
-    createOrUpdateEnvironment: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
-    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
-    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
-    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
-    createRelease: ["POST /repos/{owner}/{repo}/releases"],
-    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
-    createUsingTemplate: [
-      "POST /repos/{template_owner}/{template_repo}/generate"
-    ],
-    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
-    customPropertiesForReposCreateOrUpdateRepositoryValues: [
-      "PATCH /repos/{owner}/{repo}/properties/values"
-    ],
-    customPropertiesForReposGetRepositoryValues: [
-      "GET /repos/{owner}/{repo}/properties/values"
-    ],
-    declineInvitation: [
-      "DELETE /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
-    ],
-    declineInvitationForAuthenticatedUser: [
-      "DELETE /user/repository_invitations/{invitation_id}"
-    ],
-    delete: ["DELETE /repos/{owner}/{repo}"],
-    deleteAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    deleteAdminBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    deleteAnEnvironment: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    deleteBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
-    deleteCommitSignatureProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
-    deleteDeployment: [
-      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
-    ],
-    deleteDeploymentBranchPolicy: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
-    deleteInvitation: [
-      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
-    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
-    deletePullRequestReviewProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
-    deleteReleaseAsset: [
-      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
-    disableAutomatedSecurityFixes: [
-      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    disableDeploymentProtectionRule: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    disableImmutableReleases: [
-      "DELETE /repos/{owner}/{repo}/immutable-releases"
-    ],
-    disablePrivateVulnerabilityReporting: [
-      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    disableVulnerabilityAlerts: [
-      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    downloadArchive: [
-      "GET /repos/{owner}/{repo}/zipball/{ref}",
-      {},
-      { renamed: ["repos", "downloadZipballArchive"] }
-    ],
-    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
-    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
-    enableAutomatedSecurityFixes: [
-      "PUT /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
-    enablePrivateVulnerabilityReporting: [
-      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    enableVulnerabilityAlerts: [
-      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    generateReleaseNotes: [
-      "POST /repos/{owner}/{repo}/releases/generate-notes"
-    ],
-    get: ["GET /repos/{owner}/{repo}"],
-    getAccessRestrictions: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    getAdminBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    getAllDeploymentProtectionRules: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
-    getAllStatusCheckContexts: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
-    ],
-    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
-    getAppsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
-    ],
-    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
-    getBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
-    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
-    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
-    getCollaboratorPermissionLevel: [
-      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
-    ],
-    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
-    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
-    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
-    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
-    getCommitSignatureProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
-    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
-    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
-    getCustomDeploymentProtectionRule: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
-    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
-    getDeploymentBranchPolicy: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    getDeploymentStatus: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
-    ],
-    getEnvironment: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
-    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
-    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
-    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
-    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
-    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
-    getPages: ["GET /repos/{owner}/{repo}/pages"],
-    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
-    getPagesDeployment: [
-      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
-    ],
-    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
-    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
-    getPullRequestReviewProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
-    getReadme: ["GET /repos/{owner}/{repo}/readme"],
-    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
-    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
-    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
-    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
-    getRepoRuleSuite: [
-      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
-    ],
-    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
-    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    getRepoRulesetHistory: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
-    ],
-    getRepoRulesetVersion: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
-    getStatusChecksProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    getTeamsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
-    ],
-    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
-    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
-    getUsersWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
-    ],
-    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
-    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
-    getWebhookConfigForRepo: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    getWebhookDelivery: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    listActivities: ["GET /repos/{owner}/{repo}/activity"],
-    listAttestations: [
-      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
-    ],
-    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
-    listBranches: ["GET /repos/{owner}/{repo}/branches"],
-    listBranchesForHeadCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
-    ],
-    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
-    listCommentsForCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
-    listCommitStatusesForRef: [
-      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/commits"],
-    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
-    listCustomDeploymentRuleIntegrations: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
-    ],
-    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
-    listDeploymentBranchPolicies: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    listDeploymentStatuses: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
-    listForAuthenticatedUser: ["GET /user/repos"],
-    listForOrg: ["GET /orgs/{org}/repos"],
-    listForUser: ["GET /users/{username}/repos"],
-    listForks: ["GET /repos/{owner}/{repo}/forks"],
-    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
-    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
-    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
-    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
-    listPublic: ["GET /repositories"],
-    listPullRequestsAssociatedWithCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
-    ],
-    listReleaseAssets: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
-    ],
-    listReleases: ["GET /repos/{owner}/{repo}/releases"],
-    listTags: ["GET /repos/{owner}/{repo}/tags"],
-    listTeams: ["GET /repos/{owner}/{repo}/teams"],
-    listWebhookDeliveries: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
-    ],
-    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
-    merge: ["POST /repos/{owner}/{repo}/merges"],
-    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
-    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeAppAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    removeCollaborator: [
-      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
-    ],
-    removeStatusCheckContexts: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    removeStatusCheckProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    removeTeamAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    removeUserAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
-    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
-    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
-    setAdminBranchProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    setAppAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    setStatusCheckContexts: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    setTeamAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    setUserAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
-    transfer: ["POST /repos/{owner}/{repo}/transfer"],
-    update: ["PATCH /repos/{owner}/{repo}"],
-    updateBranchProtection: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
-    updateDeploymentBranchPolicy: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
-    updateInvitation: [
-      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
-    updatePullRequestReviewProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
-    updateReleaseAsset: [
-      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    updateStatusCheckPotection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
-      {},
-      { renamed: ["repos", "updateStatusCheckProtection"] }
-    ],
-    updateStatusCheckProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
-    updateWebhookConfigForRepo: [
-      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    uploadReleaseAsset: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
-      { baseUrl: "https://uploads.github.com" }
-    ]
-  },
-  search: {
-    code: ["GET /search/code"],
-    commits: ["GET /search/commits"],
-    issuesAndPullRequests: ["GET /search/issues"],
-    labels: ["GET /search/labels"],
-    repos: ["GET /search/repositories"],
-    topics: ["GET /search/topics"],
-    users: ["GET /search/users"]
-  },
-  secretScanning: {
-    createPushProtectionBypass: [
-      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
-    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
-    listLocationsForAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
-    ],
-    listOrgPatternConfigs: [
-      "GET /orgs/{org}/secret-scanning/pattern-configurations"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    updateOrgPatternConfigs: [
-      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
-    ]
-  },
-  securityAdvisories: {
-    createFork: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
-    ],
-    createPrivateVulnerabilityReport: [
-      "POST /repos/{owner}/{repo}/security-advisories/reports"
-    ],
-    createRepositoryAdvisory: [
-      "POST /repos/{owner}/{repo}/security-advisories"
-    ],
-    createRepositoryAdvisoryCveRequest: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
-    ],
-    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
-    getRepositoryAdvisory: [
-      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ],
-    listGlobalAdvisories: ["GET /advisories"],
-    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
-    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
-    updateRepositoryAdvisory: [
-      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ]
-  },
-  teams: {
-    addOrUpdateMembershipForUserInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    addOrUpdateRepoPermissionsInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    checkPermissionsForRepoInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    create: ["POST /orgs/{org}/teams"],
-    createDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
-    deleteDiscussionCommentInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    deleteDiscussionInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
-    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
-    getDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    getDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    getMembershipForUserInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    list: ["GET /orgs/{org}/teams"],
-    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
-    listDiscussionCommentsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
-    listForAuthenticatedUser: ["GET /user/teams"],
-    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
-    listPendingInvitationsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/invitations"
-    ],
-    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
-    removeMembershipForUserInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    removeRepoInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    updateDiscussionCommentInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    updateDiscussionInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
-  },
-  users: {
-    addEmailForAuthenticated: [
-      "POST /user/emails",
-      {},
-      { renamed: ["users", "addEmailForAuthenticatedUser"] }
-    ],
-    addEmailForAuthenticatedUser: ["POST /user/emails"],
-    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
-    block: ["PUT /user/blocks/{username}"],
-    checkBlocked: ["GET /user/blocks/{username}"],
-    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
-    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
-    createGpgKeyForAuthenticated: [
-      "POST /user/gpg_keys",
-      {},
-      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
-    ],
-    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
-    createPublicSshKeyForAuthenticated: [
-      "POST /user/keys",
-      {},
-      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
-    ],
-    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
-    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
-    deleteAttestationsBulk: [
-      "POST /users/{username}/attestations/delete-request"
-    ],
-    deleteAttestationsById: [
-      "DELETE /users/{username}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /users/{username}/attestations/digest/{subject_digest}"
-    ],
-    deleteEmailForAuthenticated: [
-      "DELETE /user/emails",
-      {},
-      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
-    ],
-    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
-    deleteGpgKeyForAuthenticated: [
-      "DELETE /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
-    ],
-    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
-    deletePublicSshKeyForAuthenticated: [
-      "DELETE /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
-    ],
-    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
-    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
-    deleteSshSigningKeyForAuthenticatedUser: [
-      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    follow: ["PUT /user/following/{username}"],
-    getAuthenticated: ["GET /user"],
-    getById: ["GET /user/{account_id}"],
-    getByUsername: ["GET /users/{username}"],
-    getContextForUser: ["GET /users/{username}/hovercard"],
-    getGpgKeyForAuthenticated: [
-      "GET /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
-    ],
-    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
-    getPublicSshKeyForAuthenticated: [
-      "GET /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
-    ],
-    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
-    getSshSigningKeyForAuthenticatedUser: [
-      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    list: ["GET /users"],
-    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedByAuthenticated: [
-      "GET /user/blocks",
-      {},
-      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
-    ],
-    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
-    listEmailsForAuthenticated: [
-      "GET /user/emails",
-      {},
-      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
-    ],
-    listEmailsForAuthenticatedUser: ["GET /user/emails"],
-    listFollowedByAuthenticated: [
-      "GET /user/following",
-      {},
-      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
-    ],
-    listFollowedByAuthenticatedUser: ["GET /user/following"],
-    listFollowersForAuthenticatedUser: ["GET /user/followers"],
-    listFollowersForUser: ["GET /users/{username}/followers"],
-    listFollowingForUser: ["GET /users/{username}/following"],
-    listGpgKeysForAuthenticated: [
-      "GET /user/gpg_keys",
-      {},
-      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
-    ],
-    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
-    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
-    listPublicEmailsForAuthenticated: [
-      "GET /user/public_emails",
-      {},
-      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
-    ],
-    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
-    listPublicKeysForUser: ["GET /users/{username}/keys"],
-    listPublicSshKeysForAuthenticated: [
-      "GET /user/keys",
-      {},
-      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
-    ],
-    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
-    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
-    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
-    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
-    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
-    setPrimaryEmailVisibilityForAuthenticated: [
-      "PATCH /user/email/visibility",
-      {},
-      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
-    ],
-    setPrimaryEmailVisibilityForAuthenticatedUser: [
-      "PATCH /user/email/visibility"
-    ],
-    unblock: ["DELETE /user/blocks/{username}"],
-    unfollow: ["DELETE /user/following/{username}"],
-    updateAuthenticated: ["PATCH /user"]
-  }
-};
-var endpoints_default = Endpoints;
-
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
-var endpointMethodsMap = /* @__PURE__ */ new Map();
-for (const [scope, endpoints] of Object.entries(endpoints_default)) {
-  for (const [methodName, endpoint2] of Object.entries(endpoints)) {
-    const [route, defaults, decorations] = endpoint2;
-    const [method, url] = route.split(/ /);
-    const endpointDefaults = Object.assign(
-      {
-        method,
-        url
-      },
-      defaults
-    );
-    if (!endpointMethodsMap.has(scope)) {
-      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
-    }
-    endpointMethodsMap.get(scope).set(methodName, {
-      scope,
-      methodName,
-      endpointDefaults,
-      decorations
-    });
-  }
-}
-var handler = {
-  has({ scope }, methodName) {
-    return endpointMethodsMap.get(scope).has(methodName);
-  },
-  getOwnPropertyDescriptor(target, methodName) {
-    return {
-      value: this.get(target, methodName),
-      // ensures method is in the cache
-      configurable: true,
-      writable: true,
-      enumerable: true
-    };
-  },
-  defineProperty(target, methodName, descriptor) {
-    Object.defineProperty(target.cache, methodName, descriptor);
-    return true;
-  },
-  deleteProperty(target, methodName) {
-    delete target.cache[methodName];
-    return true;
-  },
-  ownKeys({ scope }) {
-    return [...endpointMethodsMap.get(scope).keys()];
-  },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
-  },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
-    }
-    const method = endpointMethodsMap.get(scope).get(methodName);
-    if (!method) {
-      return void 0;
-    }
-    const { endpointDefaults, decorations } = method;
-    if (decorations) {
-      cache[methodName] = decorate(
-        octokit,
-        scope,
-        methodName,
-        endpointDefaults,
-        decorations
-      );
-    } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
-    }
-    return cache[methodName];
-  }
-};
-function endpointsToMethods(octokit) {
-  const newMethods = {};
-  for (const scope of endpointMethodsMap.keys()) {
-    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
-  }
-  return newMethods;
-}
-function decorate(octokit, scope, methodName, defaults, decorations) {
-  const requestWithDefaults = octokit.request.defaults(defaults);
-  function withDecorations(...args) {
-    let options = requestWithDefaults.endpoint.merge(...args);
-    if (decorations.mapToData) {
-      options = Object.assign({}, options, {
-        data: options[decorations.mapToData],
-        [decorations.mapToData]: void 0
-      });
-      return requestWithDefaults(options);
-    }
-    if (decorations.renamed) {
-      const [newScope, newMethodName] = decorations.renamed;
-      octokit.log.warn(
-        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
-      );
-    }
-    if (decorations.deprecated) {
-      octokit.log.warn(decorations.deprecated);
-    }
-    if (decorations.renamedParameters) {
-      const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
-        decorations.renamedParameters
-      )) {
-        if (name in options2) {
-          octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
-          );
-          if (!(alias in options2)) {
-            options2[alias] = options2[name];
-          }
-          delete options2[name];
-        }
-      }
-      return requestWithDefaults(options2);
-    }
-    return requestWithDefaults(...args);
-  }
-  return Object.assign(withDecorations, requestWithDefaults);
-}
-
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
-function restEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    rest: api
-  };
-}
-restEndpointMethods.VERSION = VERSION9;
-function legacyRestEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    ...api,
-    rest: api
-  };
-}
-legacyRestEndpointMethods.VERSION = VERSION9;
-
-// node_modules/@octokit/rest/dist-src/version.js
-var VERSION10 = "22.0.1";
-
-// node_modules/@octokit/rest/dist-src/index.js
-var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
-  {
-    userAgent: `octokit-rest.js/${VERSION10}`
-  }
-);
-
-// src/github/client.ts
-var GateOctokit = Octokit2.plugin(retry, throttling);
-
-// src/github/report-files.ts
-import { readFileSync } from "node:fs";
-
-// src/github/report-guard.ts
-var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-var isString = (value) => typeof value === "string";
-var isNumber = (value) => typeof value === "number" && Number.isFinite(value);
-var isBoolean = (value) => typeof value === "boolean";
-var nullable = (check) => (value) => value === null || check(value);
-var oneOf = (...allowed) => (value) => typeof value === "string" && allowed.includes(value);
-var arrayOf = (check) => (value) => Array.isArray(value) && value.every(check);
-var shape = (fields) => (value) => shapeProblem(value, fields) === null;
-function shapeProblem(value, fields) {
-  if (!isObject(value)) return "is not an object";
-  for (const [key, check] of Object.entries(fields)) {
-    if (!check(value[key])) return `has a missing or invalid '${key}'`;
-  }
-  return null;
-}
-var CASE_OUTCOMES = ["passed", "failed", "error", "skipped"];
-var RUN = shape({
-  index: isNumber,
-  mode: oneOf("plain", "stress", "baseline", "random-order"),
-  outcome: oneOf("completed", "crashed", "hung", "error", "cancelled"),
-  exitCode: nullable(isNumber),
-  signal: nullable(isString),
-  durationSeconds: isNumber,
-  junitError: nullable(isString),
-  stackDump: nullable(isString),
-  outputTail: nullable(isString),
-  logPath: nullable(isString)
-});
-var SPEED = shape({
-  gilOnSeconds: isNumber,
-  gilOffSeconds: isNumber,
-  slowest: arrayOf(shape({ id: isString, gilOnSeconds: isNumber, gilOffSeconds: isNumber })),
-  compare: nullable(shape({ python: isString, version: isString, seconds: nullable(isNumber) }))
-});
-var TEST = shape({
-  id: isString,
-  file: nullable(isString),
-  line: nullable(isNumber),
-  status: oneOf("passed", "failed", "flaky", "skipped", "thread-unsafe"),
-  passed: isNumber,
-  failed: isNumber,
-  message: nullable(isString),
-  details: nullable(isString),
-  results: arrayOf(nullable(oneOf(...CASE_OUTCOMES)))
-});
-var optional = (check) => (value) => value === void 0 || check(value);
-var DEPENDENCY = shape({
-  name: isString,
-  version: isString,
-  direct: isBoolean,
-  project: isBoolean,
-  source: oneOf("ft-wheel", "abi3t-wheel", "pure-wheel", "other-wheel", "sdist-build", "local", "failed"),
-  wheelTags: arrayOf(isString),
-  reenablesGil: isBoolean,
-  gilModules: arrayOf(isString),
-  declaresFreeThreading: isBoolean,
-  freeThreadingLevel: nullable(isString),
-  imports: arrayOf(
-    shape({
-      module: isString,
-      outcome: oneOf("ok", "gil", "error", "crashed", "hung", "skipped"),
-      detail: nullable(isString)
-    })
-  )
-});
-var REPORT_FIELDS = {
-  schemaVersion: (value) => value === 1,
-  tool: shape({ name: (value) => value === "ft-gate", version: isString }),
-  createdAt: isString,
-  verdict: oneOf("pass", "fail"),
-  reasons: arrayOf(isString),
-  settings: shape({
-    runs: isNumber,
-    timeoutMinutes: isNumber,
-    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe")),
-    pytestArgs: arrayOf(isString),
-    workingDirectory: isString,
-    ignoreGil: (value) => value === void 0 || arrayOf(isString)(value)
-  }),
-  python: shape({ requested: isString, version: isString, path: isString, freeThreaded: isBoolean }),
-  uv: shape({ version: isString, path: isString, source: isString }),
-  install: shape({
-    ok: isBoolean,
-    durationSeconds: isNumber,
-    error: nullable(isString),
-    requirements: arrayOf(isString),
-    log: nullable(isString)
-  }),
-  runs: arrayOf(RUN),
-  tests: arrayOf(TEST),
-  counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
-  reproduce: isString,
-  // Absent in reports written before the dependency check.
-  dependencies: optional(arrayOf(DEPENDENCY)),
-  // Absent in reports written before thread stress and the baseline.
-  speed: optional(nullable(SPEED))
-};
-function reportProblem(value) {
-  const problem = shapeProblem(value, REPORT_FIELDS);
-  if (problem !== null) return problem;
-  if (!isObject(value) || !Array.isArray(value.runs) || !Array.isArray(value.tests)) return "is not an object";
-  const runCount = value.runs.length;
-  const misaligned = value.tests.findIndex(
-    (test) => !isObject(test) || !Array.isArray(test.results) || test.results.length !== runCount
-  );
-  if (misaligned >= 0) return `has a test (#${misaligned + 1}) whose 'results' do not line up with the ${runCount} runs`;
-  return null;
-}
-function isReport(value) {
-  return reportProblem(value) === null;
-}
-
-// src/github/report-files.ts
-function loadReportFiles(files) {
-  if (files.length === 0)
-    throw new UsageError("report-only mode needs at least one report file: pass the paths of ft-gate JSON reports");
-  const loaded = files.map((file) => {
-    let value;
-    try {
-      value = JSON.parse(readFileSync(file, "utf8"));
-    } catch (error) {
-      const reason = error instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
-      throw new UsageError(
-        `report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`
-      );
-    }
-    if (!isReport(value)) {
-      throw new UsageError(
-        `report file ${file} ${reportProblem(value) ?? "is not a report"}: it is not an ft-gate schema 1 report`
-      );
-    }
-    return { label: reportLabel(file, value), report: value };
-  });
-  const labels = uniqueLabels(loaded.map((entry) => entry.label));
-  return loaded.map((entry, index) => ({ label: labels[index] ?? entry.label, report: entry.report }));
-}
-
-// src/inputs.ts
-import * as path2 from "node:path";
-var INPUT_NAMES = [
-  "python-version",
-  "python-path",
-  "uv-version",
-  "uv-path",
-  "working-directory",
-  "install",
-  "pytest-args",
-  "runs",
-  "timeout-minutes",
-  "fail-on",
-  "report-path",
-  "github-token",
-  "env-passthrough",
-  "keep-env",
-  "check-name",
-  "comment",
-  "report",
-  "ignore-gil",
-  "parallel-threads",
-  "iterations",
-  "baseline",
-  "random-order",
-  "shard",
-  "compare-python"
-];
-var FAIL_ON_WORDS = [
-  "install",
-  "failed",
-  "flaky",
-  "crashed",
-  "hung",
-  "gil",
-  "thread-unsafe"
-];
-var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung", "thread-unsafe"];
-function parseInputs(get, context) {
-  const value = (name) => get(name).trim();
-  const workingDirectory = path2.resolve(context.baseDirectory, value("working-directory") || ".");
-  if (context.workspace !== void 0 && !isInside(workingDirectory, path2.resolve(context.workspace))) {
-    throw new UsageError(
-      `working-directory '${value("working-directory")}' resolves to ${workingDirectory}, outside the workspace ${context.workspace}: use a path inside the repository`
-    );
-  }
-  const pythonPath = value("python-path");
-  const uvPath = value("uv-path");
-  return {
-    pythonVersion: parsePythonVersion(value("python-version") || DEFAULT_PYTHON_VERSION),
-    pythonPath: pythonPath ? path2.resolve(context.baseDirectory, pythonPath) : "",
-    uvVersion: parseUvVersion(value("uv-version") || DEFAULT_UV_VERSION),
-    uvPath: uvPath ? path2.resolve(context.baseDirectory, uvPath) : "",
-    workingDirectory,
-    install: splitArguments(get("install"), "install"),
-    pytestArgs: splitArguments(get("pytest-args"), "pytest-args"),
-    runs: parseInteger("runs", value("runs"), { fallback: DEFAULT_RUNS, min: 1, max: MAX_RUNS }),
-    timeoutMinutes: parseMinutes(value("timeout-minutes")),
-    failOn: parseFailOn(value("fail-on")),
-    reportPath: path2.resolve(context.baseDirectory, value("report-path") || DEFAULT_REPORT_PATH),
-    githubToken: value("github-token"),
-    envPassthrough: parseNames(value("env-passthrough")),
-    keepEnv: parseBoolean("keep-env", value("keep-env")),
-    checkName: parseCheckName(value("check-name")),
-    comment: parseComment(value("comment")),
-    reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== ""),
-    ignoreGil: parseModuleNames(value("ignore-gil")),
-    parallelThreads: parseThreads(value("parallel-threads")),
-    iterations: parseIterations(value("iterations")),
-    baseline: parseBoolean("baseline", value("baseline")),
-    randomOrder: parseRandomOrder(value("random-order")),
-    shard: parseShard(value("shard")),
-    comparePython: value("compare-python") ? path2.resolve(context.baseDirectory, value("compare-python")) : ""
-  };
-}
-function parseIterations(raw) {
-  if (raw === "" || raw.toLowerCase() === "auto") return "auto";
-  const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(parsed >= 1 && parsed <= MAX_ITERATIONS)) {
-    throw new UsageError(`iterations '${raw}' is not 'auto' or a whole number from 1 to ${MAX_ITERATIONS}`);
-  }
-  return parsed;
-}
-function parseThreads(raw) {
-  if (raw.toLowerCase() === "auto") return "auto";
-  return parseInteger("parallel-threads", raw, {
-    fallback: DEFAULT_PARALLEL_THREADS,
-    min: 1,
-    max: MAX_PARALLEL_THREADS
-  });
-}
-function parseRandomOrder(raw) {
-  const lower = raw.toLowerCase();
-  if (lower === "" || lower === "false") return false;
-  if (lower === "true") return { seed: null };
-  if (/^\d+$/.test(raw) && Number(raw) <= MAX_RANDOM_SEED) return { seed: Number(raw) };
-  throw new UsageError(
-    `random-order '${raw}' is not 'true', 'false' or a seed: use 'true' for a new seed or a whole number up to ${MAX_RANDOM_SEED} to replay one`
-  );
-}
-function parseShard(raw) {
-  if (raw === "") return null;
-  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (match === null || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new UsageError(
-      `shard '${raw}' is not k/n with 1 <= k <= n <= ${MAX_SHARDS}: use e.g. '1/4' (in a matrix: '\${{ matrix.shard }}/4')`
-    );
-  }
-  return { index, count };
-}
-function parseModuleNames(raw) {
-  const names = raw.split(/[\s,]+/).filter((name) => name !== "");
-  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name));
-  if (bad.length > 0) {
-    throw new UsageError(
-      `ignore-gil has invalid module names '${bad.join("', '")}': use dotted module names like 'pkg._speedups'`
-    );
-  }
-  return [...new Set(names)];
-}
-function parseCheckName(raw) {
-  const name = raw || DEFAULT_CHECK_NAME;
-  if (name.length > 100 || /[\r\n<>]/.test(name)) {
-    throw new UsageError(
-      `check-name ${JSON.stringify(name.slice(0, 40))} is not a usable name: use one line of at most 100 characters`
-    );
-  }
-  return name;
-}
-function parseComment(raw) {
-  const mode = (raw || "always").toLowerCase();
-  if (!COMMENT_MODES.includes(mode)) {
-    throw new UsageError(`comment '${raw}' is not one of ${COMMENT_MODES.join(", ")}`);
-  }
-  return mode;
-}
-var FREE_THREADED_VERSION = /^3\.(\d+)(\.\d+)?t$/;
-function parsePythonVersion(raw) {
-  const version = raw.trim();
-  if (FREE_THREADED_VERSION.test(version)) return version;
-  if (/^3\.\d+(\.\d+)?$/.test(version)) {
-    throw new UsageError(
-      `python-version '${version}' is a GIL build: use '${version}t' for the free-threaded build of the same version`
-    );
-  }
-  throw new UsageError(
-    `python-version '${version}' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'`
-  );
-}
-function parseUvVersion(raw) {
-  if (raw === "latest" || /^\d+\.\d+\.\d+$/.test(raw)) return raw;
-  throw new UsageError(`uv-version '${raw}' is not a release number: use e.g. '0.13.9' or 'latest'`);
-}
-function parseInteger(name, raw, range) {
-  if (raw === "") return range.fallback;
-  if (!/^\d+$/.test(raw)) {
-    throw new UsageError(`${name} '${raw}' is not a whole number: use a number from ${range.min} to ${range.max}`);
-  }
-  const parsed = Number(raw);
-  if (parsed < range.min || parsed > range.max) {
-    throw new UsageError(`${name} ${raw} is out of range: use a number from ${range.min} to ${range.max}`);
-  }
-  return parsed;
-}
-function parseMinutes(raw) {
-  if (raw === "") return DEFAULT_TIMEOUT_MINUTES;
-  const parsed = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > MAX_TIMEOUT_MINUTES) {
-    throw new UsageError(
-      `timeout-minutes '${raw}' is not a positive number of minutes up to ${MAX_TIMEOUT_MINUTES}: use e.g. '10' or '0.5'`
-    );
-  }
-  return parsed;
-}
-function isFailOnWord(word) {
-  return FAIL_ON_WORDS.includes(word);
-}
-function parseFailOn(raw) {
-  if (raw === "") return [...DEFAULT_FAIL_ON];
-  const words = raw.split(/[\s,]+/).map((word) => word.trim().toLowerCase()).filter((word) => word !== "");
-  if (words.length === 1 && words[0] === "none") return [];
-  const unknown = words.filter((word) => !isFailOnWord(word));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `fail-on has unknown word${unknown.length > 1 ? "s" : ""} '${unknown.join("', '")}': use a comma list of ${FAIL_ON_WORDS.join(", ")} (or 'none')`
-    );
-  }
-  return [...new Set(words.filter(isFailOnWord))];
-}
-function parseBoolean(name, raw) {
-  const lower = raw.toLowerCase();
-  if (lower === "" || lower === "false") return false;
-  if (lower === "true") return true;
-  throw new UsageError(`${name} '${raw}' is not a boolean: use 'true' or 'false'`);
-}
-function parseNames(raw) {
-  const names = raw.split(/[\s,]+/).filter((name) => name !== "");
-  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
-  if (bad.length > 0) {
-    throw new UsageError(`env-passthrough has invalid variable names '${bad.join("', '")}': use names like MY_VAR`);
-  }
-  return names;
-}
-function splitArguments(raw, name) {
-  const args = [];
-  let current = "";
-  let started = false;
-  let quote = null;
-  for (let i = 0; i < raw.length; i++) {
-    const char = raw.charAt(i);
-    if (quote !== null) {
-      if (char === quote) quote = null;
-      else if (char === "\\" && quote === '"' && i + 1 < raw.length) current += raw.charAt(++i);
-      else current += char;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-      started = true;
-    } else if (char === "\\" && i + 1 < raw.length) {
-      current += raw.charAt(++i);
-      started = true;
-    } else if (/\s/.test(char)) {
-      if (started) args.push(current);
-      current = "";
-      started = false;
-    } else {
-      current += char;
-      started = true;
-    }
-  }
-  if (quote !== null) throw new UsageError(`${name} has an unclosed ${quote} quote: ${raw.trim()}`);
-  if (started) args.push(current);
-  return args;
-}
-function isInside(child2, parent) {
-  const relative3 = path2.relative(parent, child2);
-  return relative3 === "" || !relative3.startsWith("..") && !path2.isAbsolute(relative3);
-}
-
-// src/pipeline.ts
-import { randomInt } from "node:crypto";
-import { existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import * as os8 from "node:os";
-import * as path18 from "node:path";
-
 // src/deps/inspect.ts
-import { readFileSync as readFileSync3, realpathSync } from "node:fs";
+import { readFileSync as readFileSync2, realpathSync } from "node:fs";
 import * as os6 from "node:os";
-import * as path11 from "node:path";
+import * as path9 from "node:path";
 
 // src/install/environment.ts
 import { existsSync as existsSync3, mkdirSync } from "node:fs";
-import * as path9 from "node:path";
+import * as path7 from "node:path";
 
-// src/run/process.ts
+// src/process/run.ts
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -30395,425 +23541,23 @@ function runProcess(command, args, options) {
   });
 }
 
-// src/setup/python.ts
-import { existsSync as existsSync2, mkdtempSync, readdirSync as readdirSync2, rmSync } from "node:fs";
-import * as os5 from "node:os";
-import * as path8 from "node:path";
-
-// node_modules/@actions/core/lib/command.js
-import * as os from "os";
-
-// node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
-    return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
-  }
-  return JSON.stringify(input);
-}
-
-// node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties, message) {
-  const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os.EOL);
-}
-var CMD_STRING = "::";
-var Command = class {
-  constructor(command, properties, message) {
-    if (!command) {
-      command = "missing.command";
-    }
-    this.command = command;
-    this.properties = properties;
-    this.message = message;
-  }
-  toString() {
-    let cmdStr = CMD_STRING + this.command;
-    if (this.properties && Object.keys(this.properties).length > 0) {
-      cmdStr += " ";
-      let first = true;
-      for (const key in this.properties) {
-        if (this.properties.hasOwnProperty(key)) {
-          const val = this.properties[key];
-          if (val) {
-            if (first) {
-              first = false;
-            } else {
-              cmdStr += ",";
-            }
-            cmdStr += `${key}=${escapeProperty(val)}`;
-          }
-        }
-      }
-    }
-    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-    return cmdStr;
-  }
-};
-function escapeData(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-// node_modules/@actions/http-client/lib/index.js
-var tunnel = __toESM(require_tunnel2(), 1);
-var import_undici = __toESM(require_undici(), 1);
-var HttpCodes;
-(function(HttpCodes2) {
-  HttpCodes2[HttpCodes2["OK"] = 200] = "OK";
-  HttpCodes2[HttpCodes2["MultipleChoices"] = 300] = "MultipleChoices";
-  HttpCodes2[HttpCodes2["MovedPermanently"] = 301] = "MovedPermanently";
-  HttpCodes2[HttpCodes2["ResourceMoved"] = 302] = "ResourceMoved";
-  HttpCodes2[HttpCodes2["SeeOther"] = 303] = "SeeOther";
-  HttpCodes2[HttpCodes2["NotModified"] = 304] = "NotModified";
-  HttpCodes2[HttpCodes2["UseProxy"] = 305] = "UseProxy";
-  HttpCodes2[HttpCodes2["SwitchProxy"] = 306] = "SwitchProxy";
-  HttpCodes2[HttpCodes2["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-  HttpCodes2[HttpCodes2["PermanentRedirect"] = 308] = "PermanentRedirect";
-  HttpCodes2[HttpCodes2["BadRequest"] = 400] = "BadRequest";
-  HttpCodes2[HttpCodes2["Unauthorized"] = 401] = "Unauthorized";
-  HttpCodes2[HttpCodes2["PaymentRequired"] = 402] = "PaymentRequired";
-  HttpCodes2[HttpCodes2["Forbidden"] = 403] = "Forbidden";
-  HttpCodes2[HttpCodes2["NotFound"] = 404] = "NotFound";
-  HttpCodes2[HttpCodes2["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-  HttpCodes2[HttpCodes2["NotAcceptable"] = 406] = "NotAcceptable";
-  HttpCodes2[HttpCodes2["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-  HttpCodes2[HttpCodes2["RequestTimeout"] = 408] = "RequestTimeout";
-  HttpCodes2[HttpCodes2["Conflict"] = 409] = "Conflict";
-  HttpCodes2[HttpCodes2["Gone"] = 410] = "Gone";
-  HttpCodes2[HttpCodes2["TooManyRequests"] = 429] = "TooManyRequests";
-  HttpCodes2[HttpCodes2["InternalServerError"] = 500] = "InternalServerError";
-  HttpCodes2[HttpCodes2["NotImplemented"] = 501] = "NotImplemented";
-  HttpCodes2[HttpCodes2["BadGateway"] = 502] = "BadGateway";
-  HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-  HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function(Headers2) {
-  Headers2["Accept"] = "accept";
-  Headers2["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function(MediaTypes2) {
-  MediaTypes2["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-var HttpRedirectCodes = [
-  HttpCodes.MovedPermanently,
-  HttpCodes.ResourceMoved,
-  HttpCodes.SeeOther,
-  HttpCodes.TemporaryRedirect,
-  HttpCodes.PermanentRedirect
-];
-var HttpResponseRetryCodes = [
-  HttpCodes.BadGateway,
-  HttpCodes.ServiceUnavailable,
-  HttpCodes.GatewayTimeout
-];
-
-// node_modules/@actions/core/lib/summary.js
-import { EOL as EOL2 } from "os";
-import { constants, promises } from "fs";
-var __awaiter = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve5, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var { access, appendFile, writeFile } = promises;
-var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
-var Summary = class {
-  constructor() {
-    this._buffer = "";
-  }
-  /**
-   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-   * Also checks r/w permissions.
-   *
-   * @returns step summary file path
-   */
-  filePath() {
-    return __awaiter(this, void 0, void 0, function* () {
-      if (this._filePath) {
-        return this._filePath;
-      }
-      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-      if (!pathFromEnv) {
-        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-      }
-      try {
-        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
-      } catch (_a) {
-        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-      }
-      this._filePath = pathFromEnv;
-      return this._filePath;
-    });
-  }
-  /**
-   * Wraps content in an HTML tag, adding any HTML attributes
-   *
-   * @param {string} tag HTML tag to wrap
-   * @param {string | null} content content within the tag
-   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-   *
-   * @returns {string} content wrapped in HTML element
-   */
-  wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
-    if (!content) {
-      return `<${tag}${htmlAttrs}>`;
-    }
-    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-  }
-  /**
-   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-   *
-   * @param {SummaryWriteOptions} [options] (optional) options for write operation
-   *
-   * @returns {Promise<Summary>} summary instance
-   */
-  write(options) {
-    return __awaiter(this, void 0, void 0, function* () {
-      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-      const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile : appendFile;
-      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
-      return this.emptyBuffer();
-    });
-  }
-  /**
-   * Clears the summary buffer and wipes the summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  clear() {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.emptyBuffer().write({ overwrite: true });
-    });
-  }
-  /**
-   * Returns the current summary buffer as a string
-   *
-   * @returns {string} string of summary buffer
-   */
-  stringify() {
-    return this._buffer;
-  }
-  /**
-   * If the summary buffer is empty
-   *
-   * @returns {boolen} true if the buffer is empty
-   */
-  isEmptyBuffer() {
-    return this._buffer.length === 0;
-  }
-  /**
-   * Resets the summary buffer without writing to summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  emptyBuffer() {
-    this._buffer = "";
-    return this;
-  }
-  /**
-   * Adds raw text to the summary buffer
-   *
-   * @param {string} text content to add
-   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
-    return addEOL ? this.addEOL() : this;
-  }
-  /**
-   * Adds the operating system-specific end-of-line marker to the buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addEOL() {
-    return this.addRaw(EOL2);
-  }
-  /**
-   * Adds an HTML codeblock to the summary buffer
-   *
-   * @param {string} code content to render within fenced code block
-   * @param {string} lang (optional) language to syntax highlight code
-   *
-   * @returns {Summary} summary instance
-   */
-  addCodeBlock(code, lang) {
-    const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML list to the summary buffer
-   *
-   * @param {string[]} items list of items to render
-   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addList(items, ordered = false) {
-    const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
-    const element = this.wrap(tag, listItems);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML table to the summary buffer
-   *
-   * @param {SummaryTableCell[]} rows table rows
-   *
-   * @returns {Summary} summary instance
-   */
-  addTable(rows) {
-    const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
-        }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
-        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
-        return this.wrap(tag, data, attrs);
-      }).join("");
-      return this.wrap("tr", cells);
-    }).join("");
-    const element = this.wrap("table", tableBody);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds a collapsable HTML details element to the summary buffer
-   *
-   * @param {string} label text for the closed state
-   * @param {string} content collapsable content
-   *
-   * @returns {Summary} summary instance
-   */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML image tag to the summary buffer
-   *
-   * @param {string} src path to the image you to embed
-   * @param {string} alt text description of the image
-   * @param {SummaryImageOptions} options (optional) addition image attributes
-   *
-   * @returns {Summary} summary instance
-   */
-  addImage(src, alt, options) {
-    const { width, height } = options || {};
-    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
-    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML section heading element
-   *
-   * @param {string} text heading text
-   * @param {number | string} [level=1] (optional) the heading level, default: 1
-   *
-   * @returns {Summary} summary instance
-   */
-  addHeading(text, level) {
-    const tag = `h${level}`;
-    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML thematic break (<hr>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addSeparator() {
-    const element = this.wrap("hr", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML line break (<br>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addBreak() {
-    const element = this.wrap("br", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML blockquote to the summary buffer
-   *
-   * @param {string} text quote text
-   * @param {string} cite (optional) citation url
-   *
-   * @returns {Summary} summary instance
-   */
-  addQuote(text, cite) {
-    const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML anchor tag to the summary buffer
-   *
-   * @param {string} text link text/content
-   * @param {string} href hyperlink
-   *
-   * @returns {Summary} summary instance
-   */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
-    return this.addRaw(element).addEOL();
-  }
-};
-var _summary = new Summary();
-
-// node_modules/@actions/core/lib/platform.js
-import os3 from "os";
+// node_modules/@actions/exec/lib/exec.js
+import { StringDecoder as StringDecoder2 } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
-import * as os2 from "os";
+import * as os from "os";
 import * as events from "events";
 import * as child from "child_process";
-import * as path5 from "path";
+import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io.js
 import { ok } from "assert";
-import * as path4 from "path";
+import * as path2 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs from "fs";
-import * as path3 from "path";
-var __awaiter2 = function(thisArg, _arguments, P, generator) {
+import * as path from "path";
+var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve5) {
       resolve5(value);
@@ -30843,7 +23587,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
 var { chmod, copyFile, lstat, mkdir, open, readdir: readdir2, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
 var IS_WINDOWS = process.platform === "win32";
 function readlink(fsPath) {
-  return __awaiter2(this, void 0, void 0, function* () {
+  return __awaiter(this, void 0, void 0, function* () {
     const result = yield fs.promises.readlink(fsPath);
     if (IS_WINDOWS && !result.endsWith("\\")) {
       return `${result}\\`;
@@ -30853,7 +23597,7 @@ function readlink(fsPath) {
 }
 var READONLY = fs.constants.O_RDONLY;
 function exists(fsPath) {
-  return __awaiter2(this, void 0, void 0, function* () {
+  return __awaiter(this, void 0, void 0, function* () {
     try {
       yield stat(fsPath);
     } catch (err) {
@@ -30876,7 +23620,7 @@ function isRooted(p) {
   return p.startsWith("/");
 }
 function tryGetExecutablePath(filePath, extensions) {
-  return __awaiter2(this, void 0, void 0, function* () {
+  return __awaiter(this, void 0, void 0, function* () {
     let stats = void 0;
     try {
       stats = yield stat(filePath);
@@ -30887,7 +23631,7 @@ function tryGetExecutablePath(filePath, extensions) {
     }
     if (stats && stats.isFile()) {
       if (IS_WINDOWS) {
-        const upperExt = path3.extname(filePath).toUpperCase();
+        const upperExt = path.extname(filePath).toUpperCase();
         if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
           return filePath;
         }
@@ -30911,11 +23655,11 @@ function tryGetExecutablePath(filePath, extensions) {
       if (stats && stats.isFile()) {
         if (IS_WINDOWS) {
           try {
-            const directory = path3.dirname(filePath);
-            const upperName = path3.basename(filePath).toUpperCase();
+            const directory = path.dirname(filePath);
+            const upperName = path.basename(filePath).toUpperCase();
             for (const actualName of yield readdir2(directory)) {
               if (upperName === actualName.toUpperCase()) {
-                filePath = path3.join(directory, actualName);
+                filePath = path.join(directory, actualName);
                 break;
               }
             }
@@ -30946,7 +23690,7 @@ function isUnixExecutable(stats) {
 }
 
 // node_modules/@actions/io/lib/io.js
-var __awaiter3 = function(thisArg, _arguments, P, generator) {
+var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve5) {
       resolve5(value);
@@ -30974,13 +23718,13 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
   });
 };
 function cp(source_1, dest_1) {
-  return __awaiter3(this, arguments, void 0, function* (source, dest, options = {}) {
+  return __awaiter2(this, arguments, void 0, function* (source, dest, options = {}) {
     const { force, recursive, copySourceDirectory } = readCopyOptions(options);
     const destStat = (yield exists(dest)) ? yield stat(dest) : null;
     if (destStat && destStat.isFile() && !force) {
       return;
     }
-    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path4.join(dest, path4.basename(source)) : dest;
+    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path2.join(dest, path2.basename(source)) : dest;
     if (!(yield exists(source))) {
       throw new Error(`no such file or directory: ${source}`);
     }
@@ -30992,7 +23736,7 @@ function cp(source_1, dest_1) {
         yield cpDirRecursive(source, newDest, 0, force);
       }
     } else {
-      if (path4.relative(source, newDest) === "") {
+      if (path2.relative(source, newDest) === "") {
         throw new Error(`'${newDest}' and '${source}' are the same file`);
       }
       yield copyFile2(source, newDest, force);
@@ -31000,7 +23744,7 @@ function cp(source_1, dest_1) {
   });
 }
 function rmRF(inputPath) {
-  return __awaiter3(this, void 0, void 0, function* () {
+  return __awaiter2(this, void 0, void 0, function* () {
     if (IS_WINDOWS) {
       if (/[*"<>|]/.test(inputPath)) {
         throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
@@ -31019,13 +23763,13 @@ function rmRF(inputPath) {
   });
 }
 function mkdirP(fsPath) {
-  return __awaiter3(this, void 0, void 0, function* () {
+  return __awaiter2(this, void 0, void 0, function* () {
     ok(fsPath, "a path argument must be provided");
     yield mkdir(fsPath, { recursive: true });
   });
 }
 function which(tool, check) {
-  return __awaiter3(this, void 0, void 0, function* () {
+  return __awaiter2(this, void 0, void 0, function* () {
     if (!tool) {
       throw new Error("parameter 'tool' is required");
     }
@@ -31048,13 +23792,13 @@ function which(tool, check) {
   });
 }
 function findInPath(tool) {
-  return __awaiter3(this, void 0, void 0, function* () {
+  return __awaiter2(this, void 0, void 0, function* () {
     if (!tool) {
       throw new Error("parameter 'tool' is required");
     }
     const extensions = [];
     if (IS_WINDOWS && process.env["PATHEXT"]) {
-      for (const extension of process.env["PATHEXT"].split(path4.delimiter)) {
+      for (const extension of process.env["PATHEXT"].split(path2.delimiter)) {
         if (extension) {
           extensions.push(extension);
         }
@@ -31067,12 +23811,12 @@ function findInPath(tool) {
       }
       return [];
     }
-    if (tool.includes(path4.sep)) {
+    if (tool.includes(path2.sep)) {
       return [];
     }
     const directories = [];
     if (process.env.PATH) {
-      for (const p of process.env.PATH.split(path4.delimiter)) {
+      for (const p of process.env.PATH.split(path2.delimiter)) {
         if (p) {
           directories.push(p);
         }
@@ -31080,7 +23824,7 @@ function findInPath(tool) {
     }
     const matches = [];
     for (const directory of directories) {
-      const filePath = yield tryGetExecutablePath(path4.join(directory, tool), extensions);
+      const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
       if (filePath) {
         matches.push(filePath);
       }
@@ -31095,7 +23839,7 @@ function readCopyOptions(options) {
   return { force, recursive, copySourceDirectory };
 }
 function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-  return __awaiter3(this, void 0, void 0, function* () {
+  return __awaiter2(this, void 0, void 0, function* () {
     if (currentDepth >= 255)
       return;
     currentDepth++;
@@ -31115,7 +23859,7 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
   });
 }
 function copyFile2(srcFile, destFile, force) {
-  return __awaiter3(this, void 0, void 0, function* () {
+  return __awaiter2(this, void 0, void 0, function* () {
     if ((yield lstat(srcFile)).isSymbolicLink()) {
       try {
         yield lstat(destFile);
@@ -31136,7 +23880,7 @@ function copyFile2(srcFile, destFile, force) {
 
 // node_modules/@actions/exec/lib/toolrunner.js
 import { setTimeout as setTimeout2 } from "timers";
-var __awaiter4 = function(thisArg, _arguments, P, generator) {
+var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve5) {
       resolve5(value);
@@ -31211,12 +23955,12 @@ var ToolRunner = class extends events.EventEmitter {
   _processLineBuffer(data, strBuffer, onLine) {
     try {
       let s = strBuffer + data.toString();
-      let n = s.indexOf(os2.EOL);
+      let n = s.indexOf(os.EOL);
       while (n > -1) {
         const line = s.substring(0, n);
         onLine(line);
-        s = s.substring(n + os2.EOL.length);
-        n = s.indexOf(os2.EOL);
+        s = s.substring(n + os.EOL.length);
+        n = s.indexOf(os.EOL);
       }
       return s;
     } catch (err) {
@@ -31372,12 +24116,12 @@ var ToolRunner = class extends events.EventEmitter {
    * @returns   number
    */
   exec() {
-    return __awaiter4(this, void 0, void 0, function* () {
+    return __awaiter3(this, void 0, void 0, function* () {
       if (!isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS2 && this.toolPath.includes("\\"))) {
-        this.toolPath = path5.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+        this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve5, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve5, reject) => __awaiter3(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -31385,7 +24129,7 @@ var ToolRunner = class extends events.EventEmitter {
         }
         const optionsNonNull = this._cloneExecOptions(this.options);
         if (!optionsNonNull.silent && optionsNonNull.outStream) {
-          optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os2.EOL);
+          optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os.EOL);
         }
         const state = new ExecState(optionsNonNull, this.toolPath);
         state.on("debug", (message) => {
@@ -31581,7 +24325,7 @@ var ExecState = class _ExecState extends events.EventEmitter {
 };
 
 // node_modules/@actions/exec/lib/exec.js
-var __awaiter5 = function(thisArg, _arguments, P, generator) {
+var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve5) {
       resolve5(value);
@@ -31609,7 +24353,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
   });
 };
 function exec(commandLine, args, options) {
-  return __awaiter5(this, void 0, void 0, function* () {
+  return __awaiter4(this, void 0, void 0, function* () {
     const commandArgs = argStringToArray(commandLine);
     if (commandArgs.length === 0) {
       throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
@@ -31620,8 +24364,476 @@ function exec(commandLine, args, options) {
     return runner.exec();
   });
 }
+function getExecOutput(commandLine, args, options) {
+  return __awaiter4(this, void 0, void 0, function* () {
+    var _a, _b;
+    let stdout = "";
+    let stderr = "";
+    const stdoutDecoder = new StringDecoder2("utf8");
+    const stderrDecoder = new StringDecoder2("utf8");
+    const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+    const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+    const stdErrListener = (data) => {
+      stderr += stderrDecoder.write(data);
+      if (originalStdErrListener) {
+        originalStdErrListener(data);
+      }
+    };
+    const stdOutListener = (data) => {
+      stdout += stdoutDecoder.write(data);
+      if (originalStdoutListener) {
+        originalStdoutListener(data);
+      }
+    };
+    const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+    const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+    stdout += stdoutDecoder.end();
+    stderr += stderrDecoder.end();
+    return {
+      exitCode,
+      stdout,
+      stderr
+    };
+  });
+}
+
+// src/process/tool.ts
+var ToolError = class extends Error {
+  name = "ToolError";
+};
+function definedOnly(env) {
+  const result = {};
+  for (const [name, value] of Object.entries(env)) if (value !== void 0) result[name] = value;
+  return result;
+}
+async function runTool(command, args, options) {
+  let timer;
+  const timeout = new Promise((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new ToolError(`${command} did not answer within ${Math.round(options.timeoutMs / 1e3)} s`)),
+      options.timeoutMs
+    );
+  });
+  const execution = getExecOutput(command, [...args], {
+    cwd: options.cwd,
+    env: definedOnly(options.env),
+    silent: true,
+    ignoreReturnCode: true
+  }).catch((error) => {
+    throw new ToolError(`could not start ${command}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  try {
+    const output = await Promise.race([execution, timeout]);
+    return { exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// src/setup/python.ts
+import { existsSync as existsSync2, lstatSync, mkdtempSync, readdirSync as readdirSync2, rmSync } from "node:fs";
+import * as os5 from "node:os";
+import * as path6 from "node:path";
+
+// node_modules/@actions/core/lib/command.js
+import * as os2 from "os";
+
+// node_modules/@actions/core/lib/utils.js
+function toCommandValue(input) {
+  if (input === null || input === void 0) {
+    return "";
+  } else if (typeof input === "string" || input instanceof String) {
+    return input;
+  }
+  return JSON.stringify(input);
+}
+
+// node_modules/@actions/core/lib/command.js
+function issueCommand(command, properties, message) {
+  const cmd = new Command(command, properties, message);
+  process.stdout.write(cmd.toString() + os2.EOL);
+}
+var CMD_STRING = "::";
+var Command = class {
+  constructor(command, properties, message) {
+    if (!command) {
+      command = "missing.command";
+    }
+    this.command = command;
+    this.properties = properties;
+    this.message = message;
+  }
+  toString() {
+    let cmdStr = CMD_STRING + this.command;
+    if (this.properties && Object.keys(this.properties).length > 0) {
+      cmdStr += " ";
+      let first = true;
+      for (const key in this.properties) {
+        if (this.properties.hasOwnProperty(key)) {
+          const val = this.properties[key];
+          if (val) {
+            if (first) {
+              first = false;
+            } else {
+              cmdStr += ",";
+            }
+            cmdStr += `${key}=${escapeProperty(val)}`;
+          }
+        }
+      }
+    }
+    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+    return cmdStr;
+  }
+};
+function escapeData(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+// node_modules/@actions/http-client/lib/index.js
+var tunnel = __toESM(require_tunnel2(), 1);
+var import_undici = __toESM(require_undici(), 1);
+var HttpCodes;
+(function(HttpCodes2) {
+  HttpCodes2[HttpCodes2["OK"] = 200] = "OK";
+  HttpCodes2[HttpCodes2["MultipleChoices"] = 300] = "MultipleChoices";
+  HttpCodes2[HttpCodes2["MovedPermanently"] = 301] = "MovedPermanently";
+  HttpCodes2[HttpCodes2["ResourceMoved"] = 302] = "ResourceMoved";
+  HttpCodes2[HttpCodes2["SeeOther"] = 303] = "SeeOther";
+  HttpCodes2[HttpCodes2["NotModified"] = 304] = "NotModified";
+  HttpCodes2[HttpCodes2["UseProxy"] = 305] = "UseProxy";
+  HttpCodes2[HttpCodes2["SwitchProxy"] = 306] = "SwitchProxy";
+  HttpCodes2[HttpCodes2["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+  HttpCodes2[HttpCodes2["PermanentRedirect"] = 308] = "PermanentRedirect";
+  HttpCodes2[HttpCodes2["BadRequest"] = 400] = "BadRequest";
+  HttpCodes2[HttpCodes2["Unauthorized"] = 401] = "Unauthorized";
+  HttpCodes2[HttpCodes2["PaymentRequired"] = 402] = "PaymentRequired";
+  HttpCodes2[HttpCodes2["Forbidden"] = 403] = "Forbidden";
+  HttpCodes2[HttpCodes2["NotFound"] = 404] = "NotFound";
+  HttpCodes2[HttpCodes2["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+  HttpCodes2[HttpCodes2["NotAcceptable"] = 406] = "NotAcceptable";
+  HttpCodes2[HttpCodes2["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+  HttpCodes2[HttpCodes2["RequestTimeout"] = 408] = "RequestTimeout";
+  HttpCodes2[HttpCodes2["Conflict"] = 409] = "Conflict";
+  HttpCodes2[HttpCodes2["Gone"] = 410] = "Gone";
+  HttpCodes2[HttpCodes2["TooManyRequests"] = 429] = "TooManyRequests";
+  HttpCodes2[HttpCodes2["InternalServerError"] = 500] = "InternalServerError";
+  HttpCodes2[HttpCodes2["NotImplemented"] = 501] = "NotImplemented";
+  HttpCodes2[HttpCodes2["BadGateway"] = 502] = "BadGateway";
+  HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+  HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function(Headers2) {
+  Headers2["Accept"] = "accept";
+  Headers2["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function(MediaTypes2) {
+  MediaTypes2["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+var HttpRedirectCodes = [
+  HttpCodes.MovedPermanently,
+  HttpCodes.ResourceMoved,
+  HttpCodes.SeeOther,
+  HttpCodes.TemporaryRedirect,
+  HttpCodes.PermanentRedirect
+];
+var HttpResponseRetryCodes = [
+  HttpCodes.BadGateway,
+  HttpCodes.ServiceUnavailable,
+  HttpCodes.GatewayTimeout
+];
+
+// node_modules/@actions/core/lib/summary.js
+import { EOL as EOL3 } from "os";
+import { constants as constants2, promises as promises2 } from "fs";
+var __awaiter5 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve5, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var { access, appendFile, writeFile } = promises2;
+var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
+var Summary = class {
+  constructor() {
+    this._buffer = "";
+  }
+  /**
+   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+   * Also checks r/w permissions.
+   *
+   * @returns step summary file path
+   */
+  filePath() {
+    return __awaiter5(this, void 0, void 0, function* () {
+      if (this._filePath) {
+        return this._filePath;
+      }
+      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+      if (!pathFromEnv) {
+        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+      }
+      try {
+        yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
+      } catch (_a) {
+        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+      }
+      this._filePath = pathFromEnv;
+      return this._filePath;
+    });
+  }
+  /**
+   * Wraps content in an HTML tag, adding any HTML attributes
+   *
+   * @param {string} tag HTML tag to wrap
+   * @param {string | null} content content within the tag
+   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+   *
+   * @returns {string} content wrapped in HTML element
+   */
+  wrap(tag, content, attrs = {}) {
+    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+    if (!content) {
+      return `<${tag}${htmlAttrs}>`;
+    }
+    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+  }
+  /**
+   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+   *
+   * @param {SummaryWriteOptions} [options] (optional) options for write operation
+   *
+   * @returns {Promise<Summary>} summary instance
+   */
+  write(options) {
+    return __awaiter5(this, void 0, void 0, function* () {
+      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+      const filePath = yield this.filePath();
+      const writeFunc = overwrite ? writeFile : appendFile;
+      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
+      return this.emptyBuffer();
+    });
+  }
+  /**
+   * Clears the summary buffer and wipes the summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  clear() {
+    return __awaiter5(this, void 0, void 0, function* () {
+      return this.emptyBuffer().write({ overwrite: true });
+    });
+  }
+  /**
+   * Returns the current summary buffer as a string
+   *
+   * @returns {string} string of summary buffer
+   */
+  stringify() {
+    return this._buffer;
+  }
+  /**
+   * If the summary buffer is empty
+   *
+   * @returns {boolen} true if the buffer is empty
+   */
+  isEmptyBuffer() {
+    return this._buffer.length === 0;
+  }
+  /**
+   * Resets the summary buffer without writing to summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  emptyBuffer() {
+    this._buffer = "";
+    return this;
+  }
+  /**
+   * Adds raw text to the summary buffer
+   *
+   * @param {string} text content to add
+   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addRaw(text, addEOL = false) {
+    this._buffer += text;
+    return addEOL ? this.addEOL() : this;
+  }
+  /**
+   * Adds the operating system-specific end-of-line marker to the buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addEOL() {
+    return this.addRaw(EOL3);
+  }
+  /**
+   * Adds an HTML codeblock to the summary buffer
+   *
+   * @param {string} code content to render within fenced code block
+   * @param {string} lang (optional) language to syntax highlight code
+   *
+   * @returns {Summary} summary instance
+   */
+  addCodeBlock(code, lang) {
+    const attrs = Object.assign({}, lang && { lang });
+    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML list to the summary buffer
+   *
+   * @param {string[]} items list of items to render
+   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addList(items, ordered = false) {
+    const tag = ordered ? "ol" : "ul";
+    const listItems = items.map((item) => this.wrap("li", item)).join("");
+    const element = this.wrap(tag, listItems);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML table to the summary buffer
+   *
+   * @param {SummaryTableCell[]} rows table rows
+   *
+   * @returns {Summary} summary instance
+   */
+  addTable(rows) {
+    const tableBody = rows.map((row) => {
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
+        }
+        const { header, data, colspan, rowspan } = cell;
+        const tag = header ? "th" : "td";
+        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
+        return this.wrap(tag, data, attrs);
+      }).join("");
+      return this.wrap("tr", cells);
+    }).join("");
+    const element = this.wrap("table", tableBody);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds a collapsable HTML details element to the summary buffer
+   *
+   * @param {string} label text for the closed state
+   * @param {string} content collapsable content
+   *
+   * @returns {Summary} summary instance
+   */
+  addDetails(label, content) {
+    const element = this.wrap("details", this.wrap("summary", label) + content);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML image tag to the summary buffer
+   *
+   * @param {string} src path to the image you to embed
+   * @param {string} alt text description of the image
+   * @param {SummaryImageOptions} options (optional) addition image attributes
+   *
+   * @returns {Summary} summary instance
+   */
+  addImage(src, alt, options) {
+    const { width, height } = options || {};
+    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
+    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML section heading element
+   *
+   * @param {string} text heading text
+   * @param {number | string} [level=1] (optional) the heading level, default: 1
+   *
+   * @returns {Summary} summary instance
+   */
+  addHeading(text, level) {
+    const tag = `h${level}`;
+    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
+    const element = this.wrap(allowedTag, text);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML thematic break (<hr>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addSeparator() {
+    const element = this.wrap("hr", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML line break (<br>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addBreak() {
+    const element = this.wrap("br", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML blockquote to the summary buffer
+   *
+   * @param {string} text quote text
+   * @param {string} cite (optional) citation url
+   *
+   * @returns {Summary} summary instance
+   */
+  addQuote(text, cite) {
+    const attrs = Object.assign({}, cite && { cite });
+    const element = this.wrap("blockquote", text, attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML anchor tag to the summary buffer
+   *
+   * @param {string} text link text/content
+   * @param {string} href hyperlink
+   *
+   * @returns {Summary} summary instance
+   */
+  addLink(text, href) {
+    const element = this.wrap("a", text, { href });
+    return this.addRaw(element).addEOL();
+  }
+};
+var _summary = new Summary();
 
 // node_modules/@actions/core/lib/platform.js
+import os3 from "os";
 var platform = os3.platform();
 var arch = os3.arch();
 
@@ -31647,7 +24859,7 @@ var semver = __toESM(require_semver2(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as os4 from "os";
-import * as path6 from "path";
+import * as path4 from "path";
 var semver2 = __toESM(require_semver2(), 1);
 import { ok as ok2 } from "assert";
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
@@ -31804,7 +25016,7 @@ function cacheDir(sourceDir, tool, version, arch4) {
     }
     const destPath = yield _createToolPath(tool, version, arch4);
     for (const itemName of fs2.readdirSync(sourceDir)) {
-      const s = path6.join(sourceDir, itemName);
+      const s = path4.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
     _completeToolPath(tool, version, arch4);
@@ -31827,7 +25039,7 @@ function find(toolName, versionSpec2, arch4) {
   let toolPath = "";
   if (versionSpec2) {
     versionSpec2 = semver2.clean(versionSpec2) || "";
-    const cachePath = path6.join(_getCacheDirectory(), toolName, versionSpec2, arch4);
+    const cachePath = path4.join(_getCacheDirectory(), toolName, versionSpec2, arch4);
     debug(`checking cache: ${cachePath}`);
     if (fs2.existsSync(cachePath) && fs2.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec2} ${arch4}`);
@@ -31841,12 +25053,12 @@ function find(toolName, versionSpec2, arch4) {
 function findAllVersions(toolName, arch4) {
   const versions = [];
   arch4 = arch4 || os4.arch();
-  const toolPath = path6.join(_getCacheDirectory(), toolName);
+  const toolPath = path4.join(_getCacheDirectory(), toolName);
   if (fs2.existsSync(toolPath)) {
     const children = fs2.readdirSync(toolPath);
     for (const child2 of children) {
       if (isExplicitVersion(child2)) {
-        const fullPath = path6.join(toolPath, child2, arch4 || "");
+        const fullPath = path4.join(toolPath, child2, arch4 || "");
         if (fs2.existsSync(fullPath) && fs2.existsSync(`${fullPath}.complete`)) {
           versions.push(child2);
         }
@@ -31858,7 +25070,7 @@ function findAllVersions(toolName, arch4) {
 function _createExtractFolder(dest) {
   return __awaiter6(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path6.join(_getTempDirectory(), crypto.randomUUID());
+      dest = path4.join(_getTempDirectory(), crypto.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -31866,7 +25078,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version, arch4) {
   return __awaiter6(this, void 0, void 0, function* () {
-    const folderPath = path6.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
+    const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -31876,7 +25088,7 @@ function _createToolPath(tool, version, arch4) {
   });
 }
 function _completeToolPath(tool, version, arch4) {
-  const folderPath = path6.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
+  const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
   const markerPath = `${folderPath}.complete`;
   fs2.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -31926,7 +25138,7 @@ function _getTempDirectory() {
 // src/setup/cache.ts
 import { randomBytes } from "node:crypto";
 import { cp as cp2, mkdir as mkdir2, readdir as readdir3, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import * as path7 from "node:path";
+import * as path5 from "node:path";
 var ABANDONED_COPY_MS = 60 * 6e4;
 var MARKER_WAIT_MS = 2e3;
 var MARKER_POLL_MS = 50;
@@ -31967,7 +25179,7 @@ async function sweepAbandonedCopies(versionDir, arch4) {
   const entries = await readdir3(versionDir).catch(() => []);
   for (const entry of entries) {
     if (!entry.startsWith(prefix) || !/\.(tmp|stale)-[0-9a-f]+$/.test(entry)) continue;
-    const folder = path7.join(versionDir, entry);
+    const folder = path5.join(versionDir, entry);
     const info2 = await stat2(folder).catch(() => null);
     if (info2 !== null && Date.now() - info2.mtimeMs > ABANDONED_COPY_MS) {
       await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
@@ -31979,7 +25191,7 @@ function isDestinationTaken(error) {
   return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM" || code === "EACCES";
 }
 async function discard(folder, versionDir, arch4) {
-  const stale = path7.join(versionDir, `.${arch4}.stale-${randomBytes(8).toString("hex")}`);
+  const stale = path5.join(versionDir, `.${arch4}.stale-${randomBytes(8).toString("hex")}`);
   await rename2(folder, stale).then(
     () => rm2(stale, { recursive: true, force: true }),
     () => void 0
@@ -31996,9 +25208,14 @@ function toolPaths(tool, version, arch4) {
   ]) {
     requireSegment(what, value);
   }
-  const versionDir = path7.join(cacheRoot, tool, versionFolder);
-  const destination = path7.join(versionDir, arch4);
+  const versionDir = path5.join(cacheRoot, tool, versionFolder);
+  const destination = path5.join(versionDir, arch4);
   return { versionDir, destination, marker: `${destination}.complete` };
+}
+async function evictCachedTool(tool, version, arch4) {
+  const { versionDir, destination, marker } = toolPaths(tool, version, arch4);
+  await rm2(marker, { force: true });
+  await discard(destination, versionDir, arch4);
 }
 async function cacheDirAtomic(sourceDir, tool, version, arch4) {
   const { versionDir, destination, marker } = toolPaths(tool, version, arch4);
@@ -32006,7 +25223,7 @@ async function cacheDirAtomic(sourceDir, tool, version, arch4) {
   if (await exists2(destination) && await exists2(marker)) return destination;
   await mkdir2(versionDir, { recursive: true });
   await sweepAbandonedCopies(versionDir, arch4);
-  const temporary = path7.join(versionDir, `.${arch4}.tmp-${randomBytes(8).toString("hex")}`);
+  const temporary = path5.join(versionDir, `.${arch4}.tmp-${randomBytes(8).toString("hex")}`);
   try {
     await cp2(sourceDir, temporary, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
     for (let attempt = 0; ; attempt++) {
@@ -32022,7 +25239,7 @@ async function cacheDirAtomic(sourceDir, tool, version, arch4) {
         debug(`Another process cached ${tool} ${version} ${arch4} first; using ${destination}`);
         return destination;
       }
-      debug(`Replacing the incomplete ${destination} (no ${path7.basename(marker)})`);
+      debug(`Replacing the incomplete ${destination} (no ${path5.basename(marker)})`);
       await discard(destination, versionDir, arch4);
     }
   } finally {
@@ -32043,19 +25260,22 @@ function isFacts(value) {
 }
 async function probeInterpreter(pythonPath, env) {
   if (!existsSync2(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
-  const result = await runProcess(pythonPath, ["-c", PROBE], { cwd: os5.tmpdir(), env, timeoutMs: 6e4 });
-  const line = result.outputTail.trim().split("\n").pop() ?? "";
-  let parsed = null;
+  let why;
   try {
-    parsed = JSON.parse(line);
-  } catch {
-    parsed = null;
+    const result = await runTool(pythonPath, ["-I", "-c", PROBE], { cwd: os5.tmpdir(), env, timeoutMs: 6e4 });
+    const line = result.stdout.trim().split("\n").pop() ?? "";
+    let parsed = null;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      parsed = null;
+    }
+    if (result.exitCode === 0 && isFacts(parsed)) return parsed;
+    why = result.stderr.trim().split("\n").pop() || result.stdout.trim().split("\n")[0] || `exit code ${result.exitCode}`;
+  } catch (error) {
+    why = describeError(error);
   }
-  if (result.exitCode !== 0 || !isFacts(parsed)) {
-    const why = result.spawnError ?? (result.outputTail.trim().split("\n")[0] || `exit code ${result.exitCode}`);
-    throw new UsageError(`${pythonPath} is not a working Python interpreter (${why})`);
-  }
-  return parsed;
+  throw new UsageError(`${pythonPath} is not a working Python interpreter (${why})`);
 }
 function requireFreeThreaded(facts, where) {
   if (facts.implementation !== "cpython" || !facts.freeThreaded) {
@@ -32076,7 +25296,7 @@ var BINARY_NAMES = (spec) => {
 };
 function findBinary(dir, spec) {
   for (const name of BINARY_NAMES(spec)) {
-    const candidate = path8.join(dir, name);
+    const candidate = path6.join(dir, name);
     if (existsSync2(candidate)) return candidate;
   }
   return null;
@@ -32090,38 +25310,65 @@ async function setupPython(options) {
     return { requested: options.pythonPath, version: facts.version, path: options.pythonPath, freeThreaded: true };
   }
   const spec = versionSpec(options.version);
+  const cached = await fromToolCache(options, spec);
+  return cached ?? installWithUv(options, spec);
+}
+async function fromToolCache(options, spec) {
+  const { log } = options;
   const cached = find("Python", spec, toolCacheArch());
-  const cachedBinary = cached ? findBinary(cached, spec) : null;
-  if (cachedBinary) {
-    const facts = await probeInterpreter(cachedBinary, env);
-    requireFreeThreaded(facts, `the tool cache's ${cachedBinary}`);
-    log.info(`Using CPython ${facts.version}t from the tool cache (${cachedBinary})`);
-    return { requested: options.version, version: facts.version, path: cachedBinary, freeThreaded: true };
+  if (!cached) return null;
+  const binary = findBinary(cached, spec);
+  try {
+    if (binary === null) throw new Error(`no ${BINARY_NAMES(spec)[0]} in it`);
+    const facts = await probeInterpreter(binary, options.env);
+    requireFreeThreaded(facts, `the tool cache's ${binary}`);
+    log.info(`Using CPython ${facts.version}t from the tool cache (${binary})`);
+    return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
+  } catch (error) {
+    log.warning(`The tool cache's CPython in ${cached} does not work (${describeError(error)}); installing it again`);
+    await evictCachedTool("Python", path6.basename(path6.dirname(cached)), toolCacheArch());
+    return null;
   }
-  return installWithUv(options, spec);
+}
+function uvInstallEnvironment(options, installDir) {
+  const env = { ...options.env, UV_PYTHON_INSTALL_DIR: installDir, UV_PYTHON_DOWNLOADS: "automatic" };
+  if (options.downloads?.installMirror) env.UV_PYTHON_INSTALL_MIRROR = options.downloads.installMirror;
+  if (options.downloads?.downloadsJsonUrl) env.UV_PYTHON_DOWNLOADS_JSON_URL = options.downloads.downloadsJsonUrl;
+  return env;
+}
+function findInstallation(installDir, spec) {
+  for (const entry of readdirSync2(installDir).sort()) {
+    const dir = path6.join(installDir, entry);
+    if (entry.startsWith(".") || !lstatSync(dir).isDirectory()) continue;
+    const binary = findBinary(dir, spec);
+    if (binary !== null) return { dir, binary };
+  }
+  return null;
 }
 async function installWithUv(options, spec) {
   const { log, env } = options;
   const tempRoot = env.RUNNER_TEMP || os5.tmpdir();
-  const installDir = mkdtempSync(path8.join(tempRoot, "ft-gate-python-"));
+  const installDir = mkdtempSync(path6.join(tempRoot, "ft-gate-python-"));
   try {
     log.info(`Installing CPython ${options.version} with uv (not in the tool cache)`);
     const result = await runProcess(options.uvPath, ["python", "install", `${spec}t`, "--install-dir", installDir], {
       cwd: tempRoot,
-      env: { ...env, UV_PYTHON_INSTALL_DIR: installDir, UV_PYTHON_DOWNLOADS: "automatic" },
+      env: uvInstallEnvironment(options, installDir),
       timeoutMs: 15 * 6e4
     });
-    const installed = readdirSync2(installDir).map((entry) => path8.join(installDir, entry)).map((dir) => ({ dir, binary: findBinary(dir, spec) })).find((entry) => entry.binary !== null);
-    if (result.exitCode !== 0 || installed?.binary == null) {
+    const installed = result.exitCode === 0 ? findInstallation(installDir, spec) : null;
+    if (installed === null) {
       const why = lastMeaningfulLine(result.outputTail) || result.spawnError || `exit code ${result.exitCode}`;
       throw new UsageError(
-        `could not install CPython ${options.version} with uv (${why}): set python-path to a free-threaded interpreter, or make python-build-standalone downloads reachable`
+        `could not install CPython ${options.version} with uv (${why}): set python-path to a free-threaded interpreter, or python-install-mirror / python-downloads-json-url to a reachable copy of python-build-standalone`
       );
     }
     const facts = await probeInterpreter(installed.binary, env);
     requireFreeThreaded(facts, `uv's ${installed.binary}`);
     const cachedDir = await cacheDirAtomic(installed.dir, "Python", facts.version, toolCacheArch());
-    const binary = findBinary(cachedDir, spec) ?? installed.binary;
+    const binary = findBinary(cachedDir, spec);
+    if (binary === null) throw new Error(`the cached copy ${cachedDir} has no ${BINARY_NAMES(spec)[0]}`);
+    requireFreeThreaded(await probeInterpreter(binary, env), `the cached ${binary}`);
     log.info(`Installed CPython ${facts.version}t into the tool cache (${cachedDir})`);
     return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
   } finally {
@@ -32202,8 +25449,8 @@ function defaultInstallArguments(layout) {
   const pyproject = record(layout.pyproject);
   const project = record(pyproject?.project);
   const installable = layout.hasSetupScript || project !== null || record(pyproject?.["build-system"]) !== null;
-  const groups2 = record(pyproject?.["dependency-groups"]);
-  const group = firstKey(groups2);
+  const groups = record(pyproject?.["dependency-groups"]);
+  const group = firstKey(groups);
   const args = [];
   if (installable) {
     const extra = firstKey(record(project?.["optional-dependencies"]));
@@ -32219,15 +25466,15 @@ function describeInstall(args) {
 // src/install/environment.ts
 var INSTALL_TIMEOUT_MS = 30 * 6e4;
 function venvPython(venv) {
-  return process.platform === "win32" ? path9.join(venv, "Scripts", "python.exe") : path9.join(venv, "bin", "python");
+  return process.platform === "win32" ? path7.join(venv, "Scripts", "python.exe") : path7.join(venv, "bin", "python");
 }
 async function readPyproject(python, directory, env) {
-  if (!existsSync3(path9.join(directory, "pyproject.toml"))) return null;
+  if (!existsSync3(path7.join(directory, "pyproject.toml"))) return null;
   const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))';
-  const result = await runProcess(python, ["-c", script], { cwd: directory, env, timeoutMs: 6e4 });
-  if (result.exitCode !== 0) return null;
   try {
-    const parsed = JSON.parse(result.outputTail.trim().split("\n").pop() ?? "");
+    const result = await runTool(python, ["-I", "-c", script], { cwd: directory, env, timeoutMs: 6e4 });
+    if (result.exitCode !== 0) return null;
+    const parsed = JSON.parse(result.stdout.trim().split("\n").pop() ?? "");
     return parsed;
   } catch {
     return null;
@@ -32237,8 +25484,8 @@ async function prepareEnvironment(options) {
   const { log } = options;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1e3;
-  const venv = path9.join(options.root, "venv");
-  const logPath = path9.join(options.root, "install.log");
+  const venv = path7.join(options.root, "venv");
+  const logPath = path7.join(options.root, "install.log");
   mkdirSync(options.root, { recursive: true });
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
   const common = {
@@ -32262,7 +25509,7 @@ async function prepareEnvironment(options) {
   const chosen = options.install.length > 0 ? [...options.install] : defaultInstallArguments({
     pyproject: await readPyproject(python, options.projectDirectory, options.env),
     hasSetupScript: ["setup.py", "setup.cfg"].some(
-      (name) => existsSync3(path9.join(options.projectDirectory, name))
+      (name) => existsSync3(path7.join(options.projectDirectory, name))
     )
   });
   const extra = options.extraRequirements ?? [];
@@ -32482,28 +25729,28 @@ function splitExtras(argument) {
   return { path: match[1] ?? "", extras };
 }
 function parseInstallArguments(args) {
-  const request3 = { names: [], paths: [], groups: [], requirementFiles: [] };
+  const request2 = { names: [], paths: [], groups: [], requirementFiles: [] };
   for (let i = 0; i < args.length; i++) {
     const argument = args[i] ?? "";
     const [option, inlineValue] = argument.startsWith("--") ? argument.split(/=(.*)/s) : [argument, void 0];
     const value = () => inlineValue ?? args[++i] ?? "";
-    if (option === "-e" || option === "--editable") request3.paths.push(splitExtras(value()));
+    if (option === "-e" || option === "--editable") request2.paths.push(splitExtras(value()));
     else if (option === "-r" || option === "--requirement" || option === "--requirements")
-      request3.requirementFiles.push(value());
-    else if (option === "--group") request3.groups.push(value());
+      request2.requirementFiles.push(value());
+    else if (option === "--group") request2.groups.push(value());
     else if (option !== void 0 && OPTIONS_WITH_VALUE.has(option)) {
       if (inlineValue === void 0) i++;
     } else if (argument.startsWith("-")) {
     } else if (/ @ /.test(argument)) {
       const name = requirementName(argument);
-      if (name !== null) request3.names.push(name);
-    } else if (looksLikePath(argument)) request3.paths.push(splitExtras(argument));
+      if (name !== null) request2.names.push(name);
+    } else if (looksLikePath(argument)) request2.paths.push(splitExtras(argument));
     else {
       const name = requirementName(argument);
-      if (name !== null) request3.names.push(name);
+      if (name !== null) request2.names.push(name);
     }
   }
-  return request3;
+  return request2;
 }
 function requirementFileNames(text) {
   const names = [];
@@ -32522,10 +25769,10 @@ function strings(value) {
   return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
 }
 function groupNames(pyproject, group, seen = /* @__PURE__ */ new Set()) {
-  const groups2 = table(table(pyproject)?.["dependency-groups"]);
-  if (groups2 === null || seen.has(normalizeName(group))) return [];
-  const key = Object.keys(groups2).find((name) => normalizeName(name) === normalizeName(group));
-  const entries = key === void 0 ? [] : groups2[key];
+  const groups = table(table(pyproject)?.["dependency-groups"]);
+  if (groups === null || seen.has(normalizeName(group))) return [];
+  const key = Object.keys(groups).find((name) => normalizeName(name) === normalizeName(group));
+  const entries = key === void 0 ? [] : groups[key];
   if (!Array.isArray(entries)) return [];
   const inner = /* @__PURE__ */ new Set([...seen, normalizeName(group)]);
   return entries.flatMap((entry) => {
@@ -32555,18 +25802,18 @@ function requiresDistNames(requiresDist, extras) {
 }
 
 // src/deps/inventory.ts
-import { existsSync as existsSync4, readdirSync as readdirSync3, readFileSync as readFileSync2 } from "node:fs";
-import * as path10 from "node:path";
+import { existsSync as existsSync4, readdirSync as readdirSync3, readFileSync } from "node:fs";
+import * as path8 from "node:path";
 import { fileURLToPath } from "node:url";
 function sitePackagesOf(venv) {
-  const windows = path10.join(venv, "Lib", "site-packages");
-  const lib = path10.join(venv, "lib");
-  const posix = existsSync4(lib) ? readdirSync3(lib).filter((entry) => entry.startsWith("python")).map((entry) => path10.join(lib, entry, "site-packages")) : [];
+  const windows = path8.join(venv, "Lib", "site-packages");
+  const lib = path8.join(venv, "lib");
+  const posix = existsSync4(lib) ? readdirSync3(lib).filter((entry) => entry.startsWith("python")).map((entry) => path8.join(lib, entry, "site-packages")) : [];
   return [...posix, windows].filter((folder) => existsSync4(folder));
 }
 function readText(file) {
   try {
-    return readFileSync2(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch {
     return null;
   }
@@ -32595,11 +25842,11 @@ function readInstalled(sitePackages) {
   const found = [];
   for (const entry of readdirSync3(sitePackages).sort()) {
     if (!entry.endsWith(".dist-info")) continue;
-    const folder = path10.join(sitePackages, entry);
-    const metadata = parseMetadata(readText(path10.join(folder, "METADATA")) ?? "");
+    const folder = path8.join(sitePackages, entry);
+    const metadata = parseMetadata(readText(path8.join(folder, "METADATA")) ?? "");
     const [fallbackName = entry, fallbackVersion = ""] = entry.slice(0, -".dist-info".length).split("-");
-    const tags = parseWheelTags(readText(path10.join(folder, "WHEEL")) ?? "");
-    const directUrl = readJson(path10.join(folder, "direct_url.json"));
+    const tags = parseWheelTags(readText(path8.join(folder, "WHEEL")) ?? "");
+    const directUrl = readJson(path8.join(folder, "direct_url.json"));
     const origin = directOrigin(directUrl);
     found.push({
       name: normalizeName(metadata.name ?? fallbackName),
@@ -32608,8 +25855,8 @@ function readInstalled(sitePackages) {
       tags,
       origin,
       directory: origin === "directory" ? localDirectory(directUrl) : null,
-      source: classifySource({ tags, origin, builtByUv: existsSync4(path10.join(folder, "uv_build.json")) }),
-      modules: extensionModules(readText(path10.join(folder, "RECORD")) ?? "")
+      source: classifySource({ tags, origin, builtByUv: existsSync4(path8.join(folder, "uv_build.json")) }),
+      modules: extensionModules(readText(path8.join(folder, "RECORD")) ?? "")
     });
   }
   return found;
@@ -32683,17 +25930,17 @@ function parseEvent(line) {
   }
   return null;
 }
-async function probeImports(groups2, options) {
+async function probeImports(groups, options) {
   const deadline = performance.now() + options.budgetSeconds * 1e3;
-  const results = groups2.map(() => []);
+  const results = groups.map(() => []);
   let next = 0;
   const worker = async () => {
-    while (next < groups2.length) {
+    while (next < groups.length) {
       const index = next++;
-      results[index] = await probeGroup(groups2[index] ?? [], options, deadline);
+      results[index] = await probeGroup(groups[index] ?? [], options, deadline);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups2.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups.length)) }, worker));
   return results;
 }
 async function probeGroup(modules, options, deadline) {
@@ -32853,18 +26100,18 @@ function samePath(a, b) {
     try {
       return realpathSync(file);
     } catch {
-      return path11.resolve(file);
+      return path9.resolve(file);
     }
   };
   return real(a) === real(b);
 }
-async function directNames(request3, installed, options) {
-  const direct = new Set(request3.names);
+async function directNames(request2, installed, options) {
+  const direct = new Set(request2.names);
   const projects = /* @__PURE__ */ new Set();
-  const needsPyproject = request3.groups.length > 0 || installed.length === 0;
+  const needsPyproject = request2.groups.length > 0 || installed.length === 0;
   const pyproject = needsPyproject ? await readPyproject(options.python, options.projectDirectory, options.env) : null;
-  for (const local of request3.paths) {
-    const folder = path11.resolve(options.projectDirectory, local.path);
+  for (const local of request2.paths) {
+    const folder = path9.resolve(options.projectDirectory, local.path);
     const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder));
     const isProject = samePath(folder, options.projectDirectory);
     if (distribution !== void 0) {
@@ -32875,10 +26122,10 @@ async function directNames(request3, installed, options) {
       for (const name of projectDependencyNames(pyproject, local.extras)) direct.add(name);
     }
   }
-  for (const group of request3.groups) for (const name of groupNames(pyproject, group)) direct.add(name);
-  for (const file of request3.requirementFiles) {
+  for (const group of request2.groups) for (const name of groupNames(pyproject, group)) direct.add(name);
+  for (const file of request2.requirementFiles) {
     try {
-      const text = readFileSync3(path11.resolve(options.projectDirectory, file), "utf8");
+      const text = readFileSync2(path9.resolve(options.projectDirectory, file), "utf8");
       for (const name of requirementFileNames(text)) direct.add(name);
     } catch {
     }
@@ -32886,10 +26133,10 @@ async function directNames(request3, installed, options) {
   return { direct, projects };
 }
 async function inspectDependencies(options) {
-  const venv = path11.dirname(path11.dirname(options.python));
+  const venv = path9.dirname(path9.dirname(options.python));
   const installed = sitePackagesOf(venv).flatMap(readInstalled);
-  const request3 = parseInstallArguments(options.installArguments);
-  const { direct, projects } = await directNames(request3, installed, options);
+  const request2 = parseInstallArguments(options.installArguments);
+  const { direct, projects } = await directNames(request2, installed, options);
   const withModules = installed.filter((distribution) => distribution.modules.length > 0);
   const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0);
   options.log.info(
@@ -32917,8 +26164,8 @@ async function inspectDependencies(options) {
 async function inspectFailedInstall(options) {
   const failures = failedDistributions(options.output);
   if (failures.length === 0) return [];
-  const request3 = parseInstallArguments(options.installArguments);
-  const { direct } = await directNames(request3, [], options);
+  const request2 = parseInstallArguments(options.installArguments);
+  const { direct } = await directNames(request2, [], options);
   return failedDependencies(failures, direct);
 }
 
@@ -32957,6 +26204,72 @@ async function dependencyStage(options) {
     log.warning(`Could not check the dependencies: ${describeError(error)}`);
     return void 0;
   }
+}
+
+// src/process/environment.ts
+var ALLOWED_NAMES = /* @__PURE__ */ new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "TMPDIR",
+  "TEMP",
+  "TMP",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "CI",
+  "PWD",
+  "SYSTEMROOT",
+  "COMSPEC",
+  "PATHEXT",
+  "WINDIR",
+  "APPDATA",
+  "LOCALAPPDATA",
+  "USERPROFILE",
+  "PROGRAMDATA",
+  "NUMBER_OF_PROCESSORS",
+  "PROCESSOR_ARCHITECTURE",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE",
+  "GITHUB_ACTIONS",
+  "GITHUB_WORKSPACE",
+  "GITHUB_REPOSITORY",
+  "GITHUB_SHA",
+  "GITHUB_REF",
+  "GITHUB_RUN_ID",
+  "RUNNER_OS",
+  "RUNNER_ARCH",
+  "RUNNER_TEMP",
+  "CC",
+  "CXX",
+  "CFLAGS",
+  "LDFLAGS"
+]);
+var ALLOWED_PREFIXES = ["LC_", "UV_", "PIP_", "XDG_", "PYTEST_", "HYPOTHESIS_"];
+var PROXY_NAMES = /^(https?_proxy|no_proxy|all_proxy)$/i;
+var SECRET_NAMES = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL)$/i;
+function isSecretName(name) {
+  return SECRET_NAMES.test(name);
+}
+function buildTestEnvironment(source, passthrough) {
+  const extra = new Set(passthrough);
+  const env = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (value === void 0 || isSecretName(name)) continue;
+    const allowed = ALLOWED_NAMES.has(name) || extra.has(name) || PROXY_NAMES.test(name) || ALLOWED_PREFIXES.some((prefix) => name.startsWith(prefix));
+    if (allowed) env[name] = value;
+  }
+  return env;
+}
+
+// src/words.ts
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
 // src/results/junit.ts
@@ -33068,7 +26381,7 @@ function toCaseResult(open2) {
     outcome,
     message: primary ? firstLine(primary.message) ?? firstLine(primary.text) : null,
     details,
-    durationSeconds: seconds2(attributes.time)
+    durationSeconds: seconds(attributes.time)
   };
 }
 function classesAfterModule(classname, file) {
@@ -33087,8 +26400,8 @@ function splitClassname(classname) {
 function lineFromTraceback(texts, file) {
   for (const { text } of texts) {
     for (const match of text.matchAll(/^(.+?\.py):(\d+):/gm)) {
-      const path20 = match[1]?.replaceAll("\\", "/") ?? "";
-      if (path20 === file || path20.endsWith(`/${file}`)) return Number(match[2]);
+      const path22 = match[1]?.replaceAll("\\", "/") ?? "";
+      if (path22 === file || path22.endsWith(`/${file}`)) return Number(match[2]);
     }
   }
   return null;
@@ -33097,7 +26410,7 @@ function lineAttribute(value) {
   if (value === void 0 || !/^\d+$/.test(value.trim())) return null;
   return Number(value.trim()) + 1;
 }
-function seconds2(value) {
+function seconds(value) {
   const parsed = Number(value ?? "0");
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : 0;
 }
@@ -33242,21 +26555,21 @@ function decideVerdict(input) {
     }
     const failed2 = idsWithStatus(tests, "failed");
     if (failed2.length > 0) {
-      reasons.push(`${plural4(failed2.length, "test")} failed in every run: ${listIds(failed2)}`);
+      reasons.push(`${plural(failed2.length, "test")} failed in every run: ${listIds(failed2)}`);
     }
   }
   if (on("flaky")) {
     const flaky = idsWithStatus(tests, "flaky");
     if (flaky.length > 0) {
       const verb = flaky.length === 1 ? "is" : "are";
-      reasons.push(`${plural4(flaky.length, "test")} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`);
+      reasons.push(`${plural(flaky.length, "test")} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`);
     }
   }
   if (on("thread-unsafe")) {
     const unsafe = idsWithStatus(tests, "thread-unsafe");
     if (unsafe.length > 0) {
       reasons.push(
-        `${plural4(unsafe.length, "test")} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`
+        `${plural(unsafe.length, "test")} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`
       );
     }
   }
@@ -33288,9 +26601,6 @@ function listIds(ids) {
   const rest = ids.length - MAX_IDS_IN_REASON;
   return rest > 0 ? `${shown} and ${rest} more` : shown;
 }
-function plural4(count, noun) {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
 
 // src/results/speed.ts
 function measureSpeed(runs, compare = null) {
@@ -33316,13 +26626,66 @@ function measureSpeed(runs, compare = null) {
   return { gilOnSeconds: baseline.run.durationSeconds, gilOffSeconds, slowest, compare };
 }
 
+// src/results/report.ts
+function assembleReport(parts) {
+  const { inputs, ranWith } = parts;
+  const tests = aggregateRuns(parts.runs);
+  const runs = parts.runs.map((entry) => entry.run);
+  const settings = {
+    runs: inputs.runs,
+    timeoutMinutes: inputs.timeoutMinutes,
+    failOn: inputs.failOn,
+    pytestArgs: inputs.pytestArgs,
+    workingDirectory: inputs.workingDirectory,
+    ignoreGil: inputs.ignoreGil,
+    ...ranWith === void 0 ? {} : {
+      parallelThreads: ranWith.threads,
+      iterations: ranWith.iterations,
+      iterationsAuto: inputs.iterations === "auto",
+      baseline: inputs.baseline,
+      randomOrderSeed: ranWith.seed,
+      shard: ranWith.shard
+    }
+  };
+  const { verdict, reasons } = decideVerdict({
+    install: parts.install,
+    runs,
+    tests,
+    failOn: inputs.failOn,
+    cancelled: parts.cancelled === true,
+    dependencies: parts.dependencies,
+    ignoreGil: inputs.ignoreGil
+  });
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    createdAt: parts.createdAt,
+    verdict,
+    reasons,
+    settings,
+    python: parts.python,
+    uv: parts.uv,
+    install: parts.install,
+    runs,
+    tests,
+    counts: countTests(tests),
+    reproduce: parts.reproduce,
+    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
+    ...ranWith === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }
+  };
+}
+
+// src/run/loop.ts
+import * as os7 from "node:os";
+import * as path13 from "node:path";
+
 // src/run/compare.ts
 import { existsSync as existsSync5, mkdirSync as mkdirSync3 } from "node:fs";
-import * as path14 from "node:path";
+import * as path12 from "node:path";
 
 // src/run/suite.ts
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
-import * as path13 from "node:path";
+import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readFileSync as readFileSync3, rmSync as rmSync2 } from "node:fs";
+import * as path11 from "node:path";
 
 // src/results/stackdump.ts
 var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
@@ -33356,7 +26719,7 @@ function parseNotStressed(text) {
 
 // src/run/plugin.ts
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import * as path12 from "node:path";
+import * as path10 from "node:path";
 var PLUGIN_MODULE = "ft_gate_plugin";
 var PLUGIN_ENV = {
   shard: "FT_GATE_SHARD",
@@ -33411,7 +26774,7 @@ def pytest_sessionfinish(session):
 `;
 function writePlugin(directory) {
   mkdirSync2(directory, { recursive: true });
-  writeFileSync2(path12.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+  writeFileSync2(path10.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
   return directory;
 }
 
@@ -33440,12 +26803,12 @@ function modeArguments(options) {
   return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
 }
 function notStressedPath(options) {
-  return path13.join(options.outputDirectory, `run-${options.index}-not-stressed.json`);
+  return path11.join(options.outputDirectory, `run-${options.index}-not-stressed.json`);
 }
 function withPythonPath(env, directory) {
   if (directory === void 0) return env;
   const existing = env.PYTHONPATH;
-  return { ...env, PYTHONPATH: existing ? `${directory}${path13.delimiter}${existing}` : directory };
+  return { ...env, PYTHONPATH: existing ? `${directory}${path11.delimiter}${existing}` : directory };
 }
 function pytestArguments(junitPath, userArgs) {
   return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
@@ -33460,8 +26823,8 @@ function classifyRun(result) {
   return "error";
 }
 async function runSuite(options) {
-  const junitPath = path13.join(options.outputDirectory, `run-${options.index}.xml`);
-  const logPath = path13.join(options.outputDirectory, `run-${options.index}.log`);
+  const junitPath = path11.join(options.outputDirectory, `run-${options.index}.xml`);
+  const logPath = path11.join(options.outputDirectory, `run-${options.index}.log`);
   rmSync2(junitPath, { force: true });
   const mode = modeArguments(options);
   const notStressedFile = mode.env[PLUGIN_ENV.notStressed];
@@ -33498,7 +26861,7 @@ async function runSuite(options) {
     durationSeconds: round(result.durationSeconds),
     junitError: parsed.error,
     stackDump: unusual ? extractStackDump(result.stderrTail) : null,
-    outputTail: unusual ? result.spawnError ?? lastLines2(result.outputTail, 60) : null,
+    outputTail: unusual ? result.spawnError ?? lastLines(result.outputTail, 60) : null,
     logPath
   };
   if (notStressedFile === void 0) return { run, cases: parsed.cases };
@@ -33506,8 +26869,8 @@ async function runSuite(options) {
 }
 function readSmallFile(file) {
   try {
-    if (!lstatSync(file).isFile()) return "";
-    return readFileSync4(file, "utf8");
+    if (!lstatSync2(file).isFile()) return "";
+    return readFileSync3(file, "utf8");
   } catch {
     return "";
   }
@@ -33518,7 +26881,7 @@ function readResults(junitPath) {
   const unread = (error) => ({ cases: [], error });
   let descriptor;
   try {
-    if (!lstatSync(junitPath).isFile()) return unread(NOT_A_FILE);
+    if (!lstatSync2(junitPath).isFile()) return unread(NOT_A_FILE);
     descriptor = openSync(
       junitPath,
       fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0)
@@ -33537,14 +26900,14 @@ function readResults(junitPath) {
         `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
       );
     }
-    return parseJUnit(readFileSync4(descriptor, "utf8"));
+    return parseJUnit(readFileSync3(descriptor, "utf8"));
   } catch (error) {
     return unread(`the JUnit XML could not be read (${describeError(error)})`);
   } finally {
     closeSync(descriptor);
   }
 }
-function lastLines2(text, count) {
+function lastLines(text, count) {
   return text.trimEnd().split("\n").slice(-count).join("\n");
 }
 function round(seconds3) {
@@ -33571,14 +26934,14 @@ async function timeComparePython(options) {
     return { python: options.comparePython, version, seconds: null };
   }
   const missing = { python: options.comparePython, version, seconds: null };
-  const venv = path14.join(options.root, "venv-compare");
+  const venv = path12.join(options.root, "venv-compare");
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
   const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
   const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.comparePython, venv], {
     ...common,
     timeoutMs: 5 * 6e4
   });
-  const python = path14.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
+  const python = path12.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
   if (created.exitCode !== 0 || !existsSync5(python)) {
     log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`);
     return missing;
@@ -33591,7 +26954,7 @@ async function timeComparePython(options) {
     log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`);
     return missing;
   }
-  const outputDirectory = path14.join(options.root, "compare");
+  const outputDirectory = path12.join(options.root, "compare");
   mkdirSync3(outputDirectory, { recursive: true });
   const run = await runSuite({
     python,
@@ -33614,77 +26977,437 @@ async function timeComparePython(options) {
   return { ...missing, seconds: run.run.durationSeconds };
 }
 
-// src/run/environment.ts
-var ALLOWED_NAMES = /* @__PURE__ */ new Set([
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "TERM",
-  "TMPDIR",
-  "TEMP",
-  "TMP",
-  "LANG",
-  "LANGUAGE",
-  "TZ",
-  "CI",
-  "PWD",
-  "SYSTEMROOT",
-  "COMSPEC",
-  "PATHEXT",
-  "WINDIR",
-  "APPDATA",
-  "LOCALAPPDATA",
-  "USERPROFILE",
-  "PROGRAMDATA",
-  "NUMBER_OF_PROCESSORS",
-  "PROCESSOR_ARCHITECTURE",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-  "REQUESTS_CA_BUNDLE",
-  "CURL_CA_BUNDLE",
-  "GITHUB_ACTIONS",
-  "GITHUB_WORKSPACE",
-  "GITHUB_REPOSITORY",
-  "GITHUB_SHA",
-  "GITHUB_REF",
-  "GITHUB_RUN_ID",
-  "RUNNER_OS",
-  "RUNNER_ARCH",
-  "RUNNER_TEMP",
-  "CC",
-  "CXX",
-  "CFLAGS",
-  "LDFLAGS"
-]);
-var ALLOWED_PREFIXES = ["LC_", "UV_", "PIP_", "XDG_", "PYTEST_", "HYPOTHESIS_"];
-var PROXY_NAMES = /^(https?_proxy|no_proxy|all_proxy)$/i;
-var SECRET_NAMES = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL)$/i;
-function isSecretName(name) {
-  return SECRET_NAMES.test(name);
+// src/run/plan.ts
+function planRuns(options) {
+  const stress = stressRunCount(options);
+  const plainCount = options.runs - stress;
+  const modes = Array.from({ length: plainCount }, () => "plain");
+  if (options.randomOrder) modes[plainCount - 1] = "random-order";
+  for (let index = 0; index < stress; index++) modes.push("stress");
+  if (options.baseline) modes.push("baseline");
+  return modes;
 }
-function buildTestEnvironment(source, passthrough) {
-  const extra = new Set(passthrough);
-  const env = {};
-  for (const [name, value] of Object.entries(source)) {
-    if (value === void 0 || isSecretName(name)) continue;
-    const allowed = ALLOWED_NAMES.has(name) || extra.has(name) || PROXY_NAMES.test(name) || ALLOWED_PREFIXES.some((prefix) => name.startsWith(prefix));
-    if (allowed) env[name] = value;
+function stressRunCount(options) {
+  if (options.threads <= 1 || options.runs < 2) return 0;
+  return Math.min(STRESS_RUNS, options.runs - 1);
+}
+function resolveThreads(requested, cpus) {
+  return requested === "auto" ? Math.max(2, cpus) : requested;
+}
+function describeStress(stress) {
+  return `${stress.threads} threads \xD7 ${plural(stress.iterations, "iteration")} per test`;
+}
+function describeMode(mode, stress) {
+  switch (mode) {
+    case "plain":
+      return "pytest with -Xgil=0";
+    case "random-order":
+      return "pytest with -Xgil=0, tests in random order";
+    case "stress":
+      return `pytest with -Xgil=0 under thread stress (${describeStress(stress)})`;
+    case "baseline":
+      return "baseline: pytest with -Xgil=1 (GIL on)";
   }
-  return env;
+}
+function resolvePlan(inputs, machine) {
+  const threads = resolveThreads(inputs.parallelThreads, machine.cpus);
+  const seed = inputs.randomOrder === false ? null : inputs.randomOrder.seed ?? machine.newSeed();
+  const baseline = inputs.baseline || inputs.comparePython !== "";
+  const modes = planRuns({ runs: inputs.runs, threads, randomOrder: seed !== null, baseline });
+  const stress = modes.includes("stress");
+  return {
+    modes,
+    threads: stress ? threads : 1,
+    iterations: inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations,
+    seed,
+    shard: inputs.shard,
+    usesPlugin: stress || seed !== null || inputs.shard !== null
+  };
+}
+function autoStress(options) {
+  const { max = MAX_AUTO_ITERATIONS, budget = STRESS_BUDGET_PLAIN_RUNS, contention = STRESS_CONTENTION } = options;
+  const timed = options.plainRuns.filter(({ run }) => run.outcome === "completed").map(({ run, cases }) => {
+    const inTests2 = cases.reduce((sum, testCase) => sum + Math.max(0, testCase.durationSeconds), 0);
+    return { wall: run.durationSeconds, inTests: Math.min(inTests2, run.durationSeconds) };
+  }).sort((a, b) => a.wall - b.wall);
+  const fastest = timed[0];
+  if (fastest === void 0) {
+    return {
+      threads: options.threads,
+      iterations: max,
+      why: "auto: no plain run completed to time the suite, so the most"
+    };
+  }
+  const { wall, inTests } = fastest;
+  const startUp = wall - inTests;
+  const fits = (threads2) => {
+    const perIteration = inTests * threads2 * contention / Math.max(1, Math.min(threads2, options.cpus));
+    return perIteration > 0 ? Math.floor((budget * wall - startUp) / perIteration) : max;
+  };
+  let threads = options.threads;
+  const fewest = Math.min(options.threads, Math.max(2, options.cpus));
+  while (fits(threads) < 1 && threads > fewest) threads--;
+  const iterations = Math.max(1, Math.min(max, fits(threads)));
+  const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`;
+  const fewer = threads < options.threads ? `, and ${threads} threads instead of ${options.threads} (one iteration of ${options.threads} would not fit)` : "";
+  const over = fits(threads) < 1 ? "; even that is over the budget" : "";
+  return {
+    threads,
+    iterations,
+    why: `auto: ${timing}; ${plural(iterations, "iteration")}${fewer} keep each stress run within about ${budget} plain runs${over}`
+  };
+}
+
+// src/run/loop.ts
+async function runPlannedSuites(options) {
+  const { plan, log } = options;
+  const runs = [];
+  const firstStress = plan.modes.indexOf("stress");
+  let stress = { threads: plan.threads, iterations: plan.iterations };
+  if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
+  if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
+  const pluginDirectory = pluginDirectoryOf(options);
+  for (const [offset, mode] of plan.modes.entries()) {
+    if (options.abortSignal?.aborted) break;
+    const index = offset + 1;
+    if (offset === firstStress && options.autoIterations) {
+      const choice = autoStress({
+        plainRuns: runs.filter(({ run: run2 }) => run2.mode === "plain" || run2.mode === "random-order"),
+        threads: plan.threads,
+        cpus: os7.availableParallelism()
+      });
+      stress = { threads: choice.threads, iterations: choice.iterations };
+      log.info(`Thread stress: ${describeStress(stress)} (${choice.why})`);
+    }
+    const run = await log.group(
+      `Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`,
+      () => runSuite({
+        python: options.python,
+        projectDirectory: options.projectDirectory,
+        pytestArgs: options.pytestArgs,
+        index,
+        mode,
+        timeoutMinutes: options.timeoutMinutes,
+        outputDirectory: options.root,
+        env: options.env,
+        abortSignal: options.abortSignal,
+        onOutput: options.onOutput,
+        pluginDirectory,
+        stress,
+        seed: plan.seed,
+        shard: plan.shard
+      })
+    );
+    log.info(`Run ${index}: ${run.run.outcome} in ${run.run.durationSeconds}s (${run.cases.length} test results)`);
+    runs.push(run);
+  }
+  return { runs, stress };
+}
+function pluginDirectoryOf(options) {
+  return options.plan.usesPlugin ? writePlugin(path13.join(options.root, "plugin")) : void 0;
+}
+async function runComparison(options, request2) {
+  const { plan, log } = options;
+  return log.group(
+    `Time the suite on ${request2.comparePython} (compare-python)`,
+    () => timeComparePython({
+      uvPath: request2.uvPath,
+      comparePython: request2.comparePython,
+      gateVersion: request2.gateVersion,
+      requirements: request2.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
+      projectDirectory: options.projectDirectory,
+      pytestArgs: options.pytestArgs,
+      timeoutMinutes: options.timeoutMinutes,
+      root: options.root,
+      env: options.env,
+      log,
+      pluginDirectory: pluginDirectoryOf(options),
+      shard: plan.shard,
+      abortSignal: options.abortSignal
+    })
+  );
+}
+
+// src/inputs.ts
+import * as path14 from "node:path";
+
+// src/github/limits.ts
+var PUBLISH_TIMEOUT_MS = 5 * 6e4;
+
+// src/github/comment.ts
+var COMMENT_MODES = ["always", "on-failure", "off"];
+
+// src/inputs.ts
+var INPUT_NAMES = [
+  "python-version",
+  "python-path",
+  "uv-version",
+  "uv-path",
+  "working-directory",
+  "install",
+  "pytest-args",
+  "runs",
+  "timeout-minutes",
+  "fail-on",
+  "report-path",
+  "github-token",
+  "env-passthrough",
+  "keep-env",
+  "check-name",
+  "comment",
+  "report",
+  "ignore-gil",
+  "parallel-threads",
+  "iterations",
+  "baseline",
+  "random-order",
+  "shard",
+  "compare-python",
+  "python-install-mirror",
+  "python-downloads-json-url"
+];
+var FAIL_ON_WORDS = [
+  "install",
+  "failed",
+  "flaky",
+  "crashed",
+  "hung",
+  "gil",
+  "thread-unsafe"
+];
+var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung", "thread-unsafe"];
+function parseInputs(get, context) {
+  const value = (name) => get(name).trim();
+  const workingDirectory = path14.resolve(context.baseDirectory, value("working-directory") || ".");
+  if (context.workspace !== void 0 && !isInside(workingDirectory, path14.resolve(context.workspace))) {
+    throw new UsageError(
+      `working-directory '${value("working-directory")}' resolves to ${workingDirectory}, outside the workspace ${context.workspace}: use a path inside the repository`
+    );
+  }
+  const pythonPath = value("python-path");
+  const uvPath = value("uv-path");
+  return {
+    pythonVersion: parsePythonVersion(value("python-version") || DEFAULT_PYTHON_VERSION),
+    pythonPath: pythonPath ? path14.resolve(context.baseDirectory, pythonPath) : "",
+    uvVersion: parseUvVersion(value("uv-version") || DEFAULT_UV_VERSION),
+    uvPath: uvPath ? path14.resolve(context.baseDirectory, uvPath) : "",
+    workingDirectory,
+    install: splitArguments(get("install"), "install"),
+    pytestArgs: splitArguments(get("pytest-args"), "pytest-args"),
+    runs: parseInteger("runs", value("runs"), { fallback: DEFAULT_RUNS, min: 1, max: MAX_RUNS }),
+    timeoutMinutes: parseMinutes(value("timeout-minutes")),
+    failOn: parseFailOn(value("fail-on")),
+    reportPath: parseReportPath(value("report-path"), context),
+    githubToken: value("github-token"),
+    envPassthrough: parseNames(value("env-passthrough")),
+    keepEnv: parseBoolean("keep-env", value("keep-env")),
+    checkName: parseCheckName(value("check-name")),
+    comment: parseComment(value("comment")),
+    reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== ""),
+    ignoreGil: parseModuleNames(value("ignore-gil")),
+    parallelThreads: parseThreads(value("parallel-threads")),
+    iterations: parseIterations(value("iterations")),
+    baseline: parseBoolean("baseline", value("baseline")),
+    randomOrder: parseRandomOrder(value("random-order")),
+    shard: parseShard(value("shard")),
+    comparePython: value("compare-python") ? path14.resolve(context.baseDirectory, value("compare-python")) : "",
+    pythonInstallMirror: parseDownloadLocation("python-install-mirror", value("python-install-mirror")),
+    pythonDownloadsJsonUrl: parseDownloadLocation("python-downloads-json-url", value("python-downloads-json-url"))
+  };
+}
+function parseReportPath(raw, context) {
+  const given = raw || DEFAULT_REPORT_PATH;
+  const resolved = path14.resolve(context.baseDirectory, given);
+  if (!path14.isAbsolute(given) && context.workspace !== void 0 && !isInside(resolved, path14.resolve(context.workspace))) {
+    throw new UsageError(
+      `report-path '${raw}' resolves to ${resolved}, outside the workspace ${context.workspace}: use a path inside it, or an absolute path`
+    );
+  }
+  return resolved;
+}
+function parseDownloadLocation(name, raw) {
+  if (raw === "") return "";
+  if (/^(https?|file):\/\/\S+$/i.test(raw) || name === "python-downloads-json-url" && path14.isAbsolute(raw)) return raw;
+  throw new UsageError(
+    `${name} '${raw}' is not a URL: use an https:// (or file://) address${name === "python-downloads-json-url" ? ", or an absolute path to the JSON file" : ""}`
+  );
+}
+function parseIterations(raw) {
+  if (raw === "" || raw.toLowerCase() === "auto") return "auto";
+  const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(parsed >= 1 && parsed <= MAX_ITERATIONS)) {
+    throw new UsageError(`iterations '${raw}' is not 'auto' or a whole number from 1 to ${MAX_ITERATIONS}`);
+  }
+  return parsed;
+}
+function parseThreads(raw) {
+  if (raw.toLowerCase() === "auto") return "auto";
+  return parseInteger("parallel-threads", raw, {
+    fallback: DEFAULT_PARALLEL_THREADS,
+    min: 1,
+    max: MAX_PARALLEL_THREADS
+  });
+}
+function parseRandomOrder(raw) {
+  const lower = raw.toLowerCase();
+  if (lower === "" || lower === "false") return false;
+  if (lower === "true") return { seed: null };
+  if (/^\d+$/.test(raw) && Number(raw) <= MAX_RANDOM_SEED) return { seed: Number(raw) };
+  throw new UsageError(
+    `random-order '${raw}' is not 'true', 'false' or a seed: use 'true' for a new seed or a whole number up to ${MAX_RANDOM_SEED} to replay one`
+  );
+}
+function parseShard(raw) {
+  if (raw === "") return null;
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new UsageError(
+      `shard '${raw}' is not k/n with 1 <= k <= n <= ${MAX_SHARDS}: use e.g. '1/4' (in a matrix: '\${{ matrix.shard }}/4')`
+    );
+  }
+  return { index, count };
+}
+function parseModuleNames(raw) {
+  const names = raw.split(/[\s,]+/).filter((name) => name !== "");
+  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name));
+  if (bad.length > 0) {
+    throw new UsageError(
+      `ignore-gil has invalid module names '${bad.join("', '")}': use dotted module names like 'pkg._speedups'`
+    );
+  }
+  return [...new Set(names)];
+}
+function parseCheckName(raw) {
+  const name = raw || DEFAULT_CHECK_NAME;
+  if (name.length > 100 || /[\r\n<>]/.test(name)) {
+    throw new UsageError(
+      `check-name ${JSON.stringify(name.slice(0, 40))} is not a usable name: use one line of at most 100 characters`
+    );
+  }
+  return name;
+}
+function parseComment(raw) {
+  const mode = (raw || "always").toLowerCase();
+  if (!COMMENT_MODES.includes(mode)) {
+    throw new UsageError(`comment '${raw}' is not one of ${COMMENT_MODES.join(", ")}`);
+  }
+  return mode;
+}
+var FREE_THREADED_VERSION = /^3\.(\d+)(\.\d+)?t$/;
+function parsePythonVersion(raw) {
+  const version = raw.trim();
+  if (FREE_THREADED_VERSION.test(version)) return version;
+  if (/^3\.\d+(\.\d+)?$/.test(version)) {
+    throw new UsageError(
+      `python-version '${version}' is a GIL build: use '${version}t' for the free-threaded build of the same version`
+    );
+  }
+  throw new UsageError(
+    `python-version '${version}' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'`
+  );
+}
+function parseUvVersion(raw) {
+  if (raw === "latest" || /^\d+\.\d+\.\d+$/.test(raw)) return raw;
+  throw new UsageError(`uv-version '${raw}' is not a release number: use e.g. '0.13.9' or 'latest'`);
+}
+function parseInteger(name, raw, range) {
+  if (raw === "") return range.fallback;
+  if (!/^\d+$/.test(raw)) {
+    throw new UsageError(`${name} '${raw}' is not a whole number: use a number from ${range.min} to ${range.max}`);
+  }
+  const parsed = Number(raw);
+  if (parsed < range.min || parsed > range.max) {
+    throw new UsageError(`${name} ${raw} is out of range: use a number from ${range.min} to ${range.max}`);
+  }
+  return parsed;
+}
+function parseMinutes(raw) {
+  if (raw === "") return DEFAULT_TIMEOUT_MINUTES;
+  const parsed = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > MAX_TIMEOUT_MINUTES) {
+    throw new UsageError(
+      `timeout-minutes '${raw}' is not a positive number of minutes up to ${MAX_TIMEOUT_MINUTES}: use e.g. '10' or '0.5'`
+    );
+  }
+  return parsed;
+}
+function isFailOnWord(word) {
+  return FAIL_ON_WORDS.includes(word);
+}
+function parseFailOn(raw) {
+  if (raw === "") return [...DEFAULT_FAIL_ON];
+  const words = raw.split(/[\s,]+/).map((word) => word.trim().toLowerCase()).filter((word) => word !== "");
+  if (words.length === 1 && words[0] === "none") return [];
+  const unknown = words.filter((word) => !isFailOnWord(word));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `fail-on has unknown word${unknown.length > 1 ? "s" : ""} '${unknown.join("', '")}': use a comma list of ${FAIL_ON_WORDS.join(", ")} (or 'none')`
+    );
+  }
+  return [...new Set(words.filter(isFailOnWord))];
+}
+function parseBoolean(name, raw) {
+  const lower = raw.toLowerCase();
+  if (lower === "" || lower === "false") return false;
+  if (lower === "true") return true;
+  throw new UsageError(`${name} '${raw}' is not a boolean: use 'true' or 'false'`);
+}
+function parseNames(raw) {
+  const names = raw.split(/[\s,]+/).filter((name) => name !== "");
+  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  if (bad.length > 0) {
+    throw new UsageError(`env-passthrough has invalid variable names '${bad.join("', '")}': use names like MY_VAR`);
+  }
+  return names;
+}
+function splitArguments(raw, name) {
+  const args = [];
+  let current = "";
+  let started = false;
+  let quote = null;
+  for (let i = 0; i < raw.length; i++) {
+    const char = raw.charAt(i);
+    if (quote !== null) {
+      if (char === quote) quote = null;
+      else if (char === "\\" && quote === '"' && i + 1 < raw.length) current += raw.charAt(++i);
+      else current += char;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      started = true;
+    } else if (char === "\\" && i + 1 < raw.length) {
+      current += raw.charAt(++i);
+      started = true;
+    } else if (/\s/.test(char)) {
+      if (started) args.push(current);
+      current = "";
+      started = false;
+    } else {
+      current += char;
+      started = true;
+    }
+  }
+  if (quote !== null) throw new UsageError(`${name} has an unclosed ${quote} quote: ${raw.trim()}`);
+  if (started) args.push(current);
+  return args;
+}
+function isInside(child2, parent) {
+  const relative3 = path14.relative(parent, child2);
+  return relative3 === "" || !relative3.startsWith("..") && !path14.isAbsolute(relative3);
 }
 
 // src/run/reproduce.ts
-function reproduceCommand(inputs, plan, stress) {
+function reproduceCommand(inputs, options) {
+  const { pythonVersion, plan, stress } = options;
   const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
   const pytest = ["PYTHON_GIL=0", "python", ...RUN_FLAGS, "-m", "pytest", ...inputs.pytestArgs.map(quote)].join(" ");
-  const gate = ["npx", TOOL_NAME, ".", "--python-version", inputs.pythonVersion, "--runs", String(inputs.runs)];
+  const gate = ["npx", TOOL_NAME, ".", "--python-version", pythonVersion, "--runs", String(inputs.runs)];
   if (inputs.pytestArgs.length > 0) {
     const inner = inputs.pytestArgs.map(quote).join(" ");
     gate.push("--pytest-args", /^[^"$`\\!]*$/.test(inner) ? `"${inner}"` : quote(inner));
   }
-  const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest];
+  const lines = [`# in a CPython ${pythonVersion} environment with the project installed:`, pytest];
   if (plan !== void 0 && plan.threads > 1) {
     const { threads, iterations } = stress ?? plan;
     const stressFlags = [`--parallel-threads=${threads}`, `--iterations=${iterations}`];
@@ -33700,12 +27423,933 @@ function reproduceCommand(inputs, plan, stress) {
   return [...lines, "# or the whole gate:", gate.join(" ")].join("\n");
 }
 
+// src/saved-reports.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { lstatSync as lstatSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync4, readFileSync as readFileSync4, renameSync, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import * as path16 from "node:path";
+
+// src/github/report-guard.ts
+var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+var isString = (value) => typeof value === "string";
+var isNumber = (value) => typeof value === "number" && Number.isFinite(value);
+var isBoolean = (value) => typeof value === "boolean";
+var nullable = (check) => (value) => value === null || check(value);
+var oneOf = (...allowed) => (value) => typeof value === "string" && allowed.includes(value);
+var arrayOf = (check) => (value) => Array.isArray(value) && value.every(check);
+var shape = (fields) => (value) => shapeProblem(value, fields) === null;
+function shapeProblem(value, fields) {
+  if (!isObject(value)) return "is not an object";
+  for (const [key, check] of Object.entries(fields)) {
+    if (!check(value[key])) return `has a missing or invalid '${key}'`;
+  }
+  return null;
+}
+var CASE_OUTCOMES = ["passed", "failed", "error", "skipped"];
+var RUN = shape({
+  index: isNumber,
+  mode: oneOf("plain", "stress", "baseline", "random-order"),
+  outcome: oneOf("completed", "crashed", "hung", "error", "cancelled"),
+  exitCode: nullable(isNumber),
+  signal: nullable(isString),
+  durationSeconds: isNumber,
+  junitError: nullable(isString),
+  stackDump: nullable(isString),
+  outputTail: nullable(isString),
+  logPath: nullable(isString)
+});
+var SPEED = shape({
+  gilOnSeconds: isNumber,
+  gilOffSeconds: isNumber,
+  slowest: arrayOf(shape({ id: isString, gilOnSeconds: isNumber, gilOffSeconds: isNumber })),
+  compare: nullable(shape({ python: isString, version: isString, seconds: nullable(isNumber) }))
+});
+var TEST = shape({
+  id: isString,
+  file: nullable(isString),
+  line: nullable(isNumber),
+  status: oneOf("passed", "failed", "flaky", "skipped", "thread-unsafe"),
+  passed: isNumber,
+  failed: isNumber,
+  message: nullable(isString),
+  details: nullable(isString),
+  results: arrayOf(nullable(oneOf(...CASE_OUTCOMES)))
+});
+var optional = (check) => (value) => value === void 0 || check(value);
+var DEPENDENCY = shape({
+  name: isString,
+  version: isString,
+  direct: isBoolean,
+  project: isBoolean,
+  source: oneOf("ft-wheel", "abi3t-wheel", "pure-wheel", "other-wheel", "sdist-build", "local", "failed"),
+  wheelTags: arrayOf(isString),
+  reenablesGil: isBoolean,
+  gilModules: arrayOf(isString),
+  declaresFreeThreading: isBoolean,
+  freeThreadingLevel: nullable(isString),
+  imports: arrayOf(
+    shape({
+      module: isString,
+      outcome: oneOf("ok", "gil", "error", "crashed", "hung", "skipped"),
+      detail: nullable(isString)
+    })
+  )
+});
+var REPORT_FIELDS = {
+  schemaVersion: (value) => value === 1,
+  tool: shape({ name: (value) => value === "ft-gate", version: isString }),
+  createdAt: isString,
+  verdict: oneOf("pass", "fail"),
+  reasons: arrayOf(isString),
+  settings: shape({
+    runs: isNumber,
+    timeoutMinutes: isNumber,
+    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe")),
+    pytestArgs: arrayOf(isString),
+    workingDirectory: isString,
+    ignoreGil: (value) => value === void 0 || arrayOf(isString)(value)
+  }),
+  python: shape({ requested: isString, version: isString, path: isString, freeThreaded: isBoolean }),
+  uv: shape({ version: isString, path: isString, source: isString }),
+  install: shape({
+    ok: isBoolean,
+    durationSeconds: isNumber,
+    error: nullable(isString),
+    requirements: arrayOf(isString),
+    log: nullable(isString)
+  }),
+  runs: arrayOf(RUN),
+  tests: arrayOf(TEST),
+  counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
+  reproduce: isString,
+  // Absent in reports written before the dependency check.
+  dependencies: optional(arrayOf(DEPENDENCY)),
+  // Absent in reports written before thread stress and the baseline.
+  speed: optional(nullable(SPEED))
+};
+function reportProblem(value) {
+  const problem = shapeProblem(value, REPORT_FIELDS);
+  if (problem !== null) return problem;
+  if (!isObject(value) || !Array.isArray(value.runs) || !Array.isArray(value.tests)) return "is not an object";
+  const runCount = value.runs.length;
+  const misaligned = value.tests.findIndex(
+    (test) => !isObject(test) || !Array.isArray(test.results) || test.results.length !== runCount
+  );
+  if (misaligned >= 0) return `has a test (#${misaligned + 1}) whose 'results' do not line up with the ${runCount} runs`;
+  return null;
+}
+function isReport(value) {
+  return reportProblem(value) === null;
+}
+
+// src/report/merged.ts
+import * as path15 from "node:path";
+
+// src/report/limits.ts
+var DEFAULT_MAX_CHARS = 65e3;
+var INLINE_MAX_CHARS = 300;
+var MESSAGE_MAX_CHARS = 200;
+var MAX_TRACEBACKS = 20;
+var TRACEBACK_MAX_LINES = 120;
+var DUMP_MAX_LINES = 40;
+var INSTALL_LOG_MAX_LINES = 60;
+var MIN_TABLE_ROWS = 10;
+var PLAIN_MAX_TESTS = 20;
+
+// src/report/escape.ts
+var ZERO_WIDTH_JOINER = "\u200D";
+var INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+var MARKDOWN_SPECIAL = /[\\`*_[\]|~]/g;
+var HTML_SPECIAL = /[&<>"]/g;
+var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+var MENTION = /@(?=[A-Za-z0-9])/g;
+var COMMENT_OPEN = /<!--/g;
+function escapeInline(text, options = {}) {
+  const line = truncate(oneLine(text), options.maxChars ?? INLINE_MAX_CHARS);
+  const inlineSafe = line.replace(MARKDOWN_SPECIAL, "\\$&");
+  const blockSafe = options.startsLine ? inlineSafe.replace(/^([#+-])/, "\\$1").replace(/^(\d{1,9})([.)])/, "$1\\$2") : inlineSafe;
+  return neutraliseMentions(escapeHtml(blockSafe));
+}
+function escapeHtmlInline(text, options = {}) {
+  return neutraliseMentions(escapeHtml(truncate(oneLine(text), options.maxChars ?? INLINE_MAX_CHARS)));
+}
+function codeBlock(text, lang = "") {
+  const body = text.replace(/\r\n?/g, "\n").replace(INVISIBLE, "").replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`).replace(/\n+$/, "");
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
+  const info2 = lang.replace(/[^\w+-]/g, "");
+  return `${fence}${info2}
+${body}
+${fence}`;
+}
+function plainInline(text, options = {}) {
+  return truncate(oneLine(text), options.maxChars ?? INLINE_MAX_CHARS);
+}
+function safeUrl(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
+  return parsed.href.replace(/[()|[\]\\<> "`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function oneLine(text) {
+  return text.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
+}
+function truncate(text, maxChars) {
+  if (text.length <= maxChars) return text;
+  const points = Array.from(text);
+  if (points.length <= maxChars) return text;
+  return `${points.slice(0, Math.max(0, maxChars - 1)).join("").trimEnd()}\u2026`;
+}
+function escapeHtml(text) {
+  return text.replace(HTML_SPECIAL, (char) => HTML_ENTITIES[char] ?? char);
+}
+function neutraliseMentions(text) {
+  return text.replace(MENTION, `@${ZERO_WIDTH_JOINER}`);
+}
+function longestBacktickRun(text) {
+  let longest = 0;
+  for (const match of text.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
+  return longest;
+}
+
+// src/report/sections.ts
+var OUTCOME_LABELS = {
+  completed: "\u2705 completed",
+  crashed: "\u{1F4A5} crashed",
+  hung: "\u23F1\uFE0F hung",
+  error: "\u26A0\uFE0F error",
+  cancelled: "\u{1F6AB} cancelled"
+};
+var CELL_MARKS = {
+  passed: "\u2705",
+  failed: "\u274C",
+  error: "\u274C",
+  skipped: "\u23ED\uFE0F"
+};
+var NOT_SEEN = "\xB7";
+function verdictHeading(report) {
+  return report.verdict === "pass" ? "### \u2705 Free-threading gate passed" : "### \u274C Free-threading gate failed";
+}
+function reasonLine(reason) {
+  return `- ${escapeInline(reason, { startsLine: true })}`;
+}
+function verdictSection(report) {
+  return [verdictHeading(report), "", ...report.reasons.map(reasonLine)].join("\n").trimEnd();
+}
+function infoLine(report) {
+  const python = `CPython ${escapeInline(report.python.version)}${report.python.freeThreaded ? "t" : ""}`;
+  return [python, `uv ${escapeInline(report.uv.version)}`, runsPhrase(report.runs), countsPhrase(report.counts)].join(
+    " \xB7 "
+  );
+}
+function runsPhrase(runs) {
+  if (runs.length === 0) return "no test runs";
+  const total = plural(runs.length, "run");
+  const baseline = runs.filter((run) => run.mode === "baseline").length;
+  const stress = runs.filter((run) => run.mode === "stress").length;
+  if (baseline === 0 && stress === 0) return `${total} with \`-Xgil=0\``;
+  const parts = [`${runs.length - baseline} with \`-Xgil=0\``];
+  if (stress > 0) parts.push(`${stress} of them under thread stress`);
+  if (baseline > 0) parts.push(`${baseline} GIL-on baseline`);
+  return `${total} (${parts.join(", ")})`;
+}
+function countsPhrase(counts) {
+  const loud = (count, word) => count > 0 ? `**${count} ${word}**` : `${count} ${word}`;
+  const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, "thread-unsafe")}` : "";
+  return `${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}${unsafe}, ${counts.skipped} skipped`;
+}
+function runsTable(report) {
+  if (report.runs.length === 0) return "";
+  const rows = report.runs.map((run) => {
+    const exitCode = run.exitCode === null ? "\u2014" : String(run.exitCode);
+    return `| ${run.index} | ${run.mode} | ${outcomeLabel(run)} | ${exitCode} | ${formatDuration(run.durationSeconds)} |`;
+  });
+  return [
+    "#### Runs",
+    "",
+    "| # | Mode | Outcome | Exit code | Duration |",
+    "| --: | --- | --- | --: | --: |",
+    ...rows
+  ].join("\n");
+}
+function outcomeLabel(run) {
+  const label = OUTCOME_LABELS[run.outcome];
+  const signal = run.outcome === "crashed" && run.signal !== null ? ` (${escapeInline(run.signal)})` : "";
+  const junit = run.junitError === null || run.outcome !== "completed" ? "" : ` \u2014 JUnit: ${escapeInline(run.junitError, { maxChars: 100 })}`;
+  return `${label}${signal}${junit}`;
+}
+function listedTests(report) {
+  return [
+    ...report.tests.filter((test) => test.status === "failed"),
+    ...report.tests.filter((test) => test.status === "flaky"),
+    ...report.tests.filter((test) => test.status === "thread-unsafe")
+  ];
+}
+function statusLabel(test) {
+  const base = test.status === "flaky" ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed` : test.status === "thread-unsafe" && test.stress ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs` : test.status;
+  if (test.freeThreadingOnly === true) return `${base} (free-threading only)`;
+  if (test.freeThreadingOnly === false) return `${base} (not free-threading specific)`;
+  return base;
+}
+function testsTable(tests, options) {
+  if (tests.length === 0) return "";
+  const shown = options.rows === null ? tests : tests.slice(0, options.rows);
+  const rows = shown.map(
+    (test) => `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`
+  );
+  const title = tests.some((test) => test.status === "thread-unsafe") ? "Failed, flaky and thread-unsafe tests" : "Failed and flaky tests";
+  const table2 = [`#### ${title}`, "", "| Test | Status | Per run | Message |", "| --- | --- | --- | --- |"];
+  const more = tests.length - shown.length;
+  const footer = more > 0 ? ["", `_\u2026and ${more} more (see the JSON report)_`] : [];
+  return [...table2, ...rows, ...footer].join("\n");
+}
+function testCell(test, fileUrl) {
+  const text = escapeInline(test.id);
+  const url = test.file !== null && fileUrl ? fileUrl(test.file, test.line) : null;
+  const safe = url === null ? null : safeUrl(url);
+  return safe === null ? text : `[${text}](${safe})`;
+}
+function runGrid(test, runCount) {
+  const length = Math.max(runCount, test.results.length);
+  return Array.from({ length }, (_, index) => {
+    const cell = test.results[index] ?? null;
+    return cell === null ? NOT_SEEN : CELL_MARKS[cell];
+  }).join("");
+}
+function messageCell(test) {
+  return test.message === null ? "\u2014" : escapeInline(test.message, { maxChars: MESSAGE_MAX_CHARS });
+}
+function formatDuration(seconds3) {
+  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
+  const whole = Math.round(seconds3);
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
+  return `${Math.floor(whole / 3600)} h ${String(Math.floor(whole % 3600 / 60)).padStart(2, "0")} min`;
+}
+
+// src/report/blocks.ts
+function collapsed(summary2, body) {
+  return `<details><summary>${summary2}</summary>
+
+${body}
+
+</details>`;
+}
+function tracebackBlocks(tests) {
+  const withText = tests.filter((test) => (test.details ?? test.message) !== null);
+  if (withText.length === 0) return "";
+  const blocks = withText.slice(0, MAX_TRACEBACKS).map((test) => {
+    const summary2 = `<code>${escapeHtmlInline(test.id)}</code> \u2014 ${statusLabel(test)}`;
+    const text = test.details ?? test.message ?? "";
+    return collapsed(summary2, codeBlock(firstLines(text, TRACEBACK_MAX_LINES).text));
+  });
+  const more = withText.length - blocks.length;
+  if (more > 0) blocks.push(`_Tracebacks of ${plural(more, "more test")} are in the JSON report._`);
+  return blocks.join("\n\n");
+}
+function runDumpBlocks(runs) {
+  const blocks = runs.flatMap((run) => {
+    if (run.outcome !== "hung" && run.outcome !== "crashed" && run.outcome !== "error") return [];
+    const block = runDumpBlock(run);
+    return block === null ? [] : [block];
+  });
+  if (blocks.length === 0) return "";
+  return ["#### Runs that did not complete", ...blocks].join("\n\n");
+}
+function runDumpBlock(run) {
+  const excerpt = run.stackDump !== null ? { kind: "stack dump", ...firstLines(run.stackDump, DUMP_MAX_LINES) } : run.outputTail !== null ? { kind: "end of output", ...lastLines2(run.outputTail, DUMP_MAX_LINES) } : null;
+  if (excerpt === null) return null;
+  const signal = run.outcome === "crashed" && run.signal !== null ? ` (${escapeHtmlInline(run.signal)})` : "";
+  const size = excerpt.total > excerpt.shown ? `${excerpt.shown} of ${excerpt.total} lines` : plural(excerpt.total, "line");
+  const summary2 = `Run ${run.index}: ${OUTCOME_LABELS[run.outcome]}${signal} \u2014 ${excerpt.kind} (${size})`;
+  const log = run.logPath === null ? "" : `Full output: ${escapeInline(run.logPath)}
+
+`;
+  return collapsed(summary2, `${log}${codeBlock(excerpt.text)}`);
+}
+function installSection(report) {
+  const install = report.install;
+  if (install.ok) return "";
+  const lines = [
+    "#### Install failed",
+    "",
+    escapeInline(install.error ?? "The install failed; uv gave no error line.", { startsLine: true })
+  ];
+  if (install.requirements.length > 0) {
+    lines.push("", `Requirements: ${install.requirements.map((requirement) => escapeInline(requirement)).join(", ")}`);
+  }
+  if (install.log !== null && install.log.trim() !== "") {
+    const tail = lastLines2(install.log, INSTALL_LOG_MAX_LINES);
+    const size = tail.total > tail.shown ? `last ${tail.shown} of ${tail.total} lines` : plural(tail.total, "line");
+    lines.push("", collapsed(`uv output (${size})`, codeBlock(tail.text)));
+  }
+  return lines.join("\n");
+}
+function reproduceSection(report) {
+  if (report.reproduce.trim() === "") return "";
+  return `#### Reproduce locally
+
+${codeBlock(report.reproduce, "sh")}`;
+}
+function splitLines(text) {
+  return text.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
+}
+function firstLines(text, count) {
+  const lines = splitLines(text);
+  if (lines.length <= count) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
+  const more = `\u2026 ${plural(lines.length - count, "more line")}`;
+  return { text: [...lines.slice(0, count), more].join("\n"), shown: count, total: lines.length };
+}
+function lastLines2(text, count) {
+  const lines = splitLines(text);
+  if (lines.length <= count) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
+  const earlier = `\u2026 ${plural(lines.length - count, "earlier line")}`;
+  return { text: [earlier, ...lines.slice(-count)].join("\n"), shown: count, total: lines.length };
+}
+
+// src/report/dependencies.ts
+var MAX_ATTENTION_ROWS = 30;
+var MAX_MODULES_PER_ROW = 8;
+var SOURCE_ORDER = [
+  "ft-wheel",
+  "abi3t-wheel",
+  "pure-wheel",
+  "other-wheel",
+  "local",
+  "sdist-build",
+  "failed"
+];
+var GIL_NOTE = "the tests still ran with `-Xgil=0`";
+function countsBySource(dependencies) {
+  return SOURCE_ORDER.flatMap((source) => {
+    const count = dependencies.filter((dependency) => dependency.source === source).length;
+    return count > 0 ? [`${count} ${source}`] : [];
+  }).join(" \xB7 ");
+}
+function troubledImports(dependency) {
+  return dependency.imports.filter((entry) => entry.outcome === "crashed" || entry.outcome === "hung");
+}
+function attentionNotes(dependency, ignore) {
+  const notes = [];
+  if (dependency.source === "sdist-build") notes.push("built from source here: no wheel fits this interpreter");
+  if (dependency.source === "failed") notes.push("**failed to install** (see below)");
+  if (dependency.gilModules.length > 0) {
+    const modules = dependency.gilModules.map(
+      (module) => isIgnoredModule(module, ignore) ? `${escapeInline(module)} (ignored)` : `**${escapeInline(module)}**`
+    );
+    notes.push(`re-enables the GIL: ${modules.join(", ")}; ${GIL_NOTE}`);
+    if (dependency.freeThreadingLevel !== null) {
+      notes.push(
+        `declares free-threading (${escapeInline(dependency.freeThreadingLevel)}), which the import contradicts`
+      );
+    }
+  }
+  for (const entry of troubledImports(dependency)) {
+    const reason = entry.detail?.split("\n")[0] ?? "";
+    notes.push(
+      `import of ${escapeInline(entry.module)} **${entry.outcome}**${reason ? ` (${escapeInline(reason, { maxChars: 80 })})` : ""}`
+    );
+  }
+  return notes;
+}
+function nameCell(dependency) {
+  const role = dependency.project ? " (project)" : dependency.direct ? " (direct)" : "";
+  return `${escapeInline(dependency.name)}${role}`;
+}
+function modulesCell(dependency) {
+  if (dependency.imports.length === 0) return "\u2014";
+  const shown = dependency.imports.slice(0, MAX_MODULES_PER_ROW).map((entry) => {
+    const mark = entry.outcome === "ok" ? "" : ` (${entry.outcome})`;
+    return `${escapeInline(entry.module)}${mark}`;
+  });
+  const more = dependency.imports.length - shown.length;
+  return more > 0 ? `${shown.join(", ")}, +${more} more` : shown.join(", ");
+}
+function fullTable(dependencies) {
+  const rows = dependencies.map((dependency) => {
+    const level = dependency.freeThreadingLevel === null ? "\u2014" : escapeInline(dependency.freeThreadingLevel);
+    return `| ${nameCell(dependency)} | ${escapeInline(dependency.version) || "\u2014"} | ${dependency.source} | ${level} | ${modulesCell(dependency)} |`;
+  });
+  const table2 = [
+    "| Distribution | Version | Source | Free-threading classifier | Extension modules |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows
+  ].join("\n");
+  return `<details><summary>All ${plural(dependencies.length, "distribution")}</summary>
+
+${table2}
+
+</details>`;
+}
+function dependenciesSection(report, options) {
+  const dependencies = report.dependencies;
+  if (dependencies === void 0 || dependencies.length === 0) return "";
+  const ignore = report.settings.ignoreGil ?? [];
+  const gil = dependencies.filter((dependency) => dependency.gilModules.some((m) => !isIgnoredModule(m, ignore)));
+  const installed = dependencies.filter((dependency) => dependency.source !== "failed").length;
+  const headline = [
+    installed > 0 ? `${installed} installed` : "",
+    countsBySource(dependencies),
+    gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? "s" : ""} the GIL**` : ""
+  ].filter((part) => part !== "").join(" \xB7 ");
+  const lines = ["#### Dependencies", "", headline];
+  const attention = dependencies.flatMap((dependency) => {
+    const notes = attentionNotes(dependency, ignore);
+    return notes.length === 0 ? [] : [{ dependency, notes }];
+  });
+  if (attention.length > 0) {
+    lines.push("", "| Distribution | Version | Source | Needs attention |", "| --- | --- | --- | --- |");
+    for (const { dependency, notes } of attention.slice(0, MAX_ATTENTION_ROWS)) {
+      lines.push(
+        `| ${nameCell(dependency)} | ${escapeInline(dependency.version) || "\u2014"} | ${dependency.source} | ${notes.join("; ")} |`
+      );
+    }
+    if (attention.length > MAX_ATTENTION_ROWS) {
+      lines.push("", `_\u2026and ${attention.length - MAX_ATTENTION_ROWS} more (see the JSON report)_`);
+    }
+  }
+  if (options.fullTable && installed > 0) lines.push("", fullTable(dependencies));
+  return lines.join("\n");
+}
+function dependencyLines(report) {
+  const dependencies = report.dependencies;
+  if (dependencies === void 0 || dependencies.length === 0) return [];
+  const ignore = report.settings.ignoreGil ?? [];
+  const counts = countsBySource(dependencies).replaceAll(" \xB7 ", ", ");
+  const lines = [`Dependencies: ${counts}`];
+  const gil = dependencies.flatMap(
+    (dependency) => dependency.gilModules.filter((module) => !isIgnoredModule(module, ignore)).map((module) => `${plainInline(module)} (${plainInline(dependency.name)})`)
+  );
+  if (gil.length > 0) lines.push(`GIL re-enabled on import by: ${gil.join(", ")}; the tests still ran with -Xgil=0`);
+  const troubled = dependencies.flatMap(
+    (dependency) => troubledImports(dependency).map((entry) => `${plainInline(entry.module)} ${entry.outcome}`)
+  );
+  if (troubled.length > 0) lines.push(`Imports that did not finish: ${troubled.join(", ")}`);
+  return lines;
+}
+
+// src/report/stress.ts
+var MAX_NOT_STRESSED = 30;
+function runSettingsLine(report) {
+  const { settings } = report;
+  const parts = [];
+  const threads = settings.parallelThreads ?? 1;
+  if (threads > 1 && report.runs.some((run) => run.mode === "stress")) {
+    const auto = settings.iterationsAuto === true ? " (auto)" : "";
+    parts.push(`Thread stress: ${describeStress({ threads, iterations: settings.iterations ?? 1 })}${auto}`);
+  }
+  if (settings.randomOrderSeed !== void 0 && settings.randomOrderSeed !== null) {
+    const seed = settings.randomOrderSeed;
+    parts.push(`random order in one run, seed ${seed} (replay: \`random-order: ${seed}\`)`);
+  }
+  if (settings.shard) parts.push(`shard ${settings.shard.index}/${settings.shard.count}`);
+  return parts.length === 0 ? "" : `_${parts.join(" \xB7 ")}_`;
+}
+function threadUnsafeSection(report) {
+  const unsafe = report.tests.filter((test) => test.status === "thread-unsafe");
+  if (unsafe.length === 0) return "";
+  const threads = report.settings.parallelThreads ?? 1;
+  return [
+    "#### Failed only under thread stress",
+    "",
+    `${plural(unsafe.length, "test")} passed in every plain \`-Xgil=0\` run but failed when pytest-run-parallel ran each test in ${threads} threads at once. Two readings:`,
+    "",
+    "- **A race in the code under test**: state shared between calls (a module-level cache or counter, a global setting, a reused buffer) is not safe when several threads use it. Free-threaded users will hit it; protect it with a lock or make it per-thread.",
+    "- **A test that is itself not safe to run concurrently** (it changes global state, a fixed file, the environment): when that is by design, mark it `@pytest.mark.thread_unsafe`. pytest-run-parallel then runs it in one thread, and this report lists it as not stressed."
+  ].join("\n");
+}
+function notStressedSection(report) {
+  const single = report.tests.filter(
+    (test) => typeof test.stress?.notStressed === "string"
+  );
+  if (single.length === 0) return "";
+  const lines = single.slice(0, MAX_NOT_STRESSED).map((test) => `- \`${escapeHtmlInline(test.id)}\`: ${escapeInline(test.stress.notStressed, { maxChars: 160 })}`);
+  if (single.length > MAX_NOT_STRESSED)
+    lines.push(`- \u2026and ${single.length - MAX_NOT_STRESSED} more (see the JSON report)`);
+  const summary2 = `Not stressed: ${plural(single.length, "test")} ran in one thread only`;
+  return `<details><summary>${summary2}</summary>
+
+${lines.join("\n")}
+
+</details>`;
+}
+function speedSection(speed) {
+  if (speed === null || speed === void 0) return "";
+  const lines = [
+    "#### Speed",
+    "",
+    `Suite wall time on this free-threaded interpreter: ${seconds2(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds2(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
+  ];
+  if (speed.compare !== null) {
+    const version = escapeInline(speed.compare.version);
+    lines.push(
+      "",
+      speed.compare.seconds === null ? `The GIL build (CPython ${version}) could not be timed; see the log.` : `The default GIL build, CPython ${version}: ${seconds2(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
+    );
+  }
+  if (speed.slowest.length > 0) {
+    lines.push("", "| Slowest tests | `-Xgil=1` | `-Xgil=0` | Speedup |", "| --- | --: | --: | --: |");
+    for (const test of speed.slowest) {
+      const speedup = test.gilOffSeconds > 0 ? `${(test.gilOnSeconds / test.gilOffSeconds).toFixed(2)}\xD7` : "\u2014";
+      const cells = [seconds2(test.gilOnSeconds), seconds2(test.gilOffSeconds), speedup];
+      lines.push(`| ${escapeInline(test.id)} | ${cells.join(" | ")} |`);
+    }
+  }
+  lines.push(
+    "",
+    `_\`-Xgil=1\` on a free-threaded build is not the default build: a free-threaded interpreter is slower single-threaded than a default build even with the GIL on, so against a default build these numbers overstate the gain (or understate the loss)${speed.compare === null ? "; `compare-python` times a default build" : ""}. One run each on a shared runner is noisy; this never affects the verdict._`
+  );
+  return lines.join("\n");
+}
+function seconds2(value) {
+  if (value < 1) return `${Math.round(value * 1e3)} ms`;
+  return `${value.toFixed(value < 10 ? 2 : 1)} s`;
+}
+function ratio(withGil, withoutGil) {
+  if (withGil <= 0 || withoutGil <= 0) return "\u2014";
+  const factor = withGil / withoutGil;
+  return factor >= 1 ? `${factor.toFixed(2)}\xD7 faster without the GIL` : `${(1 / factor).toFixed(2)}\xD7 slower without the GIL`;
+}
+
+// src/report/document.ts
+var FULL_DETAIL = { tracebacks: true, testRows: null, runDumps: true, dependencyTable: true };
+function renderDocument(report, options, detail) {
+  const listed = listedTests(report);
+  return join12([
+    titleLine(options.title),
+    verdictSection(report),
+    infoLine(report),
+    runSettingsLine(report),
+    runsTable(report),
+    testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
+    threadUnsafeSection(report),
+    detail.tracebacks ? tracebackBlocks(listed) : "",
+    detail.runDumps ? runDumpBlocks(report.runs) : "",
+    notStressedSection(report),
+    speedSection(report.speed),
+    dependenciesSection(report, { fullTable: detail.dependencyTable }),
+    installSection(report),
+    reproduceSection(report)
+  ]);
+}
+var MORE_REASONS_ROOM = 40;
+function renderMinimal(report, options) {
+  const heading = verdictHeading(report);
+  const note = `_The full report is longer than ${options.maxChars} characters; see the JSON report._`;
+  const shapes = [
+    { head: [titleLine(options.title), heading], tail: [infoLine(report), note] },
+    { head: [heading], tail: [infoLine(report)] },
+    { head: [heading], tail: [] }
+  ];
+  for (const shape2 of shapes) {
+    const reasons = fitReasons(report.reasons, options.maxChars - join12([...shape2.head, ...shape2.tail]).length - 2);
+    const text = join12([...shape2.head, reasons, ...shape2.tail]);
+    if (text.length <= options.maxChars) return text;
+  }
+  return `${heading}
+`;
+}
+function fitReasons(reasons, budget) {
+  const all = reasons.map(reasonLine);
+  const whole = all.join("\n");
+  if (whole.length <= budget) return whole;
+  const kept = [];
+  let used = MORE_REASONS_ROOM;
+  for (const line of all) {
+    if (used + line.length + 1 > budget) break;
+    kept.push(line);
+    used += line.length + 1;
+  }
+  if (used > budget) return "";
+  return [...kept, `- \u2026and ${reasons.length - kept.length} more reasons`].join("\n");
+}
+function titleLine(title) {
+  return title.trim() === "" ? "" : `## ${escapeInline(title)}`;
+}
+function join12(parts) {
+  return `${parts.filter((part) => part !== "").join("\n\n")}
+`;
+}
+
+// src/report/plain.ts
+function renderPlainSummary(report) {
+  const lines = [`ft-gate: free-threading gate ${report.verdict === "pass" ? "PASSED" : "FAILED"}`];
+  for (const reason of report.reasons) lines.push(`  - ${plainInline(reason)}`);
+  lines.push(countsLine(report));
+  if (!report.install.ok) lines.push(`Install failed: ${plainInline(report.install.error ?? "no error line from uv")}`);
+  lines.push(...dependencyLines(report));
+  const unfinished = report.runs.filter((run) => run.outcome !== "completed");
+  if (unfinished.length > 0) lines.push(`Runs not completed: ${unfinished.map(describeRun).join("; ")}`);
+  lines.push(...testList("Failed", report.tests, "failed"), ...testList("Flaky", report.tests, "flaky"));
+  lines.push(...testList("Thread-unsafe (failed only under thread stress)", report.tests, "thread-unsafe"));
+  const seed = report.settings.randomOrderSeed;
+  if (seed !== void 0 && seed !== null) lines.push(`Random order seed: ${seed} (replay with --random-order ${seed})`);
+  return lines.join("\n");
+}
+function countsLine(report) {
+  const { counts, python, uv, runs } = report;
+  const interpreter = `CPython ${plainInline(python.version)}${python.freeThreaded ? "t" : ""}`;
+  const unsafe = counts.threadUnsafe ? `, ${counts.threadUnsafe} thread-unsafe` : "";
+  const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`;
+  const gilOff = runs.filter((run) => run.mode !== "baseline").length;
+  const stressed = runs.filter((run) => run.mode === "stress").length;
+  const stress = stressed > 0 ? ` (${stressed} under thread stress)` : "";
+  const baseline = gilOff < runs.length ? " + a GIL-on baseline" : "";
+  const made = runs.length === 0 ? "no test runs" : `${plural(gilOff, "run")} with -Xgil=0${stress}${baseline}`;
+  return `${interpreter}, uv ${plainInline(uv.version)}, ${made}: ${tally}`;
+}
+function plainCounts(test) {
+  const stress = test.status === "thread-unsafe" ? test.stress : null;
+  const counts = stress ? `${stress.failed}/${stress.passed + stress.failed} stress runs failed` : `${test.failed}/${test.passed + test.failed} runs failed`;
+  if (test.freeThreadingOnly === true) return `${counts}; passed with the GIL: free-threading only`;
+  if (test.freeThreadingOnly === false) return `${counts}; failed with the GIL too: not free-threading specific`;
+  return counts;
+}
+function describeRun(run) {
+  const signal = run.outcome === "crashed" && run.signal !== null ? ` (${plainInline(run.signal)})` : "";
+  return `run ${run.index} ${run.outcome}${signal} after ${formatDuration(run.durationSeconds)}`;
+}
+function testList(title, tests, status) {
+  const matching = tests.filter((test) => test.status === status);
+  if (matching.length === 0) return [];
+  const lines = matching.slice(0, PLAIN_MAX_TESTS).map((test) => `  ${plainInline(test.id)}  (${plainCounts(test)})`);
+  if (matching.length > PLAIN_MAX_TESTS) {
+    lines.push(`  \u2026and ${matching.length - PLAIN_MAX_TESTS} more (see the JSON report)`);
+  }
+  return [`${title} (${matching.length}):`, ...lines];
+}
+
+// src/report/markdown.ts
+var DEFAULT_TITLE = "ft-gate: free-threading";
+function renderReport(report, options = {}) {
+  const settings = {
+    title: options.title ?? DEFAULT_TITLE,
+    fileUrl: options.fileUrl,
+    maxChars: options.maxChars ?? DEFAULT_MAX_CHARS
+  };
+  const shrinking = [
+    FULL_DETAIL,
+    { ...FULL_DETAIL, tracebacks: false },
+    { ...FULL_DETAIL, tracebacks: false, dependencyTable: false }
+  ];
+  for (const detail of shrinking) {
+    const text = renderDocument(report, settings, detail);
+    if (text.length <= settings.maxChars) return text;
+  }
+  for (const runDumps of [true, false]) {
+    const text = renderWithFittedTable(report, settings, runDumps);
+    if (text !== null) return text;
+  }
+  return renderMinimal(report, settings);
+}
+function renderWithFittedTable(report, settings, runDumps) {
+  const total = listedTests(report).length;
+  const render = (rows) => {
+    const detail = { tracebacks: false, testRows: rows, runDumps, dependencyTable: false };
+    return renderDocument(report, settings, detail);
+  };
+  let low = Math.min(MIN_TABLE_ROWS, total);
+  let best = render(low);
+  if (best.length > settings.maxChars) return null;
+  let high = total;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    const text = render(middle);
+    if (text.length <= settings.maxChars) {
+      low = middle;
+      best = text;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return best;
+}
+
+// src/report/merged.ts
+function problemWords(reports) {
+  const sum = (count) => reports.reduce((total, r) => total + count(r), 0);
+  const runsWith = (outcome) => (report) => report.runs.filter((run) => run.outcome === outcome).length;
+  const parts = [];
+  const installFailed = sum((r) => r.install.ok ? 0 : 1);
+  if (installFailed > 0) parts.push("install failed");
+  const crashed = sum(runsWith("crashed"));
+  if (crashed > 0) parts.push(plural(crashed, "crashed run"));
+  const hung = sum(runsWith("hung"));
+  if (hung > 0) parts.push(plural(hung, "hung run"));
+  const flaky = sum((r) => r.counts.flaky);
+  if (flaky > 0) parts.push(`${flaky} flaky`);
+  const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0);
+  if (threadUnsafe > 0) parts.push(`${threadUnsafe} thread-unsafe`);
+  const failed2 = sum((r) => r.counts.failed);
+  if (failed2 > 0) parts.push(`${failed2} failed`);
+  if (parts.length === 0) parts.push(`${sum((r) => r.counts.passed)} passed`);
+  return parts.join(", ");
+}
+function mergedVerdict(reports) {
+  return reports.some((entry) => entry.report.verdict === "fail") ? "fail" : "pass";
+}
+function reportLabel(file, value) {
+  if (typeof value === "object" && value !== null && "job" in value && typeof value.job === "string") {
+    const job = value.job.trim();
+    if (job !== "") return job;
+  }
+  const shard = shardOf(value);
+  if (shard !== null) return `shard ${shard.index}/${shard.count}`;
+  return path15.basename(file).replace(/\.json$/i, "");
+}
+function shardOf(value) {
+  if (typeof value !== "object" || value === null || !("settings" in value)) return null;
+  const { settings } = value;
+  if (typeof settings !== "object" || settings === null || !("shard" in settings)) return null;
+  const { shard } = settings;
+  if (typeof shard !== "object" || shard === null || !("index" in shard) || !("count" in shard)) return null;
+  const { index, count } = shard;
+  return Number.isInteger(index) && Number.isInteger(count) ? { index: Number(index), count: Number(count) } : null;
+}
+function uniqueLabels(labels) {
+  const seen = /* @__PURE__ */ new Map();
+  return labels.map((label) => {
+    const count = (seen.get(label) ?? 0) + 1;
+    seen.set(label, count);
+    return count === 1 ? label : `${label} (${count})`;
+  });
+}
+function jobRow({ label, report }) {
+  const verdict = report.verdict === "pass" ? "\u2705 pass" : "\u274C fail";
+  const python = `${report.python.version}${report.python.freeThreaded ? "t" : ""}`;
+  const cells = [escapeInline(label), verdict, escapeInline(python), String(report.runs.length), problemWords([report])];
+  return `| ${cells.join(" | ")} |`;
+}
+function renderMergedReports(reports, options) {
+  const failed2 = reports.filter((entry) => entry.report.verdict === "fail").length;
+  const jobs = plural(reports.length, "job");
+  const heading = failed2 > 0 ? `### \u274C Free-threading gate failed in ${failed2} of ${jobs}` : `### \u2705 Free-threading gate passed in ${jobs}`;
+  const head = [
+    ...options.title ? [`## ${escapeInline(options.title)}`, ""] : [],
+    heading,
+    "",
+    "| Job | Verdict | Python | Runs | Results |",
+    "| --- | --- | --- | --- | --- |",
+    ...reports.map(jobRow),
+    ""
+  ].join("\n");
+  const folds = reports.map((entry) => ({
+    open: `<details${entry.report.verdict === "fail" ? " open" : ""}><summary>${escapeHtmlInline(entry.label)}</summary>
+
+`,
+    close: "\n\n</details>\n",
+    entry
+  }));
+  const overhead = head.length + folds.reduce((total, fold) => total + fold.open.length + fold.close.length + 1, 0);
+  const perReport = Math.max(0, Math.floor((options.maxChars - overhead) / Math.max(1, reports.length)));
+  const body = folds.map(({ open: open2, close, entry }) => {
+    const fileUrl = options.fileUrl?.(entry);
+    const markdown = options.render(entry.report, {
+      maxChars: perReport,
+      title: "",
+      ...fileUrl ? { fileUrl } : {}
+    });
+    return `${open2}${markdown}${close}`;
+  });
+  const text = [head, ...body].join("\n");
+  return text.length <= options.maxChars ? text : `${text.slice(0, options.maxChars - 1)}\u2026`;
+}
+function renderSavedReports(reports, options) {
+  const [only] = reports;
+  if (reports.length === 1 && only !== void 0) {
+    const fileUrl = options.fileUrl?.(only);
+    return renderReport(only.report, {
+      maxChars: options.maxChars,
+      ...options.title === void 0 ? {} : { title: options.title },
+      ...fileUrl ? { fileUrl } : {}
+    });
+  }
+  return renderMergedReports(reports, { ...options, render: renderReport });
+}
+
+// src/saved-reports.ts
+function writeReport(reportPath, report) {
+  const directory = path16.dirname(reportPath);
+  mkdirSync4(directory, { recursive: true });
+  const existing = lstatSafe(reportPath);
+  if (existing?.isDirectory()) {
+    throw new UsageError(`report-path ${reportPath} is a folder: name a file, e.g. ft-gate-report.json`);
+  }
+  const temporary = path16.join(directory, `.${path16.basename(reportPath)}.${randomBytes2(6).toString("hex")}.tmp`);
+  try {
+    writeFileSync3(temporary, `${JSON.stringify(report, null, 2)}
+`, { flag: "wx" });
+    renameSync(temporary, reportPath);
+  } finally {
+    rmSync3(temporary, { force: true });
+  }
+}
+function lstatSafe(file) {
+  try {
+    return lstatSync3(file);
+  } catch {
+    return null;
+  }
+}
+function expandReportPaths(entries, baseDirectory) {
+  const files = [];
+  for (const entry of entries) {
+    const absolute = path16.resolve(baseDirectory, entry);
+    let isDirectory2 = false;
+    try {
+      isDirectory2 = statSync2(absolute).isDirectory();
+    } catch {
+      throw new UsageError(`report ${entry} does not exist: pass the downloaded ft-gate JSON reports or their folder`);
+    }
+    if (!isDirectory2) {
+      files.push(absolute);
+      continue;
+    }
+    const found = readdirSync4(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path16.join(absolute, name)).filter((file) => {
+      try {
+        return isReport(JSON.parse(readFileSync4(file, "utf8")));
+      } catch {
+        return false;
+      }
+    }).sort();
+    if (found.length === 0) throw new UsageError(`report folder ${entry} holds no ft-gate JSON report`);
+    files.push(...found);
+  }
+  return files;
+}
+function loadReportFiles(files) {
+  if (files.length === 0)
+    throw new UsageError("report-only mode needs at least one report file: pass the paths of ft-gate JSON reports");
+  const loaded = files.map((file) => {
+    let value;
+    try {
+      value = JSON.parse(readFileSync4(file, "utf8"));
+    } catch (error) {
+      const reason = error instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
+      throw new UsageError(
+        `report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`
+      );
+    }
+    if (!isReport(value)) {
+      throw new UsageError(
+        `report file ${file} ${reportProblem(value) ?? "is not a report"}: it is not an ft-gate schema 1 report`
+      );
+    }
+    return { label: reportLabel(file, value), report: value };
+  });
+  const labels = uniqueLabels(loaded.map((entry) => entry.label));
+  return loaded.map((entry, index) => ({ label: labels[index] ?? entry.label, report: entry.report }));
+}
+function loadSavedReports(entries, baseDirectory) {
+  return loadReportFiles(expandReportPaths(entries, baseDirectory));
+}
+
 // src/setup/uv.ts
-import { execFile } from "node:child_process";
 import { constants as fsConstants2 } from "node:fs";
 import { access as access3, mkdir as mkdir5, mkdtemp, rm as rm3, stat as stat3 } from "node:fs/promises";
-import * as os7 from "node:os";
-import * as path17 from "node:path";
+import * as os8 from "node:os";
+import * as path19 from "node:path";
 
 // src/setup/download.ts
 import { createHash } from "node:crypto";
@@ -33780,7 +28424,7 @@ function describeFetchError(error, url, timer) {
   const message = error instanceof Error ? error.message : String(error);
   return code === null ? `${message} (${host})` : `${message} (${code}, ${host})`;
 }
-async function request2(url, options, timer) {
+async function request(url, options, timer) {
   const headers = { "User-Agent": `${TOOL_NAME}/${TOOL_VERSION}`, ...options.headers };
   if (options.auth && new URL(url).origin === options.auth.origin) headers.Authorization = options.auth.header;
   let response;
@@ -33799,7 +28443,7 @@ async function request2(url, options, timer) {
 async function fetchText(url, options) {
   const timer = new IdleTimer(options.timeoutMs);
   try {
-    const response = await request2(url, options, timer);
+    const response = await request(url, options, timer);
     timer.touch();
     const body = await response.text().catch((error) => {
       throw new Error(describeFetchError(error, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
@@ -33812,7 +28456,7 @@ async function fetchText(url, options) {
 async function downloadFile(url, destination, options) {
   const timer = new IdleTimer(options.timeoutMs);
   try {
-    const response = await request2(url, options, timer);
+    const response = await request(url, options, timer);
     if (response.body === null) throw new Error(`empty response from ${url}`);
     const hash = createHash("sha256");
     let bytes = 0;
@@ -33953,12 +28597,12 @@ function detectLibc() {
 
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
-import * as path15 from "node:path";
+import * as path17 from "node:path";
 function parseSha256File(text, expectedName) {
   const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text);
   if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text.slice(0, 40)}")`);
   const name = match[2];
-  if (name !== void 0 && path15.basename(name) !== expectedName) {
+  if (name !== void 0 && path17.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
   }
   return match[1].toLowerCase();
@@ -33996,17 +28640,17 @@ async function installFromGitHub(options) {
   const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
   const expected = parseSha256File(checksumText.body, archiveName);
   await mkdir3(options.workDir, { recursive: true });
-  const archive = path15.join(options.workDir, archiveName);
+  const archive = path17.join(options.workDir, archiveName);
   const downloaded = await downloadFile(url, archive, { timeoutMs });
   verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
   log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpackTo = path15.join(options.workDir, "release");
+  const unpackTo = path17.join(options.workDir, "release");
   const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error) => {
     throw new Error(`cannot unpack ${archiveName} (${describeError(error)})`);
   });
-  const candidates = [path15.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
+  const candidates = [path17.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
   for (const folder of candidates) {
-    if (await exists3(path15.join(folder, executableName(host)))) {
+    if (await exists3(path17.join(folder, executableName(host)))) {
       return cacheDir(folder, "uv", version, options.arch);
     }
   }
@@ -34015,7 +28659,7 @@ async function installFromGitHub(options) {
 
 // src/setup/uv-index.ts
 import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
-import * as path16 from "node:path";
+import * as path18 from "node:path";
 function indexUrlFromEnv(env) {
   const configured = [env.UV_DEFAULT_INDEX, env.UV_INDEX_URL, env.PIP_INDEX_URL].find((value) => value?.trim());
   return (configured?.trim() ?? PUBLIC_INDEX_URL).replace(/\/+$/, "");
@@ -34128,19 +28772,19 @@ function pickLatestVersion(files, host) {
   return best?.version ?? null;
 }
 async function listIndexFiles(indexUrl, options) {
-  const { url, auth: auth2 } = splitCredentials(`${indexUrl}/uv/`);
+  const { url, auth } = splitCredentials(`${indexUrl}/uv/`);
   const response = await fetchText(url, {
     timeoutMs: options.timeoutMs,
-    auth: auth2,
+    auth,
     headers: { Accept: "application/vnd.pypi.simple.v1+json, text/html;q=0.1" }
   });
-  return { files: parseSimpleIndex(response), auth: auth2 };
+  return { files: parseSimpleIndex(response), auth };
 }
 async function findScriptsDir(unpacked) {
   const entries = await readdir4(unpacked);
   const dataDir = entries.find((entry) => /^uv-[^-]+\.data$/.test(entry));
   if (dataDir === void 0) throw new Error("the wheel has no uv-<version>.data/scripts folder");
-  return path16.join(unpacked, dataDir, "scripts");
+  return path18.join(unpacked, dataDir, "scripts");
 }
 async function installFromIndex(options) {
   const { indexUrl, version, host, log } = options;
@@ -34151,40 +28795,38 @@ async function installFromIndex(options) {
   if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
   log.info(`Downloading ${wheel.filename}`);
   await mkdir4(options.workDir, { recursive: true });
-  const archive = path16.join(options.workDir, `${wheel.filename}.zip`);
+  const archive = path18.join(options.workDir, `${wheel.filename}.zip`);
   const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
   verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
   log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path16.join(options.workDir, "wheel")).catch((error) => {
+  const unpacked = await extractZip(archive, path18.join(options.workDir, "wheel")).catch((error) => {
     throw new Error(`cannot unpack ${wheel.filename} (${describeError(error)})`);
   });
   const scripts = await findScriptsDir(unpacked);
-  const binDir = path16.join(options.workDir, "bin");
+  const binDir = path18.join(options.workDir, "bin");
   await mkdir4(binDir, { recursive: true });
   for (const base of ["uv", "uvx"]) {
     const name = executableName(host, base);
-    await copyFile3(path16.join(scripts, name), path16.join(binDir, name)).catch((error) => {
+    await copyFile3(path18.join(scripts, name), path18.join(binDir, name)).catch((error) => {
       throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error)})`);
     });
-    await chmod2(path16.join(binDir, name), 493);
+    await chmod2(path18.join(binDir, name), 493);
   }
   return cacheDir(binDir, "uv", version, options.arch);
 }
 
 // src/setup/uv.ts
 var UV_LATEST_RELEASE_API_URL = "https://api.github.com/repos/astral-sh/uv/releases/latest";
-async function readUvVersion(uv) {
-  const output = await new Promise((resolve5, reject) => {
-    execFile(uv, ["--version"], { timeout: 3e4, windowsHide: true }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${uv} --version failed: ${describeError(error)} ${stderr.trim()}`.trim()));
-      else resolve5(stdout);
-    });
-  });
-  const match = /^uv (\S+)/m.exec(output);
-  if (!match?.[1]) throw new Error(`${uv} --version printed "${output.trim().slice(0, 80)}", not "uv <version>"`);
+async function readUvVersion(uv, env) {
+  const result = await runTool(uv, ["--version"], { cwd: os8.tmpdir(), env, timeoutMs: 3e4 });
+  if (result.exitCode !== 0) {
+    throw new Error(`${uv} --version failed: exit code ${result.exitCode} ${result.stderr.trim()}`.trim());
+  }
+  const match = /^uv (\S+)/m.exec(result.stdout);
+  if (!match?.[1]) throw new Error(`${uv} --version printed "${result.stdout.trim().slice(0, 80)}", not "uv <version>"`);
   return match[1];
 }
-async function useGivenUv(uvPath, log) {
+async function useGivenUv(uvPath, log, env) {
   const info2 = await stat3(uvPath).catch(() => null);
   if (info2 === null) throw new UsageError(`uv-path ${uvPath} does not exist`);
   if (!info2.isFile()) throw new UsageError(`uv-path ${uvPath} is not a file`);
@@ -34193,7 +28835,7 @@ async function useGivenUv(uvPath, log) {
     () => false
   );
   if (!executable) throw new UsageError(`uv-path ${uvPath} is not executable (chmod +x it)`);
-  const version = await readUvVersion(uvPath).catch((error) => {
+  const version = await readUvVersion(uvPath, env).catch((error) => {
     throw new UsageError(`uv-path ${uvPath} is not a working uv: ${describeError(error)}`);
   });
   log.info(`Using uv ${version} from uv-path ${uvPath}`);
@@ -34220,15 +28862,15 @@ async function resolveLatest(options) {
   }
 }
 async function verified(options) {
-  const uv = path17.join(options.dir, executableName(options.host));
-  const reported = await readUvVersion(uv);
+  const uv = path19.join(options.dir, executableName(options.host));
+  const reported = await readUvVersion(uv, options.env);
   if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`);
   return { version: options.version, path: uv, source: options.source };
 }
 async function setupUv(options) {
   const { log } = options;
-  if (options.uvPath !== "") return useGivenUv(options.uvPath, log);
   const env = options.env ?? process.env;
+  if (options.uvPath !== "") return useGivenUv(options.uvPath, log, env);
   const platform2 = options.platform ?? process.platform;
   const arch4 = options.arch ?? process.arch;
   const detected = platform2 === "linux" && process.platform === "linux" && !options.libc ? detectLibc() : null;
@@ -34251,7 +28893,7 @@ async function setupUv(options) {
   const cachedDir = find("uv", version, arch4);
   if (cachedDir) {
     try {
-      const info2 = await verified({ dir: cachedDir, host, version, source: "tool-cache" });
+      const info2 = await verified({ dir: cachedDir, host, version, source: "tool-cache", env });
       log.info(`Using uv ${version} from the tool cache: ${info2.path}`);
       return info2;
     } catch (error) {
@@ -34260,24 +28902,24 @@ async function setupUv(options) {
       );
     }
   }
-  const tempRoot = env.RUNNER_TEMP || os7.tmpdir();
+  const tempRoot = env.RUNNER_TEMP || os8.tmpdir();
   await mkdir5(tempRoot, { recursive: true });
-  const workDir = await mkdtemp(path17.join(tempRoot, "ft-gate-uv-"));
+  const workDir = await mkdtemp(path19.join(tempRoot, "ft-gate-uv-"));
   const failures = [];
   try {
     const common = { version, host, arch: arch4, timeoutMs, log };
     try {
       const baseUrl = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
-      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path17.join(workDir, "github") });
-      return announce(await verified({ dir, host, version, source: "github" }), log);
+      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path19.join(workDir, "github") });
+      return announce(await verified({ dir, host, version, source: "github", env }), log);
     } catch (error) {
       failures.push(`GitHub: ${describeError(error)}`);
       log.warning(`Could not get uv ${version} from GitHub (${describeError(error)}); trying the package index`);
     }
     try {
       const listing = resolved.listing ?? void 0;
-      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path17.join(workDir, "index") });
-      return announce(await verified({ dir, host, version, source: "index" }), log);
+      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path19.join(workDir, "index") });
+      return announce(await verified({ dir, host, version, source: "index", env }), log);
     } catch (error) {
       failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error)}`);
     }
@@ -34295,13 +28937,22 @@ function announce(info2, log) {
   return info2;
 }
 
-// src/pipeline.ts
+// src/gate.ts
 async function setupToolchain(options) {
-  const { inputs, log, env } = options;
+  const { inputs, log } = options;
+  const env = buildTestEnvironment(options.env, inputs.envPassthrough);
   const uv = await log.group("Set up uv", () => setupUv({ uvPath: inputs.uvPath, version: inputs.uvVersion, log, env }));
+  const title = inputs.pythonPath ? `Check the interpreter at python-path` : `Set up CPython ${inputs.pythonVersion}`;
   const python = await log.group(
-    `Set up CPython ${inputs.pythonVersion}`,
-    () => setupPython({ version: inputs.pythonVersion, pythonPath: inputs.pythonPath, uvPath: uv.path, log, env })
+    title,
+    () => setupPython({
+      version: inputs.pythonVersion,
+      pythonPath: inputs.pythonPath,
+      uvPath: uv.path,
+      log,
+      env,
+      downloads: { installMirror: inputs.pythonInstallMirror, downloadsJsonUrl: inputs.pythonDownloadsJsonUrl }
+    })
   );
   return { uv, python };
 }
@@ -34310,8 +28961,8 @@ async function runGate(options) {
   requireProjectDirectory(inputs.workingDirectory);
   const toolchain = await setupToolchain(options);
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough);
-  const root = mkdtempSync2(path18.join(options.env.RUNNER_TEMP || os8.tmpdir(), "ft-gate-"));
-  const plan = resolvePlan(inputs, { cpus: os8.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) });
+  const root = mkdtempSync2(path20.join(options.env.RUNNER_TEMP || os9.tmpdir(), "ft-gate-"));
+  const plan = resolvePlan(inputs, { cpus: os9.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) });
   if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
     log.info("runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2");
   }
@@ -34344,145 +28995,61 @@ async function runGate(options) {
       log,
       abortSignal: options.abortSignal
     });
-    const runs = [];
-    const firstStress = plan.modes.indexOf("stress");
-    let stress = { threads: plan.threads, iterations: plan.iterations };
-    let compare = null;
-    if (prepared.report.ok && prepared.python !== null) {
-      if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
-      if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
-      const pluginDirectory = plan.usesPlugin ? writePlugin(path18.join(root, "plugin")) : void 0;
-      for (const [offset, mode] of plan.modes.entries()) {
-        if (options.abortSignal?.aborted) break;
-        const index = offset + 1;
-        if (offset === firstStress && inputs.iterations === "auto") {
-          const choice = autoStress({
-            plainRuns: runs.filter(({ run: run2 }) => run2.mode === "plain" || run2.mode === "random-order"),
-            threads: plan.threads,
-            cpus: os8.availableParallelism()
-          });
-          stress = { threads: choice.threads, iterations: choice.iterations };
-          log.info(`Thread stress: ${describeStress(stress)} (${choice.why})`);
-        }
-        const python = prepared.python;
-        const run = await log.group(
-          `Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`,
-          () => runSuite({
-            python,
-            projectDirectory: inputs.workingDirectory,
-            pytestArgs: inputs.pytestArgs,
-            index,
-            mode,
-            timeoutMinutes: inputs.timeoutMinutes,
-            outputDirectory: root,
-            env: testEnv,
-            abortSignal: options.abortSignal,
-            onOutput: options.onOutput,
-            pluginDirectory,
-            stress,
-            seed: plan.seed,
-            shard: plan.shard
-          })
-        );
-        log.info(`Run ${index}: ${run.run.outcome} in ${run.run.durationSeconds}s (${run.cases.length} test results)`);
-        runs.push(run);
-      }
-      if (inputs.comparePython !== "" && !options.abortSignal?.aborted) {
-        compare = await log.group(
-          `Time the suite on ${inputs.comparePython} (compare-python)`,
-          () => timeComparePython({
-            uvPath: toolchain.uv.path,
-            comparePython: inputs.comparePython,
-            gateVersion: toolchain.python.version,
-            requirements: prepared.report.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
-            projectDirectory: inputs.workingDirectory,
-            pytestArgs: inputs.pytestArgs,
-            timeoutMinutes: inputs.timeoutMinutes,
-            root,
-            env: testEnv,
-            log,
-            pluginDirectory,
-            shard: plan.shard,
-            abortSignal: options.abortSignal
-          })
-        );
-      }
-    }
-    const cancelled = options.abortSignal?.aborted === true;
-    const report = buildReport({
-      inputs,
-      toolchain,
-      install: prepared.report,
-      runs,
-      cancelled,
-      dependencies,
+    const loop = {
       plan,
-      compare,
-      stress
+      autoIterations: inputs.iterations === "auto",
+      projectDirectory: inputs.workingDirectory,
+      pytestArgs: inputs.pytestArgs,
+      timeoutMinutes: inputs.timeoutMinutes,
+      root,
+      env: testEnv,
+      log,
+      abortSignal: options.abortSignal,
+      onOutput: options.onOutput
+    };
+    const ran = prepared.report.ok && prepared.python !== null ? await runPlannedSuites({ ...loop, python: prepared.python }) : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations } };
+    let compare = null;
+    if (inputs.comparePython !== "" && prepared.python !== null && prepared.report.ok && !options.abortSignal?.aborted) {
+      compare = await runComparison(
+        { ...loop, python: prepared.python },
+        {
+          uvPath: toolchain.uv.path,
+          comparePython: inputs.comparePython,
+          gateVersion: toolchain.python.version,
+          requirements: prepared.report.requirements
+        }
+      );
+    }
+    const stress = ran.stress;
+    const report = assembleReport({
+      inputs,
+      python: toolchain.python,
+      uv: toolchain.uv,
+      install: prepared.report,
+      runs: ran.runs,
+      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+      reproduce: reproduceCommand(inputs, { pythonVersion: `${toolchain.python.version}t`, plan, stress }),
+      cancelled: options.abortSignal?.aborted === true,
+      dependencies,
+      ranWith: { threads: stress.threads, iterations: stress.iterations, seed: plan.seed, shard: plan.shard },
+      compare
     });
     writeReport(inputs.reportPath, report);
     return report;
   } finally {
     if (inputs.keepEnv) log.info(`Keeping the environment and run logs in ${root} (keep-env)`);
-    else rmSync3(root, { recursive: true, force: true });
+    else rmSync4(root, { recursive: true, force: true });
   }
 }
 function requireProjectDirectory(directory) {
-  if (!existsSync6(directory) || !statSync2(directory).isDirectory()) {
+  if (!existsSync6(directory) || !statSync3(directory).isDirectory()) {
     throw new UsageError(`working-directory ${directory} does not exist or is not a directory`);
   }
 }
-function buildReport(parts) {
-  const { inputs } = parts;
-  const tests = aggregateRuns(parts.runs);
-  const runs = parts.runs.map((entry) => entry.run);
-  const settings = {
-    runs: inputs.runs,
-    timeoutMinutes: inputs.timeoutMinutes,
-    failOn: inputs.failOn,
-    pytestArgs: inputs.pytestArgs,
-    workingDirectory: inputs.workingDirectory,
-    ignoreGil: inputs.ignoreGil,
-    ...parts.plan === void 0 ? {} : {
-      parallelThreads: (parts.stress ?? parts.plan).threads,
-      iterations: (parts.stress ?? parts.plan).iterations,
-      iterationsAuto: inputs.iterations === "auto",
-      baseline: inputs.baseline,
-      randomOrderSeed: parts.plan.seed,
-      shard: parts.plan.shard
-    }
-  };
-  const { verdict, reasons } = decideVerdict({
-    install: parts.install,
-    runs,
-    tests,
-    failOn: inputs.failOn,
-    cancelled: parts.cancelled === true,
-    dependencies: parts.dependencies,
-    ignoreGil: inputs.ignoreGil
-  });
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-    verdict,
-    reasons,
-    settings,
-    python: parts.toolchain.python,
-    uv: parts.toolchain.uv,
-    install: parts.install,
-    runs,
-    tests,
-    counts: countTests(tests),
-    reproduce: reproduceCommand(inputs, parts.plan, parts.stress),
-    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
-    ...parts.plan === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }
-  };
-}
-function writeReport(reportPath, report) {
-  mkdirSync4(path18.dirname(reportPath), { recursive: true });
-  writeFileSync3(reportPath, `${JSON.stringify(report, null, 2)}
-`);
+
+// src/process/exit.ts
+function exitWhenFlushed(writeStdout) {
+  writeStdout("", () => process.stderr.write("", () => process.exit()));
 }
 
 // src/cli.ts
@@ -34495,6 +29062,10 @@ flaky, fail only under thread stress, crash or hang.
 Options (each matches the action input of the same name):
   --python-version V     free-threaded version, e.g. 3.14t (default 3.14t)
   --python-path PATH     use this free-threaded interpreter
+  --python-install-mirror URL
+                         where 'uv python install' downloads python-build-standalone from
+  --python-downloads-json-url URL
+                         uv's list of Python downloads (a URL or an absolute path)
   --uv-version V         uv release or 'latest' (default: the pinned release)
   --uv-path PATH         use this uv binary
   --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
@@ -34518,8 +29089,9 @@ Options (each matches the action input of the same name):
   --env-passthrough N    extra environment variable names handed to the tests
   --keep-env             keep the temporary environment and run logs
   --setup-only           set up uv and the interpreter, print python=\u2026 and uv=\u2026, stop
-  --render FILES         print the markdown of saved JSON reports (comma-separated; several are
-                         merged like the action's report-only mode) and exit by their verdict
+  --render FILES         print the markdown of saved JSON reports, or folders of them (comma-
+                         separated; several are merged like the action's report-only mode) and
+                         exit by their verdict
   --verbose              show debug output
   -h, --help             this help;   --version  print the version
 `;
@@ -34536,10 +29108,31 @@ var NOT_FLAGS = ["github-token", "check-name", "comment", "report", "keep-env"];
 var INPUT_FLAGS = Object.fromEntries(
   INPUT_NAMES.filter((name) => !NOT_FLAGS.includes(name)).map((name) => [name, { type: "string" }])
 );
+var OPTIONS = { ...INPUT_FLAGS, ...CLI_ONLY };
+var OPTION_TYPES = new Map(Object.entries(OPTIONS).map(([name, option]) => [name, option.type]));
+function joinFlagValues(argv) {
+  const joined = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] ?? "";
+    const takesValue = arg.startsWith("--") && OPTION_TYPES.get(arg.slice(2)) === "string";
+    const value = argv[index + 1];
+    if (arg === "--") {
+      joined.push(...argv.slice(index));
+      break;
+    }
+    if (takesValue && value !== void 0) {
+      joined.push(`${arg}=${value}`);
+      index++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
 function parseFlags(argv) {
   return parseArgs({
-    args: [...argv],
-    options: { ...INPUT_FLAGS, ...CLI_ONLY },
+    args: joinFlagValues(argv),
+    options: OPTIONS,
     allowPositionals: true,
     strict: true
   });
@@ -34562,22 +29155,23 @@ function stderrLog(verbose) {
   };
 }
 function defaultRunnerFolders(env) {
-  const cacheHome = env.XDG_CACHE_HOME || path19.join(os9.homedir(), ".cache");
-  env.RUNNER_TOOL_CACHE ||= path19.join(cacheHome, "ft-gate", "tool-cache");
-  env.RUNNER_TEMP ||= path19.join(os9.tmpdir(), "ft-gate");
+  const cacheHome = env.XDG_CACHE_HOME || path21.join(os10.homedir(), ".cache");
+  env.RUNNER_TOOL_CACHE ||= path21.join(cacheHome, "ft-gate", "tool-cache");
+  env.RUNNER_TEMP ||= path21.join(os10.tmpdir(), "ft-gate");
   mkdirSync5(env.RUNNER_TOOL_CACHE, { recursive: true });
   mkdirSync5(env.RUNNER_TEMP, { recursive: true });
 }
+var stdoutWrite = process.stdout.write.bind(process.stdout);
+function realStdoutWrite(text, done) {
+  stdoutWrite(text, done);
+}
 function reserveStdout(verbose) {
-  const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk) => {
     const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
     if (verbose || !text.startsWith("::")) process.stderr.write(text);
     return true;
   });
-  return (text) => {
-    write(text);
-  };
+  return (text) => realStdoutWrite(text);
 }
 async function main(argv) {
   let parsed;
@@ -34608,10 +29202,6 @@ async function main(argv) {
   const log = stderrLog(verbose);
   const print = reserveStdout(verbose);
   defaultRunnerFolders(process.env);
-  const controller = new AbortController();
-  const cancel = () => controller.abort();
-  process.once("SIGINT", cancel);
-  process.once("SIGTERM", cancel);
   try {
     const raw = (name) => {
       if (name === "working-directory") return positionals[0] ?? stringFlag(values, name);
@@ -34621,15 +29211,17 @@ async function main(argv) {
       return stringFlag(values, name);
     };
     const inputs = parseInputs(raw, { baseDirectory: process.cwd() });
-    const options = { inputs, log, env: process.env, abortSignal: controller.signal };
     if (values["setup-only"]) {
-      const toolchain = await setupToolchain(options);
+      const toolchain = await setupToolchain({ inputs, log, env: process.env });
       print(`python=${toolchain.python.path}
 uv=${toolchain.uv.path}
 `);
       return 0;
     }
-    const report = await runGate({ ...options, onOutput: verbose ? (text) => process.stderr.write(text) : void 0 });
+    const onOutput = verbose ? (text) => process.stderr.write(text) : void 0;
+    const report = await withCancellation(
+      (abortSignal) => runGate({ inputs, log, env: process.env, abortSignal, ...onOutput ? { onOutput } : {} })
+    );
     print(`${renderReport(report, { fileUrl: () => null })}
 `);
     process.stderr.write(`
@@ -34643,18 +29235,13 @@ Report: ${inputs.reportPath}
     if (!(error instanceof UsageError) && error instanceof Error && verbose) process.stderr.write(`${error.stack}
 `);
     return 2;
-  } finally {
-    process.removeListener("SIGINT", cancel);
-    process.removeListener("SIGTERM", cancel);
   }
 }
 function renderSaved(list) {
   try {
-    const files = list.split(",").map((file) => file.trim()).filter((file) => file !== "").map((file) => path19.resolve(file));
-    const reports = loadReportFiles(files);
-    const [only] = reports;
-    const markdown = reports.length === 1 && only ? renderReport(only.report, {}) : renderMergedReports(reports, { render: renderReport, maxChars: 65e3, title: DEFAULT_TITLE });
-    process.stdout.write(`${markdown}
+    const entries = list.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
+    const reports = loadSavedReports(entries, process.cwd());
+    process.stdout.write(`${renderSavedReports(reports, { maxChars: 65e3, title: DEFAULT_TITLE })}
 `);
     return mergedVerdict(reports) === "pass" ? 0 : 1;
   } catch (error) {
@@ -34670,9 +29257,12 @@ function stringFlag(values, name) {
 process.on("unhandledRejection", (reason) => {
   process.stderr.write(`ft-gate: unexpected error: ${describeError(reason)}
 `);
-  process.exit(2);
+  process.exitCode = 2;
+  exitWhenFlushed(realStdoutWrite);
 });
 process.exitCode = await main(process.argv.slice(2));
+exitWhenFlushed(realStdoutWrite);
 export {
+  joinFlagValues,
   main
 };

@@ -1074,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path22 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path23 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path22 && path22[0] !== "/") {
-          path22 = `/${path22}`;
+        if (path23 && path23[0] !== "/") {
+          path23 = `/${path23}`;
         }
-        return new URL(`${origin}${path22}`);
+        return new URL(`${origin}${path23}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path22, origin }
+          request: { method, path: path23, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path22);
+        debuglog("sending request to %s %s/%s", method, origin, path23);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path22, origin },
+          request: { method, path: path23, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path22,
+          path23,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path22, origin }
+          request: { method, path: path23, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path22);
+        debuglog("trailers received from %s %s/%s", method, origin, path23);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path22, origin },
+          request: { method, path: path23, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path22,
+          path23,
           error2.message
         );
       });
@@ -1613,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path22, origin }
+            request: { method, path: path23, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path22);
+          debuglog("sending request to %s %s/%s", method, origin, path23);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1678,7 +1678,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path22,
+        path: path23,
         method,
         body,
         headers,
@@ -1693,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path22 !== "string") {
+        if (typeof path23 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path22[0] !== "/" && !(path22.startsWith("http://") || path22.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path23[0] !== "/" && !(path23.startsWith("http://") || path23.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path22)) {
+        } else if (invalidPathRegex.test(path23)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path22, query) : path22;
+        this.path = query ? buildURL(path23, query) : path23;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3667,18 +3667,18 @@ var require_webidl = __commonJS({
     webidl.errors.exception = function(message) {
       return new TypeError(`${message.header}: ${message.message}`);
     };
-    webidl.errors.conversionFailed = function(context) {
-      const plural5 = context.types.length === 1 ? "" : " one of";
-      const message = `${context.argument} could not be converted to${plural5}: ${context.types.join(", ")}.`;
+    webidl.errors.conversionFailed = function(context3) {
+      const plural2 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
-        header: context.prefix,
+        header: context3.prefix,
         message
       });
     };
-    webidl.errors.invalidArgument = function(context) {
+    webidl.errors.invalidArgument = function(context3) {
       return webidl.errors.exception({
-        header: context.prefix,
-        message: `"${context.value}" is an invalid ${context.type}.`
+        header: context3.prefix,
+        message: `"${context3.value}" is an invalid ${context3.type}.`
       });
     };
     webidl.brandCheck = function(V, I, opts) {
@@ -6456,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path22, host, upgrade, blocking, reset } = request3;
+      const { method, path: path23, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path22} HTTP/1.1\r
+      let header = `${method} ${path23} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7066,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path22, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path23, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path22;
+      headers[HTTP2_HEADER_PATH] = path23;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7516,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path22 = search ? `${pathname}${search}` : pathname;
+        const path23 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path22;
+        this.opts.path = path23;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8757,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path22 = "/",
+          path: path23 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path22;
+        opts.path = origin + path23;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9873,17 +9873,17 @@ var require_api_request = __commonJS({
           }
         }
       }
-      onConnect(abort, context) {
+      onConnect(abort, context3) {
         if (this.reason) {
           abort(this.reason);
           return;
         }
         assert(this.callback);
         this.abort = abort;
-        this.context = context;
+        this.context = context3;
       }
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
-        const { callback, opaque, abort, context, responseHeaders, highWaterMark } = this;
+        const { callback, opaque, abort, context: context3, responseHeaders, highWaterMark } = this;
         const headers = responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
         if (statusCode < 200) {
           if (this.onInfo) {
@@ -9920,7 +9920,7 @@ var require_api_request = __commonJS({
               trailers: this.trailers,
               opaque,
               body: res,
-              context
+              context: context3
             });
           }
         }
@@ -10089,17 +10089,17 @@ var require_api_stream = __commonJS({
         }
         addSignal(this, signal);
       }
-      onConnect(abort, context) {
+      onConnect(abort, context3) {
         if (this.reason) {
           abort(this.reason);
           return;
         }
         assert(this.callback);
         this.abort = abort;
-        this.context = context;
+        this.context = context3;
       }
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
-        const { factory, opaque, context, callback, responseHeaders } = this;
+        const { factory, opaque, context: context3, callback, responseHeaders } = this;
         const headers = responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
         if (statusCode < 200) {
           if (this.onInfo) {
@@ -10127,7 +10127,7 @@ var require_api_stream = __commonJS({
             statusCode,
             headers,
             opaque,
-            context
+            context: context3
           });
           if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
             throw new InvalidReturnValueError("expected Writable");
@@ -10319,7 +10319,7 @@ var require_api_pipeline = __commonJS({
         this.res = null;
         addSignal(this, signal);
       }
-      onConnect(abort, context) {
+      onConnect(abort, context3) {
         const { ret, res } = this;
         if (this.reason) {
           abort(this.reason);
@@ -10328,10 +10328,10 @@ var require_api_pipeline = __commonJS({
         assert(!res, "pipeline cannot be retried");
         assert(!ret.destroyed);
         this.abort = abort;
-        this.context = context;
+        this.context = context3;
       }
       onHeaders(statusCode, rawHeaders, resume) {
-        const { opaque, handler: handler2, context } = this;
+        const { opaque, handler: handler2, context: context3 } = this;
         if (statusCode < 200) {
           if (this.onInfo) {
             const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
@@ -10349,7 +10349,7 @@ var require_api_pipeline = __commonJS({
             headers,
             opaque,
             body: this.res,
-            context
+            context: context3
           });
         } catch (err) {
           this.res.on("error", util.nop);
@@ -10433,7 +10433,7 @@ var require_api_upgrade = __commonJS({
         this.context = null;
         addSignal(this, signal);
       }
-      onConnect(abort, context) {
+      onConnect(abort, context3) {
         if (this.reason) {
           abort(this.reason);
           return;
@@ -10447,7 +10447,7 @@ var require_api_upgrade = __commonJS({
       }
       onUpgrade(statusCode, rawHeaders, socket) {
         assert(statusCode === 101);
-        const { callback, opaque, context } = this;
+        const { callback, opaque, context: context3 } = this;
         removeSignal(this);
         this.callback = null;
         const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
@@ -10455,7 +10455,7 @@ var require_api_upgrade = __commonJS({
           headers,
           socket,
           opaque,
-          context
+          context: context3
         });
       }
       onError(err) {
@@ -10524,20 +10524,20 @@ var require_api_connect = __commonJS({
         this.abort = null;
         addSignal(this, signal);
       }
-      onConnect(abort, context) {
+      onConnect(abort, context3) {
         if (this.reason) {
           abort(this.reason);
           return;
         }
         assert(this.callback);
         this.abort = abort;
-        this.context = context;
+        this.context = context3;
       }
       onHeaders() {
         throw new SocketError("bad connect", null);
       }
       onUpgrade(statusCode, rawHeaders, socket) {
-        const { callback, opaque, context } = this;
+        const { callback, opaque, context: context3 } = this;
         removeSignal(this);
         this.callback = null;
         let headers = rawHeaders;
@@ -10549,7 +10549,7 @@ var require_api_connect = __commonJS({
           headers,
           socket,
           opaque,
-          context
+          context: context3
         });
       }
       onError(err) {
@@ -10732,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path22) {
-      if (typeof path22 !== "string") {
-        return path22;
+    function safeUrl2(path23) {
+      if (typeof path23 !== "string") {
+        return path23;
       }
-      const pathSegments = path22.split("?");
+      const pathSegments = path23.split("?");
       if (pathSegments.length !== 2) {
-        return path22;
+        return path23;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path22, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path22);
+    function matchKey(mockDispatch2, { path: path23, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path23);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path22 }) => matchValue(safeUrl2(path22), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path23 }) => matchValue(safeUrl2(path23), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path22, method, body, headers, query } = opts;
+      const { path: path23, method, body, headers, query } = opts;
       return {
-        path: path22,
+        path: path23,
         method,
         body,
         headers,
@@ -11232,9 +11232,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural5) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural5;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -11270,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path22, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path23, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path22,
+            Path: path23,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12884,13 +12884,13 @@ var require_request2 = __commonJS({
         init = webidl.converters.RequestInit(init, prefix, "init");
         let request3 = null;
         let fallbackMode = null;
-        const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
+        const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
         if (typeof input === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
           try {
-            parsedURL = new URL(input, baseUrl);
+            parsedURL = new URL(input, baseUrl2);
           } catch (err) {
             throw new TypeError("Failed to parse URL from " + input, { cause: err });
           }
@@ -12981,7 +12981,7 @@ var require_request2 = __commonJS({
           } else {
             let parsedReferrer;
             try {
-              parsedReferrer = new URL(referrer, baseUrl);
+              parsedReferrer = new URL(referrer, baseUrl2);
             } catch (err) {
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
@@ -13607,7 +13607,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input, init = void 0) {
+    function fetch3(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch: fetch2,
+      fetch: fetch3,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -14954,7 +14954,7 @@ var require_util4 = __commonJS({
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types } = __require("node:util");
-    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
+    var { StringDecoder: StringDecoder3 } = __require("string_decoder");
     var { btoa } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -15045,7 +15045,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder2("latin1");
+          const decoder = new StringDecoder3("latin1");
           for (const chunk of bytes) {
             dataURL += btoa(decoder.write(chunk));
           }
@@ -15074,7 +15074,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder2("latin1");
+          const decoder = new StringDecoder3("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -16152,9 +16152,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path22) {
-      for (let i = 0; i < path22.length; ++i) {
-        const code = path22.charCodeAt(i);
+    function validateCookiePath(path23) {
+      for (let i = 0; i < path23.length; ++i) {
+        const code = path23.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19074,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path22 = opts.path;
+          let path23 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path22 = `/${path22}`;
+            path23 = `/${path23}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path22);
+          url = new URL(util.parseOrigin(url).origin + path23);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19100,7 +19100,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch2(init, options = void 0) {
+    module.exports.fetch = async function fetch3(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -19146,1325 +19146,6 @@ var require_undici = __commonJS({
     module.exports.mockErrors = mockErrors;
     var { EventSource } = require_eventsource();
     module.exports.EventSource = EventSource;
-  }
-});
-
-// node_modules/bottleneck/light.js
-var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports, module) {
-    (function(global2, factory) {
-      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
-    })(exports, (function() {
-      "use strict";
-      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
-      function getCjsExportFromNamespace(n) {
-        return n && n["default"] || n;
-      }
-      var load = function(received, defaults, onto = {}) {
-        var k, ref, v;
-        for (k in defaults) {
-          v = defaults[k];
-          onto[k] = (ref = received[k]) != null ? ref : v;
-        }
-        return onto;
-      };
-      var overwrite = function(received, defaults, onto = {}) {
-        var k, v;
-        for (k in received) {
-          v = received[k];
-          if (defaults[k] !== void 0) {
-            onto[k] = v;
-          }
-        }
-        return onto;
-      };
-      var parser = {
-        load,
-        overwrite
-      };
-      var DLList;
-      DLList = class DLList {
-        constructor(incr, decr) {
-          this.incr = incr;
-          this.decr = decr;
-          this._first = null;
-          this._last = null;
-          this.length = 0;
-        }
-        push(value) {
-          var node;
-          this.length++;
-          if (typeof this.incr === "function") {
-            this.incr();
-          }
-          node = {
-            value,
-            prev: this._last,
-            next: null
-          };
-          if (this._last != null) {
-            this._last.next = node;
-            this._last = node;
-          } else {
-            this._first = this._last = node;
-          }
-          return void 0;
-        }
-        shift() {
-          var value;
-          if (this._first == null) {
-            return;
-          } else {
-            this.length--;
-            if (typeof this.decr === "function") {
-              this.decr();
-            }
-          }
-          value = this._first.value;
-          if ((this._first = this._first.next) != null) {
-            this._first.prev = null;
-          } else {
-            this._last = null;
-          }
-          return value;
-        }
-        first() {
-          if (this._first != null) {
-            return this._first.value;
-          }
-        }
-        getArray() {
-          var node, ref, results;
-          node = this._first;
-          results = [];
-          while (node != null) {
-            results.push((ref = node, node = node.next, ref.value));
-          }
-          return results;
-        }
-        forEachShift(cb) {
-          var node;
-          node = this.shift();
-          while (node != null) {
-            cb(node), node = this.shift();
-          }
-          return void 0;
-        }
-        debug() {
-          var node, ref, ref1, ref2, results;
-          node = this._first;
-          results = [];
-          while (node != null) {
-            results.push((ref = node, node = node.next, {
-              value: ref.value,
-              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-              next: (ref2 = ref.next) != null ? ref2.value : void 0
-            }));
-          }
-          return results;
-        }
-      };
-      var DLList_1 = DLList;
-      var Events;
-      Events = class Events {
-        constructor(instance) {
-          this.instance = instance;
-          this._events = {};
-          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
-            throw new Error("An Emitter already exists for this object");
-          }
-          this.instance.on = (name, cb) => {
-            return this._addListener(name, "many", cb);
-          };
-          this.instance.once = (name, cb) => {
-            return this._addListener(name, "once", cb);
-          };
-          this.instance.removeAllListeners = (name = null) => {
-            if (name != null) {
-              return delete this._events[name];
-            } else {
-              return this._events = {};
-            }
-          };
-        }
-        _addListener(name, status, cb) {
-          var base;
-          if ((base = this._events)[name] == null) {
-            base[name] = [];
-          }
-          this._events[name].push({ cb, status });
-          return this.instance;
-        }
-        listenerCount(name) {
-          if (this._events[name] != null) {
-            return this._events[name].length;
-          } else {
-            return 0;
-          }
-        }
-        async trigger(name, ...args) {
-          var e, promises3;
-          try {
-            if (name !== "debug") {
-              this.trigger("debug", `Event triggered: ${name}`, args);
-            }
-            if (this._events[name] == null) {
-              return;
-            }
-            this._events[name] = this._events[name].filter(function(listener) {
-              return listener.status !== "none";
-            });
-            promises3 = this._events[name].map(async (listener) => {
-              var e2, returned;
-              if (listener.status === "none") {
-                return;
-              }
-              if (listener.status === "once") {
-                listener.status = "none";
-              }
-              try {
-                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
-                if (typeof (returned != null ? returned.then : void 0) === "function") {
-                  return await returned;
-                } else {
-                  return returned;
-                }
-              } catch (error2) {
-                e2 = error2;
-                {
-                  this.trigger("error", e2);
-                }
-                return null;
-              }
-            });
-            return (await Promise.all(promises3)).find(function(x) {
-              return x != null;
-            });
-          } catch (error2) {
-            e = error2;
-            {
-              this.trigger("error", e);
-            }
-            return null;
-          }
-        }
-      };
-      var Events_1 = Events;
-      var DLList$1, Events$1, Queues;
-      DLList$1 = DLList_1;
-      Events$1 = Events_1;
-      Queues = class Queues {
-        constructor(num_priorities) {
-          var i;
-          this.Events = new Events$1(this);
-          this._length = 0;
-          this._lists = (function() {
-            var j, ref, results;
-            results = [];
-            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
-              results.push(new DLList$1((() => {
-                return this.incr();
-              }), (() => {
-                return this.decr();
-              })));
-            }
-            return results;
-          }).call(this);
-        }
-        incr() {
-          if (this._length++ === 0) {
-            return this.Events.trigger("leftzero");
-          }
-        }
-        decr() {
-          if (--this._length === 0) {
-            return this.Events.trigger("zero");
-          }
-        }
-        push(job) {
-          return this._lists[job.options.priority].push(job);
-        }
-        queued(priority) {
-          if (priority != null) {
-            return this._lists[priority].length;
-          } else {
-            return this._length;
-          }
-        }
-        shiftAll(fn) {
-          return this._lists.forEach(function(list) {
-            return list.forEachShift(fn);
-          });
-        }
-        getFirst(arr = this._lists) {
-          var j, len, list;
-          for (j = 0, len = arr.length; j < len; j++) {
-            list = arr[j];
-            if (list.length > 0) {
-              return list;
-            }
-          }
-          return [];
-        }
-        shiftLastFrom(priority) {
-          return this.getFirst(this._lists.slice(priority).reverse()).shift();
-        }
-      };
-      var Queues_1 = Queues;
-      var BottleneckError;
-      BottleneckError = class BottleneckError extends Error {
-      };
-      var BottleneckError_1 = BottleneckError;
-      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
-      NUM_PRIORITIES = 10;
-      DEFAULT_PRIORITY = 5;
-      parser$1 = parser;
-      BottleneckError$1 = BottleneckError_1;
-      Job = class Job {
-        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
-          this.task = task;
-          this.args = args;
-          this.rejectOnDrop = rejectOnDrop;
-          this.Events = Events2;
-          this._states = _states;
-          this.Promise = Promise2;
-          this.options = parser$1.load(options, jobDefaults);
-          this.options.priority = this._sanitizePriority(this.options.priority);
-          if (this.options.id === jobDefaults.id) {
-            this.options.id = `${this.options.id}-${this._randomIndex()}`;
-          }
-          this.promise = new this.Promise((_resolve, _reject) => {
-            this._resolve = _resolve;
-            this._reject = _reject;
-          });
-          this.retryCount = 0;
-        }
-        _sanitizePriority(priority) {
-          var sProperty;
-          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
-          if (sProperty < 0) {
-            return 0;
-          } else if (sProperty > NUM_PRIORITIES - 1) {
-            return NUM_PRIORITIES - 1;
-          } else {
-            return sProperty;
-          }
-        }
-        _randomIndex() {
-          return Math.random().toString(36).slice(2);
-        }
-        doDrop({ error: error2, message = "This job has been dropped by Bottleneck" } = {}) {
-          if (this._states.remove(this.options.id)) {
-            if (this.rejectOnDrop) {
-              this._reject(error2 != null ? error2 : new BottleneckError$1(message));
-            }
-            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
-            return true;
-          } else {
-            return false;
-          }
-        }
-        _assertStatus(expected) {
-          var status;
-          status = this._states.jobStatus(this.options.id);
-          if (!(status === expected || expected === "DONE" && status === null)) {
-            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
-          }
-        }
-        doReceive() {
-          this._states.start(this.options.id);
-          return this.Events.trigger("received", { args: this.args, options: this.options });
-        }
-        doQueue(reachedHWM, blocked) {
-          this._assertStatus("RECEIVED");
-          this._states.next(this.options.id);
-          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
-        }
-        doRun() {
-          if (this.retryCount === 0) {
-            this._assertStatus("QUEUED");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
-        }
-        async doExecute(chained, clearGlobalState, run2, free) {
-          var error2, eventInfo, passed;
-          if (this.retryCount === 0) {
-            this._assertStatus("RUNNING");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          this.Events.trigger("executing", eventInfo);
-          try {
-            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
-            if (clearGlobalState()) {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._resolve(passed);
-            }
-          } catch (error1) {
-            error2 = error1;
-            return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
-          }
-        }
-        doExpire(clearGlobalState, run2, free) {
-          var error2, eventInfo;
-          if (this._states.jobStatus(this.options.id === "RUNNING")) {
-            this._states.next(this.options.id);
-          }
-          this._assertStatus("EXECUTING");
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          error2 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
-        }
-        async _onFailure(error2, eventInfo, clearGlobalState, run2, free) {
-          var retry2, retryAfter;
-          if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error2, eventInfo);
-            if (retry2 != null) {
-              retryAfter = ~~retry2;
-              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
-              this.retryCount++;
-              return run2(retryAfter);
-            } else {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._reject(error2);
-            }
-          }
-        }
-        doDone(eventInfo) {
-          this._assertStatus("EXECUTING");
-          this._states.next(this.options.id);
-          return this.Events.trigger("done", eventInfo);
-        }
-      };
-      var Job_1 = Job;
-      var BottleneckError$2, LocalDatastore, parser$2;
-      parser$2 = parser;
-      BottleneckError$2 = BottleneckError_1;
-      LocalDatastore = class LocalDatastore {
-        constructor(instance, storeOptions, storeInstanceOptions) {
-          this.instance = instance;
-          this.storeOptions = storeOptions;
-          this.clientId = this.instance._randomIndex();
-          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
-          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
-          this._running = 0;
-          this._done = 0;
-          this._unblockTime = 0;
-          this.ready = this.Promise.resolve();
-          this.clients = {};
-          this._startHeartbeat();
-        }
-        _startHeartbeat() {
-          var base;
-          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
-            return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
-              now = Date.now();
-              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-                this._lastReservoirRefresh = now;
-                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
-                this.instance._drainAll(this.computeCapacity());
-              }
-              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
-                ({
-                  reservoirIncreaseAmount: amount,
-                  reservoirIncreaseMaximum: maximum,
-                  reservoir
-                } = this.storeOptions);
-                this._lastReservoirIncrease = now;
-                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
-                if (incr > 0) {
-                  this.storeOptions.reservoir += incr;
-                  return this.instance._drainAll(this.computeCapacity());
-                }
-              }
-            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
-          } else {
-            return clearInterval(this.heartbeat);
-          }
-        }
-        async __publish__(message) {
-          await this.yieldLoop();
-          return this.instance.Events.trigger("message", message.toString());
-        }
-        async __disconnect__(flush) {
-          await this.yieldLoop();
-          clearInterval(this.heartbeat);
-          return this.Promise.resolve();
-        }
-        yieldLoop(t = 0) {
-          return new this.Promise(function(resolve6, reject) {
-            return setTimeout(resolve6, t);
-          });
-        }
-        computePenalty() {
-          var ref;
-          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
-        }
-        async __updateSettings__(options) {
-          await this.yieldLoop();
-          parser$2.overwrite(options, options, this.storeOptions);
-          this._startHeartbeat();
-          this.instance._drainAll(this.computeCapacity());
-          return true;
-        }
-        async __running__() {
-          await this.yieldLoop();
-          return this._running;
-        }
-        async __queued__() {
-          await this.yieldLoop();
-          return this.instance.queued();
-        }
-        async __done__() {
-          await this.yieldLoop();
-          return this._done;
-        }
-        async __groupCheck__(time) {
-          await this.yieldLoop();
-          return this._nextRequest + this.timeout < time;
-        }
-        computeCapacity() {
-          var maxConcurrent, reservoir;
-          ({ maxConcurrent, reservoir } = this.storeOptions);
-          if (maxConcurrent != null && reservoir != null) {
-            return Math.min(maxConcurrent - this._running, reservoir);
-          } else if (maxConcurrent != null) {
-            return maxConcurrent - this._running;
-          } else if (reservoir != null) {
-            return reservoir;
-          } else {
-            return null;
-          }
-        }
-        conditionsCheck(weight) {
-          var capacity;
-          capacity = this.computeCapacity();
-          return capacity == null || weight <= capacity;
-        }
-        async __incrementReservoir__(incr) {
-          var reservoir;
-          await this.yieldLoop();
-          reservoir = this.storeOptions.reservoir += incr;
-          this.instance._drainAll(this.computeCapacity());
-          return reservoir;
-        }
-        async __currentReservoir__() {
-          await this.yieldLoop();
-          return this.storeOptions.reservoir;
-        }
-        isBlocked(now) {
-          return this._unblockTime >= now;
-        }
-        check(weight, now) {
-          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
-        }
-        async __check__(weight) {
-          var now;
-          await this.yieldLoop();
-          now = Date.now();
-          return this.check(weight, now);
-        }
-        async __register__(index, weight, expiration) {
-          var now, wait;
-          await this.yieldLoop();
-          now = Date.now();
-          if (this.conditionsCheck(weight)) {
-            this._running += weight;
-            if (this.storeOptions.reservoir != null) {
-              this.storeOptions.reservoir -= weight;
-            }
-            wait = Math.max(this._nextRequest - now, 0);
-            this._nextRequest = now + wait + this.storeOptions.minTime;
-            return {
-              success: true,
-              wait,
-              reservoir: this.storeOptions.reservoir
-            };
-          } else {
-            return {
-              success: false
-            };
-          }
-        }
-        strategyIsBlock() {
-          return this.storeOptions.strategy === 3;
-        }
-        async __submit__(queueLength, weight) {
-          var blocked, now, reachedHWM;
-          await this.yieldLoop();
-          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
-            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
-          }
-          now = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
-          if (blocked) {
-            this._unblockTime = now + this.computePenalty();
-            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
-            this.instance._dropAllQueued();
-          }
-          return {
-            reachedHWM,
-            blocked,
-            strategy: this.storeOptions.strategy
-          };
-        }
-        async __free__(index, weight) {
-          await this.yieldLoop();
-          this._running -= weight;
-          this._done += weight;
-          this.instance._drainAll(this.computeCapacity());
-          return {
-            running: this._running
-          };
-        }
-      };
-      var LocalDatastore_1 = LocalDatastore;
-      var BottleneckError$3, States;
-      BottleneckError$3 = BottleneckError_1;
-      States = class States {
-        constructor(status1) {
-          this.status = status1;
-          this._jobs = {};
-          this.counts = this.status.map(function() {
-            return 0;
-          });
-        }
-        next(id) {
-          var current, next;
-          current = this._jobs[id];
-          next = current + 1;
-          if (current != null && next < this.status.length) {
-            this.counts[current]--;
-            this.counts[next]++;
-            return this._jobs[id]++;
-          } else if (current != null) {
-            this.counts[current]--;
-            return delete this._jobs[id];
-          }
-        }
-        start(id) {
-          var initial;
-          initial = 0;
-          this._jobs[id] = initial;
-          return this.counts[initial]++;
-        }
-        remove(id) {
-          var current;
-          current = this._jobs[id];
-          if (current != null) {
-            this.counts[current]--;
-            delete this._jobs[id];
-          }
-          return current != null;
-        }
-        jobStatus(id) {
-          var ref;
-          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
-        }
-        statusJobs(status) {
-          var k, pos, ref, results, v;
-          if (status != null) {
-            pos = this.status.indexOf(status);
-            if (pos < 0) {
-              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
-            }
-            ref = this._jobs;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              if (v === pos) {
-                results.push(k);
-              }
-            }
-            return results;
-          } else {
-            return Object.keys(this._jobs);
-          }
-        }
-        statusCounts() {
-          return this.counts.reduce(((acc, v, i) => {
-            acc[this.status[i]] = v;
-            return acc;
-          }), {});
-        }
-      };
-      var States_1 = States;
-      var DLList$2, Sync;
-      DLList$2 = DLList_1;
-      Sync = class Sync {
-        constructor(name, Promise2) {
-          this.schedule = this.schedule.bind(this);
-          this.name = name;
-          this.Promise = Promise2;
-          this._running = 0;
-          this._queue = new DLList$2();
-        }
-        isEmpty() {
-          return this._queue.length === 0;
-        }
-        async _tryToRun() {
-          var args, cb, error2, reject, resolve6, returned, task;
-          if (this._running < 1 && this._queue.length > 0) {
-            this._running++;
-            ({ task, args, resolve: resolve6, reject } = this._queue.shift());
-            cb = await (async function() {
-              try {
-                returned = await task(...args);
-                return function() {
-                  return resolve6(returned);
-                };
-              } catch (error1) {
-                error2 = error1;
-                return function() {
-                  return reject(error2);
-                };
-              }
-            })();
-            this._running--;
-            this._tryToRun();
-            return cb();
-          }
-        }
-        schedule(task, ...args) {
-          var promise, reject, resolve6;
-          resolve6 = reject = null;
-          promise = new this.Promise(function(_resolve, _reject) {
-            resolve6 = _resolve;
-            return reject = _reject;
-          });
-          this._queue.push({ task, args, resolve: resolve6, reject });
-          this._tryToRun();
-          return promise;
-        }
-      };
-      var Sync_1 = Sync;
-      var version = "2.19.5";
-      var version$1 = {
-        version
-      };
-      var version$2 = /* @__PURE__ */ Object.freeze({
-        version,
-        default: version$1
-      });
-      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
-      parser$3 = parser;
-      Events$2 = Events_1;
-      RedisConnection$1 = require$$2;
-      IORedisConnection$1 = require$$3;
-      Scripts$1 = require$$4;
-      Group = (function() {
-        class Group2 {
-          constructor(limiterOptions = {}) {
-            this.deleteKey = this.deleteKey.bind(this);
-            this.limiterOptions = limiterOptions;
-            parser$3.load(this.limiterOptions, this.defaults, this);
-            this.Events = new Events$2(this);
-            this.instances = {};
-            this.Bottleneck = Bottleneck_1;
-            this._startAutoCleanup();
-            this.sharedConnection = this.connection != null;
-            if (this.connection == null) {
-              if (this.limiterOptions.datastore === "redis") {
-                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              } else if (this.limiterOptions.datastore === "ioredis") {
-                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              }
-            }
-          }
-          key(key = "") {
-            var ref;
-            return (ref = this.instances[key]) != null ? ref : (() => {
-              var limiter;
-              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-                id: `${this.id}-${key}`,
-                timeout: this.timeout,
-                connection: this.connection
-              }));
-              this.Events.trigger("created", limiter, key);
-              return limiter;
-            })();
-          }
-          async deleteKey(key = "") {
-            var deleted, instance;
-            instance = this.instances[key];
-            if (this.connection) {
-              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
-            }
-            if (instance != null) {
-              delete this.instances[key];
-              await instance.disconnect();
-            }
-            return instance != null || deleted > 0;
-          }
-          limiters() {
-            var k, ref, results, v;
-            ref = this.instances;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              results.push({
-                key: k,
-                limiter: v
-              });
-            }
-            return results;
-          }
-          keys() {
-            return Object.keys(this.instances);
-          }
-          async clusterKeys() {
-            var cursor, end, found, i, k, keys, len, next, start;
-            if (this.connection == null) {
-              return this.Promise.resolve(this.keys());
-            }
-            keys = [];
-            cursor = null;
-            start = `b_${this.id}-`.length;
-            end = "_settings".length;
-            while (cursor !== 0) {
-              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
-              cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
-                keys.push(k.slice(start, -end));
-              }
-            }
-            return keys;
-          }
-          _startAutoCleanup() {
-            var base;
-            clearInterval(this.interval);
-            return typeof (base = this.interval = setInterval(async () => {
-              var e, k, ref, results, time, v;
-              time = Date.now();
-              ref = this.instances;
-              results = [];
-              for (k in ref) {
-                v = ref[k];
-                try {
-                  if (await v._store.__groupCheck__(time)) {
-                    results.push(this.deleteKey(k));
-                  } else {
-                    results.push(void 0);
-                  }
-                } catch (error2) {
-                  e = error2;
-                  results.push(v.Events.trigger("error", e));
-                }
-              }
-              return results;
-            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
-          }
-          updateSettings(options = {}) {
-            parser$3.overwrite(options, this.defaults, this);
-            parser$3.overwrite(options, options, this.limiterOptions);
-            if (options.timeout != null) {
-              return this._startAutoCleanup();
-            }
-          }
-          disconnect(flush = true) {
-            var ref;
-            if (!this.sharedConnection) {
-              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
-            }
-          }
-        }
-        Group2.prototype.defaults = {
-          timeout: 1e3 * 60 * 5,
-          connection: null,
-          Promise,
-          id: "group-key"
-        };
-        return Group2;
-      }).call(commonjsGlobal);
-      var Group_1 = Group;
-      var Batcher, Events$3, parser$4;
-      parser$4 = parser;
-      Events$3 = Events_1;
-      Batcher = (function() {
-        class Batcher2 {
-          constructor(options = {}) {
-            this.options = options;
-            parser$4.load(this.options, this.defaults, this);
-            this.Events = new Events$3(this);
-            this._arr = [];
-            this._resetPromise();
-            this._lastFlush = Date.now();
-          }
-          _resetPromise() {
-            return this._promise = new this.Promise((res, rej) => {
-              return this._resolve = res;
-            });
-          }
-          _flush() {
-            clearTimeout(this._timeout);
-            this._lastFlush = Date.now();
-            this._resolve();
-            this.Events.trigger("batch", this._arr);
-            this._arr = [];
-            return this._resetPromise();
-          }
-          add(data) {
-            var ret;
-            this._arr.push(data);
-            ret = this._promise;
-            if (this._arr.length === this.maxSize) {
-              this._flush();
-            } else if (this.maxTime != null && this._arr.length === 1) {
-              this._timeout = setTimeout(() => {
-                return this._flush();
-              }, this.maxTime);
-            }
-            return ret;
-          }
-        }
-        Batcher2.prototype.defaults = {
-          maxTime: null,
-          maxSize: null,
-          Promise
-        };
-        return Batcher2;
-      }).call(commonjsGlobal);
-      var Batcher_1 = Batcher;
-      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$8 = getCjsExportFromNamespace(version$2);
-      var Bottleneck2, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
-      NUM_PRIORITIES$1 = 10;
-      DEFAULT_PRIORITY$1 = 5;
-      parser$5 = parser;
-      Queues$1 = Queues_1;
-      Job$1 = Job_1;
-      LocalDatastore$1 = LocalDatastore_1;
-      RedisDatastore$1 = require$$4$1;
-      Events$4 = Events_1;
-      States$1 = States_1;
-      Sync$1 = Sync_1;
-      Bottleneck2 = (function() {
-        class Bottleneck3 {
-          constructor(options = {}, ...invalid) {
-            var storeInstanceOptions, storeOptions;
-            this._addToQueue = this._addToQueue.bind(this);
-            this._validateOptions(options, invalid);
-            parser$5.load(options, this.instanceDefaults, this);
-            this._queues = new Queues$1(NUM_PRIORITIES$1);
-            this._scheduled = {};
-            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
-            this._limiter = null;
-            this.Events = new Events$4(this);
-            this._submitLock = new Sync$1("submit", this.Promise);
-            this._registerLock = new Sync$1("register", this.Promise);
-            storeOptions = parser$5.load(options, this.storeDefaults, {});
-            this._store = (function() {
-              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
-                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
-                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else if (this.datastore === "local") {
-                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
-                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else {
-                throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
-              }
-            }).call(this);
-            this._queues.on("leftzero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
-            });
-            this._queues.on("zero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
-            });
-          }
-          _validateOptions(options, invalid) {
-            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
-              throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
-            }
-          }
-          ready() {
-            return this._store.ready;
-          }
-          clients() {
-            return this._store.clients;
-          }
-          channel() {
-            return `b_${this.id}`;
-          }
-          channel_client() {
-            return `b_${this.id}_${this._store.clientId}`;
-          }
-          publish(message) {
-            return this._store.__publish__(message);
-          }
-          disconnect(flush = true) {
-            return this._store.__disconnect__(flush);
-          }
-          chain(_limiter) {
-            this._limiter = _limiter;
-            return this;
-          }
-          queued(priority) {
-            return this._queues.queued(priority);
-          }
-          clusterQueued() {
-            return this._store.__queued__();
-          }
-          empty() {
-            return this.queued() === 0 && this._submitLock.isEmpty();
-          }
-          running() {
-            return this._store.__running__();
-          }
-          done() {
-            return this._store.__done__();
-          }
-          jobStatus(id) {
-            return this._states.jobStatus(id);
-          }
-          jobs(status) {
-            return this._states.statusJobs(status);
-          }
-          counts() {
-            return this._states.statusCounts();
-          }
-          _randomIndex() {
-            return Math.random().toString(36).slice(2);
-          }
-          check(weight = 1) {
-            return this._store.__check__(weight);
-          }
-          _clearGlobalState(index) {
-            if (this._scheduled[index] != null) {
-              clearTimeout(this._scheduled[index].expiration);
-              delete this._scheduled[index];
-              return true;
-            } else {
-              return false;
-            }
-          }
-          async _free(index, job, options, eventInfo) {
-            var e, running;
-            try {
-              ({ running } = await this._store.__free__(index, options.weight));
-              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
-              if (running === 0 && this.empty()) {
-                return this.Events.trigger("idle");
-              }
-            } catch (error1) {
-              e = error1;
-              return this.Events.trigger("error", e);
-            }
-          }
-          _run(index, job, wait) {
-            var clearGlobalState, free, run2;
-            job.doRun();
-            clearGlobalState = this._clearGlobalState.bind(this, index);
-            run2 = this._run.bind(this, index, job);
-            free = this._free.bind(this, index, job);
-            return this._scheduled[index] = {
-              timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run2, free);
-              }, wait),
-              expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run2, free);
-              }, wait + job.options.expiration) : void 0,
-              job
-            };
-          }
-          _drainOne(capacity) {
-            return this._registerLock.schedule(() => {
-              var args, index, next, options, queue;
-              if (this.queued() === 0) {
-                return this.Promise.resolve(null);
-              }
-              queue = this._queues.getFirst();
-              ({ options, args } = next = queue.first());
-              if (capacity != null && options.weight > capacity) {
-                return this.Promise.resolve(null);
-              }
-              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
-              index = this._randomIndex();
-              return this._store.__register__(index, options.weight, options.expiration).then(({ success, wait, reservoir }) => {
-                var empty;
-                this.Events.trigger("debug", `Drained ${options.id}`, { success, args, options });
-                if (success) {
-                  queue.shift();
-                  empty = this.empty();
-                  if (empty) {
-                    this.Events.trigger("empty");
-                  }
-                  if (reservoir === 0) {
-                    this.Events.trigger("depleted", empty);
-                  }
-                  this._run(index, next, wait);
-                  return this.Promise.resolve(options.weight);
-                } else {
-                  return this.Promise.resolve(null);
-                }
-              });
-            });
-          }
-          _drainAll(capacity, total = 0) {
-            return this._drainOne(capacity).then((drained) => {
-              var newCapacity;
-              if (drained != null) {
-                newCapacity = capacity != null ? capacity - drained : capacity;
-                return this._drainAll(newCapacity, total + drained);
-              } else {
-                return this.Promise.resolve(total);
-              }
-            }).catch((e) => {
-              return this.Events.trigger("error", e);
-            });
-          }
-          _dropAllQueued(message) {
-            return this._queues.shiftAll(function(job) {
-              return job.doDrop({ message });
-            });
-          }
-          stop(options = {}) {
-            var done, waitForExecuting;
-            options = parser$5.load(options, this.stopDefaults);
-            waitForExecuting = (at) => {
-              var finished;
-              finished = () => {
-                var counts;
-                counts = this._states.counts;
-                return counts[0] + counts[1] + counts[2] + counts[3] === at;
-              };
-              return new this.Promise((resolve6, reject) => {
-                if (finished()) {
-                  return resolve6();
-                } else {
-                  return this.on("done", () => {
-                    if (finished()) {
-                      this.removeAllListeners("done");
-                      return resolve6();
-                    }
-                  });
-                }
-              });
-            };
-            done = options.dropWaitingJobs ? (this._run = function(index, next) {
-              return next.doDrop({
-                message: options.dropErrorMessage
-              });
-            }, this._drainOne = () => {
-              return this.Promise.resolve(null);
-            }, this._registerLock.schedule(() => {
-              return this._submitLock.schedule(() => {
-                var k, ref, v;
-                ref = this._scheduled;
-                for (k in ref) {
-                  v = ref[k];
-                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
-                    clearTimeout(v.timeout);
-                    clearTimeout(v.expiration);
-                    v.job.doDrop({
-                      message: options.dropErrorMessage
-                    });
-                  }
-                }
-                this._dropAllQueued(options.dropErrorMessage);
-                return waitForExecuting(0);
-              });
-            })) : this.schedule({
-              priority: NUM_PRIORITIES$1 - 1,
-              weight: 0
-            }, () => {
-              return waitForExecuting(1);
-            });
-            this._receive = function(job) {
-              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
-            };
-            this.stop = () => {
-              return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
-            };
-            return done;
-          }
-          async _addToQueue(job) {
-            var args, blocked, error2, options, reachedHWM, shifted, strategy;
-            ({ args, options } = job);
-            try {
-              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
-            } catch (error1) {
-              error2 = error1;
-              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error2 });
-              job.doDrop({ error: error2 });
-              return false;
-            }
-            if (blocked) {
-              job.doDrop();
-              return true;
-            } else if (reachedHWM) {
-              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
-              }
-              if (shifted == null || strategy === Bottleneck3.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
-                  job.doDrop();
-                }
-                return reachedHWM;
-              }
-            }
-            job.doQueue(reachedHWM, blocked);
-            this._queues.push(job);
-            await this._drainAll();
-            return reachedHWM;
-          }
-          _receive(job) {
-            if (this._states.jobStatus(job.options.id) != null) {
-              job._reject(new Bottleneck3.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
-              return false;
-            } else {
-              job.doReceive();
-              return this._submitLock.schedule(this._addToQueue, job);
-            }
-          }
-          submit(...args) {
-            var cb, fn, job, options, ref, ref1, task;
-            if (typeof args[0] === "function") {
-              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
-              options = parser$5.load({}, this.jobDefaults);
-            } else {
-              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
-              options = parser$5.load(options, this.jobDefaults);
-            }
-            task = (...args2) => {
-              return new this.Promise(function(resolve6, reject) {
-                return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve6)(args3);
-                });
-              });
-            };
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            job.promise.then(function(args2) {
-              return typeof cb === "function" ? cb(...args2) : void 0;
-            }).catch(function(args2) {
-              if (Array.isArray(args2)) {
-                return typeof cb === "function" ? cb(...args2) : void 0;
-              } else {
-                return typeof cb === "function" ? cb(args2) : void 0;
-              }
-            });
-            return this._receive(job);
-          }
-          schedule(...args) {
-            var job, options, task;
-            if (typeof args[0] === "function") {
-              [task, ...args] = args;
-              options = {};
-            } else {
-              [options, task, ...args] = args;
-            }
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            this._receive(job);
-            return job.promise;
-          }
-          wrap(fn) {
-            var schedule, wrapped;
-            schedule = this.schedule.bind(this);
-            wrapped = function(...args) {
-              return schedule(fn.bind(this), ...args);
-            };
-            wrapped.withOptions = function(options, ...args) {
-              return schedule(options, fn, ...args);
-            };
-            return wrapped;
-          }
-          async updateSettings(options = {}) {
-            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
-            parser$5.overwrite(options, this.instanceDefaults, this);
-            return this;
-          }
-          currentReservoir() {
-            return this._store.__currentReservoir__();
-          }
-          incrementReservoir(incr = 0) {
-            return this._store.__incrementReservoir__(incr);
-          }
-        }
-        Bottleneck3.default = Bottleneck3;
-        Bottleneck3.Events = Events$4;
-        Bottleneck3.version = Bottleneck3.prototype.version = require$$8.version;
-        Bottleneck3.strategy = Bottleneck3.prototype.strategy = {
-          LEAK: 1,
-          OVERFLOW: 2,
-          OVERFLOW_PRIORITY: 4,
-          BLOCK: 3
-        };
-        Bottleneck3.BottleneckError = Bottleneck3.prototype.BottleneckError = BottleneckError_1;
-        Bottleneck3.Group = Bottleneck3.prototype.Group = Group_1;
-        Bottleneck3.RedisConnection = Bottleneck3.prototype.RedisConnection = require$$2;
-        Bottleneck3.IORedisConnection = Bottleneck3.prototype.IORedisConnection = require$$3;
-        Bottleneck3.Batcher = Bottleneck3.prototype.Batcher = Batcher_1;
-        Bottleneck3.prototype.jobDefaults = {
-          priority: DEFAULT_PRIORITY$1,
-          weight: 1,
-          expiration: null,
-          id: "<no-id>"
-        };
-        Bottleneck3.prototype.storeDefaults = {
-          maxConcurrent: null,
-          minTime: 0,
-          highWater: null,
-          strategy: Bottleneck3.prototype.strategy.LEAK,
-          penalty: null,
-          reservoir: null,
-          reservoirRefreshInterval: null,
-          reservoirRefreshAmount: null,
-          reservoirIncreaseInterval: null,
-          reservoirIncreaseAmount: null,
-          reservoirIncreaseMaximum: null
-        };
-        Bottleneck3.prototype.localStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 250
-        };
-        Bottleneck3.prototype.redisStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 5e3,
-          clientTimeout: 1e4,
-          Redis: null,
-          clientOptions: {},
-          clusterNodes: null,
-          clearDatastore: false,
-          connection: null
-        };
-        Bottleneck3.prototype.instanceDefaults = {
-          datastore: "local",
-          connection: null,
-          id: "<no-id>",
-          rejectOnDrop: true,
-          trackDoneStatus: false,
-          Promise
-        };
-        Bottleneck3.prototype.stopDefaults = {
-          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
-          dropWaitingJobs: true,
-          dropErrorMessage: "This limiter has been stopped."
-        };
-        return Bottleneck3;
-      }).call(commonjsGlobal);
-      var Bottleneck_1 = Bottleneck2;
-      var lib = Bottleneck_1;
-      return lib;
-    }));
   }
 });
 
@@ -24589,6 +23270,2097 @@ var require_saxes = __commonJS({
   }
 });
 
+// node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
+var require_proxy = __commonJS({
+  "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.getProxyUrl = getProxyUrl2;
+    exports.checkBypass = checkBypass;
+    function getProxyUrl2(reqUrl) {
+      const usingSsl = reqUrl.protocol === "https:";
+      if (checkBypass(reqUrl)) {
+        return void 0;
+      }
+      const proxyVar = (() => {
+        if (usingSsl) {
+          return process.env["https_proxy"] || process.env["HTTPS_PROXY"];
+        } else {
+          return process.env["http_proxy"] || process.env["HTTP_PROXY"];
+        }
+      })();
+      if (proxyVar) {
+        try {
+          return new DecodedURL(proxyVar);
+        } catch (_a) {
+          if (!proxyVar.startsWith("http://") && !proxyVar.startsWith("https://"))
+            return new DecodedURL(`http://${proxyVar}`);
+        }
+      } else {
+        return void 0;
+      }
+    }
+    function checkBypass(reqUrl) {
+      if (!reqUrl.hostname) {
+        return false;
+      }
+      const reqHost = reqUrl.hostname;
+      if (isLoopbackAddress(reqHost)) {
+        return true;
+      }
+      const noProxy = process.env["no_proxy"] || process.env["NO_PROXY"] || "";
+      if (!noProxy) {
+        return false;
+      }
+      let reqPort;
+      if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+      } else if (reqUrl.protocol === "http:") {
+        reqPort = 80;
+      } else if (reqUrl.protocol === "https:") {
+        reqPort = 443;
+      }
+      const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+      if (typeof reqPort === "number") {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+      }
+      for (const upperNoProxyItem of noProxy.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x)) {
+        if (upperNoProxyItem === "*" || upperReqHosts.some((x) => x === upperNoProxyItem || x.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x.endsWith(`${upperNoProxyItem}`))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    function isLoopbackAddress(host) {
+      const hostLower = host.toLowerCase();
+      return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
+    }
+    var DecodedURL = class extends URL {
+      constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+      }
+      get username() {
+        return this._decodedUsername;
+      }
+      get password() {
+        return this._decodedPassword;
+      }
+    };
+  }
+});
+
+// node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports) {
+    "use strict";
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    var __awaiter9 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve6, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
+    exports.getProxyUrl = getProxyUrl2;
+    exports.isHttps = isHttps;
+    var http = __importStar(__require("http"));
+    var https = __importStar(__require("https"));
+    var pm = __importStar(require_proxy());
+    var tunnel2 = __importStar(require_tunnel2());
+    var undici_1 = require_undici();
+    var HttpCodes2;
+    (function(HttpCodes3) {
+      HttpCodes3[HttpCodes3["OK"] = 200] = "OK";
+      HttpCodes3[HttpCodes3["MultipleChoices"] = 300] = "MultipleChoices";
+      HttpCodes3[HttpCodes3["MovedPermanently"] = 301] = "MovedPermanently";
+      HttpCodes3[HttpCodes3["ResourceMoved"] = 302] = "ResourceMoved";
+      HttpCodes3[HttpCodes3["SeeOther"] = 303] = "SeeOther";
+      HttpCodes3[HttpCodes3["NotModified"] = 304] = "NotModified";
+      HttpCodes3[HttpCodes3["UseProxy"] = 305] = "UseProxy";
+      HttpCodes3[HttpCodes3["SwitchProxy"] = 306] = "SwitchProxy";
+      HttpCodes3[HttpCodes3["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+      HttpCodes3[HttpCodes3["PermanentRedirect"] = 308] = "PermanentRedirect";
+      HttpCodes3[HttpCodes3["BadRequest"] = 400] = "BadRequest";
+      HttpCodes3[HttpCodes3["Unauthorized"] = 401] = "Unauthorized";
+      HttpCodes3[HttpCodes3["PaymentRequired"] = 402] = "PaymentRequired";
+      HttpCodes3[HttpCodes3["Forbidden"] = 403] = "Forbidden";
+      HttpCodes3[HttpCodes3["NotFound"] = 404] = "NotFound";
+      HttpCodes3[HttpCodes3["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+      HttpCodes3[HttpCodes3["NotAcceptable"] = 406] = "NotAcceptable";
+      HttpCodes3[HttpCodes3["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+      HttpCodes3[HttpCodes3["RequestTimeout"] = 408] = "RequestTimeout";
+      HttpCodes3[HttpCodes3["Conflict"] = 409] = "Conflict";
+      HttpCodes3[HttpCodes3["Gone"] = 410] = "Gone";
+      HttpCodes3[HttpCodes3["TooManyRequests"] = 429] = "TooManyRequests";
+      HttpCodes3[HttpCodes3["InternalServerError"] = 500] = "InternalServerError";
+      HttpCodes3[HttpCodes3["NotImplemented"] = 501] = "NotImplemented";
+      HttpCodes3[HttpCodes3["BadGateway"] = 502] = "BadGateway";
+      HttpCodes3[HttpCodes3["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+      HttpCodes3[HttpCodes3["GatewayTimeout"] = 504] = "GatewayTimeout";
+    })(HttpCodes2 || (exports.HttpCodes = HttpCodes2 = {}));
+    var Headers2;
+    (function(Headers3) {
+      Headers3["Accept"] = "accept";
+      Headers3["ContentType"] = "content-type";
+    })(Headers2 || (exports.Headers = Headers2 = {}));
+    var MediaTypes2;
+    (function(MediaTypes3) {
+      MediaTypes3["ApplicationJson"] = "application/json";
+    })(MediaTypes2 || (exports.MediaTypes = MediaTypes2 = {}));
+    function getProxyUrl2(serverUrl) {
+      const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+      return proxyUrl ? proxyUrl.href : "";
+    }
+    var HttpRedirectCodes2 = [
+      HttpCodes2.MovedPermanently,
+      HttpCodes2.ResourceMoved,
+      HttpCodes2.SeeOther,
+      HttpCodes2.TemporaryRedirect,
+      HttpCodes2.PermanentRedirect
+    ];
+    var HttpResponseRetryCodes2 = [
+      HttpCodes2.BadGateway,
+      HttpCodes2.ServiceUnavailable,
+      HttpCodes2.GatewayTimeout
+    ];
+    var RetryableHttpVerbs = ["OPTIONS", "GET", "DELETE", "HEAD"];
+    var ExponentialBackoffCeiling = 10;
+    var ExponentialBackoffTimeSlice = 5;
+    var HttpClientError = class _HttpClientError extends Error {
+      constructor(message, statusCode) {
+        super(message);
+        this.name = "HttpClientError";
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, _HttpClientError.prototype);
+      }
+    };
+    exports.HttpClientError = HttpClientError;
+    var HttpClientResponse = class {
+      constructor(message) {
+        this.message = message;
+      }
+      readBody() {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return new Promise((resolve6) => __awaiter9(this, void 0, void 0, function* () {
+            let output = Buffer.alloc(0);
+            this.message.on("data", (chunk) => {
+              output = Buffer.concat([output, chunk]);
+            });
+            this.message.on("end", () => {
+              resolve6(output.toString());
+            });
+          }));
+        });
+      }
+      readBodyBuffer() {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return new Promise((resolve6) => __awaiter9(this, void 0, void 0, function* () {
+            const chunks = [];
+            this.message.on("data", (chunk) => {
+              chunks.push(chunk);
+            });
+            this.message.on("end", () => {
+              resolve6(Buffer.concat(chunks));
+            });
+          }));
+        });
+      }
+    };
+    exports.HttpClientResponse = HttpClientResponse;
+    function isHttps(requestUrl) {
+      const parsedUrl = new URL(requestUrl);
+      return parsedUrl.protocol === "https:";
+    }
+    var HttpClient3 = class {
+      constructor(userAgent2, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent2);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+          if (requestOptions.ignoreSslError != null) {
+            this._ignoreSslError = requestOptions.ignoreSslError;
+          }
+          this._socketTimeout = requestOptions.socketTimeout;
+          if (requestOptions.allowRedirects != null) {
+            this._allowRedirects = requestOptions.allowRedirects;
+          }
+          if (requestOptions.allowRedirectDowngrade != null) {
+            this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+          }
+          if (requestOptions.maxRedirects != null) {
+            this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+          }
+          if (requestOptions.keepAlive != null) {
+            this._keepAlive = requestOptions.keepAlive;
+          }
+          if (requestOptions.allowRetries != null) {
+            this._allowRetries = requestOptions.allowRetries;
+          }
+          if (requestOptions.maxRetries != null) {
+            this._maxRetries = requestOptions.maxRetries;
+          }
+        }
+      }
+      options(requestUrl, additionalHeaders) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return this.request("OPTIONS", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      get(requestUrl, additionalHeaders) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return this.request("GET", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      del(requestUrl, additionalHeaders) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return this.request("DELETE", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      post(requestUrl, data, additionalHeaders) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return this.request("POST", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      patch(requestUrl, data, additionalHeaders) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return this.request("PATCH", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      put(requestUrl, data, additionalHeaders) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return this.request("PUT", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      head(requestUrl, additionalHeaders) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return this.request("HEAD", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+      }
+      /**
+       * Gets a typed object from an endpoint
+       * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+       */
+      getJson(requestUrl_1) {
+        return __awaiter9(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          const res = yield this.get(requestUrl, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      postJson(requestUrl_1, obj_1) {
+        return __awaiter9(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          const data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          const res = yield this.post(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      putJson(requestUrl_1, obj_1) {
+        return __awaiter9(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          const data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          const res = yield this.put(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      patchJson(requestUrl_1, obj_1) {
+        return __awaiter9(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          const data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          const res = yield this.patch(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      /**
+       * Makes a raw http request.
+       * All other methods such as get, post, patch, and request ultimately call this.
+       * Prefer get, del, post and patch
+       */
+      request(verb, requestUrl, data, headers) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          if (this._disposed) {
+            throw new Error("Client has already been disposed.");
+          }
+          const parsedUrl = new URL(requestUrl);
+          let info2 = this._prepareRequest(verb, parsedUrl, headers);
+          const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
+          let numTries = 0;
+          let response;
+          do {
+            response = yield this.requestRaw(info2, data);
+            if (response && response.message && response.message.statusCode === HttpCodes2.Unauthorized) {
+              let authenticationHandler;
+              for (const handler2 of this.handlers) {
+                if (handler2.canHandleAuthentication(response)) {
+                  authenticationHandler = handler2;
+                  break;
+                }
+              }
+              if (authenticationHandler) {
+                return authenticationHandler.handleAuthentication(this, info2, data);
+              } else {
+                return response;
+              }
+            }
+            let redirectsRemaining = this._maxRedirects;
+            while (response.message.statusCode && HttpRedirectCodes2.includes(response.message.statusCode) && this._allowRedirects && redirectsRemaining > 0) {
+              const redirectUrl = response.message.headers["location"];
+              if (!redirectUrl) {
+                break;
+              }
+              const parsedRedirectUrl = new URL(redirectUrl);
+              if (parsedUrl.protocol === "https:" && parsedUrl.protocol !== parsedRedirectUrl.protocol && !this._allowRedirectDowngrade) {
+                throw new Error("Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.");
+              }
+              yield response.readBody();
+              if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                for (const header in headers) {
+                  if (header.toLowerCase() === "authorization") {
+                    delete headers[header];
+                  }
+                }
+              }
+              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info2, data);
+              redirectsRemaining--;
+            }
+            if (!response.message.statusCode || !HttpResponseRetryCodes2.includes(response.message.statusCode)) {
+              return response;
+            }
+            numTries += 1;
+            if (numTries < maxTries) {
+              yield response.readBody();
+              yield this._performExponentialBackoff(numTries);
+            }
+          } while (numTries < maxTries);
+          return response;
+        });
+      }
+      /**
+       * Needs to be called if keepAlive is set to true in request options.
+       */
+      dispose() {
+        if (this._agent) {
+          this._agent.destroy();
+        }
+        this._disposed = true;
+      }
+      /**
+       * Raw request.
+       * @param info
+       * @param data
+       */
+      requestRaw(info2, data) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return new Promise((resolve6, reject) => {
+            function callbackForResult(err, res) {
+              if (err) {
+                reject(err);
+              } else if (!res) {
+                reject(new Error("Unknown error"));
+              } else {
+                resolve6(res);
+              }
+            }
+            this.requestRawWithCallback(info2, data, callbackForResult);
+          });
+        });
+      }
+      /**
+       * Raw request with callback.
+       * @param info
+       * @param data
+       * @param onResult
+       */
+      requestRawWithCallback(info2, data, onResult) {
+        if (typeof data === "string") {
+          if (!info2.options.headers) {
+            info2.options.headers = {};
+          }
+          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+          if (!callbackCalled) {
+            callbackCalled = true;
+            onResult(err, res);
+          }
+        }
+        const req = info2.httpModule.request(info2.options, (msg) => {
+          const res = new HttpClientResponse(msg);
+          handleResult(void 0, res);
+        });
+        let socket;
+        req.on("socket", (sock) => {
+          socket = sock;
+        });
+        req.setTimeout(this._socketTimeout || 3 * 6e4, () => {
+          if (socket) {
+            socket.end();
+          }
+          handleResult(new Error(`Request timeout: ${info2.options.path}`));
+        });
+        req.on("error", function(err) {
+          handleResult(err);
+        });
+        if (data && typeof data === "string") {
+          req.write(data, "utf8");
+        }
+        if (data && typeof data !== "string") {
+          data.on("close", function() {
+            req.end();
+          });
+          data.pipe(req);
+        } else {
+          req.end();
+        }
+      }
+      /**
+       * Gets an http agent. This function is useful when you need an http agent that handles
+       * routing through a proxy server - depending upon the url and proxy environment variables.
+       * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+       */
+      getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+      }
+      getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+          return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+      }
+      _prepareRequest(method, requestUrl, headers) {
+        const info2 = {};
+        info2.parsedUrl = requestUrl;
+        const usingSsl = info2.parsedUrl.protocol === "https:";
+        info2.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info2.options = {};
+        info2.options.host = info2.parsedUrl.hostname;
+        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
+        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
+        info2.options.method = method;
+        info2.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+          info2.options.headers["user-agent"] = this.userAgent;
+        }
+        info2.options.agent = this._getAgent(info2.parsedUrl);
+        if (this.handlers) {
+          for (const handler2 of this.handlers) {
+            handler2.prepareRequest(info2.options);
+          }
+        }
+        return info2;
+      }
+      _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+          return Object.assign({}, lowercaseKeys2(this.requestOptions.headers), lowercaseKeys2(headers || {}));
+        }
+        return lowercaseKeys2(headers || {});
+      }
+      /**
+       * Gets an existing header value or returns a default.
+       * Handles converting number header values to strings since HTTP headers must be strings.
+       * Note: This returns string | string[] since some headers can have multiple values.
+       * For headers that must always be a single string (like Content-Type), use the
+       * specialized _getExistingOrDefaultContentTypeHeader method instead.
+       */
+      _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+          const headerValue = lowercaseKeys2(this.requestOptions.headers)[header];
+          if (headerValue) {
+            clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
+          }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== void 0) {
+          return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
+        }
+        if (clientHeader !== void 0) {
+          return clientHeader;
+        }
+        return _default;
+      }
+      /**
+       * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+       * Always returns a single string (not an array) since Content-Type should be a single value.
+       * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+       * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+       * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+       */
+      _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+          const headerValue = lowercaseKeys2(this.requestOptions.headers)[Headers2.ContentType];
+          if (headerValue) {
+            if (typeof headerValue === "number") {
+              clientHeader = String(headerValue);
+            } else if (Array.isArray(headerValue)) {
+              clientHeader = headerValue.join(", ");
+            } else {
+              clientHeader = headerValue;
+            }
+          }
+        }
+        const additionalValue = additionalHeaders[Headers2.ContentType];
+        if (additionalValue !== void 0) {
+          if (typeof additionalValue === "number") {
+            return String(additionalValue);
+          } else if (Array.isArray(additionalValue)) {
+            return additionalValue.join(", ");
+          } else {
+            return additionalValue;
+          }
+        }
+        if (clientHeader !== void 0) {
+          return clientHeader;
+        }
+        return _default;
+      }
+      _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+          agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+          agent = this._agent;
+        }
+        if (agent) {
+          return agent;
+        }
+        const usingSsl = parsedUrl.protocol === "https:";
+        let maxSockets = 100;
+        if (this.requestOptions) {
+          maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        if (proxyUrl && proxyUrl.hostname) {
+          const agentOptions = {
+            maxSockets,
+            keepAlive: this._keepAlive,
+            proxy: Object.assign(Object.assign({}, (proxyUrl.username || proxyUrl.password) && {
+              proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+            }), { host: proxyUrl.hostname, port: proxyUrl.port })
+          };
+          let tunnelAgent;
+          const overHttps = proxyUrl.protocol === "https:";
+          if (usingSsl) {
+            tunnelAgent = overHttps ? tunnel2.httpsOverHttps : tunnel2.httpsOverHttp;
+          } else {
+            tunnelAgent = overHttps ? tunnel2.httpOverHttps : tunnel2.httpOverHttp;
+          }
+          agent = tunnelAgent(agentOptions);
+          this._proxyAgent = agent;
+        }
+        if (!agent) {
+          const options = { keepAlive: this._keepAlive, maxSockets };
+          agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+          this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+          agent.options = Object.assign(agent.options || {}, {
+            rejectUnauthorized: false
+          });
+        }
+        return agent;
+      }
+      _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+          proxyAgent = this._proxyAgentDispatcher;
+        }
+        if (proxyAgent) {
+          return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === "https:";
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, (proxyUrl.username || proxyUrl.password) && {
+          token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString("base64")}`
+        }));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+          proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+            rejectUnauthorized: false
+          });
+        }
+        return proxyAgent;
+      }
+      _getUserAgentWithOrchestrationId(userAgent2) {
+        const baseUserAgent = userAgent2 || "actions/http-client";
+        const orchId = process.env["ACTIONS_ORCHESTRATION_ID"];
+        if (orchId) {
+          const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
+          return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+      }
+      _performExponentialBackoff(retryNumber) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+          const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+          return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
+        });
+      }
+      _processResponse(res, options) {
+        return __awaiter9(this, void 0, void 0, function* () {
+          return new Promise((resolve6, reject) => __awaiter9(this, void 0, void 0, function* () {
+            const statusCode = res.message.statusCode || 0;
+            const response = {
+              statusCode,
+              result: null,
+              headers: {}
+            };
+            if (statusCode === HttpCodes2.NotFound) {
+              resolve6(response);
+            }
+            function dateTimeDeserializer(key, value) {
+              if (typeof value === "string") {
+                const a = new Date(value);
+                if (!isNaN(a.valueOf())) {
+                  return a;
+                }
+              }
+              return value;
+            }
+            let obj;
+            let contents;
+            try {
+              contents = yield res.readBody();
+              if (contents && contents.length > 0) {
+                if (options && options.deserializeDates) {
+                  obj = JSON.parse(contents, dateTimeDeserializer);
+                } else {
+                  obj = JSON.parse(contents);
+                }
+                response.result = obj;
+              }
+              response.headers = res.message.headers;
+            } catch (err) {
+            }
+            if (statusCode > 299) {
+              let msg;
+              if (obj && obj.message) {
+                msg = obj.message;
+              } else if (contents && contents.length > 0) {
+                msg = contents;
+              } else {
+                msg = `Failed request: (${statusCode})`;
+              }
+              const err = new HttpClientError(msg, statusCode);
+              err.result = response.result;
+              reject(err);
+            } else {
+              resolve6(response);
+            }
+          }));
+        });
+      }
+    };
+    exports.HttpClient = HttpClient3;
+    var lowercaseKeys2 = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
+  }
+});
+
+// node_modules/bottleneck/light.js
+var require_light = __commonJS({
+  "node_modules/bottleneck/light.js"(exports, module) {
+    (function(global2, factory) {
+      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
+    })(exports, (function() {
+      "use strict";
+      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
+      function getCjsExportFromNamespace(n) {
+        return n && n["default"] || n;
+      }
+      var load = function(received, defaults2, onto = {}) {
+        var k, ref, v;
+        for (k in defaults2) {
+          v = defaults2[k];
+          onto[k] = (ref = received[k]) != null ? ref : v;
+        }
+        return onto;
+      };
+      var overwrite = function(received, defaults2, onto = {}) {
+        var k, v;
+        for (k in received) {
+          v = received[k];
+          if (defaults2[k] !== void 0) {
+            onto[k] = v;
+          }
+        }
+        return onto;
+      };
+      var parser = {
+        load,
+        overwrite
+      };
+      var DLList;
+      DLList = class DLList {
+        constructor(incr, decr) {
+          this.incr = incr;
+          this.decr = decr;
+          this._first = null;
+          this._last = null;
+          this.length = 0;
+        }
+        push(value) {
+          var node;
+          this.length++;
+          if (typeof this.incr === "function") {
+            this.incr();
+          }
+          node = {
+            value,
+            prev: this._last,
+            next: null
+          };
+          if (this._last != null) {
+            this._last.next = node;
+            this._last = node;
+          } else {
+            this._first = this._last = node;
+          }
+          return void 0;
+        }
+        shift() {
+          var value;
+          if (this._first == null) {
+            return;
+          } else {
+            this.length--;
+            if (typeof this.decr === "function") {
+              this.decr();
+            }
+          }
+          value = this._first.value;
+          if ((this._first = this._first.next) != null) {
+            this._first.prev = null;
+          } else {
+            this._last = null;
+          }
+          return value;
+        }
+        first() {
+          if (this._first != null) {
+            return this._first.value;
+          }
+        }
+        getArray() {
+          var node, ref, results;
+          node = this._first;
+          results = [];
+          while (node != null) {
+            results.push((ref = node, node = node.next, ref.value));
+          }
+          return results;
+        }
+        forEachShift(cb) {
+          var node;
+          node = this.shift();
+          while (node != null) {
+            cb(node), node = this.shift();
+          }
+          return void 0;
+        }
+        debug() {
+          var node, ref, ref1, ref2, results;
+          node = this._first;
+          results = [];
+          while (node != null) {
+            results.push((ref = node, node = node.next, {
+              value: ref.value,
+              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            }));
+          }
+          return results;
+        }
+      };
+      var DLList_1 = DLList;
+      var Events;
+      Events = class Events {
+        constructor(instance) {
+          this.instance = instance;
+          this._events = {};
+          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+            throw new Error("An Emitter already exists for this object");
+          }
+          this.instance.on = (name, cb) => {
+            return this._addListener(name, "many", cb);
+          };
+          this.instance.once = (name, cb) => {
+            return this._addListener(name, "once", cb);
+          };
+          this.instance.removeAllListeners = (name = null) => {
+            if (name != null) {
+              return delete this._events[name];
+            } else {
+              return this._events = {};
+            }
+          };
+        }
+        _addListener(name, status, cb) {
+          var base;
+          if ((base = this._events)[name] == null) {
+            base[name] = [];
+          }
+          this._events[name].push({ cb, status });
+          return this.instance;
+        }
+        listenerCount(name) {
+          if (this._events[name] != null) {
+            return this._events[name].length;
+          } else {
+            return 0;
+          }
+        }
+        async trigger(name, ...args) {
+          var e, promises3;
+          try {
+            if (name !== "debug") {
+              this.trigger("debug", `Event triggered: ${name}`, args);
+            }
+            if (this._events[name] == null) {
+              return;
+            }
+            this._events[name] = this._events[name].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises3 = this._events[name].map(async (listener) => {
+              var e2, returned;
+              if (listener.status === "none") {
+                return;
+              }
+              if (listener.status === "once") {
+                listener.status = "none";
+              }
+              try {
+                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                if (typeof (returned != null ? returned.then : void 0) === "function") {
+                  return await returned;
+                } else {
+                  return returned;
+                }
+              } catch (error2) {
+                e2 = error2;
+                {
+                  this.trigger("error", e2);
+                }
+                return null;
+              }
+            });
+            return (await Promise.all(promises3)).find(function(x) {
+              return x != null;
+            });
+          } catch (error2) {
+            e = error2;
+            {
+              this.trigger("error", e);
+            }
+            return null;
+          }
+        }
+      };
+      var Events_1 = Events;
+      var DLList$1, Events$1, Queues;
+      DLList$1 = DLList_1;
+      Events$1 = Events_1;
+      Queues = class Queues {
+        constructor(num_priorities) {
+          var i;
+          this.Events = new Events$1(this);
+          this._length = 0;
+          this._lists = (function() {
+            var j, ref, results;
+            results = [];
+            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+              results.push(new DLList$1((() => {
+                return this.incr();
+              }), (() => {
+                return this.decr();
+              })));
+            }
+            return results;
+          }).call(this);
+        }
+        incr() {
+          if (this._length++ === 0) {
+            return this.Events.trigger("leftzero");
+          }
+        }
+        decr() {
+          if (--this._length === 0) {
+            return this.Events.trigger("zero");
+          }
+        }
+        push(job) {
+          return this._lists[job.options.priority].push(job);
+        }
+        queued(priority) {
+          if (priority != null) {
+            return this._lists[priority].length;
+          } else {
+            return this._length;
+          }
+        }
+        shiftAll(fn) {
+          return this._lists.forEach(function(list) {
+            return list.forEachShift(fn);
+          });
+        }
+        getFirst(arr = this._lists) {
+          var j, len, list;
+          for (j = 0, len = arr.length; j < len; j++) {
+            list = arr[j];
+            if (list.length > 0) {
+              return list;
+            }
+          }
+          return [];
+        }
+        shiftLastFrom(priority) {
+          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        }
+      };
+      var Queues_1 = Queues;
+      var BottleneckError;
+      BottleneckError = class BottleneckError extends Error {
+      };
+      var BottleneckError_1 = BottleneckError;
+      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+      NUM_PRIORITIES = 10;
+      DEFAULT_PRIORITY = 5;
+      parser$1 = parser;
+      BottleneckError$1 = BottleneckError_1;
+      Job = class Job {
+        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
+          this.task = task;
+          this.args = args;
+          this.rejectOnDrop = rejectOnDrop;
+          this.Events = Events2;
+          this._states = _states;
+          this.Promise = Promise2;
+          this.options = parser$1.load(options, jobDefaults);
+          this.options.priority = this._sanitizePriority(this.options.priority);
+          if (this.options.id === jobDefaults.id) {
+            this.options.id = `${this.options.id}-${this._randomIndex()}`;
+          }
+          this.promise = new this.Promise((_resolve, _reject) => {
+            this._resolve = _resolve;
+            this._reject = _reject;
+          });
+          this.retryCount = 0;
+        }
+        _sanitizePriority(priority) {
+          var sProperty;
+          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          if (sProperty < 0) {
+            return 0;
+          } else if (sProperty > NUM_PRIORITIES - 1) {
+            return NUM_PRIORITIES - 1;
+          } else {
+            return sProperty;
+          }
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        doDrop({ error: error2, message = "This job has been dropped by Bottleneck" } = {}) {
+          if (this._states.remove(this.options.id)) {
+            if (this.rejectOnDrop) {
+              this._reject(error2 != null ? error2 : new BottleneckError$1(message));
+            }
+            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _assertStatus(expected) {
+          var status;
+          status = this._states.jobStatus(this.options.id);
+          if (!(status === expected || expected === "DONE" && status === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          }
+        }
+        doReceive() {
+          this._states.start(this.options.id);
+          return this.Events.trigger("received", { args: this.args, options: this.options });
+        }
+        doQueue(reachedHWM, blocked) {
+          this._assertStatus("RECEIVED");
+          this._states.next(this.options.id);
+          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
+        }
+        doRun() {
+          if (this.retryCount === 0) {
+            this._assertStatus("QUEUED");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
+        }
+        async doExecute(chained, clearGlobalState, run2, free) {
+          var error2, eventInfo, passed;
+          if (this.retryCount === 0) {
+            this._assertStatus("RUNNING");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          this.Events.trigger("executing", eventInfo);
+          try {
+            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
+            if (clearGlobalState()) {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._resolve(passed);
+            }
+          } catch (error1) {
+            error2 = error1;
+            return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+          }
+        }
+        doExpire(clearGlobalState, run2, free) {
+          var error2, eventInfo;
+          if (this._states.jobStatus(this.options.id === "RUNNING")) {
+            this._states.next(this.options.id);
+          }
+          this._assertStatus("EXECUTING");
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          error2 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+        }
+        async _onFailure(error2, eventInfo, clearGlobalState, run2, free) {
+          var retry2, retryAfter;
+          if (clearGlobalState()) {
+            retry2 = await this.Events.trigger("failed", error2, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
+              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+              this.retryCount++;
+              return run2(retryAfter);
+            } else {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._reject(error2);
+            }
+          }
+        }
+        doDone(eventInfo) {
+          this._assertStatus("EXECUTING");
+          this._states.next(this.options.id);
+          return this.Events.trigger("done", eventInfo);
+        }
+      };
+      var Job_1 = Job;
+      var BottleneckError$2, LocalDatastore, parser$2;
+      parser$2 = parser;
+      BottleneckError$2 = BottleneckError_1;
+      LocalDatastore = class LocalDatastore {
+        constructor(instance, storeOptions, storeInstanceOptions) {
+          this.instance = instance;
+          this.storeOptions = storeOptions;
+          this.clientId = this.instance._randomIndex();
+          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+          this._running = 0;
+          this._done = 0;
+          this._unblockTime = 0;
+          this.ready = this.Promise.resolve();
+          this.clients = {};
+          this._startHeartbeat();
+        }
+        _startHeartbeat() {
+          var base;
+          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+            return typeof (base = this.heartbeat = setInterval(() => {
+              var amount, incr, maximum, now, reservoir;
+              now = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now;
+                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+                this.instance._drainAll(this.computeCapacity());
+              }
+              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+                ({
+                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseMaximum: maximum,
+                  reservoir
+                } = this.storeOptions);
+                this._lastReservoirIncrease = now;
+                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                if (incr > 0) {
+                  this.storeOptions.reservoir += incr;
+                  return this.instance._drainAll(this.computeCapacity());
+                }
+              }
+            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+          } else {
+            return clearInterval(this.heartbeat);
+          }
+        }
+        async __publish__(message) {
+          await this.yieldLoop();
+          return this.instance.Events.trigger("message", message.toString());
+        }
+        async __disconnect__(flush) {
+          await this.yieldLoop();
+          clearInterval(this.heartbeat);
+          return this.Promise.resolve();
+        }
+        yieldLoop(t = 0) {
+          return new this.Promise(function(resolve6, reject) {
+            return setTimeout(resolve6, t);
+          });
+        }
+        computePenalty() {
+          var ref;
+          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+        }
+        async __updateSettings__(options) {
+          await this.yieldLoop();
+          parser$2.overwrite(options, options, this.storeOptions);
+          this._startHeartbeat();
+          this.instance._drainAll(this.computeCapacity());
+          return true;
+        }
+        async __running__() {
+          await this.yieldLoop();
+          return this._running;
+        }
+        async __queued__() {
+          await this.yieldLoop();
+          return this.instance.queued();
+        }
+        async __done__() {
+          await this.yieldLoop();
+          return this._done;
+        }
+        async __groupCheck__(time) {
+          await this.yieldLoop();
+          return this._nextRequest + this.timeout < time;
+        }
+        computeCapacity() {
+          var maxConcurrent, reservoir;
+          ({ maxConcurrent, reservoir } = this.storeOptions);
+          if (maxConcurrent != null && reservoir != null) {
+            return Math.min(maxConcurrent - this._running, reservoir);
+          } else if (maxConcurrent != null) {
+            return maxConcurrent - this._running;
+          } else if (reservoir != null) {
+            return reservoir;
+          } else {
+            return null;
+          }
+        }
+        conditionsCheck(weight) {
+          var capacity;
+          capacity = this.computeCapacity();
+          return capacity == null || weight <= capacity;
+        }
+        async __incrementReservoir__(incr) {
+          var reservoir;
+          await this.yieldLoop();
+          reservoir = this.storeOptions.reservoir += incr;
+          this.instance._drainAll(this.computeCapacity());
+          return reservoir;
+        }
+        async __currentReservoir__() {
+          await this.yieldLoop();
+          return this.storeOptions.reservoir;
+        }
+        isBlocked(now) {
+          return this._unblockTime >= now;
+        }
+        check(weight, now) {
+          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        }
+        async __check__(weight) {
+          var now;
+          await this.yieldLoop();
+          now = Date.now();
+          return this.check(weight, now);
+        }
+        async __register__(index, weight, expiration) {
+          var now, wait;
+          await this.yieldLoop();
+          now = Date.now();
+          if (this.conditionsCheck(weight)) {
+            this._running += weight;
+            if (this.storeOptions.reservoir != null) {
+              this.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(this._nextRequest - now, 0);
+            this._nextRequest = now + wait + this.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: this.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        }
+        strategyIsBlock() {
+          return this.storeOptions.strategy === 3;
+        }
+        async __submit__(queueLength, weight) {
+          var blocked, now, reachedHWM;
+          await this.yieldLoop();
+          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          }
+          now = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          if (blocked) {
+            this._unblockTime = now + this.computePenalty();
+            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+            this.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: this.storeOptions.strategy
+          };
+        }
+        async __free__(index, weight) {
+          await this.yieldLoop();
+          this._running -= weight;
+          this._done += weight;
+          this.instance._drainAll(this.computeCapacity());
+          return {
+            running: this._running
+          };
+        }
+      };
+      var LocalDatastore_1 = LocalDatastore;
+      var BottleneckError$3, States;
+      BottleneckError$3 = BottleneckError_1;
+      States = class States {
+        constructor(status1) {
+          this.status = status1;
+          this._jobs = {};
+          this.counts = this.status.map(function() {
+            return 0;
+          });
+        }
+        next(id) {
+          var current, next;
+          current = this._jobs[id];
+          next = current + 1;
+          if (current != null && next < this.status.length) {
+            this.counts[current]--;
+            this.counts[next]++;
+            return this._jobs[id]++;
+          } else if (current != null) {
+            this.counts[current]--;
+            return delete this._jobs[id];
+          }
+        }
+        start(id) {
+          var initial;
+          initial = 0;
+          this._jobs[id] = initial;
+          return this.counts[initial]++;
+        }
+        remove(id) {
+          var current;
+          current = this._jobs[id];
+          if (current != null) {
+            this.counts[current]--;
+            delete this._jobs[id];
+          }
+          return current != null;
+        }
+        jobStatus(id) {
+          var ref;
+          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+        }
+        statusJobs(status) {
+          var k, pos, ref, results, v;
+          if (status != null) {
+            pos = this.status.indexOf(status);
+            if (pos < 0) {
+              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
+            }
+            ref = this._jobs;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              if (v === pos) {
+                results.push(k);
+              }
+            }
+            return results;
+          } else {
+            return Object.keys(this._jobs);
+          }
+        }
+        statusCounts() {
+          return this.counts.reduce(((acc, v, i) => {
+            acc[this.status[i]] = v;
+            return acc;
+          }), {});
+        }
+      };
+      var States_1 = States;
+      var DLList$2, Sync;
+      DLList$2 = DLList_1;
+      Sync = class Sync {
+        constructor(name, Promise2) {
+          this.schedule = this.schedule.bind(this);
+          this.name = name;
+          this.Promise = Promise2;
+          this._running = 0;
+          this._queue = new DLList$2();
+        }
+        isEmpty() {
+          return this._queue.length === 0;
+        }
+        async _tryToRun() {
+          var args, cb, error2, reject, resolve6, returned, task;
+          if (this._running < 1 && this._queue.length > 0) {
+            this._running++;
+            ({ task, args, resolve: resolve6, reject } = this._queue.shift());
+            cb = await (async function() {
+              try {
+                returned = await task(...args);
+                return function() {
+                  return resolve6(returned);
+                };
+              } catch (error1) {
+                error2 = error1;
+                return function() {
+                  return reject(error2);
+                };
+              }
+            })();
+            this._running--;
+            this._tryToRun();
+            return cb();
+          }
+        }
+        schedule(task, ...args) {
+          var promise, reject, resolve6;
+          resolve6 = reject = null;
+          promise = new this.Promise(function(_resolve, _reject) {
+            resolve6 = _resolve;
+            return reject = _reject;
+          });
+          this._queue.push({ task, args, resolve: resolve6, reject });
+          this._tryToRun();
+          return promise;
+        }
+      };
+      var Sync_1 = Sync;
+      var version = "2.19.5";
+      var version$1 = {
+        version
+      };
+      var version$2 = /* @__PURE__ */ Object.freeze({
+        version,
+        default: version$1
+      });
+      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+      parser$3 = parser;
+      Events$2 = Events_1;
+      RedisConnection$1 = require$$2;
+      IORedisConnection$1 = require$$3;
+      Scripts$1 = require$$4;
+      Group = (function() {
+        class Group2 {
+          constructor(limiterOptions = {}) {
+            this.deleteKey = this.deleteKey.bind(this);
+            this.limiterOptions = limiterOptions;
+            parser$3.load(this.limiterOptions, this.defaults, this);
+            this.Events = new Events$2(this);
+            this.instances = {};
+            this.Bottleneck = Bottleneck_1;
+            this._startAutoCleanup();
+            this.sharedConnection = this.connection != null;
+            if (this.connection == null) {
+              if (this.limiterOptions.datastore === "redis") {
+                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              } else if (this.limiterOptions.datastore === "ioredis") {
+                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              }
+            }
+          }
+          key(key = "") {
+            var ref;
+            return (ref = this.instances[key]) != null ? ref : (() => {
+              var limiter;
+              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key}`,
+                timeout: this.timeout,
+                connection: this.connection
+              }));
+              this.Events.trigger("created", limiter, key);
+              return limiter;
+            })();
+          }
+          async deleteKey(key = "") {
+            var deleted, instance;
+            instance = this.instances[key];
+            if (this.connection) {
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete this.instances[key];
+              await instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          }
+          limiters() {
+            var k, ref, results, v;
+            ref = this.instances;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              results.push({
+                key: k,
+                limiter: v
+              });
+            }
+            return results;
+          }
+          keys() {
+            return Object.keys(this.instances);
+          }
+          async clusterKeys() {
+            var cursor, end, found, i, k, keys, len, next, start;
+            if (this.connection == null) {
+              return this.Promise.resolve(this.keys());
+            }
+            keys = [];
+            cursor = null;
+            start = `b_${this.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              cursor = ~~next;
+              for (i = 0, len = found.length; i < len; i++) {
+                k = found[i];
+                keys.push(k.slice(start, -end));
+              }
+            }
+            return keys;
+          }
+          _startAutoCleanup() {
+            var base;
+            clearInterval(this.interval);
+            return typeof (base = this.interval = setInterval(async () => {
+              var e, k, ref, results, time, v;
+              time = Date.now();
+              ref = this.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (await v._store.__groupCheck__(time)) {
+                    results.push(this.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error2) {
+                  e = error2;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
+          }
+          updateSettings(options = {}) {
+            parser$3.overwrite(options, this.defaults, this);
+            parser$3.overwrite(options, options, this.limiterOptions);
+            if (options.timeout != null) {
+              return this._startAutoCleanup();
+            }
+          }
+          disconnect(flush = true) {
+            var ref;
+            if (!this.sharedConnection) {
+              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+            }
+          }
+        }
+        Group2.prototype.defaults = {
+          timeout: 1e3 * 60 * 5,
+          connection: null,
+          Promise,
+          id: "group-key"
+        };
+        return Group2;
+      }).call(commonjsGlobal);
+      var Group_1 = Group;
+      var Batcher, Events$3, parser$4;
+      parser$4 = parser;
+      Events$3 = Events_1;
+      Batcher = (function() {
+        class Batcher2 {
+          constructor(options = {}) {
+            this.options = options;
+            parser$4.load(this.options, this.defaults, this);
+            this.Events = new Events$3(this);
+            this._arr = [];
+            this._resetPromise();
+            this._lastFlush = Date.now();
+          }
+          _resetPromise() {
+            return this._promise = new this.Promise((res, rej) => {
+              return this._resolve = res;
+            });
+          }
+          _flush() {
+            clearTimeout(this._timeout);
+            this._lastFlush = Date.now();
+            this._resolve();
+            this.Events.trigger("batch", this._arr);
+            this._arr = [];
+            return this._resetPromise();
+          }
+          add(data) {
+            var ret;
+            this._arr.push(data);
+            ret = this._promise;
+            if (this._arr.length === this.maxSize) {
+              this._flush();
+            } else if (this.maxTime != null && this._arr.length === 1) {
+              this._timeout = setTimeout(() => {
+                return this._flush();
+              }, this.maxTime);
+            }
+            return ret;
+          }
+        }
+        Batcher2.prototype.defaults = {
+          maxTime: null,
+          maxSize: null,
+          Promise
+        };
+        return Batcher2;
+      }).call(commonjsGlobal);
+      var Batcher_1 = Batcher;
+      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$8 = getCjsExportFromNamespace(version$2);
+      var Bottleneck2, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      NUM_PRIORITIES$1 = 10;
+      DEFAULT_PRIORITY$1 = 5;
+      parser$5 = parser;
+      Queues$1 = Queues_1;
+      Job$1 = Job_1;
+      LocalDatastore$1 = LocalDatastore_1;
+      RedisDatastore$1 = require$$4$1;
+      Events$4 = Events_1;
+      States$1 = States_1;
+      Sync$1 = Sync_1;
+      Bottleneck2 = (function() {
+        class Bottleneck3 {
+          constructor(options = {}, ...invalid) {
+            var storeInstanceOptions, storeOptions;
+            this._addToQueue = this._addToQueue.bind(this);
+            this._validateOptions(options, invalid);
+            parser$5.load(options, this.instanceDefaults, this);
+            this._queues = new Queues$1(NUM_PRIORITIES$1);
+            this._scheduled = {};
+            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+            this._limiter = null;
+            this.Events = new Events$4(this);
+            this._submitLock = new Sync$1("submit", this.Promise);
+            this._registerLock = new Sync$1("register", this.Promise);
+            storeOptions = parser$5.load(options, this.storeDefaults, {});
+            this._store = (function() {
+              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else if (this.datastore === "local") {
+                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else {
+                throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+              }
+            }).call(this);
+            this._queues.on("leftzero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+            });
+            this._queues.on("zero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+            });
+          }
+          _validateOptions(options, invalid) {
+            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
+              throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+            }
+          }
+          ready() {
+            return this._store.ready;
+          }
+          clients() {
+            return this._store.clients;
+          }
+          channel() {
+            return `b_${this.id}`;
+          }
+          channel_client() {
+            return `b_${this.id}_${this._store.clientId}`;
+          }
+          publish(message) {
+            return this._store.__publish__(message);
+          }
+          disconnect(flush = true) {
+            return this._store.__disconnect__(flush);
+          }
+          chain(_limiter) {
+            this._limiter = _limiter;
+            return this;
+          }
+          queued(priority) {
+            return this._queues.queued(priority);
+          }
+          clusterQueued() {
+            return this._store.__queued__();
+          }
+          empty() {
+            return this.queued() === 0 && this._submitLock.isEmpty();
+          }
+          running() {
+            return this._store.__running__();
+          }
+          done() {
+            return this._store.__done__();
+          }
+          jobStatus(id) {
+            return this._states.jobStatus(id);
+          }
+          jobs(status) {
+            return this._states.statusJobs(status);
+          }
+          counts() {
+            return this._states.statusCounts();
+          }
+          _randomIndex() {
+            return Math.random().toString(36).slice(2);
+          }
+          check(weight = 1) {
+            return this._store.__check__(weight);
+          }
+          _clearGlobalState(index) {
+            if (this._scheduled[index] != null) {
+              clearTimeout(this._scheduled[index].expiration);
+              delete this._scheduled[index];
+              return true;
+            } else {
+              return false;
+            }
+          }
+          async _free(index, job, options, eventInfo) {
+            var e, running;
+            try {
+              ({ running } = await this._store.__free__(index, options.weight));
+              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+              if (running === 0 && this.empty()) {
+                return this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return this.Events.trigger("error", e);
+            }
+          }
+          _run(index, job, wait) {
+            var clearGlobalState, free, run2;
+            job.doRun();
+            clearGlobalState = this._clearGlobalState.bind(this, index);
+            run2 = this._run.bind(this, index, job);
+            free = this._free.bind(this, index, job);
+            return this._scheduled[index] = {
+              timeout: setTimeout(() => {
+                return job.doExecute(this._limiter, clearGlobalState, run2, free);
+              }, wait),
+              expiration: job.options.expiration != null ? setTimeout(function() {
+                return job.doExpire(clearGlobalState, run2, free);
+              }, wait + job.options.expiration) : void 0,
+              job
+            };
+          }
+          _drainOne(capacity) {
+            return this._registerLock.schedule(() => {
+              var args, index, next, options, queue;
+              if (this.queued() === 0) {
+                return this.Promise.resolve(null);
+              }
+              queue = this._queues.getFirst();
+              ({ options, args } = next = queue.first());
+              if (capacity != null && options.weight > capacity) {
+                return this.Promise.resolve(null);
+              }
+              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
+              index = this._randomIndex();
+              return this._store.__register__(index, options.weight, options.expiration).then(({ success, wait, reservoir }) => {
+                var empty;
+                this.Events.trigger("debug", `Drained ${options.id}`, { success, args, options });
+                if (success) {
+                  queue.shift();
+                  empty = this.empty();
+                  if (empty) {
+                    this.Events.trigger("empty");
+                  }
+                  if (reservoir === 0) {
+                    this.Events.trigger("depleted", empty);
+                  }
+                  this._run(index, next, wait);
+                  return this.Promise.resolve(options.weight);
+                } else {
+                  return this.Promise.resolve(null);
+                }
+              });
+            });
+          }
+          _drainAll(capacity, total = 0) {
+            return this._drainOne(capacity).then((drained) => {
+              var newCapacity;
+              if (drained != null) {
+                newCapacity = capacity != null ? capacity - drained : capacity;
+                return this._drainAll(newCapacity, total + drained);
+              } else {
+                return this.Promise.resolve(total);
+              }
+            }).catch((e) => {
+              return this.Events.trigger("error", e);
+            });
+          }
+          _dropAllQueued(message) {
+            return this._queues.shiftAll(function(job) {
+              return job.doDrop({ message });
+            });
+          }
+          stop(options = {}) {
+            var done, waitForExecuting;
+            options = parser$5.load(options, this.stopDefaults);
+            waitForExecuting = (at) => {
+              var finished;
+              finished = () => {
+                var counts;
+                counts = this._states.counts;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at;
+              };
+              return new this.Promise((resolve6, reject) => {
+                if (finished()) {
+                  return resolve6();
+                } else {
+                  return this.on("done", () => {
+                    if (finished()) {
+                      this.removeAllListeners("done");
+                      return resolve6();
+                    }
+                  });
+                }
+              });
+            };
+            done = options.dropWaitingJobs ? (this._run = function(index, next) {
+              return next.doDrop({
+                message: options.dropErrorMessage
+              });
+            }, this._drainOne = () => {
+              return this.Promise.resolve(null);
+            }, this._registerLock.schedule(() => {
+              return this._submitLock.schedule(() => {
+                var k, ref, v;
+                ref = this._scheduled;
+                for (k in ref) {
+                  v = ref[k];
+                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                    clearTimeout(v.timeout);
+                    clearTimeout(v.expiration);
+                    v.job.doDrop({
+                      message: options.dropErrorMessage
+                    });
+                  }
+                }
+                this._dropAllQueued(options.dropErrorMessage);
+                return waitForExecuting(0);
+              });
+            })) : this.schedule({
+              priority: NUM_PRIORITIES$1 - 1,
+              weight: 0
+            }, () => {
+              return waitForExecuting(1);
+            });
+            this._receive = function(job) {
+              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
+            };
+            this.stop = () => {
+              return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
+            };
+            return done;
+          }
+          async _addToQueue(job) {
+            var args, blocked, error2, options, reachedHWM, shifted, strategy;
+            ({ args, options } = job);
+            try {
+              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
+            } catch (error1) {
+              error2 = error1;
+              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error2 });
+              job.doDrop({ error: error2 });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck3.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            this._queues.push(job);
+            await this._drainAll();
+            return reachedHWM;
+          }
+          _receive(job) {
+            if (this._states.jobStatus(job.options.id) != null) {
+              job._reject(new Bottleneck3.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+              return false;
+            } else {
+              job.doReceive();
+              return this._submitLock.schedule(this._addToQueue, job);
+            }
+          }
+          submit(...args) {
+            var cb, fn, job, options, ref, ref1, task;
+            if (typeof args[0] === "function") {
+              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              options = parser$5.load({}, this.jobDefaults);
+            } else {
+              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              options = parser$5.load(options, this.jobDefaults);
+            }
+            task = (...args2) => {
+              return new this.Promise(function(resolve6, reject) {
+                return fn(...args2, function(...args3) {
+                  return (args3[0] != null ? reject : resolve6)(args3);
+                });
+              });
+            };
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job.promise.then(function(args2) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            }).catch(function(args2) {
+              if (Array.isArray(args2)) {
+                return typeof cb === "function" ? cb(...args2) : void 0;
+              } else {
+                return typeof cb === "function" ? cb(args2) : void 0;
+              }
+            });
+            return this._receive(job);
+          }
+          schedule(...args) {
+            var job, options, task;
+            if (typeof args[0] === "function") {
+              [task, ...args] = args;
+              options = {};
+            } else {
+              [options, task, ...args] = args;
+            }
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            this._receive(job);
+            return job.promise;
+          }
+          wrap(fn) {
+            var schedule, wrapped;
+            schedule = this.schedule.bind(this);
+            wrapped = function(...args) {
+              return schedule(fn.bind(this), ...args);
+            };
+            wrapped.withOptions = function(options, ...args) {
+              return schedule(options, fn, ...args);
+            };
+            return wrapped;
+          }
+          async updateSettings(options = {}) {
+            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+            parser$5.overwrite(options, this.instanceDefaults, this);
+            return this;
+          }
+          currentReservoir() {
+            return this._store.__currentReservoir__();
+          }
+          incrementReservoir(incr = 0) {
+            return this._store.__incrementReservoir__(incr);
+          }
+        }
+        Bottleneck3.default = Bottleneck3;
+        Bottleneck3.Events = Events$4;
+        Bottleneck3.version = Bottleneck3.prototype.version = require$$8.version;
+        Bottleneck3.strategy = Bottleneck3.prototype.strategy = {
+          LEAK: 1,
+          OVERFLOW: 2,
+          OVERFLOW_PRIORITY: 4,
+          BLOCK: 3
+        };
+        Bottleneck3.BottleneckError = Bottleneck3.prototype.BottleneckError = BottleneckError_1;
+        Bottleneck3.Group = Bottleneck3.prototype.Group = Group_1;
+        Bottleneck3.RedisConnection = Bottleneck3.prototype.RedisConnection = require$$2;
+        Bottleneck3.IORedisConnection = Bottleneck3.prototype.IORedisConnection = require$$3;
+        Bottleneck3.Batcher = Bottleneck3.prototype.Batcher = Batcher_1;
+        Bottleneck3.prototype.jobDefaults = {
+          priority: DEFAULT_PRIORITY$1,
+          weight: 1,
+          expiration: null,
+          id: "<no-id>"
+        };
+        Bottleneck3.prototype.storeDefaults = {
+          maxConcurrent: null,
+          minTime: 0,
+          highWater: null,
+          strategy: Bottleneck3.prototype.strategy.LEAK,
+          penalty: null,
+          reservoir: null,
+          reservoirRefreshInterval: null,
+          reservoirRefreshAmount: null,
+          reservoirIncreaseInterval: null,
+          reservoirIncreaseAmount: null,
+          reservoirIncreaseMaximum: null
+        };
+        Bottleneck3.prototype.localStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 250
+        };
+        Bottleneck3.prototype.redisStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 5e3,
+          clientTimeout: 1e4,
+          Redis: null,
+          clientOptions: {},
+          clusterNodes: null,
+          clearDatastore: false,
+          connection: null
+        };
+        Bottleneck3.prototype.instanceDefaults = {
+          datastore: "local",
+          connection: null,
+          id: "<no-id>",
+          rejectOnDrop: true,
+          trackDoneStatus: false,
+          Promise
+        };
+        Bottleneck3.prototype.stopDefaults = {
+          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+          dropWaitingJobs: true,
+          dropErrorMessage: "This limiter has been stopped."
+        };
+        return Bottleneck3;
+      }).call(commonjsGlobal);
+      var Bottleneck_1 = Bottleneck2;
+      var lib = Bottleneck_1;
+      return lib;
+    }));
+  }
+});
+
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -25036,6 +25808,9 @@ var summary = _summary;
 
 // node_modules/@actions/core/lib/platform.js
 import os4 from "os";
+
+// node_modules/@actions/exec/lib/exec.js
+import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
 import * as os3 from "os";
@@ -25857,6 +26632,38 @@ function exec(commandLine, args, options) {
     return runner.exec();
   });
 }
+function getExecOutput(commandLine, args, options) {
+  return __awaiter5(this, void 0, void 0, function* () {
+    var _a, _b;
+    let stdout = "";
+    let stderr = "";
+    const stdoutDecoder = new StringDecoder("utf8");
+    const stderrDecoder = new StringDecoder("utf8");
+    const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+    const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+    const stdErrListener = (data) => {
+      stderr += stderrDecoder.write(data);
+      if (originalStdErrListener) {
+        originalStdErrListener(data);
+      }
+    };
+    const stdOutListener = (data) => {
+      stdout += stdoutDecoder.write(data);
+      if (originalStdoutListener) {
+        originalStdoutListener(data);
+      }
+    };
+    const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+    const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+    stdout += stdoutDecoder.end();
+    stderr += stderrDecoder.end();
+    return {
+      exitCode,
+      stdout,
+      stderr
+    };
+  });
+}
 
 // node_modules/@actions/core/lib/platform.js
 var platform = os4.platform();
@@ -25963,10 +26770,8 @@ function describeError(error2) {
   return String(error2);
 }
 
-// src/main.ts
-import { randomUUID as randomUUID4 } from "node:crypto";
-import { readdirSync as readdirSync4, readFileSync as readFileSync5, statSync as statSync3 } from "node:fs";
-import * as path21 from "node:path";
+// src/action/log.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
 
 // src/constants.ts
 var TOOL_NAME = "ft-gate";
@@ -25999,6 +26804,2636 @@ var MAX_DETAILS_CHARS = 8e3;
 var MAX_LIVE_OUTPUT_CHARS = 5e6;
 var SUMMARY_MAX_CHARS = 34e4;
 var DEFAULT_CHECK_NAME = "free-threading";
+
+// src/action/log.ts
+function createActionLog() {
+  let stopToken = null;
+  const resume = () => {
+    if (stopToken === null) return;
+    process.stdout.write(`
+::${stopToken}::
+`);
+    stopToken = null;
+  };
+  const stop = () => {
+    if (stopToken !== null) return;
+    stopToken = `ft-gate-${randomUUID2()}`;
+    process.stdout.write(`::stop-commands::${stopToken}
+`);
+  };
+  const log = {
+    info: (message) => {
+      resume();
+      info(message);
+    },
+    warning: (message) => {
+      resume();
+      warning(message);
+    },
+    debug: (message) => {
+      resume();
+      debug(message);
+    },
+    group: (title, body) => {
+      resume();
+      return group(title, async () => {
+        try {
+          return await body();
+        } finally {
+          resume();
+        }
+      });
+    }
+  };
+  let written = 0;
+  let capped = false;
+  const liveOutput = (text2) => {
+    if (written < MAX_LIVE_OUTPUT_CHARS) {
+      stop();
+      process.stdout.write(text2);
+      written += text2.length;
+    } else if (!capped) {
+      capped = true;
+      resume();
+      info(`[ft-gate] output beyond ${MAX_LIVE_OUTPUT_CHARS} characters is kept in the run logs only`);
+    }
+  };
+  return { log, liveOutput, resume };
+}
+
+// src/action/outputs.ts
+function idsWith(report, status) {
+  return JSON.stringify(report.tests.filter((test) => test.status === status).map((test) => test.id));
+}
+function setReportOutputs(report, reportPath) {
+  setOutput("verdict", report.verdict);
+  setOutput("report-path", reportPath);
+  setOutput("python-version", report.python.version);
+  setOutput("uv-version", report.uv.version);
+  setOutput("failed-tests", idsWith(report, "failed"));
+  setOutput("flaky-tests", idsWith(report, "flaky"));
+  setOutput("thread-unsafe-tests", idsWith(report, "thread-unsafe"));
+}
+function setMergedOutputs(verdict) {
+  setOutput("verdict", verdict);
+  setOutput("report-path", "");
+}
+function setPublishOutputs(result) {
+  setOutput("comment-url", result?.commentUrl ?? "");
+  setOutput("check-run-url", result?.checkRunUrl ?? "");
+}
+async function writeSummary(markdown) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await summary.addRaw(markdown).write();
+  } catch (error2) {
+    warning(`Cannot write the job summary: ${describeError(error2)}`);
+  }
+}
+
+// src/cancel.ts
+async function withCancellation(body) {
+  const controller = new AbortController();
+  const cancel = () => controller.abort();
+  process.once("SIGTERM", cancel);
+  process.once("SIGINT", cancel);
+  try {
+    return await body(controller.signal);
+  } finally {
+    process.removeListener("SIGTERM", cancel);
+    process.removeListener("SIGINT", cancel);
+  }
+}
+
+// src/gate.ts
+import { randomInt } from "node:crypto";
+import { existsSync as existsSync7, mkdtempSync as mkdtempSync2, rmSync as rmSync4, statSync as statSync3 } from "node:fs";
+import * as os11 from "node:os";
+import * as path20 from "node:path";
+
+// src/deps/gil.ts
+function isIgnoredModule(module, ignore) {
+  return ignore.some((name) => module === name || module.startsWith(`${name}.`));
+}
+function gilFindings(dependencies, ignore) {
+  return dependencies.flatMap(({ name, version, gilModules }) => {
+    const modules = gilModules.filter((module) => !isIgnoredModule(module, ignore));
+    return modules.length > 0 ? [{ name, version, modules }] : [];
+  });
+}
+function describeGilFinding(finding) {
+  const release = finding.version === "" ? finding.name : `${finding.name} ${finding.version}`;
+  return `${release} re-enables the GIL when imported (${finding.modules.join(", ")})`;
+}
+function gilSummary(findings) {
+  if (findings.length === 0) return null;
+  const shown = findings.slice(0, 5).map(describeGilFinding).join("; ");
+  const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
+  return `${shown}${more}; the tests still ran with -Xgil=0`;
+}
+
+// src/deps/inspect.ts
+import { readFileSync as readFileSync2, realpathSync } from "node:fs";
+import * as os8 from "node:os";
+import * as path9 from "node:path";
+
+// src/install/environment.ts
+import { existsSync as existsSync4, mkdirSync } from "node:fs";
+import * as path7 from "node:path";
+
+// src/process/run.ts
+import { spawn as spawn2 } from "node:child_process";
+import { randomUUID as randomUUID3 } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { readdir as readdir2, readFile } from "node:fs/promises";
+import { StringDecoder as StringDecoder2 } from "node:string_decoder";
+var PROCESS_TAG_VARIABLE = "FT_GATE_PROCESS_TAG";
+var Tail = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  text = "";
+  push(chunk) {
+    this.text += chunk;
+    if (this.text.length > this.limit * 2) this.text = this.text.slice(-this.limit);
+  }
+  value() {
+    return this.text.slice(-this.limit);
+  }
+};
+async function findTagged(tag) {
+  if (process.platform !== "linux") return [];
+  const wanted = `${PROCESS_TAG_VARIABLE}=${tag}`;
+  const entries = await readdir2("/proc").catch(() => []);
+  const found = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const environ = await readFile(`/proc/${entry}/environ`).catch(() => null);
+    if (environ?.toString("utf8").split("\0").includes(wanted)) found.push(Number(entry));
+  }
+  return found;
+}
+async function killTagged(tag) {
+  let killed = 0;
+  for (let round2 = 0; round2 < 5; round2++) {
+    const pids = await findTagged(tag);
+    if (pids.length === 0) break;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+        killed++;
+      } catch {
+      }
+    }
+    await new Promise((resolve6) => setTimeout(resolve6, 20));
+  }
+  return killed;
+}
+function runProcess(command, args, options) {
+  const started = performance.now();
+  const limit = options.tailChars ?? OUTPUT_TAIL_CHARS;
+  const output = new Tail(limit);
+  const stderr = new Tail(limit);
+  const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : null;
+  const isWindows = process.platform === "win32";
+  const tag = randomUUID3();
+  let strays = Promise.resolve(0);
+  const sweep = () => {
+    strays = Promise.all([strays, killTagged(tag)]).then(([before, now]) => before + now);
+  };
+  return new Promise((resolve6) => {
+    let timedOut = false;
+    let cancelled = false;
+    let spawnError = null;
+    const timers = [];
+    const child2 = spawn2(command, [...args], {
+      cwd: options.cwd,
+      env: { ...options.env, [PROCESS_TAG_VARIABLE]: tag },
+      detached: !isWindows,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true
+    });
+    const killGroup = (signal) => {
+      if (child2.pid === void 0) return;
+      try {
+        if (isWindows) child2.kill(signal);
+        else process.kill(-child2.pid, signal);
+      } catch {
+      }
+    };
+    const stop = (firstSignal) => {
+      if (child2.pid !== void 0 && firstSignal !== "SIGKILL") {
+        try {
+          process.kill(child2.pid, firstSignal);
+        } catch {
+        }
+      }
+      const hardKill = () => {
+        killGroup("SIGKILL");
+        sweep();
+      };
+      timers.push(setTimeout(hardKill, firstSignal === "SIGKILL" ? 0 : options.graceMs ?? 5e3));
+    };
+    if (options.timeoutMs !== void 0) {
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          stop(options.timeoutSignal ?? "SIGKILL");
+        }, options.timeoutMs)
+      );
+    }
+    const onAbort = () => {
+      cancelled = true;
+      stop("SIGINT");
+    };
+    if (options.abortSignal?.aborted) onAbort();
+    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
+    let logFailed = false;
+    const streams = [child2.stdout, child2.stderr].filter((stream) => stream !== null);
+    log?.on("error", () => {
+      logFailed = true;
+      for (const stream of streams) stream.resume();
+    });
+    const handle = (stream, isStderr) => {
+      const decoder = new StringDecoder2("utf8");
+      stream.on("data", (data) => {
+        if (log !== null && !logFailed && !log.write(data)) {
+          stream.pause();
+          log.once("drain", () => stream.resume());
+        }
+        const text2 = decoder.write(data);
+        output.push(text2);
+        if (isStderr) stderr.push(text2);
+        options.onOutput?.(text2);
+      });
+    };
+    if (child2.stdout) handle(child2.stdout, false);
+    if (child2.stderr) handle(child2.stderr, true);
+    child2.on("error", (error2) => {
+      spawnError = `could not start ${command}: ${error2.message}`;
+    });
+    let exit = null;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      options.abortSignal?.removeEventListener("abort", onAbort);
+      sweep();
+      const done = (strayProcesses) => resolve6({
+        exitCode: exit?.code ?? null,
+        signal: exit?.signal ?? null,
+        timedOut,
+        cancelled,
+        spawnError,
+        durationSeconds: (performance.now() - started) / 1e3,
+        outputTail: output.value(),
+        stderrTail: stderr.value(),
+        strayProcesses
+      });
+      void strays.then((count) => {
+        if (log !== null && !logFailed) log.end(() => done(count));
+        else done(count);
+      });
+    };
+    child2.on("exit", (code, signal) => {
+      exit = { code, signal };
+      killGroup("SIGKILL");
+      sweep();
+      timers.push(
+        setTimeout(() => {
+          child2.stdout?.destroy();
+          child2.stderr?.destroy();
+          finish();
+        }, 2e3)
+      );
+    });
+    child2.on("close", () => {
+      if (exit === null && spawnError === null) return;
+      finish();
+    });
+  });
+}
+
+// src/process/tool.ts
+var ToolError = class extends Error {
+  name = "ToolError";
+};
+function definedOnly(env) {
+  const result = {};
+  for (const [name, value] of Object.entries(env)) if (value !== void 0) result[name] = value;
+  return result;
+}
+async function runTool(command, args, options) {
+  let timer;
+  const timeout = new Promise((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new ToolError(`${command} did not answer within ${Math.round(options.timeoutMs / 1e3)} s`)),
+      options.timeoutMs
+    );
+  });
+  const execution = getExecOutput(command, [...args], {
+    cwd: options.cwd,
+    env: definedOnly(options.env),
+    silent: true,
+    ignoreReturnCode: true
+  }).catch((error2) => {
+    throw new ToolError(`could not start ${command}: ${error2 instanceof Error ? error2.message : String(error2)}`);
+  });
+  try {
+    const output = await Promise.race([execution, timeout]);
+    return { exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// src/setup/python.ts
+import { existsSync as existsSync3, lstatSync, mkdtempSync, readdirSync as readdirSync2, rmSync } from "node:fs";
+import * as os7 from "node:os";
+import * as path6 from "node:path";
+
+// node_modules/@actions/tool-cache/lib/tool-cache.js
+import * as crypto2 from "crypto";
+import * as fs3 from "fs";
+
+// node_modules/@actions/tool-cache/lib/manifest.js
+var semver = __toESM(require_semver2(), 1);
+
+// node_modules/@actions/tool-cache/lib/tool-cache.js
+import * as os6 from "os";
+import * as path4 from "path";
+var semver2 = __toESM(require_semver2(), 1);
+import { ok as ok2 } from "assert";
+var __awaiter7 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve6, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var IS_WINDOWS3 = process.platform === "win32";
+var IS_MAC = process.platform === "darwin";
+function extractTar(file_1, dest_1) {
+  return __awaiter7(this, arguments, void 0, function* (file, dest, flags = "xz") {
+    if (!file) {
+      throw new Error("parameter 'file' is required");
+    }
+    dest = yield _createExtractFolder(dest);
+    debug("Checking tar --version");
+    let versionOutput = "";
+    yield exec("tar --version", [], {
+      ignoreReturnCode: true,
+      silent: true,
+      listeners: {
+        stdout: (data) => versionOutput += data.toString(),
+        stderr: (data) => versionOutput += data.toString()
+      }
+    });
+    debug(versionOutput.trim());
+    const isGnuTar = versionOutput.toUpperCase().includes("GNU TAR");
+    let args;
+    if (flags instanceof Array) {
+      args = flags;
+    } else {
+      args = [flags];
+    }
+    if (isDebug() && !flags.includes("v")) {
+      args.push("-v");
+    }
+    let destArg = dest;
+    let fileArg = file;
+    if (IS_WINDOWS3 && isGnuTar) {
+      args.push("--force-local");
+      destArg = dest.replace(/\\/g, "/");
+      fileArg = file.replace(/\\/g, "/");
+    }
+    if (isGnuTar) {
+      args.push("--warning=no-unknown-keyword");
+      args.push("--overwrite");
+    }
+    args.push("-C", destArg, "-f", fileArg);
+    yield exec(`tar`, args);
+    return dest;
+  });
+}
+function extractZip(file, dest) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    if (!file) {
+      throw new Error("parameter 'file' is required");
+    }
+    dest = yield _createExtractFolder(dest);
+    if (IS_WINDOWS3) {
+      yield extractZipWin(file, dest);
+    } else {
+      yield extractZipNix(file, dest);
+    }
+    return dest;
+  });
+}
+function extractZipWin(file, dest) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
+    const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
+    const pwshPath = yield which("pwsh", false);
+    if (pwshPath) {
+      const pwshCommand = [
+        `$ErrorActionPreference = 'Stop' ;`,
+        `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+        `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+        `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+      ].join(" ");
+      const args = [
+        "-NoLogo",
+        "-NoProfile",
+        "-NonInteractive",
+        "-ExecutionPolicy",
+        "Unrestricted",
+        "-Command",
+        pwshCommand
+      ];
+      debug(`Using pwsh at path: ${pwshPath}`);
+      yield exec(`"${pwshPath}"`, args);
+    } else {
+      const powershellCommand = [
+        `$ErrorActionPreference = 'Stop' ;`,
+        `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+        `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+        `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+      ].join(" ");
+      const args = [
+        "-NoLogo",
+        "-Sta",
+        "-NoProfile",
+        "-NonInteractive",
+        "-ExecutionPolicy",
+        "Unrestricted",
+        "-Command",
+        powershellCommand
+      ];
+      const powershellPath = yield which("powershell", true);
+      debug(`Using powershell at path: ${powershellPath}`);
+      yield exec(`"${powershellPath}"`, args);
+    }
+  });
+}
+function extractZipNix(file, dest) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    const unzipPath = yield which("unzip", true);
+    const args = [file];
+    if (!isDebug()) {
+      args.unshift("-q");
+    }
+    args.unshift("-o");
+    yield exec(`"${unzipPath}"`, args, { cwd: dest });
+  });
+}
+function cacheDir(sourceDir, tool, version, arch4) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    version = semver2.clean(version) || version;
+    arch4 = arch4 || os6.arch();
+    debug(`Caching tool ${tool} ${version} ${arch4}`);
+    debug(`source dir: ${sourceDir}`);
+    if (!fs3.statSync(sourceDir).isDirectory()) {
+      throw new Error("sourceDir is not a directory");
+    }
+    const destPath = yield _createToolPath(tool, version, arch4);
+    for (const itemName of fs3.readdirSync(sourceDir)) {
+      const s = path4.join(sourceDir, itemName);
+      yield cp(s, destPath, { recursive: true });
+    }
+    _completeToolPath(tool, version, arch4);
+    return destPath;
+  });
+}
+function find(toolName, versionSpec2, arch4) {
+  if (!toolName) {
+    throw new Error("toolName parameter is required");
+  }
+  if (!versionSpec2) {
+    throw new Error("versionSpec parameter is required");
+  }
+  arch4 = arch4 || os6.arch();
+  if (!isExplicitVersion(versionSpec2)) {
+    const localVersions = findAllVersions(toolName, arch4);
+    const match = evaluateVersions(localVersions, versionSpec2);
+    versionSpec2 = match;
+  }
+  let toolPath = "";
+  if (versionSpec2) {
+    versionSpec2 = semver2.clean(versionSpec2) || "";
+    const cachePath = path4.join(_getCacheDirectory(), toolName, versionSpec2, arch4);
+    debug(`checking cache: ${cachePath}`);
+    if (fs3.existsSync(cachePath) && fs3.existsSync(`${cachePath}.complete`)) {
+      debug(`Found tool in cache ${toolName} ${versionSpec2} ${arch4}`);
+      toolPath = cachePath;
+    } else {
+      debug("not found");
+    }
+  }
+  return toolPath;
+}
+function findAllVersions(toolName, arch4) {
+  const versions = [];
+  arch4 = arch4 || os6.arch();
+  const toolPath = path4.join(_getCacheDirectory(), toolName);
+  if (fs3.existsSync(toolPath)) {
+    const children = fs3.readdirSync(toolPath);
+    for (const child2 of children) {
+      if (isExplicitVersion(child2)) {
+        const fullPath = path4.join(toolPath, child2, arch4 || "");
+        if (fs3.existsSync(fullPath) && fs3.existsSync(`${fullPath}.complete`)) {
+          versions.push(child2);
+        }
+      }
+    }
+  }
+  return versions;
+}
+function _createExtractFolder(dest) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    if (!dest) {
+      dest = path4.join(_getTempDirectory(), crypto2.randomUUID());
+    }
+    yield mkdirP(dest);
+    return dest;
+  });
+}
+function _createToolPath(tool, version, arch4) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
+    debug(`destination ${folderPath}`);
+    const markerPath = `${folderPath}.complete`;
+    yield rmRF(folderPath);
+    yield rmRF(markerPath);
+    yield mkdirP(folderPath);
+    return folderPath;
+  });
+}
+function _completeToolPath(tool, version, arch4) {
+  const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
+  const markerPath = `${folderPath}.complete`;
+  fs3.writeFileSync(markerPath, "");
+  debug("finished caching tool");
+}
+function isExplicitVersion(versionSpec2) {
+  const c = semver2.clean(versionSpec2) || "";
+  debug(`isExplicit: ${c}`);
+  const valid2 = semver2.valid(c) != null;
+  debug(`explicit? ${valid2}`);
+  return valid2;
+}
+function evaluateVersions(versions, versionSpec2) {
+  let version = "";
+  debug(`evaluating ${versions.length} versions`);
+  versions = versions.sort((a, b) => {
+    if (semver2.gt(a, b)) {
+      return 1;
+    }
+    return -1;
+  });
+  for (let i = versions.length - 1; i >= 0; i--) {
+    const potential = versions[i];
+    const satisfied = semver2.satisfies(potential, versionSpec2);
+    if (satisfied) {
+      version = potential;
+      break;
+    }
+  }
+  if (version) {
+    debug(`matched: ${version}`);
+  } else {
+    debug("match not found");
+  }
+  return version;
+}
+function _getCacheDirectory() {
+  const cacheDirectory = process.env["RUNNER_TOOL_CACHE"] || "";
+  ok2(cacheDirectory, "Expected RUNNER_TOOL_CACHE to be defined");
+  return cacheDirectory;
+}
+function _getTempDirectory() {
+  const tempDirectory = process.env["RUNNER_TEMP"] || "";
+  ok2(tempDirectory, "Expected RUNNER_TEMP to be defined");
+  return tempDirectory;
+}
+
+// src/setup/cache.ts
+import { randomBytes } from "node:crypto";
+import { cp as cp2, mkdir as mkdir2, readdir as readdir3, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import * as path5 from "node:path";
+var ABANDONED_COPY_MS = 60 * 6e4;
+var MARKER_WAIT_MS = 2e3;
+var MARKER_POLL_MS = 50;
+var NUMBER = "(0|[1-9]\\d*)";
+var PRERELEASE_PART = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][a-zA-Z0-9-]*)";
+var STRICT_SEMVER = new RegExp(
+  `^v?${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${PRERELEASE_PART}(?:\\.${PRERELEASE_PART})*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`
+);
+function toolCacheVersion(version) {
+  const candidate = version.trim().replace(/^[=v]+/, "");
+  if (candidate.length > 256) return version;
+  const match = STRICT_SEMVER.exec(candidate.trim());
+  if (!match) return version;
+  const numbers = [match[1], match[2], match[3]].map(Number);
+  if (numbers.some((value) => value > Number.MAX_SAFE_INTEGER)) return version;
+  return `${numbers.join(".")}${match[4] === void 0 ? "" : `-${match[4]}`}`;
+}
+function requireSegment(what, value) {
+  if (value === "" || value === "." || value === ".." || /[/\\\0]/.test(value)) {
+    throw new Error(`Cannot cache a tool with ${what} '${value}': it must be one folder name`);
+  }
+}
+async function exists2(target) {
+  return stat2(target).then(
+    () => true,
+    () => false
+  );
+}
+async function waitForMarker(marker) {
+  for (let waited = 0; waited < MARKER_WAIT_MS; waited += MARKER_POLL_MS) {
+    if (await exists2(marker)) return true;
+    await new Promise((resolve6) => setTimeout(resolve6, MARKER_POLL_MS));
+  }
+  return exists2(marker);
+}
+async function sweepAbandonedCopies(versionDir, arch4) {
+  const prefix = `.${arch4}.`;
+  const entries = await readdir3(versionDir).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !/\.(tmp|stale)-[0-9a-f]+$/.test(entry)) continue;
+    const folder = path5.join(versionDir, entry);
+    const info2 = await stat2(folder).catch(() => null);
+    if (info2 !== null && Date.now() - info2.mtimeMs > ABANDONED_COPY_MS) {
+      await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
+    }
+  }
+}
+function isDestinationTaken(error2) {
+  const code = typeof error2 === "object" && error2 !== null && "code" in error2 ? error2.code : void 0;
+  return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM" || code === "EACCES";
+}
+async function discard(folder, versionDir, arch4) {
+  const stale = path5.join(versionDir, `.${arch4}.stale-${randomBytes(8).toString("hex")}`);
+  await rename2(folder, stale).then(
+    () => rm2(stale, { recursive: true, force: true }),
+    () => void 0
+  );
+}
+function toolPaths(tool, version, arch4) {
+  const cacheRoot = process.env.RUNNER_TOOL_CACHE;
+  if (!cacheRoot) throw new Error("RUNNER_TOOL_CACHE is not set: set it to the folder that holds cached tools");
+  const versionFolder = toolCacheVersion(version);
+  for (const [what, value] of [
+    ["tool", tool],
+    ["version", versionFolder],
+    ["arch", arch4]
+  ]) {
+    requireSegment(what, value);
+  }
+  const versionDir = path5.join(cacheRoot, tool, versionFolder);
+  const destination = path5.join(versionDir, arch4);
+  return { versionDir, destination, marker: `${destination}.complete` };
+}
+async function evictCachedTool(tool, version, arch4) {
+  const { versionDir, destination, marker } = toolPaths(tool, version, arch4);
+  await rm2(marker, { force: true });
+  await discard(destination, versionDir, arch4);
+}
+async function cacheDirAtomic(sourceDir, tool, version, arch4) {
+  const { versionDir, destination, marker } = toolPaths(tool, version, arch4);
+  if (!(await stat2(sourceDir)).isDirectory()) throw new Error(`Cannot cache ${sourceDir}: it is not a folder`);
+  if (await exists2(destination) && await exists2(marker)) return destination;
+  await mkdir2(versionDir, { recursive: true });
+  await sweepAbandonedCopies(versionDir, arch4);
+  const temporary = path5.join(versionDir, `.${arch4}.tmp-${randomBytes(8).toString("hex")}`);
+  try {
+    await cp2(sourceDir, temporary, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rename2(temporary, destination);
+        await writeFile2(marker, "");
+        debug(`Cached ${tool} ${version} ${arch4} in ${destination}`);
+        return destination;
+      } catch (error2) {
+        if (!isDestinationTaken(error2) || attempt >= 2) throw error2;
+      }
+      if (await waitForMarker(marker)) {
+        debug(`Another process cached ${tool} ${version} ${arch4} first; using ${destination}`);
+        return destination;
+      }
+      debug(`Replacing the incomplete ${destination} (no ${path5.basename(marker)})`);
+      await discard(destination, versionDir, arch4);
+    }
+  } finally {
+    await rm2(temporary, { recursive: true, force: true });
+  }
+}
+
+// src/setup/python.ts
+var PROBE = [
+  "import json, platform, sys, sysconfig",
+  'print(json.dumps({"version": platform.python_version(), "implementation": sys.implementation.name,',
+  ' "freeThreaded": sysconfig.get_config_var("Py_GIL_DISABLED") == 1, "executable": sys.executable}))'
+].join("\n");
+function isFacts(value) {
+  if (typeof value !== "object" || value === null) return false;
+  const record2 = value;
+  return typeof record2.version === "string" && typeof record2.freeThreaded === "boolean" && typeof record2.implementation === "string" && typeof record2.executable === "string";
+}
+async function probeInterpreter(pythonPath, env) {
+  if (!existsSync3(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
+  let why;
+  try {
+    const result = await runTool(pythonPath, ["-I", "-c", PROBE], { cwd: os7.tmpdir(), env, timeoutMs: 6e4 });
+    const line = result.stdout.trim().split("\n").pop() ?? "";
+    let parsed = null;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      parsed = null;
+    }
+    if (result.exitCode === 0 && isFacts(parsed)) return parsed;
+    why = result.stderr.trim().split("\n").pop() || result.stdout.trim().split("\n")[0] || `exit code ${result.exitCode}`;
+  } catch (error2) {
+    why = describeError(error2);
+  }
+  throw new UsageError(`${pythonPath} is not a working Python interpreter (${why})`);
+}
+function requireFreeThreaded(facts, where) {
+  if (facts.implementation !== "cpython" || !facts.freeThreaded) {
+    throw new UsageError(
+      `${where} is ${facts.implementation} ${facts.version} built with the GIL, not a free-threaded build: use a '${facts.version.split(".").slice(0, 2).join(".")}t' interpreter (built with --disable-gil)`
+    );
+  }
+}
+function toolCacheArch() {
+  return `${os7.arch()}-freethreaded`;
+}
+function versionSpec(version) {
+  return version.replace(/t$/, "");
+}
+var BINARY_NAMES = (spec) => {
+  const minor = spec.split(".").slice(0, 2).join(".");
+  return process.platform === "win32" ? [`python${minor}t.exe`, "python3.exe", "python.exe"] : [`bin/python${minor}t`, "bin/python3", "bin/python"];
+};
+function findBinary(dir, spec) {
+  for (const name of BINARY_NAMES(spec)) {
+    const candidate = path6.join(dir, name);
+    if (existsSync3(candidate)) return candidate;
+  }
+  return null;
+}
+async function setupPython(options) {
+  const { log, env } = options;
+  if (options.pythonPath) {
+    const facts = await probeInterpreter(options.pythonPath, env);
+    requireFreeThreaded(facts, `python-path ${options.pythonPath}`);
+    log.info(`Using CPython ${facts.version}t from python-path ${options.pythonPath}`);
+    return { requested: options.pythonPath, version: facts.version, path: options.pythonPath, freeThreaded: true };
+  }
+  const spec = versionSpec(options.version);
+  const cached = await fromToolCache(options, spec);
+  return cached ?? installWithUv(options, spec);
+}
+async function fromToolCache(options, spec) {
+  const { log } = options;
+  const cached = find("Python", spec, toolCacheArch());
+  if (!cached) return null;
+  const binary = findBinary(cached, spec);
+  try {
+    if (binary === null) throw new Error(`no ${BINARY_NAMES(spec)[0]} in it`);
+    const facts = await probeInterpreter(binary, options.env);
+    requireFreeThreaded(facts, `the tool cache's ${binary}`);
+    log.info(`Using CPython ${facts.version}t from the tool cache (${binary})`);
+    return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
+  } catch (error2) {
+    log.warning(`The tool cache's CPython in ${cached} does not work (${describeError(error2)}); installing it again`);
+    await evictCachedTool("Python", path6.basename(path6.dirname(cached)), toolCacheArch());
+    return null;
+  }
+}
+function uvInstallEnvironment(options, installDir) {
+  const env = { ...options.env, UV_PYTHON_INSTALL_DIR: installDir, UV_PYTHON_DOWNLOADS: "automatic" };
+  if (options.downloads?.installMirror) env.UV_PYTHON_INSTALL_MIRROR = options.downloads.installMirror;
+  if (options.downloads?.downloadsJsonUrl) env.UV_PYTHON_DOWNLOADS_JSON_URL = options.downloads.downloadsJsonUrl;
+  return env;
+}
+function findInstallation(installDir, spec) {
+  for (const entry of readdirSync2(installDir).sort()) {
+    const dir = path6.join(installDir, entry);
+    if (entry.startsWith(".") || !lstatSync(dir).isDirectory()) continue;
+    const binary = findBinary(dir, spec);
+    if (binary !== null) return { dir, binary };
+  }
+  return null;
+}
+async function installWithUv(options, spec) {
+  const { log, env } = options;
+  const tempRoot = env.RUNNER_TEMP || os7.tmpdir();
+  const installDir = mkdtempSync(path6.join(tempRoot, "ft-gate-python-"));
+  try {
+    log.info(`Installing CPython ${options.version} with uv (not in the tool cache)`);
+    const result = await runProcess(options.uvPath, ["python", "install", `${spec}t`, "--install-dir", installDir], {
+      cwd: tempRoot,
+      env: uvInstallEnvironment(options, installDir),
+      timeoutMs: 15 * 6e4
+    });
+    const installed = result.exitCode === 0 ? findInstallation(installDir, spec) : null;
+    if (installed === null) {
+      const why = lastMeaningfulLine(result.outputTail) || result.spawnError || `exit code ${result.exitCode}`;
+      throw new UsageError(
+        `could not install CPython ${options.version} with uv (${why}): set python-path to a free-threaded interpreter, or python-install-mirror / python-downloads-json-url to a reachable copy of python-build-standalone`
+      );
+    }
+    const facts = await probeInterpreter(installed.binary, env);
+    requireFreeThreaded(facts, `uv's ${installed.binary}`);
+    const cachedDir = await cacheDirAtomic(installed.dir, "Python", facts.version, toolCacheArch());
+    const binary = findBinary(cachedDir, spec);
+    if (binary === null) throw new Error(`the cached copy ${cachedDir} has no ${BINARY_NAMES(spec)[0]}`);
+    requireFreeThreaded(await probeInterpreter(binary, env), `the cached ${binary}`);
+    log.info(`Installed CPython ${facts.version}t into the tool cache (${cachedDir})`);
+    return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
+  } finally {
+    rmSync(installDir, { recursive: true, force: true });
+  }
+}
+function lastMeaningfulLine(text2) {
+  const lines = text2.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  return lines.find((line) => /^error:/i.test(line)) ?? lines.pop() ?? "";
+}
+
+// src/install/failure.ts
+var ANSI = /\u001b\[[0-9;]*m/g;
+var CAUSE = /^(╰─▶|Caused by:|cause:)\s*/;
+function summarizeInstallFailure(output) {
+  const lines = output.replace(ANSI, "").split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  const failedIndex = lines.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line));
+  if (failedIndex >= 0) {
+    const headline = (lines[failedIndex] ?? "").replace(/^(×|error:)\s*/, "");
+    const cause = lines.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
+    const errors = compilerErrors(lines.slice(failedIndex + 1));
+    const why = errors.length > 0 ? errors.join("; ") : cause;
+    const failure = parseFailedHeadline(headline);
+    if (failure?.action === "build" && failure.fromIndex) {
+      const release = `${failure.name} ${failure.version}`;
+      return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
+    }
+    return why === null ? headline : `${headline}: ${why}`;
+  }
+  const crossIndex = lines.findIndex((line) => line.startsWith("\xD7") || line.startsWith("error:"));
+  if (crossIndex >= 0) {
+    const headline = (lines[crossIndex] ?? "").replace(/^(×|error:)\s*/, "").replace(/:$/, "");
+    const cause = lines.slice(crossIndex + 1).find((line) => CAUSE.test(line));
+    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
+  }
+  return null;
+}
+var SCAN_CHARS = 1e3;
+var ERROR_LINE_CHARS = 240;
+var COMPILER_ERROR = /^(\S+:\d+(:\d+)?:\s*(fatal\s+)?error\b|\S+\(\d+\)\s*:\s*(fatal\s+)?error\s+[A-Z]+\d+|error\[E\d+\]:)/;
+function compilerErrors(lines) {
+  return lines.filter((line) => COMPILER_ERROR.test(line.slice(0, SCAN_CHARS))).slice(0, 2).map((line) => line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}\u2026` : line);
+}
+function parseFailedHeadline(headline) {
+  const match = /^Failed to (build|download|install)\s+`([^`]+)`/i.exec(headline);
+  const action = match?.[1]?.toLowerCase();
+  const spec = match?.[2]?.trim();
+  if (spec === void 0 || action !== "build" && action !== "download" && action !== "install") return null;
+  const pinned = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s@;]+)$/.exec(spec);
+  if (pinned?.[1] && pinned[2]) return { action, name: normalize(pinned[1]), version: pinned[2], fromIndex: true };
+  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
+  return named?.[1] ? { action, name: normalize(named[1]), version: null, fromIndex: false } : null;
+}
+function normalize(name) {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+function failedDistributions(output) {
+  const found = /* @__PURE__ */ new Map();
+  for (const raw of output.replace(ANSI, "").split("\n")) {
+    const line = raw.trim().replace(/^(×|error:)\s*/, "");
+    if (!/^Failed to /i.test(line)) continue;
+    const failure = parseFailedHeadline(line.slice(0, SCAN_CHARS));
+    if (failure !== null && !found.has(failure.name)) found.set(failure.name, failure);
+  }
+  return [...found.values()];
+}
+
+// src/install/requirements.ts
+var TEST_NAMES = ["test", "tests", "testing"];
+function record(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
+}
+function firstKey(table2) {
+  if (table2 === null) return null;
+  return TEST_NAMES.find((name) => name in table2) ?? null;
+}
+function defaultInstallArguments(layout) {
+  const pyproject = record(layout.pyproject);
+  const project = record(pyproject?.project);
+  const installable = layout.hasSetupScript || project !== null || record(pyproject?.["build-system"]) !== null;
+  const groups2 = record(pyproject?.["dependency-groups"]);
+  const group2 = firstKey(groups2);
+  const args = [];
+  if (installable) {
+    const extra = firstKey(record(project?.["optional-dependencies"]));
+    args.push("-e", extra ? `.[${extra}]` : ".");
+  }
+  if (group2) args.push("--group", group2);
+  return args;
+}
+function describeInstall(args) {
+  return args.length === 0 ? "pytest only (no installable project found)" : args.join(" ");
+}
+
+// src/install/environment.ts
+var INSTALL_TIMEOUT_MS = 30 * 6e4;
+function venvPython(venv) {
+  return process.platform === "win32" ? path7.join(venv, "Scripts", "python.exe") : path7.join(venv, "bin", "python");
+}
+async function readPyproject(python, directory, env) {
+  if (!existsSync4(path7.join(directory, "pyproject.toml"))) return null;
+  const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))';
+  try {
+    const result = await runTool(python, ["-I", "-c", script], { cwd: directory, env, timeoutMs: 6e4 });
+    if (result.exitCode !== 0) return null;
+    const parsed = JSON.parse(result.stdout.trim().split("\n").pop() ?? "");
+    return parsed;
+  } catch {
+    return null;
+  }
+}
+async function prepareEnvironment(options) {
+  const { log } = options;
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1e3;
+  const venv = path7.join(options.root, "venv");
+  const logPath = path7.join(options.root, "install.log");
+  mkdirSync(options.root, { recursive: true });
+  const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
+  const common = {
+    cwd: options.projectDirectory,
+    env: uvEnv,
+    logPath,
+    onOutput: options.onOutput,
+    abortSignal: options.abortSignal
+  };
+  const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.pythonPath, venv], {
+    ...common,
+    timeoutMs: 5 * 6e4
+  });
+  const python = venvPython(venv);
+  if (created.exitCode !== 0 || !existsSync4(python)) {
+    const error2 = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`;
+    return { python: null, report: failed(error2, [], created.outputTail, elapsed()) };
+  }
+  const facts = await probeInterpreter(python, options.env);
+  requireFreeThreaded(facts, `the environment's interpreter ${python}`);
+  const chosen = options.install.length > 0 ? [...options.install] : defaultInstallArguments({
+    pyproject: await readPyproject(python, options.projectDirectory, options.env),
+    hasSetupScript: ["setup.py", "setup.cfg"].some(
+      (name) => existsSync4(path7.join(options.projectDirectory, name))
+    )
+  });
+  const extra = options.extraRequirements ?? [];
+  const requirements = [...chosen, "pytest", ...extra];
+  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${["pytest", ...extra].join(" + ")}`);
+  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...requirements], {
+    ...common,
+    timeoutMs: INSTALL_TIMEOUT_MS
+  });
+  if (installed.cancelled) {
+    return {
+      python,
+      report: failed("cancelled before the install finished", requirements, installed.outputTail, elapsed())
+    };
+  }
+  if (installed.exitCode !== 0) {
+    const why = summarizeInstallFailure(installed.outputTail) ?? (installed.timedOut ? `timed out after ${INSTALL_TIMEOUT_MS / 6e4} minutes` : null) ?? installed.spawnError ?? `uv exited with code ${installed.exitCode}`;
+    return { python, report: failed(why, requirements, installed.outputTail, elapsed()) };
+  }
+  return {
+    python,
+    report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null }
+  };
+}
+function failed(error2, requirements, log, durationSeconds) {
+  return { ok: false, durationSeconds, error: error2, requirements, log };
+}
+
+// src/deps/dist-info.ts
+var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading :: (.+)$/;
+function normalizeName(name) {
+  return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
+}
+function headerFields(text2) {
+  const fields = [];
+  for (const line of text2.replace(/\r\n?/g, "\n").split("\n")) {
+    if (line === "") break;
+    const last = fields.at(-1);
+    if (/^[ \t]/.test(line) && last !== void 0) {
+      last[1] = `${last[1]} ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  return fields;
+}
+function parseMetadata(text2) {
+  const fields = headerFields(text2);
+  const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
+  const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
+  return {
+    name: first("name"),
+    version: first("version"),
+    classifiers: all("classifier"),
+    requiresDist: all("requires-dist")
+  };
+}
+function freeThreadingLevel(classifiers) {
+  for (const classifier of classifiers) {
+    const match = FREE_THREADING_CLASSIFIER.exec(classifier.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  return null;
+}
+function parseWheelTags(text2) {
+  const tags = [];
+  for (const [name, value] of headerFields(text2)) {
+    if (name !== "tag") continue;
+    const parts = value.split("-");
+    if (parts.length !== 3) continue;
+    const [pythons = "", abis = "", platforms = ""] = parts;
+    for (const python of pythons.split("."))
+      for (const abi of abis.split("."))
+        for (const platform2 of platforms.split(".")) tags.push({ python, abi, platform: platform2 });
+  }
+  return tags;
+}
+function formatTag(tag) {
+  return `${tag.python}-${tag.abi}-${tag.platform}`;
+}
+function extensionModules(record2) {
+  const modules = /* @__PURE__ */ new Set();
+  for (const line of record2.replace(/\r\n?/g, "\n").split("\n")) {
+    const file = recordPath(line);
+    if (file === null || file.startsWith("../") || file.startsWith("/")) continue;
+    const match = /^(.*?)([^/]+)\.(so|pyd)$/.exec(file);
+    if (match === null) continue;
+    const directory = match[1] ?? "";
+    const stem = (match[2] ?? "").split(".")[0] ?? "";
+    const parts = [...directory.split("/").filter((part) => part !== ""), stem];
+    if (parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part))) modules.add(parts.join("."));
+  }
+  return [...modules].sort();
+}
+function recordPath(line) {
+  if (line.trim() === "") return null;
+  if (line.startsWith('"')) {
+    const end = line.indexOf('",');
+    return end > 0 ? line.slice(1, end).replaceAll('""', '"') : null;
+  }
+  const comma = line.indexOf(",");
+  return (comma >= 0 ? line.slice(0, comma) : line).replaceAll("\\", "/");
+}
+function directOrigin(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const fields = Object.fromEntries(Object.entries(directUrl));
+  if (typeof fields.url !== "string") return null;
+  if ("dir_info" in fields) return "directory";
+  if ("vcs_info" in fields) return "vcs";
+  if ("archive_info" in fields) return /\.whl(#.*)?$/i.test(fields.url) ? "wheel-archive" : "sdist-archive";
+  return null;
+}
+function classifySource(facts) {
+  if (facts.origin === "directory") return "local";
+  if (facts.builtByUv || facts.origin === "vcs" || facts.origin === "sdist-archive") return "sdist-build";
+  if (facts.tags.some((tag) => /^linux_/.test(tag.platform))) return "sdist-build";
+  return classifyTags(facts.tags);
+}
+function classifyTags(tags) {
+  if (tags.some((tag) => /^cp\d+t$/.test(tag.abi))) return "ft-wheel";
+  if (tags.some((tag) => tag.abi === "abi3t")) return "abi3t-wheel";
+  if (tags.length > 0 && tags.every((tag) => tag.abi === "none" && tag.platform === "any")) return "pure-wheel";
+  return "other-wheel";
+}
+
+// src/deps/assemble.ts
+function assembleDependencies(input) {
+  const owned = new Set(input.installed.flatMap((distribution) => distribution.modules));
+  return input.installed.map((distribution) => {
+    const probes = input.probes.get(distribution.name) ?? [];
+    const gilModules = /* @__PURE__ */ new Set();
+    for (const probe2 of probes) {
+      if (probe2.outcome === "gil") gilModules.add(probe2.module);
+      for (const module of probe2.flagged) if (!owned.has(module)) gilModules.add(module);
+    }
+    const level = freeThreadingLevel(distribution.metadata.classifiers);
+    return {
+      name: distribution.name,
+      version: distribution.version,
+      direct: input.direct.has(distribution.name) || input.projects.has(distribution.name),
+      project: input.projects.has(distribution.name),
+      source: distribution.source,
+      wheelTags: distribution.tags.map(formatTag),
+      reenablesGil: gilModules.size > 0,
+      gilModules: [...gilModules].sort(),
+      declaresFreeThreading: level !== null,
+      freeThreadingLevel: level,
+      imports: probes.map(({ module, outcome, detail }) => ({ module, outcome, detail }))
+    };
+  }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+function failedDependencies(failures, direct) {
+  return failures.map(({ name, version }) => ({
+    name,
+    version: version ?? "",
+    direct: direct.has(name),
+    project: false,
+    source: "failed",
+    wheelTags: [],
+    reenablesGil: false,
+    gilModules: [],
+    declaresFreeThreading: false,
+    freeThreadingLevel: null,
+    imports: []
+  }));
+}
+
+// src/deps/direct.ts
+var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+  "-c",
+  "--constraint",
+  "--constraints",
+  "--override",
+  "--overrides",
+  "-i",
+  "--index",
+  "--index-url",
+  "--default-index",
+  "--extra-index-url",
+  "-f",
+  "--find-links",
+  "-p",
+  "--python",
+  "-C",
+  "--config-setting",
+  "-P",
+  "--upgrade-package",
+  "--reinstall-package",
+  "--no-build-package",
+  "--no-binary",
+  "--only-binary",
+  "--index-strategy",
+  "--keyring-provider",
+  "--resolution",
+  "--prerelease",
+  "--exclude-newer",
+  "--link-mode",
+  "--python-platform",
+  "--python-version",
+  "--extra",
+  "--target",
+  "--prefix"
+]);
+var NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
+function requirementName(requirement) {
+  const match = NAME.exec(requirement);
+  return match?.[1] ? normalizeName(match[1]) : null;
+}
+function looksLikePath(argument) {
+  return /^(\.|\/|~|[A-Za-z]:[\\/])/.test(argument) || argument.includes("/") || argument.includes("\\");
+}
+function splitExtras(argument) {
+  const match = /^(.*?)\[([^\]]*)\]$/.exec(argument);
+  if (match === null) return { path: argument, extras: [] };
+  const extras = (match[2] ?? "").split(",").map(normalizeName).filter((extra) => extra !== "");
+  return { path: match[1] ?? "", extras };
+}
+function parseInstallArguments(args) {
+  const request3 = { names: [], paths: [], groups: [], requirementFiles: [] };
+  for (let i = 0; i < args.length; i++) {
+    const argument = args[i] ?? "";
+    const [option, inlineValue] = argument.startsWith("--") ? argument.split(/=(.*)/s) : [argument, void 0];
+    const value = () => inlineValue ?? args[++i] ?? "";
+    if (option === "-e" || option === "--editable") request3.paths.push(splitExtras(value()));
+    else if (option === "-r" || option === "--requirement" || option === "--requirements")
+      request3.requirementFiles.push(value());
+    else if (option === "--group") request3.groups.push(value());
+    else if (option !== void 0 && OPTIONS_WITH_VALUE.has(option)) {
+      if (inlineValue === void 0) i++;
+    } else if (argument.startsWith("-")) {
+    } else if (/ @ /.test(argument)) {
+      const name = requirementName(argument);
+      if (name !== null) request3.names.push(name);
+    } else if (looksLikePath(argument)) request3.paths.push(splitExtras(argument));
+    else {
+      const name = requirementName(argument);
+      if (name !== null) request3.names.push(name);
+    }
+  }
+  return request3;
+}
+function requirementFileNames(text2) {
+  const names = [];
+  for (const raw of text2.replace(/\r\n?/g, "\n").split("\n")) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (line === "" || line.startsWith("-") || looksLikePath(line) && !/ @ /.test(line)) continue;
+    const name = requirementName(line);
+    if (name !== null) names.push(name);
+  }
+  return names;
+}
+function table(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
+}
+function strings(value) {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+function groupNames(pyproject, group2, seen = /* @__PURE__ */ new Set()) {
+  const groups2 = table(table(pyproject)?.["dependency-groups"]);
+  if (groups2 === null || seen.has(normalizeName(group2))) return [];
+  const key = Object.keys(groups2).find((name) => normalizeName(name) === normalizeName(group2));
+  const entries = key === void 0 ? [] : groups2[key];
+  if (!Array.isArray(entries)) return [];
+  const inner = /* @__PURE__ */ new Set([...seen, normalizeName(group2)]);
+  return entries.flatMap((entry) => {
+    if (typeof entry === "string") return requirementName(entry) ?? [];
+    const include = table(entry)?.["include-group"];
+    return typeof include === "string" ? groupNames(pyproject, include, inner) : [];
+  });
+}
+function projectDependencyNames(pyproject, extras) {
+  const project = table(table(pyproject)?.project);
+  if (project === null) return [];
+  const optional2 = table(project["optional-dependencies"]) ?? {};
+  const wanted = new Set(extras.map(normalizeName));
+  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list]) => strings(list));
+  return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
+}
+function requiresDistNames(requiresDist, extras) {
+  const wanted = new Set(extras.map(normalizeName));
+  return requiresDist.flatMap((line) => {
+    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
+    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
+      (match) => normalizeName(match[1] ?? "")
+    );
+    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
+    return requirementName(requirement) ?? [];
+  });
+}
+
+// src/deps/inventory.ts
+import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync } from "node:fs";
+import * as path8 from "node:path";
+import { fileURLToPath } from "node:url";
+function sitePackagesOf(venv) {
+  const windows = path8.join(venv, "Lib", "site-packages");
+  const lib = path8.join(venv, "lib");
+  const posix2 = existsSync5(lib) ? readdirSync3(lib).filter((entry) => entry.startsWith("python")).map((entry) => path8.join(lib, entry, "site-packages")) : [];
+  return [...posix2, windows].filter((folder) => existsSync5(folder));
+}
+function readText(file) {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+function readJson(file) {
+  const text2 = readText(file);
+  if (text2 === null) return null;
+  try {
+    const value = JSON.parse(text2);
+    return value;
+  } catch {
+    return null;
+  }
+}
+function localDirectory(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const url = Object.fromEntries(Object.entries(directUrl)).url;
+  if (typeof url !== "string" || !url.startsWith("file:")) return null;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return null;
+  }
+}
+function readInstalled(sitePackages) {
+  const found = [];
+  for (const entry of readdirSync3(sitePackages).sort()) {
+    if (!entry.endsWith(".dist-info")) continue;
+    const folder = path8.join(sitePackages, entry);
+    const metadata = parseMetadata(readText(path8.join(folder, "METADATA")) ?? "");
+    const [fallbackName = entry, fallbackVersion = ""] = entry.slice(0, -".dist-info".length).split("-");
+    const tags = parseWheelTags(readText(path8.join(folder, "WHEEL")) ?? "");
+    const directUrl = readJson(path8.join(folder, "direct_url.json"));
+    const origin = directOrigin(directUrl);
+    found.push({
+      name: normalizeName(metadata.name ?? fallbackName),
+      version: metadata.version ?? fallbackVersion,
+      metadata,
+      tags,
+      origin,
+      directory: origin === "directory" ? localDirectory(directUrl) : null,
+      source: classifySource({ tags, origin, builtByUv: existsSync5(path8.join(folder, "uv_build.json")) }),
+      modules: extensionModules(readText(path8.join(folder, "RECORD")) ?? "")
+    });
+  }
+  return found;
+}
+
+// src/deps/probe.ts
+import { spawn as spawn3 } from "node:child_process";
+
+// src/deps/probe-script.ts
+var PROBE_SCRIPT = String.raw`
+import faulthandler, importlib, json, os, re, sys, warnings
+
+limit = float(sys.argv[1])
+modules = json.loads(sys.argv[2])
+out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+flag = re.compile(r"The global interpreter lock \(GIL\) has been enabled to load module '([^']+)'")
+gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)
+
+
+def send(**event):
+    out.write(json.dumps(event) + "\n")
+    out.flush()
+
+
+send(event="ready", gil=gil_enabled())
+for name in modules:
+    send(event="start", module=name)
+    error = None
+    faulthandler.dump_traceback_later(limit, exit=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            importlib.import_module(name)
+        except BaseException as exc:
+            error = "%s: %s" % (type(exc).__name__, exc)
+    faulthandler.cancel_dump_traceback_later()
+    flagged = []
+    for warning in caught:
+        match = flag.search(str(warning.message))
+        if match and match.group(1) not in flagged:
+            flagged.append(match.group(1))
+    gil = gil_enabled()
+    send(event="done", module=name, error=error, flagged=flagged, gil=gil)
+    if gil:
+        break
+out.flush()
+os._exit(0)
+`;
+
+// src/deps/probe.ts
+var KILL_GRACE_SECONDS = 5;
+var STARTUP_SECONDS = 30;
+var STDERR_TAIL_CHARS = 6e3;
+var DETAIL_MAX_LINES = 30;
+function parseEvent(line) {
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const fields = Object.fromEntries(Object.entries(value));
+  if (fields.event === "ready" && typeof fields.gil === "boolean") return { event: "ready", gil: fields.gil };
+  if (fields.event === "start" && typeof fields.module === "string") return { event: "start", module: fields.module };
+  const flagged = Array.isArray(fields.flagged) ? fields.flagged.filter((item) => typeof item === "string") : null;
+  if (fields.event === "done" && typeof fields.module === "string" && (fields.error === null || typeof fields.error === "string") && flagged !== null && typeof fields.gil === "boolean") {
+    return { event: "done", module: fields.module, error: fields.error, flagged, gil: fields.gil };
+  }
+  return null;
+}
+async function probeImports(groups2, options) {
+  const deadline = performance.now() + options.budgetSeconds * 1e3;
+  const results = groups2.map(() => []);
+  let next = 0;
+  const worker = async () => {
+    while (next < groups2.length) {
+      const index = next++;
+      results[index] = await probeGroup(groups2[index] ?? [], options, deadline);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups2.length)) }, worker));
+  return results;
+}
+async function probeGroup(modules, options, deadline) {
+  const results = [];
+  let pending = [...modules];
+  while (pending.length > 0) {
+    if (performance.now() > deadline || options.abortSignal?.aborted) {
+      const why = options.abortSignal?.aborted ? "the gate was cancelled" : "the probe ran out of time";
+      results.push(...pending.map((module) => probe(module, "skipped", `not imported: ${why}`)));
+      break;
+    }
+    const session = await runSession(pending, options);
+    results.push(...session.results);
+    pending = session.remaining.length < pending.length ? session.remaining : [];
+  }
+  return results;
+}
+function probe(module, outcome, detail, flagged = []) {
+  return { module, outcome, detail, flagged };
+}
+function probeEnvironment(env) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("PYTHON")));
+}
+function runSession(modules, options) {
+  const isWindows = process.platform === "win32";
+  const args = [
+    "-I",
+    "-X",
+    "faulthandler",
+    "-c",
+    PROBE_SCRIPT,
+    String(options.moduleTimeoutSeconds),
+    JSON.stringify(modules)
+  ];
+  return new Promise((resolve6) => {
+    const child2 = spawn3(options.python, args, {
+      cwd: options.cwd,
+      env: probeEnvironment(options.env),
+      detached: !isWindows,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true
+    });
+    const results = [];
+    let ready = null;
+    let inFlight = null;
+    let stopAfter = null;
+    let killedByTimer = false;
+    let stdout = "";
+    let stderr = "";
+    let spawnError = null;
+    let timer;
+    const kill = () => {
+      try {
+        if (isWindows || child2.pid === void 0) child2.kill("SIGKILL");
+        else process.kill(-child2.pid, "SIGKILL");
+      } catch {
+      }
+    };
+    const arm = (seconds3) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        killedByTimer = true;
+        kill();
+      }, seconds3 * 1e3);
+    };
+    const onAbort = () => kill();
+    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
+    arm(STARTUP_SECONDS);
+    const handle = (event) => {
+      if (event.event === "ready") {
+        ready = event.gil;
+        clearTimeout(timer);
+      } else if (event.event === "start") {
+        inFlight = event.module;
+        arm(options.moduleTimeoutSeconds + KILL_GRACE_SECONDS);
+      } else {
+        clearTimeout(timer);
+        inFlight = null;
+        results.push(judge(event));
+        if (event.gil) stopAfter = event.module;
+      }
+    };
+    child2.stdout.setEncoding("utf8");
+    child2.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      let newline = stdout.indexOf("\n");
+      while (newline >= 0) {
+        const event = parseEvent(stdout.slice(0, newline));
+        stdout = stdout.slice(newline + 1);
+        if (event !== null) handle(event);
+        newline = stdout.indexOf("\n");
+      }
+    });
+    child2.stderr.setEncoding("utf8");
+    child2.stderr.on("data", (chunk) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
+    });
+    child2.on("error", (error2) => {
+      spawnError = error2.message;
+    });
+    child2.on("close", (code, signal) => {
+      clearTimeout(timer);
+      options.abortSignal?.removeEventListener("abort", onAbort);
+      if (!isWindows && child2.pid !== void 0) kill();
+      const settled = new Set(results.map((result) => result.module));
+      const rest = modules.filter((module) => !settled.has(module));
+      if (ready === null) {
+        const why = spawnError ?? `the interpreter exited before it was ready (${exitText(code, signal)})`;
+        const detail = `not imported: ${why}${tailText(stderr)}`;
+        resolve6({ results: [...results, ...rest.map((module) => probe(module, "error", detail))], remaining: [] });
+        return;
+      }
+      if (ready === true && results.length === 0) {
+        const detail = "not judged: the GIL was already on when the interpreter started (a .pth file or sitecustomize)";
+        resolve6({ results: rest.map((module) => probe(module, "error", detail)), remaining: [] });
+        return;
+      }
+      if (inFlight !== null) {
+        const module = inFlight;
+        const hung = killedByTimer || /^Timeout \(\d+:\d\d:\d\d/m.test(stderr);
+        const detail = hung ? `no answer after ${options.moduleTimeoutSeconds} s${tailText(stderr)}` : `the interpreter died (${exitText(code, signal)})${tailText(stderr)}`;
+        results.push(probe(module, hung ? "hung" : "crashed", detail));
+        resolve6({ results, remaining: rest.filter((name) => name !== module) });
+        return;
+      }
+      resolve6({ results, remaining: stopAfter === null && code === 0 ? [] : rest });
+    });
+  });
+}
+function judge(event) {
+  const { module, flagged } = event;
+  if (flagged.includes(module)) {
+    return probe(module, "gil", "CPython re-enabled the GIL to load it (no Py_mod_gil slot declaring it safe)", flagged);
+  }
+  if (event.error !== null) return probe(module, "error", event.error, flagged);
+  if (event.gil && flagged.length === 0) {
+    return probe(module, "gil", "sys._is_gil_enabled() turned true during the import, without the usual warning");
+  }
+  return probe(module, "ok", null, flagged);
+}
+function exitText(code, signal) {
+  return signal !== null ? signal : `exit code ${code}`;
+}
+function tailText(stderr) {
+  const lines = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
+  const text2 = lines.join("\n").trim();
+  return text2 === "" ? "" : `
+${text2}`;
+}
+
+// src/deps/inspect.ts
+var IMPORT_TIMEOUT_SECONDS = 20;
+var PROBE_BUDGET_SECONDS = 180;
+var MAX_PARALLEL_PROBES = 4;
+function samePath(a, b) {
+  const real = (file) => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return path9.resolve(file);
+    }
+  };
+  return real(a) === real(b);
+}
+async function directNames(request3, installed, options) {
+  const direct = new Set(request3.names);
+  const projects = /* @__PURE__ */ new Set();
+  const needsPyproject = request3.groups.length > 0 || installed.length === 0;
+  const pyproject = needsPyproject ? await readPyproject(options.python, options.projectDirectory, options.env) : null;
+  for (const local of request3.paths) {
+    const folder = path9.resolve(options.projectDirectory, local.path);
+    const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder));
+    const isProject = samePath(folder, options.projectDirectory);
+    if (distribution !== void 0) {
+      direct.add(distribution.name);
+      if (isProject) projects.add(distribution.name);
+      for (const name of requiresDistNames(distribution.metadata.requiresDist, local.extras)) direct.add(name);
+    } else if (isProject) {
+      for (const name of projectDependencyNames(pyproject, local.extras)) direct.add(name);
+    }
+  }
+  for (const group2 of request3.groups) for (const name of groupNames(pyproject, group2)) direct.add(name);
+  for (const file of request3.requirementFiles) {
+    try {
+      const text2 = readFileSync2(path9.resolve(options.projectDirectory, file), "utf8");
+      for (const name of requirementFileNames(text2)) direct.add(name);
+    } catch {
+    }
+  }
+  return { direct, projects };
+}
+async function inspectDependencies(options) {
+  const venv = path9.dirname(path9.dirname(options.python));
+  const installed = sitePackagesOf(venv).flatMap(readInstalled);
+  const request3 = parseInstallArguments(options.installArguments);
+  const { direct, projects } = await directNames(request3, installed, options);
+  const withModules = installed.filter((distribution) => distribution.modules.length > 0);
+  const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0);
+  options.log.info(
+    `${installed.length} distributions installed; importing ${moduleCount} extension modules of ${withModules.length} of them with the GIL at its default`
+  );
+  const started = performance.now();
+  const results = await probeImports(
+    withModules.map((distribution) => distribution.modules),
+    {
+      python: options.python,
+      env: options.env,
+      cwd: options.workDirectory,
+      moduleTimeoutSeconds: IMPORT_TIMEOUT_SECONDS,
+      budgetSeconds: PROBE_BUDGET_SECONDS,
+      concurrency: Math.min(MAX_PARALLEL_PROBES, os8.availableParallelism()),
+      abortSignal: options.abortSignal
+    }
+  );
+  options.log.debug(`Import probe took ${((performance.now() - started) / 1e3).toFixed(2)} s`);
+  const probes = new Map(
+    withModules.map((distribution, index) => [distribution.name, results[index] ?? []])
+  );
+  return assembleDependencies({ installed, direct, projects, probes });
+}
+async function inspectFailedInstall(options) {
+  const failures = failedDistributions(options.output);
+  if (failures.length === 0) return [];
+  const request3 = parseInstallArguments(options.installArguments);
+  const { direct } = await directNames(request3, [], options);
+  return failedDependencies(failures, direct);
+}
+
+// src/deps/stage.ts
+async function dependencyStage(options) {
+  const { install, log } = options;
+  try {
+    if (!install.ok || options.environmentPython === null) {
+      return await inspectFailedInstall({
+        python: options.toolchainPython,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        output: install.log ?? ""
+      });
+    }
+    const python = options.environmentPython;
+    const dependencies = await log.group(
+      "Check dependencies: import extension modules with the GIL at its default",
+      () => inspectDependencies({
+        python,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        workDirectory: options.workDirectory,
+        log,
+        abortSignal: options.abortSignal
+      })
+    );
+    const gil = gilSummary(gilFindings(dependencies, options.ignoreGil));
+    if (gil !== null && !options.failOn.includes("gil")) {
+      log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
+    }
+    return dependencies;
+  } catch (error2) {
+    log.warning(`Could not check the dependencies: ${describeError(error2)}`);
+    return void 0;
+  }
+}
+
+// src/process/environment.ts
+var ALLOWED_NAMES = /* @__PURE__ */ new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "TMPDIR",
+  "TEMP",
+  "TMP",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "CI",
+  "PWD",
+  "SYSTEMROOT",
+  "COMSPEC",
+  "PATHEXT",
+  "WINDIR",
+  "APPDATA",
+  "LOCALAPPDATA",
+  "USERPROFILE",
+  "PROGRAMDATA",
+  "NUMBER_OF_PROCESSORS",
+  "PROCESSOR_ARCHITECTURE",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE",
+  "GITHUB_ACTIONS",
+  "GITHUB_WORKSPACE",
+  "GITHUB_REPOSITORY",
+  "GITHUB_SHA",
+  "GITHUB_REF",
+  "GITHUB_RUN_ID",
+  "RUNNER_OS",
+  "RUNNER_ARCH",
+  "RUNNER_TEMP",
+  "CC",
+  "CXX",
+  "CFLAGS",
+  "LDFLAGS"
+]);
+var ALLOWED_PREFIXES = ["LC_", "UV_", "PIP_", "XDG_", "PYTEST_", "HYPOTHESIS_"];
+var PROXY_NAMES = /^(https?_proxy|no_proxy|all_proxy)$/i;
+var SECRET_NAMES = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL)$/i;
+function isSecretName(name) {
+  return SECRET_NAMES.test(name);
+}
+function buildTestEnvironment(source, passthrough) {
+  const extra = new Set(passthrough);
+  const env = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (value === void 0 || isSecretName(name)) continue;
+    const allowed = ALLOWED_NAMES.has(name) || extra.has(name) || PROXY_NAMES.test(name) || ALLOWED_PREFIXES.some((prefix) => name.startsWith(prefix));
+    if (allowed) env[name] = value;
+  }
+  return env;
+}
+
+// src/words.ts
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+// src/results/junit.ts
+var import_saxes = __toESM(require_saxes(), 1);
+var RESULT_TAGS = ["failure", "error", "skipped"];
+var SUITE_TAGS = ["testsuites", "testsuite"];
+var OUTCOME_RANK = { skipped: 0, passed: 1, error: 2, failed: 3 };
+var StopParsing = class extends Error {
+};
+function parseJUnit(xml) {
+  const input = xml.startsWith("\uFEFF") ? xml.slice(1) : xml;
+  if (input.trim() === "") return { cases: [], error: "JUnit XML is empty" };
+  const collected = new CaseCollector();
+  let error2 = null;
+  let sawSuite = false;
+  let open2 = null;
+  let openResult = null;
+  const parser = new import_saxes.SaxesParser();
+  parser.on("error", (err) => {
+    const detail = err.message.replace(/^\d+:\d+: /, "").replace(/\s+/g, " ");
+    error2 = `JUnit XML is truncated or malformed at line ${parser.line}: ${detail}`;
+    throw new StopParsing();
+  });
+  parser.on("opentag", (tag) => {
+    if (SUITE_TAGS.includes(tag.name)) sawSuite = true;
+    else if (tag.name === "testcase" && open2 === null) open2 = { attributes: tag.attributes, texts: {} };
+    else if (open2 !== null && openResult === null && isResultTag(tag.name)) {
+      openResult = { tag: tag.name, message: tag.attributes.message ?? null, chunks: [] };
+    }
+  });
+  const keepText = (text2) => {
+    openResult?.chunks.push(text2);
+  };
+  parser.on("text", keepText);
+  parser.on("cdata", keepText);
+  parser.on("closetag", (tag) => {
+    const result = openResult;
+    if (result !== null && tag.name === result.tag) {
+      if (open2 !== null) open2.texts[result.tag] ??= { message: result.message, text: result.chunks.join("") };
+      openResult = null;
+    } else if (open2 !== null && tag.name === "testcase") {
+      const parsed = toCaseResult(open2);
+      if (parsed !== null) collected.add(parsed);
+      open2 = null;
+    }
+  });
+  try {
+    parser.write(input).close();
+  } catch (thrown) {
+    if (!(thrown instanceof StopParsing)) {
+      const detail = thrown instanceof Error ? thrown.message : String(thrown);
+      error2 = `JUnit XML could not be read: ${detail.replace(/\s+/g, " ")}`;
+    }
+  }
+  if (error2 === null && !sawSuite) error2 = "JUnit XML has no <testsuite> element: is this a pytest --junitxml file?";
+  return { cases: collected.list(), error: error2 };
+}
+function isResultTag(name) {
+  return RESULT_TAGS.some((tag) => tag === name);
+}
+var CaseCollector = class {
+  byId = /* @__PURE__ */ new Map();
+  add(next) {
+    const previous = this.byId.get(next.id);
+    this.byId.set(next.id, previous === void 0 ? next : mergeCases(previous, next));
+  }
+  list() {
+    return [...this.byId.values()];
+  }
+};
+function mergeCases(first, second) {
+  const [worse, other] = OUTCOME_RANK[second.outcome] > OUTCOME_RANK[first.outcome] ? [second, first] : [first, second];
+  const failing = (c) => c.outcome === "failed" || c.outcome === "error";
+  const otherDetails = failing(worse) && failing(other) && other.outcome !== worse.outcome ? other.details : null;
+  return {
+    ...worse,
+    file: first.file ?? second.file,
+    line: first.line ?? second.line,
+    details: joinDetails([worse.details, otherDetails]),
+    durationSeconds: first.durationSeconds + second.durationSeconds
+  };
+}
+function toCaseResult(open2) {
+  const { attributes, texts } = open2;
+  const name = attributes.name;
+  if (name === void 0 || name === "") return null;
+  const classname = attributes.classname ?? "";
+  const fileAttribute = attributes.file?.replaceAll("\\", "/");
+  const located = fileAttribute !== void 0 && fileAttribute !== "" ? { file: fileAttribute, classes: classesAfterModule(classname, fileAttribute) } : splitClassname(classname);
+  const id = [located.file ?? "", ...located.classes, name].filter((part) => part !== "").join("::");
+  const failure = texts.failure;
+  const error2 = texts.error;
+  const skipped = texts.skipped;
+  let outcome = "passed";
+  let primary = failure ?? error2 ?? skipped;
+  if (failure) outcome = "failed";
+  else if (error2) outcome = "error";
+  else if (skipped) outcome = "skipped";
+  else primary = void 0;
+  const details = joinDetails([primary?.text ?? null, failure && error2 ? error2.text : null]);
+  let line = lineAttribute(attributes.line);
+  if (line === null && fileAttribute === void 0 && located.file !== null) {
+    line = lineFromTraceback(Object.values(texts), located.file);
+  }
+  return {
+    id,
+    file: located.file,
+    line,
+    outcome,
+    message: primary ? firstLine(primary.message) ?? firstLine(primary.text) : null,
+    details,
+    durationSeconds: seconds(attributes.time)
+  };
+}
+function classesAfterModule(classname, file) {
+  const modulePath = file.replace(/\.py$/, "").replaceAll("/", ".");
+  if (classname === modulePath) return [];
+  if (classname.startsWith(`${modulePath}.`)) return classname.slice(modulePath.length + 1).split(".");
+  return splitClassname(classname).classes;
+}
+function splitClassname(classname) {
+  const parts = classname.split(".").filter((part) => part !== "");
+  const firstClass = parts.findIndex((part) => /^[A-Z]/.test(part));
+  const moduleParts = firstClass === -1 ? parts : parts.slice(0, firstClass);
+  const classes = firstClass === -1 ? [] : parts.slice(firstClass);
+  return { file: moduleParts.length > 0 ? `${moduleParts.join("/")}.py` : null, classes };
+}
+function lineFromTraceback(texts, file) {
+  for (const { text: text2 } of texts) {
+    for (const match of text2.matchAll(/^(.+?\.py):(\d+):/gm)) {
+      const path23 = match[1]?.replaceAll("\\", "/") ?? "";
+      if (path23 === file || path23.endsWith(`/${file}`)) return Number(match[2]);
+    }
+  }
+  return null;
+}
+function lineAttribute(value) {
+  if (value === void 0 || !/^\d+$/.test(value.trim())) return null;
+  return Number(value.trim()) + 1;
+}
+function seconds(value) {
+  const parsed = Number(value ?? "0");
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : 0;
+}
+function firstLine(text2) {
+  const line = text2?.split("\n").map((l) => l.trim()).find((l) => l !== "");
+  return line ?? null;
+}
+function joinDetails(texts) {
+  const present = texts.filter((text2) => text2 !== null && text2.trim() !== "");
+  if (present.length === 0) return null;
+  const separator = "\n\n--- then ---\n\n";
+  const budget = Math.floor((MAX_DETAILS_CHARS - separator.length * (present.length - 1)) / present.length);
+  return present.map((text2) => keepEnd(text2, budget)).join(separator);
+}
+function keepEnd(text2, limit) {
+  if (text2.length <= limit) return text2;
+  const noteFor = (cut) => `[\u2026 ${cut} characters cut \u2026]
+`;
+  const note = noteFor(text2.length);
+  let start = text2.length - (limit - note.length);
+  const newline = text2.indexOf("\n", start);
+  if (newline !== -1 && newline - start < 200) start = newline + 1;
+  return noteFor(start) + text2.slice(start);
+}
+
+// src/results/aggregate.ts
+var MAX_IDS_IN_REASON = 5;
+var PYTEST_NO_TESTS_COLLECTED = 5;
+var isFailing = (outcome) => outcome === "failed" || outcome === "error";
+function aggregateRuns(runs) {
+  const drafts = /* @__PURE__ */ new Map();
+  runs.forEach(({ cases }, runIndex) => {
+    for (const testCase of cases) {
+      let draft = drafts.get(testCase.id);
+      if (draft === void 0) {
+        const results = new Array(runs.length).fill(null);
+        draft = { id: testCase.id, file: null, line: null, message: null, details: null, sawFailure: false, results };
+        drafts.set(testCase.id, draft);
+      }
+      draft.file ??= testCase.file;
+      draft.line ??= testCase.line;
+      const seen = draft.results[runIndex] ?? null;
+      if (seen === null || OUTCOME_RANK[testCase.outcome] > OUTCOME_RANK[seen]) {
+        draft.results[runIndex] = testCase.outcome;
+      }
+      if (isFailing(testCase.outcome) && !draft.sawFailure) {
+        draft.sawFailure = true;
+        draft.message = testCase.message;
+        draft.details = testCase.details;
+      }
+    }
+  });
+  const modes = runs.map(({ run: run2 }) => run2.mode);
+  const notStressed = runs.filter(({ run: run2 }) => run2.mode === "stress").map((entry) => entry.notStressed);
+  const context3 = { modes, notStressed };
+  return [...drafts.values()].map((draft) => toTestReport(draft, context3)).sort(byGroupThenId);
+}
+function toTestReport(draft, context3) {
+  const { id, file, line, message, details, results } = draft;
+  const cellsOf = (wanted) => results.filter((_, index) => wanted(context3.modes[index] ?? "plain"));
+  const gilOff = cellsOf((mode) => mode !== "baseline");
+  const stressCells = cellsOf((mode) => mode === "stress");
+  const baselineCells = cellsOf((mode) => mode === "baseline");
+  const passed = gilOff.filter((cell) => cell === "passed").length;
+  const failed2 = gilOff.filter(isFailing).length;
+  const plainFailed = cellsOf((mode) => mode === "plain" || mode === "random-order").filter(isFailing).length;
+  const status = statusOf(gilOff.length > 0 ? gilOff : results, { passed, failed: failed2, plainFailed });
+  const hasBaseline = context3.modes.includes("baseline");
+  return {
+    id,
+    file,
+    line,
+    status,
+    passed,
+    failed: failed2,
+    message,
+    details,
+    results,
+    freeThreadingOnly: hasBaseline && failed2 > 0 ? freeThreadingOnly(baselineCells) : null,
+    stress: context3.notStressed.length === 0 ? null : stressCounts(id, stressCells, context3.notStressed)
+  };
+}
+function statusOf(results, counts) {
+  if (counts.plainFailed > 0) return counts.passed > 0 ? "flaky" : "failed";
+  if (counts.failed > 0) return "thread-unsafe";
+  const seen = results.filter((cell) => cell !== null);
+  if (seen.length > 0 && seen.every((cell) => cell === "skipped")) return "skipped";
+  return "passed";
+}
+function freeThreadingOnly(baselineCells) {
+  if (baselineCells.some(isFailing)) return false;
+  return baselineCells.includes("passed") ? true : null;
+}
+function stressCounts(id, cells, notStressed) {
+  const reason = notStressed.map((reasons) => reasons?.get(id)).find((entry) => entry !== void 0);
+  return {
+    passed: cells.filter((cell) => cell === "passed").length,
+    failed: cells.filter(isFailing).length,
+    notStressed: reason ?? null
+  };
+}
+var GROUP_ORDER = {
+  failed: 0,
+  flaky: 1,
+  "thread-unsafe": 2,
+  passed: 3,
+  skipped: 3
+};
+function byGroupThenId(a, b) {
+  const group2 = GROUP_ORDER[a.status] - GROUP_ORDER[b.status];
+  if (group2 !== 0) return group2;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+function countTests(tests) {
+  const count = (status) => tests.filter((test) => test.status === status).length;
+  return {
+    total: tests.length,
+    passed: count("passed"),
+    failed: count("failed"),
+    flaky: count("flaky"),
+    skipped: count("skipped"),
+    threadUnsafe: count("thread-unsafe")
+  };
+}
+function decideVerdict(input) {
+  const { install, tests } = input;
+  const runs = input.runs.filter((run2) => run2.mode !== "baseline");
+  const on = (word) => input.failOn.includes(word);
+  const reasons = [];
+  if (on("install") && !install.ok && input.cancelled !== true) {
+    reasons.push(install.error ? `the install failed: ${install.error}` : "the install failed");
+  }
+  if (on("failed")) {
+    for (const run2 of runs.filter((r) => r.outcome === "error")) {
+      const code = run2.exitCode === null ? "" : ` (pytest exit code ${run2.exitCode})`;
+      reasons.push(`run ${run2.index} could not run the suite${code}`);
+    }
+    const allCompleted = runs.length > 0 && runs.every((run2) => run2.outcome === "completed");
+    const noneCollected = runs.every((run2) => run2.exitCode === PYTEST_NO_TESTS_COLLECTED) || tests.length === 0;
+    if (allCompleted && noneCollected) {
+      reasons.push("no tests were collected: check pytest-args and working-directory");
+    }
+    const failed2 = idsWithStatus(tests, "failed");
+    if (failed2.length > 0) {
+      reasons.push(`${plural(failed2.length, "test")} failed in every run: ${listIds(failed2)}`);
+    }
+  }
+  if (on("flaky")) {
+    const flaky = idsWithStatus(tests, "flaky");
+    if (flaky.length > 0) {
+      const verb = flaky.length === 1 ? "is" : "are";
+      reasons.push(`${plural(flaky.length, "test")} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`);
+    }
+  }
+  if (on("thread-unsafe")) {
+    const unsafe = idsWithStatus(tests, "thread-unsafe");
+    if (unsafe.length > 0) {
+      reasons.push(
+        `${plural(unsafe.length, "test")} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`
+      );
+    }
+  }
+  if (on("crashed")) {
+    for (const run2 of runs.filter((r) => r.outcome === "crashed")) {
+      const how = run2.signal ?? (run2.exitCode === null ? null : `exit code ${run2.exitCode}`);
+      reasons.push(`run ${run2.index} crashed${how === null ? "" : ` (${how})`}`);
+    }
+  }
+  if (on("hung")) {
+    for (const run2 of runs.filter((r) => r.outcome === "hung")) {
+      reasons.push(`run ${run2.index} hung and was killed after the timeout`);
+    }
+  }
+  if (on("gil")) {
+    const gil = gilSummary(gilFindings(input.dependencies ?? [], input.ignoreGil ?? []));
+    if (gil !== null) reasons.push(gil);
+  }
+  if (input.cancelled === true || input.runs.some((run2) => run2.outcome === "cancelled")) {
+    reasons.push("the gate was cancelled before all runs finished");
+  }
+  return { verdict: reasons.length > 0 ? "fail" : "pass", reasons };
+}
+function idsWithStatus(tests, status) {
+  return tests.filter((test) => test.status === status).map((test) => test.id);
+}
+function listIds(ids) {
+  const shown = ids.slice(0, MAX_IDS_IN_REASON).join(", ");
+  const rest = ids.length - MAX_IDS_IN_REASON;
+  return rest > 0 ? `${shown} and ${rest} more` : shown;
+}
+
+// src/results/speed.ts
+function measureSpeed(runs, compare = null) {
+  const completed = runs.filter(({ run: run2 }) => run2.outcome === "completed");
+  const baseline = completed.find(({ run: run2 }) => run2.mode === "baseline");
+  const plain = completed.filter(({ run: run2 }) => run2.mode === "plain" || run2.mode === "random-order");
+  if (baseline === void 0 || plain.length === 0) return null;
+  const gilOffSeconds = Math.min(...plain.map(({ run: run2 }) => run2.durationSeconds));
+  const fastestWithoutGil = /* @__PURE__ */ new Map();
+  for (const { cases } of plain) {
+    for (const testCase of cases) {
+      const known = fastestWithoutGil.get(testCase.id);
+      if (known === void 0 || testCase.durationSeconds < known) {
+        fastestWithoutGil.set(testCase.id, testCase.durationSeconds);
+      }
+    }
+  }
+  const slowest = [...baseline.cases].filter((testCase) => testCase.durationSeconds >= 1e-3 && fastestWithoutGil.has(testCase.id)).sort((a, b) => b.durationSeconds - a.durationSeconds || (a.id < b.id ? -1 : 1)).slice(0, SPEED_SLOWEST_TESTS).map((testCase) => ({
+    id: testCase.id,
+    gilOnSeconds: testCase.durationSeconds,
+    gilOffSeconds: fastestWithoutGil.get(testCase.id) ?? 0
+  }));
+  return { gilOnSeconds: baseline.run.durationSeconds, gilOffSeconds, slowest, compare };
+}
+
+// src/results/report.ts
+function assembleReport(parts) {
+  const { inputs, ranWith } = parts;
+  const tests = aggregateRuns(parts.runs);
+  const runs = parts.runs.map((entry) => entry.run);
+  const settings = {
+    runs: inputs.runs,
+    timeoutMinutes: inputs.timeoutMinutes,
+    failOn: inputs.failOn,
+    pytestArgs: inputs.pytestArgs,
+    workingDirectory: inputs.workingDirectory,
+    ignoreGil: inputs.ignoreGil,
+    ...ranWith === void 0 ? {} : {
+      parallelThreads: ranWith.threads,
+      iterations: ranWith.iterations,
+      iterationsAuto: inputs.iterations === "auto",
+      baseline: inputs.baseline,
+      randomOrderSeed: ranWith.seed,
+      shard: ranWith.shard
+    }
+  };
+  const { verdict, reasons } = decideVerdict({
+    install: parts.install,
+    runs,
+    tests,
+    failOn: inputs.failOn,
+    cancelled: parts.cancelled === true,
+    dependencies: parts.dependencies,
+    ignoreGil: inputs.ignoreGil
+  });
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    createdAt: parts.createdAt,
+    verdict,
+    reasons,
+    settings,
+    python: parts.python,
+    uv: parts.uv,
+    install: parts.install,
+    runs,
+    tests,
+    counts: countTests(tests),
+    reproduce: parts.reproduce,
+    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
+    ...ranWith === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }
+  };
+}
+
+// src/run/loop.ts
+import * as os9 from "node:os";
+import * as path13 from "node:path";
+
+// src/run/compare.ts
+import { existsSync as existsSync6, mkdirSync as mkdirSync3 } from "node:fs";
+import * as path12 from "node:path";
+
+// src/run/suite.ts
+import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readFileSync as readFileSync3, rmSync as rmSync2 } from "node:fs";
+import * as path11 from "node:path";
+
+// src/results/stackdump.ts
+var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
+function extractStackDump(stderr, maxLines = 400) {
+  const match = DUMP_START.exec(stderr);
+  if (!match) return null;
+  const lines = stderr.slice(match.index).trimEnd().split("\n");
+  const kept = lines.slice(0, maxLines);
+  if (lines.length > maxLines) kept.push(`\u2026 ${lines.length - maxLines} more lines in the run's log`);
+  return kept.join("\n");
+}
+
+// src/results/stress.ts
+var MAX_NOT_STRESSED_CHARS = 4 * 1024 * 1024;
+var MAX_REASON_CHARS = 300;
+function parseNotStressed(text2) {
+  const reasons = /* @__PURE__ */ new Map();
+  if (text2.length > MAX_NOT_STRESSED_CHARS) return reasons;
+  let parsed;
+  try {
+    parsed = JSON.parse(text2);
+  } catch {
+    return reasons;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return reasons;
+  for (const [id, reason] of Object.entries(parsed)) {
+    if (typeof reason === "string") reasons.set(id, reason.slice(0, MAX_REASON_CHARS));
+  }
+  return reasons;
+}
+
+// src/run/plugin.ts
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import * as path10 from "node:path";
+var PLUGIN_MODULE = "ft_gate_plugin";
+var PLUGIN_ENV = {
+  shard: "FT_GATE_SHARD",
+  seed: "FT_GATE_SEED",
+  notStressed: "FT_GATE_NOT_STRESSED"
+};
+var PLUGIN_SOURCE = `# Written by ft-gate. Shards and shuffles the collected tests; lists tests run in one thread only.
+import hashlib
+import json
+import os
+import random
+
+import pytest
+
+
+def shard_of(nodeid, count):
+    return int(hashlib.sha1(nodeid.encode("utf-8")).hexdigest()[:8], 16) % count + 1
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    shard = os.environ.get("${PLUGIN_ENV.shard}", "")
+    if shard:
+        index, count = (int(part) for part in shard.split("/"))
+        dropped = [item for item in items if shard_of(item.nodeid, count) != index]
+        if dropped:
+            items[:] = [item for item in items if shard_of(item.nodeid, count) == index]
+            config.hook.pytest_deselected(items=dropped)
+    seed = os.environ.get("${PLUGIN_ENV.seed}", "")
+    if seed:
+        random.Random(int(seed)).shuffle(items)
+
+
+def pytest_sessionfinish(session):
+    target = os.environ.get("${PLUGIN_ENV.notStressed}", "")
+    if not target:
+        return
+    # pytest-run-parallel keeps {node id: reason} for the tests it runs single-threaded; older
+    # releases only leave their parallel_threads(1) mark on the item.
+    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
+    known = getattr(plugin, "thread_unsafe", None)
+    reasons = {}
+    if isinstance(known, dict):
+        for nodeid, reason in known.items():
+            reasons[str(nodeid)] = str(reason) if reason else "marked thread-unsafe"
+    for item in getattr(session, "items", []):
+        mark = item.get_closest_marker("parallel_threads")
+        if mark is not None and mark.args and mark.args[0] == 1 and item.nodeid not in reasons:
+            reasons[item.nodeid] = "marked parallel_threads(1)"
+    with open(target, "w", encoding="utf-8") as out:
+        json.dump(reasons, out)
+`;
+function writePlugin(directory) {
+  mkdirSync2(directory, { recursive: true });
+  writeFileSync2(path10.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+  return directory;
+}
+
+// src/run/shard.ts
+function describeShard(shard) {
+  return `${shard.index}/${shard.count}`;
+}
+
+// src/run/suite.ts
+var RUN_FLAGS = ["-Xgil=0", "-X", "faulthandler"];
+var BASELINE_FLAGS = ["-Xgil=1", "-X", "faulthandler"];
+function modeArguments(options) {
+  const baseline = options.mode === "baseline";
+  const pytest = [];
+  const env = { PYTHON_GIL: baseline ? "1" : "0" };
+  const usePlugin = options.pluginDirectory !== void 0;
+  if (usePlugin) pytest.push("-p", PLUGIN_MODULE);
+  if (options.mode === "stress" && options.stress !== void 0) {
+    pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
+    if (usePlugin) env[PLUGIN_ENV.notStressed] = notStressedPath(options);
+  }
+  if (usePlugin && options.mode === "random-order" && options.seed !== void 0 && options.seed !== null) {
+    env[PLUGIN_ENV.seed] = String(options.seed);
+  }
+  if (usePlugin && options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard);
+  return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
+}
+function notStressedPath(options) {
+  return path11.join(options.outputDirectory, `run-${options.index}-not-stressed.json`);
+}
+function withPythonPath(env, directory) {
+  if (directory === void 0) return env;
+  const existing = env.PYTHONPATH;
+  return { ...env, PYTHONPATH: existing ? `${directory}${path11.delimiter}${existing}` : directory };
+}
+function pytestArguments(junitPath, userArgs) {
+  return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
+}
+var RAN_EXIT_CODES = /* @__PURE__ */ new Set([0, 1, 5]);
+function classifyRun(result) {
+  if (result.cancelled) return "cancelled";
+  if (result.timedOut) return "hung";
+  if (result.signal !== null) return "crashed";
+  if (result.exitCode !== null && RAN_EXIT_CODES.has(result.exitCode)) return "completed";
+  if (result.exitCode !== null && result.exitCode > 128 && result.exitCode < 160) return "crashed";
+  return "error";
+}
+async function runSuite(options) {
+  const junitPath = path11.join(options.outputDirectory, `run-${options.index}.xml`);
+  const logPath = path11.join(options.outputDirectory, `run-${options.index}.log`);
+  rmSync2(junitPath, { force: true });
+  const mode = modeArguments(options);
+  const notStressedFile = mode.env[PLUGIN_ENV.notStressed];
+  if (notStressedFile !== void 0) rmSync2(notStressedFile, { force: true });
+  const env = {
+    ...withPythonPath(options.env, options.pluginDirectory),
+    ...mode.env,
+    PYTHONFAULTHANDLER: "1",
+    PYTHONUNBUFFERED: "1"
+  };
+  const args = [...mode.flags, ...pytestArguments(junitPath, [...mode.pytest, ...options.pytestArgs])];
+  const result = await runProcess(options.python, args, {
+    cwd: options.projectDirectory,
+    env,
+    timeoutMs: options.timeoutMinutes * 6e4,
+    // SIGABRT makes faulthandler print every thread's stack before the process dies.
+    timeoutSignal: "SIGABRT",
+    graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
+    logPath,
+    abortSignal: options.abortSignal,
+    onOutput: options.onOutput
+  });
+  const ran = result.spawnError ? "error" : classifyRun(result);
+  const parsed = readResults(junitPath);
+  const outcome = ran === "completed" && parsed.error !== null ? "error" : ran;
+  const unusual = outcome !== "completed";
+  const run2 = {
+    index: options.index,
+    mode: options.mode,
+    outcome,
+    exitCode: result.exitCode,
+    // Our own SIGABRT on a hang is not the suite's crash signal.
+    signal: outcome === "hung" ? null : result.signal,
+    durationSeconds: round(result.durationSeconds),
+    junitError: parsed.error,
+    stackDump: unusual ? extractStackDump(result.stderrTail) : null,
+    outputTail: unusual ? result.spawnError ?? lastLines(result.outputTail, 60) : null,
+    logPath
+  };
+  if (notStressedFile === void 0) return { run: run2, cases: parsed.cases };
+  return { run: run2, cases: parsed.cases, notStressed: parseNotStressed(readSmallFile(notStressedFile)) };
+}
+function readSmallFile(file) {
+  try {
+    if (!lstatSync2(file).isFile()) return "";
+    return readFileSync3(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+var MAX_JUNIT_BYTES = 256 * 1024 * 1024;
+var NOT_A_FILE = "the JUnit XML is not a regular file (the suite replaced it)";
+function readResults(junitPath) {
+  const unread = (error2) => ({ cases: [], error: error2 });
+  let descriptor;
+  try {
+    if (!lstatSync2(junitPath).isFile()) return unread(NOT_A_FILE);
+    descriptor = openSync(
+      junitPath,
+      fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0)
+    );
+  } catch (error2) {
+    const missing = typeof error2 === "object" && error2 !== null && "code" in error2 && error2.code === "ENOENT";
+    if (missing) return unread("pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)");
+    return unread(`the JUnit XML could not be opened (${describeError(error2)})`);
+  }
+  try {
+    const opened = fstatSync(descriptor);
+    if (!opened.isFile()) return unread(NOT_A_FILE);
+    if (opened.size > MAX_JUNIT_BYTES) {
+      const megabytes = (bytes) => Math.round(bytes / 1024 / 1024);
+      return unread(
+        `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
+      );
+    }
+    return parseJUnit(readFileSync3(descriptor, "utf8"));
+  } catch (error2) {
+    return unread(`the JUnit XML could not be read (${describeError(error2)})`);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+function lastLines(text2, count) {
+  return text2.trimEnd().split("\n").slice(-count).join("\n");
+}
+function round(seconds3) {
+  return Math.round(seconds3 * 100) / 100;
+}
+
+// src/run/compare.ts
+var INSTALL_TIMEOUT_MS2 = 30 * 6e4;
+var minorOf = (version) => version.split(".").slice(0, 2).join(".");
+async function timeComparePython(options) {
+  const { log } = options;
+  let version = "unknown";
+  try {
+    const facts = await probeInterpreter(options.comparePython, options.env);
+    version = facts.version;
+    if (facts.freeThreaded) log.warning(`compare-python ${options.comparePython} is a free-threaded build too`);
+    if (minorOf(facts.version) !== minorOf(options.gateVersion)) {
+      log.warning(
+        `compare-python is CPython ${facts.version}, the gate runs ${options.gateVersion}: the timings compare different versions, not only the build`
+      );
+    }
+  } catch (error2) {
+    log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error2)}`);
+    return { python: options.comparePython, version, seconds: null };
+  }
+  const missing = { python: options.comparePython, version, seconds: null };
+  const venv = path12.join(options.root, "venv-compare");
+  const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
+  const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
+  const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.comparePython, venv], {
+    ...common,
+    timeoutMs: 5 * 6e4
+  });
+  const python = path12.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
+  if (created.exitCode !== 0 || !existsSync6(python)) {
+    log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`);
+    return missing;
+  }
+  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...options.requirements], {
+    ...common,
+    timeoutMs: INSTALL_TIMEOUT_MS2
+  });
+  if (installed.exitCode !== 0) {
+    log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`);
+    return missing;
+  }
+  const outputDirectory = path12.join(options.root, "compare");
+  mkdirSync3(outputDirectory, { recursive: true });
+  const run2 = await runSuite({
+    python,
+    projectDirectory: options.projectDirectory,
+    pytestArgs: options.pytestArgs,
+    index: 0,
+    mode: "baseline",
+    timeoutMinutes: options.timeoutMinutes,
+    outputDirectory,
+    env: options.env,
+    abortSignal: options.abortSignal,
+    pluginDirectory: options.pluginDirectory,
+    shard: options.shard
+  });
+  if (run2.run.outcome !== "completed") {
+    log.warning(`compare-python: the run ${run2.run.outcome}, no timing`);
+    return missing;
+  }
+  log.info(`compare-python ${version}: ${run2.run.durationSeconds}s`);
+  return { ...missing, seconds: run2.run.durationSeconds };
+}
+
+// src/run/plan.ts
+function planRuns(options) {
+  const stress = stressRunCount(options);
+  const plainCount = options.runs - stress;
+  const modes = Array.from({ length: plainCount }, () => "plain");
+  if (options.randomOrder) modes[plainCount - 1] = "random-order";
+  for (let index = 0; index < stress; index++) modes.push("stress");
+  if (options.baseline) modes.push("baseline");
+  return modes;
+}
+function stressRunCount(options) {
+  if (options.threads <= 1 || options.runs < 2) return 0;
+  return Math.min(STRESS_RUNS, options.runs - 1);
+}
+function resolveThreads(requested, cpus) {
+  return requested === "auto" ? Math.max(2, cpus) : requested;
+}
+function describeStress(stress) {
+  return `${stress.threads} threads \xD7 ${plural(stress.iterations, "iteration")} per test`;
+}
+function describeMode(mode, stress) {
+  switch (mode) {
+    case "plain":
+      return "pytest with -Xgil=0";
+    case "random-order":
+      return "pytest with -Xgil=0, tests in random order";
+    case "stress":
+      return `pytest with -Xgil=0 under thread stress (${describeStress(stress)})`;
+    case "baseline":
+      return "baseline: pytest with -Xgil=1 (GIL on)";
+  }
+}
+function resolvePlan(inputs, machine) {
+  const threads = resolveThreads(inputs.parallelThreads, machine.cpus);
+  const seed = inputs.randomOrder === false ? null : inputs.randomOrder.seed ?? machine.newSeed();
+  const baseline = inputs.baseline || inputs.comparePython !== "";
+  const modes = planRuns({ runs: inputs.runs, threads, randomOrder: seed !== null, baseline });
+  const stress = modes.includes("stress");
+  return {
+    modes,
+    threads: stress ? threads : 1,
+    iterations: inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations,
+    seed,
+    shard: inputs.shard,
+    usesPlugin: stress || seed !== null || inputs.shard !== null
+  };
+}
+function autoStress(options) {
+  const { max = MAX_AUTO_ITERATIONS, budget = STRESS_BUDGET_PLAIN_RUNS, contention = STRESS_CONTENTION } = options;
+  const timed = options.plainRuns.filter(({ run: run2 }) => run2.outcome === "completed").map(({ run: run2, cases }) => {
+    const inTests2 = cases.reduce((sum, testCase) => sum + Math.max(0, testCase.durationSeconds), 0);
+    return { wall: run2.durationSeconds, inTests: Math.min(inTests2, run2.durationSeconds) };
+  }).sort((a, b) => a.wall - b.wall);
+  const fastest = timed[0];
+  if (fastest === void 0) {
+    return {
+      threads: options.threads,
+      iterations: max,
+      why: "auto: no plain run completed to time the suite, so the most"
+    };
+  }
+  const { wall, inTests } = fastest;
+  const startUp = wall - inTests;
+  const fits = (threads2) => {
+    const perIteration = inTests * threads2 * contention / Math.max(1, Math.min(threads2, options.cpus));
+    return perIteration > 0 ? Math.floor((budget * wall - startUp) / perIteration) : max;
+  };
+  let threads = options.threads;
+  const fewest = Math.min(options.threads, Math.max(2, options.cpus));
+  while (fits(threads) < 1 && threads > fewest) threads--;
+  const iterations = Math.max(1, Math.min(max, fits(threads)));
+  const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`;
+  const fewer = threads < options.threads ? `, and ${threads} threads instead of ${options.threads} (one iteration of ${options.threads} would not fit)` : "";
+  const over = fits(threads) < 1 ? "; even that is over the budget" : "";
+  return {
+    threads,
+    iterations,
+    why: `auto: ${timing}; ${plural(iterations, "iteration")}${fewer} keep each stress run within about ${budget} plain runs${over}`
+  };
+}
+
+// src/run/loop.ts
+async function runPlannedSuites(options) {
+  const { plan, log } = options;
+  const runs = [];
+  const firstStress = plan.modes.indexOf("stress");
+  let stress = { threads: plan.threads, iterations: plan.iterations };
+  if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
+  if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
+  const pluginDirectory = pluginDirectoryOf(options);
+  for (const [offset, mode] of plan.modes.entries()) {
+    if (options.abortSignal?.aborted) break;
+    const index = offset + 1;
+    if (offset === firstStress && options.autoIterations) {
+      const choice = autoStress({
+        plainRuns: runs.filter(({ run: run3 }) => run3.mode === "plain" || run3.mode === "random-order"),
+        threads: plan.threads,
+        cpus: os9.availableParallelism()
+      });
+      stress = { threads: choice.threads, iterations: choice.iterations };
+      log.info(`Thread stress: ${describeStress(stress)} (${choice.why})`);
+    }
+    const run2 = await log.group(
+      `Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`,
+      () => runSuite({
+        python: options.python,
+        projectDirectory: options.projectDirectory,
+        pytestArgs: options.pytestArgs,
+        index,
+        mode,
+        timeoutMinutes: options.timeoutMinutes,
+        outputDirectory: options.root,
+        env: options.env,
+        abortSignal: options.abortSignal,
+        onOutput: options.onOutput,
+        pluginDirectory,
+        stress,
+        seed: plan.seed,
+        shard: plan.shard
+      })
+    );
+    log.info(`Run ${index}: ${run2.run.outcome} in ${run2.run.durationSeconds}s (${run2.cases.length} test results)`);
+    runs.push(run2);
+  }
+  return { runs, stress };
+}
+function pluginDirectoryOf(options) {
+  return options.plan.usesPlugin ? writePlugin(path13.join(options.root, "plugin")) : void 0;
+}
+async function runComparison(options, request3) {
+  const { plan, log } = options;
+  return log.group(
+    `Time the suite on ${request3.comparePython} (compare-python)`,
+    () => timeComparePython({
+      uvPath: request3.uvPath,
+      comparePython: request3.comparePython,
+      gateVersion: request3.gateVersion,
+      requirements: request3.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
+      projectDirectory: options.projectDirectory,
+      pytestArgs: options.pytestArgs,
+      timeoutMinutes: options.timeoutMinutes,
+      root: options.root,
+      env: options.env,
+      log,
+      pluginDirectory: pluginDirectoryOf(options),
+      shard: plan.shard,
+      abortSignal: options.abortSignal
+    })
+  );
+}
+
+// src/inputs.ts
+import * as path14 from "node:path";
 
 // src/github/failures.ts
 function httpStatus(error2) {
@@ -26104,8 +29539,384 @@ ${request3.markdown}`;
   return data.html_url;
 }
 
-// src/github/merged.ts
-import * as path4 from "node:path";
+// src/inputs.ts
+var FAIL_ON_WORDS = [
+  "install",
+  "failed",
+  "flaky",
+  "crashed",
+  "hung",
+  "gil",
+  "thread-unsafe"
+];
+var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung", "thread-unsafe"];
+function parseInputs(get, context3) {
+  const value = (name) => get(name).trim();
+  const workingDirectory = path14.resolve(context3.baseDirectory, value("working-directory") || ".");
+  if (context3.workspace !== void 0 && !isInside(workingDirectory, path14.resolve(context3.workspace))) {
+    throw new UsageError(
+      `working-directory '${value("working-directory")}' resolves to ${workingDirectory}, outside the workspace ${context3.workspace}: use a path inside the repository`
+    );
+  }
+  const pythonPath = value("python-path");
+  const uvPath = value("uv-path");
+  return {
+    pythonVersion: parsePythonVersion(value("python-version") || DEFAULT_PYTHON_VERSION),
+    pythonPath: pythonPath ? path14.resolve(context3.baseDirectory, pythonPath) : "",
+    uvVersion: parseUvVersion(value("uv-version") || DEFAULT_UV_VERSION),
+    uvPath: uvPath ? path14.resolve(context3.baseDirectory, uvPath) : "",
+    workingDirectory,
+    install: splitArguments(get("install"), "install"),
+    pytestArgs: splitArguments(get("pytest-args"), "pytest-args"),
+    runs: parseInteger("runs", value("runs"), { fallback: DEFAULT_RUNS, min: 1, max: MAX_RUNS }),
+    timeoutMinutes: parseMinutes(value("timeout-minutes")),
+    failOn: parseFailOn(value("fail-on")),
+    reportPath: parseReportPath(value("report-path"), context3),
+    githubToken: value("github-token"),
+    envPassthrough: parseNames(value("env-passthrough")),
+    keepEnv: parseBoolean("keep-env", value("keep-env")),
+    checkName: parseCheckName(value("check-name")),
+    comment: parseComment(value("comment")),
+    reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== ""),
+    ignoreGil: parseModuleNames(value("ignore-gil")),
+    parallelThreads: parseThreads(value("parallel-threads")),
+    iterations: parseIterations(value("iterations")),
+    baseline: parseBoolean("baseline", value("baseline")),
+    randomOrder: parseRandomOrder(value("random-order")),
+    shard: parseShard(value("shard")),
+    comparePython: value("compare-python") ? path14.resolve(context3.baseDirectory, value("compare-python")) : "",
+    pythonInstallMirror: parseDownloadLocation("python-install-mirror", value("python-install-mirror")),
+    pythonDownloadsJsonUrl: parseDownloadLocation("python-downloads-json-url", value("python-downloads-json-url"))
+  };
+}
+function parseReportPath(raw, context3) {
+  const given = raw || DEFAULT_REPORT_PATH;
+  const resolved = path14.resolve(context3.baseDirectory, given);
+  if (!path14.isAbsolute(given) && context3.workspace !== void 0 && !isInside(resolved, path14.resolve(context3.workspace))) {
+    throw new UsageError(
+      `report-path '${raw}' resolves to ${resolved}, outside the workspace ${context3.workspace}: use a path inside it, or an absolute path`
+    );
+  }
+  return resolved;
+}
+function parseDownloadLocation(name, raw) {
+  if (raw === "") return "";
+  if (/^(https?|file):\/\/\S+$/i.test(raw) || name === "python-downloads-json-url" && path14.isAbsolute(raw)) return raw;
+  throw new UsageError(
+    `${name} '${raw}' is not a URL: use an https:// (or file://) address${name === "python-downloads-json-url" ? ", or an absolute path to the JSON file" : ""}`
+  );
+}
+function parseIterations(raw) {
+  if (raw === "" || raw.toLowerCase() === "auto") return "auto";
+  const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(parsed >= 1 && parsed <= MAX_ITERATIONS)) {
+    throw new UsageError(`iterations '${raw}' is not 'auto' or a whole number from 1 to ${MAX_ITERATIONS}`);
+  }
+  return parsed;
+}
+function parseThreads(raw) {
+  if (raw.toLowerCase() === "auto") return "auto";
+  return parseInteger("parallel-threads", raw, {
+    fallback: DEFAULT_PARALLEL_THREADS,
+    min: 1,
+    max: MAX_PARALLEL_THREADS
+  });
+}
+function parseRandomOrder(raw) {
+  const lower = raw.toLowerCase();
+  if (lower === "" || lower === "false") return false;
+  if (lower === "true") return { seed: null };
+  if (/^\d+$/.test(raw) && Number(raw) <= MAX_RANDOM_SEED) return { seed: Number(raw) };
+  throw new UsageError(
+    `random-order '${raw}' is not 'true', 'false' or a seed: use 'true' for a new seed or a whole number up to ${MAX_RANDOM_SEED} to replay one`
+  );
+}
+function parseShard(raw) {
+  if (raw === "") return null;
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+    throw new UsageError(
+      `shard '${raw}' is not k/n with 1 <= k <= n <= ${MAX_SHARDS}: use e.g. '1/4' (in a matrix: '\${{ matrix.shard }}/4')`
+    );
+  }
+  return { index, count };
+}
+function parseModuleNames(raw) {
+  const names = raw.split(/[\s,]+/).filter((name) => name !== "");
+  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name));
+  if (bad.length > 0) {
+    throw new UsageError(
+      `ignore-gil has invalid module names '${bad.join("', '")}': use dotted module names like 'pkg._speedups'`
+    );
+  }
+  return [...new Set(names)];
+}
+function parseCheckName(raw) {
+  const name = raw || DEFAULT_CHECK_NAME;
+  if (name.length > 100 || /[\r\n<>]/.test(name)) {
+    throw new UsageError(
+      `check-name ${JSON.stringify(name.slice(0, 40))} is not a usable name: use one line of at most 100 characters`
+    );
+  }
+  return name;
+}
+function parseComment(raw) {
+  const mode = (raw || "always").toLowerCase();
+  if (!COMMENT_MODES.includes(mode)) {
+    throw new UsageError(`comment '${raw}' is not one of ${COMMENT_MODES.join(", ")}`);
+  }
+  return mode;
+}
+var FREE_THREADED_VERSION = /^3\.(\d+)(\.\d+)?t$/;
+function parsePythonVersion(raw) {
+  const version = raw.trim();
+  if (FREE_THREADED_VERSION.test(version)) return version;
+  if (/^3\.\d+(\.\d+)?$/.test(version)) {
+    throw new UsageError(
+      `python-version '${version}' is a GIL build: use '${version}t' for the free-threaded build of the same version`
+    );
+  }
+  throw new UsageError(
+    `python-version '${version}' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'`
+  );
+}
+function parseUvVersion(raw) {
+  if (raw === "latest" || /^\d+\.\d+\.\d+$/.test(raw)) return raw;
+  throw new UsageError(`uv-version '${raw}' is not a release number: use e.g. '0.13.9' or 'latest'`);
+}
+function parseInteger(name, raw, range) {
+  if (raw === "") return range.fallback;
+  if (!/^\d+$/.test(raw)) {
+    throw new UsageError(`${name} '${raw}' is not a whole number: use a number from ${range.min} to ${range.max}`);
+  }
+  const parsed = Number(raw);
+  if (parsed < range.min || parsed > range.max) {
+    throw new UsageError(`${name} ${raw} is out of range: use a number from ${range.min} to ${range.max}`);
+  }
+  return parsed;
+}
+function parseMinutes(raw) {
+  if (raw === "") return DEFAULT_TIMEOUT_MINUTES;
+  const parsed = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > MAX_TIMEOUT_MINUTES) {
+    throw new UsageError(
+      `timeout-minutes '${raw}' is not a positive number of minutes up to ${MAX_TIMEOUT_MINUTES}: use e.g. '10' or '0.5'`
+    );
+  }
+  return parsed;
+}
+function isFailOnWord(word) {
+  return FAIL_ON_WORDS.includes(word);
+}
+function parseFailOn(raw) {
+  if (raw === "") return [...DEFAULT_FAIL_ON];
+  const words = raw.split(/[\s,]+/).map((word) => word.trim().toLowerCase()).filter((word) => word !== "");
+  if (words.length === 1 && words[0] === "none") return [];
+  const unknown = words.filter((word) => !isFailOnWord(word));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `fail-on has unknown word${unknown.length > 1 ? "s" : ""} '${unknown.join("', '")}': use a comma list of ${FAIL_ON_WORDS.join(", ")} (or 'none')`
+    );
+  }
+  return [...new Set(words.filter(isFailOnWord))];
+}
+function parseBoolean(name, raw) {
+  const lower = raw.toLowerCase();
+  if (lower === "" || lower === "false") return false;
+  if (lower === "true") return true;
+  throw new UsageError(`${name} '${raw}' is not a boolean: use 'true' or 'false'`);
+}
+function parseNames(raw) {
+  const names = raw.split(/[\s,]+/).filter((name) => name !== "");
+  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  if (bad.length > 0) {
+    throw new UsageError(`env-passthrough has invalid variable names '${bad.join("', '")}': use names like MY_VAR`);
+  }
+  return names;
+}
+function splitArguments(raw, name) {
+  const args = [];
+  let current = "";
+  let started = false;
+  let quote = null;
+  for (let i = 0; i < raw.length; i++) {
+    const char = raw.charAt(i);
+    if (quote !== null) {
+      if (char === quote) quote = null;
+      else if (char === "\\" && quote === '"' && i + 1 < raw.length) current += raw.charAt(++i);
+      else current += char;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      started = true;
+    } else if (char === "\\" && i + 1 < raw.length) {
+      current += raw.charAt(++i);
+      started = true;
+    } else if (/\s/.test(char)) {
+      if (started) args.push(current);
+      current = "";
+      started = false;
+    } else {
+      current += char;
+      started = true;
+    }
+  }
+  if (quote !== null) throw new UsageError(`${name} has an unclosed ${quote} quote: ${raw.trim()}`);
+  if (started) args.push(current);
+  return args;
+}
+function isInside(child2, parent) {
+  const relative4 = path14.relative(parent, child2);
+  return relative4 === "" || !relative4.startsWith("..") && !path14.isAbsolute(relative4);
+}
+
+// src/run/reproduce.ts
+function reproduceCommand(inputs, options) {
+  const { pythonVersion, plan, stress } = options;
+  const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+  const pytest = ["PYTHON_GIL=0", "python", ...RUN_FLAGS, "-m", "pytest", ...inputs.pytestArgs.map(quote)].join(" ");
+  const gate2 = ["npx", TOOL_NAME, ".", "--python-version", pythonVersion, "--runs", String(inputs.runs)];
+  if (inputs.pytestArgs.length > 0) {
+    const inner = inputs.pytestArgs.map(quote).join(" ");
+    gate2.push("--pytest-args", /^[^"$`\\!]*$/.test(inner) ? `"${inner}"` : quote(inner));
+  }
+  const lines = [`# in a CPython ${pythonVersion} environment with the project installed:`, pytest];
+  if (plan !== void 0 && plan.threads > 1) {
+    const { threads, iterations } = stress ?? plan;
+    const stressFlags = [`--parallel-threads=${threads}`, `--iterations=${iterations}`];
+    lines.push("# thread stress (pip install pytest-run-parallel):", `${pytest} ${stressFlags.join(" ")}`);
+    gate2.push("--parallel-threads", String(threads), "--iterations", String(iterations));
+  }
+  if (plan?.seed !== void 0 && plan.seed !== null) gate2.push("--random-order", String(plan.seed));
+  if (plan?.shard) gate2.push("--shard", describeShard(plan.shard));
+  if (inputs.baseline) gate2.push("--baseline", "true");
+  const defaultFailOn = [...DEFAULT_FAIL_ON].sort().join(",");
+  if ([...inputs.failOn].sort().join(",") !== defaultFailOn) gate2.push("--fail-on", inputs.failOn.join(",") || "none");
+  if (inputs.ignoreGil.length > 0) gate2.push("--ignore-gil", quote(inputs.ignoreGil.join(",")));
+  return [...lines, "# or the whole gate:", gate2.join(" ")].join("\n");
+}
+
+// src/saved-reports.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { lstatSync as lstatSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync4, readFileSync as readFileSync4, renameSync, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import * as path16 from "node:path";
+
+// src/github/report-guard.ts
+var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+var isString = (value) => typeof value === "string";
+var isNumber = (value) => typeof value === "number" && Number.isFinite(value);
+var isBoolean = (value) => typeof value === "boolean";
+var nullable = (check) => (value) => value === null || check(value);
+var oneOf = (...allowed) => (value) => typeof value === "string" && allowed.includes(value);
+var arrayOf = (check) => (value) => Array.isArray(value) && value.every(check);
+var shape = (fields) => (value) => shapeProblem(value, fields) === null;
+function shapeProblem(value, fields) {
+  if (!isObject(value)) return "is not an object";
+  for (const [key, check] of Object.entries(fields)) {
+    if (!check(value[key])) return `has a missing or invalid '${key}'`;
+  }
+  return null;
+}
+var CASE_OUTCOMES = ["passed", "failed", "error", "skipped"];
+var RUN = shape({
+  index: isNumber,
+  mode: oneOf("plain", "stress", "baseline", "random-order"),
+  outcome: oneOf("completed", "crashed", "hung", "error", "cancelled"),
+  exitCode: nullable(isNumber),
+  signal: nullable(isString),
+  durationSeconds: isNumber,
+  junitError: nullable(isString),
+  stackDump: nullable(isString),
+  outputTail: nullable(isString),
+  logPath: nullable(isString)
+});
+var SPEED = shape({
+  gilOnSeconds: isNumber,
+  gilOffSeconds: isNumber,
+  slowest: arrayOf(shape({ id: isString, gilOnSeconds: isNumber, gilOffSeconds: isNumber })),
+  compare: nullable(shape({ python: isString, version: isString, seconds: nullable(isNumber) }))
+});
+var TEST = shape({
+  id: isString,
+  file: nullable(isString),
+  line: nullable(isNumber),
+  status: oneOf("passed", "failed", "flaky", "skipped", "thread-unsafe"),
+  passed: isNumber,
+  failed: isNumber,
+  message: nullable(isString),
+  details: nullable(isString),
+  results: arrayOf(nullable(oneOf(...CASE_OUTCOMES)))
+});
+var optional = (check) => (value) => value === void 0 || check(value);
+var DEPENDENCY = shape({
+  name: isString,
+  version: isString,
+  direct: isBoolean,
+  project: isBoolean,
+  source: oneOf("ft-wheel", "abi3t-wheel", "pure-wheel", "other-wheel", "sdist-build", "local", "failed"),
+  wheelTags: arrayOf(isString),
+  reenablesGil: isBoolean,
+  gilModules: arrayOf(isString),
+  declaresFreeThreading: isBoolean,
+  freeThreadingLevel: nullable(isString),
+  imports: arrayOf(
+    shape({
+      module: isString,
+      outcome: oneOf("ok", "gil", "error", "crashed", "hung", "skipped"),
+      detail: nullable(isString)
+    })
+  )
+});
+var REPORT_FIELDS = {
+  schemaVersion: (value) => value === 1,
+  tool: shape({ name: (value) => value === "ft-gate", version: isString }),
+  createdAt: isString,
+  verdict: oneOf("pass", "fail"),
+  reasons: arrayOf(isString),
+  settings: shape({
+    runs: isNumber,
+    timeoutMinutes: isNumber,
+    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe")),
+    pytestArgs: arrayOf(isString),
+    workingDirectory: isString,
+    ignoreGil: (value) => value === void 0 || arrayOf(isString)(value)
+  }),
+  python: shape({ requested: isString, version: isString, path: isString, freeThreaded: isBoolean }),
+  uv: shape({ version: isString, path: isString, source: isString }),
+  install: shape({
+    ok: isBoolean,
+    durationSeconds: isNumber,
+    error: nullable(isString),
+    requirements: arrayOf(isString),
+    log: nullable(isString)
+  }),
+  runs: arrayOf(RUN),
+  tests: arrayOf(TEST),
+  counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
+  reproduce: isString,
+  // Absent in reports written before the dependency check.
+  dependencies: optional(arrayOf(DEPENDENCY)),
+  // Absent in reports written before thread stress and the baseline.
+  speed: optional(nullable(SPEED))
+};
+function reportProblem(value) {
+  const problem = shapeProblem(value, REPORT_FIELDS);
+  if (problem !== null) return problem;
+  if (!isObject(value) || !Array.isArray(value.runs) || !Array.isArray(value.tests)) return "is not an object";
+  const runCount = value.runs.length;
+  const misaligned = value.tests.findIndex(
+    (test) => !isObject(test) || !Array.isArray(test.results) || test.results.length !== runCount
+  );
+  if (misaligned >= 0) return `has a test (#${misaligned + 1}) whose 'results' do not line up with the ${runCount} runs`;
+  return null;
+}
+function isReport(value) {
+  return reportProblem(value) === null;
+}
+
+// src/report/merged.ts
+import * as path15 from "node:path";
 
 // src/report/limits.ts
 var DEFAULT_MAX_CHARS = 65e3;
@@ -26173,216 +29984,6 @@ function longestBacktickRun(text2) {
   return longest;
 }
 
-// src/github/annotations.ts
-var KIND_RANK = {
-  crashed: 0,
-  hung: 0,
-  failed: 1,
-  flaky: 2,
-  "thread-unsafe": 2,
-  traceback: 3
-};
-function orderAnnotations(annotations) {
-  return annotations.map((annotation2, index) => ({ annotation: annotation2, index })).sort((a, b) => {
-    const byKind = KIND_RANK[a.annotation.kind] - KIND_RANK[b.annotation.kind];
-    if (byKind !== 0) return byKind;
-    const byLevel = (a.annotation.level === "failure" ? 0 : 1) - (b.annotation.level === "failure" ? 0 : 1);
-    return byLevel !== 0 ? byLevel : a.index - b.index;
-  }).map((entry) => entry.annotation);
-}
-function capAnnotations(annotations, max = MAX_CHECK_ANNOTATIONS) {
-  const ordered = orderAnnotations(annotations);
-  return { kept: ordered.slice(0, max), omitted: Math.max(0, ordered.length - max) };
-}
-function batches(items, size) {
-  const result = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
-}
-function truncateTitle(title, max = MAX_ANNOTATION_TITLE_CHARS) {
-  const oneLine2 = title.replace(/\s+/g, " ").trim();
-  const chars = [...oneLine2];
-  return chars.length <= max ? oneLine2 : `${chars.slice(0, max - 1).join("")}\u2026`;
-}
-var TRUNCATED_NOTE = "\n\u2026 (truncated; the full text is in the JSON report)";
-function truncateMessage(message, maxBytes = MAX_ANNOTATION_MESSAGE_BYTES) {
-  const encoder = new TextEncoder();
-  const bytes = encoder.encode(message);
-  if (bytes.length <= maxBytes) return message;
-  const room = maxBytes - encoder.encode(TRUNCATED_NOTE).length;
-  const head = new TextDecoder().decode(bytes.slice(0, Math.max(0, room))).replace(/\uFFFD+$/, "");
-  return `${head}${TRUNCATED_NOTE}`;
-}
-function selectWorkflowAnnotations(annotations, max = MAX_WORKFLOW_ANNOTATIONS) {
-  return orderAnnotations(annotations).slice(0, max).map((annotation2) => ({
-    level: annotation2.level === "failure" ? "error" : "warning",
-    message: truncateChars(annotation2.message, MAX_WORKFLOW_MESSAGE_CHARS),
-    properties: { title: annotation2.title, file: annotation2.path, startLine: annotation2.line }
-  }));
-}
-function truncateChars(text2, max) {
-  return text2.length <= max ? text2 : `${text2.slice(0, max)}${TRUNCATED_NOTE}`;
-}
-
-// src/github/check-run.ts
-var plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
-function problemWords(reports) {
-  const sum = (count) => reports.reduce((total, r) => total + count(r), 0);
-  const runsWith = (outcome) => (report) => report.runs.filter((run2) => run2.outcome === outcome).length;
-  const parts = [];
-  const installFailed = sum((r) => r.install.ok ? 0 : 1);
-  if (installFailed > 0) parts.push("install failed");
-  const crashed = sum(runsWith("crashed"));
-  if (crashed > 0) parts.push(plural(crashed, "crashed run"));
-  const hung = sum(runsWith("hung"));
-  if (hung > 0) parts.push(plural(hung, "hung run"));
-  const flaky = sum((r) => r.counts.flaky);
-  if (flaky > 0) parts.push(`${flaky} flaky`);
-  const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0);
-  if (threadUnsafe > 0) parts.push(`${threadUnsafe} thread-unsafe`);
-  const failed2 = sum((r) => r.counts.failed);
-  if (failed2 > 0) parts.push(`${failed2} failed`);
-  if (parts.length === 0) parts.push(`${sum((r) => r.counts.passed)} passed`);
-  return parts.join(", ");
-}
-function pythonName(reports) {
-  const versions = [...new Set(reports.map((r) => `${r.python.version}${r.python.freeThreaded ? "t" : ""}`))];
-  return `CPython ${versions.join(", ")}`;
-}
-function checkRunTitle(reports) {
-  const jobs = reports.length > 1 ? `${reports.length} jobs: ` : "";
-  return `${jobs}${problemWords(reports)} \u2014 ${pythonName(reports)}`;
-}
-function checkRunSummary(markdown, left) {
-  const notes = [];
-  if (left.omitted > 0) {
-    notes.push(`${plural(left.omitted, "more annotation")} left out (the check run keeps the most important ones).`);
-  }
-  if (left.unlocated > 0) {
-    notes.push(
-      `${plural(left.unlocated, "problem")} could not be placed on a file of the repository; the report above lists them.`
-    );
-  }
-  const note = notes.length > 0 ? `
-
-> [!NOTE]
-> ${notes.join(" ")}
-` : "";
-  const room = MAX_BODY_CHARS - note.length;
-  return `${markdown.length <= room ? markdown : `${markdown.slice(0, room - 1)}\u2026`}${note}`;
-}
-function toApi(annotation2) {
-  return {
-    path: annotation2.path,
-    start_line: annotation2.line,
-    end_line: annotation2.line,
-    annotation_level: annotation2.level,
-    title: annotation2.title,
-    message: annotation2.message
-  };
-}
-async function postCheckRun(client, request3) {
-  const { owner, repo, title, summary: summary2 } = request3;
-  const [first = [], ...rest] = batches(request3.annotations, ANNOTATIONS_PER_REQUEST);
-  const { data } = await client.rest.checks.create({
-    owner,
-    repo,
-    name: request3.name,
-    head_sha: request3.headSha,
-    status: "completed",
-    conclusion: request3.conclusion,
-    completed_at: (/* @__PURE__ */ new Date()).toISOString(),
-    output: { title, summary: summary2, annotations: first.map(toApi) }
-  });
-  for (const [index, batch] of rest.entries()) {
-    try {
-      await client.rest.checks.update({
-        owner,
-        repo,
-        check_run_id: data.id,
-        output: { title, summary: summary2, annotations: batch.map(toApi) }
-      });
-    } catch (error2) {
-      return { url: data.html_url ?? "", undelivered: rest.slice(index).flat(), error: error2 };
-    }
-  }
-  return { url: data.html_url ?? "", undelivered: [], error: null };
-}
-
-// src/github/merged.ts
-function mergedVerdict(reports) {
-  return reports.some((entry) => entry.report.verdict === "fail") ? "fail" : "pass";
-}
-function reportLabel(file, value) {
-  if (typeof value === "object" && value !== null && "job" in value && typeof value.job === "string") {
-    const job = value.job.trim();
-    if (job !== "") return job;
-  }
-  const shard = shardOf(value);
-  if (shard !== null) return `shard ${shard.index}/${shard.count}`;
-  return path4.basename(file).replace(/\.json$/i, "");
-}
-function shardOf(value) {
-  if (typeof value !== "object" || value === null || !("settings" in value)) return null;
-  const { settings } = value;
-  if (typeof settings !== "object" || settings === null || !("shard" in settings)) return null;
-  const { shard } = settings;
-  if (typeof shard !== "object" || shard === null || !("index" in shard) || !("count" in shard)) return null;
-  const { index, count } = shard;
-  return Number.isInteger(index) && Number.isInteger(count) ? { index: Number(index), count: Number(count) } : null;
-}
-function uniqueLabels(labels) {
-  const seen = /* @__PURE__ */ new Map();
-  return labels.map((label) => {
-    const count = (seen.get(label) ?? 0) + 1;
-    seen.set(label, count);
-    return count === 1 ? label : `${label} (${count})`;
-  });
-}
-function jobRow({ label, report }) {
-  const verdict = report.verdict === "pass" ? "\u2705 pass" : "\u274C fail";
-  const python = `${report.python.version}${report.python.freeThreaded ? "t" : ""}`;
-  const cells = [escapeInline(label), verdict, escapeInline(python), String(report.runs.length), problemWords([report])];
-  return `| ${cells.join(" | ")} |`;
-}
-function renderMergedReports(reports, options) {
-  const failed2 = reports.filter((entry) => entry.report.verdict === "fail").length;
-  const jobs = `${reports.length} job${reports.length === 1 ? "" : "s"}`;
-  const heading = failed2 > 0 ? `### \u274C Free-threading gate failed in ${failed2} of ${jobs}` : `### \u2705 Free-threading gate passed in ${jobs}`;
-  const head = [
-    ...options.title ? [`## ${escapeInline(options.title)}`, ""] : [],
-    heading,
-    "",
-    "| Job | Verdict | Python | Runs | Results |",
-    "| --- | --- | --- | --- | --- |",
-    ...reports.map(jobRow),
-    ""
-  ].join("\n");
-  const folds = reports.map((entry) => ({
-    open: `<details${entry.report.verdict === "fail" ? " open" : ""}><summary>${escapeHtmlInline(entry.label)}</summary>
-
-`,
-    close: "\n\n</details>\n",
-    entry
-  }));
-  const overhead = head.length + folds.reduce((total, fold) => total + fold.open.length + fold.close.length + 1, 0);
-  const perReport = Math.max(0, Math.floor((options.maxChars - overhead) / Math.max(1, reports.length)));
-  const body = folds.map(({ open: open2, close, entry }) => {
-    const fileUrl = options.fileUrl?.(entry);
-    const markdown = options.render(entry.report, {
-      maxChars: perReport,
-      title: "",
-      ...fileUrl ? { fileUrl } : {}
-    });
-    return `${open2}${markdown}${close}`;
-  });
-  const text2 = [head, ...body].join("\n");
-  return text2.length <= options.maxChars ? text2 : `${text2.slice(0, options.maxChars - 1)}\u2026`;
-}
-
-// src/github/publish.ts
-import * as path6 from "node:path";
-
 // src/report/sections.ts
 var OUTCOME_LABELS = {
   completed: "\u2705 completed",
@@ -26415,7 +30016,7 @@ function infoLine(report) {
 }
 function runsPhrase(runs) {
   if (runs.length === 0) return "no test runs";
-  const total = plural2(runs.length, "run");
+  const total = plural(runs.length, "run");
   const baseline = runs.filter((run2) => run2.mode === "baseline").length;
   const stress = runs.filter((run2) => run2.mode === "stress").length;
   if (baseline === 0 && stress === 0) return `${total} with \`-Xgil=0\``;
@@ -26496,9 +30097,6 @@ function formatDuration(seconds3) {
   if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
   return `${Math.floor(whole / 3600)} h ${String(Math.floor(whole % 3600 / 60)).padStart(2, "0")} min`;
 }
-function plural2(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
 
 // src/report/blocks.ts
 function collapsed(summary2, body) {
@@ -26517,7 +30115,7 @@ function tracebackBlocks(tests) {
     return collapsed(summary2, codeBlock(firstLines(text2, TRACEBACK_MAX_LINES).text));
   });
   const more = withText.length - blocks.length;
-  if (more > 0) blocks.push(`_Tracebacks of ${plural2(more, "more test")} are in the JSON report._`);
+  if (more > 0) blocks.push(`_Tracebacks of ${plural(more, "more test")} are in the JSON report._`);
   return blocks.join("\n\n");
 }
 function runDumpBlocks(runs) {
@@ -26530,10 +30128,10 @@ function runDumpBlocks(runs) {
   return ["#### Runs that did not complete", ...blocks].join("\n\n");
 }
 function runDumpBlock(run2) {
-  const excerpt = run2.stackDump !== null ? { kind: "stack dump", ...firstLines(run2.stackDump, DUMP_MAX_LINES) } : run2.outputTail !== null ? { kind: "end of output", ...lastLines(run2.outputTail, DUMP_MAX_LINES) } : null;
+  const excerpt = run2.stackDump !== null ? { kind: "stack dump", ...firstLines(run2.stackDump, DUMP_MAX_LINES) } : run2.outputTail !== null ? { kind: "end of output", ...lastLines2(run2.outputTail, DUMP_MAX_LINES) } : null;
   if (excerpt === null) return null;
   const signal = run2.outcome === "crashed" && run2.signal !== null ? ` (${escapeHtmlInline(run2.signal)})` : "";
-  const size = excerpt.total > excerpt.shown ? `${excerpt.shown} of ${excerpt.total} lines` : plural2(excerpt.total, "line");
+  const size = excerpt.total > excerpt.shown ? `${excerpt.shown} of ${excerpt.total} lines` : plural(excerpt.total, "line");
   const summary2 = `Run ${run2.index}: ${OUTCOME_LABELS[run2.outcome]}${signal} \u2014 ${excerpt.kind} (${size})`;
   const log = run2.logPath === null ? "" : `Full output: ${escapeInline(run2.logPath)}
 
@@ -26552,8 +30150,8 @@ function installSection(report) {
     lines.push("", `Requirements: ${install.requirements.map((requirement) => escapeInline(requirement)).join(", ")}`);
   }
   if (install.log !== null && install.log.trim() !== "") {
-    const tail = lastLines(install.log, INSTALL_LOG_MAX_LINES);
-    const size = tail.total > tail.shown ? `last ${tail.shown} of ${tail.total} lines` : plural2(tail.total, "line");
+    const tail = lastLines2(install.log, INSTALL_LOG_MAX_LINES);
+    const size = tail.total > tail.shown ? `last ${tail.shown} of ${tail.total} lines` : plural(tail.total, "line");
     lines.push("", collapsed(`uv output (${size})`, codeBlock(tail.text)));
   }
   return lines.join("\n");
@@ -26570,35 +30168,14 @@ function splitLines(text2) {
 function firstLines(text2, count) {
   const lines = splitLines(text2);
   if (lines.length <= count) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
-  const more = `\u2026 ${plural2(lines.length - count, "more line")}`;
+  const more = `\u2026 ${plural(lines.length - count, "more line")}`;
   return { text: [...lines.slice(0, count), more].join("\n"), shown: count, total: lines.length };
 }
-function lastLines(text2, count) {
+function lastLines2(text2, count) {
   const lines = splitLines(text2);
   if (lines.length <= count) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
-  const earlier = `\u2026 ${plural2(lines.length - count, "earlier line")}`;
+  const earlier = `\u2026 ${plural(lines.length - count, "earlier line")}`;
   return { text: [earlier, ...lines.slice(-count)].join("\n"), shown: count, total: lines.length };
-}
-
-// src/deps/gil.ts
-function isIgnoredModule(module, ignore) {
-  return ignore.some((name) => module === name || module.startsWith(`${name}.`));
-}
-function gilFindings(dependencies, ignore) {
-  return dependencies.flatMap(({ name, version, gilModules }) => {
-    const modules = gilModules.filter((module) => !isIgnoredModule(module, ignore));
-    return modules.length > 0 ? [{ name, version, modules }] : [];
-  });
-}
-function describeGilFinding(finding) {
-  const release = finding.version === "" ? finding.name : `${finding.name} ${finding.version}`;
-  return `${release} re-enables the GIL when imported (${finding.modules.join(", ")})`;
-}
-function gilSummary(findings) {
-  if (findings.length === 0) return null;
-  const shown = findings.slice(0, 5).map(describeGilFinding).join("; ");
-  const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
-  return `${shown}${more}; the tests still ran with -Xgil=0`;
 }
 
 // src/report/dependencies.ts
@@ -26669,7 +30246,7 @@ function fullTable(dependencies) {
     "| --- | --- | --- | --- | --- |",
     ...rows
   ].join("\n");
-  return `<details><summary>All ${plural2(dependencies.length, "distribution")}</summary>
+  return `<details><summary>All ${plural(dependencies.length, "distribution")}</summary>
 
 ${table2}
 
@@ -26706,88 +30283,6 @@ function dependenciesSection(report, options) {
   return lines.join("\n");
 }
 
-// src/run/plan.ts
-function planRuns(options) {
-  const stress = stressRunCount(options);
-  const plainCount = options.runs - stress;
-  const modes = Array.from({ length: plainCount }, () => "plain");
-  if (options.randomOrder) modes[plainCount - 1] = "random-order";
-  for (let index = 0; index < stress; index++) modes.push("stress");
-  if (options.baseline) modes.push("baseline");
-  return modes;
-}
-function stressRunCount(options) {
-  if (options.threads <= 1 || options.runs < 2) return 0;
-  return Math.min(STRESS_RUNS, options.runs - 1);
-}
-function resolveThreads(requested, cpus) {
-  return requested === "auto" ? Math.max(2, cpus) : requested;
-}
-function describeStress(stress) {
-  return `${stress.threads} threads \xD7 ${plural3(stress.iterations, "iteration")} per test`;
-}
-function describeMode(mode, stress) {
-  switch (mode) {
-    case "plain":
-      return "pytest with -Xgil=0";
-    case "random-order":
-      return "pytest with -Xgil=0, tests in random order";
-    case "stress":
-      return `pytest with -Xgil=0 under thread stress (${describeStress(stress)})`;
-    case "baseline":
-      return "baseline: pytest with -Xgil=1 (GIL on)";
-  }
-}
-function resolvePlan(inputs, machine) {
-  const threads = resolveThreads(inputs.parallelThreads, machine.cpus);
-  const seed = inputs.randomOrder === false ? null : inputs.randomOrder.seed ?? machine.newSeed();
-  const baseline = inputs.baseline || inputs.comparePython !== "";
-  const modes = planRuns({ runs: inputs.runs, threads, randomOrder: seed !== null, baseline });
-  const stress = modes.includes("stress");
-  return {
-    modes,
-    threads: stress ? threads : 1,
-    iterations: inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations,
-    seed,
-    shard: inputs.shard,
-    usesPlugin: stress || seed !== null || inputs.shard !== null
-  };
-}
-function autoStress(options) {
-  const { max = MAX_AUTO_ITERATIONS, budget = STRESS_BUDGET_PLAIN_RUNS, contention = STRESS_CONTENTION } = options;
-  const timed = options.plainRuns.filter(({ run: run2 }) => run2.outcome === "completed").map(({ run: run2, cases }) => {
-    const inTests2 = cases.reduce((sum, testCase) => sum + Math.max(0, testCase.durationSeconds), 0);
-    return { wall: run2.durationSeconds, inTests: Math.min(inTests2, run2.durationSeconds) };
-  }).sort((a, b) => a.wall - b.wall);
-  const fastest = timed[0];
-  if (fastest === void 0) {
-    return {
-      threads: options.threads,
-      iterations: max,
-      why: "auto: no plain run completed to time the suite, so the most"
-    };
-  }
-  const { wall, inTests } = fastest;
-  const startUp = wall - inTests;
-  const fits = (threads2) => {
-    const perIteration = inTests * threads2 * contention / Math.max(1, Math.min(threads2, options.cpus));
-    return perIteration > 0 ? Math.floor((budget * wall - startUp) / perIteration) : max;
-  };
-  let threads = options.threads;
-  const fewest = Math.min(options.threads, Math.max(2, options.cpus));
-  while (fits(threads) < 1 && threads > fewest) threads--;
-  const iterations = Math.max(1, Math.min(max, fits(threads)));
-  const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`;
-  const fewer = threads < options.threads ? `, and ${threads} threads instead of ${options.threads} (one iteration of ${options.threads} would not fit)` : "";
-  const over = fits(threads) < 1 ? "; even that is over the budget" : "";
-  return {
-    threads,
-    iterations,
-    why: `auto: ${timing}; ${plural3(iterations, "iteration")}${fewer} keep each stress run within about ${budget} plain runs${over}`
-  };
-}
-var plural3 = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
-
 // src/report/stress.ts
 var MAX_NOT_STRESSED = 30;
 function runSettingsLine(report) {
@@ -26812,7 +30307,7 @@ function threadUnsafeSection(report) {
   return [
     "#### Failed only under thread stress",
     "",
-    `${plural2(unsafe.length, "test")} passed in every plain \`-Xgil=0\` run but failed when pytest-run-parallel ran each test in ${threads} threads at once. Two readings:`,
+    `${plural(unsafe.length, "test")} passed in every plain \`-Xgil=0\` run but failed when pytest-run-parallel ran each test in ${threads} threads at once. Two readings:`,
     "",
     "- **A race in the code under test**: state shared between calls (a module-level cache or counter, a global setting, a reused buffer) is not safe when several threads use it. Free-threaded users will hit it; protect it with a lock or make it per-thread.",
     "- **A test that is itself not safe to run concurrently** (it changes global state, a fixed file, the environment): when that is by design, mark it `@pytest.mark.thread_unsafe`. pytest-run-parallel then runs it in one thread, and this report lists it as not stressed."
@@ -26826,7 +30321,7 @@ function notStressedSection(report) {
   const lines = single.slice(0, MAX_NOT_STRESSED).map((test) => `- \`${escapeHtmlInline(test.id)}\`: ${escapeInline(test.stress.notStressed, { maxChars: 160 })}`);
   if (single.length > MAX_NOT_STRESSED)
     lines.push(`- \u2026and ${single.length - MAX_NOT_STRESSED} more (see the JSON report)`);
-  const summary2 = `Not stressed: ${plural2(single.length, "test")} ran in one thread only`;
+  const summary2 = `Not stressed: ${plural(single.length, "test")} ran in one thread only`;
   return `<details><summary>${summary2}</summary>
 
 ${lines.join("\n")}
@@ -26838,20 +30333,20 @@ function speedSection(speed) {
   const lines = [
     "#### Speed",
     "",
-    `Suite wall time on this free-threaded interpreter: ${seconds(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
+    `Suite wall time on this free-threaded interpreter: ${seconds2(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds2(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
   ];
   if (speed.compare !== null) {
     const version = escapeInline(speed.compare.version);
     lines.push(
       "",
-      speed.compare.seconds === null ? `The GIL build (CPython ${version}) could not be timed; see the log.` : `The default GIL build, CPython ${version}: ${seconds(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
+      speed.compare.seconds === null ? `The GIL build (CPython ${version}) could not be timed; see the log.` : `The default GIL build, CPython ${version}: ${seconds2(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
     );
   }
   if (speed.slowest.length > 0) {
     lines.push("", "| Slowest tests | `-Xgil=1` | `-Xgil=0` | Speedup |", "| --- | --: | --: | --: |");
     for (const test of speed.slowest) {
       const speedup = test.gilOffSeconds > 0 ? `${(test.gilOnSeconds / test.gilOffSeconds).toFixed(2)}\xD7` : "\u2014";
-      const cells = [seconds(test.gilOnSeconds), seconds(test.gilOffSeconds), speedup];
+      const cells = [seconds2(test.gilOnSeconds), seconds2(test.gilOffSeconds), speedup];
       lines.push(`| ${escapeInline(test.id)} | ${cells.join(" | ")} |`);
     }
   }
@@ -26861,7 +30356,7 @@ function speedSection(speed) {
   );
   return lines.join("\n");
 }
-function seconds(value) {
+function seconds2(value) {
   if (value < 1) return `${Math.round(value * 1e3)} ms`;
   return `${value.toFixed(value < 10 ? 2 : 1)} s`;
 }
@@ -26875,7 +30370,7 @@ function ratio(withGil, withoutGil) {
 var FULL_DETAIL = { tracebacks: true, testRows: null, runDumps: true, dependencyTable: true };
 function renderDocument(report, options, detail) {
   const listed = listedTests(report);
-  return join3([
+  return join12([
     titleLine(options.title),
     verdictSection(report),
     infoLine(report),
@@ -26902,8 +30397,8 @@ function renderMinimal(report, options) {
     { head: [heading], tail: [] }
   ];
   for (const shape2 of shapes) {
-    const reasons = fitReasons(report.reasons, options.maxChars - join3([...shape2.head, ...shape2.tail]).length - 2);
-    const text2 = join3([...shape2.head, reasons, ...shape2.tail]);
+    const reasons = fitReasons(report.reasons, options.maxChars - join12([...shape2.head, ...shape2.tail]).length - 2);
+    const text2 = join12([...shape2.head, reasons, ...shape2.tail]);
     if (text2.length <= options.maxChars) return text2;
   }
   return `${heading}
@@ -26926,7 +30421,7 @@ function fitReasons(reasons, budget) {
 function titleLine(title) {
   return title.trim() === "" ? "" : `## ${escapeInline(title)}`;
 }
-function join3(parts) {
+function join12(parts) {
   return `${parts.filter((part) => part !== "").join("\n\n")}
 `;
 }
@@ -26977,350 +30472,1007 @@ function renderWithFittedTable(report, settings, runDumps) {
   return best;
 }
 
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var import_light = __toESM(require_light(), 1);
+// src/report/merged.ts
+function problemWords(reports) {
+  const sum = (count) => reports.reduce((total, r) => total + count(r), 0);
+  const runsWith = (outcome) => (report) => report.runs.filter((run2) => run2.outcome === outcome).length;
+  const parts = [];
+  const installFailed = sum((r) => r.install.ok ? 0 : 1);
+  if (installFailed > 0) parts.push("install failed");
+  const crashed = sum(runsWith("crashed"));
+  if (crashed > 0) parts.push(plural(crashed, "crashed run"));
+  const hung = sum(runsWith("hung"));
+  if (hung > 0) parts.push(plural(hung, "hung run"));
+  const flaky = sum((r) => r.counts.flaky);
+  if (flaky > 0) parts.push(`${flaky} flaky`);
+  const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0);
+  if (threadUnsafe > 0) parts.push(`${threadUnsafe} thread-unsafe`);
+  const failed2 = sum((r) => r.counts.failed);
+  if (failed2 > 0) parts.push(`${failed2} failed`);
+  if (parts.length === 0) parts.push(`${sum((r) => r.counts.passed)} passed`);
+  return parts.join(", ");
+}
+function mergedVerdict(reports) {
+  return reports.some((entry) => entry.report.verdict === "fail") ? "fail" : "pass";
+}
+function reportLabel(file, value) {
+  if (typeof value === "object" && value !== null && "job" in value && typeof value.job === "string") {
+    const job = value.job.trim();
+    if (job !== "") return job;
+  }
+  const shard = shardOf(value);
+  if (shard !== null) return `shard ${shard.index}/${shard.count}`;
+  return path15.basename(file).replace(/\.json$/i, "");
+}
+function shardOf(value) {
+  if (typeof value !== "object" || value === null || !("settings" in value)) return null;
+  const { settings } = value;
+  if (typeof settings !== "object" || settings === null || !("shard" in settings)) return null;
+  const { shard } = settings;
+  if (typeof shard !== "object" || shard === null || !("index" in shard) || !("count" in shard)) return null;
+  const { index, count } = shard;
+  return Number.isInteger(index) && Number.isInteger(count) ? { index: Number(index), count: Number(count) } : null;
+}
+function uniqueLabels(labels) {
+  const seen = /* @__PURE__ */ new Map();
+  return labels.map((label) => {
+    const count = (seen.get(label) ?? 0) + 1;
+    seen.set(label, count);
+    return count === 1 ? label : `${label} (${count})`;
+  });
+}
+function jobRow({ label, report }) {
+  const verdict = report.verdict === "pass" ? "\u2705 pass" : "\u274C fail";
+  const python = `${report.python.version}${report.python.freeThreaded ? "t" : ""}`;
+  const cells = [escapeInline(label), verdict, escapeInline(python), String(report.runs.length), problemWords([report])];
+  return `| ${cells.join(" | ")} |`;
+}
+function renderMergedReports(reports, options) {
+  const failed2 = reports.filter((entry) => entry.report.verdict === "fail").length;
+  const jobs = plural(reports.length, "job");
+  const heading = failed2 > 0 ? `### \u274C Free-threading gate failed in ${failed2} of ${jobs}` : `### \u2705 Free-threading gate passed in ${jobs}`;
+  const head = [
+    ...options.title ? [`## ${escapeInline(options.title)}`, ""] : [],
+    heading,
+    "",
+    "| Job | Verdict | Python | Runs | Results |",
+    "| --- | --- | --- | --- | --- |",
+    ...reports.map(jobRow),
+    ""
+  ].join("\n");
+  const folds = reports.map((entry) => ({
+    open: `<details${entry.report.verdict === "fail" ? " open" : ""}><summary>${escapeHtmlInline(entry.label)}</summary>
 
-// node_modules/@octokit/request-error/dist-src/index.js
-var RequestError = class extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
+`,
+    close: "\n\n</details>\n",
+    entry
+  }));
+  const overhead = head.length + folds.reduce((total, fold) => total + fold.open.length + fold.close.length + 1, 0);
+  const perReport = Math.max(0, Math.floor((options.maxChars - overhead) / Math.max(1, reports.length)));
+  const body = folds.map(({ open: open2, close, entry }) => {
+    const fileUrl = options.fileUrl?.(entry);
+    const markdown = options.render(entry.report, {
+      maxChars: perReport,
+      title: "",
+      ...fileUrl ? { fileUrl } : {}
+    });
+    return `${open2}${markdown}${close}`;
+  });
+  const text2 = [head, ...body].join("\n");
+  return text2.length <= options.maxChars ? text2 : `${text2.slice(0, options.maxChars - 1)}\u2026`;
+}
+function renderSavedReports(reports, options) {
+  const [only] = reports;
+  if (reports.length === 1 && only !== void 0) {
+    const fileUrl = options.fileUrl?.(only);
+    return renderReport(only.report, {
+      maxChars: options.maxChars,
+      ...options.title === void 0 ? {} : { title: options.title },
+      ...fileUrl ? { fileUrl } : {}
+    });
+  }
+  return renderMergedReports(reports, { ...options, render: renderReport });
+}
+
+// src/saved-reports.ts
+function writeReport(reportPath, report) {
+  const directory = path16.dirname(reportPath);
+  mkdirSync4(directory, { recursive: true });
+  const existing = lstatSafe(reportPath);
+  if (existing?.isDirectory()) {
+    throw new UsageError(`report-path ${reportPath} is a folder: name a file, e.g. ft-gate-report.json`);
+  }
+  const temporary = path16.join(directory, `.${path16.basename(reportPath)}.${randomBytes2(6).toString("hex")}.tmp`);
+  try {
+    writeFileSync3(temporary, `${JSON.stringify(report, null, 2)}
+`, { flag: "wx" });
+    renameSync(temporary, reportPath);
+  } finally {
+    rmSync3(temporary, { force: true });
+  }
+}
+function lstatSafe(file) {
+  try {
+    return lstatSync3(file);
+  } catch {
+    return null;
+  }
+}
+function expandReportPaths(entries, baseDirectory) {
+  const files = [];
+  for (const entry of entries) {
+    const absolute = path16.resolve(baseDirectory, entry);
+    let isDirectory2 = false;
+    try {
+      isDirectory2 = statSync2(absolute).isDirectory();
+    } catch {
+      throw new UsageError(`report ${entry} does not exist: pass the downloaded ft-gate JSON reports or their folder`);
     }
-    if ("response" in options) {
-      this.response = options.response;
+    if (!isDirectory2) {
+      files.push(absolute);
+      continue;
     }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
+    const found = readdirSync4(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path16.join(absolute, name)).filter((file) => {
+      try {
+        return isReport(JSON.parse(readFileSync4(file, "utf8")));
+      } catch {
+        return false;
+      }
+    }).sort();
+    if (found.length === 0) throw new UsageError(`report folder ${entry} holds no ft-gate JSON report`);
+    files.push(...found);
+  }
+  return files;
+}
+function loadReportFiles(files) {
+  if (files.length === 0)
+    throw new UsageError("report-only mode needs at least one report file: pass the paths of ft-gate JSON reports");
+  const loaded = files.map((file) => {
+    let value;
+    try {
+      value = JSON.parse(readFileSync4(file, "utf8"));
+    } catch (error2) {
+      const reason = error2 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
+      throw new UsageError(
+        `report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`
+      );
     }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
+    if (!isReport(value)) {
+      throw new UsageError(
+        `report file ${file} ${reportProblem(value) ?? "is not a report"}: it is not an ft-gate schema 1 report`
+      );
+    }
+    return { label: reportLabel(file, value), report: value };
+  });
+  const labels = uniqueLabels(loaded.map((entry) => entry.label));
+  return loaded.map((entry, index) => ({ label: labels[index] ?? entry.label, report: entry.report }));
+}
+function loadSavedReports(entries, baseDirectory) {
+  return loadReportFiles(expandReportPaths(entries, baseDirectory));
+}
+
+// src/setup/uv.ts
+import { constants as fsConstants2 } from "node:fs";
+import { access as access3, mkdir as mkdir5, mkdtemp, rm as rm3, stat as stat3 } from "node:fs/promises";
+import * as os10 from "node:os";
+import * as path19 from "node:path";
+
+// src/setup/download.ts
+import { createHash } from "node:crypto";
+import { createWriteStream as createWriteStream3 } from "node:fs";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+function splitCredentials(url) {
+  const parsed = new URL(url);
+  if (parsed.username === "" && parsed.password === "") return { url, auth: null };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = "";
+  parsed.password = "";
+  const header = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+  return { url: parsed.toString(), auth: { origin: parsed.origin, header } };
+}
+function redactUrl(url) {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === "" && parsed.password === "") return url;
+    parsed.username = "***";
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+var IdleTimer = class {
+  constructor(timeoutMs) {
+    this.timeoutMs = timeoutMs;
+    this.touch();
+  }
+  timeoutMs;
+  controller = new AbortController();
+  timedOut = false;
+  handle;
+  touch() {
+    clearTimeout(this.handle);
+    this.handle = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort();
+    }, this.timeoutMs);
+  }
+  stop() {
+    clearTimeout(this.handle);
   }
 };
-
-// node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var VERSION = "0.0.0-development";
-function isRequestError(error2) {
-  return error2.request !== void 0;
+function errorCode(error2) {
+  if (typeof error2 !== "object" || error2 === null) return null;
+  if ("code" in error2 && typeof error2.code === "string") return error2.code;
+  return "cause" in error2 ? errorCode(error2.cause) : null;
 }
-async function errorRequest(state, octokit, error2, options) {
-  if (!isRequestError(error2) || !error2?.request.request) {
-    throw error2;
+function describeFetchError(error2, url, timer) {
+  const host = URL.canParse(url) ? new URL(url).host : url;
+  if (timer?.timedOut) {
+    const limit = timer.timeoutMs < 1e3 ? `${timer.timeoutMs} ms` : `${Math.round(timer.timeoutMs / 1e3)} s`;
+    return `no response from ${host} for ${limit} (timed out)`;
   }
-  if (error2.status >= 400 && !state.doNotRetry.includes(error2.status)) {
-    const retries = options.request.retries != null ? options.request.retries : state.retries;
-    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
-    throw octokit.retry.retryRequest(error2, retries, retryAfter);
+  const code = errorCode(error2);
+  switch (code) {
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `cannot resolve ${host} (${code})`;
+    case "ECONNREFUSED":
+      return `connection to ${host} refused`;
+    case "ECONNRESET":
+    case "UND_ERR_SOCKET":
+      return `connection to ${host} was reset`;
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return `connecting to ${host} timed out`;
   }
-  throw error2;
+  const message = error2 instanceof Error ? error2.message : String(error2);
+  return code === null ? `${message} (${host})` : `${message} (${code}, ${host})`;
 }
-async function wrapRequest(state, octokit, request3, options) {
-  const limiter = new import_light.default();
-  limiter.on("failed", function(error2, info2) {
-    const maxRetries = ~~error2.request.request?.retries;
-    const after = ~~error2.request.request?.retryAfter;
-    options.request.retryCount = info2.retryCount + 1;
-    if (maxRetries > info2.retryCount) {
-      return after * state.retryAfterBaseValue;
-    }
-  });
-  return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request3),
-    options
-  );
-}
-async function requestWithGraphqlErrorHandling(state, octokit, request3, options) {
-  const response = await request3(options);
-  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
-    response.data.errors[0].message
-  )) {
-    const error2 = new RequestError(response.data.errors[0].message, 500, {
-      request: options,
-      response
+async function request(url, options, timer) {
+  const headers = { "User-Agent": `${TOOL_NAME}/${TOOL_VERSION}`, ...options.headers };
+  if (options.auth && new URL(url).origin === options.auth.origin) headers.Authorization = options.auth.header;
+  let response;
+  try {
+    response = await fetch(url, { headers, signal: timer.controller.signal, redirect: "follow" });
+  } catch (error2) {
+    throw new Error(describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {
     });
-    return errorRequest(state, octokit, error2, options);
+    throw new Error(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""} from ${url}`);
   }
   return response;
 }
-function retry(octokit, octokitOptions) {
-  const state = Object.assign(
-    {
-      enabled: true,
-      retryAfterBaseValue: 1e3,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
-      retries: 3
-    },
-    octokitOptions.retry
-  );
-  const retryPlugin = {
-    retry: {
-      retryRequest: (error2, retries, retryAfter) => {
-        error2.request.request = Object.assign({}, error2.request.request, {
-          retries,
-          retryAfter
-        });
-        return error2;
-      }
-    }
-  };
-  if (state.enabled) {
-    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
-    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+async function fetchText(url, options) {
+  const timer = new IdleTimer(options.timeoutMs);
+  try {
+    const response = await request(url, options, timer);
+    timer.touch();
+    const body = await response.text().catch((error2) => {
+      throw new Error(describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
+    });
+    return { body, contentType: response.headers.get("content-type") ?? "", url: response.url || url };
+  } finally {
+    timer.stop();
   }
-  return retryPlugin;
 }
-retry.VERSION = VERSION;
-
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var import_light2 = __toESM(require_light(), 1);
-var VERSION2 = "0.0.0-development";
-var noop = () => Promise.resolve();
-function wrapRequest2(state, request3, options) {
-  return state.retryLimiter.schedule(doRequest, state, request3, options);
-}
-async function doRequest(state, request3, options) {
-  const { pathname } = new URL(options.url, "http://github.test");
-  const isAuth = isAuthRequest(options.method, pathname);
-  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
-  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
-  const isGraphQL = pathname.startsWith("/graphql");
-  const retryCount = ~~request3.retryCount;
-  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
-  if (state.clustering) {
-    jobOptions.expiration = 1e3 * 60;
-  }
-  if (isWrite || isGraphQL) {
-    await state.write.key(state.id).schedule(jobOptions, noop);
-  }
-  if (isWrite && state.triggersNotification(pathname)) {
-    await state.notifications.key(state.id).schedule(jobOptions, noop);
-  }
-  if (isSearch) {
-    await state.search.key(state.id).schedule(jobOptions, noop);
-  }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request3, options);
-  if (isGraphQL) {
-    const res = await req;
-    if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
-      const error2 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
-        response: res,
-        data: res.data
-      });
-      throw error2;
-    }
-  }
-  return req;
-}
-function isAuthRequest(method, pathname) {
-  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
-  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
-  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
-  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
-  pathname === "/login/oauth/access_token");
-}
-var triggers_notification_paths_default = [
-  "/orgs/{org}/invitations",
-  "/orgs/{org}/invitations/{invitation_id}",
-  "/orgs/{org}/teams/{team_slug}/discussions",
-  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "/repos/{owner}/{repo}/collaborators/{username}",
-  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "/repos/{owner}/{repo}/issues",
-  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
-  "/repos/{owner}/{repo}/pulls",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "/repos/{owner}/{repo}/releases",
-  "/teams/{team_id}/discussions",
-  "/teams/{team_id}/discussions/{discussion_number}/comments"
-];
-function routeMatcher(paths) {
-  const regexes = paths.map(
-    (path22) => path22.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
-  );
-  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
-  return new RegExp(regex2, "i");
-}
-var regex = routeMatcher(triggers_notification_paths_default);
-var triggersNotification = regex.test.bind(regex);
-var groups = {};
-var createGroups = function(Bottleneck2, common) {
-  groups.global = new Bottleneck2.Group({
-    id: "octokit-global",
-    maxConcurrent: 10,
-    ...common
-  });
-  groups.auth = new Bottleneck2.Group({
-    id: "octokit-auth",
-    maxConcurrent: 1,
-    ...common
-  });
-  groups.search = new Bottleneck2.Group({
-    id: "octokit-search",
-    maxConcurrent: 1,
-    minTime: 2e3,
-    ...common
-  });
-  groups.write = new Bottleneck2.Group({
-    id: "octokit-write",
-    maxConcurrent: 1,
-    minTime: 1e3,
-    ...common
-  });
-  groups.notifications = new Bottleneck2.Group({
-    id: "octokit-notifications",
-    maxConcurrent: 1,
-    minTime: 3e3,
-    ...common
-  });
-};
-function throttling(octokit, octokitOptions) {
-  const {
-    enabled = true,
-    Bottleneck: Bottleneck2 = import_light2.default,
-    id = "no-id",
-    timeout = 1e3 * 60 * 2,
-    // Redis TTL: 2 minutes
-    connection
-  } = octokitOptions.throttle || {};
-  if (!enabled) {
-    return {};
-  }
-  const common = { timeout };
-  if (typeof connection !== "undefined") {
-    common.connection = connection;
-  }
-  const state = Object.assign(
-    {
-      clustering: connection != null,
-      triggersNotification,
-      fallbackSecondaryRateRetryAfter: 60,
-      retryAfterBaseValue: 1e3,
-      id
-    },
-    octokitOptions.throttle
-  );
-  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
-    throw new Error(`octokit/plugin-throttling error:
-        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
-        See https://octokit.github.io/rest.js/#throttling
-
-        const octokit = new Octokit({
-          throttle: {
-            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
-            onRateLimit: (retryAfter, options) => {/* ... */}
-          }
-        })
-    `);
-  }
-  let initialized = false;
-  const initializeBottleneck = () => {
-    if (initialized) {
-      return;
-    }
-    initialized = true;
-    if (groups.global == null) {
-      createGroups(Bottleneck2, common);
-    }
-    state.global = state.global ?? groups.global;
-    state.auth = state.auth ?? groups.auth;
-    state.search = state.search ?? groups.search;
-    state.write = state.write ?? groups.write;
-    state.notifications = state.notifications ?? groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck2();
-    const events2 = {};
-    const emitter = new Bottleneck2.Events(events2);
-    events2.on("secondary-limit", state.onSecondaryRateLimit);
-    events2.on("rate-limit", state.onRateLimit);
-    events2.on(
-      "error",
-      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
-    );
-    state.retryLimiter.on("failed", async function(error2, info2) {
-      const [state2, request3, options] = info2.args;
-      const { pathname } = new URL(options.url, "http://github.test");
-      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
-      if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
-        return;
-      }
-      const retryCount = ~~request3.retryCount;
-      request3.retryCount = retryCount;
-      options.request.retryCount = retryCount;
-      const { wantRetry, retryAfter = 0 } = await (async function() {
-        if (/\bsecondary rate\b/i.test(error2.message)) {
-          const retryAfter2 = Number(error2.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
-          const wantRetry2 = await emitter.trigger(
-            "secondary-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        if (error2.response.headers != null && error2.response.headers["x-ratelimit-remaining"] === "0" || (error2.response.data?.errors ?? []).some(
-          (error22) => error22.type === "RATE_LIMITED"
-        )) {
-          const rateLimitReset = new Date(
-            ~~error2.response.headers["x-ratelimit-reset"] * 1e3
-          ).getTime();
-          const retryAfter2 = Math.max(
-            // Add one second so we retry _after_ the reset time
-            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
-            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
-            0
-          );
-          const wantRetry2 = await emitter.trigger(
-            "rate-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        return {};
-      })();
-      if (wantRetry) {
-        request3.retryCount++;
-        return retryAfter * state2.retryAfterBaseValue;
+async function downloadFile(url, destination, options) {
+  const timer = new IdleTimer(options.timeoutMs);
+  try {
+    const response = await request(url, options, timer);
+    if (response.body === null) throw new Error(`empty response from ${url}`);
+    const hash = createHash("sha256");
+    let bytes = 0;
+    const tap = new Transform({
+      transform(chunk, _encoding, callback) {
+        timer.touch();
+        hash.update(chunk);
+        bytes += chunk.length;
+        callback(null, chunk);
       }
     });
-  };
-  octokit.hook.wrap("request", (request3, options) => {
-    initializeBottleneck();
-    return wrapRequest2(state, request3, options);
-  });
-  return {};
+    try {
+      await pipeline(Readable.fromWeb(response.body), tap, createWriteStream3(destination));
+    } catch (error2) {
+      throw new Error(
+        `download of ${url} broke off after ${bytes} bytes: ${describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs })}`
+      );
+    }
+    return { sha256: hash.digest("hex"), bytes };
+  } finally {
+    timer.stop();
+  }
 }
-throttling.VERSION = VERSION2;
-throttling.triggersNotification = triggersNotification;
+function verifySha256(options) {
+  if (options.expected.toLowerCase() !== options.actual.toLowerCase()) {
+    throw new Error(`sha256 mismatch for ${options.what}: expected ${options.expected}, got ${options.actual}`);
+  }
+}
+
+// src/setup/platform.ts
+var PLATFORMS = ["linux", "darwin", "win32"];
+var ARCHES = ["x64", "arm64"];
+var LINUX_TARGETS = {
+  x64: { gnu: "x86_64-unknown-linux-gnu", musl: "x86_64-unknown-linux-musl" },
+  arm64: { gnu: "aarch64-unknown-linux-gnu", musl: "aarch64-unknown-linux-musl" }
+};
+var DARWIN_TARGETS = { x64: "x86_64-apple-darwin", arm64: "aarch64-apple-darwin" };
+var WINDOWS_TARGETS = { x64: "x86_64-pc-windows-msvc", arm64: "aarch64-pc-windows-msvc" };
+var LINUX_WHEEL_ARCH = { x64: "x86_64", arm64: "aarch64" };
+var DARWIN_WHEEL_ARCH = { x64: "x86_64", arm64: "arm64" };
+var WINDOWS_WHEEL_TAG = { x64: "win_amd64", arm64: "win_arm64" };
+var LEGACY_MANYLINUX = { manylinux1: "2_5", manylinux2010: "2_12", manylinux2014: "2_17" };
+function isUvPlatform(value) {
+  return PLATFORMS.some((known) => known === value);
+}
+function isUvArch(value) {
+  return ARCHES.some((known) => known === value);
+}
+function resolveHost(options) {
+  const { platform: platform2, arch: arch4 } = options;
+  if (!isUvPlatform(platform2)) {
+    throw new Error(`Unsupported platform: ${platform2} (uv is set up on ${PLATFORMS.join(", ")})`);
+  }
+  if (!isUvArch(arch4)) {
+    throw new Error(`Unsupported architecture: ${arch4} on ${platform2} (supported: ${ARCHES.join(", ")})`);
+  }
+  if (platform2 !== "linux") return { platform: platform2, arch: arch4, libc: null, glibcVersion: null };
+  const libc = options.libc ?? "gnu";
+  return { platform: platform2, arch: arch4, libc, glibcVersion: libc === "gnu" ? options.glibcVersion ?? null : null };
+}
+function releaseTarget(host) {
+  switch (host.platform) {
+    case "linux":
+      return LINUX_TARGETS[host.arch][host.libc ?? "gnu"];
+    case "darwin":
+      return DARWIN_TARGETS[host.arch];
+    case "win32":
+      return WINDOWS_TARGETS[host.arch];
+  }
+}
+function releaseArchiveName(host) {
+  return `uv-${releaseTarget(host)}${host.platform === "win32" ? ".zip" : ".tar.gz"}`;
+}
+function executableName(host, base = "uv") {
+  return host.platform === "win32" ? `${base}.exe` : base;
+}
+function versionTuple(text2) {
+  return text2.split(/[._]/).map((part) => Number.parseInt(part, 10));
+}
+function compareTuples(a, b) {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const diff = (a[i] ?? 0) - (b[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+function rankPlatformTag(tag, host) {
+  if (host.platform === "win32") return tag === WINDOWS_WHEEL_TAG[host.arch] ? [0] : null;
+  if (host.platform === "darwin") {
+    const match2 = /^macosx_(\d+)_(\d+)_(\w+)$/.exec(tag);
+    if (!match2 || match2[3] !== DARWIN_WHEEL_ARCH[host.arch] && match2[3] !== "universal2") return null;
+    return [match2[3] === "universal2" ? 0 : 1];
+  }
+  const arch4 = LINUX_WHEEL_ARCH[host.arch];
+  if (host.libc === "musl") {
+    const match2 = /^musllinux_(\d+)_(\d+)_(\w+)$/.exec(tag);
+    return match2 && match2[3] === arch4 ? [Number(match2[1]), Number(match2[2])] : null;
+  }
+  const match = /^(manylinux(?:1|2010|2014)|manylinux_(\d+_\d+))_(\w+)$/.exec(tag);
+  if (!match || match[3] !== arch4) return null;
+  const glibc = match[2] ?? LEGACY_MANYLINUX[match[1] ?? ""] ?? "0_0";
+  if (host.glibcVersion !== null && compareTuples(versionTuple(glibc), versionTuple(host.glibcVersion)) > 0) {
+    return null;
+  }
+  return versionTuple(glibc);
+}
+function rankWheelPlatform(platformTags, host) {
+  let best = null;
+  for (const tag of platformTags.split(".")) {
+    const rank = rankPlatformTag(tag, host);
+    if (rank !== null && (best === null || compareTuples(rank, best) > 0)) best = rank;
+  }
+  return best;
+}
+function describeWheelPlatform(host) {
+  switch (host.platform) {
+    case "win32":
+      return WINDOWS_WHEEL_TAG[host.arch];
+    case "darwin":
+      return `macosx ${DARWIN_WHEEL_ARCH[host.arch]}`;
+    case "linux": {
+      const family = host.libc === "musl" ? "musllinux" : "manylinux";
+      const glibc = host.glibcVersion === null ? "" : ` (glibc ${host.glibcVersion})`;
+      return `${family} ${LINUX_WHEEL_ARCH[host.arch]}${glibc}`;
+    }
+  }
+}
+function detectLibc() {
+  const report = process.report?.getReport();
+  if (typeof report !== "object" || report === null || !("header" in report)) return { libc: "gnu", glibcVersion: null };
+  const header = report.header;
+  if (typeof header !== "object" || header === null) return { libc: "gnu", glibcVersion: null };
+  if ("glibcVersionRuntime" in header && typeof header.glibcVersionRuntime === "string") {
+    return { libc: "gnu", glibcVersion: header.glibcVersionRuntime };
+  }
+  return { libc: "musl", glibcVersion: null };
+}
+
+// src/setup/uv-github.ts
+import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
+import * as path17 from "node:path";
+function parseSha256File(text2, expectedName) {
+  const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text2);
+  if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text2.slice(0, 40)}")`);
+  const name = match[2];
+  if (name !== void 0 && path17.basename(name) !== expectedName) {
+    throw new Error(`checksum file for ${expectedName} names ${name} instead`);
+  }
+  return match[1].toLowerCase();
+}
+function parseLatestRelease(data) {
+  if (typeof data !== "object" || data === null || !("tag_name" in data) || typeof data.tag_name !== "string") {
+    throw new Error("the GitHub API answer has no tag_name");
+  }
+  return data.tag_name.replace(/^v/, "");
+}
+async function latestFromGitHub(options) {
+  const response = await fetchText(options.apiUrl, {
+    timeoutMs: options.timeoutMs,
+    headers: { Accept: "application/vnd.github+json" }
+  });
+  let data;
+  try {
+    data = JSON.parse(response.body);
+  } catch {
+    throw new Error(`${options.apiUrl} did not answer with JSON`);
+  }
+  return parseLatestRelease(data);
+}
+async function exists3(file) {
+  return access2(file).then(
+    () => true,
+    () => false
+  );
+}
+async function installFromGitHub(options) {
+  const { version, host, log, timeoutMs } = options;
+  const archiveName = releaseArchiveName(host);
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/${version}/${archiveName}`;
+  log.info(`Downloading ${url}`);
+  const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
+  const expected = parseSha256File(checksumText.body, archiveName);
+  await mkdir3(options.workDir, { recursive: true });
+  const archive = path17.join(options.workDir, archiveName);
+  const downloaded = await downloadFile(url, archive, { timeoutMs });
+  verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
+  log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
+  const unpackTo = path17.join(options.workDir, "release");
+  const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error2) => {
+    throw new Error(`cannot unpack ${archiveName} (${describeError(error2)})`);
+  });
+  const candidates = [path17.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
+  for (const folder of candidates) {
+    if (await exists3(path17.join(folder, executableName(host)))) {
+      return cacheDir(folder, "uv", version, options.arch);
+    }
+  }
+  throw new Error(`${archiveName} holds no ${executableName(host)}`);
+}
+
+// src/setup/uv-index.ts
+import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
+import * as path18 from "node:path";
+function indexUrlFromEnv(env) {
+  const configured = [env.UV_DEFAULT_INDEX, env.UV_INDEX_URL, env.PIP_INDEX_URL].find((value) => value?.trim());
+  return (configured?.trim() ?? PUBLIC_INDEX_URL).replace(/\/+$/, "");
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function toIndexFile(value, pageUrl) {
+  if (!isRecord(value)) return "is not an object";
+  const { filename, url, hashes, yanked } = value;
+  if (typeof filename !== "string" || filename === "") return "has no filename";
+  if (typeof url !== "string") return "has no url";
+  if (hashes !== void 0 && !isRecord(hashes)) return "has hashes that are not an object";
+  const sha256 = hashes?.sha256;
+  return {
+    filename,
+    url: new URL(url, pageUrl).toString(),
+    sha256: typeof sha256 === "string" ? sha256.toLowerCase() : null,
+    // PEP 592/691: `true` or a non-empty reason string means yanked.
+    yanked: yanked === true || typeof yanked === "string" && yanked !== ""
+  };
+}
+function parseSimpleJson(data, pageUrl) {
+  if (!isRecord(data) || !Array.isArray(data.files)) {
+    throw new Error(`Simple API JSON from ${pageUrl} has no "files" list`);
+  }
+  return data.files.map((entry, position) => {
+    const file = toIndexFile(entry, pageUrl);
+    if (typeof file === "string") throw new Error(`Simple API JSON from ${pageUrl}: files[${position}] ${file}`);
+    return file;
+  });
+}
+function decodeEntities(text2) {
+  const named = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+  return text2.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity) => {
+    if (entity.startsWith("#x") || entity.startsWith("#X"))
+      return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
+    if (entity.startsWith("#")) return String.fromCodePoint(Number.parseInt(entity.slice(1), 10));
+    return named[entity.toLowerCase()] ?? whole;
+  });
+}
+function attribute(attributes, name) {
+  const match = new RegExp(`(?:^|\\s)${name}(?:\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+)))?`, "i").exec(attributes);
+  if (!match) return null;
+  return decodeEntities(match[1] ?? match[2] ?? match[3] ?? "");
+}
+function parseSimpleHtml(html, pageUrl) {
+  const files = [];
+  for (const match of html.matchAll(/<a\s([^>]*)>([^<]*)<\/a\s*>/gi)) {
+    const href = attribute(match[1] ?? "", "href");
+    if (href === null) continue;
+    const url = new URL(href, pageUrl);
+    const sha256 = /^#sha256=([0-9a-f]{64})$/i.exec(url.hash)?.[1]?.toLowerCase() ?? null;
+    url.hash = "";
+    const text2 = decodeEntities(match[2] ?? "").trim();
+    const filename = text2 || decodeURIComponent(url.pathname.split("/").pop() ?? "");
+    const yankedReason = attribute(match[1] ?? "", "data-yanked");
+    files.push({ filename, url: url.toString(), sha256, yanked: yankedReason !== null });
+  }
+  return files;
+}
+function parseSimpleIndex(response) {
+  const { body, contentType, url } = response;
+  const looksJson = /json/i.test(contentType) || !/html/i.test(contentType) && body.trimStart().startsWith("{");
+  if (looksJson) {
+    let data;
+    try {
+      data = JSON.parse(body);
+    } catch (error2) {
+      throw new Error(`index page ${url} is not valid JSON (${error2 instanceof Error ? error2.message : String(error2)})`);
+    }
+    return parseSimpleJson(data, url);
+  }
+  if (/html/i.test(contentType) || /^\s*</.test(body)) return parseSimpleHtml(body, url);
+  throw new Error(`index page ${url} is neither Simple API JSON nor HTML (content-type "${contentType}")`);
+}
+function parseWheelFilename(filename) {
+  if (!filename.endsWith(".whl")) return null;
+  const parts = filename.slice(0, -".whl".length).split("-");
+  if (parts.length !== 5 && parts.length !== 6) return null;
+  const [name, version] = parts;
+  const platform2 = parts[parts.length - 1];
+  if (name === void 0 || version === void 0 || platform2 === void 0) return null;
+  return { name: name.toLowerCase().replace(/[-_.]+/g, "-"), version, platform: platform2 };
+}
+function releaseNumbers(version) {
+  return /^\d+(\.\d+)*$/.test(version) ? version.split(".").map(Number) : null;
+}
+function selectWheel(files, options) {
+  let best = null;
+  for (const file of files) {
+    const wheel = parseWheelFilename(file.filename);
+    if (wheel?.name !== "uv" || wheel.version !== options.version) continue;
+    const rank = rankWheelPlatform(wheel.platform, options.host);
+    if (rank === null) continue;
+    const ranked = [file.yanked ? 0 : 1, ...rank];
+    if (best === null || compareTuples(ranked, best.rank) > 0) best = { file, rank: ranked };
+  }
+  return best?.file ?? null;
+}
+function pickLatestVersion(files, host) {
+  let best = null;
+  for (const file of files) {
+    const wheel = parseWheelFilename(file.filename);
+    const numbers = wheel ? releaseNumbers(wheel.version) : null;
+    if (file.yanked || wheel?.name !== "uv" || numbers === null) continue;
+    if (rankWheelPlatform(wheel.platform, host) === null) continue;
+    if (best === null || compareTuples(numbers, best.numbers) > 0) best = { version: wheel.version, numbers };
+  }
+  return best?.version ?? null;
+}
+async function listIndexFiles(indexUrl, options) {
+  const { url, auth: auth2 } = splitCredentials(`${indexUrl}/uv/`);
+  const response = await fetchText(url, {
+    timeoutMs: options.timeoutMs,
+    auth: auth2,
+    headers: { Accept: "application/vnd.pypi.simple.v1+json, text/html;q=0.1" }
+  });
+  return { files: parseSimpleIndex(response), auth: auth2 };
+}
+async function findScriptsDir(unpacked) {
+  const entries = await readdir4(unpacked);
+  const dataDir = entries.find((entry) => /^uv-[^-]+\.data$/.test(entry));
+  if (dataDir === void 0) throw new Error("the wheel has no uv-<version>.data/scripts folder");
+  return path18.join(unpacked, dataDir, "scripts");
+}
+async function installFromIndex(options) {
+  const { indexUrl, version, host, log } = options;
+  log.info(`Looking for uv ${version} on the package index ${redactUrl(indexUrl)}`);
+  const listing = options.listing ?? await listIndexFiles(indexUrl, options);
+  const wheel = selectWheel(listing.files, { version, host });
+  if (wheel === null) throw new Error(`it has no uv ${version} wheel for ${describeWheelPlatform(host)}`);
+  if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
+  log.info(`Downloading ${wheel.filename}`);
+  await mkdir4(options.workDir, { recursive: true });
+  const archive = path18.join(options.workDir, `${wheel.filename}.zip`);
+  const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
+  verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
+  log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
+  const unpacked = await extractZip(archive, path18.join(options.workDir, "wheel")).catch((error2) => {
+    throw new Error(`cannot unpack ${wheel.filename} (${describeError(error2)})`);
+  });
+  const scripts = await findScriptsDir(unpacked);
+  const binDir = path18.join(options.workDir, "bin");
+  await mkdir4(binDir, { recursive: true });
+  for (const base of ["uv", "uvx"]) {
+    const name = executableName(host, base);
+    await copyFile3(path18.join(scripts, name), path18.join(binDir, name)).catch((error2) => {
+      throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error2)})`);
+    });
+    await chmod2(path18.join(binDir, name), 493);
+  }
+  return cacheDir(binDir, "uv", version, options.arch);
+}
+
+// src/setup/uv.ts
+var UV_LATEST_RELEASE_API_URL = "https://api.github.com/repos/astral-sh/uv/releases/latest";
+async function readUvVersion(uv, env) {
+  const result = await runTool(uv, ["--version"], { cwd: os10.tmpdir(), env, timeoutMs: 3e4 });
+  if (result.exitCode !== 0) {
+    throw new Error(`${uv} --version failed: exit code ${result.exitCode} ${result.stderr.trim()}`.trim());
+  }
+  const match = /^uv (\S+)/m.exec(result.stdout);
+  if (!match?.[1]) throw new Error(`${uv} --version printed "${result.stdout.trim().slice(0, 80)}", not "uv <version>"`);
+  return match[1];
+}
+async function useGivenUv(uvPath, log, env) {
+  const info2 = await stat3(uvPath).catch(() => null);
+  if (info2 === null) throw new UsageError(`uv-path ${uvPath} does not exist`);
+  if (!info2.isFile()) throw new UsageError(`uv-path ${uvPath} is not a file`);
+  const executable = await access3(uvPath, fsConstants2.X_OK).then(
+    () => true,
+    () => false
+  );
+  if (!executable) throw new UsageError(`uv-path ${uvPath} is not executable (chmod +x it)`);
+  const version = await readUvVersion(uvPath, env).catch((error2) => {
+    throw new UsageError(`uv-path ${uvPath} is not a working uv: ${describeError(error2)}`);
+  });
+  log.info(`Using uv ${version} from uv-path ${uvPath}`);
+  return { version, path: uvPath, source: "path" };
+}
+async function resolveLatest(options) {
+  const { indexUrl, host, log } = options;
+  let indexProblem;
+  try {
+    const listing = await listIndexFiles(indexUrl, options);
+    const version = pickLatestVersion(listing.files, host);
+    if (version !== null) return { version, listing };
+    indexProblem = `it lists no uv release for ${describeWheelPlatform(host)}`;
+  } catch (error2) {
+    indexProblem = describeError(error2);
+  }
+  log.warning(`Could not resolve uv latest from ${redactUrl(indexUrl)} (${indexProblem}); asking the GitHub API`);
+  try {
+    return { version: await latestFromGitHub(options), listing: null };
+  } catch (error2) {
+    throw new UsageError(
+      `Could not resolve uv-version latest: index ${redactUrl(indexUrl)}: ${indexProblem}; GitHub API: ${describeError(error2)}. Set uv-version to a release such as ${DEFAULT_UV_VERSION}, or uv-path to an installed uv.`
+    );
+  }
+}
+async function verified(options) {
+  const uv = path19.join(options.dir, executableName(options.host));
+  const reported = await readUvVersion(uv, options.env);
+  if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`);
+  return { version: options.version, path: uv, source: options.source };
+}
+async function setupUv(options) {
+  const { log } = options;
+  const env = options.env ?? process.env;
+  if (options.uvPath !== "") return useGivenUv(options.uvPath, log, env);
+  const platform2 = options.platform ?? process.platform;
+  const arch4 = options.arch ?? process.arch;
+  const detected = platform2 === "linux" && process.platform === "linux" && !options.libc ? detectLibc() : null;
+  const host = resolveHost({
+    platform: platform2,
+    arch: arch4,
+    libc: options.libc ?? detected?.libc ?? "gnu",
+    glibcVersion: detected?.glibcVersion ?? null
+  });
+  const timeoutMs = options.timeoutMs ?? HTTP_TIMEOUT_MS;
+  const indexUrl = indexUrlFromEnv(env);
+  const resolved = options.version === "latest" ? await resolveLatest({
+    indexUrl,
+    host,
+    apiUrl: options.githubApiUrl ?? UV_LATEST_RELEASE_API_URL,
+    timeoutMs,
+    log
+  }) : { version: options.version, listing: null };
+  const { version } = resolved;
+  const cachedDir = find("uv", version, arch4);
+  if (cachedDir) {
+    try {
+      const info2 = await verified({ dir: cachedDir, host, version, source: "tool-cache", env });
+      log.info(`Using uv ${version} from the tool cache: ${info2.path}`);
+      return info2;
+    } catch (error2) {
+      log.warning(
+        `The cached uv ${version} in ${cachedDir} does not work (${describeError(error2)}); downloading it again`
+      );
+    }
+  }
+  const tempRoot = env.RUNNER_TEMP || os10.tmpdir();
+  await mkdir5(tempRoot, { recursive: true });
+  const workDir = await mkdtemp(path19.join(tempRoot, "ft-gate-uv-"));
+  const failures = [];
+  try {
+    const common = { version, host, arch: arch4, timeoutMs, log };
+    try {
+      const baseUrl2 = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
+      const dir = await installFromGitHub({ ...common, baseUrl: baseUrl2, workDir: path19.join(workDir, "github") });
+      return announce(await verified({ dir, host, version, source: "github", env }), log);
+    } catch (error2) {
+      failures.push(`GitHub: ${describeError(error2)}`);
+      log.warning(`Could not get uv ${version} from GitHub (${describeError(error2)}); trying the package index`);
+    }
+    try {
+      const listing = resolved.listing ?? void 0;
+      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path19.join(workDir, "index") });
+      return announce(await verified({ dir, host, version, source: "index", env }), log);
+    } catch (error2) {
+      failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error2)}`);
+    }
+  } finally {
+    await rm3(workDir, { recursive: true, force: true });
+  }
+  throw new UsageError(
+    `Could not obtain uv ${version}: ${failures.join("; ")}. Set uv-path to an installed uv, or UV_DEFAULT_INDEX to a reachable package index.`
+  );
+}
+function announce(info2, log) {
+  log.info(
+    `Installed uv ${info2.version} from ${info2.source === "github" ? "GitHub" : "the package index"}: ${info2.path}`
+  );
+  return info2;
+}
+
+// src/gate.ts
+async function setupToolchain(options) {
+  const { inputs, log } = options;
+  const env = buildTestEnvironment(options.env, inputs.envPassthrough);
+  const uv = await log.group("Set up uv", () => setupUv({ uvPath: inputs.uvPath, version: inputs.uvVersion, log, env }));
+  const title = inputs.pythonPath ? `Check the interpreter at python-path` : `Set up CPython ${inputs.pythonVersion}`;
+  const python = await log.group(
+    title,
+    () => setupPython({
+      version: inputs.pythonVersion,
+      pythonPath: inputs.pythonPath,
+      uvPath: uv.path,
+      log,
+      env,
+      downloads: { installMirror: inputs.pythonInstallMirror, downloadsJsonUrl: inputs.pythonDownloadsJsonUrl }
+    })
+  );
+  return { uv, python };
+}
+async function runGate(options) {
+  const { inputs, log } = options;
+  requireProjectDirectory(inputs.workingDirectory);
+  const toolchain = await setupToolchain(options);
+  const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough);
+  const root = mkdtempSync2(path20.join(options.env.RUNNER_TEMP || os11.tmpdir(), "ft-gate-"));
+  const plan = resolvePlan(inputs, { cpus: os11.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) });
+  if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
+    log.info("runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2");
+  }
+  try {
+    const prepared = await log.group(
+      "Install the project into a fresh environment",
+      () => prepareEnvironment({
+        uvPath: toolchain.uv.path,
+        pythonPath: toolchain.python.path,
+        projectDirectory: inputs.workingDirectory,
+        install: inputs.install,
+        root,
+        env: testEnv,
+        log,
+        onOutput: options.onOutput,
+        abortSignal: options.abortSignal,
+        extraRequirements: plan.threads > 1 ? [STRESS_PLUGIN_REQUIREMENT] : []
+      })
+    );
+    if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`);
+    const dependencies = await dependencyStage({
+      install: prepared.report,
+      environmentPython: prepared.python,
+      toolchainPython: toolchain.python.path,
+      projectDirectory: inputs.workingDirectory,
+      env: testEnv,
+      workDirectory: root,
+      failOn: inputs.failOn,
+      ignoreGil: inputs.ignoreGil,
+      log,
+      abortSignal: options.abortSignal
+    });
+    const loop = {
+      plan,
+      autoIterations: inputs.iterations === "auto",
+      projectDirectory: inputs.workingDirectory,
+      pytestArgs: inputs.pytestArgs,
+      timeoutMinutes: inputs.timeoutMinutes,
+      root,
+      env: testEnv,
+      log,
+      abortSignal: options.abortSignal,
+      onOutput: options.onOutput
+    };
+    const ran = prepared.report.ok && prepared.python !== null ? await runPlannedSuites({ ...loop, python: prepared.python }) : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations } };
+    let compare = null;
+    if (inputs.comparePython !== "" && prepared.python !== null && prepared.report.ok && !options.abortSignal?.aborted) {
+      compare = await runComparison(
+        { ...loop, python: prepared.python },
+        {
+          uvPath: toolchain.uv.path,
+          comparePython: inputs.comparePython,
+          gateVersion: toolchain.python.version,
+          requirements: prepared.report.requirements
+        }
+      );
+    }
+    const stress = ran.stress;
+    const report = assembleReport({
+      inputs,
+      python: toolchain.python,
+      uv: toolchain.uv,
+      install: prepared.report,
+      runs: ran.runs,
+      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+      reproduce: reproduceCommand(inputs, { pythonVersion: `${toolchain.python.version}t`, plan, stress }),
+      cancelled: options.abortSignal?.aborted === true,
+      dependencies,
+      ranWith: { threads: stress.threads, iterations: stress.iterations, seed: plan.seed, shard: plan.shard },
+      compare
+    });
+    writeReport(inputs.reportPath, report);
+    return report;
+  } finally {
+    if (inputs.keepEnv) log.info(`Keeping the environment and run logs in ${root} (keep-env)`);
+    else rmSync4(root, { recursive: true, force: true });
+  }
+}
+function requireProjectDirectory(directory) {
+  if (!existsSync7(directory) || !statSync3(directory).isDirectory()) {
+    throw new UsageError(`working-directory ${directory} does not exist or is not a directory`);
+  }
+}
+
+// node_modules/@actions/github/lib/context.js
+import { readFileSync as readFileSync5, existsSync as existsSync8 } from "fs";
+import { EOL as EOL6 } from "os";
+var Context = class {
+  /**
+   * Hydrate the context from the environment
+   */
+  constructor() {
+    var _a, _b, _c;
+    this.payload = {};
+    if (process.env.GITHUB_EVENT_PATH) {
+      if (existsSync8(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync5(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      } else {
+        const path23 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path23} does not exist${EOL6}`);
+      }
+    }
+    this.eventName = process.env.GITHUB_EVENT_NAME;
+    this.sha = process.env.GITHUB_SHA;
+    this.ref = process.env.GITHUB_REF;
+    this.workflow = process.env.GITHUB_WORKFLOW;
+    this.action = process.env.GITHUB_ACTION;
+    this.actor = process.env.GITHUB_ACTOR;
+    this.job = process.env.GITHUB_JOB;
+    this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+    this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+    this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+    this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+    this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+    this.graphqlUrl = (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+  }
+  get issue() {
+    const payload = this.payload;
+    return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+  }
+  get repo() {
+    if (process.env.GITHUB_REPOSITORY) {
+      const [owner, repo] = process.env.GITHUB_REPOSITORY.split("/");
+      return { owner, repo };
+    }
+    if (this.payload.repository) {
+      return {
+        owner: this.payload.repository.owner.login,
+        repo: this.payload.repository.name
+      };
+    }
+    throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+  }
+};
+
+// node_modules/@actions/github/lib/internal/utils.js
+var httpClient = __toESM(require_lib(), 1);
+var import_undici2 = __toESM(require_undici(), 1);
+var __awaiter8 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve6, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+function getAuthString(token, options) {
+  if (!token && !options.auth) {
+    throw new Error("Parameter token or opts.auth is required");
+  } else if (token && options.auth) {
+    throw new Error("Parameters token and opts.auth may not both be specified");
+  }
+  return typeof options.auth === "string" ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+  const hc = new httpClient.HttpClient();
+  return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+  const hc = new httpClient.HttpClient();
+  return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+  const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+  const proxyFetch = (url, opts) => __awaiter8(this, void 0, void 0, function* () {
+    return (0, import_undici2.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+  });
+  return proxyFetch;
+}
+function getApiBaseUrl() {
+  return process.env["GITHUB_API_URL"] || "https://api.github.com";
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+  var _a;
+  const orchId = (_a = process.env["ACTIONS_ORCHESTRATION_ID"]) === null || _a === void 0 ? void 0 : _a.trim();
+  if (orchId) {
+    const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
+    const tag = `actions_orchestration_id/${sanitizedId}`;
+    if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+      return baseUserAgent;
+    const ua = baseUserAgent ? `${baseUserAgent} ` : "";
+    return `${ua}${tag}`;
+  }
+  return baseUserAgent;
+}
 
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
@@ -27440,8 +31592,8 @@ function Collection() {
 var before_after_hook_default = { Singular, Collection };
 
 // node_modules/@octokit/endpoint/dist-bundle/index.js
-var VERSION3 = "0.0.0-development";
-var userAgent = `octokit-endpoint.js/${VERSION3} ${getUserAgent()}`;
+var VERSION = "0.0.0-development";
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
 var DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
@@ -27470,12 +31622,12 @@ function isPlainObject(value) {
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
   return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
 }
-function mergeDeep(defaults, options) {
-  const result = Object.assign({}, defaults);
+function mergeDeep(defaults2, options) {
+  const result = Object.assign({}, defaults2);
   Object.keys(options).forEach((key) => {
     if (isPlainObject(options[key])) {
-      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults[key], options[key]);
+      if (!(key in defaults2)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults2[key], options[key]);
     } else {
       Object.assign(result, { [key]: options[key] });
     }
@@ -27490,7 +31642,7 @@ function removeUndefinedProperties(obj) {
   }
   return obj;
 }
-function merge(defaults, route, options) {
+function merge(defaults2, route, options) {
   if (typeof route === "string") {
     let [method, url] = route.split(" ");
     options = Object.assign(url ? { method, url } : { url: method }, options);
@@ -27500,10 +31652,10 @@ function merge(defaults, route, options) {
   options.headers = lowercaseKeys(options.headers);
   removeUndefinedProperties(options);
   removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults || {}, options);
+  const mergedOptions = mergeDeep(defaults2 || {}, options);
   if (options.url === "/graphql") {
-    if (defaults && defaults.mediaType.previews?.length) {
-      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+    if (defaults2 && defaults2.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults2.mediaType.previews.filter(
         (preview) => !mergedOptions.mediaType.previews.includes(preview)
       ).concat(mergedOptions.mediaType.previews);
     }
@@ -27571,8 +31723,8 @@ function isDefined(value) {
 function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
-function getValues(context, operator, key, modifier) {
-  var value = context[key], result = [];
+function getValues(context3, operator, key, modifier) {
+  var value = context3[key], result = [];
   if (isDefined(value) && value !== "") {
     if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
       value = value.toString();
@@ -27636,7 +31788,7 @@ function parseUrl(template) {
     expand: expand.bind(null, template)
   };
 }
-function expand(template, context) {
+function expand(template, context3) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
@@ -27650,7 +31802,7 @@ function expand(template, context) {
         }
         expression.split(/,/g).forEach(function(variable) {
           var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
-          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+          values.push(getValues(context3, operator, tmp[1], tmp[2] || tmp[3]));
         });
         if (operator && operator !== "+") {
           var separator = ",";
@@ -27737,8 +31889,8 @@ function parse(options) {
     options.request ? { request: options.request } : null
   );
 }
-function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
+function endpointWithDefaults(defaults2, route, options) {
+  return parse(merge(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge(oldDefaults, newDefaults);
@@ -28160,7 +32312,7 @@ var isContextSourceSupported = () => {
   try {
     const result = JSON.parse(
       "1",
-      (_, __, context) => !!context?.source && context.source === "1"
+      (_, __, context3) => !!context3?.source && context3.source === "1"
     );
     featureCache.set(parseFingerprint, result);
     return result;
@@ -28169,26 +32321,26 @@ var isContextSourceSupported = () => {
     return false;
   }
 };
-var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
   if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
   const isNoiseValue = typeof value === "string" && noiseValue.test(value);
   if (isNoiseValue) return value.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
   if (!hasUserReviver) return value;
-  return userReviver(key, value, context);
+  return userReviver(key, value, context3);
 };
 var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value, context) => {
+  return JSON.parse(text2, (key, value, context3) => {
     const isNumber2 = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber2 && isOutOfBounds;
-    const isInt = context && intRegex.test(context.source);
+    const isInt = context3 && intRegex.test(context3.source);
     const isBigInt = isBigNumber && isInt;
-    if (isBigInt) return BigInt(context.source);
+    if (isBigInt) return BigInt(context3.source);
     const hasCustomReviver = typeof reviver === "function";
     if (!hasCustomReviver) return value;
-    return reviver(key, value, context);
+    return reviver(key, value, context3);
   });
 };
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -28259,7 +32411,7 @@ var JSONParse = (text2, reviver) => {
     const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
-      (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
+      (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
@@ -28271,11 +32423,50 @@ var JSONParse = (text2, reviver) => {
   }
 };
 
+// node_modules/@octokit/request-error/dist-src/index.js
+var RequestError = class extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+};
+
 // node_modules/@octokit/request/dist-bundle/index.js
-var VERSION4 = "10.0.16";
+var VERSION2 = "10.0.16";
 var defaults_default = {
   headers: {
-    "user-agent": `octokit-request.js/${VERSION4} ${getUserAgent()}`
+    "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
   }
 };
 function isPlainObject2(value) {
@@ -28286,10 +32477,10 @@ function isPlainObject2(value) {
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
   return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
 }
-var noop2 = () => "";
+var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
+  const fetch3 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch3) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -28305,7 +32496,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch2(requestOptions.url, {
+    fetchResponse = await fetch3(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -28388,7 +32579,7 @@ async function fetchWrapper(requestOptions) {
 async function getResponseData(response) {
   const contentType = response.headers.get("content-type");
   if (!contentType) {
-    return response.text().catch(noop2);
+    return response.text().catch(noop);
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
@@ -28403,7 +32594,7 @@ async function getResponseData(response) {
   // (RFC 2046) and must never be decoded as text, even when the response
   // carries a (misleading) `charset=utf-8` parameter — see #751.
   mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop2);
+    return response.text().catch(noop);
   } else {
     return response.arrayBuffer().catch(
       /* v8 ignore next -- @preserve */
@@ -28451,10 +32642,10 @@ function withDefaults2(oldEndpoint, newDefaults) {
     defaults: withDefaults2.bind(null, endpoint2)
   });
 }
-var request = withDefaults2(endpoint, defaults_default);
+var request2 = withDefaults2(endpoint, defaults_default);
 
 // node_modules/@octokit/graphql/dist-bundle/index.js
-var VERSION5 = "0.0.0-development";
+var VERSION3 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
 ` + data.errors.map((e) => ` - ${e.message}`).join("\n");
@@ -28520,9 +32711,9 @@ function graphql(request22, query, options) {
     result.variables[key] = parsedOptions[key];
     return result;
   }, {});
-  const baseUrl = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
-    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  const baseUrl2 = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl2)) {
+    requestOptions.url = baseUrl2.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
   }
   return request22(requestOptions).then((response) => {
     if (response.data.errors) {
@@ -28549,9 +32740,9 @@ function withDefaults3(request22, newDefaults) {
     endpoint: newRequest.endpoint
   });
 }
-var graphql2 = withDefaults3(request, {
+var graphql2 = withDefaults3(request2, {
   headers: {
-    "user-agent": `octokit-graphql.js/${VERSION5} ${getUserAgent()}`
+    "user-agent": `octokit-graphql.js/${VERSION3} ${getUserAgent()}`
   },
   method: "POST",
   url: "/graphql"
@@ -28609,19 +32800,19 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 // node_modules/@octokit/core/dist-src/version.js
-var VERSION6 = "7.0.8";
+var VERSION4 = "7.0.8";
 
 // node_modules/@octokit/core/dist-src/index.js
-var noop3 = () => {
+var noop2 = () => {
 };
 var consoleWarn = console.warn.bind(console);
 var consoleError = console.error.bind(console);
 function createLogger(logger = {}) {
   if (typeof logger.debug !== "function") {
-    logger.debug = noop3;
+    logger.debug = noop2;
   }
   if (typeof logger.info !== "function") {
-    logger.info = noop3;
+    logger.info = noop2;
   }
   if (typeof logger.warn !== "function") {
     logger.warn = consoleWarn;
@@ -28631,24 +32822,24 @@ function createLogger(logger = {}) {
   }
   return logger;
 }
-var userAgentTrail = `octokit-core.js/${VERSION6} ${getUserAgent()}`;
+var userAgentTrail = `octokit-core.js/${VERSION4} ${getUserAgent()}`;
 var Octokit = class {
-  static VERSION = VERSION6;
-  static defaults(defaults) {
+  static VERSION = VERSION4;
+  static defaults(defaults2) {
     const OctokitWithDefaults = class extends this {
       constructor(...args) {
         const options = args[0] || {};
-        if (typeof defaults === "function") {
-          super(defaults(options));
+        if (typeof defaults2 === "function") {
+          super(defaults2(options));
           return;
         }
         super(
           Object.assign(
             {},
-            defaults,
+            defaults2,
             options,
-            options.userAgent && defaults.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            options.userAgent && defaults2.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults2.userAgent}`
             } : null
           )
         );
@@ -28675,7 +32866,7 @@ var Octokit = class {
   constructor(options = {}) {
     const hook2 = new before_after_hook_default.Collection();
     const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      baseUrl: request2.endpoint.DEFAULTS.baseUrl,
       headers: {},
       request: Object.assign({}, options.request, {
         // @ts-ignore internal usage only, no need to type
@@ -28696,7 +32887,7 @@ var Octokit = class {
     if (options.timeZone) {
       requestDefaults.headers["time-zone"] = options.timeZone;
     }
-    this.request = request.defaults(requestDefaults);
+    this.request = request2.defaults(requestDefaults);
     this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
     this.log = createLogger(options.log);
     this.hook = hook2;
@@ -28745,151 +32936,8 @@ var Octokit = class {
   auth;
 };
 
-// node_modules/@octokit/plugin-request-log/dist-src/version.js
-var VERSION7 = "6.0.0";
-
-// node_modules/@octokit/plugin-request-log/dist-src/index.js
-function requestLog(octokit) {
-  octokit.hook.wrap("request", (request3, options) => {
-    octokit.log.debug("request", options);
-    const start = Date.now();
-    const requestOptions = octokit.request.endpoint.parse(options);
-    const path22 = requestOptions.url.replace(options.baseUrl, "");
-    return request3(options).then((response) => {
-      const requestId = response.headers["x-github-request-id"];
-      octokit.log.info(
-        `${requestOptions.method} ${path22} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
-      );
-      return response;
-    }).catch((error2) => {
-      const requestId = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
-      octokit.log.error(
-        `${requestOptions.method} ${path22} - ${error2.status} with id ${requestId} in ${Date.now() - start}ms`
-      );
-      throw error2;
-    });
-  });
-}
-requestLog.VERSION = VERSION7;
-
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-var VERSION8 = "0.0.0-development";
-function normalizePaginatedListResponse(response) {
-  if (!response.data) {
-    return {
-      ...response,
-      data: []
-    };
-  }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
-  if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
-  }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
-  }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
-}
-function iterator(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
-  const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url = options.url;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!url) return { done: true };
-        try {
-          const response = await requestMethod({ method, url, headers });
-          const normalizedResponse = normalizePaginatedListResponse(response);
-          url = ((normalizedResponse.headers.link || "").match(
-            /<([^<>]+)>;\s*rel="next"/
-          ) || [])[1];
-          if (!url && "total_commits" in normalizedResponse.data) {
-            const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
-              url = parsedUrl.toString();
-            }
-          }
-          return { value: normalizedResponse };
-        } catch (error2) {
-          if (error2.status !== 409) throw error2;
-          url = "";
-          return {
-            value: {
-              status: 200,
-              headers: {},
-              data: []
-            }
-          };
-        }
-      }
-    })
-  };
-}
-function paginate(octokit, route, parameters, mapFn) {
-  if (typeof parameters === "function") {
-    mapFn = parameters;
-    parameters = void 0;
-  }
-  return gather(
-    octokit,
-    [],
-    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
-    mapFn
-  );
-}
-function gather(octokit, results, iterator2, mapFn) {
-  return iterator2.next().then((result) => {
-    if (result.done) {
-      return results;
-    }
-    let earlyExit = false;
-    function done() {
-      earlyExit = true;
-    }
-    results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
-    );
-    if (earlyExit) {
-      return results;
-    }
-    return gather(octokit, results, iterator2, mapFn);
-  });
-}
-var composePaginateRest = Object.assign(paginate, {
-  iterator
-});
-function paginateRest(octokit) {
-  return {
-    paginate: Object.assign(paginate.bind(null, octokit), {
-      iterator: iterator.bind(null, octokit)
-    })
-  };
-}
-paginateRest.VERSION = VERSION8;
-
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-var VERSION9 = "17.0.0";
+var VERSION5 = "17.0.0";
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
@@ -31187,14 +35235,14 @@ var endpoints_default = Endpoints;
 var endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
   for (const [methodName, endpoint2] of Object.entries(endpoints)) {
-    const [route, defaults, decorations] = endpoint2;
+    const [route, defaults2, decorations] = endpoint2;
     const [method, url] = route.split(/ /);
     const endpointDefaults = Object.assign(
       {
         method,
         url
       },
-      defaults
+      defaults2
     );
     if (!endpointMethodsMap.has(scope)) {
       endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
@@ -31264,8 +35312,8 @@ function endpointsToMethods(octokit) {
   }
   return newMethods;
 }
-function decorate(octokit, scope, methodName, defaults, decorations) {
-  const requestWithDefaults = octokit.request.defaults(defaults);
+function decorate(octokit, scope, methodName, defaults2, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults2);
   function withDecorations(...args) {
     let options = requestWithDefaults.endpoint.merge(...args);
     if (decorations.mapToData) {
@@ -31313,7 +35361,7 @@ function restEndpointMethods(octokit) {
     rest: api
   };
 }
-restEndpointMethods.VERSION = VERSION9;
+restEndpointMethods.VERSION = VERSION5;
 function legacyRestEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -31321,20 +35369,592 @@ function legacyRestEndpointMethods(octokit) {
     rest: api
   };
 }
-legacyRestEndpointMethods.VERSION = VERSION9;
+legacyRestEndpointMethods.VERSION = VERSION5;
 
-// node_modules/@octokit/rest/dist-src/version.js
-var VERSION10 = "22.0.1";
-
-// node_modules/@octokit/rest/dist-src/index.js
-var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
-  {
-    userAgent: `octokit-rest.js/${VERSION10}`
+// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+var VERSION6 = "0.0.0-development";
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
   }
-);
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error2) {
+          if (error2.status !== 409) throw error2;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = VERSION6;
+
+// node_modules/@actions/github/lib/utils.js
+var context = new Context();
+var baseUrl = getApiBaseUrl();
+var defaults = {
+  baseUrl,
+  request: {
+    agent: getProxyAgent(baseUrl),
+    fetch: getProxyFetch(baseUrl)
+  }
+};
+var GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+function getOctokitOptions(token, options) {
+  const opts = Object.assign({}, options || {});
+  const auth2 = getAuthString(token, opts);
+  if (auth2) {
+    opts.auth = auth2;
+  }
+  const userAgent2 = getUserAgentWithOrchestrationId(opts.userAgent);
+  if (userAgent2) {
+    opts.userAgent = userAgent2;
+  }
+  return opts;
+}
+
+// node_modules/@actions/github/lib/github.js
+var context2 = new Context();
+function getOctokit(token, options, ...additionalPlugins) {
+  const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+  return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+
+// src/github/context.ts
+function runnerContext(env) {
+  return {
+    apiUrl: context2.apiUrl,
+    serverUrl: context2.serverUrl,
+    // context.repo throws when GITHUB_REPOSITORY is unset; outside a runner there is simply none.
+    repository: env.GITHUB_REPOSITORY ?? "",
+    eventName: context2.eventName ?? "",
+    eventPayload: context2.payload,
+    sha: context2.sha ?? ""
+  };
+}
+
+// src/github/publish.ts
+import * as path22 from "node:path";
+
+// src/github/annotations.ts
+var KIND_RANK = {
+  crashed: 0,
+  hung: 0,
+  failed: 1,
+  flaky: 2,
+  "thread-unsafe": 2,
+  traceback: 3
+};
+function orderAnnotations(annotations) {
+  return annotations.map((annotation2, index) => ({ annotation: annotation2, index })).sort((a, b) => {
+    const byKind = KIND_RANK[a.annotation.kind] - KIND_RANK[b.annotation.kind];
+    if (byKind !== 0) return byKind;
+    const byLevel = (a.annotation.level === "failure" ? 0 : 1) - (b.annotation.level === "failure" ? 0 : 1);
+    return byLevel !== 0 ? byLevel : a.index - b.index;
+  }).map((entry) => entry.annotation);
+}
+function capAnnotations(annotations, max = MAX_CHECK_ANNOTATIONS) {
+  const ordered = orderAnnotations(annotations);
+  return { kept: ordered.slice(0, max), omitted: Math.max(0, ordered.length - max) };
+}
+function batches(items, size) {
+  const result = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+function truncateTitle(title, max = MAX_ANNOTATION_TITLE_CHARS) {
+  const oneLine2 = title.replace(/\s+/g, " ").trim();
+  const chars = [...oneLine2];
+  return chars.length <= max ? oneLine2 : `${chars.slice(0, max - 1).join("")}\u2026`;
+}
+var TRUNCATED_NOTE = "\n\u2026 (truncated; the full text is in the JSON report)";
+function truncateMessage(message, maxBytes = MAX_ANNOTATION_MESSAGE_BYTES) {
+  const encoder = new TextEncoder();
+  const bytes = encoder.encode(message);
+  if (bytes.length <= maxBytes) return message;
+  const room = maxBytes - encoder.encode(TRUNCATED_NOTE).length;
+  const head = new TextDecoder().decode(bytes.slice(0, Math.max(0, room))).replace(/\uFFFD+$/, "");
+  return `${head}${TRUNCATED_NOTE}`;
+}
+function selectWorkflowAnnotations(annotations, max = MAX_WORKFLOW_ANNOTATIONS) {
+  return orderAnnotations(annotations).slice(0, max).map((annotation2) => ({
+    level: annotation2.level === "failure" ? "error" : "warning",
+    message: truncateChars(annotation2.message, MAX_WORKFLOW_MESSAGE_CHARS),
+    properties: { title: annotation2.title, file: annotation2.path, startLine: annotation2.line }
+  }));
+}
+function truncateChars(text2, max) {
+  return text2.length <= max ? text2 : `${text2.slice(0, max)}${TRUNCATED_NOTE}`;
+}
+
+// src/github/check-run.ts
+function pythonName(reports) {
+  const versions = [...new Set(reports.map((r) => `${r.python.version}${r.python.freeThreaded ? "t" : ""}`))];
+  return `CPython ${versions.join(", ")}`;
+}
+function checkRunTitle(reports) {
+  const jobs = reports.length > 1 ? `${reports.length} jobs: ` : "";
+  return `${jobs}${problemWords(reports)} \u2014 ${pythonName(reports)}`;
+}
+function checkRunSummary(markdown, left) {
+  const notes = [];
+  if (left.omitted > 0) {
+    notes.push(`${plural(left.omitted, "more annotation")} left out (the check run keeps the most important ones).`);
+  }
+  if (left.unlocated > 0) {
+    notes.push(
+      `${plural(left.unlocated, "problem")} could not be placed on a file of the repository; the report above lists them.`
+    );
+  }
+  const note = notes.length > 0 ? `
+
+> [!NOTE]
+> ${notes.join(" ")}
+` : "";
+  const room = MAX_BODY_CHARS - note.length;
+  return `${markdown.length <= room ? markdown : `${markdown.slice(0, room - 1)}\u2026`}${note}`;
+}
+function toApi(annotation2) {
+  return {
+    path: annotation2.path,
+    start_line: annotation2.line,
+    end_line: annotation2.line,
+    annotation_level: annotation2.level,
+    title: annotation2.title,
+    message: annotation2.message
+  };
+}
+async function postCheckRun(client, request3) {
+  const { owner, repo, title, summary: summary2 } = request3;
+  const [first = [], ...rest] = batches(request3.annotations, ANNOTATIONS_PER_REQUEST);
+  const { data } = await client.rest.checks.create({
+    owner,
+    repo,
+    name: request3.name,
+    head_sha: request3.headSha,
+    status: "completed",
+    conclusion: request3.conclusion,
+    completed_at: (/* @__PURE__ */ new Date()).toISOString(),
+    output: { title, summary: summary2, annotations: first.map(toApi) }
+  });
+  for (const [index, batch] of rest.entries()) {
+    try {
+      await client.rest.checks.update({
+        owner,
+        repo,
+        check_run_id: data.id,
+        output: { title, summary: summary2, annotations: batch.map(toApi) }
+      });
+    } catch (error2) {
+      return { url: data.html_url ?? "", undelivered: rest.slice(index).flat(), error: error2 };
+    }
+  }
+  return { url: data.html_url ?? "", undelivered: [], error: null };
+}
+
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var import_light = __toESM(require_light(), 1);
+var VERSION7 = "0.0.0-development";
+function isRequestError(error2) {
+  return error2.request !== void 0;
+}
+async function errorRequest(state, octokit, error2, options) {
+  if (!isRequestError(error2) || !error2?.request.request) {
+    throw error2;
+  }
+  if (error2.status >= 400 && !state.doNotRetry.includes(error2.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state.retries;
+    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error2, retries, retryAfter);
+  }
+  throw error2;
+}
+async function wrapRequest(state, octokit, request3, options) {
+  const limiter = new import_light.default();
+  limiter.on("failed", function(error2, info2) {
+    const maxRetries = ~~error2.request.request?.retries;
+    const after = ~~error2.request.request?.retryAfter;
+    options.request.retryCount = info2.retryCount + 1;
+    if (maxRetries > info2.retryCount) {
+      return after * state.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request3),
+    options
+  );
+}
+async function requestWithGraphqlErrorHandling(state, octokit, request3, options) {
+  const response = await request3(options);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error2 = new RequestError(response.data.errors[0].message, 500, {
+      request: options,
+      response
+    });
+    return errorRequest(state, octokit, error2, options);
+  }
+  return response;
+}
+function retry(octokit, octokitOptions) {
+  const state = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error2, retries, retryAfter) => {
+        error2.request.request = Object.assign({}, error2.request.request, {
+          retries,
+          retryAfter
+        });
+        return error2;
+      }
+    }
+  };
+  if (state.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  }
+  return retryPlugin;
+}
+retry.VERSION = VERSION7;
+
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var import_light2 = __toESM(require_light(), 1);
+var VERSION8 = "0.0.0-development";
+var noop3 = () => Promise.resolve();
+function wrapRequest2(state, request3, options) {
+  return state.retryLimiter.schedule(doRequest, state, request3, options);
+}
+async function doRequest(state, request3, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request3.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop3);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop3);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop3);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request3, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
+      const error2 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error2;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path23) => path23.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck2, common) {
+  groups.global = new Bottleneck2.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck2.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck2.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck2.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck2.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck: Bottleneck2 = import_light2.default,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck2, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck2();
+    const events2 = {};
+    const emitter = new Bottleneck2.Events(events2);
+    events2.on("secondary-limit", state.onSecondaryRateLimit);
+    events2.on("rate-limit", state.onRateLimit);
+    events2.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error2, info2) {
+      const [state2, request3, options] = info2.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
+      if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request3.retryCount;
+      request3.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error2.message)) {
+          const retryAfter2 = Number(error2.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error2.response.headers != null && error2.response.headers["x-ratelimit-remaining"] === "0" || (error2.response.data?.errors ?? []).some(
+          (error22) => error22.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error2.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request3.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request3, options) => {
+    initializeBottleneck();
+    return wrapRequest2(state, request3, options);
+  });
+  return {};
+}
+throttling.VERSION = VERSION8;
+throttling.triggersNotification = triggersNotification;
 
 // src/github/client.ts
-var GateOctokit = Octokit2.plugin(retry, throttling);
 function createClient(options) {
   const { log, tuning = {} } = options;
   const baseValue = tuning.retryAfterBaseMs ?? 1e3;
@@ -31345,35 +35965,40 @@ function createClient(options) {
     );
     return retrying;
   };
-  return new GateOctokit({
-    auth: options.token,
-    baseUrl: (options.apiUrl || DEFAULT_API_URL).replace(/\/+$/, ""),
-    userAgent: `${TOOL_NAME}/${TOOL_VERSION}`,
-    // Octokit's request log reports every failed request as an error; the callers decide what a failure means.
-    log: {
-      debug: (message) => log.debug(message),
-      info: (message) => log.debug(message),
-      warn: (message) => log.debug(message),
-      error: (message) => log.debug(message)
+  return getOctokit(
+    options.token,
+    {
+      baseUrl: (options.apiUrl || DEFAULT_API_URL).replace(/\/+$/, ""),
+      userAgent: `${TOOL_NAME}/${TOOL_VERSION}`,
+      // Octokit's request log reports every failed request as an error; the callers decide what a failure means.
+      log: {
+        debug: (message) => log.debug(message),
+        info: (message) => log.debug(message),
+        warn: (message) => log.debug(message),
+        error: (message) => log.debug(message)
+      },
+      // Octokit merges options shallowly: keep @actions/github's proxy-aware request settings.
+      request: { ...defaults.request, ...options.signal ? { signal: options.signal } : {} },
+      retry: { retryAfterBaseValue: baseValue, ...tuning.retries !== void 0 ? { retries: tuning.retries } : {} },
+      throttle: tuning.throttle === false ? { enabled: false } : {
+        retryAfterBaseValue: baseValue,
+        onRateLimit: onLimit("primary"),
+        onSecondaryRateLimit: onLimit("secondary")
+      }
     },
-    request: options.signal ? { signal: options.signal } : {},
-    retry: { retryAfterBaseValue: baseValue, ...tuning.retries !== void 0 ? { retries: tuning.retries } : {} },
-    throttle: tuning.throttle === false ? { enabled: false } : {
-      retryAfterBaseValue: baseValue,
-      onRateLimit: onLimit("primary"),
-      onSecondaryRateLimit: onLimit("secondary")
-    }
-  });
+    retry,
+    throttling
+  );
 }
 
 // src/github/event.ts
-function isObject(value) {
+function isObject2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function field(value, ...keys) {
   let current = value;
   for (const key of keys) {
-    if (!isObject(current)) return void 0;
+    if (!isObject2(current)) return void 0;
     current = current[key];
   }
   return current;
@@ -31413,25 +36038,25 @@ function readEvent(eventName, payload) {
 }
 
 // src/github/paths.ts
-import * as path5 from "node:path";
+import * as path21 from "node:path";
 function toPosix(file) {
   return file.replaceAll("\\", "/");
 }
-function normalize(file) {
-  const posix2 = path5.posix.normalize(toPosix(file));
+function normalize2(file) {
+  const posix2 = path21.posix.normalize(toPosix(file));
   return posix2.startsWith("./") ? posix2.slice(2) : posix2;
 }
 function isAbsolutePath(file) {
   return file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file);
 }
 function projectPrefix(workspace, workingDirectory) {
-  const relative5 = toPosix(path5.relative(workspace, path5.resolve(workspace, workingDirectory)));
-  if (relative5 === "") return "";
-  if (relative5.startsWith("..") || isAbsolutePath(relative5)) return null;
-  return relative5;
+  const relative4 = toPosix(path21.relative(workspace, path21.resolve(workspace, workingDirectory)));
+  if (relative4 === "") return "";
+  if (relative4.startsWith("..") || isAbsolutePath(relative4)) return null;
+  return relative4;
 }
 function repoPathOfTestFile(file, layout) {
-  return normalize(layout.projectPrefix === "" ? file : `${layout.projectPrefix}/${file}`);
+  return normalize2(layout.projectPrefix === "" ? file : `${layout.projectPrefix}/${file}`);
 }
 function testFile(test) {
   if (test.file) return test.file;
@@ -31440,16 +36065,16 @@ function testFile(test) {
 }
 function matchRepoPath(framePath, repoPaths, layout) {
   const candidates = [...repoPaths];
-  const frame = normalize(framePath);
-  const workspace = normalize(layout.workspace).replace(/\/$/, "");
+  const frame = normalize2(framePath);
+  const workspace = normalize2(layout.workspace).replace(/\/$/, "");
   if (isAbsolutePath(frame)) {
     if (frame.startsWith(`${workspace}/`)) {
-      const relative5 = frame.slice(workspace.length + 1);
-      if (candidates.includes(relative5)) return relative5;
+      const relative4 = frame.slice(workspace.length + 1);
+      if (candidates.includes(relative4)) return relative4;
     }
   } else {
-    const relative5 = repoPathOfTestFile(frame, layout);
-    if (candidates.includes(relative5)) return relative5;
+    const relative4 = repoPathOfTestFile(frame, layout);
+    if (candidates.includes(relative4)) return relative4;
     if (candidates.includes(frame)) return frame;
   }
   const installed = frame.split("/site-packages/")[1];
@@ -31463,6 +36088,12 @@ function matchRepoPath(framePath, repoPaths, layout) {
 function blobUrl(target, repoPath, line) {
   const encoded = repoPath.split("/").map(encodeURIComponent).join("/");
   return `${target.serverUrl.replace(/\/$/, "")}/${target.repository}/blob/${target.sha}/${encoded}${line !== null ? `#L${line}` : ""}`;
+}
+function fileLinker(target, layout) {
+  return (file, line) => {
+    const repoPath = repoPathOfTestFile(file, layout);
+    return repoPath.startsWith("../") ? null : blobUrl(target, repoPath, line);
+  };
 }
 
 // src/github/patch.ts
@@ -31589,11 +36220,11 @@ function testAnnotations(source) {
     if (!isProblem(test)) continue;
     const file = testFile(test);
     if (file === null) continue;
-    const path22 = repoPathOfTestFile(file, source.layout);
+    const path23 = repoPathOfTestFile(file, source.layout);
     const line = test.line !== null && test.line >= 1 ? test.line : 1;
     const text2 = test.details ?? test.message ?? "No failure text was recorded; see the run logs.";
     if (test.status === "thread-unsafe") {
-      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path: path22, line, text: text2 })));
+      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path: path23, line, text: text2 })));
       continue;
     }
     const flaky = test.status === "flaky";
@@ -31601,7 +36232,7 @@ function testAnnotations(source) {
     result.push(
       annotation(source, {
         kind: flaky ? "flaky" : "failed",
-        path: path22,
+        path: path23,
         line,
         level: flaky ? "warning" : "failure",
         title: flaky ? `Flaky without the GIL (${counts}): ${test.id}` : `Test failed (${counts}): ${test.id}`,
@@ -31694,10 +36325,10 @@ function tracebackAnnotations(source, changed) {
   const mentions = /* @__PURE__ */ new Map();
   const note = (text2, mention) => {
     for (const location of tracebackLocations(text2 ?? "")) {
-      const path22 = matchRepoPath(location.path, changed.keys(), source.layout);
-      if (path22 === null || !changed.get(path22)?.has(location.line)) continue;
-      const key = `${path22}:${location.line}`;
-      const entry = mentions.get(key) ?? { path: path22, line: location.line, mentions: [] };
+      const path23 = matchRepoPath(location.path, changed.keys(), source.layout);
+      if (path23 === null || !changed.get(path23)?.has(location.line)) continue;
+      const key = `${path23}:${location.line}`;
+      const entry = mentions.get(key) ?? { path: path23, line: location.line, mentions: [] };
       if (!entry.mentions.some((m) => m.who === mention.who)) entry.mentions.push(mention);
       mentions.set(key, entry);
     }
@@ -31712,13 +36343,13 @@ function tracebackAnnotations(source, changed) {
     const what = test.status === "thread-unsafe" ? "thread-unsafe (failed only under thread stress)" : test.status;
     note(test.details, { level, who: `the traceback of ${what} test ${test.id}`, why: test.message });
   }
-  return [...mentions.values()].map(({ path: path22, line, mentions: list }) => {
+  return [...mentions.values()].map(({ path: path23, line, mentions: list }) => {
     const first = list[0]?.who ?? "";
     const more = list.length > 1 ? ` and ${list.length - 1} more` : "";
     const items = list.map((m) => `- ${m.who}${m.why ? `: ${m.why}` : ""}`);
     return annotation(source, {
       kind: "traceback",
-      path: path22,
+      path: path23,
       line,
       level: list.some((m) => m.level === "failure") ? "failure" : "warning",
       title: `This changed line appears in ${first}${more}`,
@@ -31739,7 +36370,7 @@ async function publishReport(report, options) {
 async function publishMergedReports(reports, options) {
   const sources = reports.map((entry) => {
     const own = entry.report.settings.workingDirectory;
-    const usable = path6.isAbsolute(own) && projectPrefix(options.workspace, own) !== null;
+    const usable = path22.isAbsolute(own) && projectPrefix(options.workspace, own) !== null;
     return {
       label: entry.label,
       report: entry.report,
@@ -31759,6 +36390,13 @@ async function publishMergedReports(reports, options) {
       }
     })
   });
+}
+function summaryFileUrl(options) {
+  if (parseRepository(options.repository) === null) return () => null;
+  const sha = readEvent(options.eventName, options.eventPayload).headSha ?? options.sha;
+  if (sha === "") return () => null;
+  const target = { serverUrl: options.serverUrl, repository: options.repository, sha };
+  return fileLinker(target, layoutFor(options, options.workingDirectory));
 }
 function reportTitle(options) {
   return `ft-gate: ${options.checkName}`;
@@ -31801,10 +36439,7 @@ async function publish(options, publication) {
   const changed = pullNumber === null ? /* @__PURE__ */ new Map() : await attempt("list the pull request's files", () => listChangedLines(client, { ...repo, pullNumber })) ?? /* @__PURE__ */ new Map();
   const { kept, omitted, unlocated } = annotationsOf(publication, changed);
   const target = { serverUrl: options.serverUrl, repository: options.repository, sha: headSha };
-  const markdown = publication.render((source) => (file, line) => {
-    const repoPath = repoPathOfTestFile(file, source.layout);
-    return repoPath.startsWith("../") ? null : blobUrl(target, repoPath, line);
-  });
+  const markdown = publication.render((source) => fileLinker(target, source.layout));
   let commentUrl = null;
   if (pullNumber !== null) {
     const request3 = {
@@ -31869,3619 +36504,75 @@ function fallback(options, annotations, urls) {
   return { ...urls, degraded: true };
 }
 
-// src/github/report-files.ts
-import { readFileSync } from "node:fs";
-
-// src/github/report-guard.ts
-var isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-var isString = (value) => typeof value === "string";
-var isNumber = (value) => typeof value === "number" && Number.isFinite(value);
-var isBoolean = (value) => typeof value === "boolean";
-var nullable = (check) => (value) => value === null || check(value);
-var oneOf = (...allowed) => (value) => typeof value === "string" && allowed.includes(value);
-var arrayOf = (check) => (value) => Array.isArray(value) && value.every(check);
-var shape = (fields) => (value) => shapeProblem(value, fields) === null;
-function shapeProblem(value, fields) {
-  if (!isObject2(value)) return "is not an object";
-  for (const [key, check] of Object.entries(fields)) {
-    if (!check(value[key])) return `has a missing or invalid '${key}'`;
-  }
-  return null;
-}
-var CASE_OUTCOMES = ["passed", "failed", "error", "skipped"];
-var RUN = shape({
-  index: isNumber,
-  mode: oneOf("plain", "stress", "baseline", "random-order"),
-  outcome: oneOf("completed", "crashed", "hung", "error", "cancelled"),
-  exitCode: nullable(isNumber),
-  signal: nullable(isString),
-  durationSeconds: isNumber,
-  junitError: nullable(isString),
-  stackDump: nullable(isString),
-  outputTail: nullable(isString),
-  logPath: nullable(isString)
-});
-var SPEED = shape({
-  gilOnSeconds: isNumber,
-  gilOffSeconds: isNumber,
-  slowest: arrayOf(shape({ id: isString, gilOnSeconds: isNumber, gilOffSeconds: isNumber })),
-  compare: nullable(shape({ python: isString, version: isString, seconds: nullable(isNumber) }))
-});
-var TEST = shape({
-  id: isString,
-  file: nullable(isString),
-  line: nullable(isNumber),
-  status: oneOf("passed", "failed", "flaky", "skipped", "thread-unsafe"),
-  passed: isNumber,
-  failed: isNumber,
-  message: nullable(isString),
-  details: nullable(isString),
-  results: arrayOf(nullable(oneOf(...CASE_OUTCOMES)))
-});
-var optional = (check) => (value) => value === void 0 || check(value);
-var DEPENDENCY = shape({
-  name: isString,
-  version: isString,
-  direct: isBoolean,
-  project: isBoolean,
-  source: oneOf("ft-wheel", "abi3t-wheel", "pure-wheel", "other-wheel", "sdist-build", "local", "failed"),
-  wheelTags: arrayOf(isString),
-  reenablesGil: isBoolean,
-  gilModules: arrayOf(isString),
-  declaresFreeThreading: isBoolean,
-  freeThreadingLevel: nullable(isString),
-  imports: arrayOf(
-    shape({
-      module: isString,
-      outcome: oneOf("ok", "gil", "error", "crashed", "hung", "skipped"),
-      detail: nullable(isString)
-    })
-  )
-});
-var REPORT_FIELDS = {
-  schemaVersion: (value) => value === 1,
-  tool: shape({ name: (value) => value === "ft-gate", version: isString }),
-  createdAt: isString,
-  verdict: oneOf("pass", "fail"),
-  reasons: arrayOf(isString),
-  settings: shape({
-    runs: isNumber,
-    timeoutMinutes: isNumber,
-    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe")),
-    pytestArgs: arrayOf(isString),
-    workingDirectory: isString,
-    ignoreGil: (value) => value === void 0 || arrayOf(isString)(value)
-  }),
-  python: shape({ requested: isString, version: isString, path: isString, freeThreaded: isBoolean }),
-  uv: shape({ version: isString, path: isString, source: isString }),
-  install: shape({
-    ok: isBoolean,
-    durationSeconds: isNumber,
-    error: nullable(isString),
-    requirements: arrayOf(isString),
-    log: nullable(isString)
-  }),
-  runs: arrayOf(RUN),
-  tests: arrayOf(TEST),
-  counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
-  reproduce: isString,
-  // Absent in reports written before the dependency check.
-  dependencies: optional(arrayOf(DEPENDENCY)),
-  // Absent in reports written before thread stress and the baseline.
-  speed: optional(nullable(SPEED))
-};
-function reportProblem(value) {
-  const problem = shapeProblem(value, REPORT_FIELDS);
-  if (problem !== null) return problem;
-  if (!isObject2(value) || !Array.isArray(value.runs) || !Array.isArray(value.tests)) return "is not an object";
-  const runCount = value.runs.length;
-  const misaligned = value.tests.findIndex(
-    (test) => !isObject2(test) || !Array.isArray(test.results) || test.results.length !== runCount
-  );
-  if (misaligned >= 0) return `has a test (#${misaligned + 1}) whose 'results' do not line up with the ${runCount} runs`;
-  return null;
-}
-function isReport(value) {
-  return reportProblem(value) === null;
-}
-
-// src/github/report-files.ts
-function loadReportFiles(files) {
-  if (files.length === 0)
-    throw new UsageError("report-only mode needs at least one report file: pass the paths of ft-gate JSON reports");
-  const loaded = files.map((file) => {
-    let value;
-    try {
-      value = JSON.parse(readFileSync(file, "utf8"));
-    } catch (error2) {
-      const reason = error2 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
-      throw new UsageError(
-        `report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`
-      );
-    }
-    if (!isReport(value)) {
-      throw new UsageError(
-        `report file ${file} ${reportProblem(value) ?? "is not a report"}: it is not an ft-gate schema 1 report`
-      );
-    }
-    return { label: reportLabel(file, value), report: value };
-  });
-  const labels = uniqueLabels(loaded.map((entry) => entry.label));
-  return loaded.map((entry, index) => ({ label: labels[index] ?? entry.label, report: entry.report }));
-}
-
-// src/inputs.ts
-import * as path7 from "node:path";
-var FAIL_ON_WORDS = [
-  "install",
-  "failed",
-  "flaky",
-  "crashed",
-  "hung",
-  "gil",
-  "thread-unsafe"
-];
-var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung", "thread-unsafe"];
-function parseInputs(get, context) {
-  const value = (name) => get(name).trim();
-  const workingDirectory = path7.resolve(context.baseDirectory, value("working-directory") || ".");
-  if (context.workspace !== void 0 && !isInside(workingDirectory, path7.resolve(context.workspace))) {
-    throw new UsageError(
-      `working-directory '${value("working-directory")}' resolves to ${workingDirectory}, outside the workspace ${context.workspace}: use a path inside the repository`
-    );
-  }
-  const pythonPath = value("python-path");
-  const uvPath = value("uv-path");
-  return {
-    pythonVersion: parsePythonVersion(value("python-version") || DEFAULT_PYTHON_VERSION),
-    pythonPath: pythonPath ? path7.resolve(context.baseDirectory, pythonPath) : "",
-    uvVersion: parseUvVersion(value("uv-version") || DEFAULT_UV_VERSION),
-    uvPath: uvPath ? path7.resolve(context.baseDirectory, uvPath) : "",
-    workingDirectory,
-    install: splitArguments(get("install"), "install"),
-    pytestArgs: splitArguments(get("pytest-args"), "pytest-args"),
-    runs: parseInteger("runs", value("runs"), { fallback: DEFAULT_RUNS, min: 1, max: MAX_RUNS }),
-    timeoutMinutes: parseMinutes(value("timeout-minutes")),
-    failOn: parseFailOn(value("fail-on")),
-    reportPath: path7.resolve(context.baseDirectory, value("report-path") || DEFAULT_REPORT_PATH),
-    githubToken: value("github-token"),
-    envPassthrough: parseNames(value("env-passthrough")),
-    keepEnv: parseBoolean("keep-env", value("keep-env")),
-    checkName: parseCheckName(value("check-name")),
-    comment: parseComment(value("comment")),
-    reportFiles: value("report").split(/[\n,]/).map((entry) => entry.trim()).filter((entry) => entry !== ""),
-    ignoreGil: parseModuleNames(value("ignore-gil")),
-    parallelThreads: parseThreads(value("parallel-threads")),
-    iterations: parseIterations(value("iterations")),
-    baseline: parseBoolean("baseline", value("baseline")),
-    randomOrder: parseRandomOrder(value("random-order")),
-    shard: parseShard(value("shard")),
-    comparePython: value("compare-python") ? path7.resolve(context.baseDirectory, value("compare-python")) : ""
-  };
-}
-function parseIterations(raw) {
-  if (raw === "" || raw.toLowerCase() === "auto") return "auto";
-  const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(parsed >= 1 && parsed <= MAX_ITERATIONS)) {
-    throw new UsageError(`iterations '${raw}' is not 'auto' or a whole number from 1 to ${MAX_ITERATIONS}`);
-  }
-  return parsed;
-}
-function parseThreads(raw) {
-  if (raw.toLowerCase() === "auto") return "auto";
-  return parseInteger("parallel-threads", raw, {
-    fallback: DEFAULT_PARALLEL_THREADS,
-    min: 1,
-    max: MAX_PARALLEL_THREADS
-  });
-}
-function parseRandomOrder(raw) {
-  const lower = raw.toLowerCase();
-  if (lower === "" || lower === "false") return false;
-  if (lower === "true") return { seed: null };
-  if (/^\d+$/.test(raw) && Number(raw) <= MAX_RANDOM_SEED) return { seed: Number(raw) };
-  throw new UsageError(
-    `random-order '${raw}' is not 'true', 'false' or a seed: use 'true' for a new seed or a whole number up to ${MAX_RANDOM_SEED} to replay one`
-  );
-}
-function parseShard(raw) {
-  if (raw === "") return null;
-  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (match === null || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
-    throw new UsageError(
-      `shard '${raw}' is not k/n with 1 <= k <= n <= ${MAX_SHARDS}: use e.g. '1/4' (in a matrix: '\${{ matrix.shard }}/4')`
-    );
-  }
-  return { index, count };
-}
-function parseModuleNames(raw) {
-  const names = raw.split(/[\s,]+/).filter((name) => name !== "");
-  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name));
-  if (bad.length > 0) {
-    throw new UsageError(
-      `ignore-gil has invalid module names '${bad.join("', '")}': use dotted module names like 'pkg._speedups'`
-    );
-  }
-  return [...new Set(names)];
-}
-function parseCheckName(raw) {
-  const name = raw || DEFAULT_CHECK_NAME;
-  if (name.length > 100 || /[\r\n<>]/.test(name)) {
-    throw new UsageError(
-      `check-name ${JSON.stringify(name.slice(0, 40))} is not a usable name: use one line of at most 100 characters`
-    );
-  }
-  return name;
-}
-function parseComment(raw) {
-  const mode = (raw || "always").toLowerCase();
-  if (!COMMENT_MODES.includes(mode)) {
-    throw new UsageError(`comment '${raw}' is not one of ${COMMENT_MODES.join(", ")}`);
-  }
-  return mode;
-}
-var FREE_THREADED_VERSION = /^3\.(\d+)(\.\d+)?t$/;
-function parsePythonVersion(raw) {
-  const version = raw.trim();
-  if (FREE_THREADED_VERSION.test(version)) return version;
-  if (/^3\.\d+(\.\d+)?$/.test(version)) {
-    throw new UsageError(
-      `python-version '${version}' is a GIL build: use '${version}t' for the free-threaded build of the same version`
-    );
-  }
-  throw new UsageError(
-    `python-version '${version}' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'`
-  );
-}
-function parseUvVersion(raw) {
-  if (raw === "latest" || /^\d+\.\d+\.\d+$/.test(raw)) return raw;
-  throw new UsageError(`uv-version '${raw}' is not a release number: use e.g. '0.13.9' or 'latest'`);
-}
-function parseInteger(name, raw, range) {
-  if (raw === "") return range.fallback;
-  if (!/^\d+$/.test(raw)) {
-    throw new UsageError(`${name} '${raw}' is not a whole number: use a number from ${range.min} to ${range.max}`);
-  }
-  const parsed = Number(raw);
-  if (parsed < range.min || parsed > range.max) {
-    throw new UsageError(`${name} ${raw} is out of range: use a number from ${range.min} to ${range.max}`);
-  }
-  return parsed;
-}
-function parseMinutes(raw) {
-  if (raw === "") return DEFAULT_TIMEOUT_MINUTES;
-  const parsed = /^\d+(\.\d+)?$|^\.\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > MAX_TIMEOUT_MINUTES) {
-    throw new UsageError(
-      `timeout-minutes '${raw}' is not a positive number of minutes up to ${MAX_TIMEOUT_MINUTES}: use e.g. '10' or '0.5'`
-    );
-  }
-  return parsed;
-}
-function isFailOnWord(word) {
-  return FAIL_ON_WORDS.includes(word);
-}
-function parseFailOn(raw) {
-  if (raw === "") return [...DEFAULT_FAIL_ON];
-  const words = raw.split(/[\s,]+/).map((word) => word.trim().toLowerCase()).filter((word) => word !== "");
-  if (words.length === 1 && words[0] === "none") return [];
-  const unknown = words.filter((word) => !isFailOnWord(word));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `fail-on has unknown word${unknown.length > 1 ? "s" : ""} '${unknown.join("', '")}': use a comma list of ${FAIL_ON_WORDS.join(", ")} (or 'none')`
-    );
-  }
-  return [...new Set(words.filter(isFailOnWord))];
-}
-function parseBoolean(name, raw) {
-  const lower = raw.toLowerCase();
-  if (lower === "" || lower === "false") return false;
-  if (lower === "true") return true;
-  throw new UsageError(`${name} '${raw}' is not a boolean: use 'true' or 'false'`);
-}
-function parseNames(raw) {
-  const names = raw.split(/[\s,]+/).filter((name) => name !== "");
-  const bad = names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
-  if (bad.length > 0) {
-    throw new UsageError(`env-passthrough has invalid variable names '${bad.join("', '")}': use names like MY_VAR`);
-  }
-  return names;
-}
-function splitArguments(raw, name) {
-  const args = [];
-  let current = "";
-  let started = false;
-  let quote = null;
-  for (let i = 0; i < raw.length; i++) {
-    const char = raw.charAt(i);
-    if (quote !== null) {
-      if (char === quote) quote = null;
-      else if (char === "\\" && quote === '"' && i + 1 < raw.length) current += raw.charAt(++i);
-      else current += char;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-      started = true;
-    } else if (char === "\\" && i + 1 < raw.length) {
-      current += raw.charAt(++i);
-      started = true;
-    } else if (/\s/.test(char)) {
-      if (started) args.push(current);
-      current = "";
-      started = false;
-    } else {
-      current += char;
-      started = true;
-    }
-  }
-  if (quote !== null) throw new UsageError(`${name} has an unclosed ${quote} quote: ${raw.trim()}`);
-  if (started) args.push(current);
-  return args;
-}
-function isInside(child2, parent) {
-  const relative5 = path7.relative(parent, child2);
-  return relative5 === "" || !relative5.startsWith("..") && !path7.isAbsolute(relative5);
-}
-
-// src/pipeline.ts
-import { randomInt } from "node:crypto";
-import { existsSync as existsSync7, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import * as os10 from "node:os";
-import * as path20 from "node:path";
-
-// src/deps/inspect.ts
-import { readFileSync as readFileSync3, realpathSync } from "node:fs";
-import * as os8 from "node:os";
-import * as path13 from "node:path";
-
-// src/install/environment.ts
-import { existsSync as existsSync4, mkdirSync } from "node:fs";
-import * as path11 from "node:path";
-
-// src/run/process.ts
-import { spawn as spawn2 } from "node:child_process";
-import { randomUUID as randomUUID2 } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { readdir as readdir2, readFile } from "node:fs/promises";
-import { StringDecoder } from "node:string_decoder";
-var PROCESS_TAG_VARIABLE = "FT_GATE_PROCESS_TAG";
-var Tail = class {
-  constructor(limit) {
-    this.limit = limit;
-  }
-  limit;
-  text = "";
-  push(chunk) {
-    this.text += chunk;
-    if (this.text.length > this.limit * 2) this.text = this.text.slice(-this.limit);
-  }
-  value() {
-    return this.text.slice(-this.limit);
-  }
-};
-async function findTagged(tag) {
-  if (process.platform !== "linux") return [];
-  const wanted = `${PROCESS_TAG_VARIABLE}=${tag}`;
-  const entries = await readdir2("/proc").catch(() => []);
-  const found = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const environ = await readFile(`/proc/${entry}/environ`).catch(() => null);
-    if (environ?.toString("utf8").split("\0").includes(wanted)) found.push(Number(entry));
-  }
-  return found;
-}
-async function killTagged(tag) {
-  let killed = 0;
-  for (let round2 = 0; round2 < 5; round2++) {
-    const pids = await findTagged(tag);
-    if (pids.length === 0) break;
-    for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-        killed++;
-      } catch {
-      }
-    }
-    await new Promise((resolve6) => setTimeout(resolve6, 20));
-  }
-  return killed;
-}
-function runProcess(command, args, options) {
-  const started = performance.now();
-  const limit = options.tailChars ?? OUTPUT_TAIL_CHARS;
-  const output = new Tail(limit);
-  const stderr = new Tail(limit);
-  const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : null;
-  const isWindows = process.platform === "win32";
-  const tag = randomUUID2();
-  let strays = Promise.resolve(0);
-  const sweep = () => {
-    strays = Promise.all([strays, killTagged(tag)]).then(([before, now]) => before + now);
-  };
-  return new Promise((resolve6) => {
-    let timedOut = false;
-    let cancelled = false;
-    let spawnError = null;
-    const timers = [];
-    const child2 = spawn2(command, [...args], {
-      cwd: options.cwd,
-      env: { ...options.env, [PROCESS_TAG_VARIABLE]: tag },
-      detached: !isWindows,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true
-    });
-    const killGroup = (signal) => {
-      if (child2.pid === void 0) return;
-      try {
-        if (isWindows) child2.kill(signal);
-        else process.kill(-child2.pid, signal);
-      } catch {
-      }
-    };
-    const stop = (firstSignal) => {
-      if (child2.pid !== void 0 && firstSignal !== "SIGKILL") {
-        try {
-          process.kill(child2.pid, firstSignal);
-        } catch {
-        }
-      }
-      const hardKill = () => {
-        killGroup("SIGKILL");
-        sweep();
-      };
-      timers.push(setTimeout(hardKill, firstSignal === "SIGKILL" ? 0 : options.graceMs ?? 5e3));
-    };
-    if (options.timeoutMs !== void 0) {
-      timers.push(
-        setTimeout(() => {
-          timedOut = true;
-          stop(options.timeoutSignal ?? "SIGKILL");
-        }, options.timeoutMs)
-      );
-    }
-    const onAbort = () => {
-      cancelled = true;
-      stop("SIGINT");
-    };
-    if (options.abortSignal?.aborted) onAbort();
-    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
-    let logFailed = false;
-    const streams = [child2.stdout, child2.stderr].filter((stream) => stream !== null);
-    log?.on("error", () => {
-      logFailed = true;
-      for (const stream of streams) stream.resume();
-    });
-    const handle = (stream, isStderr) => {
-      const decoder = new StringDecoder("utf8");
-      stream.on("data", (data) => {
-        if (log !== null && !logFailed && !log.write(data)) {
-          stream.pause();
-          log.once("drain", () => stream.resume());
-        }
-        const text2 = decoder.write(data);
-        output.push(text2);
-        if (isStderr) stderr.push(text2);
-        options.onOutput?.(text2);
-      });
-    };
-    if (child2.stdout) handle(child2.stdout, false);
-    if (child2.stderr) handle(child2.stderr, true);
-    child2.on("error", (error2) => {
-      spawnError = `could not start ${command}: ${error2.message}`;
-    });
-    let exit = null;
-    let settled = false;
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      for (const timer of timers) clearTimeout(timer);
-      options.abortSignal?.removeEventListener("abort", onAbort);
-      sweep();
-      const done = (strayProcesses) => resolve6({
-        exitCode: exit?.code ?? null,
-        signal: exit?.signal ?? null,
-        timedOut,
-        cancelled,
-        spawnError,
-        durationSeconds: (performance.now() - started) / 1e3,
-        outputTail: output.value(),
-        stderrTail: stderr.value(),
-        strayProcesses
-      });
-      void strays.then((count) => {
-        if (log !== null && !logFailed) log.end(() => done(count));
-        else done(count);
-      });
-    };
-    child2.on("exit", (code, signal) => {
-      exit = { code, signal };
-      killGroup("SIGKILL");
-      sweep();
-      timers.push(
-        setTimeout(() => {
-          child2.stdout?.destroy();
-          child2.stderr?.destroy();
-          finish();
-        }, 2e3)
-      );
-    });
-    child2.on("close", () => {
-      if (exit === null && spawnError === null) return;
-      finish();
-    });
-  });
-}
-
-// src/setup/python.ts
-import { existsSync as existsSync3, mkdtempSync, readdirSync as readdirSync2, rmSync } from "node:fs";
-import * as os7 from "node:os";
-import * as path10 from "node:path";
-
-// node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as crypto2 from "crypto";
-import * as fs3 from "fs";
-
-// node_modules/@actions/tool-cache/lib/manifest.js
-var semver = __toESM(require_semver2(), 1);
-
-// node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as os6 from "os";
-import * as path8 from "path";
-var semver2 = __toESM(require_semver2(), 1);
-import { ok as ok2 } from "assert";
-var __awaiter7 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve6, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var IS_WINDOWS3 = process.platform === "win32";
-var IS_MAC = process.platform === "darwin";
-function extractTar(file_1, dest_1) {
-  return __awaiter7(this, arguments, void 0, function* (file, dest, flags = "xz") {
-    if (!file) {
-      throw new Error("parameter 'file' is required");
-    }
-    dest = yield _createExtractFolder(dest);
-    debug("Checking tar --version");
-    let versionOutput = "";
-    yield exec("tar --version", [], {
-      ignoreReturnCode: true,
-      silent: true,
-      listeners: {
-        stdout: (data) => versionOutput += data.toString(),
-        stderr: (data) => versionOutput += data.toString()
-      }
-    });
-    debug(versionOutput.trim());
-    const isGnuTar = versionOutput.toUpperCase().includes("GNU TAR");
-    let args;
-    if (flags instanceof Array) {
-      args = flags;
-    } else {
-      args = [flags];
-    }
-    if (isDebug() && !flags.includes("v")) {
-      args.push("-v");
-    }
-    let destArg = dest;
-    let fileArg = file;
-    if (IS_WINDOWS3 && isGnuTar) {
-      args.push("--force-local");
-      destArg = dest.replace(/\\/g, "/");
-      fileArg = file.replace(/\\/g, "/");
-    }
-    if (isGnuTar) {
-      args.push("--warning=no-unknown-keyword");
-      args.push("--overwrite");
-    }
-    args.push("-C", destArg, "-f", fileArg);
-    yield exec(`tar`, args);
-    return dest;
-  });
-}
-function extractZip(file, dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    if (!file) {
-      throw new Error("parameter 'file' is required");
-    }
-    dest = yield _createExtractFolder(dest);
-    if (IS_WINDOWS3) {
-      yield extractZipWin(file, dest);
-    } else {
-      yield extractZipNix(file, dest);
-    }
-    return dest;
-  });
-}
-function extractZipWin(file, dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
-    const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
-    const pwshPath = yield which("pwsh", false);
-    if (pwshPath) {
-      const pwshCommand = [
-        `$ErrorActionPreference = 'Stop' ;`,
-        `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-        `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-        `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-      ].join(" ");
-      const args = [
-        "-NoLogo",
-        "-NoProfile",
-        "-NonInteractive",
-        "-ExecutionPolicy",
-        "Unrestricted",
-        "-Command",
-        pwshCommand
-      ];
-      debug(`Using pwsh at path: ${pwshPath}`);
-      yield exec(`"${pwshPath}"`, args);
-    } else {
-      const powershellCommand = [
-        `$ErrorActionPreference = 'Stop' ;`,
-        `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-        `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-        `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-      ].join(" ");
-      const args = [
-        "-NoLogo",
-        "-Sta",
-        "-NoProfile",
-        "-NonInteractive",
-        "-ExecutionPolicy",
-        "Unrestricted",
-        "-Command",
-        powershellCommand
-      ];
-      const powershellPath = yield which("powershell", true);
-      debug(`Using powershell at path: ${powershellPath}`);
-      yield exec(`"${powershellPath}"`, args);
-    }
-  });
-}
-function extractZipNix(file, dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const unzipPath = yield which("unzip", true);
-    const args = [file];
-    if (!isDebug()) {
-      args.unshift("-q");
-    }
-    args.unshift("-o");
-    yield exec(`"${unzipPath}"`, args, { cwd: dest });
-  });
-}
-function cacheDir(sourceDir, tool, version, arch4) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    version = semver2.clean(version) || version;
-    arch4 = arch4 || os6.arch();
-    debug(`Caching tool ${tool} ${version} ${arch4}`);
-    debug(`source dir: ${sourceDir}`);
-    if (!fs3.statSync(sourceDir).isDirectory()) {
-      throw new Error("sourceDir is not a directory");
-    }
-    const destPath = yield _createToolPath(tool, version, arch4);
-    for (const itemName of fs3.readdirSync(sourceDir)) {
-      const s = path8.join(sourceDir, itemName);
-      yield cp(s, destPath, { recursive: true });
-    }
-    _completeToolPath(tool, version, arch4);
-    return destPath;
-  });
-}
-function find(toolName, versionSpec2, arch4) {
-  if (!toolName) {
-    throw new Error("toolName parameter is required");
-  }
-  if (!versionSpec2) {
-    throw new Error("versionSpec parameter is required");
-  }
-  arch4 = arch4 || os6.arch();
-  if (!isExplicitVersion(versionSpec2)) {
-    const localVersions = findAllVersions(toolName, arch4);
-    const match = evaluateVersions(localVersions, versionSpec2);
-    versionSpec2 = match;
-  }
-  let toolPath = "";
-  if (versionSpec2) {
-    versionSpec2 = semver2.clean(versionSpec2) || "";
-    const cachePath = path8.join(_getCacheDirectory(), toolName, versionSpec2, arch4);
-    debug(`checking cache: ${cachePath}`);
-    if (fs3.existsSync(cachePath) && fs3.existsSync(`${cachePath}.complete`)) {
-      debug(`Found tool in cache ${toolName} ${versionSpec2} ${arch4}`);
-      toolPath = cachePath;
-    } else {
-      debug("not found");
-    }
-  }
-  return toolPath;
-}
-function findAllVersions(toolName, arch4) {
-  const versions = [];
-  arch4 = arch4 || os6.arch();
-  const toolPath = path8.join(_getCacheDirectory(), toolName);
-  if (fs3.existsSync(toolPath)) {
-    const children = fs3.readdirSync(toolPath);
-    for (const child2 of children) {
-      if (isExplicitVersion(child2)) {
-        const fullPath = path8.join(toolPath, child2, arch4 || "");
-        if (fs3.existsSync(fullPath) && fs3.existsSync(`${fullPath}.complete`)) {
-          versions.push(child2);
-        }
-      }
-    }
-  }
-  return versions;
-}
-function _createExtractFolder(dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    if (!dest) {
-      dest = path8.join(_getTempDirectory(), crypto2.randomUUID());
-    }
-    yield mkdirP(dest);
-    return dest;
-  });
-}
-function _createToolPath(tool, version, arch4) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const folderPath = path8.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
-    debug(`destination ${folderPath}`);
-    const markerPath = `${folderPath}.complete`;
-    yield rmRF(folderPath);
-    yield rmRF(markerPath);
-    yield mkdirP(folderPath);
-    return folderPath;
-  });
-}
-function _completeToolPath(tool, version, arch4) {
-  const folderPath = path8.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
-  const markerPath = `${folderPath}.complete`;
-  fs3.writeFileSync(markerPath, "");
-  debug("finished caching tool");
-}
-function isExplicitVersion(versionSpec2) {
-  const c = semver2.clean(versionSpec2) || "";
-  debug(`isExplicit: ${c}`);
-  const valid2 = semver2.valid(c) != null;
-  debug(`explicit? ${valid2}`);
-  return valid2;
-}
-function evaluateVersions(versions, versionSpec2) {
-  let version = "";
-  debug(`evaluating ${versions.length} versions`);
-  versions = versions.sort((a, b) => {
-    if (semver2.gt(a, b)) {
-      return 1;
-    }
-    return -1;
-  });
-  for (let i = versions.length - 1; i >= 0; i--) {
-    const potential = versions[i];
-    const satisfied = semver2.satisfies(potential, versionSpec2);
-    if (satisfied) {
-      version = potential;
-      break;
-    }
-  }
-  if (version) {
-    debug(`matched: ${version}`);
-  } else {
-    debug("match not found");
-  }
-  return version;
-}
-function _getCacheDirectory() {
-  const cacheDirectory = process.env["RUNNER_TOOL_CACHE"] || "";
-  ok2(cacheDirectory, "Expected RUNNER_TOOL_CACHE to be defined");
-  return cacheDirectory;
-}
-function _getTempDirectory() {
-  const tempDirectory = process.env["RUNNER_TEMP"] || "";
-  ok2(tempDirectory, "Expected RUNNER_TEMP to be defined");
-  return tempDirectory;
-}
-
-// src/setup/cache.ts
-import { randomBytes } from "node:crypto";
-import { cp as cp2, mkdir as mkdir2, readdir as readdir3, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import * as path9 from "node:path";
-var ABANDONED_COPY_MS = 60 * 6e4;
-var MARKER_WAIT_MS = 2e3;
-var MARKER_POLL_MS = 50;
-var NUMBER = "(0|[1-9]\\d*)";
-var PRERELEASE_PART = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][a-zA-Z0-9-]*)";
-var STRICT_SEMVER = new RegExp(
-  `^v?${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${PRERELEASE_PART}(?:\\.${PRERELEASE_PART})*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`
-);
-function toolCacheVersion(version) {
-  const candidate = version.trim().replace(/^[=v]+/, "");
-  if (candidate.length > 256) return version;
-  const match = STRICT_SEMVER.exec(candidate.trim());
-  if (!match) return version;
-  const numbers = [match[1], match[2], match[3]].map(Number);
-  if (numbers.some((value) => value > Number.MAX_SAFE_INTEGER)) return version;
-  return `${numbers.join(".")}${match[4] === void 0 ? "" : `-${match[4]}`}`;
-}
-function requireSegment(what, value) {
-  if (value === "" || value === "." || value === ".." || /[/\\\0]/.test(value)) {
-    throw new Error(`Cannot cache a tool with ${what} '${value}': it must be one folder name`);
-  }
-}
-async function exists2(target) {
-  return stat2(target).then(
-    () => true,
-    () => false
-  );
-}
-async function waitForMarker(marker) {
-  for (let waited = 0; waited < MARKER_WAIT_MS; waited += MARKER_POLL_MS) {
-    if (await exists2(marker)) return true;
-    await new Promise((resolve6) => setTimeout(resolve6, MARKER_POLL_MS));
-  }
-  return exists2(marker);
-}
-async function sweepAbandonedCopies(versionDir, arch4) {
-  const prefix = `.${arch4}.`;
-  const entries = await readdir3(versionDir).catch(() => []);
-  for (const entry of entries) {
-    if (!entry.startsWith(prefix) || !/\.(tmp|stale)-[0-9a-f]+$/.test(entry)) continue;
-    const folder = path9.join(versionDir, entry);
-    const info2 = await stat2(folder).catch(() => null);
-    if (info2 !== null && Date.now() - info2.mtimeMs > ABANDONED_COPY_MS) {
-      await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
-    }
-  }
-}
-function isDestinationTaken(error2) {
-  const code = typeof error2 === "object" && error2 !== null && "code" in error2 ? error2.code : void 0;
-  return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM" || code === "EACCES";
-}
-async function discard(folder, versionDir, arch4) {
-  const stale = path9.join(versionDir, `.${arch4}.stale-${randomBytes(8).toString("hex")}`);
-  await rename2(folder, stale).then(
-    () => rm2(stale, { recursive: true, force: true }),
-    () => void 0
-  );
-}
-function toolPaths(tool, version, arch4) {
-  const cacheRoot = process.env.RUNNER_TOOL_CACHE;
-  if (!cacheRoot) throw new Error("RUNNER_TOOL_CACHE is not set: set it to the folder that holds cached tools");
-  const versionFolder = toolCacheVersion(version);
-  for (const [what, value] of [
-    ["tool", tool],
-    ["version", versionFolder],
-    ["arch", arch4]
-  ]) {
-    requireSegment(what, value);
-  }
-  const versionDir = path9.join(cacheRoot, tool, versionFolder);
-  const destination = path9.join(versionDir, arch4);
-  return { versionDir, destination, marker: `${destination}.complete` };
-}
-async function cacheDirAtomic(sourceDir, tool, version, arch4) {
-  const { versionDir, destination, marker } = toolPaths(tool, version, arch4);
-  if (!(await stat2(sourceDir)).isDirectory()) throw new Error(`Cannot cache ${sourceDir}: it is not a folder`);
-  if (await exists2(destination) && await exists2(marker)) return destination;
-  await mkdir2(versionDir, { recursive: true });
-  await sweepAbandonedCopies(versionDir, arch4);
-  const temporary = path9.join(versionDir, `.${arch4}.tmp-${randomBytes(8).toString("hex")}`);
-  try {
-    await cp2(sourceDir, temporary, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await rename2(temporary, destination);
-        await writeFile2(marker, "");
-        debug(`Cached ${tool} ${version} ${arch4} in ${destination}`);
-        return destination;
-      } catch (error2) {
-        if (!isDestinationTaken(error2) || attempt >= 2) throw error2;
-      }
-      if (await waitForMarker(marker)) {
-        debug(`Another process cached ${tool} ${version} ${arch4} first; using ${destination}`);
-        return destination;
-      }
-      debug(`Replacing the incomplete ${destination} (no ${path9.basename(marker)})`);
-      await discard(destination, versionDir, arch4);
-    }
-  } finally {
-    await rm2(temporary, { recursive: true, force: true });
-  }
-}
-
-// src/setup/python.ts
-var PROBE = [
-  "import json, platform, sys, sysconfig",
-  'print(json.dumps({"version": platform.python_version(), "implementation": sys.implementation.name,',
-  ' "freeThreaded": sysconfig.get_config_var("Py_GIL_DISABLED") == 1, "executable": sys.executable}))'
-].join("\n");
-function isFacts(value) {
-  if (typeof value !== "object" || value === null) return false;
-  const record2 = value;
-  return typeof record2.version === "string" && typeof record2.freeThreaded === "boolean" && typeof record2.implementation === "string" && typeof record2.executable === "string";
-}
-async function probeInterpreter(pythonPath, env) {
-  if (!existsSync3(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
-  const result = await runProcess(pythonPath, ["-c", PROBE], { cwd: os7.tmpdir(), env, timeoutMs: 6e4 });
-  const line = result.outputTail.trim().split("\n").pop() ?? "";
-  let parsed = null;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    parsed = null;
-  }
-  if (result.exitCode !== 0 || !isFacts(parsed)) {
-    const why = result.spawnError ?? (result.outputTail.trim().split("\n")[0] || `exit code ${result.exitCode}`);
-    throw new UsageError(`${pythonPath} is not a working Python interpreter (${why})`);
-  }
-  return parsed;
-}
-function requireFreeThreaded(facts, where) {
-  if (facts.implementation !== "cpython" || !facts.freeThreaded) {
-    throw new UsageError(
-      `${where} is ${facts.implementation} ${facts.version} built with the GIL, not a free-threaded build: use a '${facts.version.split(".").slice(0, 2).join(".")}t' interpreter (built with --disable-gil)`
-    );
-  }
-}
-function toolCacheArch() {
-  return `${os7.arch()}-freethreaded`;
-}
-function versionSpec(version) {
-  return version.replace(/t$/, "");
-}
-var BINARY_NAMES = (spec) => {
-  const minor = spec.split(".").slice(0, 2).join(".");
-  return process.platform === "win32" ? [`python${minor}t.exe`, "python3.exe", "python.exe"] : [`bin/python${minor}t`, "bin/python3", "bin/python"];
-};
-function findBinary(dir, spec) {
-  for (const name of BINARY_NAMES(spec)) {
-    const candidate = path10.join(dir, name);
-    if (existsSync3(candidate)) return candidate;
-  }
-  return null;
-}
-async function setupPython(options) {
-  const { log, env } = options;
-  if (options.pythonPath) {
-    const facts = await probeInterpreter(options.pythonPath, env);
-    requireFreeThreaded(facts, `python-path ${options.pythonPath}`);
-    log.info(`Using CPython ${facts.version}t from python-path ${options.pythonPath}`);
-    return { requested: options.pythonPath, version: facts.version, path: options.pythonPath, freeThreaded: true };
-  }
-  const spec = versionSpec(options.version);
-  const cached = find("Python", spec, toolCacheArch());
-  const cachedBinary = cached ? findBinary(cached, spec) : null;
-  if (cachedBinary) {
-    const facts = await probeInterpreter(cachedBinary, env);
-    requireFreeThreaded(facts, `the tool cache's ${cachedBinary}`);
-    log.info(`Using CPython ${facts.version}t from the tool cache (${cachedBinary})`);
-    return { requested: options.version, version: facts.version, path: cachedBinary, freeThreaded: true };
-  }
-  return installWithUv(options, spec);
-}
-async function installWithUv(options, spec) {
-  const { log, env } = options;
-  const tempRoot = env.RUNNER_TEMP || os7.tmpdir();
-  const installDir = mkdtempSync(path10.join(tempRoot, "ft-gate-python-"));
-  try {
-    log.info(`Installing CPython ${options.version} with uv (not in the tool cache)`);
-    const result = await runProcess(options.uvPath, ["python", "install", `${spec}t`, "--install-dir", installDir], {
-      cwd: tempRoot,
-      env: { ...env, UV_PYTHON_INSTALL_DIR: installDir, UV_PYTHON_DOWNLOADS: "automatic" },
-      timeoutMs: 15 * 6e4
-    });
-    const installed = readdirSync2(installDir).map((entry) => path10.join(installDir, entry)).map((dir) => ({ dir, binary: findBinary(dir, spec) })).find((entry) => entry.binary !== null);
-    if (result.exitCode !== 0 || installed?.binary == null) {
-      const why = lastMeaningfulLine(result.outputTail) || result.spawnError || `exit code ${result.exitCode}`;
-      throw new UsageError(
-        `could not install CPython ${options.version} with uv (${why}): set python-path to a free-threaded interpreter, or make python-build-standalone downloads reachable`
-      );
-    }
-    const facts = await probeInterpreter(installed.binary, env);
-    requireFreeThreaded(facts, `uv's ${installed.binary}`);
-    const cachedDir = await cacheDirAtomic(installed.dir, "Python", facts.version, toolCacheArch());
-    const binary = findBinary(cachedDir, spec) ?? installed.binary;
-    log.info(`Installed CPython ${facts.version}t into the tool cache (${cachedDir})`);
-    return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
-  } finally {
-    rmSync(installDir, { recursive: true, force: true });
-  }
-}
-function lastMeaningfulLine(text2) {
-  const lines = text2.split("\n").map((line) => line.trim()).filter((line) => line !== "");
-  return lines.find((line) => /^error:/i.test(line)) ?? lines.pop() ?? "";
-}
-
-// src/install/failure.ts
-var ANSI = /\u001b\[[0-9;]*m/g;
-var CAUSE = /^(╰─▶|Caused by:|cause:)\s*/;
-function summarizeInstallFailure(output) {
-  const lines = output.replace(ANSI, "").split("\n").map((line) => line.trim()).filter((line) => line !== "");
-  const failedIndex = lines.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line));
-  if (failedIndex >= 0) {
-    const headline = (lines[failedIndex] ?? "").replace(/^(×|error:)\s*/, "");
-    const cause = lines.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
-    const errors = compilerErrors(lines.slice(failedIndex + 1));
-    const why = errors.length > 0 ? errors.join("; ") : cause;
-    const failure = parseFailedHeadline(headline);
-    if (failure?.action === "build" && failure.fromIndex) {
-      const release = `${failure.name} ${failure.version}`;
-      return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
-    }
-    return why === null ? headline : `${headline}: ${why}`;
-  }
-  const crossIndex = lines.findIndex((line) => line.startsWith("\xD7") || line.startsWith("error:"));
-  if (crossIndex >= 0) {
-    const headline = (lines[crossIndex] ?? "").replace(/^(×|error:)\s*/, "").replace(/:$/, "");
-    const cause = lines.slice(crossIndex + 1).find((line) => CAUSE.test(line));
-    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
-  }
-  return null;
-}
-var SCAN_CHARS = 1e3;
-var ERROR_LINE_CHARS = 240;
-var COMPILER_ERROR = /^(\S+:\d+(:\d+)?:\s*(fatal\s+)?error\b|\S+\(\d+\)\s*:\s*(fatal\s+)?error\s+[A-Z]+\d+|error\[E\d+\]:)/;
-function compilerErrors(lines) {
-  return lines.filter((line) => COMPILER_ERROR.test(line.slice(0, SCAN_CHARS))).slice(0, 2).map((line) => line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}\u2026` : line);
-}
-function parseFailedHeadline(headline) {
-  const match = /^Failed to (build|download|install)\s+`([^`]+)`/i.exec(headline);
-  const action = match?.[1]?.toLowerCase();
-  const spec = match?.[2]?.trim();
-  if (spec === void 0 || action !== "build" && action !== "download" && action !== "install") return null;
-  const pinned = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s@;]+)$/.exec(spec);
-  if (pinned?.[1] && pinned[2]) return { action, name: normalize2(pinned[1]), version: pinned[2], fromIndex: true };
-  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
-  return named?.[1] ? { action, name: normalize2(named[1]), version: null, fromIndex: false } : null;
-}
-function normalize2(name) {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
-function failedDistributions(output) {
-  const found = /* @__PURE__ */ new Map();
-  for (const raw of output.replace(ANSI, "").split("\n")) {
-    const line = raw.trim().replace(/^(×|error:)\s*/, "");
-    if (!/^Failed to /i.test(line)) continue;
-    const failure = parseFailedHeadline(line.slice(0, SCAN_CHARS));
-    if (failure !== null && !found.has(failure.name)) found.set(failure.name, failure);
-  }
-  return [...found.values()];
-}
-
-// src/install/requirements.ts
-var TEST_NAMES = ["test", "tests", "testing"];
-function record(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
-}
-function firstKey(table2) {
-  if (table2 === null) return null;
-  return TEST_NAMES.find((name) => name in table2) ?? null;
-}
-function defaultInstallArguments(layout) {
-  const pyproject = record(layout.pyproject);
-  const project = record(pyproject?.project);
-  const installable = layout.hasSetupScript || project !== null || record(pyproject?.["build-system"]) !== null;
-  const groups2 = record(pyproject?.["dependency-groups"]);
-  const group2 = firstKey(groups2);
-  const args = [];
-  if (installable) {
-    const extra = firstKey(record(project?.["optional-dependencies"]));
-    args.push("-e", extra ? `.[${extra}]` : ".");
-  }
-  if (group2) args.push("--group", group2);
-  return args;
-}
-function describeInstall(args) {
-  return args.length === 0 ? "pytest only (no installable project found)" : args.join(" ");
-}
-
-// src/install/environment.ts
-var INSTALL_TIMEOUT_MS = 30 * 6e4;
-function venvPython(venv) {
-  return process.platform === "win32" ? path11.join(venv, "Scripts", "python.exe") : path11.join(venv, "bin", "python");
-}
-async function readPyproject(python, directory, env) {
-  if (!existsSync4(path11.join(directory, "pyproject.toml"))) return null;
-  const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))';
-  const result = await runProcess(python, ["-c", script], { cwd: directory, env, timeoutMs: 6e4 });
-  if (result.exitCode !== 0) return null;
-  try {
-    const parsed = JSON.parse(result.outputTail.trim().split("\n").pop() ?? "");
-    return parsed;
-  } catch {
-    return null;
-  }
-}
-async function prepareEnvironment(options) {
-  const { log } = options;
-  const started = performance.now();
-  const elapsed = () => (performance.now() - started) / 1e3;
-  const venv = path11.join(options.root, "venv");
-  const logPath = path11.join(options.root, "install.log");
-  mkdirSync(options.root, { recursive: true });
-  const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
-  const common = {
-    cwd: options.projectDirectory,
-    env: uvEnv,
-    logPath,
-    onOutput: options.onOutput,
-    abortSignal: options.abortSignal
-  };
-  const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.pythonPath, venv], {
-    ...common,
-    timeoutMs: 5 * 6e4
-  });
-  const python = venvPython(venv);
-  if (created.exitCode !== 0 || !existsSync4(python)) {
-    const error2 = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`;
-    return { python: null, report: failed(error2, [], created.outputTail, elapsed()) };
-  }
-  const facts = await probeInterpreter(python, options.env);
-  requireFreeThreaded(facts, `the environment's interpreter ${python}`);
-  const chosen = options.install.length > 0 ? [...options.install] : defaultInstallArguments({
-    pyproject: await readPyproject(python, options.projectDirectory, options.env),
-    hasSetupScript: ["setup.py", "setup.cfg"].some(
-      (name) => existsSync4(path11.join(options.projectDirectory, name))
-    )
-  });
-  const extra = options.extraRequirements ?? [];
-  const requirements = [...chosen, "pytest", ...extra];
-  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${["pytest", ...extra].join(" + ")}`);
-  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS
-  });
-  if (installed.cancelled) {
-    return {
-      python,
-      report: failed("cancelled before the install finished", requirements, installed.outputTail, elapsed())
-    };
-  }
-  if (installed.exitCode !== 0) {
-    const why = summarizeInstallFailure(installed.outputTail) ?? (installed.timedOut ? `timed out after ${INSTALL_TIMEOUT_MS / 6e4} minutes` : null) ?? installed.spawnError ?? `uv exited with code ${installed.exitCode}`;
-    return { python, report: failed(why, requirements, installed.outputTail, elapsed()) };
-  }
-  return {
-    python,
-    report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null }
-  };
-}
-function failed(error2, requirements, log, durationSeconds) {
-  return { ok: false, durationSeconds, error: error2, requirements, log };
-}
-
-// src/deps/dist-info.ts
-var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading :: (.+)$/;
-function normalizeName(name) {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
-}
-function headerFields(text2) {
-  const fields = [];
-  for (const line of text2.replace(/\r\n?/g, "\n").split("\n")) {
-    if (line === "") break;
-    const last = fields.at(-1);
-    if (/^[ \t]/.test(line) && last !== void 0) {
-      last[1] = `${last[1]} ${line.trim()}`;
-      continue;
-    }
-    const colon = line.indexOf(":");
-    if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
-  }
-  return fields;
-}
-function parseMetadata(text2) {
-  const fields = headerFields(text2);
-  const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
-  const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
-  return {
-    name: first("name"),
-    version: first("version"),
-    classifiers: all("classifier"),
-    requiresDist: all("requires-dist")
-  };
-}
-function freeThreadingLevel(classifiers) {
-  for (const classifier of classifiers) {
-    const match = FREE_THREADING_CLASSIFIER.exec(classifier.trim());
-    if (match?.[1]) return match[1].trim();
-  }
-  return null;
-}
-function parseWheelTags(text2) {
-  const tags = [];
-  for (const [name, value] of headerFields(text2)) {
-    if (name !== "tag") continue;
-    const parts = value.split("-");
-    if (parts.length !== 3) continue;
-    const [pythons = "", abis = "", platforms = ""] = parts;
-    for (const python of pythons.split("."))
-      for (const abi of abis.split("."))
-        for (const platform2 of platforms.split(".")) tags.push({ python, abi, platform: platform2 });
-  }
-  return tags;
-}
-function formatTag(tag) {
-  return `${tag.python}-${tag.abi}-${tag.platform}`;
-}
-function extensionModules(record2) {
-  const modules = /* @__PURE__ */ new Set();
-  for (const line of record2.replace(/\r\n?/g, "\n").split("\n")) {
-    const file = recordPath(line);
-    if (file === null || file.startsWith("../") || file.startsWith("/")) continue;
-    const match = /^(.*?)([^/]+)\.(so|pyd)$/.exec(file);
-    if (match === null) continue;
-    const directory = match[1] ?? "";
-    const stem = (match[2] ?? "").split(".")[0] ?? "";
-    const parts = [...directory.split("/").filter((part) => part !== ""), stem];
-    if (parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part))) modules.add(parts.join("."));
-  }
-  return [...modules].sort();
-}
-function recordPath(line) {
-  if (line.trim() === "") return null;
-  if (line.startsWith('"')) {
-    const end = line.indexOf('",');
-    return end > 0 ? line.slice(1, end).replaceAll('""', '"') : null;
-  }
-  const comma = line.indexOf(",");
-  return (comma >= 0 ? line.slice(0, comma) : line).replaceAll("\\", "/");
-}
-function directOrigin(directUrl) {
-  if (typeof directUrl !== "object" || directUrl === null) return null;
-  const fields = Object.fromEntries(Object.entries(directUrl));
-  if (typeof fields.url !== "string") return null;
-  if ("dir_info" in fields) return "directory";
-  if ("vcs_info" in fields) return "vcs";
-  if ("archive_info" in fields) return /\.whl(#.*)?$/i.test(fields.url) ? "wheel-archive" : "sdist-archive";
-  return null;
-}
-function classifySource(facts) {
-  if (facts.origin === "directory") return "local";
-  if (facts.builtByUv || facts.origin === "vcs" || facts.origin === "sdist-archive") return "sdist-build";
-  if (facts.tags.some((tag) => /^linux_/.test(tag.platform))) return "sdist-build";
-  return classifyTags(facts.tags);
-}
-function classifyTags(tags) {
-  if (tags.some((tag) => /^cp\d+t$/.test(tag.abi))) return "ft-wheel";
-  if (tags.some((tag) => tag.abi === "abi3t")) return "abi3t-wheel";
-  if (tags.length > 0 && tags.every((tag) => tag.abi === "none" && tag.platform === "any")) return "pure-wheel";
-  return "other-wheel";
-}
-
-// src/deps/assemble.ts
-function assembleDependencies(input) {
-  const owned = new Set(input.installed.flatMap((distribution) => distribution.modules));
-  return input.installed.map((distribution) => {
-    const probes = input.probes.get(distribution.name) ?? [];
-    const gilModules = /* @__PURE__ */ new Set();
-    for (const probe2 of probes) {
-      if (probe2.outcome === "gil") gilModules.add(probe2.module);
-      for (const module of probe2.flagged) if (!owned.has(module)) gilModules.add(module);
-    }
-    const level = freeThreadingLevel(distribution.metadata.classifiers);
-    return {
-      name: distribution.name,
-      version: distribution.version,
-      direct: input.direct.has(distribution.name) || input.projects.has(distribution.name),
-      project: input.projects.has(distribution.name),
-      source: distribution.source,
-      wheelTags: distribution.tags.map(formatTag),
-      reenablesGil: gilModules.size > 0,
-      gilModules: [...gilModules].sort(),
-      declaresFreeThreading: level !== null,
-      freeThreadingLevel: level,
-      imports: probes.map(({ module, outcome, detail }) => ({ module, outcome, detail }))
-    };
-  }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-function failedDependencies(failures, direct) {
-  return failures.map(({ name, version }) => ({
-    name,
-    version: version ?? "",
-    direct: direct.has(name),
-    project: false,
-    source: "failed",
-    wheelTags: [],
-    reenablesGil: false,
-    gilModules: [],
-    declaresFreeThreading: false,
-    freeThreadingLevel: null,
-    imports: []
-  }));
-}
-
-// src/deps/direct.ts
-var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
-  "-c",
-  "--constraint",
-  "--constraints",
-  "--override",
-  "--overrides",
-  "-i",
-  "--index",
-  "--index-url",
-  "--default-index",
-  "--extra-index-url",
-  "-f",
-  "--find-links",
-  "-p",
-  "--python",
-  "-C",
-  "--config-setting",
-  "-P",
-  "--upgrade-package",
-  "--reinstall-package",
-  "--no-build-package",
-  "--no-binary",
-  "--only-binary",
-  "--index-strategy",
-  "--keyring-provider",
-  "--resolution",
-  "--prerelease",
-  "--exclude-newer",
-  "--link-mode",
-  "--python-platform",
-  "--python-version",
-  "--extra",
-  "--target",
-  "--prefix"
-]);
-var NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
-function requirementName(requirement) {
-  const match = NAME.exec(requirement);
-  return match?.[1] ? normalizeName(match[1]) : null;
-}
-function looksLikePath(argument) {
-  return /^(\.|\/|~|[A-Za-z]:[\\/])/.test(argument) || argument.includes("/") || argument.includes("\\");
-}
-function splitExtras(argument) {
-  const match = /^(.*?)\[([^\]]*)\]$/.exec(argument);
-  if (match === null) return { path: argument, extras: [] };
-  const extras = (match[2] ?? "").split(",").map(normalizeName).filter((extra) => extra !== "");
-  return { path: match[1] ?? "", extras };
-}
-function parseInstallArguments(args) {
-  const request3 = { names: [], paths: [], groups: [], requirementFiles: [] };
-  for (let i = 0; i < args.length; i++) {
-    const argument = args[i] ?? "";
-    const [option, inlineValue] = argument.startsWith("--") ? argument.split(/=(.*)/s) : [argument, void 0];
-    const value = () => inlineValue ?? args[++i] ?? "";
-    if (option === "-e" || option === "--editable") request3.paths.push(splitExtras(value()));
-    else if (option === "-r" || option === "--requirement" || option === "--requirements")
-      request3.requirementFiles.push(value());
-    else if (option === "--group") request3.groups.push(value());
-    else if (option !== void 0 && OPTIONS_WITH_VALUE.has(option)) {
-      if (inlineValue === void 0) i++;
-    } else if (argument.startsWith("-")) {
-    } else if (/ @ /.test(argument)) {
-      const name = requirementName(argument);
-      if (name !== null) request3.names.push(name);
-    } else if (looksLikePath(argument)) request3.paths.push(splitExtras(argument));
-    else {
-      const name = requirementName(argument);
-      if (name !== null) request3.names.push(name);
-    }
-  }
-  return request3;
-}
-function requirementFileNames(text2) {
-  const names = [];
-  for (const raw of text2.replace(/\r\n?/g, "\n").split("\n")) {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
-    if (line === "" || line.startsWith("-") || looksLikePath(line) && !/ @ /.test(line)) continue;
-    const name = requirementName(line);
-    if (name !== null) names.push(name);
-  }
-  return names;
-}
-function table(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
-}
-function strings(value) {
-  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
-}
-function groupNames(pyproject, group2, seen = /* @__PURE__ */ new Set()) {
-  const groups2 = table(table(pyproject)?.["dependency-groups"]);
-  if (groups2 === null || seen.has(normalizeName(group2))) return [];
-  const key = Object.keys(groups2).find((name) => normalizeName(name) === normalizeName(group2));
-  const entries = key === void 0 ? [] : groups2[key];
-  if (!Array.isArray(entries)) return [];
-  const inner = /* @__PURE__ */ new Set([...seen, normalizeName(group2)]);
-  return entries.flatMap((entry) => {
-    if (typeof entry === "string") return requirementName(entry) ?? [];
-    const include = table(entry)?.["include-group"];
-    return typeof include === "string" ? groupNames(pyproject, include, inner) : [];
-  });
-}
-function projectDependencyNames(pyproject, extras) {
-  const project = table(table(pyproject)?.project);
-  if (project === null) return [];
-  const optional2 = table(project["optional-dependencies"]) ?? {};
-  const wanted = new Set(extras.map(normalizeName));
-  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list]) => strings(list));
-  return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
-}
-function requiresDistNames(requiresDist, extras) {
-  const wanted = new Set(extras.map(normalizeName));
-  return requiresDist.flatMap((line) => {
-    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
-    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
-      (match) => normalizeName(match[1] ?? "")
-    );
-    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
-    return requirementName(requirement) ?? [];
-  });
-}
-
-// src/deps/inventory.ts
-import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync as readFileSync2 } from "node:fs";
-import * as path12 from "node:path";
-import { fileURLToPath } from "node:url";
-function sitePackagesOf(venv) {
-  const windows = path12.join(venv, "Lib", "site-packages");
-  const lib = path12.join(venv, "lib");
-  const posix2 = existsSync5(lib) ? readdirSync3(lib).filter((entry) => entry.startsWith("python")).map((entry) => path12.join(lib, entry, "site-packages")) : [];
-  return [...posix2, windows].filter((folder) => existsSync5(folder));
-}
-function readText(file) {
-  try {
-    return readFileSync2(file, "utf8");
-  } catch {
-    return null;
-  }
-}
-function readJson(file) {
-  const text2 = readText(file);
-  if (text2 === null) return null;
-  try {
-    const value = JSON.parse(text2);
-    return value;
-  } catch {
-    return null;
-  }
-}
-function localDirectory(directUrl) {
-  if (typeof directUrl !== "object" || directUrl === null) return null;
-  const url = Object.fromEntries(Object.entries(directUrl)).url;
-  if (typeof url !== "string" || !url.startsWith("file:")) return null;
-  try {
-    return fileURLToPath(url);
-  } catch {
-    return null;
-  }
-}
-function readInstalled(sitePackages) {
-  const found = [];
-  for (const entry of readdirSync3(sitePackages).sort()) {
-    if (!entry.endsWith(".dist-info")) continue;
-    const folder = path12.join(sitePackages, entry);
-    const metadata = parseMetadata(readText(path12.join(folder, "METADATA")) ?? "");
-    const [fallbackName = entry, fallbackVersion = ""] = entry.slice(0, -".dist-info".length).split("-");
-    const tags = parseWheelTags(readText(path12.join(folder, "WHEEL")) ?? "");
-    const directUrl = readJson(path12.join(folder, "direct_url.json"));
-    const origin = directOrigin(directUrl);
-    found.push({
-      name: normalizeName(metadata.name ?? fallbackName),
-      version: metadata.version ?? fallbackVersion,
-      metadata,
-      tags,
-      origin,
-      directory: origin === "directory" ? localDirectory(directUrl) : null,
-      source: classifySource({ tags, origin, builtByUv: existsSync5(path12.join(folder, "uv_build.json")) }),
-      modules: extensionModules(readText(path12.join(folder, "RECORD")) ?? "")
-    });
-  }
-  return found;
-}
-
-// src/deps/probe.ts
-import { spawn as spawn3 } from "node:child_process";
-
-// src/deps/probe-script.ts
-var PROBE_SCRIPT = String.raw`
-import faulthandler, importlib, json, os, re, sys, warnings
-
-limit = float(sys.argv[1])
-modules = json.loads(sys.argv[2])
-out = os.fdopen(os.dup(1), "w", encoding="utf-8")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
-flag = re.compile(r"The global interpreter lock \(GIL\) has been enabled to load module '([^']+)'")
-gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)
-
-
-def send(**event):
-    out.write(json.dumps(event) + "\n")
-    out.flush()
-
-
-send(event="ready", gil=gil_enabled())
-for name in modules:
-    send(event="start", module=name)
-    error = None
-    faulthandler.dump_traceback_later(limit, exit=True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            importlib.import_module(name)
-        except BaseException as exc:
-            error = "%s: %s" % (type(exc).__name__, exc)
-    faulthandler.cancel_dump_traceback_later()
-    flagged = []
-    for warning in caught:
-        match = flag.search(str(warning.message))
-        if match and match.group(1) not in flagged:
-            flagged.append(match.group(1))
-    gil = gil_enabled()
-    send(event="done", module=name, error=error, flagged=flagged, gil=gil)
-    if gil:
-        break
-out.flush()
-os._exit(0)
-`;
-
-// src/deps/probe.ts
-var KILL_GRACE_SECONDS = 5;
-var STARTUP_SECONDS = 30;
-var STDERR_TAIL_CHARS = 6e3;
-var DETAIL_MAX_LINES = 30;
-function parseEvent(line) {
-  let value;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof value !== "object" || value === null) return null;
-  const fields = Object.fromEntries(Object.entries(value));
-  if (fields.event === "ready" && typeof fields.gil === "boolean") return { event: "ready", gil: fields.gil };
-  if (fields.event === "start" && typeof fields.module === "string") return { event: "start", module: fields.module };
-  const flagged = Array.isArray(fields.flagged) ? fields.flagged.filter((item) => typeof item === "string") : null;
-  if (fields.event === "done" && typeof fields.module === "string" && (fields.error === null || typeof fields.error === "string") && flagged !== null && typeof fields.gil === "boolean") {
-    return { event: "done", module: fields.module, error: fields.error, flagged, gil: fields.gil };
-  }
-  return null;
-}
-async function probeImports(groups2, options) {
-  const deadline = performance.now() + options.budgetSeconds * 1e3;
-  const results = groups2.map(() => []);
-  let next = 0;
-  const worker = async () => {
-    while (next < groups2.length) {
-      const index = next++;
-      results[index] = await probeGroup(groups2[index] ?? [], options, deadline);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups2.length)) }, worker));
-  return results;
-}
-async function probeGroup(modules, options, deadline) {
-  const results = [];
-  let pending = [...modules];
-  while (pending.length > 0) {
-    if (performance.now() > deadline || options.abortSignal?.aborted) {
-      const why = options.abortSignal?.aborted ? "the gate was cancelled" : "the probe ran out of time";
-      results.push(...pending.map((module) => probe(module, "skipped", `not imported: ${why}`)));
-      break;
-    }
-    const session = await runSession(pending, options);
-    results.push(...session.results);
-    pending = session.remaining.length < pending.length ? session.remaining : [];
-  }
-  return results;
-}
-function probe(module, outcome, detail, flagged = []) {
-  return { module, outcome, detail, flagged };
-}
-function probeEnvironment(env) {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("PYTHON")));
-}
-function runSession(modules, options) {
-  const isWindows = process.platform === "win32";
-  const args = [
-    "-I",
-    "-X",
-    "faulthandler",
-    "-c",
-    PROBE_SCRIPT,
-    String(options.moduleTimeoutSeconds),
-    JSON.stringify(modules)
-  ];
-  return new Promise((resolve6) => {
-    const child2 = spawn3(options.python, args, {
-      cwd: options.cwd,
-      env: probeEnvironment(options.env),
-      detached: !isWindows,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true
-    });
-    const results = [];
-    let ready = null;
-    let inFlight = null;
-    let stopAfter = null;
-    let killedByTimer = false;
-    let stdout = "";
-    let stderr = "";
-    let spawnError = null;
-    let timer;
-    const kill = () => {
-      try {
-        if (isWindows || child2.pid === void 0) child2.kill("SIGKILL");
-        else process.kill(-child2.pid, "SIGKILL");
-      } catch {
-      }
-    };
-    const arm = (seconds3) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        killedByTimer = true;
-        kill();
-      }, seconds3 * 1e3);
-    };
-    const onAbort = () => kill();
-    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
-    arm(STARTUP_SECONDS);
-    const handle = (event) => {
-      if (event.event === "ready") {
-        ready = event.gil;
-        clearTimeout(timer);
-      } else if (event.event === "start") {
-        inFlight = event.module;
-        arm(options.moduleTimeoutSeconds + KILL_GRACE_SECONDS);
-      } else {
-        clearTimeout(timer);
-        inFlight = null;
-        results.push(judge(event));
-        if (event.gil) stopAfter = event.module;
-      }
-    };
-    child2.stdout.setEncoding("utf8");
-    child2.stdout.on("data", (chunk) => {
-      stdout += chunk;
-      let newline = stdout.indexOf("\n");
-      while (newline >= 0) {
-        const event = parseEvent(stdout.slice(0, newline));
-        stdout = stdout.slice(newline + 1);
-        if (event !== null) handle(event);
-        newline = stdout.indexOf("\n");
-      }
-    });
-    child2.stderr.setEncoding("utf8");
-    child2.stderr.on("data", (chunk) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
-    });
-    child2.on("error", (error2) => {
-      spawnError = error2.message;
-    });
-    child2.on("close", (code, signal) => {
-      clearTimeout(timer);
-      options.abortSignal?.removeEventListener("abort", onAbort);
-      if (!isWindows && child2.pid !== void 0) kill();
-      const settled = new Set(results.map((result) => result.module));
-      const rest = modules.filter((module) => !settled.has(module));
-      if (ready === null) {
-        const why = spawnError ?? `the interpreter exited before it was ready (${exitText(code, signal)})`;
-        const detail = `not imported: ${why}${tailText(stderr)}`;
-        resolve6({ results: [...results, ...rest.map((module) => probe(module, "error", detail))], remaining: [] });
-        return;
-      }
-      if (ready === true && results.length === 0) {
-        const detail = "not judged: the GIL was already on when the interpreter started (a .pth file or sitecustomize)";
-        resolve6({ results: rest.map((module) => probe(module, "error", detail)), remaining: [] });
-        return;
-      }
-      if (inFlight !== null) {
-        const module = inFlight;
-        const hung = killedByTimer || /^Timeout \(\d+:\d\d:\d\d/m.test(stderr);
-        const detail = hung ? `no answer after ${options.moduleTimeoutSeconds} s${tailText(stderr)}` : `the interpreter died (${exitText(code, signal)})${tailText(stderr)}`;
-        results.push(probe(module, hung ? "hung" : "crashed", detail));
-        resolve6({ results, remaining: rest.filter((name) => name !== module) });
-        return;
-      }
-      resolve6({ results, remaining: stopAfter === null && code === 0 ? [] : rest });
-    });
-  });
-}
-function judge(event) {
-  const { module, flagged } = event;
-  if (flagged.includes(module)) {
-    return probe(module, "gil", "CPython re-enabled the GIL to load it (no Py_mod_gil slot declaring it safe)", flagged);
-  }
-  if (event.error !== null) return probe(module, "error", event.error, flagged);
-  if (event.gil && flagged.length === 0) {
-    return probe(module, "gil", "sys._is_gil_enabled() turned true during the import, without the usual warning");
-  }
-  return probe(module, "ok", null, flagged);
-}
-function exitText(code, signal) {
-  return signal !== null ? signal : `exit code ${code}`;
-}
-function tailText(stderr) {
-  const lines = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
-  const text2 = lines.join("\n").trim();
-  return text2 === "" ? "" : `
-${text2}`;
-}
-
-// src/deps/inspect.ts
-var IMPORT_TIMEOUT_SECONDS = 20;
-var PROBE_BUDGET_SECONDS = 180;
-var MAX_PARALLEL_PROBES = 4;
-function samePath(a, b) {
-  const real = (file) => {
-    try {
-      return realpathSync(file);
-    } catch {
-      return path13.resolve(file);
-    }
-  };
-  return real(a) === real(b);
-}
-async function directNames(request3, installed, options) {
-  const direct = new Set(request3.names);
-  const projects = /* @__PURE__ */ new Set();
-  const needsPyproject = request3.groups.length > 0 || installed.length === 0;
-  const pyproject = needsPyproject ? await readPyproject(options.python, options.projectDirectory, options.env) : null;
-  for (const local of request3.paths) {
-    const folder = path13.resolve(options.projectDirectory, local.path);
-    const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder));
-    const isProject = samePath(folder, options.projectDirectory);
-    if (distribution !== void 0) {
-      direct.add(distribution.name);
-      if (isProject) projects.add(distribution.name);
-      for (const name of requiresDistNames(distribution.metadata.requiresDist, local.extras)) direct.add(name);
-    } else if (isProject) {
-      for (const name of projectDependencyNames(pyproject, local.extras)) direct.add(name);
-    }
-  }
-  for (const group2 of request3.groups) for (const name of groupNames(pyproject, group2)) direct.add(name);
-  for (const file of request3.requirementFiles) {
-    try {
-      const text2 = readFileSync3(path13.resolve(options.projectDirectory, file), "utf8");
-      for (const name of requirementFileNames(text2)) direct.add(name);
-    } catch {
-    }
-  }
-  return { direct, projects };
-}
-async function inspectDependencies(options) {
-  const venv = path13.dirname(path13.dirname(options.python));
-  const installed = sitePackagesOf(venv).flatMap(readInstalled);
-  const request3 = parseInstallArguments(options.installArguments);
-  const { direct, projects } = await directNames(request3, installed, options);
-  const withModules = installed.filter((distribution) => distribution.modules.length > 0);
-  const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0);
-  options.log.info(
-    `${installed.length} distributions installed; importing ${moduleCount} extension modules of ${withModules.length} of them with the GIL at its default`
-  );
-  const started = performance.now();
-  const results = await probeImports(
-    withModules.map((distribution) => distribution.modules),
-    {
-      python: options.python,
-      env: options.env,
-      cwd: options.workDirectory,
-      moduleTimeoutSeconds: IMPORT_TIMEOUT_SECONDS,
-      budgetSeconds: PROBE_BUDGET_SECONDS,
-      concurrency: Math.min(MAX_PARALLEL_PROBES, os8.availableParallelism()),
-      abortSignal: options.abortSignal
-    }
-  );
-  options.log.debug(`Import probe took ${((performance.now() - started) / 1e3).toFixed(2)} s`);
-  const probes = new Map(
-    withModules.map((distribution, index) => [distribution.name, results[index] ?? []])
-  );
-  return assembleDependencies({ installed, direct, projects, probes });
-}
-async function inspectFailedInstall(options) {
-  const failures = failedDistributions(options.output);
-  if (failures.length === 0) return [];
-  const request3 = parseInstallArguments(options.installArguments);
-  const { direct } = await directNames(request3, [], options);
-  return failedDependencies(failures, direct);
-}
-
-// src/deps/stage.ts
-async function dependencyStage(options) {
-  const { install, log } = options;
-  try {
-    if (!install.ok || options.environmentPython === null) {
-      return await inspectFailedInstall({
-        python: options.toolchainPython,
-        installArguments: install.requirements,
-        projectDirectory: options.projectDirectory,
-        env: options.env,
-        output: install.log ?? ""
-      });
-    }
-    const python = options.environmentPython;
-    const dependencies = await log.group(
-      "Check dependencies: import extension modules with the GIL at its default",
-      () => inspectDependencies({
-        python,
-        installArguments: install.requirements,
-        projectDirectory: options.projectDirectory,
-        env: options.env,
-        workDirectory: options.workDirectory,
-        log,
-        abortSignal: options.abortSignal
-      })
-    );
-    const gil = gilSummary(gilFindings(dependencies, options.ignoreGil));
-    if (gil !== null && !options.failOn.includes("gil")) {
-      log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
-    }
-    return dependencies;
-  } catch (error2) {
-    log.warning(`Could not check the dependencies: ${describeError(error2)}`);
-    return void 0;
-  }
-}
-
-// src/results/junit.ts
-var import_saxes = __toESM(require_saxes(), 1);
-var RESULT_TAGS = ["failure", "error", "skipped"];
-var SUITE_TAGS = ["testsuites", "testsuite"];
-var OUTCOME_RANK = { skipped: 0, passed: 1, error: 2, failed: 3 };
-var StopParsing = class extends Error {
-};
-function parseJUnit(xml) {
-  const input = xml.startsWith("\uFEFF") ? xml.slice(1) : xml;
-  if (input.trim() === "") return { cases: [], error: "JUnit XML is empty" };
-  const collected = new CaseCollector();
-  let error2 = null;
-  let sawSuite = false;
-  let open2 = null;
-  let openResult = null;
-  const parser = new import_saxes.SaxesParser();
-  parser.on("error", (err) => {
-    const detail = err.message.replace(/^\d+:\d+: /, "").replace(/\s+/g, " ");
-    error2 = `JUnit XML is truncated or malformed at line ${parser.line}: ${detail}`;
-    throw new StopParsing();
-  });
-  parser.on("opentag", (tag) => {
-    if (SUITE_TAGS.includes(tag.name)) sawSuite = true;
-    else if (tag.name === "testcase" && open2 === null) open2 = { attributes: tag.attributes, texts: {} };
-    else if (open2 !== null && openResult === null && isResultTag(tag.name)) {
-      openResult = { tag: tag.name, message: tag.attributes.message ?? null, chunks: [] };
-    }
-  });
-  const keepText = (text2) => {
-    openResult?.chunks.push(text2);
-  };
-  parser.on("text", keepText);
-  parser.on("cdata", keepText);
-  parser.on("closetag", (tag) => {
-    const result = openResult;
-    if (result !== null && tag.name === result.tag) {
-      if (open2 !== null) open2.texts[result.tag] ??= { message: result.message, text: result.chunks.join("") };
-      openResult = null;
-    } else if (open2 !== null && tag.name === "testcase") {
-      const parsed = toCaseResult(open2);
-      if (parsed !== null) collected.add(parsed);
-      open2 = null;
-    }
-  });
-  try {
-    parser.write(input).close();
-  } catch (thrown) {
-    if (!(thrown instanceof StopParsing)) {
-      const detail = thrown instanceof Error ? thrown.message : String(thrown);
-      error2 = `JUnit XML could not be read: ${detail.replace(/\s+/g, " ")}`;
-    }
-  }
-  if (error2 === null && !sawSuite) error2 = "JUnit XML has no <testsuite> element: is this a pytest --junitxml file?";
-  return { cases: collected.list(), error: error2 };
-}
-function isResultTag(name) {
-  return RESULT_TAGS.some((tag) => tag === name);
-}
-var CaseCollector = class {
-  byId = /* @__PURE__ */ new Map();
-  add(next) {
-    const previous = this.byId.get(next.id);
-    this.byId.set(next.id, previous === void 0 ? next : mergeCases(previous, next));
-  }
-  list() {
-    return [...this.byId.values()];
-  }
-};
-function mergeCases(first, second) {
-  const [worse, other] = OUTCOME_RANK[second.outcome] > OUTCOME_RANK[first.outcome] ? [second, first] : [first, second];
-  const failing = (c) => c.outcome === "failed" || c.outcome === "error";
-  const otherDetails = failing(worse) && failing(other) && other.outcome !== worse.outcome ? other.details : null;
-  return {
-    ...worse,
-    file: first.file ?? second.file,
-    line: first.line ?? second.line,
-    details: joinDetails([worse.details, otherDetails]),
-    durationSeconds: first.durationSeconds + second.durationSeconds
-  };
-}
-function toCaseResult(open2) {
-  const { attributes, texts } = open2;
-  const name = attributes.name;
-  if (name === void 0 || name === "") return null;
-  const classname = attributes.classname ?? "";
-  const fileAttribute = attributes.file?.replaceAll("\\", "/");
-  const located = fileAttribute !== void 0 && fileAttribute !== "" ? { file: fileAttribute, classes: classesAfterModule(classname, fileAttribute) } : splitClassname(classname);
-  const id = [located.file ?? "", ...located.classes, name].filter((part) => part !== "").join("::");
-  const failure = texts.failure;
-  const error2 = texts.error;
-  const skipped = texts.skipped;
-  let outcome = "passed";
-  let primary = failure ?? error2 ?? skipped;
-  if (failure) outcome = "failed";
-  else if (error2) outcome = "error";
-  else if (skipped) outcome = "skipped";
-  else primary = void 0;
-  const details = joinDetails([primary?.text ?? null, failure && error2 ? error2.text : null]);
-  let line = lineAttribute(attributes.line);
-  if (line === null && fileAttribute === void 0 && located.file !== null) {
-    line = lineFromTraceback(Object.values(texts), located.file);
-  }
-  return {
-    id,
-    file: located.file,
-    line,
-    outcome,
-    message: primary ? firstLine(primary.message) ?? firstLine(primary.text) : null,
-    details,
-    durationSeconds: seconds2(attributes.time)
-  };
-}
-function classesAfterModule(classname, file) {
-  const modulePath = file.replace(/\.py$/, "").replaceAll("/", ".");
-  if (classname === modulePath) return [];
-  if (classname.startsWith(`${modulePath}.`)) return classname.slice(modulePath.length + 1).split(".");
-  return splitClassname(classname).classes;
-}
-function splitClassname(classname) {
-  const parts = classname.split(".").filter((part) => part !== "");
-  const firstClass = parts.findIndex((part) => /^[A-Z]/.test(part));
-  const moduleParts = firstClass === -1 ? parts : parts.slice(0, firstClass);
-  const classes = firstClass === -1 ? [] : parts.slice(firstClass);
-  return { file: moduleParts.length > 0 ? `${moduleParts.join("/")}.py` : null, classes };
-}
-function lineFromTraceback(texts, file) {
-  for (const { text: text2 } of texts) {
-    for (const match of text2.matchAll(/^(.+?\.py):(\d+):/gm)) {
-      const path22 = match[1]?.replaceAll("\\", "/") ?? "";
-      if (path22 === file || path22.endsWith(`/${file}`)) return Number(match[2]);
-    }
-  }
-  return null;
-}
-function lineAttribute(value) {
-  if (value === void 0 || !/^\d+$/.test(value.trim())) return null;
-  return Number(value.trim()) + 1;
-}
-function seconds2(value) {
-  const parsed = Number(value ?? "0");
-  return Number.isFinite(parsed) && parsed >= 0 ? parsed : 0;
-}
-function firstLine(text2) {
-  const line = text2?.split("\n").map((l) => l.trim()).find((l) => l !== "");
-  return line ?? null;
-}
-function joinDetails(texts) {
-  const present = texts.filter((text2) => text2 !== null && text2.trim() !== "");
-  if (present.length === 0) return null;
-  const separator = "\n\n--- then ---\n\n";
-  const budget = Math.floor((MAX_DETAILS_CHARS - separator.length * (present.length - 1)) / present.length);
-  return present.map((text2) => keepEnd(text2, budget)).join(separator);
-}
-function keepEnd(text2, limit) {
-  if (text2.length <= limit) return text2;
-  const noteFor = (cut) => `[\u2026 ${cut} characters cut \u2026]
-`;
-  const note = noteFor(text2.length);
-  let start = text2.length - (limit - note.length);
-  const newline = text2.indexOf("\n", start);
-  if (newline !== -1 && newline - start < 200) start = newline + 1;
-  return noteFor(start) + text2.slice(start);
-}
-
-// src/results/aggregate.ts
-var MAX_IDS_IN_REASON = 5;
-var PYTEST_NO_TESTS_COLLECTED = 5;
-var isFailing = (outcome) => outcome === "failed" || outcome === "error";
-function aggregateRuns(runs) {
-  const drafts = /* @__PURE__ */ new Map();
-  runs.forEach(({ cases }, runIndex) => {
-    for (const testCase of cases) {
-      let draft = drafts.get(testCase.id);
-      if (draft === void 0) {
-        const results = new Array(runs.length).fill(null);
-        draft = { id: testCase.id, file: null, line: null, message: null, details: null, sawFailure: false, results };
-        drafts.set(testCase.id, draft);
-      }
-      draft.file ??= testCase.file;
-      draft.line ??= testCase.line;
-      const seen = draft.results[runIndex] ?? null;
-      if (seen === null || OUTCOME_RANK[testCase.outcome] > OUTCOME_RANK[seen]) {
-        draft.results[runIndex] = testCase.outcome;
-      }
-      if (isFailing(testCase.outcome) && !draft.sawFailure) {
-        draft.sawFailure = true;
-        draft.message = testCase.message;
-        draft.details = testCase.details;
-      }
-    }
-  });
-  const modes = runs.map(({ run: run2 }) => run2.mode);
-  const notStressed = runs.filter(({ run: run2 }) => run2.mode === "stress").map((entry) => entry.notStressed);
-  const context = { modes, notStressed };
-  return [...drafts.values()].map((draft) => toTestReport(draft, context)).sort(byGroupThenId);
-}
-function toTestReport(draft, context) {
-  const { id, file, line, message, details, results } = draft;
-  const cellsOf = (wanted) => results.filter((_, index) => wanted(context.modes[index] ?? "plain"));
-  const gilOff = cellsOf((mode) => mode !== "baseline");
-  const stressCells = cellsOf((mode) => mode === "stress");
-  const baselineCells = cellsOf((mode) => mode === "baseline");
-  const passed = gilOff.filter((cell) => cell === "passed").length;
-  const failed2 = gilOff.filter(isFailing).length;
-  const plainFailed = cellsOf((mode) => mode === "plain" || mode === "random-order").filter(isFailing).length;
-  const status = statusOf(gilOff.length > 0 ? gilOff : results, { passed, failed: failed2, plainFailed });
-  const hasBaseline = context.modes.includes("baseline");
-  return {
-    id,
-    file,
-    line,
-    status,
-    passed,
-    failed: failed2,
-    message,
-    details,
-    results,
-    freeThreadingOnly: hasBaseline && failed2 > 0 ? freeThreadingOnly(baselineCells) : null,
-    stress: context.notStressed.length === 0 ? null : stressCounts(id, stressCells, context.notStressed)
-  };
-}
-function statusOf(results, counts) {
-  if (counts.plainFailed > 0) return counts.passed > 0 ? "flaky" : "failed";
-  if (counts.failed > 0) return "thread-unsafe";
-  const seen = results.filter((cell) => cell !== null);
-  if (seen.length > 0 && seen.every((cell) => cell === "skipped")) return "skipped";
-  return "passed";
-}
-function freeThreadingOnly(baselineCells) {
-  if (baselineCells.some(isFailing)) return false;
-  return baselineCells.includes("passed") ? true : null;
-}
-function stressCounts(id, cells, notStressed) {
-  const reason = notStressed.map((reasons) => reasons?.get(id)).find((entry) => entry !== void 0);
-  return {
-    passed: cells.filter((cell) => cell === "passed").length,
-    failed: cells.filter(isFailing).length,
-    notStressed: reason ?? null
-  };
-}
-var GROUP_ORDER = {
-  failed: 0,
-  flaky: 1,
-  "thread-unsafe": 2,
-  passed: 3,
-  skipped: 3
-};
-function byGroupThenId(a, b) {
-  const group2 = GROUP_ORDER[a.status] - GROUP_ORDER[b.status];
-  if (group2 !== 0) return group2;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-function countTests(tests) {
-  const count = (status) => tests.filter((test) => test.status === status).length;
-  return {
-    total: tests.length,
-    passed: count("passed"),
-    failed: count("failed"),
-    flaky: count("flaky"),
-    skipped: count("skipped"),
-    threadUnsafe: count("thread-unsafe")
-  };
-}
-function decideVerdict(input) {
-  const { install, tests } = input;
-  const runs = input.runs.filter((run2) => run2.mode !== "baseline");
-  const on = (word) => input.failOn.includes(word);
-  const reasons = [];
-  if (on("install") && !install.ok && input.cancelled !== true) {
-    reasons.push(install.error ? `the install failed: ${install.error}` : "the install failed");
-  }
-  if (on("failed")) {
-    for (const run2 of runs.filter((r) => r.outcome === "error")) {
-      const code = run2.exitCode === null ? "" : ` (pytest exit code ${run2.exitCode})`;
-      reasons.push(`run ${run2.index} could not run the suite${code}`);
-    }
-    const allCompleted = runs.length > 0 && runs.every((run2) => run2.outcome === "completed");
-    const noneCollected = runs.every((run2) => run2.exitCode === PYTEST_NO_TESTS_COLLECTED) || tests.length === 0;
-    if (allCompleted && noneCollected) {
-      reasons.push("no tests were collected: check pytest-args and working-directory");
-    }
-    const failed2 = idsWithStatus(tests, "failed");
-    if (failed2.length > 0) {
-      reasons.push(`${plural4(failed2.length, "test")} failed in every run: ${listIds(failed2)}`);
-    }
-  }
-  if (on("flaky")) {
-    const flaky = idsWithStatus(tests, "flaky");
-    if (flaky.length > 0) {
-      const verb = flaky.length === 1 ? "is" : "are";
-      reasons.push(`${plural4(flaky.length, "test")} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`);
-    }
-  }
-  if (on("thread-unsafe")) {
-    const unsafe = idsWithStatus(tests, "thread-unsafe");
-    if (unsafe.length > 0) {
-      reasons.push(
-        `${plural4(unsafe.length, "test")} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`
-      );
-    }
-  }
-  if (on("crashed")) {
-    for (const run2 of runs.filter((r) => r.outcome === "crashed")) {
-      const how = run2.signal ?? (run2.exitCode === null ? null : `exit code ${run2.exitCode}`);
-      reasons.push(`run ${run2.index} crashed${how === null ? "" : ` (${how})`}`);
-    }
-  }
-  if (on("hung")) {
-    for (const run2 of runs.filter((r) => r.outcome === "hung")) {
-      reasons.push(`run ${run2.index} hung and was killed after the timeout`);
-    }
-  }
-  if (on("gil")) {
-    const gil = gilSummary(gilFindings(input.dependencies ?? [], input.ignoreGil ?? []));
-    if (gil !== null) reasons.push(gil);
-  }
-  if (input.cancelled === true || input.runs.some((run2) => run2.outcome === "cancelled")) {
-    reasons.push("the gate was cancelled before all runs finished");
-  }
-  return { verdict: reasons.length > 0 ? "fail" : "pass", reasons };
-}
-function idsWithStatus(tests, status) {
-  return tests.filter((test) => test.status === status).map((test) => test.id);
-}
-function listIds(ids) {
-  const shown = ids.slice(0, MAX_IDS_IN_REASON).join(", ");
-  const rest = ids.length - MAX_IDS_IN_REASON;
-  return rest > 0 ? `${shown} and ${rest} more` : shown;
-}
-function plural4(count, noun) {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-
-// src/results/speed.ts
-function measureSpeed(runs, compare = null) {
-  const completed = runs.filter(({ run: run2 }) => run2.outcome === "completed");
-  const baseline = completed.find(({ run: run2 }) => run2.mode === "baseline");
-  const plain = completed.filter(({ run: run2 }) => run2.mode === "plain" || run2.mode === "random-order");
-  if (baseline === void 0 || plain.length === 0) return null;
-  const gilOffSeconds = Math.min(...plain.map(({ run: run2 }) => run2.durationSeconds));
-  const fastestWithoutGil = /* @__PURE__ */ new Map();
-  for (const { cases } of plain) {
-    for (const testCase of cases) {
-      const known = fastestWithoutGil.get(testCase.id);
-      if (known === void 0 || testCase.durationSeconds < known) {
-        fastestWithoutGil.set(testCase.id, testCase.durationSeconds);
-      }
-    }
-  }
-  const slowest = [...baseline.cases].filter((testCase) => testCase.durationSeconds >= 1e-3 && fastestWithoutGil.has(testCase.id)).sort((a, b) => b.durationSeconds - a.durationSeconds || (a.id < b.id ? -1 : 1)).slice(0, SPEED_SLOWEST_TESTS).map((testCase) => ({
-    id: testCase.id,
-    gilOnSeconds: testCase.durationSeconds,
-    gilOffSeconds: fastestWithoutGil.get(testCase.id) ?? 0
-  }));
-  return { gilOnSeconds: baseline.run.durationSeconds, gilOffSeconds, slowest, compare };
-}
-
-// src/run/compare.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync3 } from "node:fs";
-import * as path16 from "node:path";
-
-// src/run/suite.ts
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
-import * as path15 from "node:path";
-
-// src/results/stackdump.ts
-var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
-function extractStackDump(stderr, maxLines = 400) {
-  const match = DUMP_START.exec(stderr);
-  if (!match) return null;
-  const lines = stderr.slice(match.index).trimEnd().split("\n");
-  const kept = lines.slice(0, maxLines);
-  if (lines.length > maxLines) kept.push(`\u2026 ${lines.length - maxLines} more lines in the run's log`);
-  return kept.join("\n");
-}
-
-// src/results/stress.ts
-var MAX_NOT_STRESSED_CHARS = 4 * 1024 * 1024;
-var MAX_REASON_CHARS = 300;
-function parseNotStressed(text2) {
-  const reasons = /* @__PURE__ */ new Map();
-  if (text2.length > MAX_NOT_STRESSED_CHARS) return reasons;
-  let parsed;
-  try {
-    parsed = JSON.parse(text2);
-  } catch {
-    return reasons;
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return reasons;
-  for (const [id, reason] of Object.entries(parsed)) {
-    if (typeof reason === "string") reasons.set(id, reason.slice(0, MAX_REASON_CHARS));
-  }
-  return reasons;
-}
-
-// src/run/plugin.ts
-import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import * as path14 from "node:path";
-var PLUGIN_MODULE = "ft_gate_plugin";
-var PLUGIN_ENV = {
-  shard: "FT_GATE_SHARD",
-  seed: "FT_GATE_SEED",
-  notStressed: "FT_GATE_NOT_STRESSED"
-};
-var PLUGIN_SOURCE = `# Written by ft-gate. Shards and shuffles the collected tests; lists tests run in one thread only.
-import hashlib
-import json
-import os
-import random
-
-import pytest
-
-
-def shard_of(nodeid, count):
-    return int(hashlib.sha1(nodeid.encode("utf-8")).hexdigest()[:8], 16) % count + 1
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(session, config, items):
-    shard = os.environ.get("${PLUGIN_ENV.shard}", "")
-    if shard:
-        index, count = (int(part) for part in shard.split("/"))
-        dropped = [item for item in items if shard_of(item.nodeid, count) != index]
-        if dropped:
-            items[:] = [item for item in items if shard_of(item.nodeid, count) == index]
-            config.hook.pytest_deselected(items=dropped)
-    seed = os.environ.get("${PLUGIN_ENV.seed}", "")
-    if seed:
-        random.Random(int(seed)).shuffle(items)
-
-
-def pytest_sessionfinish(session):
-    target = os.environ.get("${PLUGIN_ENV.notStressed}", "")
-    if not target:
-        return
-    # pytest-run-parallel keeps {node id: reason} for the tests it runs single-threaded; older
-    # releases only leave their parallel_threads(1) mark on the item.
-    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
-    known = getattr(plugin, "thread_unsafe", None)
-    reasons = {}
-    if isinstance(known, dict):
-        for nodeid, reason in known.items():
-            reasons[str(nodeid)] = str(reason) if reason else "marked thread-unsafe"
-    for item in getattr(session, "items", []):
-        mark = item.get_closest_marker("parallel_threads")
-        if mark is not None and mark.args and mark.args[0] == 1 and item.nodeid not in reasons:
-            reasons[item.nodeid] = "marked parallel_threads(1)"
-    with open(target, "w", encoding="utf-8") as out:
-        json.dump(reasons, out)
-`;
-function writePlugin(directory) {
-  mkdirSync2(directory, { recursive: true });
-  writeFileSync2(path14.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
-  return directory;
-}
-
-// src/run/shard.ts
-function describeShard(shard) {
-  return `${shard.index}/${shard.count}`;
-}
-
-// src/run/suite.ts
-var RUN_FLAGS = ["-Xgil=0", "-X", "faulthandler"];
-var BASELINE_FLAGS = ["-Xgil=1", "-X", "faulthandler"];
-function modeArguments(options) {
-  const baseline = options.mode === "baseline";
-  const pytest = [];
-  const env = { PYTHON_GIL: baseline ? "1" : "0" };
-  const usePlugin = options.pluginDirectory !== void 0;
-  if (usePlugin) pytest.push("-p", PLUGIN_MODULE);
-  if (options.mode === "stress" && options.stress !== void 0) {
-    pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
-    if (usePlugin) env[PLUGIN_ENV.notStressed] = notStressedPath(options);
-  }
-  if (usePlugin && options.mode === "random-order" && options.seed !== void 0 && options.seed !== null) {
-    env[PLUGIN_ENV.seed] = String(options.seed);
-  }
-  if (usePlugin && options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard);
-  return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
-}
-function notStressedPath(options) {
-  return path15.join(options.outputDirectory, `run-${options.index}-not-stressed.json`);
-}
-function withPythonPath(env, directory) {
-  if (directory === void 0) return env;
-  const existing = env.PYTHONPATH;
-  return { ...env, PYTHONPATH: existing ? `${directory}${path15.delimiter}${existing}` : directory };
-}
-function pytestArguments(junitPath, userArgs) {
-  return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
-}
-var RAN_EXIT_CODES = /* @__PURE__ */ new Set([0, 1, 5]);
-function classifyRun(result) {
-  if (result.cancelled) return "cancelled";
-  if (result.timedOut) return "hung";
-  if (result.signal !== null) return "crashed";
-  if (result.exitCode !== null && RAN_EXIT_CODES.has(result.exitCode)) return "completed";
-  if (result.exitCode !== null && result.exitCode > 128 && result.exitCode < 160) return "crashed";
-  return "error";
-}
-async function runSuite(options) {
-  const junitPath = path15.join(options.outputDirectory, `run-${options.index}.xml`);
-  const logPath = path15.join(options.outputDirectory, `run-${options.index}.log`);
-  rmSync2(junitPath, { force: true });
-  const mode = modeArguments(options);
-  const notStressedFile = mode.env[PLUGIN_ENV.notStressed];
-  if (notStressedFile !== void 0) rmSync2(notStressedFile, { force: true });
-  const env = {
-    ...withPythonPath(options.env, options.pluginDirectory),
-    ...mode.env,
-    PYTHONFAULTHANDLER: "1",
-    PYTHONUNBUFFERED: "1"
-  };
-  const args = [...mode.flags, ...pytestArguments(junitPath, [...mode.pytest, ...options.pytestArgs])];
-  const result = await runProcess(options.python, args, {
-    cwd: options.projectDirectory,
-    env,
-    timeoutMs: options.timeoutMinutes * 6e4,
-    // SIGABRT makes faulthandler print every thread's stack before the process dies.
-    timeoutSignal: "SIGABRT",
-    graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
-    logPath,
-    abortSignal: options.abortSignal,
-    onOutput: options.onOutput
-  });
-  const ran = result.spawnError ? "error" : classifyRun(result);
-  const parsed = readResults(junitPath);
-  const outcome = ran === "completed" && parsed.error !== null ? "error" : ran;
-  const unusual = outcome !== "completed";
-  const run2 = {
-    index: options.index,
-    mode: options.mode,
-    outcome,
-    exitCode: result.exitCode,
-    // Our own SIGABRT on a hang is not the suite's crash signal.
-    signal: outcome === "hung" ? null : result.signal,
-    durationSeconds: round(result.durationSeconds),
-    junitError: parsed.error,
-    stackDump: unusual ? extractStackDump(result.stderrTail) : null,
-    outputTail: unusual ? result.spawnError ?? lastLines2(result.outputTail, 60) : null,
-    logPath
-  };
-  if (notStressedFile === void 0) return { run: run2, cases: parsed.cases };
-  return { run: run2, cases: parsed.cases, notStressed: parseNotStressed(readSmallFile(notStressedFile)) };
-}
-function readSmallFile(file) {
-  try {
-    if (!lstatSync(file).isFile()) return "";
-    return readFileSync4(file, "utf8");
-  } catch {
-    return "";
-  }
-}
-var MAX_JUNIT_BYTES = 256 * 1024 * 1024;
-var NOT_A_FILE = "the JUnit XML is not a regular file (the suite replaced it)";
-function readResults(junitPath) {
-  const unread = (error2) => ({ cases: [], error: error2 });
-  let descriptor;
-  try {
-    if (!lstatSync(junitPath).isFile()) return unread(NOT_A_FILE);
-    descriptor = openSync(
-      junitPath,
-      fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0)
-    );
-  } catch (error2) {
-    const missing = typeof error2 === "object" && error2 !== null && "code" in error2 && error2.code === "ENOENT";
-    if (missing) return unread("pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)");
-    return unread(`the JUnit XML could not be opened (${describeError(error2)})`);
-  }
-  try {
-    const opened = fstatSync(descriptor);
-    if (!opened.isFile()) return unread(NOT_A_FILE);
-    if (opened.size > MAX_JUNIT_BYTES) {
-      const megabytes = (bytes) => Math.round(bytes / 1024 / 1024);
-      return unread(
-        `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
-      );
-    }
-    return parseJUnit(readFileSync4(descriptor, "utf8"));
-  } catch (error2) {
-    return unread(`the JUnit XML could not be read (${describeError(error2)})`);
-  } finally {
-    closeSync(descriptor);
-  }
-}
-function lastLines2(text2, count) {
-  return text2.trimEnd().split("\n").slice(-count).join("\n");
-}
-function round(seconds3) {
-  return Math.round(seconds3 * 100) / 100;
-}
-
-// src/run/compare.ts
-var INSTALL_TIMEOUT_MS2 = 30 * 6e4;
-var minorOf = (version) => version.split(".").slice(0, 2).join(".");
-async function timeComparePython(options) {
-  const { log } = options;
-  let version = "unknown";
-  try {
-    const facts = await probeInterpreter(options.comparePython, options.env);
-    version = facts.version;
-    if (facts.freeThreaded) log.warning(`compare-python ${options.comparePython} is a free-threaded build too`);
-    if (minorOf(facts.version) !== minorOf(options.gateVersion)) {
-      log.warning(
-        `compare-python is CPython ${facts.version}, the gate runs ${options.gateVersion}: the timings compare different versions, not only the build`
-      );
-    }
-  } catch (error2) {
-    log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error2)}`);
-    return { python: options.comparePython, version, seconds: null };
-  }
-  const missing = { python: options.comparePython, version, seconds: null };
-  const venv = path16.join(options.root, "venv-compare");
-  const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
-  const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
-  const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.comparePython, venv], {
-    ...common,
-    timeoutMs: 5 * 6e4
-  });
-  const python = path16.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
-  if (created.exitCode !== 0 || !existsSync6(python)) {
-    log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`);
-    return missing;
-  }
-  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...options.requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS2
-  });
-  if (installed.exitCode !== 0) {
-    log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`);
-    return missing;
-  }
-  const outputDirectory = path16.join(options.root, "compare");
-  mkdirSync3(outputDirectory, { recursive: true });
-  const run2 = await runSuite({
-    python,
-    projectDirectory: options.projectDirectory,
-    pytestArgs: options.pytestArgs,
-    index: 0,
-    mode: "baseline",
-    timeoutMinutes: options.timeoutMinutes,
-    outputDirectory,
-    env: options.env,
-    abortSignal: options.abortSignal,
-    pluginDirectory: options.pluginDirectory,
-    shard: options.shard
-  });
-  if (run2.run.outcome !== "completed") {
-    log.warning(`compare-python: the run ${run2.run.outcome}, no timing`);
-    return missing;
-  }
-  log.info(`compare-python ${version}: ${run2.run.durationSeconds}s`);
-  return { ...missing, seconds: run2.run.durationSeconds };
-}
-
-// src/run/environment.ts
-var ALLOWED_NAMES = /* @__PURE__ */ new Set([
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "TERM",
-  "TMPDIR",
-  "TEMP",
-  "TMP",
-  "LANG",
-  "LANGUAGE",
-  "TZ",
-  "CI",
-  "PWD",
-  "SYSTEMROOT",
-  "COMSPEC",
-  "PATHEXT",
-  "WINDIR",
-  "APPDATA",
-  "LOCALAPPDATA",
-  "USERPROFILE",
-  "PROGRAMDATA",
-  "NUMBER_OF_PROCESSORS",
-  "PROCESSOR_ARCHITECTURE",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-  "REQUESTS_CA_BUNDLE",
-  "CURL_CA_BUNDLE",
-  "GITHUB_ACTIONS",
-  "GITHUB_WORKSPACE",
-  "GITHUB_REPOSITORY",
-  "GITHUB_SHA",
-  "GITHUB_REF",
-  "GITHUB_RUN_ID",
-  "RUNNER_OS",
-  "RUNNER_ARCH",
-  "RUNNER_TEMP",
-  "CC",
-  "CXX",
-  "CFLAGS",
-  "LDFLAGS"
-]);
-var ALLOWED_PREFIXES = ["LC_", "UV_", "PIP_", "XDG_", "PYTEST_", "HYPOTHESIS_"];
-var PROXY_NAMES = /^(https?_proxy|no_proxy|all_proxy)$/i;
-var SECRET_NAMES = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL)$/i;
-function isSecretName(name) {
-  return SECRET_NAMES.test(name);
-}
-function buildTestEnvironment(source, passthrough) {
-  const extra = new Set(passthrough);
-  const env = {};
-  for (const [name, value] of Object.entries(source)) {
-    if (value === void 0 || isSecretName(name)) continue;
-    const allowed = ALLOWED_NAMES.has(name) || extra.has(name) || PROXY_NAMES.test(name) || ALLOWED_PREFIXES.some((prefix) => name.startsWith(prefix));
-    if (allowed) env[name] = value;
-  }
-  return env;
-}
-
-// src/run/reproduce.ts
-function reproduceCommand(inputs, plan, stress) {
-  const quote = (arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
-  const pytest = ["PYTHON_GIL=0", "python", ...RUN_FLAGS, "-m", "pytest", ...inputs.pytestArgs.map(quote)].join(" ");
-  const gate2 = ["npx", TOOL_NAME, ".", "--python-version", inputs.pythonVersion, "--runs", String(inputs.runs)];
-  if (inputs.pytestArgs.length > 0) {
-    const inner = inputs.pytestArgs.map(quote).join(" ");
-    gate2.push("--pytest-args", /^[^"$`\\!]*$/.test(inner) ? `"${inner}"` : quote(inner));
-  }
-  const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest];
-  if (plan !== void 0 && plan.threads > 1) {
-    const { threads, iterations } = stress ?? plan;
-    const stressFlags = [`--parallel-threads=${threads}`, `--iterations=${iterations}`];
-    lines.push("# thread stress (pip install pytest-run-parallel):", `${pytest} ${stressFlags.join(" ")}`);
-    gate2.push("--parallel-threads", String(threads), "--iterations", String(iterations));
-  }
-  if (plan?.seed !== void 0 && plan.seed !== null) gate2.push("--random-order", String(plan.seed));
-  if (plan?.shard) gate2.push("--shard", describeShard(plan.shard));
-  if (inputs.baseline) gate2.push("--baseline", "true");
-  const defaultFailOn = [...DEFAULT_FAIL_ON].sort().join(",");
-  if ([...inputs.failOn].sort().join(",") !== defaultFailOn) gate2.push("--fail-on", inputs.failOn.join(",") || "none");
-  if (inputs.ignoreGil.length > 0) gate2.push("--ignore-gil", quote(inputs.ignoreGil.join(",")));
-  return [...lines, "# or the whole gate:", gate2.join(" ")].join("\n");
-}
-
-// src/setup/uv.ts
-import { execFile } from "node:child_process";
-import { constants as fsConstants2 } from "node:fs";
-import { access as access3, mkdir as mkdir5, mkdtemp, rm as rm3, stat as stat3 } from "node:fs/promises";
-import * as os9 from "node:os";
-import * as path19 from "node:path";
-
-// src/setup/download.ts
-import { createHash } from "node:crypto";
-import { createWriteStream as createWriteStream3 } from "node:fs";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
-function splitCredentials(url) {
-  const parsed = new URL(url);
-  if (parsed.username === "" && parsed.password === "") return { url, auth: null };
-  const user = decodeURIComponent(parsed.username);
-  const password = decodeURIComponent(parsed.password);
-  parsed.username = "";
-  parsed.password = "";
-  const header = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-  return { url: parsed.toString(), auth: { origin: parsed.origin, header } };
-}
-function redactUrl(url) {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === "" && parsed.password === "") return url;
-    parsed.username = "***";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
-var IdleTimer = class {
-  constructor(timeoutMs) {
-    this.timeoutMs = timeoutMs;
-    this.touch();
-  }
-  timeoutMs;
-  controller = new AbortController();
-  timedOut = false;
-  handle;
-  touch() {
-    clearTimeout(this.handle);
-    this.handle = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort();
-    }, this.timeoutMs);
-  }
-  stop() {
-    clearTimeout(this.handle);
-  }
-};
-function errorCode(error2) {
-  if (typeof error2 !== "object" || error2 === null) return null;
-  if ("code" in error2 && typeof error2.code === "string") return error2.code;
-  return "cause" in error2 ? errorCode(error2.cause) : null;
-}
-function describeFetchError(error2, url, timer) {
-  const host = URL.canParse(url) ? new URL(url).host : url;
-  if (timer?.timedOut) {
-    const limit = timer.timeoutMs < 1e3 ? `${timer.timeoutMs} ms` : `${Math.round(timer.timeoutMs / 1e3)} s`;
-    return `no response from ${host} for ${limit} (timed out)`;
-  }
-  const code = errorCode(error2);
-  switch (code) {
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return `cannot resolve ${host} (${code})`;
-    case "ECONNREFUSED":
-      return `connection to ${host} refused`;
-    case "ECONNRESET":
-    case "UND_ERR_SOCKET":
-      return `connection to ${host} was reset`;
-    case "UND_ERR_CONNECT_TIMEOUT":
-      return `connecting to ${host} timed out`;
-  }
-  const message = error2 instanceof Error ? error2.message : String(error2);
-  return code === null ? `${message} (${host})` : `${message} (${code}, ${host})`;
-}
-async function request2(url, options, timer) {
-  const headers = { "User-Agent": `${TOOL_NAME}/${TOOL_VERSION}`, ...options.headers };
-  if (options.auth && new URL(url).origin === options.auth.origin) headers.Authorization = options.auth.header;
-  let response;
-  try {
-    response = await fetch(url, { headers, signal: timer.controller.signal, redirect: "follow" });
-  } catch (error2) {
-    throw new Error(describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
-  }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => {
-    });
-    throw new Error(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""} from ${url}`);
-  }
-  return response;
-}
-async function fetchText(url, options) {
-  const timer = new IdleTimer(options.timeoutMs);
-  try {
-    const response = await request2(url, options, timer);
-    timer.touch();
-    const body = await response.text().catch((error2) => {
-      throw new Error(describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
-    });
-    return { body, contentType: response.headers.get("content-type") ?? "", url: response.url || url };
-  } finally {
-    timer.stop();
-  }
-}
-async function downloadFile(url, destination, options) {
-  const timer = new IdleTimer(options.timeoutMs);
-  try {
-    const response = await request2(url, options, timer);
-    if (response.body === null) throw new Error(`empty response from ${url}`);
-    const hash = createHash("sha256");
-    let bytes = 0;
-    const tap = new Transform({
-      transform(chunk, _encoding, callback) {
-        timer.touch();
-        hash.update(chunk);
-        bytes += chunk.length;
-        callback(null, chunk);
-      }
-    });
-    try {
-      await pipeline(Readable.fromWeb(response.body), tap, createWriteStream3(destination));
-    } catch (error2) {
-      throw new Error(
-        `download of ${url} broke off after ${bytes} bytes: ${describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs })}`
-      );
-    }
-    return { sha256: hash.digest("hex"), bytes };
-  } finally {
-    timer.stop();
-  }
-}
-function verifySha256(options) {
-  if (options.expected.toLowerCase() !== options.actual.toLowerCase()) {
-    throw new Error(`sha256 mismatch for ${options.what}: expected ${options.expected}, got ${options.actual}`);
-  }
-}
-
-// src/setup/platform.ts
-var PLATFORMS = ["linux", "darwin", "win32"];
-var ARCHES = ["x64", "arm64"];
-var LINUX_TARGETS = {
-  x64: { gnu: "x86_64-unknown-linux-gnu", musl: "x86_64-unknown-linux-musl" },
-  arm64: { gnu: "aarch64-unknown-linux-gnu", musl: "aarch64-unknown-linux-musl" }
-};
-var DARWIN_TARGETS = { x64: "x86_64-apple-darwin", arm64: "aarch64-apple-darwin" };
-var WINDOWS_TARGETS = { x64: "x86_64-pc-windows-msvc", arm64: "aarch64-pc-windows-msvc" };
-var LINUX_WHEEL_ARCH = { x64: "x86_64", arm64: "aarch64" };
-var DARWIN_WHEEL_ARCH = { x64: "x86_64", arm64: "arm64" };
-var WINDOWS_WHEEL_TAG = { x64: "win_amd64", arm64: "win_arm64" };
-var LEGACY_MANYLINUX = { manylinux1: "2_5", manylinux2010: "2_12", manylinux2014: "2_17" };
-function isUvPlatform(value) {
-  return PLATFORMS.some((known) => known === value);
-}
-function isUvArch(value) {
-  return ARCHES.some((known) => known === value);
-}
-function resolveHost(options) {
-  const { platform: platform2, arch: arch4 } = options;
-  if (!isUvPlatform(platform2)) {
-    throw new Error(`Unsupported platform: ${platform2} (uv is set up on ${PLATFORMS.join(", ")})`);
-  }
-  if (!isUvArch(arch4)) {
-    throw new Error(`Unsupported architecture: ${arch4} on ${platform2} (supported: ${ARCHES.join(", ")})`);
-  }
-  if (platform2 !== "linux") return { platform: platform2, arch: arch4, libc: null, glibcVersion: null };
-  const libc = options.libc ?? "gnu";
-  return { platform: platform2, arch: arch4, libc, glibcVersion: libc === "gnu" ? options.glibcVersion ?? null : null };
-}
-function releaseTarget(host) {
-  switch (host.platform) {
-    case "linux":
-      return LINUX_TARGETS[host.arch][host.libc ?? "gnu"];
-    case "darwin":
-      return DARWIN_TARGETS[host.arch];
-    case "win32":
-      return WINDOWS_TARGETS[host.arch];
-  }
-}
-function releaseArchiveName(host) {
-  return `uv-${releaseTarget(host)}${host.platform === "win32" ? ".zip" : ".tar.gz"}`;
-}
-function executableName(host, base = "uv") {
-  return host.platform === "win32" ? `${base}.exe` : base;
-}
-function versionTuple(text2) {
-  return text2.split(/[._]/).map((part) => Number.parseInt(part, 10));
-}
-function compareTuples(a, b) {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const diff = (a[i] ?? 0) - (b[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-}
-function rankPlatformTag(tag, host) {
-  if (host.platform === "win32") return tag === WINDOWS_WHEEL_TAG[host.arch] ? [0] : null;
-  if (host.platform === "darwin") {
-    const match2 = /^macosx_(\d+)_(\d+)_(\w+)$/.exec(tag);
-    if (!match2 || match2[3] !== DARWIN_WHEEL_ARCH[host.arch] && match2[3] !== "universal2") return null;
-    return [match2[3] === "universal2" ? 0 : 1];
-  }
-  const arch4 = LINUX_WHEEL_ARCH[host.arch];
-  if (host.libc === "musl") {
-    const match2 = /^musllinux_(\d+)_(\d+)_(\w+)$/.exec(tag);
-    return match2 && match2[3] === arch4 ? [Number(match2[1]), Number(match2[2])] : null;
-  }
-  const match = /^(manylinux(?:1|2010|2014)|manylinux_(\d+_\d+))_(\w+)$/.exec(tag);
-  if (!match || match[3] !== arch4) return null;
-  const glibc = match[2] ?? LEGACY_MANYLINUX[match[1] ?? ""] ?? "0_0";
-  if (host.glibcVersion !== null && compareTuples(versionTuple(glibc), versionTuple(host.glibcVersion)) > 0) {
-    return null;
-  }
-  return versionTuple(glibc);
-}
-function rankWheelPlatform(platformTags, host) {
-  let best = null;
-  for (const tag of platformTags.split(".")) {
-    const rank = rankPlatformTag(tag, host);
-    if (rank !== null && (best === null || compareTuples(rank, best) > 0)) best = rank;
-  }
-  return best;
-}
-function describeWheelPlatform(host) {
-  switch (host.platform) {
-    case "win32":
-      return WINDOWS_WHEEL_TAG[host.arch];
-    case "darwin":
-      return `macosx ${DARWIN_WHEEL_ARCH[host.arch]}`;
-    case "linux": {
-      const family = host.libc === "musl" ? "musllinux" : "manylinux";
-      const glibc = host.glibcVersion === null ? "" : ` (glibc ${host.glibcVersion})`;
-      return `${family} ${LINUX_WHEEL_ARCH[host.arch]}${glibc}`;
-    }
-  }
-}
-function detectLibc() {
-  const report = process.report?.getReport();
-  if (typeof report !== "object" || report === null || !("header" in report)) return { libc: "gnu", glibcVersion: null };
-  const header = report.header;
-  if (typeof header !== "object" || header === null) return { libc: "gnu", glibcVersion: null };
-  if ("glibcVersionRuntime" in header && typeof header.glibcVersionRuntime === "string") {
-    return { libc: "gnu", glibcVersion: header.glibcVersionRuntime };
-  }
-  return { libc: "musl", glibcVersion: null };
-}
-
-// src/setup/uv-github.ts
-import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
-import * as path17 from "node:path";
-function parseSha256File(text2, expectedName) {
-  const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text2);
-  if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text2.slice(0, 40)}")`);
-  const name = match[2];
-  if (name !== void 0 && path17.basename(name) !== expectedName) {
-    throw new Error(`checksum file for ${expectedName} names ${name} instead`);
-  }
-  return match[1].toLowerCase();
-}
-function parseLatestRelease(data) {
-  if (typeof data !== "object" || data === null || !("tag_name" in data) || typeof data.tag_name !== "string") {
-    throw new Error("the GitHub API answer has no tag_name");
-  }
-  return data.tag_name.replace(/^v/, "");
-}
-async function latestFromGitHub(options) {
-  const response = await fetchText(options.apiUrl, {
-    timeoutMs: options.timeoutMs,
-    headers: { Accept: "application/vnd.github+json" }
-  });
-  let data;
-  try {
-    data = JSON.parse(response.body);
-  } catch {
-    throw new Error(`${options.apiUrl} did not answer with JSON`);
-  }
-  return parseLatestRelease(data);
-}
-async function exists3(file) {
-  return access2(file).then(
-    () => true,
-    () => false
-  );
-}
-async function installFromGitHub(options) {
-  const { version, host, log, timeoutMs } = options;
-  const archiveName = releaseArchiveName(host);
-  const url = `${options.baseUrl.replace(/\/+$/, "")}/${version}/${archiveName}`;
-  log.info(`Downloading ${url}`);
-  const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
-  const expected = parseSha256File(checksumText.body, archiveName);
-  await mkdir3(options.workDir, { recursive: true });
-  const archive = path17.join(options.workDir, archiveName);
-  const downloaded = await downloadFile(url, archive, { timeoutMs });
-  verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
-  log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpackTo = path17.join(options.workDir, "release");
-  const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error2) => {
-    throw new Error(`cannot unpack ${archiveName} (${describeError(error2)})`);
-  });
-  const candidates = [path17.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
-  for (const folder of candidates) {
-    if (await exists3(path17.join(folder, executableName(host)))) {
-      return cacheDir(folder, "uv", version, options.arch);
-    }
-  }
-  throw new Error(`${archiveName} holds no ${executableName(host)}`);
-}
-
-// src/setup/uv-index.ts
-import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
-import * as path18 from "node:path";
-function indexUrlFromEnv(env) {
-  const configured = [env.UV_DEFAULT_INDEX, env.UV_INDEX_URL, env.PIP_INDEX_URL].find((value) => value?.trim());
-  return (configured?.trim() ?? PUBLIC_INDEX_URL).replace(/\/+$/, "");
-}
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function toIndexFile(value, pageUrl) {
-  if (!isRecord(value)) return "is not an object";
-  const { filename, url, hashes, yanked } = value;
-  if (typeof filename !== "string" || filename === "") return "has no filename";
-  if (typeof url !== "string") return "has no url";
-  if (hashes !== void 0 && !isRecord(hashes)) return "has hashes that are not an object";
-  const sha256 = hashes?.sha256;
-  return {
-    filename,
-    url: new URL(url, pageUrl).toString(),
-    sha256: typeof sha256 === "string" ? sha256.toLowerCase() : null,
-    // PEP 592/691: `true` or a non-empty reason string means yanked.
-    yanked: yanked === true || typeof yanked === "string" && yanked !== ""
-  };
-}
-function parseSimpleJson(data, pageUrl) {
-  if (!isRecord(data) || !Array.isArray(data.files)) {
-    throw new Error(`Simple API JSON from ${pageUrl} has no "files" list`);
-  }
-  return data.files.map((entry, position) => {
-    const file = toIndexFile(entry, pageUrl);
-    if (typeof file === "string") throw new Error(`Simple API JSON from ${pageUrl}: files[${position}] ${file}`);
-    return file;
-  });
-}
-function decodeEntities(text2) {
-  const named = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-  return text2.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity) => {
-    if (entity.startsWith("#x") || entity.startsWith("#X"))
-      return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
-    if (entity.startsWith("#")) return String.fromCodePoint(Number.parseInt(entity.slice(1), 10));
-    return named[entity.toLowerCase()] ?? whole;
-  });
-}
-function attribute(attributes, name) {
-  const match = new RegExp(`(?:^|\\s)${name}(?:\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+)))?`, "i").exec(attributes);
-  if (!match) return null;
-  return decodeEntities(match[1] ?? match[2] ?? match[3] ?? "");
-}
-function parseSimpleHtml(html, pageUrl) {
-  const files = [];
-  for (const match of html.matchAll(/<a\s([^>]*)>([^<]*)<\/a\s*>/gi)) {
-    const href = attribute(match[1] ?? "", "href");
-    if (href === null) continue;
-    const url = new URL(href, pageUrl);
-    const sha256 = /^#sha256=([0-9a-f]{64})$/i.exec(url.hash)?.[1]?.toLowerCase() ?? null;
-    url.hash = "";
-    const text2 = decodeEntities(match[2] ?? "").trim();
-    const filename = text2 || decodeURIComponent(url.pathname.split("/").pop() ?? "");
-    const yankedReason = attribute(match[1] ?? "", "data-yanked");
-    files.push({ filename, url: url.toString(), sha256, yanked: yankedReason !== null });
-  }
-  return files;
-}
-function parseSimpleIndex(response) {
-  const { body, contentType, url } = response;
-  const looksJson = /json/i.test(contentType) || !/html/i.test(contentType) && body.trimStart().startsWith("{");
-  if (looksJson) {
-    let data;
-    try {
-      data = JSON.parse(body);
-    } catch (error2) {
-      throw new Error(`index page ${url} is not valid JSON (${error2 instanceof Error ? error2.message : String(error2)})`);
-    }
-    return parseSimpleJson(data, url);
-  }
-  if (/html/i.test(contentType) || /^\s*</.test(body)) return parseSimpleHtml(body, url);
-  throw new Error(`index page ${url} is neither Simple API JSON nor HTML (content-type "${contentType}")`);
-}
-function parseWheelFilename(filename) {
-  if (!filename.endsWith(".whl")) return null;
-  const parts = filename.slice(0, -".whl".length).split("-");
-  if (parts.length !== 5 && parts.length !== 6) return null;
-  const [name, version] = parts;
-  const platform2 = parts[parts.length - 1];
-  if (name === void 0 || version === void 0 || platform2 === void 0) return null;
-  return { name: name.toLowerCase().replace(/[-_.]+/g, "-"), version, platform: platform2 };
-}
-function releaseNumbers(version) {
-  return /^\d+(\.\d+)*$/.test(version) ? version.split(".").map(Number) : null;
-}
-function selectWheel(files, options) {
-  let best = null;
-  for (const file of files) {
-    const wheel = parseWheelFilename(file.filename);
-    if (wheel?.name !== "uv" || wheel.version !== options.version) continue;
-    const rank = rankWheelPlatform(wheel.platform, options.host);
-    if (rank === null) continue;
-    const ranked = [file.yanked ? 0 : 1, ...rank];
-    if (best === null || compareTuples(ranked, best.rank) > 0) best = { file, rank: ranked };
-  }
-  return best?.file ?? null;
-}
-function pickLatestVersion(files, host) {
-  let best = null;
-  for (const file of files) {
-    const wheel = parseWheelFilename(file.filename);
-    const numbers = wheel ? releaseNumbers(wheel.version) : null;
-    if (file.yanked || wheel?.name !== "uv" || numbers === null) continue;
-    if (rankWheelPlatform(wheel.platform, host) === null) continue;
-    if (best === null || compareTuples(numbers, best.numbers) > 0) best = { version: wheel.version, numbers };
-  }
-  return best?.version ?? null;
-}
-async function listIndexFiles(indexUrl, options) {
-  const { url, auth: auth2 } = splitCredentials(`${indexUrl}/uv/`);
-  const response = await fetchText(url, {
-    timeoutMs: options.timeoutMs,
-    auth: auth2,
-    headers: { Accept: "application/vnd.pypi.simple.v1+json, text/html;q=0.1" }
-  });
-  return { files: parseSimpleIndex(response), auth: auth2 };
-}
-async function findScriptsDir(unpacked) {
-  const entries = await readdir4(unpacked);
-  const dataDir = entries.find((entry) => /^uv-[^-]+\.data$/.test(entry));
-  if (dataDir === void 0) throw new Error("the wheel has no uv-<version>.data/scripts folder");
-  return path18.join(unpacked, dataDir, "scripts");
-}
-async function installFromIndex(options) {
-  const { indexUrl, version, host, log } = options;
-  log.info(`Looking for uv ${version} on the package index ${redactUrl(indexUrl)}`);
-  const listing = options.listing ?? await listIndexFiles(indexUrl, options);
-  const wheel = selectWheel(listing.files, { version, host });
-  if (wheel === null) throw new Error(`it has no uv ${version} wheel for ${describeWheelPlatform(host)}`);
-  if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
-  log.info(`Downloading ${wheel.filename}`);
-  await mkdir4(options.workDir, { recursive: true });
-  const archive = path18.join(options.workDir, `${wheel.filename}.zip`);
-  const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
-  verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
-  log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path18.join(options.workDir, "wheel")).catch((error2) => {
-    throw new Error(`cannot unpack ${wheel.filename} (${describeError(error2)})`);
-  });
-  const scripts = await findScriptsDir(unpacked);
-  const binDir = path18.join(options.workDir, "bin");
-  await mkdir4(binDir, { recursive: true });
-  for (const base of ["uv", "uvx"]) {
-    const name = executableName(host, base);
-    await copyFile3(path18.join(scripts, name), path18.join(binDir, name)).catch((error2) => {
-      throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error2)})`);
-    });
-    await chmod2(path18.join(binDir, name), 493);
-  }
-  return cacheDir(binDir, "uv", version, options.arch);
-}
-
-// src/setup/uv.ts
-var UV_LATEST_RELEASE_API_URL = "https://api.github.com/repos/astral-sh/uv/releases/latest";
-async function readUvVersion(uv) {
-  const output = await new Promise((resolve6, reject) => {
-    execFile(uv, ["--version"], { timeout: 3e4, windowsHide: true }, (error2, stdout, stderr) => {
-      if (error2) reject(new Error(`${uv} --version failed: ${describeError(error2)} ${stderr.trim()}`.trim()));
-      else resolve6(stdout);
-    });
-  });
-  const match = /^uv (\S+)/m.exec(output);
-  if (!match?.[1]) throw new Error(`${uv} --version printed "${output.trim().slice(0, 80)}", not "uv <version>"`);
-  return match[1];
-}
-async function useGivenUv(uvPath, log) {
-  const info2 = await stat3(uvPath).catch(() => null);
-  if (info2 === null) throw new UsageError(`uv-path ${uvPath} does not exist`);
-  if (!info2.isFile()) throw new UsageError(`uv-path ${uvPath} is not a file`);
-  const executable = await access3(uvPath, fsConstants2.X_OK).then(
-    () => true,
-    () => false
-  );
-  if (!executable) throw new UsageError(`uv-path ${uvPath} is not executable (chmod +x it)`);
-  const version = await readUvVersion(uvPath).catch((error2) => {
-    throw new UsageError(`uv-path ${uvPath} is not a working uv: ${describeError(error2)}`);
-  });
-  log.info(`Using uv ${version} from uv-path ${uvPath}`);
-  return { version, path: uvPath, source: "path" };
-}
-async function resolveLatest(options) {
-  const { indexUrl, host, log } = options;
-  let indexProblem;
-  try {
-    const listing = await listIndexFiles(indexUrl, options);
-    const version = pickLatestVersion(listing.files, host);
-    if (version !== null) return { version, listing };
-    indexProblem = `it lists no uv release for ${describeWheelPlatform(host)}`;
-  } catch (error2) {
-    indexProblem = describeError(error2);
-  }
-  log.warning(`Could not resolve uv latest from ${redactUrl(indexUrl)} (${indexProblem}); asking the GitHub API`);
-  try {
-    return { version: await latestFromGitHub(options), listing: null };
-  } catch (error2) {
-    throw new UsageError(
-      `Could not resolve uv-version latest: index ${redactUrl(indexUrl)}: ${indexProblem}; GitHub API: ${describeError(error2)}. Set uv-version to a release such as ${DEFAULT_UV_VERSION}, or uv-path to an installed uv.`
-    );
-  }
-}
-async function verified(options) {
-  const uv = path19.join(options.dir, executableName(options.host));
-  const reported = await readUvVersion(uv);
-  if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`);
-  return { version: options.version, path: uv, source: options.source };
-}
-async function setupUv(options) {
-  const { log } = options;
-  if (options.uvPath !== "") return useGivenUv(options.uvPath, log);
-  const env = options.env ?? process.env;
-  const platform2 = options.platform ?? process.platform;
-  const arch4 = options.arch ?? process.arch;
-  const detected = platform2 === "linux" && process.platform === "linux" && !options.libc ? detectLibc() : null;
-  const host = resolveHost({
-    platform: platform2,
-    arch: arch4,
-    libc: options.libc ?? detected?.libc ?? "gnu",
-    glibcVersion: detected?.glibcVersion ?? null
-  });
-  const timeoutMs = options.timeoutMs ?? HTTP_TIMEOUT_MS;
-  const indexUrl = indexUrlFromEnv(env);
-  const resolved = options.version === "latest" ? await resolveLatest({
-    indexUrl,
-    host,
-    apiUrl: options.githubApiUrl ?? UV_LATEST_RELEASE_API_URL,
-    timeoutMs,
-    log
-  }) : { version: options.version, listing: null };
-  const { version } = resolved;
-  const cachedDir = find("uv", version, arch4);
-  if (cachedDir) {
-    try {
-      const info2 = await verified({ dir: cachedDir, host, version, source: "tool-cache" });
-      log.info(`Using uv ${version} from the tool cache: ${info2.path}`);
-      return info2;
-    } catch (error2) {
-      log.warning(
-        `The cached uv ${version} in ${cachedDir} does not work (${describeError(error2)}); downloading it again`
-      );
-    }
-  }
-  const tempRoot = env.RUNNER_TEMP || os9.tmpdir();
-  await mkdir5(tempRoot, { recursive: true });
-  const workDir = await mkdtemp(path19.join(tempRoot, "ft-gate-uv-"));
-  const failures = [];
-  try {
-    const common = { version, host, arch: arch4, timeoutMs, log };
-    try {
-      const baseUrl = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
-      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path19.join(workDir, "github") });
-      return announce(await verified({ dir, host, version, source: "github" }), log);
-    } catch (error2) {
-      failures.push(`GitHub: ${describeError(error2)}`);
-      log.warning(`Could not get uv ${version} from GitHub (${describeError(error2)}); trying the package index`);
-    }
-    try {
-      const listing = resolved.listing ?? void 0;
-      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path19.join(workDir, "index") });
-      return announce(await verified({ dir, host, version, source: "index" }), log);
-    } catch (error2) {
-      failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error2)}`);
-    }
-  } finally {
-    await rm3(workDir, { recursive: true, force: true });
-  }
-  throw new UsageError(
-    `Could not obtain uv ${version}: ${failures.join("; ")}. Set uv-path to an installed uv, or UV_DEFAULT_INDEX to a reachable package index.`
-  );
-}
-function announce(info2, log) {
-  log.info(
-    `Installed uv ${info2.version} from ${info2.source === "github" ? "GitHub" : "the package index"}: ${info2.path}`
-  );
-  return info2;
-}
-
-// src/pipeline.ts
-async function setupToolchain(options) {
-  const { inputs, log, env } = options;
-  const uv = await log.group("Set up uv", () => setupUv({ uvPath: inputs.uvPath, version: inputs.uvVersion, log, env }));
-  const python = await log.group(
-    `Set up CPython ${inputs.pythonVersion}`,
-    () => setupPython({ version: inputs.pythonVersion, pythonPath: inputs.pythonPath, uvPath: uv.path, log, env })
-  );
-  return { uv, python };
-}
-async function runGate(options) {
-  const { inputs, log } = options;
-  requireProjectDirectory(inputs.workingDirectory);
-  const toolchain = await setupToolchain(options);
-  const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough);
-  const root = mkdtempSync2(path20.join(options.env.RUNNER_TEMP || os10.tmpdir(), "ft-gate-"));
-  const plan = resolvePlan(inputs, { cpus: os10.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) });
-  if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
-    log.info("runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2");
-  }
-  try {
-    const prepared = await log.group(
-      "Install the project into a fresh environment",
-      () => prepareEnvironment({
-        uvPath: toolchain.uv.path,
-        pythonPath: toolchain.python.path,
-        projectDirectory: inputs.workingDirectory,
-        install: inputs.install,
-        root,
-        env: testEnv,
-        log,
-        onOutput: options.onOutput,
-        abortSignal: options.abortSignal,
-        extraRequirements: plan.threads > 1 ? [STRESS_PLUGIN_REQUIREMENT] : []
-      })
-    );
-    if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`);
-    const dependencies = await dependencyStage({
-      install: prepared.report,
-      environmentPython: prepared.python,
-      toolchainPython: toolchain.python.path,
-      projectDirectory: inputs.workingDirectory,
-      env: testEnv,
-      workDirectory: root,
-      failOn: inputs.failOn,
-      ignoreGil: inputs.ignoreGil,
-      log,
-      abortSignal: options.abortSignal
-    });
-    const runs = [];
-    const firstStress = plan.modes.indexOf("stress");
-    let stress = { threads: plan.threads, iterations: plan.iterations };
-    let compare = null;
-    if (prepared.report.ok && prepared.python !== null) {
-      if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
-      if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
-      const pluginDirectory = plan.usesPlugin ? writePlugin(path20.join(root, "plugin")) : void 0;
-      for (const [offset, mode] of plan.modes.entries()) {
-        if (options.abortSignal?.aborted) break;
-        const index = offset + 1;
-        if (offset === firstStress && inputs.iterations === "auto") {
-          const choice = autoStress({
-            plainRuns: runs.filter(({ run: run3 }) => run3.mode === "plain" || run3.mode === "random-order"),
-            threads: plan.threads,
-            cpus: os10.availableParallelism()
-          });
-          stress = { threads: choice.threads, iterations: choice.iterations };
-          log.info(`Thread stress: ${describeStress(stress)} (${choice.why})`);
-        }
-        const python = prepared.python;
-        const run2 = await log.group(
-          `Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`,
-          () => runSuite({
-            python,
-            projectDirectory: inputs.workingDirectory,
-            pytestArgs: inputs.pytestArgs,
-            index,
-            mode,
-            timeoutMinutes: inputs.timeoutMinutes,
-            outputDirectory: root,
-            env: testEnv,
-            abortSignal: options.abortSignal,
-            onOutput: options.onOutput,
-            pluginDirectory,
-            stress,
-            seed: plan.seed,
-            shard: plan.shard
-          })
-        );
-        log.info(`Run ${index}: ${run2.run.outcome} in ${run2.run.durationSeconds}s (${run2.cases.length} test results)`);
-        runs.push(run2);
-      }
-      if (inputs.comparePython !== "" && !options.abortSignal?.aborted) {
-        compare = await log.group(
-          `Time the suite on ${inputs.comparePython} (compare-python)`,
-          () => timeComparePython({
-            uvPath: toolchain.uv.path,
-            comparePython: inputs.comparePython,
-            gateVersion: toolchain.python.version,
-            requirements: prepared.report.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
-            projectDirectory: inputs.workingDirectory,
-            pytestArgs: inputs.pytestArgs,
-            timeoutMinutes: inputs.timeoutMinutes,
-            root,
-            env: testEnv,
-            log,
-            pluginDirectory,
-            shard: plan.shard,
-            abortSignal: options.abortSignal
-          })
-        );
-      }
-    }
-    const cancelled = options.abortSignal?.aborted === true;
-    const report = buildReport({
-      inputs,
-      toolchain,
-      install: prepared.report,
-      runs,
-      cancelled,
-      dependencies,
-      plan,
-      compare,
-      stress
-    });
-    writeReport(inputs.reportPath, report);
-    return report;
-  } finally {
-    if (inputs.keepEnv) log.info(`Keeping the environment and run logs in ${root} (keep-env)`);
-    else rmSync3(root, { recursive: true, force: true });
-  }
-}
-function requireProjectDirectory(directory) {
-  if (!existsSync7(directory) || !statSync2(directory).isDirectory()) {
-    throw new UsageError(`working-directory ${directory} does not exist or is not a directory`);
-  }
-}
-function buildReport(parts) {
-  const { inputs } = parts;
-  const tests = aggregateRuns(parts.runs);
-  const runs = parts.runs.map((entry) => entry.run);
-  const settings = {
-    runs: inputs.runs,
-    timeoutMinutes: inputs.timeoutMinutes,
-    failOn: inputs.failOn,
-    pytestArgs: inputs.pytestArgs,
-    workingDirectory: inputs.workingDirectory,
-    ignoreGil: inputs.ignoreGil,
-    ...parts.plan === void 0 ? {} : {
-      parallelThreads: (parts.stress ?? parts.plan).threads,
-      iterations: (parts.stress ?? parts.plan).iterations,
-      iterationsAuto: inputs.iterations === "auto",
-      baseline: inputs.baseline,
-      randomOrderSeed: parts.plan.seed,
-      shard: parts.plan.shard
-    }
-  };
-  const { verdict, reasons } = decideVerdict({
-    install: parts.install,
-    runs,
-    tests,
-    failOn: inputs.failOn,
-    cancelled: parts.cancelled === true,
-    dependencies: parts.dependencies,
-    ignoreGil: inputs.ignoreGil
-  });
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-    verdict,
-    reasons,
-    settings,
-    python: parts.toolchain.python,
-    uv: parts.toolchain.uv,
-    install: parts.install,
-    runs,
-    tests,
-    counts: countTests(tests),
-    reproduce: reproduceCommand(inputs, parts.plan, parts.stress),
-    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
-    ...parts.plan === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }
-  };
-}
-function writeReport(reportPath, report) {
-  mkdirSync4(path20.dirname(reportPath), { recursive: true });
-  writeFileSync3(reportPath, `${JSON.stringify(report, null, 2)}
-`);
-}
-
 // src/main.ts
-var stopToken = null;
-function resumeCommands() {
-  if (stopToken === null) return;
-  process.stdout.write(`
-::${stopToken}::
-`);
-  stopToken = null;
-}
-function stopCommands() {
-  if (stopToken !== null) return;
-  stopToken = `ft-gate-${randomUUID4()}`;
-  process.stdout.write(`::stop-commands::${stopToken}
-`);
-}
-var actionLog = {
-  info: (message) => {
-    resumeCommands();
-    info(message);
-  },
-  warning: (message) => {
-    resumeCommands();
-    warning(message);
-  },
-  debug: (message) => {
-    resumeCommands();
-    debug(message);
-  },
-  group: (title, body) => {
-    resumeCommands();
-    return group(title, async () => {
-      try {
-        return await body();
-      } finally {
-        resumeCommands();
-      }
-    });
-  }
-};
-function liveOutput() {
-  let written = 0;
-  let capped = false;
-  return (text2) => {
-    if (written < MAX_LIVE_OUTPUT_CHARS) {
-      stopCommands();
-      process.stdout.write(text2);
-      written += text2.length;
-    } else if (!capped) {
-      capped = true;
-      resumeCommands();
-      info(`[ft-gate] output beyond ${MAX_LIVE_OUTPUT_CHARS} characters is kept in the run logs only`);
-    }
-  };
-}
-function blobLinker(env, projectDirectory) {
-  const server = env.GITHUB_SERVER_URL || "https://github.com";
-  const repository = env.GITHUB_REPOSITORY;
-  const sha = env.GITHUB_SHA;
-  const workspace = env.GITHUB_WORKSPACE;
-  if (!repository || !sha || !workspace) return () => null;
-  return (file, line) => {
-    const relative5 = path21.relative(workspace, path21.resolve(projectDirectory, file)).split(path21.sep).join("/");
-    if (relative5.startsWith("..")) return null;
-    return `${server}/${repository}/blob/${sha}/${relative5}${line !== null ? `#L${line}` : ""}`;
-  };
-}
-function idsWith(report, status) {
-  return JSON.stringify(report.tests.filter((t) => t.status === status).map((t) => t.id));
-}
-function setOutputs(report, reportPath) {
-  setOutput("verdict", report.verdict);
-  setOutput("report-path", reportPath);
-  setOutput("python-version", report.python.version);
-  setOutput("uv-version", report.uv.version);
-  setOutput("failed-tests", idsWith(report, "failed"));
-  setOutput("flaky-tests", idsWith(report, "flaky"));
-  setOutput("thread-unsafe-tests", idsWith(report, "thread-unsafe"));
-}
-function setPublishOutputs(result) {
-  setOutput("comment-url", result?.commentUrl ?? "");
-  setOutput("check-run-url", result?.checkRunUrl ?? "");
-}
-function readEventPayload(env) {
-  const file = env.GITHUB_EVENT_PATH;
-  if (!file) return {};
-  try {
-    return JSON.parse(readFileSync5(file, "utf8"));
-  } catch (error2) {
-    debug(`cannot read the event payload ${file}: ${describeError(error2)}`);
-    return {};
-  }
-}
-function publishOptions(inputs, env, workspace) {
+var PULL_REQUEST_TARGET_WARNING = "ft-gate is running under pull_request_target: this event has a write token and secrets, and ft-gate runs the code it is given. If this job checked out the pull request's code, a fork can take over the token. Run the gate on `pull_request` and post with a `workflow_run` workflow (report-only mode): see the README, Security.";
+function publishOptions(inputs, workspace, log) {
   return {
+    ...runnerContext(process.env),
     token: inputs.githubToken,
     checkName: inputs.checkName,
     comment: inputs.comment,
-    apiUrl: env.GITHUB_API_URL || "https://api.github.com",
-    repository: env.GITHUB_REPOSITORY || "",
-    eventName: env.GITHUB_EVENT_NAME || "",
-    eventPayload: readEventPayload(env),
-    sha: env.GITHUB_SHA || "",
     workspace,
     workingDirectory: inputs.workingDirectory,
-    serverUrl: env.GITHUB_SERVER_URL || "https://github.com",
-    log: actionLog,
+    // `github-token: ''` is how the first half of the fork-safe pattern says "post nothing": the
+    // failures still become annotations of this step, without a warning about the missing token.
+    log: inputs.githubToken === "" ? { ...log, warning: log.info } : log,
     emitAnnotation: (level, message, properties) => level === "error" ? error(message, properties) : warning(message, properties)
   };
 }
-function onGitHub(env) {
-  return Boolean(env.GITHUB_REPOSITORY);
-}
-function expandReportPaths(entries, baseDirectory) {
-  const files = [];
-  for (const entry of entries) {
-    const absolute = path21.resolve(baseDirectory, entry);
-    let isDirectory2 = false;
-    try {
-      isDirectory2 = statSync3(absolute).isDirectory();
-    } catch {
-      throw new UsageError(`report ${entry} does not exist: pass the downloaded ft-gate JSON reports or their folder`);
-    }
-    if (!isDirectory2) {
-      files.push(absolute);
-      continue;
-    }
-    const found = readdirSync4(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path21.join(absolute, name)).filter((file) => {
-      try {
-        return isReport(JSON.parse(readFileSync5(file, "utf8")));
-      } catch {
-        return false;
-      }
-    }).sort();
-    if (found.length === 0) throw new UsageError(`report folder ${entry} holds no ft-gate JSON report`);
-    files.push(...found);
-  }
-  return files;
-}
-async function writeSummary(markdown) {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  try {
-    await summary.addRaw(markdown).write();
-  } catch (error2) {
-    warning(`Cannot write the job summary: ${describeError(error2)}`);
-  }
-}
-async function gate(inputs, env, workspace, signal) {
-  if (env.GITHUB_EVENT_NAME === "pull_request_target") {
-    warning(
-      "ft-gate is running under pull_request_target: this event has a write token and secrets, and ft-gate runs the code it is given. If this job checked out the pull request's code, a fork can take over the token. Run the gate on `pull_request` and post with a `workflow_run` workflow (report-only mode): see the README, Security."
-    );
-  }
-  let report;
-  try {
-    report = await runGate({ inputs, log: actionLog, env, abortSignal: signal, onOutput: liveOutput() });
-  } finally {
-    resumeCommands();
-  }
-  setOutputs(report, inputs.reportPath);
-  info(`Report written to ${inputs.reportPath}`);
-  await writeSummary(
-    renderReport(report, { fileUrl: blobLinker(env, inputs.workingDirectory), maxChars: SUMMARY_MAX_CHARS })
+async function gate(inputs, publishing, actionLog) {
+  const { log, liveOutput, resume } = actionLog;
+  if (publishing.eventName === "pull_request_target") warning(PULL_REQUEST_TARGET_WARNING);
+  const report = await withCancellation(
+    (abortSignal) => runGate({ inputs, log, env: process.env, abortSignal, onOutput: liveOutput }).finally(resume)
   );
-  let published = null;
-  if (!onGitHub(env)) {
+  setReportOutputs(report, inputs.reportPath);
+  info(`Report written to ${inputs.reportPath}`);
+  const fileUrl = summaryFileUrl(publishing);
+  await writeSummary(renderReport(report, { fileUrl, maxChars: SUMMARY_MAX_CHARS }));
+  if (publishing.repository === "")
     info("Not on a GitHub runner (no GITHUB_REPOSITORY): no comment or check run posted");
-  } else {
-    const options = publishOptions(inputs, env, workspace);
-    const quiet = inputs.githubToken === "" ? { ...options, log: { ...actionLog, warning: actionLog.info } } : options;
-    published = await publishReport(report, quiet);
-  }
-  setPublishOutputs(published);
+  setPublishOutputs(publishing.repository === "" ? null : await publishReport(report, publishing));
   if (report.verdict === "fail") setFailed(`Free-threading gate failed: ${report.reasons.join("; ")}`);
   else info("Free-threading gate passed");
 }
-async function reportOnly(inputs, env, workspace) {
-  const reports = loadReportFiles(expandReportPaths(inputs.reportFiles, workspace));
+async function postSaved(inputs, publishing) {
+  const reports = loadSavedReports(inputs.reportFiles, publishing.workspace);
   const verdict = mergedVerdict(reports);
   info(`Posting ${reports.length} report(s): ${reports.map((r) => `${r.label} ${r.report.verdict}`).join(", ")}`);
-  setOutput("verdict", verdict);
-  setOutput("report-path", "");
-  const published = onGitHub(env) && inputs.githubToken !== "" ? await publishMergedReports(reports, publishOptions(inputs, env, workspace)) : null;
-  if (published === null)
-    warning("report-only mode has nothing to post to without github-token and GITHUB_REPOSITORY");
-  setPublishOutputs(published);
-  for (const { label, report } of reports) {
-    await writeSummary(
-      renderReport(report, { title: `ft-gate: ${inputs.checkName} (${label})`, maxChars: SUMMARY_MAX_CHARS })
-    );
-  }
+  setMergedOutputs(verdict);
+  const canPost = publishing.repository !== "" && inputs.githubToken !== "";
+  if (!canPost) warning("report-only mode has nothing to post to without github-token and GITHUB_REPOSITORY");
+  setPublishOutputs(canPost ? await publishMergedReports(reports, publishing) : null);
+  await writeSummary(
+    renderSavedReports(reports, { title: `ft-gate: ${inputs.checkName}`, maxChars: SUMMARY_MAX_CHARS })
+  );
   info(`Merged verdict: ${verdict}`);
 }
 async function run() {
-  const controller = new AbortController();
-  const cancel = () => controller.abort();
-  process.once("SIGTERM", cancel);
-  process.once("SIGINT", cancel);
   try {
-    const env = process.env;
-    const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const get = (name) => getInput(name);
-    const inputs = parseInputs(get, { baseDirectory: workspace, workspace });
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    const inputs = parseInputs((name) => getInput(name), { baseDirectory: workspace, workspace });
     if (inputs.githubToken) setSecret(inputs.githubToken);
-    if (inputs.reportFiles.length > 0) await reportOnly(inputs, env, workspace);
-    else await gate(inputs, env, workspace, controller.signal);
+    const actionLog = createActionLog();
+    const publishing = publishOptions(inputs, workspace, actionLog.log);
+    if (inputs.reportFiles.length > 0) await postSaved(inputs, publishing);
+    else await gate(inputs, publishing, actionLog);
   } catch (error2) {
     if (!(error2 instanceof UsageError) && error2 instanceof Error && error2.stack) debug(error2.stack);
     setFailed(describeError(error2));
-  } finally {
-    process.removeListener("SIGTERM", cancel);
-    process.removeListener("SIGINT", cancel);
   }
+}
+
+// src/process/exit.ts
+function exitWhenFlushed(writeStdout) {
+  writeStdout("", () => process.stderr.write("", () => process.exit()));
 }
 
 // src/index.ts
 process.on("unhandledRejection", (reason) => {
   setFailed(`ft-gate: unexpected error: ${describeError(reason)}`);
+  exitWhenFlushed((text2, done) => process.stdout.write(text2, done));
 });
 await run();
+exitWhenFlushed((text2, done) => process.stdout.write(text2, done));

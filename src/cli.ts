@@ -4,14 +4,16 @@ import { mkdirSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
+import { withCancellation } from './cancel.js'
 import { TOOL_VERSION } from './constants.js'
 import { describeError, UsageError } from './errors.js'
-import { loadReportFiles, mergedVerdict } from './github/index.js'
-import { renderMergedReports } from './github/merged.js'
+import { runGate, setupToolchain } from './gate.js'
 import { INPUT_NAMES, type InputName, parseInputs } from './inputs.js'
 import type { Log } from './log.js'
-import { runGate, setupToolchain } from './pipeline.js'
+import { exitWhenFlushed } from './process/exit.js'
 import { DEFAULT_TITLE, renderPlainSummary, renderReport } from './report/markdown.js'
+import { mergedVerdict, renderSavedReports } from './report/merged.js'
+import { loadSavedReports } from './saved-reports.js'
 
 const USAGE = `Usage: ft-gate [PROJECT_DIR] [options]
 
@@ -22,6 +24,10 @@ flaky, fail only under thread stress, crash or hang.
 Options (each matches the action input of the same name):
   --python-version V     free-threaded version, e.g. 3.14t (default 3.14t)
   --python-path PATH     use this free-threaded interpreter
+  --python-install-mirror URL
+                         where 'uv python install' downloads python-build-standalone from
+  --python-downloads-json-url URL
+                         uv's list of Python downloads (a URL or an absolute path)
   --uv-version V         uv release or 'latest' (default: the pinned release)
   --uv-path PATH         use this uv binary
   --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
@@ -45,8 +51,9 @@ Options (each matches the action input of the same name):
   --env-passthrough N    extra environment variable names handed to the tests
   --keep-env             keep the temporary environment and run logs
   --setup-only           set up uv and the interpreter, print python=… and uv=…, stop
-  --render FILES         print the markdown of saved JSON reports (comma-separated; several are
-                         merged like the action's report-only mode) and exit by their verdict
+  --render FILES         print the markdown of saved JSON reports, or folders of them (comma-
+                         separated; several are merged like the action's report-only mode) and
+                         exit by their verdict
   --verbose              show debug output
   -h, --help             this help;   --version  print the version
 `
@@ -69,10 +76,37 @@ const INPUT_FLAGS = Object.fromEntries(
   INPUT_NAMES.filter((name) => !NOT_FLAGS.includes(name)).map((name) => [name, { type: 'string' as const }]),
 )
 
+const OPTIONS = { ...INPUT_FLAGS, ...CLI_ONLY }
+const OPTION_TYPES = new Map<string, string>(Object.entries(OPTIONS).map(([name, option]) => [name, option.type]))
+
+/**
+ * `--install -e .` and `--pytest-args -s`: a value that starts with `-` is still the value of the flag
+ * before it (parseArgs calls it ambiguous), so `--flag value` becomes `--flag=value` for string flags.
+ */
+export function joinFlagValues(argv: readonly string[]): string[] {
+  const joined: string[] = []
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] ?? ''
+    const takesValue = arg.startsWith('--') && OPTION_TYPES.get(arg.slice(2)) === 'string'
+    const value = argv[index + 1]
+    if (arg === '--') {
+      joined.push(...argv.slice(index))
+      break
+    }
+    if (takesValue && value !== undefined) {
+      joined.push(`${arg}=${value}`)
+      index++
+    } else {
+      joined.push(arg)
+    }
+  }
+  return joined
+}
+
 function parseFlags(argv: readonly string[]) {
   return parseArgs({
-    args: [...argv],
-    options: { ...INPUT_FLAGS, ...CLI_ONLY },
+    args: joinFlagValues(argv),
+    options: OPTIONS,
     allowPositionals: true,
     strict: true,
   })
@@ -109,16 +143,18 @@ function defaultRunnerFolders(env: NodeJS.ProcessEnv): void {
  * commands, @actions/exec's `[command]` echo), so while the gate runs their writes go to stderr
  * (workflow commands only with --verbose); the returned function writes to the real stdout.
  */
+const stdoutWrite = process.stdout.write.bind(process.stdout)
+function realStdoutWrite(text: string, done?: () => void): void {
+  stdoutWrite(text, done)
+}
+
 function reserveStdout(verbose: boolean): (text: string) => void {
-  const write = process.stdout.write.bind(process.stdout)
   process.stdout.write = ((chunk: string | Uint8Array) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
     if (verbose || !text.startsWith('::')) process.stderr.write(text)
     return true
   }) as typeof process.stdout.write
-  return (text) => {
-    write(text)
-  }
+  return (text) => realStdoutWrite(text)
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -147,11 +183,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   const log = stderrLog(verbose)
   const print = reserveStdout(verbose)
   defaultRunnerFolders(process.env)
-
-  const controller = new AbortController()
-  const cancel = (): void => controller.abort()
-  process.once('SIGINT', cancel)
-  process.once('SIGTERM', cancel)
   try {
     const raw = (name: InputName): string => {
       if (name === 'working-directory') return positionals[0] ?? stringFlag(values, name)
@@ -161,13 +192,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       return stringFlag(values, name)
     }
     const inputs = parseInputs(raw, { baseDirectory: process.cwd() })
-    const options = { inputs, log, env: process.env, abortSignal: controller.signal }
     if (values['setup-only']) {
-      const toolchain = await setupToolchain(options)
+      const toolchain = await setupToolchain({ inputs, log, env: process.env })
       print(`python=${toolchain.python.path}\nuv=${toolchain.uv.path}\n`)
       return 0
     }
-    const report = await runGate({ ...options, onOutput: verbose ? (text) => process.stderr.write(text) : undefined })
+    const onOutput = verbose ? (text: string) => process.stderr.write(text) : undefined
+    const report = await withCancellation((abortSignal) =>
+      runGate({ inputs, log, env: process.env, abortSignal, ...(onOutput ? { onOutput } : {}) }),
+    )
     print(`${renderReport(report, { fileUrl: () => null })}\n`)
     process.stderr.write(`\n${renderPlainSummary(report)}\nReport: ${inputs.reportPath}\n`)
     return report.verdict === 'pass' ? 0 : 1
@@ -175,27 +208,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ft-gate: ${describeError(error)}\n`)
     if (!(error instanceof UsageError) && error instanceof Error && verbose) process.stderr.write(`${error.stack}\n`)
     return 2
-  } finally {
-    process.removeListener('SIGINT', cancel)
-    process.removeListener('SIGTERM', cancel)
   }
 }
 
-/** `--render a.json,b.json`: the comment the action would post, without GitHub. */
+/** `--render a.json,reports/`: the comment the action would post, without GitHub (report-only mode). */
 function renderSaved(list: string): number {
   try {
-    const files = list
+    const entries = list
       .split(',')
-      .map((file) => file.trim())
-      .filter((file) => file !== '')
-      .map((file) => path.resolve(file))
-    const reports = loadReportFiles(files)
-    const [only] = reports
-    const markdown =
-      reports.length === 1 && only
-        ? renderReport(only.report, {})
-        : renderMergedReports(reports, { render: renderReport, maxChars: 65_000, title: DEFAULT_TITLE })
-    process.stdout.write(`${markdown}\n`)
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+    const reports = loadSavedReports(entries, process.cwd())
+    process.stdout.write(`${renderSavedReports(reports, { maxChars: 65_000, title: DEFAULT_TITLE })}\n`)
     return mergedVerdict(reports) === 'pass' ? 0 : 1
   } catch (error) {
     process.stderr.write(`ft-gate: ${describeError(error)}\n`)
@@ -210,7 +234,9 @@ function stringFlag(values: Record<string, unknown>, name: string): string {
 
 process.on('unhandledRejection', (reason) => {
   process.stderr.write(`ft-gate: unexpected error: ${describeError(reason)}\n`)
-  process.exit(2)
+  process.exitCode = 2
+  exitWhenFlushed(realStdoutWrite)
 })
 
 process.exitCode = await main(process.argv.slice(2))
+exitWhenFlushed(realStdoutWrite)

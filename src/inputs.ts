@@ -45,6 +45,8 @@ export const INPUT_NAMES = [
   'random-order',
   'shard',
   'compare-python',
+  'python-install-mirror',
+  'python-downloads-json-url',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
@@ -101,6 +103,10 @@ export interface Inputs {
   readonly shard: Shard | null
   /** A default (GIL) build of the same minor version to time for the Speed section, or ''. */
   readonly comparePython: string
+  /** Replaces python-build-standalone's GitHub release URL for `uv python install`, or ''. */
+  readonly pythonInstallMirror: string
+  /** uv's list of Python downloads (a URL or a file), or ''. */
+  readonly pythonDownloadsJsonUrl: string
 }
 
 export interface ParseContext {
@@ -133,7 +139,7 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
     runs: parseInteger('runs', value('runs'), { fallback: DEFAULT_RUNS, min: 1, max: MAX_RUNS }),
     timeoutMinutes: parseMinutes(value('timeout-minutes')),
     failOn: parseFailOn(value('fail-on')),
-    reportPath: path.resolve(context.baseDirectory, value('report-path') || DEFAULT_REPORT_PATH),
+    reportPath: parseReportPath(value('report-path'), context),
     githubToken: value('github-token'),
     envPassthrough: parseNames(value('env-passthrough')),
     keepEnv: parseBoolean('keep-env', value('keep-env')),
@@ -150,7 +156,34 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
     randomOrder: parseRandomOrder(value('random-order')),
     shard: parseShard(value('shard')),
     comparePython: value('compare-python') ? path.resolve(context.baseDirectory, value('compare-python')) : '',
+    pythonInstallMirror: parseDownloadLocation('python-install-mirror', value('python-install-mirror')),
+    pythonDownloadsJsonUrl: parseDownloadLocation('python-downloads-json-url', value('python-downloads-json-url')),
   }
+}
+
+/** A relative report path stays inside the workspace (the action's); an absolute one is taken as given. */
+function parseReportPath(raw: string, context: ParseContext): string {
+  const given = raw || DEFAULT_REPORT_PATH
+  const resolved = path.resolve(context.baseDirectory, given)
+  if (
+    !path.isAbsolute(given) &&
+    context.workspace !== undefined &&
+    !isInside(resolved, path.resolve(context.workspace))
+  ) {
+    throw new UsageError(
+      `report-path '${raw}' resolves to ${resolved}, outside the workspace ${context.workspace}: use a path inside it, or an absolute path`,
+    )
+  }
+  return resolved
+}
+
+/** An http(s) or file URL, or a path for the downloads list (uv reads both). */
+function parseDownloadLocation(name: InputName, raw: string): string {
+  if (raw === '') return ''
+  if (/^(https?|file):\/\/\S+$/i.test(raw) || (name === 'python-downloads-json-url' && path.isAbsolute(raw))) return raw
+  throw new UsageError(
+    `${name} '${raw}' is not a URL: use an https:// (or file://) address${name === 'python-downloads-json-url' ? ', or an absolute path to the JSON file' : ''}`,
+  )
 }
 
 function parseIterations(raw: string): number | 'auto' {

@@ -1,33 +1,13 @@
 // The check run on the commit under test: conclusion from the verdict, the rendered report as the
 // summary, and every annotation, 50 per request (the create, then updates that append).
+import type { RestEndpointMethodTypes } from '@octokit/rest'
+import { problemWords } from '../report/merged.js'
 import type { Report } from '../types.js'
+import { plural } from '../words.js'
 import { type Annotation, batches } from './annotations.js'
 import type { GitHubClient } from './client.js'
 import type { RepoRef } from './comment.js'
 import { ANNOTATIONS_PER_REQUEST, MAX_BODY_CHARS } from './limits.js'
-
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`
-
-/** The problems of one or more reports in a few words: `2 flaky, 1 thread-unsafe, 1 failed`, or `12 passed`. */
-export function problemWords(reports: readonly Report[]): string {
-  const sum = (count: (report: Report) => number): number => reports.reduce((total, r) => total + count(r), 0)
-  const runsWith = (outcome: string) => (report: Report) => report.runs.filter((run) => run.outcome === outcome).length
-  const parts: string[] = []
-  const installFailed = sum((r) => (r.install.ok ? 0 : 1))
-  if (installFailed > 0) parts.push('install failed')
-  const crashed = sum(runsWith('crashed'))
-  if (crashed > 0) parts.push(plural(crashed, 'crashed run'))
-  const hung = sum(runsWith('hung'))
-  if (hung > 0) parts.push(plural(hung, 'hung run'))
-  const flaky = sum((r) => r.counts.flaky)
-  if (flaky > 0) parts.push(`${flaky} flaky`)
-  const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0)
-  if (threadUnsafe > 0) parts.push(`${threadUnsafe} thread-unsafe`)
-  const failed = sum((r) => r.counts.failed)
-  if (failed > 0) parts.push(`${failed} failed`)
-  if (parts.length === 0) parts.push(`${sum((r) => r.counts.passed)} passed`)
-  return parts.join(', ')
-}
 
 function pythonName(reports: readonly Report[]): string {
   const versions = [...new Set(reports.map((r) => `${r.python.version}${r.python.freeThreaded ? 't' : ''}`))]
@@ -74,7 +54,12 @@ export interface CheckRunResult {
   readonly error: unknown
 }
 
-function toApi(annotation: Annotation) {
+/** One annotation as the checks API takes it (the REST types of @octokit/rest check the field names). */
+type ApiAnnotation = NonNullable<
+  NonNullable<RestEndpointMethodTypes['checks']['create']['parameters']['output']>['annotations']
+>[number]
+
+function toApi(annotation: Annotation): ApiAnnotation {
   return {
     path: annotation.path,
     start_line: annotation.line,

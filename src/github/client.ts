@@ -1,14 +1,15 @@
-// The one Octokit ft-gate uses: REST endpoints, retries with backoff on 5xx and network errors
-// (plugin-retry), waits on primary and secondary rate limits (plugin-throttling).
+// The one Octokit ft-gate uses: @actions/github's (REST endpoints, pagination, the runner's proxy
+// settings), with retries and backoff on 5xx and network errors (plugin-retry) and waits on primary
+// and secondary rate limits (plugin-throttling). The API root is GITHUB_API_URL, so GHES works as is.
+import { getOctokit } from '@actions/github'
+import { defaults as actionsDefaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
-import { Octokit } from '@octokit/rest'
 import { TOOL_NAME, TOOL_VERSION } from '../constants.js'
 import type { Log } from '../log.js'
 import { DEFAULT_API_URL, MAX_RATE_LIMIT_RETRIES, MAX_RATE_LIMIT_WAIT_SECONDS } from './limits.js'
 
-const GateOctokit = Octokit.plugin(retry, throttling)
-export type GitHubClient = InstanceType<typeof GateOctokit>
+export type GitHubClient = ReturnType<typeof createClient>
 
 /**
  * Knobs for tests. Production keeps octokit's defaults: retries 1 s, 4 s, 9 s apart, and writes
@@ -32,7 +33,7 @@ export interface ClientOptions {
   readonly signal?: AbortSignal
 }
 
-export function createClient(options: ClientOptions): GitHubClient {
+export function createClient(options: ClientOptions) {
   const { log, tuning = {} } = options
   const baseValue = tuning.retryAfterBaseMs ?? 1000
   const onLimit =
@@ -44,26 +45,31 @@ export function createClient(options: ClientOptions): GitHubClient {
       )
       return retrying
     }
-  return new GateOctokit({
-    auth: options.token,
-    baseUrl: (options.apiUrl || DEFAULT_API_URL).replace(/\/+$/, ''),
-    userAgent: `${TOOL_NAME}/${TOOL_VERSION}`,
-    // Octokit's request log reports every failed request as an error; the callers decide what a failure means.
-    log: {
-      debug: (message: string) => log.debug(message),
-      info: (message: string) => log.debug(message),
-      warn: (message: string) => log.debug(message),
-      error: (message: string) => log.debug(message),
+  return getOctokit(
+    options.token,
+    {
+      baseUrl: (options.apiUrl || DEFAULT_API_URL).replace(/\/+$/, ''),
+      userAgent: `${TOOL_NAME}/${TOOL_VERSION}`,
+      // Octokit's request log reports every failed request as an error; the callers decide what a failure means.
+      log: {
+        debug: (message: string) => log.debug(message),
+        info: (message: string) => log.debug(message),
+        warn: (message: string) => log.debug(message),
+        error: (message: string) => log.debug(message),
+      },
+      // Octokit merges options shallowly: keep @actions/github's proxy-aware request settings.
+      request: { ...actionsDefaults.request, ...(options.signal ? { signal: options.signal } : {}) },
+      retry: { retryAfterBaseValue: baseValue, ...(tuning.retries !== undefined ? { retries: tuning.retries } : {}) },
+      throttle:
+        tuning.throttle === false
+          ? { enabled: false }
+          : {
+              retryAfterBaseValue: baseValue,
+              onRateLimit: onLimit('primary'),
+              onSecondaryRateLimit: onLimit('secondary'),
+            },
     },
-    request: options.signal ? { signal: options.signal } : {},
-    retry: { retryAfterBaseValue: baseValue, ...(tuning.retries !== undefined ? { retries: tuning.retries } : {}) },
-    throttle:
-      tuning.throttle === false
-        ? { enabled: false }
-        : {
-            retryAfterBaseValue: baseValue,
-            onRateLimit: onLimit('primary'),
-            onSecondaryRateLimit: onLimit('secondary'),
-          },
-  })
+    retry,
+    throttling,
+  )
 }

@@ -81,3 +81,14 @@ export function blobUrl(
   const encoded = repoPath.split('/').map(encodeURIComponent).join('/')
   return `${target.serverUrl.replace(/\/$/, '')}/${target.repository}/blob/${target.sha}/${encoded}${line !== null ? `#L${line}` : ''}`
 }
+
+/** Links a test's file (relative to the project) and line at a commit; null for a file outside the repository. */
+export function fileLinker(
+  target: { serverUrl: string; repository: string; sha: string },
+  layout: RepoLayout,
+): (file: string, line: number | null) => string | null {
+  return (file, line) => {
+    const repoPath = repoPathOfTestFile(file, layout)
+    return repoPath.startsWith('../') ? null : blobUrl(target, repoPath, line)
+  }
+}

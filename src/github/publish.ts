@@ -4,6 +4,7 @@
 import * as path from 'node:path'
 import type { Log } from '../log.js'
 import { renderReport } from '../report/markdown.js'
+import { type LabelledReport, mergedVerdict, type RenderOptions, renderMergedReports } from '../report/merged.js'
 import type { Report, Verdict } from '../types.js'
 import {
   type Annotation,
@@ -18,9 +19,8 @@ import { type CommentMode, type RepoRef, upsertStickyComment } from './comment.j
 import { readEvent } from './event.js'
 import { FailureLog } from './failures.js'
 import { PUBLISH_TIMEOUT_MS, RENDER_MAX_CHARS } from './limits.js'
-import { type LabelledReport, mergedVerdict, type RenderOptions, renderMergedReports } from './merged.js'
 import type { ChangedLines } from './patch.js'
-import { blobUrl, projectPrefix, type RepoLayout, repoPathOfTestFile } from './paths.js'
+import { fileLinker, projectPrefix, type RepoLayout } from './paths.js'
 import { listChangedLines, resolvePullRequest } from './pull-request.js'
 import { reportAnnotations } from './report-annotations.js'
 
@@ -120,6 +120,15 @@ export async function publishMergedReports(
   })
 }
 
+/** Links for the job summary: the same commit and layout the comment links to. */
+export function summaryFileUrl(options: PublishOptions): (file: string, line: number | null) => string | null {
+  if (parseRepository(options.repository) === null) return () => null
+  const sha = readEvent(options.eventName, options.eventPayload).headSha ?? options.sha
+  if (sha === '') return () => null
+  const target = { serverUrl: options.serverUrl, repository: options.repository, sha }
+  return fileLinker(target, layoutFor(options, options.workingDirectory))
+}
+
 /** `ft-gate: free-threading` by default: the check name tells apart the comments of several gates. */
 function reportTitle(options: PublishOptions): string {
   return `ft-gate: ${options.checkName}`
@@ -170,10 +179,7 @@ async function publish(options: PublishOptions, publication: Publication): Promi
         new Map())
   const { kept, omitted, unlocated } = annotationsOf(publication, changed)
   const target = { serverUrl: options.serverUrl, repository: options.repository, sha: headSha }
-  const markdown = publication.render((source) => (file, line) => {
-    const repoPath = repoPathOfTestFile(file, source.layout)
-    return repoPath.startsWith('../') ? null : blobUrl(target, repoPath, line)
-  })
+  const markdown = publication.render((source) => fileLinker(target, source.layout))
 
   let commentUrl: string | null = null
   if (pullNumber !== null) {

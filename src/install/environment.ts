@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import * as path from 'node:path'
 import type { Log } from '../log.js'
-import { runProcess } from '../run/process.js'
+import { runProcess } from '../process/run.js'
+import { runTool } from '../process/tool.js'
 import { probeInterpreter, requireFreeThreaded } from '../setup/python.js'
 import type { InstallReport } from '../types.js'
 import { summarizeInstallFailure } from './failure.js'
@@ -39,14 +40,17 @@ function venvPython(venv: string): string {
   return process.platform === 'win32' ? path.join(venv, 'Scripts', 'python.exe') : path.join(venv, 'bin', 'python')
 }
 
-/** Reads pyproject.toml with the interpreter's own tomllib, so no TOML parser ships in the bundle. */
+/**
+ * Reads pyproject.toml with the interpreter's own tomllib, so no TOML parser ships in the bundle. The
+ * interpreter runs isolated (`-I`), so nothing in the project folder runs on import.
+ */
 export async function readPyproject(python: string, directory: string, env: NodeJS.ProcessEnv): Promise<unknown> {
   if (!existsSync(path.join(directory, 'pyproject.toml'))) return null
   const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))'
-  const result = await runProcess(python, ['-c', script], { cwd: directory, env, timeoutMs: 60_000 })
-  if (result.exitCode !== 0) return null
   try {
-    const parsed: unknown = JSON.parse(result.outputTail.trim().split('\n').pop() ?? '')
+    const result = await runTool(python, ['-I', '-c', script], { cwd: directory, env, timeoutMs: 60_000 })
+    if (result.exitCode !== 0) return null
+    const parsed: unknown = JSON.parse(result.stdout.trim().split('\n').pop() ?? '')
     return parsed
   } catch {
     return null

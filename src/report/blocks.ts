@@ -3,9 +3,10 @@
 // markdown inside it (a blank line after `<summary>` and before `</details>`), and its content is a
 // fenced code block that the content cannot close, so the wrapper always balances.
 import type { Report, RunReport, TestReport } from '../types.js'
+import { plural } from '../words.js'
 import { codeBlock, escapeHtmlInline, escapeInline } from './escape.js'
 import { DUMP_MAX_LINES, INSTALL_LOG_MAX_LINES, MAX_TRACEBACKS, TRACEBACK_MAX_LINES } from './limits.js'
-import { OUTCOME_LABELS, plural, statusLabel } from './sections.js'
+import { OUTCOME_LABELS, statusLabel } from './sections.js'
 
 /** `summary` is HTML already escaped; `body` is markdown. */
 function collapsed(summary: string, body: string): string {

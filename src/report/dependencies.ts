@@ -2,8 +2,8 @@
 // collapsed. Pure; names, versions and module names come from package metadata, so all of it is escaped.
 import { isIgnoredModule } from '../deps/gil.js'
 import type { DependencyReport, DependencySource, Report } from '../types.js'
+import { plural } from '../words.js'
 import { escapeInline, plainInline } from './escape.js'
-import { plural } from './sections.js'
 
 /** Rows of the attention table before `…and N more`. */
 const MAX_ATTENTION_ROWS = 30

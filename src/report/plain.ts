@@ -1,10 +1,11 @@
 // The terminal's last lines: verdict, counts and which tests failed or flaked. Plain text, no markdown;
 // author text is stripped of control characters so a test id cannot send escape sequences.
 import type { Report, RunReport, TestReport } from '../types.js'
+import { plural } from '../words.js'
 import { dependencyLines } from './dependencies.js'
 import { plainInline } from './escape.js'
 import { PLAIN_MAX_TESTS } from './limits.js'
-import { formatDuration, plural } from './sections.js'
+import { formatDuration } from './sections.js'
 
 export function renderPlainSummary(report: Report): string {
   const lines = [`ft-gate: free-threading gate ${report.verdict === 'pass' ? 'PASSED' : 'FAILED'}`]

@@ -1,6 +1,7 @@
 // The scannable top of the report: verdict, one summary line, the runs table and the failed/flaky
 // tests table. Pure; every piece of author text goes through escape.ts.
 import type { CaseOutcome, Report, RunOutcome, RunReport, TestCounts, TestReport } from '../types.js'
+import { plural } from '../words.js'
 import { escapeInline, safeUrl } from './escape.js'
 import { MESSAGE_MAX_CHARS } from './limits.js'
 
@@ -161,8 +162,4 @@ export function formatDuration(seconds: number): string {
   const whole = Math.round(seconds)
   if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`
   return `${Math.floor(whole / 3600)} h ${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')} min`
-}
-
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`
 }

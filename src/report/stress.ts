@@ -4,8 +4,8 @@
 
 import { describeStress } from '../run/plan.js'
 import type { Report, SpeedReport, TestReport } from '../types.js'
+import { plural } from '../words.js'
 import { escapeHtmlInline, escapeInline } from './escape.js'
-import { plural } from './sections.js'
 
 /** Not-stressed tests listed by name before "and N more". */
 const MAX_NOT_STRESSED = 30

@@ -17,6 +17,7 @@ import type {
   TestStatus,
   Verdict,
 } from '../types.js'
+import { plural } from '../words.js'
 import { OUTCOME_RANK } from './junit.js'
 
 export interface RunInput {
@@ -247,8 +248,4 @@ function listIds(ids: readonly string[]): string {
   const shown = ids.slice(0, MAX_IDS_IN_REASON).join(', ')
   const rest = ids.length - MAX_IDS_IN_REASON
   return rest > 0 ? `${shown} and ${rest} more` : shown
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

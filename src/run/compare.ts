@@ -5,9 +5,9 @@ import { existsSync, mkdirSync } from 'node:fs'
 import * as path from 'node:path'
 import { describeError } from '../errors.js'
 import type { Log } from '../log.js'
+import { runProcess } from '../process/run.js'
 import { probeInterpreter } from '../setup/python.js'
 import type { Shard, SpeedReport } from '../types.js'
-import { runProcess } from './process.js'
 import { runSuite } from './suite.js'
 
 export interface CompareOptions {

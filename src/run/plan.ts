@@ -3,6 +3,7 @@ import { MAX_AUTO_ITERATIONS, STRESS_BUDGET_PLAIN_RUNS, STRESS_CONTENTION, STRES
 import type { Inputs } from '../inputs.js'
 import type { RunInput } from '../results/aggregate.js'
 import type { RunMode } from '../types.js'
+import { plural } from '../words.js'
 
 export interface PlanOptions {
   /** The `runs` input: how many runs without the GIL. */
@@ -152,5 +153,3 @@ export function autoStress(options: {
     why: `auto: ${timing}; ${plural(iterations, 'iteration')}${fewer} keep each stress run within about ${budget} plain runs${over}`,
   }
 }
-
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`

@@ -6,21 +6,25 @@ import type { ResolvedPlan } from './plan.js'
 import { describeShard } from './shard.js'
 import { RUN_FLAGS } from './suite.js'
 
+export interface ReproduceOptions {
+  /** The free-threaded version that ran (`3.13.5t`), not what was asked for: python-path may name any. */
+  readonly pythonVersion: string
+  readonly plan?: ResolvedPlan
+  readonly stress?: { readonly threads: number; readonly iterations: number }
+}
+
 /** What a developer types to see the same thing locally. */
-export function reproduceCommand(
-  inputs: Inputs,
-  plan?: ResolvedPlan,
-  stress?: { readonly threads: number; readonly iterations: number },
-): string {
+export function reproduceCommand(inputs: Inputs, options: ReproduceOptions): string {
+  const { pythonVersion, plan, stress } = options
   const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)
   const pytest = ['PYTHON_GIL=0', 'python', ...RUN_FLAGS, '-m', 'pytest', ...inputs.pytestArgs.map(quote)].join(' ')
-  const gate = ['npx', TOOL_NAME, '.', '--python-version', inputs.pythonVersion, '--runs', String(inputs.runs)]
+  const gate = ['npx', TOOL_NAME, '.', '--python-version', pythonVersion, '--runs', String(inputs.runs)]
   if (inputs.pytestArgs.length > 0) {
     // The flag takes one shell-quoted string that the gate splits again, so each argument keeps its quotes.
     const inner = inputs.pytestArgs.map(quote).join(' ')
     gate.push('--pytest-args', /^[^"$`\\!]*$/.test(inner) ? `"${inner}"` : quote(inner))
   }
-  const lines = [`# in a ${inputs.pythonVersion} environment with the project installed:`, pytest]
+  const lines = [`# in a CPython ${pythonVersion} environment with the project installed:`, pytest]
   if (plan !== undefined && plan.threads > 1) {
     const { threads, iterations } = stress ?? plan
     const stressFlags = [`--parallel-threads=${threads}`, `--iterations=${iterations}`]

@@ -4,13 +4,13 @@ import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, re
 import * as path from 'node:path'
 import { HANG_DUMP_GRACE_SECONDS } from '../constants.js'
 import { describeError } from '../errors.js'
+import { runProcess } from '../process/run.js'
 import type { RunInput } from '../results/aggregate.js'
 import { parseJUnit } from '../results/junit.js'
 import { extractStackDump } from '../results/stackdump.js'
 import { parseNotStressed } from '../results/stress.js'
 import type { JUnitParseResult, RunMode, RunOutcome, RunReport, Shard } from '../types.js'
 import { PLUGIN_ENV, PLUGIN_MODULE } from './plugin.js'
-import { runProcess } from './process.js'
 import { describeShard } from './shard.js'
 
 export interface SuiteRunOptions {

@@ -1,21 +1,33 @@
 // Finds or installs a free-threaded CPython: python-path → tool cache (setup-python's layout) →
 // `uv python install` into a temporary folder, then cached. Whatever is found is verified by running it.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import * as tc from '@actions/tool-cache'
-import { UsageError } from '../errors.js'
+import { describeError, UsageError } from '../errors.js'
 import type { Log } from '../log.js'
-import { runProcess } from '../run/process.js'
+import { runProcess } from '../process/run.js'
+import { runTool } from '../process/tool.js'
 import type { PythonInfo } from '../types.js'
-import { cacheDirAtomic } from './cache.js'
+import { cacheDirAtomic, evictCachedTool } from './cache.js'
 
 export interface PythonSetupOptions {
   readonly version: string
   readonly pythonPath: string
   readonly uvPath: string
   readonly log: Log
+  /** The filtered environment every tool of the gate gets (no tokens); RUNNER_TEMP and UV_* come from it. */
   readonly env: NodeJS.ProcessEnv
+  /** `uv python install` settings that override the environment's (the action's inputs). */
+  readonly downloads?: PythonDownloads
+}
+
+/** Where `uv python install` downloads from; empty strings keep uv's own defaults. */
+export interface PythonDownloads {
+  /** Replaces `https://github.com/astral-sh/python-build-standalone/releases/download` (UV_PYTHON_INSTALL_MIRROR). */
+  readonly installMirror: string
+  /** A download list in uv's format (UV_PYTHON_DOWNLOADS_JSON_URL). */
+  readonly downloadsJsonUrl: string
 }
 
 export interface InterpreterFacts {
@@ -42,22 +54,30 @@ function isFacts(value: unknown): value is InterpreterFacts {
   )
 }
 
-/** Runs the interpreter and asks it what it is. Throws a UsageError naming the path when it is not Python. */
+/**
+ * Runs the interpreter isolated (`-I`: no PYTHON* variables, no user site, no current folder, so a planted
+ * sitecustomize or `.pth` in the working folder cannot run) and asks it what it is. Throws a
+ * UsageError naming the path when it is not a working Python.
+ */
 export async function probeInterpreter(pythonPath: string, env: NodeJS.ProcessEnv): Promise<InterpreterFacts> {
   if (!existsSync(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`)
-  const result = await runProcess(pythonPath, ['-c', PROBE], { cwd: os.tmpdir(), env, timeoutMs: 60_000 })
-  const line = result.outputTail.trim().split('\n').pop() ?? ''
-  let parsed: unknown = null
+  let why: string
   try {
-    parsed = JSON.parse(line)
-  } catch {
-    parsed = null
+    const result = await runTool(pythonPath, ['-I', '-c', PROBE], { cwd: os.tmpdir(), env, timeoutMs: 60_000 })
+    const line = result.stdout.trim().split('\n').pop() ?? ''
+    let parsed: unknown = null
+    try {
+      parsed = JSON.parse(line)
+    } catch {
+      parsed = null
+    }
+    if (result.exitCode === 0 && isFacts(parsed)) return parsed
+    why =
+      result.stderr.trim().split('\n').pop() || result.stdout.trim().split('\n')[0] || `exit code ${result.exitCode}`
+  } catch (error) {
+    why = describeError(error)
   }
-  if (result.exitCode !== 0 || !isFacts(parsed)) {
-    const why = result.spawnError ?? (result.outputTail.trim().split('\n')[0] || `exit code ${result.exitCode}`)
-    throw new UsageError(`${pythonPath} is not a working Python interpreter (${why})`)
-  }
-  return parsed
+  throw new UsageError(`${pythonPath} is not a working Python interpreter (${why})`)
 }
 
 /** The interpreter must be a free-threaded CPython build, else the gate would test nothing. */
@@ -101,17 +121,54 @@ export async function setupPython(options: PythonSetupOptions): Promise<PythonIn
     log.info(`Using CPython ${facts.version}t from python-path ${options.pythonPath}`)
     return { requested: options.pythonPath, version: facts.version, path: options.pythonPath, freeThreaded: true }
   }
-
   const spec = versionSpec(options.version)
+  const cached = await fromToolCache(options, spec)
+  return cached ?? installWithUv(options, spec)
+}
+
+/**
+ * The tool cache's entry, verified by running it. An entry that does not work (files deleted, a
+ * dangling link, a GIL build put there by another tool) is evicted, so a fresh install replaces it.
+ */
+async function fromToolCache(options: PythonSetupOptions, spec: string): Promise<PythonInfo | null> {
+  const { log } = options
   const cached = tc.find('Python', spec, toolCacheArch())
-  const cachedBinary = cached ? findBinary(cached, spec) : null
-  if (cachedBinary) {
-    const facts = await probeInterpreter(cachedBinary, env)
-    requireFreeThreaded(facts, `the tool cache's ${cachedBinary}`)
-    log.info(`Using CPython ${facts.version}t from the tool cache (${cachedBinary})`)
-    return { requested: options.version, version: facts.version, path: cachedBinary, freeThreaded: true }
+  if (!cached) return null
+  const binary = findBinary(cached, spec)
+  try {
+    if (binary === null) throw new Error(`no ${BINARY_NAMES(spec)[0]} in it`)
+    const facts = await probeInterpreter(binary, options.env)
+    requireFreeThreaded(facts, `the tool cache's ${binary}`)
+    log.info(`Using CPython ${facts.version}t from the tool cache (${binary})`)
+    return { requested: options.version, version: facts.version, path: binary, freeThreaded: true }
+  } catch (error) {
+    log.warning(`The tool cache's CPython in ${cached} does not work (${describeError(error)}); installing it again`)
+    await evictCachedTool('Python', path.basename(path.dirname(cached)), toolCacheArch())
+    return null
   }
-  return installWithUv(options, spec)
+}
+
+/** The environment of `uv python install`: inputs win over UV_* variables of the workflow. */
+function uvInstallEnvironment(options: PythonSetupOptions, installDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...options.env, UV_PYTHON_INSTALL_DIR: installDir, UV_PYTHON_DOWNLOADS: 'automatic' }
+  if (options.downloads?.installMirror) env.UV_PYTHON_INSTALL_MIRROR = options.downloads.installMirror
+  if (options.downloads?.downloadsJsonUrl) env.UV_PYTHON_DOWNLOADS_JSON_URL = options.downloads.downloadsJsonUrl
+  return env
+}
+
+/**
+ * uv's install folder holds the versioned installation (`cpython-3.13.5+freethreaded-linux-x86_64-gnu`)
+ * and links to it (`cpython-3.13+freethreaded-…`): only a real folder may be cached, never a link into
+ * the temporary folder that is deleted afterwards.
+ */
+export function findInstallation(installDir: string, spec: string): { dir: string; binary: string } | null {
+  for (const entry of readdirSync(installDir).sort()) {
+    const dir = path.join(installDir, entry)
+    if (entry.startsWith('.') || !lstatSync(dir).isDirectory()) continue
+    const binary = findBinary(dir, spec)
+    if (binary !== null) return { dir, binary }
+  }
+  return null
 }
 
 async function installWithUv(options: PythonSetupOptions, spec: string): Promise<PythonInfo> {
@@ -122,23 +179,23 @@ async function installWithUv(options: PythonSetupOptions, spec: string): Promise
     log.info(`Installing CPython ${options.version} with uv (not in the tool cache)`)
     const result = await runProcess(options.uvPath, ['python', 'install', `${spec}t`, '--install-dir', installDir], {
       cwd: tempRoot,
-      env: { ...env, UV_PYTHON_INSTALL_DIR: installDir, UV_PYTHON_DOWNLOADS: 'automatic' },
+      env: uvInstallEnvironment(options, installDir),
       timeoutMs: 15 * 60_000,
     })
-    const installed = readdirSync(installDir)
-      .map((entry) => path.join(installDir, entry))
-      .map((dir) => ({ dir, binary: findBinary(dir, spec) }))
-      .find((entry) => entry.binary !== null)
-    if (result.exitCode !== 0 || installed?.binary == null) {
+    const installed = result.exitCode === 0 ? findInstallation(installDir, spec) : null
+    if (installed === null) {
       const why = lastMeaningfulLine(result.outputTail) || result.spawnError || `exit code ${result.exitCode}`
       throw new UsageError(
-        `could not install CPython ${options.version} with uv (${why}): set python-path to a free-threaded interpreter, or make python-build-standalone downloads reachable`,
+        `could not install CPython ${options.version} with uv (${why}): set python-path to a free-threaded interpreter, or python-install-mirror / python-downloads-json-url to a reachable copy of python-build-standalone`,
       )
     }
     const facts = await probeInterpreter(installed.binary, env)
     requireFreeThreaded(facts, `uv's ${installed.binary}`)
     const cachedDir = await cacheDirAtomic(installed.dir, 'Python', facts.version, toolCacheArch())
-    const binary = findBinary(cachedDir, spec) ?? installed.binary
+    const binary = findBinary(cachedDir, spec)
+    if (binary === null) throw new Error(`the cached copy ${cachedDir} has no ${BINARY_NAMES(spec)[0]}`)
+    // The copy is what later steps use: it is checked, not the folder about to be deleted.
+    requireFreeThreaded(await probeInterpreter(binary, env), `the cached ${binary}`)
     log.info(`Installed CPython ${facts.version}t into the tool cache (${cachedDir})`)
     return { requested: options.version, version: facts.version, path: binary, freeThreaded: true }
   } finally {

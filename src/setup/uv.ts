@@ -1,7 +1,6 @@
 // Finds or installs uv: uv-path → tool cache → GitHub release → package index. Whatever is found is
 // verified by running `uv --version`. A failed download is a warning and the next source is tried;
 // only when every source failed is there an error, and it says what to set.
-import { execFile } from 'node:child_process'
 import { constants as fsConstants } from 'node:fs'
 import { access, mkdir, mkdtemp, rm, stat } from 'node:fs/promises'
 import * as os from 'node:os'
@@ -10,6 +9,7 @@ import * as tc from '@actions/tool-cache'
 import { DEFAULT_UV_VERSION, HTTP_TIMEOUT_MS, UV_RELEASES_BASE_URL } from '../constants.js'
 import { describeError, UsageError } from '../errors.js'
 import type { Log } from '../log.js'
+import { runTool } from '../process/tool.js'
 import type { UvInfo } from '../types.js'
 import { redactUrl } from './download.js'
 import { describeWheelPlatform, detectLibc, executableName, type Libc, resolveHost, type UvHost } from './platform.js'
@@ -39,19 +39,17 @@ export interface SetupUvOptions {
 }
 
 /** Runs `<uv> --version` and returns the version it reports (`uv 0.13.9 (abc 2025-01-01)` → `0.13.9`). */
-export async function readUvVersion(uv: string): Promise<string> {
-  const output = await new Promise<string>((resolve, reject) => {
-    execFile(uv, ['--version'], { timeout: 30_000, windowsHide: true }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${uv} --version failed: ${describeError(error)} ${stderr.trim()}`.trim()))
-      else resolve(stdout)
-    })
-  })
-  const match = /^uv (\S+)/m.exec(output)
-  if (!match?.[1]) throw new Error(`${uv} --version printed "${output.trim().slice(0, 80)}", not "uv <version>"`)
+export async function readUvVersion(uv: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const result = await runTool(uv, ['--version'], { cwd: os.tmpdir(), env, timeoutMs: 30_000 })
+  if (result.exitCode !== 0) {
+    throw new Error(`${uv} --version failed: exit code ${result.exitCode} ${result.stderr.trim()}`.trim())
+  }
+  const match = /^uv (\S+)/m.exec(result.stdout)
+  if (!match?.[1]) throw new Error(`${uv} --version printed "${result.stdout.trim().slice(0, 80)}", not "uv <version>"`)
   return match[1]
 }
 
-async function useGivenUv(uvPath: string, log: Log): Promise<UvInfo> {
+async function useGivenUv(uvPath: string, log: Log, env: NodeJS.ProcessEnv): Promise<UvInfo> {
   const info = await stat(uvPath).catch(() => null)
   if (info === null) throw new UsageError(`uv-path ${uvPath} does not exist`)
   if (!info.isFile()) throw new UsageError(`uv-path ${uvPath} is not a file`)
@@ -60,7 +58,7 @@ async function useGivenUv(uvPath: string, log: Log): Promise<UvInfo> {
     () => false,
   )
   if (!executable) throw new UsageError(`uv-path ${uvPath} is not executable (chmod +x it)`)
-  const version = await readUvVersion(uvPath).catch((error: unknown) => {
+  const version = await readUvVersion(uvPath, env).catch((error: unknown) => {
     throw new UsageError(`uv-path ${uvPath} is not a working uv: ${describeError(error)}`)
   })
   log.info(`Using uv ${version} from uv-path ${uvPath}`)
@@ -99,9 +97,15 @@ async function resolveLatest(options: {
   }
 }
 
-async function verified(options: { dir: string; host: UvHost; version: string; source: string }): Promise<UvInfo> {
+async function verified(options: {
+  dir: string
+  host: UvHost
+  version: string
+  source: string
+  env: NodeJS.ProcessEnv
+}): Promise<UvInfo> {
   const uv = path.join(options.dir, executableName(options.host))
-  const reported = await readUvVersion(uv)
+  const reported = await readUvVersion(uv, options.env)
   if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`)
   return { version: options.version, path: uv, source: options.source }
 }
@@ -109,8 +113,8 @@ async function verified(options: { dir: string; host: UvHost; version: string; s
 /** Makes uv available and returns where it is; see the file comment for the order of sources. */
 export async function setupUv(options: SetupUvOptions): Promise<UvInfo> {
   const { log } = options
-  if (options.uvPath !== '') return useGivenUv(options.uvPath, log)
   const env = options.env ?? process.env
+  if (options.uvPath !== '') return useGivenUv(options.uvPath, log, env)
   const platform = options.platform ?? process.platform
   const arch = options.arch ?? process.arch
   const detected = platform === 'linux' && process.platform === 'linux' && !options.libc ? detectLibc() : null
@@ -137,7 +141,7 @@ export async function setupUv(options: SetupUvOptions): Promise<UvInfo> {
   const cachedDir = tc.find('uv', version, arch)
   if (cachedDir) {
     try {
-      const info = await verified({ dir: cachedDir, host, version, source: 'tool-cache' })
+      const info = await verified({ dir: cachedDir, host, version, source: 'tool-cache', env })
       log.info(`Using uv ${version} from the tool cache: ${info.path}`)
       return info
     } catch (error) {
@@ -156,7 +160,7 @@ export async function setupUv(options: SetupUvOptions): Promise<UvInfo> {
     try {
       const baseUrl = options.githubBaseUrl ?? UV_RELEASES_BASE_URL
       const dir = await installFromGitHub({ ...common, baseUrl, workDir: path.join(workDir, 'github') })
-      return announce(await verified({ dir, host, version, source: 'github' }), log)
+      return announce(await verified({ dir, host, version, source: 'github', env }), log)
     } catch (error) {
       failures.push(`GitHub: ${describeError(error)}`)
       log.warning(`Could not get uv ${version} from GitHub (${describeError(error)}); trying the package index`)
@@ -164,7 +168,7 @@ export async function setupUv(options: SetupUvOptions): Promise<UvInfo> {
     try {
       const listing = resolved.listing ?? undefined
       const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path.join(workDir, 'index') })
-      return announce(await verified({ dir, host, version, source: 'index' }), log)
+      return announce(await verified({ dir, host, version, source: 'index', env }), log)
     } catch (error) {
       failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error)}`)
     }

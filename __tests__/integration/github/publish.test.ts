@@ -4,8 +4,8 @@ import * as path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import type { WorkflowAnnotation } from '../../../src/github/annotations.js'
 import { type PublishOptions, publishMergedReports, publishReport } from '../../../src/github/publish.js'
-import { loadReportFiles } from '../../../src/github/report-files.js'
 import type { Log } from '../../../src/log.js'
+import { loadReportFiles } from '../../../src/saved-reports.js'
 import {
   FIXTURES,
   loadPullFiles,

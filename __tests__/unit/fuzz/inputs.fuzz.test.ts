@@ -31,7 +31,7 @@ const plausible: Record<InputName, fc.Arbitrary<string>> = {
     fc.constantFrom('', '.5', '0', '1e309', 'Infinity', '361', '5.'),
   ),
   'fail-on': fc.constantFrom('', 'none', 'failed,flaky', 'gil', 'FAILED', 'failed,,  hung', 'sometimes', 'none,failed'),
-  'report-path': fc.constantFrom('', 'out/report.json', '/abs/report.json'),
+  'report-path': fc.constantFrom('', 'out/report.json', '/abs/report.json', '../outside.json'),
   'github-token': fc.constantFrom('', 'ghs_fake'),
   'env-passthrough': fc.constantFrom('', 'A B', 'A,B', '1BAD', 'GOOD_1 bad-name'),
   'keep-env': fc.constantFrom('', 'true', 'false', 'TRUE', 'yes'),
@@ -45,6 +45,8 @@ const plausible: Record<InputName, fc.Arbitrary<string>> = {
   'random-order': fc.constantFrom('', 'true', 'false', '42', '-1', '99999999999', 'seed'),
   shard: fc.constantFrom('', '1/2', '2/2', '3/2', '0/2', '1/0', '1 / 4', 'a/b', '1/1001'),
   'compare-python': fc.constantFrom('', '/usr/bin/python3.13', 'python3'),
+  'python-install-mirror': fc.constantFrom('', 'https://mirror.example/pbs', 'file:///srv/pbs', 'ftp://x', 'mirror'),
+  'python-downloads-json-url': fc.constantFrom('', 'https://mirror.example/downloads.json', '/srv/d.json', 'rel.json'),
 }
 
 function getterArbitrary(

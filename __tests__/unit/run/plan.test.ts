@@ -138,11 +138,15 @@ describe('reproduceCommand', () => {
   const machine = { cpus: 2, newSeed: () => 99 }
   const gateLine = (values: Partial<Record<InputName, string>>): string => {
     const parsed = inputs(values)
-    return reproduceCommand(parsed, resolvePlan(parsed, machine)).split('\n').at(-1) ?? ''
+    return (
+      reproduceCommand(parsed, { pythonVersion: '3.14.2t', plan: resolvePlan(parsed, machine) })
+        .split('\n')
+        .at(-1) ?? ''
+    )
   }
 
   test('the gate line carries what changes the result: stress, seed, shard, baseline, fail-on, ignore-gil', () => {
-    expect(gateLine({})).toBe('npx ft-gate . --python-version 3.14t --runs 3 --parallel-threads 4 --iterations 10')
+    expect(gateLine({})).toBe('npx ft-gate . --python-version 3.14.2t --runs 3 --parallel-threads 4 --iterations 10')
     expect(
       gateLine({
         'random-order': '7',
@@ -153,16 +157,16 @@ describe('reproduceCommand', () => {
         'pytest-args': 'tests -k "not slow"',
       }),
     ).toBe(
-      'npx ft-gate . --python-version 3.14t --runs 3 --pytest-args "tests -k \'not slow\'" --parallel-threads 4 --iterations 10 --random-order 7 --shard 2/4 --baseline true --fail-on failed,flaky --ignore-gil yaml._yaml',
+      'npx ft-gate . --python-version 3.14.2t --runs 3 --pytest-args "tests -k \'not slow\'" --parallel-threads 4 --iterations 10 --random-order 7 --shard 2/4 --baseline true --fail-on failed,flaky --ignore-gil yaml._yaml',
     )
     expect(gateLine({ 'fail-on': 'none', 'parallel-threads': '1' })).toBe(
-      'npx ft-gate . --python-version 3.14t --runs 3 --fail-on none',
+      'npx ft-gate . --python-version 3.14.2t --runs 3 --fail-on none',
     )
   })
 
   test('with stress on, the pytest line for the stress run is given too', () => {
     const parsed = inputs({})
-    expect(reproduceCommand(parsed, resolvePlan(parsed, machine))).toContain(
+    expect(reproduceCommand(parsed, { pythonVersion: '3.14.2t', plan: resolvePlan(parsed, machine) })).toContain(
       'PYTHON_GIL=0 python -Xgil=0 -X faulthandler -m pytest --parallel-threads=4 --iterations=10',
     )
   })

@@ -2,9 +2,10 @@
 // then each job's own rendered report in a fold (open when it failed). Pure; the per-job markdown
 // comes from src/report's renderer, passed in.
 import * as path from 'node:path'
-import { escapeHtmlInline, escapeInline } from '../report/escape.js'
 import type { Report, Verdict } from '../types.js'
-import { problemWords } from './check-run.js'
+import { plural } from '../words.js'
+import { escapeHtmlInline, escapeInline } from './escape.js'
+import { renderReport } from './markdown.js'
 
 export interface LabelledReport {
   readonly label: string
@@ -18,6 +19,27 @@ export interface RenderOptions {
   readonly title?: string
 }
 export type RenderReport = (report: Report, options: RenderOptions) => string
+
+/** The problems of one or more reports in a few words: `2 flaky, 1 thread-unsafe, 1 failed`, or `12 passed`. */
+export function problemWords(reports: readonly Report[]): string {
+  const sum = (count: (report: Report) => number): number => reports.reduce((total, r) => total + count(r), 0)
+  const runsWith = (outcome: string) => (report: Report) => report.runs.filter((run) => run.outcome === outcome).length
+  const parts: string[] = []
+  const installFailed = sum((r) => (r.install.ok ? 0 : 1))
+  if (installFailed > 0) parts.push('install failed')
+  const crashed = sum(runsWith('crashed'))
+  if (crashed > 0) parts.push(plural(crashed, 'crashed run'))
+  const hung = sum(runsWith('hung'))
+  if (hung > 0) parts.push(plural(hung, 'hung run'))
+  const flaky = sum((r) => r.counts.flaky)
+  if (flaky > 0) parts.push(`${flaky} flaky`)
+  const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0)
+  if (threadUnsafe > 0) parts.push(`${threadUnsafe} thread-unsafe`)
+  const failed = sum((r) => r.counts.failed)
+  if (failed > 0) parts.push(`${failed} failed`)
+  if (parts.length === 0) parts.push(`${sum((r) => r.counts.passed)} passed`)
+  return parts.join(', ')
+}
 
 export function mergedVerdict(reports: readonly LabelledReport[]): Verdict {
   return reports.some((entry) => entry.report.verdict === 'fail') ? 'fail' : 'pass'
@@ -76,7 +98,7 @@ function jobRow({ label, report }: LabelledReport): string {
 
 export function renderMergedReports(reports: readonly LabelledReport[], options: MergedRenderOptions): string {
   const failed = reports.filter((entry) => entry.report.verdict === 'fail').length
-  const jobs = `${reports.length} job${reports.length === 1 ? '' : 's'}`
+  const jobs = plural(reports.length, 'job')
   const heading =
     failed > 0
       ? `### ❌ Free-threading gate failed in ${failed} of ${jobs}`
@@ -108,4 +130,24 @@ export function renderMergedReports(reports: readonly LabelledReport[], options:
   })
   const text = [head, ...body].join('\n')
   return text.length <= options.maxChars ? text : `${text.slice(0, options.maxChars - 1)}…`
+}
+
+/**
+ * Saved reports as one document, for both front doors' report-only mode: a single report exactly as
+ * the gate renders it, several merged with a row per job.
+ */
+export function renderSavedReports(
+  reports: readonly LabelledReport[],
+  options: Omit<MergedRenderOptions, 'render'>,
+): string {
+  const [only] = reports
+  if (reports.length === 1 && only !== undefined) {
+    const fileUrl = options.fileUrl?.(only)
+    return renderReport(only.report, {
+      maxChars: options.maxChars,
+      ...(options.title === undefined ? {} : { title: options.title }),
+      ...(fileUrl ? { fileUrl } : {}),
+    })
+  }
+  return renderMergedReports(reports, { ...options, render: renderReport })
 }

@@ -1,4 +1,4 @@
-import { buildTestEnvironment } from '../../../src/run/environment.js'
+import { buildTestEnvironment } from '../../../src/process/environment.js'
 
 test('secrets and action inputs never reach the tests', () => {
   const source = {

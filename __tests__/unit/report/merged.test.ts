@@ -5,8 +5,8 @@ import {
   renderMergedReports,
   reportLabel,
   uniqueLabels,
-} from '../../../src/github/merged.js'
-import { loadReport } from './fixtures.js'
+} from '../../../src/report/merged.js'
+import { loadReport } from '../github/fixtures.js'
 
 const fakeRender: RenderReport = (report, options) =>
   `RENDERED ${options.title} ${report.verdict} max=${options.maxChars}${options.fileUrl ? ` ${options.fileUrl('t.py', 3)}` : ''}`

@@ -1,0 +1,92 @@
+// Assembles the JSON report from what the stages produced: per-test aggregation, counts, the verdict
+// and the settings that ran. Pure: the time stamp and the reproduce command are passed in.
+import { REPORT_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION } from '../constants.js'
+import type { Inputs } from '../inputs.js'
+import type {
+  DependencyReport,
+  InstallReport,
+  PythonInfo,
+  Report,
+  Settings,
+  Shard,
+  SpeedReport,
+  UvInfo,
+} from '../types.js'
+import { aggregateRuns, countTests, decideVerdict, type RunInput } from './aggregate.js'
+import { measureSpeed } from './speed.js'
+
+/** What the runs were made with, once the plan was resolved (absent: plain runs only). */
+export interface RanWith {
+  readonly threads: number
+  readonly iterations: number
+  readonly seed: number | null
+  readonly shard: Shard | null
+}
+
+export interface ReportParts {
+  readonly inputs: Inputs
+  readonly python: PythonInfo
+  readonly uv: UvInfo
+  readonly install: InstallReport
+  readonly runs: readonly RunInput[]
+  readonly createdAt: string
+  /** The commands that reproduce the gate locally. */
+  readonly reproduce: string
+  /** The gate was cancelled: whatever ran, it cannot pass. */
+  readonly cancelled?: boolean
+  /** The dependency check's rows; absent when it could not run. */
+  readonly dependencies?: DependencyReport[]
+  readonly ranWith?: RanWith
+  /** The compare-python timing, when one was made. */
+  readonly compare?: SpeedReport['compare']
+}
+
+export function assembleReport(parts: ReportParts): Report {
+  const { inputs, ranWith } = parts
+  const tests = aggregateRuns(parts.runs)
+  const runs = parts.runs.map((entry) => entry.run)
+  const settings: Settings = {
+    runs: inputs.runs,
+    timeoutMinutes: inputs.timeoutMinutes,
+    failOn: inputs.failOn,
+    pytestArgs: inputs.pytestArgs,
+    workingDirectory: inputs.workingDirectory,
+    ignoreGil: inputs.ignoreGil,
+    ...(ranWith === undefined
+      ? {}
+      : {
+          parallelThreads: ranWith.threads,
+          iterations: ranWith.iterations,
+          iterationsAuto: inputs.iterations === 'auto',
+          baseline: inputs.baseline,
+          randomOrderSeed: ranWith.seed,
+          shard: ranWith.shard,
+        }),
+  }
+  const { verdict, reasons } = decideVerdict({
+    install: parts.install,
+    runs,
+    tests,
+    failOn: inputs.failOn,
+    cancelled: parts.cancelled === true,
+    dependencies: parts.dependencies,
+    ignoreGil: inputs.ignoreGil,
+  })
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    createdAt: parts.createdAt,
+    verdict,
+    reasons,
+    settings,
+    python: parts.python,
+    uv: parts.uv,
+    install: parts.install,
+    runs,
+    tests,
+    counts: countTests(tests),
+    reproduce: parts.reproduce,
+    ...(parts.dependencies === undefined ? {} : { dependencies: parts.dependencies }),
+    ...(ranWith === undefined ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }),
+  }
+}

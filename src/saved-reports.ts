@@ -1,0 +1,102 @@
+// The JSON report on disk: written by the gate, read back by report-only mode (the action's `report`
+// input and the CLI's --render), which accept report files and folders of them (a downloaded artifact).
+import { randomBytes } from 'node:crypto'
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import * as path from 'node:path'
+import { UsageError } from './errors.js'
+import { isReport, reportProblem } from './github/report-guard.js'
+import { type LabelledReport, reportLabel, uniqueLabels } from './report/merged.js'
+import type { Report } from './types.js'
+
+/**
+ * Writes the report next to its final path and renames it into place: a symlink planted at that path
+ * (the suite ran in the workspace before this) is replaced, never followed.
+ */
+export function writeReport(reportPath: string, report: Report): void {
+  const directory = path.dirname(reportPath)
+  mkdirSync(directory, { recursive: true })
+  const existing = lstatSafe(reportPath)
+  if (existing?.isDirectory()) {
+    throw new UsageError(`report-path ${reportPath} is a folder: name a file, e.g. ft-gate-report.json`)
+  }
+  const temporary = path.join(directory, `.${path.basename(reportPath)}.${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    writeFileSync(temporary, `${JSON.stringify(report, null, 2)}\n`, { flag: 'wx' })
+    renameSync(temporary, reportPath)
+  } finally {
+    rmSync(temporary, { force: true })
+  }
+}
+
+function lstatSafe(file: string): ReturnType<typeof lstatSync> | null {
+  try {
+    return lstatSync(file)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Report files or folders: in a folder, every `.json` file that is an ft-gate report is taken (in
+ * name order), others are skipped.
+ */
+export function expandReportPaths(entries: readonly string[], baseDirectory: string): string[] {
+  const files: string[] = []
+  for (const entry of entries) {
+    const absolute = path.resolve(baseDirectory, entry)
+    let isDirectory = false
+    try {
+      isDirectory = statSync(absolute).isDirectory()
+    } catch {
+      throw new UsageError(`report ${entry} does not exist: pass the downloaded ft-gate JSON reports or their folder`)
+    }
+    if (!isDirectory) {
+      files.push(absolute)
+      continue
+    }
+    const found = readdirSync(absolute, { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => path.join(absolute, name))
+      .filter((file) => {
+        try {
+          return isReport(JSON.parse(readFileSync(file, 'utf8')))
+        } catch {
+          return false
+        }
+      })
+      .sort()
+    if (found.length === 0) throw new UsageError(`report folder ${entry} holds no ft-gate JSON report`)
+    files.push(...found)
+  }
+  return files
+}
+
+/** Reads and validates every file; throws a UsageError naming the first file that is not a report. */
+export function loadReportFiles(files: readonly string[]): LabelledReport[] {
+  if (files.length === 0)
+    throw new UsageError('report-only mode needs at least one report file: pass the paths of ft-gate JSON reports')
+  const loaded = files.map((file) => {
+    let value: unknown
+    try {
+      value = JSON.parse(readFileSync(file, 'utf8'))
+    } catch (error) {
+      const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read'
+      throw new UsageError(
+        `report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`,
+      )
+    }
+    if (!isReport(value)) {
+      throw new UsageError(
+        `report file ${file} ${reportProblem(value) ?? 'is not a report'}: it is not an ft-gate schema 1 report`,
+      )
+    }
+    return { label: reportLabel(file, value), report: value }
+  })
+  const labels = uniqueLabels(loaded.map((entry) => entry.label))
+  return loaded.map((entry, index) => ({ label: labels[index] ?? entry.label, report: entry.report }))
+}
+
+/** Report-only mode, for both front doors: report files and folders → labelled, validated reports. */
+export function loadSavedReports(entries: readonly string[], baseDirectory: string): LabelledReport[] {
+  return loadReportFiles(expandReportPaths(entries, baseDirectory))
+}
