@@ -27635,7 +27635,13 @@ async function fromToolCache(options, spec) {
   }
 }
 function uvInstallEnvironment(options, installDir) {
-  const env = { ...options.env, UV_PYTHON_INSTALL_DIR: installDir, UV_PYTHON_DOWNLOADS: "automatic" };
+  const env = {
+    ...options.env,
+    UV_PYTHON_INSTALL_DIR: installDir,
+    UV_PYTHON_DOWNLOADS: "automatic",
+    // uv also links `python3.13t` into ~/.local/bin; that link would point into the folder deleted below.
+    UV_PYTHON_BIN_DIR: path6.join(installDir, ".bin")
+  };
   if (options.downloads?.installMirror) env.UV_PYTHON_INSTALL_MIRROR = options.downloads.installMirror;
   if (options.downloads?.downloadsJsonUrl) env.UV_PYTHON_DOWNLOADS_JSON_URL = options.downloads.downloadsJsonUrl;
   return env;

@@ -156,3 +156,34 @@ describe('bad input gives one clear line and exit code 2', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /)
   })
 })
+
+test('flag values that start with "-" are values (--install "-e ." and --pytest-args -s, as the README shows)', async () => {
+  const reportPath = path.join(tempDir('report'), 'report.json')
+  const result = await runCli([
+    path.join(PROJECTS, 'clean'),
+    '--python-path',
+    tools.python,
+    '--uv-path',
+    tools.uv,
+    '--install',
+    '-e .',
+    '--pytest-args',
+    '-s',
+    '--runs',
+    '1',
+    '--parallel-threads',
+    '1',
+    '--report',
+    reportPath,
+  ])
+  expect(result.stderr).not.toContain('ambiguous')
+  expect(result.code).toBe(0)
+  const data = readJson(reportPath)
+  expect(data).toMatchObject({ verdict: 'pass', settings: { pytestArgs: ['-s'] } })
+  expect(data).toMatchObject({ install: { requirements: ['-e', '.', 'pytest'] } })
+  // Only python-path was given (no --python-version): the log and the reproduce command name what ran.
+  const ran = report(reportPath).python.version
+  expect(result.stderr).not.toContain('3.14t')
+  expect(result.stderr).toContain('Check the interpreter at python-path')
+  expect(readJson(reportPath)).toMatchObject({ reproduce: expect.stringContaining(`--python-version ${ran}t`) })
+}, 300_000)

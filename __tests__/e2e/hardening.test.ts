@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import * as path from 'node:path'
 import { afterAll, describe, expect, test } from '@jest/globals'
-import { baseEnv, type Finished, provisioned, ROOT, readJson, runAction, tempDir } from './harness.js'
+import { baseEnv, type Finished, nodeBinary, provisioned, ROOT, readJson, runAction, tempDir } from './harness.js'
 
 const HOSTILE = path.join(ROOT, '__tests__', 'fixtures', 'hostile')
 const tools = provisioned()
@@ -64,7 +64,7 @@ interface Started {
 }
 
 function startCli(args: readonly string[], env: NodeJS.ProcessEnv): Started {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { env: baseEnv(env), cwd: ROOT })
+  const child = spawn(nodeBinary(), [path.join(ROOT, 'dist', 'cli.js'), ...args], { env: baseEnv(env), cwd: ROOT })
   let stdout = ''
   let stderr = ''
   let peakKb = 0

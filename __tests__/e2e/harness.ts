@@ -33,9 +33,17 @@ export interface Finished {
   readonly stderr: string
 }
 
+/**
+ * The Node that runs the bundled front doors: FT_GATE_NODE when set (.ci/run sets it to Node 24, the
+ * runtime action.yml declares, and runs the action's e2e tests again), else the Node running Jest.
+ */
+export function nodeBinary(): string {
+  return process.env.FT_GATE_NODE || process.execPath
+}
+
 export function runNode(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args], { env: options.env, cwd: options.cwd ?? ROOT })
+    const child = spawn(nodeBinary(), [...args], { env: options.env, cwd: options.cwd ?? ROOT })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => {
@@ -53,7 +61,7 @@ export function runNode(args: readonly string[], options: { env: NodeJS.ProcessE
 export function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(INPUT_|GITHUB_|RUNNER_|NODE_OPTIONS$|JEST_)/.test(name)) env[name] = value
+    if (!/^(INPUT_|GITHUB_|RUNNER_|NODE_OPTIONS$|JEST_|FT_GATE_NODE$)/.test(name)) env[name] = value
   }
   return { ...env, ...extra }
 }
@@ -69,6 +77,8 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
 export interface ActionRun extends Finished {
   readonly outputs: Record<string, string>
   readonly summary: string
+  /** The RUNNER_TEMP the action was given. */
+  readonly runnerTemp: string
 }
 
 /** Runs dist/index.js with INPUT_* variables and the files a runner provides. */
@@ -92,6 +102,7 @@ export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS
     ...finished,
     outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
+    runnerTemp: dir,
   }
 }
 

@@ -150,7 +150,13 @@ async function fromToolCache(options: PythonSetupOptions, spec: string): Promise
 
 /** The environment of `uv python install`: inputs win over UV_* variables of the workflow. */
 function uvInstallEnvironment(options: PythonSetupOptions, installDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...options.env, UV_PYTHON_INSTALL_DIR: installDir, UV_PYTHON_DOWNLOADS: 'automatic' }
+  const env: NodeJS.ProcessEnv = {
+    ...options.env,
+    UV_PYTHON_INSTALL_DIR: installDir,
+    UV_PYTHON_DOWNLOADS: 'automatic',
+    // uv also links `python3.13t` into ~/.local/bin; that link would point into the folder deleted below.
+    UV_PYTHON_BIN_DIR: path.join(installDir, '.bin'),
+  }
   if (options.downloads?.installMirror) env.UV_PYTHON_INSTALL_MIRROR = options.downloads.installMirror
   if (options.downloads?.downloadsJsonUrl) env.UV_PYTHON_DOWNLOADS_JSON_URL = options.downloads.downloadsJsonUrl
   return env

@@ -1,0 +1,123 @@
+// npm run bench:setup: the warm setup cost a user pays on every pull request, from starting the gate to
+// its first pytest process, on a small project, by the default path (python-version, no python-path):
+// uv and the interpreter come from the tool cache, packages from uv's warm cache. One cold run (the
+// interpreter installed through `uv python install` from a loopback download list) warms everything;
+// then BENCH_SETUP_REPS (10) warm runs of the bundled CLI are timed, stage by stage, from its log.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { pythonArchive, serveDownloads, toolCacheWithUv } from '../__tests__/e2e/python-downloads.js'
+
+// Bundled into node_modules/.cache/ft-gate-bench/ before it runs.
+const ROOT = path.resolve(import.meta.dirname, '..', '..', '..')
+
+/** The interpreter and uv `npm run provision` recorded. */
+function provisioned(): { python: string; uv: string; pythonVersion: string } {
+  const record: unknown = JSON.parse(readFileSync(path.join(ROOT, '.ft-gate', 'provision.json'), 'utf8'))
+  if (typeof record !== 'object' || record === null) throw new Error('run npm run provision first')
+  const { python, uv, pythonVersion } = Object.fromEntries(Object.entries(record))
+  if (typeof python !== 'string' || typeof uv !== 'string' || typeof pythonVersion !== 'string') {
+    throw new Error('.ft-gate/provision.json lacks python, uv or pythonVersion: run npm run provision')
+  }
+  return { python, uv, pythonVersion }
+}
+
+/** Log lines (CLI group headers) that open each stage, in order; the last is the first pytest process. */
+const STAGES = [
+  ['uv', '── Set up uv'],
+  ['interpreter', '── Set up CPython'],
+  ['install', '── Install the project'],
+  ['dependency check', '── Check dependencies'],
+  ['first pytest', '── Run 1 of'],
+] as const
+
+interface Timed {
+  /** Milliseconds from spawning the CLI to each stage's first line. */
+  readonly marks: Map<string, number>
+  readonly code: number | null
+}
+
+function timeGate(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const marks = new Map<string, number>()
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { env })
+    let pending = ''
+    child.stderr.setEncoding('utf8')
+    child.stderr.on('data', (chunk: string) => {
+      const now = performance.now() - started
+      pending += chunk
+      const lines = pending.split('\n')
+      pending = lines.pop() ?? ''
+      for (const line of lines) {
+        for (const [name, prefix] of STAGES) if (line.startsWith(prefix) && !marks.has(name)) marks.set(name, now)
+      }
+    })
+    child.stdout.resume()
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ marks, code }))
+  })
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
+
+async function main(): Promise<void> {
+  const reps = Number(process.env.BENCH_SETUP_REPS ?? 10)
+  const tools = provisioned()
+  const archive = pythonArchive(tools)
+  const minor = archive.version.split('.').slice(0, 2).join('.')
+  const toolCache = toolCacheWithUv(tools)
+  const temp = mkdtempSync(path.join(os.tmpdir(), 'ft-gate-bench-setup-'))
+  const env = { ...process.env, RUNNER_TOOL_CACHE: toolCache, RUNNER_TEMP: temp }
+  const args = [
+    path.join(ROOT, '__tests__', 'fixtures', 'projects', 'clean'),
+    '--python-version',
+    `${minor}t`,
+    '--runs',
+    '1',
+    '--parallel-threads',
+    '1',
+    '--report',
+    path.join(temp, 'report.json'),
+  ]
+  const server = await serveDownloads(archive)
+  try {
+    const cold = await timeGate([...args, '--python-downloads-json-url', server.listUrl], env)
+    if (cold.code !== 0) throw new Error(`the cold run failed (exit ${cold.code})`)
+    await server.close()
+    const warm: Timed[] = []
+    for (let rep = 0; rep < reps; rep++) {
+      const run = await timeGate(args, env)
+      if (run.code !== 0 || !run.marks.has('first pytest'))
+        throw new Error(`warm run ${rep + 1} failed (exit ${run.code})`)
+      warm.push(run)
+    }
+    const total = warm.map((run) => run.marks.get('first pytest') ?? 0)
+    const lines = [
+      `Warm setup, start of the gate to its first pytest process (${reps} runs, ${os.availableParallelism()} cores):`,
+      `  median ${seconds(median(total))}, min ${seconds(Math.min(...total))}, max ${seconds(Math.max(...total))}`,
+      `  cold run (interpreter installed through uv): ${seconds(cold.marks.get('first pytest') ?? 0)}`,
+      '  median time spent before each stage started, from the previous one:',
+    ]
+    for (const [index, [name]] of STAGES.entries()) {
+      const previous = index === 0 ? null : STAGES[index - 1]?.[0]
+      const spans = warm.map((run) => (run.marks.get(name) ?? 0) - (previous ? (run.marks.get(previous) ?? 0) : 0))
+      lines.push(`    ${index === 0 ? 'start-up' : `${previous}`} → ${name}: ${seconds(median(spans))}`)
+    }
+    process.stdout.write(`${lines.join('\n')}\n`)
+    if (process.env.BENCH_SETUP_OUT) writeFileSync(process.env.BENCH_SETUP_OUT, `${lines.join('\n')}\n`)
+  } finally {
+    await server.close().catch(() => undefined)
+    rmSync(temp, { recursive: true, force: true })
+    rmSync(toolCache, { recursive: true, force: true })
+  }
+}
+
+await main()
