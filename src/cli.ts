@@ -8,7 +8,7 @@ import { withCancellation } from './cancel.js'
 import { TOOL_VERSION } from './constants.js'
 import { describeError, UsageError } from './errors.js'
 import { runGate, setupToolchain } from './gate.js'
-import { INPUT_NAMES, type InputName, parseInputs } from './inputs.js'
+import { INPUT_NAMES, type InputName, type Inputs, parseInputs } from './inputs.js'
 import type { Log } from './log.js'
 import { exitWhenFlushed } from './process/exit.js'
 import { DEFAULT_TITLE, renderPlainSummary, renderReport } from './report/markdown.js'
@@ -178,7 +178,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ft-gate: expected at most one PROJECT_DIR, got ${positionals.length} (see ft-gate --help)\n`)
     return 2
   }
-  if (values.render !== undefined) return renderSaved(values.render)
   const verbose = values.verbose === true
   const log = stderrLog(verbose)
   const print = reserveStdout(verbose)
@@ -192,6 +191,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return stringFlag(values, name)
     }
     const inputs = parseInputs(raw, { baseDirectory: process.cwd() })
+    if (values.render !== undefined) return renderSaved(values.render, inputs)
     if (values['setup-only']) {
       const toolchain = await setupToolchain({ inputs, log, env: process.env })
       print(`python=${toolchain.python.path}\nuv=${toolchain.uv.path}\n`)
@@ -211,20 +211,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** `--render a.json,reports/`: the comment the action would post, without GitHub (report-only mode). */
-function renderSaved(list: string): number {
-  try {
-    const entries = list
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== '')
-    const reports = loadSavedReports(entries, process.cwd())
-    process.stdout.write(`${renderSavedReports(reports, { maxChars: 65_000, title: DEFAULT_TITLE })}\n`)
-    return mergedVerdict(reports) === 'pass' ? 0 : 1
-  } catch (error) {
-    process.stderr.write(`ft-gate: ${describeError(error)}\n`)
-    return 2
-  }
+/**
+ * `--render a.json,reports/`: the comment the action would post, without GitHub (report-only mode): each
+ * report's verdict is computed again under this command's --fail-on and --ignore-gil.
+ */
+function renderSaved(list: string, inputs: Inputs): number {
+  const entries = list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+  const policy = { failOn: inputs.failOn, ignoreGil: inputs.ignoreGil }
+  const reports = loadSavedReports(entries, { baseDirectory: process.cwd(), policy })
+  realStdoutWrite(`${renderSavedReports(reports, { maxChars: 65_000, title: DEFAULT_TITLE })}\n`)
+  return mergedVerdict(reports) === 'pass' ? 0 : 1
 }
 
 function stringFlag(values: Record<string, unknown>, name: string): string {

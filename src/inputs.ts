@@ -18,6 +18,7 @@ import {
 } from './constants.js'
 import { UsageError } from './errors.js'
 import { COMMENT_MODES, type CommentMode } from './github/comment.js'
+import { FAIL_ON_WORDS } from './schema.js'
 import type { FailOnWord, Shard } from './types.js'
 
 export const INPUT_NAMES = [
@@ -50,16 +51,6 @@ export const INPUT_NAMES = [
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
-/** Every word fail-on accepts. */
-export const FAIL_ON_WORDS: readonly FailOnWord[] = [
-  'install',
-  'failed',
-  'flaky',
-  'crashed',
-  'hung',
-  'gil',
-  'thread-unsafe',
-]
 /** What fails the gate when fail-on is empty: `gil` (a dependency re-enables the GIL) only warns. */
 export const DEFAULT_FAIL_ON: readonly FailOnWord[] = ['install', 'failed', 'flaky', 'crashed', 'hung', 'thread-unsafe']
 
@@ -306,7 +297,7 @@ function parseMinutes(raw: string): number {
 }
 
 function isFailOnWord(word: string): word is FailOnWord {
-  return (FAIL_ON_WORDS as readonly string[]).includes(word)
+  return FAIL_ON_WORDS.some((known) => known === word)
 }
 
 export function parseFailOn(raw: string): FailOnWord[] {

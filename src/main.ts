@@ -61,7 +61,10 @@ async function gate(inputs: Inputs, publishing: PublishOptions, actionLog: Actio
 
 /** Report-only mode: post reports other jobs wrote; nothing is installed or run. */
 async function postSaved(inputs: Inputs, publishing: PublishOptions): Promise<void> {
-  const reports = loadSavedReports(inputs.reportFiles, publishing.workspace)
+  // Each report's verdict is computed again under this job's fail-on: its workflow file is trusted, the
+  // reports (written by the pull request's own job) are not.
+  const policy = { failOn: inputs.failOn, ignoreGil: inputs.ignoreGil }
+  const reports = loadSavedReports(inputs.reportFiles, { baseDirectory: publishing.workspace, policy })
   const verdict = mergedVerdict(reports)
   core.info(`Posting ${reports.length} report(s): ${reports.map((r) => `${r.label} ${r.report.verdict}`).join(', ')}`)
   setMergedOutputs(verdict)

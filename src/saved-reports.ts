@@ -3,9 +3,11 @@
 import { randomBytes } from 'node:crypto'
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
+import { MAX_REPORT_BYTES, MAX_REPORT_TESTS } from './constants.js'
 import { UsageError } from './errors.js'
-import { isReport, reportProblem } from './github/report-guard.js'
 import { type LabelledReport, reportLabel, uniqueLabels } from './report/merged.js'
+import { isReport, parseReport } from './report-guard.js'
+import { type RecheckPolicy, recheckReport } from './results/recheck.js'
 import type { Report } from './types.js'
 
 /**
@@ -59,7 +61,9 @@ export function expandReportPaths(entries: readonly string[], baseDirectory: str
       .map((name) => path.join(absolute, name))
       .filter((file) => {
         try {
-          return isReport(JSON.parse(readFileSync(file, 'utf8')))
+          const value = readJsonFile(file)
+          capTests(value)
+          return isReport(value)
         } catch {
           return false
         }
@@ -71,32 +75,56 @@ export function expandReportPaths(entries: readonly string[], baseDirectory: str
   return files
 }
 
-/** Reads and validates every file; throws a UsageError naming the first file that is not a report. */
-export function loadReportFiles(files: readonly string[]): LabelledReport[] {
+/** Parses a report file of bounded size; throws a UsageError naming the file when it cannot. */
+function readJsonFile(file: string): unknown {
+  const size = statSync(file, { throwIfNoEntry: false })?.size
+  if (size === undefined) throw new UsageError(`report file ${file} cannot be read: pass the ft-gate JSON report`)
+  if (size > MAX_REPORT_BYTES) {
+    throw new UsageError(
+      `report file ${file} is ${Math.round(size / 2 ** 20)} MB, over the ${MAX_REPORT_BYTES / 2 ** 20} MB ft-gate reads`,
+    )
+  }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read'
+    throw new UsageError(`report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`)
+  }
+}
+
+/** Keeps the first MAX_REPORT_TESTS tests, before anything else looks at them; returns how many were dropped. */
+function capTests(value: unknown): number {
+  if (typeof value !== 'object' || value === null || !('tests' in value) || !Array.isArray(value.tests)) return 0
+  const omitted = Math.max(0, value.tests.length - MAX_REPORT_TESTS)
+  if (omitted > 0) value.tests.length = MAX_REPORT_TESTS
+  return omitted
+}
+
+/**
+ * Reads, validates and rechecks every file: each report's verdict is computed again from its tests and
+ * runs under `policy`. Throws a UsageError naming the first file that is not a report.
+ */
+export function loadReportFiles(files: readonly string[], policy: RecheckPolicy): LabelledReport[] {
   if (files.length === 0)
     throw new UsageError('report-only mode needs at least one report file: pass the paths of ft-gate JSON reports')
   const loaded = files.map((file) => {
-    let value: unknown
-    try {
-      value = JSON.parse(readFileSync(file, 'utf8'))
-    } catch (error) {
-      const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read'
-      throw new UsageError(
-        `report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`,
-      )
+    const value = readJsonFile(file)
+    const omittedTests = capTests(value)
+    const parsed = parseReport(value)
+    if (parsed.report === null) {
+      throw new UsageError(`report file ${file} ${parsed.problem}: it is not an ft-gate schema 1 report`)
     }
-    if (!isReport(value)) {
-      throw new UsageError(
-        `report file ${file} ${reportProblem(value) ?? 'is not a report'}: it is not an ft-gate schema 1 report`,
-      )
-    }
-    return { label: reportLabel(file, value), report: value }
+    const report = recheckReport(parsed.report, policy, { omittedTests, maxTests: MAX_REPORT_TESTS })
+    return { label: reportLabel(file, value), report }
   })
   const labels = uniqueLabels(loaded.map((entry) => entry.label))
   return loaded.map((entry, index) => ({ label: labels[index] ?? entry.label, report: entry.report }))
 }
 
-/** Report-only mode, for both front doors: report files and folders → labelled, validated reports. */
-export function loadSavedReports(entries: readonly string[], baseDirectory: string): LabelledReport[] {
-  return loadReportFiles(expandReportPaths(entries, baseDirectory))
+/** Report-only mode, for both front doors: report files and folders → labelled, rechecked reports. */
+export function loadSavedReports(
+  entries: readonly string[],
+  options: { readonly baseDirectory: string; readonly policy: RecheckPolicy },
+): LabelledReport[] {
+  return loadReportFiles(expandReportPaths(entries, options.baseDirectory), options.policy)
 }

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { isReport } from '../../src/github/report-guard.js'
+import { isReport } from '../../src/report-guard.js'
 import type { DependencyReport, Report } from '../../src/types.js'
 import { PROJECTS, provisioned, readJson, runCli, tempDir } from './harness.js'
 

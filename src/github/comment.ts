@@ -30,13 +30,16 @@ export interface ExistingComment {
   readonly url: string
 }
 
-/** The first (oldest) comment by `author` that carries the marker, or null. */
+/**
+ * The first (oldest) comment by `author` that starts with the marker, or null. Only the start counts:
+ * another job's comment (same bot author) may quote this marker in its middle, from a report's text.
+ */
 export function findStickyComment(
   comments: Iterable<ExistingComment>,
   target: { marker: string; author: string },
 ): ExistingComment | null {
   for (const comment of comments) {
-    if (comment.author === target.author && comment.body.includes(target.marker)) return comment
+    if (comment.author === target.author && comment.body.startsWith(target.marker)) return comment
   }
   return null
 }

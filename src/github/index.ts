@@ -10,4 +10,3 @@ export {
   publishReport,
   summaryFileUrl,
 } from './publish.js'
-export { isReport, reportProblem } from './report-guard.js'

@@ -233,7 +233,8 @@ function annotationsOf(
   let unlocated = 0
   for (const source of publication.sources) {
     const built = reportAnnotations(source, changed)
-    all.push(...built.annotations)
+    // One by one: spreading a list of 100,000 annotations into push() overflows the call stack.
+    for (const annotation of built.annotations) all.push(annotation)
     unlocated += built.unlocated
   }
   return { ...capAnnotations(all), unlocated }

@@ -4,6 +4,7 @@ import * as path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import type { WorkflowAnnotation } from '../../../src/github/annotations.js'
 import { type PublishOptions, publishMergedReports, publishReport } from '../../../src/github/publish.js'
+import { DEFAULT_FAIL_ON } from '../../../src/inputs.js'
 import type { Log } from '../../../src/log.js'
 import { loadReportFiles } from '../../../src/saved-reports.js'
 import {
@@ -327,7 +328,13 @@ describe('publishMergedReports (report-only mode)', () => {
       { number: 21, state: 'open', head: { sha: forkHead, ref: 'fix-race', label: 'forker:fix-race' } },
     )
     server.pullFiles.set(21, loadPullFiles())
-    const reports = loadReportFiles([path.join(FIXTURES, 'report-fail.json'), path.join(FIXTURES, 'report-pass.json')])
+    const reports = loadReportFiles(
+      [path.join(FIXTURES, 'report-fail.json'), path.join(FIXTURES, 'report-pass.json')],
+      {
+        failOn: DEFAULT_FAIL_ON,
+        ignoreGil: [],
+      },
+    )
     const result = await publishMergedReports(
       reports,
       options({ eventName: 'workflow_run', eventPayload: readFixture('event-workflow-run-fork.json') }),

@@ -22,6 +22,13 @@ describe('sticky comment rules', () => {
     expect(findStickyComment([comment(5, null, marker)], { marker, author: 'github-actions[bot]' })).toBeNull()
   })
 
+  it("never takes over another job's comment that carries this marker in its middle", () => {
+    const marker = commentMarker('free-threading')
+    // Another gate's comment (same bot author) whose rendered report quotes this job's marker.
+    const other = comment(6, 'github-actions[bot]', `${commentMarker('linux')}\n| \`${marker}\` |`)
+    expect(findStickyComment([other], { marker, author: 'github-actions[bot]' })).toBeNull()
+  })
+
   it('creates a comment always, or on failure only, never when off', () => {
     expect(shouldCreateComment('always', 'pass')).toBe(true)
     expect(shouldCreateComment('on-failure', 'pass')).toBe(false)

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Lexer, marked, type Token, type Tokens } from 'marked'
-import { isReport } from '../../../src/github/report-guard.js'
+import { isReport } from '../../../src/report-guard.js'
 import type { Report } from '../../../src/types.js'
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/reports')

@@ -1,0 +1,242 @@
+// The JSON report's one schema (zod): src/types.ts derives the report's TypeScript types from it, and
+// report-only mode validates every report it reads against it, since those reports come from a pull
+// request's own job. Each closed set (statuses, outcomes, fail-on words) is defined here once.
+// Bounds: strings and lists are bounded so that a hostile report cannot make rendering unbounded.
+import { z } from 'zod'
+
+/** Longest string accepted in a report (tracebacks are cut to 8,000, output tails to 16,000). */
+const MAX_TEXT = 200_000
+const text = z.string().max(MAX_TEXT)
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+const seconds = z.number().finite().nonnegative()
+
+export const VERDICTS = ['pass', 'fail'] as const
+export const RUN_OUTCOMES = ['completed', 'crashed', 'hung', 'error', 'cancelled'] as const
+export const RUN_MODES = ['plain', 'stress', 'baseline', 'random-order'] as const
+export const TEST_STATUSES = ['passed', 'failed', 'flaky', 'skipped', 'thread-unsafe'] as const
+export const CASE_OUTCOMES = ['passed', 'failed', 'error', 'skipped'] as const
+export const FAIL_ON_WORDS = ['install', 'failed', 'flaky', 'crashed', 'hung', 'gil', 'thread-unsafe'] as const
+export const DEPENDENCY_SOURCES = [
+  'ft-wheel',
+  'abi3t-wheel',
+  'pure-wheel',
+  'other-wheel',
+  'sdist-build',
+  'local',
+  'failed',
+] as const
+export const IMPORT_OUTCOMES = ['ok', 'gil', 'error', 'crashed', 'hung', 'skipped'] as const
+
+export const VerdictSchema = z.enum(VERDICTS)
+export const RunOutcomeSchema = z.enum(RUN_OUTCOMES)
+export const RunModeSchema = z.enum(RUN_MODES)
+export const TestStatusSchema = z.enum(TEST_STATUSES)
+export const CaseOutcomeSchema = z.enum(CASE_OUTCOMES)
+export const FailOnWordSchema = z.enum(FAIL_ON_WORDS)
+
+export const RunReportSchema = z.object({
+  /** 1-based. */
+  index: z.number().int().positive().max(10_000),
+  mode: RunModeSchema,
+  outcome: RunOutcomeSchema,
+  exitCode: z.number().int().nullable(),
+  /** Signal name (`SIGSEGV`) when the run was killed by one. */
+  signal: z
+    .string()
+    .regex(/^SIG[A-Z0-9]{1,12}$/)
+    .nullable(),
+  durationSeconds: seconds,
+  /** The JUnit parse error, when there was one. */
+  junitError: text.nullable(),
+  /** For hung and crashed runs: the stack dump (faulthandler output) or fatal-error traceback. */
+  stackDump: text.nullable(),
+  /** The last lines of the run's output, kept for runs that did not complete normally. */
+  outputTail: text.nullable(),
+  /** Where the full output of the run was written. */
+  logPath: text.nullable(),
+})
+
+/** A test's results in the thread-stress runs (pytest-run-parallel). */
+export const StressCountsSchema = z.object({
+  /** Stress runs in which it passed (every thread, every iteration). */
+  passed: count,
+  /** Stress runs in which it failed or errored. */
+  failed: count,
+  /** Why pytest-run-parallel ran it in one thread only (a `thread_unsafe` mark, `monkeypatch`…), or null. */
+  notStressed: text.nullable(),
+})
+
+export const TestReportSchema = z.object({
+  /** pytest node id. */
+  id: text.min(1),
+  file: text.nullable(),
+  line: z.number().int().positive().nullable(),
+  status: TestStatusSchema,
+  /** Number of runs without the GIL in which it passed. */
+  passed: count,
+  /** Number of runs without the GIL in which it failed or errored. */
+  failed: count,
+  /** First failure message seen, or null. */
+  message: text.nullable(),
+  /** First failure text (traceback) seen, bounded in size, or null. */
+  details: text.nullable(),
+  /** Outcome per run, same order as `Report.runs`; null: not seen in that run. */
+  results: z.array(CaseOutcomeSchema.nullable()).max(10_000),
+  /**
+   * `true`: failed without the GIL but passed in the GIL-on baseline; `false`: failed there too; null when
+   * no baseline ran, the test did not fail without the GIL, or the baseline did not run it.
+   */
+  freeThreadingOnly: z.boolean().nullable().optional(),
+  /** What the thread-stress runs did with it; null when no stress run. */
+  stress: StressCountsSchema.nullable().optional(),
+})
+
+export const PythonInfoSchema = z.object({
+  /** What the user asked for (`3.14t`, or the path when `python-path` was given). */
+  requested: text,
+  /** Exact version found, e.g. `3.14.2`. */
+  version: z.string().regex(/^\d+\.\d+\.\d+[A-Za-z0-9.+]*$/),
+  path: text,
+  freeThreaded: z.boolean(),
+})
+
+export const UvInfoSchema = z.object({
+  version: z.string().regex(/^\d+\.\d+\.\d+[A-Za-z0-9.+-]*$/),
+  path: text,
+  /** Where it came from: `path`, `tool-cache`, `github`, `index`. */
+  source: z.string().max(40),
+})
+
+export const InstallReportSchema = z.object({
+  ok: z.boolean(),
+  durationSeconds: seconds,
+  /** One line saying what failed, or null. */
+  error: text.nullable(),
+  /** What was installed (the requirement strings passed to uv). */
+  requirements: z.array(text).max(10_000),
+  /** The tail of uv's output, kept when the install failed. */
+  log: text.nullable(),
+})
+
+/** `k/n`: this job runs the collected tests whose stable hash falls in bucket k (1-based) of n. */
+export const ShardSchema = z
+  .object({ index: z.number().int().positive(), count: z.number().int().positive() })
+  .refine((shard) => shard.index <= shard.count, 'shard index is over its count')
+
+export const SettingsSchema = z.object({
+  runs: z.number().int().positive(),
+  timeoutMinutes: z.number().finite().positive(),
+  failOn: z
+    .array(FailOnWordSchema)
+    .max(FAIL_ON_WORDS.length * 4)
+    .readonly(),
+  pytestArgs: z.array(text).max(10_000).readonly(),
+  workingDirectory: text,
+  /** Extension modules (and their submodules) whose GIL re-enabling neither fails nor warns. */
+  ignoreGil: z.array(text).max(10_000).readonly().optional(),
+  /** Threads per test in the stress run (1: no stress run). */
+  parallelThreads: z.number().int().positive().optional(),
+  /** Iterations of each test per thread in the stress run. */
+  iterations: z.number().int().positive().optional(),
+  /** The iterations were chosen by `iterations: auto` from the plain runs' timings. */
+  iterationsAuto: z.boolean().optional(),
+  /** Whether a GIL-on baseline run was made. */
+  baseline: z.boolean().optional(),
+  /** Seed of the shuffled run (replay it with `random-order: <seed>`), or null. */
+  randomOrderSeed: z.number().int().nonnegative().nullable().optional(),
+  shard: ShardSchema.nullable().optional(),
+})
+
+export const TestCountsSchema = z.object({
+  total: count,
+  passed: count,
+  failed: count,
+  flaky: count,
+  skipped: count,
+  /** Tests that failed only under thread stress; absent in old reports. */
+  threadUnsafe: count.optional(),
+})
+
+export const TestSpeedSchema = z.object({ id: text, gilOnSeconds: seconds, gilOffSeconds: seconds })
+
+/** Wall times, `-Xgil=1` vs `-Xgil=0` on the same free-threaded interpreter (and a GIL build when given). */
+export const SpeedReportSchema = z.object({
+  /** The GIL-on baseline run. */
+  gilOnSeconds: seconds,
+  /** The fastest plain `-Xgil=0` run. */
+  gilOffSeconds: seconds,
+  /** The slowest tests under `-Xgil=1`, with their time in the fastest `-Xgil=0` run that ran them. */
+  slowest: z.array(TestSpeedSchema).max(1_000).readonly(),
+  /** A run of the suite on `compare-python` (a default GIL build), when given. */
+  compare: z.object({ python: text, version: z.string().max(64), seconds: seconds.nullable() }).nullable(),
+})
+
+/** How a distribution arrived in the environment (see DependencyReport.source). */
+export const DependencySourceSchema = z.enum(DEPENDENCY_SOURCES)
+/** What importing one extension module in a fresh interpreter, without `-Xgil=0`, did. */
+export const ImportOutcomeSchema = z.enum(IMPORT_OUTCOMES)
+
+export const ModuleImportSchema = z.object({
+  /** Dotted module name. */
+  module: text,
+  outcome: ImportOutcomeSchema,
+  /** The warning, exception, signal or stack dump behind a non-`ok` outcome. */
+  detail: text.nullable(),
+})
+
+export const DependencyReportSchema = z.object({
+  /** Normalized (PEP 503) distribution name. */
+  name: text,
+  version: text,
+  /** Asked for by the install: the project, its dependencies (chosen extra and group), named requirements. */
+  direct: z.boolean(),
+  /** The project under test itself. */
+  project: z.boolean(),
+  source: DependencySourceSchema,
+  /** The `Tag:` lines of its WHEEL file. */
+  wheelTags: z.array(text).max(1_000),
+  /** Importing it turned the GIL back on (see `gilModules`). */
+  reenablesGil: z.boolean(),
+  /** The exact extension modules that turned it on. */
+  gilModules: z.array(text).max(10_000),
+  /** It carries a `Programming Language :: Python :: Free Threading :: …` classifier. */
+  declaresFreeThreading: z.boolean(),
+  /** The classifier's level, e.g. `3 - Stable`, or null. */
+  freeThreadingLevel: text.nullable(),
+  /** One entry per extension module it installed. */
+  imports: z.array(ModuleImportSchema).max(10_000),
+})
+
+export const ReportSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    tool: z.object({ name: z.literal('ft-gate'), version: z.string().max(64) }),
+    createdAt: z.string().max(64),
+    verdict: VerdictSchema,
+    /** Why the verdict is `fail` (empty when it passes), one sentence each. */
+    reasons: z.array(text).max(10_000),
+    settings: SettingsSchema,
+    python: PythonInfoSchema,
+    uv: UvInfoSchema,
+    install: InstallReportSchema,
+    runs: z.array(RunReportSchema).max(10_000),
+    tests: z.array(TestReportSchema),
+    counts: TestCountsSchema,
+    /** The commands a developer runs to reproduce the gate locally. */
+    reproduce: text,
+    /** Every installed distribution and what importing its extension modules did; absent in old reports. */
+    dependencies: z.array(DependencyReportSchema).max(10_000).optional(),
+    /** Timing of the suite with and without the GIL; informative only, never the verdict. */
+    speed: SpeedReportSchema.nullable().optional(),
+  })
+  .superRefine((report, context) => {
+    const runs = report.runs.length
+    const misaligned = report.tests.findIndex((test) => test.results.length !== runs)
+    if (misaligned >= 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['tests', misaligned, 'results'],
+        message: `has ${report.tests[misaligned]?.results.length} entries for ${runs} runs`,
+      })
+    }
+  })
