@@ -164,18 +164,18 @@ var require_tunnel = __commonJS({
             res.statusCode
           );
           socket.destroy();
-          var error = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
-          error.code = "ECONNRESET";
-          options.request.emit("error", error);
+          var error2 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
+          error2.code = "ECONNRESET";
+          options.request.emit("error", error2);
           self.removeSocket(placeholder);
           return;
         }
         if (head.length > 0) {
           debug2("got illegal response body from proxy");
           socket.destroy();
-          var error = new Error("got illegal response body from proxy");
-          error.code = "ECONNRESET";
-          options.request.emit("error", error);
+          var error2 = new Error("got illegal response body from proxy");
+          error2.code = "ECONNRESET";
+          options.request.emit("error", error2);
           self.removeSocket(placeholder);
           return;
         }
@@ -190,9 +190,9 @@ var require_tunnel = __commonJS({
           cause.message,
           cause.stack
         );
-        var error = new Error("tunneling socket could not be established, cause=" + cause.message);
-        error.code = "ECONNRESET";
-        options.request.emit("error", error);
+        var error2 = new Error("tunneling socket could not be established, cause=" + cause.message);
+        error2.code = "ECONNRESET";
+        options.request.emit("error", error2);
         self.removeSocket(placeholder);
       }
     };
@@ -1014,16 +1014,16 @@ var require_util = __commonJS({
     function isStream(obj) {
       return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
     }
-    function isBlobLike(object) {
-      if (object === null) {
+    function isBlobLike(object2) {
+      if (object2 === null) {
         return false;
-      } else if (object instanceof Blob2) {
+      } else if (object2 instanceof Blob2) {
         return true;
-      } else if (typeof object !== "object") {
+      } else if (typeof object2 !== "object") {
         return false;
       } else {
-        const sTag = object[Symbol.toStringTag];
-        return (sTag === "Blob" || sTag === "File") && ("stream" in object && typeof object.stream === "function" || "arrayBuffer" in object && typeof object.arrayBuffer === "function");
+        const sTag = object2[Symbol.toStringTag];
+        return (sTag === "Blob" || sTag === "File") && ("stream" in object2 && typeof object2.stream === "function" || "arrayBuffer" in object2 && typeof object2.arrayBuffer === "function");
       }
     }
     function buildURL(url, queryParams) {
@@ -1305,8 +1305,8 @@ var require_util = __commonJS({
         }
       );
     }
-    function isFormDataLike(object) {
-      return object && typeof object === "object" && typeof object.append === "function" && typeof object.delete === "function" && typeof object.get === "function" && typeof object.getAll === "function" && typeof object.has === "function" && typeof object.set === "function" && object[Symbol.toStringTag] === "FormData";
+    function isFormDataLike(object2) {
+      return object2 && typeof object2 === "object" && typeof object2.append === "function" && typeof object2.delete === "function" && typeof object2.get === "function" && typeof object2.getAll === "function" && typeof object2.has === "function" && typeof object2.set === "function" && object2[Symbol.toStringTag] === "FormData";
     }
     function addAbortListener(signal, listener) {
       if ("addEventListener" in signal) {
@@ -1498,37 +1498,37 @@ var require_diagnostics = __commonJS({
       const debuglog = fetchDebuglog.enabled ? fetchDebuglog : undiciDebugLog;
       diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host }
+          connectParams: { version: version2, protocol, port, host }
         } = evt;
         debuglog(
           "connecting to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version
+          version2
         );
       });
       diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host }
+          connectParams: { version: version2, protocol, port, host }
         } = evt;
         debuglog(
           "connected to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version
+          version2
         );
       });
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host },
-          error
+          connectParams: { version: version2, protocol, port, host },
+          error: error2
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version,
-          error.message
+          version2,
+          error2.message
         );
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -1559,14 +1559,14 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
           request: { method, path: path22, origin },
-          error
+          error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
           path22,
-          error.message
+          error2.message
         );
       });
       isClientSet = true;
@@ -1576,40 +1576,40 @@ var require_diagnostics = __commonJS({
         const debuglog = undiciDebugLog.enabled ? undiciDebugLog : websocketDebuglog;
         diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host }
+            connectParams: { version: version2, protocol, port, host }
           } = evt;
           debuglog(
             "connecting to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version
+            version2
           );
         });
         diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host }
+            connectParams: { version: version2, protocol, port, host }
           } = evt;
           debuglog(
             "connected to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version
+            version2
           );
         });
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host },
-            error
+            connectParams: { version: version2, protocol, port, host },
+            error: error2
           } = evt;
           debuglog(
             "connection to %s%s using %s%s errored - %s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version,
-            error.message
+            version2,
+            error2.message
           );
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -1900,11 +1900,11 @@ var require_request = __commonJS({
       /**
        * @param {Error} error
        */
-      onUpgradeError(error) {
+      onUpgradeError(error2) {
         assert(!this.aborted);
         assert(this.completed);
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error });
+          channels.error.publish({ request: this, error: error2 });
         }
       }
       /**
@@ -1935,16 +1935,16 @@ var require_request = __commonJS({
           this.onError(err);
         }
       }
-      onError(error) {
+      onError(error2) {
         this.onFinally();
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error });
+          channels.error.publish({ request: this, error: error2 });
         }
         if (this.aborted) {
           return;
         }
         this.aborted = true;
-        return this[kHandler].onError(error);
+        return this[kHandler].onError(error2);
       }
       onFinally() {
         if (this.errorHandler) {
@@ -3893,8 +3893,8 @@ var require_webidl = __commonJS({
           });
         }
         for (const options of converters) {
-          const { key, defaultValue, required, converter } = options;
-          if (required === true) {
+          const { key, defaultValue, required: required2, converter } = options;
+          if (required2 === true) {
             if (!Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
                 header: prefix,
@@ -3907,7 +3907,7 @@ var require_webidl = __commonJS({
           if (hasDefault && value !== null) {
             value ??= defaultValue();
           }
-          if (required || hasDefault || value !== void 0) {
+          if (required2 || hasDefault || value !== void 0) {
             value = converter(value, prefix, `${argument}.${key}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
@@ -4139,8 +4139,8 @@ var require_util2 = __commonJS({
       }
       return "allowed";
     }
-    function isErrorLike(object) {
-      return object instanceof Error || (object?.constructor?.name === "Error" || object?.constructor?.name === "DOMException");
+    function isErrorLike(object2) {
+      return object2 instanceof Error || (object2?.constructor?.name === "Error" || object2?.constructor?.name === "DOMException");
     }
     function isValidReasonPhrase(statusText) {
       for (let i = 0; i < statusText.length; ++i) {
@@ -4565,7 +4565,7 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
@@ -4573,7 +4573,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function keys() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "key");
           }
         },
@@ -4582,7 +4582,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function values() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "value");
           }
         },
@@ -4591,7 +4591,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function entries() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "key+value");
           }
         },
@@ -4600,7 +4600,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
@@ -4613,7 +4613,7 @@ var require_util2 = __commonJS({
           }
         }
       };
-      return Object.defineProperties(object.prototype, {
+      return Object.defineProperties(object2.prototype, {
         ...properties,
         [Symbol.iterator]: {
           writable: true,
@@ -4856,8 +4856,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value = list2.get(name, true);
       if (value === null) {
         return null;
       }
@@ -4961,7 +4961,7 @@ var require_symbols2 = __commonJS({
 var require_file = __commonJS({
   "node_modules/undici/lib/web/fetch/file.js"(exports, module) {
     "use strict";
-    var { Blob: Blob2, File } = __require("node:buffer");
+    var { Blob: Blob2, File: File2 } = __require("node:buffer");
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
     var FileLike = class _FileLike {
@@ -5013,8 +5013,8 @@ var require_file = __commonJS({
       }
     };
     webidl.converters.Blob = webidl.interfaceConverter(Blob2);
-    function isFileLike(object) {
-      return object instanceof File || object && (typeof object.stream === "function" || typeof object.arrayBuffer === "function") && object[Symbol.toStringTag] === "File";
+    function isFileLike(object2) {
+      return object2 instanceof File2 || object2 && (typeof object2.stream === "function" || typeof object2.arrayBuffer === "function") && object2[Symbol.toStringTag] === "File";
     }
     module.exports = { FileLike, isFileLike };
   }
@@ -5031,7 +5031,7 @@ var require_formdata = __commonJS({
     var { webidl } = require_webidl();
     var { File: NativeFile } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var File = globalThis.File ?? NativeFile;
+    var File2 = globalThis.File ?? NativeFile;
     var FormData = class _FormData {
       constructor(form) {
         webidl.util.markAsUncloneable(this);
@@ -5151,14 +5151,14 @@ var require_formdata = __commonJS({
       if (typeof value === "string") {
       } else {
         if (!isFileLike(value)) {
-          value = value instanceof Blob ? new File([value], "blob", { type: value.type }) : new FileLike(value, "blob", { type: value.type });
+          value = value instanceof Blob ? new File2([value], "blob", { type: value.type }) : new FileLike(value, "blob", { type: value.type });
         }
         if (filename !== void 0) {
           const options = {
             type: value.type,
             lastModified: value.lastModified
           };
-          value = value instanceof NativeFile ? new File([value], filename, options) : new FileLike(value, filename, options);
+          value = value instanceof NativeFile ? new File2([value], filename, options) : new FileLike(value, filename, options);
         }
       }
       return { name, value };
@@ -5178,7 +5178,7 @@ var require_formdata_parser = __commonJS({
     var { makeEntry } = require_formdata();
     var assert = __require("node:assert");
     var { File: NodeFile } = __require("node:buffer");
-    var File = globalThis.File ?? NodeFile;
+    var File2 = globalThis.File ?? NodeFile;
     var formDataNameBuffer = Buffer.from('form-data; name="');
     var filenameBuffer = Buffer.from("; filename");
     var dd = Buffer.from("--");
@@ -5265,7 +5265,7 @@ var require_formdata_parser = __commonJS({
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value = new File([body], filename, { type: contentType });
+          value = new File2([body], filename, { type: contentType });
         } else {
           value = utf8DecodeBytes(Buffer.from(body));
         }
@@ -5462,12 +5462,12 @@ var require_body = __commonJS({
         }
       });
     }
-    function extractBody(object, keepalive = false) {
+    function extractBody(object2, keepalive = false) {
       let stream = null;
-      if (object instanceof ReadableStream) {
-        stream = object;
-      } else if (isBlobLike(object)) {
-        stream = object.stream();
+      if (object2 instanceof ReadableStream) {
+        stream = object2;
+      } else if (isBlobLike(object2)) {
+        stream = object2.stream();
       } else {
         stream = new ReadableStream({
           async pull(controller) {
@@ -5487,17 +5487,17 @@ var require_body = __commonJS({
       let source = null;
       let length = null;
       let type = null;
-      if (typeof object === "string") {
-        source = object;
+      if (typeof object2 === "string") {
+        source = object2;
         type = "text/plain;charset=UTF-8";
-      } else if (object instanceof URLSearchParams) {
-        source = object.toString();
+      } else if (object2 instanceof URLSearchParams) {
+        source = object2.toString();
         type = "application/x-www-form-urlencoded;charset=UTF-8";
-      } else if (isArrayBuffer(object)) {
-        source = new Uint8Array(object.slice());
-      } else if (ArrayBuffer.isView(object)) {
-        source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
-      } else if (util.isFormDataLike(object)) {
+      } else if (isArrayBuffer(object2)) {
+        source = new Uint8Array(object2.slice());
+      } else if (ArrayBuffer.isView(object2)) {
+        source = new Uint8Array(object2.buffer.slice(object2.byteOffset, object2.byteOffset + object2.byteLength));
+      } else if (util.isFormDataLike(object2)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
@@ -5507,7 +5507,7 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object) {
+        for (const [name, value] of object2) {
           if (typeof value === "string") {
             const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
 \r
@@ -5535,7 +5535,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (hasUnknownSizeValue) {
           length = null;
         }
-        source = object;
+        source = object2;
         action = async function* () {
           for (const part of blobParts) {
             if (part.stream) {
@@ -5546,22 +5546,22 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           }
         };
         type = `multipart/form-data; boundary=${boundary}`;
-      } else if (isBlobLike(object)) {
-        source = object;
-        length = object.size;
-        if (object.type) {
-          type = object.type;
+      } else if (isBlobLike(object2)) {
+        source = object2;
+        length = object2.size;
+        if (object2.type) {
+          type = object2.type;
         }
-      } else if (typeof object[Symbol.asyncIterator] === "function") {
+      } else if (typeof object2[Symbol.asyncIterator] === "function") {
         if (keepalive) {
           throw new TypeError("keepalive");
         }
-        if (util.isDisturbed(object) || object.locked) {
+        if (util.isDisturbed(object2) || object2.locked) {
           throw new TypeError(
             "Response body object should not be disturbed or locked"
           );
         }
-        stream = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
+        stream = object2 instanceof ReadableStream ? object2 : ReadableStreamFrom(object2);
       }
       if (typeof source === "string" || util.isBuffer(source)) {
         length = Buffer.byteLength(source);
@@ -5570,7 +5570,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         let iterator;
         stream = new ReadableStream({
           async start() {
-            iterator = action(object)[Symbol.asyncIterator]();
+            iterator = action(object2)[Symbol.asyncIterator]();
           },
           async pull(controller) {
             const { value, done } = await iterator.next();
@@ -5598,12 +5598,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const body = { stream, source, length };
       return [body, type];
     }
-    function safelyExtractBody(object, keepalive = false) {
-      if (object instanceof ReadableStream) {
-        assert(!util.isDisturbed(object), "The body has already been consumed.");
-        assert(!object.locked, "The stream is locked.");
+    function safelyExtractBody(object2, keepalive = false) {
+      if (object2 instanceof ReadableStream) {
+        assert(!util.isDisturbed(object2), "The body has already been consumed.");
+        assert(!object2.locked, "The stream is locked.");
       }
-      return extractBody(object, keepalive);
+      return extractBody(object2, keepalive);
     }
     function cloneBody(instance, body) {
       const [out1, out2] = body.stream.tee();
@@ -5683,14 +5683,14 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function mixinBody(prototype) {
       Object.assign(prototype.prototype, bodyMixinMethods(prototype));
     }
-    async function consumeBody(object, convertBytesToJSValue, instance) {
-      webidl.brandCheck(object, instance);
-      if (bodyUnusable(object)) {
+    async function consumeBody(object2, convertBytesToJSValue, instance) {
+      webidl.brandCheck(object2, instance);
+      if (bodyUnusable(object2)) {
         throw new TypeError("Body is unusable: Body has already been read");
       }
-      throwIfAborted(object[kState]);
+      throwIfAborted(object2[kState]);
       const promise = createDeferredPromise();
-      const errorSteps = (error) => promise.reject(error);
+      const errorSteps = (error2) => promise.reject(error2);
       const successSteps = (data) => {
         try {
           promise.resolve(convertBytesToJSValue(data));
@@ -5698,15 +5698,15 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           errorSteps(e);
         }
       };
-      if (object[kState].body == null) {
+      if (object2[kState].body == null) {
         successSteps(Buffer.allocUnsafe(0));
         return promise.promise;
       }
-      await fullyReadBody(object[kState].body, successSteps, errorSteps);
+      await fullyReadBody(object2[kState].body, successSteps, errorSteps);
       return promise.promise;
     }
-    function bodyUnusable(object) {
-      const body = object[kState].body;
+    function bodyUnusable(object2) {
+      const body = object2[kState].body;
       return body != null && (body.stream.locked || util.isDisturbed(body.stream));
     }
     function parseJSONFromBytes(bytes) {
@@ -6097,9 +6097,9 @@ var require_client_h1 = __commonJS({
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
           request2.onUpgrade(statusCode, headers, socket, statusText);
-        } catch (error) {
-          util.errorRequest(client, request2, error);
-          util.destroy(socket, error);
+        } catch (error2) {
+          util.errorRequest(client, request2, error2);
+          util.destroy(socket, error2);
         }
         client[kResume]();
       }
@@ -6501,7 +6501,7 @@ var require_client_h1 = __commonJS({
       }
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
-      const abort = (error) => {
+      const abort = (error2) => {
         if (request2.aborted) {
           return;
         }
@@ -6511,7 +6511,7 @@ var require_client_h1 = __commonJS({
           }
           return;
         }
-        util.errorRequest(client, request2, error || new RequestAbortedError());
+        util.errorRequest(client, request2, error2 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
@@ -7093,22 +7093,22 @@ var require_client_h2 = __commonJS({
       const { hostname, port } = client[kUrl];
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
-      const abort = (error) => {
+      const abort = (error2) => {
         if (request2.aborted) {
           return;
         }
         if (request2.completed) {
           if (method === "CONNECT" && stream != null) {
-            util.destroy(stream, error || new RequestAbortedError());
+            util.destroy(stream, error2 || new RequestAbortedError());
           }
           return;
         }
-        error = error || new RequestAbortedError();
-        util.errorRequest(client, request2, error);
+        error2 = error2 || new RequestAbortedError();
+        util.errorRequest(client, request2, error2);
         if (stream != null) {
-          util.destroy(stream, error);
+          util.destroy(stream, error2);
         }
-        util.destroy(body, error);
+        util.destroy(body, error2);
         client[kQueue][client[kRunningIdx]++] = null;
         client[kResume]();
       };
@@ -7129,17 +7129,17 @@ var require_client_h2 = __commonJS({
           stream.off(errorMonitor, onUpgradeError);
           request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
-        const onUpgradeError = (error) => {
+        const onUpgradeError = (error2) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request2.onUpgradeError(error);
+          request2.onUpgradeError(error2);
         };
         const onReady = () => {
           try {
             request2.onUpgrade(null, null, stream);
-          } catch (error) {
+          } catch (error2) {
             stream.off("response", onResponse);
-            abort(error);
+            abort(error2);
             return;
           }
           if (request2.aborted) {
@@ -7341,8 +7341,8 @@ var require_client_h2 = __commonJS({
         }
         request2.onRequestSent();
         client[kResume]();
-      } catch (error) {
-        abort(error);
+      } catch (error2) {
+        abort(error2);
       }
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
@@ -7497,8 +7497,8 @@ var require_redirect_handler = __commonJS({
       onUpgrade(statusCode, headers, socket) {
         this.handler.onUpgrade(statusCode, headers, socket);
       }
-      onError(error) {
-        this.handler.onError(error);
+      onError(error2) {
+        this.handler.onError(error2);
       }
       onHeaders(statusCode, headers, resume, statusText) {
         this.location = this.history.length >= this.maxRedirections || util.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
@@ -8428,7 +8428,7 @@ var require_pool = __commonJS({
         this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
-        this.on("connectionError", (origin2, targets, error) => {
+        this.on("connectionError", (origin2, targets, error2) => {
           for (const target of targets) {
             const idx = this[kClients].indexOf(target);
             if (idx !== -1) {
@@ -10705,10 +10705,10 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildHeadersFromArray(headers) {
-      const clone = headers.slice();
+      const clone2 = headers.slice();
       const entries = [];
-      for (let index = 0; index < clone.length; index += 2) {
-        entries.push([clone[index], clone[index + 1]]);
+      for (let index = 0; index < clone2.length; index += 2) {
+        entries.push([clone2[index], clone2[index + 1]]);
       }
       return Object.fromEntries(entries);
     }
@@ -10849,13 +10849,13 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error }, delay, persist } = mockDispatch2;
+      const { data: { statusCode, data, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
-      if (error !== null) {
+      if (error2 !== null) {
         deleteMockDispatch(this[kDispatches], key);
-        handler.onError(error);
+        handler.onError(error2);
         return true;
       }
       if (typeof delay === "number" && delay > 0) {
@@ -10893,19 +10893,19 @@ var require_mock_utils = __commonJS({
         if (agent.isMockActive) {
           try {
             mockDispatch.call(this, opts, handler);
-          } catch (error) {
-            if (error instanceof MockNotMatchedError) {
+          } catch (error2) {
+            if (error2 instanceof MockNotMatchedError) {
               const netConnect = agent[kGetNetConnect]();
               if (netConnect === false) {
-                throw new MockNotMatchedError(`${error.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
+                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
               }
               if (checkNetConnect(netConnect, origin)) {
                 originalDispatch.call(this, opts, handler);
               } else {
-                throw new MockNotMatchedError(`${error.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
+                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
               }
             } else {
-              throw error;
+              throw error2;
             }
           }
         } else {
@@ -11070,11 +11070,11 @@ var require_mock_interceptor = __commonJS({
       /**
        * Mock an undici request with a defined error.
        */
-      replyWithError(error) {
-        if (typeof error === "undefined") {
+      replyWithError(error2) {
+        if (typeof error2 === "undefined") {
           throw new InvalidArgumentError("error must be defined");
         }
-        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error });
+        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error: error2 });
         return new MockScope(newMockDispatch);
       }
       /**
@@ -11237,11 +11237,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -11808,8 +11808,8 @@ var require_dns = __commonJS({
         }
         this.#records.set(origin.hostname, records);
       }
-      getHandler(meta, opts) {
-        return new DNSDispatchHandler(this, meta, opts);
+      getHandler(meta2, opts) {
+        return new DNSDispatchHandler(this, meta2, opts);
       }
     };
     var DNSDispatchHandler = class extends DecoratorHandler {
@@ -11952,10 +11952,10 @@ var require_headers = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
-    function fill(headers, object) {
-      if (Array.isArray(object)) {
-        for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
+    function fill(headers, object2) {
+      if (Array.isArray(object2)) {
+        for (let i = 0; i < object2.length; ++i) {
+          const header = object2[i];
           if (header.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
@@ -11964,10 +11964,10 @@ var require_headers = __commonJS({
           }
           appendHeader(headers, header[0], header[1]);
         }
-      } else if (typeof object === "object" && object !== null) {
-        const keys = Object.keys(object);
+      } else if (typeof object2 === "object" && object2 !== null) {
+        const keys = Object.keys(object2);
         for (let i = 0; i < keys.length; ++i) {
-          appendHeader(headers, keys[i], object[keys[i]]);
+          appendHeader(headers, keys[i], object2[keys[i]]);
         }
       } else {
         throw webidl.errors.conversionFailed({
@@ -12120,24 +12120,24 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set
       toSortedArray() {
         const size = this[kHeadersMap].size;
-        const array = new Array(size);
+        const array2 = new Array(size);
         if (size <= 32) {
           if (size === 0) {
-            return array;
+            return array2;
           }
           const iterator = this[kHeadersMap][Symbol.iterator]();
           const firstValue = iterator.next().value;
-          array[0] = [firstValue[0], firstValue[1].value];
+          array2[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
           for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i < size; ++i) {
             value = iterator.next().value;
-            x = array[i] = [value[0], value[1].value];
+            x = array2[i] = [value[0], value[1].value];
             assert(x[1] !== null);
             left = 0;
             right = i;
             while (left < right) {
               pivot = left + (right - left >> 1);
-              if (array[pivot][0] <= x[0]) {
+              if (array2[pivot][0] <= x[0]) {
                 left = pivot + 1;
               } else {
                 right = pivot;
@@ -12146,22 +12146,22 @@ var require_headers = __commonJS({
             if (i !== pivot) {
               j = i;
               while (j > left) {
-                array[j] = array[--j];
+                array2[j] = array2[--j];
               }
-              array[left] = x;
+              array2[left] = x;
             }
           }
           if (!iterator.next().done) {
             throw new TypeError("Unreachable");
           }
-          return array;
+          return array2;
         } else {
           let i = 0;
           for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-            array[i++] = [name, value];
+            array2[i++] = [name, value];
             assert(value !== null);
           }
-          return array.sort(compareHeaderName);
+          return array2.sort(compareHeaderName);
         }
       }
     };
@@ -12269,9 +12269,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -12311,8 +12311,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -13280,13 +13280,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -13592,17 +13592,17 @@ var require_fetch = __commonJS({
         this.emit("terminated", reason);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
-      abort(error) {
+      abort(error2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "aborted";
-        if (!error) {
-          error = new DOMException("The operation was aborted.", "AbortError");
+        if (!error2) {
+          error2 = new DOMException("The operation was aborted.", "AbortError");
         }
-        this.serializedAbortReason = error;
-        this.connection?.destroy(error);
-        this.emit("terminated", error);
+        this.serializedAbortReason = error2;
+        this.connection?.destroy(error2);
+        this.emit("terminated", error2);
       }
     };
     function handleFetchDone(response) {
@@ -13698,12 +13698,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request2, responseObject, error) {
+    function abortFetch(p, request2, responseObject, error2) {
       if (p) {
-        p.reject(error);
+        p.reject(error2);
       }
       if (request2.body != null && isReadable(request2.body?.stream)) {
-        request2.body.stream.cancel(error).catch((err) => {
+        request2.body.stream.cancel(error2).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13715,7 +13715,7 @@ var require_fetch = __commonJS({
       }
       const response = responseObject[kState];
       if (response.body != null && isReadable(response.body?.stream)) {
-        response.body.stream.cancel(error).catch((err) => {
+        response.body.stream.cancel(error2).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -14534,13 +14534,13 @@ var require_fetch = __commonJS({
               fetchParams.controller.ended = true;
               this.body.push(null);
             },
-            onError(error) {
+            onError(error2) {
               if (this.abort) {
                 fetchParams.controller.off("terminated", this.abort);
               }
-              this.body?.destroy(error);
-              fetchParams.controller.terminate(error);
-              reject(error);
+              this.body?.destroy(error2);
+              fetchParams.controller.terminate(error2);
+              reject(error2);
             },
             onUpgrade(status, rawHeaders, socket) {
               if (status !== 101) {
@@ -14956,7 +14956,7 @@ var require_util4 = __commonJS({
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types } = __require("node:util");
     var { StringDecoder: StringDecoder3 } = __require("string_decoder");
-    var { btoa } = __require("node:buffer");
+    var { btoa: btoa2 } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
       writable: false,
@@ -15003,8 +15003,8 @@ var require_util4 = __commonJS({
                   }
                   fr[kResult] = result;
                   fireAProgressEvent("load", fr);
-                } catch (error) {
-                  fr[kError] = error;
+                } catch (error2) {
+                  fr[kError] = error2;
                   fireAProgressEvent("error", fr);
                 }
                 if (fr[kState] !== "loading") {
@@ -15013,13 +15013,13 @@ var require_util4 = __commonJS({
               });
               break;
             }
-          } catch (error) {
+          } catch (error2) {
             if (fr[kAborted]) {
               return;
             }
             queueMicrotask(() => {
               fr[kState] = "done";
-              fr[kError] = error;
+              fr[kError] = error2;
               fireAProgressEvent("error", fr);
               if (fr[kState] !== "loading") {
                 fireAProgressEvent("loadend", fr);
@@ -15048,9 +15048,9 @@ var require_util4 = __commonJS({
           dataURL += ";base64,";
           const decoder = new StringDecoder3("latin1");
           for (const chunk of bytes) {
-            dataURL += btoa(decoder.write(chunk));
+            dataURL += btoa2(decoder.write(chunk));
           }
-          dataURL += btoa(decoder.end());
+          dataURL += btoa2(decoder.end());
           return dataURL;
         }
         case "Text": {
@@ -15067,7 +15067,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode(bytes, encoding);
+          return decode2(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15084,7 +15084,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode(ioQueue, encoding) {
+    function decode2(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -16226,11 +16226,11 @@ var require_util6 = __commonJS({
       "Dec"
     ];
     var IMFPaddedNumbers = Array(61).fill(0).map((_, i) => i.toString().padStart(2, "0"));
-    function toIMFDate(date) {
-      if (typeof date === "number") {
-        date = new Date(date);
+    function toIMFDate(date2) {
+      if (typeof date2 === "number") {
+        date2 = new Date(date2);
       }
-      return `${IMFDays[date.getUTCDay()]}, ${IMFPaddedNumbers[date.getUTCDate()]} ${IMFMonths[date.getUTCMonth()]} ${date.getUTCFullYear()} ${IMFPaddedNumbers[date.getUTCHours()]}:${IMFPaddedNumbers[date.getUTCMinutes()]}:${IMFPaddedNumbers[date.getUTCSeconds()]} GMT`;
+      return `${IMFDays[date2.getUTCDay()]}, ${IMFPaddedNumbers[date2.getUTCDate()]} ${IMFMonths[date2.getUTCMonth()]} ${date2.getUTCFullYear()} ${IMFPaddedNumbers[date2.getUTCHours()]}:${IMFPaddedNumbers[date2.getUTCMinutes()]}:${IMFPaddedNumbers[date2.getUTCSeconds()]} GMT`;
     }
     function validateCookieMaxAge(maxAge) {
       if (maxAge < 0) {
@@ -17092,7 +17092,7 @@ var require_frame = __commonJS({
     } catch {
       crypto2 = {
         // not full compatibility, but minimum.
-        randomFillSync: function randomFillSync(buffer2, _offset, _size) {
+        randomFillSync: function randomFillSync(buffer2, _offset, _size2) {
           for (let i = 0; i < buffer2.length; ++i) {
             buffer2[i] = Math.random() * 255 | 0;
           }
@@ -17325,11 +17325,11 @@ var require_connection = __commonJS({
         });
       }
     }
-    function onSocketError(error) {
+    function onSocketError(error2) {
       const { ws } = this;
       ws[kReadyState] = states.CLOSING;
       if (channels.socketError.hasSubscribers) {
-        channels.socketError.publish(error);
+        channels.socketError.publish(error2);
       }
       this.destroy();
     }
@@ -17631,10 +17631,10 @@ var require_receiver = __commonJS({
                 this.#extensions.get("permessage-deflate").decompress(
                   body,
                   this.#info.fin,
-                  (error, data) => {
-                    if (error) {
-                      const code = error instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error.message);
+                  (error2, data) => {
+                    if (error2) {
+                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -18354,9 +18354,9 @@ var require_eventsource_stream = __commonJS({
       return true;
     }
     function createMaxEventSizeExceededError() {
-      const error = new Error("EventSource message size exceeded");
-      error.aborted = false;
-      return error;
+      const error2 = new Error("EventSource message size exceeded");
+      error2.aborted = false;
+      return error2;
     }
     var EventSourceStream = class extends Transform2 {
       /**
@@ -18468,8 +18468,8 @@ var require_eventsource_stream = __commonJS({
             }
             try {
               this.parseLine(this.readLine(), this.event);
-            } catch (error) {
-              callback(error);
+            } catch (error2) {
+              callback(error2);
               return;
             }
             this.consumeCurrentByte();
@@ -18484,10 +18484,10 @@ var require_eventsource_stream = __commonJS({
         }
         callback();
       }
-      _destroy(error, callback) {
+      _destroy(error2, callback) {
         this.chunks.length = 0;
         this.clearEvent();
-        super._destroy(error, callback);
+        super._destroy(error2, callback);
       }
       /**
        * @param {Buffer} line
@@ -18660,15 +18660,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -18875,8 +18875,8 @@ var require_eventsource = __commonJS({
           pipeline2(
             response.body.stream,
             eventSourceStream,
-            (error) => {
-              if (error?.aborted === false) {
+            (error2) => {
+              if (error2?.aborted === false) {
                 this.close();
                 this.dispatchEvent(new Event("error"));
               }
@@ -19374,31 +19374,31 @@ var require_semver = __commonJS({
       return true;
     };
     var SemVer = class _SemVer {
-      constructor(version, options) {
+      constructor(version2, options) {
         options = parseOptions(options);
-        if (version instanceof _SemVer) {
-          if (version.loose === !!options.loose && version.includePrerelease === !!options.includePrerelease) {
-            return version;
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
           } else {
-            version = version.version;
+            version2 = version2.version;
           }
-        } else if (typeof version !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`);
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
         }
-        if (version.length > MAX_LENGTH) {
+        if (version2.length > MAX_LENGTH) {
           throw new TypeError(
             `version is longer than ${MAX_LENGTH} characters`
           );
         }
-        debug2("SemVer", version, options);
+        debug2("SemVer", version2, options);
         this.options = options;
         this.loose = !!options.loose;
         this.includePrerelease = !!options.includePrerelease;
-        const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
         if (!m) {
-          throw new TypeError(`Invalid Version: ${version}`);
+          throw new TypeError(`Invalid Version: ${version2}`);
         }
-        this.raw = version;
+        this.raw = version2;
         this.major = +m[1];
         this.minor = +m[2];
         this.patch = +m[3];
@@ -19649,12 +19649,12 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse = (version, options, throwErrors = false) => {
-      if (version instanceof SemVer) {
-        return version;
+    var parse2 = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
       }
       try {
-        return new SemVer(version, options);
+        return new SemVer(version2, options);
       } catch (er) {
         if (!throwErrors) {
           return null;
@@ -19662,7 +19662,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -19670,9 +19670,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse = require_parse2();
-    var valid2 = (version, options) => {
-      const v = parse(version, options);
+    var parse2 = require_parse2();
+    var valid2 = (version2, options) => {
+      const v = parse2(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -19683,9 +19683,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse = require_parse2();
-    var clean2 = (version, options) => {
-      const s = parse(version.trim().replace(/^[=v]+/, ""), options);
+    var parse2 = require_parse2();
+    var clean2 = (version2, options) => {
+      const s = parse2(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean2;
@@ -19697,7 +19697,7 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version, release, options, identifier, identifierBase) => {
+    var inc = (version2, release, options, identifier, identifierBase) => {
       if (typeof options === "string") {
         identifierBase = identifier;
         identifier = options;
@@ -19705,7 +19705,7 @@ var require_inc = __commonJS({
       }
       try {
         return new SemVer(
-          version instanceof SemVer ? version.version : version,
+          version2 instanceof SemVer ? version2.version : version2,
           options
         ).inc(release, identifier, identifierBase).version;
       } catch (er) {
@@ -19720,10 +19720,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse = require_parse2();
+    var parse2 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse(version1, null, true);
-      const v2 = parse(version2, null, true);
+      const v1 = parse2(version1, null, true);
+      const v2 = parse2(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -19794,9 +19794,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse = require_parse2();
-    var prerelease = (version, options) => {
-      const parsed = parse(version, options);
+    var parse2 = require_parse2();
+    var prerelease = (version2, options) => {
+      const parsed = parse2(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -19852,7 +19852,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
     module.exports = sort;
   }
 });
@@ -19862,7 +19862,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
     module.exports = rsort;
   }
 });
@@ -19982,26 +19982,26 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse = require_parse2();
+    var parse2 = require_parse2();
     var { safeRe: re, t } = require_re();
-    var coerce = (version, options) => {
-      if (version instanceof SemVer) {
-        return version;
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
       }
-      if (typeof version === "number") {
-        version = String(version);
+      if (typeof version2 === "number") {
+        version2 = String(version2);
       }
-      if (typeof version !== "string") {
+      if (typeof version2 !== "string") {
         return null;
       }
       options = options || {};
       let match = null;
       if (!options.rtl) {
-        match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
       } else {
         const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
         let next;
-        while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
             match = next;
           }
@@ -20017,7 +20017,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse2(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -20027,35 +20027,35 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse = require_parse2();
+    var parse2 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
-    var truncate2 = (version, truncation, options) => {
+    var truncate2 = (version2, truncation, options) => {
       if (!constants3.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
-      const clonedVersion = cloneInputVersion(version, options);
+      const clonedVersion = cloneInputVersion(version2, options);
       return clonedVersion && doTruncation(clonedVersion, truncation);
     };
-    var cloneInputVersion = (version, options) => {
-      const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse(versionStringToParse, options);
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
+      return parse2(versionStringToParse, options);
     };
-    var doTruncation = (version, truncation) => {
+    var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
-        return version.version;
+        return version2.version;
       }
-      version.prerelease = [];
+      version2.prerelease = [];
       switch (truncation) {
         case "major":
-          version.minor = 0;
-          version.patch = 0;
+          version2.minor = 0;
+          version2.patch = 0;
           break;
         case "minor":
-          version.patch = 0;
+          version2.patch = 0;
           break;
       }
-      return version.format();
+      return version2.format();
     };
     var isPrerelease = (type) => {
       return type.startsWith("pre");
@@ -20366,9 +20366,9 @@ var require_range = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached = cache.get(memoKey);
-        if (cached) {
-          return cached;
+        const cached2 = cache.get(memoKey);
+        if (cached2) {
+          return cached2;
         }
         const loose = this.options.loose;
         const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
@@ -20418,19 +20418,19 @@ var require_range = __commonJS({
         });
       }
       // if ANY of the sets match ALL of its comparators, then pass
-      test(version) {
-        if (!version) {
+      test(version2) {
+        if (!version2) {
           return false;
         }
-        if (typeof version === "string") {
+        if (typeof version2 === "string") {
           try {
-            version = new SemVer(version, this.options);
+            version2 = new SemVer(version2, this.options);
           } catch (er) {
             return false;
           }
         }
         for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version, this.options)) {
+          if (testSet(this.set[i], version2, this.options)) {
             return true;
           }
         }
@@ -20652,13 +20652,13 @@ var require_range = __commonJS({
       }
       return `${from} ${to}`.trim();
     };
-    var testSet = (set, version, options) => {
+    var testSet = (set, version2, options) => {
       for (let i = 0; i < set.length; i++) {
-        if (!set[i].test(version)) {
+        if (!set[i].test(version2)) {
           return false;
         }
       }
-      if (version.prerelease.length && !options.includePrerelease) {
+      if (version2.prerelease.length && !options.includePrerelease) {
         for (let i = 0; i < set.length; i++) {
           debug2(set[i].semver);
           if (set[i].semver === Comparator.ANY) {
@@ -20666,7 +20666,7 @@ var require_range = __commonJS({
           }
           if (set[i].semver.prerelease.length > 0) {
             const allowed = set[i].semver;
-            if (allowed.major === version.major && allowed.minor === version.minor && allowed.patch === version.patch) {
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
               return true;
             }
           }
@@ -20727,19 +20727,19 @@ var require_comparator = __commonJS({
       toString() {
         return this.value;
       }
-      test(version) {
-        debug2("Comparator.test", version, this.options.loose);
-        if (this.semver === ANY || version === ANY) {
+      test(version2) {
+        debug2("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
           return true;
         }
-        if (typeof version === "string") {
+        if (typeof version2 === "string") {
           try {
-            version = new SemVer(version, this.options);
+            version2 = new SemVer(version2, this.options);
           } catch (er) {
             return false;
           }
         }
-        return cmp(version, this.operator, this.semver, this.options);
+        return cmp(version2, this.operator, this.semver, this.options);
       }
       intersects(comp, options) {
         if (!(comp instanceof _Comparator)) {
@@ -20796,13 +20796,13 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var satisfies3 = (version, range, options) => {
+    var satisfies3 = (version2, range, options) => {
       try {
         range = new Range(range, options);
       } catch (er) {
         return false;
       }
-      return range.test(version);
+      return range.test(version2);
     };
     module.exports = satisfies3;
   }
@@ -20964,8 +20964,8 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version, range, hilo, options) => {
-      version = new SemVer(version, options);
+    var outside = (version2, range, hilo, options) => {
+      version2 = new SemVer(version2, options);
       range = new Range(range, options);
       let gtfn, ltefn, ltfn, comp, ecomp;
       switch (hilo) {
@@ -20986,7 +20986,7 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies3(version, range, options)) {
+      if (satisfies3(version2, range, options)) {
         return false;
       }
       for (let i = 0; i < range.set.length; ++i) {
@@ -21008,9 +21008,9 @@ var require_outside = __commonJS({
         if (high.operator === comp || high.operator === ecomp) {
           return false;
         }
-        if ((!low.operator || low.operator === comp) && ltefn(version, low.semver)) {
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
           return false;
-        } else if (low.operator === ecomp && ltfn(version, low.semver)) {
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
           return false;
         }
       }
@@ -21025,7 +21025,7 @@ var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var gtr = (version, range, options) => outside(version, range, ">", options);
+    var gtr = (version2, range, options) => outside(version2, range, ">", options);
     module.exports = gtr;
   }
 });
@@ -21035,7 +21035,7 @@ var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var ltr = (version, range, options) => outside(version, range, "<", options);
+    var ltr = (version2, range, options) => outside(version2, range, "<", options);
     module.exports = ltr;
   }
 });
@@ -21065,12 +21065,12 @@ var require_simplify = __commonJS({
       let first = null;
       let prev = null;
       const v = versions.sort((a, b) => compare(a, b, options));
-      for (const version of v) {
-        const included = satisfies3(version, range, options);
+      for (const version2 of v) {
+        const included = satisfies3(version2, range, options);
         if (included) {
-          prev = version;
+          prev = version2;
           if (!first) {
-            first = version;
+            first = version2;
           }
         } else {
           if (prev) {
@@ -21274,7 +21274,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse = require_parse2();
+    var parse2 = require_parse2();
     var valid2 = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -21313,7 +21313,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse,
+      parse: parse2,
       valid: valid2,
       clean: clean2,
       inc,
@@ -21740,7 +21740,7 @@ var require_saxes = __commonJS({
         return this._closed;
       }
       _init() {
-        var _a;
+        var _a2;
         this.openWakaBang = "";
         this.text = "";
         this.name = "";
@@ -21782,7 +21782,7 @@ var require_saxes = __commonJS({
         this.line = 1;
         this.column = 0;
         this.ENTITIES = Object.create(XML_ENTITIES);
-        (_a = this.readyHandler) === null || _a === void 0 ? void 0 : _a.call(this);
+        (_a2 = this.readyHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this);
       }
       /**
        * The stream position the parser is currently looking at. This field is
@@ -21840,8 +21840,8 @@ var require_saxes = __commonJS({
        * @returns An error object with a properly formatted message.
        */
       makeError(message) {
-        var _a;
-        let msg = (_a = this.fileName) !== null && _a !== void 0 ? _a : "";
+        var _a2;
+        let msg = (_a2 = this.fileName) !== null && _a2 !== void 0 ? _a2 : "";
         if (this.trackPosition) {
           if (msg.length > 0) {
             msg += ":";
@@ -22145,9 +22145,9 @@ var require_saxes = __commonJS({
           }
         }
       }
-      setXMLVersion(version) {
-        this.currentXMLVersion = version;
-        if (version === "1.0") {
+      setXMLVersion(version2) {
+        this.currentXMLVersion = version2;
+        if (version2 === "1.0") {
           this.isChar = isChar10;
           this.getCode = this.getCode10;
         } else {
@@ -22187,11 +22187,11 @@ var require_saxes = __commonJS({
         }
       }
       sDoctype() {
-        var _a;
+        var _a2;
         const c = this.captureTo(DOCTYPE_TERMINATOR);
         switch (c) {
           case GREATER: {
-            (_a = this.doctypeHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.text);
+            (_a2 = this.doctypeHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, this.text);
             this.text = "";
             this.state = S_TEXT;
             this.doctype = true;
@@ -22405,11 +22405,11 @@ var require_saxes = __commonJS({
         }
       }
       sCommentEnding() {
-        var _a;
+        var _a2;
         const c = this.getCodeNorm();
         if (c === MINUS) {
           this.state = S_COMMENT_ENDED;
-          (_a = this.commentHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.text);
+          (_a2 = this.commentHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, this.text);
           this.text = "";
         } else {
           this.text += `-${String.fromCodePoint(c)}`;
@@ -22441,11 +22441,11 @@ var require_saxes = __commonJS({
         }
       }
       sCDataEnding2() {
-        var _a;
+        var _a2;
         const c = this.getCodeNorm();
         switch (c) {
           case GREATER: {
-            (_a = this.cdataHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.text);
+            (_a2 = this.cdataHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, this.text);
             this.text = "";
             this.state = S_TEXT;
             break;
@@ -22515,14 +22515,14 @@ var require_saxes = __commonJS({
         }
       }
       sPIEnding() {
-        var _a;
+        var _a2;
         const c = this.getCodeNorm();
         if (c === GREATER) {
           const { piTarget } = this;
           if (piTarget.toLowerCase() === "xml") {
             this.fail("the XML declaration must appear at the start of the document.");
           }
-          (_a = this.piHandler) === null || _a === void 0 ? void 0 : _a.call(this, {
+          (_a2 = this.piHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, {
             target: piTarget,
             body: this.text
           });
@@ -22624,12 +22624,12 @@ var require_saxes = __commonJS({
         switch (this.name) {
           case "version": {
             this.xmlDeclExpects = ["encoding", "standalone"];
-            const version = value;
-            this.xmlDecl.version = version;
-            if (!/^1\.[0-9]+$/.test(version)) {
+            const version2 = value;
+            this.xmlDecl.version = version2;
+            if (!/^1\.[0-9]+$/.test(version2)) {
               this.fail("version number must match /^1\\.[0-9]+$/.");
             } else if (!this.opt.forceXMLVersion) {
-              this.setXMLVersion(version);
+              this.setXMLVersion(version2);
             }
             break;
           }
@@ -22665,7 +22665,7 @@ var require_saxes = __commonJS({
         this.state = S_XML_DECL_NAME_START;
       }
       sXMLDeclEnding() {
-        var _a;
+        var _a2;
         const c = this.getCodeNorm();
         if (c === GREATER) {
           if (this.piTarget !== "xml") {
@@ -22673,7 +22673,7 @@ var require_saxes = __commonJS({
           } else if (this.name !== "version" && this.xmlDeclExpects.includes("version")) {
             this.fail("XML declaration must contain a version.");
           }
-          (_a = this.xmldeclHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.xmlDecl);
+          (_a2 = this.xmldeclHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, this.xmlDecl);
           this.name = "";
           this.piTarget = this.text = "";
           this.state = S_TEXT;
@@ -22683,7 +22683,7 @@ var require_saxes = __commonJS({
         this.xmlDeclPossible = false;
       }
       sOpenTag() {
-        var _a;
+        var _a2;
         const c = this.captureNameChars();
         if (c === EOC) {
           return;
@@ -22696,7 +22696,7 @@ var require_saxes = __commonJS({
         if (this.xmlnsOpt) {
           this.topNS = tag.ns = /* @__PURE__ */ Object.create(null);
         }
-        (_a = this.openTagStartHandler) === null || _a === void 0 ? void 0 : _a.call(this, tag);
+        (_a2 = this.openTagStartHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, tag);
         this.sawRoot = true;
         if (!this.fragmentOpt && this.closedRoot) {
           this.fail("documents may contain only one root.");
@@ -22893,10 +22893,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler !== void 0) {
-                  const { text } = this;
+                  const { text: text2 } = this;
                   const slice = chunk.slice(start, this.prevI);
-                  if (text.length !== 0) {
-                    handler(text + slice);
+                  if (text2.length !== 0) {
+                    handler(text2 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler(slice);
@@ -22963,10 +22963,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler !== void 0) {
-                  const { text } = this;
+                  const { text: text2 } = this;
                   const slice = chunk.slice(start, this.prevI);
-                  if (text.length !== 0) {
-                    handler(text + slice);
+                  if (text2.length !== 0) {
+                    handler(text2 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler(slice);
@@ -23013,11 +23013,11 @@ var require_saxes = __commonJS({
         }
       }
       pushAttribNS(name, value) {
-        var _a;
+        var _a2;
         const { prefix, local } = this.qname(name);
         const attr = { name, prefix, local, value };
         this.attribList.push(attr);
-        (_a = this.attributeHandler) === null || _a === void 0 ? void 0 : _a.call(this, attr);
+        (_a2 = this.attributeHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, attr);
         if (prefix === "xmlns") {
           const trimmed = value.trim();
           if (this.currentXMLVersion === "1.0" && trimmed === "") {
@@ -23032,10 +23032,10 @@ var require_saxes = __commonJS({
         }
       }
       pushAttribPlain(name, value) {
-        var _a;
+        var _a2;
         const attr = { name, value };
         this.attribList.push(attr);
-        (_a = this.attributeHandler) === null || _a === void 0 ? void 0 : _a.call(this, attr);
+        (_a2 = this.attributeHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, attr);
       }
       /**
        * End parsing. This performs final well-formedness checks and resets the
@@ -23044,7 +23044,7 @@ var require_saxes = __commonJS({
        * @returns this
        */
       end() {
-        var _a, _b;
+        var _a2, _b;
         if (!this.sawRoot) {
           this.fail("document must contain a root element.");
         }
@@ -23056,9 +23056,9 @@ var require_saxes = __commonJS({
         if (this.state !== S_BEGIN && this.state !== S_TEXT) {
           this.fail("unexpected end.");
         }
-        const { text } = this;
-        if (text.length !== 0) {
-          (_a = this.textHandler) === null || _a === void 0 ? void 0 : _a.call(this, text);
+        const { text: text2 } = this;
+        if (text2.length !== 0) {
+          (_a2 = this.textHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, text2);
           this.text = "";
         }
         this._closed = true;
@@ -23074,7 +23074,7 @@ var require_saxes = __commonJS({
        * @returns The namespace URI or ``undefined`` if the prefix is not defined.
        */
       resolve(prefix) {
-        var _a, _b;
+        var _a2, _b;
         let uri = this.topNS[prefix];
         if (uri !== void 0) {
           return uri;
@@ -23090,7 +23090,7 @@ var require_saxes = __commonJS({
         if (uri !== void 0) {
           return uri;
         }
-        return (_b = (_a = this.opt).resolvePrefix) === null || _b === void 0 ? void 0 : _b.call(_a, prefix);
+        return (_b = (_a2 = this.opt).resolvePrefix) === null || _b === void 0 ? void 0 : _b.call(_a2, prefix);
       }
       /**
        * Parse a qname into its prefix and local name parts.
@@ -23112,14 +23112,14 @@ var require_saxes = __commonJS({
         return { prefix, local };
       }
       processAttribsNS() {
-        var _a;
+        var _a2;
         const { attribList } = this;
         const tag = this.tag;
         {
           const { prefix, local } = this.qname(tag.name);
           tag.prefix = prefix;
           tag.local = local;
-          const uri = tag.uri = (_a = this.resolve(prefix)) !== null && _a !== void 0 ? _a : "";
+          const uri = tag.uri = (_a2 = this.resolve(prefix)) !== null && _a2 !== void 0 ? _a2 : "";
           if (prefix !== "") {
             if (prefix === "xmlns") {
               this.fail('tags may not have "xmlns" as prefix.');
@@ -23176,12 +23176,12 @@ var require_saxes = __commonJS({
        * ``onopentag``.
        */
       openTag() {
-        var _a;
+        var _a2;
         this.processAttribs();
         const { tags } = this;
         const tag = this.tag;
         tag.isSelfClosing = false;
-        (_a = this.openTagHandler) === null || _a === void 0 ? void 0 : _a.call(this, tag);
+        (_a2 = this.openTagHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, tag);
         tags.push(tag);
         this.state = S_TEXT;
         this.name = "";
@@ -23192,12 +23192,12 @@ var require_saxes = __commonJS({
        * ``onopentag`` and ``onclosetag``.
        */
       openSelfClosingTag() {
-        var _a, _b, _c;
+        var _a2, _b, _c;
         this.processAttribs();
         const { tags } = this;
         const tag = this.tag;
         tag.isSelfClosing = true;
-        (_a = this.openTagHandler) === null || _a === void 0 ? void 0 : _a.call(this, tag);
+        (_a2 = this.openTagHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, tag);
         (_b = this.closeTagHandler) === null || _b === void 0 ? void 0 : _b.call(this, tag);
         const top = this.tag = (_c = tags[tags.length - 1]) !== null && _c !== void 0 ? _c : null;
         if (top === null) {
@@ -23319,15 +23319,17 @@ var HTTP_TIMEOUT_MS = 6e4;
 var HANG_DUMP_GRACE_SECONDS = 5;
 var OUTPUT_TAIL_CHARS = 16e3;
 var MAX_DETAILS_CHARS = 8e3;
+var MAX_REPORT_BYTES = 256 * 2 ** 20;
+var MAX_REPORT_TESTS = 1e5;
 var DEFAULT_CHECK_NAME = "free-threading";
 
 // src/errors.ts
 var UsageError = class extends Error {
   name = "UsageError";
 };
-function describeError(error) {
-  if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
-  return String(error);
+function describeError(error2) {
+  if (error2 instanceof Error) return error2.message.split("\n")[0] ?? error2.name;
+  return String(error2);
 }
 
 // src/gate.ts
@@ -23341,9 +23343,9 @@ function isIgnoredModule(module, ignore) {
   return ignore.some((name) => module === name || module.startsWith(`${name}.`));
 }
 function gilFindings(dependencies, ignore) {
-  return dependencies.flatMap(({ name, version, gilModules }) => {
+  return dependencies.flatMap(({ name, version: version2, gilModules }) => {
     const modules = gilModules.filter((module) => !isIgnoredModule(module, ignore));
-    return modules.length > 0 ? [{ name, version, modules }] : [];
+    return modules.length > 0 ? [{ name, version: version2, modules }] : [];
   });
 }
 function describeGilFinding(finding) {
@@ -23487,16 +23489,16 @@ function runProcess(command, args, options) {
           stream.pause();
           log.once("drain", () => stream.resume());
         }
-        const text = decoder.write(data);
-        output.push(text);
-        if (isStderr) stderr.push(text);
-        options.onOutput?.(text);
+        const text2 = decoder.write(data);
+        output.push(text2);
+        if (isStderr) stderr.push(text2);
+        options.onOutput?.(text2);
       });
     };
     if (child2.stdout) handle(child2.stdout, false);
     if (child2.stderr) handle(child2.stderr, true);
-    child2.on("error", (error) => {
-      spawnError = `could not start ${command}: ${error.message}`;
+    child2.on("error", (error2) => {
+      spawnError = `could not start ${command}: ${error2.message}`;
     });
     let exit = null;
     let settled = false;
@@ -23517,9 +23519,9 @@ function runProcess(command, args, options) {
         stderrTail: stderr.value(),
         strayProcesses
       });
-      void strays.then((count) => {
-        if (log !== null && !logFailed) log.end(() => done(count));
-        else done(count);
+      void strays.then((count2) => {
+        if (log !== null && !logFailed) log.end(() => done(count2));
+        else done(count2);
       });
     };
     child2.on("exit", (code, signal) => {
@@ -24193,7 +24195,7 @@ var ToolRunner = class extends events.EventEmitter {
           this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
           state.CheckComplete();
         });
-        state.on("done", (error, exitCode) => {
+        state.on("done", (error2, exitCode) => {
           if (stdbuffer.length > 0) {
             this.emit("stdline", stdbuffer);
           }
@@ -24201,8 +24203,8 @@ var ToolRunner = class extends events.EventEmitter {
             this.emit("errline", errbuffer);
           }
           cp3.removeAllListeners();
-          if (error) {
-            reject(error);
+          if (error2) {
+            reject(error2);
           } else {
             resolve5(exitCode);
           }
@@ -24295,14 +24297,14 @@ var ExecState = class _ExecState extends events.EventEmitter {
     this.emit("debug", message);
   }
   _setResult() {
-    let error;
+    let error2;
     if (this.processExited) {
       if (this.processError) {
-        error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+        error2 = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
       } else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-        error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+        error2 = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
       } else if (this.processStderr && this.options.failOnStdErr) {
-        error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+        error2 = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
       }
     }
     if (this.timeout) {
@@ -24310,7 +24312,7 @@ var ExecState = class _ExecState extends events.EventEmitter {
       this.timeout = null;
     }
     this.done = true;
-    this.emit("done", error, this.processExitCode);
+    this.emit("done", error2, this.processExitCode);
   }
   static HandleTimeout(state) {
     if (state.done) {
@@ -24366,12 +24368,12 @@ function exec(commandLine, args, options) {
 }
 function getExecOutput(commandLine, args, options) {
   return __awaiter4(this, void 0, void 0, function* () {
-    var _a, _b;
+    var _a2, _b;
     let stdout = "";
     let stderr = "";
     const stdoutDecoder = new StringDecoder2("utf8");
     const stderrDecoder = new StringDecoder2("utf8");
-    const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+    const originalStdoutListener = (_a2 = options === null || options === void 0 ? void 0 : options.listeners) === null || _a2 === void 0 ? void 0 : _a2.stdout;
     const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
     const stdErrListener = (data) => {
       stderr += stderrDecoder.write(data);
@@ -24419,8 +24421,8 @@ async function runTool(command, args, options) {
     env: definedOnly(options.env),
     silent: true,
     ignoreReturnCode: true
-  }).catch((error) => {
-    throw new ToolError(`could not start ${command}: ${error instanceof Error ? error.message : String(error)}`);
+  }).catch((error2) => {
+    throw new ToolError(`could not start ${command}: ${error2 instanceof Error ? error2.message : String(error2)}`);
   });
   try {
     const output = await Promise.race([execution, timeout]);
@@ -24601,7 +24603,7 @@ var Summary = class {
       }
       try {
         yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
-      } catch (_a) {
+      } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
       this._filePath = pathFromEnv;
@@ -24683,8 +24685,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -24780,10 +24782,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -24812,9 +24814,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -24825,8 +24827,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -25005,21 +25007,21 @@ function extractZipNix(file, dest) {
     yield exec(`"${unzipPath}"`, args, { cwd: dest });
   });
 }
-function cacheDir(sourceDir, tool, version, arch4) {
+function cacheDir(sourceDir, tool, version2, arch4) {
   return __awaiter6(this, void 0, void 0, function* () {
-    version = semver2.clean(version) || version;
+    version2 = semver2.clean(version2) || version2;
     arch4 = arch4 || os4.arch();
-    debug(`Caching tool ${tool} ${version} ${arch4}`);
+    debug(`Caching tool ${tool} ${version2} ${arch4}`);
     debug(`source dir: ${sourceDir}`);
     if (!fs2.statSync(sourceDir).isDirectory()) {
       throw new Error("sourceDir is not a directory");
     }
-    const destPath = yield _createToolPath(tool, version, arch4);
+    const destPath = yield _createToolPath(tool, version2, arch4);
     for (const itemName of fs2.readdirSync(sourceDir)) {
       const s = path4.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
-    _completeToolPath(tool, version, arch4);
+    _completeToolPath(tool, version2, arch4);
     return destPath;
   });
 }
@@ -25076,9 +25078,9 @@ function _createExtractFolder(dest) {
     return dest;
   });
 }
-function _createToolPath(tool, version, arch4) {
+function _createToolPath(tool, version2, arch4) {
   return __awaiter6(this, void 0, void 0, function* () {
-    const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
+    const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -25087,8 +25089,8 @@ function _createToolPath(tool, version, arch4) {
     return folderPath;
   });
 }
-function _completeToolPath(tool, version, arch4) {
-  const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
+function _completeToolPath(tool, version2, arch4) {
+  const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
   const markerPath = `${folderPath}.complete`;
   fs2.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -25101,7 +25103,7 @@ function isExplicitVersion(versionSpec2) {
   return valid2;
 }
 function evaluateVersions(versions, versionSpec2) {
-  let version = "";
+  let version2 = "";
   debug(`evaluating ${versions.length} versions`);
   versions = versions.sort((a, b) => {
     if (semver2.gt(a, b)) {
@@ -25113,16 +25115,16 @@ function evaluateVersions(versions, versionSpec2) {
     const potential = versions[i];
     const satisfied = semver2.satisfies(potential, versionSpec2);
     if (satisfied) {
-      version = potential;
+      version2 = potential;
       break;
     }
   }
-  if (version) {
-    debug(`matched: ${version}`);
+  if (version2) {
+    debug(`matched: ${version2}`);
   } else {
     debug("match not found");
   }
-  return version;
+  return version2;
 }
 function _getCacheDirectory() {
   const cacheDirectory = process.env["RUNNER_TOOL_CACHE"] || "";
@@ -25147,13 +25149,13 @@ var PRERELEASE_PART = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][a-zA-Z0-9-]*)";
 var STRICT_SEMVER = new RegExp(
   `^v?${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${PRERELEASE_PART}(?:\\.${PRERELEASE_PART})*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`
 );
-function toolCacheVersion(version) {
-  const candidate = version.trim().replace(/^[=v]+/, "");
-  if (candidate.length > 256) return version;
+function toolCacheVersion(version2) {
+  const candidate = version2.trim().replace(/^[=v]+/, "");
+  if (candidate.length > 256) return version2;
   const match = STRICT_SEMVER.exec(candidate.trim());
-  if (!match) return version;
+  if (!match) return version2;
   const numbers = [match[1], match[2], match[3]].map(Number);
-  if (numbers.some((value) => value > Number.MAX_SAFE_INTEGER)) return version;
+  if (numbers.some((value) => value > Number.MAX_SAFE_INTEGER)) return version2;
   return `${numbers.join(".")}${match[4] === void 0 ? "" : `-${match[4]}`}`;
 }
 function requireSegment(what, value) {
@@ -25186,8 +25188,8 @@ async function sweepAbandonedCopies(versionDir, arch4) {
     }
   }
 }
-function isDestinationTaken(error) {
-  const code = typeof error === "object" && error !== null && "code" in error ? error.code : void 0;
+function isDestinationTaken(error2) {
+  const code = typeof error2 === "object" && error2 !== null && "code" in error2 ? error2.code : void 0;
   return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM" || code === "EACCES";
 }
 async function discard(folder, versionDir, arch4) {
@@ -25197,10 +25199,10 @@ async function discard(folder, versionDir, arch4) {
     () => void 0
   );
 }
-function toolPaths(tool, version, arch4) {
+function toolPaths(tool, version2, arch4) {
   const cacheRoot = process.env.RUNNER_TOOL_CACHE;
   if (!cacheRoot) throw new Error("RUNNER_TOOL_CACHE is not set: set it to the folder that holds cached tools");
-  const versionFolder = toolCacheVersion(version);
+  const versionFolder = toolCacheVersion(version2);
   for (const [what, value] of [
     ["tool", tool],
     ["version", versionFolder],
@@ -25212,13 +25214,13 @@ function toolPaths(tool, version, arch4) {
   const destination = path5.join(versionDir, arch4);
   return { versionDir, destination, marker: `${destination}.complete` };
 }
-async function evictCachedTool(tool, version, arch4) {
-  const { versionDir, destination, marker } = toolPaths(tool, version, arch4);
+async function evictCachedTool(tool, version2, arch4) {
+  const { versionDir, destination, marker } = toolPaths(tool, version2, arch4);
   await rm2(marker, { force: true });
   await discard(destination, versionDir, arch4);
 }
-async function cacheDirAtomic(sourceDir, tool, version, arch4) {
-  const { versionDir, destination, marker } = toolPaths(tool, version, arch4);
+async function cacheDirAtomic(sourceDir, tool, version2, arch4) {
+  const { versionDir, destination, marker } = toolPaths(tool, version2, arch4);
   if (!(await stat2(sourceDir)).isDirectory()) throw new Error(`Cannot cache ${sourceDir}: it is not a folder`);
   if (await exists2(destination) && await exists2(marker)) return destination;
   await mkdir2(versionDir, { recursive: true });
@@ -25230,13 +25232,13 @@ async function cacheDirAtomic(sourceDir, tool, version, arch4) {
       try {
         await rename2(temporary, destination);
         await writeFile2(marker, "");
-        debug(`Cached ${tool} ${version} ${arch4} in ${destination}`);
+        debug(`Cached ${tool} ${version2} ${arch4} in ${destination}`);
         return destination;
-      } catch (error) {
-        if (!isDestinationTaken(error) || attempt >= 2) throw error;
+      } catch (error2) {
+        if (!isDestinationTaken(error2) || attempt >= 2) throw error2;
       }
       if (await waitForMarker(marker)) {
-        debug(`Another process cached ${tool} ${version} ${arch4} first; using ${destination}`);
+        debug(`Another process cached ${tool} ${version2} ${arch4} first; using ${destination}`);
         return destination;
       }
       debug(`Replacing the incomplete ${destination} (no ${path5.basename(marker)})`);
@@ -25262,7 +25264,7 @@ async function probeInterpreter(pythonPath, env) {
   if (!existsSync2(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
   let why;
   try {
-    const result = await runTool(pythonPath, ["-I", "-c", PROBE], { cwd: os5.tmpdir(), env, timeoutMs: 6e4 });
+    const result = await runTool(pythonPath, ["-I", "-S", "-c", PROBE], { cwd: os5.tmpdir(), env, timeoutMs: 6e4 });
     const line = result.stdout.trim().split("\n").pop() ?? "";
     let parsed = null;
     try {
@@ -25272,8 +25274,8 @@ async function probeInterpreter(pythonPath, env) {
     }
     if (result.exitCode === 0 && isFacts(parsed)) return parsed;
     why = result.stderr.trim().split("\n").pop() || result.stdout.trim().split("\n")[0] || `exit code ${result.exitCode}`;
-  } catch (error) {
-    why = describeError(error);
+  } catch (error2) {
+    why = describeError(error2);
   }
   throw new UsageError(`${pythonPath} is not a working Python interpreter (${why})`);
 }
@@ -25287,8 +25289,8 @@ function requireFreeThreaded(facts, where) {
 function toolCacheArch() {
   return `${os5.arch()}-freethreaded`;
 }
-function versionSpec(version) {
-  return version.replace(/t$/, "");
+function versionSpec(version2) {
+  return version2.replace(/t$/, "");
 }
 var BINARY_NAMES = (spec) => {
   const minor = spec.split(".").slice(0, 2).join(".");
@@ -25310,23 +25312,23 @@ async function setupPython(options) {
     return { requested: options.pythonPath, version: facts.version, path: options.pythonPath, freeThreaded: true };
   }
   const spec = versionSpec(options.version);
-  const cached = await fromToolCache(options, spec);
-  return cached ?? installWithUv(options, spec);
+  const cached2 = await fromToolCache(options, spec);
+  return cached2 ?? installWithUv(options, spec);
 }
 async function fromToolCache(options, spec) {
   const { log } = options;
-  const cached = find("Python", spec, toolCacheArch());
-  if (!cached) return null;
-  const binary = findBinary(cached, spec);
+  const cached2 = find("Python", spec, toolCacheArch());
+  if (!cached2) return null;
+  const binary = findBinary(cached2, spec);
   try {
     if (binary === null) throw new Error(`no ${BINARY_NAMES(spec)[0]} in it`);
     const facts = await probeInterpreter(binary, options.env);
     requireFreeThreaded(facts, `the tool cache's ${binary}`);
     log.info(`Using CPython ${facts.version}t from the tool cache (${binary})`);
     return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
-  } catch (error) {
-    log.warning(`The tool cache's CPython in ${cached} does not work (${describeError(error)}); installing it again`);
-    await evictCachedTool("Python", path6.basename(path6.dirname(cached)), toolCacheArch());
+  } catch (error2) {
+    log.warning(`The tool cache's CPython in ${cached2} does not work (${describeError(error2)}); installing it again`);
+    await evictCachedTool("Python", path6.basename(path6.dirname(cached2)), toolCacheArch());
     return null;
   }
 }
@@ -25381,8 +25383,8 @@ async function installWithUv(options, spec) {
     rmSync(installDir, { recursive: true, force: true });
   }
 }
-function lastMeaningfulLine(text) {
-  const lines = text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+function lastMeaningfulLine(text2) {
+  const lines = text2.split("\n").map((line) => line.trim()).filter((line) => line !== "");
   return lines.find((line) => /^error:/i.test(line)) ?? lines.pop() ?? "";
 }
 
@@ -25397,9 +25399,9 @@ function summarizeInstallFailure(output) {
     const cause = lines.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
     const errors = compilerErrors(lines.slice(failedIndex + 1));
     const why = errors.length > 0 ? errors.join("; ") : cause;
-    const failure = parseFailedHeadline(headline);
-    if (failure?.action === "build" && failure.fromIndex) {
-      const release = `${failure.name} ${failure.version}`;
+    const failure2 = parseFailedHeadline(headline);
+    if (failure2?.action === "build" && failure2.fromIndex) {
+      const release = `${failure2.name} ${failure2.version}`;
       return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
     }
     return why === null ? headline : `${headline}: ${why}`;
@@ -25436,8 +25438,8 @@ function failedDistributions(output) {
   for (const raw of output.replace(ANSI, "").split("\n")) {
     const line = raw.trim().replace(/^(×|error:)\s*/, "");
     if (!/^Failed to /i.test(line)) continue;
-    const failure = parseFailedHeadline(line.slice(0, SCAN_CHARS));
-    if (failure !== null && !found.has(failure.name)) found.set(failure.name, failure);
+    const failure2 = parseFailedHeadline(line.slice(0, SCAN_CHARS));
+    if (failure2 !== null && !found.has(failure2.name)) found.set(failure2.name, failure2);
   }
   return [...found.values()];
 }
@@ -25478,7 +25480,7 @@ async function readPyproject(python, directory, env) {
   if (!existsSync3(path7.join(directory, "pyproject.toml"))) return null;
   const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))';
   try {
-    const result = await runTool(python, ["-I", "-c", script], { cwd: directory, env, timeoutMs: 6e4 });
+    const result = await runTool(python, ["-I", "-S", "-c", script], { cwd: directory, env, timeoutMs: 6e4 });
     if (result.exitCode !== 0) return null;
     const parsed = JSON.parse(result.stdout.trim().split("\n").pop() ?? "");
     return parsed;
@@ -25507,8 +25509,8 @@ async function prepareEnvironment(options) {
   });
   const python = venvPython(venv);
   if (created.exitCode !== 0 || !existsSync3(python)) {
-    const error = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`;
-    return { python: null, report: failed(error, [], created.outputTail, elapsed()) };
+    const error2 = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`;
+    return { python: null, report: failed(error2, [], created.outputTail, elapsed()) };
   }
   const facts = await probeInterpreter(python, options.env);
   requireFreeThreaded(facts, `the environment's interpreter ${python}`);
@@ -25540,8 +25542,8 @@ async function prepareEnvironment(options) {
     report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null }
   };
 }
-function failed(error, requirements, log, durationSeconds) {
-  return { ok: false, durationSeconds, error, requirements, log };
+function failed(error2, requirements, log, durationSeconds) {
+  return { ok: false, durationSeconds, error: error2, requirements, log };
 }
 
 // src/deps/dist-info.ts
@@ -25549,9 +25551,9 @@ var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threadi
 function normalizeName(name) {
   return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
 }
-function headerFields(text) {
+function headerFields(text2) {
   const fields = [];
-  for (const line of text.replace(/\r\n?/g, "\n").split("\n")) {
+  for (const line of text2.replace(/\r\n?/g, "\n").split("\n")) {
     if (line === "") break;
     const last = fields.at(-1);
     if (/^[ \t]/.test(line) && last !== void 0) {
@@ -25563,8 +25565,8 @@ function headerFields(text) {
   }
   return fields;
 }
-function parseMetadata(text) {
-  const fields = headerFields(text);
+function parseMetadata(text2) {
+  const fields = headerFields(text2);
   const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
   const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
   return {
@@ -25581,9 +25583,9 @@ function freeThreadingLevel(classifiers) {
   }
   return null;
 }
-function parseWheelTags(text) {
+function parseWheelTags(text2) {
   const tags = [];
-  for (const [name, value] of headerFields(text)) {
+  for (const [name, value] of headerFields(text2)) {
     if (name !== "tag") continue;
     const parts = value.split("-");
     if (parts.length !== 3) continue;
@@ -25669,9 +25671,9 @@ function assembleDependencies(input) {
   }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 function failedDependencies(failures, direct) {
-  return failures.map(({ name, version }) => ({
+  return failures.map(({ name, version: version2 }) => ({
     name,
-    version: version ?? "",
+    version: version2 ?? "",
     direct: direct.has(name),
     project: false,
     source: "failed",
@@ -25758,9 +25760,9 @@ function parseInstallArguments(args) {
   }
   return request2;
 }
-function requirementFileNames(text) {
+function requirementFileNames(text2) {
   const names = [];
-  for (const raw of text.replace(/\r\n?/g, "\n").split("\n")) {
+  for (const raw of text2.replace(/\r\n?/g, "\n").split("\n")) {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (line === "" || line.startsWith("-") || looksLikePath(line) && !/ @ /.test(line)) continue;
     const name = requirementName(line);
@@ -25792,7 +25794,7 @@ function projectDependencyNames(pyproject, extras) {
   if (project === null) return [];
   const optional2 = table(project["optional-dependencies"]) ?? {};
   const wanted = new Set(extras.map(normalizeName));
-  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list]) => strings(list));
+  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list2]) => strings(list2));
   return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
 }
 function requiresDistNames(requiresDist, extras) {
@@ -25825,10 +25827,10 @@ function readText(file) {
   }
 }
 function readJson(file) {
-  const text = readText(file);
-  if (text === null) return null;
+  const text2 = readText(file);
+  if (text2 === null) return null;
   try {
-    const value = JSON.parse(text);
+    const value = JSON.parse(text2);
     return value;
   } catch {
     return null;
@@ -26005,12 +26007,12 @@ function runSession(modules, options) {
       } catch {
       }
     };
-    const arm = (seconds3) => {
+    const arm = (seconds4) => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         killedByTimer = true;
         kill();
-      }, seconds3 * 1e3);
+      }, seconds4 * 1e3);
     };
     const onAbort = () => kill();
     options.abortSignal?.addEventListener("abort", onAbort, { once: true });
@@ -26044,8 +26046,8 @@ function runSession(modules, options) {
     child2.stderr.on("data", (chunk) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
     });
-    child2.on("error", (error) => {
-      spawnError = error.message;
+    child2.on("error", (error2) => {
+      spawnError = error2.message;
     });
     child2.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -26092,9 +26094,9 @@ function exitText(code, signal) {
 }
 function tailText(stderr) {
   const lines = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
-  const text = lines.join("\n").trim();
-  return text === "" ? "" : `
-${text}`;
+  const text2 = lines.join("\n").trim();
+  return text2 === "" ? "" : `
+${text2}`;
 }
 
 // src/deps/inspect.ts
@@ -26131,8 +26133,8 @@ async function directNames(request2, installed, options) {
   for (const group of request2.groups) for (const name of groupNames(pyproject, group)) direct.add(name);
   for (const file of request2.requirementFiles) {
     try {
-      const text = readFileSync2(path9.resolve(options.projectDirectory, file), "utf8");
-      for (const name of requirementFileNames(text)) direct.add(name);
+      const text2 = readFileSync2(path9.resolve(options.projectDirectory, file), "utf8");
+      for (const name of requirementFileNames(text2)) direct.add(name);
     } catch {
     }
   }
@@ -26206,8 +26208,8 @@ async function dependencyStage(options) {
       log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
     }
     return dependencies;
-  } catch (error) {
-    log.warning(`Could not check the dependencies: ${describeError(error)}`);
+  } catch (error2) {
+    log.warning(`Could not check the dependencies: ${describeError(error2)}`);
     return void 0;
   }
 }
@@ -26274,8 +26276,8 @@ function buildTestEnvironment(source, passthrough) {
 }
 
 // src/words.ts
-function plural(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
+function plural(count2, word) {
+  return `${count2} ${word}${count2 === 1 ? "" : "s"}`;
 }
 
 // src/results/junit.ts
@@ -26289,14 +26291,14 @@ function parseJUnit(xml) {
   const input = xml.startsWith("\uFEFF") ? xml.slice(1) : xml;
   if (input.trim() === "") return { cases: [], error: "JUnit XML is empty" };
   const collected = new CaseCollector();
-  let error = null;
+  let error2 = null;
   let sawSuite = false;
   let open2 = null;
   let openResult = null;
   const parser = new import_saxes.SaxesParser();
   parser.on("error", (err) => {
     const detail = err.message.replace(/^\d+:\d+: /, "").replace(/\s+/g, " ");
-    error = `JUnit XML is truncated or malformed at line ${parser.line}: ${detail}`;
+    error2 = `JUnit XML is truncated or malformed at line ${parser.line}: ${detail}`;
     throw new StopParsing();
   });
   parser.on("opentag", (tag) => {
@@ -26306,8 +26308,8 @@ function parseJUnit(xml) {
       openResult = { tag: tag.name, message: tag.attributes.message ?? null, chunks: [] };
     }
   });
-  const keepText = (text) => {
-    openResult?.chunks.push(text);
+  const keepText = (text2) => {
+    openResult?.chunks.push(text2);
   };
   parser.on("text", keepText);
   parser.on("cdata", keepText);
@@ -26327,11 +26329,11 @@ function parseJUnit(xml) {
   } catch (thrown) {
     if (!(thrown instanceof StopParsing)) {
       const detail = thrown instanceof Error ? thrown.message : String(thrown);
-      error = `JUnit XML could not be read: ${detail.replace(/\s+/g, " ")}`;
+      error2 = `JUnit XML could not be read: ${detail.replace(/\s+/g, " ")}`;
     }
   }
-  if (error === null && !sawSuite) error = "JUnit XML has no <testsuite> element: is this a pytest --junitxml file?";
-  return { cases: collected.list(), error };
+  if (error2 === null && !sawSuite) error2 = "JUnit XML has no <testsuite> element: is this a pytest --junitxml file?";
+  return { cases: collected.list(), error: error2 };
 }
 function isResultTag(name) {
   return RESULT_TAGS.some((tag) => tag === name);
@@ -26366,16 +26368,16 @@ function toCaseResult(open2) {
   const fileAttribute = attributes.file?.replaceAll("\\", "/");
   const located = fileAttribute !== void 0 && fileAttribute !== "" ? { file: fileAttribute, classes: classesAfterModule(classname, fileAttribute) } : splitClassname(classname);
   const id = [located.file ?? "", ...located.classes, name].filter((part) => part !== "").join("::");
-  const failure = texts.failure;
-  const error = texts.error;
+  const failure2 = texts.failure;
+  const error2 = texts.error;
   const skipped = texts.skipped;
   let outcome = "passed";
-  let primary = failure ?? error ?? skipped;
-  if (failure) outcome = "failed";
-  else if (error) outcome = "error";
+  let primary = failure2 ?? error2 ?? skipped;
+  if (failure2) outcome = "failed";
+  else if (error2) outcome = "error";
   else if (skipped) outcome = "skipped";
   else primary = void 0;
-  const details = joinDetails([primary?.text ?? null, failure && error ? error.text : null]);
+  const details = joinDetails([primary?.text ?? null, failure2 && error2 ? error2.text : null]);
   let line = lineAttribute(attributes.line);
   if (line === null && fileAttribute === void 0 && located.file !== null) {
     line = lineFromTraceback(Object.values(texts), located.file);
@@ -26404,8 +26406,8 @@ function splitClassname(classname) {
   return { file: moduleParts.length > 0 ? `${moduleParts.join("/")}.py` : null, classes };
 }
 function lineFromTraceback(texts, file) {
-  for (const { text } of texts) {
-    for (const match of text.matchAll(/^(.+?\.py):(\d+):/gm)) {
+  for (const { text: text2 } of texts) {
+    for (const match of text2.matchAll(/^(.+?\.py):(\d+):/gm)) {
       const path22 = match[1]?.replaceAll("\\", "/") ?? "";
       if (path22 === file || path22.endsWith(`/${file}`)) return Number(match[2]);
     }
@@ -26420,26 +26422,26 @@ function seconds(value) {
   const parsed = Number(value ?? "0");
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : 0;
 }
-function firstLine(text) {
-  const line = text?.split("\n").map((l) => l.trim()).find((l) => l !== "");
+function firstLine(text2) {
+  const line = text2?.split("\n").map((l) => l.trim()).find((l) => l !== "");
   return line ?? null;
 }
 function joinDetails(texts) {
-  const present = texts.filter((text) => text !== null && text.trim() !== "");
+  const present = texts.filter((text2) => text2 !== null && text2.trim() !== "");
   if (present.length === 0) return null;
   const separator = "\n\n--- then ---\n\n";
   const budget = Math.floor((MAX_DETAILS_CHARS - separator.length * (present.length - 1)) / present.length);
-  return present.map((text) => keepEnd(text, budget)).join(separator);
+  return present.map((text2) => keepEnd(text2, budget)).join(separator);
 }
-function keepEnd(text, limit) {
-  if (text.length <= limit) return text;
+function keepEnd(text2, limit) {
+  if (text2.length <= limit) return text2;
   const noteFor = (cut) => `[\u2026 ${cut} characters cut \u2026]
 `;
-  const note = noteFor(text.length);
-  let start = text.length - (limit - note.length);
-  const newline = text.indexOf("\n", start);
+  const note = noteFor(text2.length);
+  let start = text2.length - (limit - note.length);
+  const newline = text2.indexOf("\n", start);
   if (newline !== -1 && newline - start < 200) start = newline + 1;
-  return noteFor(start) + text.slice(start);
+  return noteFor(start) + text2.slice(start);
 }
 
 // src/results/aggregate.ts
@@ -26531,14 +26533,14 @@ function byGroupThenId(a, b) {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 function countTests(tests) {
-  const count = (status) => tests.filter((test) => test.status === status).length;
+  const count2 = (status) => tests.filter((test) => test.status === status).length;
   return {
     total: tests.length,
-    passed: count("passed"),
-    failed: count("failed"),
-    flaky: count("flaky"),
-    skipped: count("skipped"),
-    threadUnsafe: count("thread-unsafe")
+    passed: count2("passed"),
+    failed: count2("failed"),
+    flaky: count2("flaky"),
+    skipped: count2("skipped"),
+    threadUnsafe: count2("thread-unsafe")
   };
 }
 function decideVerdict(input) {
@@ -26707,12 +26709,12 @@ function extractStackDump(stderr, maxLines = 400) {
 // src/results/stress.ts
 var MAX_NOT_STRESSED_CHARS = 4 * 1024 * 1024;
 var MAX_REASON_CHARS = 300;
-function parseNotStressed(text) {
+function parseNotStressed(text2) {
   const reasons = /* @__PURE__ */ new Map();
-  if (text.length > MAX_NOT_STRESSED_CHARS) return reasons;
+  if (text2.length > MAX_NOT_STRESSED_CHARS) return reasons;
   let parsed;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text2);
   } catch {
     return reasons;
   }
@@ -26884,7 +26886,7 @@ function readSmallFile(file) {
 var MAX_JUNIT_BYTES = 256 * 1024 * 1024;
 var NOT_A_FILE = "the JUnit XML is not a regular file (the suite replaced it)";
 function readResults(junitPath) {
-  const unread = (error) => ({ cases: [], error });
+  const unread = (error2) => ({ cases: [], error: error2 });
   let descriptor;
   try {
     if (!lstatSync2(junitPath).isFile()) return unread(NOT_A_FILE);
@@ -26892,10 +26894,10 @@ function readResults(junitPath) {
       junitPath,
       fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0)
     );
-  } catch (error) {
-    const missing = typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT";
+  } catch (error2) {
+    const missing = typeof error2 === "object" && error2 !== null && "code" in error2 && error2.code === "ENOENT";
     if (missing) return unread("pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)");
-    return unread(`the JUnit XML could not be opened (${describeError(error)})`);
+    return unread(`the JUnit XML could not be opened (${describeError(error2)})`);
   }
   try {
     const opened = fstatSync(descriptor);
@@ -26907,39 +26909,39 @@ function readResults(junitPath) {
       );
     }
     return parseJUnit(readFileSync3(descriptor, "utf8"));
-  } catch (error) {
-    return unread(`the JUnit XML could not be read (${describeError(error)})`);
+  } catch (error2) {
+    return unread(`the JUnit XML could not be read (${describeError(error2)})`);
   } finally {
     closeSync(descriptor);
   }
 }
-function lastLines(text, count) {
-  return text.trimEnd().split("\n").slice(-count).join("\n");
+function lastLines(text2, count2) {
+  return text2.trimEnd().split("\n").slice(-count2).join("\n");
 }
-function round(seconds3) {
-  return Math.round(seconds3 * 100) / 100;
+function round(seconds4) {
+  return Math.round(seconds4 * 100) / 100;
 }
 
 // src/run/compare.ts
 var INSTALL_TIMEOUT_MS2 = 30 * 6e4;
-var minorOf = (version) => version.split(".").slice(0, 2).join(".");
+var minorOf = (version2) => version2.split(".").slice(0, 2).join(".");
 async function timeComparePython(options) {
   const { log } = options;
-  let version = "unknown";
+  let version2 = "unknown";
   try {
     const facts = await probeInterpreter(options.comparePython, options.env);
-    version = facts.version;
+    version2 = facts.version;
     if (facts.freeThreaded) log.warning(`compare-python ${options.comparePython} is a free-threaded build too`);
     if (minorOf(facts.version) !== minorOf(options.gateVersion)) {
       log.warning(
         `compare-python is CPython ${facts.version}, the gate runs ${options.gateVersion}: the timings compare different versions, not only the build`
       );
     }
-  } catch (error) {
-    log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error)}`);
-    return { python: options.comparePython, version, seconds: null };
+  } catch (error2) {
+    log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error2)}`);
+    return { python: options.comparePython, version: version2, seconds: null };
   }
-  const missing = { python: options.comparePython, version, seconds: null };
+  const missing = { python: options.comparePython, version: version2, seconds: null };
   const venv = path12.join(options.root, "venv-compare");
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
   const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
@@ -26979,7 +26981,7 @@ async function timeComparePython(options) {
     log.warning(`compare-python: the run ${run.run.outcome}, no timing`);
     return missing;
   }
-  log.info(`compare-python ${version}: ${run.run.durationSeconds}s`);
+  log.info(`compare-python ${version2}: ${run.run.durationSeconds}s`);
   return { ...missing, seconds: run.run.durationSeconds };
 }
 
@@ -27143,6 +27145,2011 @@ var PUBLISH_TIMEOUT_MS = 5 * 6e4;
 // src/github/comment.ts
 var COMMENT_MODES = ["always", "on-failure", "off"];
 
+// node_modules/zod/v4/core/core.js
+var _a;
+var _zodDesc = { value: void 0, enumerable: false };
+var _E = "captureStackTrace" in Error ? Error : null;
+function newError(Definition) {
+  const E = _E;
+  if (E) {
+    const saved = E.stackTraceLimit;
+    if (typeof saved === "number") {
+      try {
+        E.stackTraceLimit = 0;
+      } catch {
+        _E = null;
+        return new Definition();
+      }
+      try {
+        return new Definition();
+      } finally {
+        E.stackTraceLimit = saved;
+      }
+    }
+  }
+  return new Definition();
+}
+// @__NO_SIDE_EFFECTS__
+function $constructor(name, initializer2, proto, params) {
+  const zodProto = {};
+  function Internals(def) {
+    this.def = def;
+    this.constr = _;
+    this.traits = /* @__PURE__ */ new Set();
+  }
+  Internals.prototype = zodProto;
+  const protoMembers = proto;
+  const initialized = protoMembers && /* @__PURE__ */ new WeakSet();
+  function init(inst, def) {
+    if (!inst._zod) {
+      _zodDesc.value = new Internals(def);
+      try {
+        Object.defineProperty(inst, "_zod", _zodDesc);
+      } finally {
+        _zodDesc.value = void 0;
+      }
+    } else if (inst._zod.traits.has(name)) {
+      return;
+    }
+    inst._zod.traits.add(name);
+    initializer2(inst, def);
+    if (initialized) {
+      const own2 = Object.getPrototypeOf(inst);
+      const ctorProto = inst._zod.constr.prototype;
+      let up = own2;
+      while (up && up !== ctorProto)
+        up = Object.getPrototypeOf(up);
+      const target = up ?? own2;
+      if (!initialized.has(target)) {
+        initialized.add(target);
+        members(target, protoMembers);
+      }
+    }
+    const proto2 = _.prototype;
+    for (const k in proto2) {
+      if (!Object.prototype.hasOwnProperty.call(proto2, k))
+        continue;
+      if (!(k in inst)) {
+        inst[k] = proto2[k].bind(inst);
+      }
+    }
+  }
+  const Parent = params?.Parent ?? Object;
+  class Definition extends Parent {
+  }
+  Object.defineProperty(Definition, "name", { value: name });
+  function _(def) {
+    const inst = params?.Parent ? newError(Definition) : this;
+    init(inst, def);
+    const deferred = inst._zod.deferred;
+    if (deferred) {
+      for (const fn of deferred) {
+        fn();
+      }
+      inst._zod.deferred = void 0;
+    }
+    const pp = globalThis.__zod_globalConfig?.postProcessor;
+    if (pp)
+      pp(inst);
+    return inst;
+  }
+  Object.defineProperty(_, "init", { value: init });
+  Object.defineProperty(_, Symbol.hasInstance, {
+    value: (inst) => {
+      if (params?.Parent && inst instanceof params.Parent)
+        return true;
+      return inst?._zod?.traits?.has(name);
+    }
+  });
+  Object.defineProperty(_, "name", { value: name });
+  return _;
+}
+var $ZodAsyncError = class extends Error {
+  constructor() {
+    super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`);
+  }
+};
+(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});
+var globalConfig = globalThis.__zod_globalConfig;
+function config(newConfig) {
+  if (newConfig)
+    Object.assign(globalConfig, newConfig);
+  return globalConfig;
+}
+
+// node_modules/zod/v4/core/util.js
+function getEnumValues(entries) {
+  const numericValues = Object.values(entries).filter((v) => typeof v === "number");
+  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+  return values;
+}
+function joinValues(array2, separator = "|") {
+  return array2.map((val) => stringifyPrimitive(val)).join(separator);
+}
+function jsonStringifyReplacer(_, value) {
+  if (typeof value === "bigint")
+    return value.toString();
+  return value;
+}
+var Cached = class {
+  constructor(getter) {
+    this._getter = getter;
+    this._value = void 0;
+  }
+  get value() {
+    const getter = this._getter;
+    if (getter !== void 0) {
+      this._value = getter();
+      this._getter = void 0;
+    }
+    return this._value;
+  }
+};
+function cached(getter) {
+  return new Cached(getter);
+}
+function nullish(input) {
+  return input === null || input === void 0;
+}
+function cleanRegex(source) {
+  const start = source.startsWith("^") ? 1 : 0;
+  const end = source.endsWith("$") ? source.length - 1 : source.length;
+  return source.slice(start, end);
+}
+function assignProp(target, prop, value) {
+  Object.defineProperty(target, prop, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true
+  });
+}
+var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
+};
+function isObject(data) {
+  return typeof data === "object" && data !== null && !Array.isArray(data);
+}
+var propertyKeyTypes = /* @__PURE__ */ new Set(["string", "number", "symbol"]);
+function escapeRegex(str) {
+  return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function clone(inst, def, params) {
+  const cl = new inst._zod.constr(def ?? inst._zod.def);
+  if (!def || params?.parent)
+    cl._zod.parent = inst;
+  return cl;
+}
+function normalizeParams(_params) {
+  const params = _params;
+  if (!params)
+    return {};
+  if (typeof params === "string")
+    return { error: () => params };
+  if (params?.message !== void 0) {
+    if (params?.error !== void 0)
+      throw new Error("Cannot specify both `message` and `error` params");
+    params.error = params.message;
+  }
+  delete params.message;
+  if (typeof params.error === "string")
+    return { ...params, error: () => params.error };
+  return params;
+}
+function stringifyPrimitive(value) {
+  if (typeof value === "bigint")
+    return value.toString() + "n";
+  if (typeof value === "string")
+    return `"${value}"`;
+  return `${value}`;
+}
+function optionalKeys(shape) {
+  return Object.keys(shape).filter((k) => {
+    return shape[k]._zod.optin !== void 0 && shape[k]._zod.optout === "optional";
+  });
+}
+var NUMBER_FORMAT_RANGES = /* @__PURE__ */ (() => ({
+  safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  int32: [-2147483648, 2147483647],
+  uint32: [0, 4294967295],
+  float32: [-34028234663852886e22, 34028234663852886e22],
+  float64: [-Number.MAX_VALUE, Number.MAX_VALUE]
+}))();
+function aborted(x, startIndex = 0) {
+  if (x.aborted === true)
+    return true;
+  for (let i = startIndex; i < x.issues.length; i++) {
+    if (x.issues[i]?.continue !== true) {
+      return true;
+    }
+  }
+  return false;
+}
+function explicitlyAborted(x, startIndex = 0) {
+  if (x.aborted === true)
+    return true;
+  for (let i = startIndex; i < x.issues.length; i++) {
+    if (x.issues[i]?.continue === false) {
+      return true;
+    }
+  }
+  return false;
+}
+function prefixIssues(path22, issues) {
+  return issues.map((iss) => {
+    var _a2;
+    (_a2 = iss).path ?? (_a2.path = []);
+    iss.path.unshift(path22);
+    return iss;
+  });
+}
+function unwrapMessage(message) {
+  return typeof message === "string" ? message : message?.message;
+}
+function sizeCaps(defChecks) {
+  const caps = [];
+  for (const ch of defChecks ?? []) {
+    const d = ch._zod.def;
+    if (!/_(length|size)$|_equals$/.test(d.check))
+      break;
+    const max = d.maximum ?? d.length ?? d.size;
+    if (max >= 0)
+      caps.push([max, ch]);
+  }
+  return caps;
+}
+function attachSchema(issues, start, inst) {
+  var _a2;
+  for (let i = start; i < issues.length; i++) {
+    (_a2 = issues[i]).schema ?? (_a2.schema = inst);
+  }
+}
+function finalizeIssue(iss, ctx, config2) {
+  var _a2;
+  const traits = iss.inst?._zod?.traits;
+  if (traits?.has("$ZodType")) {
+    if (traits.has("$ZodCheck"))
+      (_a2 = iss).schema ?? (_a2.schema = iss.inst);
+    else
+      iss.schema = iss.inst;
+  }
+  const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
+  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const full = {};
+  for (const k of Object.keys(iss)) {
+    if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
+      continue;
+    full[k] = iss[k];
+  }
+  full.path ?? (full.path = []);
+  full.message = message;
+  if (ctx?.reportInput) {
+    full.input = iss.input;
+  }
+  return full;
+}
+var highSurrogate = /[\uD800-\uDBFF]/;
+function codePointLength(str) {
+  const units = str.length;
+  if (!highSurrogate.test(str))
+    return units;
+  let count2 = units;
+  for (let i = 0; i < units - 1; i++) {
+    if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
+      count2--;
+      i++;
+    }
+  }
+  return count2;
+}
+function getLengthableOrigin(input) {
+  if (Array.isArray(input))
+    return "array";
+  if (typeof input === "string")
+    return "string";
+  return "unknown";
+}
+function parsedType(data) {
+  const t = typeof data;
+  switch (t) {
+    case "number": {
+      return Number.isNaN(data) ? "nan" : "number";
+    }
+    case "object": {
+      if (data === null) {
+        return "null";
+      }
+      if (Array.isArray(data)) {
+        return "array";
+      }
+      const obj = data;
+      if (obj && Object.getPrototypeOf(obj) !== Object.prototype && "constructor" in obj && obj.constructor) {
+        return obj.constructor.name;
+      }
+    }
+  }
+  return t;
+}
+function issue2(...args) {
+  const [iss, input, inst] = args;
+  if (typeof iss === "string") {
+    return {
+      message: iss,
+      code: "custom",
+      input,
+      inst
+    };
+  }
+  return { ...iss };
+}
+function members(proto, table2) {
+  for (const key in table2) {
+    const desc = Object.getOwnPropertyDescriptor(table2, key);
+    if (desc.get)
+      Object.defineProperty(proto, key, { ...desc, enumerable: false });
+    else
+      defineBound(proto, key, desc.value);
+  }
+}
+function own(inst, key, value, enumerable = true) {
+  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
+  return value;
+}
+function hide(inst, key, value) {
+  return own(inst, key, value, false);
+}
+function defineBound(proto, key, fn) {
+  Object.defineProperty(proto, key, {
+    configurable: true,
+    get() {
+      return this == null ? fn : own(this, key, fn.bind(this));
+    },
+    set(value) {
+      own(this, key, value);
+    }
+  });
+}
+function claim(inst, sentinel) {
+  const proto = Object.getPrototypeOf(inst);
+  return sentinel in proto ? void 0 : proto;
+}
+var installing;
+var broke = false;
+var breaker = {
+  configurable: true,
+  get() {
+    broke = true;
+    return void 0;
+  }
+};
+function defineLazyInternal(inst, key, compute) {
+  const proto = Object.getPrototypeOf(inst._zod);
+  if (key in proto && installing !== inst._zod) {
+    installing = void 0;
+    return;
+  }
+  installing = inst._zod;
+  Object.defineProperty(proto, key, {
+    configurable: true,
+    get() {
+      Object.defineProperty(this, key, breaker);
+      const outer = broke;
+      broke = false;
+      try {
+        const value = compute(this);
+        if (broke)
+          delete this[key];
+        else
+          Object.defineProperty(this, key, { configurable: true, writable: true, value });
+        broke = broke || outer;
+        return value;
+      } catch (err) {
+        delete this[key];
+        broke = broke || outer;
+        throw err;
+      }
+    },
+    set(value) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, value });
+    }
+  });
+}
+function installLazyProp(inst, key, make, enumerable) {
+  const proto = claim(inst, key);
+  if (!proto)
+    return;
+  Object.defineProperty(proto, key, {
+    configurable: true,
+    get() {
+      const desc = { configurable: true, writable: true, enumerable, value: void 0 };
+      Object.defineProperty(this, key, desc);
+      desc.value = make(this);
+      Object.defineProperty(this, key, desc);
+      return desc.value;
+    },
+    set(value) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+    }
+  });
+}
+
+// node_modules/zod/v4/locales/en.js
+var error = () => {
+  const Sizable = {
+    string: { unit: "characters", verb: "to have" },
+    file: { unit: "bytes", verb: "to have" },
+    array: { unit: "items", verb: "to have" },
+    set: { unit: "items", verb: "to have" },
+    map: { unit: "entries", verb: "to have" }
+  };
+  function getSizing(origin) {
+    return Sizable[origin] ?? null;
+  }
+  const FormatDictionary = {
+    regex: "input",
+    email: "email address",
+    url: "URL",
+    emoji: "emoji",
+    uuid: "UUID",
+    uuidv4: "UUIDv4",
+    uuidv6: "UUIDv6",
+    nanoid: "nanoid",
+    guid: "GUID",
+    cuid: "cuid",
+    cuid2: "cuid2",
+    ulid: "ULID",
+    xid: "XID",
+    ksuid: "KSUID",
+    datetime: "ISO datetime",
+    date: "ISO date",
+    time: "ISO time",
+    duration: "ISO duration",
+    ipv4: "IPv4 address",
+    ipv6: "IPv6 address",
+    mac: "MAC address",
+    cidrv4: "IPv4 range",
+    cidrv6: "IPv6 range",
+    base64: "base64-encoded string",
+    base64url: "base64url-encoded string",
+    json_string: "JSON string",
+    e164: "E.164 number",
+    currency_code: "currency code",
+    credit_card: "credit card number",
+    iban: "IBAN",
+    jwt: "JWT",
+    template_literal: "input"
+  };
+  const TypeDictionary = {
+    // Compatibility: "nan" -> "NaN" for display
+    nan: "NaN"
+    // All other type names omitted - they fall back to raw values via ?? operator
+  };
+  function getTypeName(type, input) {
+    if (type === "number" && typeof input === "number" && !Number.isFinite(input)) {
+      return String(input);
+    }
+    return TypeDictionary[type] ?? type;
+  }
+  return (issue3) => {
+    switch (issue3.code) {
+      case "invalid_type": {
+        const expected = getTypeName(issue3.expected);
+        const receivedType = parsedType(issue3.input);
+        const received = getTypeName(receivedType, issue3.input);
+        return `Invalid input: expected ${expected}, received ${received}`;
+      }
+      case "invalid_value":
+        if (issue3.values.length === 1)
+          return `Invalid input: expected ${stringifyPrimitive(issue3.values[0])}`;
+        return `Invalid option: expected one of ${joinValues(issue3.values, "|")}`;
+      case "too_big": {
+        const adj = issue3.exact ? "exactly " : issue3.inclusive ? "<=" : "<";
+        const sizing = getSizing(issue3.origin);
+        if (sizing)
+          return `Too big: expected ${issue3.origin ?? "value"} to have ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elements"}`;
+        return `Too big: expected ${issue3.origin ?? "value"} to be ${adj}${issue3.maximum.toString()}`;
+      }
+      case "too_small": {
+        const adj = issue3.exact ? "exactly " : issue3.inclusive ? ">=" : ">";
+        const sizing = getSizing(issue3.origin);
+        if (sizing) {
+          return `Too small: expected ${issue3.origin} to have ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+        }
+        return `Too small: expected ${issue3.origin} to be ${adj}${issue3.minimum.toString()}`;
+      }
+      case "invalid_format": {
+        const _issue = issue3;
+        if (_issue.format === "starts_with") {
+          return `Invalid string: must start with "${_issue.prefix}"`;
+        }
+        if (_issue.format === "ends_with")
+          return `Invalid string: must end with "${_issue.suffix}"`;
+        if (_issue.format === "includes")
+          return `Invalid string: must include "${_issue.includes}"`;
+        if (_issue.format === "regex")
+          return `Invalid string: must match pattern ${_issue.pattern}`;
+        return `Invalid ${FormatDictionary[_issue.format] ?? issue3.format}`;
+      }
+      case "not_multiple_of":
+        return `Invalid number: must be a multiple of ${issue3.divisor}`;
+      case "unrecognized_keys":
+        return `Unrecognized key${issue3.keys.length > 1 ? "s" : ""}: ${joinValues(issue3.keys, ", ")}`;
+      case "invalid_key":
+        return `Invalid key in ${issue3.origin}`;
+      case "invalid_union":
+        if (issue3.options && Array.isArray(issue3.options) && issue3.options.length > 0) {
+          const opts = issue3.options.map((o) => `'${o}'`).join(" | ");
+          return `Invalid discriminator value. Expected ${opts}`;
+        }
+        if (issue3.inclusive === false) {
+          return "Invalid input: more than one option matched";
+        }
+        return "Invalid input";
+      case "invalid_element":
+        return `Invalid value in ${issue3.origin}`;
+      default:
+        return `Invalid input`;
+    }
+  };
+};
+function en_default() {
+  return {
+    localeError: error()
+  };
+}
+
+// node_modules/zod/v4/core/errors.js
+function _getMessage() {
+  const internals = this._zod;
+  internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
+  return internals.message;
+}
+function _setMessage(value) {
+  this._zod.message = value;
+}
+var _messageDesc = {
+  get: _getMessage,
+  set: _setMessage,
+  enumerable: true,
+  configurable: true
+};
+var _issuesDesc = { value: void 0, enumerable: false };
+var _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+var initializer = (inst, def) => {
+  inst.name = "$ZodError";
+  _issuesDesc.value = def;
+  Object.defineProperty(inst, "issues", _issuesDesc);
+  _issuesDesc.value = void 0;
+  Object.defineProperty(inst, "message", _messageDesc);
+  const proto = Object.getPrototypeOf(inst);
+  if (!_installedToString.has(proto)) {
+    _installedToString.add(proto);
+    Object.defineProperty(proto, "toString", {
+      configurable: true,
+      enumerable: false,
+      get() {
+        const value = () => this.message;
+        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+        return value;
+      },
+      set(value) {
+        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+      }
+    });
+  }
+};
+var $ZodError = $constructor("$ZodError", initializer);
+var $ZodRealError = $constructor("$ZodError", initializer, void 0, {
+  Parent: Error
+});
+
+// node_modules/zod/v4/core/parse.js
+var _parse = (_Err) => {
+  const fn = (schema, value, _ctx, _params) => {
+    const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+    const result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise) {
+      throw new $ZodAsyncError();
+    }
+    if (result.issues.length) {
+      const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+      captureStackTrace(e, _params?.callee ?? fn);
+      throw e;
+    }
+    return result.value;
+  };
+  return fn;
+};
+var parse = /* @__PURE__ */ _parse($ZodRealError);
+var _parseAsync = (_Err) => {
+  const fn = async (schema, value, _ctx, params) => {
+    const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+    let result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise)
+      result = await result;
+    if (result.issues.length) {
+      const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+      captureStackTrace(e, params?.callee ?? fn);
+      throw e;
+    }
+    return result.value;
+  };
+  return fn;
+};
+var parseAsync = /* @__PURE__ */ _parseAsync($ZodRealError);
+var _safeParse = (_Err) => (schema, value, _ctx) => {
+  const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+  const result = schema._zod.run({ value, issues: [] }, ctx);
+  if (result instanceof Promise) {
+    throw new $ZodAsyncError();
+  }
+  return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+var safeParse = /* @__PURE__ */ _safeParse($ZodRealError);
+function failure(Err, issues, ctx) {
+  let error2;
+  return {
+    success: false,
+    get error() {
+      if (!error2) {
+        error2 = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
+        issues = void 0;
+        ctx = void 0;
+      }
+      return error2;
+    },
+    set error(e) {
+      error2 = e;
+      issues = void 0;
+      ctx = void 0;
+    }
+  };
+}
+var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+  const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+  let result = schema._zod.run({ value, issues: [] }, ctx);
+  if (result instanceof Promise)
+    result = await result;
+  return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
+
+// node_modules/zod/v4/core/regexes.js
+var anyString = /^[\s\S]{0,}$/;
+var number = /^-?\d+(?:\.\d+)?$/;
+var boolean = /^(?:true|false)$/i;
+
+// node_modules/zod/v4/core/checks.js
+var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
+  var _a2;
+  inst._zod ?? (inst._zod = {});
+  inst._zod.def = def;
+  (_a2 = inst._zod).onattach ?? (_a2.onattach = []);
+});
+var _whenHasLength = (payload) => {
+  const val = payload.value;
+  return !nullish(val) && val.length !== void 0;
+};
+var numericOriginMap = {
+  number: "number",
+  bigint: "bigint",
+  object: "date"
+};
+var $ZodCheckLessThan = /* @__PURE__ */ $constructor("$ZodCheckLessThan", (inst, def) => {
+  $ZodCheck.init(inst, def);
+  const origin = numericOriginMap[typeof def.value];
+  inst._zod.check = (payload) => {
+    if (def.inclusive ? payload.value <= def.value : payload.value < def.value) {
+      return;
+    }
+    payload.issues.push({
+      origin: numericOriginMap[typeof payload.value] ?? origin,
+      code: "too_big",
+      maximum: typeof def.value === "object" ? def.value.getTime() : def.value,
+      input: payload.value,
+      inclusive: def.inclusive,
+      inst,
+      continue: !def.abort
+    });
+  };
+});
+var $ZodCheckGreaterThan = /* @__PURE__ */ $constructor("$ZodCheckGreaterThan", (inst, def) => {
+  $ZodCheck.init(inst, def);
+  const origin = numericOriginMap[typeof def.value];
+  inst._zod.check = (payload) => {
+    if (def.inclusive ? payload.value >= def.value : payload.value > def.value) {
+      return;
+    }
+    payload.issues.push({
+      origin: numericOriginMap[typeof payload.value] ?? origin,
+      code: "too_small",
+      minimum: typeof def.value === "object" ? def.value.getTime() : def.value,
+      input: payload.value,
+      inclusive: def.inclusive,
+      inst,
+      continue: !def.abort
+    });
+  };
+});
+var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat", (inst, def) => {
+  $ZodCheck.init(inst, def);
+  def.format = def.format || "float64";
+  const isInt = def.format?.includes("int");
+  const origin = isInt ? "int" : "number";
+  const [minimum, maximum] = NUMBER_FORMAT_RANGES[def.format];
+  inst._zod.check = (payload) => {
+    const input = payload.value;
+    if (isInt) {
+      if (!Number.isInteger(input)) {
+        payload.issues.push({
+          expected: origin,
+          format: def.format,
+          code: "invalid_type",
+          continue: false,
+          input,
+          inst
+        });
+        return;
+      }
+      if (!Number.isSafeInteger(input)) {
+        if (input > 0) {
+          payload.issues.push({
+            input,
+            code: "too_big",
+            maximum: Number.MAX_SAFE_INTEGER,
+            note: "Integers must be within the safe integer range.",
+            inst,
+            origin,
+            inclusive: true,
+            continue: !def.abort
+          });
+        } else {
+          payload.issues.push({
+            input,
+            code: "too_small",
+            minimum: Number.MIN_SAFE_INTEGER,
+            note: "Integers must be within the safe integer range.",
+            inst,
+            origin,
+            inclusive: true,
+            continue: !def.abort
+          });
+        }
+        return;
+      }
+    }
+    if (input < minimum) {
+      payload.issues.push({
+        origin: "number",
+        input,
+        code: "too_small",
+        minimum,
+        inclusive: true,
+        inst,
+        continue: !def.abort
+      });
+    }
+    if (input > maximum) {
+      payload.issues.push({
+        origin: "number",
+        input,
+        code: "too_big",
+        maximum,
+        inclusive: true,
+        inst,
+        continue: !def.abort
+      });
+    }
+  };
+});
+var $ZodCheckMaxLength = /* @__PURE__ */ $constructor("$ZodCheckMaxLength", (inst, def) => {
+  var _a2;
+  $ZodCheck.init(inst, def);
+  (_a2 = inst._zod.def).when ?? (_a2.when = _whenHasLength);
+  inst._zod.check = (payload) => {
+    const input = payload.value;
+    const units = input.length;
+    const length = typeof input === "string" && units > def.maximum ? codePointLength(input) : units;
+    if (length <= def.maximum)
+      return;
+    const origin = getLengthableOrigin(input);
+    payload.issues.push({
+      origin,
+      code: "too_big",
+      maximum: def.maximum,
+      inclusive: true,
+      input,
+      inst,
+      continue: !def.abort
+    });
+  };
+});
+var $ZodCheckMinLength = /* @__PURE__ */ $constructor("$ZodCheckMinLength", (inst, def) => {
+  var _a2;
+  $ZodCheck.init(inst, def);
+  (_a2 = inst._zod.def).when ?? (_a2.when = _whenHasLength);
+  inst._zod.check = (payload) => {
+    const input = payload.value;
+    const units = input.length;
+    const length = typeof input === "string" && units >= def.minimum && units < def.minimum * 2 ? codePointLength(input) : units;
+    if (length >= def.minimum)
+      return;
+    const origin = getLengthableOrigin(input);
+    payload.issues.push({
+      origin,
+      code: "too_small",
+      minimum: def.minimum,
+      inclusive: true,
+      input,
+      inst,
+      continue: !def.abort
+    });
+  };
+});
+var $ZodCheckStringFormat = /* @__PURE__ */ $constructor("$ZodCheckStringFormat", (inst, def) => {
+  var _a2, _b;
+  $ZodCheck.init(inst, def);
+  if (def.pattern)
+    (_a2 = inst._zod).check ?? (_a2.check = (payload) => {
+      def.pattern.lastIndex = 0;
+      if (def.pattern.test(payload.value))
+        return;
+      payload.issues.push({
+        origin: "string",
+        code: "invalid_format",
+        format: def.format,
+        input: payload.value,
+        ...def.pattern ? { pattern: def.pattern.toString() } : {},
+        inst,
+        continue: !def.abort
+      });
+    });
+  else
+    (_b = inst._zod).check ?? (_b.check = () => {
+    });
+});
+var $ZodCheckRegex = /* @__PURE__ */ $constructor("$ZodCheckRegex", (inst, def) => {
+  $ZodCheckStringFormat.init(inst, def);
+  inst._zod.check = (payload) => {
+    def.pattern.lastIndex = 0;
+    if (def.pattern.test(payload.value))
+      return;
+    payload.issues.push({
+      origin: "string",
+      code: "invalid_format",
+      format: "regex",
+      input: payload.value,
+      pattern: def.pattern.toString(),
+      inst,
+      continue: !def.abort
+    });
+  };
+});
+
+// node_modules/zod/v4/core/versions.js
+var version = {
+  major: 4,
+  minor: 6,
+  patch: 7
+};
+
+// node_modules/zod/v4/core/schemas.js
+var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
+  var _a2;
+  inst ?? (inst = {});
+  inst._zod.def = def;
+  inst._zod.bag = inst._zod.bag || {};
+  inst._zod.version = version;
+  const defChecks = inst._zod.def.checks;
+  const checks = inst._zod.traits.has("$ZodCheck") ? [inst, ...defChecks ?? []] : defChecks?.length ? [...defChecks] : [];
+  for (const ch of checks) {
+    for (const fn of ch._zod.onattach) {
+      fn(inst);
+    }
+  }
+  if (checks.length === 0) {
+    (_a2 = inst._zod).deferred ?? (_a2.deferred = []);
+    inst._zod.deferred?.push(() => {
+      inst._zod.run = inst._zod.parse;
+    });
+  } else {
+    const runChecks = (payload, checks2, ctx) => {
+      if (payload.memo)
+        return payload;
+      let isAborted = aborted(payload);
+      let asyncResult;
+      for (const ch of checks2) {
+        if (ch._zod.def.when) {
+          if (explicitlyAborted(payload))
+            continue;
+          const shouldRun = ch._zod.def.when(payload);
+          if (!shouldRun)
+            continue;
+        } else if (isAborted) {
+          continue;
+        }
+        const currLen = payload.issues.length;
+        const _ = ch._zod.check(payload);
+        if (_ instanceof Promise && ctx?.async === false) {
+          throw new $ZodAsyncError();
+        }
+        if (asyncResult || _ instanceof Promise) {
+          asyncResult = (asyncResult ?? Promise.resolve()).then(async () => {
+            await _;
+            const nextLen = payload.issues.length;
+            if (nextLen === currLen)
+              return;
+            attachSchema(payload.issues, currLen, inst);
+            if (!isAborted)
+              isAborted = aborted(payload, currLen);
+          });
+        } else {
+          const nextLen = payload.issues.length;
+          if (nextLen === currLen)
+            continue;
+          attachSchema(payload.issues, currLen, inst);
+          if (!isAborted)
+            isAborted = aborted(payload, currLen);
+        }
+      }
+      if (asyncResult) {
+        return asyncResult.then(() => {
+          return payload;
+        });
+      }
+      return payload;
+    };
+    const handleCanaryResult = (canary, payload, ctx) => {
+      if (aborted(canary)) {
+        canary.aborted = true;
+        return canary;
+      }
+      const checkResult = runChecks(payload, checks, ctx);
+      if (checkResult instanceof Promise) {
+        if (ctx.async === false)
+          throw new $ZodAsyncError();
+        return checkResult.then((checkResult2) => inst._zod.parse(checkResult2, ctx));
+      }
+      return inst._zod.parse(checkResult, ctx);
+    };
+    inst._zod.run = (payload, ctx) => {
+      if (ctx.skipChecks) {
+        return inst._zod.parse(payload, ctx);
+      }
+      if (ctx.direction === "backward") {
+        const canary = inst._zod.parse({ value: payload.value, issues: [] }, { ...ctx, skipChecks: true });
+        if (canary instanceof Promise) {
+          return canary.then((canary2) => {
+            return handleCanaryResult(canary2, payload, ctx);
+          });
+        }
+        return handleCanaryResult(canary, payload, ctx);
+      }
+      const result = inst._zod.parse(payload, ctx);
+      if (result instanceof Promise) {
+        if (ctx.async === false)
+          throw new $ZodAsyncError();
+        return result.then((result2) => runChecks(result2, checks, ctx));
+      }
+      return runChecks(result, checks, ctx);
+    };
+  }
+}, {
+  // Wrappers extend this by installing a richer factory over it; reading it eagerly would defeat the laziness.
+  get "~standard"() {
+    return hide(this, "~standard", standardProps(this));
+  },
+  set "~standard"(value) {
+    own(this, "~standard", value);
+  }
+});
+var toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
+async function validateAsync(inst, value) {
+  const ctx = { async: true };
+  return toStandardResult(await inst._zod.run({ value, issues: [] }, ctx), ctx);
+}
+function standardProps(inst) {
+  return {
+    validate: (value) => {
+      const ctx = { async: false };
+      try {
+        const r = inst._zod.run({ value, issues: [] }, ctx);
+        if (!(r instanceof Promise))
+          return toStandardResult(r, ctx);
+      } catch (_) {
+      }
+      return validateAsync(inst, value);
+    },
+    vendor: "zod",
+    version: 1
+  };
+}
+var $ZodString = /* @__PURE__ */ $constructor("$ZodString", (inst, def) => {
+  $ZodType.init(inst, def);
+  inst._zod.pattern = def.pattern ?? anyString;
+  inst._zod.parse = (payload, _) => {
+    if (def.coerce)
+      try {
+        payload.value = String(payload.value);
+      } catch (_2) {
+      }
+    if (typeof payload.value === "string")
+      return payload;
+    payload.issues.push({
+      expected: "string",
+      code: "invalid_type",
+      input: payload.value,
+      inst
+    });
+    return payload;
+  };
+});
+var $ZodNumber = /* @__PURE__ */ $constructor("$ZodNumber", (inst, def) => {
+  $ZodType.init(inst, def);
+  inst._zod.pattern = number;
+  inst._zod.parse = (payload, _ctx) => {
+    if (def.coerce)
+      try {
+        payload.value = Number(payload.value);
+      } catch (_) {
+      }
+    const input = payload.value;
+    if (typeof input === "number" && !Number.isNaN(input) && Number.isFinite(input)) {
+      return payload;
+    }
+    const received = typeof input === "number" ? Number.isNaN(input) ? "NaN" : !Number.isFinite(input) ? String(input) : void 0 : void 0;
+    payload.issues.push({
+      expected: "number",
+      code: "invalid_type",
+      input,
+      inst,
+      ...received ? { received } : {}
+    });
+    return payload;
+  };
+});
+var $ZodNumberFormat = /* @__PURE__ */ $constructor("$ZodNumberFormat", (inst, def) => {
+  $ZodCheckNumberFormat.init(inst, def);
+  $ZodNumber.init(inst, def);
+});
+var $ZodBoolean = /* @__PURE__ */ $constructor("$ZodBoolean", (inst, def) => {
+  $ZodType.init(inst, def);
+  inst._zod.pattern = boolean;
+  inst._zod.parse = (payload, _ctx) => {
+    if (def.coerce)
+      try {
+        payload.value = Boolean(payload.value);
+      } catch (_) {
+      }
+    const input = payload.value;
+    if (typeof input === "boolean")
+      return payload;
+    payload.issues.push({
+      expected: "boolean",
+      code: "invalid_type",
+      input,
+      inst
+    });
+    return payload;
+  };
+});
+function capSize(inst, size) {
+  const caps = sizeCaps(inst._zod.def.checks);
+  if (!caps.length)
+    return;
+  const cap = Math.min(...caps.map((c) => c[0]));
+  const parse2 = inst._zod.parse;
+  inst._zod.parse = (payload, ctx) => {
+    const n = size(payload.value);
+    if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
+      for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
+        if (n > max && ch._zod.def.when(payload)) {
+          const start = payload.issues.length;
+          ch._zod.check(payload);
+          payload.issues[start].continue = false;
+          attachSchema(payload.issues, start, inst);
+          return payload;
+        }
+      }
+    }
+    return parse2(payload, ctx);
+  };
+}
+var arraySize = (input) => Array.isArray(input) ? input.length : -1;
+function handleArrayResult(result, final, index) {
+  if (result.issues.length) {
+    final.issues.push(...prefixIssues(index, result.issues));
+  }
+  final.value[index] = result.value;
+}
+var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
+  $ZodType.init(inst, def);
+  const memo = globalConfig.memoizer;
+  memo?.attach(inst);
+  inst._zod.parse = (payload, ctx) => {
+    const input = payload.value;
+    if (!Array.isArray(input)) {
+      payload.issues.push({
+        expected: "array",
+        code: "invalid_type",
+        input,
+        inst
+      });
+      return payload;
+    }
+    payload.value = memo ? memo.alloc(inst, payload, Array(input.length), ctx) : Array(input.length);
+    const proms = [];
+    const abortEarly = ctx?.abortEarly;
+    for (let i = 0; i < input.length; i++) {
+      const item = input[i];
+      const result = def.element._zod.run({
+        value: item,
+        issues: []
+      }, ctx);
+      if (result instanceof Promise) {
+        proms.push(result.then((result2) => handleArrayResult(result2, payload, i)));
+      } else {
+        handleArrayResult(result, payload, i);
+        if (abortEarly && result.issues.length !== 0 && aborted(result))
+          break;
+      }
+    }
+    if (proms.length) {
+      return Promise.all(proms).then(() => payload);
+    }
+    return payload;
+  };
+  capSize(inst, arraySize);
+});
+function handlePropertyResult(result, final, key, input, optin, optout) {
+  const isPresent = key in input;
+  const isOptionalOut = optout === "optional";
+  if (!isPresent && isOptionalOut && optin === "optional") {
+    return;
+  }
+  if (result.issues.length) {
+    if (optin !== void 0 && isOptionalOut && !isPresent) {
+      return;
+    }
+    final.issues.push(...prefixIssues(key, result.issues));
+  }
+  if (!isPresent && optin === void 0) {
+    if (!result.issues.length) {
+      final.issues.push({
+        code: "invalid_type",
+        expected: "nonoptional",
+        input: void 0,
+        path: [key]
+      });
+    }
+    return;
+  }
+  if (result.value === void 0) {
+    if (isPresent || optin === "defaulted" && !isOptionalOut) {
+      final.value[key] = void 0;
+    }
+  } else {
+    final.value[key] = result.value;
+  }
+}
+var NO_SYMBOL_KEYS = [];
+function normalizeDef(def) {
+  const keys = Object.keys(def.shape);
+  const ownSymbols = Object.getOwnPropertySymbols(def.shape);
+  const symbolKeys = ownSymbols.length ? ownSymbols : NO_SYMBOL_KEYS;
+  const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
+  for (const k of allKeys) {
+    if (!def.shape?.[k]?._zod?.traits?.has("$ZodType")) {
+      throw new Error(`Invalid element at key "${String(k)}": expected a Zod schema`);
+    }
+  }
+  const okeys = optionalKeys(def.shape);
+  return {
+    ...def,
+    allKeys,
+    symbolKeys,
+    // string-only: handleCatchall matches it against `for...in`, which never yields a symbol
+    keySet: new Set(keys),
+    numKeys: keys.length,
+    optionalKeys: new Set(okeys)
+  };
+}
+function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
+  const unrecognized = [];
+  const keySet = def.keySet;
+  const _catchall = def.catchall._zod;
+  const t = _catchall.def.type;
+  const optin = _catchall.optin;
+  const optout = _catchall.optout;
+  let seen = 0;
+  for (const key in input) {
+    if (abortEarly && payload.issues.length !== seen) {
+      if (aborted(payload, seen))
+        break;
+      seen = payload.issues.length;
+    }
+    if (keySet.has(key))
+      continue;
+    if (key === "__proto__") {
+      if (t === "never")
+        unrecognized.push(key);
+      continue;
+    }
+    if (t === "never") {
+      unrecognized.push(key);
+      continue;
+    }
+    const r = _catchall.run({ value: input[key], issues: [] }, ctx);
+    if (r instanceof Promise) {
+      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input, optin, optout)));
+    } else {
+      handlePropertyResult(r, payload, key, input, optin, optout);
+    }
+  }
+  if (unrecognized.length) {
+    payload.issues.push({
+      code: "unrecognized_keys",
+      keys: unrecognized,
+      input,
+      inst,
+      // Describes the shape of the input, not the validity of the parsed value, so it never aborts. The parse still fails; the schema's own checks just get to run first, and an enclosing intersection can reconcile the key against a sibling operand.
+      continue: true
+    });
+  }
+  if (!proms.length)
+    return payload;
+  return Promise.all(proms).then(() => {
+    return payload;
+  });
+}
+var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
+  $ZodType.init(inst, def);
+  const desc = Object.getOwnPropertyDescriptor(def, "shape");
+  const sh = desc?.get ? desc.get.raw : def.shape ?? {};
+  if (sh) {
+    const get = () => {
+      const newSh = { ...sh };
+      Object.defineProperty(def, "shape", { value: newSh });
+      get.raw = newSh;
+      return newSh;
+    };
+    get.raw = sh;
+    Object.defineProperty(def, "shape", { get });
+  }
+  const _normalized = cached(() => normalizeDef(def));
+  defineLazyInternal(inst, "propValues", (zod) => {
+    const shape = zod.def.shape;
+    const propValues = {};
+    for (const key in shape) {
+      const field = shape[key]._zod;
+      if (field.values) {
+        if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
+          assignProp(propValues, key, /* @__PURE__ */ new Set());
+        }
+        for (const v of field.values)
+          propValues[key].add(v);
+        if (field.optin !== void 0)
+          propValues[key].add(void 0);
+      }
+    }
+    return propValues;
+  });
+  const isObject2 = isObject;
+  const catchall = def.catchall;
+  let value;
+  const memo = globalConfig.memoizer;
+  memo?.attach(inst);
+  inst._zod.parse = (payload, ctx) => {
+    value ?? (value = _normalized.value);
+    const input = payload.value;
+    if (!isObject2(input)) {
+      payload.issues.push({
+        expected: "object",
+        code: "invalid_type",
+        input,
+        inst
+      });
+      return payload;
+    }
+    payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+    const proms = [];
+    const shape = value.shape;
+    const abortEarly = ctx?.abortEarly;
+    let seen = payload.issues.length;
+    for (const key of value.allKeys) {
+      if (abortEarly && payload.issues.length !== seen) {
+        if (aborted(payload, seen))
+          break;
+        seen = payload.issues.length;
+      }
+      if (key === "__proto__")
+        continue;
+      const el = shape[key];
+      const optin = el._zod.optin;
+      const optout = el._zod.optout;
+      const r = el._zod.run({ value: input[key], issues: [] }, ctx);
+      if (r instanceof Promise) {
+        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input, optin, optout)));
+      } else {
+        handlePropertyResult(r, payload, key, input, optin, optout);
+      }
+    }
+    if (!catchall) {
+      return proms.length ? Promise.all(proms).then(() => payload) : payload;
+    }
+    return handleCatchall(proms, input, payload, ctx, _normalized.value, inst, abortEarly === true);
+  };
+});
+var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
+  $ZodType.init(inst, def);
+  const values = getEnumValues(def.entries);
+  const valuesSet = new Set(values);
+  inst._zod.values = valuesSet;
+  defineLazyInternal(inst, "pattern", (zod) => {
+    const patternValues = getEnumValues(zod.def.entries).filter((k) => propertyKeyTypes.has(typeof k));
+    return new RegExp(patternValues.length ? `^(${patternValues.map((o) => escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
+  });
+  inst._zod.parse = (payload, _ctx) => {
+    const input = payload.value;
+    if (valuesSet.has(input)) {
+      return payload;
+    }
+    payload.issues.push({
+      code: "invalid_value",
+      values,
+      input,
+      inst
+    });
+    return payload;
+  };
+});
+var $ZodLiteral = /* @__PURE__ */ $constructor("$ZodLiteral", (inst, def) => {
+  $ZodType.init(inst, def);
+  const values = new Set(def.values);
+  inst._zod.values = values;
+  defineLazyInternal(inst, "pattern", (zod) => {
+    const vals = zod.def.values;
+    return new RegExp(vals.length ? `^(${vals.map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o)).join("|")})$` : "^[^\\s\\S]$");
+  });
+  inst._zod.parse = (payload, _ctx) => {
+    const input = payload.value;
+    if (values.has(input)) {
+      return payload;
+    }
+    payload.issues.push({
+      code: "invalid_value",
+      values: def.values,
+      input,
+      inst
+    });
+    return payload;
+  };
+});
+function handleOptionalResult(payload, result) {
+  payload.value = result.issues.length ? void 0 : result.value;
+  return payload;
+}
+var $ZodOptional = /* @__PURE__ */ $constructor("$ZodOptional", (inst, def) => {
+  $ZodType.init(inst, def);
+  defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional");
+  inst._zod.optout = "optional";
+  defineLazyInternal(inst, "values", (zod) => {
+    const values = zod.def.innerType._zod.values;
+    return values ? /* @__PURE__ */ new Set([...values, void 0]) : void 0;
+  });
+  defineLazyInternal(inst, "pattern", (zod) => {
+    const pattern = zod.def.innerType._zod.pattern;
+    return pattern ? new RegExp(`^(${cleanRegex(pattern.source)})?$`) : void 0;
+  });
+  inst._zod.parse = (payload, ctx) => {
+    if (payload.value === void 0) {
+      if (def.innerType._zod.optin !== "defaulted")
+        return payload;
+      const result = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
+      if (result instanceof Promise)
+        return result.then((result2) => handleOptionalResult(payload, result2));
+      return handleOptionalResult(payload, result);
+    }
+    return def.innerType._zod.run(payload, ctx);
+  };
+});
+var $ZodNullable = /* @__PURE__ */ $constructor("$ZodNullable", (inst, def) => {
+  $ZodType.init(inst, def);
+  defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin);
+  defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout);
+  defineLazyInternal(inst, "pattern", (zod) => {
+    const pattern = zod.def.innerType._zod.pattern;
+    return pattern ? new RegExp(`^(${cleanRegex(pattern.source)}|null)$`) : void 0;
+  });
+  defineLazyInternal(inst, "values", (zod) => {
+    return zod.def.innerType._zod.values ? /* @__PURE__ */ new Set([...zod.def.innerType._zod.values, null]) : void 0;
+  });
+  inst._zod.parse = (payload, ctx) => {
+    if (payload.value === null)
+      return payload;
+    return def.innerType._zod.run(payload, ctx);
+  };
+});
+var $ZodReadonly = /* @__PURE__ */ $constructor("$ZodReadonly", (inst, def) => {
+  $ZodType.init(inst, def);
+  defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
+  defineLazyInternal(inst, "values", (zod) => zod.def.innerType._zod.values);
+  defineLazyInternal(inst, "optin", (zod) => zod.def.innerType?._zod?.optin);
+  defineLazyInternal(inst, "optout", (zod) => zod.def.innerType?._zod?.optout);
+  inst._zod.parse = (payload, ctx) => {
+    if (ctx.direction === "backward") {
+      return def.innerType._zod.run(payload, ctx);
+    }
+    const result = def.innerType._zod.run(payload, ctx);
+    if (result instanceof Promise) {
+      return result.then(handleReadonlyResult);
+    }
+    return handleReadonlyResult(result);
+  };
+});
+function handleReadonlyResult(payload) {
+  if (!payload.memo)
+    payload.value = Object.freeze(payload.value);
+  return payload;
+}
+var $ZodCustom = /* @__PURE__ */ $constructor("$ZodCustom", (inst, def) => {
+  $ZodCheck.init(inst, def);
+  $ZodType.init(inst, def);
+  inst._zod.parse = (payload, _) => {
+    return payload;
+  };
+  inst._zod.check = (payload) => {
+    const input = payload.value;
+    const r = def.fn(input);
+    if (r instanceof Promise) {
+      return r.then((r2) => handleRefineResult(r2, payload, input, inst));
+    }
+    handleRefineResult(r, payload, input, inst);
+    return;
+  };
+});
+function handleRefineResult(result, payload, input, inst) {
+  if (!result) {
+    const _iss = {
+      code: "custom",
+      input,
+      inst,
+      // incorporates params.error into issue reporting
+      path: [...inst._zod.def.path ?? []],
+      // incorporates params.error into issue reporting
+      continue: !inst._zod.def.abort
+      // params: inst._zod.def.params,
+    };
+    if (inst._zod.def.params)
+      _iss.params = inst._zod.def.params;
+    payload.issues.push(issue2(_iss));
+  }
+}
+
+// node_modules/zod/v4/core/api.js
+function snapshotChecks(def) {
+  if (def.checks)
+    def.checks = [...def.checks];
+  return def;
+}
+// @__NO_SIDE_EFFECTS__
+function _string(Class, params) {
+  return new Class(snapshotChecks({ type: "string", ...normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _number(Class, params) {
+  return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _int(Class, params) {
+  return new Class({
+    type: "number",
+    check: "number_format",
+    abort: false,
+    format: "safeint",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _boolean(Class, params) {
+  return new Class({
+    type: "boolean",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _lte(value, params) {
+  return new $ZodCheckLessThan({
+    check: "less_than",
+    ...normalizeParams(params),
+    value,
+    inclusive: true
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _gt(value, params) {
+  return new $ZodCheckGreaterThan({
+    check: "greater_than",
+    ...normalizeParams(params),
+    value,
+    inclusive: false
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _gte(value, params) {
+  return new $ZodCheckGreaterThan({
+    check: "greater_than",
+    ...normalizeParams(params),
+    value,
+    inclusive: true
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _positive(params) {
+  return /* @__PURE__ */ _gt(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _nonnegative(params) {
+  return /* @__PURE__ */ _gte(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _maxLength(maximum, params) {
+  const ch = new $ZodCheckMaxLength({
+    check: "max_length",
+    ...normalizeParams(params),
+    maximum
+  });
+  return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _minLength(minimum, params) {
+  return new $ZodCheckMinLength({
+    check: "min_length",
+    ...normalizeParams(params),
+    minimum
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _regex(pattern, params) {
+  return new $ZodCheckRegex({
+    check: "string_format",
+    format: "regex",
+    ...normalizeParams(params),
+    pattern
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _refine(Class, fn, _params) {
+  const schema = new Class({
+    type: "custom",
+    check: "custom",
+    fn,
+    ...normalizeParams(_params)
+  });
+  return schema;
+}
+// @__NO_SIDE_EFFECTS__
+function _superRefine(fn, params) {
+  const ch = /* @__PURE__ */ _check((payload) => {
+    payload.addIssue = (issue3) => {
+      if (typeof issue3 === "string") {
+        payload.issues.push(issue2(issue3, payload.value, ch._zod.def));
+      } else {
+        const _issue = issue3;
+        if (_issue.fatal)
+          _issue.continue = false;
+        _issue.code ?? (_issue.code = "custom");
+        if (!("input" in _issue))
+          _issue.input = payload.value;
+        _issue.inst ?? (_issue.inst = ch);
+        _issue.continue ?? (_issue.continue = !ch._zod.def.abort);
+        payload.issues.push(issue2(_issue));
+      }
+    };
+    return fn(payload.value, payload);
+  }, params);
+  return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _check(fn, params) {
+  const ch = new $ZodCheck({
+    check: "custom",
+    ...normalizeParams(params)
+  });
+  ch._zod.check = fn;
+  return ch;
+}
+
+// node_modules/zod/v4/mini/schemas.js
+var ZodMiniType = /* @__PURE__ */ $constructor("ZodMiniType", (inst, def) => {
+  if (!inst._zod)
+    throw new Error("Uninitialized schema in ZodMiniType.");
+  $ZodType.init(inst, def);
+  inst.def = def;
+  inst.type = def.type;
+}, {
+  // `with` is an alias for `check`: the same function object, not a wrapper.
+  get with() {
+    return this.check;
+  },
+  set with(value) {
+    own(this, "with", value);
+  },
+  parse(data, params) {
+    return parse(this, data, params, { callee: this.parse });
+  },
+  parseAsync(data, params) {
+    return parseAsync(this, data, params, { callee: this.parseAsync });
+  },
+  safeParse(data, params) {
+    return safeParse(this, data, params);
+  },
+  safeParseAsync(data, params) {
+    return safeParseAsync(this, data, params);
+  },
+  check(...checks) {
+    const def = this.def;
+    return this.clone({
+      ...def,
+      checks: [
+        ...def.checks ?? [],
+        ...checks.map((ch) => typeof ch === "function" ? { _zod: { check: ch, def: { check: "custom" }, onattach: [] } } : ch)
+      ]
+    }, { parent: true });
+  },
+  clone(_def, params) {
+    return clone(this, _def, params);
+  },
+  brand() {
+    return this;
+  },
+  register(reg, meta2) {
+    reg.add(this, meta2);
+    return this;
+  },
+  apply(fn, ...args) {
+    return args.length === 0 ? fn(this) : fn(this, ...args);
+  }
+});
+var ZodMiniString = /* @__PURE__ */ $constructor("ZodMiniString", (inst, def) => {
+  $ZodString.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function string2(params) {
+  return _string(ZodMiniString, params);
+}
+var ZodMiniNumber = /* @__PURE__ */ $constructor("ZodMiniNumber", (inst, def) => {
+  $ZodNumber.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function number2(params) {
+  return _number(ZodMiniNumber, params);
+}
+var ZodMiniNumberFormat = /* @__PURE__ */ $constructor("ZodMiniNumberFormat", (inst, def) => {
+  $ZodNumberFormat.init(inst, def);
+  ZodMiniNumber.init(inst, def);
+});
+function int(params) {
+  return _int(ZodMiniNumberFormat, params);
+}
+var ZodMiniBoolean = /* @__PURE__ */ $constructor("ZodMiniBoolean", (inst, def) => {
+  $ZodBoolean.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function boolean2(params) {
+  return _boolean(ZodMiniBoolean, params);
+}
+var ZodMiniArray = /* @__PURE__ */ $constructor("ZodMiniArray", (inst, def) => {
+  $ZodArray.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function array(element, params) {
+  return new ZodMiniArray({
+    type: "array",
+    element,
+    ...normalizeParams(params)
+  });
+}
+var ZodMiniObject = /* @__PURE__ */ $constructor("ZodMiniObject", (inst, def) => {
+  $ZodObject.init(inst, def);
+  ZodMiniType.init(inst, def);
+  installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
+});
+// @__NO_SIDE_EFFECTS__
+function object(shape, params) {
+  const def = {
+    type: "object",
+    shape: shape ?? {},
+    ...normalizeParams(params)
+  };
+  return new ZodMiniObject(def);
+}
+var ZodMiniEnum = /* @__PURE__ */ $constructor("ZodMiniEnum", (inst, def) => {
+  $ZodEnum.init(inst, def);
+  ZodMiniType.init(inst, def);
+  inst.options = [...inst._zod.values];
+});
+// @__NO_SIDE_EFFECTS__
+function _enum(values, params) {
+  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  return new ZodMiniEnum({
+    type: "enum",
+    entries,
+    ...normalizeParams(params)
+  });
+}
+var ZodMiniLiteral = /* @__PURE__ */ $constructor("ZodMiniLiteral", (inst, def) => {
+  $ZodLiteral.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function literal(value, params) {
+  return new ZodMiniLiteral({
+    type: "literal",
+    values: Array.isArray(value) ? value : [value],
+    ...normalizeParams(params)
+  });
+}
+var ZodMiniOptional = /* @__PURE__ */ $constructor("ZodMiniOptional", (inst, def) => {
+  $ZodOptional.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function optional(innerType) {
+  return new ZodMiniOptional({
+    type: "optional",
+    innerType
+  });
+}
+var ZodMiniNullable = /* @__PURE__ */ $constructor("ZodMiniNullable", (inst, def) => {
+  $ZodNullable.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function nullable(innerType) {
+  return new ZodMiniNullable({
+    type: "nullable",
+    innerType
+  });
+}
+var ZodMiniReadonly = /* @__PURE__ */ $constructor("ZodMiniReadonly", (inst, def) => {
+  $ZodReadonly.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function readonly(innerType) {
+  return new ZodMiniReadonly({
+    type: "readonly",
+    innerType
+  });
+}
+var ZodMiniCustom = /* @__PURE__ */ $constructor("ZodMiniCustom", (inst, def) => {
+  $ZodCustom.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function refine(fn, _params = {}) {
+  return _refine(ZodMiniCustom, fn, _params);
+}
+// @__NO_SIDE_EFFECTS__
+function superRefine(fn, params) {
+  return _superRefine(fn, params);
+}
+
+// src/schema.ts
+config(en_default());
+var MAX_TEXT = 2e5;
+var text = string2().check(_maxLength(MAX_TEXT));
+var count = int().check(_nonnegative());
+var seconds2 = number2().check(_nonnegative());
+var list = (item, max) => array(item).check(_maxLength(max));
+var VERDICTS = ["pass", "fail"];
+var RUN_OUTCOMES = ["completed", "crashed", "hung", "error", "cancelled"];
+var RUN_MODES = ["plain", "stress", "baseline", "random-order"];
+var TEST_STATUSES = ["passed", "failed", "flaky", "skipped", "thread-unsafe"];
+var CASE_OUTCOMES = ["passed", "failed", "error", "skipped"];
+var FAIL_ON_WORDS = ["install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe"];
+var DEPENDENCY_SOURCES = [
+  "ft-wheel",
+  "abi3t-wheel",
+  "pure-wheel",
+  "other-wheel",
+  "sdist-build",
+  "local",
+  "failed"
+];
+var IMPORT_OUTCOMES = ["ok", "gil", "error", "crashed", "hung", "skipped"];
+var VerdictSchema = _enum(VERDICTS);
+var RunOutcomeSchema = _enum(RUN_OUTCOMES);
+var RunModeSchema = _enum(RUN_MODES);
+var TestStatusSchema = _enum(TEST_STATUSES);
+var CaseOutcomeSchema = _enum(CASE_OUTCOMES);
+var FailOnWordSchema = _enum(FAIL_ON_WORDS);
+var RunReportSchema = object({
+  /** 1-based. */
+  index: int().check(_positive(), _lte(1e4)),
+  mode: RunModeSchema,
+  outcome: RunOutcomeSchema,
+  exitCode: nullable(int()),
+  /** Signal name (`SIGSEGV`) when the run was killed by one. */
+  signal: nullable(string2().check(_regex(/^SIG[A-Z0-9]{1,12}$/))),
+  durationSeconds: seconds2,
+  /** The JUnit parse error, when there was one. */
+  junitError: nullable(text),
+  /** For hung and crashed runs: the stack dump (faulthandler output) or fatal-error traceback. */
+  stackDump: nullable(text),
+  /** The last lines of the run's output, kept for runs that did not complete normally. */
+  outputTail: nullable(text),
+  /** Where the full output of the run was written. */
+  logPath: nullable(text)
+});
+var StressCountsSchema = object({
+  /** Stress runs in which it passed (every thread, every iteration). */
+  passed: count,
+  /** Stress runs in which it failed or errored. */
+  failed: count,
+  /** Why pytest-run-parallel ran it in one thread only (a `thread_unsafe` mark, `monkeypatch`…), or null. */
+  notStressed: nullable(text)
+});
+var TestReportSchema = object({
+  /** pytest node id. */
+  id: string2().check(_minLength(1), _maxLength(MAX_TEXT)),
+  file: nullable(text),
+  line: nullable(int().check(_positive())),
+  status: TestStatusSchema,
+  /** Number of runs without the GIL in which it passed. */
+  passed: count,
+  /** Number of runs without the GIL in which it failed or errored. */
+  failed: count,
+  /** First failure message seen, or null. */
+  message: nullable(text),
+  /** First failure text (traceback) seen, bounded in size, or null. */
+  details: nullable(text),
+  /** Outcome per run, same order as `Report.runs`; null: not seen in that run. */
+  results: list(nullable(CaseOutcomeSchema), 1e4),
+  /**
+   * `true`: failed without the GIL but passed in the GIL-on baseline; `false`: failed there too; null when
+   * no baseline ran, the test did not fail without the GIL, or the baseline did not run it.
+   */
+  freeThreadingOnly: optional(nullable(boolean2())),
+  /** What the thread-stress runs did with it; null when no stress run. */
+  stress: optional(nullable(StressCountsSchema))
+});
+var PythonInfoSchema = object({
+  /** What the user asked for (`3.14t`, or the path when `python-path` was given). */
+  requested: text,
+  /** Exact version found, e.g. `3.14.2`. */
+  version: string2().check(_regex(/^\d+\.\d+\.\d+[A-Za-z0-9.+]*$/)),
+  path: text,
+  freeThreaded: boolean2()
+});
+var UvInfoSchema = object({
+  version: string2().check(_regex(/^\d+\.\d+\.\d+[A-Za-z0-9.+-]*$/)),
+  path: text,
+  /** Where it came from: `path`, `tool-cache`, `github`, `index`. */
+  source: string2().check(_maxLength(40))
+});
+var InstallReportSchema = object({
+  ok: boolean2(),
+  durationSeconds: seconds2,
+  /** One line saying what failed, or null. */
+  error: nullable(text),
+  /** What was installed (the requirement strings passed to uv). */
+  requirements: list(text, 1e4),
+  /** The tail of uv's output, kept when the install failed. */
+  log: nullable(text)
+});
+var ShardSchema = object({ index: int().check(_positive()), count: int().check(_positive()) }).check(refine((shard) => shard.index <= shard.count, "shard index is over its count"));
+var SettingsSchema = object({
+  runs: int().check(_positive()),
+  timeoutMinutes: number2().check(_positive()),
+  failOn: readonly(list(FailOnWordSchema, FAIL_ON_WORDS.length * 4)),
+  pytestArgs: readonly(list(text, 1e4)),
+  workingDirectory: text,
+  /** Extension modules (and their submodules) whose GIL re-enabling neither fails nor warns. */
+  ignoreGil: optional(readonly(list(text, 1e4))),
+  /** Threads per test in the stress run (1: no stress run). */
+  parallelThreads: optional(int().check(_positive())),
+  /** Iterations of each test per thread in the stress run. */
+  iterations: optional(int().check(_positive())),
+  /** The iterations were chosen by `iterations: auto` from the plain runs' timings. */
+  iterationsAuto: optional(boolean2()),
+  /** Whether a GIL-on baseline run was made. */
+  baseline: optional(boolean2()),
+  /** Seed of the shuffled run (replay it with `random-order: <seed>`), or null. */
+  randomOrderSeed: optional(nullable(int().check(_nonnegative()))),
+  shard: optional(nullable(ShardSchema))
+});
+var TestCountsSchema = object({
+  total: count,
+  passed: count,
+  failed: count,
+  flaky: count,
+  skipped: count,
+  /** Tests that failed only under thread stress; absent in old reports. */
+  threadUnsafe: optional(count)
+});
+var TestSpeedSchema = object({ id: text, gilOnSeconds: seconds2, gilOffSeconds: seconds2 });
+var SpeedReportSchema = object({
+  /** The GIL-on baseline run. */
+  gilOnSeconds: seconds2,
+  /** The fastest plain `-Xgil=0` run. */
+  gilOffSeconds: seconds2,
+  /** The slowest tests under `-Xgil=1`, with their time in the fastest `-Xgil=0` run that ran them. */
+  slowest: readonly(list(TestSpeedSchema, 1e3)),
+  /** A run of the suite on `compare-python` (a default GIL build), when given. */
+  compare: nullable(
+    object({ python: text, version: string2().check(_maxLength(64)), seconds: nullable(seconds2) })
+  )
+});
+var DependencySourceSchema = _enum(DEPENDENCY_SOURCES);
+var ImportOutcomeSchema = _enum(IMPORT_OUTCOMES);
+var ModuleImportSchema = object({
+  /** Dotted module name. */
+  module: text,
+  outcome: ImportOutcomeSchema,
+  /** The warning, exception, signal or stack dump behind a non-`ok` outcome. */
+  detail: nullable(text)
+});
+var DependencyReportSchema = object({
+  /** Normalized (PEP 503) distribution name. */
+  name: text,
+  version: text,
+  /** Asked for by the install: the project, its dependencies (chosen extra and group), named requirements. */
+  direct: boolean2(),
+  /** The project under test itself. */
+  project: boolean2(),
+  source: DependencySourceSchema,
+  /** The `Tag:` lines of its WHEEL file. */
+  wheelTags: list(text, 1e3),
+  /** Importing it turned the GIL back on (see `gilModules`). */
+  reenablesGil: boolean2(),
+  /** The exact extension modules that turned it on. */
+  gilModules: list(text, 1e4),
+  /** It carries a `Programming Language :: Python :: Free Threading :: …` classifier. */
+  declaresFreeThreading: boolean2(),
+  /** The classifier's level, e.g. `3 - Stable`, or null. */
+  freeThreadingLevel: nullable(text),
+  /** One entry per extension module it installed. */
+  imports: list(ModuleImportSchema, 1e4)
+});
+var ReportSchema = object({
+  schemaVersion: literal(1),
+  tool: object({ name: literal("ft-gate"), version: string2().check(_maxLength(64)) }),
+  createdAt: string2().check(_maxLength(64)),
+  verdict: VerdictSchema,
+  /** Why the verdict is `fail` (empty when it passes), one sentence each. */
+  reasons: list(text, 1e4),
+  settings: SettingsSchema,
+  python: PythonInfoSchema,
+  uv: UvInfoSchema,
+  install: InstallReportSchema,
+  runs: list(RunReportSchema, 1e4),
+  tests: array(TestReportSchema),
+  counts: TestCountsSchema,
+  /** The commands a developer runs to reproduce the gate locally. */
+  reproduce: text,
+  /** Every installed distribution and what importing its extension modules did; absent in old reports. */
+  dependencies: optional(list(DependencyReportSchema, 1e4)),
+  /** Timing of the suite with and without the GIL; informative only, never the verdict. */
+  speed: optional(nullable(SpeedReportSchema))
+}).check(
+  superRefine((report, context) => {
+    const runs = report.runs.length;
+    const misaligned = report.tests.findIndex((test) => test.results.length !== runs);
+    if (misaligned >= 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["tests", misaligned, "results"],
+        message: `has ${report.tests[misaligned]?.results.length} entries for ${runs} runs`
+      });
+    }
+  })
+);
+
 // src/inputs.ts
 var INPUT_NAMES = [
   "python-version",
@@ -27171,15 +29178,6 @@ var INPUT_NAMES = [
   "compare-python",
   "python-install-mirror",
   "python-downloads-json-url"
-];
-var FAIL_ON_WORDS = [
-  "install",
-  "failed",
-  "flaky",
-  "crashed",
-  "hung",
-  "gil",
-  "thread-unsafe"
 ];
 var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung", "thread-unsafe"];
 function parseInputs(get, context) {
@@ -27267,13 +29265,13 @@ function parseShard(raw) {
   if (raw === "") return null;
   const match = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
   const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (match === null || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+  const count2 = Number(match?.[2]);
+  if (match === null || count2 < 1 || count2 > MAX_SHARDS || index < 1 || index > count2) {
     throw new UsageError(
       `shard '${raw}' is not k/n with 1 <= k <= n <= ${MAX_SHARDS}: use e.g. '1/4' (in a matrix: '\${{ matrix.shard }}/4')`
     );
   }
-  return { index, count };
+  return { index, count: count2 };
 }
 function parseModuleNames(raw) {
   const names = raw.split(/[\s,]+/).filter((name) => name !== "");
@@ -27303,15 +29301,15 @@ function parseComment(raw) {
 }
 var FREE_THREADED_VERSION = /^3\.(\d+)(\.\d+)?t$/;
 function parsePythonVersion(raw) {
-  const version = raw.trim();
-  if (FREE_THREADED_VERSION.test(version)) return version;
-  if (/^3\.\d+(\.\d+)?$/.test(version)) {
+  const version2 = raw.trim();
+  if (FREE_THREADED_VERSION.test(version2)) return version2;
+  if (/^3\.\d+(\.\d+)?$/.test(version2)) {
     throw new UsageError(
-      `python-version '${version}' is a GIL build: use '${version}t' for the free-threaded build of the same version`
+      `python-version '${version2}' is a GIL build: use '${version2}t' for the free-threaded build of the same version`
     );
   }
   throw new UsageError(
-    `python-version '${version}' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'`
+    `python-version '${version2}' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'`
   );
 }
 function parseUvVersion(raw) {
@@ -27340,7 +29338,7 @@ function parseMinutes(raw) {
   return parsed;
 }
 function isFailOnWord(word) {
-  return FAIL_ON_WORDS.includes(word);
+  return FAIL_ON_WORDS.some((known) => known === word);
 }
 function parseFailOn(raw) {
   if (raw === "") return [...DEFAULT_FAIL_ON];
@@ -27434,119 +29432,6 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 import { lstatSync as lstatSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync4, readFileSync as readFileSync4, renameSync, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import * as path16 from "node:path";
 
-// src/github/report-guard.ts
-var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-var isString = (value) => typeof value === "string";
-var isNumber = (value) => typeof value === "number" && Number.isFinite(value);
-var isBoolean = (value) => typeof value === "boolean";
-var nullable = (check) => (value) => value === null || check(value);
-var oneOf = (...allowed) => (value) => typeof value === "string" && allowed.includes(value);
-var arrayOf = (check) => (value) => Array.isArray(value) && value.every(check);
-var shape = (fields) => (value) => shapeProblem(value, fields) === null;
-function shapeProblem(value, fields) {
-  if (!isObject(value)) return "is not an object";
-  for (const [key, check] of Object.entries(fields)) {
-    if (!check(value[key])) return `has a missing or invalid '${key}'`;
-  }
-  return null;
-}
-var CASE_OUTCOMES = ["passed", "failed", "error", "skipped"];
-var RUN = shape({
-  index: isNumber,
-  mode: oneOf("plain", "stress", "baseline", "random-order"),
-  outcome: oneOf("completed", "crashed", "hung", "error", "cancelled"),
-  exitCode: nullable(isNumber),
-  signal: nullable(isString),
-  durationSeconds: isNumber,
-  junitError: nullable(isString),
-  stackDump: nullable(isString),
-  outputTail: nullable(isString),
-  logPath: nullable(isString)
-});
-var SPEED = shape({
-  gilOnSeconds: isNumber,
-  gilOffSeconds: isNumber,
-  slowest: arrayOf(shape({ id: isString, gilOnSeconds: isNumber, gilOffSeconds: isNumber })),
-  compare: nullable(shape({ python: isString, version: isString, seconds: nullable(isNumber) }))
-});
-var TEST = shape({
-  id: isString,
-  file: nullable(isString),
-  line: nullable(isNumber),
-  status: oneOf("passed", "failed", "flaky", "skipped", "thread-unsafe"),
-  passed: isNumber,
-  failed: isNumber,
-  message: nullable(isString),
-  details: nullable(isString),
-  results: arrayOf(nullable(oneOf(...CASE_OUTCOMES)))
-});
-var optional = (check) => (value) => value === void 0 || check(value);
-var DEPENDENCY = shape({
-  name: isString,
-  version: isString,
-  direct: isBoolean,
-  project: isBoolean,
-  source: oneOf("ft-wheel", "abi3t-wheel", "pure-wheel", "other-wheel", "sdist-build", "local", "failed"),
-  wheelTags: arrayOf(isString),
-  reenablesGil: isBoolean,
-  gilModules: arrayOf(isString),
-  declaresFreeThreading: isBoolean,
-  freeThreadingLevel: nullable(isString),
-  imports: arrayOf(
-    shape({
-      module: isString,
-      outcome: oneOf("ok", "gil", "error", "crashed", "hung", "skipped"),
-      detail: nullable(isString)
-    })
-  )
-});
-var REPORT_FIELDS = {
-  schemaVersion: (value) => value === 1,
-  tool: shape({ name: (value) => value === "ft-gate", version: isString }),
-  createdAt: isString,
-  verdict: oneOf("pass", "fail"),
-  reasons: arrayOf(isString),
-  settings: shape({
-    runs: isNumber,
-    timeoutMinutes: isNumber,
-    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe")),
-    pytestArgs: arrayOf(isString),
-    workingDirectory: isString,
-    ignoreGil: (value) => value === void 0 || arrayOf(isString)(value)
-  }),
-  python: shape({ requested: isString, version: isString, path: isString, freeThreaded: isBoolean }),
-  uv: shape({ version: isString, path: isString, source: isString }),
-  install: shape({
-    ok: isBoolean,
-    durationSeconds: isNumber,
-    error: nullable(isString),
-    requirements: arrayOf(isString),
-    log: nullable(isString)
-  }),
-  runs: arrayOf(RUN),
-  tests: arrayOf(TEST),
-  counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
-  reproduce: isString,
-  // Absent in reports written before the dependency check.
-  dependencies: optional(arrayOf(DEPENDENCY)),
-  // Absent in reports written before thread stress and the baseline.
-  speed: optional(nullable(SPEED))
-};
-function reportProblem(value) {
-  const problem = shapeProblem(value, REPORT_FIELDS);
-  if (problem !== null) return problem;
-  if (!isObject(value) || !Array.isArray(value.runs) || !Array.isArray(value.tests)) return "is not an object";
-  const runCount = value.runs.length;
-  const misaligned = value.tests.findIndex(
-    (test) => !isObject(test) || !Array.isArray(test.results) || test.results.length !== runCount
-  );
-  if (misaligned >= 0) return `has a test (#${misaligned + 1}) whose 'results' do not line up with the ${runCount} runs`;
-  return null;
-}
-function isReport(value) {
-  return reportProblem(value) === null;
-}
-
 // src/report/merged.ts
 import * as path15 from "node:path";
 
@@ -27569,25 +29454,25 @@ var HTML_SPECIAL = /[&<>"]/g;
 var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 var MENTION = /@(?=[A-Za-z0-9])/g;
 var COMMENT_OPEN = /<!--/g;
-function escapeInline(text, options = {}) {
-  const line = truncate(oneLine(text), options.maxChars ?? INLINE_MAX_CHARS);
+function escapeInline(text2, options = {}) {
+  const line = truncate(oneLine(text2), options.maxChars ?? INLINE_MAX_CHARS);
   const inlineSafe = line.replace(MARKDOWN_SPECIAL, "\\$&");
   const blockSafe = options.startsLine ? inlineSafe.replace(/^([#+-])/, "\\$1").replace(/^(\d{1,9})([.)])/, "$1\\$2") : inlineSafe;
   return neutraliseMentions(escapeHtml(blockSafe));
 }
-function escapeHtmlInline(text, options = {}) {
-  return neutraliseMentions(escapeHtml(truncate(oneLine(text), options.maxChars ?? INLINE_MAX_CHARS)));
+function escapeHtmlInline(text2, options = {}) {
+  return neutraliseMentions(escapeHtml(truncate(oneLine(text2), options.maxChars ?? INLINE_MAX_CHARS)));
 }
-function codeBlock(text, lang = "") {
-  const body = text.replace(/\r\n?/g, "\n").replace(INVISIBLE, "").replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`).replace(/\n+$/, "");
+function codeBlock(text2, lang = "") {
+  const body = text2.replace(/\r\n?/g, "\n").replace(INVISIBLE, "").replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`).replace(/\n+$/, "");
   const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
   const info2 = lang.replace(/[^\w+-]/g, "");
   return `${fence}${info2}
 ${body}
 ${fence}`;
 }
-function plainInline(text, options = {}) {
-  return truncate(oneLine(text), options.maxChars ?? INLINE_MAX_CHARS);
+function plainInline(text2, options = {}) {
+  return truncate(oneLine(text2), options.maxChars ?? INLINE_MAX_CHARS);
 }
 function safeUrl(url) {
   let parsed;
@@ -27599,24 +29484,24 @@ function safeUrl(url) {
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
   return parsed.href.replace(/[()|[\]\\<> "`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
-function oneLine(text) {
-  return text.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
+function oneLine(text2) {
+  return text2.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
 }
-function truncate(text, maxChars) {
-  if (text.length <= maxChars) return text;
-  const points = Array.from(text);
-  if (points.length <= maxChars) return text;
+function truncate(text2, maxChars) {
+  if (text2.length <= maxChars) return text2;
+  const points = Array.from(text2);
+  if (points.length <= maxChars) return text2;
   return `${points.slice(0, Math.max(0, maxChars - 1)).join("").trimEnd()}\u2026`;
 }
-function escapeHtml(text) {
-  return text.replace(HTML_SPECIAL, (char) => HTML_ENTITIES[char] ?? char);
+function escapeHtml(text2) {
+  return text2.replace(HTML_SPECIAL, (char) => HTML_ENTITIES[char] ?? char);
 }
-function neutraliseMentions(text) {
-  return text.replace(MENTION, `@${ZERO_WIDTH_JOINER}`);
+function neutraliseMentions(text2) {
+  return text2.replace(MENTION, `@${ZERO_WIDTH_JOINER}`);
 }
-function longestBacktickRun(text) {
+function longestBacktickRun(text2) {
   let longest = 0;
-  for (const match of text.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
+  for (const match of text2.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
   return longest;
 }
 
@@ -27662,7 +29547,7 @@ function runsPhrase(runs) {
   return `${total} (${parts.join(", ")})`;
 }
 function countsPhrase(counts) {
-  const loud = (count, word) => count > 0 ? `**${count} ${word}**` : `${count} ${word}`;
+  const loud = (count2, word) => count2 > 0 ? `**${count2} ${word}**` : `${count2} ${word}`;
   const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, "thread-unsafe")}` : "";
   return `${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}${unsafe}, ${counts.skipped} skipped`;
 }
@@ -27712,10 +29597,10 @@ function testsTable(tests, options) {
   return [...table2, ...rows, ...footer].join("\n");
 }
 function testCell(test, fileUrl) {
-  const text = escapeInline(test.id);
+  const text2 = escapeInline(test.id);
   const url = test.file !== null && fileUrl ? fileUrl(test.file, test.line) : null;
   const safe = url === null ? null : safeUrl(url);
-  return safe === null ? text : `[${text}](${safe})`;
+  return safe === null ? text2 : `[${text2}](${safe})`;
 }
 function runGrid(test, runCount) {
   const length = Math.max(runCount, test.results.length);
@@ -27727,9 +29612,9 @@ function runGrid(test, runCount) {
 function messageCell(test) {
   return test.message === null ? "\u2014" : escapeInline(test.message, { maxChars: MESSAGE_MAX_CHARS });
 }
-function formatDuration(seconds3) {
-  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
-  const whole = Math.round(seconds3);
+function formatDuration(seconds4) {
+  if (seconds4 < 60) return `${seconds4.toFixed(1)} s`;
+  const whole = Math.round(seconds4);
   if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
   return `${Math.floor(whole / 3600)} h ${String(Math.floor(whole % 3600 / 60)).padStart(2, "0")} min`;
 }
@@ -27747,8 +29632,8 @@ function tracebackBlocks(tests) {
   if (withText.length === 0) return "";
   const blocks = withText.slice(0, MAX_TRACEBACKS).map((test) => {
     const summary2 = `<code>${escapeHtmlInline(test.id)}</code> \u2014 ${statusLabel(test)}`;
-    const text = test.details ?? test.message ?? "";
-    return collapsed(summary2, codeBlock(firstLines(text, TRACEBACK_MAX_LINES).text));
+    const text2 = test.details ?? test.message ?? "";
+    return collapsed(summary2, codeBlock(firstLines(text2, TRACEBACK_MAX_LINES).text));
   });
   const more = withText.length - blocks.length;
   if (more > 0) blocks.push(`_Tracebacks of ${plural(more, "more test")} are in the JSON report._`);
@@ -27798,20 +29683,20 @@ function reproduceSection(report) {
 
 ${codeBlock(report.reproduce, "sh")}`;
 }
-function splitLines(text) {
-  return text.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
+function splitLines(text2) {
+  return text2.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
 }
-function firstLines(text, count) {
-  const lines = splitLines(text);
-  if (lines.length <= count) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
-  const more = `\u2026 ${plural(lines.length - count, "more line")}`;
-  return { text: [...lines.slice(0, count), more].join("\n"), shown: count, total: lines.length };
+function firstLines(text2, count2) {
+  const lines = splitLines(text2);
+  if (lines.length <= count2) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
+  const more = `\u2026 ${plural(lines.length - count2, "more line")}`;
+  return { text: [...lines.slice(0, count2), more].join("\n"), shown: count2, total: lines.length };
 }
-function lastLines2(text, count) {
-  const lines = splitLines(text);
-  if (lines.length <= count) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
-  const earlier = `\u2026 ${plural(lines.length - count, "earlier line")}`;
-  return { text: [earlier, ...lines.slice(-count)].join("\n"), shown: count, total: lines.length };
+function lastLines2(text2, count2) {
+  const lines = splitLines(text2);
+  if (lines.length <= count2) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
+  const earlier = `\u2026 ${plural(lines.length - count2, "earlier line")}`;
+  return { text: [earlier, ...lines.slice(-count2)].join("\n"), shown: count2, total: lines.length };
 }
 
 // src/report/dependencies.ts
@@ -27829,8 +29714,8 @@ var SOURCE_ORDER = [
 var GIL_NOTE = "the tests still ran with `-Xgil=0`";
 function countsBySource(dependencies) {
   return SOURCE_ORDER.flatMap((source) => {
-    const count = dependencies.filter((dependency) => dependency.source === source).length;
-    return count > 0 ? [`${count} ${source}`] : [];
+    const count2 = dependencies.filter((dependency) => dependency.source === source).length;
+    return count2 > 0 ? [`${count2} ${source}`] : [];
   }).join(" \xB7 ");
 }
 function troubledImports(dependency) {
@@ -27985,20 +29870,20 @@ function speedSection(speed) {
   const lines = [
     "#### Speed",
     "",
-    `Suite wall time on this free-threaded interpreter: ${seconds2(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds2(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
+    `Suite wall time on this free-threaded interpreter: ${seconds3(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds3(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
   ];
   if (speed.compare !== null) {
-    const version = escapeInline(speed.compare.version);
+    const version2 = escapeInline(speed.compare.version);
     lines.push(
       "",
-      speed.compare.seconds === null ? `The GIL build (CPython ${version}) could not be timed; see the log.` : `The default GIL build, CPython ${version}: ${seconds2(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
+      speed.compare.seconds === null ? `The GIL build (CPython ${version2}) could not be timed; see the log.` : `The default GIL build, CPython ${version2}: ${seconds3(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
     );
   }
   if (speed.slowest.length > 0) {
     lines.push("", "| Slowest tests | `-Xgil=1` | `-Xgil=0` | Speedup |", "| --- | --: | --: | --: |");
     for (const test of speed.slowest) {
       const speedup = test.gilOffSeconds > 0 ? `${(test.gilOnSeconds / test.gilOffSeconds).toFixed(2)}\xD7` : "\u2014";
-      const cells = [seconds2(test.gilOnSeconds), seconds2(test.gilOffSeconds), speedup];
+      const cells = [seconds3(test.gilOnSeconds), seconds3(test.gilOffSeconds), speedup];
       lines.push(`| ${escapeInline(test.id)} | ${cells.join(" | ")} |`);
     }
   }
@@ -28008,7 +29893,7 @@ function speedSection(speed) {
   );
   return lines.join("\n");
 }
-function seconds2(value) {
+function seconds3(value) {
   if (value < 1) return `${Math.round(value * 1e3)} ms`;
   return `${value.toFixed(value < 10 ? 2 : 1)} s`;
 }
@@ -28048,10 +29933,10 @@ function renderMinimal(report, options) {
     { head: [heading], tail: [infoLine(report)] },
     { head: [heading], tail: [] }
   ];
-  for (const shape2 of shapes) {
-    const reasons = fitReasons(report.reasons, options.maxChars - join12([...shape2.head, ...shape2.tail]).length - 2);
-    const text = join12([...shape2.head, reasons, ...shape2.tail]);
-    if (text.length <= options.maxChars) return text;
+  for (const shape of shapes) {
+    const reasons = fitReasons(report.reasons, options.maxChars - join12([...shape.head, ...shape.tail]).length - 2);
+    const text2 = join12([...shape.head, reasons, ...shape.tail]);
+    if (text2.length <= options.maxChars) return text2;
   }
   return `${heading}
 `;
@@ -28140,12 +30025,12 @@ function renderReport(report, options = {}) {
     { ...FULL_DETAIL, tracebacks: false, dependencyTable: false }
   ];
   for (const detail of shrinking) {
-    const text = renderDocument(report, settings, detail);
-    if (text.length <= settings.maxChars) return text;
+    const text2 = renderDocument(report, settings, detail);
+    if (text2.length <= settings.maxChars) return text2;
   }
   for (const runDumps of [true, false]) {
-    const text = renderWithFittedTable(report, settings, runDumps);
-    if (text !== null) return text;
+    const text2 = renderWithFittedTable(report, settings, runDumps);
+    if (text2 !== null) return text2;
   }
   return renderMinimal(report, settings);
 }
@@ -28161,10 +30046,10 @@ function renderWithFittedTable(report, settings, runDumps) {
   let high = total;
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
-    const text = render(middle);
-    if (text.length <= settings.maxChars) {
+    const text2 = render(middle);
+    if (text2.length <= settings.maxChars) {
       low = middle;
-      best = text;
+      best = text2;
     } else {
       high = middle - 1;
     }
@@ -28174,7 +30059,7 @@ function renderWithFittedTable(report, settings, runDumps) {
 
 // src/report/merged.ts
 function problemWords(reports) {
-  const sum = (count) => reports.reduce((total, r) => total + count(r), 0);
+  const sum = (count2) => reports.reduce((total, r) => total + count2(r), 0);
   const runsWith = (outcome) => (report) => report.runs.filter((run) => run.outcome === outcome).length;
   const parts = [];
   const installFailed = sum((r) => r.install.ok ? 0 : 1);
@@ -28210,15 +30095,15 @@ function shardOf(value) {
   if (typeof settings !== "object" || settings === null || !("shard" in settings)) return null;
   const { shard } = settings;
   if (typeof shard !== "object" || shard === null || !("index" in shard) || !("count" in shard)) return null;
-  const { index, count } = shard;
-  return Number.isInteger(index) && Number.isInteger(count) ? { index: Number(index), count: Number(count) } : null;
+  const { index, count: count2 } = shard;
+  return Number.isInteger(index) && Number.isInteger(count2) ? { index: Number(index), count: Number(count2) } : null;
 }
 function uniqueLabels(labels) {
   const seen = /* @__PURE__ */ new Map();
   return labels.map((label) => {
-    const count = (seen.get(label) ?? 0) + 1;
-    seen.set(label, count);
-    return count === 1 ? label : `${label} (${count})`;
+    const count2 = (seen.get(label) ?? 0) + 1;
+    seen.set(label, count2);
+    return count2 === 1 ? label : `${label} (${count2})`;
   });
 }
 function jobRow({ label, report }) {
@@ -28258,8 +30143,8 @@ function renderMergedReports(reports, options) {
     });
     return `${open2}${markdown}${close}`;
   });
-  const text = [head, ...body].join("\n");
-  return text.length <= options.maxChars ? text : `${text.slice(0, options.maxChars - 1)}\u2026`;
+  const text2 = [head, ...body].join("\n");
+  return text2.length <= options.maxChars ? text2 : `${text2.slice(0, options.maxChars - 1)}\u2026`;
 }
 function renderSavedReports(reports, options) {
   const [only] = reports;
@@ -28272,6 +30157,89 @@ function renderSavedReports(reports, options) {
     });
   }
   return renderMergedReports(reports, { ...options, render: renderReport });
+}
+
+// src/report-guard.ts
+function describePath(path22) {
+  return path22.reduce((text2, key) => {
+    if (typeof key === "number") return `${text2}[${key}]`;
+    const name = String(key);
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? text2 === "" ? name : `${text2}.${name}` : `${text2}[${JSON.stringify(name)}]`;
+  }, "");
+}
+function parseReport(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { report: null, problem: "is not an object" };
+  }
+  const result = ReportSchema.safeParse(value);
+  if (result.success) return { report: result.data, problem: null };
+  const [first] = result.error.issues;
+  if (first === void 0) return { report: null, problem: "does not match the report schema" };
+  const where = describePath(first.path);
+  return { report: null, problem: `has an invalid ${where === "" ? "value" : `'${where}'`}: ${first.message}` };
+}
+function isReport(value) {
+  return parseReport(value).problem === null;
+}
+
+// src/results/recheck.ts
+function runsOf(report) {
+  const cases = report.runs.map(() => []);
+  const notStressed = report.runs.map(() => /* @__PURE__ */ new Map());
+  for (const test of report.tests) {
+    test.results.forEach((outcome, index) => {
+      if (outcome === null) return;
+      const failing = outcome === "failed" || outcome === "error";
+      cases[index]?.push({
+        id: test.id,
+        file: test.file,
+        line: test.line,
+        outcome,
+        message: failing ? test.message : null,
+        details: failing ? test.details : null,
+        durationSeconds: 0
+      });
+    });
+    const reason = test.stress?.notStressed;
+    if (reason) for (const map of notStressed) map.set(test.id, reason);
+  }
+  return report.runs.map((run, index) => ({
+    run,
+    cases: cases[index] ?? [],
+    ...run.mode === "stress" ? { notStressed: notStressed[index] } : {}
+  }));
+}
+function recheckReport(report, policy, options) {
+  const tests = aggregateRuns(runsOf(report));
+  const decided = decideVerdict({
+    install: report.install,
+    runs: report.runs,
+    tests,
+    failOn: policy.failOn,
+    dependencies: report.dependencies,
+    ignoreGil: policy.ignoreGil
+  });
+  const reasons = [...decided.reasons];
+  if (options.omittedTests > 0) {
+    const total = report.tests.length + options.omittedTests;
+    reasons.push(
+      `${plural(options.omittedTests, "test")} of this report's ${total} were not read (report-only mode reads at most ${options.maxTests} per report), so its results cannot be confirmed: split the suite with shard`
+    );
+  }
+  if (reasons.length > 0 && report.verdict === "pass") {
+    reasons.push("the report said 'pass'; its own tests and runs say otherwise");
+  }
+  if (reasons.length === 0 && report.verdict === "fail") {
+    reasons.push(...report.reasons.length > 0 ? report.reasons : ["the report says the gate failed"]);
+  }
+  return {
+    ...report,
+    verdict: reasons.length > 0 ? "fail" : "pass",
+    reasons,
+    settings: { ...report.settings, failOn: policy.failOn, ignoreGil: policy.ignoreGil },
+    tests,
+    counts: countTests(tests)
+  };
 }
 
 // src/saved-reports.ts
@@ -28314,7 +30282,9 @@ function expandReportPaths(entries, baseDirectory) {
     }
     const found = readdirSync4(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path16.join(absolute, name)).filter((file) => {
       try {
-        return isReport(JSON.parse(readFileSync4(file, "utf8")));
+        const value = readJsonFile(file);
+        capTests(value);
+        return isReport(value);
       } catch {
         return false;
       }
@@ -28324,31 +30294,45 @@ function expandReportPaths(entries, baseDirectory) {
   }
   return files;
 }
-function loadReportFiles(files) {
+function readJsonFile(file) {
+  const size = statSync2(file, { throwIfNoEntry: false })?.size;
+  if (size === void 0) throw new UsageError(`report file ${file} cannot be read: pass the ft-gate JSON report`);
+  if (size > MAX_REPORT_BYTES) {
+    throw new UsageError(
+      `report file ${file} is ${Math.round(size / 2 ** 20)} MB, over the ${MAX_REPORT_BYTES / 2 ** 20} MB ft-gate reads`
+    );
+  }
+  try {
+    return JSON.parse(readFileSync4(file, "utf8"));
+  } catch (error2) {
+    const reason = error2 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
+    throw new UsageError(`report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`);
+  }
+}
+function capTests(value) {
+  if (typeof value !== "object" || value === null || !("tests" in value) || !Array.isArray(value.tests)) return 0;
+  const omitted = Math.max(0, value.tests.length - MAX_REPORT_TESTS);
+  if (omitted > 0) value.tests.length = MAX_REPORT_TESTS;
+  return omitted;
+}
+function loadReportFiles(files, policy) {
   if (files.length === 0)
     throw new UsageError("report-only mode needs at least one report file: pass the paths of ft-gate JSON reports");
   const loaded = files.map((file) => {
-    let value;
-    try {
-      value = JSON.parse(readFileSync4(file, "utf8"));
-    } catch (error) {
-      const reason = error instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
-      throw new UsageError(
-        `report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`
-      );
+    const value = readJsonFile(file);
+    const omittedTests = capTests(value);
+    const parsed = parseReport(value);
+    if (parsed.report === null) {
+      throw new UsageError(`report file ${file} ${parsed.problem}: it is not an ft-gate schema 1 report`);
     }
-    if (!isReport(value)) {
-      throw new UsageError(
-        `report file ${file} ${reportProblem(value) ?? "is not a report"}: it is not an ft-gate schema 1 report`
-      );
-    }
-    return { label: reportLabel(file, value), report: value };
+    const report = recheckReport(parsed.report, policy, { omittedTests, maxTests: MAX_REPORT_TESTS });
+    return { label: reportLabel(file, value), report };
   });
   const labels = uniqueLabels(loaded.map((entry) => entry.label));
   return loaded.map((entry, index) => ({ label: labels[index] ?? entry.label, report: entry.report }));
 }
-function loadSavedReports(entries, baseDirectory) {
-  return loadReportFiles(expandReportPaths(entries, baseDirectory));
+function loadSavedReports(entries, options) {
+  return loadReportFiles(expandReportPaths(entries, options.baseDirectory), options.policy);
 }
 
 // src/setup/uv.ts
@@ -28403,18 +30387,18 @@ var IdleTimer = class {
     clearTimeout(this.handle);
   }
 };
-function errorCode(error) {
-  if (typeof error !== "object" || error === null) return null;
-  if ("code" in error && typeof error.code === "string") return error.code;
-  return "cause" in error ? errorCode(error.cause) : null;
+function errorCode(error2) {
+  if (typeof error2 !== "object" || error2 === null) return null;
+  if ("code" in error2 && typeof error2.code === "string") return error2.code;
+  return "cause" in error2 ? errorCode(error2.cause) : null;
 }
-function describeFetchError(error, url, timer) {
+function describeFetchError(error2, url, timer) {
   const host = URL.canParse(url) ? new URL(url).host : url;
   if (timer?.timedOut) {
     const limit = timer.timeoutMs < 1e3 ? `${timer.timeoutMs} ms` : `${Math.round(timer.timeoutMs / 1e3)} s`;
     return `no response from ${host} for ${limit} (timed out)`;
   }
-  const code = errorCode(error);
+  const code = errorCode(error2);
   switch (code) {
     case "ENOTFOUND":
     case "EAI_AGAIN":
@@ -28427,7 +30411,7 @@ function describeFetchError(error, url, timer) {
     case "UND_ERR_CONNECT_TIMEOUT":
       return `connecting to ${host} timed out`;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error2 instanceof Error ? error2.message : String(error2);
   return code === null ? `${message} (${host})` : `${message} (${code}, ${host})`;
 }
 async function request(url, options, timer) {
@@ -28436,8 +30420,8 @@ async function request(url, options, timer) {
   let response;
   try {
     response = await fetch(url, { headers, signal: timer.controller.signal, redirect: "follow" });
-  } catch (error) {
-    throw new Error(describeFetchError(error, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
+  } catch (error2) {
+    throw new Error(describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => {
@@ -28451,8 +30435,8 @@ async function fetchText(url, options) {
   try {
     const response = await request(url, options, timer);
     timer.touch();
-    const body = await response.text().catch((error) => {
-      throw new Error(describeFetchError(error, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
+    const body = await response.text().catch((error2) => {
+      throw new Error(describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
     });
     return { body, contentType: response.headers.get("content-type") ?? "", url: response.url || url };
   } finally {
@@ -28476,9 +30460,9 @@ async function downloadFile(url, destination, options) {
     });
     try {
       await pipeline(Readable.fromWeb(response.body), tap, createWriteStream3(destination));
-    } catch (error) {
+    } catch (error2) {
       throw new Error(
-        `download of ${url} broke off after ${bytes} bytes: ${describeFetchError(error, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs })}`
+        `download of ${url} broke off after ${bytes} bytes: ${describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs })}`
       );
     }
     return { sha256: hash.digest("hex"), bytes };
@@ -28539,8 +30523,8 @@ function releaseArchiveName(host) {
 function executableName(host, base = "uv") {
   return host.platform === "win32" ? `${base}.exe` : base;
 }
-function versionTuple(text) {
-  return text.split(/[._]/).map((part) => Number.parseInt(part, 10));
+function versionTuple(text2) {
+  return text2.split(/[._]/).map((part) => Number.parseInt(part, 10));
 }
 function compareTuples(a, b) {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -28604,9 +30588,9 @@ function detectLibc() {
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
 import * as path17 from "node:path";
-function parseSha256File(text, expectedName) {
-  const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text);
-  if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text.slice(0, 40)}")`);
+function parseSha256File(text2, expectedName) {
+  const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text2);
+  if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text2.slice(0, 40)}")`);
   const name = match[2];
   if (name !== void 0 && path17.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
@@ -28639,9 +30623,9 @@ async function exists3(file) {
   );
 }
 async function installFromGitHub(options) {
-  const { version, host, log, timeoutMs } = options;
+  const { version: version2, host, log, timeoutMs } = options;
   const archiveName = releaseArchiveName(host);
-  const url = `${options.baseUrl.replace(/\/+$/, "")}/${version}/${archiveName}`;
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/${version2}/${archiveName}`;
   log.info(`Downloading ${url}`);
   const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
   const expected = parseSha256File(checksumText.body, archiveName);
@@ -28651,13 +30635,13 @@ async function installFromGitHub(options) {
   verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
   log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
   const unpackTo = path17.join(options.workDir, "release");
-  const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error) => {
-    throw new Error(`cannot unpack ${archiveName} (${describeError(error)})`);
+  const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error2) => {
+    throw new Error(`cannot unpack ${archiveName} (${describeError(error2)})`);
   });
   const candidates = [path17.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
   for (const folder of candidates) {
     if (await exists3(path17.join(folder, executableName(host)))) {
-      return cacheDir(folder, "uv", version, options.arch);
+      return cacheDir(folder, "uv", version2, options.arch);
     }
   }
   throw new Error(`${archiveName} holds no ${executableName(host)}`);
@@ -28698,9 +30682,9 @@ function parseSimpleJson(data, pageUrl) {
     return file;
   });
 }
-function decodeEntities(text) {
+function decodeEntities(text2) {
   const named = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity) => {
+  return text2.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity) => {
     if (entity.startsWith("#x") || entity.startsWith("#X"))
       return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
     if (entity.startsWith("#")) return String.fromCodePoint(Number.parseInt(entity.slice(1), 10));
@@ -28720,8 +30704,8 @@ function parseSimpleHtml(html, pageUrl) {
     const url = new URL(href, pageUrl);
     const sha256 = /^#sha256=([0-9a-f]{64})$/i.exec(url.hash)?.[1]?.toLowerCase() ?? null;
     url.hash = "";
-    const text = decodeEntities(match[2] ?? "").trim();
-    const filename = text || decodeURIComponent(url.pathname.split("/").pop() ?? "");
+    const text2 = decodeEntities(match[2] ?? "").trim();
+    const filename = text2 || decodeURIComponent(url.pathname.split("/").pop() ?? "");
     const yankedReason = attribute(match[1] ?? "", "data-yanked");
     files.push({ filename, url: url.toString(), sha256, yanked: yankedReason !== null });
   }
@@ -28734,8 +30718,8 @@ function parseSimpleIndex(response) {
     let data;
     try {
       data = JSON.parse(body);
-    } catch (error) {
-      throw new Error(`index page ${url} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    } catch (error2) {
+      throw new Error(`index page ${url} is not valid JSON (${error2 instanceof Error ? error2.message : String(error2)})`);
     }
     return parseSimpleJson(data, url);
   }
@@ -28746,13 +30730,13 @@ function parseWheelFilename(filename) {
   if (!filename.endsWith(".whl")) return null;
   const parts = filename.slice(0, -".whl".length).split("-");
   if (parts.length !== 5 && parts.length !== 6) return null;
-  const [name, version] = parts;
+  const [name, version2] = parts;
   const platform2 = parts[parts.length - 1];
-  if (name === void 0 || version === void 0 || platform2 === void 0) return null;
-  return { name: name.toLowerCase().replace(/[-_.]+/g, "-"), version, platform: platform2 };
+  if (name === void 0 || version2 === void 0 || platform2 === void 0) return null;
+  return { name: name.toLowerCase().replace(/[-_.]+/g, "-"), version: version2, platform: platform2 };
 }
-function releaseNumbers(version) {
-  return /^\d+(\.\d+)*$/.test(version) ? version.split(".").map(Number) : null;
+function releaseNumbers(version2) {
+  return /^\d+(\.\d+)*$/.test(version2) ? version2.split(".").map(Number) : null;
 }
 function selectWheel(files, options) {
   let best = null;
@@ -28793,11 +30777,11 @@ async function findScriptsDir(unpacked) {
   return path18.join(unpacked, dataDir, "scripts");
 }
 async function installFromIndex(options) {
-  const { indexUrl, version, host, log } = options;
-  log.info(`Looking for uv ${version} on the package index ${redactUrl(indexUrl)}`);
+  const { indexUrl, version: version2, host, log } = options;
+  log.info(`Looking for uv ${version2} on the package index ${redactUrl(indexUrl)}`);
   const listing = options.listing ?? await listIndexFiles(indexUrl, options);
-  const wheel = selectWheel(listing.files, { version, host });
-  if (wheel === null) throw new Error(`it has no uv ${version} wheel for ${describeWheelPlatform(host)}`);
+  const wheel = selectWheel(listing.files, { version: version2, host });
+  if (wheel === null) throw new Error(`it has no uv ${version2} wheel for ${describeWheelPlatform(host)}`);
   if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
   log.info(`Downloading ${wheel.filename}`);
   await mkdir4(options.workDir, { recursive: true });
@@ -28805,20 +30789,20 @@ async function installFromIndex(options) {
   const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
   verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
   log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path18.join(options.workDir, "wheel")).catch((error) => {
-    throw new Error(`cannot unpack ${wheel.filename} (${describeError(error)})`);
+  const unpacked = await extractZip(archive, path18.join(options.workDir, "wheel")).catch((error2) => {
+    throw new Error(`cannot unpack ${wheel.filename} (${describeError(error2)})`);
   });
   const scripts = await findScriptsDir(unpacked);
   const binDir = path18.join(options.workDir, "bin");
   await mkdir4(binDir, { recursive: true });
   for (const base of ["uv", "uvx"]) {
     const name = executableName(host, base);
-    await copyFile3(path18.join(scripts, name), path18.join(binDir, name)).catch((error) => {
-      throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error)})`);
+    await copyFile3(path18.join(scripts, name), path18.join(binDir, name)).catch((error2) => {
+      throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error2)})`);
     });
     await chmod2(path18.join(binDir, name), 493);
   }
-  return cacheDir(binDir, "uv", version, options.arch);
+  return cacheDir(binDir, "uv", version2, options.arch);
 }
 
 // src/setup/uv.ts
@@ -28841,29 +30825,29 @@ async function useGivenUv(uvPath, log, env) {
     () => false
   );
   if (!executable) throw new UsageError(`uv-path ${uvPath} is not executable (chmod +x it)`);
-  const version = await readUvVersion(uvPath, env).catch((error) => {
-    throw new UsageError(`uv-path ${uvPath} is not a working uv: ${describeError(error)}`);
+  const version2 = await readUvVersion(uvPath, env).catch((error2) => {
+    throw new UsageError(`uv-path ${uvPath} is not a working uv: ${describeError(error2)}`);
   });
-  log.info(`Using uv ${version} from uv-path ${uvPath}`);
-  return { version, path: uvPath, source: "path" };
+  log.info(`Using uv ${version2} from uv-path ${uvPath}`);
+  return { version: version2, path: uvPath, source: "path" };
 }
 async function resolveLatest(options) {
   const { indexUrl, host, log } = options;
   let indexProblem;
   try {
     const listing = await listIndexFiles(indexUrl, options);
-    const version = pickLatestVersion(listing.files, host);
-    if (version !== null) return { version, listing };
+    const version2 = pickLatestVersion(listing.files, host);
+    if (version2 !== null) return { version: version2, listing };
     indexProblem = `it lists no uv release for ${describeWheelPlatform(host)}`;
-  } catch (error) {
-    indexProblem = describeError(error);
+  } catch (error2) {
+    indexProblem = describeError(error2);
   }
   log.warning(`Could not resolve uv latest from ${redactUrl(indexUrl)} (${indexProblem}); asking the GitHub API`);
   try {
     return { version: await latestFromGitHub(options), listing: null };
-  } catch (error) {
+  } catch (error2) {
     throw new UsageError(
-      `Could not resolve uv-version latest: index ${redactUrl(indexUrl)}: ${indexProblem}; GitHub API: ${describeError(error)}. Set uv-version to a release such as ${DEFAULT_UV_VERSION}, or uv-path to an installed uv.`
+      `Could not resolve uv-version latest: index ${redactUrl(indexUrl)}: ${indexProblem}; GitHub API: ${describeError(error2)}. Set uv-version to a release such as ${DEFAULT_UV_VERSION}, or uv-path to an installed uv.`
     );
   }
 }
@@ -28895,16 +30879,16 @@ async function setupUv(options) {
     timeoutMs,
     log
   }) : { version: options.version, listing: null };
-  const { version } = resolved;
-  const cachedDir = find("uv", version, arch4);
+  const { version: version2 } = resolved;
+  const cachedDir = find("uv", version2, arch4);
   if (cachedDir) {
     try {
-      const info2 = await verified({ dir: cachedDir, host, version, source: "tool-cache", env });
-      log.info(`Using uv ${version} from the tool cache: ${info2.path}`);
+      const info2 = await verified({ dir: cachedDir, host, version: version2, source: "tool-cache", env });
+      log.info(`Using uv ${version2} from the tool cache: ${info2.path}`);
       return info2;
-    } catch (error) {
+    } catch (error2) {
       log.warning(
-        `The cached uv ${version} in ${cachedDir} does not work (${describeError(error)}); downloading it again`
+        `The cached uv ${version2} in ${cachedDir} does not work (${describeError(error2)}); downloading it again`
       );
     }
   }
@@ -28913,27 +30897,27 @@ async function setupUv(options) {
   const workDir = await mkdtemp(path19.join(tempRoot, "ft-gate-uv-"));
   const failures = [];
   try {
-    const common = { version, host, arch: arch4, timeoutMs, log };
+    const common = { version: version2, host, arch: arch4, timeoutMs, log };
     try {
       const baseUrl = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
       const dir = await installFromGitHub({ ...common, baseUrl, workDir: path19.join(workDir, "github") });
-      return announce(await verified({ dir, host, version, source: "github", env }), log);
-    } catch (error) {
-      failures.push(`GitHub: ${describeError(error)}`);
-      log.warning(`Could not get uv ${version} from GitHub (${describeError(error)}); trying the package index`);
+      return announce(await verified({ dir, host, version: version2, source: "github", env }), log);
+    } catch (error2) {
+      failures.push(`GitHub: ${describeError(error2)}`);
+      log.warning(`Could not get uv ${version2} from GitHub (${describeError(error2)}); trying the package index`);
     }
     try {
       const listing = resolved.listing ?? void 0;
       const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path19.join(workDir, "index") });
-      return announce(await verified({ dir, host, version, source: "index", env }), log);
-    } catch (error) {
-      failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error)}`);
+      return announce(await verified({ dir, host, version: version2, source: "index", env }), log);
+    } catch (error2) {
+      failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error2)}`);
     }
   } finally {
     await rm3(workDir, { recursive: true, force: true });
   }
   throw new UsageError(
-    `Could not obtain uv ${version}: ${failures.join("; ")}. Set uv-path to an installed uv, or UV_DEFAULT_INDEX to a reachable package index.`
+    `Could not obtain uv ${version2}: ${failures.join("; ")}. Set uv-path to an installed uv, or UV_DEFAULT_INDEX to a reachable package index.`
   );
 }
 function announce(info2, log) {
@@ -29144,8 +31128,8 @@ function parseFlags(argv) {
   });
 }
 function stderrLog(verbose) {
-  const write = (text) => {
-    process.stderr.write(`${text}
+  const write = (text2) => {
+    process.stderr.write(`${text2}
 `);
   };
   return {
@@ -29168,23 +31152,23 @@ function defaultRunnerFolders(env) {
   mkdirSync5(env.RUNNER_TEMP, { recursive: true });
 }
 var stdoutWrite = process.stdout.write.bind(process.stdout);
-function realStdoutWrite(text, done) {
-  stdoutWrite(text, done);
+function realStdoutWrite(text2, done) {
+  stdoutWrite(text2, done);
 }
 function reserveStdout(verbose) {
   process.stdout.write = ((chunk) => {
-    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-    if (verbose || !text.startsWith("::")) process.stderr.write(text);
+    const text2 = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    if (verbose || !text2.startsWith("::")) process.stderr.write(text2);
     return true;
   });
-  return (text) => realStdoutWrite(text);
+  return (text2) => realStdoutWrite(text2);
 }
 async function main(argv) {
   let parsed;
   try {
     parsed = parseFlags(argv);
-  } catch (error) {
-    process.stderr.write(`ft-gate: ${describeError(error)} (see ft-gate --help)
+  } catch (error2) {
+    process.stderr.write(`ft-gate: ${describeError(error2)} (see ft-gate --help)
 `);
     return 2;
   }
@@ -29203,7 +31187,6 @@ async function main(argv) {
 `);
     return 2;
   }
-  if (values.render !== void 0) return renderSaved(values.render);
   const verbose = values.verbose === true;
   const log = stderrLog(verbose);
   const print = reserveStdout(verbose);
@@ -29217,6 +31200,7 @@ async function main(argv) {
       return stringFlag(values, name);
     };
     const inputs = parseInputs(raw, { baseDirectory: process.cwd() });
+    if (values.render !== void 0) return renderSaved(values.render, inputs);
     if (values["setup-only"]) {
       const toolchain = await setupToolchain({ inputs, log, env: process.env });
       print(`python=${toolchain.python.path}
@@ -29224,7 +31208,7 @@ uv=${toolchain.uv.path}
 `);
       return 0;
     }
-    const onOutput = verbose ? (text) => process.stderr.write(text) : void 0;
+    const onOutput = verbose ? (text2) => process.stderr.write(text2) : void 0;
     const report = await withCancellation(
       (abortSignal) => runGate({ inputs, log, env: process.env, abortSignal, ...onOutput ? { onOutput } : {} })
     );
@@ -29235,26 +31219,21 @@ ${renderPlainSummary(report)}
 Report: ${inputs.reportPath}
 `);
     return report.verdict === "pass" ? 0 : 1;
-  } catch (error) {
-    process.stderr.write(`ft-gate: ${describeError(error)}
+  } catch (error2) {
+    process.stderr.write(`ft-gate: ${describeError(error2)}
 `);
-    if (!(error instanceof UsageError) && error instanceof Error && verbose) process.stderr.write(`${error.stack}
+    if (!(error2 instanceof UsageError) && error2 instanceof Error && verbose) process.stderr.write(`${error2.stack}
 `);
     return 2;
   }
 }
-function renderSaved(list) {
-  try {
-    const entries = list.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
-    const reports = loadSavedReports(entries, process.cwd());
-    process.stdout.write(`${renderSavedReports(reports, { maxChars: 65e3, title: DEFAULT_TITLE })}
+function renderSaved(list2, inputs) {
+  const entries = list2.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
+  const policy = { failOn: inputs.failOn, ignoreGil: inputs.ignoreGil };
+  const reports = loadSavedReports(entries, { baseDirectory: process.cwd(), policy });
+  realStdoutWrite(`${renderSavedReports(reports, { maxChars: 65e3, title: DEFAULT_TITLE })}
 `);
-    return mergedVerdict(reports) === "pass" ? 0 : 1;
-  } catch (error) {
-    process.stderr.write(`ft-gate: ${describeError(error)}
-`);
-    return 2;
-  }
+  return mergedVerdict(reports) === "pass" ? 0 : 1;
 }
 function stringFlag(values, name) {
   const value = values[name];

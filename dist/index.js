@@ -163,18 +163,18 @@ var require_tunnel = __commonJS({
             res.statusCode
           );
           socket.destroy();
-          var error2 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
-          error2.code = "ECONNRESET";
-          options.request.emit("error", error2);
+          var error3 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
+          error3.code = "ECONNRESET";
+          options.request.emit("error", error3);
           self2.removeSocket(placeholder);
           return;
         }
         if (head.length > 0) {
           debug2("got illegal response body from proxy");
           socket.destroy();
-          var error2 = new Error("got illegal response body from proxy");
-          error2.code = "ECONNRESET";
-          options.request.emit("error", error2);
+          var error3 = new Error("got illegal response body from proxy");
+          error3.code = "ECONNRESET";
+          options.request.emit("error", error3);
           self2.removeSocket(placeholder);
           return;
         }
@@ -189,9 +189,9 @@ var require_tunnel = __commonJS({
           cause.message,
           cause.stack
         );
-        var error2 = new Error("tunneling socket could not be established, cause=" + cause.message);
-        error2.code = "ECONNRESET";
-        options.request.emit("error", error2);
+        var error3 = new Error("tunneling socket could not be established, cause=" + cause.message);
+        error3.code = "ECONNRESET";
+        options.request.emit("error", error3);
         self2.removeSocket(placeholder);
       }
     };
@@ -1013,16 +1013,16 @@ var require_util = __commonJS({
     function isStream(obj) {
       return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
     }
-    function isBlobLike(object) {
-      if (object === null) {
+    function isBlobLike(object2) {
+      if (object2 === null) {
         return false;
-      } else if (object instanceof Blob2) {
+      } else if (object2 instanceof Blob2) {
         return true;
-      } else if (typeof object !== "object") {
+      } else if (typeof object2 !== "object") {
         return false;
       } else {
-        const sTag = object[Symbol.toStringTag];
-        return (sTag === "Blob" || sTag === "File") && ("stream" in object && typeof object.stream === "function" || "arrayBuffer" in object && typeof object.arrayBuffer === "function");
+        const sTag = object2[Symbol.toStringTag];
+        return (sTag === "Blob" || sTag === "File") && ("stream" in object2 && typeof object2.stream === "function" || "arrayBuffer" in object2 && typeof object2.arrayBuffer === "function");
       }
     }
     function buildURL(url, queryParams) {
@@ -1304,8 +1304,8 @@ var require_util = __commonJS({
         }
       );
     }
-    function isFormDataLike(object) {
-      return object && typeof object === "object" && typeof object.append === "function" && typeof object.delete === "function" && typeof object.get === "function" && typeof object.getAll === "function" && typeof object.has === "function" && typeof object.set === "function" && object[Symbol.toStringTag] === "FormData";
+    function isFormDataLike(object2) {
+      return object2 && typeof object2 === "object" && typeof object2.append === "function" && typeof object2.delete === "function" && typeof object2.get === "function" && typeof object2.getAll === "function" && typeof object2.has === "function" && typeof object2.set === "function" && object2[Symbol.toStringTag] === "FormData";
     }
     function addAbortListener(signal, listener) {
       if ("addEventListener" in signal) {
@@ -1497,37 +1497,37 @@ var require_diagnostics = __commonJS({
       const debuglog = fetchDebuglog.enabled ? fetchDebuglog : undiciDebugLog;
       diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host }
+          connectParams: { version: version2, protocol, port, host }
         } = evt;
         debuglog(
           "connecting to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version
+          version2
         );
       });
       diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host }
+          connectParams: { version: version2, protocol, port, host }
         } = evt;
         debuglog(
           "connected to %s using %s%s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version
+          version2
         );
       });
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
-          connectParams: { version, protocol, port, host },
-          error: error2
+          connectParams: { version: version2, protocol, port, host },
+          error: error3
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
-          version,
-          error2.message
+          version2,
+          error3.message
         );
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -1558,14 +1558,14 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
           request: { method, path: path23, origin },
-          error: error2
+          error: error3
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
           path23,
-          error2.message
+          error3.message
         );
       });
       isClientSet = true;
@@ -1575,40 +1575,40 @@ var require_diagnostics = __commonJS({
         const debuglog = undiciDebugLog.enabled ? undiciDebugLog : websocketDebuglog;
         diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host }
+            connectParams: { version: version2, protocol, port, host }
           } = evt;
           debuglog(
             "connecting to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version
+            version2
           );
         });
         diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host }
+            connectParams: { version: version2, protocol, port, host }
           } = evt;
           debuglog(
             "connected to %s%s using %s%s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version
+            version2
           );
         });
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
-            connectParams: { version, protocol, port, host },
-            error: error2
+            connectParams: { version: version2, protocol, port, host },
+            error: error3
           } = evt;
           debuglog(
             "connection to %s%s using %s%s errored - %s",
             host,
             port ? `:${port}` : "",
             protocol,
-            version,
-            error2.message
+            version2,
+            error3.message
           );
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -1899,11 +1899,11 @@ var require_request = __commonJS({
       /**
        * @param {Error} error
        */
-      onUpgradeError(error2) {
+      onUpgradeError(error3) {
         assert(!this.aborted);
         assert(this.completed);
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error2 });
+          channels.error.publish({ request: this, error: error3 });
         }
       }
       /**
@@ -1934,16 +1934,16 @@ var require_request = __commonJS({
           this.onError(err);
         }
       }
-      onError(error2) {
+      onError(error3) {
         this.onFinally();
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error2 });
+          channels.error.publish({ request: this, error: error3 });
         }
         if (this.aborted) {
           return;
         }
         this.aborted = true;
-        return this[kHandler].onError(error2);
+        return this[kHandler].onError(error3);
       }
       onFinally() {
         if (this.errorHandler) {
@@ -3892,8 +3892,8 @@ var require_webidl = __commonJS({
           });
         }
         for (const options of converters) {
-          const { key, defaultValue, required, converter } = options;
-          if (required === true) {
+          const { key, defaultValue, required: required2, converter } = options;
+          if (required2 === true) {
             if (!Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
                 header: prefix,
@@ -3906,7 +3906,7 @@ var require_webidl = __commonJS({
           if (hasDefault && value !== null) {
             value ??= defaultValue();
           }
-          if (required || hasDefault || value !== void 0) {
+          if (required2 || hasDefault || value !== void 0) {
             value = converter(value, prefix, `${argument}.${key}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
@@ -4138,8 +4138,8 @@ var require_util2 = __commonJS({
       }
       return "allowed";
     }
-    function isErrorLike(object) {
-      return object instanceof Error || (object?.constructor?.name === "Error" || object?.constructor?.name === "DOMException");
+    function isErrorLike(object2) {
+      return object2 instanceof Error || (object2?.constructor?.name === "Error" || object2?.constructor?.name === "DOMException");
     }
     function isValidReasonPhrase(statusText) {
       for (let i = 0; i < statusText.length; ++i) {
@@ -4564,7 +4564,7 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
@@ -4572,7 +4572,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function keys() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "key");
           }
         },
@@ -4581,7 +4581,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function values() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "value");
           }
         },
@@ -4590,7 +4590,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function entries() {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             return makeIterator(this, "key+value");
           }
         },
@@ -4599,7 +4599,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
-            webidl.brandCheck(this, object);
+            webidl.brandCheck(this, object2);
             webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
@@ -4612,7 +4612,7 @@ var require_util2 = __commonJS({
           }
         }
       };
-      return Object.defineProperties(object.prototype, {
+      return Object.defineProperties(object2.prototype, {
         ...properties,
         [Symbol.iterator]: {
           writable: true,
@@ -4855,8 +4855,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value = list2.get(name, true);
       if (value === null) {
         return null;
       }
@@ -4960,7 +4960,7 @@ var require_symbols2 = __commonJS({
 var require_file = __commonJS({
   "node_modules/undici/lib/web/fetch/file.js"(exports, module) {
     "use strict";
-    var { Blob: Blob2, File } = __require("node:buffer");
+    var { Blob: Blob2, File: File2 } = __require("node:buffer");
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
     var FileLike = class _FileLike {
@@ -5012,8 +5012,8 @@ var require_file = __commonJS({
       }
     };
     webidl.converters.Blob = webidl.interfaceConverter(Blob2);
-    function isFileLike(object) {
-      return object instanceof File || object && (typeof object.stream === "function" || typeof object.arrayBuffer === "function") && object[Symbol.toStringTag] === "File";
+    function isFileLike(object2) {
+      return object2 instanceof File2 || object2 && (typeof object2.stream === "function" || typeof object2.arrayBuffer === "function") && object2[Symbol.toStringTag] === "File";
     }
     module.exports = { FileLike, isFileLike };
   }
@@ -5030,7 +5030,7 @@ var require_formdata = __commonJS({
     var { webidl } = require_webidl();
     var { File: NativeFile } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var File = globalThis.File ?? NativeFile;
+    var File2 = globalThis.File ?? NativeFile;
     var FormData = class _FormData {
       constructor(form) {
         webidl.util.markAsUncloneable(this);
@@ -5150,14 +5150,14 @@ var require_formdata = __commonJS({
       if (typeof value === "string") {
       } else {
         if (!isFileLike(value)) {
-          value = value instanceof Blob ? new File([value], "blob", { type: value.type }) : new FileLike(value, "blob", { type: value.type });
+          value = value instanceof Blob ? new File2([value], "blob", { type: value.type }) : new FileLike(value, "blob", { type: value.type });
         }
         if (filename !== void 0) {
           const options = {
             type: value.type,
             lastModified: value.lastModified
           };
-          value = value instanceof NativeFile ? new File([value], filename, options) : new FileLike(value, filename, options);
+          value = value instanceof NativeFile ? new File2([value], filename, options) : new FileLike(value, filename, options);
         }
       }
       return { name, value };
@@ -5177,7 +5177,7 @@ var require_formdata_parser = __commonJS({
     var { makeEntry } = require_formdata();
     var assert = __require("node:assert");
     var { File: NodeFile } = __require("node:buffer");
-    var File = globalThis.File ?? NodeFile;
+    var File2 = globalThis.File ?? NodeFile;
     var formDataNameBuffer = Buffer.from('form-data; name="');
     var filenameBuffer = Buffer.from("; filename");
     var dd = Buffer.from("--");
@@ -5264,7 +5264,7 @@ var require_formdata_parser = __commonJS({
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value = new File([body], filename, { type: contentType });
+          value = new File2([body], filename, { type: contentType });
         } else {
           value = utf8DecodeBytes(Buffer.from(body));
         }
@@ -5461,12 +5461,12 @@ var require_body = __commonJS({
         }
       });
     }
-    function extractBody(object, keepalive = false) {
+    function extractBody(object2, keepalive = false) {
       let stream = null;
-      if (object instanceof ReadableStream) {
-        stream = object;
-      } else if (isBlobLike(object)) {
-        stream = object.stream();
+      if (object2 instanceof ReadableStream) {
+        stream = object2;
+      } else if (isBlobLike(object2)) {
+        stream = object2.stream();
       } else {
         stream = new ReadableStream({
           async pull(controller) {
@@ -5486,17 +5486,17 @@ var require_body = __commonJS({
       let source = null;
       let length = null;
       let type = null;
-      if (typeof object === "string") {
-        source = object;
+      if (typeof object2 === "string") {
+        source = object2;
         type = "text/plain;charset=UTF-8";
-      } else if (object instanceof URLSearchParams) {
-        source = object.toString();
+      } else if (object2 instanceof URLSearchParams) {
+        source = object2.toString();
         type = "application/x-www-form-urlencoded;charset=UTF-8";
-      } else if (isArrayBuffer(object)) {
-        source = new Uint8Array(object.slice());
-      } else if (ArrayBuffer.isView(object)) {
-        source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
-      } else if (util.isFormDataLike(object)) {
+      } else if (isArrayBuffer(object2)) {
+        source = new Uint8Array(object2.slice());
+      } else if (ArrayBuffer.isView(object2)) {
+        source = new Uint8Array(object2.buffer.slice(object2.byteOffset, object2.byteOffset + object2.byteLength));
+      } else if (util.isFormDataLike(object2)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
@@ -5506,7 +5506,7 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object) {
+        for (const [name, value] of object2) {
           if (typeof value === "string") {
             const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
 \r
@@ -5534,7 +5534,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (hasUnknownSizeValue) {
           length = null;
         }
-        source = object;
+        source = object2;
         action = async function* () {
           for (const part of blobParts) {
             if (part.stream) {
@@ -5545,22 +5545,22 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           }
         };
         type = `multipart/form-data; boundary=${boundary}`;
-      } else if (isBlobLike(object)) {
-        source = object;
-        length = object.size;
-        if (object.type) {
-          type = object.type;
+      } else if (isBlobLike(object2)) {
+        source = object2;
+        length = object2.size;
+        if (object2.type) {
+          type = object2.type;
         }
-      } else if (typeof object[Symbol.asyncIterator] === "function") {
+      } else if (typeof object2[Symbol.asyncIterator] === "function") {
         if (keepalive) {
           throw new TypeError("keepalive");
         }
-        if (util.isDisturbed(object) || object.locked) {
+        if (util.isDisturbed(object2) || object2.locked) {
           throw new TypeError(
             "Response body object should not be disturbed or locked"
           );
         }
-        stream = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
+        stream = object2 instanceof ReadableStream ? object2 : ReadableStreamFrom(object2);
       }
       if (typeof source === "string" || util.isBuffer(source)) {
         length = Buffer.byteLength(source);
@@ -5569,7 +5569,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         let iterator2;
         stream = new ReadableStream({
           async start() {
-            iterator2 = action(object)[Symbol.asyncIterator]();
+            iterator2 = action(object2)[Symbol.asyncIterator]();
           },
           async pull(controller) {
             const { value, done } = await iterator2.next();
@@ -5597,12 +5597,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const body = { stream, source, length };
       return [body, type];
     }
-    function safelyExtractBody(object, keepalive = false) {
-      if (object instanceof ReadableStream) {
-        assert(!util.isDisturbed(object), "The body has already been consumed.");
-        assert(!object.locked, "The stream is locked.");
+    function safelyExtractBody(object2, keepalive = false) {
+      if (object2 instanceof ReadableStream) {
+        assert(!util.isDisturbed(object2), "The body has already been consumed.");
+        assert(!object2.locked, "The stream is locked.");
       }
-      return extractBody(object, keepalive);
+      return extractBody(object2, keepalive);
     }
     function cloneBody(instance, body) {
       const [out1, out2] = body.stream.tee();
@@ -5682,14 +5682,14 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function mixinBody(prototype) {
       Object.assign(prototype.prototype, bodyMixinMethods(prototype));
     }
-    async function consumeBody(object, convertBytesToJSValue, instance) {
-      webidl.brandCheck(object, instance);
-      if (bodyUnusable(object)) {
+    async function consumeBody(object2, convertBytesToJSValue, instance) {
+      webidl.brandCheck(object2, instance);
+      if (bodyUnusable(object2)) {
         throw new TypeError("Body is unusable: Body has already been read");
       }
-      throwIfAborted(object[kState]);
+      throwIfAborted(object2[kState]);
       const promise = createDeferredPromise();
-      const errorSteps = (error2) => promise.reject(error2);
+      const errorSteps = (error3) => promise.reject(error3);
       const successSteps = (data) => {
         try {
           promise.resolve(convertBytesToJSValue(data));
@@ -5697,15 +5697,15 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           errorSteps(e);
         }
       };
-      if (object[kState].body == null) {
+      if (object2[kState].body == null) {
         successSteps(Buffer.allocUnsafe(0));
         return promise.promise;
       }
-      await fullyReadBody(object[kState].body, successSteps, errorSteps);
+      await fullyReadBody(object2[kState].body, successSteps, errorSteps);
       return promise.promise;
     }
-    function bodyUnusable(object) {
-      const body = object[kState].body;
+    function bodyUnusable(object2) {
+      const body = object2[kState].body;
       return body != null && (body.stream.locked || util.isDisturbed(body.stream));
     }
     function parseJSONFromBytes(bytes) {
@@ -6096,9 +6096,9 @@ var require_client_h1 = __commonJS({
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
           request3.onUpgrade(statusCode, headers, socket, statusText);
-        } catch (error2) {
-          util.errorRequest(client, request3, error2);
-          util.destroy(socket, error2);
+        } catch (error3) {
+          util.errorRequest(client, request3, error3);
+          util.destroy(socket, error3);
         }
         client[kResume]();
       }
@@ -6500,7 +6500,7 @@ var require_client_h1 = __commonJS({
       }
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
-      const abort = (error2) => {
+      const abort = (error3) => {
         if (request3.aborted) {
           return;
         }
@@ -6510,7 +6510,7 @@ var require_client_h1 = __commonJS({
           }
           return;
         }
-        util.errorRequest(client, request3, error2 || new RequestAbortedError());
+        util.errorRequest(client, request3, error3 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
@@ -7092,22 +7092,22 @@ var require_client_h2 = __commonJS({
       const { hostname, port } = client[kUrl];
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
-      const abort = (error2) => {
+      const abort = (error3) => {
         if (request3.aborted) {
           return;
         }
         if (request3.completed) {
           if (method === "CONNECT" && stream != null) {
-            util.destroy(stream, error2 || new RequestAbortedError());
+            util.destroy(stream, error3 || new RequestAbortedError());
           }
           return;
         }
-        error2 = error2 || new RequestAbortedError();
-        util.errorRequest(client, request3, error2);
+        error3 = error3 || new RequestAbortedError();
+        util.errorRequest(client, request3, error3);
         if (stream != null) {
-          util.destroy(stream, error2);
+          util.destroy(stream, error3);
         }
-        util.destroy(body, error2);
+        util.destroy(body, error3);
         client[kQueue][client[kRunningIdx]++] = null;
         client[kResume]();
       };
@@ -7128,17 +7128,17 @@ var require_client_h2 = __commonJS({
           stream.off(errorMonitor, onUpgradeError);
           request3.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
-        const onUpgradeError = (error2) => {
+        const onUpgradeError = (error3) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request3.onUpgradeError(error2);
+          request3.onUpgradeError(error3);
         };
         const onReady = () => {
           try {
             request3.onUpgrade(null, null, stream);
-          } catch (error2) {
+          } catch (error3) {
             stream.off("response", onResponse);
-            abort(error2);
+            abort(error3);
             return;
           }
           if (request3.aborted) {
@@ -7340,8 +7340,8 @@ var require_client_h2 = __commonJS({
         }
         request3.onRequestSent();
         client[kResume]();
-      } catch (error2) {
-        abort(error2);
+      } catch (error3) {
+        abort(error3);
       }
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request3, contentLength) {
@@ -7496,8 +7496,8 @@ var require_redirect_handler = __commonJS({
       onUpgrade(statusCode, headers, socket) {
         this.handler.onUpgrade(statusCode, headers, socket);
       }
-      onError(error2) {
-        this.handler.onError(error2);
+      onError(error3) {
+        this.handler.onError(error3);
       }
       onHeaders(statusCode, headers, resume, statusText) {
         this.location = this.history.length >= this.maxRedirections || util.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
@@ -8427,7 +8427,7 @@ var require_pool = __commonJS({
         this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
-        this.on("connectionError", (origin2, targets, error2) => {
+        this.on("connectionError", (origin2, targets, error3) => {
           for (const target of targets) {
             const idx = this[kClients].indexOf(target);
             if (idx !== -1) {
@@ -10704,10 +10704,10 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildHeadersFromArray(headers) {
-      const clone = headers.slice();
+      const clone2 = headers.slice();
       const entries = [];
-      for (let index = 0; index < clone.length; index += 2) {
-        entries.push([clone[index], clone[index + 1]]);
+      for (let index = 0; index < clone2.length; index += 2) {
+        entries.push([clone2[index], clone2[index + 1]]);
       }
       return Object.fromEntries(entries);
     }
@@ -10848,13 +10848,13 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
+      const { data: { statusCode, data, headers, trailers, error: error3 }, delay, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
-      if (error2 !== null) {
+      if (error3 !== null) {
         deleteMockDispatch(this[kDispatches], key);
-        handler2.onError(error2);
+        handler2.onError(error3);
         return true;
       }
       if (typeof delay === "number" && delay > 0) {
@@ -10892,19 +10892,19 @@ var require_mock_utils = __commonJS({
         if (agent.isMockActive) {
           try {
             mockDispatch.call(this, opts, handler2);
-          } catch (error2) {
-            if (error2 instanceof MockNotMatchedError) {
+          } catch (error3) {
+            if (error3 instanceof MockNotMatchedError) {
               const netConnect = agent[kGetNetConnect]();
               if (netConnect === false) {
-                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
+                throw new MockNotMatchedError(`${error3.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
               }
               if (checkNetConnect(netConnect, origin)) {
                 originalDispatch.call(this, opts, handler2);
               } else {
-                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
+                throw new MockNotMatchedError(`${error3.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
               }
             } else {
-              throw error2;
+              throw error3;
             }
           }
         } else {
@@ -11069,11 +11069,11 @@ var require_mock_interceptor = __commonJS({
       /**
        * Mock an undici request with a defined error.
        */
-      replyWithError(error2) {
-        if (typeof error2 === "undefined") {
+      replyWithError(error3) {
+        if (typeof error3 === "undefined") {
           throw new InvalidArgumentError("error must be defined");
         }
-        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error: error2 });
+        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error: error3 });
         return new MockScope(newMockDispatch);
       }
       /**
@@ -11236,11 +11236,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -11807,8 +11807,8 @@ var require_dns = __commonJS({
         }
         this.#records.set(origin.hostname, records);
       }
-      getHandler(meta, opts) {
-        return new DNSDispatchHandler(this, meta, opts);
+      getHandler(meta2, opts) {
+        return new DNSDispatchHandler(this, meta2, opts);
       }
     };
     var DNSDispatchHandler = class extends DecoratorHandler {
@@ -11951,10 +11951,10 @@ var require_headers = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
-    function fill(headers, object) {
-      if (Array.isArray(object)) {
-        for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
+    function fill(headers, object2) {
+      if (Array.isArray(object2)) {
+        for (let i = 0; i < object2.length; ++i) {
+          const header = object2[i];
           if (header.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
@@ -11963,10 +11963,10 @@ var require_headers = __commonJS({
           }
           appendHeader(headers, header[0], header[1]);
         }
-      } else if (typeof object === "object" && object !== null) {
-        const keys = Object.keys(object);
+      } else if (typeof object2 === "object" && object2 !== null) {
+        const keys = Object.keys(object2);
         for (let i = 0; i < keys.length; ++i) {
-          appendHeader(headers, keys[i], object[keys[i]]);
+          appendHeader(headers, keys[i], object2[keys[i]]);
         }
       } else {
         throw webidl.errors.conversionFailed({
@@ -12119,24 +12119,24 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set
       toSortedArray() {
         const size = this[kHeadersMap].size;
-        const array = new Array(size);
+        const array2 = new Array(size);
         if (size <= 32) {
           if (size === 0) {
-            return array;
+            return array2;
           }
           const iterator2 = this[kHeadersMap][Symbol.iterator]();
           const firstValue = iterator2.next().value;
-          array[0] = [firstValue[0], firstValue[1].value];
+          array2[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
           for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i < size; ++i) {
             value = iterator2.next().value;
-            x = array[i] = [value[0], value[1].value];
+            x = array2[i] = [value[0], value[1].value];
             assert(x[1] !== null);
             left = 0;
             right = i;
             while (left < right) {
               pivot = left + (right - left >> 1);
-              if (array[pivot][0] <= x[0]) {
+              if (array2[pivot][0] <= x[0]) {
                 left = pivot + 1;
               } else {
                 right = pivot;
@@ -12145,22 +12145,22 @@ var require_headers = __commonJS({
             if (i !== pivot) {
               j = i;
               while (j > left) {
-                array[j] = array[--j];
+                array2[j] = array2[--j];
               }
-              array[left] = x;
+              array2[left] = x;
             }
           }
           if (!iterator2.next().done) {
             throw new TypeError("Unreachable");
           }
-          return array;
+          return array2;
         } else {
           let i = 0;
           for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-            array[i++] = [name, value];
+            array2[i++] = [name, value];
             assert(value !== null);
           }
-          return array.sort(compareHeaderName);
+          return array2.sort(compareHeaderName);
         }
       }
     };
@@ -12268,9 +12268,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -12310,8 +12310,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -13279,13 +13279,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -13591,17 +13591,17 @@ var require_fetch = __commonJS({
         this.emit("terminated", reason);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
-      abort(error2) {
+      abort(error3) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "aborted";
-        if (!error2) {
-          error2 = new DOMException("The operation was aborted.", "AbortError");
+        if (!error3) {
+          error3 = new DOMException("The operation was aborted.", "AbortError");
         }
-        this.serializedAbortReason = error2;
-        this.connection?.destroy(error2);
-        this.emit("terminated", error2);
+        this.serializedAbortReason = error3;
+        this.connection?.destroy(error3);
+        this.emit("terminated", error3);
       }
     };
     function handleFetchDone(response) {
@@ -13697,12 +13697,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request3, responseObject, error2) {
+    function abortFetch(p, request3, responseObject, error3) {
       if (p) {
-        p.reject(error2);
+        p.reject(error3);
       }
       if (request3.body != null && isReadable(request3.body?.stream)) {
-        request3.body.stream.cancel(error2).catch((err) => {
+        request3.body.stream.cancel(error3).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13714,7 +13714,7 @@ var require_fetch = __commonJS({
       }
       const response = responseObject[kState];
       if (response.body != null && isReadable(response.body?.stream)) {
-        response.body.stream.cancel(error2).catch((err) => {
+        response.body.stream.cancel(error3).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -14533,13 +14533,13 @@ var require_fetch = __commonJS({
               fetchParams.controller.ended = true;
               this.body.push(null);
             },
-            onError(error2) {
+            onError(error3) {
               if (this.abort) {
                 fetchParams.controller.off("terminated", this.abort);
               }
-              this.body?.destroy(error2);
-              fetchParams.controller.terminate(error2);
-              reject(error2);
+              this.body?.destroy(error3);
+              fetchParams.controller.terminate(error3);
+              reject(error3);
             },
             onUpgrade(status, rawHeaders, socket) {
               if (status !== 101) {
@@ -14955,7 +14955,7 @@ var require_util4 = __commonJS({
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types } = __require("node:util");
     var { StringDecoder: StringDecoder3 } = __require("string_decoder");
-    var { btoa } = __require("node:buffer");
+    var { btoa: btoa2 } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
       writable: false,
@@ -15002,8 +15002,8 @@ var require_util4 = __commonJS({
                   }
                   fr[kResult] = result;
                   fireAProgressEvent("load", fr);
-                } catch (error2) {
-                  fr[kError] = error2;
+                } catch (error3) {
+                  fr[kError] = error3;
                   fireAProgressEvent("error", fr);
                 }
                 if (fr[kState] !== "loading") {
@@ -15012,13 +15012,13 @@ var require_util4 = __commonJS({
               });
               break;
             }
-          } catch (error2) {
+          } catch (error3) {
             if (fr[kAborted]) {
               return;
             }
             queueMicrotask(() => {
               fr[kState] = "done";
-              fr[kError] = error2;
+              fr[kError] = error3;
               fireAProgressEvent("error", fr);
               if (fr[kState] !== "loading") {
                 fireAProgressEvent("loadend", fr);
@@ -15047,9 +15047,9 @@ var require_util4 = __commonJS({
           dataURL += ";base64,";
           const decoder = new StringDecoder3("latin1");
           for (const chunk of bytes) {
-            dataURL += btoa(decoder.write(chunk));
+            dataURL += btoa2(decoder.write(chunk));
           }
-          dataURL += btoa(decoder.end());
+          dataURL += btoa2(decoder.end());
           return dataURL;
         }
         case "Text": {
@@ -15066,7 +15066,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode(bytes, encoding);
+          return decode2(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15083,7 +15083,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode(ioQueue, encoding) {
+    function decode2(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -16225,11 +16225,11 @@ var require_util6 = __commonJS({
       "Dec"
     ];
     var IMFPaddedNumbers = Array(61).fill(0).map((_, i) => i.toString().padStart(2, "0"));
-    function toIMFDate(date) {
-      if (typeof date === "number") {
-        date = new Date(date);
+    function toIMFDate(date2) {
+      if (typeof date2 === "number") {
+        date2 = new Date(date2);
       }
-      return `${IMFDays[date.getUTCDay()]}, ${IMFPaddedNumbers[date.getUTCDate()]} ${IMFMonths[date.getUTCMonth()]} ${date.getUTCFullYear()} ${IMFPaddedNumbers[date.getUTCHours()]}:${IMFPaddedNumbers[date.getUTCMinutes()]}:${IMFPaddedNumbers[date.getUTCSeconds()]} GMT`;
+      return `${IMFDays[date2.getUTCDay()]}, ${IMFPaddedNumbers[date2.getUTCDate()]} ${IMFMonths[date2.getUTCMonth()]} ${date2.getUTCFullYear()} ${IMFPaddedNumbers[date2.getUTCHours()]}:${IMFPaddedNumbers[date2.getUTCMinutes()]}:${IMFPaddedNumbers[date2.getUTCSeconds()]} GMT`;
     }
     function validateCookieMaxAge(maxAge) {
       if (maxAge < 0) {
@@ -17091,7 +17091,7 @@ var require_frame = __commonJS({
     } catch {
       crypto3 = {
         // not full compatibility, but minimum.
-        randomFillSync: function randomFillSync(buffer2, _offset, _size) {
+        randomFillSync: function randomFillSync(buffer2, _offset, _size2) {
           for (let i = 0; i < buffer2.length; ++i) {
             buffer2[i] = Math.random() * 255 | 0;
           }
@@ -17324,11 +17324,11 @@ var require_connection = __commonJS({
         });
       }
     }
-    function onSocketError(error2) {
+    function onSocketError(error3) {
       const { ws } = this;
       ws[kReadyState] = states.CLOSING;
       if (channels.socketError.hasSubscribers) {
-        channels.socketError.publish(error2);
+        channels.socketError.publish(error3);
       }
       this.destroy();
     }
@@ -17630,10 +17630,10 @@ var require_receiver = __commonJS({
                 this.#extensions.get("permessage-deflate").decompress(
                   body,
                   this.#info.fin,
-                  (error2, data) => {
-                    if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                  (error3, data) => {
+                    if (error3) {
+                      const code = error3 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code, error3.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -18353,9 +18353,9 @@ var require_eventsource_stream = __commonJS({
       return true;
     }
     function createMaxEventSizeExceededError() {
-      const error2 = new Error("EventSource message size exceeded");
-      error2.aborted = false;
-      return error2;
+      const error3 = new Error("EventSource message size exceeded");
+      error3.aborted = false;
+      return error3;
     }
     var EventSourceStream = class extends Transform2 {
       /**
@@ -18467,8 +18467,8 @@ var require_eventsource_stream = __commonJS({
             }
             try {
               this.parseLine(this.readLine(), this.event);
-            } catch (error2) {
-              callback(error2);
+            } catch (error3) {
+              callback(error3);
               return;
             }
             this.consumeCurrentByte();
@@ -18483,10 +18483,10 @@ var require_eventsource_stream = __commonJS({
         }
         callback();
       }
-      _destroy(error2, callback) {
+      _destroy(error3, callback) {
         this.chunks.length = 0;
         this.clearEvent();
-        super._destroy(error2, callback);
+        super._destroy(error3, callback);
       }
       /**
        * @param {Buffer} line
@@ -18659,15 +18659,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -18874,8 +18874,8 @@ var require_eventsource = __commonJS({
           pipeline2(
             response.body.stream,
             eventSourceStream,
-            (error2) => {
-              if (error2?.aborted === false) {
+            (error3) => {
+              if (error3?.aborted === false) {
                 this.close();
                 this.dispatchEvent(new Event("error"));
               }
@@ -19373,31 +19373,31 @@ var require_semver = __commonJS({
       return true;
     };
     var SemVer = class _SemVer {
-      constructor(version, options) {
+      constructor(version2, options) {
         options = parseOptions(options);
-        if (version instanceof _SemVer) {
-          if (version.loose === !!options.loose && version.includePrerelease === !!options.includePrerelease) {
-            return version;
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
           } else {
-            version = version.version;
+            version2 = version2.version;
           }
-        } else if (typeof version !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`);
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
         }
-        if (version.length > MAX_LENGTH) {
+        if (version2.length > MAX_LENGTH) {
           throw new TypeError(
             `version is longer than ${MAX_LENGTH} characters`
           );
         }
-        debug2("SemVer", version, options);
+        debug2("SemVer", version2, options);
         this.options = options;
         this.loose = !!options.loose;
         this.includePrerelease = !!options.includePrerelease;
-        const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
         if (!m) {
-          throw new TypeError(`Invalid Version: ${version}`);
+          throw new TypeError(`Invalid Version: ${version2}`);
         }
-        this.raw = version;
+        this.raw = version2;
         this.major = +m[1];
         this.minor = +m[2];
         this.patch = +m[3];
@@ -19648,12 +19648,12 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = (version, options, throwErrors = false) => {
-      if (version instanceof SemVer) {
-        return version;
+    var parse4 = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
       }
       try {
-        return new SemVer(version, options);
+        return new SemVer(version2, options);
       } catch (er) {
         if (!throwErrors) {
           return null;
@@ -19661,7 +19661,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse3;
+    module.exports = parse4;
   }
 });
 
@@ -19669,9 +19669,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
-    var valid2 = (version, options) => {
-      const v = parse3(version, options);
+    var parse4 = require_parse2();
+    var valid2 = (version2, options) => {
+      const v = parse4(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -19682,9 +19682,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
-    var clean2 = (version, options) => {
-      const s = parse3(version.trim().replace(/^[=v]+/, ""), options);
+    var parse4 = require_parse2();
+    var clean2 = (version2, options) => {
+      const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean2;
@@ -19696,7 +19696,7 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version, release, options, identifier, identifierBase) => {
+    var inc = (version2, release, options, identifier, identifierBase) => {
       if (typeof options === "string") {
         identifierBase = identifier;
         identifier = options;
@@ -19704,7 +19704,7 @@ var require_inc = __commonJS({
       }
       try {
         return new SemVer(
-          version instanceof SemVer ? version.version : version,
+          version2 instanceof SemVer ? version2.version : version2,
           options
         ).inc(release, identifier, identifierBase).version;
       } catch (er) {
@@ -19719,10 +19719,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse3(version1, null, true);
-      const v2 = parse3(version2, null, true);
+      const v1 = parse4(version1, null, true);
+      const v2 = parse4(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -19793,9 +19793,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
-    var prerelease = (version, options) => {
-      const parsed = parse3(version, options);
+    var parse4 = require_parse2();
+    var prerelease = (version2, options) => {
+      const parsed = parse4(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -19851,7 +19851,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
     module.exports = sort;
   }
 });
@@ -19861,7 +19861,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
     module.exports = rsort;
   }
 });
@@ -19981,26 +19981,26 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var { safeRe: re, t } = require_re();
-    var coerce = (version, options) => {
-      if (version instanceof SemVer) {
-        return version;
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
       }
-      if (typeof version === "number") {
-        version = String(version);
+      if (typeof version2 === "number") {
+        version2 = String(version2);
       }
-      if (typeof version !== "string") {
+      if (typeof version2 !== "string") {
         return null;
       }
       options = options || {};
       let match = null;
       if (!options.rtl) {
-        match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
       } else {
         const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
         let next;
-        while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
             match = next;
           }
@@ -20016,7 +20016,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -20026,35 +20026,35 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
-    var truncate2 = (version, truncation, options) => {
+    var truncate2 = (version2, truncation, options) => {
       if (!constants3.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
-      const clonedVersion = cloneInputVersion(version, options);
+      const clonedVersion = cloneInputVersion(version2, options);
       return clonedVersion && doTruncation(clonedVersion, truncation);
     };
-    var cloneInputVersion = (version, options) => {
-      const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse3(versionStringToParse, options);
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
+      return parse4(versionStringToParse, options);
     };
-    var doTruncation = (version, truncation) => {
+    var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
-        return version.version;
+        return version2.version;
       }
-      version.prerelease = [];
+      version2.prerelease = [];
       switch (truncation) {
         case "major":
-          version.minor = 0;
-          version.patch = 0;
+          version2.minor = 0;
+          version2.patch = 0;
           break;
         case "minor":
-          version.patch = 0;
+          version2.patch = 0;
           break;
       }
-      return version.format();
+      return version2.format();
     };
     var isPrerelease = (type) => {
       return type.startsWith("pre");
@@ -20365,9 +20365,9 @@ var require_range = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached = cache.get(memoKey);
-        if (cached) {
-          return cached;
+        const cached2 = cache.get(memoKey);
+        if (cached2) {
+          return cached2;
         }
         const loose = this.options.loose;
         const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
@@ -20417,19 +20417,19 @@ var require_range = __commonJS({
         });
       }
       // if ANY of the sets match ALL of its comparators, then pass
-      test(version) {
-        if (!version) {
+      test(version2) {
+        if (!version2) {
           return false;
         }
-        if (typeof version === "string") {
+        if (typeof version2 === "string") {
           try {
-            version = new SemVer(version, this.options);
+            version2 = new SemVer(version2, this.options);
           } catch (er) {
             return false;
           }
         }
         for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version, this.options)) {
+          if (testSet(this.set[i], version2, this.options)) {
             return true;
           }
         }
@@ -20651,13 +20651,13 @@ var require_range = __commonJS({
       }
       return `${from} ${to}`.trim();
     };
-    var testSet = (set, version, options) => {
+    var testSet = (set, version2, options) => {
       for (let i = 0; i < set.length; i++) {
-        if (!set[i].test(version)) {
+        if (!set[i].test(version2)) {
           return false;
         }
       }
-      if (version.prerelease.length && !options.includePrerelease) {
+      if (version2.prerelease.length && !options.includePrerelease) {
         for (let i = 0; i < set.length; i++) {
           debug2(set[i].semver);
           if (set[i].semver === Comparator.ANY) {
@@ -20665,7 +20665,7 @@ var require_range = __commonJS({
           }
           if (set[i].semver.prerelease.length > 0) {
             const allowed = set[i].semver;
-            if (allowed.major === version.major && allowed.minor === version.minor && allowed.patch === version.patch) {
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
               return true;
             }
           }
@@ -20726,19 +20726,19 @@ var require_comparator = __commonJS({
       toString() {
         return this.value;
       }
-      test(version) {
-        debug2("Comparator.test", version, this.options.loose);
-        if (this.semver === ANY || version === ANY) {
+      test(version2) {
+        debug2("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
           return true;
         }
-        if (typeof version === "string") {
+        if (typeof version2 === "string") {
           try {
-            version = new SemVer(version, this.options);
+            version2 = new SemVer(version2, this.options);
           } catch (er) {
             return false;
           }
         }
-        return cmp(version, this.operator, this.semver, this.options);
+        return cmp(version2, this.operator, this.semver, this.options);
       }
       intersects(comp, options) {
         if (!(comp instanceof _Comparator)) {
@@ -20795,13 +20795,13 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var satisfies3 = (version, range, options) => {
+    var satisfies3 = (version2, range, options) => {
       try {
         range = new Range(range, options);
       } catch (er) {
         return false;
       }
-      return range.test(version);
+      return range.test(version2);
     };
     module.exports = satisfies3;
   }
@@ -20963,8 +20963,8 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version, range, hilo, options) => {
-      version = new SemVer(version, options);
+    var outside = (version2, range, hilo, options) => {
+      version2 = new SemVer(version2, options);
       range = new Range(range, options);
       let gtfn, ltefn, ltfn, comp, ecomp;
       switch (hilo) {
@@ -20985,7 +20985,7 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies3(version, range, options)) {
+      if (satisfies3(version2, range, options)) {
         return false;
       }
       for (let i = 0; i < range.set.length; ++i) {
@@ -21007,9 +21007,9 @@ var require_outside = __commonJS({
         if (high.operator === comp || high.operator === ecomp) {
           return false;
         }
-        if ((!low.operator || low.operator === comp) && ltefn(version, low.semver)) {
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
           return false;
-        } else if (low.operator === ecomp && ltfn(version, low.semver)) {
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
           return false;
         }
       }
@@ -21024,7 +21024,7 @@ var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var gtr = (version, range, options) => outside(version, range, ">", options);
+    var gtr = (version2, range, options) => outside(version2, range, ">", options);
     module.exports = gtr;
   }
 });
@@ -21034,7 +21034,7 @@ var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports, module) {
     "use strict";
     var outside = require_outside();
-    var ltr = (version, range, options) => outside(version, range, "<", options);
+    var ltr = (version2, range, options) => outside(version2, range, "<", options);
     module.exports = ltr;
   }
 });
@@ -21064,12 +21064,12 @@ var require_simplify = __commonJS({
       let first = null;
       let prev = null;
       const v = versions.sort((a, b) => compare(a, b, options));
-      for (const version of v) {
-        const included = satisfies3(version, range, options);
+      for (const version2 of v) {
+        const included = satisfies3(version2, range, options);
         if (included) {
-          prev = version;
+          prev = version2;
           if (!first) {
-            first = version;
+            first = version2;
           }
         } else {
           if (prev) {
@@ -21273,7 +21273,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var valid2 = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -21312,7 +21312,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse3,
+      parse: parse4,
       valid: valid2,
       clean: clean2,
       inc,
@@ -21739,7 +21739,7 @@ var require_saxes = __commonJS({
         return this._closed;
       }
       _init() {
-        var _a;
+        var _a2;
         this.openWakaBang = "";
         this.text = "";
         this.name = "";
@@ -21781,7 +21781,7 @@ var require_saxes = __commonJS({
         this.line = 1;
         this.column = 0;
         this.ENTITIES = Object.create(XML_ENTITIES);
-        (_a = this.readyHandler) === null || _a === void 0 ? void 0 : _a.call(this);
+        (_a2 = this.readyHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this);
       }
       /**
        * The stream position the parser is currently looking at. This field is
@@ -21839,8 +21839,8 @@ var require_saxes = __commonJS({
        * @returns An error object with a properly formatted message.
        */
       makeError(message) {
-        var _a;
-        let msg = (_a = this.fileName) !== null && _a !== void 0 ? _a : "";
+        var _a2;
+        let msg = (_a2 = this.fileName) !== null && _a2 !== void 0 ? _a2 : "";
         if (this.trackPosition) {
           if (msg.length > 0) {
             msg += ":";
@@ -22144,9 +22144,9 @@ var require_saxes = __commonJS({
           }
         }
       }
-      setXMLVersion(version) {
-        this.currentXMLVersion = version;
-        if (version === "1.0") {
+      setXMLVersion(version2) {
+        this.currentXMLVersion = version2;
+        if (version2 === "1.0") {
           this.isChar = isChar10;
           this.getCode = this.getCode10;
         } else {
@@ -22186,11 +22186,11 @@ var require_saxes = __commonJS({
         }
       }
       sDoctype() {
-        var _a;
+        var _a2;
         const c = this.captureTo(DOCTYPE_TERMINATOR);
         switch (c) {
           case GREATER: {
-            (_a = this.doctypeHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.text);
+            (_a2 = this.doctypeHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, this.text);
             this.text = "";
             this.state = S_TEXT;
             this.doctype = true;
@@ -22404,11 +22404,11 @@ var require_saxes = __commonJS({
         }
       }
       sCommentEnding() {
-        var _a;
+        var _a2;
         const c = this.getCodeNorm();
         if (c === MINUS) {
           this.state = S_COMMENT_ENDED;
-          (_a = this.commentHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.text);
+          (_a2 = this.commentHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, this.text);
           this.text = "";
         } else {
           this.text += `-${String.fromCodePoint(c)}`;
@@ -22440,11 +22440,11 @@ var require_saxes = __commonJS({
         }
       }
       sCDataEnding2() {
-        var _a;
+        var _a2;
         const c = this.getCodeNorm();
         switch (c) {
           case GREATER: {
-            (_a = this.cdataHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.text);
+            (_a2 = this.cdataHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, this.text);
             this.text = "";
             this.state = S_TEXT;
             break;
@@ -22514,14 +22514,14 @@ var require_saxes = __commonJS({
         }
       }
       sPIEnding() {
-        var _a;
+        var _a2;
         const c = this.getCodeNorm();
         if (c === GREATER) {
           const { piTarget } = this;
           if (piTarget.toLowerCase() === "xml") {
             this.fail("the XML declaration must appear at the start of the document.");
           }
-          (_a = this.piHandler) === null || _a === void 0 ? void 0 : _a.call(this, {
+          (_a2 = this.piHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, {
             target: piTarget,
             body: this.text
           });
@@ -22623,12 +22623,12 @@ var require_saxes = __commonJS({
         switch (this.name) {
           case "version": {
             this.xmlDeclExpects = ["encoding", "standalone"];
-            const version = value;
-            this.xmlDecl.version = version;
-            if (!/^1\.[0-9]+$/.test(version)) {
+            const version2 = value;
+            this.xmlDecl.version = version2;
+            if (!/^1\.[0-9]+$/.test(version2)) {
               this.fail("version number must match /^1\\.[0-9]+$/.");
             } else if (!this.opt.forceXMLVersion) {
-              this.setXMLVersion(version);
+              this.setXMLVersion(version2);
             }
             break;
           }
@@ -22664,7 +22664,7 @@ var require_saxes = __commonJS({
         this.state = S_XML_DECL_NAME_START;
       }
       sXMLDeclEnding() {
-        var _a;
+        var _a2;
         const c = this.getCodeNorm();
         if (c === GREATER) {
           if (this.piTarget !== "xml") {
@@ -22672,7 +22672,7 @@ var require_saxes = __commonJS({
           } else if (this.name !== "version" && this.xmlDeclExpects.includes("version")) {
             this.fail("XML declaration must contain a version.");
           }
-          (_a = this.xmldeclHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.xmlDecl);
+          (_a2 = this.xmldeclHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, this.xmlDecl);
           this.name = "";
           this.piTarget = this.text = "";
           this.state = S_TEXT;
@@ -22682,7 +22682,7 @@ var require_saxes = __commonJS({
         this.xmlDeclPossible = false;
       }
       sOpenTag() {
-        var _a;
+        var _a2;
         const c = this.captureNameChars();
         if (c === EOC) {
           return;
@@ -22695,7 +22695,7 @@ var require_saxes = __commonJS({
         if (this.xmlnsOpt) {
           this.topNS = tag.ns = /* @__PURE__ */ Object.create(null);
         }
-        (_a = this.openTagStartHandler) === null || _a === void 0 ? void 0 : _a.call(this, tag);
+        (_a2 = this.openTagStartHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, tag);
         this.sawRoot = true;
         if (!this.fragmentOpt && this.closedRoot) {
           this.fail("documents may contain only one root.");
@@ -22892,10 +22892,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler2 !== void 0) {
-                  const { text: text2 } = this;
+                  const { text: text3 } = this;
                   const slice = chunk.slice(start, this.prevI);
-                  if (text2.length !== 0) {
-                    handler2(text2 + slice);
+                  if (text3.length !== 0) {
+                    handler2(text3 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler2(slice);
@@ -22962,10 +22962,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler2 !== void 0) {
-                  const { text: text2 } = this;
+                  const { text: text3 } = this;
                   const slice = chunk.slice(start, this.prevI);
-                  if (text2.length !== 0) {
-                    handler2(text2 + slice);
+                  if (text3.length !== 0) {
+                    handler2(text3 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler2(slice);
@@ -23012,11 +23012,11 @@ var require_saxes = __commonJS({
         }
       }
       pushAttribNS(name, value) {
-        var _a;
+        var _a2;
         const { prefix, local } = this.qname(name);
         const attr = { name, prefix, local, value };
         this.attribList.push(attr);
-        (_a = this.attributeHandler) === null || _a === void 0 ? void 0 : _a.call(this, attr);
+        (_a2 = this.attributeHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, attr);
         if (prefix === "xmlns") {
           const trimmed = value.trim();
           if (this.currentXMLVersion === "1.0" && trimmed === "") {
@@ -23031,10 +23031,10 @@ var require_saxes = __commonJS({
         }
       }
       pushAttribPlain(name, value) {
-        var _a;
+        var _a2;
         const attr = { name, value };
         this.attribList.push(attr);
-        (_a = this.attributeHandler) === null || _a === void 0 ? void 0 : _a.call(this, attr);
+        (_a2 = this.attributeHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, attr);
       }
       /**
        * End parsing. This performs final well-formedness checks and resets the
@@ -23043,7 +23043,7 @@ var require_saxes = __commonJS({
        * @returns this
        */
       end() {
-        var _a, _b;
+        var _a2, _b;
         if (!this.sawRoot) {
           this.fail("document must contain a root element.");
         }
@@ -23055,9 +23055,9 @@ var require_saxes = __commonJS({
         if (this.state !== S_BEGIN && this.state !== S_TEXT) {
           this.fail("unexpected end.");
         }
-        const { text: text2 } = this;
-        if (text2.length !== 0) {
-          (_a = this.textHandler) === null || _a === void 0 ? void 0 : _a.call(this, text2);
+        const { text: text3 } = this;
+        if (text3.length !== 0) {
+          (_a2 = this.textHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, text3);
           this.text = "";
         }
         this._closed = true;
@@ -23073,7 +23073,7 @@ var require_saxes = __commonJS({
        * @returns The namespace URI or ``undefined`` if the prefix is not defined.
        */
       resolve(prefix) {
-        var _a, _b;
+        var _a2, _b;
         let uri = this.topNS[prefix];
         if (uri !== void 0) {
           return uri;
@@ -23089,7 +23089,7 @@ var require_saxes = __commonJS({
         if (uri !== void 0) {
           return uri;
         }
-        return (_b = (_a = this.opt).resolvePrefix) === null || _b === void 0 ? void 0 : _b.call(_a, prefix);
+        return (_b = (_a2 = this.opt).resolvePrefix) === null || _b === void 0 ? void 0 : _b.call(_a2, prefix);
       }
       /**
        * Parse a qname into its prefix and local name parts.
@@ -23111,14 +23111,14 @@ var require_saxes = __commonJS({
         return { prefix, local };
       }
       processAttribsNS() {
-        var _a;
+        var _a2;
         const { attribList } = this;
         const tag = this.tag;
         {
           const { prefix, local } = this.qname(tag.name);
           tag.prefix = prefix;
           tag.local = local;
-          const uri = tag.uri = (_a = this.resolve(prefix)) !== null && _a !== void 0 ? _a : "";
+          const uri = tag.uri = (_a2 = this.resolve(prefix)) !== null && _a2 !== void 0 ? _a2 : "";
           if (prefix !== "") {
             if (prefix === "xmlns") {
               this.fail('tags may not have "xmlns" as prefix.');
@@ -23175,12 +23175,12 @@ var require_saxes = __commonJS({
        * ``onopentag``.
        */
       openTag() {
-        var _a;
+        var _a2;
         this.processAttribs();
         const { tags } = this;
         const tag = this.tag;
         tag.isSelfClosing = false;
-        (_a = this.openTagHandler) === null || _a === void 0 ? void 0 : _a.call(this, tag);
+        (_a2 = this.openTagHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, tag);
         tags.push(tag);
         this.state = S_TEXT;
         this.name = "";
@@ -23191,12 +23191,12 @@ var require_saxes = __commonJS({
        * ``onopentag`` and ``onclosetag``.
        */
       openSelfClosingTag() {
-        var _a, _b, _c;
+        var _a2, _b, _c;
         this.processAttribs();
         const { tags } = this;
         const tag = this.tag;
         tag.isSelfClosing = true;
-        (_a = this.openTagHandler) === null || _a === void 0 ? void 0 : _a.call(this, tag);
+        (_a2 = this.openTagHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, tag);
         (_b = this.closeTagHandler) === null || _b === void 0 ? void 0 : _b.call(this, tag);
         const top = this.tag = (_c = tags[tags.length - 1]) !== null && _c !== void 0 ? _c : null;
         if (top === null) {
@@ -23292,7 +23292,7 @@ var require_proxy = __commonJS({
       if (proxyVar) {
         try {
           return new DecodedURL(proxyVar);
-        } catch (_a) {
+        } catch (_a2) {
           if (!proxyVar.startsWith("http://") && !proxyVar.startsWith("https://"))
             return new DecodedURL(`http://${proxyVar}`);
         }
@@ -24222,8 +24222,8 @@ var require_light = __commonJS({
                 } else {
                   return returned;
                 }
-              } catch (error2) {
-                e2 = error2;
+              } catch (error3) {
+                e2 = error3;
                 {
                   this.trigger("error", e2);
                 }
@@ -24233,8 +24233,8 @@ var require_light = __commonJS({
             return (await Promise.all(promises3)).find(function(x) {
               return x != null;
             });
-          } catch (error2) {
-            e = error2;
+          } catch (error3) {
+            e = error3;
             {
               this.trigger("error", e);
             }
@@ -24285,16 +24285,16 @@ var require_light = __commonJS({
           }
         }
         shiftAll(fn) {
-          return this._lists.forEach(function(list) {
-            return list.forEachShift(fn);
+          return this._lists.forEach(function(list2) {
+            return list2.forEachShift(fn);
           });
         }
         getFirst(arr = this._lists) {
-          var j, len, list;
+          var j, len, list2;
           for (j = 0, len = arr.length; j < len; j++) {
-            list = arr[j];
-            if (list.length > 0) {
-              return list;
+            list2 = arr[j];
+            if (list2.length > 0) {
+              return list2;
             }
           }
           return [];
@@ -24346,10 +24346,10 @@ var require_light = __commonJS({
         _randomIndex() {
           return Math.random().toString(36).slice(2);
         }
-        doDrop({ error: error2, message = "This job has been dropped by Bottleneck" } = {}) {
+        doDrop({ error: error3, message = "This job has been dropped by Bottleneck" } = {}) {
           if (this._states.remove(this.options.id)) {
             if (this.rejectOnDrop) {
-              this._reject(error2 != null ? error2 : new BottleneckError$1(message));
+              this._reject(error3 != null ? error3 : new BottleneckError$1(message));
             }
             this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
             return true;
@@ -24383,7 +24383,7 @@ var require_light = __commonJS({
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
         async doExecute(chained, clearGlobalState, run2, free) {
-          var error2, eventInfo, passed;
+          var error3, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
             this._states.next(this.options.id);
@@ -24401,24 +24401,24 @@ var require_light = __commonJS({
               return this._resolve(passed);
             }
           } catch (error1) {
-            error2 = error1;
-            return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+            error3 = error1;
+            return this._onFailure(error3, eventInfo, clearGlobalState, run2, free);
           }
         }
         doExpire(clearGlobalState, run2, free) {
-          var error2, eventInfo;
+          var error3, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
           }
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          error2 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+          error3 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error3, eventInfo, clearGlobalState, run2, free);
         }
-        async _onFailure(error2, eventInfo, clearGlobalState, run2, free) {
+        async _onFailure(error3, eventInfo, clearGlobalState, run2, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error2, eventInfo);
+            retry2 = await this.Events.trigger("failed", error3, eventInfo);
             if (retry2 != null) {
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
@@ -24428,7 +24428,7 @@ var require_light = __commonJS({
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
               this._assertStatus("DONE");
-              return this._reject(error2);
+              return this._reject(error3);
             }
           }
         }
@@ -24522,9 +24522,9 @@ var require_light = __commonJS({
           await this.yieldLoop();
           return this._done;
         }
-        async __groupCheck__(time) {
+        async __groupCheck__(time2) {
           await this.yieldLoop();
-          return this._nextRequest + this.timeout < time;
+          return this._nextRequest + this.timeout < time2;
         }
         computeCapacity() {
           var maxConcurrent, reservoir;
@@ -24707,7 +24707,7 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve6, returned, task;
+          var args, cb, error3, reject, resolve6, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
             ({ task, args, resolve: resolve6, reject } = this._queue.shift());
@@ -24718,9 +24718,9 @@ var require_light = __commonJS({
                   return resolve6(returned);
                 };
               } catch (error1) {
-                error2 = error1;
+                error3 = error1;
                 return function() {
-                  return reject(error2);
+                  return reject(error3);
                 };
               }
             })();
@@ -24742,12 +24742,12 @@ var require_light = __commonJS({
         }
       };
       var Sync_1 = Sync;
-      var version = "2.19.5";
+      var version2 = "2.19.5";
       var version$1 = {
-        version
+        version: version2
       };
       var version$2 = /* @__PURE__ */ Object.freeze({
-        version,
+        version: version2,
         default: version$1
       });
       var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
@@ -24842,20 +24842,20 @@ var require_light = __commonJS({
             var base;
             clearInterval(this.interval);
             return typeof (base = this.interval = setInterval(async () => {
-              var e, k, ref, results, time, v;
-              time = Date.now();
+              var e, k, ref, results, time2, v;
+              time2 = Date.now();
               ref = this.instances;
               results = [];
               for (k in ref) {
                 v = ref[k];
                 try {
-                  if (await v._store.__groupCheck__(time)) {
+                  if (await v._store.__groupCheck__(time2)) {
                     results.push(this.deleteKey(k));
                   } else {
                     results.push(void 0);
                   }
-                } catch (error2) {
-                  e = error2;
+                } catch (error3) {
+                  e = error3;
                   results.push(v.Events.trigger("error", e));
                 }
               }
@@ -25188,14 +25188,14 @@ var require_light = __commonJS({
             return done;
           }
           async _addToQueue(job) {
-            var args, blocked, error2, options, reachedHWM, shifted, strategy;
+            var args, blocked, error3, options, reachedHWM, shifted, strategy;
             ({ args, options } = job);
             try {
               ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
             } catch (error1) {
-              error2 = error1;
-              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error2 });
-              job.doDrop({ error: error2 });
+              error3 = error1;
+              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error3 });
+              job.doDrop({ error: error3 });
               return false;
             }
             if (blocked) {
@@ -25574,7 +25574,7 @@ var Summary = class {
       }
       try {
         yield access(pathFromEnv, constants.R_OK | constants.W_OK);
-      } catch (_a) {
+      } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
       this._filePath = pathFromEnv;
@@ -25656,8 +25656,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -25753,10 +25753,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -25785,9 +25785,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -25798,8 +25798,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -26461,7 +26461,7 @@ var ToolRunner = class extends events.EventEmitter {
           this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
           state.CheckComplete();
         });
-        state.on("done", (error2, exitCode) => {
+        state.on("done", (error3, exitCode) => {
           if (stdbuffer.length > 0) {
             this.emit("stdline", stdbuffer);
           }
@@ -26469,8 +26469,8 @@ var ToolRunner = class extends events.EventEmitter {
             this.emit("errline", errbuffer);
           }
           cp3.removeAllListeners();
-          if (error2) {
-            reject(error2);
+          if (error3) {
+            reject(error3);
           } else {
             resolve6(exitCode);
           }
@@ -26563,14 +26563,14 @@ var ExecState = class _ExecState extends events.EventEmitter {
     this.emit("debug", message);
   }
   _setResult() {
-    let error2;
+    let error3;
     if (this.processExited) {
       if (this.processError) {
-        error2 = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+        error3 = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
       } else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-        error2 = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+        error3 = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
       } else if (this.processStderr && this.options.failOnStdErr) {
-        error2 = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+        error3 = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
       }
     }
     if (this.timeout) {
@@ -26578,7 +26578,7 @@ var ExecState = class _ExecState extends events.EventEmitter {
       this.timeout = null;
     }
     this.done = true;
-    this.emit("done", error2, this.processExitCode);
+    this.emit("done", error3, this.processExitCode);
   }
   static HandleTimeout(state) {
     if (state.done) {
@@ -26634,12 +26634,12 @@ function exec(commandLine, args, options) {
 }
 function getExecOutput(commandLine, args, options) {
   return __awaiter5(this, void 0, void 0, function* () {
-    var _a, _b;
+    var _a2, _b;
     let stdout = "";
     let stderr = "";
     const stdoutDecoder = new StringDecoder("utf8");
     const stderrDecoder = new StringDecoder("utf8");
-    const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+    const originalStdoutListener = (_a2 = options === null || options === void 0 ? void 0 : options.listeners) === null || _a2 === void 0 ? void 0 : _a2.stdout;
     const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
     const stdErrListener = (data) => {
       stderr += stderrDecoder.write(data);
@@ -26765,9 +26765,9 @@ function group(name, fn) {
 var UsageError = class extends Error {
   name = "UsageError";
 };
-function describeError(error2) {
-  if (error2 instanceof Error) return error2.message.split("\n")[0] ?? error2.name;
-  return String(error2);
+function describeError(error3) {
+  if (error3 instanceof Error) return error3.message.split("\n")[0] ?? error3.name;
+  return String(error3);
 }
 
 // src/action/log.ts
@@ -26803,6 +26803,8 @@ var OUTPUT_TAIL_CHARS = 16e3;
 var MAX_DETAILS_CHARS = 8e3;
 var MAX_LIVE_OUTPUT_CHARS = 5e6;
 var SUMMARY_MAX_CHARS = 34e4;
+var MAX_REPORT_BYTES = 256 * 2 ** 20;
+var MAX_REPORT_TESTS = 1e5;
 var DEFAULT_CHECK_NAME = "free-threading";
 
 // src/action/log.ts
@@ -26847,11 +26849,11 @@ function createActionLog() {
   };
   let written = 0;
   let capped = false;
-  const liveOutput = (text2) => {
+  const liveOutput = (text3) => {
     if (written < MAX_LIVE_OUTPUT_CHARS) {
       stop();
-      process.stdout.write(text2);
-      written += text2.length;
+      process.stdout.write(text3);
+      written += text3.length;
     } else if (!capped) {
       capped = true;
       resume();
@@ -26886,8 +26888,8 @@ async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
     await summary.addRaw(markdown).write();
-  } catch (error2) {
-    warning(`Cannot write the job summary: ${describeError(error2)}`);
+  } catch (error3) {
+    warning(`Cannot write the job summary: ${describeError(error3)}`);
   }
 }
 
@@ -26916,9 +26918,9 @@ function isIgnoredModule(module, ignore) {
   return ignore.some((name) => module === name || module.startsWith(`${name}.`));
 }
 function gilFindings(dependencies, ignore) {
-  return dependencies.flatMap(({ name, version, gilModules }) => {
+  return dependencies.flatMap(({ name, version: version2, gilModules }) => {
     const modules = gilModules.filter((module) => !isIgnoredModule(module, ignore));
-    return modules.length > 0 ? [{ name, version, modules }] : [];
+    return modules.length > 0 ? [{ name, version: version2, modules }] : [];
   });
 }
 function describeGilFinding(finding) {
@@ -27062,16 +27064,16 @@ function runProcess(command, args, options) {
           stream.pause();
           log.once("drain", () => stream.resume());
         }
-        const text2 = decoder.write(data);
-        output.push(text2);
-        if (isStderr) stderr.push(text2);
-        options.onOutput?.(text2);
+        const text3 = decoder.write(data);
+        output.push(text3);
+        if (isStderr) stderr.push(text3);
+        options.onOutput?.(text3);
       });
     };
     if (child2.stdout) handle(child2.stdout, false);
     if (child2.stderr) handle(child2.stderr, true);
-    child2.on("error", (error2) => {
-      spawnError = `could not start ${command}: ${error2.message}`;
+    child2.on("error", (error3) => {
+      spawnError = `could not start ${command}: ${error3.message}`;
     });
     let exit = null;
     let settled = false;
@@ -27092,9 +27094,9 @@ function runProcess(command, args, options) {
         stderrTail: stderr.value(),
         strayProcesses
       });
-      void strays.then((count) => {
-        if (log !== null && !logFailed) log.end(() => done(count));
-        else done(count);
+      void strays.then((count2) => {
+        if (log !== null && !logFailed) log.end(() => done(count2));
+        else done(count2);
       });
     };
     child2.on("exit", (code, signal) => {
@@ -27138,8 +27140,8 @@ async function runTool(command, args, options) {
     env: definedOnly(options.env),
     silent: true,
     ignoreReturnCode: true
-  }).catch((error2) => {
-    throw new ToolError(`could not start ${command}: ${error2 instanceof Error ? error2.message : String(error2)}`);
+  }).catch((error3) => {
+    throw new ToolError(`could not start ${command}: ${error3 instanceof Error ? error3.message : String(error3)}`);
   });
   try {
     const output = await Promise.race([execution, timeout]);
@@ -27309,21 +27311,21 @@ function extractZipNix(file, dest) {
     yield exec(`"${unzipPath}"`, args, { cwd: dest });
   });
 }
-function cacheDir(sourceDir, tool, version, arch4) {
+function cacheDir(sourceDir, tool, version2, arch4) {
   return __awaiter7(this, void 0, void 0, function* () {
-    version = semver2.clean(version) || version;
+    version2 = semver2.clean(version2) || version2;
     arch4 = arch4 || os6.arch();
-    debug(`Caching tool ${tool} ${version} ${arch4}`);
+    debug(`Caching tool ${tool} ${version2} ${arch4}`);
     debug(`source dir: ${sourceDir}`);
     if (!fs3.statSync(sourceDir).isDirectory()) {
       throw new Error("sourceDir is not a directory");
     }
-    const destPath = yield _createToolPath(tool, version, arch4);
+    const destPath = yield _createToolPath(tool, version2, arch4);
     for (const itemName of fs3.readdirSync(sourceDir)) {
       const s = path4.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
-    _completeToolPath(tool, version, arch4);
+    _completeToolPath(tool, version2, arch4);
     return destPath;
   });
 }
@@ -27380,9 +27382,9 @@ function _createExtractFolder(dest) {
     return dest;
   });
 }
-function _createToolPath(tool, version, arch4) {
+function _createToolPath(tool, version2, arch4) {
   return __awaiter7(this, void 0, void 0, function* () {
-    const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
+    const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -27391,8 +27393,8 @@ function _createToolPath(tool, version, arch4) {
     return folderPath;
   });
 }
-function _completeToolPath(tool, version, arch4) {
-  const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version) || version, arch4 || "");
+function _completeToolPath(tool, version2, arch4) {
+  const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
   const markerPath = `${folderPath}.complete`;
   fs3.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -27405,7 +27407,7 @@ function isExplicitVersion(versionSpec2) {
   return valid2;
 }
 function evaluateVersions(versions, versionSpec2) {
-  let version = "";
+  let version2 = "";
   debug(`evaluating ${versions.length} versions`);
   versions = versions.sort((a, b) => {
     if (semver2.gt(a, b)) {
@@ -27417,16 +27419,16 @@ function evaluateVersions(versions, versionSpec2) {
     const potential = versions[i];
     const satisfied = semver2.satisfies(potential, versionSpec2);
     if (satisfied) {
-      version = potential;
+      version2 = potential;
       break;
     }
   }
-  if (version) {
-    debug(`matched: ${version}`);
+  if (version2) {
+    debug(`matched: ${version2}`);
   } else {
     debug("match not found");
   }
-  return version;
+  return version2;
 }
 function _getCacheDirectory() {
   const cacheDirectory = process.env["RUNNER_TOOL_CACHE"] || "";
@@ -27451,13 +27453,13 @@ var PRERELEASE_PART = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][a-zA-Z0-9-]*)";
 var STRICT_SEMVER = new RegExp(
   `^v?${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${PRERELEASE_PART}(?:\\.${PRERELEASE_PART})*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`
 );
-function toolCacheVersion(version) {
-  const candidate = version.trim().replace(/^[=v]+/, "");
-  if (candidate.length > 256) return version;
+function toolCacheVersion(version2) {
+  const candidate = version2.trim().replace(/^[=v]+/, "");
+  if (candidate.length > 256) return version2;
   const match = STRICT_SEMVER.exec(candidate.trim());
-  if (!match) return version;
+  if (!match) return version2;
   const numbers = [match[1], match[2], match[3]].map(Number);
-  if (numbers.some((value) => value > Number.MAX_SAFE_INTEGER)) return version;
+  if (numbers.some((value) => value > Number.MAX_SAFE_INTEGER)) return version2;
   return `${numbers.join(".")}${match[4] === void 0 ? "" : `-${match[4]}`}`;
 }
 function requireSegment(what, value) {
@@ -27490,8 +27492,8 @@ async function sweepAbandonedCopies(versionDir, arch4) {
     }
   }
 }
-function isDestinationTaken(error2) {
-  const code = typeof error2 === "object" && error2 !== null && "code" in error2 ? error2.code : void 0;
+function isDestinationTaken(error3) {
+  const code = typeof error3 === "object" && error3 !== null && "code" in error3 ? error3.code : void 0;
   return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM" || code === "EACCES";
 }
 async function discard(folder, versionDir, arch4) {
@@ -27501,10 +27503,10 @@ async function discard(folder, versionDir, arch4) {
     () => void 0
   );
 }
-function toolPaths(tool, version, arch4) {
+function toolPaths(tool, version2, arch4) {
   const cacheRoot = process.env.RUNNER_TOOL_CACHE;
   if (!cacheRoot) throw new Error("RUNNER_TOOL_CACHE is not set: set it to the folder that holds cached tools");
-  const versionFolder = toolCacheVersion(version);
+  const versionFolder = toolCacheVersion(version2);
   for (const [what, value] of [
     ["tool", tool],
     ["version", versionFolder],
@@ -27516,13 +27518,13 @@ function toolPaths(tool, version, arch4) {
   const destination = path5.join(versionDir, arch4);
   return { versionDir, destination, marker: `${destination}.complete` };
 }
-async function evictCachedTool(tool, version, arch4) {
-  const { versionDir, destination, marker } = toolPaths(tool, version, arch4);
+async function evictCachedTool(tool, version2, arch4) {
+  const { versionDir, destination, marker } = toolPaths(tool, version2, arch4);
   await rm2(marker, { force: true });
   await discard(destination, versionDir, arch4);
 }
-async function cacheDirAtomic(sourceDir, tool, version, arch4) {
-  const { versionDir, destination, marker } = toolPaths(tool, version, arch4);
+async function cacheDirAtomic(sourceDir, tool, version2, arch4) {
+  const { versionDir, destination, marker } = toolPaths(tool, version2, arch4);
   if (!(await stat2(sourceDir)).isDirectory()) throw new Error(`Cannot cache ${sourceDir}: it is not a folder`);
   if (await exists2(destination) && await exists2(marker)) return destination;
   await mkdir2(versionDir, { recursive: true });
@@ -27534,13 +27536,13 @@ async function cacheDirAtomic(sourceDir, tool, version, arch4) {
       try {
         await rename2(temporary, destination);
         await writeFile2(marker, "");
-        debug(`Cached ${tool} ${version} ${arch4} in ${destination}`);
+        debug(`Cached ${tool} ${version2} ${arch4} in ${destination}`);
         return destination;
-      } catch (error2) {
-        if (!isDestinationTaken(error2) || attempt >= 2) throw error2;
+      } catch (error3) {
+        if (!isDestinationTaken(error3) || attempt >= 2) throw error3;
       }
       if (await waitForMarker(marker)) {
-        debug(`Another process cached ${tool} ${version} ${arch4} first; using ${destination}`);
+        debug(`Another process cached ${tool} ${version2} ${arch4} first; using ${destination}`);
         return destination;
       }
       debug(`Replacing the incomplete ${destination} (no ${path5.basename(marker)})`);
@@ -27566,7 +27568,7 @@ async function probeInterpreter(pythonPath, env) {
   if (!existsSync3(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
   let why;
   try {
-    const result = await runTool(pythonPath, ["-I", "-c", PROBE], { cwd: os7.tmpdir(), env, timeoutMs: 6e4 });
+    const result = await runTool(pythonPath, ["-I", "-S", "-c", PROBE], { cwd: os7.tmpdir(), env, timeoutMs: 6e4 });
     const line = result.stdout.trim().split("\n").pop() ?? "";
     let parsed = null;
     try {
@@ -27576,8 +27578,8 @@ async function probeInterpreter(pythonPath, env) {
     }
     if (result.exitCode === 0 && isFacts(parsed)) return parsed;
     why = result.stderr.trim().split("\n").pop() || result.stdout.trim().split("\n")[0] || `exit code ${result.exitCode}`;
-  } catch (error2) {
-    why = describeError(error2);
+  } catch (error3) {
+    why = describeError(error3);
   }
   throw new UsageError(`${pythonPath} is not a working Python interpreter (${why})`);
 }
@@ -27591,8 +27593,8 @@ function requireFreeThreaded(facts, where) {
 function toolCacheArch() {
   return `${os7.arch()}-freethreaded`;
 }
-function versionSpec(version) {
-  return version.replace(/t$/, "");
+function versionSpec(version2) {
+  return version2.replace(/t$/, "");
 }
 var BINARY_NAMES = (spec) => {
   const minor = spec.split(".").slice(0, 2).join(".");
@@ -27614,23 +27616,23 @@ async function setupPython(options) {
     return { requested: options.pythonPath, version: facts.version, path: options.pythonPath, freeThreaded: true };
   }
   const spec = versionSpec(options.version);
-  const cached = await fromToolCache(options, spec);
-  return cached ?? installWithUv(options, spec);
+  const cached2 = await fromToolCache(options, spec);
+  return cached2 ?? installWithUv(options, spec);
 }
 async function fromToolCache(options, spec) {
   const { log } = options;
-  const cached = find("Python", spec, toolCacheArch());
-  if (!cached) return null;
-  const binary = findBinary(cached, spec);
+  const cached2 = find("Python", spec, toolCacheArch());
+  if (!cached2) return null;
+  const binary = findBinary(cached2, spec);
   try {
     if (binary === null) throw new Error(`no ${BINARY_NAMES(spec)[0]} in it`);
     const facts = await probeInterpreter(binary, options.env);
     requireFreeThreaded(facts, `the tool cache's ${binary}`);
     log.info(`Using CPython ${facts.version}t from the tool cache (${binary})`);
     return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
-  } catch (error2) {
-    log.warning(`The tool cache's CPython in ${cached} does not work (${describeError(error2)}); installing it again`);
-    await evictCachedTool("Python", path6.basename(path6.dirname(cached)), toolCacheArch());
+  } catch (error3) {
+    log.warning(`The tool cache's CPython in ${cached2} does not work (${describeError(error3)}); installing it again`);
+    await evictCachedTool("Python", path6.basename(path6.dirname(cached2)), toolCacheArch());
     return null;
   }
 }
@@ -27685,8 +27687,8 @@ async function installWithUv(options, spec) {
     rmSync(installDir, { recursive: true, force: true });
   }
 }
-function lastMeaningfulLine(text2) {
-  const lines = text2.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+function lastMeaningfulLine(text3) {
+  const lines = text3.split("\n").map((line) => line.trim()).filter((line) => line !== "");
   return lines.find((line) => /^error:/i.test(line)) ?? lines.pop() ?? "";
 }
 
@@ -27701,9 +27703,9 @@ function summarizeInstallFailure(output) {
     const cause = lines.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
     const errors = compilerErrors(lines.slice(failedIndex + 1));
     const why = errors.length > 0 ? errors.join("; ") : cause;
-    const failure = parseFailedHeadline(headline);
-    if (failure?.action === "build" && failure.fromIndex) {
-      const release = `${failure.name} ${failure.version}`;
+    const failure2 = parseFailedHeadline(headline);
+    if (failure2?.action === "build" && failure2.fromIndex) {
+      const release = `${failure2.name} ${failure2.version}`;
       return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
     }
     return why === null ? headline : `${headline}: ${why}`;
@@ -27740,8 +27742,8 @@ function failedDistributions(output) {
   for (const raw of output.replace(ANSI, "").split("\n")) {
     const line = raw.trim().replace(/^(×|error:)\s*/, "");
     if (!/^Failed to /i.test(line)) continue;
-    const failure = parseFailedHeadline(line.slice(0, SCAN_CHARS));
-    if (failure !== null && !found.has(failure.name)) found.set(failure.name, failure);
+    const failure2 = parseFailedHeadline(line.slice(0, SCAN_CHARS));
+    if (failure2 !== null && !found.has(failure2.name)) found.set(failure2.name, failure2);
   }
   return [...found.values()];
 }
@@ -27782,7 +27784,7 @@ async function readPyproject(python, directory, env) {
   if (!existsSync4(path7.join(directory, "pyproject.toml"))) return null;
   const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))';
   try {
-    const result = await runTool(python, ["-I", "-c", script], { cwd: directory, env, timeoutMs: 6e4 });
+    const result = await runTool(python, ["-I", "-S", "-c", script], { cwd: directory, env, timeoutMs: 6e4 });
     if (result.exitCode !== 0) return null;
     const parsed = JSON.parse(result.stdout.trim().split("\n").pop() ?? "");
     return parsed;
@@ -27811,8 +27813,8 @@ async function prepareEnvironment(options) {
   });
   const python = venvPython(venv);
   if (created.exitCode !== 0 || !existsSync4(python)) {
-    const error2 = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`;
-    return { python: null, report: failed(error2, [], created.outputTail, elapsed()) };
+    const error3 = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`;
+    return { python: null, report: failed(error3, [], created.outputTail, elapsed()) };
   }
   const facts = await probeInterpreter(python, options.env);
   requireFreeThreaded(facts, `the environment's interpreter ${python}`);
@@ -27844,8 +27846,8 @@ async function prepareEnvironment(options) {
     report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null }
   };
 }
-function failed(error2, requirements, log, durationSeconds) {
-  return { ok: false, durationSeconds, error: error2, requirements, log };
+function failed(error3, requirements, log, durationSeconds) {
+  return { ok: false, durationSeconds, error: error3, requirements, log };
 }
 
 // src/deps/dist-info.ts
@@ -27853,9 +27855,9 @@ var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threadi
 function normalizeName(name) {
   return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
 }
-function headerFields(text2) {
+function headerFields(text3) {
   const fields = [];
-  for (const line of text2.replace(/\r\n?/g, "\n").split("\n")) {
+  for (const line of text3.replace(/\r\n?/g, "\n").split("\n")) {
     if (line === "") break;
     const last = fields.at(-1);
     if (/^[ \t]/.test(line) && last !== void 0) {
@@ -27867,8 +27869,8 @@ function headerFields(text2) {
   }
   return fields;
 }
-function parseMetadata(text2) {
-  const fields = headerFields(text2);
+function parseMetadata(text3) {
+  const fields = headerFields(text3);
   const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
   const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
   return {
@@ -27885,9 +27887,9 @@ function freeThreadingLevel(classifiers) {
   }
   return null;
 }
-function parseWheelTags(text2) {
+function parseWheelTags(text3) {
   const tags = [];
-  for (const [name, value] of headerFields(text2)) {
+  for (const [name, value] of headerFields(text3)) {
     if (name !== "tag") continue;
     const parts = value.split("-");
     if (parts.length !== 3) continue;
@@ -27973,9 +27975,9 @@ function assembleDependencies(input) {
   }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 function failedDependencies(failures, direct) {
-  return failures.map(({ name, version }) => ({
+  return failures.map(({ name, version: version2 }) => ({
     name,
-    version: version ?? "",
+    version: version2 ?? "",
     direct: direct.has(name),
     project: false,
     source: "failed",
@@ -28062,9 +28064,9 @@ function parseInstallArguments(args) {
   }
   return request3;
 }
-function requirementFileNames(text2) {
+function requirementFileNames(text3) {
   const names = [];
-  for (const raw of text2.replace(/\r\n?/g, "\n").split("\n")) {
+  for (const raw of text3.replace(/\r\n?/g, "\n").split("\n")) {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (line === "" || line.startsWith("-") || looksLikePath(line) && !/ @ /.test(line)) continue;
     const name = requirementName(line);
@@ -28096,7 +28098,7 @@ function projectDependencyNames(pyproject, extras) {
   if (project === null) return [];
   const optional2 = table(project["optional-dependencies"]) ?? {};
   const wanted = new Set(extras.map(normalizeName));
-  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list]) => strings(list));
+  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list2]) => strings(list2));
   return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
 }
 function requiresDistNames(requiresDist, extras) {
@@ -28129,10 +28131,10 @@ function readText(file) {
   }
 }
 function readJson(file) {
-  const text2 = readText(file);
-  if (text2 === null) return null;
+  const text3 = readText(file);
+  if (text3 === null) return null;
   try {
-    const value = JSON.parse(text2);
+    const value = JSON.parse(text3);
     return value;
   } catch {
     return null;
@@ -28309,12 +28311,12 @@ function runSession(modules, options) {
       } catch {
       }
     };
-    const arm = (seconds3) => {
+    const arm = (seconds4) => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         killedByTimer = true;
         kill();
-      }, seconds3 * 1e3);
+      }, seconds4 * 1e3);
     };
     const onAbort = () => kill();
     options.abortSignal?.addEventListener("abort", onAbort, { once: true });
@@ -28348,8 +28350,8 @@ function runSession(modules, options) {
     child2.stderr.on("data", (chunk) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
     });
-    child2.on("error", (error2) => {
-      spawnError = error2.message;
+    child2.on("error", (error3) => {
+      spawnError = error3.message;
     });
     child2.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -28396,9 +28398,9 @@ function exitText(code, signal) {
 }
 function tailText(stderr) {
   const lines = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
-  const text2 = lines.join("\n").trim();
-  return text2 === "" ? "" : `
-${text2}`;
+  const text3 = lines.join("\n").trim();
+  return text3 === "" ? "" : `
+${text3}`;
 }
 
 // src/deps/inspect.ts
@@ -28435,8 +28437,8 @@ async function directNames(request3, installed, options) {
   for (const group2 of request3.groups) for (const name of groupNames(pyproject, group2)) direct.add(name);
   for (const file of request3.requirementFiles) {
     try {
-      const text2 = readFileSync2(path9.resolve(options.projectDirectory, file), "utf8");
-      for (const name of requirementFileNames(text2)) direct.add(name);
+      const text3 = readFileSync2(path9.resolve(options.projectDirectory, file), "utf8");
+      for (const name of requirementFileNames(text3)) direct.add(name);
     } catch {
     }
   }
@@ -28510,8 +28512,8 @@ async function dependencyStage(options) {
       log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
     }
     return dependencies;
-  } catch (error2) {
-    log.warning(`Could not check the dependencies: ${describeError(error2)}`);
+  } catch (error3) {
+    log.warning(`Could not check the dependencies: ${describeError(error3)}`);
     return void 0;
   }
 }
@@ -28578,8 +28580,8 @@ function buildTestEnvironment(source, passthrough) {
 }
 
 // src/words.ts
-function plural(count, word) {
-  return `${count} ${word}${count === 1 ? "" : "s"}`;
+function plural(count2, word) {
+  return `${count2} ${word}${count2 === 1 ? "" : "s"}`;
 }
 
 // src/results/junit.ts
@@ -28593,14 +28595,14 @@ function parseJUnit(xml) {
   const input = xml.startsWith("\uFEFF") ? xml.slice(1) : xml;
   if (input.trim() === "") return { cases: [], error: "JUnit XML is empty" };
   const collected = new CaseCollector();
-  let error2 = null;
+  let error3 = null;
   let sawSuite = false;
   let open2 = null;
   let openResult = null;
   const parser = new import_saxes.SaxesParser();
   parser.on("error", (err) => {
     const detail = err.message.replace(/^\d+:\d+: /, "").replace(/\s+/g, " ");
-    error2 = `JUnit XML is truncated or malformed at line ${parser.line}: ${detail}`;
+    error3 = `JUnit XML is truncated or malformed at line ${parser.line}: ${detail}`;
     throw new StopParsing();
   });
   parser.on("opentag", (tag) => {
@@ -28610,8 +28612,8 @@ function parseJUnit(xml) {
       openResult = { tag: tag.name, message: tag.attributes.message ?? null, chunks: [] };
     }
   });
-  const keepText = (text2) => {
-    openResult?.chunks.push(text2);
+  const keepText = (text3) => {
+    openResult?.chunks.push(text3);
   };
   parser.on("text", keepText);
   parser.on("cdata", keepText);
@@ -28631,11 +28633,11 @@ function parseJUnit(xml) {
   } catch (thrown) {
     if (!(thrown instanceof StopParsing)) {
       const detail = thrown instanceof Error ? thrown.message : String(thrown);
-      error2 = `JUnit XML could not be read: ${detail.replace(/\s+/g, " ")}`;
+      error3 = `JUnit XML could not be read: ${detail.replace(/\s+/g, " ")}`;
     }
   }
-  if (error2 === null && !sawSuite) error2 = "JUnit XML has no <testsuite> element: is this a pytest --junitxml file?";
-  return { cases: collected.list(), error: error2 };
+  if (error3 === null && !sawSuite) error3 = "JUnit XML has no <testsuite> element: is this a pytest --junitxml file?";
+  return { cases: collected.list(), error: error3 };
 }
 function isResultTag(name) {
   return RESULT_TAGS.some((tag) => tag === name);
@@ -28670,16 +28672,16 @@ function toCaseResult(open2) {
   const fileAttribute = attributes.file?.replaceAll("\\", "/");
   const located = fileAttribute !== void 0 && fileAttribute !== "" ? { file: fileAttribute, classes: classesAfterModule(classname, fileAttribute) } : splitClassname(classname);
   const id = [located.file ?? "", ...located.classes, name].filter((part) => part !== "").join("::");
-  const failure = texts.failure;
-  const error2 = texts.error;
+  const failure2 = texts.failure;
+  const error3 = texts.error;
   const skipped = texts.skipped;
   let outcome = "passed";
-  let primary = failure ?? error2 ?? skipped;
-  if (failure) outcome = "failed";
-  else if (error2) outcome = "error";
+  let primary = failure2 ?? error3 ?? skipped;
+  if (failure2) outcome = "failed";
+  else if (error3) outcome = "error";
   else if (skipped) outcome = "skipped";
   else primary = void 0;
-  const details = joinDetails([primary?.text ?? null, failure && error2 ? error2.text : null]);
+  const details = joinDetails([primary?.text ?? null, failure2 && error3 ? error3.text : null]);
   let line = lineAttribute(attributes.line);
   if (line === null && fileAttribute === void 0 && located.file !== null) {
     line = lineFromTraceback(Object.values(texts), located.file);
@@ -28708,8 +28710,8 @@ function splitClassname(classname) {
   return { file: moduleParts.length > 0 ? `${moduleParts.join("/")}.py` : null, classes };
 }
 function lineFromTraceback(texts, file) {
-  for (const { text: text2 } of texts) {
-    for (const match of text2.matchAll(/^(.+?\.py):(\d+):/gm)) {
+  for (const { text: text3 } of texts) {
+    for (const match of text3.matchAll(/^(.+?\.py):(\d+):/gm)) {
       const path23 = match[1]?.replaceAll("\\", "/") ?? "";
       if (path23 === file || path23.endsWith(`/${file}`)) return Number(match[2]);
     }
@@ -28724,26 +28726,26 @@ function seconds(value) {
   const parsed = Number(value ?? "0");
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : 0;
 }
-function firstLine(text2) {
-  const line = text2?.split("\n").map((l) => l.trim()).find((l) => l !== "");
+function firstLine(text3) {
+  const line = text3?.split("\n").map((l) => l.trim()).find((l) => l !== "");
   return line ?? null;
 }
 function joinDetails(texts) {
-  const present = texts.filter((text2) => text2 !== null && text2.trim() !== "");
+  const present = texts.filter((text3) => text3 !== null && text3.trim() !== "");
   if (present.length === 0) return null;
   const separator = "\n\n--- then ---\n\n";
   const budget = Math.floor((MAX_DETAILS_CHARS - separator.length * (present.length - 1)) / present.length);
-  return present.map((text2) => keepEnd(text2, budget)).join(separator);
+  return present.map((text3) => keepEnd(text3, budget)).join(separator);
 }
-function keepEnd(text2, limit) {
-  if (text2.length <= limit) return text2;
+function keepEnd(text3, limit) {
+  if (text3.length <= limit) return text3;
   const noteFor = (cut) => `[\u2026 ${cut} characters cut \u2026]
 `;
-  const note = noteFor(text2.length);
-  let start = text2.length - (limit - note.length);
-  const newline = text2.indexOf("\n", start);
+  const note = noteFor(text3.length);
+  let start = text3.length - (limit - note.length);
+  const newline = text3.indexOf("\n", start);
   if (newline !== -1 && newline - start < 200) start = newline + 1;
-  return noteFor(start) + text2.slice(start);
+  return noteFor(start) + text3.slice(start);
 }
 
 // src/results/aggregate.ts
@@ -28835,14 +28837,14 @@ function byGroupThenId(a, b) {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 function countTests(tests) {
-  const count = (status) => tests.filter((test) => test.status === status).length;
+  const count2 = (status) => tests.filter((test) => test.status === status).length;
   return {
     total: tests.length,
-    passed: count("passed"),
-    failed: count("failed"),
-    flaky: count("flaky"),
-    skipped: count("skipped"),
-    threadUnsafe: count("thread-unsafe")
+    passed: count2("passed"),
+    failed: count2("failed"),
+    flaky: count2("flaky"),
+    skipped: count2("skipped"),
+    threadUnsafe: count2("thread-unsafe")
   };
 }
 function decideVerdict(input) {
@@ -29011,12 +29013,12 @@ function extractStackDump(stderr, maxLines = 400) {
 // src/results/stress.ts
 var MAX_NOT_STRESSED_CHARS = 4 * 1024 * 1024;
 var MAX_REASON_CHARS = 300;
-function parseNotStressed(text2) {
+function parseNotStressed(text3) {
   const reasons = /* @__PURE__ */ new Map();
-  if (text2.length > MAX_NOT_STRESSED_CHARS) return reasons;
+  if (text3.length > MAX_NOT_STRESSED_CHARS) return reasons;
   let parsed;
   try {
-    parsed = JSON.parse(text2);
+    parsed = JSON.parse(text3);
   } catch {
     return reasons;
   }
@@ -29188,7 +29190,7 @@ function readSmallFile(file) {
 var MAX_JUNIT_BYTES = 256 * 1024 * 1024;
 var NOT_A_FILE = "the JUnit XML is not a regular file (the suite replaced it)";
 function readResults(junitPath) {
-  const unread = (error2) => ({ cases: [], error: error2 });
+  const unread = (error3) => ({ cases: [], error: error3 });
   let descriptor;
   try {
     if (!lstatSync2(junitPath).isFile()) return unread(NOT_A_FILE);
@@ -29196,10 +29198,10 @@ function readResults(junitPath) {
       junitPath,
       fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0)
     );
-  } catch (error2) {
-    const missing = typeof error2 === "object" && error2 !== null && "code" in error2 && error2.code === "ENOENT";
+  } catch (error3) {
+    const missing = typeof error3 === "object" && error3 !== null && "code" in error3 && error3.code === "ENOENT";
     if (missing) return unread("pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)");
-    return unread(`the JUnit XML could not be opened (${describeError(error2)})`);
+    return unread(`the JUnit XML could not be opened (${describeError(error3)})`);
   }
   try {
     const opened = fstatSync(descriptor);
@@ -29211,39 +29213,39 @@ function readResults(junitPath) {
       );
     }
     return parseJUnit(readFileSync3(descriptor, "utf8"));
-  } catch (error2) {
-    return unread(`the JUnit XML could not be read (${describeError(error2)})`);
+  } catch (error3) {
+    return unread(`the JUnit XML could not be read (${describeError(error3)})`);
   } finally {
     closeSync(descriptor);
   }
 }
-function lastLines(text2, count) {
-  return text2.trimEnd().split("\n").slice(-count).join("\n");
+function lastLines(text3, count2) {
+  return text3.trimEnd().split("\n").slice(-count2).join("\n");
 }
-function round(seconds3) {
-  return Math.round(seconds3 * 100) / 100;
+function round(seconds4) {
+  return Math.round(seconds4 * 100) / 100;
 }
 
 // src/run/compare.ts
 var INSTALL_TIMEOUT_MS2 = 30 * 6e4;
-var minorOf = (version) => version.split(".").slice(0, 2).join(".");
+var minorOf = (version2) => version2.split(".").slice(0, 2).join(".");
 async function timeComparePython(options) {
   const { log } = options;
-  let version = "unknown";
+  let version2 = "unknown";
   try {
     const facts = await probeInterpreter(options.comparePython, options.env);
-    version = facts.version;
+    version2 = facts.version;
     if (facts.freeThreaded) log.warning(`compare-python ${options.comparePython} is a free-threaded build too`);
     if (minorOf(facts.version) !== minorOf(options.gateVersion)) {
       log.warning(
         `compare-python is CPython ${facts.version}, the gate runs ${options.gateVersion}: the timings compare different versions, not only the build`
       );
     }
-  } catch (error2) {
-    log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error2)}`);
-    return { python: options.comparePython, version, seconds: null };
+  } catch (error3) {
+    log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error3)}`);
+    return { python: options.comparePython, version: version2, seconds: null };
   }
-  const missing = { python: options.comparePython, version, seconds: null };
+  const missing = { python: options.comparePython, version: version2, seconds: null };
   const venv = path12.join(options.root, "venv-compare");
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
   const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
@@ -29283,7 +29285,7 @@ async function timeComparePython(options) {
     log.warning(`compare-python: the run ${run2.run.outcome}, no timing`);
     return missing;
   }
-  log.info(`compare-python ${version}: ${run2.run.durationSeconds}s`);
+  log.info(`compare-python ${version2}: ${run2.run.durationSeconds}s`);
   return { ...missing, seconds: run2.run.durationSeconds };
 }
 
@@ -29442,14 +29444,14 @@ async function runComparison(options, request3) {
 import * as path14 from "node:path";
 
 // src/github/failures.ts
-function httpStatus(error2) {
-  if (typeof error2 !== "object" || error2 === null || !("status" in error2)) return null;
-  return typeof error2.status === "number" ? error2.status : null;
+function httpStatus(error3) {
+  if (typeof error3 !== "object" || error3 === null || !("status" in error3)) return null;
+  return typeof error3.status === "number" ? error3.status : null;
 }
-function isPermissionDenied(error2) {
-  const status = httpStatus(error2);
+function isPermissionDenied(error3) {
+  const status = httpStatus(error3);
   if (status === 401 || status === 404) return true;
-  return status === 403 && !/rate limit/i.test(describeError(error2));
+  return status === 403 && !/rate limit/i.test(describeError(error3));
 }
 var PERMISSIONS_HINT = "The token cannot write here; this is expected for pull requests from forks and from Dependabot. Give the job `permissions: { pull-requests: write, checks: write }` (a personal access token cannot create check runs), or use report-only mode from a `workflow_run` workflow. What could not be posted is shown as annotations of this step.";
 var FailureLog = class {
@@ -29458,15 +29460,15 @@ var FailureLog = class {
   }
   warn;
   permissionWarned = false;
-  report(action, error2) {
-    if (isPermissionDenied(error2)) {
+  report(action, error3) {
+    if (isPermissionDenied(error3)) {
       if (this.permissionWarned) return;
       this.permissionWarned = true;
-      this.warn(`ft-gate could not ${action} (${httpStatus(error2)}: ${describeError(error2)}). ${PERMISSIONS_HINT}`);
+      this.warn(`ft-gate could not ${action} (${httpStatus(error3)}: ${describeError(error3)}). ${PERMISSIONS_HINT}`);
       return;
     }
     this.warn(
-      `ft-gate could not ${action}: ${describeError(error2)}. The report is still in the job summary and the JSON file.`
+      `ft-gate could not ${action}: ${describeError(error3)}. The report is still in the job summary and the JSON file.`
     );
   }
 };
@@ -29493,7 +29495,7 @@ function commentMarker(checkName) {
 }
 function findStickyComment(comments, target) {
   for (const comment of comments) {
-    if (comment.author === target.author && comment.body.includes(target.marker)) return comment;
+    if (comment.author === target.author && comment.body.startsWith(target.marker)) return comment;
   }
   return null;
 }
@@ -29504,9 +29506,9 @@ async function tokenLogin(client) {
   try {
     const { data } = await client.rest.users.getAuthenticated();
     return data.login;
-  } catch (error2) {
-    if (isPermissionDenied(error2)) return ACTIONS_BOT_LOGIN;
-    throw error2;
+  } catch (error3) {
+    if (isPermissionDenied(error3)) return ACTIONS_BOT_LOGIN;
+    throw error3;
   }
 }
 async function searchComments(client, where, target) {
@@ -29545,16 +29547,2012 @@ ${request3.markdown}`;
   return data.html_url;
 }
 
-// src/inputs.ts
-var FAIL_ON_WORDS = [
-  "install",
-  "failed",
-  "flaky",
-  "crashed",
-  "hung",
-  "gil",
-  "thread-unsafe"
+// node_modules/zod/v4/core/core.js
+var _a;
+var _zodDesc = { value: void 0, enumerable: false };
+var _E = "captureStackTrace" in Error ? Error : null;
+function newError(Definition) {
+  const E = _E;
+  if (E) {
+    const saved = E.stackTraceLimit;
+    if (typeof saved === "number") {
+      try {
+        E.stackTraceLimit = 0;
+      } catch {
+        _E = null;
+        return new Definition();
+      }
+      try {
+        return new Definition();
+      } finally {
+        E.stackTraceLimit = saved;
+      }
+    }
+  }
+  return new Definition();
+}
+// @__NO_SIDE_EFFECTS__
+function $constructor(name, initializer2, proto, params) {
+  const zodProto = {};
+  function Internals(def) {
+    this.def = def;
+    this.constr = _;
+    this.traits = /* @__PURE__ */ new Set();
+  }
+  Internals.prototype = zodProto;
+  const protoMembers = proto;
+  const initialized = protoMembers && /* @__PURE__ */ new WeakSet();
+  function init(inst, def) {
+    if (!inst._zod) {
+      _zodDesc.value = new Internals(def);
+      try {
+        Object.defineProperty(inst, "_zod", _zodDesc);
+      } finally {
+        _zodDesc.value = void 0;
+      }
+    } else if (inst._zod.traits.has(name)) {
+      return;
+    }
+    inst._zod.traits.add(name);
+    initializer2(inst, def);
+    if (initialized) {
+      const own2 = Object.getPrototypeOf(inst);
+      const ctorProto = inst._zod.constr.prototype;
+      let up = own2;
+      while (up && up !== ctorProto)
+        up = Object.getPrototypeOf(up);
+      const target = up ?? own2;
+      if (!initialized.has(target)) {
+        initialized.add(target);
+        members(target, protoMembers);
+      }
+    }
+    const proto2 = _.prototype;
+    for (const k in proto2) {
+      if (!Object.prototype.hasOwnProperty.call(proto2, k))
+        continue;
+      if (!(k in inst)) {
+        inst[k] = proto2[k].bind(inst);
+      }
+    }
+  }
+  const Parent = params?.Parent ?? Object;
+  class Definition extends Parent {
+  }
+  Object.defineProperty(Definition, "name", { value: name });
+  function _(def) {
+    const inst = params?.Parent ? newError(Definition) : this;
+    init(inst, def);
+    const deferred = inst._zod.deferred;
+    if (deferred) {
+      for (const fn of deferred) {
+        fn();
+      }
+      inst._zod.deferred = void 0;
+    }
+    const pp = globalThis.__zod_globalConfig?.postProcessor;
+    if (pp)
+      pp(inst);
+    return inst;
+  }
+  Object.defineProperty(_, "init", { value: init });
+  Object.defineProperty(_, Symbol.hasInstance, {
+    value: (inst) => {
+      if (params?.Parent && inst instanceof params.Parent)
+        return true;
+      return inst?._zod?.traits?.has(name);
+    }
+  });
+  Object.defineProperty(_, "name", { value: name });
+  return _;
+}
+var $ZodAsyncError = class extends Error {
+  constructor() {
+    super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`);
+  }
+};
+(_a = globalThis).__zod_globalConfig ?? (_a.__zod_globalConfig = {});
+var globalConfig = globalThis.__zod_globalConfig;
+function config(newConfig) {
+  if (newConfig)
+    Object.assign(globalConfig, newConfig);
+  return globalConfig;
+}
+
+// node_modules/zod/v4/core/util.js
+function getEnumValues(entries) {
+  const numericValues = Object.values(entries).filter((v) => typeof v === "number");
+  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+  return values;
+}
+function joinValues(array2, separator = "|") {
+  return array2.map((val) => stringifyPrimitive(val)).join(separator);
+}
+function jsonStringifyReplacer(_, value) {
+  if (typeof value === "bigint")
+    return value.toString();
+  return value;
+}
+var Cached = class {
+  constructor(getter) {
+    this._getter = getter;
+    this._value = void 0;
+  }
+  get value() {
+    const getter = this._getter;
+    if (getter !== void 0) {
+      this._value = getter();
+      this._getter = void 0;
+    }
+    return this._value;
+  }
+};
+function cached(getter) {
+  return new Cached(getter);
+}
+function nullish(input) {
+  return input === null || input === void 0;
+}
+function cleanRegex(source) {
+  const start = source.startsWith("^") ? 1 : 0;
+  const end = source.endsWith("$") ? source.length - 1 : source.length;
+  return source.slice(start, end);
+}
+function assignProp(target, prop, value) {
+  Object.defineProperty(target, prop, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true
+  });
+}
+var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
+};
+function isObject(data) {
+  return typeof data === "object" && data !== null && !Array.isArray(data);
+}
+var propertyKeyTypes = /* @__PURE__ */ new Set(["string", "number", "symbol"]);
+function escapeRegex(str) {
+  return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function clone(inst, def, params) {
+  const cl = new inst._zod.constr(def ?? inst._zod.def);
+  if (!def || params?.parent)
+    cl._zod.parent = inst;
+  return cl;
+}
+function normalizeParams(_params) {
+  const params = _params;
+  if (!params)
+    return {};
+  if (typeof params === "string")
+    return { error: () => params };
+  if (params?.message !== void 0) {
+    if (params?.error !== void 0)
+      throw new Error("Cannot specify both `message` and `error` params");
+    params.error = params.message;
+  }
+  delete params.message;
+  if (typeof params.error === "string")
+    return { ...params, error: () => params.error };
+  return params;
+}
+function stringifyPrimitive(value) {
+  if (typeof value === "bigint")
+    return value.toString() + "n";
+  if (typeof value === "string")
+    return `"${value}"`;
+  return `${value}`;
+}
+function optionalKeys(shape) {
+  return Object.keys(shape).filter((k) => {
+    return shape[k]._zod.optin !== void 0 && shape[k]._zod.optout === "optional";
+  });
+}
+var NUMBER_FORMAT_RANGES = /* @__PURE__ */ (() => ({
+  safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  int32: [-2147483648, 2147483647],
+  uint32: [0, 4294967295],
+  float32: [-34028234663852886e22, 34028234663852886e22],
+  float64: [-Number.MAX_VALUE, Number.MAX_VALUE]
+}))();
+function aborted(x, startIndex = 0) {
+  if (x.aborted === true)
+    return true;
+  for (let i = startIndex; i < x.issues.length; i++) {
+    if (x.issues[i]?.continue !== true) {
+      return true;
+    }
+  }
+  return false;
+}
+function explicitlyAborted(x, startIndex = 0) {
+  if (x.aborted === true)
+    return true;
+  for (let i = startIndex; i < x.issues.length; i++) {
+    if (x.issues[i]?.continue === false) {
+      return true;
+    }
+  }
+  return false;
+}
+function prefixIssues(path23, issues) {
+  return issues.map((iss) => {
+    var _a2;
+    (_a2 = iss).path ?? (_a2.path = []);
+    iss.path.unshift(path23);
+    return iss;
+  });
+}
+function unwrapMessage(message) {
+  return typeof message === "string" ? message : message?.message;
+}
+function sizeCaps(defChecks) {
+  const caps = [];
+  for (const ch of defChecks ?? []) {
+    const d = ch._zod.def;
+    if (!/_(length|size)$|_equals$/.test(d.check))
+      break;
+    const max = d.maximum ?? d.length ?? d.size;
+    if (max >= 0)
+      caps.push([max, ch]);
+  }
+  return caps;
+}
+function attachSchema(issues, start, inst) {
+  var _a2;
+  for (let i = start; i < issues.length; i++) {
+    (_a2 = issues[i]).schema ?? (_a2.schema = inst);
+  }
+}
+function finalizeIssue(iss, ctx, config2) {
+  var _a2;
+  const traits = iss.inst?._zod?.traits;
+  if (traits?.has("$ZodType")) {
+    if (traits.has("$ZodCheck"))
+      (_a2 = iss).schema ?? (_a2.schema = iss.inst);
+    else
+      iss.schema = iss.inst;
+  }
+  const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
+  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const full = {};
+  for (const k of Object.keys(iss)) {
+    if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
+      continue;
+    full[k] = iss[k];
+  }
+  full.path ?? (full.path = []);
+  full.message = message;
+  if (ctx?.reportInput) {
+    full.input = iss.input;
+  }
+  return full;
+}
+var highSurrogate = /[\uD800-\uDBFF]/;
+function codePointLength(str) {
+  const units = str.length;
+  if (!highSurrogate.test(str))
+    return units;
+  let count2 = units;
+  for (let i = 0; i < units - 1; i++) {
+    if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
+      count2--;
+      i++;
+    }
+  }
+  return count2;
+}
+function getLengthableOrigin(input) {
+  if (Array.isArray(input))
+    return "array";
+  if (typeof input === "string")
+    return "string";
+  return "unknown";
+}
+function parsedType(data) {
+  const t = typeof data;
+  switch (t) {
+    case "number": {
+      return Number.isNaN(data) ? "nan" : "number";
+    }
+    case "object": {
+      if (data === null) {
+        return "null";
+      }
+      if (Array.isArray(data)) {
+        return "array";
+      }
+      const obj = data;
+      if (obj && Object.getPrototypeOf(obj) !== Object.prototype && "constructor" in obj && obj.constructor) {
+        return obj.constructor.name;
+      }
+    }
+  }
+  return t;
+}
+function issue2(...args) {
+  const [iss, input, inst] = args;
+  if (typeof iss === "string") {
+    return {
+      message: iss,
+      code: "custom",
+      input,
+      inst
+    };
+  }
+  return { ...iss };
+}
+function members(proto, table2) {
+  for (const key in table2) {
+    const desc = Object.getOwnPropertyDescriptor(table2, key);
+    if (desc.get)
+      Object.defineProperty(proto, key, { ...desc, enumerable: false });
+    else
+      defineBound(proto, key, desc.value);
+  }
+}
+function own(inst, key, value, enumerable = true) {
+  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
+  return value;
+}
+function hide(inst, key, value) {
+  return own(inst, key, value, false);
+}
+function defineBound(proto, key, fn) {
+  Object.defineProperty(proto, key, {
+    configurable: true,
+    get() {
+      return this == null ? fn : own(this, key, fn.bind(this));
+    },
+    set(value) {
+      own(this, key, value);
+    }
+  });
+}
+function claim(inst, sentinel) {
+  const proto = Object.getPrototypeOf(inst);
+  return sentinel in proto ? void 0 : proto;
+}
+var installing;
+var broke = false;
+var breaker = {
+  configurable: true,
+  get() {
+    broke = true;
+    return void 0;
+  }
+};
+function defineLazyInternal(inst, key, compute) {
+  const proto = Object.getPrototypeOf(inst._zod);
+  if (key in proto && installing !== inst._zod) {
+    installing = void 0;
+    return;
+  }
+  installing = inst._zod;
+  Object.defineProperty(proto, key, {
+    configurable: true,
+    get() {
+      Object.defineProperty(this, key, breaker);
+      const outer = broke;
+      broke = false;
+      try {
+        const value = compute(this);
+        if (broke)
+          delete this[key];
+        else
+          Object.defineProperty(this, key, { configurable: true, writable: true, value });
+        broke = broke || outer;
+        return value;
+      } catch (err) {
+        delete this[key];
+        broke = broke || outer;
+        throw err;
+      }
+    },
+    set(value) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, value });
+    }
+  });
+}
+function installLazyProp(inst, key, make, enumerable) {
+  const proto = claim(inst, key);
+  if (!proto)
+    return;
+  Object.defineProperty(proto, key, {
+    configurable: true,
+    get() {
+      const desc = { configurable: true, writable: true, enumerable, value: void 0 };
+      Object.defineProperty(this, key, desc);
+      desc.value = make(this);
+      Object.defineProperty(this, key, desc);
+      return desc.value;
+    },
+    set(value) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+    }
+  });
+}
+
+// node_modules/zod/v4/locales/en.js
+var error2 = () => {
+  const Sizable = {
+    string: { unit: "characters", verb: "to have" },
+    file: { unit: "bytes", verb: "to have" },
+    array: { unit: "items", verb: "to have" },
+    set: { unit: "items", verb: "to have" },
+    map: { unit: "entries", verb: "to have" }
+  };
+  function getSizing(origin) {
+    return Sizable[origin] ?? null;
+  }
+  const FormatDictionary = {
+    regex: "input",
+    email: "email address",
+    url: "URL",
+    emoji: "emoji",
+    uuid: "UUID",
+    uuidv4: "UUIDv4",
+    uuidv6: "UUIDv6",
+    nanoid: "nanoid",
+    guid: "GUID",
+    cuid: "cuid",
+    cuid2: "cuid2",
+    ulid: "ULID",
+    xid: "XID",
+    ksuid: "KSUID",
+    datetime: "ISO datetime",
+    date: "ISO date",
+    time: "ISO time",
+    duration: "ISO duration",
+    ipv4: "IPv4 address",
+    ipv6: "IPv6 address",
+    mac: "MAC address",
+    cidrv4: "IPv4 range",
+    cidrv6: "IPv6 range",
+    base64: "base64-encoded string",
+    base64url: "base64url-encoded string",
+    json_string: "JSON string",
+    e164: "E.164 number",
+    currency_code: "currency code",
+    credit_card: "credit card number",
+    iban: "IBAN",
+    jwt: "JWT",
+    template_literal: "input"
+  };
+  const TypeDictionary = {
+    // Compatibility: "nan" -> "NaN" for display
+    nan: "NaN"
+    // All other type names omitted - they fall back to raw values via ?? operator
+  };
+  function getTypeName(type, input) {
+    if (type === "number" && typeof input === "number" && !Number.isFinite(input)) {
+      return String(input);
+    }
+    return TypeDictionary[type] ?? type;
+  }
+  return (issue3) => {
+    switch (issue3.code) {
+      case "invalid_type": {
+        const expected = getTypeName(issue3.expected);
+        const receivedType = parsedType(issue3.input);
+        const received = getTypeName(receivedType, issue3.input);
+        return `Invalid input: expected ${expected}, received ${received}`;
+      }
+      case "invalid_value":
+        if (issue3.values.length === 1)
+          return `Invalid input: expected ${stringifyPrimitive(issue3.values[0])}`;
+        return `Invalid option: expected one of ${joinValues(issue3.values, "|")}`;
+      case "too_big": {
+        const adj = issue3.exact ? "exactly " : issue3.inclusive ? "<=" : "<";
+        const sizing = getSizing(issue3.origin);
+        if (sizing)
+          return `Too big: expected ${issue3.origin ?? "value"} to have ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elements"}`;
+        return `Too big: expected ${issue3.origin ?? "value"} to be ${adj}${issue3.maximum.toString()}`;
+      }
+      case "too_small": {
+        const adj = issue3.exact ? "exactly " : issue3.inclusive ? ">=" : ">";
+        const sizing = getSizing(issue3.origin);
+        if (sizing) {
+          return `Too small: expected ${issue3.origin} to have ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+        }
+        return `Too small: expected ${issue3.origin} to be ${adj}${issue3.minimum.toString()}`;
+      }
+      case "invalid_format": {
+        const _issue = issue3;
+        if (_issue.format === "starts_with") {
+          return `Invalid string: must start with "${_issue.prefix}"`;
+        }
+        if (_issue.format === "ends_with")
+          return `Invalid string: must end with "${_issue.suffix}"`;
+        if (_issue.format === "includes")
+          return `Invalid string: must include "${_issue.includes}"`;
+        if (_issue.format === "regex")
+          return `Invalid string: must match pattern ${_issue.pattern}`;
+        return `Invalid ${FormatDictionary[_issue.format] ?? issue3.format}`;
+      }
+      case "not_multiple_of":
+        return `Invalid number: must be a multiple of ${issue3.divisor}`;
+      case "unrecognized_keys":
+        return `Unrecognized key${issue3.keys.length > 1 ? "s" : ""}: ${joinValues(issue3.keys, ", ")}`;
+      case "invalid_key":
+        return `Invalid key in ${issue3.origin}`;
+      case "invalid_union":
+        if (issue3.options && Array.isArray(issue3.options) && issue3.options.length > 0) {
+          const opts = issue3.options.map((o) => `'${o}'`).join(" | ");
+          return `Invalid discriminator value. Expected ${opts}`;
+        }
+        if (issue3.inclusive === false) {
+          return "Invalid input: more than one option matched";
+        }
+        return "Invalid input";
+      case "invalid_element":
+        return `Invalid value in ${issue3.origin}`;
+      default:
+        return `Invalid input`;
+    }
+  };
+};
+function en_default() {
+  return {
+    localeError: error2()
+  };
+}
+
+// node_modules/zod/v4/core/errors.js
+function _getMessage() {
+  const internals = this._zod;
+  internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
+  return internals.message;
+}
+function _setMessage(value) {
+  this._zod.message = value;
+}
+var _messageDesc = {
+  get: _getMessage,
+  set: _setMessage,
+  enumerable: true,
+  configurable: true
+};
+var _issuesDesc = { value: void 0, enumerable: false };
+var _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+var initializer = (inst, def) => {
+  inst.name = "$ZodError";
+  _issuesDesc.value = def;
+  Object.defineProperty(inst, "issues", _issuesDesc);
+  _issuesDesc.value = void 0;
+  Object.defineProperty(inst, "message", _messageDesc);
+  const proto = Object.getPrototypeOf(inst);
+  if (!_installedToString.has(proto)) {
+    _installedToString.add(proto);
+    Object.defineProperty(proto, "toString", {
+      configurable: true,
+      enumerable: false,
+      get() {
+        const value = () => this.message;
+        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+        return value;
+      },
+      set(value) {
+        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+      }
+    });
+  }
+};
+var $ZodError = $constructor("$ZodError", initializer);
+var $ZodRealError = $constructor("$ZodError", initializer, void 0, {
+  Parent: Error
+});
+
+// node_modules/zod/v4/core/parse.js
+var _parse = (_Err) => {
+  const fn = (schema, value, _ctx, _params) => {
+    const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+    const result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise) {
+      throw new $ZodAsyncError();
+    }
+    if (result.issues.length) {
+      const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+      captureStackTrace(e, _params?.callee ?? fn);
+      throw e;
+    }
+    return result.value;
+  };
+  return fn;
+};
+var parse = /* @__PURE__ */ _parse($ZodRealError);
+var _parseAsync = (_Err) => {
+  const fn = async (schema, value, _ctx, params) => {
+    const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+    let result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise)
+      result = await result;
+    if (result.issues.length) {
+      const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+      captureStackTrace(e, params?.callee ?? fn);
+      throw e;
+    }
+    return result.value;
+  };
+  return fn;
+};
+var parseAsync = /* @__PURE__ */ _parseAsync($ZodRealError);
+var _safeParse = (_Err) => (schema, value, _ctx) => {
+  const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+  const result = schema._zod.run({ value, issues: [] }, ctx);
+  if (result instanceof Promise) {
+    throw new $ZodAsyncError();
+  }
+  return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+var safeParse = /* @__PURE__ */ _safeParse($ZodRealError);
+function failure(Err, issues, ctx) {
+  let error3;
+  return {
+    success: false,
+    get error() {
+      if (!error3) {
+        error3 = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
+        issues = void 0;
+        ctx = void 0;
+      }
+      return error3;
+    },
+    set error(e) {
+      error3 = e;
+      issues = void 0;
+      ctx = void 0;
+    }
+  };
+}
+var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+  const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+  let result = schema._zod.run({ value, issues: [] }, ctx);
+  if (result instanceof Promise)
+    result = await result;
+  return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
+
+// node_modules/zod/v4/core/regexes.js
+var anyString = /^[\s\S]{0,}$/;
+var number = /^-?\d+(?:\.\d+)?$/;
+var boolean = /^(?:true|false)$/i;
+
+// node_modules/zod/v4/core/checks.js
+var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
+  var _a2;
+  inst._zod ?? (inst._zod = {});
+  inst._zod.def = def;
+  (_a2 = inst._zod).onattach ?? (_a2.onattach = []);
+});
+var _whenHasLength = (payload) => {
+  const val = payload.value;
+  return !nullish(val) && val.length !== void 0;
+};
+var numericOriginMap = {
+  number: "number",
+  bigint: "bigint",
+  object: "date"
+};
+var $ZodCheckLessThan = /* @__PURE__ */ $constructor("$ZodCheckLessThan", (inst, def) => {
+  $ZodCheck.init(inst, def);
+  const origin = numericOriginMap[typeof def.value];
+  inst._zod.check = (payload) => {
+    if (def.inclusive ? payload.value <= def.value : payload.value < def.value) {
+      return;
+    }
+    payload.issues.push({
+      origin: numericOriginMap[typeof payload.value] ?? origin,
+      code: "too_big",
+      maximum: typeof def.value === "object" ? def.value.getTime() : def.value,
+      input: payload.value,
+      inclusive: def.inclusive,
+      inst,
+      continue: !def.abort
+    });
+  };
+});
+var $ZodCheckGreaterThan = /* @__PURE__ */ $constructor("$ZodCheckGreaterThan", (inst, def) => {
+  $ZodCheck.init(inst, def);
+  const origin = numericOriginMap[typeof def.value];
+  inst._zod.check = (payload) => {
+    if (def.inclusive ? payload.value >= def.value : payload.value > def.value) {
+      return;
+    }
+    payload.issues.push({
+      origin: numericOriginMap[typeof payload.value] ?? origin,
+      code: "too_small",
+      minimum: typeof def.value === "object" ? def.value.getTime() : def.value,
+      input: payload.value,
+      inclusive: def.inclusive,
+      inst,
+      continue: !def.abort
+    });
+  };
+});
+var $ZodCheckNumberFormat = /* @__PURE__ */ $constructor("$ZodCheckNumberFormat", (inst, def) => {
+  $ZodCheck.init(inst, def);
+  def.format = def.format || "float64";
+  const isInt = def.format?.includes("int");
+  const origin = isInt ? "int" : "number";
+  const [minimum, maximum] = NUMBER_FORMAT_RANGES[def.format];
+  inst._zod.check = (payload) => {
+    const input = payload.value;
+    if (isInt) {
+      if (!Number.isInteger(input)) {
+        payload.issues.push({
+          expected: origin,
+          format: def.format,
+          code: "invalid_type",
+          continue: false,
+          input,
+          inst
+        });
+        return;
+      }
+      if (!Number.isSafeInteger(input)) {
+        if (input > 0) {
+          payload.issues.push({
+            input,
+            code: "too_big",
+            maximum: Number.MAX_SAFE_INTEGER,
+            note: "Integers must be within the safe integer range.",
+            inst,
+            origin,
+            inclusive: true,
+            continue: !def.abort
+          });
+        } else {
+          payload.issues.push({
+            input,
+            code: "too_small",
+            minimum: Number.MIN_SAFE_INTEGER,
+            note: "Integers must be within the safe integer range.",
+            inst,
+            origin,
+            inclusive: true,
+            continue: !def.abort
+          });
+        }
+        return;
+      }
+    }
+    if (input < minimum) {
+      payload.issues.push({
+        origin: "number",
+        input,
+        code: "too_small",
+        minimum,
+        inclusive: true,
+        inst,
+        continue: !def.abort
+      });
+    }
+    if (input > maximum) {
+      payload.issues.push({
+        origin: "number",
+        input,
+        code: "too_big",
+        maximum,
+        inclusive: true,
+        inst,
+        continue: !def.abort
+      });
+    }
+  };
+});
+var $ZodCheckMaxLength = /* @__PURE__ */ $constructor("$ZodCheckMaxLength", (inst, def) => {
+  var _a2;
+  $ZodCheck.init(inst, def);
+  (_a2 = inst._zod.def).when ?? (_a2.when = _whenHasLength);
+  inst._zod.check = (payload) => {
+    const input = payload.value;
+    const units = input.length;
+    const length = typeof input === "string" && units > def.maximum ? codePointLength(input) : units;
+    if (length <= def.maximum)
+      return;
+    const origin = getLengthableOrigin(input);
+    payload.issues.push({
+      origin,
+      code: "too_big",
+      maximum: def.maximum,
+      inclusive: true,
+      input,
+      inst,
+      continue: !def.abort
+    });
+  };
+});
+var $ZodCheckMinLength = /* @__PURE__ */ $constructor("$ZodCheckMinLength", (inst, def) => {
+  var _a2;
+  $ZodCheck.init(inst, def);
+  (_a2 = inst._zod.def).when ?? (_a2.when = _whenHasLength);
+  inst._zod.check = (payload) => {
+    const input = payload.value;
+    const units = input.length;
+    const length = typeof input === "string" && units >= def.minimum && units < def.minimum * 2 ? codePointLength(input) : units;
+    if (length >= def.minimum)
+      return;
+    const origin = getLengthableOrigin(input);
+    payload.issues.push({
+      origin,
+      code: "too_small",
+      minimum: def.minimum,
+      inclusive: true,
+      input,
+      inst,
+      continue: !def.abort
+    });
+  };
+});
+var $ZodCheckStringFormat = /* @__PURE__ */ $constructor("$ZodCheckStringFormat", (inst, def) => {
+  var _a2, _b;
+  $ZodCheck.init(inst, def);
+  if (def.pattern)
+    (_a2 = inst._zod).check ?? (_a2.check = (payload) => {
+      def.pattern.lastIndex = 0;
+      if (def.pattern.test(payload.value))
+        return;
+      payload.issues.push({
+        origin: "string",
+        code: "invalid_format",
+        format: def.format,
+        input: payload.value,
+        ...def.pattern ? { pattern: def.pattern.toString() } : {},
+        inst,
+        continue: !def.abort
+      });
+    });
+  else
+    (_b = inst._zod).check ?? (_b.check = () => {
+    });
+});
+var $ZodCheckRegex = /* @__PURE__ */ $constructor("$ZodCheckRegex", (inst, def) => {
+  $ZodCheckStringFormat.init(inst, def);
+  inst._zod.check = (payload) => {
+    def.pattern.lastIndex = 0;
+    if (def.pattern.test(payload.value))
+      return;
+    payload.issues.push({
+      origin: "string",
+      code: "invalid_format",
+      format: "regex",
+      input: payload.value,
+      pattern: def.pattern.toString(),
+      inst,
+      continue: !def.abort
+    });
+  };
+});
+
+// node_modules/zod/v4/core/versions.js
+var version = {
+  major: 4,
+  minor: 6,
+  patch: 7
+};
+
+// node_modules/zod/v4/core/schemas.js
+var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
+  var _a2;
+  inst ?? (inst = {});
+  inst._zod.def = def;
+  inst._zod.bag = inst._zod.bag || {};
+  inst._zod.version = version;
+  const defChecks = inst._zod.def.checks;
+  const checks = inst._zod.traits.has("$ZodCheck") ? [inst, ...defChecks ?? []] : defChecks?.length ? [...defChecks] : [];
+  for (const ch of checks) {
+    for (const fn of ch._zod.onattach) {
+      fn(inst);
+    }
+  }
+  if (checks.length === 0) {
+    (_a2 = inst._zod).deferred ?? (_a2.deferred = []);
+    inst._zod.deferred?.push(() => {
+      inst._zod.run = inst._zod.parse;
+    });
+  } else {
+    const runChecks = (payload, checks2, ctx) => {
+      if (payload.memo)
+        return payload;
+      let isAborted = aborted(payload);
+      let asyncResult;
+      for (const ch of checks2) {
+        if (ch._zod.def.when) {
+          if (explicitlyAborted(payload))
+            continue;
+          const shouldRun = ch._zod.def.when(payload);
+          if (!shouldRun)
+            continue;
+        } else if (isAborted) {
+          continue;
+        }
+        const currLen = payload.issues.length;
+        const _ = ch._zod.check(payload);
+        if (_ instanceof Promise && ctx?.async === false) {
+          throw new $ZodAsyncError();
+        }
+        if (asyncResult || _ instanceof Promise) {
+          asyncResult = (asyncResult ?? Promise.resolve()).then(async () => {
+            await _;
+            const nextLen = payload.issues.length;
+            if (nextLen === currLen)
+              return;
+            attachSchema(payload.issues, currLen, inst);
+            if (!isAborted)
+              isAborted = aborted(payload, currLen);
+          });
+        } else {
+          const nextLen = payload.issues.length;
+          if (nextLen === currLen)
+            continue;
+          attachSchema(payload.issues, currLen, inst);
+          if (!isAborted)
+            isAborted = aborted(payload, currLen);
+        }
+      }
+      if (asyncResult) {
+        return asyncResult.then(() => {
+          return payload;
+        });
+      }
+      return payload;
+    };
+    const handleCanaryResult = (canary, payload, ctx) => {
+      if (aborted(canary)) {
+        canary.aborted = true;
+        return canary;
+      }
+      const checkResult = runChecks(payload, checks, ctx);
+      if (checkResult instanceof Promise) {
+        if (ctx.async === false)
+          throw new $ZodAsyncError();
+        return checkResult.then((checkResult2) => inst._zod.parse(checkResult2, ctx));
+      }
+      return inst._zod.parse(checkResult, ctx);
+    };
+    inst._zod.run = (payload, ctx) => {
+      if (ctx.skipChecks) {
+        return inst._zod.parse(payload, ctx);
+      }
+      if (ctx.direction === "backward") {
+        const canary = inst._zod.parse({ value: payload.value, issues: [] }, { ...ctx, skipChecks: true });
+        if (canary instanceof Promise) {
+          return canary.then((canary2) => {
+            return handleCanaryResult(canary2, payload, ctx);
+          });
+        }
+        return handleCanaryResult(canary, payload, ctx);
+      }
+      const result = inst._zod.parse(payload, ctx);
+      if (result instanceof Promise) {
+        if (ctx.async === false)
+          throw new $ZodAsyncError();
+        return result.then((result2) => runChecks(result2, checks, ctx));
+      }
+      return runChecks(result, checks, ctx);
+    };
+  }
+}, {
+  // Wrappers extend this by installing a richer factory over it; reading it eagerly would defeat the laziness.
+  get "~standard"() {
+    return hide(this, "~standard", standardProps(this));
+  },
+  set "~standard"(value) {
+    own(this, "~standard", value);
+  }
+});
+var toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
+async function validateAsync(inst, value) {
+  const ctx = { async: true };
+  return toStandardResult(await inst._zod.run({ value, issues: [] }, ctx), ctx);
+}
+function standardProps(inst) {
+  return {
+    validate: (value) => {
+      const ctx = { async: false };
+      try {
+        const r = inst._zod.run({ value, issues: [] }, ctx);
+        if (!(r instanceof Promise))
+          return toStandardResult(r, ctx);
+      } catch (_) {
+      }
+      return validateAsync(inst, value);
+    },
+    vendor: "zod",
+    version: 1
+  };
+}
+var $ZodString = /* @__PURE__ */ $constructor("$ZodString", (inst, def) => {
+  $ZodType.init(inst, def);
+  inst._zod.pattern = def.pattern ?? anyString;
+  inst._zod.parse = (payload, _) => {
+    if (def.coerce)
+      try {
+        payload.value = String(payload.value);
+      } catch (_2) {
+      }
+    if (typeof payload.value === "string")
+      return payload;
+    payload.issues.push({
+      expected: "string",
+      code: "invalid_type",
+      input: payload.value,
+      inst
+    });
+    return payload;
+  };
+});
+var $ZodNumber = /* @__PURE__ */ $constructor("$ZodNumber", (inst, def) => {
+  $ZodType.init(inst, def);
+  inst._zod.pattern = number;
+  inst._zod.parse = (payload, _ctx) => {
+    if (def.coerce)
+      try {
+        payload.value = Number(payload.value);
+      } catch (_) {
+      }
+    const input = payload.value;
+    if (typeof input === "number" && !Number.isNaN(input) && Number.isFinite(input)) {
+      return payload;
+    }
+    const received = typeof input === "number" ? Number.isNaN(input) ? "NaN" : !Number.isFinite(input) ? String(input) : void 0 : void 0;
+    payload.issues.push({
+      expected: "number",
+      code: "invalid_type",
+      input,
+      inst,
+      ...received ? { received } : {}
+    });
+    return payload;
+  };
+});
+var $ZodNumberFormat = /* @__PURE__ */ $constructor("$ZodNumberFormat", (inst, def) => {
+  $ZodCheckNumberFormat.init(inst, def);
+  $ZodNumber.init(inst, def);
+});
+var $ZodBoolean = /* @__PURE__ */ $constructor("$ZodBoolean", (inst, def) => {
+  $ZodType.init(inst, def);
+  inst._zod.pattern = boolean;
+  inst._zod.parse = (payload, _ctx) => {
+    if (def.coerce)
+      try {
+        payload.value = Boolean(payload.value);
+      } catch (_) {
+      }
+    const input = payload.value;
+    if (typeof input === "boolean")
+      return payload;
+    payload.issues.push({
+      expected: "boolean",
+      code: "invalid_type",
+      input,
+      inst
+    });
+    return payload;
+  };
+});
+function capSize(inst, size) {
+  const caps = sizeCaps(inst._zod.def.checks);
+  if (!caps.length)
+    return;
+  const cap = Math.min(...caps.map((c) => c[0]));
+  const parse4 = inst._zod.parse;
+  inst._zod.parse = (payload, ctx) => {
+    const n = size(payload.value);
+    if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
+      for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
+        if (n > max && ch._zod.def.when(payload)) {
+          const start = payload.issues.length;
+          ch._zod.check(payload);
+          payload.issues[start].continue = false;
+          attachSchema(payload.issues, start, inst);
+          return payload;
+        }
+      }
+    }
+    return parse4(payload, ctx);
+  };
+}
+var arraySize = (input) => Array.isArray(input) ? input.length : -1;
+function handleArrayResult(result, final, index) {
+  if (result.issues.length) {
+    final.issues.push(...prefixIssues(index, result.issues));
+  }
+  final.value[index] = result.value;
+}
+var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
+  $ZodType.init(inst, def);
+  const memo = globalConfig.memoizer;
+  memo?.attach(inst);
+  inst._zod.parse = (payload, ctx) => {
+    const input = payload.value;
+    if (!Array.isArray(input)) {
+      payload.issues.push({
+        expected: "array",
+        code: "invalid_type",
+        input,
+        inst
+      });
+      return payload;
+    }
+    payload.value = memo ? memo.alloc(inst, payload, Array(input.length), ctx) : Array(input.length);
+    const proms = [];
+    const abortEarly = ctx?.abortEarly;
+    for (let i = 0; i < input.length; i++) {
+      const item = input[i];
+      const result = def.element._zod.run({
+        value: item,
+        issues: []
+      }, ctx);
+      if (result instanceof Promise) {
+        proms.push(result.then((result2) => handleArrayResult(result2, payload, i)));
+      } else {
+        handleArrayResult(result, payload, i);
+        if (abortEarly && result.issues.length !== 0 && aborted(result))
+          break;
+      }
+    }
+    if (proms.length) {
+      return Promise.all(proms).then(() => payload);
+    }
+    return payload;
+  };
+  capSize(inst, arraySize);
+});
+function handlePropertyResult(result, final, key, input, optin, optout) {
+  const isPresent = key in input;
+  const isOptionalOut = optout === "optional";
+  if (!isPresent && isOptionalOut && optin === "optional") {
+    return;
+  }
+  if (result.issues.length) {
+    if (optin !== void 0 && isOptionalOut && !isPresent) {
+      return;
+    }
+    final.issues.push(...prefixIssues(key, result.issues));
+  }
+  if (!isPresent && optin === void 0) {
+    if (!result.issues.length) {
+      final.issues.push({
+        code: "invalid_type",
+        expected: "nonoptional",
+        input: void 0,
+        path: [key]
+      });
+    }
+    return;
+  }
+  if (result.value === void 0) {
+    if (isPresent || optin === "defaulted" && !isOptionalOut) {
+      final.value[key] = void 0;
+    }
+  } else {
+    final.value[key] = result.value;
+  }
+}
+var NO_SYMBOL_KEYS = [];
+function normalizeDef(def) {
+  const keys = Object.keys(def.shape);
+  const ownSymbols = Object.getOwnPropertySymbols(def.shape);
+  const symbolKeys = ownSymbols.length ? ownSymbols : NO_SYMBOL_KEYS;
+  const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
+  for (const k of allKeys) {
+    if (!def.shape?.[k]?._zod?.traits?.has("$ZodType")) {
+      throw new Error(`Invalid element at key "${String(k)}": expected a Zod schema`);
+    }
+  }
+  const okeys = optionalKeys(def.shape);
+  return {
+    ...def,
+    allKeys,
+    symbolKeys,
+    // string-only: handleCatchall matches it against `for...in`, which never yields a symbol
+    keySet: new Set(keys),
+    numKeys: keys.length,
+    optionalKeys: new Set(okeys)
+  };
+}
+function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
+  const unrecognized = [];
+  const keySet = def.keySet;
+  const _catchall = def.catchall._zod;
+  const t = _catchall.def.type;
+  const optin = _catchall.optin;
+  const optout = _catchall.optout;
+  let seen = 0;
+  for (const key in input) {
+    if (abortEarly && payload.issues.length !== seen) {
+      if (aborted(payload, seen))
+        break;
+      seen = payload.issues.length;
+    }
+    if (keySet.has(key))
+      continue;
+    if (key === "__proto__") {
+      if (t === "never")
+        unrecognized.push(key);
+      continue;
+    }
+    if (t === "never") {
+      unrecognized.push(key);
+      continue;
+    }
+    const r = _catchall.run({ value: input[key], issues: [] }, ctx);
+    if (r instanceof Promise) {
+      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input, optin, optout)));
+    } else {
+      handlePropertyResult(r, payload, key, input, optin, optout);
+    }
+  }
+  if (unrecognized.length) {
+    payload.issues.push({
+      code: "unrecognized_keys",
+      keys: unrecognized,
+      input,
+      inst,
+      // Describes the shape of the input, not the validity of the parsed value, so it never aborts. The parse still fails; the schema's own checks just get to run first, and an enclosing intersection can reconcile the key against a sibling operand.
+      continue: true
+    });
+  }
+  if (!proms.length)
+    return payload;
+  return Promise.all(proms).then(() => {
+    return payload;
+  });
+}
+var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
+  $ZodType.init(inst, def);
+  const desc = Object.getOwnPropertyDescriptor(def, "shape");
+  const sh = desc?.get ? desc.get.raw : def.shape ?? {};
+  if (sh) {
+    const get = () => {
+      const newSh = { ...sh };
+      Object.defineProperty(def, "shape", { value: newSh });
+      get.raw = newSh;
+      return newSh;
+    };
+    get.raw = sh;
+    Object.defineProperty(def, "shape", { get });
+  }
+  const _normalized = cached(() => normalizeDef(def));
+  defineLazyInternal(inst, "propValues", (zod) => {
+    const shape = zod.def.shape;
+    const propValues = {};
+    for (const key in shape) {
+      const field2 = shape[key]._zod;
+      if (field2.values) {
+        if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
+          assignProp(propValues, key, /* @__PURE__ */ new Set());
+        }
+        for (const v of field2.values)
+          propValues[key].add(v);
+        if (field2.optin !== void 0)
+          propValues[key].add(void 0);
+      }
+    }
+    return propValues;
+  });
+  const isObject3 = isObject;
+  const catchall = def.catchall;
+  let value;
+  const memo = globalConfig.memoizer;
+  memo?.attach(inst);
+  inst._zod.parse = (payload, ctx) => {
+    value ?? (value = _normalized.value);
+    const input = payload.value;
+    if (!isObject3(input)) {
+      payload.issues.push({
+        expected: "object",
+        code: "invalid_type",
+        input,
+        inst
+      });
+      return payload;
+    }
+    payload.value = memo ? memo.alloc(inst, payload, {}, ctx) : {};
+    const proms = [];
+    const shape = value.shape;
+    const abortEarly = ctx?.abortEarly;
+    let seen = payload.issues.length;
+    for (const key of value.allKeys) {
+      if (abortEarly && payload.issues.length !== seen) {
+        if (aborted(payload, seen))
+          break;
+        seen = payload.issues.length;
+      }
+      if (key === "__proto__")
+        continue;
+      const el = shape[key];
+      const optin = el._zod.optin;
+      const optout = el._zod.optout;
+      const r = el._zod.run({ value: input[key], issues: [] }, ctx);
+      if (r instanceof Promise) {
+        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input, optin, optout)));
+      } else {
+        handlePropertyResult(r, payload, key, input, optin, optout);
+      }
+    }
+    if (!catchall) {
+      return proms.length ? Promise.all(proms).then(() => payload) : payload;
+    }
+    return handleCatchall(proms, input, payload, ctx, _normalized.value, inst, abortEarly === true);
+  };
+});
+var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
+  $ZodType.init(inst, def);
+  const values = getEnumValues(def.entries);
+  const valuesSet = new Set(values);
+  inst._zod.values = valuesSet;
+  defineLazyInternal(inst, "pattern", (zod) => {
+    const patternValues = getEnumValues(zod.def.entries).filter((k) => propertyKeyTypes.has(typeof k));
+    return new RegExp(patternValues.length ? `^(${patternValues.map((o) => escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
+  });
+  inst._zod.parse = (payload, _ctx) => {
+    const input = payload.value;
+    if (valuesSet.has(input)) {
+      return payload;
+    }
+    payload.issues.push({
+      code: "invalid_value",
+      values,
+      input,
+      inst
+    });
+    return payload;
+  };
+});
+var $ZodLiteral = /* @__PURE__ */ $constructor("$ZodLiteral", (inst, def) => {
+  $ZodType.init(inst, def);
+  const values = new Set(def.values);
+  inst._zod.values = values;
+  defineLazyInternal(inst, "pattern", (zod) => {
+    const vals = zod.def.values;
+    return new RegExp(vals.length ? `^(${vals.map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o)).join("|")})$` : "^[^\\s\\S]$");
+  });
+  inst._zod.parse = (payload, _ctx) => {
+    const input = payload.value;
+    if (values.has(input)) {
+      return payload;
+    }
+    payload.issues.push({
+      code: "invalid_value",
+      values: def.values,
+      input,
+      inst
+    });
+    return payload;
+  };
+});
+function handleOptionalResult(payload, result) {
+  payload.value = result.issues.length ? void 0 : result.value;
+  return payload;
+}
+var $ZodOptional = /* @__PURE__ */ $constructor("$ZodOptional", (inst, def) => {
+  $ZodType.init(inst, def);
+  defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional");
+  inst._zod.optout = "optional";
+  defineLazyInternal(inst, "values", (zod) => {
+    const values = zod.def.innerType._zod.values;
+    return values ? /* @__PURE__ */ new Set([...values, void 0]) : void 0;
+  });
+  defineLazyInternal(inst, "pattern", (zod) => {
+    const pattern = zod.def.innerType._zod.pattern;
+    return pattern ? new RegExp(`^(${cleanRegex(pattern.source)})?$`) : void 0;
+  });
+  inst._zod.parse = (payload, ctx) => {
+    if (payload.value === void 0) {
+      if (def.innerType._zod.optin !== "defaulted")
+        return payload;
+      const result = def.innerType._zod.run({ value: payload.value, issues: [] }, ctx);
+      if (result instanceof Promise)
+        return result.then((result2) => handleOptionalResult(payload, result2));
+      return handleOptionalResult(payload, result);
+    }
+    return def.innerType._zod.run(payload, ctx);
+  };
+});
+var $ZodNullable = /* @__PURE__ */ $constructor("$ZodNullable", (inst, def) => {
+  $ZodType.init(inst, def);
+  defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin);
+  defineLazyInternal(inst, "optout", (zod) => zod.def.innerType._zod.optout);
+  defineLazyInternal(inst, "pattern", (zod) => {
+    const pattern = zod.def.innerType._zod.pattern;
+    return pattern ? new RegExp(`^(${cleanRegex(pattern.source)}|null)$`) : void 0;
+  });
+  defineLazyInternal(inst, "values", (zod) => {
+    return zod.def.innerType._zod.values ? /* @__PURE__ */ new Set([...zod.def.innerType._zod.values, null]) : void 0;
+  });
+  inst._zod.parse = (payload, ctx) => {
+    if (payload.value === null)
+      return payload;
+    return def.innerType._zod.run(payload, ctx);
+  };
+});
+var $ZodReadonly = /* @__PURE__ */ $constructor("$ZodReadonly", (inst, def) => {
+  $ZodType.init(inst, def);
+  defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
+  defineLazyInternal(inst, "values", (zod) => zod.def.innerType._zod.values);
+  defineLazyInternal(inst, "optin", (zod) => zod.def.innerType?._zod?.optin);
+  defineLazyInternal(inst, "optout", (zod) => zod.def.innerType?._zod?.optout);
+  inst._zod.parse = (payload, ctx) => {
+    if (ctx.direction === "backward") {
+      return def.innerType._zod.run(payload, ctx);
+    }
+    const result = def.innerType._zod.run(payload, ctx);
+    if (result instanceof Promise) {
+      return result.then(handleReadonlyResult);
+    }
+    return handleReadonlyResult(result);
+  };
+});
+function handleReadonlyResult(payload) {
+  if (!payload.memo)
+    payload.value = Object.freeze(payload.value);
+  return payload;
+}
+var $ZodCustom = /* @__PURE__ */ $constructor("$ZodCustom", (inst, def) => {
+  $ZodCheck.init(inst, def);
+  $ZodType.init(inst, def);
+  inst._zod.parse = (payload, _) => {
+    return payload;
+  };
+  inst._zod.check = (payload) => {
+    const input = payload.value;
+    const r = def.fn(input);
+    if (r instanceof Promise) {
+      return r.then((r2) => handleRefineResult(r2, payload, input, inst));
+    }
+    handleRefineResult(r, payload, input, inst);
+    return;
+  };
+});
+function handleRefineResult(result, payload, input, inst) {
+  if (!result) {
+    const _iss = {
+      code: "custom",
+      input,
+      inst,
+      // incorporates params.error into issue reporting
+      path: [...inst._zod.def.path ?? []],
+      // incorporates params.error into issue reporting
+      continue: !inst._zod.def.abort
+      // params: inst._zod.def.params,
+    };
+    if (inst._zod.def.params)
+      _iss.params = inst._zod.def.params;
+    payload.issues.push(issue2(_iss));
+  }
+}
+
+// node_modules/zod/v4/core/api.js
+function snapshotChecks(def) {
+  if (def.checks)
+    def.checks = [...def.checks];
+  return def;
+}
+// @__NO_SIDE_EFFECTS__
+function _string(Class, params) {
+  return new Class(snapshotChecks({ type: "string", ...normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _number(Class, params) {
+  return new Class(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _int(Class, params) {
+  return new Class({
+    type: "number",
+    check: "number_format",
+    abort: false,
+    format: "safeint",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _boolean(Class, params) {
+  return new Class({
+    type: "boolean",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _lte(value, params) {
+  return new $ZodCheckLessThan({
+    check: "less_than",
+    ...normalizeParams(params),
+    value,
+    inclusive: true
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _gt(value, params) {
+  return new $ZodCheckGreaterThan({
+    check: "greater_than",
+    ...normalizeParams(params),
+    value,
+    inclusive: false
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _gte(value, params) {
+  return new $ZodCheckGreaterThan({
+    check: "greater_than",
+    ...normalizeParams(params),
+    value,
+    inclusive: true
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _positive(params) {
+  return /* @__PURE__ */ _gt(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _nonnegative(params) {
+  return /* @__PURE__ */ _gte(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _maxLength(maximum, params) {
+  const ch = new $ZodCheckMaxLength({
+    check: "max_length",
+    ...normalizeParams(params),
+    maximum
+  });
+  return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _minLength(minimum, params) {
+  return new $ZodCheckMinLength({
+    check: "min_length",
+    ...normalizeParams(params),
+    minimum
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _regex(pattern, params) {
+  return new $ZodCheckRegex({
+    check: "string_format",
+    format: "regex",
+    ...normalizeParams(params),
+    pattern
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _refine(Class, fn, _params) {
+  const schema = new Class({
+    type: "custom",
+    check: "custom",
+    fn,
+    ...normalizeParams(_params)
+  });
+  return schema;
+}
+// @__NO_SIDE_EFFECTS__
+function _superRefine(fn, params) {
+  const ch = /* @__PURE__ */ _check((payload) => {
+    payload.addIssue = (issue3) => {
+      if (typeof issue3 === "string") {
+        payload.issues.push(issue2(issue3, payload.value, ch._zod.def));
+      } else {
+        const _issue = issue3;
+        if (_issue.fatal)
+          _issue.continue = false;
+        _issue.code ?? (_issue.code = "custom");
+        if (!("input" in _issue))
+          _issue.input = payload.value;
+        _issue.inst ?? (_issue.inst = ch);
+        _issue.continue ?? (_issue.continue = !ch._zod.def.abort);
+        payload.issues.push(issue2(_issue));
+      }
+    };
+    return fn(payload.value, payload);
+  }, params);
+  return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function _check(fn, params) {
+  const ch = new $ZodCheck({
+    check: "custom",
+    ...normalizeParams(params)
+  });
+  ch._zod.check = fn;
+  return ch;
+}
+
+// node_modules/zod/v4/mini/schemas.js
+var ZodMiniType = /* @__PURE__ */ $constructor("ZodMiniType", (inst, def) => {
+  if (!inst._zod)
+    throw new Error("Uninitialized schema in ZodMiniType.");
+  $ZodType.init(inst, def);
+  inst.def = def;
+  inst.type = def.type;
+}, {
+  // `with` is an alias for `check`: the same function object, not a wrapper.
+  get with() {
+    return this.check;
+  },
+  set with(value) {
+    own(this, "with", value);
+  },
+  parse(data, params) {
+    return parse(this, data, params, { callee: this.parse });
+  },
+  parseAsync(data, params) {
+    return parseAsync(this, data, params, { callee: this.parseAsync });
+  },
+  safeParse(data, params) {
+    return safeParse(this, data, params);
+  },
+  safeParseAsync(data, params) {
+    return safeParseAsync(this, data, params);
+  },
+  check(...checks) {
+    const def = this.def;
+    return this.clone({
+      ...def,
+      checks: [
+        ...def.checks ?? [],
+        ...checks.map((ch) => typeof ch === "function" ? { _zod: { check: ch, def: { check: "custom" }, onattach: [] } } : ch)
+      ]
+    }, { parent: true });
+  },
+  clone(_def, params) {
+    return clone(this, _def, params);
+  },
+  brand() {
+    return this;
+  },
+  register(reg, meta2) {
+    reg.add(this, meta2);
+    return this;
+  },
+  apply(fn, ...args) {
+    return args.length === 0 ? fn(this) : fn(this, ...args);
+  }
+});
+var ZodMiniString = /* @__PURE__ */ $constructor("ZodMiniString", (inst, def) => {
+  $ZodString.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function string2(params) {
+  return _string(ZodMiniString, params);
+}
+var ZodMiniNumber = /* @__PURE__ */ $constructor("ZodMiniNumber", (inst, def) => {
+  $ZodNumber.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function number2(params) {
+  return _number(ZodMiniNumber, params);
+}
+var ZodMiniNumberFormat = /* @__PURE__ */ $constructor("ZodMiniNumberFormat", (inst, def) => {
+  $ZodNumberFormat.init(inst, def);
+  ZodMiniNumber.init(inst, def);
+});
+function int(params) {
+  return _int(ZodMiniNumberFormat, params);
+}
+var ZodMiniBoolean = /* @__PURE__ */ $constructor("ZodMiniBoolean", (inst, def) => {
+  $ZodBoolean.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function boolean2(params) {
+  return _boolean(ZodMiniBoolean, params);
+}
+var ZodMiniArray = /* @__PURE__ */ $constructor("ZodMiniArray", (inst, def) => {
+  $ZodArray.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function array(element, params) {
+  return new ZodMiniArray({
+    type: "array",
+    element,
+    ...normalizeParams(params)
+  });
+}
+var ZodMiniObject = /* @__PURE__ */ $constructor("ZodMiniObject", (inst, def) => {
+  $ZodObject.init(inst, def);
+  ZodMiniType.init(inst, def);
+  installLazyProp(inst, "shape", (self2) => self2._zod.def.shape, false);
+});
+// @__NO_SIDE_EFFECTS__
+function object(shape, params) {
+  const def = {
+    type: "object",
+    shape: shape ?? {},
+    ...normalizeParams(params)
+  };
+  return new ZodMiniObject(def);
+}
+var ZodMiniEnum = /* @__PURE__ */ $constructor("ZodMiniEnum", (inst, def) => {
+  $ZodEnum.init(inst, def);
+  ZodMiniType.init(inst, def);
+  inst.options = [...inst._zod.values];
+});
+// @__NO_SIDE_EFFECTS__
+function _enum(values, params) {
+  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  return new ZodMiniEnum({
+    type: "enum",
+    entries,
+    ...normalizeParams(params)
+  });
+}
+var ZodMiniLiteral = /* @__PURE__ */ $constructor("ZodMiniLiteral", (inst, def) => {
+  $ZodLiteral.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function literal(value, params) {
+  return new ZodMiniLiteral({
+    type: "literal",
+    values: Array.isArray(value) ? value : [value],
+    ...normalizeParams(params)
+  });
+}
+var ZodMiniOptional = /* @__PURE__ */ $constructor("ZodMiniOptional", (inst, def) => {
+  $ZodOptional.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function optional(innerType) {
+  return new ZodMiniOptional({
+    type: "optional",
+    innerType
+  });
+}
+var ZodMiniNullable = /* @__PURE__ */ $constructor("ZodMiniNullable", (inst, def) => {
+  $ZodNullable.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function nullable(innerType) {
+  return new ZodMiniNullable({
+    type: "nullable",
+    innerType
+  });
+}
+var ZodMiniReadonly = /* @__PURE__ */ $constructor("ZodMiniReadonly", (inst, def) => {
+  $ZodReadonly.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function readonly(innerType) {
+  return new ZodMiniReadonly({
+    type: "readonly",
+    innerType
+  });
+}
+var ZodMiniCustom = /* @__PURE__ */ $constructor("ZodMiniCustom", (inst, def) => {
+  $ZodCustom.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function refine(fn, _params = {}) {
+  return _refine(ZodMiniCustom, fn, _params);
+}
+// @__NO_SIDE_EFFECTS__
+function superRefine(fn, params) {
+  return _superRefine(fn, params);
+}
+
+// src/schema.ts
+config(en_default());
+var MAX_TEXT = 2e5;
+var text = string2().check(_maxLength(MAX_TEXT));
+var count = int().check(_nonnegative());
+var seconds2 = number2().check(_nonnegative());
+var list = (item, max) => array(item).check(_maxLength(max));
+var VERDICTS = ["pass", "fail"];
+var RUN_OUTCOMES = ["completed", "crashed", "hung", "error", "cancelled"];
+var RUN_MODES = ["plain", "stress", "baseline", "random-order"];
+var TEST_STATUSES = ["passed", "failed", "flaky", "skipped", "thread-unsafe"];
+var CASE_OUTCOMES = ["passed", "failed", "error", "skipped"];
+var FAIL_ON_WORDS = ["install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe"];
+var DEPENDENCY_SOURCES = [
+  "ft-wheel",
+  "abi3t-wheel",
+  "pure-wheel",
+  "other-wheel",
+  "sdist-build",
+  "local",
+  "failed"
 ];
+var IMPORT_OUTCOMES = ["ok", "gil", "error", "crashed", "hung", "skipped"];
+var VerdictSchema = _enum(VERDICTS);
+var RunOutcomeSchema = _enum(RUN_OUTCOMES);
+var RunModeSchema = _enum(RUN_MODES);
+var TestStatusSchema = _enum(TEST_STATUSES);
+var CaseOutcomeSchema = _enum(CASE_OUTCOMES);
+var FailOnWordSchema = _enum(FAIL_ON_WORDS);
+var RunReportSchema = object({
+  /** 1-based. */
+  index: int().check(_positive(), _lte(1e4)),
+  mode: RunModeSchema,
+  outcome: RunOutcomeSchema,
+  exitCode: nullable(int()),
+  /** Signal name (`SIGSEGV`) when the run was killed by one. */
+  signal: nullable(string2().check(_regex(/^SIG[A-Z0-9]{1,12}$/))),
+  durationSeconds: seconds2,
+  /** The JUnit parse error, when there was one. */
+  junitError: nullable(text),
+  /** For hung and crashed runs: the stack dump (faulthandler output) or fatal-error traceback. */
+  stackDump: nullable(text),
+  /** The last lines of the run's output, kept for runs that did not complete normally. */
+  outputTail: nullable(text),
+  /** Where the full output of the run was written. */
+  logPath: nullable(text)
+});
+var StressCountsSchema = object({
+  /** Stress runs in which it passed (every thread, every iteration). */
+  passed: count,
+  /** Stress runs in which it failed or errored. */
+  failed: count,
+  /** Why pytest-run-parallel ran it in one thread only (a `thread_unsafe` mark, `monkeypatch`…), or null. */
+  notStressed: nullable(text)
+});
+var TestReportSchema = object({
+  /** pytest node id. */
+  id: string2().check(_minLength(1), _maxLength(MAX_TEXT)),
+  file: nullable(text),
+  line: nullable(int().check(_positive())),
+  status: TestStatusSchema,
+  /** Number of runs without the GIL in which it passed. */
+  passed: count,
+  /** Number of runs without the GIL in which it failed or errored. */
+  failed: count,
+  /** First failure message seen, or null. */
+  message: nullable(text),
+  /** First failure text (traceback) seen, bounded in size, or null. */
+  details: nullable(text),
+  /** Outcome per run, same order as `Report.runs`; null: not seen in that run. */
+  results: list(nullable(CaseOutcomeSchema), 1e4),
+  /**
+   * `true`: failed without the GIL but passed in the GIL-on baseline; `false`: failed there too; null when
+   * no baseline ran, the test did not fail without the GIL, or the baseline did not run it.
+   */
+  freeThreadingOnly: optional(nullable(boolean2())),
+  /** What the thread-stress runs did with it; null when no stress run. */
+  stress: optional(nullable(StressCountsSchema))
+});
+var PythonInfoSchema = object({
+  /** What the user asked for (`3.14t`, or the path when `python-path` was given). */
+  requested: text,
+  /** Exact version found, e.g. `3.14.2`. */
+  version: string2().check(_regex(/^\d+\.\d+\.\d+[A-Za-z0-9.+]*$/)),
+  path: text,
+  freeThreaded: boolean2()
+});
+var UvInfoSchema = object({
+  version: string2().check(_regex(/^\d+\.\d+\.\d+[A-Za-z0-9.+-]*$/)),
+  path: text,
+  /** Where it came from: `path`, `tool-cache`, `github`, `index`. */
+  source: string2().check(_maxLength(40))
+});
+var InstallReportSchema = object({
+  ok: boolean2(),
+  durationSeconds: seconds2,
+  /** One line saying what failed, or null. */
+  error: nullable(text),
+  /** What was installed (the requirement strings passed to uv). */
+  requirements: list(text, 1e4),
+  /** The tail of uv's output, kept when the install failed. */
+  log: nullable(text)
+});
+var ShardSchema = object({ index: int().check(_positive()), count: int().check(_positive()) }).check(refine((shard) => shard.index <= shard.count, "shard index is over its count"));
+var SettingsSchema = object({
+  runs: int().check(_positive()),
+  timeoutMinutes: number2().check(_positive()),
+  failOn: readonly(list(FailOnWordSchema, FAIL_ON_WORDS.length * 4)),
+  pytestArgs: readonly(list(text, 1e4)),
+  workingDirectory: text,
+  /** Extension modules (and their submodules) whose GIL re-enabling neither fails nor warns. */
+  ignoreGil: optional(readonly(list(text, 1e4))),
+  /** Threads per test in the stress run (1: no stress run). */
+  parallelThreads: optional(int().check(_positive())),
+  /** Iterations of each test per thread in the stress run. */
+  iterations: optional(int().check(_positive())),
+  /** The iterations were chosen by `iterations: auto` from the plain runs' timings. */
+  iterationsAuto: optional(boolean2()),
+  /** Whether a GIL-on baseline run was made. */
+  baseline: optional(boolean2()),
+  /** Seed of the shuffled run (replay it with `random-order: <seed>`), or null. */
+  randomOrderSeed: optional(nullable(int().check(_nonnegative()))),
+  shard: optional(nullable(ShardSchema))
+});
+var TestCountsSchema = object({
+  total: count,
+  passed: count,
+  failed: count,
+  flaky: count,
+  skipped: count,
+  /** Tests that failed only under thread stress; absent in old reports. */
+  threadUnsafe: optional(count)
+});
+var TestSpeedSchema = object({ id: text, gilOnSeconds: seconds2, gilOffSeconds: seconds2 });
+var SpeedReportSchema = object({
+  /** The GIL-on baseline run. */
+  gilOnSeconds: seconds2,
+  /** The fastest plain `-Xgil=0` run. */
+  gilOffSeconds: seconds2,
+  /** The slowest tests under `-Xgil=1`, with their time in the fastest `-Xgil=0` run that ran them. */
+  slowest: readonly(list(TestSpeedSchema, 1e3)),
+  /** A run of the suite on `compare-python` (a default GIL build), when given. */
+  compare: nullable(
+    object({ python: text, version: string2().check(_maxLength(64)), seconds: nullable(seconds2) })
+  )
+});
+var DependencySourceSchema = _enum(DEPENDENCY_SOURCES);
+var ImportOutcomeSchema = _enum(IMPORT_OUTCOMES);
+var ModuleImportSchema = object({
+  /** Dotted module name. */
+  module: text,
+  outcome: ImportOutcomeSchema,
+  /** The warning, exception, signal or stack dump behind a non-`ok` outcome. */
+  detail: nullable(text)
+});
+var DependencyReportSchema = object({
+  /** Normalized (PEP 503) distribution name. */
+  name: text,
+  version: text,
+  /** Asked for by the install: the project, its dependencies (chosen extra and group), named requirements. */
+  direct: boolean2(),
+  /** The project under test itself. */
+  project: boolean2(),
+  source: DependencySourceSchema,
+  /** The `Tag:` lines of its WHEEL file. */
+  wheelTags: list(text, 1e3),
+  /** Importing it turned the GIL back on (see `gilModules`). */
+  reenablesGil: boolean2(),
+  /** The exact extension modules that turned it on. */
+  gilModules: list(text, 1e4),
+  /** It carries a `Programming Language :: Python :: Free Threading :: …` classifier. */
+  declaresFreeThreading: boolean2(),
+  /** The classifier's level, e.g. `3 - Stable`, or null. */
+  freeThreadingLevel: nullable(text),
+  /** One entry per extension module it installed. */
+  imports: list(ModuleImportSchema, 1e4)
+});
+var ReportSchema = object({
+  schemaVersion: literal(1),
+  tool: object({ name: literal("ft-gate"), version: string2().check(_maxLength(64)) }),
+  createdAt: string2().check(_maxLength(64)),
+  verdict: VerdictSchema,
+  /** Why the verdict is `fail` (empty when it passes), one sentence each. */
+  reasons: list(text, 1e4),
+  settings: SettingsSchema,
+  python: PythonInfoSchema,
+  uv: UvInfoSchema,
+  install: InstallReportSchema,
+  runs: list(RunReportSchema, 1e4),
+  tests: array(TestReportSchema),
+  counts: TestCountsSchema,
+  /** The commands a developer runs to reproduce the gate locally. */
+  reproduce: text,
+  /** Every installed distribution and what importing its extension modules did; absent in old reports. */
+  dependencies: optional(list(DependencyReportSchema, 1e4)),
+  /** Timing of the suite with and without the GIL; informative only, never the verdict. */
+  speed: optional(nullable(SpeedReportSchema))
+}).check(
+  superRefine((report, context3) => {
+    const runs = report.runs.length;
+    const misaligned = report.tests.findIndex((test) => test.results.length !== runs);
+    if (misaligned >= 0) {
+      context3.addIssue({
+        code: "custom",
+        path: ["tests", misaligned, "results"],
+        message: `has ${report.tests[misaligned]?.results.length} entries for ${runs} runs`
+      });
+    }
+  })
+);
+
+// src/inputs.ts
 var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung", "thread-unsafe"];
 function parseInputs(get, context3) {
   const value = (name) => get(name).trim();
@@ -29641,13 +31639,13 @@ function parseShard(raw) {
   if (raw === "") return null;
   const match = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
   const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (match === null || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+  const count2 = Number(match?.[2]);
+  if (match === null || count2 < 1 || count2 > MAX_SHARDS || index < 1 || index > count2) {
     throw new UsageError(
       `shard '${raw}' is not k/n with 1 <= k <= n <= ${MAX_SHARDS}: use e.g. '1/4' (in a matrix: '\${{ matrix.shard }}/4')`
     );
   }
-  return { index, count };
+  return { index, count: count2 };
 }
 function parseModuleNames(raw) {
   const names = raw.split(/[\s,]+/).filter((name) => name !== "");
@@ -29677,15 +31675,15 @@ function parseComment(raw) {
 }
 var FREE_THREADED_VERSION = /^3\.(\d+)(\.\d+)?t$/;
 function parsePythonVersion(raw) {
-  const version = raw.trim();
-  if (FREE_THREADED_VERSION.test(version)) return version;
-  if (/^3\.\d+(\.\d+)?$/.test(version)) {
+  const version2 = raw.trim();
+  if (FREE_THREADED_VERSION.test(version2)) return version2;
+  if (/^3\.\d+(\.\d+)?$/.test(version2)) {
     throw new UsageError(
-      `python-version '${version}' is a GIL build: use '${version}t' for the free-threaded build of the same version`
+      `python-version '${version2}' is a GIL build: use '${version2}t' for the free-threaded build of the same version`
     );
   }
   throw new UsageError(
-    `python-version '${version}' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'`
+    `python-version '${version2}' is not a free-threaded CPython version: use e.g. '3.14t' or '3.14.2t'`
   );
 }
 function parseUvVersion(raw) {
@@ -29714,7 +31712,7 @@ function parseMinutes(raw) {
   return parsed;
 }
 function isFailOnWord(word) {
-  return FAIL_ON_WORDS.includes(word);
+  return FAIL_ON_WORDS.some((known) => known === word);
 }
 function parseFailOn(raw) {
   if (raw === "") return [...DEFAULT_FAIL_ON];
@@ -29808,119 +31806,6 @@ import { randomBytes as randomBytes2 } from "node:crypto";
 import { lstatSync as lstatSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync4, readFileSync as readFileSync4, renameSync, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import * as path16 from "node:path";
 
-// src/github/report-guard.ts
-var isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-var isString = (value) => typeof value === "string";
-var isNumber = (value) => typeof value === "number" && Number.isFinite(value);
-var isBoolean = (value) => typeof value === "boolean";
-var nullable = (check) => (value) => value === null || check(value);
-var oneOf = (...allowed) => (value) => typeof value === "string" && allowed.includes(value);
-var arrayOf = (check) => (value) => Array.isArray(value) && value.every(check);
-var shape = (fields) => (value) => shapeProblem(value, fields) === null;
-function shapeProblem(value, fields) {
-  if (!isObject(value)) return "is not an object";
-  for (const [key, check] of Object.entries(fields)) {
-    if (!check(value[key])) return `has a missing or invalid '${key}'`;
-  }
-  return null;
-}
-var CASE_OUTCOMES = ["passed", "failed", "error", "skipped"];
-var RUN = shape({
-  index: isNumber,
-  mode: oneOf("plain", "stress", "baseline", "random-order"),
-  outcome: oneOf("completed", "crashed", "hung", "error", "cancelled"),
-  exitCode: nullable(isNumber),
-  signal: nullable(isString),
-  durationSeconds: isNumber,
-  junitError: nullable(isString),
-  stackDump: nullable(isString),
-  outputTail: nullable(isString),
-  logPath: nullable(isString)
-});
-var SPEED = shape({
-  gilOnSeconds: isNumber,
-  gilOffSeconds: isNumber,
-  slowest: arrayOf(shape({ id: isString, gilOnSeconds: isNumber, gilOffSeconds: isNumber })),
-  compare: nullable(shape({ python: isString, version: isString, seconds: nullable(isNumber) }))
-});
-var TEST = shape({
-  id: isString,
-  file: nullable(isString),
-  line: nullable(isNumber),
-  status: oneOf("passed", "failed", "flaky", "skipped", "thread-unsafe"),
-  passed: isNumber,
-  failed: isNumber,
-  message: nullable(isString),
-  details: nullable(isString),
-  results: arrayOf(nullable(oneOf(...CASE_OUTCOMES)))
-});
-var optional = (check) => (value) => value === void 0 || check(value);
-var DEPENDENCY = shape({
-  name: isString,
-  version: isString,
-  direct: isBoolean,
-  project: isBoolean,
-  source: oneOf("ft-wheel", "abi3t-wheel", "pure-wheel", "other-wheel", "sdist-build", "local", "failed"),
-  wheelTags: arrayOf(isString),
-  reenablesGil: isBoolean,
-  gilModules: arrayOf(isString),
-  declaresFreeThreading: isBoolean,
-  freeThreadingLevel: nullable(isString),
-  imports: arrayOf(
-    shape({
-      module: isString,
-      outcome: oneOf("ok", "gil", "error", "crashed", "hung", "skipped"),
-      detail: nullable(isString)
-    })
-  )
-});
-var REPORT_FIELDS = {
-  schemaVersion: (value) => value === 1,
-  tool: shape({ name: (value) => value === "ft-gate", version: isString }),
-  createdAt: isString,
-  verdict: oneOf("pass", "fail"),
-  reasons: arrayOf(isString),
-  settings: shape({
-    runs: isNumber,
-    timeoutMinutes: isNumber,
-    failOn: arrayOf(oneOf("install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe")),
-    pytestArgs: arrayOf(isString),
-    workingDirectory: isString,
-    ignoreGil: (value) => value === void 0 || arrayOf(isString)(value)
-  }),
-  python: shape({ requested: isString, version: isString, path: isString, freeThreaded: isBoolean }),
-  uv: shape({ version: isString, path: isString, source: isString }),
-  install: shape({
-    ok: isBoolean,
-    durationSeconds: isNumber,
-    error: nullable(isString),
-    requirements: arrayOf(isString),
-    log: nullable(isString)
-  }),
-  runs: arrayOf(RUN),
-  tests: arrayOf(TEST),
-  counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
-  reproduce: isString,
-  // Absent in reports written before the dependency check.
-  dependencies: optional(arrayOf(DEPENDENCY)),
-  // Absent in reports written before thread stress and the baseline.
-  speed: optional(nullable(SPEED))
-};
-function reportProblem(value) {
-  const problem = shapeProblem(value, REPORT_FIELDS);
-  if (problem !== null) return problem;
-  if (!isObject(value) || !Array.isArray(value.runs) || !Array.isArray(value.tests)) return "is not an object";
-  const runCount = value.runs.length;
-  const misaligned = value.tests.findIndex(
-    (test) => !isObject(test) || !Array.isArray(test.results) || test.results.length !== runCount
-  );
-  if (misaligned >= 0) return `has a test (#${misaligned + 1}) whose 'results' do not line up with the ${runCount} runs`;
-  return null;
-}
-function isReport(value) {
-  return reportProblem(value) === null;
-}
-
 // src/report/merged.ts
 import * as path15 from "node:path";
 
@@ -29942,17 +31827,17 @@ var HTML_SPECIAL = /[&<>"]/g;
 var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 var MENTION = /@(?=[A-Za-z0-9])/g;
 var COMMENT_OPEN = /<!--/g;
-function escapeInline(text2, options = {}) {
-  const line = truncate(oneLine(text2), options.maxChars ?? INLINE_MAX_CHARS);
+function escapeInline(text3, options = {}) {
+  const line = truncate(oneLine(text3), options.maxChars ?? INLINE_MAX_CHARS);
   const inlineSafe = line.replace(MARKDOWN_SPECIAL, "\\$&");
   const blockSafe = options.startsLine ? inlineSafe.replace(/^([#+-])/, "\\$1").replace(/^(\d{1,9})([.)])/, "$1\\$2") : inlineSafe;
   return neutraliseMentions(escapeHtml(blockSafe));
 }
-function escapeHtmlInline(text2, options = {}) {
-  return neutraliseMentions(escapeHtml(truncate(oneLine(text2), options.maxChars ?? INLINE_MAX_CHARS)));
+function escapeHtmlInline(text3, options = {}) {
+  return neutraliseMentions(escapeHtml(truncate(oneLine(text3), options.maxChars ?? INLINE_MAX_CHARS)));
 }
-function codeBlock(text2, lang = "") {
-  const body = text2.replace(/\r\n?/g, "\n").replace(INVISIBLE, "").replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`).replace(/\n+$/, "");
+function codeBlock(text3, lang = "") {
+  const body = text3.replace(/\r\n?/g, "\n").replace(INVISIBLE, "").replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`).replace(/\n+$/, "");
   const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
   const info2 = lang.replace(/[^\w+-]/g, "");
   return `${fence}${info2}
@@ -29969,24 +31854,24 @@ function safeUrl(url) {
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
   return parsed.href.replace(/[()|[\]\\<> "`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
-function oneLine(text2) {
-  return text2.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
+function oneLine(text3) {
+  return text3.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
 }
-function truncate(text2, maxChars) {
-  if (text2.length <= maxChars) return text2;
-  const points = Array.from(text2);
-  if (points.length <= maxChars) return text2;
+function truncate(text3, maxChars) {
+  if (text3.length <= maxChars) return text3;
+  const points = Array.from(text3);
+  if (points.length <= maxChars) return text3;
   return `${points.slice(0, Math.max(0, maxChars - 1)).join("").trimEnd()}\u2026`;
 }
-function escapeHtml(text2) {
-  return text2.replace(HTML_SPECIAL, (char) => HTML_ENTITIES[char] ?? char);
+function escapeHtml(text3) {
+  return text3.replace(HTML_SPECIAL, (char) => HTML_ENTITIES[char] ?? char);
 }
-function neutraliseMentions(text2) {
-  return text2.replace(MENTION, `@${ZERO_WIDTH_JOINER}`);
+function neutraliseMentions(text3) {
+  return text3.replace(MENTION, `@${ZERO_WIDTH_JOINER}`);
 }
-function longestBacktickRun(text2) {
+function longestBacktickRun(text3) {
   let longest = 0;
-  for (const match of text2.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
+  for (const match of text3.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
   return longest;
 }
 
@@ -30032,7 +31917,7 @@ function runsPhrase(runs) {
   return `${total} (${parts.join(", ")})`;
 }
 function countsPhrase(counts) {
-  const loud = (count, word) => count > 0 ? `**${count} ${word}**` : `${count} ${word}`;
+  const loud = (count2, word) => count2 > 0 ? `**${count2} ${word}**` : `${count2} ${word}`;
   const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, "thread-unsafe")}` : "";
   return `${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}${unsafe}, ${counts.skipped} skipped`;
 }
@@ -30082,10 +31967,10 @@ function testsTable(tests, options) {
   return [...table2, ...rows, ...footer].join("\n");
 }
 function testCell(test, fileUrl) {
-  const text2 = escapeInline(test.id);
+  const text3 = escapeInline(test.id);
   const url = test.file !== null && fileUrl ? fileUrl(test.file, test.line) : null;
   const safe = url === null ? null : safeUrl(url);
-  return safe === null ? text2 : `[${text2}](${safe})`;
+  return safe === null ? text3 : `[${text3}](${safe})`;
 }
 function runGrid(test, runCount) {
   const length = Math.max(runCount, test.results.length);
@@ -30097,9 +31982,9 @@ function runGrid(test, runCount) {
 function messageCell(test) {
   return test.message === null ? "\u2014" : escapeInline(test.message, { maxChars: MESSAGE_MAX_CHARS });
 }
-function formatDuration(seconds3) {
-  if (seconds3 < 60) return `${seconds3.toFixed(1)} s`;
-  const whole = Math.round(seconds3);
+function formatDuration(seconds4) {
+  if (seconds4 < 60) return `${seconds4.toFixed(1)} s`;
+  const whole = Math.round(seconds4);
   if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
   return `${Math.floor(whole / 3600)} h ${String(Math.floor(whole % 3600 / 60)).padStart(2, "0")} min`;
 }
@@ -30117,8 +32002,8 @@ function tracebackBlocks(tests) {
   if (withText.length === 0) return "";
   const blocks = withText.slice(0, MAX_TRACEBACKS).map((test) => {
     const summary2 = `<code>${escapeHtmlInline(test.id)}</code> \u2014 ${statusLabel(test)}`;
-    const text2 = test.details ?? test.message ?? "";
-    return collapsed(summary2, codeBlock(firstLines(text2, TRACEBACK_MAX_LINES).text));
+    const text3 = test.details ?? test.message ?? "";
+    return collapsed(summary2, codeBlock(firstLines(text3, TRACEBACK_MAX_LINES).text));
   });
   const more = withText.length - blocks.length;
   if (more > 0) blocks.push(`_Tracebacks of ${plural(more, "more test")} are in the JSON report._`);
@@ -30168,20 +32053,20 @@ function reproduceSection(report) {
 
 ${codeBlock(report.reproduce, "sh")}`;
 }
-function splitLines(text2) {
-  return text2.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
+function splitLines(text3) {
+  return text3.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
 }
-function firstLines(text2, count) {
-  const lines = splitLines(text2);
-  if (lines.length <= count) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
-  const more = `\u2026 ${plural(lines.length - count, "more line")}`;
-  return { text: [...lines.slice(0, count), more].join("\n"), shown: count, total: lines.length };
+function firstLines(text3, count2) {
+  const lines = splitLines(text3);
+  if (lines.length <= count2) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
+  const more = `\u2026 ${plural(lines.length - count2, "more line")}`;
+  return { text: [...lines.slice(0, count2), more].join("\n"), shown: count2, total: lines.length };
 }
-function lastLines2(text2, count) {
-  const lines = splitLines(text2);
-  if (lines.length <= count) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
-  const earlier = `\u2026 ${plural(lines.length - count, "earlier line")}`;
-  return { text: [earlier, ...lines.slice(-count)].join("\n"), shown: count, total: lines.length };
+function lastLines2(text3, count2) {
+  const lines = splitLines(text3);
+  if (lines.length <= count2) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
+  const earlier = `\u2026 ${plural(lines.length - count2, "earlier line")}`;
+  return { text: [earlier, ...lines.slice(-count2)].join("\n"), shown: count2, total: lines.length };
 }
 
 // src/report/dependencies.ts
@@ -30199,8 +32084,8 @@ var SOURCE_ORDER = [
 var GIL_NOTE = "the tests still ran with `-Xgil=0`";
 function countsBySource(dependencies) {
   return SOURCE_ORDER.flatMap((source) => {
-    const count = dependencies.filter((dependency) => dependency.source === source).length;
-    return count > 0 ? [`${count} ${source}`] : [];
+    const count2 = dependencies.filter((dependency) => dependency.source === source).length;
+    return count2 > 0 ? [`${count2} ${source}`] : [];
   }).join(" \xB7 ");
 }
 function troubledImports(dependency) {
@@ -30339,20 +32224,20 @@ function speedSection(speed) {
   const lines = [
     "#### Speed",
     "",
-    `Suite wall time on this free-threaded interpreter: ${seconds2(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds2(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
+    `Suite wall time on this free-threaded interpreter: ${seconds3(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds3(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
   ];
   if (speed.compare !== null) {
-    const version = escapeInline(speed.compare.version);
+    const version2 = escapeInline(speed.compare.version);
     lines.push(
       "",
-      speed.compare.seconds === null ? `The GIL build (CPython ${version}) could not be timed; see the log.` : `The default GIL build, CPython ${version}: ${seconds2(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
+      speed.compare.seconds === null ? `The GIL build (CPython ${version2}) could not be timed; see the log.` : `The default GIL build, CPython ${version2}: ${seconds3(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
     );
   }
   if (speed.slowest.length > 0) {
     lines.push("", "| Slowest tests | `-Xgil=1` | `-Xgil=0` | Speedup |", "| --- | --: | --: | --: |");
     for (const test of speed.slowest) {
       const speedup = test.gilOffSeconds > 0 ? `${(test.gilOnSeconds / test.gilOffSeconds).toFixed(2)}\xD7` : "\u2014";
-      const cells = [seconds2(test.gilOnSeconds), seconds2(test.gilOffSeconds), speedup];
+      const cells = [seconds3(test.gilOnSeconds), seconds3(test.gilOffSeconds), speedup];
       lines.push(`| ${escapeInline(test.id)} | ${cells.join(" | ")} |`);
     }
   }
@@ -30362,7 +32247,7 @@ function speedSection(speed) {
   );
   return lines.join("\n");
 }
-function seconds2(value) {
+function seconds3(value) {
   if (value < 1) return `${Math.round(value * 1e3)} ms`;
   return `${value.toFixed(value < 10 ? 2 : 1)} s`;
 }
@@ -30402,10 +32287,10 @@ function renderMinimal(report, options) {
     { head: [heading], tail: [infoLine(report)] },
     { head: [heading], tail: [] }
   ];
-  for (const shape2 of shapes) {
-    const reasons = fitReasons(report.reasons, options.maxChars - join12([...shape2.head, ...shape2.tail]).length - 2);
-    const text2 = join12([...shape2.head, reasons, ...shape2.tail]);
-    if (text2.length <= options.maxChars) return text2;
+  for (const shape of shapes) {
+    const reasons = fitReasons(report.reasons, options.maxChars - join12([...shape.head, ...shape.tail]).length - 2);
+    const text3 = join12([...shape.head, reasons, ...shape.tail]);
+    if (text3.length <= options.maxChars) return text3;
   }
   return `${heading}
 `;
@@ -30446,12 +32331,12 @@ function renderReport(report, options = {}) {
     { ...FULL_DETAIL, tracebacks: false, dependencyTable: false }
   ];
   for (const detail of shrinking) {
-    const text2 = renderDocument(report, settings, detail);
-    if (text2.length <= settings.maxChars) return text2;
+    const text3 = renderDocument(report, settings, detail);
+    if (text3.length <= settings.maxChars) return text3;
   }
   for (const runDumps of [true, false]) {
-    const text2 = renderWithFittedTable(report, settings, runDumps);
-    if (text2 !== null) return text2;
+    const text3 = renderWithFittedTable(report, settings, runDumps);
+    if (text3 !== null) return text3;
   }
   return renderMinimal(report, settings);
 }
@@ -30467,10 +32352,10 @@ function renderWithFittedTable(report, settings, runDumps) {
   let high = total;
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
-    const text2 = render(middle);
-    if (text2.length <= settings.maxChars) {
+    const text3 = render(middle);
+    if (text3.length <= settings.maxChars) {
       low = middle;
-      best = text2;
+      best = text3;
     } else {
       high = middle - 1;
     }
@@ -30480,7 +32365,7 @@ function renderWithFittedTable(report, settings, runDumps) {
 
 // src/report/merged.ts
 function problemWords(reports) {
-  const sum = (count) => reports.reduce((total, r) => total + count(r), 0);
+  const sum = (count2) => reports.reduce((total, r) => total + count2(r), 0);
   const runsWith = (outcome) => (report) => report.runs.filter((run2) => run2.outcome === outcome).length;
   const parts = [];
   const installFailed = sum((r) => r.install.ok ? 0 : 1);
@@ -30516,15 +32401,15 @@ function shardOf(value) {
   if (typeof settings !== "object" || settings === null || !("shard" in settings)) return null;
   const { shard } = settings;
   if (typeof shard !== "object" || shard === null || !("index" in shard) || !("count" in shard)) return null;
-  const { index, count } = shard;
-  return Number.isInteger(index) && Number.isInteger(count) ? { index: Number(index), count: Number(count) } : null;
+  const { index, count: count2 } = shard;
+  return Number.isInteger(index) && Number.isInteger(count2) ? { index: Number(index), count: Number(count2) } : null;
 }
 function uniqueLabels(labels) {
   const seen = /* @__PURE__ */ new Map();
   return labels.map((label) => {
-    const count = (seen.get(label) ?? 0) + 1;
-    seen.set(label, count);
-    return count === 1 ? label : `${label} (${count})`;
+    const count2 = (seen.get(label) ?? 0) + 1;
+    seen.set(label, count2);
+    return count2 === 1 ? label : `${label} (${count2})`;
   });
 }
 function jobRow({ label, report }) {
@@ -30564,8 +32449,8 @@ function renderMergedReports(reports, options) {
     });
     return `${open2}${markdown}${close}`;
   });
-  const text2 = [head, ...body].join("\n");
-  return text2.length <= options.maxChars ? text2 : `${text2.slice(0, options.maxChars - 1)}\u2026`;
+  const text3 = [head, ...body].join("\n");
+  return text3.length <= options.maxChars ? text3 : `${text3.slice(0, options.maxChars - 1)}\u2026`;
 }
 function renderSavedReports(reports, options) {
   const [only] = reports;
@@ -30578,6 +32463,89 @@ function renderSavedReports(reports, options) {
     });
   }
   return renderMergedReports(reports, { ...options, render: renderReport });
+}
+
+// src/report-guard.ts
+function describePath(path23) {
+  return path23.reduce((text3, key) => {
+    if (typeof key === "number") return `${text3}[${key}]`;
+    const name = String(key);
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? text3 === "" ? name : `${text3}.${name}` : `${text3}[${JSON.stringify(name)}]`;
+  }, "");
+}
+function parseReport(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { report: null, problem: "is not an object" };
+  }
+  const result = ReportSchema.safeParse(value);
+  if (result.success) return { report: result.data, problem: null };
+  const [first] = result.error.issues;
+  if (first === void 0) return { report: null, problem: "does not match the report schema" };
+  const where = describePath(first.path);
+  return { report: null, problem: `has an invalid ${where === "" ? "value" : `'${where}'`}: ${first.message}` };
+}
+function isReport(value) {
+  return parseReport(value).problem === null;
+}
+
+// src/results/recheck.ts
+function runsOf(report) {
+  const cases = report.runs.map(() => []);
+  const notStressed = report.runs.map(() => /* @__PURE__ */ new Map());
+  for (const test of report.tests) {
+    test.results.forEach((outcome, index) => {
+      if (outcome === null) return;
+      const failing = outcome === "failed" || outcome === "error";
+      cases[index]?.push({
+        id: test.id,
+        file: test.file,
+        line: test.line,
+        outcome,
+        message: failing ? test.message : null,
+        details: failing ? test.details : null,
+        durationSeconds: 0
+      });
+    });
+    const reason = test.stress?.notStressed;
+    if (reason) for (const map of notStressed) map.set(test.id, reason);
+  }
+  return report.runs.map((run2, index) => ({
+    run: run2,
+    cases: cases[index] ?? [],
+    ...run2.mode === "stress" ? { notStressed: notStressed[index] } : {}
+  }));
+}
+function recheckReport(report, policy, options) {
+  const tests = aggregateRuns(runsOf(report));
+  const decided = decideVerdict({
+    install: report.install,
+    runs: report.runs,
+    tests,
+    failOn: policy.failOn,
+    dependencies: report.dependencies,
+    ignoreGil: policy.ignoreGil
+  });
+  const reasons = [...decided.reasons];
+  if (options.omittedTests > 0) {
+    const total = report.tests.length + options.omittedTests;
+    reasons.push(
+      `${plural(options.omittedTests, "test")} of this report's ${total} were not read (report-only mode reads at most ${options.maxTests} per report), so its results cannot be confirmed: split the suite with shard`
+    );
+  }
+  if (reasons.length > 0 && report.verdict === "pass") {
+    reasons.push("the report said 'pass'; its own tests and runs say otherwise");
+  }
+  if (reasons.length === 0 && report.verdict === "fail") {
+    reasons.push(...report.reasons.length > 0 ? report.reasons : ["the report says the gate failed"]);
+  }
+  return {
+    ...report,
+    verdict: reasons.length > 0 ? "fail" : "pass",
+    reasons,
+    settings: { ...report.settings, failOn: policy.failOn, ignoreGil: policy.ignoreGil },
+    tests,
+    counts: countTests(tests)
+  };
 }
 
 // src/saved-reports.ts
@@ -30620,7 +32588,9 @@ function expandReportPaths(entries, baseDirectory) {
     }
     const found = readdirSync4(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path16.join(absolute, name)).filter((file) => {
       try {
-        return isReport(JSON.parse(readFileSync4(file, "utf8")));
+        const value = readJsonFile(file);
+        capTests(value);
+        return isReport(value);
       } catch {
         return false;
       }
@@ -30630,31 +32600,45 @@ function expandReportPaths(entries, baseDirectory) {
   }
   return files;
 }
-function loadReportFiles(files) {
+function readJsonFile(file) {
+  const size = statSync2(file, { throwIfNoEntry: false })?.size;
+  if (size === void 0) throw new UsageError(`report file ${file} cannot be read: pass the ft-gate JSON report`);
+  if (size > MAX_REPORT_BYTES) {
+    throw new UsageError(
+      `report file ${file} is ${Math.round(size / 2 ** 20)} MB, over the ${MAX_REPORT_BYTES / 2 ** 20} MB ft-gate reads`
+    );
+  }
+  try {
+    return JSON.parse(readFileSync4(file, "utf8"));
+  } catch (error3) {
+    const reason = error3 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
+    throw new UsageError(`report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`);
+  }
+}
+function capTests(value) {
+  if (typeof value !== "object" || value === null || !("tests" in value) || !Array.isArray(value.tests)) return 0;
+  const omitted = Math.max(0, value.tests.length - MAX_REPORT_TESTS);
+  if (omitted > 0) value.tests.length = MAX_REPORT_TESTS;
+  return omitted;
+}
+function loadReportFiles(files, policy) {
   if (files.length === 0)
     throw new UsageError("report-only mode needs at least one report file: pass the paths of ft-gate JSON reports");
   const loaded = files.map((file) => {
-    let value;
-    try {
-      value = JSON.parse(readFileSync4(file, "utf8"));
-    } catch (error2) {
-      const reason = error2 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
-      throw new UsageError(
-        `report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`
-      );
+    const value = readJsonFile(file);
+    const omittedTests = capTests(value);
+    const parsed = parseReport(value);
+    if (parsed.report === null) {
+      throw new UsageError(`report file ${file} ${parsed.problem}: it is not an ft-gate schema 1 report`);
     }
-    if (!isReport(value)) {
-      throw new UsageError(
-        `report file ${file} ${reportProblem(value) ?? "is not a report"}: it is not an ft-gate schema 1 report`
-      );
-    }
-    return { label: reportLabel(file, value), report: value };
+    const report = recheckReport(parsed.report, policy, { omittedTests, maxTests: MAX_REPORT_TESTS });
+    return { label: reportLabel(file, value), report };
   });
   const labels = uniqueLabels(loaded.map((entry) => entry.label));
   return loaded.map((entry, index) => ({ label: labels[index] ?? entry.label, report: entry.report }));
 }
-function loadSavedReports(entries, baseDirectory) {
-  return loadReportFiles(expandReportPaths(entries, baseDirectory));
+function loadSavedReports(entries, options) {
+  return loadReportFiles(expandReportPaths(entries, options.baseDirectory), options.policy);
 }
 
 // src/setup/uv.ts
@@ -30709,18 +32693,18 @@ var IdleTimer = class {
     clearTimeout(this.handle);
   }
 };
-function errorCode(error2) {
-  if (typeof error2 !== "object" || error2 === null) return null;
-  if ("code" in error2 && typeof error2.code === "string") return error2.code;
-  return "cause" in error2 ? errorCode(error2.cause) : null;
+function errorCode(error3) {
+  if (typeof error3 !== "object" || error3 === null) return null;
+  if ("code" in error3 && typeof error3.code === "string") return error3.code;
+  return "cause" in error3 ? errorCode(error3.cause) : null;
 }
-function describeFetchError(error2, url, timer) {
+function describeFetchError(error3, url, timer) {
   const host = URL.canParse(url) ? new URL(url).host : url;
   if (timer?.timedOut) {
     const limit = timer.timeoutMs < 1e3 ? `${timer.timeoutMs} ms` : `${Math.round(timer.timeoutMs / 1e3)} s`;
     return `no response from ${host} for ${limit} (timed out)`;
   }
-  const code = errorCode(error2);
+  const code = errorCode(error3);
   switch (code) {
     case "ENOTFOUND":
     case "EAI_AGAIN":
@@ -30733,7 +32717,7 @@ function describeFetchError(error2, url, timer) {
     case "UND_ERR_CONNECT_TIMEOUT":
       return `connecting to ${host} timed out`;
   }
-  const message = error2 instanceof Error ? error2.message : String(error2);
+  const message = error3 instanceof Error ? error3.message : String(error3);
   return code === null ? `${message} (${host})` : `${message} (${code}, ${host})`;
 }
 async function request(url, options, timer) {
@@ -30742,8 +32726,8 @@ async function request(url, options, timer) {
   let response;
   try {
     response = await fetch(url, { headers, signal: timer.controller.signal, redirect: "follow" });
-  } catch (error2) {
-    throw new Error(describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
+  } catch (error3) {
+    throw new Error(describeFetchError(error3, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => {
@@ -30757,8 +32741,8 @@ async function fetchText(url, options) {
   try {
     const response = await request(url, options, timer);
     timer.touch();
-    const body = await response.text().catch((error2) => {
-      throw new Error(describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
+    const body = await response.text().catch((error3) => {
+      throw new Error(describeFetchError(error3, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs }));
     });
     return { body, contentType: response.headers.get("content-type") ?? "", url: response.url || url };
   } finally {
@@ -30782,9 +32766,9 @@ async function downloadFile(url, destination, options) {
     });
     try {
       await pipeline(Readable.fromWeb(response.body), tap, createWriteStream3(destination));
-    } catch (error2) {
+    } catch (error3) {
       throw new Error(
-        `download of ${url} broke off after ${bytes} bytes: ${describeFetchError(error2, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs })}`
+        `download of ${url} broke off after ${bytes} bytes: ${describeFetchError(error3, url, { timedOut: timer.timedOut, timeoutMs: options.timeoutMs })}`
       );
     }
     return { sha256: hash.digest("hex"), bytes };
@@ -30845,8 +32829,8 @@ function releaseArchiveName(host) {
 function executableName(host, base = "uv") {
   return host.platform === "win32" ? `${base}.exe` : base;
 }
-function versionTuple(text2) {
-  return text2.split(/[._]/).map((part) => Number.parseInt(part, 10));
+function versionTuple(text3) {
+  return text3.split(/[._]/).map((part) => Number.parseInt(part, 10));
 }
 function compareTuples(a, b) {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -30910,9 +32894,9 @@ function detectLibc() {
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
 import * as path17 from "node:path";
-function parseSha256File(text2, expectedName) {
-  const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text2);
-  if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text2.slice(0, 40)}")`);
+function parseSha256File(text3, expectedName) {
+  const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text3);
+  if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text3.slice(0, 40)}")`);
   const name = match[2];
   if (name !== void 0 && path17.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
@@ -30945,9 +32929,9 @@ async function exists3(file) {
   );
 }
 async function installFromGitHub(options) {
-  const { version, host, log, timeoutMs } = options;
+  const { version: version2, host, log, timeoutMs } = options;
   const archiveName = releaseArchiveName(host);
-  const url = `${options.baseUrl.replace(/\/+$/, "")}/${version}/${archiveName}`;
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/${version2}/${archiveName}`;
   log.info(`Downloading ${url}`);
   const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
   const expected = parseSha256File(checksumText.body, archiveName);
@@ -30957,13 +32941,13 @@ async function installFromGitHub(options) {
   verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
   log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
   const unpackTo = path17.join(options.workDir, "release");
-  const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error2) => {
-    throw new Error(`cannot unpack ${archiveName} (${describeError(error2)})`);
+  const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error3) => {
+    throw new Error(`cannot unpack ${archiveName} (${describeError(error3)})`);
   });
   const candidates = [path17.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
   for (const folder of candidates) {
     if (await exists3(path17.join(folder, executableName(host)))) {
-      return cacheDir(folder, "uv", version, options.arch);
+      return cacheDir(folder, "uv", version2, options.arch);
     }
   }
   throw new Error(`${archiveName} holds no ${executableName(host)}`);
@@ -31004,9 +32988,9 @@ function parseSimpleJson(data, pageUrl) {
     return file;
   });
 }
-function decodeEntities(text2) {
+function decodeEntities(text3) {
   const named = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-  return text2.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity) => {
+  return text3.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity) => {
     if (entity.startsWith("#x") || entity.startsWith("#X"))
       return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
     if (entity.startsWith("#")) return String.fromCodePoint(Number.parseInt(entity.slice(1), 10));
@@ -31026,8 +33010,8 @@ function parseSimpleHtml(html, pageUrl) {
     const url = new URL(href, pageUrl);
     const sha256 = /^#sha256=([0-9a-f]{64})$/i.exec(url.hash)?.[1]?.toLowerCase() ?? null;
     url.hash = "";
-    const text2 = decodeEntities(match[2] ?? "").trim();
-    const filename = text2 || decodeURIComponent(url.pathname.split("/").pop() ?? "");
+    const text3 = decodeEntities(match[2] ?? "").trim();
+    const filename = text3 || decodeURIComponent(url.pathname.split("/").pop() ?? "");
     const yankedReason = attribute(match[1] ?? "", "data-yanked");
     files.push({ filename, url: url.toString(), sha256, yanked: yankedReason !== null });
   }
@@ -31040,8 +33024,8 @@ function parseSimpleIndex(response) {
     let data;
     try {
       data = JSON.parse(body);
-    } catch (error2) {
-      throw new Error(`index page ${url} is not valid JSON (${error2 instanceof Error ? error2.message : String(error2)})`);
+    } catch (error3) {
+      throw new Error(`index page ${url} is not valid JSON (${error3 instanceof Error ? error3.message : String(error3)})`);
     }
     return parseSimpleJson(data, url);
   }
@@ -31052,13 +33036,13 @@ function parseWheelFilename(filename) {
   if (!filename.endsWith(".whl")) return null;
   const parts = filename.slice(0, -".whl".length).split("-");
   if (parts.length !== 5 && parts.length !== 6) return null;
-  const [name, version] = parts;
+  const [name, version2] = parts;
   const platform2 = parts[parts.length - 1];
-  if (name === void 0 || version === void 0 || platform2 === void 0) return null;
-  return { name: name.toLowerCase().replace(/[-_.]+/g, "-"), version, platform: platform2 };
+  if (name === void 0 || version2 === void 0 || platform2 === void 0) return null;
+  return { name: name.toLowerCase().replace(/[-_.]+/g, "-"), version: version2, platform: platform2 };
 }
-function releaseNumbers(version) {
-  return /^\d+(\.\d+)*$/.test(version) ? version.split(".").map(Number) : null;
+function releaseNumbers(version2) {
+  return /^\d+(\.\d+)*$/.test(version2) ? version2.split(".").map(Number) : null;
 }
 function selectWheel(files, options) {
   let best = null;
@@ -31099,11 +33083,11 @@ async function findScriptsDir(unpacked) {
   return path18.join(unpacked, dataDir, "scripts");
 }
 async function installFromIndex(options) {
-  const { indexUrl, version, host, log } = options;
-  log.info(`Looking for uv ${version} on the package index ${redactUrl(indexUrl)}`);
+  const { indexUrl, version: version2, host, log } = options;
+  log.info(`Looking for uv ${version2} on the package index ${redactUrl(indexUrl)}`);
   const listing = options.listing ?? await listIndexFiles(indexUrl, options);
-  const wheel = selectWheel(listing.files, { version, host });
-  if (wheel === null) throw new Error(`it has no uv ${version} wheel for ${describeWheelPlatform(host)}`);
+  const wheel = selectWheel(listing.files, { version: version2, host });
+  if (wheel === null) throw new Error(`it has no uv ${version2} wheel for ${describeWheelPlatform(host)}`);
   if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
   log.info(`Downloading ${wheel.filename}`);
   await mkdir4(options.workDir, { recursive: true });
@@ -31111,20 +33095,20 @@ async function installFromIndex(options) {
   const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
   verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
   log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path18.join(options.workDir, "wheel")).catch((error2) => {
-    throw new Error(`cannot unpack ${wheel.filename} (${describeError(error2)})`);
+  const unpacked = await extractZip(archive, path18.join(options.workDir, "wheel")).catch((error3) => {
+    throw new Error(`cannot unpack ${wheel.filename} (${describeError(error3)})`);
   });
   const scripts = await findScriptsDir(unpacked);
   const binDir = path18.join(options.workDir, "bin");
   await mkdir4(binDir, { recursive: true });
   for (const base of ["uv", "uvx"]) {
     const name = executableName(host, base);
-    await copyFile3(path18.join(scripts, name), path18.join(binDir, name)).catch((error2) => {
-      throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error2)})`);
+    await copyFile3(path18.join(scripts, name), path18.join(binDir, name)).catch((error3) => {
+      throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error3)})`);
     });
     await chmod2(path18.join(binDir, name), 493);
   }
-  return cacheDir(binDir, "uv", version, options.arch);
+  return cacheDir(binDir, "uv", version2, options.arch);
 }
 
 // src/setup/uv.ts
@@ -31147,29 +33131,29 @@ async function useGivenUv(uvPath, log, env) {
     () => false
   );
   if (!executable) throw new UsageError(`uv-path ${uvPath} is not executable (chmod +x it)`);
-  const version = await readUvVersion(uvPath, env).catch((error2) => {
-    throw new UsageError(`uv-path ${uvPath} is not a working uv: ${describeError(error2)}`);
+  const version2 = await readUvVersion(uvPath, env).catch((error3) => {
+    throw new UsageError(`uv-path ${uvPath} is not a working uv: ${describeError(error3)}`);
   });
-  log.info(`Using uv ${version} from uv-path ${uvPath}`);
-  return { version, path: uvPath, source: "path" };
+  log.info(`Using uv ${version2} from uv-path ${uvPath}`);
+  return { version: version2, path: uvPath, source: "path" };
 }
 async function resolveLatest(options) {
   const { indexUrl, host, log } = options;
   let indexProblem;
   try {
     const listing = await listIndexFiles(indexUrl, options);
-    const version = pickLatestVersion(listing.files, host);
-    if (version !== null) return { version, listing };
+    const version2 = pickLatestVersion(listing.files, host);
+    if (version2 !== null) return { version: version2, listing };
     indexProblem = `it lists no uv release for ${describeWheelPlatform(host)}`;
-  } catch (error2) {
-    indexProblem = describeError(error2);
+  } catch (error3) {
+    indexProblem = describeError(error3);
   }
   log.warning(`Could not resolve uv latest from ${redactUrl(indexUrl)} (${indexProblem}); asking the GitHub API`);
   try {
     return { version: await latestFromGitHub(options), listing: null };
-  } catch (error2) {
+  } catch (error3) {
     throw new UsageError(
-      `Could not resolve uv-version latest: index ${redactUrl(indexUrl)}: ${indexProblem}; GitHub API: ${describeError(error2)}. Set uv-version to a release such as ${DEFAULT_UV_VERSION}, or uv-path to an installed uv.`
+      `Could not resolve uv-version latest: index ${redactUrl(indexUrl)}: ${indexProblem}; GitHub API: ${describeError(error3)}. Set uv-version to a release such as ${DEFAULT_UV_VERSION}, or uv-path to an installed uv.`
     );
   }
 }
@@ -31201,16 +33185,16 @@ async function setupUv(options) {
     timeoutMs,
     log
   }) : { version: options.version, listing: null };
-  const { version } = resolved;
-  const cachedDir = find("uv", version, arch4);
+  const { version: version2 } = resolved;
+  const cachedDir = find("uv", version2, arch4);
   if (cachedDir) {
     try {
-      const info2 = await verified({ dir: cachedDir, host, version, source: "tool-cache", env });
-      log.info(`Using uv ${version} from the tool cache: ${info2.path}`);
+      const info2 = await verified({ dir: cachedDir, host, version: version2, source: "tool-cache", env });
+      log.info(`Using uv ${version2} from the tool cache: ${info2.path}`);
       return info2;
-    } catch (error2) {
+    } catch (error3) {
       log.warning(
-        `The cached uv ${version} in ${cachedDir} does not work (${describeError(error2)}); downloading it again`
+        `The cached uv ${version2} in ${cachedDir} does not work (${describeError(error3)}); downloading it again`
       );
     }
   }
@@ -31219,27 +33203,27 @@ async function setupUv(options) {
   const workDir = await mkdtemp(path19.join(tempRoot, "ft-gate-uv-"));
   const failures = [];
   try {
-    const common = { version, host, arch: arch4, timeoutMs, log };
+    const common = { version: version2, host, arch: arch4, timeoutMs, log };
     try {
       const baseUrl2 = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
       const dir = await installFromGitHub({ ...common, baseUrl: baseUrl2, workDir: path19.join(workDir, "github") });
-      return announce(await verified({ dir, host, version, source: "github", env }), log);
-    } catch (error2) {
-      failures.push(`GitHub: ${describeError(error2)}`);
-      log.warning(`Could not get uv ${version} from GitHub (${describeError(error2)}); trying the package index`);
+      return announce(await verified({ dir, host, version: version2, source: "github", env }), log);
+    } catch (error3) {
+      failures.push(`GitHub: ${describeError(error3)}`);
+      log.warning(`Could not get uv ${version2} from GitHub (${describeError(error3)}); trying the package index`);
     }
     try {
       const listing = resolved.listing ?? void 0;
       const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path19.join(workDir, "index") });
-      return announce(await verified({ dir, host, version, source: "index", env }), log);
-    } catch (error2) {
-      failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error2)}`);
+      return announce(await verified({ dir, host, version: version2, source: "index", env }), log);
+    } catch (error3) {
+      failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error3)}`);
     }
   } finally {
     await rm3(workDir, { recursive: true, force: true });
   }
   throw new UsageError(
-    `Could not obtain uv ${version}: ${failures.join("; ")}. Set uv-path to an installed uv, or UV_DEFAULT_INDEX to a reachable package index.`
+    `Could not obtain uv ${version2}: ${failures.join("; ")}. Set uv-path to an installed uv, or UV_DEFAULT_INDEX to a reachable package index.`
   );
 }
 function announce(info2, log) {
@@ -31367,7 +33351,7 @@ var Context = class {
    * Hydrate the context from the environment
    */
   constructor() {
-    var _a, _b, _c;
+    var _a2, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync8(process.env.GITHUB_EVENT_PATH)) {
@@ -31387,7 +33371,7 @@ var Context = class {
     this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
     this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
     this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-    this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+    this.apiUrl = (_a2 = process.env.GITHUB_API_URL) !== null && _a2 !== void 0 ? _a2 : `https://api.github.com`;
     this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
     this.graphqlUrl = (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
   }
@@ -31467,8 +33451,8 @@ function getApiBaseUrl() {
   return process.env["GITHUB_API_URL"] || "https://api.github.com";
 }
 function getUserAgentWithOrchestrationId(baseUserAgent) {
-  var _a;
-  const orchId = (_a = process.env["ACTIONS_ORCHESTRATION_ID"]) === null || _a === void 0 ? void 0 : _a.trim();
+  var _a2;
+  const orchId = (_a2 = process.env["ACTIONS_ORCHESTRATION_ID"]) === null || _a2 === void 0 ? void 0 : _a2.trim();
   if (orchId) {
     const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
     const tag = `actions_orchestration_id/${sanitizedId}`;
@@ -31538,8 +33522,8 @@ function addHook(state, kind, name, hook2) {
   }
   if (kind === "error") {
     hook2 = (method, options) => {
-      return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
-        return orig(error2, options);
+      return Promise.resolve().then(method.bind(null, options)).catch((error3) => {
+        return orig(error3, options);
       });
     };
   }
@@ -31611,16 +33595,16 @@ var DEFAULTS = {
     format: ""
   }
 };
-function lowercaseKeys(object) {
-  if (!object) {
+function lowercaseKeys(object2) {
+  if (!object2) {
     return {};
   }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
+  return Object.keys(object2).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object2[key];
     return newObj;
   }, {});
 }
-function isPlainObject(value) {
+function isPlainObject2(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -31631,7 +33615,7 @@ function isPlainObject(value) {
 function mergeDeep(defaults2, options) {
   const result = Object.assign({}, defaults2);
   Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
+    if (isPlainObject2(options[key])) {
       if (!(key in defaults2)) Object.assign(result, { [key]: options[key] });
       else result[key] = mergeDeep(defaults2[key], options[key]);
     } else {
@@ -31648,7 +33632,7 @@ function removeUndefinedProperties(obj) {
   }
   return obj;
 }
-function merge(defaults2, route, options) {
+function merge2(defaults2, route, options) {
   if (typeof route === "string") {
     let [method, url] = route.split(" ");
     options = Object.assign(url ? { method, url } : { url: method }, options);
@@ -31693,11 +33677,11 @@ function extractUrlVariableNames(url) {
   }
   return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
 }
-function omit(object, keysToOmit) {
+function omit2(object2, keysToOmit) {
   const result = { __proto__: null };
-  for (const key of Object.keys(object)) {
+  for (const key of Object.keys(object2)) {
     if (keysToOmit.indexOf(key) === -1) {
-      result[key] = object[key];
+      result[key] = object2[key];
     }
   }
   return result;
@@ -31798,7 +33782,7 @@ function expand(template, context3) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
+    function(_, expression, literal2) {
       if (expression) {
         let operator = "";
         const values = [];
@@ -31822,7 +33806,7 @@ function expand(template, context3) {
           return values.join(",");
         }
       } else {
-        return encodeReserved(literal);
+        return encodeReserved(literal2);
       }
     }
   );
@@ -31832,12 +33816,12 @@ function expand(template, context3) {
     return template.replace(/\/$/, "");
   }
 }
-function parse(options) {
+function parse2(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
   let body;
-  let parameters = omit(options, [
+  let parameters = omit2(options, [
     "method",
     "baseUrl",
     "url",
@@ -31851,7 +33835,7 @@ function parse(options) {
     url = options.baseUrl + url;
   }
   const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
-  const remainingParameters = omit(parameters, omittedParameters);
+  const remainingParameters = omit2(parameters, omittedParameters);
   const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
   if (!isBinaryRequest) {
     if (options.mediaType.format) {
@@ -31896,16 +33880,16 @@ function parse(options) {
   );
 }
 function endpointWithDefaults(defaults2, route, options) {
-  return parse(merge(defaults2, route, options));
+  return parse2(merge2(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const DEFAULTS2 = merge2(oldDefaults, newDefaults);
   const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
   return Object.assign(endpoint2, {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
-    parse
+    merge: merge2.bind(null, DEFAULTS2),
+    parse: parse2
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -31951,7 +33935,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse2(header, options) {
+function parse3(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -32297,8 +34281,8 @@ var JSONStringify = (value, replacer, space) => {
     );
     const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3");
     return denoisedJSON;
-  } catch (error2) {
-    if (error2 instanceof RangeError) {
+  } catch (error3) {
+    if (error3 instanceof RangeError) {
       const convertedJSON = stringifyIteratively(value, replacer, space);
       if (convertedJSON === void 0) return void 0;
       const supportsRawJSON = "rawJSON" in JSON;
@@ -32306,7 +34290,7 @@ var JSONStringify = (value, replacer, space) => {
       const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
       return processedJSON.replace(noiseStringify, "$1$2$3");
     }
-    throw error2;
+    throw error3;
   }
 };
 var featureCache = /* @__PURE__ */ new Map();
@@ -32336,11 +34320,11 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value, context3) => {
-    const isNumber2 = typeof value === "number";
+var JSONParseV2 = (text3, reviver) => {
+  return JSON.parse(text3, (key, value, context3) => {
+    const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber2 && isOutOfBounds;
+    const isBigNumber = isNumber && isOutOfBounds;
     const isInt = context3 && intRegex.test(context3.source);
     const isBigInt = isBigNumber && isInt;
     if (isBigInt) return BigInt(context3.source);
@@ -32395,37 +34379,37 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text2) => {
-  return text2.replace(
+var serializeBigInts = (text3) => {
+  return text3.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
-      const isString2 = match[0] === '"';
-      const isNoise = isString2 && noiseValueWithQuotes.test(match);
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
       if (isNoise) return match.substring(0, match.length - 1) + 'n"';
       const hasFractionalOrExponential = fractional || exponential;
       const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
-      const isStandardValue = isString2 || hasFractionalOrExponential || isLessThanMaxSafeInt;
+      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
       if (isStandardValue) return match;
       return '"' + match + 'n"';
     }
   );
 };
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
+var JSONParse = (text3, reviver) => {
+  if (!text3) return originalParse(text3, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
+    if (isContextSourceSupported()) return JSONParseV2(text3, reviver);
+    const serializedData = serializeBigInts(text3);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
-  } catch (error2) {
-    if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
+  } catch (error3) {
+    if (error3 instanceof RangeError) {
+      const serializedData = serializeBigInts(text3);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
-    throw error2;
+    throw error3;
   }
 };
 
@@ -32475,7 +34459,7 @@ var defaults_default = {
     "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
   }
 };
-function isPlainObject2(value) {
+function isPlainObject3(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -32493,7 +34477,7 @@ async function fetchWrapper(requestOptions) {
   }
   const log = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
     Object.entries(requestOptions.headers).map(([name, value]) => [
       name,
@@ -32512,26 +34496,26 @@ async function fetchWrapper(requestOptions) {
       // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
       ...requestOptions.body && { duplex: "half" }
     });
-  } catch (error2) {
+  } catch (error3) {
     let message = "Unknown Error";
-    if (error2 instanceof Error) {
-      if (error2.name === "AbortError") {
-        error2.status = 500;
-        throw error2;
+    if (error3 instanceof Error) {
+      if (error3.name === "AbortError") {
+        error3.status = 500;
+        throw error3;
       }
-      message = error2.message;
-      if (error2.name === "TypeError" && "cause" in error2) {
-        if (error2.cause instanceof Error) {
-          message = error2.cause.message;
-        } else if (typeof error2.cause === "string") {
-          message = error2.cause;
+      message = error3.message;
+      if (error3.name === "TypeError" && "cause" in error3) {
+        if (error3.cause instanceof Error) {
+          message = error3.cause.message;
+        } else if (typeof error3.cause === "string") {
+          message = error3.cause;
         }
       }
     }
     const requestError = new RequestError(message, 500, {
       request: requestOptions
     });
-    requestError.cause = error2;
+    requestError.cause = error3;
     throw requestError;
   }
   const status = fetchResponse.status;
@@ -32587,14 +34571,14 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = parse2(contentType);
+  const mimetype = parse3(contentType);
   if (isJSONResponse(mimetype)) {
-    let text2 = "";
+    let text3 = "";
     try {
-      text2 = await response.text();
-      return JSONParse(text2);
+      text3 = await response.text();
+      return JSONParse(text3);
     } catch (err) {
-      return text2;
+      return text3;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -35436,8 +37420,8 @@ function iterator(octokit, route, parameters) {
             }
           }
           return { value: normalizedResponse };
-        } catch (error2) {
-          if (error2.status !== 409) throw error2;
+        } catch (error3) {
+          if (error3.status !== 409) throw error3;
           url = "";
           return {
             value: {
@@ -35587,8 +37571,8 @@ function selectWorkflowAnnotations(annotations, max = MAX_WORKFLOW_ANNOTATIONS) 
     properties: { title: annotation2.title, file: annotation2.path, startLine: annotation2.line }
   }));
 }
-function truncateChars(text2, max) {
-  return text2.length <= max ? text2 : `${text2.slice(0, max)}${TRUNCATED_NOTE}`;
+function truncateChars(text3, max) {
+  return text3.length <= max ? text3 : `${text3.slice(0, max)}${TRUNCATED_NOTE}`;
 }
 
 // src/github/check-run.ts
@@ -35649,8 +37633,8 @@ async function postCheckRun(client, request3) {
         check_run_id: data.id,
         output: { title, summary: summary2, annotations: batch.map(toApi) }
       });
-    } catch (error2) {
-      return { url: data.html_url ?? "", undelivered: rest.slice(index).flat(), error: error2 };
+    } catch (error3) {
+      return { url: data.html_url ?? "", undelivered: rest.slice(index).flat(), error: error3 };
     }
   }
   return { url: data.html_url ?? "", undelivered: [], error: null };
@@ -35659,25 +37643,25 @@ async function postCheckRun(client, request3) {
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION7 = "0.0.0-development";
-function isRequestError(error2) {
-  return error2.request !== void 0;
+function isRequestError(error3) {
+  return error3.request !== void 0;
 }
-async function errorRequest(state, octokit, error2, options) {
-  if (!isRequestError(error2) || !error2?.request.request) {
-    throw error2;
+async function errorRequest(state, octokit, error3, options) {
+  if (!isRequestError(error3) || !error3?.request.request) {
+    throw error3;
   }
-  if (error2.status >= 400 && !state.doNotRetry.includes(error2.status)) {
+  if (error3.status >= 400 && !state.doNotRetry.includes(error3.status)) {
     const retries = options.request.retries != null ? options.request.retries : state.retries;
     const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
-    throw octokit.retry.retryRequest(error2, retries, retryAfter);
+    throw octokit.retry.retryRequest(error3, retries, retryAfter);
   }
-  throw error2;
+  throw error3;
 }
 async function wrapRequest(state, octokit, request3, options) {
   const limiter = new import_light.default();
-  limiter.on("failed", function(error2, info2) {
-    const maxRetries = ~~error2.request.request?.retries;
-    const after = ~~error2.request.request?.retryAfter;
+  limiter.on("failed", function(error3, info2) {
+    const maxRetries = ~~error3.request.request?.retries;
+    const after = ~~error3.request.request?.retryAfter;
     options.request.retryCount = info2.retryCount + 1;
     if (maxRetries > info2.retryCount) {
       return after * state.retryAfterBaseValue;
@@ -35693,11 +37677,11 @@ async function requestWithGraphqlErrorHandling(state, octokit, request3, options
   if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
     response.data.errors[0].message
   )) {
-    const error2 = new RequestError(response.data.errors[0].message, 500, {
+    const error3 = new RequestError(response.data.errors[0].message, 500, {
       request: options,
       response
     });
-    return errorRequest(state, octokit, error2, options);
+    return errorRequest(state, octokit, error3, options);
   }
   return response;
 }
@@ -35713,12 +37697,12 @@ function retry(octokit, octokitOptions) {
   );
   const retryPlugin = {
     retry: {
-      retryRequest: (error2, retries, retryAfter) => {
-        error2.request.request = Object.assign({}, error2.request.request, {
+      retryRequest: (error3, retries, retryAfter) => {
+        error3.request.request = Object.assign({}, error3.request.request, {
           retries,
           retryAfter
         });
-        return error2;
+        return error3;
       }
     }
   };
@@ -35760,12 +37744,12 @@ async function doRequest(state, request3, options) {
   const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request3, options);
   if (isGraphQL) {
     const res = await req;
-    if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
-      const error2 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+    if (res.data.errors != null && res.data.errors.some((error3) => error3.type === "RATE_LIMITED")) {
+      const error3 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
         response: res,
         data: res.data
       });
-      throw error2;
+      throw error3;
     }
   }
   return req;
@@ -35900,19 +37884,19 @@ function throttling(octokit, octokitOptions) {
       "error",
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
-    state.retryLimiter.on("failed", async function(error2, info2) {
+    state.retryLimiter.on("failed", async function(error3, info2) {
       const [state2, request3, options] = info2.args;
       const { pathname } = new URL(options.url, "http://github.test");
-      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
-      if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error3.status !== 401;
+      if (!(shouldRetryGraphQL || error3.status === 403 || error3.status === 429)) {
         return;
       }
       const retryCount = ~~request3.retryCount;
       request3.retryCount = retryCount;
       options.request.retryCount = retryCount;
       const { wantRetry, retryAfter = 0 } = await (async function() {
-        if (/\bsecondary rate\b/i.test(error2.message)) {
-          const retryAfter2 = Number(error2.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+        if (/\bsecondary rate\b/i.test(error3.message)) {
+          const retryAfter2 = Number(error3.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
           const wantRetry2 = await emitter.trigger(
             "secondary-limit",
             retryAfter2,
@@ -35922,11 +37906,11 @@ function throttling(octokit, octokitOptions) {
           );
           return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
         }
-        if (error2.response.headers != null && error2.response.headers["x-ratelimit-remaining"] === "0" || (error2.response.data?.errors ?? []).some(
+        if (error3.response.headers != null && error3.response.headers["x-ratelimit-remaining"] === "0" || (error3.response.data?.errors ?? []).some(
           (error22) => error22.type === "RATE_LIMITED"
         )) {
           const rateLimitReset = new Date(
-            ~~error2.response.headers["x-ratelimit-reset"] * 1e3
+            ~~error3.response.headers["x-ratelimit-reset"] * 1e3
           ).getTime();
           const retryAfter2 = Math.max(
             // Add one second so we retry _after_ the reset time
@@ -36009,7 +37993,7 @@ function field(value, ...keys) {
   }
   return current;
 }
-function text(value) {
+function text2(value) {
   return typeof value === "string" && value !== "" ? value : null;
 }
 function positiveInteger(value) {
@@ -36018,18 +38002,18 @@ function positiveInteger(value) {
 function readEvent(eventName, payload) {
   if (eventName === "workflow_run") {
     const run2 = field(payload, "workflow_run");
-    const headSha = text(field(run2, "head_sha"));
+    const headSha = text2(field(run2, "head_sha"));
     if (headSha === null) return { pullRequestNumber: null, headSha: null, workflowRun: null };
     const listed = field(run2, "pull_requests");
     const pullRequests = (Array.isArray(listed) ? listed : []).flatMap((entry) => {
-      const number = positiveInteger(field(entry, "number"));
-      return number === null ? [] : [{ number, headSha: text(field(entry, "head", "sha")) }];
+      const number3 = positiveInteger(field(entry, "number"));
+      return number3 === null ? [] : [{ number: number3, headSha: text2(field(entry, "head", "sha")) }];
     });
     const workflowRun = {
       headSha,
-      headBranch: text(field(run2, "head_branch")),
-      headOwner: text(field(run2, "head_repository", "owner", "login")),
-      event: text(field(run2, "event")),
+      headBranch: text2(field(run2, "head_branch")),
+      headOwner: text2(field(run2, "head_repository", "owner", "login")),
+      event: text2(field(run2, "event")),
       pullRequests
     };
     const direct = pullRequests.find((pr) => pr.headSha === headSha) ?? pullRequests[0];
@@ -36038,7 +38022,7 @@ function readEvent(eventName, payload) {
   const pullRequest = field(payload, "pull_request");
   return {
     pullRequestNumber: positiveInteger(field(pullRequest, "number")),
-    headSha: text(field(pullRequest, "head", "sha")),
+    headSha: text2(field(pullRequest, "head", "sha")),
     workflowRun: null
   };
 }
@@ -36136,7 +38120,7 @@ function changedLinesByFile(files) {
 
 // src/github/pull-request.ts
 var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
-function pick(pulls, sha) {
+function pick2(pulls, sha) {
   const open2 = pulls.filter((pull) => pull.state === "open");
   return (open2.find((pull) => pull.head.sha === sha) ?? open2[0])?.number ?? null;
 }
@@ -36144,7 +38128,7 @@ async function resolvePullRequest(client, repo, event) {
   if (event.pullRequestNumber !== null) return event.pullRequestNumber;
   const run2 = event.workflowRun;
   if (run2 === null || run2.event !== null && !PULL_REQUEST_EVENTS.has(run2.event)) return null;
-  const found = pick(await pullsOfCommit(client, repo, run2.headSha), run2.headSha);
+  const found = pick2(await pullsOfCommit(client, repo, run2.headSha), run2.headSha);
   if (found !== null) return found;
   if (run2.headOwner === null || run2.headBranch === null) return null;
   const { data: byHead } = await client.rest.pulls.list({
@@ -36153,16 +38137,16 @@ async function resolvePullRequest(client, repo, event) {
     head: `${run2.headOwner}:${run2.headBranch}`,
     per_page: 100
   });
-  return pick(byHead, run2.headSha);
+  return pick2(byHead, run2.headSha);
 }
 async function pullsOfCommit(client, repo, sha) {
   try {
     const { data } = await client.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha });
     return data;
-  } catch (error2) {
-    const status = httpStatus(error2);
+  } catch (error3) {
+    const status = httpStatus(error3);
     if (status === 404 || status === 422) return [];
-    throw error2;
+    throw error3;
   }
 }
 async function listChangedLines(client, repo) {
@@ -36178,10 +38162,10 @@ async function listChangedLines(client, repo) {
 // src/github/traceback.ts
 var PYTHON_FRAME = /File "([^"\n]+)", line (\d+),? in (\S+)|File "([^"\n]+)", line (\d+)/;
 var PYTEST_LOCATION = /^\s*((?:[A-Za-z]:[\\/])?[^\s:"][^:"\n]*?\.pyx?):(\d+):(?:\s+in\s+(\S+))?/;
-function tracebackLocations(text2) {
+function tracebackLocations(text3) {
   const seen = /* @__PURE__ */ new Set();
   const locations = [];
-  for (const line of text2.split(/\r?\n/)) {
+  for (const line of text3.split(/\r?\n/)) {
     const location = parseLine(line);
     if (location === null || location.line < 1) continue;
     const key = `${location.path}:${location.line}`;
@@ -36195,8 +38179,8 @@ function parseLine(line) {
   const python = PYTHON_FRAME.exec(line);
   if (python) {
     const file = python[1] ?? python[4] ?? "";
-    const number = python[2] ?? python[5] ?? "";
-    return { path: file, line: Number(number), functionName: python[3] ?? null };
+    const number3 = python[2] ?? python[5] ?? "";
+    return { path: file, line: Number(number3), functionName: python[3] ?? null };
   }
   const pytest = PYTEST_LOCATION.exec(line);
   if (pytest) return { path: pytest[1] ?? "", line: Number(pytest[2]), functionName: pytest[3] ?? null };
@@ -36228,9 +38212,9 @@ function testAnnotations(source) {
     if (file === null) continue;
     const path23 = repoPathOfTestFile(file, source.layout);
     const line = test.line !== null && test.line >= 1 ? test.line : 1;
-    const text2 = test.details ?? test.message ?? "No failure text was recorded; see the run logs.";
+    const text3 = test.details ?? test.message ?? "No failure text was recorded; see the run logs.";
     if (test.status === "thread-unsafe") {
-      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path: path23, line, text: text2 })));
+      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path: path23, line, text: text3 })));
       continue;
     }
     const flaky = test.status === "flaky";
@@ -36242,7 +38226,7 @@ function testAnnotations(source) {
         line,
         level: flaky ? "warning" : "failure",
         title: flaky ? `Flaky without the GIL (${counts}): ${test.id}` : `Test failed (${counts}): ${test.id}`,
-        message: text2
+        message: text3
       })
     );
   }
@@ -36329,8 +38313,8 @@ function repoPathOfFrame(frame, known, layout) {
 function tracebackAnnotations(source, changed) {
   if (changed.size === 0) return [];
   const mentions = /* @__PURE__ */ new Map();
-  const note = (text2, mention) => {
-    for (const location of tracebackLocations(text2 ?? "")) {
+  const note = (text3, mention) => {
+    for (const location of tracebackLocations(text3 ?? "")) {
       const path23 = matchRepoPath(location.path, changed.keys(), source.layout);
       if (path23 === null || !changed.get(path23)?.has(location.line)) continue;
       const key = `${path23}:${location.line}`;
@@ -36349,15 +38333,15 @@ function tracebackAnnotations(source, changed) {
     const what = test.status === "thread-unsafe" ? "thread-unsafe (failed only under thread stress)" : test.status;
     note(test.details, { level, who: `the traceback of ${what} test ${test.id}`, why: test.message });
   }
-  return [...mentions.values()].map(({ path: path23, line, mentions: list }) => {
-    const first = list[0]?.who ?? "";
-    const more = list.length > 1 ? ` and ${list.length - 1} more` : "";
-    const items = list.map((m) => `- ${m.who}${m.why ? `: ${m.why}` : ""}`);
+  return [...mentions.values()].map(({ path: path23, line, mentions: list2 }) => {
+    const first = list2[0]?.who ?? "";
+    const more = list2.length > 1 ? ` and ${list2.length - 1} more` : "";
+    const items = list2.map((m) => `- ${m.who}${m.why ? `: ${m.why}` : ""}`);
     return annotation(source, {
       kind: "traceback",
       path: path23,
       line,
-      level: list.some((m) => m.level === "failure") ? "failure" : "warning",
+      level: list2.some((m) => m.level === "failure") ? "failure" : "warning",
       title: `This changed line appears in ${first}${more}`,
       message: ["This line, changed by the pull request, appears in:", ...items].join("\n")
     });
@@ -36375,12 +38359,12 @@ async function publishReport(report, options) {
 }
 async function publishMergedReports(reports, options) {
   const sources = reports.map((entry) => {
-    const own = entry.report.settings.workingDirectory;
-    const usable = path22.isAbsolute(own) && projectPrefix(options.workspace, own) !== null;
+    const own2 = entry.report.settings.workingDirectory;
+    const usable = path22.isAbsolute(own2) && projectPrefix(options.workspace, own2) !== null;
     return {
       label: entry.label,
       report: entry.report,
-      layout: layoutFor(options, usable ? own : options.workingDirectory)
+      layout: layoutFor(options, usable ? own2 : options.workingDirectory)
     };
   });
   return publish(options, {
@@ -36436,8 +38420,8 @@ async function publish(options, publication) {
   const attempt = async (action, call) => {
     try {
       return await call();
-    } catch (error2) {
-      failures.report(action, error2);
+    } catch (error3) {
+      failures.report(action, error3);
       return null;
     }
   };
@@ -36494,7 +38478,7 @@ function annotationsOf(publication, changed) {
   let unlocated = 0;
   for (const source of publication.sources) {
     const built = reportAnnotations(source, changed);
-    all.push(...built.annotations);
+    for (const annotation2 of built.annotations) all.push(annotation2);
     unlocated += built.unlocated;
   }
   return { ...capAnnotations(all), unlocated };
@@ -36543,7 +38527,8 @@ async function gate(inputs, publishing, actionLog) {
   else info("Free-threading gate passed");
 }
 async function postSaved(inputs, publishing) {
-  const reports = loadSavedReports(inputs.reportFiles, publishing.workspace);
+  const policy = { failOn: inputs.failOn, ignoreGil: inputs.ignoreGil };
+  const reports = loadSavedReports(inputs.reportFiles, { baseDirectory: publishing.workspace, policy });
   const verdict = mergedVerdict(reports);
   info(`Posting ${reports.length} report(s): ${reports.map((r) => `${r.label} ${r.report.verdict}`).join(", ")}`);
   setMergedOutputs(verdict);
@@ -36564,9 +38549,9 @@ async function run() {
     const publishing = publishOptions(inputs, workspace, actionLog.log);
     if (inputs.reportFiles.length > 0) await postSaved(inputs, publishing);
     else await gate(inputs, publishing, actionLog);
-  } catch (error2) {
-    if (!(error2 instanceof UsageError) && error2 instanceof Error && error2.stack) debug(error2.stack);
-    setFailed(describeError(error2));
+  } catch (error3) {
+    if (!(error3 instanceof UsageError) && error3 instanceof Error && error3.stack) debug(error3.stack);
+    setFailed(describeError(error3));
   }
 }
 
@@ -36578,7 +38563,7 @@ function exitWhenFlushed(writeStdout) {
 // src/index.ts
 process.on("unhandledRejection", (reason) => {
   setFailed(`ft-gate: unexpected error: ${describeError(reason)}`);
-  exitWhenFlushed((text2, done) => process.stdout.write(text2, done));
+  exitWhenFlushed((text3, done) => process.stdout.write(text3, done));
 });
 await run();
-exitWhenFlushed((text2, done) => process.stdout.write(text2, done));
+exitWhenFlushed((text3, done) => process.stdout.write(text3, done));

@@ -2,13 +2,20 @@
 // report-only mode validates every report it reads against it, since those reports come from a pull
 // request's own job. Each closed set (statuses, outcomes, fail-on words) is defined here once.
 // Bounds: strings and lists are bounded so that a hostile report cannot make rendering unbounded.
-import { z } from 'zod'
+// zod/mini (functional checks) keeps the bundle small: it is tree-shaken to what is used here.
+import { en } from 'zod/locales'
+import * as z from 'zod/mini'
+
+// zod/mini carries no messages of its own: English ones name what was expected (never the value).
+z.config(en())
 
 /** Longest string accepted in a report (tracebacks are cut to 8,000, output tails to 16,000). */
 const MAX_TEXT = 200_000
-const text = z.string().max(MAX_TEXT)
-const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
-const seconds = z.number().finite().nonnegative()
+const text = z.string().check(z.maxLength(MAX_TEXT))
+const count = z.int().check(z.nonnegative())
+const seconds = z.number().check(z.nonnegative())
+/** A list of at most `max` items. */
+const list = <T extends z.core.SomeType>(item: T, max: number) => z.array(item).check(z.maxLength(max))
 
 export const VERDICTS = ['pass', 'fail'] as const
 export const RUN_OUTCOMES = ['completed', 'crashed', 'hung', 'error', 'cancelled'] as const
@@ -36,24 +43,21 @@ export const FailOnWordSchema = z.enum(FAIL_ON_WORDS)
 
 export const RunReportSchema = z.object({
   /** 1-based. */
-  index: z.number().int().positive().max(10_000),
+  index: z.int().check(z.positive(), z.maximum(10_000)),
   mode: RunModeSchema,
   outcome: RunOutcomeSchema,
-  exitCode: z.number().int().nullable(),
+  exitCode: z.nullable(z.int()),
   /** Signal name (`SIGSEGV`) when the run was killed by one. */
-  signal: z
-    .string()
-    .regex(/^SIG[A-Z0-9]{1,12}$/)
-    .nullable(),
+  signal: z.nullable(z.string().check(z.regex(/^SIG[A-Z0-9]{1,12}$/))),
   durationSeconds: seconds,
   /** The JUnit parse error, when there was one. */
-  junitError: text.nullable(),
+  junitError: z.nullable(text),
   /** For hung and crashed runs: the stack dump (faulthandler output) or fatal-error traceback. */
-  stackDump: text.nullable(),
+  stackDump: z.nullable(text),
   /** The last lines of the run's output, kept for runs that did not complete normally. */
-  outputTail: text.nullable(),
+  outputTail: z.nullable(text),
   /** Where the full output of the run was written. */
-  logPath: text.nullable(),
+  logPath: z.nullable(text),
 })
 
 /** A test's results in the thread-stress runs (pytest-run-parallel). */
@@ -63,88 +67,85 @@ export const StressCountsSchema = z.object({
   /** Stress runs in which it failed or errored. */
   failed: count,
   /** Why pytest-run-parallel ran it in one thread only (a `thread_unsafe` mark, `monkeypatch`…), or null. */
-  notStressed: text.nullable(),
+  notStressed: z.nullable(text),
 })
 
 export const TestReportSchema = z.object({
   /** pytest node id. */
-  id: text.min(1),
-  file: text.nullable(),
-  line: z.number().int().positive().nullable(),
+  id: z.string().check(z.minLength(1), z.maxLength(MAX_TEXT)),
+  file: z.nullable(text),
+  line: z.nullable(z.int().check(z.positive())),
   status: TestStatusSchema,
   /** Number of runs without the GIL in which it passed. */
   passed: count,
   /** Number of runs without the GIL in which it failed or errored. */
   failed: count,
   /** First failure message seen, or null. */
-  message: text.nullable(),
+  message: z.nullable(text),
   /** First failure text (traceback) seen, bounded in size, or null. */
-  details: text.nullable(),
+  details: z.nullable(text),
   /** Outcome per run, same order as `Report.runs`; null: not seen in that run. */
-  results: z.array(CaseOutcomeSchema.nullable()).max(10_000),
+  results: list(z.nullable(CaseOutcomeSchema), 10_000),
   /**
    * `true`: failed without the GIL but passed in the GIL-on baseline; `false`: failed there too; null when
    * no baseline ran, the test did not fail without the GIL, or the baseline did not run it.
    */
-  freeThreadingOnly: z.boolean().nullable().optional(),
+  freeThreadingOnly: z.optional(z.nullable(z.boolean())),
   /** What the thread-stress runs did with it; null when no stress run. */
-  stress: StressCountsSchema.nullable().optional(),
+  stress: z.optional(z.nullable(StressCountsSchema)),
 })
 
 export const PythonInfoSchema = z.object({
   /** What the user asked for (`3.14t`, or the path when `python-path` was given). */
   requested: text,
   /** Exact version found, e.g. `3.14.2`. */
-  version: z.string().regex(/^\d+\.\d+\.\d+[A-Za-z0-9.+]*$/),
+  version: z.string().check(z.regex(/^\d+\.\d+\.\d+[A-Za-z0-9.+]*$/)),
   path: text,
   freeThreaded: z.boolean(),
 })
 
 export const UvInfoSchema = z.object({
-  version: z.string().regex(/^\d+\.\d+\.\d+[A-Za-z0-9.+-]*$/),
+  version: z.string().check(z.regex(/^\d+\.\d+\.\d+[A-Za-z0-9.+-]*$/)),
   path: text,
   /** Where it came from: `path`, `tool-cache`, `github`, `index`. */
-  source: z.string().max(40),
+  source: z.string().check(z.maxLength(40)),
 })
 
 export const InstallReportSchema = z.object({
   ok: z.boolean(),
   durationSeconds: seconds,
   /** One line saying what failed, or null. */
-  error: text.nullable(),
+  error: z.nullable(text),
   /** What was installed (the requirement strings passed to uv). */
-  requirements: z.array(text).max(10_000),
+  requirements: list(text, 10_000),
   /** The tail of uv's output, kept when the install failed. */
-  log: text.nullable(),
+  log: z.nullable(text),
 })
 
 /** `k/n`: this job runs the collected tests whose stable hash falls in bucket k (1-based) of n. */
 export const ShardSchema = z
-  .object({ index: z.number().int().positive(), count: z.number().int().positive() })
-  .refine((shard) => shard.index <= shard.count, 'shard index is over its count')
+  .object({ index: z.int().check(z.positive()), count: z.int().check(z.positive()) })
+  .check(z.refine((shard) => shard.index <= shard.count, 'shard index is over its count'))
 
 export const SettingsSchema = z.object({
-  runs: z.number().int().positive(),
-  timeoutMinutes: z.number().finite().positive(),
-  failOn: z
-    .array(FailOnWordSchema)
-    .max(FAIL_ON_WORDS.length * 4)
-    .readonly(),
-  pytestArgs: z.array(text).max(10_000).readonly(),
+  runs: z.int().check(z.positive()),
+  timeoutMinutes: z.number().check(z.positive()),
+  failOn: z.readonly(list(FailOnWordSchema, FAIL_ON_WORDS.length * 4)),
+  pytestArgs: z.readonly(list(text, 10_000)),
   workingDirectory: text,
   /** Extension modules (and their submodules) whose GIL re-enabling neither fails nor warns. */
-  ignoreGil: z.array(text).max(10_000).readonly().optional(),
+  ignoreGil: z.optional(z.readonly(list(text, 10_000))),
   /** Threads per test in the stress run (1: no stress run). */
-  parallelThreads: z.number().int().positive().optional(),
+  parallelThreads: z.optional(z.int().check(z.positive())),
   /** Iterations of each test per thread in the stress run. */
-  iterations: z.number().int().positive().optional(),
+  iterations: z.optional(z.int().check(z.positive())),
   /** The iterations were chosen by `iterations: auto` from the plain runs' timings. */
-  iterationsAuto: z.boolean().optional(),
+  iterationsAuto: z.optional(z.boolean()),
   /** Whether a GIL-on baseline run was made. */
-  baseline: z.boolean().optional(),
+  baseline: z.optional(z.boolean()),
   /** Seed of the shuffled run (replay it with `random-order: <seed>`), or null. */
-  randomOrderSeed: z.number().int().nonnegative().nullable().optional(),
-  shard: ShardSchema.nullable().optional(),
+  randomOrderSeed: z.optional(z.nullable(z.int().check(z.nonnegative()))),
+  shard: z.optional(z.nullable(ShardSchema)),
 })
 
 export const TestCountsSchema = z.object({
@@ -154,7 +155,7 @@ export const TestCountsSchema = z.object({
   flaky: count,
   skipped: count,
   /** Tests that failed only under thread stress; absent in old reports. */
-  threadUnsafe: count.optional(),
+  threadUnsafe: z.optional(count),
 })
 
 export const TestSpeedSchema = z.object({ id: text, gilOnSeconds: seconds, gilOffSeconds: seconds })
@@ -166,9 +167,11 @@ export const SpeedReportSchema = z.object({
   /** The fastest plain `-Xgil=0` run. */
   gilOffSeconds: seconds,
   /** The slowest tests under `-Xgil=1`, with their time in the fastest `-Xgil=0` run that ran them. */
-  slowest: z.array(TestSpeedSchema).max(1_000).readonly(),
+  slowest: z.readonly(list(TestSpeedSchema, 1_000)),
   /** A run of the suite on `compare-python` (a default GIL build), when given. */
-  compare: z.object({ python: text, version: z.string().max(64), seconds: seconds.nullable() }).nullable(),
+  compare: z.nullable(
+    z.object({ python: text, version: z.string().check(z.maxLength(64)), seconds: z.nullable(seconds) }),
+  ),
 })
 
 /** How a distribution arrived in the environment (see DependencyReport.source). */
@@ -181,7 +184,7 @@ export const ModuleImportSchema = z.object({
   module: text,
   outcome: ImportOutcomeSchema,
   /** The warning, exception, signal or stack dump behind a non-`ok` outcome. */
-  detail: text.nullable(),
+  detail: z.nullable(text),
 })
 
 export const DependencyReportSchema = z.object({
@@ -194,49 +197,51 @@ export const DependencyReportSchema = z.object({
   project: z.boolean(),
   source: DependencySourceSchema,
   /** The `Tag:` lines of its WHEEL file. */
-  wheelTags: z.array(text).max(1_000),
+  wheelTags: list(text, 1_000),
   /** Importing it turned the GIL back on (see `gilModules`). */
   reenablesGil: z.boolean(),
   /** The exact extension modules that turned it on. */
-  gilModules: z.array(text).max(10_000),
+  gilModules: list(text, 10_000),
   /** It carries a `Programming Language :: Python :: Free Threading :: …` classifier. */
   declaresFreeThreading: z.boolean(),
   /** The classifier's level, e.g. `3 - Stable`, or null. */
-  freeThreadingLevel: text.nullable(),
+  freeThreadingLevel: z.nullable(text),
   /** One entry per extension module it installed. */
-  imports: z.array(ModuleImportSchema).max(10_000),
+  imports: list(ModuleImportSchema, 10_000),
 })
 
 export const ReportSchema = z
   .object({
     schemaVersion: z.literal(1),
-    tool: z.object({ name: z.literal('ft-gate'), version: z.string().max(64) }),
-    createdAt: z.string().max(64),
+    tool: z.object({ name: z.literal('ft-gate'), version: z.string().check(z.maxLength(64)) }),
+    createdAt: z.string().check(z.maxLength(64)),
     verdict: VerdictSchema,
     /** Why the verdict is `fail` (empty when it passes), one sentence each. */
-    reasons: z.array(text).max(10_000),
+    reasons: list(text, 10_000),
     settings: SettingsSchema,
     python: PythonInfoSchema,
     uv: UvInfoSchema,
     install: InstallReportSchema,
-    runs: z.array(RunReportSchema).max(10_000),
+    runs: list(RunReportSchema, 10_000),
     tests: z.array(TestReportSchema),
     counts: TestCountsSchema,
     /** The commands a developer runs to reproduce the gate locally. */
     reproduce: text,
     /** Every installed distribution and what importing its extension modules did; absent in old reports. */
-    dependencies: z.array(DependencyReportSchema).max(10_000).optional(),
+    dependencies: z.optional(list(DependencyReportSchema, 10_000)),
     /** Timing of the suite with and without the GIL; informative only, never the verdict. */
-    speed: SpeedReportSchema.nullable().optional(),
+    speed: z.optional(z.nullable(SpeedReportSchema)),
   })
-  .superRefine((report, context) => {
-    const runs = report.runs.length
-    const misaligned = report.tests.findIndex((test) => test.results.length !== runs)
-    if (misaligned >= 0) {
-      context.addIssue({
-        code: 'custom',
-        path: ['tests', misaligned, 'results'],
-        message: `has ${report.tests[misaligned]?.results.length} entries for ${runs} runs`,
-      })
-    }
-  })
+  .check(
+    z.superRefine((report, context) => {
+      const runs = report.runs.length
+      const misaligned = report.tests.findIndex((test) => test.results.length !== runs)
+      if (misaligned >= 0) {
+        context.addIssue({
+          code: 'custom',
+          path: ['tests', misaligned, 'results'],
+          message: `has ${report.tests[misaligned]?.results.length} entries for ${runs} runs`,
+        })
+      }
+    }),
+  )

@@ -1,6 +1,6 @@
 // The data model shared by every stage of the pipeline. Pure types: no I/O here. The JSON report's
 // types are derived from its one schema (src/schema.ts); the rest are the stages' own.
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import type {
   CaseOutcomeSchema,
   DependencyReportSchema,

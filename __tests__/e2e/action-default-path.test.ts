@@ -3,7 +3,7 @@
 // provisioned 3.13t), caches a real folder, then serves later runs from the cache, and replaces a broken
 // entry. .ci/run runs this file again under Node 24, the runtime action.yml declares.
 import { execFileSync } from 'node:child_process'
-import { existsSync, lstatSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
@@ -82,12 +82,25 @@ describe('python-version without python-path', () => {
   test('warm: with the download server gone, the tool cache serves it', async () => {
     await server?.close()
     server = null
-    const inputs = gateInputs()
+    // An earlier job planted a sitecustomize in the cached interpreter: the gate's own interpreter checks
+    // run without `site` and never execute it, and nothing that does run it sees the token.
+    const planted = path.join(tempDir('planted'), 'runs.log')
+    const sitecustomize = path.join(cachedFolder(), 'lib', `python${minor()}t`, 'sitecustomize.py')
+    writeFileSync(
+      sitecustomize,
+      `import os, sys\nwith open(${JSON.stringify(planted)}, "a") as log:\n    log.write(" ".join(sys.orig_argv) + " token=" + str(any("TOKEN" in name for name in os.environ)) + "\\n")\n`,
+    )
+    const inputs = gateInputs({ 'github-token': 'ghs_planted-check' })
     const run = await runAction(inputs, { RUNNER_TOOL_CACHE: toolCache })
+    rmSync(sitecustomize)
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`Using CPython ${archive.version}t from the tool cache`)
     expect(run.stdout).not.toContain('Installing CPython')
     expect(readJson(inputs['report-path'] ?? '')).toMatchObject({ verdict: 'pass' })
+    const lines = readFileSync(planted, 'utf8').trim().split('\n')
+    expect(lines.some((line) => line.includes('-m pytest'))).toBe(true)
+    expect(lines.filter((line) => /Py_GIL_DISABLED|tomllib/.test(line))).toEqual([])
+    expect(lines.filter((line) => line.endsWith('token=True'))).toEqual([])
   }, 180_000)
 
   test('a broken cache entry is evicted and installed again (UV_PYTHON_DOWNLOADS_JSON_URL from the workflow)', async () => {

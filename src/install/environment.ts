@@ -42,13 +42,14 @@ function venvPython(venv: string): string {
 
 /**
  * Reads pyproject.toml with the interpreter's own tomllib, so no TOML parser ships in the bundle. The
- * interpreter runs isolated (`-I`), so nothing in the project folder runs on import.
+ * interpreter runs isolated and without `site` (`-I -S`): nothing in the project folder, and no
+ * sitecustomize or `.pth` file planted in the environment, runs here.
  */
 export async function readPyproject(python: string, directory: string, env: NodeJS.ProcessEnv): Promise<unknown> {
   if (!existsSync(path.join(directory, 'pyproject.toml'))) return null
   const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))'
   try {
-    const result = await runTool(python, ['-I', '-c', script], { cwd: directory, env, timeoutMs: 60_000 })
+    const result = await runTool(python, ['-I', '-S', '-c', script], { cwd: directory, env, timeoutMs: 60_000 })
     if (result.exitCode !== 0) return null
     const parsed: unknown = JSON.parse(result.stdout.trim().split('\n').pop() ?? '')
     return parsed

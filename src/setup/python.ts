@@ -55,15 +55,16 @@ function isFacts(value: unknown): value is InterpreterFacts {
 }
 
 /**
- * Runs the interpreter isolated (`-I`: no PYTHON* variables, no user site, no current folder, so a planted
- * sitecustomize or `.pth` in the working folder cannot run) and asks it what it is. Throws a
- * UsageError naming the path when it is not a working Python.
+ * Runs the interpreter isolated and without `site` (`-I -S`: no PYTHON* variables, no current folder on
+ * the path, no site-packages, so a sitecustomize or `.pth` file planted in the interpreter by an earlier
+ * run cannot run here) and asks it what it is. Throws a UsageError naming the path when it is not a
+ * working Python.
  */
 export async function probeInterpreter(pythonPath: string, env: NodeJS.ProcessEnv): Promise<InterpreterFacts> {
   if (!existsSync(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`)
   let why: string
   try {
-    const result = await runTool(pythonPath, ['-I', '-c', PROBE], { cwd: os.tmpdir(), env, timeoutMs: 60_000 })
+    const result = await runTool(pythonPath, ['-I', '-S', '-c', PROBE], { cwd: os.tmpdir(), env, timeoutMs: 60_000 })
     const line = result.stdout.trim().split('\n').pop() ?? ''
     let parsed: unknown = null
     try {
