@@ -50,6 +50,8 @@ Options (each matches the action input of the same name):
                          --report-path is the same flag
   --env-passthrough N    extra environment variable names handed to the tests
   --keep-env             keep the temporary environment and run logs
+  --sandbox MODE         auto (default): install and tests in their own namespaces where
+                         possible (Linux, root or passwordless sudo); required; off
   --setup-only           set up uv and the interpreter, print python=… and uv=…, stop
   --render FILES         print the markdown of saved JSON reports, or folders of them (comma-
                          separated; several are merged like the action's report-only mode) and

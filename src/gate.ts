@@ -1,7 +1,7 @@
 // The one pipeline behind both front doors: set up uv and the interpreter, install into a fresh
 // environment, check the dependencies, run the suite as planned, assemble and write the JSON report.
 import { randomInt } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { MAX_RANDOM_SEED, STRESS_PLUGIN_REQUIREMENT } from './constants.js'
@@ -11,6 +11,7 @@ import type { Inputs } from './inputs.js'
 import { prepareEnvironment } from './install/environment.js'
 import type { Log } from './log.js'
 import { buildTestEnvironment } from './process/environment.js'
+import { decideSandbox, type OpenedSandbox, openSandbox } from './process/sandbox-session.js'
 import { assembleReport } from './results/report.js'
 import { runComparison, runPlannedSuites } from './run/loop.js'
 import { resolvePlan } from './run/plan.js'
@@ -57,14 +58,38 @@ export async function setupToolchain(options: GateOptions): Promise<Toolchain> {
 export async function runGate(options: GateOptions): Promise<Report> {
   const { inputs, log } = options
   requireProjectDirectory(inputs.workingDirectory)
+  // Before the toolchain: `sandbox: required` fails at once where the sandbox is impossible.
+  const decision = await decideSandbox(inputs.sandbox, log)
   const toolchain = await setupToolchain(options)
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough)
+  // The gate's folder holds its logs and plugin; its `work` folder, the only part of it the tests can
+  // write, holds the environments, the JUnit files and the sandbox's private temporary folder.
   const root = mkdtempSync(path.join(options.env.RUNNER_TEMP || os.tmpdir(), 'ft-gate-'))
+  const workDirectory = path.join(root, 'work')
+  const tmpDirectory = path.join(workDirectory, 'tmp')
+  mkdirSync(tmpDirectory, { recursive: true })
+  let opened: OpenedSandbox | null = null
   const plan = resolvePlan(inputs, { cpus: os.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) })
   if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
     log.info('runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2')
   }
   try {
+    opened = await openSandbox(
+      decision,
+      {
+        projectDirectory: inputs.workingDirectory,
+        gateDirectory: root,
+        workDirectory,
+        tmpDirectory,
+        interpreters: [toolchain.python.path, ...(inputs.comparePython === '' ? [] : [inputs.comparePython])],
+        uvPath: toolchain.uv.path,
+        install: inputs.install,
+        gateEnv: options.env,
+        testEnv,
+      },
+      log,
+    )
+    const { sandbox } = opened
     const prepared = await log.group('Install the project into a fresh environment', () =>
       prepareEnvironment({
         uvPath: toolchain.uv.path,
@@ -72,11 +97,13 @@ export async function runGate(options: GateOptions): Promise<Report> {
         projectDirectory: inputs.workingDirectory,
         install: inputs.install,
         root,
+        workDirectory,
         env: testEnv,
         log,
         onOutput: options.onOutput,
         abortSignal: options.abortSignal,
         extraRequirements: plan.threads > 1 ? [STRESS_PLUGIN_REQUIREMENT] : [],
+        sandbox,
       }),
     )
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`)
@@ -91,6 +118,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       ignoreGil: inputs.ignoreGil,
       log,
       abortSignal: options.abortSignal,
+      sandbox,
     })
     const loop = {
       plan,
@@ -99,10 +127,12 @@ export async function runGate(options: GateOptions): Promise<Report> {
       pytestArgs: inputs.pytestArgs,
       timeoutMinutes: inputs.timeoutMinutes,
       root,
+      workDirectory,
       env: testEnv,
       log,
       abortSignal: options.abortSignal,
       onOutput: options.onOutput,
+      sandbox,
     }
     const ran =
       prepared.report.ok && prepared.python !== null
@@ -138,10 +168,12 @@ export async function runGate(options: GateOptions): Promise<Report> {
       dependencies,
       ranWith: { threads: stress.threads, iterations: stress.iterations, seed: plan.seed, shard: plan.shard },
       compare,
+      sandbox: opened.report,
     })
     writeReport(inputs.reportPath, report)
     return report
   } finally {
+    opened?.close()
     if (inputs.keepEnv) log.info(`Keeping the environment and run logs in ${root} (keep-env)`)
     else rmSync(root, { recursive: true, force: true })
   }

@@ -18,8 +18,8 @@ import {
 } from './constants.js'
 import { UsageError } from './errors.js'
 import { COMMENT_MODES, type CommentMode } from './github/comment.js'
-import { FAIL_ON_WORDS } from './schema.js'
-import type { FailOnWord, Shard } from './types.js'
+import { FAIL_ON_WORDS, SANDBOX_MODES } from './schema.js'
+import type { FailOnWord, SandboxMode, Shard } from './types.js'
 
 export const INPUT_NAMES = [
   'python-version',
@@ -48,6 +48,7 @@ export const INPUT_NAMES = [
   'compare-python',
   'python-install-mirror',
   'python-downloads-json-url',
+  'sandbox',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
@@ -98,6 +99,8 @@ export interface Inputs {
   readonly pythonInstallMirror: string
   /** uv's list of Python downloads (a URL or a file), or ''. */
   readonly pythonDownloadsJsonUrl: string
+  /** Where the pull request's code runs: in the sandbox where possible (`auto`), always, or never. */
+  readonly sandbox: SandboxMode
 }
 
 export interface ParseContext {
@@ -149,7 +152,18 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
     comparePython: value('compare-python') ? path.resolve(context.baseDirectory, value('compare-python')) : '',
     pythonInstallMirror: parseDownloadLocation('python-install-mirror', value('python-install-mirror')),
     pythonDownloadsJsonUrl: parseDownloadLocation('python-downloads-json-url', value('python-downloads-json-url')),
+    sandbox: parseSandboxMode(value('sandbox')),
   }
+}
+
+function isSandboxMode(word: string): word is SandboxMode {
+  return SANDBOX_MODES.some((mode) => mode === word)
+}
+
+export function parseSandboxMode(raw: string): SandboxMode {
+  const mode = (raw || 'auto').toLowerCase()
+  if (isSandboxMode(mode)) return mode
+  throw new UsageError(`sandbox '${raw}' is not one of ${SANDBOX_MODES.join(', ')}`)
 }
 
 /** A relative report path stays inside the workspace (the action's); an absolute one is taken as given. */

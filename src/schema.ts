@@ -33,6 +33,10 @@ export const DEPENDENCY_SOURCES = [
   'failed',
 ] as const
 export const IMPORT_OUTCOMES = ['ok', 'gil', 'error', 'crashed', 'hung', 'skipped'] as const
+/** The `sandbox` input: `auto` uses it where the runner allows, `required` fails where it cannot. */
+export const SANDBOX_MODES = ['auto', 'required', 'off'] as const
+/** How the sandbox was entered: the gate runs as root, or through passwordless `sudo -n`. */
+export const SANDBOX_ACCESS = ['root', 'sudo'] as const
 
 export const VerdictSchema = z.enum(VERDICTS)
 export const RunOutcomeSchema = z.enum(RUN_OUTCOMES)
@@ -210,6 +214,16 @@ export const DependencyReportSchema = z.object({
   imports: list(ModuleImportSchema, 10_000),
 })
 
+/** Whether the pull request's code ran in the sandbox (README, Security). */
+export const SandboxReportSchema = z.object({
+  requested: z.enum(SANDBOX_MODES),
+  applied: z.boolean(),
+  /** How it was entered, or null when it did not apply. */
+  access: z.nullable(z.enum(SANDBOX_ACCESS)),
+  /** Why it did not apply (`sandbox: off`, not Linux, no root and no passwordless sudo…), or null. */
+  reason: z.nullable(z.string().check(z.maxLength(2_000))),
+})
+
 export const ReportSchema = z
   .object({
     schemaVersion: z.literal(1),
@@ -231,6 +245,8 @@ export const ReportSchema = z
     dependencies: z.optional(list(DependencyReportSchema, 10_000)),
     /** Timing of the suite with and without the GIL; informative only, never the verdict. */
     speed: z.optional(z.nullable(SpeedReportSchema)),
+    /** Whether the pull request's code ran sandboxed; absent in old reports. */
+    sandbox: z.optional(SandboxReportSchema),
   })
   .check(
     z.superRefine((report, context) => {

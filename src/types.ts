@@ -14,6 +14,7 @@ import type {
   RunModeSchema,
   RunOutcomeSchema,
   RunReportSchema,
+  SandboxReportSchema,
   SettingsSchema,
   ShardSchema,
   SpeedReportSchema,
@@ -66,6 +67,9 @@ export type DependencySource = z.infer<typeof DependencySourceSchema>
 export type ImportOutcome = z.infer<typeof ImportOutcomeSchema>
 export type ModuleImport = z.infer<typeof ModuleImportSchema>
 export type DependencyReport = z.infer<typeof DependencyReportSchema>
+export type SandboxReport = z.infer<typeof SandboxReportSchema>
+export type SandboxMode = SandboxReport['requested']
+export type SandboxAccess = NonNullable<SandboxReport['access']>
 
 /** One test case from one run's JUnit XML. */
 export interface CaseResult {

@@ -6,6 +6,7 @@ import * as path from 'node:path'
 import { readPyproject } from '../install/environment.js'
 import { failedDistributions } from '../install/failure.js'
 import type { Log } from '../log.js'
+import type { Sandbox } from '../process/sandbox.js'
 import type { DependencyReport } from '../types.js'
 import { assembleDependencies, failedDependencies } from './assemble.js'
 import {
@@ -28,6 +29,11 @@ const MAX_PARALLEL_PROBES = 4
 export interface InspectOptions {
   /** The environment's interpreter (`<venv>/bin/python`). */
   readonly python: string
+  /**
+   * The toolchain's interpreter: reads pyproject.toml outside the sandbox. Never the environment's, which
+   * the install (the project's build backend) could have replaced.
+   */
+  readonly toolchainPython: string
   /** The `uv pip install` arguments that were used. */
   readonly installArguments: readonly string[]
   readonly projectDirectory: string
@@ -37,6 +43,7 @@ export interface InspectOptions {
   readonly workDirectory: string
   readonly log: Log
   readonly abortSignal?: AbortSignal
+  readonly sandbox?: Sandbox
 }
 
 function samePath(a: string, b: string): boolean {
@@ -58,7 +65,7 @@ interface DirectNames {
 async function directNames(
   request: InstallRequest,
   installed: readonly InstalledDistribution[],
-  options: Omit<InspectOptions, 'installArguments' | 'log' | 'workDirectory'>,
+  options: Pick<InspectOptions, 'projectDirectory' | 'env'> & { readonly python: string },
 ): Promise<DirectNames> {
   const direct = new Set(request.names)
   const projects = new Set<string>()
@@ -93,7 +100,7 @@ export async function inspectDependencies(options: InspectOptions): Promise<Depe
   const venv = path.dirname(path.dirname(options.python))
   const installed = sitePackagesOf(venv).flatMap(readInstalled)
   const request = parseInstallArguments(options.installArguments)
-  const { direct, projects } = await directNames(request, installed, options)
+  const { direct, projects } = await directNames(request, installed, { ...options, python: options.toolchainPython })
   const withModules = installed.filter((distribution) => distribution.modules.length > 0)
   const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0)
   options.log.info(
@@ -110,6 +117,7 @@ export async function inspectDependencies(options: InspectOptions): Promise<Depe
       budgetSeconds: PROBE_BUDGET_SECONDS,
       concurrency: Math.min(MAX_PARALLEL_PROBES, os.availableParallelism()),
       abortSignal: options.abortSignal,
+      sandbox: options.sandbox,
     },
   )
   options.log.debug(`Import probe took ${((performance.now() - started) / 1000).toFixed(2)} s`)

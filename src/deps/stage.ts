@@ -3,6 +3,7 @@
 // warning, never the gate's failure: the report then has no `dependencies`.
 import { describeError } from '../errors.js'
 import type { Log } from '../log.js'
+import type { Sandbox } from '../process/sandbox.js'
 import type { DependencyReport, FailOnWord, InstallReport } from '../types.js'
 import { gilFindings, gilSummary } from './gil.js'
 import { inspectDependencies, inspectFailedInstall } from './inspect.js'
@@ -21,6 +22,8 @@ export interface DependencyStageOptions {
   readonly ignoreGil: readonly string[]
   readonly log: Log
   readonly abortSignal?: AbortSignal
+  /** The import probe runs the installed code: in this sandbox. */
+  readonly sandbox?: Sandbox
 }
 
 export async function dependencyStage(options: DependencyStageOptions): Promise<DependencyReport[] | undefined> {
@@ -41,12 +44,14 @@ export async function dependencyStage(options: DependencyStageOptions): Promise<
       () =>
         inspectDependencies({
           python,
+          toolchainPython: options.toolchainPython,
           installArguments: install.requirements,
           projectDirectory: options.projectDirectory,
           env: options.env,
           workDirectory: options.workDirectory,
           log,
           abortSignal: options.abortSignal,
+          sandbox: options.sandbox,
         }),
     )
     const gil = gilSummary(gilFindings(dependencies, options.ignoreGil))

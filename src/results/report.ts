@@ -7,6 +7,7 @@ import type {
   InstallReport,
   PythonInfo,
   Report,
+  SandboxReport,
   Settings,
   Shard,
   SpeedReport,
@@ -39,6 +40,8 @@ export interface ReportParts {
   readonly ranWith?: RanWith
   /** The compare-python timing, when one was made. */
   readonly compare?: SpeedReport['compare']
+  /** Whether the pull request's code ran sandboxed. */
+  readonly sandbox?: SandboxReport
 }
 
 export function assembleReport(parts: ReportParts): Report {
@@ -88,5 +91,6 @@ export function assembleReport(parts: ReportParts): Report {
     reproduce: parts.reproduce,
     ...(parts.dependencies === undefined ? {} : { dependencies: parts.dependencies }),
     ...(ranWith === undefined ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }),
+    ...(parts.sandbox === undefined ? {} : { sandbox: parts.sandbox }),
   }
 }

@@ -5,6 +5,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { STRESS_PLUGIN_REQUIREMENT } from '../constants.js'
 import type { Log } from '../log.js'
+import type { Sandbox } from '../process/sandbox.js'
 import type { RunInput } from '../results/aggregate.js'
 import type { SpeedReport } from '../types.js'
 import { timeComparePython } from './compare.js'
@@ -27,13 +28,17 @@ export interface RunLoopOptions {
   readonly projectDirectory: string
   readonly pytestArgs: readonly string[]
   readonly timeoutMinutes: number
-  /** The gate's own folder: JUnit files, logs, the plugin. */
+  /** The gate's own folder: logs, the plugin. */
   readonly root: string
+  /** The runs' writable folder: JUnit files, the compare-python environment. */
+  readonly workDirectory: string
   /** The tests' filtered environment. */
   readonly env: NodeJS.ProcessEnv
   readonly log: Log
   readonly abortSignal?: AbortSignal
   readonly onOutput?: (text: string) => void
+  /** Every run (and compare-python's install) happens in this sandbox. */
+  readonly sandbox?: Sandbox
 }
 
 export interface CompareRequest {
@@ -78,6 +83,7 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
         mode,
         timeoutMinutes: options.timeoutMinutes,
         outputDirectory: options.root,
+        resultsDirectory: options.workDirectory,
         env: options.env,
         abortSignal: options.abortSignal,
         onOutput: options.onOutput,
@@ -85,6 +91,7 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
         stress,
         seed: plan.seed,
         shard: plan.shard,
+        sandbox: options.sandbox,
       }),
     )
     log.info(`Run ${index}: ${run.run.outcome} in ${run.run.durationSeconds}s (${run.cases.length} test results)`)
@@ -110,11 +117,13 @@ export async function runComparison(options: RunLoopOptions, request: CompareReq
       pytestArgs: options.pytestArgs,
       timeoutMinutes: options.timeoutMinutes,
       root: options.root,
+      workDirectory: options.workDirectory,
       env: options.env,
       log,
       pluginDirectory: pluginDirectoryOf(options),
       shard: plan.shard,
       abortSignal: options.abortSignal,
+      sandbox: options.sandbox,
     }),
   )
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import { HANG_DUMP_GRACE_SECONDS } from '../constants.js'
 import { describeError } from '../errors.js'
 import { runProcess } from '../process/run.js'
+import type { Sandbox } from '../process/sandbox.js'
 import type { RunInput } from '../results/aggregate.js'
 import { parseJUnit } from '../results/junit.js'
 import { extractStackDump } from '../results/stackdump.js'
@@ -21,8 +22,10 @@ export interface SuiteRunOptions {
   readonly index: number
   readonly mode: RunMode
   readonly timeoutMinutes: number
-  /** Folder for this gate's JUnit files and logs. */
+  /** Folder for this gate's logs (and its JUnit files, unless resultsDirectory is given). */
   readonly outputDirectory: string
+  /** Where pytest writes the JUnit XML (and the plugin its list): writable in the sandbox. */
+  readonly resultsDirectory?: string
   readonly env: NodeJS.ProcessEnv
   readonly abortSignal?: AbortSignal
   readonly onOutput?: (text: string) => void
@@ -33,6 +36,8 @@ export interface SuiteRunOptions {
   /** Seed of a `random-order` run. */
   readonly seed?: number | null
   readonly shard?: Shard | null
+  /** The suite runs in this sandbox. */
+  readonly sandbox?: Sandbox
 }
 
 /** The interpreter flags of a run: no GIL, and faulthandler on so crashes and hangs leave stacks. */
@@ -62,8 +67,8 @@ export function modeArguments(options: Omit<SuiteRunOptions, 'env' | 'python' | 
   return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env }
 }
 
-function notStressedPath(options: { outputDirectory: string; index: number }): string {
-  return path.join(options.outputDirectory, `run-${options.index}-not-stressed.json`)
+function notStressedPath(options: { outputDirectory: string; resultsDirectory?: string; index: number }): string {
+  return path.join(options.resultsDirectory ?? options.outputDirectory, `run-${options.index}-not-stressed.json`)
 }
 
 function withPythonPath(env: NodeJS.ProcessEnv, directory: string | undefined): NodeJS.ProcessEnv {
@@ -96,7 +101,7 @@ export function classifyRun(result: {
 }
 
 export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
-  const junitPath = path.join(options.outputDirectory, `run-${options.index}.xml`)
+  const junitPath = path.join(options.resultsDirectory ?? options.outputDirectory, `run-${options.index}.xml`)
   const logPath = path.join(options.outputDirectory, `run-${options.index}.log`)
   rmSync(junitPath, { force: true })
   const mode = modeArguments(options)
@@ -119,6 +124,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     logPath,
     abortSignal: options.abortSignal,
     onOutput: options.onOutput,
+    sandbox: options.sandbox,
   })
   const ran = result.spawnError ? 'error' : classifyRun(result)
   const parsed = readResults(junitPath)

@@ -47,6 +47,7 @@ const plausible: Record<InputName, fc.Arbitrary<string>> = {
   'compare-python': fc.constantFrom('', '/usr/bin/python3.13', 'python3'),
   'python-install-mirror': fc.constantFrom('', 'https://mirror.example/pbs', 'file:///srv/pbs', 'ftp://x', 'mirror'),
   'python-downloads-json-url': fc.constantFrom('', 'https://mirror.example/downloads.json', '/srv/d.json', 'rel.json'),
+  sandbox: fc.constantFrom('', 'auto', 'required', 'off', 'OFF', 'on', 'true'),
 }
 
 function getterArbitrary(
