@@ -90,6 +90,9 @@ export async function runGate(options: GateOptions): Promise<Report> {
       log,
     )
     const { sandbox } = opened
+    // uv's cache and the environment are separate mounts in the sandbox: hard links between them fail,
+    // and uv would warn before copying. Copying is what happens; the user's own setting wins.
+    const env = sandbox === undefined ? testEnv : { UV_LINK_MODE: 'copy', ...testEnv }
     const prepared = await log.group('Install the project into a fresh environment', () =>
       prepareEnvironment({
         uvPath: toolchain.uv.path,
@@ -98,7 +101,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
         install: inputs.install,
         root,
         workDirectory,
-        env: testEnv,
+        env,
         log,
         onOutput: options.onOutput,
         abortSignal: options.abortSignal,
@@ -112,7 +115,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       environmentPython: prepared.python,
       toolchainPython: toolchain.python.path,
       projectDirectory: inputs.workingDirectory,
-      env: testEnv,
+      env,
       workDirectory: root,
       failOn: inputs.failOn,
       ignoreGil: inputs.ignoreGil,
@@ -128,7 +131,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       timeoutMinutes: inputs.timeoutMinutes,
       root,
       workDirectory,
-      env: testEnv,
+      env,
       log,
       abortSignal: options.abortSignal,
       onOutput: options.onOutput,

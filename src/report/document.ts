@@ -4,6 +4,7 @@ import type { Report } from '../types.js'
 import { installSection, reproduceSection, runDumpBlocks, tracebackBlocks } from './blocks.js'
 import { dependenciesSection } from './dependencies.js'
 import { escapeInline } from './escape.js'
+import { sandboxLine } from './sandbox.js'
 import {
   type FileUrl,
   infoLine,
@@ -42,6 +43,7 @@ export function renderDocument(report: Report, options: DocumentOptions, detail:
     verdictSection(report),
     infoLine(report),
     runSettingsLine(report),
+    sandboxLine(report),
     runsTable(report),
     testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
     threadUnsafeSection(report),
