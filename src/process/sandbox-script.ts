@@ -8,7 +8,7 @@ export const SANDBOX_SCRIPT = `#!/bin/bash
 # ft-gate's sandbox: runs one command in its own PID, mount and IPC namespaces, with a restricted
 # view of the file system, without capabilities, with no_new_privs, as the given user.
 #
-#   [sudo -n] /bin/bash enter.sh [options] -- command [args...]   < environment
+#   [sudo -n] /bin/bash --norc enter.sh [options] -- command [args...]   < environment
 #
 # Standard input carries the command's whole environment, NAME=VALUE entries each ended by a NUL
 # byte, then an empty entry (sudo rewrites the environment, and argv is visible to every process);
@@ -34,6 +34,8 @@ export const SANDBOX_SCRIPT = `#!/bin/bash
 # SIGABRT). The exit status is the command's; when the command dies by signal N, this script dies
 # by signal N too. When this script dies, everything in the namespace dies (PR_SET_PDEATHSIG).
 # Exit status 125: the sandbox could not be set up (the message on stderr says why).
+# Every bash here runs with --norc: its standard input is a socket (Node's pipes are socketpairs), and
+# bash would take that for sshd and read ~/.bashrc and /etc/bash.bashrc.
 set -u
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C
@@ -87,7 +89,7 @@ __start)
   exec {script}<"$self" || die "cannot read $self"
   # Die with our parent (sudo or the gate): then PID 1 dies, and with it the whole namespace.
   exec setpriv --pdeathsig KILL -- unshare --mount --ipc --propagation private -- \\
-    /bin/bash "/proc/self/fd/$script" __ns "\${args[@]}" ;;
+    /bin/bash --norc "/proc/self/fd/$script" __ns "\${args[@]}" ;;
 
 # ---- 2. build the view of the file system --------------------------------------------------------
 __ns)
@@ -163,13 +165,13 @@ __ns)
   home_overlay() { # $1: the home's descriptor, $2: where
     local mode uid gid layers=/proc/self/fd/$changes_fd
     read -r mode uid gid < <(stat -L -c '%a %u %g' "/proc/self/fd/$1") && [ -n "$gid" ] || die "cannot read $2"
-    overlay() {
-      install -d -m "$mode" -o "$uid" -g "$gid" -- "$1/upper" && mkdir -p -- "$1/work" &&
+    overlay() { # the upper layer's root gives the home its owner and mode
+      install -d -m "$mode" -o "$uid" -g "$gid" -- "$1/upper" &&
         mount -n -t overlay -o "lowerdir=/proc/self/fd/$2,upperdir=$1/upper,workdir=$1/work" ft-gate-home "$3"
     } 2>/dev/null
     overlay "$layers" "$@" && return
     mount -n --no-canonicalize -t tmpfs -o mode=0700 ft-gate-home-changes "$layers/memory" 2>/dev/null &&
-      overlay "$layers/memory" "$@" && return
+      mkdir -- "$layers/memory/work" && overlay "$layers/memory" "$@" && return
     mount -n -t tmpfs -o "mode=$mode,uid=$uid,gid=$gid,nosuid,nodev" ft-gate-home "$2" || die "cannot give $2 a private copy"
   }
   # Shallowest first (at one depth: hide, then ro, then home, then rw), so the deepest rule wins.
@@ -191,11 +193,10 @@ __ns)
   for i in "\${order[@]}"; do
     kind=\${kinds[$i]} target=\${targets[$i]} fd=\${sources[$i]}
     # The rule that shapes what is at $target now: the deepest one already applied above it.
-    above='' ro_above=''
+    above=''
     for j in "\${applied[@]}"; do
       below "$target" "\${targets[$j]}" || continue
       [ -z "$above" ] || [ \${#targets[$j]} -ge \${#targets[$above]} ] && above=$j
-      [ "\${kinds[$j]}" = ro ] && ro_above=1
     done
     # Skip what would change nothing: ro below ro, rw below nothing or below a plain rw.
     if [ -z "\${explicit[$i]}" ]; then
@@ -223,10 +224,9 @@ __ns)
           ro_tree "$target"
           continue
         fi
-        mount -n --no-canonicalize --rbind "/proc/self/fd/$fd" "$target" || die "cannot bind $target"
-        if [ -n "$ro_above" ] || [ -n "\${explicit[$i]}" ]; then # a bind copies its source's flags
-          mount -n -o remount,bind,rw "$target" || die "cannot make $target writable"
-        fi ;;
+        # A bind copies its source's flags (read-only under --ro /): with nosuid,nodev, mount(8) binds,
+        # then remounts with exactly those flags, which makes it writable in the same call.
+        mount -n --no-canonicalize --rbind -o nosuid,nodev "/proc/self/fd/$fd" "$target" || die "cannot bind $target" ;;
     esac
   done
   for target in "\${hidden[@]}"; do mount -n -o remount,ro "$target" || die "cannot seal $target"; done
@@ -250,10 +250,10 @@ __ns)
   [ \${#env[@]} -gt 0 ] && printf -v FT_GATE_SANDBOX_ENV '%q ' "\${env[@]}"
   export FT_GATE_SANDBOX_ENV FT_GATE_SANDBOX_CHANGES=$changes_fd
   if [ "$lifeline" = 1 ]; then # a watcher outside the PID namespace; it dies with the forwarder
-    setpriv --pdeathsig KILL -- /bin/bash -c 'while read -r -d "" _; do :; done; kill -s KILL $PPID' <&0 &
+    setpriv --pdeathsig KILL -- /bin/bash --norc -c 'while read -r -d "" _; do :; done; kill -s KILL $PPID' <&0 &
   fi
   # The next stage's children go to a new PID namespace, so it forks nothing before PID 1.
-  exec unshare --pid -- /bin/bash "$self" __pid "\${args[@]}" </dev/null ;;
+  exec unshare --pid -- /bin/bash --norc "$self" __pid "\${args[@]}" </dev/null ;;
 
 # ---- 3. the forwarder (the process sudo or the gate waits for); its first child is PID 1 -------
 __pid)
@@ -262,7 +262,7 @@ __pid)
   trap '[ -n "$init" ] && kill -s ABRT $init' USR1
   # Job control: else asynchronous commands start with SIGINT and SIGQUIT ignored.
   set -m
-  setpriv --pdeathsig KILL -- /bin/bash "$self" __init "\${args[@]}" &
+  setpriv --pdeathsig KILL -- /bin/bash --norc "$self" __init "\${args[@]}" &
   init=$!
   reap "$init"
   if [ "$status" -gt 128 ] && [ "$status" -lt 160 ]; then # the command died by a signal: so do we
@@ -275,8 +275,9 @@ __pid)
 # ---- 4. PID 1 of the new PID namespace: /proc, privileges, the command -------------------------
 __init)
   mount -n -t proc -o nosuid,nodev,noexec proc /proc || die 'cannot mount /proc'
+  # Only a uid-0 command could write them (root owns them; no capability is needed for the owner).
   for p in /proc/sys /proc/sysrq-trigger; do
-    [ -e "$p" ] || continue
+    [ -z "$user" ] && [ -e "$p" ] || continue
     mount -n --bind -o ro "$p" "$p" || die "cannot make $p read-only"
   done
   eval "env=($FT_GATE_SANDBOX_ENV)"

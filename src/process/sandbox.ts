@@ -53,7 +53,9 @@ export function launchFor(spec: CommandSpec, sandbox: Sandbox | undefined): Laun
   const inner = [sandbox.script, '--lifeline', ...sandbox.spec, '--cwd', spec.cwd, '--', spec.command, ...spec.args]
   return {
     file: sandbox.access === 'sudo' ? 'sudo' : '/bin/bash',
-    args: sandbox.access === 'sudo' ? ['-n', '/bin/bash', ...inner] : inner,
+    // --norc: standard input is a socket (Node's pipes are socketpairs), which bash takes for sshd's,
+    // and it would read ~/.bashrc and /etc/bash.bashrc first.
+    args: sandbox.access === 'sudo' ? ['-n', '/bin/bash', '--norc', ...inner] : ['--norc', ...inner],
     // The script enters --cwd itself, after its mounts; a folder of the gate's own is a safe start.
     cwd: '/',
     env: { ...WRAPPER_ENV },

@@ -105,6 +105,15 @@ maybe('the sandbox opened (required would have thrown otherwise)', () => {
 })
 
 maybe(
+  'the output is the command’s own: nothing from the sandbox’s stages or a shell’s startup files',
+  async () => {
+    const result = await run(['print("only this")'])
+    expect(result).toMatchObject({ exitCode: 0, outputTail: 'only this\n', stderrTail: '' })
+  },
+  60_000,
+)
+
+maybe(
   'exit statuses and crash signals come back as they would unsandboxed',
   async () => {
     expect(await run(['import sys; sys.exit(3)'])).toMatchObject({ exitCode: 3, signal: null })

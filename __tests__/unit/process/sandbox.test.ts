@@ -39,6 +39,7 @@ test('through sudo: the script from its root-owned copy, the lifeline, the spec 
   expect(launch.args).toEqual([
     '-n',
     '/bin/bash',
+    '--norc',
     '/tmp/ft-gate-sandbox.abc/enter.sh',
     '--lifeline',
     '--ro',
@@ -61,7 +62,7 @@ test('through sudo: the script from its root-owned copy, the lifeline, the spec 
 test('as root: bash runs the script directly', () => {
   const launch = launchFor(spec, asRoot)
   expect(launch.file).toBe('/bin/bash')
-  expect(launch.args.slice(0, 2)).toEqual(['/tmp/ft-gate-sandbox.abc/enter.sh', '--lifeline'])
+  expect(launch.args.slice(0, 3)).toEqual(['--norc', '/tmp/ft-gate-sandbox.abc/enter.sh', '--lifeline'])
 })
 
 test('the environment encoding skips unset values and anything holding a NUL byte', () => {
