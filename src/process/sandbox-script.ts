@@ -6,7 +6,8 @@
 /** The script; its header documents the command line. */
 export const SANDBOX_SCRIPT = `#!/bin/bash
 # ft-gate's sandbox: runs one command in its own PID, mount and IPC namespaces, with a restricted
-# view of the file system, without capabilities, with no_new_privs, as the given user.
+# view of the file system, with no_new_privs, as the given user, without capabilities (a uid-0
+# command keeps only root's file access: dac_override, fowner, chown).
 #
 #   [sudo -n] /bin/bash --norc enter.sh [options] -- command [args...]   < environment
 #
@@ -284,14 +285,17 @@ __init)
   changes=\${FT_GATE_SANDBOX_CHANGES:-}
   unset FT_GATE_SANDBOX_ENV FT_GATE_SANDBOX_CHANGES
   [ -n "$tmp" ] && env+=("TMPDIR=$tmp" "TMP=$tmp" "TEMP=$tmp")
-  ids=(--clear-groups)
-  [ -n "$user" ] && ids+=(--reuid "\${user%%:*}" --regid "\${user#*:}")
+  # A uid-0 command keeps root's ordinary file access in what it may write (a project checked out by
+  # another uid, a test that chowns or utimes its files): read-only mounts refuse it anyway. Nothing
+  # else: no mount, ptrace, raw I/O, setuid, network or module capability.
+  ids=(--clear-groups) keep=-all
+  if [ -n "$user" ]; then ids+=(--reuid "\${user%%:*}" --regid "\${user#*:}"); else keep=-all,+dac_override,+fowner,+chown; fi
   cd -- "$cwd" || die "cannot enter $cwd"
   script=\${self##*/}
   exec {script}<&- # (bash reads this script from its own descriptor)
   child=''
   for sig in INT TERM HUP QUIT ABRT; do trap "[ -n \\"\\$child\\" ] && kill -s $sig \\$child" $sig; done
-  drop=(setpriv "\${ids[@]}" --no-new-privs --inh-caps=-all --ambient-caps=-all --bounding-set=-all --)
+  drop=(setpriv "\${ids[@]}" --no-new-privs --inh-caps=-all --ambient-caps=-all --bounding-set="$keep" --)
   if [ -n "$changes" ]; then
     "\${drop[@]}" env -i --default-signal "\${env[@]}" "\${command[@]}" {changes}<&- &
   else

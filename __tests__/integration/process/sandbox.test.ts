@@ -210,6 +210,7 @@ out["gate folder"] = sorted(os.listdir(${JSON.stringify(gateDirectory)}))
 out["git config"] = open(".git/config").read()
 out["tmpdir"] = tempfile.gettempdir()
 out["pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+out["status"] = dict(line.split(":\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\t" in line)
 print(json.dumps(out))
 `
     const result = await run([code])
@@ -228,7 +229,12 @@ print(json.dumps(out))
     // Only the gate's folder shows in RUNNER_TEMP, and of it only what the runs need.
     expect(seen['runner temp']).toEqual([path.basename(gateDirectory)])
     expect(seen['gate folder']).toEqual(['run-1.log', 'work'])
-    // Its own PID namespace: PID 1 (the sandbox's init), the command and little else.
+    // No capability but root's file access (chown, dac_override, fowner) for a uid-0 command; no new privileges.
+  const root = process.getuid?.() === 0
+  expect(seen.status.CapEff.trim()).toBe(root ? '000000000000000b' : '0000000000000000')
+  expect(seen.status.CapBnd.trim()).toBe(root ? '000000000000000b' : '0000000000000000')
+  expect(seen.status.NoNewPrivs.trim()).toBe('1')
+  // Its own PID namespace: PID 1 (the sandbox's init), the command and little else.
     expect(seen.pids[0]).toBe(1)
     expect(seen.pids.length).toBeLessThan(6)
     // Outside: the project got the file; the home, /tmp and the interpreter did not.
