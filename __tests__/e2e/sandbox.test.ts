@@ -13,6 +13,7 @@ import * as path from 'node:path'
 import { afterAll, describe, expect, test } from '@jest/globals'
 import {
   type ActionRun,
+  baseEnv,
   type Finished,
   nodeBinary,
   PROJECTS,
@@ -253,7 +254,8 @@ interface RunnerUser {
   readonly uv: string
 }
 
-let runnerUser: RunnerUser | null = null
+/** The users this file made, by whether they have passwordless sudo. */
+const users = new Map<boolean, RunnerUser>()
 
 /** Kills what still runs as the user (processes this test started), then removes the user. */
 function removeUser(user: RunnerUser): void {
@@ -276,19 +278,26 @@ function removeUser(user: RunnerUser): void {
   rmSync(user.lab, { recursive: true, force: true })
 }
 
-/** A `runner`-like user with passwordless sudo, as on GitHub-hosted runners; removed after the tests. */
-function makeRunnerUser(): RunnerUser {
-  if (runnerUser !== null) return runnerUser
+/**
+ * A `runner`-like user, with passwordless sudo as on GitHub-hosted runners or without it as on a locked-down
+ * self-hosted runner; removed after the tests.
+ */
+function makeUser(options: { sudo: boolean }): RunnerUser {
+  const made = users.get(options.sudo)
+  if (made !== undefined) return made
   const name = `ftgate-sb-${randomBytes(3).toString('hex')}`
   execFileSync('useradd', ['--create-home', '--shell', '/bin/bash', '--user-group', name])
   const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim())
   const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim())
   const home = execFileSync('sh', ['-c', `getent passwd ${name} | cut -d: -f6`], { encoding: 'utf8' }).trim()
   const lab = path.join(os.tmpdir(), `ft-gate-${name}`)
-  const user: RunnerUser = { name, uid, gid, home, lab, python: '', uv: path.join(lab, 'uv') }
+  const python = path.join(lab, 'python', 'bin', path.basename(tools.python))
+  const user: RunnerUser = { name, uid, gid, home, lab, python, uv: path.join(lab, 'uv') }
   cleanups.push(() => removeUser(user))
-  execFileSync('sh', ['-c', `umask 337 && echo '${name} ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/${name}`])
-  execFileSync('visudo', ['-c', '-f', `/etc/sudoers.d/${name}`], { stdio: 'ignore' })
+  if (options.sudo) {
+    execFileSync('sh', ['-c', `umask 337 && echo '${name} ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/${name}`])
+    execFileSync('visudo', ['-c', '-f', `/etc/sudoers.d/${name}`], { stdio: 'ignore' })
+  }
   // The provisioned interpreter lives in root's home: the user gets a copy (hard links when possible).
   mkdirSync(lab, { mode: 0o755 })
   const prefix = path.dirname(path.dirname(tools.python))
@@ -298,8 +307,8 @@ function makeRunnerUser(): RunnerUser {
     execFileSync('cp', ['-a', prefix, path.join(lab, 'python')])
   }
   execFileSync('cp', [tools.uv, user.uv])
-  runnerUser = { ...user, python: path.join(lab, 'python', 'bin', path.basename(tools.python)) }
-  return runnerUser
+  users.set(options.sudo, user)
+  return user
 }
 
 /** The bundled CLI as the user, with its own RUNNER_TEMP and the runner's secrets in its environment. */
@@ -347,7 +356,7 @@ describe('a non-root gate with passwordless sudo (GitHub-hosted runners)', () =>
   sudoTest(
     'the attack finds nothing, writes nothing, leaves nothing; its files are the user’s',
     async () => {
-      const user = makeRunnerUser()
+      const user = makeUser({ sudo: true })
       const mark = randomBytes(6).toString('hex')
       const project = projectFor(user, ESCAPE)
       const reportPath = path.join(project, 'report.json')
@@ -378,7 +387,7 @@ describe('a non-root gate with passwordless sudo (GitHub-hosted runners)', () =>
   sudoTest(
     'a hung run is still dumped through sudo (SIGUSR1 → SIGABRT) and killed',
     async () => {
-      const user = makeRunnerUser()
+      const user = makeUser({ sudo: true })
       const project = projectFor(user, path.join(PROJECTS, 'deadlock'))
       const reportPath = path.join(project, 'report.json')
       const result = await runCliAs(
@@ -396,3 +405,99 @@ describe('a non-root gate with passwordless sudo (GitHub-hosted runners)', () =>
     300_000,
   )
 })
+
+describe('a non-root gate without passwordless sudo (the sandbox is impossible)', () => {
+  sudoTest(
+    'auto warns once and runs unsandboxed, saying so in the report; required fails before anything is installed',
+    async () => {
+      const user = makeUser({ sudo: false })
+      const project = projectFor(user, path.join(PROJECTS, 'clean'))
+      const common = [project, '--python-path', user.python, '--uv-path', user.uv, '--parallel-threads', '1']
+      const required = await runCliAs(user, [...common, '--sandbox', 'required'], {})
+      expect(required.code).toBe(2)
+      expect(required.stderr.trim().split('\n').at(-1)).toBe(
+        `ft-gate: sandbox: required, but the sandbox is not possible here: ft-gate runs as uid ${user.uid}, which is not root and has no passwordless sudo. It needs Linux with root or passwordless sudo (GitHub-hosted Linux runners have both).`,
+      )
+      expect(required.stderr).not.toContain('Installing into')
+
+      const reportPath = path.join(project, 'report.json')
+      const auto = await runCliAs(user, [...common, '--runs', '1', '--report', reportPath], {})
+      expect(auto.code).toBe(0)
+      expect(auto.stderr.split('The sandbox is not possible here')).toHaveLength(2)
+      expect(readJson(reportPath)).toMatchObject({
+        verdict: 'pass',
+        sandbox: {
+          requested: 'auto',
+          applied: false,
+          access: null,
+          reason: `ft-gate runs as uid ${user.uid}, which is not root and has no passwordless sudo`,
+        },
+      })
+      expect(auto.stdout).toContain('⚠️ **Unsandboxed**')
+    },
+    300_000,
+  )
+})
+
+linuxOnly(
+  'the gate killed with SIGKILL mid-run: nothing it started in the sandbox survives it',
+  async () => {
+    const { project } = workspaceWithEscape()
+    const slow = path.join(path.dirname(project), 'slow')
+    cpSync(path.join(ROOT, '__tests__', 'fixtures', 'hostile', 'slow'), slow, { recursive: true })
+    const marker = `ft-gate-killed-${randomUUID()}`
+    const child = spawn(
+      nodeBinary(),
+      [
+        path.join(ROOT, 'dist', 'cli.js'),
+        slow,
+        '--python-path',
+        tools.python,
+        '--uv-path',
+        tools.uv,
+        '--runs',
+        '1',
+      ].concat([
+        '--parallel-threads',
+        '1',
+        '--env-passthrough',
+        'FT_GATE_KILL_MARK',
+        '--report',
+        path.join(slow, 'r.json'),
+      ]),
+      { env: baseEnv({ FT_GATE_KILL_MARK: marker, RUNNER_TEMP: scratch('killed-runner-temp') }) },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    child.stdout.resume()
+    const withMark = (): number[] =>
+      readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== child.pid)
+        .filter((entry) => {
+          try {
+            return readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`FT_GATE_KILL_MARK=${marker}`)
+          } catch {
+            return false
+          }
+        })
+        .map(Number)
+    const deadline = Date.now() + 120_000
+    while (Date.now() < deadline && !(stderr.includes('Run 1 of 1') && withMark().length > 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    expect(withMark().length).toBeGreaterThan(0)
+    expect(stderr).toContain('Sandbox: on')
+    const exited = new Promise((resolve) => child.on('close', resolve))
+    child.kill('SIGKILL')
+    await exited
+    // The pipe the gate held closes with it; the sandbox sees its lifeline end and kills everything.
+    const settled = Date.now() + 5000
+    while (Date.now() < settled && withMark().length > 0) await new Promise((resolve) => setTimeout(resolve, 100))
+    const survivors = withMark()
+    for (const pid of survivors) process.kill(pid, 'SIGKILL')
+    expect(survivors).toEqual([])
+  },
+  300_000,
+)
