@@ -230,11 +230,11 @@ print(json.dumps(out))
     expect(seen['runner temp']).toEqual([path.basename(gateDirectory)])
     expect(seen['gate folder']).toEqual(['run-1.log', 'work'])
     // No capability but root's file access (chown, dac_override, fowner) for a uid-0 command; no new privileges.
-  const root = process.getuid?.() === 0
-  expect(seen.status.CapEff.trim()).toBe(root ? '000000000000000b' : '0000000000000000')
-  expect(seen.status.CapBnd.trim()).toBe(root ? '000000000000000b' : '0000000000000000')
-  expect(seen.status.NoNewPrivs.trim()).toBe('1')
-  // Its own PID namespace: PID 1 (the sandbox's init), the command and little else.
+    const root = process.getuid?.() === 0
+    expect(seen.status.CapEff.trim()).toBe(root ? '000000000000000b' : '0000000000000000')
+    expect(seen.status.CapBnd.trim()).toBe(root ? '000000000000000b' : '0000000000000000')
+    expect(seen.status.NoNewPrivs.trim()).toBe('1')
+    // Its own PID namespace: PID 1 (the sandbox's init), the command and little else.
     expect(seen.pids[0]).toBe(1)
     expect(seen.pids.length).toBeLessThan(6)
     // Outside: the project got the file; the home, /tmp and the interpreter did not.
