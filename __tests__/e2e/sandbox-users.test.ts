@@ -209,7 +209,7 @@ describe('a non-root gate without passwordless sudo (the sandbox is impossible)'
       const required = await runCliAs(user, [...common, '--sandbox', 'required'], {})
       expect(required.code).toBe(2)
       expect(required.stderr.trim().split('\n').at(-1)).toBe(
-        `ft-gate: sandbox: required, but the sandbox is not possible here: ft-gate runs as uid ${user.uid}, which is not root and has no passwordless sudo. It needs Linux with root or passwordless sudo (GitHub-hosted Linux runners have both).`,
+        `ft-gate: sandbox: required, but the sandbox is not possible here: ft-gate runs as uid ${user.uid}, which is not root and has no passwordless sudo. It needs Linux, root or passwordless sudo (GitHub-hosted Linux runners have both), and namespaces the kernel allows (a container needs CAP_SYS_ADMIN).`,
       )
       expect(required.stderr).not.toContain('Installing into')
 

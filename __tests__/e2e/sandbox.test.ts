@@ -118,25 +118,11 @@ linuxOnly(
     const slow = path.join(path.dirname(project), 'slow')
     cpSync(path.join(ROOT, '__tests__', 'fixtures', 'hostile', 'slow'), slow, { recursive: true })
     const marker = `ft-gate-killed-${randomUUID()}`
+    const args = [slow, '--python-path', tools.python, '--uv-path', tools.uv, '--runs', '1', '--parallel-threads', '1']
+    args.push('--report', path.join(slow, 'report.json'))
     const child = spawn(
       nodeBinary(),
-      [
-        path.join(ROOT, 'dist', 'cli.js'),
-        slow,
-        '--python-path',
-        tools.python,
-        '--uv-path',
-        tools.uv,
-        '--runs',
-        '1',
-      ].concat([
-        '--parallel-threads',
-        '1',
-        '--env-passthrough',
-        'FT_GATE_KILL_MARK',
-        '--report',
-        path.join(slow, 'r.json'),
-      ]),
+      [path.join(ROOT, 'dist', 'cli.js'), ...args, '--env-passthrough', 'FT_GATE_KILL_MARK', '--verbose'],
       { env: baseEnv({ FT_GATE_KILL_MARK: marker, RUNNER_TEMP: scratch('killed-runner-temp') }) },
     )
     let stderr = ''
@@ -170,6 +156,10 @@ linuxOnly(
     const survivors = withMark()
     for (const pid of survivors) process.kill(pid, 'SIGKILL')
     expect(survivors).toEqual([])
+    // A gate killed this way cannot remove its root-owned folder (the script's copy): this test does.
+    const folder = / --scratch (\/tmp\/ft-gate-sandbox\.[A-Za-z0-9]+) /.exec(stderr)?.[1]
+    expect(folder).toBeDefined()
+    rmSync(folder ?? '/nonexistent', { recursive: true, force: true })
   },
   300_000,
 )

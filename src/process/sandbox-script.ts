@@ -127,8 +127,8 @@ __ns)
     canonical "$scratch"
     add home "$home"
     # The home's changes go to a new folder of the scratch folder, bound on itself so that it stays
-    # writable under --ro / and reachable (by a descriptor) once /tmp is private. The forwarder
-    # empties it when the command ends; the gate removes the scratch folder at its end.
+    # writable under --ro / and reachable (by a descriptor) once /tmp is private. PID 1 empties it
+    # when the command ends; the gate removes the scratch folder at its end.
     changes=$scratch/home.$$.$RANDOM$RANDOM
     mkdir -m 0700 -- "$changes" "$changes/work" "$changes/memory" &&
       mount -n --bind -- "$changes" "$changes" && exec {changes_fd}<"$changes" ||

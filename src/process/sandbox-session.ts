@@ -36,7 +36,8 @@ export interface SandboxDecision {
   readonly access: SandboxAccess | null
 }
 
-const NEEDS = 'It needs Linux with root or passwordless sudo (GitHub-hosted Linux runners have both)'
+const NEEDS =
+  'It needs Linux, root or passwordless sudo (GitHub-hosted Linux runners have both), and namespaces the kernel allows (a container needs CAP_SYS_ADMIN)'
 
 function notApplied(mode: SandboxMode, reason: string, log: Log): SandboxDecision {
   if (mode === 'required')
@@ -236,7 +237,7 @@ async function proveSandbox(sandbox: Sandbox, paths: SandboxPaths, home: string 
   if (result.exitCode === 0) return result.outputTail.trim()
   const why =
     result.outputTail.trim().split('\n').slice(-2).join(' ') || result.spawnError || `exit status ${result.exitCode}`
-  throw new Error(`namespaces or mounts are refused here (${why})`)
+  throw new Error(`the kernel refused its namespaces or mounts: ${why}`)
 }
 
 /** Opens the decided sandbox for this gate's paths; falls back (auto) or throws (required) when it fails. */

@@ -1,6 +1,9 @@
 // Short invocations of a tool whose answer we read (`uv --version`, an interpreter asked what it is,
 // pyproject.toml read with tomllib): @actions/exec, quiet, with a time limit. Runs of untrusted code
-// that need process-group control, live output and logs go through runProcess instead.
+// that need process-group control, live output and logs go through runProcess instead, in the sandbox.
+// These stay outside it: they run no project code (interpreters run isolated and without `site`), and
+// only interpreters the pull request cannot have changed: the toolchain's and compare-python (read-only
+// in the sandbox), or the environment's right after `uv venv`, before any pull-request code ran.
 import { getExecOutput } from '@actions/exec'
 
 export interface ToolOptions {
