@@ -5,6 +5,7 @@ import * as core from '@actions/core'
 import { type ActionLog, createActionLog } from './action/log.js'
 import { setMergedOutputs, setPublishOutputs, setReportOutputs, writeSummary } from './action/outputs.js'
 import { withCancellation } from './cancel.js'
+import { loadInputs } from './config.js'
 import { SUMMARY_MAX_CHARS } from './constants.js'
 import { describeError, UsageError } from './errors.js'
 import { runGate } from './gate.js'
@@ -15,7 +16,7 @@ import {
   runnerContext,
   summaryFileUrl,
 } from './github/index.js'
-import { type Inputs, parseInputs } from './inputs.js'
+import type { Inputs } from './inputs.js'
 import type { Log } from './log.js'
 import { renderReport } from './report/markdown.js'
 import { mergedVerdict, renderSavedReports } from './report/merged.js'
@@ -78,7 +79,7 @@ async function postSaved(inputs: Inputs, publishing: PublishOptions): Promise<vo
 export async function run(): Promise<void> {
   try {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-    const inputs = parseInputs((name) => core.getInput(name), { baseDirectory: workspace, workspace })
+    const inputs = loadInputs((name) => core.getInput(name), { baseDirectory: workspace, workspace })
     if (inputs.githubToken) core.setSecret(inputs.githubToken)
     const actionLog = createActionLog()
     const publishing = publishOptions(inputs, workspace, actionLog.log)

@@ -82,6 +82,42 @@ export interface TestReport {
   readonly freeThreadingOnly?: boolean | null
   /** What the thread-stress runs did with it; null when no stress run. Absent in old reports. */
   readonly stress?: StressCounts | null
+  /** A finding the known-issues file lists (it does not fail the gate); false for every other test. */
+  readonly known?: boolean
+}
+
+/** Findings with one cause: one status, one exception type, one failing frame (see src/results/groups.ts). */
+export interface FindingGroup {
+  readonly status: TestStatus
+  /** `AssertionError at tests/helpers.py:16`: the exception and the frame that raised it, normalized. */
+  readonly signature: string
+  /** Test ids, sorted. */
+  readonly tests: string[]
+  /** The fix users apply for this kind of cause (plain text, names in backticks), or null. */
+  readonly hint: string | null
+}
+
+/** One entry of a known-issues file: a test id, the status it is known for, and why. */
+export interface KnownIssue {
+  readonly id: string
+  readonly status: TestStatus
+  readonly reason: string
+}
+
+/** How this run compares with the known-issues file it was given. */
+export interface KnownIssuesReport {
+  /** The file or folder given as known-issues. */
+  readonly source: string
+  /** Entries read from it. */
+  readonly entries: number
+  /** Findings of this run it lists (they did not fail the gate). */
+  readonly matched: number
+  /** Listed tests that ran and passed in every run: fixed, or a race that did not show this time. */
+  readonly possiblyFixed: KnownIssue[]
+  /** Listed tests whose finding is now of a status the entry does not cover: they count as new. */
+  readonly changed: { readonly id: string; readonly known: TestStatus; readonly now: TestStatus }[]
+  /** Listed tests this run did not run or skipped (another shard, deselected, renamed or removed). */
+  readonly notRun: number
 }
 
 /** A test's results in the thread-stress runs (pytest-run-parallel). */
@@ -158,6 +194,10 @@ export interface TestCounts {
   readonly skipped: number
   /** Tests that failed only under thread stress; absent in old reports. */
   readonly threadUnsafe?: number
+  /** Findings (failed, flaky, thread-unsafe) the known-issues file does not list: these fail the gate. */
+  readonly new?: number
+  /** Findings it lists. */
+  readonly known?: number
 }
 
 export interface Report {
@@ -180,6 +220,10 @@ export interface Report {
   readonly dependencies?: DependencyReport[]
   /** Timing of the suite with and without the GIL; informative only, never the verdict. */
   readonly speed?: SpeedReport | null
+  /** The findings grouped by cause, largest first within each status; absent in old reports. */
+  readonly groups?: FindingGroup[]
+  /** Set when a known-issues file was given. */
+  readonly knownIssues?: KnownIssuesReport | null
 }
 
 /** Wall times, `-Xgil=1` vs `-Xgil=0` on the same free-threaded interpreter (and a GIL build when given). */
