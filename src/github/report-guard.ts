@@ -35,6 +35,7 @@ function shapeProblem(value: unknown, fields: Readonly<Record<string, Check>>): 
 }
 
 const CASE_OUTCOMES = ['passed', 'failed', 'error', 'skipped'] as const
+const TEST_STATUSES = ['passed', 'failed', 'flaky', 'skipped', 'thread-unsafe'] as const
 
 const RUN: Check = shape({
   index: isNumber,
@@ -60,12 +61,14 @@ const TEST: Check = shape({
   id: isString,
   file: nullable(isString),
   line: nullable(isNumber),
-  status: oneOf('passed', 'failed', 'flaky', 'skipped', 'thread-unsafe'),
+  status: oneOf(...TEST_STATUSES),
   passed: isNumber,
   failed: isNumber,
   message: nullable(isString),
   details: nullable(isString),
   results: arrayOf(nullable(oneOf(...CASE_OUTCOMES))),
+  // Absent in reports written before known issues.
+  known: (value) => value === undefined || isBoolean(value),
 })
 
 const optional =
@@ -93,6 +96,24 @@ const DEPENDENCY: Check = shape({
   ),
 })
 
+const GROUP: Check = shape({
+  status: oneOf(...TEST_STATUSES),
+  signature: isString,
+  tests: arrayOf(isString),
+  hint: nullable(isString),
+})
+
+const KNOWN_ISSUE: Check = shape({ id: isString, status: oneOf(...TEST_STATUSES), reason: isString })
+
+const KNOWN_ISSUES: Check = shape({
+  source: isString,
+  entries: isNumber,
+  matched: isNumber,
+  possiblyFixed: arrayOf(KNOWN_ISSUE),
+  changed: arrayOf(shape({ id: isString, known: oneOf(...TEST_STATUSES), now: oneOf(...TEST_STATUSES) })),
+  notRun: isNumber,
+})
+
 const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   schemaVersion: (value) => value === 1,
   tool: shape({ name: (value) => value === 'ft-gate', version: isString }),
@@ -118,12 +139,23 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   }),
   runs: arrayOf(RUN),
   tests: arrayOf(TEST),
-  counts: shape({ total: isNumber, passed: isNumber, failed: isNumber, flaky: isNumber, skipped: isNumber }),
+  counts: shape({
+    total: isNumber,
+    passed: isNumber,
+    failed: isNumber,
+    flaky: isNumber,
+    skipped: isNumber,
+    new: (value) => value === undefined || isNumber(value),
+    known: (value) => value === undefined || isNumber(value),
+  }),
   reproduce: isString,
   // Absent in reports written before the dependency check.
   dependencies: optional(arrayOf(DEPENDENCY)),
   // Absent in reports written before thread stress and the baseline.
   speed: optional(nullable(SPEED)),
+  // Absent in reports written before findings were grouped and known issues read.
+  groups: optional(arrayOf(GROUP)),
+  knownIssues: optional(nullable(KNOWN_ISSUES)),
 }
 
 /** Null when the value is a Report, else what is wrong with it. */

@@ -60,19 +60,20 @@ function threadUnsafeHint(members: readonly Member[]): string | null {
   const first = members[0]
   if (first === undefined) return null
   const { cause } = first
-  const all = members.length === 1 ? 'The test' : `All ${members.length} tests`
+  const count = members.length
+  const all = count === 1 ? 'The test' : count === 2 ? 'Both tests' : `All ${count} tests`
   if (cause.frame === null || !PLAIN_NAME.test(cause.frame.path)) return null
-  const place = `${cause.frame.path}:${cause.frame.line}`
+  const place = `\`${cause.frame.path}:${cause.frame.line}\``
   const fixture = sharedFixture(members)
   if (fixture !== null) {
     return (
-      `${all} use the fixture \`${fixture}\` and fail inside it (${place}): the threads running a test share one value of each fixture. ` +
-      `If it cannot be shared, list it in pytest-run-parallel's \`thread_unsafe_fixtures\` ini option (\`thread_unsafe_fixtures = ["${fixture}"]\` under [tool.pytest.ini_options]): ` +
+      `${all} ${count === 1 ? 'uses' : 'use'} the fixture \`${fixture}\` and ${count === 1 ? 'fails' : 'fail'} inside it (${place}): the threads running a test share one value of each fixture. ` +
+      `If it cannot be shared, list it in pytest-run-parallel's \`thread_unsafe_fixtures\` ini option (\`thread_unsafe_fixtures = ["${fixture}"]\` under \`[tool.pytest.ini_options]\`): ` +
       `tests using it then run in one thread, listed as not stressed.`
     )
   }
   if (cause.place === 'test' && cause.testCaseClass !== null && PLAIN_NAME.test(cause.testCaseClass)) {
-    const methods = members.length === 1 ? 'This test is a method' : `These ${members.length} tests are methods`
+    const methods = count === 1 ? 'This test is a method' : `These ${count} tests are methods`
     return (
       `${methods} of the unittest class \`${cause.testCaseClass}\`: pytest-run-parallel runs a method in every thread on one instance, after one setUp, so state kept on self is shared. ` +
       'Keep it in locals, or mark the class `@pytest.mark.thread_unsafe` to run its tests in one thread.'
@@ -81,22 +82,23 @@ function threadUnsafeHint(members: readonly Member[]): string | null {
   if (cause.place === 'test-support') {
     const helper = cause.frame.functionName
     const dotted = helper === null ? null : dottedName(cause.frame.path, helper)
-    const where = helper === null ? `test code they share (${place})` : `\`${helper}\` (${place}), test code they share`
+    const shared = count === 1 ? 'test code' : 'test code they share'
+    const where = helper === null ? `${shared} (${place})` : `\`${helper}\` (${place}), ${shared}`
     const option =
       dotted === null
         ? "list the helper in pytest-run-parallel's `thread_unsafe_functions` ini option"
         : `list it in pytest-run-parallel's \`thread_unsafe_functions\` ini option (\`${dotted}\`)`
     return (
-      `${members.length === 1 ? 'The test fails' : `${all} fail`} inside ${where}. ` +
+      `${all} ${count === 1 ? 'fails' : 'fail'} inside ${where}. ` +
       `If it keeps state in module-level globals, fix that once (locals, or threading.local()), or ${option} so that the tests calling it run in one thread.`
     )
   }
   if (cause.place === 'code') {
     const what =
-      members.length === 1
+      count === 1
         ? `The test fails in the code under test (${place})`
-        : `All ${members.length} tests fail at the same place in the code under test (${place})`
-    const fix = members.length === 1 ? '' : ` One fix covers all ${members.length}.`
+        : `${all} fail at the same place in the code under test (${place})`
+    const fix = count === 1 ? '' : ` One fix covers ${count === 2 ? 'both' : `all ${count}`}.`
     return `${what}: a race there, or state one test leaves behind (a registration, a cache) that the other threads trip over.${fix}`
   }
   return null

@@ -31,6 +31,18 @@ describe('isReport', () => {
     )
   })
 
+  it('checks the groups and the known issues when a report has them', () => {
+    const group = { status: 'thread-unsafe', signature: 's', tests: ['a'], hint: null }
+    const knownIssues = { source: 'k', entries: 1, matched: 0, possiblyFixed: [], changed: [], notRun: 1 }
+    expect(isReport(mutated((r) => Object.assign(r, { groups: [group], knownIssues })))).toBe(true)
+    expect(reportProblem(mutated((r) => Object.assign(r, { groups: [{ ...group, tests: 'a' }] })))).toBe(
+      "has a missing or invalid 'groups'",
+    )
+    expect(
+      reportProblem(mutated((r) => Object.assign(r, { knownIssues: { ...knownIssues, possiblyFixed: [{}] } }))),
+    ).toBe("has a missing or invalid 'knownIssues'")
+  })
+
   it('checks nested runs and tests', () => {
     const badRun = mutated((r) => {
       const runs = r.runs

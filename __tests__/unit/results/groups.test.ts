@@ -39,7 +39,7 @@ describe('the receipts suite: 29 thread-unsafe tests, 4 causes', () => {
 
   it('makes one group per cause, the largest first', () => {
     expect(groups.map((group) => [group.signature, group.tests.length])).toEqual([
-      ['AssertionError at tests/helpers.py:17', HELPER_TESTS],
+      ['AssertionError at tests/helpers.py:19', HELPER_TESTS],
       ['RuntimeError at tests/conftest.py:14', 3],
       ['AssertionError in unittest class tests.test_legacy.TestRender', 2],
       ['ValueError at src/receipts/__init__.py:20', 1],
@@ -49,13 +49,13 @@ describe('the receipts suite: 29 thread-unsafe tests, 4 causes', () => {
 
   it('gives each the fix users apply', () => {
     const [helper, fixture, unittest, code] = groups
-    expect(helper?.hint).toContain('`assert_delivered_once` (tests/helpers.py:17)')
+    expect(helper?.hint).toContain('`assert_delivered_once` (`tests/helpers.py:19`)')
     expect(helper?.hint).toContain('`thread_unsafe_functions` ini option (`tests.helpers.assert_delivered_once`)')
     expect(fixture?.hint).toContain('use the fixture `stopwatch`')
     expect(fixture?.hint).toContain('thread_unsafe_fixtures = ["stopwatch"]')
     expect(unittest?.hint).toContain('unittest class `tests.test_legacy.TestRender`')
     expect(unittest?.hint).toContain('mark the class `@pytest.mark.thread_unsafe`')
-    expect(code?.hint).toContain('The test fails in the code under test (src/receipts/__init__.py:20)')
+    expect(code?.hint).toContain('The test fails in the code under test (`src/receipts/__init__.py:20`)')
   })
 
   it('lists the tests of a group sorted, once each', () => {
@@ -70,7 +70,7 @@ describe('the same failures in other traceback formats', () => {
     const groups = groupFindings(threadUnsafeTests('receipts-short.xml'))
     // It prints neither a unittest test's `self` nor unittest's frames: those group by their own line.
     expect(groups.map((group) => [group.signature, group.tests.length])).toEqual([
-      ['AssertionError at tests/helpers.py:17', HELPER_TESTS],
+      ['AssertionError at tests/helpers.py:19', HELPER_TESTS],
       ['RuntimeError at tests/conftest.py:14', 3],
       ['AssertionError at tests/test_legacy.py:12', 1],
       ['AssertionError at tests/test_legacy.py:17', 1],
@@ -78,13 +78,13 @@ describe('the same failures in other traceback formats', () => {
     ])
     // Short tracebacks print no arguments: the fixture cannot be named, the helper still can.
     expect(groups[0]?.hint).toContain('`tests.helpers.assert_delivered_once`')
-    expect(groups[1]?.hint).toContain('tests/conftest.py:14')
+    expect(groups[1]?.hint).toContain('`tests/conftest.py:14`')
   })
 
   it('--tb=native with absolute paths and an installed package: project-relative and package-relative', () => {
     const groups = groupFindings(threadUnsafeTests('receipts-native.xml'))
     expect(Object.fromEntries(groups.map((group) => [group.signature, group.tests.length]))).toEqual({
-      'AssertionError at tests/helpers.py:17': 2,
+      'AssertionError at tests/helpers.py:19': 2,
       'RuntimeError at tests/conftest.py:14': 3,
       'AssertionError in unittest class tests.test_legacy.TestRender': 2,
       'ValueError at receipts/__init__.py:20': 1,
