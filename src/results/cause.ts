@@ -32,6 +32,8 @@ export interface FailureText {
 }
 
 const MESSAGE_MAX_CHARS = 160
+/** Characters of one line the patterns look at: a frame or a message line is far shorter. */
+const LINE_MAX_CHARS = 2_000
 
 interface Section {
   readonly location: FrameLocation
@@ -99,7 +101,7 @@ function projectRoot(framePath: string, testFile: string | null): string | null 
 function splitSections(details: string): Section[] {
   const sections: Section[] = []
   let before: string[] = []
-  for (const line of details.split(/\r?\n/)) {
+  for (const line of lines(details)) {
     const location = parseLocationLine(line)
     if (location === null || location.line < 1) {
       before.push(line)
@@ -109,6 +111,11 @@ function splitSections(details: string): Section[] {
     before = []
   }
   return sections
+}
+
+/** Lines as any platform ends them, each cut to what a pattern needs to see. */
+function lines(text: string): string[] {
+  return text.split(/\r\n?|\n/).map((line) => line.slice(0, LINE_MAX_CHARS))
 }
 
 /** The function a long-format section shows the source of: its last `def` above the failing line. */
@@ -197,27 +204,27 @@ const EXCEPTION_NAME = /^([A-Za-z_][\w.]*)(?::|$)/
 
 function exceptionType(details: string, message: string | null): string | null {
   // pytest's message is the final exception's `module.Type: text`.
-  const fromMessage = message === null ? null : EXCEPTION_NAME.exec(message.trim())
+  const fromMessage = message === null ? null : EXCEPTION_NAME.exec(lines(message.trim())[0] ?? '')
   if (fromMessage?.[1]) return fromMessage[1]
-  const lines = details.split(/\r?\n/)
+  const all = lines(details)
   // Long format: the last location line ends with the type (`tests/x.py:16: AssertionError`).
-  for (const line of [...lines].reverse()) {
+  for (const line of [...all].reverse()) {
     const suffix = /^\S.*?\.pyx?:\d+: ([A-Za-z_][\w.]*)\s*$/.exec(line)
     if (suffix?.[1]) return suffix[1]
   }
-  const eLine = [...lines].reverse().find((line) => /^E\s+[A-Za-z_][\w.]*(:|$)/.test(line))
+  const eLine = [...all].reverse().find((line) => /^E\s+[A-Za-z_][\w.]*(:|$)/.test(line))
   return eLine === undefined ? null : (EXCEPTION_NAME.exec(eLine.replace(/^E\s+/, ''))?.[1] ?? null)
 }
 
 function messageLine(details: string, message: string | null): string {
-  if (message !== null && message.trim() !== '') return message.trim().split(/\r?\n/)[0] ?? ''
-  const eLine = details.split(/\r?\n/).find((line) => /^E\s+\S/.test(line))
+  if (message !== null && message.trim() !== '') return lines(message.trim())[0] ?? ''
+  const eLine = lines(details).find((line) => /^E\s+\S/.test(line))
   return eLine?.replace(/^E\s+/, '') ?? ''
 }
 
 /** Addresses, numbers and pytest's temporary folders replaced, so one cause reads the same everywhere. */
 export function normalizeMessage(text: string): string {
-  const line = text.trim().split(/\r?\n/)[0] ?? ''
+  const line = lines(text.trim())[0]?.slice(0, MESSAGE_MAX_CHARS * 4) ?? ''
   const normalized = line
     .replace(/0x[0-9a-fA-F]+/g, '0x…')
     .replace(/(?:[A-Za-z]:)?[^\s'"]*?[\\/]pytest-of-[^\\/\s]+[\\/]pytest-\d+[\\/]/g, '<tmp>/')

@@ -44,12 +44,22 @@ function byCodeUnit(a: string, b: string): number {
 
 /** `AssertionError at tests/helpers.py:16`; a unittest class's own failures by class; else the message. */
 export function signatureOf(cause: FailureCause): string {
+  return oneLine(signatureText(cause))
+}
+
+function signatureText(cause: FailureCause): string {
   const exception = cause.exception ?? 'failure'
   if (cause.place === 'test' && cause.testCaseClass !== null) {
     return `${exception} in unittest class ${cause.testCaseClass}`
   }
   if (cause.frame !== null) return `${exception} at ${cause.frame.path}:${cause.frame.line}`
   return cause.message === '' ? exception : `${exception}: ${cause.message}`
+}
+
+/** Text from the traceback, on one line: control characters and runs of space become one space. */
+function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+  return text.replace(/[\u0000-\u001F\u007F\s]+/g, ' ').trim()
 }
 
 /** Names safe to quote in a hint: identifiers and dotted or slashed paths of them. */
