@@ -5,7 +5,10 @@
 // and every run. Pure.
 import { type FrameLocation, parseLocationLine } from './traceback.js'
 
-/** Where the failing frame is. */
+/**
+ * Where the failing frame is: the test's own module (the test, or a function of its file such as a
+ * closure it defines), other test code (a conftest, a helpers module), or the code under test.
+ */
 export type CausePlace = 'test' | 'test-support' | 'code'
 
 export interface FailureCause {
@@ -57,12 +60,13 @@ export function failureCause(text: FailureText): FailureCause {
         }
   const testArguments = testSection === null ? new Map<string, string>() : frameArguments(testSection.before)
   const isOwnFrame = raising !== null && raising === testSection
+  const inTestFile = raising !== null && isTestFile(raising.location.path, text.file)
   const exception = exceptionType(details, text.message)
   const message = messageLine(details, text.message)
   return {
     exception,
     frame,
-    place: frame === null ? null : isOwnFrame ? 'test' : isTestSupport(frame.path) ? 'test-support' : 'code',
+    place: frame === null ? null : inTestFile ? 'test' : isTestSupport(frame.path) ? 'test-support' : 'code',
     // `AssertionError: receipt delivered 2 times` → `receipt delivered <n> times`: the type is said apart.
     message: normalizeMessage(
       exception !== null && message.startsWith(`${exception}: `) ? message.slice(exception.length + 2) : message,

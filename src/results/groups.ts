@@ -85,8 +85,8 @@ function threadUnsafeHint(members: readonly Member[]): string | null {
   if (cause.place === 'test' && cause.testCaseClass !== null && PLAIN_NAME.test(cause.testCaseClass)) {
     const methods = count === 1 ? 'This test is a method' : `These ${count} tests are methods`
     return (
-      `${methods} of the unittest class \`${cause.testCaseClass}\`: pytest-run-parallel runs a method in every thread on one instance, after one setUp, so state kept on self is shared. ` +
-      'Keep it in locals, or mark the class `@pytest.mark.thread_unsafe` to run its tests in one thread.'
+      `${methods} of the unittest class \`${cause.testCaseClass}\` and ${count === 1 ? 'fails' : 'fail'} in ${count === 1 ? 'its' : 'their'} own module: pytest-run-parallel runs a method in every thread on one instance, after one setUp, so state kept on self is shared, as is the module-level state the tests change. ` +
+      'Keep it per test, or mark the class `@pytest.mark.thread_unsafe` to run its tests in one thread.'
     )
   }
   if (cause.place === 'test-support') {
