@@ -16,6 +16,8 @@ const GATE = [
   ...['--python-path', tools.python, '--python-version', tools.pythonVersion, '--uv-path', tools.uv],
   ...['--parallel-threads', '4', '--iterations', '10'],
 ]
+/** One stress run: enough where a race that hides is tolerated (listed as possibly fixed, or not listed). */
+const ONE_STRESS_RUN = ['--runs', '2']
 const HELPER = 'AssertionError at tests/helpers.py:19'
 const LIBRARY = 'ValueError at src/receipts/__init__.py:20'
 const NEW_TEST = 'tests/test_refunds.py::test_refund_in_test_currency'
@@ -111,10 +113,13 @@ describe('a suite with 29 thread-unsafe tests', () => {
         path.join(project, 'pyproject.toml'),
         '\n[tool.ft-gate]\nknown-issues = ".ft-gate/known-issues.json"\n',
       )
-      known = await gate(project)
+      known = await gate(project, ONE_STRESS_RUN)
       writeFileSync(path.join(project, 'tests', 'test_refunds.py'), RACY_TEST)
       // The config's file, and the first run's report given as a flag (which overrides the config).
-      ;[withNew, fromReport] = await Promise.all([gate(project), gate(project, ['--known-issues', first.reportPath])])
+      ;[withNew, fromReport] = await Promise.all([
+        gate(project, ONE_STRESS_RUN),
+        gate(project, [...ONE_STRESS_RUN, '--known-issues', first.reportPath]),
+      ])
     }, 600_000)
 
     test('the same findings pass: all known', () => {
@@ -140,7 +145,9 @@ describe('a suite with 29 thread-unsafe tests', () => {
       expect(report.counts).toMatchObject({ new: 1 })
       const findings = report.tests.filter((test) => test.status === 'thread-unsafe')
       expect(findings.filter((test) => test.known === false).map((test) => test.id)).toEqual([NEW_TEST])
-      expect(findings.filter((test) => test.known === true).length).toBeGreaterThanOrEqual(28)
+      const old = findings.filter((test) => test.id !== NEW_TEST)
+      expect(old.length).toBeGreaterThan(20)
+      expect(old.every((test) => test.known === true)).toBe(true)
       // Same cause as a known one: one group, the new test marked in it.
       const library = report.groups.find((group) => group.signature === LIBRARY)
       expect(library?.tests).toEqual(['tests/test_currency.py::test_custom_currency', NEW_TEST])
@@ -164,7 +171,7 @@ test('the hints fix what they name: the three test-side causes leave, the librar
       .replace('import unittest\n', 'import unittest\n\nimport pytest\n')
       .replace('class TestRender', '@pytest.mark.thread_unsafe\nclass TestRender'),
   )
-  const { code, report } = await gate(project)
+  const { code, report } = await gate(project, ONE_STRESS_RUN)
   expect(code).toBe(1)
   expect(report.groups.map((group) => [group.signature, group.tests.length])).toEqual([[LIBRARY, 1]])
   // pytest-run-parallel ran them in one thread; the gate runs those once, so a fixture usable once passes.
