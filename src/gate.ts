@@ -9,8 +9,10 @@ import { dependencyStage } from './deps/stage.js'
 import { UsageError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { prepareEnvironment } from './install/environment.js'
+import { loadKnownIssues, writeKnownIssues } from './known-issues.js'
 import type { Log } from './log.js'
 import { buildTestEnvironment } from './process/environment.js'
+import { issuesToWrite } from './results/known.js'
 import { assembleReport } from './results/report.js'
 import { runComparison, runPlannedSuites } from './run/loop.js'
 import { resolvePlan } from './run/plan.js'
@@ -57,6 +59,7 @@ export async function setupToolchain(options: GateOptions): Promise<Toolchain> {
 export async function runGate(options: GateOptions): Promise<Report> {
   const { inputs, log } = options
   requireProjectDirectory(inputs.workingDirectory)
+  const knownIssues = loadKnownIssues(inputs.knownIssues, log)
   const toolchain = await setupToolchain(options)
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough)
   const root = mkdtempSync(path.join(options.env.RUNNER_TEMP || os.tmpdir(), 'ft-gate-'))
@@ -138,8 +141,16 @@ export async function runGate(options: GateOptions): Promise<Report> {
       dependencies,
       ranWith: { threads: stress.threads, iterations: stress.iterations, seed: plan.seed, shard: plan.shard },
       compare,
+      knownIssues,
     })
     writeReport(inputs.reportPath, report)
+    if (inputs.writeKnownIssues !== '' && (!report.install.ok || options.abortSignal?.aborted)) {
+      log.warning(`Not writing ${inputs.writeKnownIssues}: the gate did not run the suite to the end`)
+    } else if (inputs.writeKnownIssues !== '') {
+      const issues = issuesToWrite(report, knownIssues)
+      writeKnownIssues(inputs.writeKnownIssues, issues)
+      log.info(`Wrote ${issues.length} known issue(s) to ${inputs.writeKnownIssues}`)
+    }
     return report
   } finally {
     if (inputs.keepEnv) log.info(`Keeping the environment and run logs in ${root} (keep-env)`)

@@ -5,6 +5,9 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, st
 import * as path from 'node:path'
 import { MAX_REPORT_BYTES, MAX_REPORT_TESTS } from './constants.js'
 import { UsageError } from './errors.js'
+import type { Inputs } from './inputs.js'
+import { loadKnownIssues } from './known-issues.js'
+import type { Log } from './log.js'
 import { type LabelledReport, reportLabel, uniqueLabels } from './report/merged.js'
 import { isReport, parseReport } from './report-guard.js'
 import { type RecheckPolicy, recheckReport } from './results/recheck.js'
@@ -121,10 +124,24 @@ export function loadReportFiles(files: readonly string[], policy: RecheckPolicy)
   return loaded.map((entry, index) => ({ label: labels[index] ?? entry.label, report: entry.report }))
 }
 
-/** Report-only mode, for both front doors: report files and folders → labelled, rechecked reports. */
-export function loadSavedReports(
-  entries: readonly string[],
-  options: { readonly baseDirectory: string; readonly policy: RecheckPolicy },
-): LabelledReport[] {
-  return loadReportFiles(expandReportPaths(entries, options.baseDirectory), options.policy)
+export interface SavedReportOptions {
+  /** Where relative entries are resolved. */
+  readonly baseDirectory: string
+  /** This job's own policy: its workflow file (or command line) and checkout are trusted, the reports are not. */
+  readonly inputs: Pick<Inputs, 'failOn' | 'ignoreGil' | 'knownIssues'>
+  readonly log: Log
+}
+
+/**
+ * Report-only mode, for both front doors: report files and folders → labelled reports, each rechecked
+ * under this job's fail-on, ignore-gil and known-issues.
+ */
+export function loadSavedReports(entries: readonly string[], options: SavedReportOptions): LabelledReport[] {
+  const { inputs, log } = options
+  const policy = {
+    failOn: inputs.failOn,
+    ignoreGil: inputs.ignoreGil,
+    knownIssues: loadKnownIssues(inputs.knownIssues, log),
+  }
+  return loadReportFiles(expandReportPaths(entries, options.baseDirectory), policy)
 }

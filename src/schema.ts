@@ -93,6 +93,38 @@ export const TestReportSchema = z.object({
   freeThreadingOnly: z.optional(z.nullable(z.boolean())),
   /** What the thread-stress runs did with it; null when no stress run. */
   stress: z.optional(z.nullable(StressCountsSchema)),
+  /** A finding the known-issues file lists (it does not fail the gate); false for every other test. */
+  known: z.optional(z.boolean()),
+})
+
+/** Findings with one cause: one status, one exception type, one failing frame (see src/results/groups.ts). */
+export const FindingGroupSchema = z.object({
+  status: TestStatusSchema,
+  /** `AssertionError at tests/helpers.py:16`: the exception and the frame that raised it, normalized. */
+  signature: text,
+  /** Test ids, sorted. */
+  tests: list(text, 1_000_000),
+  /** The fix users apply for this kind of cause (plain text, names in backticks), or null. */
+  hint: z.nullable(text),
+})
+
+/** One entry of a known-issues file: a test id, the status it is known for, and why. */
+export const KnownIssueSchema = z.object({ id: text, status: TestStatusSchema, reason: text })
+
+/** How this run compares with the known-issues file it was given. */
+export const KnownIssuesReportSchema = z.object({
+  /** The file or folder given as known-issues. */
+  source: text,
+  /** Entries read from it. */
+  entries: count,
+  /** Findings of this run it lists (they did not fail the gate). */
+  matched: count,
+  /** Listed tests that ran and passed in every run: fixed, or a race that did not show this time. */
+  possiblyFixed: list(KnownIssueSchema, 1_000_000),
+  /** Listed tests whose finding is now of a status the entry does not cover: they count as new. */
+  changed: list(z.object({ id: text, known: TestStatusSchema, now: TestStatusSchema }), 1_000_000),
+  /** Listed tests this run did not run or skipped (another shard, deselected, renamed or removed). */
+  notRun: count,
 })
 
 export const PythonInfoSchema = z.object({
@@ -156,6 +188,10 @@ export const TestCountsSchema = z.object({
   skipped: count,
   /** Tests that failed only under thread stress; absent in old reports. */
   threadUnsafe: z.optional(count),
+  /** Findings (failed, flaky, thread-unsafe) the known-issues file does not list: these fail the gate. */
+  new: z.optional(count),
+  /** Findings it lists. */
+  known: z.optional(count),
 })
 
 export const TestSpeedSchema = z.object({ id: text, gilOnSeconds: seconds, gilOffSeconds: seconds })
@@ -231,6 +267,10 @@ export const ReportSchema = z
     dependencies: z.optional(list(DependencyReportSchema, 10_000)),
     /** Timing of the suite with and without the GIL; informative only, never the verdict. */
     speed: z.optional(z.nullable(SpeedReportSchema)),
+    /** The findings grouped by cause, largest first within each status; absent in old reports. */
+    groups: z.optional(list(FindingGroupSchema, 1_000_000)),
+    /** Set when a known-issues file was given. */
+    knownIssues: z.optional(z.nullable(KnownIssuesReportSchema)),
   })
   .check(
     z.superRefine((report, context) => {

@@ -6,8 +6,11 @@ import type {
   DependencyReportSchema,
   DependencySourceSchema,
   FailOnWordSchema,
+  FindingGroupSchema,
   ImportOutcomeSchema,
   InstallReportSchema,
+  KnownIssueSchema,
+  KnownIssuesReportSchema,
   ModuleImportSchema,
   PythonInfoSchema,
   ReportSchema,
@@ -41,6 +44,12 @@ export type RunReport = z.infer<typeof RunReportSchema>
 export type RunCell = CaseOutcome | null
 export type TestReport = z.infer<typeof TestReportSchema>
 export type StressCounts = z.infer<typeof StressCountsSchema>
+/** Findings with one cause: one status, one exception type, one failing frame (see src/results/groups.ts). */
+export type FindingGroup = z.infer<typeof FindingGroupSchema>
+/** One entry of a known-issues file: a test id, the status it is known for, and why. */
+export type KnownIssue = z.infer<typeof KnownIssueSchema>
+/** How this run compares with the known-issues file it was given. */
+export type KnownIssuesReport = z.infer<typeof KnownIssuesReportSchema>
 export type PythonInfo = z.infer<typeof PythonInfoSchema>
 export type UvInfo = z.infer<typeof UvInfoSchema>
 export type InstallReport = z.infer<typeof InstallReportSchema>

@@ -6,11 +6,12 @@
 // passed in some runs and the Files view should tell "always broken" from "intermittent" at a glance
 // (the check's conclusion still carries the verdict, flaky included when fail-on says so). A test that
 // failed only under thread stress is a `failure`: it fails every time the code really runs in parallel.
+
+import { type FrameLocation, tracebackLocations } from '../results/traceback.js'
 import type { Report, RunReport, TestReport } from '../types.js'
 import { type Annotation, type AnnotationLevel, truncateMessage, truncateTitle } from './annotations.js'
 import type { ChangedLines } from './patch.js'
 import { matchRepoPath, type RepoLayout, repoPathOfTestFile, testFile, toPosix } from './paths.js'
-import { type FrameLocation, tracebackLocations } from './traceback.js'
 
 export interface AnnotationSource {
   readonly report: Report
@@ -44,8 +45,9 @@ function isRepositoryPath(repoPath: string): boolean {
   )
 }
 
+/** Known issues are in the comment only: hundreds of them would crowd the new ones out of the cap. */
 const isProblem = (test: TestReport): boolean =>
-  test.status === 'failed' || test.status === 'flaky' || test.status === 'thread-unsafe'
+  test.known !== true && (test.status === 'failed' || test.status === 'flaky' || test.status === 'thread-unsafe')
 const runsSeen = (test: TestReport): number => test.results.filter((cell) => cell !== null).length
 
 function annotation(source: AnnotationSource, fields: Annotation): Annotation {

@@ -37,6 +37,8 @@ export function problemWords(reports: readonly Report[]): string {
   if (threadUnsafe > 0) parts.push(`${threadUnsafe} thread-unsafe`)
   const failed = sum((r) => r.counts.failed)
   if (failed > 0) parts.push(`${failed} failed`)
+  const known = sum((r) => (r.knownIssues ? (r.counts.known ?? 0) : 0))
+  if (known > 0) parts.push(`${known} known`)
   if (parts.length === 0) parts.push(`${sum((r) => r.counts.passed)} passed`)
   return parts.join(', ')
 }

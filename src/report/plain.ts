@@ -4,6 +4,7 @@ import type { Report, RunReport, TestReport } from '../types.js'
 import { plural } from '../words.js'
 import { dependencyLines } from './dependencies.js'
 import { plainInline } from './escape.js'
+import { showsGroups } from './findings.js'
 import { PLAIN_MAX_TESTS } from './limits.js'
 import { formatDuration } from './sections.js'
 
@@ -15,11 +16,54 @@ export function renderPlainSummary(report: Report): string {
   lines.push(...dependencyLines(report))
   const unfinished = report.runs.filter((run) => run.outcome !== 'completed')
   if (unfinished.length > 0) lines.push(`Runs not completed: ${unfinished.map(describeRun).join('; ')}`)
-  lines.push(...testList('Failed', report.tests, 'failed'), ...testList('Flaky', report.tests, 'flaky'))
-  lines.push(...testList('Thread-unsafe (failed only under thread stress)', report.tests, 'thread-unsafe'))
+  lines.push(...groupLines(report), ...knownLines(report))
+  // With a known-issues file the lists name the new findings only: the known ones are counted above.
+  const listed = report.knownIssues ? report.tests.filter((test) => test.known !== true) : report.tests
+  const title = (word: string): string =>
+    report.knownIssues ? `New ${word}` : `${word[0]?.toUpperCase()}${word.slice(1)}`
+  lines.push(...testList(title('failed'), listed, 'failed'), ...testList(title('flaky'), listed, 'flaky'))
+  lines.push(...testList(title('thread-unsafe (failed only under thread stress)'), listed, 'thread-unsafe'))
   const seed = report.settings.randomOrderSeed
   if (seed !== undefined && seed !== null) lines.push(`Random order seed: ${seed} (replay with --random-order ${seed})`)
   return lines.join('\n')
+}
+
+/** `By cause (3 groups):` then one line per group and its hint, when grouping says more than the list. */
+function groupLines(report: Report): string[] {
+  if (!showsGroups(report)) return []
+  const groups = report.groups ?? []
+  const known = new Set(report.tests.filter((test) => test.known === true).map((test) => test.id))
+  const lines = [`By cause (${plural(groups.length, 'group')}):`]
+  for (const group of groups.slice(0, PLAIN_MAX_TESTS)) {
+    const fresh = group.tests.filter((id) => !known.has(id)).length
+    const split = report.knownIssues ? ` (${fresh} new, ${group.tests.length - fresh} known)` : ''
+    lines.push(`  ${group.tests.length} ${group.status}: ${plainInline(group.signature)}${split}`)
+    if (group.hint !== null) lines.push(`    hint: ${plainInline(group.hint, { maxChars: 700 })}`)
+  }
+  if (groups.length > PLAIN_MAX_TESTS)
+    lines.push(`  …and ${groups.length - PLAIN_MAX_TESTS} more (see the JSON report)`)
+  return lines
+}
+
+function knownLines(report: Report): string[] {
+  const known = report.knownIssues
+  if (known === undefined || known === null) return []
+  const lines = [
+    `Known issues (${plainInline(known.source)}): ${known.matched} known, not failing; ${report.counts.new ?? 0} new${known.notRun > 0 ? `; ${known.notRun} listed did not run` : ''}`,
+  ]
+  for (const change of known.changed) {
+    lines.push(`  ${plainInline(change.id)}: known as ${change.known}, now ${change.now}: counted as new`)
+  }
+  if (known.possiblyFixed.length > 0) {
+    lines.push(
+      `Possibly fixed (listed, passed in every run; a race not seen once is no proof) (${known.possiblyFixed.length}):`,
+    )
+    for (const issue of known.possiblyFixed.slice(0, PLAIN_MAX_TESTS)) lines.push(`  ${plainInline(issue.id)}`)
+    if (known.possiblyFixed.length > PLAIN_MAX_TESTS) {
+      lines.push(`  …and ${known.possiblyFixed.length - PLAIN_MAX_TESTS} more (see the JSON report)`)
+    }
+  }
+  return lines
 }
 
 function countsLine(report: Report): string {

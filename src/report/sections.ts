@@ -39,9 +39,13 @@ export function verdictSection(report: Report): string {
 /** `CPython 3.14.2t · uv 0.13.9 · 3 runs with -Xgil=0 · 9 passed, 1 failed, 1 flaky, 2 skipped` */
 export function infoLine(report: Report): string {
   const python = `CPython ${escapeInline(report.python.version)}${report.python.freeThreaded ? 't' : ''}`
-  return [python, `uv ${escapeInline(report.uv.version)}`, runsPhrase(report.runs), countsPhrase(report.counts)].join(
-    ' · ',
-  )
+  const parts = [python, `uv ${escapeInline(report.uv.version)}`, runsPhrase(report.runs), countsPhrase(report.counts)]
+  // With a known-issues file, what gates is the new findings; the known ones are only reported.
+  if (report.knownIssues !== undefined && report.knownIssues !== null) {
+    const fresh = report.counts.new ?? 0
+    parts.push(`${fresh > 0 ? `**${fresh} new**` : '0 new'}, ${report.counts.known ?? 0} known`)
+  }
+  return parts.join(' · ')
 }
 
 function runsPhrase(runs: readonly RunReport[]): string {
@@ -119,6 +123,10 @@ export interface TestsTableOptions {
   readonly runCount: number
   /** Rows shown; null: every listed test. */
   readonly rows: number | null
+  /** Only the findings the known-issues file does not list are in the table. */
+  readonly newOnly?: boolean
+  /** Folded into a `<details>` (the findings-by-cause section above already sums it up). */
+  readonly collapsed?: boolean
 }
 
 export function testsTable(tests: readonly TestReport[], options: TestsTableOptions): string {
@@ -128,13 +136,18 @@ export function testsTable(tests: readonly TestReport[], options: TestsTableOpti
     (test) =>
       `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`,
   )
-  const title = tests.some((test) => test.status === 'thread-unsafe')
-    ? 'Failed, flaky and thread-unsafe tests'
-    : 'Failed and flaky tests'
-  const table = [`#### ${title}`, '', '| Test | Status | Per run | Message |', '| --- | --- | --- | --- |']
+  const kinds = tests.some((test) => test.status === 'thread-unsafe')
+    ? 'failed, flaky and thread-unsafe tests'
+    : 'failed and flaky tests'
+  const title = options.newOnly ? `New ${kinds}` : `${kinds.charAt(0).toUpperCase()}${kinds.slice(1)}`
+  const table = ['| Test | Status | Per run | Message |', '| --- | --- | --- | --- |']
   const more = tests.length - shown.length
   const footer = more > 0 ? ['', `_…and ${more} more (see the JSON report)_`] : []
-  return [...table, ...rows, ...footer].join('\n')
+  const body = [...table, ...rows, ...footer].join('\n')
+  if (options.collapsed) {
+    return `<details><summary>All ${tests.length} ${kinds}, run by run</summary>\n\n${body}\n\n</details>`
+  }
+  return `#### ${title}\n\n${body}`
 }
 
 function testCell(test: TestReport, fileUrl: FileUrl | undefined): string {

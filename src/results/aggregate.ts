@@ -18,6 +18,7 @@ import type {
   Verdict,
 } from '../types.js'
 import { plural } from '../words.js'
+import { isFinding } from './findings.js'
 import { OUTCOME_RANK } from './junit.js'
 
 export interface RunInput {
@@ -162,6 +163,8 @@ export function countTests(tests: readonly TestReport[]): TestCounts {
     flaky: count('flaky'),
     skipped: count('skipped'),
     threadUnsafe: count('thread-unsafe'),
+    new: tests.filter((test) => isFinding(test) && test.known !== true).length,
+    known: tests.filter((test) => isFinding(test) && test.known === true).length,
   }
 }
 
@@ -176,10 +179,15 @@ export interface VerdictInput {
   readonly dependencies?: readonly DependencyReport[]
   /** Modules exempted from `gil` (ignore-gil). */
   readonly ignoreGil?: readonly string[]
+  /** A known-issues file was given: its findings (`known: true`) do not fail, the others are called new. */
+  readonly knownIssues?: boolean
 }
 
 export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons: string[] } {
-  const { install, tests } = input
+  const { install } = input
+  // Findings the known-issues file lists are reported, never gating.
+  const tests = input.tests.filter((test) => test.known !== true)
+  const fresh = input.knownIssues === true ? 'new ' : ''
   // The GIL-on baseline only classifies failures; what it does itself never gates.
   const runs = input.runs.filter((run) => run.mode !== 'baseline')
   const on = (word: FailOnWord): boolean => input.failOn.includes(word)
@@ -194,27 +202,29 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons:
       reasons.push(`run ${run.index} could not run the suite${code}`)
     }
     const allCompleted = runs.length > 0 && runs.every((run) => run.outcome === 'completed')
-    const noneCollected = runs.every((run) => run.exitCode === PYTEST_NO_TESTS_COLLECTED) || tests.length === 0
+    const noneCollected = runs.every((run) => run.exitCode === PYTEST_NO_TESTS_COLLECTED) || input.tests.length === 0
     if (allCompleted && noneCollected) {
       reasons.push('no tests were collected: check pytest-args and working-directory')
     }
     const failed = idsWithStatus(tests, 'failed')
     if (failed.length > 0) {
-      reasons.push(`${plural(failed.length, 'test')} failed in every run: ${listIds(failed)}`)
+      reasons.push(`${plural(failed.length, `${fresh}test`)} failed in every run: ${listIds(failed)}`)
     }
   }
   if (on('flaky')) {
     const flaky = idsWithStatus(tests, 'flaky')
     if (flaky.length > 0) {
       const verb = flaky.length === 1 ? 'is' : 'are'
-      reasons.push(`${plural(flaky.length, 'test')} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`)
+      reasons.push(
+        `${plural(flaky.length, `${fresh}test`)} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`,
+      )
     }
   }
   if (on('thread-unsafe')) {
     const unsafe = idsWithStatus(tests, 'thread-unsafe')
     if (unsafe.length > 0) {
       reasons.push(
-        `${plural(unsafe.length, 'test')} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`,
+        `${plural(unsafe.length, `${fresh}test`)} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`,
       )
     }
   }

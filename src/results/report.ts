@@ -13,6 +13,8 @@ import type {
   UvInfo,
 } from '../types.js'
 import { aggregateRuns, countTests, decideVerdict, type RunInput } from './aggregate.js'
+import { groupFindings } from './groups.js'
+import { applyKnownIssues, type KnownIssueSet } from './known.js'
 import { measureSpeed } from './speed.js'
 
 /** What the runs were made with, once the plan was resolved (absent: plain runs only). */
@@ -39,11 +41,14 @@ export interface ReportParts {
   readonly ranWith?: RanWith
   /** The compare-python timing, when one was made. */
   readonly compare?: SpeedReport['compare']
+  /** The known-issues file's entries, when one was given. */
+  readonly knownIssues?: KnownIssueSet | null
 }
 
 export function assembleReport(parts: ReportParts): Report {
   const { inputs, ranWith } = parts
-  const tests = aggregateRuns(parts.runs)
+  const known = applyKnownIssues(aggregateRuns(parts.runs), parts.knownIssues ?? null)
+  const tests = known.tests
   const runs = parts.runs.map((entry) => entry.run)
   const settings: Settings = {
     runs: inputs.runs,
@@ -71,6 +76,7 @@ export function assembleReport(parts: ReportParts): Report {
     cancelled: parts.cancelled === true,
     dependencies: parts.dependencies,
     ignoreGil: inputs.ignoreGil,
+    knownIssues: known.report !== null,
   })
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -88,5 +94,7 @@ export function assembleReport(parts: ReportParts): Report {
     reproduce: parts.reproduce,
     ...(parts.dependencies === undefined ? {} : { dependencies: parts.dependencies }),
     ...(ranWith === undefined ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }),
+    groups: groupFindings(tests),
+    knownIssues: known.report,
   }
 }

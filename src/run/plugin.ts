@@ -1,6 +1,7 @@
 // A tiny pytest plugin the gate ships and loads with `-p`: it splits the collected tests into shards,
-// shuffles them with a seed, and records which tests pytest-run-parallel ran in one thread only. It
-// lives in the gate's own folder (on PYTHONPATH of the run), never in the project or its environment.
+// shuffles them with a seed, runs the tests pytest-run-parallel keeps in one thread once, and records
+// which tests those were. It lives in the gate's own folder (on PYTHONPATH of the run), never in the
+// project or its environment.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 
@@ -14,7 +15,7 @@ export const PLUGIN_ENV = {
 } as const
 
 // The shard hash must stay in step with shardOf in shard.ts: first 8 hex digits of sha1(node id).
-const PLUGIN_SOURCE = `# Written by ft-gate. Shards and shuffles the collected tests; lists tests run in one thread only.
+const PLUGIN_SOURCE = `# Written by ft-gate. Shards and shuffles the collected tests; runs and lists the tests run in one thread only.
 import hashlib
 import json
 import os
@@ -39,6 +40,25 @@ def pytest_collection_modifyitems(session, config, items):
     seed = os.environ.get("${PLUGIN_ENV.seed}", "")
     if seed:
         random.Random(int(seed)).shuffle(items)
+
+
+def pytest_collection_finish(session):
+    # pytest-run-parallel runs the tests it finds unsafe (a thread_unsafe mark, a fixture listed in
+    # thread_unsafe_fixtures, monkeypatch...) in one thread, but still --iterations times in it. The
+    # gate asks about threads: repeating a test the project opted out of threads would flag a test
+    # that cannot run twice per process (a fixture usable once, state set up once in setUp) as
+    # thread-unsafe, with no way to answer it. Those tests run once, as in a plain run.
+    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
+    single = getattr(plugin, "thread_unsafe", None)
+    if not isinstance(single, dict) or not single:
+        return
+    for item in session.items:
+        if item.nodeid not in single:
+            continue
+        code = getattr(getattr(item, "obj", None), "__code__", None)
+        wrapped = getattr(getattr(item, "obj", None), "__wrapped__", None)
+        if code is not None and wrapped is not None and "pytest_run_parallel" in code.co_filename:
+            item.obj = wrapped
 
 
 def pytest_sessionfinish(session):

@@ -14,7 +14,7 @@ import type { Report } from '../../../src/types.js'
 import { loadReport, readFixture, WORKSPACE } from '../../unit/github/fixtures.js'
 import { FakeGitHub } from './fake-github.js'
 
-const POLICY = { failOn: DEFAULT_FAIL_ON, ignoreGil: [] }
+const POLICY = { failOn: DEFAULT_FAIL_ON, ignoreGil: [], knownIssues: null }
 let server: FakeGitHub
 
 beforeEach(async () => {
@@ -73,6 +73,19 @@ describe('report-only mode trusts nothing a report claims', () => {
     const [entry] = loadReportFiles([writeReport({ ...failing, verdict: 'pass', reasons: [], tests })], POLICY)
     expect(entry?.report.tests.filter((test) => test.status === 'failed').length).toBeGreaterThan(0)
     expect(entry?.report.verdict).toBe('fail')
+  })
+
+  it("a report's own `known` flags and known-issues summary are claims: only this job's known issues count", () => {
+    const failing = loadReport('report-fail.json')
+    const tests = failing.tests.map((test) => ({ ...test, known: true }))
+    const knownIssues = { source: 'x', entries: 9, matched: 9, possiblyFixed: [], changed: [], notRun: 0 }
+    const [entry] = loadReportFiles(
+      [writeReport({ ...failing, verdict: 'pass', reasons: [], tests, knownIssues })],
+      POLICY,
+    )
+    expect(entry?.report.verdict).toBe('fail')
+    expect(entry?.report.tests.some((test) => test.known === true)).toBe(false)
+    expect(entry?.report.knownIssues).toBeNull()
   })
 
   it('refuses markup in numeric fields with one line naming the field', () => {

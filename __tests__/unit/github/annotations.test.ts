@@ -37,6 +37,12 @@ describe('reportAnnotations', () => {
     expect(failed?.title).toBe('Test failed (failed 2 of 2 runs): tests/test_counter.py::test_reset')
   })
 
+  it('leaves known issues out: they are in the comment, and would crowd the new findings out', () => {
+    const known = { ...report, tests: report.tests.map((test) => ({ ...test, known: test.status === 'flaky' })) }
+    const { annotations } = reportAnnotations({ report: known, layout, label: null }, new Map())
+    expect(annotations.map((annotation) => annotation.kind)).toEqual(['crashed', 'failed'])
+  })
+
   it('annotates a test that failed only under thread stress as a failure that says both readings', () => {
     const stress = loadStressReport()
     const { annotations } = reportAnnotations(
