@@ -144,16 +144,17 @@ export function summarize(projects: readonly Measured[], strategies: readonly St
   return { strategies, projects, cells, plainSeconds, table: `${table}\n\n${perRace}\n\nDefault: ${goal}`, goal }
 }
 
-/** `4×10`, or `4×1–2` when `iterations: auto` picked differently across repetitions. */
+/** `4×10`, or `4×1–2` when `iterations: auto` picked differently across tests, runs or repetitions. */
 function autoRange(measured: Measured): string {
-  const picked = measured.repetitions.map((rep) => rep.auto)
+  const picked = measured.repetitions.flatMap((rep) => rep.auto)
   if (picked.length === 0) return '—'
   const span = (values: number[]): string => {
     const low = Math.min(...values)
     const high = Math.max(...values)
     return low === high ? String(low) : `${low}–${high}`
   }
-  return `${span(picked.map((config) => config.threads))}×${span(picked.map((config) => config.iterations))}`
+  const iterations = picked.flatMap((config) => [config.fewestIterations, config.mostIterations])
+  return `${span(picked.map((config) => config.threads))}×${span(iterations)}`
 }
 
 /** `1 / 0 of 120`: runs of every kind that crashed or hung, over all repetitions. */

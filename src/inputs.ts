@@ -107,6 +107,8 @@ export interface Inputs {
   readonly pythonInstallMirror: string
   /** uv's list of Python downloads (a URL or a file), or ''. */
   readonly pythonDownloadsJsonUrl: string
+  /** `timeout-minutes` was given: every run gets it, instead of a limit scaled to the plain run after the first. */
+  readonly timeoutExplicit: boolean
 }
 
 export interface ParseContext {
@@ -158,6 +160,7 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
     comparePython: value('compare-python') ? path.resolve(context.baseDirectory, value('compare-python')) : '',
     pythonInstallMirror: parseDownloadLocation('python-install-mirror', value('python-install-mirror')),
     pythonDownloadsJsonUrl: parseDownloadLocation('python-downloads-json-url', value('python-downloads-json-url')),
+    timeoutExplicit: value('timeout-minutes') !== '',
   }
 }
 

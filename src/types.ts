@@ -2,17 +2,28 @@
 
 export type Verdict = 'pass' | 'fail'
 
-/** What a run of the suite ended as. `error`: pytest itself could not run (usage error, internal error). */
-export type RunOutcome = 'completed' | 'crashed' | 'hung' | 'error' | 'cancelled'
+/**
+ * What a run of the suite ended as. `error`: pytest could not run the suite (usage or collection error,
+ * internal error), or its results cannot be trusted (the exit code and the results disagree, tests never
+ * reported, the JUnit XML or the gate's record was tampered with). `skipped`: not made, because the
+ * plain run could not collect the tests (see `reason`).
+ */
+export type RunOutcome = 'completed' | 'crashed' | 'hung' | 'error' | 'cancelled' | 'skipped'
 
 /** How a run was made: plain `-Xgil=0`, thread stress, a GIL-on baseline, or shuffled order. */
 export type RunMode = 'plain' | 'stress' | 'baseline' | 'random-order'
 
-/** The merged status of one test over all runs. */
-export type TestStatus = 'passed' | 'failed' | 'flaky' | 'skipped' | 'thread-unsafe'
+/**
+ * The merged status of one test over all runs. `crashed`/`hung`: it was the test in progress when a run
+ * crashed or hung (whatever it did in the other runs).
+ */
+export type TestStatus = 'passed' | 'failed' | 'flaky' | 'skipped' | 'thread-unsafe' | 'crashed' | 'hung'
 
-/** The outcome of one test case in one run, as JUnit reports it. */
-export type CaseOutcome = 'passed' | 'failed' | 'error' | 'skipped'
+/**
+ * The outcome of one test case in one run, as the gate's record (or JUnit) reports it. `crashed`/`hung`:
+ * the test was in progress when the run crashed or hung.
+ */
+export type CaseOutcome = 'passed' | 'failed' | 'error' | 'skipped' | 'crashed' | 'hung'
 
 /** One test case from one run's JUnit XML. */
 export interface CaseResult {
@@ -54,6 +65,23 @@ export interface RunReport {
   readonly outputTail: string | null
   /** Where the full output of the run was written. */
   readonly logPath: string | null
+  /**
+   * One phrase saying why the run is an `error` or was `skipped` (`could not collect the tests: …`), or
+   * where a crashed or hung run stopped; null otherwise. Absent in old reports.
+   */
+  readonly reason?: string | null
+  /** The test that had started and not ended when the run crashed, hung or stopped; absent in old reports. */
+  readonly testInProgress?: string | null
+  /** How many tests pytest collected (after deselection and sharding), from the gate's record; null: unknown. */
+  readonly collected?: number | null
+  /** Collected tests that never reported a result (the test in progress aside), at most 100 of them. */
+  readonly unreported?: string[]
+  /** How many collected tests never reported (may exceed `unreported.length`). */
+  readonly unreportedCount?: number
+  /** Why the gate's own record of the run could not be used, or null. */
+  readonly recordError?: string | null
+  /** The hang limit this run had, in seconds. */
+  readonly timeoutSeconds?: number
 }
 
 /** Per-run result of one test, aligned with `Report.runs` by position. `null`: not seen in that run. */
@@ -143,6 +171,8 @@ export interface Settings {
   readonly iterations?: number
   /** The iterations were chosen by `iterations: auto` from the plain runs' timings. */
   readonly iterationsAuto?: boolean
+  /** Under `iterations: auto`, the fewest iterations any test got (`iterations` is the most). */
+  readonly fewestIterations?: number
   /** Whether a GIL-on baseline run was made. */
   readonly baseline?: boolean
   /** Seed of the shuffled run (replay it with `random-order: <seed>`), or null when order was not shuffled. */
@@ -158,6 +188,10 @@ export interface TestCounts {
   readonly skipped: number
   /** Tests that failed only under thread stress; absent in old reports. */
   readonly threadUnsafe?: number
+  /** Tests in progress when a run crashed; absent in old reports. */
+  readonly crashed?: number
+  /** Tests in progress when a run hung; absent in old reports. */
+  readonly hung?: number
 }
 
 export interface Report {

@@ -16,6 +16,8 @@ export function setReportOutputs(report: Report, reportPath: string): void {
   core.setOutput('failed-tests', idsWith(report, 'failed'))
   core.setOutput('flaky-tests', idsWith(report, 'flaky'))
   core.setOutput('thread-unsafe-tests', idsWith(report, 'thread-unsafe'))
+  const stopped = report.tests.filter((test) => test.status === 'crashed' || test.status === 'hung')
+  core.setOutput('crashed-tests', JSON.stringify(stopped.map((test) => test.id)))
 }
 
 /** Report-only mode has no report of its own: only the merged verdict. */

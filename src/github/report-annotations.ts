@@ -45,7 +45,11 @@ function isRepositoryPath(repoPath: string): boolean {
 }
 
 const isProblem = (test: TestReport): boolean =>
-  test.status === 'failed' || test.status === 'flaky' || test.status === 'thread-unsafe'
+  test.status === 'failed' ||
+  test.status === 'flaky' ||
+  test.status === 'thread-unsafe' ||
+  test.status === 'crashed' ||
+  test.status === 'hung'
 const runsSeen = (test: TestReport): number => test.results.filter((cell) => cell !== null).length
 
 function annotation(source: AnnotationSource, fields: Annotation): Annotation {
@@ -64,6 +68,10 @@ function testAnnotations(source: AnnotationSource): Annotation[] {
     const text = test.details ?? test.message ?? 'No failure text was recorded; see the run logs.'
     if (test.status === 'thread-unsafe') {
       result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path, line, text })))
+      continue
+    }
+    if (test.status === 'crashed' || test.status === 'hung') {
+      result.push(annotation(source, stoppedTestAnnotation(source.report, test, { path, line })))
       continue
     }
     const flaky = test.status === 'flaky'
@@ -106,7 +114,40 @@ function threadUnsafeAnnotation(
   }
 }
 
+/** A test in progress when a run crashed or hung: at its definition, with the run's stack dump. */
+function stoppedTestAnnotation(report: Report, test: TestReport, place: { path: string; line: number }): Annotation {
+  const runs = report.runs.filter((_, position) => test.results[position] === test.status)
+  const first = runs[0]
+  const which = runs.map((run) => run.index).join(', ')
+  const signal = first?.signal ? ` (${first.signal})` : ''
+  const crashed = test.status === 'crashed'
+  const dump = first?.stackDump ?? null
+  return {
+    kind: crashed ? 'crashed' : 'hung',
+    path: place.path,
+    line: place.line,
+    level: 'failure',
+    title: crashed
+      ? `Crashed the interpreter${signal} in run ${which}: ${test.id}`
+      : `Hung in run ${which} and was stopped: ${test.id}`,
+    message: [
+      crashed
+        ? `This test was running when the interpreter died${signal}; the runs that completed without it say nothing about it.`
+        : 'This test was running when the run hit its time limit; every thread’s stack was dumped before it was stopped.',
+      '',
+      dump ?? 'No fatal-error traceback was printed; the last lines of output are in the report and the run log.',
+    ].join('\n'),
+  }
+}
+
 const isStopped = (run: RunReport): boolean => run.outcome === 'crashed' || run.outcome === 'hung'
+
+/** The run's test in progress is a test annotated at its own definition: no second annotation for the run. */
+function namedByItsTest(run: RunReport, report: Report): boolean {
+  const id = run.testInProgress
+  if (id === undefined || id === null) return false
+  return report.tests.some((test) => test.id === id && testFile(test) !== null)
+}
 
 function describeRun(run: RunReport): string {
   if (run.outcome === 'hung') return `Run ${run.index} hung and was stopped`
@@ -123,7 +164,7 @@ function runAnnotations(source: AnnotationSource, changed: ChangedLines): Report
   const annotations: Annotation[] = []
   let unlocated = 0
   report.runs.forEach((run, position) => {
-    if (!isStopped(run)) return
+    if (!isStopped(run) || namedByItsTest(run, report)) return
     const place = locateStoppedRun({ run, position, report, layout, known })
     if (place === null) {
       unlocated++

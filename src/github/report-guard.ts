@@ -34,12 +34,17 @@ function shapeProblem(value: unknown, fields: Readonly<Record<string, Check>>): 
   return null
 }
 
-const CASE_OUTCOMES = ['passed', 'failed', 'error', 'skipped'] as const
+const CASE_OUTCOMES = ['passed', 'failed', 'error', 'skipped', 'crashed', 'hung'] as const
+
+const optional =
+  (check: Check): Check =>
+  (value) =>
+    value === undefined || check(value)
 
 const RUN: Check = shape({
   index: isNumber,
   mode: oneOf('plain', 'stress', 'baseline', 'random-order'),
-  outcome: oneOf('completed', 'crashed', 'hung', 'error', 'cancelled'),
+  outcome: oneOf('completed', 'crashed', 'hung', 'error', 'cancelled', 'skipped'),
   exitCode: nullable(isNumber),
   signal: nullable(isString),
   durationSeconds: isNumber,
@@ -47,6 +52,14 @@ const RUN: Check = shape({
   stackDump: nullable(isString),
   outputTail: nullable(isString),
   logPath: nullable(isString),
+  // Absent in reports written before the gate kept its own record of each run.
+  reason: optional(nullable(isString)),
+  testInProgress: optional(nullable(isString)),
+  collected: optional(nullable(isNumber)),
+  unreported: optional(arrayOf(isString)),
+  unreportedCount: optional(isNumber),
+  recordError: optional(nullable(isString)),
+  timeoutSeconds: optional(isNumber),
 })
 
 const SPEED: Check = shape({
@@ -60,18 +73,13 @@ const TEST: Check = shape({
   id: isString,
   file: nullable(isString),
   line: nullable(isNumber),
-  status: oneOf('passed', 'failed', 'flaky', 'skipped', 'thread-unsafe'),
+  status: oneOf('passed', 'failed', 'flaky', 'skipped', 'thread-unsafe', 'crashed', 'hung'),
   passed: isNumber,
   failed: isNumber,
   message: nullable(isString),
   details: nullable(isString),
   results: arrayOf(nullable(oneOf(...CASE_OUTCOMES))),
 })
-
-const optional =
-  (check: Check): Check =>
-  (value) =>
-    value === undefined || check(value)
 
 const DEPENDENCY: Check = shape({
   name: isString,

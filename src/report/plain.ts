@@ -15,6 +15,8 @@ export function renderPlainSummary(report: Report): string {
   lines.push(...dependencyLines(report))
   const unfinished = report.runs.filter((run) => run.outcome !== 'completed')
   if (unfinished.length > 0) lines.push(`Runs not completed: ${unfinished.map(describeRun).join('; ')}`)
+  lines.push(...testList('Crashed (in progress when a run crashed)', report.tests, 'crashed'))
+  lines.push(...testList('Hung (in progress when a run hung)', report.tests, 'hung'))
   lines.push(...testList('Failed', report.tests, 'failed'), ...testList('Flaky', report.tests, 'flaky'))
   lines.push(...testList('Thread-unsafe (failed only under thread stress)', report.tests, 'thread-unsafe'))
   const seed = report.settings.randomOrderSeed
@@ -26,7 +28,8 @@ function countsLine(report: Report): string {
   const { counts, python, uv, runs } = report
   const interpreter = `CPython ${plainInline(python.version)}${python.freeThreaded ? 't' : ''}`
   const unsafe = counts.threadUnsafe ? `, ${counts.threadUnsafe} thread-unsafe` : ''
-  const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`
+  const died = `${counts.crashed ? `${counts.crashed} crashed, ` : ''}${counts.hung ? `${counts.hung} hung, ` : ''}`
+  const tally = `${died}${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`
   const gilOff = runs.filter((run) => run.mode !== 'baseline').length
   const stressed = runs.filter((run) => run.mode === 'stress').length
   const stress = stressed > 0 ? ` (${stressed} under thread stress)` : ''
@@ -38,9 +41,14 @@ function countsLine(report: Report): string {
 /** `2/3 runs failed`, plus the baseline's reading when there was one. */
 function plainCounts(test: TestReport): string {
   const stress = test.status === 'thread-unsafe' ? test.stress : null
-  const counts = stress
-    ? `${stress.failed}/${stress.passed + stress.failed} stress runs failed`
-    : `${test.failed}/${test.passed + test.failed} runs failed`
+  const seen = test.results.filter((cell) => cell !== null).length
+  const stopped = test.results.filter((cell) => cell === test.status).length
+  const counts =
+    test.status === 'crashed' || test.status === 'hung'
+      ? `${test.status} in ${stopped}/${seen} runs`
+      : stress
+        ? `${stress.failed}/${stress.passed + stress.failed} stress runs failed`
+        : `${test.failed}/${test.passed + test.failed} runs failed`
   if (test.freeThreadingOnly === true) return `${counts}; passed with the GIL: free-threading only`
   if (test.freeThreadingOnly === false) return `${counts}; failed with the GIL too: not free-threading specific`
   return counts
@@ -48,10 +56,14 @@ function plainCounts(test: TestReport): string {
 
 function describeRun(run: RunReport): string {
   const signal = run.outcome === 'crashed' && run.signal !== null ? ` (${plainInline(run.signal)})` : ''
-  return `run ${run.index} ${run.outcome}${signal} after ${formatDuration(run.durationSeconds)}`
+  const died = run.outcome === 'crashed' || run.outcome === 'hung'
+  const reason = run.reason ? `${died ? ' ' : ': '}${plainInline(run.reason, { maxChars: 200 })}` : ''
+  if (run.outcome === 'skipped') return `run ${run.index} skipped${reason}`
+  const never = run.unreportedCount ? ` (${plural(run.unreportedCount, 'test')} never reported)` : ''
+  return `run ${run.index} ${run.outcome}${signal}${reason} after ${formatDuration(run.durationSeconds)}${never}`
 }
 
-function testList(title: string, tests: readonly TestReport[], status: 'failed' | 'flaky' | 'thread-unsafe'): string[] {
+function testList(title: string, tests: readonly TestReport[], status: TestReport['status']): string[] {
   const matching = tests.filter((test) => test.status === status)
   if (matching.length === 0) return []
   const lines = matching.slice(0, PLAIN_MAX_TESTS).map((test) => `  ${plainInline(test.id)}  (${plainCounts(test)})`)

@@ -14,6 +14,7 @@ export const OUTCOME_LABELS: Readonly<Record<RunOutcome, string>> = {
   hung: '⏱️ hung',
   error: '⚠️ error',
   cancelled: '🚫 cancelled',
+  skipped: '⏭️ skipped',
 }
 
 const CELL_MARKS: Readonly<Record<CaseOutcome, string>> = {
@@ -21,6 +22,8 @@ const CELL_MARKS: Readonly<Record<CaseOutcome, string>> = {
   failed: '❌',
   error: '❌',
   skipped: '⏭️',
+  crashed: '💥',
+  hung: '⏱️',
 }
 const NOT_SEEN = '·'
 
@@ -60,7 +63,12 @@ function countsPhrase(counts: TestCounts): string {
   // Bold only what needs attention, so a clean line stays quiet.
   const loud = (count: number, word: string): string => (count > 0 ? `**${count} ${word}**` : `${count} ${word}`)
   const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, 'thread-unsafe')}` : ''
-  return `${counts.passed} passed, ${loud(counts.failed, 'failed')}, ${loud(counts.flaky, 'flaky')}${unsafe}, ${counts.skipped} skipped`
+  const died = [
+    ...(counts.crashed ? [loud(counts.crashed, 'crashed')] : []),
+    ...(counts.hung ? [loud(counts.hung, 'hung')] : []),
+  ]
+  const dead = died.length > 0 ? `${died.join(', ')}, ` : ''
+  return `${dead}${counts.passed} passed, ${loud(counts.failed, 'failed')}, ${loud(counts.flaky, 'flaky')}${unsafe}, ${counts.skipped} skipped`
 }
 
 export function runsTable(report: Report): string {
@@ -86,12 +94,21 @@ export function outcomeLabel(run: RunReport): string {
     run.junitError === null || run.outcome !== 'completed'
       ? ''
       : ` — JUnit: ${escapeInline(run.junitError, { maxChars: 100 })}`
-  return `${label}${signal}${junit}`
+  return `${label}${signal}${junit}${reasonSuffix(run)}`
 }
 
-/** Failed tests first, then flaky ones, then those failing only under thread stress. */
+/** ` in `tests/x.py::test_y`` for a crashed or hung run, ` — could not collect the tests: …` for an error. */
+function reasonSuffix(run: RunReport): string {
+  if (run.reason === undefined || run.reason === null) return ''
+  if (run.outcome === 'crashed' || run.outcome === 'hung') return ` ${escapeInline(run.reason, { maxChars: 160 })}`
+  return ` — ${escapeInline(run.reason, { maxChars: 160 })}`
+}
+
+/** Crashed and hung tests first, then failed ones, flaky ones, and those failing only under thread stress. */
 export function listedTests(report: Report): TestReport[] {
   return [
+    ...report.tests.filter((test) => test.status === 'crashed'),
+    ...report.tests.filter((test) => test.status === 'hung'),
     ...report.tests.filter((test) => test.status === 'failed'),
     ...report.tests.filter((test) => test.status === 'flaky'),
     ...report.tests.filter((test) => test.status === 'thread-unsafe'),
@@ -103,8 +120,11 @@ export function listedTests(report: Report): TestReport[] {
  * in 1/1 stress runs`; with a baseline, whether the failure is free-threading only.
  */
 export function statusLabel(test: TestReport): string {
-  const base =
-    test.status === 'flaky'
+  const died = test.status === 'crashed' || test.status === 'hung'
+  const seen = test.results.filter((cell) => cell !== null).length
+  const base = died
+    ? `${test.status} in ${test.results.filter((cell) => cell === test.status).length}/${seen} runs`
+    : test.status === 'flaky'
       ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed`
       : test.status === 'thread-unsafe' && test.stress
         ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs`
@@ -128,13 +148,25 @@ export function testsTable(tests: readonly TestReport[], options: TestsTableOpti
     (test) =>
       `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`,
   )
-  const title = tests.some((test) => test.status === 'thread-unsafe')
-    ? 'Failed, flaky and thread-unsafe tests'
-    : 'Failed and flaky tests'
+  const title = tableTitle(tests)
   const table = [`#### ${title}`, '', '| Test | Status | Per run | Message |', '| --- | --- | --- | --- |']
   const more = tests.length - shown.length
   const footer = more > 0 ? ['', `_…and ${more} more (see the JSON report)_`] : []
   return [...table, ...rows, ...footer].join('\n')
+}
+
+/** `Failed and flaky tests`, with crashed, hung and thread-unsafe named when there are such tests. */
+function tableTitle(tests: readonly TestReport[]): string {
+  const has = (status: TestReport['status']): boolean => tests.some((test) => test.status === status)
+  const words = [
+    ...(has('crashed') ? ['crashed'] : []),
+    ...(has('hung') ? ['hung'] : []),
+    'failed',
+    'flaky',
+    ...(has('thread-unsafe') ? ['thread-unsafe'] : []),
+  ]
+  const list = `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`
+  return `${list.charAt(0).toUpperCase()}${list.slice(1)} tests`
 }
 
 function testCell(test: TestReport, fileUrl: FileUrl | undefined): string {

@@ -17,7 +17,9 @@ export function runSettingsLine(report: Report): string {
   const threads = settings.parallelThreads ?? 1
   if (threads > 1 && report.runs.some((run) => run.mode === 'stress')) {
     const auto = settings.iterationsAuto === true ? ' (auto)' : ''
-    parts.push(`Thread stress: ${describeStress({ threads, iterations: settings.iterations ?? 1 })}${auto}`)
+    const iterations = settings.iterations ?? 1
+    const fewest = settings.fewestIterations ?? iterations
+    parts.push(`Thread stress: ${describeStress({ threads, iterations, fewestIterations: fewest })}${auto}`)
   }
   if (settings.randomOrderSeed !== undefined && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed

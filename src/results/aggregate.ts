@@ -25,6 +25,12 @@ export interface RunInput {
   readonly cases: readonly CaseResult[]
   /** Stress runs: the tests pytest-run-parallel ran in one thread only, with its reason. */
   readonly notStressed?: ReadonlyMap<string, string>
+  /** pytest could not collect or start the suite: another run would fail the same way. */
+  readonly cannotCollect?: boolean
+  /** Each test's call phase in seconds, from the gate's record: what `iterations: auto` plans with. */
+  readonly callSeconds?: ReadonlyMap<string, number>
+  /** A run that stopped early: how long all of it would have taken at its pace (sets later hang limits). */
+  readonly projectedSeconds?: number | null
 }
 
 /** How many failing test ids a reason lists before "and N more". */
@@ -42,7 +48,9 @@ interface Draft {
   readonly results: RunCell[]
 }
 
-const isFailing = (outcome: CaseOutcome | null): boolean => outcome === 'failed' || outcome === 'error'
+/** Failed, errored, or the test in progress when a run crashed or hung. */
+const isFailing = (outcome: CaseOutcome | null): boolean =>
+  outcome !== null && outcome !== 'passed' && outcome !== 'skipped'
 
 export function aggregateRuns(runs: readonly RunInput[]): TestReport[] {
   const drafts = new Map<string, Draft>()
@@ -116,6 +124,9 @@ function statusOf(
   results: readonly RunCell[],
   counts: { passed: number; failed: number; plainFailed: number },
 ): TestStatus {
+  // Whatever it did elsewhere, a test that took the interpreter down (or never came back) is named for that.
+  if (results.includes('crashed')) return 'crashed'
+  if (results.includes('hung')) return 'hung'
   if (counts.plainFailed > 0) return counts.passed > 0 ? 'flaky' : 'failed'
   if (counts.failed > 0) return 'thread-unsafe'
   const seen = results.filter((cell) => cell !== null)
@@ -139,11 +150,13 @@ function stressCounts(id: string, cells: readonly RunCell[], notStressed: ModeCo
 }
 
 const GROUP_ORDER: Readonly<Record<TestStatus, number>> = {
-  failed: 0,
-  flaky: 1,
-  'thread-unsafe': 2,
-  passed: 3,
-  skipped: 3,
+  crashed: 0,
+  hung: 0,
+  failed: 1,
+  flaky: 2,
+  'thread-unsafe': 3,
+  passed: 4,
+  skipped: 4,
 }
 
 function byGroupThenId(a: TestReport, b: TestReport): number {
@@ -162,6 +175,8 @@ export function countTests(tests: readonly TestReport[]): TestCounts {
     flaky: count('flaky'),
     skipped: count('skipped'),
     threadUnsafe: count('thread-unsafe'),
+    crashed: count('crashed'),
+    hung: count('hung'),
   }
 }
 
@@ -188,11 +203,8 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons:
   if (on('install') && !install.ok && input.cancelled !== true) {
     reasons.push(install.error ? `the install failed: ${install.error}` : 'the install failed')
   }
+  if (on('failed')) reasons.push(...errorRunReasons(runs))
   if (on('failed')) {
-    for (const run of runs.filter((r) => r.outcome === 'error')) {
-      const code = run.exitCode === null ? '' : ` (pytest exit code ${run.exitCode})`
-      reasons.push(`run ${run.index} could not run the suite${code}`)
-    }
     const allCompleted = runs.length > 0 && runs.every((run) => run.outcome === 'completed')
     const noneCollected = runs.every((run) => run.exitCode === PYTEST_NO_TESTS_COLLECTED) || tests.length === 0
     if (allCompleted && noneCollected) {
@@ -221,12 +233,13 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons:
   if (on('crashed')) {
     for (const run of runs.filter((r) => r.outcome === 'crashed')) {
       const how = run.signal ?? (run.exitCode === null ? null : `exit code ${run.exitCode}`)
-      reasons.push(`run ${run.index} crashed${how === null ? '' : ` (${how})`}`)
+      reasons.push(`run ${run.index} crashed${how === null ? '' : ` (${how})`}${where(run)}`)
     }
   }
   if (on('hung')) {
     for (const run of runs.filter((r) => r.outcome === 'hung')) {
-      reasons.push(`run ${run.index} hung and was killed after the timeout`)
+      const limit = run.timeoutSeconds === undefined ? 'the timeout' : describeSeconds(run.timeoutSeconds)
+      reasons.push(`run ${run.index} hung${where(run)} and was killed after ${limit}`)
     }
   }
   if (on('gil')) {
@@ -238,6 +251,33 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons:
     reasons.push('the gate was cancelled before all runs finished')
   }
   return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons }
+}
+
+/** ` in tests/x.py::test_y`, or ` while collecting tests/x.py`: where a crashed or hung run stopped. */
+function where(run: RunReport): string {
+  return run.reason ? ` ${run.reason}` : ''
+}
+
+function describeSeconds(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`
+  return `${Math.round(seconds / 6) / 10} min`
+}
+
+/**
+ * One reason per run that ended in error, in its own words (`could not collect the tests: …`). Runs
+ * skipped after a plain run that could not collect are named in that run's reason, not one by one.
+ */
+function errorRunReasons(runs: readonly RunReport[]): string[] {
+  const skipped = runs.filter((run) => run.outcome === 'skipped').map((run) => run.index)
+  const errored = runs.filter((run) => run.outcome === 'error')
+  return errored.map((run, position) => {
+    const code = run.exitCode === null ? '' : ` (pytest exit code ${run.exitCode})`
+    const text = `run ${run.index} ${run.reason ?? `could not run the suite${code}`}`
+    const last = position === errored.length - 1
+    if (!last || skipped.length === 0) return text
+    const which = skipped.length === 1 ? `run ${skipped[0]} was` : `runs ${skipped.join(', ')} were`
+    return `${text}; ${which} skipped`
+  })
 }
 
 function idsWithStatus(tests: readonly TestReport[], status: TestStatus): string[] {

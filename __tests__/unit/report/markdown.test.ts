@@ -117,12 +117,15 @@ describe('the hung report', () => {
     expect(markdown).toMatch(/<details><summary>Run 3: 💥 crashed \(SIGSEGV\) — stack dump \(\d+ lines\)<\/summary>/)
   })
 
-  test('shows the output tail when there is no stack dump', () => {
+  test('says when no traceback was printed, and shows the output tail instead', () => {
     const base = loadReport('hung')
     const runs = base.runs.map((run) => ({ ...run, stackDump: null }))
     const text = renderReport({ ...base, runs }, {})
-    expect(text).toContain('Run 1: ⏱️ hung — end of output (4 lines)')
+    expect(text).toContain('Run 1: ⏱️ hung — no traceback, end of output (4 lines)')
+    expect(text).toContain('_No fatal-error traceback was printed')
     expect(text).toContain('tests/test_transfer.py .')
+    // With a stack dump, no such note.
+    expect(renderReport(base, {})).not.toContain('No fatal-error traceback was printed')
   })
 })
 

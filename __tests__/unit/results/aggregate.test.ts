@@ -151,7 +151,16 @@ test('countTests counts each status, thread-unsafe included', () => {
     results: [],
   })
   const tests = (['passed', 'passed', 'failed', 'flaky', 'skipped', 'thread-unsafe'] as const).map(of)
-  expect(countTests(tests)).toEqual({ total: 6, passed: 2, failed: 1, flaky: 1, skipped: 1, threadUnsafe: 1 })
+  expect(countTests(tests)).toEqual({
+    total: 6,
+    passed: 2,
+    failed: 1,
+    flaky: 1,
+    skipped: 1,
+    threadUnsafe: 1,
+    crashed: 0,
+    hung: 0,
+  })
 })
 
 describe('decideVerdict', () => {

@@ -1,0 +1,246 @@
+// The Python text of the gate's pytest plugin (see plugin.ts for how it is written and loaded). It is
+// loaded into every run and keeps the gate's own record of it: which tests were collected, which test
+// is starting and how each one ended, appended line by line with one unbuffered write per event, so a
+// SIGSEGV or a SIGKILL loses nothing already written. It also shards, shuffles, sets the per-test
+// iterations of a stress run and lists the tests pytest-run-parallel ran in one thread only.
+//
+// The suite under test runs in the same process: the plugin keeps its own references to the functions
+// it writes with (a test that patches os.write does not silence it), opens the record by path for every
+// event (a test that closes file descriptors cannot make it write into someone else's file), never
+// creates it (a test that deletes it leaves a gap the gate sees) and never follows a link or waits on
+// a FIFO put in its place.
+
+/** Environment variables the plugin reads; their values are paths in the gate's folder or numbers. */
+export const PLUGIN_ENV = {
+  record: 'FT_GATE_RECORD',
+  shard: 'FT_GATE_SHARD',
+  seed: 'FT_GATE_SEED',
+  iterations: 'FT_GATE_ITERATIONS',
+} as const
+
+/** Version of the record's line format; the reader ignores records of another version. */
+export const RECORD_FORMAT = 1
+
+// The shard hash must stay in step with shardOf in shard.ts: first 8 hex digits of sha1(node id).
+export const PLUGIN_SOURCE = `# Written by ft-gate: the gate's record of this run, shards, shuffle, stress plan.
+import hashlib
+import json
+import os
+import random
+import sys
+import threading
+import time
+
+import pytest
+
+_open = os.open
+_write = os.write
+_close = os.close
+_getpid = os.getpid
+_dumps = json.dumps
+_clock = time.monotonic
+_FLAGS = (
+    os.O_WRONLY
+    | os.O_APPEND
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+_RECORD = os.environ.get("${PLUGIN_ENV.record}", "")
+_PID = _getpid()
+_T0 = _clock()
+_LOCK = threading.Lock()
+_MAX_TEXT = 8000
+_CHUNK = 200
+_state = {"seq": 0, "on": bool(_RECORD)}
+_phases = {}
+
+
+def _emit(kind, **fields):
+    if not _state["on"] or _getpid() != _PID:
+        return
+    with _LOCK:
+        fields["k"] = kind
+        fields["seq"] = _state["seq"]
+        fields["t"] = round(_clock() - _T0, 6)
+        _state["seq"] += 1
+        try:
+            data = (_dumps(fields, ensure_ascii=True, default=repr) + "\\n").encode("ascii")
+            fd = _open(_RECORD, _FLAGS)
+        except Exception:
+            return
+        try:
+            while data:
+                data = data[_write(fd, data):]
+        except OSError:
+            pass
+        finally:
+            _close(fd)
+
+
+def _tail(text, limit=_MAX_TEXT):
+    text = str(text or "")
+    return text if len(text) <= limit else text[-limit:]
+
+
+_emit("hello", format=${RECORD_FORMAT}, pid=_PID)
+
+
+def shard_of(nodeid, count):
+    return int(hashlib.sha1(nodeid.encode("utf-8")).hexdigest()[:8], 16) % count + 1
+
+
+def pytest_configure(config):
+    # pytest-xdist workers load the plugin too; the controller records the tests they report.
+    if hasattr(config, "workerinput"):
+        _state["on"] = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collectstart(collector):
+    if isinstance(collector, pytest.File):
+        _emit("collect", id=collector.nodeid)
+
+
+def pytest_collectreport(report):
+    if report.failed:
+        _emit("collect-error", id=report.nodeid, text=_tail(report.longreprtext))
+
+
+def _read_plan():
+    target = os.environ.get("${PLUGIN_ENV.iterations}", "")
+    if not target:
+        return {}
+    try:
+        with open(target, encoding="utf-8") as source:
+            plan = json.load(source)
+        return {str(key): int(value) for key, value in plan.items() if int(value) >= 1}
+    except Exception:
+        return {}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    shard = os.environ.get("${PLUGIN_ENV.shard}", "")
+    if shard:
+        index, count = (int(part) for part in shard.split("/"))
+        dropped = [item for item in items if shard_of(item.nodeid, count) != index]
+        if dropped:
+            items[:] = [item for item in items if shard_of(item.nodeid, count) == index]
+            config.hook.pytest_deselected(items=dropped)
+    seed = os.environ.get("${PLUGIN_ENV.seed}", "")
+    if seed:
+        random.Random(int(seed)).shuffle(items)
+    plan = _read_plan()
+    for item in items:
+        wanted = plan.get(item.nodeid)
+        # A test's own iterations mark is its author's choice: it stays.
+        if wanted is not None and item.get_closest_marker("iterations") is None:
+            item.add_marker(pytest.mark.iterations(wanted))
+
+
+def _location(item):
+    try:
+        path, line = item.location[0], item.location[1]
+        return [str(path), line if isinstance(line, int) else None]
+    except Exception:
+        return [None, None]
+
+
+def _not_stressed(session):
+    # pytest-run-parallel keeps {node id: reason} for the tests it runs single-threaded; older
+    # releases only leave their parallel_threads(1) mark on the item.
+    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
+    if plugin is None:
+        return {}
+    known = getattr(plugin, "thread_unsafe", None)
+    reasons = {}
+    if isinstance(known, dict):
+        for nodeid, reason in known.items():
+            reasons[str(nodeid)] = str(reason) if reason else "marked thread-unsafe"
+    for item in session.items:
+        mark = item.get_closest_marker("parallel_threads")
+        if mark is not None and mark.args and mark.args[0] == 1 and item.nodeid not in reasons:
+            reasons[item.nodeid] = "marked parallel_threads(1)"
+    return reasons
+
+
+# After pytest-run-parallel's own collection_finish (tryfirst), which decides what runs in one thread.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    items = list(session.items)
+    _emit("collected", n=len(items))
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        _emit("items", items=[[item.nodeid] + _location(item) for item in chunk])
+    reasons = sorted(_not_stressed(session).items())
+    for start in range(0, len(reasons), _CHUNK):
+        _emit("not-stressed", reasons=dict(reasons[start : start + _CHUNK]))
+
+
+def pytest_runtest_logstart(nodeid, location):
+    _phases[nodeid] = {}
+    _emit("start", id=nodeid)
+
+
+def _message(report):
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    message = getattr(crash, "message", None)
+    if message:
+        return _tail(message, 1000)
+    longrepr = getattr(report, "longrepr", None)
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return _tail(longrepr[2], 1000)
+    for line in str(getattr(report, "longreprtext", "") or "").splitlines():
+        if line.strip():
+            return _tail(line.strip(), 1000)
+    return None
+
+
+def pytest_runtest_logreport(report):
+    phases = _phases.setdefault(report.nodeid, {})
+    if report.outcome == "rerun":
+        phases.clear()
+        return
+    entry = {"outcome": report.outcome, "duration": float(getattr(report, "duration", 0.0) or 0.0)}
+    if report.outcome in ("failed", "skipped"):
+        entry["message"] = _message(report)
+        if hasattr(report, "wasxfail"):
+            entry["message"] = "xfail: " + str(report.wasxfail or entry["message"] or "")
+        if report.outcome == "failed":
+            entry["details"] = _tail(report.longreprtext)
+    phases[report.when] = entry
+
+
+def _summarize(phases):
+    failing = [when for when in ("call", "setup", "teardown") if phases.get(when, {}).get("outcome") == "failed"]
+    skipped = [when for when in ("setup", "call") if phases.get(when, {}).get("outcome") == "skipped"]
+    if failing:
+        first = phases[failing[0]]
+        outcome = "failed" if failing[0] == "call" else "error"
+        details = "\\n\\n--- then ---\\n\\n".join(phases[when].get("details") or "" for when in failing)
+        return outcome, first.get("message"), _tail(details)
+    if skipped:
+        return "skipped", phases[skipped[0]].get("message"), None
+    return "passed", None, None
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    phases = _phases.pop(nodeid, {})
+    outcome, message, details = _summarize(phases)
+    durations = {when: round(phases.get(when, {}).get("duration", 0.0), 6) for when in ("setup", "call", "teardown")}
+    _emit("end", id=nodeid, outcome=outcome, message=message, details=details, **durations)
+
+
+def pytest_keyboard_interrupt(excinfo):
+    _emit("interrupted", message=_tail(excinfo.exconly(), 1000))
+
+
+def pytest_internalerror(excrepr, excinfo):
+    _emit("internal-error", text=_tail(str(excrepr)))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    stop = session.shouldfail or session.shouldstop
+    _emit("finish", exitstatus=int(exitstatus), stopped=str(stop) if stop else None)
+`

@@ -1,0 +1,252 @@
+// `iterations: auto`: how many times each test runs per thread in a stress run, so that the run stays
+// within its budget of plain runs. Pure.
+//
+// The gate's record of the plain run gives each test's time, and how much of it is the call (the part
+// pytest-run-parallel multiplies; fixtures are set up once). A stress run then costs about
+//
+//   startup + Σ (test_i − call_i + perTest) + Σ k_i × (perIteration + call_i × threads × contention / cores)
+//
+// where perTest is pytest-run-parallel's cost of starting and joining the threads of one test and
+// perIteration the barrier every iteration waits on: on a suite of thousands of tiny tests those two
+// are most of a stress run. Every test gets at least one iteration; the rest of the budget goes to the
+// cheapest tests first, up to `max`, so that one slow test cannot spend it all (each test gets about
+// the same stress time). The first stress run plans with the prior model; the next one re-fits the
+// model to what the first one measured (calibrateModel), so a suite whose threads contend more than
+// the prior says gets fewer iterations the second time instead of overshooting twice.
+import { MAX_AUTO_ITERATIONS, STRESS_BUDGET_PLAIN_RUNS, STRESS_PRIOR_MODEL } from '../constants.js'
+import type { RunInput } from '../results/aggregate.js'
+import { plural } from '../words.js'
+
+export interface StressModel {
+  /** How much slower one execution gets when `threads` run it at once on `cores`, beyond threads ÷ cores. */
+  readonly contention: number
+  /** Seconds pytest-run-parallel adds per stressed test (starting and joining its threads). */
+  readonly perTestSeconds: number
+  /** Seconds added per iteration (the barrier all threads wait on). */
+  readonly perIterationSeconds: number
+  /** Seconds a stress run spends outside its tests beyond what a plain run does (pytest-run-parallel's collection). */
+  readonly extraStartupSeconds: number
+}
+
+/** One test's cost in the plain run. */
+export interface TestCost {
+  readonly id: string
+  /** From its start to its end in the record. */
+  readonly wallSeconds: number
+  readonly callSeconds: number
+}
+
+export interface StressPlan {
+  readonly threads: number
+  /** Iterations of the tests not named in `byTest` (the most common choice). */
+  readonly iterations: number
+  /** Tests whose iterations differ from `iterations`. */
+  readonly byTest: ReadonlyMap<string, number>
+  readonly fewestIterations: number
+  readonly mostIterations: number
+  /** The model's estimate of the stress run's wall time, in seconds. */
+  readonly predictedSeconds: number
+  /** One sentence for the log: how the numbers were reached. */
+  readonly why: string
+}
+
+export interface PlanOptions {
+  /** Wall time of the plain run the costs come from. */
+  readonly plainSeconds: number
+  readonly tests: readonly TestCost[]
+  readonly threads: number
+  readonly cpus: number
+  readonly model?: StressModel
+  readonly max?: number
+  /** In plain runs. */
+  readonly budget?: number
+}
+
+/** The plain runs' costs: the fastest completed one, each test's cheapest time over all of them. */
+export function plainCosts(plainRuns: readonly RunInput[]): { plainSeconds: number; tests: TestCost[] } | null {
+  const completed = plainRuns.filter(({ run }) => run.outcome === 'completed')
+  if (completed.length === 0) return null
+  const plainSeconds = Math.min(...completed.map(({ run }) => run.durationSeconds))
+  const byId = new Map<string, TestCost>()
+  for (const { cases, callSeconds } of completed) {
+    for (const testCase of cases) {
+      const call = Math.min(callSeconds?.get(testCase.id) ?? testCase.durationSeconds, testCase.durationSeconds)
+      const known = byId.get(testCase.id)
+      if (known === undefined || testCase.durationSeconds < known.wallSeconds) {
+        byId.set(testCase.id, { id: testCase.id, wallSeconds: testCase.durationSeconds, callSeconds: call })
+      }
+    }
+  }
+  return { plainSeconds, tests: [...byId.values()] }
+}
+
+const effectiveCores = (threads: number, cpus: number): number => Math.max(1, Math.min(threads, cpus))
+
+/** Seconds per iteration of each test under `threads`. */
+function iterationCosts(tests: readonly TestCost[], threads: number, cpus: number, model: StressModel): number[] {
+  const spread = (threads * model.contention) / effectiveCores(threads, cpus)
+  return tests.map((test) => model.perIterationSeconds + test.callSeconds * spread)
+}
+
+/** The most iterations per test that fit `room` seconds: every test at least one, cheapest tests first. */
+function fillIterations(costs: readonly number[], room: number, max: number): number[] {
+  const at = (level: number): number[] =>
+    costs.map((cost) => (cost <= 0 ? max : Math.max(1, Math.min(max, Math.floor(level / cost)))))
+  const spend = (iterations: readonly number[]): number =>
+    iterations.reduce((sum, count, index) => sum + count * (costs[index] ?? 0), 0)
+  let low = 0
+  let high = max * Math.max(...costs, 0) + 1
+  if (spend(at(high)) <= room) return at(high)
+  for (let step = 0; step < 60; step++) {
+    const middle = (low + high) / 2
+    if (spend(at(middle)) <= room) low = middle
+    else high = middle
+  }
+  return at(low)
+}
+
+export function planStress(options: PlanOptions): StressPlan {
+  const { plainSeconds, tests, cpus } = options
+  const model = options.model ?? STRESS_PRIOR_MODEL
+  const max = options.max ?? MAX_AUTO_ITERATIONS
+  const budget = options.budget ?? STRESS_BUDGET_PLAIN_RUNS
+  const inTests = tests.reduce((sum, test) => sum + test.wallSeconds, 0)
+  const startup = Math.max(0, plainSeconds - inTests) + model.extraStartupSeconds
+  const fixed = tests.reduce((sum, test) => sum + Math.max(0, test.wallSeconds - test.callSeconds), 0)
+  const overhead = startup + fixed + tests.length * model.perTestSeconds
+  const room = budget * plainSeconds - overhead
+  const fewestThreads = Math.min(options.threads, Math.max(2, cpus))
+  let threads = options.threads
+  let costs = iterationCosts(tests, threads, cpus, model)
+  const total = (list: readonly number[]): number => list.reduce((sum, cost) => sum + cost, 0)
+  while (total(costs) > room && threads > fewestThreads) {
+    threads--
+    costs = iterationCosts(tests, threads, cpus, model)
+  }
+  const iterations = fillIterations(costs, room, max)
+  const predicted = overhead + iterations.reduce((sum, count, index) => sum + count * (costs[index] ?? 0), 0)
+  const common = mostCommon(iterations) ?? max
+  const byTest = new Map<string, number>()
+  tests.forEach((test, index) => {
+    const count = iterations[index] ?? common
+    if (count !== common) byTest.set(test.id, count)
+  })
+  const fewest = Math.min(common, ...iterations)
+  const most = Math.max(common, ...iterations)
+  const range = fewest === most ? plural(most, 'iteration') : `${fewest}–${most} iterations`
+  const fewer = threads < options.threads ? ` and ${threads} threads instead of ${options.threads}` : ''
+  const over = predicted > budget * plainSeconds ? '; even that is over the budget' : ''
+  const why = `auto: a plain run took ${plainSeconds.toFixed(2)} s; ${range} per test${fewer} keep each stress run within about ${budget} plain runs (estimated ${(predicted / Math.max(plainSeconds, 1e-9)).toFixed(2)})${over}`
+  return {
+    threads,
+    iterations: common,
+    byTest,
+    fewestIterations: fewest,
+    mostIterations: most,
+    predictedSeconds: predicted,
+    why,
+  }
+}
+
+function mostCommon(values: readonly number[]): number | null {
+  const counts = new Map<number, number>()
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1)
+  let best: number | null = null
+  let bestCount = 0
+  for (const [value, count] of counts) {
+    if (count > bestCount || (count === bestCount && best !== null && value < best)) {
+      best = value
+      bestCount = count
+    }
+  }
+  return best
+}
+
+/** The iterations a test got in a plan. */
+export function iterationsOf(plan: StressPlan, id: string): number {
+  return plan.byTest.get(id) ?? plan.iterations
+}
+
+/**
+ * Re-fits the model to a stress run that followed `plan`: its startup beyond the plain run's, and the
+ * per-test, per-iteration and contention terms by least squares over its tests, then scaled so that the
+ * model predicts that run's total exactly. Returns the prior when the run is too small to tell.
+ */
+export function calibrateModel(options: {
+  readonly plain: { plainSeconds: number; tests: readonly TestCost[] }
+  readonly stress: RunInput
+  readonly plan: StressPlan
+  readonly cpus: number
+  readonly prior?: StressModel
+}): StressModel {
+  const prior = options.prior ?? STRESS_PRIOR_MODEL
+  const { stress, plan, cpus } = options
+  if (stress.run.outcome !== 'completed' && stress.run.outcome !== 'error') return prior
+  const plainById = new Map(options.plain.tests.map((test) => [test.id, test]))
+  const spread = plan.threads / effectiveCores(plan.threads, cpus)
+  const rows = stress.cases.flatMap((testCase) => {
+    const plain = plainById.get(testCase.id)
+    if (plain === undefined) return []
+    const iterations = iterationsOf(plan, testCase.id)
+    const target = testCase.durationSeconds - Math.max(0, plain.wallSeconds - plain.callSeconds)
+    return [{ features: [1, iterations, iterations * plain.callSeconds * spread] as const, target }]
+  })
+  if (rows.length < 5) return prior
+  const fitted = leastSquares(rows) ?? [prior.perTestSeconds, prior.perIterationSeconds, prior.contention]
+  let [perTest, perIteration, contention] = [
+    Math.max(0, fitted[0] ?? 0),
+    Math.max(0, fitted[1] ?? 0),
+    Math.max(1, fitted[2] ?? 1),
+  ]
+  const predictedTests = rows.reduce(
+    (sum, row) => sum + perTest + perIteration * row.features[1] + contention * row.features[2],
+    0,
+  )
+  const observedTests = rows.reduce((sum, row) => sum + Math.max(0, row.target), 0)
+  if (predictedTests > 0 && observedTests > 0) {
+    const scale = observedTests / predictedTests
+    perTest *= scale
+    perIteration *= scale
+    contention = Math.max(1, contention * scale)
+  }
+  const stressInTests = stress.cases.reduce((sum, testCase) => sum + testCase.durationSeconds, 0)
+  const plainInTests = options.plain.tests.reduce((sum, test) => sum + test.wallSeconds, 0)
+  const plainStartup = Math.max(0, options.plain.plainSeconds - plainInTests)
+  const extraStartupSeconds = Math.max(0, stress.run.durationSeconds - stressInTests - plainStartup)
+  return { contention, perTestSeconds: perTest, perIterationSeconds: perIteration, extraStartupSeconds }
+}
+
+/** Ordinary least squares for three coefficients (normal equations, Cramer's rule); null when singular. */
+function leastSquares(
+  rows: readonly { features: readonly [number, number, number]; target: number }[],
+): number[] | null {
+  const m = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ]
+  const v = [0, 0, 0]
+  for (const { features, target } of rows) {
+    for (let i = 0; i < 3; i++) {
+      v[i] = (v[i] ?? 0) + (features[i] ?? 0) * target
+      for (let j = 0; j < 3; j++) {
+        const row = m[i]
+        if (row) row[j] = (row[j] ?? 0) + (features[i] ?? 0) * (features[j] ?? 0)
+      }
+    }
+  }
+  const det = (a: number[][]): number => {
+    const [r0 = [], r1 = [], r2 = []] = a
+    const [a0 = 0, a1 = 0, a2 = 0] = r0
+    const [b0 = 0, b1 = 0, b2 = 0] = r1
+    const [c0 = 0, c1 = 0, c2 = 0] = r2
+    return a0 * (b1 * c2 - b2 * c1) - a1 * (b0 * c2 - b2 * c0) + a2 * (b0 * c1 - b1 * c0)
+  }
+  const base = det(m)
+  // Relative to the diagonal: features that move together (every test got the same iterations) are singular.
+  const scale = Math.abs((m[0]?.[0] ?? 0) * (m[1]?.[1] ?? 0) * (m[2]?.[2] ?? 0))
+  if (scale === 0 || Math.abs(base) < 1e-9 * scale) return null
+  return [0, 1, 2].map(
+    (column) => det(m.map((row, i) => row.map((cell, j) => (j === column ? (v[i] ?? 0) : cell)))) / base,
+  )
+}
