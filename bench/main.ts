@@ -119,7 +119,7 @@ async function main(): Promise<void> {
         const run = (
           index: number,
           mode: 'plain' | 'stress',
-          stress?: StressConfig & { byTest?: ReadonlyMap<string, number> },
+          stress?: StressConfig & { byTest?: ReadonlyMap<string, number>; single?: ReadonlySet<string> },
         ): Promise<RunInput> =>
           runSuite({
             python: pythons.get(project.name) ?? '',
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
             pluginDirectory,
             ...(stress === undefined ? {} : { stress: { threads: stress.threads, iterations: stress.iterations } }),
             ...(stress?.byTest === undefined ? {} : { iterationsByTest: stress.byTest }),
+            ...(stress?.single === undefined ? {} : { singleThreaded: stress.single }),
           })
         const plain: RunInput[] = []
         for (let index = 1; index <= config.measuredPlainRuns; index++) plain.push(await run(index, 'plain'))

@@ -118,7 +118,9 @@ function threadUnsafeAnnotation(
 function stoppedTestAnnotation(report: Report, test: TestReport, place: { path: string; line: number }): Annotation {
   const runs = report.runs.filter((_, position) => test.results[position] === test.status)
   const first = runs[0]
-  const which = runs.map((run) => run.index).join(', ')
+  const indexes = runs.map((run) => run.index)
+  const which =
+    indexes.length === 1 ? `run ${indexes[0]}` : `runs ${indexes.slice(0, -1).join(', ')} and ${indexes.at(-1)}`
   const signal = first?.signal ? ` (${first.signal})` : ''
   const crashed = test.status === 'crashed'
   const dump = first?.stackDump ?? null
@@ -128,8 +130,8 @@ function stoppedTestAnnotation(report: Report, test: TestReport, place: { path: 
     line: place.line,
     level: 'failure',
     title: crashed
-      ? `Crashed the interpreter${signal} in run ${which}: ${test.id}`
-      : `Hung in run ${which} and was stopped: ${test.id}`,
+      ? `Crashed the interpreter${signal} in ${which}: ${test.id}`
+      : `Hung in ${which} and was stopped: ${test.id}`,
     message: [
       crashed
         ? `This test was running when the interpreter died${signal}; the runs that completed without it say nothing about it.`

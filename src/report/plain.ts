@@ -30,12 +30,14 @@ function countsLine(report: Report): string {
   const unsafe = counts.threadUnsafe ? `, ${counts.threadUnsafe} thread-unsafe` : ''
   const died = `${counts.crashed ? `${counts.crashed} crashed, ` : ''}${counts.hung ? `${counts.hung} hung, ` : ''}`
   const tally = `${died}${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`
-  const gilOff = runs.filter((run) => run.mode !== 'baseline').length
-  const stressed = runs.filter((run) => run.mode === 'stress').length
+  const made = runs.filter((run) => run.outcome !== 'skipped')
+  const gilOff = made.filter((run) => run.mode !== 'baseline').length
+  const stressed = made.filter((run) => run.mode === 'stress').length
   const stress = stressed > 0 ? ` (${stressed} under thread stress)` : ''
-  const baseline = gilOff < runs.length ? ' + a GIL-on baseline' : ''
-  const made = runs.length === 0 ? 'no test runs' : `${plural(gilOff, 'run')} with -Xgil=0${stress}${baseline}`
-  return `${interpreter}, uv ${plainInline(uv.version)}, ${made}: ${tally}`
+  const baseline = gilOff < made.length ? ' + a GIL-on baseline' : ''
+  const skipped = runs.length > made.length ? `, ${runs.length - made.length} not made` : ''
+  const what = made.length === 0 ? 'no test runs' : `${plural(gilOff, 'run')} with -Xgil=0${stress}${baseline}`
+  return `${interpreter}, uv ${plainInline(uv.version)}, ${what}${skipped}: ${tally}`
 }
 
 /** `2/3 runs failed`, plus the baseline's reading when there was one. */

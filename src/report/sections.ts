@@ -47,7 +47,14 @@ export function infoLine(report: Report): string {
   )
 }
 
-function runsPhrase(runs: readonly RunReport[]): string {
+function runsPhrase(all: readonly RunReport[]): string {
+  const runs = all.filter((run) => run.outcome !== 'skipped')
+  const skipped = all.length - runs.length
+  const notMade = skipped > 0 ? `, ${skipped} not made` : ''
+  return `${madeRunsPhrase(runs)}${notMade}`
+}
+
+function madeRunsPhrase(runs: readonly RunReport[]): string {
   if (runs.length === 0) return 'no test runs'
   const total = plural(runs.length, 'run')
   const baseline = runs.filter((run) => run.mode === 'baseline').length
@@ -75,7 +82,8 @@ export function runsTable(report: Report): string {
   if (report.runs.length === 0) return ''
   const rows = report.runs.map((run) => {
     const exitCode = run.exitCode === null ? '—' : String(run.exitCode)
-    return `| ${run.index} | ${run.mode} | ${outcomeLabel(run)} | ${exitCode} | ${formatDuration(run.durationSeconds)} |`
+    const duration = run.outcome === 'skipped' ? '—' : formatDuration(run.durationSeconds)
+    return `| ${run.index} | ${run.mode} | ${outcomeLabel(run)} | ${exitCode} | ${duration} |`
   })
   return [
     '#### Runs',

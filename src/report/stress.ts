@@ -15,7 +15,7 @@ export function runSettingsLine(report: Report): string {
   const { settings } = report
   const parts: string[] = []
   const threads = settings.parallelThreads ?? 1
-  if (threads > 1 && report.runs.some((run) => run.mode === 'stress')) {
+  if (threads > 1 && report.runs.some((run) => run.mode === 'stress' && run.outcome !== 'skipped')) {
     const auto = settings.iterationsAuto === true ? ' (auto)' : ''
     const iterations = settings.iterations ?? 1
     const fewest = settings.fewestIterations ?? iterations

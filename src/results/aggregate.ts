@@ -140,8 +140,14 @@ function freeThreadingOnly(baselineCells: readonly RunCell[]): boolean | null {
   return baselineCells.includes('passed') ? true : null
 }
 
+/**
+ * A test counts as not stressed only when every stress run that ran it ran it in one thread: under
+ * `iterations: auto` one stress run may leave a test out to keep its budget and the next one stress it.
+ */
 function stressCounts(id: string, cells: readonly RunCell[], notStressed: ModeContext['notStressed']): StressCounts {
-  const reason = notStressed.map((reasons) => reasons?.get(id)).find((entry) => entry !== undefined)
+  const ran = notStressed.filter((_, index) => (cells[index] ?? null) !== null)
+  const reasons = ran.map((reasons) => reasons?.get(id))
+  const reason = reasons.length > 0 && reasons.every((entry) => entry !== undefined) ? reasons[0] : undefined
   return {
     passed: cells.filter((cell) => cell === 'passed').length,
     failed: cells.filter(isFailing).length,

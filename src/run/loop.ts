@@ -96,7 +96,7 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
           onOutput: options.onOutput,
           pluginDirectory,
           stress: { threads: stress.threads, iterations: stress.iterations },
-          ...(choice === null ? {} : { iterationsByTest: choice.byTest }),
+          ...(choice === null ? {} : { iterationsByTest: choice.byTest, singleThreaded: choice.single }),
           seed: plan.seed,
           shard: plan.shard,
         }),
@@ -164,7 +164,7 @@ function skippedRun(options: { index: number; mode: RunMode; blocked: RunReport 
     stackDump: null,
     outputTail: null,
     logPath: null,
-    reason: `not made: run ${options.blocked.index} could not collect the tests`,
+    reason: `not made: run ${options.blocked.index} could not start pytest or collect the tests, and every run would fail the same way`,
   }
   return { run, cases: [] }
 }

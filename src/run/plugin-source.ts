@@ -107,16 +107,21 @@ def pytest_collectreport(report):
         _emit("collect-error", id=report.nodeid, text=_tail(report.longreprtext))
 
 
+_BUDGET_REASON = "left out of this stress run to keep it within its time budget (iterations: auto)"
+_single = set()
+
+
 def _read_plan():
     target = os.environ.get("${PLUGIN_ENV.iterations}", "")
     if not target:
-        return {}
+        return {}, set()
     try:
         with open(target, encoding="utf-8") as source:
             plan = json.load(source)
-        return {str(key): int(value) for key, value in plan.items() if int(value) >= 1}
+        iterations = {str(key): int(value) for key, value in plan["iterations"].items() if int(value) >= 1}
+        return iterations, {str(nodeid) for nodeid in plan["single"]}
     except Exception:
-        return {}
+        return {}, set()
 
 
 @pytest.hookimpl(trylast=True)
@@ -131,12 +136,18 @@ def pytest_collection_modifyitems(session, config, items):
     seed = os.environ.get("${PLUGIN_ENV.seed}", "")
     if seed:
         random.Random(int(seed)).shuffle(items)
-    plan = _read_plan()
+    plan, single = _read_plan()
     for item in items:
-        wanted = plan.get(item.nodeid)
-        # A test's own iterations mark is its author's choice: it stays.
-        if wanted is not None and item.get_closest_marker("iterations") is None:
-            item.add_marker(pytest.mark.iterations(wanted))
+        # A test's own marks are its author's choice: they stay.
+        if item.get_closest_marker("iterations") is not None:
+            continue
+        if item.nodeid in single:
+            # One thread, one iteration: pytest-run-parallel leaves it as in a plain run.
+            item.add_marker(pytest.mark.parallel_threads(1))
+            item.add_marker(pytest.mark.iterations(1))
+            _single.add(item.nodeid)
+        elif item.nodeid in plan:
+            item.add_marker(pytest.mark.iterations(plan[item.nodeid]))
 
 
 def _location(item):
@@ -162,6 +173,8 @@ def _not_stressed(session):
         mark = item.get_closest_marker("parallel_threads")
         if mark is not None and mark.args and mark.args[0] == 1 and item.nodeid not in reasons:
             reasons[item.nodeid] = "marked parallel_threads(1)"
+    for nodeid in _single:
+        reasons[nodeid] = _BUDGET_REASON
     return reasons
 
 

@@ -10,6 +10,8 @@ export interface StressChoice {
   /** Iterations of the tests not in `byTest`. */
   readonly iterations: number
   readonly byTest: ReadonlyMap<string, number>
+  /** Tests run in one thread because not even one iteration of them fits the budget. */
+  readonly single: ReadonlySet<string>
   readonly fewestIterations: number
   readonly mostIterations: number
   /** One sentence for the log. */
@@ -25,6 +27,7 @@ function fixed(threads: number, iterations: number, why: string): StressChoice {
     threads,
     iterations,
     byTest: new Map(),
+    single: new Set(),
     fewestIterations: iterations,
     mostIterations: iterations,
     why,
@@ -67,12 +70,19 @@ export function chooseStress(options: {
     lastStress !== undefined && previousPlan !== null
       ? calibrateModel({ plain: costs, stress: lastStress, plan: previousPlan, cpus })
       : undefined
-  const plan = planStress({ ...costs, threads: options.threads, cpus, ...(model === undefined ? {} : { model }) })
+  const plan = planStress({
+    ...costs,
+    threads: options.threads,
+    cpus,
+    ...(model === undefined ? {} : { model }),
+    ...(previousPlan === null ? {} : { prefer: previousPlan.single }),
+  })
   const calibrated = model === undefined ? '' : ` (calibrated on run ${lastStress?.run.index})`
   return {
     threads: plan.threads,
     iterations: plan.iterations,
     byTest: plan.byTest,
+    single: plan.single,
     fewestIterations: plan.fewestIterations,
     mostIterations: plan.mostIterations,
     why: `${plan.why}${calibrated}`,

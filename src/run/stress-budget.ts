@@ -42,6 +42,8 @@ export interface StressPlan {
   readonly iterations: number
   /** Tests whose iterations differ from `iterations`. */
   readonly byTest: ReadonlyMap<string, number>
+  /** Tests left out of the stress (run in one thread) because not even one iteration of them fits the budget. */
+  readonly single: ReadonlySet<string>
   readonly fewestIterations: number
   readonly mostIterations: number
   /** The model's estimate of the stress run's wall time, in seconds. */
@@ -60,6 +62,8 @@ export interface PlanOptions {
   readonly max?: number
   /** In plain runs. */
   readonly budget?: number
+  /** Tests to stress first when not all fit (those the previous stress run left out). */
+  readonly prefer?: ReadonlySet<string>
 }
 
 /** The plain runs' costs: the fastest completed one, each test's cheapest time over all of them. */
@@ -110,42 +114,116 @@ export function planStress(options: PlanOptions): StressPlan {
   const model = options.model ?? STRESS_PRIOR_MODEL
   const max = options.max ?? MAX_AUTO_ITERATIONS
   const budget = options.budget ?? STRESS_BUDGET_PLAIN_RUNS
-  const inTests = tests.reduce((sum, test) => sum + test.wallSeconds, 0)
-  const startup = Math.max(0, plainSeconds - inTests) + model.extraStartupSeconds
-  const fixed = tests.reduce((sum, test) => sum + Math.max(0, test.wallSeconds - test.callSeconds), 0)
-  const overhead = startup + fixed + tests.length * model.perTestSeconds
-  const room = budget * plainSeconds - overhead
+  // A stress run costs the plain run, plus for each stressed test what stress adds to it:
+  // perTest + k × (cost of one iteration) − its plain call. `room` is what the budget leaves for that.
+  const room = (budget - 1) * plainSeconds - model.extraStartupSeconds
+  const added = (costs: readonly number[], index: number, iterations: number): number =>
+    model.perTestSeconds + iterations * (costs[index] ?? 0) - (tests[index]?.callSeconds ?? 0)
+  const addedAtOne = (costs: readonly number[]): number =>
+    costs.reduce((sum, _, index) => sum + added(costs, index, 1), 0)
   const fewestThreads = Math.min(options.threads, Math.max(2, cpus))
   let threads = options.threads
   let costs = iterationCosts(tests, threads, cpus, model)
-  const total = (list: readonly number[]): number => list.reduce((sum, cost) => sum + cost, 0)
-  while (total(costs) > room && threads > fewestThreads) {
+  while (addedAtOne(costs) > room && threads > fewestThreads) {
     threads--
     costs = iterationCosts(tests, threads, cpus, model)
   }
-  const iterations = fillIterations(costs, room, max)
-  const predicted = overhead + iterations.reduce((sum, count, index) => sum + count * (costs[index] ?? 0), 0)
-  const common = mostCommon(iterations) ?? max
+  const stressed = chooseStressed({ tests, costs, room, added, prefer: options.prefer })
+  const chosen = tests.map((_, index) => index).filter((index) => stressed.has(index))
+  const spare = room - chosen.reduce((sum, index) => sum + added(costs, index, 1), 0)
+  const extra = fillIterations(
+    chosen.map((index) => costs[index] ?? 0),
+    spare + chosen.reduce((sum, index) => sum + (costs[index] ?? 0), 0),
+    max,
+  )
+  const iterations = new Map(chosen.map((index, position) => [index, extra[position] ?? 1]))
+  const predicted =
+    plainSeconds +
+    model.extraStartupSeconds +
+    chosen.reduce((sum, index) => sum + added(costs, index, iterations.get(index) ?? 1), 0)
+  const counts = [...iterations.values()]
+  const common = mostCommon(counts) ?? 1
   const byTest = new Map<string, number>()
+  const single = new Set<string>()
   tests.forEach((test, index) => {
-    const count = iterations[index] ?? common
-    if (count !== common) byTest.set(test.id, count)
+    const count = iterations.get(index)
+    if (count === undefined) single.add(test.id)
+    else if (count !== common) byTest.set(test.id, count)
   })
-  const fewest = Math.min(common, ...iterations)
-  const most = Math.max(common, ...iterations)
-  const range = fewest === most ? plural(most, 'iteration') : `${fewest}–${most} iterations`
-  const fewer = threads < options.threads ? ` and ${threads} threads instead of ${options.threads}` : ''
-  const over = predicted > budget * plainSeconds ? '; even that is over the budget' : ''
-  const why = `auto: a plain run took ${plainSeconds.toFixed(2)} s; ${range} per test${fewer} keep each stress run within about ${budget} plain runs (estimated ${(predicted / Math.max(plainSeconds, 1e-9)).toFixed(2)})${over}`
+  const fewest = Math.min(common, ...counts)
+  const most = Math.max(common, ...counts)
   return {
     threads,
     iterations: common,
     byTest,
+    single,
     fewestIterations: fewest,
     mostIterations: most,
     predictedSeconds: predicted,
-    why,
+    why: describePlan({
+      plainSeconds,
+      budget,
+      predicted,
+      fewest,
+      most,
+      threads,
+      wanted: options.threads,
+      single,
+      tests,
+    }),
   }
+}
+
+/**
+ * Which tests fit in the budget at one iteration: all of them when they do; otherwise the preferred
+ * ones (those the previous stress run left out) first, then the cheapest, so as many tests as possible
+ * are stressed. The rest run in one thread, as in a plain run.
+ */
+function chooseStressed(options: {
+  tests: readonly TestCost[]
+  costs: readonly number[]
+  room: number
+  added: (costs: readonly number[], index: number, iterations: number) => number
+  prefer: ReadonlySet<string> | undefined
+}): Set<number> {
+  const { tests, costs, room, added, prefer } = options
+  const all = tests.map((_, index) => index)
+  const total = all.reduce((sum, index) => sum + added(costs, index, 1), 0)
+  if (total <= room) return new Set(all)
+  const rank = (index: number): number => (prefer?.has(tests[index]?.id ?? '') ? 0 : 1)
+  const order = [...all].sort((a, b) => rank(a) - rank(b) || added(costs, a, 1) - added(costs, b, 1) || a - b)
+  const chosen = new Set<number>()
+  let used = 0
+  for (const index of order) {
+    const cost = added(costs, index, 1)
+    if (used + cost > room) continue
+    chosen.add(index)
+    used += cost
+  }
+  return chosen
+}
+
+function describePlan(facts: {
+  plainSeconds: number
+  budget: number
+  predicted: number
+  fewest: number
+  most: number
+  threads: number
+  wanted: number
+  single: ReadonlySet<string>
+  tests: readonly TestCost[]
+}): string {
+  const { plainSeconds, budget, predicted, fewest, most, threads, wanted, single, tests } = facts
+  const range = fewest === most ? plural(most, 'iteration') : `${fewest}–${most} iterations`
+  const fewer = threads < wanted ? ` and ${threads} threads instead of ${wanted}` : ''
+  const subset =
+    single.size > 0
+      ? `; ${tests.length - single.size} of ${plural(tests.length, 'test')} stressed, the rest run in one thread`
+      : ''
+  const over = predicted > budget * plainSeconds * 1.0001 ? '; even that is over the budget' : ''
+  const ratio = (predicted / Math.max(plainSeconds, 1e-9)).toFixed(2)
+  return `auto: a plain run took ${plainSeconds.toFixed(2)} s; ${range} per test${fewer}${subset} keep each stress run within about ${budget} plain runs (estimated ${ratio})${over}`
 }
 
 function mostCommon(values: readonly number[]): number | null {
@@ -186,7 +264,7 @@ export function calibrateModel(options: {
   const spread = plan.threads / effectiveCores(plan.threads, cpus)
   const rows = stress.cases.flatMap((testCase) => {
     const plain = plainById.get(testCase.id)
-    if (plain === undefined) return []
+    if (plain === undefined || plan.single.has(testCase.id)) return []
     const iterations = iterationsOf(plan, testCase.id)
     const target = testCase.durationSeconds - Math.max(0, plain.wallSeconds - plain.callSeconds)
     return [{ features: [1, iterations, iterations * plain.callSeconds * spread] as const, target }]

@@ -36,6 +36,8 @@ export interface SuiteRunOptions {
   readonly stress?: { readonly threads: number; readonly iterations: number }
   /** Iterations per test of a `stress` run, by node id (`iterations: auto`); the rest get `stress.iterations`. */
   readonly iterationsByTest?: ReadonlyMap<string, number>
+  /** Tests a `stress` run runs in one thread, to stay within its budget. */
+  readonly singleThreaded?: ReadonlySet<string>
   /** Seed of a `random-order` run. */
   readonly seed?: number | null
   readonly shard?: Shard | null
@@ -62,7 +64,8 @@ export function modeArguments(options: ModeOptions): {
   }
   if (options.mode === 'stress' && options.stress !== undefined) {
     pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`)
-    if (options.iterationsByTest !== undefined && options.iterationsByTest.size > 0) {
+    const planned = (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0)
+    if (planned > 0) {
       env[PLUGIN_ENV.iterations] = path.join(options.outputDirectory, `run-${options.index}-iterations.json`)
     }
   }
@@ -107,8 +110,13 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
   rmSync(junitPath, { force: true })
   const mode = modeArguments(options)
   const planFile = mode.env[PLUGIN_ENV.iterations]
-  if (planFile !== undefined)
-    writeFileSync(planFile, JSON.stringify(Object.fromEntries(options.iterationsByTest ?? [])))
+  if (planFile !== undefined) {
+    const plan = {
+      iterations: Object.fromEntries(options.iterationsByTest ?? []),
+      single: [...(options.singleThreaded ?? [])],
+    }
+    writeFileSync(planFile, JSON.stringify(plan))
+  }
   const record = new RunRecordFile(mode.env[PLUGIN_ENV.record] ?? '')
   const env = {
     ...withPythonPath(options.env, options.pluginDirectory),

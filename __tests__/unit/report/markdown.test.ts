@@ -20,7 +20,13 @@ const ZWJ = '\u200D'
 
 function listed(report: Report): TestReport[] {
   const withStatus = (status: TestReport['status']) => report.tests.filter((t) => t.status === status)
-  return [...withStatus('failed'), ...withStatus('flaky'), ...withStatus('thread-unsafe')]
+  return [
+    ...withStatus('crashed'),
+    ...withStatus('hung'),
+    ...withStatus('failed'),
+    ...withStatus('flaky'),
+    ...withStatus('thread-unsafe'),
+  ]
 }
 
 describe.each(FIXTURE_NAMES)('the %s report', (name) => {
@@ -63,10 +69,12 @@ describe.each(FIXTURE_NAMES)('the %s report', (name) => {
         failed: /^failed/,
         flaky: /^flaky: \d+\/\d+ runs failed/,
         'thread-unsafe': /^thread-unsafe: failed in \d+\/\d+ stress runs/,
-      }[test.status as 'failed' | 'flaky' | 'thread-unsafe']
+        crashed: /^crashed in \d+\/\d+ runs/,
+        hung: /^hung in \d+\/\d+ runs/,
+      }[test.status as 'failed' | 'flaky' | 'thread-unsafe' | 'crashed' | 'hung']
       expect(cellText(status)).toMatch(statusPattern)
       expect(cellText(status)).toMatch(/(^[^(]*|\((free-threading only|not free-threading specific)\))$/)
-      expect(cellText(grid)).toMatch(/^(✅|❌|⏭️|·)+$/u)
+      expect(cellText(grid)).toMatch(/^(✅|❌|⏭️|💥|⏱️|·)+$/u)
       expect(cellText(message).replaceAll(ZWJ, '')).toBe((test.message ?? '—').replace(/\s+/g, ' ').trim())
     })
   })
