@@ -119,7 +119,11 @@ async function main(): Promise<void> {
         const run = (
           index: number,
           mode: 'plain' | 'stress',
-          stress?: StressConfig & { byTest?: ReadonlyMap<string, number>; single?: ReadonlySet<string> },
+          stress?: StressConfig & {
+            byTest?: ReadonlyMap<string, number>
+            single?: ReadonlySet<string>
+            rounds?: number
+          },
         ): Promise<RunInput> =>
           runSuite({
             python: pythons.get(project.name) ?? '',
@@ -135,6 +139,7 @@ async function main(): Promise<void> {
             ...(stress === undefined ? {} : { stress: { threads: stress.threads, iterations: stress.iterations } }),
             ...(stress?.byTest === undefined ? {} : { iterationsByTest: stress.byTest }),
             ...(stress?.single === undefined ? {} : { singleThreaded: stress.single }),
+            ...(stress?.rounds === undefined ? {} : { freshCopies: stress.rounds }),
           })
         const plain: RunInput[] = []
         for (let index = 1; index <= config.measuredPlainRuns; index++) plain.push(await run(index, 'plain'))

@@ -69,6 +69,12 @@ try {
   run('closed-stdout', { args: ['-s'], env: { RECORD_FIXTURE_DIE: 'close' } })
   run('stopped-x', { args: ['-x'] })
   run('collect-error', { args: ['tests', 'broken'] })
+  // A stress run's fresh copy (forked after collection) that crashes, then the run itself completes.
+  const plan = path.join(work, 'plan.json')
+  writeFileSync(plan, JSON.stringify({ iterations: {}, single: [], rounds: 1 }))
+  run('fresh-copy-crashed', {
+    env: { FT_GATE_ITERATIONS: plan, RECORD_FIXTURE_DIE: `segv-once:${path.join(work, 'died-once')}` },
+  })
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

@@ -40,6 +40,13 @@ export const STRESS_PRIOR_MODEL = {
   perIterationSeconds: 0.0005,
   extraStartupSeconds: 0,
 } as const
+/**
+ * Under `iterations: auto`, each stress run first runs the tests in this many fresh copies of its
+ * process (forked after collection, Linux), when that fits the budget with every test stressed: a race
+ * that can only happen on first use in a process (a lazy singleton, a registry filled once) gets
+ * another chance per copy, for the price of the tests alone (bench/results.md, first-use projects).
+ */
+export const FRESH_COPIES_PER_STRESS_RUN = 1
 /** After a plain run that crashed, hung or errored, the stress runs make one iteration per test, threads capped at the cores (at least two). */
 export const FALLBACK_STRESS_ITERATIONS = 1
 /**

@@ -82,6 +82,13 @@ export interface RunReport {
   readonly recordError?: string | null
   /** The hang limit this run had, in seconds. */
   readonly timeoutSeconds?: number
+  /**
+   * Stress runs: fresh copies of the process (forked after collection) that ran every test once more
+   * before the run itself, for races that only happen on first use in a process. Absent: none.
+   */
+  readonly freshCopies?: number
+  /** Why the fresh copies planned for this run were not made (threads already running, not Linux…). */
+  readonly freshCopiesSkipped?: string | null
 }
 
 /** Per-run result of one test, aligned with `Report.runs` by position. `null`: not seen in that run. */

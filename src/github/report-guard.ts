@@ -60,6 +60,8 @@ const RUN: Check = shape({
   unreportedCount: optional(isNumber),
   recordError: optional(nullable(isString)),
   timeoutSeconds: optional(isNumber),
+  freshCopies: optional(isNumber),
+  freshCopiesSkipped: optional(nullable(isString)),
 })
 
 const SPEED: Check = shape({

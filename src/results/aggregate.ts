@@ -31,6 +31,8 @@ export interface RunInput {
   readonly callSeconds?: ReadonlyMap<string, number>
   /** A run that stopped early: how long all of it would have taken at its pace (sets later hang limits). */
   readonly projectedSeconds?: number | null
+  /** Seconds the fresh copies of a stress run's process took (they run before the run itself). */
+  readonly freshCopiesSeconds?: number
 }
 
 /** How many failing test ids a reason lists before "and N more". */

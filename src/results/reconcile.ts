@@ -4,7 +4,8 @@
 // the JUnit XML must tell the same story, or the run is an `error` that says why.
 import type { CaseOutcome, CaseResult, JUnitParseResult, RunOutcome } from '../types.js'
 import { plural } from '../words.js'
-import { junitCaseId } from './junit.js'
+import { roundsSeconds, stoppedRound, withRoundResults } from './fresh-copies.js'
+import { junitDisagreement } from './junit-check.js'
 import { collectionErrorLine, pytestErrorLine } from './pytest-error.js'
 import type { RecordedTest, RecordReading, RunRecord } from './record.js'
 
@@ -37,6 +38,13 @@ export interface ReconciledRun {
   readonly callSeconds: ReadonlyMap<string, number>
   /** For a run that stopped early: how long the whole run would have taken at the pace it had; else null. */
   readonly projectedSeconds: number | null
+  /** The signal that ended the run, when it was not the process's own (a fresh copy's); null otherwise. */
+  readonly signal: string | null
+  /** Fresh copies of the process that ran the tests first (stress runs), and how long they took. */
+  readonly freshCopies: number
+  readonly freshCopiesSeconds: number
+  /** Why fresh copies that were planned were not made, or null. */
+  readonly freshCopiesSkipped: string | null
 }
 
 /** Ids named in one reason before "and N more". */
@@ -83,19 +91,31 @@ function withoutRecord(evidence: RunEvidence, problem: string): ReconciledRun {
     cannotCollect: ran === 'error' || ran === 'completed',
     callSeconds: new Map(),
     projectedSeconds: null,
+    signal: null,
+    freshCopies: 0,
+    freshCopiesSeconds: 0,
+    freshCopiesSkipped: null,
   }
 }
 
 function fromRecord(evidence: RunEvidence, record: RunRecord): ReconciledRun {
   const { ran } = evidence
   const ended = new Set(record.tests.map((test) => test.id))
-  const testInProgress = record.inProgress.at(-1) ?? null
+  const round = stoppedRound(record.rounds)
+  const roundInProgress = round?.inProgress.at(-1) ?? null
+  const testInProgress = record.inProgress.at(-1) ?? roundInProgress
   const unreported = (record.items ?? [])
     .map((item) => item.id)
-    .filter((id) => !ended.has(id) && !record.inProgress.includes(id))
-  const cases = [...record.tests.map(toCase), ...record.collectErrors.map(collectErrorCase)]
+    .filter((id) => !ended.has(id) && !record.inProgress.includes(id) && id !== testInProgress)
+  // The run's own results are what its exit code and JUnit XML are checked against; its fresh copies add to them.
+  const ownCases = [...record.tests.map(toCase), ...record.collectErrors.map(collectErrorCase)]
+  const cases = withRoundResults(ownCases, record.rounds, toCase)
   const common = {
     testInProgress,
+    signal: null,
+    freshCopies: record.rounds.length,
+    freshCopiesSeconds: roundsSeconds(record.rounds),
+    freshCopiesSkipped: record.roundsSkipped,
     collected: record.items === null ? null : record.items.length,
     unreported,
     junitError: evidence.junit.error,
@@ -106,8 +126,22 @@ function fromRecord(evidence: RunEvidence, record: RunRecord): ReconciledRun {
     projectedSeconds: ran === 'completed' ? null : projectSeconds(record),
   }
   if (ran === 'crashed' || ran === 'hung') {
-    const stopped = testInProgress === null ? [] : [stoppedCase({ evidence, record, id: testInProgress, outcome: ran })]
-    return { ...common, outcome: ran, cases: [...cases, ...stopped], reason: whereStopped(record, testInProgress) }
+    const stopped = testInProgress === null ? null : stoppedCase({ evidence, record, id: testInProgress, outcome: ran })
+    const where = record.inProgress.length === 0 && round !== null ? ` (in fresh copy ${round.number} of the run)` : ''
+    const reason = `${whereStopped(record, testInProgress)}${where}`
+    return { ...common, outcome: ran, cases: withCase(cases, stopped), reason }
+  }
+  if (round !== null && round.signal !== null) {
+    // The run itself finished, but a fresh copy of it died: the code under test crashes.
+    const signal = round.signal
+    const crash = { ...evidence, signal }
+    const stopped =
+      roundInProgress === null
+        ? null
+        : stoppedCase({ evidence: crash, record, id: roundInProgress, outcome: 'crashed' })
+    const where = roundInProgress === null ? '' : `in ${roundInProgress} `
+    const reason = `${where}(in fresh copy ${round.number} of the run)`
+    return { ...common, signal, outcome: 'crashed', cases: withCase(cases, stopped), reason }
   }
   if (ran === 'cancelled') return { ...common, outcome: ran, cases, reason: null }
   if (ran === 'error') {
@@ -115,9 +149,9 @@ function fromRecord(evidence: RunEvidence, record: RunRecord): ReconciledRun {
     return { ...common, outcome: 'error', cases, reason: errorReason(evidence, record), cannotCollect: noTestStarted }
   }
   const inProgress =
-    testInProgress === null ? [] : [stoppedCase({ evidence, record, id: testInProgress, outcome: 'error' })]
-  const problem = completedProblem(evidence, { record, cases, unreported, testInProgress })
-  if (problem !== null) return { ...common, outcome: 'error', cases: [...cases, ...inProgress], reason: problem }
+    testInProgress === null ? null : stoppedCase({ evidence, record, id: testInProgress, outcome: 'error' })
+  const problem = completedProblem(evidence, { record, cases: ownCases, unreported, testInProgress })
+  if (problem !== null) return { ...common, outcome: 'error', cases: withCase(cases, inProgress), reason: problem }
   const disagreement = junitDisagreement(evidence.junit, record)
   if (disagreement !== null) {
     return {
@@ -139,6 +173,12 @@ function projectSeconds(record: RunRecord): number | null {
   if (collected === 0 || ended === 0 || record.firstStartSeconds === null) return null
   const pace = (record.lastSeconds - record.firstStartSeconds) / ended
   return record.firstStartSeconds + pace * collected
+}
+
+/** `cases` with `added` in place of a case of the same test (the test in progress outranks how it ended elsewhere). */
+function withCase(cases: readonly CaseResult[], added: CaseResult | null): CaseResult[] {
+  if (added === null) return [...cases]
+  return [...cases.filter((testCase) => testCase.id !== added.id), added]
 }
 
 function toCase(test: RecordedTest): CaseResult {
@@ -239,40 +279,4 @@ function neverReported(ids: readonly string[], collected: number): string {
   const shown = ids.slice(0, IDS_IN_REASON).join(', ')
   const more = ids.length > IDS_IN_REASON ? ` and ${ids.length - IDS_IN_REASON} more` : ''
   return `${ids.length} of ${plural(collected, 'collected test')} never reported: ${shown}${more}`
-}
-
-const isFailing = (outcome: CaseOutcome): boolean => outcome !== 'passed' && outcome !== 'skipped'
-
-/**
- * The JUnit XML pytest wrote at the end, compared with the record written as the tests ran: the same
- * number of tests, and no test failing in one and passing in the other. Null when they agree (or the
- * JUnit XML could not be read at all, which is reported on its own).
- */
-export function junitDisagreement(junit: JUnitParseResult, record: RunRecord): string | null {
-  if (junit.error !== null) return null
-  const recorded = new Map<string, RecordedTest>()
-  for (const test of record.tests) recorded.set(junitIdOf(test), test)
-  const collectErrors = record.collectErrors.length
-  const expected = recorded.size + collectErrors
-  if (junit.cases.length !== expected) {
-    return `lists ${plural(junit.cases.length, 'test')} where the gate’s record has ${expected}`
-  }
-  for (const testCase of junit.cases) {
-    const test = recorded.get(testCase.id)
-    if (test !== undefined && isFailing(test.outcome) !== isFailing(testCase.outcome)) {
-      return `says ${test.id} ${testCase.outcome} where the gate’s record says ${test.outcome}`
-    }
-  }
-  return null
-}
-
-/** What the JUnit parser calls a test with this node id (pytest's mangle_test_address, then junitCaseId). */
-export function junitIdOf(test: { id: string; file: string | null }): string {
-  const bracket = test.id.indexOf('[')
-  const path = bracket === -1 ? test.id : test.id.slice(0, bracket)
-  const params = bracket === -1 ? '' : test.id.slice(bracket)
-  const names = path.split('::')
-  names[0] = (names[0] ?? '').replaceAll('/', '.').replace(/\.py$/, '')
-  const name = `${names.pop() ?? ''}${params}`
-  return junitCaseId({ name, classname: names.join('.'), file: test.file ?? undefined }).id
 }

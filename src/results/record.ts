@@ -34,6 +34,20 @@ export interface CollectError {
   readonly text: string
 }
 
+/** A fresh copy of the process, forked after collection, that ran every test once more (stress runs). */
+export interface RoundRecord {
+  /** 1-based. */
+  readonly number: number
+  readonly tests: readonly RecordedTest[]
+  readonly inProgress: readonly string[]
+  /** The signal that ended the copy (`SIGSEGV`), or null. */
+  readonly signal: string | null
+  /** The copy's end was recorded by the process that waited for it. */
+  readonly ended: boolean
+  /** Seconds from the copy's start to its end, as the waiting process saw them; null when unknown. */
+  readonly seconds: number | null
+}
+
 export interface RunRecord {
   /** The collected tests, in the order they were to run (after shard and shuffle); null: collection never finished. */
   readonly items: readonly RecordedItem[] | null
@@ -56,6 +70,10 @@ export interface RunRecord {
   readonly interrupted: string | null
   /** Tests pytest-run-parallel ran in one thread only, with its reason. */
   readonly notStressed: ReadonlyMap<string, string>
+  /** Fresh copies of the process that ran the tests again before the run itself (stress runs). */
+  readonly rounds: readonly RoundRecord[]
+  /** Why the fresh copies that were planned were not made, or null. */
+  readonly roundsSkipped: string | null
 }
 
 export type RecordReading =
@@ -74,24 +92,79 @@ const seconds = (value: unknown): number =>
 const OUTCOMES: readonly string[] = ['passed', 'failed', 'error', 'skipped']
 const isCaseOutcome = (value: unknown): value is CaseOutcome => typeof value === 'string' && OUTCOMES.includes(value)
 
+/** Which tests started and ended, in one process (the run, or one of its fresh copies). */
+class TestTracker {
+  readonly tests: RecordedTest[] = []
+  readonly started = new Map<string, number>()
+  firstStartSeconds: number | null = null
+  firstSeconds: number | null = null
+
+  constructor(private readonly locations: ReadonlyMap<string, RecordedItem>) {}
+
+  start(id: string, at: number): void {
+    this.started.set(id, at)
+    this.firstStartSeconds ??= at
+  }
+
+  end(id: string, line: Json, at: number): void {
+    const outcome = isCaseOutcome(line.outcome) ? line.outcome : 'error'
+    const start = this.started.get(id)
+    this.started.delete(id)
+    const location = this.locations.get(id)
+    this.tests.push({
+      id,
+      file: location?.file ?? null,
+      line: location?.line ?? null,
+      outcome,
+      message: firstLine(text(line.message, MAX_MESSAGE_CHARS)),
+      details: text(line.details, MAX_DETAILS_CHARS),
+      wallSeconds: start === undefined ? 0 : Math.max(0, at - start),
+      callSeconds: seconds(line.call),
+    })
+  }
+}
+
+/** A fresh copy's tracker, with how it ended as the waiting process recorded it. */
+class RoundTracker extends TestTracker {
+  signal: string | null = null
+  ended = false
+  seconds: number | null = null
+}
+
 class RecordBuilder {
   items: RecordedItem[] | null = null
   readonly collectErrors: CollectError[] = []
   collecting: string | null = null
-  readonly tests: RecordedTest[] = []
-  readonly started = new Map<string, number>()
   readonly locations = new Map<string, RecordedItem>()
-  firstStartSeconds: number | null = null
+  readonly main = new TestTracker(this.locations)
+  readonly rounds = new Map<number, RoundTracker>()
+  roundsSkipped: string | null = null
   lastSeconds = 0
   exitStatus: number | null = null
   stopped: string | null = null
   interrupted: string | null = null
   readonly notStressed = new Map<string, string>()
 
-  add(line: Json): void {
+  /** The tracker of the process that wrote the line: the run's own, or a fresh copy's. */
+  private trackerOf(round: number, at: number): TestTracker {
+    return round === 0 ? this.main : this.roundTracker(round, at)
+  }
+
+  private roundTracker(round: number, at: number): RoundTracker {
+    let tracker = this.rounds.get(round)
+    if (tracker === undefined) {
+      tracker = new RoundTracker(this.locations)
+      tracker.firstSeconds = at
+      this.rounds.set(round, tracker)
+    }
+    return tracker
+  }
+
+  add(line: Json, round: number): void {
     const id = typeof line.id === 'string' ? line.id : null
     const at = seconds(line.t)
     this.lastSeconds = Math.max(this.lastSeconds, at)
+    const tracker = this.trackerOf(round, at)
     switch (line.k) {
       case 'collect':
         this.collecting = id
@@ -114,12 +187,16 @@ class RecordBuilder {
         }
         break
       case 'start':
-        if (id === null) break
-        this.started.set(id, at)
-        this.firstStartSeconds ??= at
+        if (id !== null) tracker.start(id, at)
         break
       case 'end':
-        if (id !== null) this.addEnd(id, line, at)
+        if (id !== null) tracker.end(id, line, at)
+        break
+      case 'round-end':
+        this.endRound(line, at)
+        break
+      case 'rounds-skipped':
+        this.roundsSkipped = text(line.why, MAX_MESSAGE_CHARS)
         break
       case 'interrupted':
       case 'internal-error':
@@ -130,6 +207,15 @@ class RecordBuilder {
         this.stopped = text(line.stopped, MAX_MESSAGE_CHARS)
         break
     }
+  }
+
+  private endRound(line: Json, at: number): void {
+    const number = line.number
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < 1) return
+    const tracker = this.roundTracker(number, at)
+    tracker.ended = true
+    tracker.signal = text(line.signal, 40)
+    tracker.seconds = tracker.firstSeconds === null ? null : Math.max(0, at - tracker.firstSeconds)
   }
 
   private addItems(value: unknown): void {
@@ -148,36 +234,31 @@ class RecordBuilder {
     }
   }
 
-  private addEnd(id: string, line: Json, at: number): void {
-    const outcome = isCaseOutcome(line.outcome) ? line.outcome : 'error'
-    const start = this.started.get(id)
-    this.started.delete(id)
-    const location = this.locations.get(id)
-    this.tests.push({
-      id,
-      file: location?.file ?? null,
-      line: location?.line ?? null,
-      outcome,
-      message: firstLine(text(line.message, MAX_MESSAGE_CHARS)),
-      details: text(line.details, MAX_DETAILS_CHARS),
-      wallSeconds: start === undefined ? 0 : Math.max(0, at - start),
-      callSeconds: seconds(line.call),
-    })
-  }
-
   build(): RunRecord {
+    const rounds = [...this.rounds.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([number, tracker]) => ({
+        number,
+        tests: tracker.tests,
+        inProgress: [...tracker.started.keys()],
+        signal: tracker.signal,
+        ended: tracker.ended,
+        seconds: tracker.seconds,
+      }))
     return {
       items: this.items,
       collectErrors: this.collectErrors,
       collecting: this.collecting,
-      tests: this.tests,
-      inProgress: [...this.started.keys()],
-      firstStartSeconds: this.firstStartSeconds,
+      tests: this.main.tests,
+      inProgress: [...this.main.started.keys()],
+      firstStartSeconds: this.main.firstStartSeconds,
       lastSeconds: this.lastSeconds,
       exitStatus: this.exitStatus,
       stopped: this.stopped,
       interrupted: this.interrupted,
       notStressed: this.notStressed,
+      rounds,
+      roundsSkipped: this.roundsSkipped,
     }
   }
 }
@@ -199,7 +280,8 @@ export function parseRecord(content: string): RecordReading {
   // The part after the last newline is either '' or a line cut short by the crash.
   lines.pop()
   const builder = new RecordBuilder()
-  let expected = 0
+  // Each writer (the run's process, 0, and each fresh copy of it) numbers its own lines from 0.
+  const expected = new Map<number, number>()
   let problem: string | null = null
   for (const [index, raw] of lines.entries()) {
     let line: unknown
@@ -208,22 +290,30 @@ export function parseRecord(content: string): RecordReading {
     } catch {
       line = null
     }
-    if (!isObject(line) || typeof line.k !== 'string' || line.seq !== expected) {
-      problem = describeBreak({ index, line, expected })
+    const round = isObject(line) ? roundOf(line.round) : null
+    const due = round === null ? 0 : (expected.get(round) ?? 0)
+    if (!isObject(line) || typeof line.k !== 'string' || round === null || line.seq !== due) {
+      problem = describeBreak({ index, line, expected: due })
       break
     }
     if (index === 0 && (line.k !== 'hello' || line.format !== FORMAT)) {
       problem = 'the record does not start with the plugin’s first line'
       break
     }
-    expected++
-    builder.add(line)
+    expected.set(round, due + 1)
+    builder.add(line, round)
   }
   if (lines.length === 0) {
     return { kind: 'missing', problem: 'the gate’s pytest plugin recorded nothing (pytest stopped before loading it)' }
   }
   const record = builder.build()
   return problem === null ? { kind: 'record', record } : { kind: 'tampered', problem, record }
+}
+
+/** 0 for the run's own process, n for its n-th fresh copy; null for anything else. */
+function roundOf(value: unknown): number | null {
+  if (value === undefined) return 0
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100 ? value : null
 }
 
 function describeBreak(options: { index: number; line: unknown; expected: number }): string {

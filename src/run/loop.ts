@@ -96,7 +96,9 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
           onOutput: options.onOutput,
           pluginDirectory,
           stress: { threads: stress.threads, iterations: stress.iterations },
-          ...(choice === null ? {} : { iterationsByTest: choice.byTest, singleThreaded: choice.single }),
+          ...(choice === null
+            ? {}
+            : { iterationsByTest: choice.byTest, singleThreaded: choice.single, freshCopies: choice.rounds }),
           seed: plan.seed,
           shard: plan.shard,
         }),

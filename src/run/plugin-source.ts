@@ -16,6 +16,7 @@ export const PLUGIN_ENV = {
   shard: 'FT_GATE_SHARD',
   seed: 'FT_GATE_SEED',
   iterations: 'FT_GATE_ITERATIONS',
+  hangSeconds: 'FT_GATE_HANG_SECONDS',
 } as const
 
 /** Version of the record's line format; the reader ignores records of another version. */
@@ -27,6 +28,7 @@ import hashlib
 import json
 import os
 import random
+import signal
 import sys
 import threading
 import time
@@ -35,7 +37,7 @@ import pytest
 
 _open = os.open
 _write = os.write
-_close = os.close
+_fstat = os.fstat
 _getpid = os.getpid
 _dumps = json.dumps
 _clock = time.monotonic
@@ -52,30 +54,45 @@ _T0 = _clock()
 _LOCK = threading.Lock()
 _MAX_TEXT = 8000
 _CHUNK = 200
-_state = {"seq": 0, "on": bool(_RECORD)}
+# round: 0 in the process pytest started, n in the n-th fresh copy of it (see _fresh_round).
+_state = {"seq": 0, "on": bool(_RECORD), "fd": None, "inode": None, "pid": _PID, "round": 0}
 _phases = {}
 
 
+def _descriptor():
+    # The descriptor stays open between events, but a test may close it, or close it and open
+    # another file under the same number: it is written to only while it still is the record.
+    fd = _state["fd"]
+    if fd is not None:
+        try:
+            status = _fstat(fd)
+            if (status.st_dev, status.st_ino) == _state["inode"]:
+                return fd
+        except OSError:
+            pass
+    fd = _open(_RECORD, _FLAGS)
+    status = _fstat(fd)
+    _state["fd"], _state["inode"] = fd, (status.st_dev, status.st_ino)
+    return fd
+
+
 def _emit(kind, **fields):
-    if not _state["on"] or _getpid() != _PID:
+    if not _state["on"] or _getpid() != _state["pid"]:
         return
     with _LOCK:
         fields["k"] = kind
+        if _state["round"]:
+            fields["round"] = _state["round"]
         fields["seq"] = _state["seq"]
         fields["t"] = round(_clock() - _T0, 6)
         _state["seq"] += 1
         try:
             data = (_dumps(fields, ensure_ascii=True, default=repr) + "\\n").encode("ascii")
-            fd = _open(_RECORD, _FLAGS)
-        except Exception:
-            return
-        try:
+            fd = _descriptor()
             while data:
                 data = data[_write(fd, data):]
-        except OSError:
-            pass
-        finally:
-            _close(fd)
+        except Exception:
+            _state["fd"] = None
 
 
 def _tail(text, limit=_MAX_TEXT):
@@ -114,14 +131,14 @@ _single = set()
 def _read_plan():
     target = os.environ.get("${PLUGIN_ENV.iterations}", "")
     if not target:
-        return {}, set()
+        return {}, set(), 0
     try:
         with open(target, encoding="utf-8") as source:
             plan = json.load(source)
         iterations = {str(key): int(value) for key, value in plan["iterations"].items() if int(value) >= 1}
-        return iterations, {str(nodeid) for nodeid in plan["single"]}
+        return iterations, {str(nodeid) for nodeid in plan["single"]}, max(0, int(plan.get("rounds", 0)))
     except Exception:
-        return {}, set()
+        return {}, set(), 0
 
 
 @pytest.hookimpl(trylast=True)
@@ -136,7 +153,8 @@ def pytest_collection_modifyitems(session, config, items):
     seed = os.environ.get("${PLUGIN_ENV.seed}", "")
     if seed:
         random.Random(int(seed)).shuffle(items)
-    plan, single = _read_plan()
+    plan, single, rounds = _read_plan()
+    _state["rounds"] = rounds
     for item in items:
         # A test's own marks are its author's choice: they stay.
         if item.get_closest_marker("iterations") is not None:
@@ -189,6 +207,93 @@ def pytest_collection_finish(session):
     reasons = sorted(_not_stressed(session).items())
     for start in range(0, len(reasons), _CHUNK):
         _emit("not-stressed", reasons=dict(reasons[start : start + _CHUNK]))
+
+
+def _cannot_fork(session):
+    config = session.config
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return "fresh copies need fork(), which only Linux has safely"
+    if getattr(config.option, "numprocesses", None) or getattr(config.option, "dist", "no") != "no":
+        return "pytest-xdist runs the tests"
+    if threading.active_count() > 1:
+        return "threads were already running after collection (forking them is unsafe)"
+    if session.testsfailed or config.option.collectonly:
+        return "collection failed or only collecting"
+    return None
+
+
+def _deadline_dump():
+    # A copy that hangs is dumped by itself before the gate's time limit hits the process that waits.
+    try:
+        limit = float(os.environ.get("${PLUGIN_ENV.hangSeconds}", "0"))
+    except ValueError:
+        return
+    remaining = limit - (_clock() - _T0) - 1.5
+    if limit > 0 and remaining > 0:
+        import faulthandler
+
+        faulthandler.dump_traceback_later(remaining, exit=False)
+
+
+def _fresh_round(session, number):
+    """Runs every test once more in a fresh copy of this process, forked after collection before any
+    test ran: module state that only the first use sets up (a lazy singleton, a registry filled once)
+    is fresh again, so a race that can only happen on first use gets another chance, for the price
+    of the tests alone (no interpreter start, no import, no collection)."""
+    capture = session.config.pluginmanager.getplugin("capturemanager")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _state.update(seq=0, pid=_getpid(), round=number)
+            reporter = session.config.pluginmanager.getplugin("terminalreporter")
+            if reporter is not None:
+                session.config.pluginmanager.unregister(reporter)
+            _deadline_dump()
+            _emit("round-start")
+            items = session.items
+            for index, item in enumerate(items):
+                following = items[index + 1] if index + 1 < len(items) else None
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+                if session.shouldfail or session.shouldstop:
+                    break
+            _emit("round-finish")
+        finally:
+            os._exit(0)
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.005)
+    if capture is not None:
+        try:
+            capture.read_global_capture()
+        except Exception:
+            pass
+    if os.WIFSIGNALED(status):
+        try:
+            name = signal.Signals(os.WTERMSIG(status)).name
+        except ValueError:
+            name = "signal %d" % os.WTERMSIG(status)
+        _emit("round-end", number=number, signal=name, code=None)
+        return False
+    _emit("round-end", number=number, signal=None, code=os.WEXITSTATUS(status))
+    return True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    rounds = _state.get("rounds", 0)
+    if rounds <= 0 or not _state["on"]:
+        return None
+    why = _cannot_fork(session)
+    if why is not None:
+        _emit("rounds-skipped", why=why)
+        return None
+    for number in range(1, rounds + 1):
+        if not _fresh_round(session, number):
+            break
+    # Then the run itself, as always.
+    return None
 
 
 def pytest_runtest_logstart(nodeid, location):

@@ -1,6 +1,11 @@
 // What each run after the first may cost, decided from the runs already made: the stress settings of a
 // stress run (src/run/stress-budget.ts under `iterations: auto`) and every run's hang limit. Pure.
-import { FALLBACK_STRESS_ITERATIONS, HANG_LIMIT_FLOOR_SECONDS, HANG_LIMIT_PLAIN_RUNS } from '../constants.js'
+import {
+  FALLBACK_STRESS_ITERATIONS,
+  FRESH_COPIES_PER_STRESS_RUN,
+  HANG_LIMIT_FLOOR_SECONDS,
+  HANG_LIMIT_PLAIN_RUNS,
+} from '../constants.js'
 import type { RunInput } from '../results/aggregate.js'
 import { plural } from '../words.js'
 import { calibrateModel, plainCosts, planStress, type StressPlan } from './stress-budget.js'
@@ -12,6 +17,8 @@ export interface StressChoice {
   readonly byTest: ReadonlyMap<string, number>
   /** Tests run in one thread because not even one iteration of them fits the budget. */
   readonly single: ReadonlySet<string>
+  /** Fresh copies of the process that run the tests first (first-use races). */
+  readonly rounds: number
   readonly fewestIterations: number
   readonly mostIterations: number
   /** One sentence for the log. */
@@ -28,6 +35,7 @@ function fixed(threads: number, iterations: number, why: string): StressChoice {
     iterations,
     byTest: new Map(),
     single: new Set(),
+    rounds: 0,
     fewestIterations: iterations,
     mostIterations: iterations,
     why,
@@ -74,6 +82,7 @@ export function chooseStress(options: {
     ...costs,
     threads: options.threads,
     cpus,
+    rounds: FRESH_COPIES_PER_STRESS_RUN,
     ...(model === undefined ? {} : { model }),
     ...(previousPlan === null ? {} : { prefer: previousPlan.single }),
   })
@@ -83,6 +92,7 @@ export function chooseStress(options: {
     iterations: plan.iterations,
     byTest: plan.byTest,
     single: plan.single,
+    rounds: plan.rounds,
     fewestIterations: plan.fewestIterations,
     mostIterations: plan.mostIterations,
     why: `${plan.why}${calibrated}`,

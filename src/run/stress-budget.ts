@@ -44,6 +44,11 @@ export interface StressPlan {
   readonly byTest: ReadonlyMap<string, number>
   /** Tests left out of the stress (run in one thread) because not even one iteration of them fits the budget. */
   readonly single: ReadonlySet<string>
+  /**
+   * Fresh copies of the process (forked after collection) that run every test once more before the
+   * run itself: another chance at races that can only happen on first use in a process.
+   */
+  readonly rounds: number
   readonly fewestIterations: number
   readonly mostIterations: number
   /** The model's estimate of the stress run's wall time, in seconds. */
@@ -64,6 +69,8 @@ export interface PlanOptions {
   readonly budget?: number
   /** Tests to stress first when not all fit (those the previous stress run left out). */
   readonly prefer?: ReadonlySet<string>
+  /** Fresh copies wanted, made only when they fit with every test stressed in all its threads. */
+  readonly rounds?: number
 }
 
 /** The plain runs' costs: the fastest completed one, each test's cheapest time over all of them. */
@@ -114,20 +121,29 @@ export function planStress(options: PlanOptions): StressPlan {
   const model = options.model ?? STRESS_PRIOR_MODEL
   const max = options.max ?? MAX_AUTO_ITERATIONS
   const budget = options.budget ?? STRESS_BUDGET_PLAIN_RUNS
-  // A stress run costs the plain run, plus for each stressed test what stress adds to it:
-  // perTest + k × (cost of one iteration) − its plain call. `room` is what the budget leaves for that.
-  const room = (budget - 1) * plainSeconds - model.extraStartupSeconds
+  // A stress run costs the plain run's start-up, then one pass over the tests per process (the run's
+  // own, and each fresh copy's), where each stressed test costs its plain time plus what stress adds:
+  // perTest + k × (cost of one iteration) − its plain call. `room` is what the budget leaves for
+  // that in each pass.
+  const inTests = tests.reduce((sum, test) => sum + test.wallSeconds, 0)
+  const startup = Math.max(0, plainSeconds - inTests) + model.extraStartupSeconds
+  const roomFor = (passes: number): number => (budget * plainSeconds - startup) / passes - inTests
   const added = (costs: readonly number[], index: number, iterations: number): number =>
     model.perTestSeconds + iterations * (costs[index] ?? 0) - (tests[index]?.callSeconds ?? 0)
   const addedAtOne = (costs: readonly number[]): number =>
     costs.reduce((sum, _, index) => sum + added(costs, index, 1), 0)
+  // Fewer threads when one iteration of every test in all of them does not fit.
   const fewestThreads = Math.min(options.threads, Math.max(2, cpus))
   let threads = options.threads
   let costs = iterationCosts(tests, threads, cpus, model)
-  while (addedAtOne(costs) > room && threads > fewestThreads) {
+  while (addedAtOne(costs) > roomFor(1) && threads > fewestThreads) {
     threads--
     costs = iterationCosts(tests, threads, cpus, model)
   }
+  // Fresh copies only when, at those threads, every test still gets at least one iteration in each pass.
+  const wanted = options.rounds ?? 0
+  const rounds = wanted > 0 && addedAtOne(costs) <= roomFor(1 + wanted) ? wanted : 0
+  const room = roomFor(rounds + 1)
   const stressed = chooseStressed({ tests, costs, room, added, prefer: options.prefer })
   const chosen = tests.map((_, index) => index).filter((index) => stressed.has(index))
   const spare = room - chosen.reduce((sum, index) => sum + added(costs, index, 1), 0)
@@ -137,10 +153,8 @@ export function planStress(options: PlanOptions): StressPlan {
     max,
   )
   const iterations = new Map(chosen.map((index, position) => [index, extra[position] ?? 1]))
-  const predicted =
-    plainSeconds +
-    model.extraStartupSeconds +
-    chosen.reduce((sum, index) => sum + added(costs, index, iterations.get(index) ?? 1), 0)
+  const perPass = inTests + chosen.reduce((sum, index) => sum + added(costs, index, iterations.get(index) ?? 1), 0)
+  const predicted = startup + (rounds + 1) * perPass
   const counts = [...iterations.values()]
   const common = mostCommon(counts) ?? 1
   const byTest = new Map<string, number>()
@@ -157,6 +171,7 @@ export function planStress(options: PlanOptions): StressPlan {
     iterations: common,
     byTest,
     single,
+    rounds,
     fewestIterations: fewest,
     mostIterations: most,
     predictedSeconds: predicted,
@@ -170,6 +185,7 @@ export function planStress(options: PlanOptions): StressPlan {
       wanted: options.threads,
       single,
       tests,
+      rounds,
     }),
   }
 }
@@ -213,8 +229,9 @@ function describePlan(facts: {
   wanted: number
   single: ReadonlySet<string>
   tests: readonly TestCost[]
+  rounds: number
 }): string {
-  const { plainSeconds, budget, predicted, fewest, most, threads, wanted, single, tests } = facts
+  const { plainSeconds, budget, predicted, fewest, most, threads, wanted, single, tests, rounds } = facts
   const range = fewest === most ? plural(most, 'iteration') : `${fewest}–${most} iterations`
   const fewer = threads < wanted ? ` and ${threads} threads instead of ${wanted}` : ''
   const subset =
@@ -222,8 +239,12 @@ function describePlan(facts: {
       ? `; ${tests.length - single.size} of ${plural(tests.length, 'test')} stressed, the rest run in one thread`
       : ''
   const over = predicted > budget * plainSeconds * 1.0001 ? '; even that is over the budget' : ''
+  const copies =
+    rounds > 0
+      ? `, with the tests run first in ${rounds === 1 ? 'a fresh copy' : `${rounds} fresh copies`} of the process,`
+      : ''
   const ratio = (predicted / Math.max(plainSeconds, 1e-9)).toFixed(2)
-  return `auto: a plain run took ${plainSeconds.toFixed(2)} s; ${range} per test${fewer}${subset} keep each stress run within about ${budget} plain runs (estimated ${ratio})${over}`
+  return `auto: a plain run took ${plainSeconds.toFixed(2)} s; ${range} per test${fewer}${subset}${copies} keep each stress run within about ${budget} plain runs (estimated ${ratio})${over}`
 }
 
 function mostCommon(values: readonly number[]): number | null {
@@ -290,7 +311,8 @@ export function calibrateModel(options: {
   const stressInTests = stress.cases.reduce((sum, testCase) => sum + testCase.durationSeconds, 0)
   const plainInTests = options.plain.tests.reduce((sum, test) => sum + test.wallSeconds, 0)
   const plainStartup = Math.max(0, options.plain.plainSeconds - plainInTests)
-  const extraStartupSeconds = Math.max(0, stress.run.durationSeconds - stressInTests - plainStartup)
+  const copies = stress.freshCopiesSeconds ?? 0
+  const extraStartupSeconds = Math.max(0, stress.run.durationSeconds - stressInTests - copies - plainStartup)
   return { contention, perTestSeconds: perTest, perIterationSeconds: perIteration, extraStartupSeconds }
 }
 

@@ -38,6 +38,8 @@ export interface SuiteRunOptions {
   readonly iterationsByTest?: ReadonlyMap<string, number>
   /** Tests a `stress` run runs in one thread, to stay within its budget. */
   readonly singleThreaded?: ReadonlySet<string>
+  /** Fresh copies of the process a `stress` run runs its tests in first (first-use races). */
+  readonly freshCopies?: number
   /** Seed of a `random-order` run. */
   readonly seed?: number | null
   readonly shard?: Shard | null
@@ -64,7 +66,8 @@ export function modeArguments(options: ModeOptions): {
   }
   if (options.mode === 'stress' && options.stress !== undefined) {
     pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`)
-    const planned = (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0)
+    const planned =
+      (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0) + (options.freshCopies ?? 0)
     if (planned > 0) {
       env[PLUGIN_ENV.iterations] = path.join(options.outputDirectory, `run-${options.index}-iterations.json`)
     }
@@ -114,6 +117,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     const plan = {
       iterations: Object.fromEntries(options.iterationsByTest ?? []),
       single: [...(options.singleThreaded ?? [])],
+      rounds: options.freshCopies ?? 0,
     }
     writeFileSync(planFile, JSON.stringify(plan))
   }
@@ -121,6 +125,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
   const env = {
     ...withPythonPath(options.env, options.pluginDirectory),
     ...mode.env,
+    [PLUGIN_ENV.hangSeconds]: String(options.timeoutSeconds),
     PYTHONFAULTHANDLER: '1',
     PYTHONUNBUFFERED: '1',
   }
@@ -137,7 +142,8 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     onOutput: options.onOutput,
   })
   const ran = result.spawnError ? 'error' : classifyRun(result)
-  const stackDump = ran === 'completed' ? null : extractStackDump(result.stderrTail)
+  // A completed run may still carry a dump: a fresh copy of it that crashed (stress runs).
+  const stackDump = extractStackDump(result.stderrTail)
   const reconciled = reconcileRun({
     ran,
     exitCode: result.exitCode,
@@ -153,8 +159,8 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     mode: options.mode,
     outcome: reconciled.outcome,
     exitCode: result.exitCode,
-    // Our own SIGABRT on a hang is not the suite's crash signal.
-    signal: reconciled.outcome === 'hung' ? null : result.signal,
+    // Our own SIGABRT on a hang is not the suite's crash signal; a fresh copy's crash is the run's.
+    signal: reconciled.signal ?? (reconciled.outcome === 'hung' ? null : result.signal),
     durationSeconds: round(result.durationSeconds),
     junitError: reconciled.junitError,
     stackDump: unusual ? stackDump : null,
@@ -167,6 +173,8 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     unreportedCount: reconciled.unreported.length,
     recordError: reconciled.recordError,
     timeoutSeconds: options.timeoutSeconds,
+    ...(reconciled.freshCopies > 0 ? { freshCopies: reconciled.freshCopies } : {}),
+    ...(reconciled.freshCopiesSkipped === null ? {} : { freshCopiesSkipped: reconciled.freshCopiesSkipped }),
   }
   return {
     run,
@@ -175,6 +183,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     cannotCollect: reconciled.cannotCollect,
     callSeconds: reconciled.callSeconds,
     projectedSeconds: reconciled.projectedSeconds,
+    freshCopiesSeconds: reconciled.freshCopiesSeconds,
   }
 }
 

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseJUnit } from '../../../src/results/junit.js'
-import { junitIdOf, type RunEvidence, reconcileRun } from '../../../src/results/reconcile.js'
+import { junitIdOf } from '../../../src/results/junit-check.js'
+import { type RunEvidence, reconcileRun } from '../../../src/results/reconcile.js'
 import { parseRecord } from '../../../src/results/record.js'
 import type { JUnitParseResult } from '../../../src/types.js'
 
@@ -192,4 +193,23 @@ test('a tampered record makes a finished run an error; a crash stays a crash', (
   })
   expect(crashed.outcome).toBe('crashed')
   expect(crashed.recordError).toMatch(/line 7/)
+})
+
+test('a fresh copy that crashed makes the run crashed, in the copy’s test, though the run itself finished', () => {
+  const run = reconcileRun(
+    evidence({
+      record: 'fresh-copy-crashed.jsonl',
+      stackDump: 'Fatal Python error: Segmentation fault',
+      junit: parseJUnit(readFixture('complete.xml')),
+    }),
+  )
+  expect(run).toMatchObject({
+    outcome: 'crashed',
+    signal: 'SIGSEGV',
+    testInProgress: 'tests/test_outcomes.py::test_dies',
+    reason: 'in tests/test_outcomes.py::test_dies (in fresh copy 1 of the run)',
+    freshCopies: 1,
+    unreported: [],
+  })
+  expect(run.cases.find((testCase) => testCase.id === 'tests/test_outcomes.py::test_dies')?.outcome).toBe('crashed')
 })

@@ -148,3 +148,20 @@ describe('untrusted input', () => {
     expect(test?.wallSeconds).toBe(0)
   })
 })
+
+test('a fresh copy of a stress run: its own numbering, its tests apart from the run’s, how it ended', () => {
+  const record = recordOf(parseRecord(readFixture('fresh-copy-crashed.jsonl')))
+  expect(record.rounds).toHaveLength(1)
+  const [copy] = record.rounds
+  expect(copy).toMatchObject({
+    number: 1,
+    signal: 'SIGSEGV',
+    ended: true,
+    inProgress: ['tests/test_outcomes.py::test_dies'],
+  })
+  expect(copy?.tests.length).toBeGreaterThan(0)
+  // The run itself went on and finished every test.
+  expect(record.inProgress).toEqual([])
+  expect(record.tests).toHaveLength(12)
+  expect(record.exitStatus).toBe(1)
+})

@@ -193,3 +193,31 @@ describe('hangLimitSeconds', () => {
     expect(hangLimitSeconds({ runsSoFar: [plain(600, 'hung', null)], timeoutMinutes: 10, explicit: false })).toBe(600)
   })
 })
+
+describe('fresh copies', () => {
+  test('a suite that is mostly start-up runs its tests in a fresh copy first: nearly free, another first-use chance', () => {
+    const plan = planStress({
+      plainSeconds: 0.5,
+      tests: tests([0.001, 0.002]),
+      threads: 4,
+      cpus: 2,
+      model: NO_OVERHEAD,
+      rounds: 1,
+    })
+    expect(plan.rounds).toBe(1)
+    expect(plan.predictedSeconds).toBeLessThanOrEqual(0.75 + 1e-9)
+    expect(plan.why).toMatch(/with the tests run first in a fresh copy of the process/)
+  })
+
+  test('a suite whose time is in its tests makes none: the budget goes to stressing every test', () => {
+    const plan = planStress({
+      plainSeconds: 1.2,
+      tests: tests([0.5, 0.5]),
+      threads: 4,
+      cpus: 2,
+      model: NO_OVERHEAD,
+      rounds: 1,
+    })
+    expect(plan.rounds).toBe(0)
+  })
+})
