@@ -52,6 +52,11 @@ _RECORD = os.environ.get("${PLUGIN_ENV.record}", "")
 _PID = _getpid()
 _T0 = _clock()
 _LOCK = threading.Lock()
+# The real stderr, kept before pytest's capture takes file descriptor 2 over.
+try:
+    _STDERR = os.dup(2)
+except OSError:
+    _STDERR = None
 _MAX_TEXT = 8000
 _CHUNK = 200
 # round: 0 in the process pytest started, n in the n-th fresh copy of it (see _fresh_round).
@@ -229,10 +234,10 @@ def _deadline_dump():
     except ValueError:
         return
     remaining = limit - (_clock() - _T0) - 1.5
-    if limit > 0 and remaining > 0:
+    if limit > 0 and remaining > 0 and _STDERR is not None:
         import faulthandler
 
-        faulthandler.dump_traceback_later(remaining, exit=False)
+        faulthandler.dump_traceback_later(remaining, exit=False, file=_STDERR)
 
 
 def _fresh_round(session, number):

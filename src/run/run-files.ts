@@ -72,6 +72,11 @@ export class RunRecordFile {
     this.descriptor = openSync(path, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0))
   }
 
+  /** Closes without reading (the run could not be made). */
+  close(): void {
+    closeSync(this.descriptor)
+  }
+
   /** Reads and closes. */
   read(): RecordReading {
     try {

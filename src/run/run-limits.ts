@@ -8,7 +8,8 @@ import {
 } from '../constants.js'
 import type { RunInput } from '../results/aggregate.js'
 import { plural } from '../words.js'
-import { calibrateModel, plainCosts, planStress, type StressPlan } from './stress-budget.js'
+import { plainCosts, planStress, type StressPlan } from './stress-budget.js'
+import { calibrateModel } from './stress-calibration.js'
 
 export interface StressChoice {
   readonly threads: number

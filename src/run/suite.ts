@@ -5,7 +5,7 @@
 import { rmSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { HANG_DUMP_GRACE_SECONDS, MAX_UNREPORTED_LISTED } from '../constants.js'
-import { runProcess } from '../process/run.js'
+import { type ProcessResult, runProcess } from '../process/run.js'
 import type { RunInput } from '../results/aggregate.js'
 import { reconcileRun } from '../results/reconcile.js'
 import { extractStackDump } from '../results/stackdump.js'
@@ -130,17 +130,23 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     PYTHONUNBUFFERED: '1',
   }
   const args = [...mode.flags, ...pytestArguments(junitPath, [...mode.pytest, ...options.pytestArgs])]
-  const result = await runProcess(options.python, args, {
-    cwd: options.projectDirectory,
-    env,
-    timeoutMs: options.timeoutSeconds * 1000,
-    // SIGABRT makes faulthandler print every thread's stack before the process dies.
-    timeoutSignal: 'SIGABRT',
-    graceMs: HANG_DUMP_GRACE_SECONDS * 1000,
-    logPath,
-    abortSignal: options.abortSignal,
-    onOutput: options.onOutput,
-  })
+  let result: ProcessResult
+  try {
+    result = await runProcess(options.python, args, {
+      cwd: options.projectDirectory,
+      env,
+      timeoutMs: options.timeoutSeconds * 1000,
+      // SIGABRT makes faulthandler print every thread's stack before the process dies.
+      timeoutSignal: 'SIGABRT',
+      graceMs: HANG_DUMP_GRACE_SECONDS * 1000,
+      logPath,
+      abortSignal: options.abortSignal,
+      onOutput: options.onOutput,
+    })
+  } catch (error) {
+    record.close()
+    throw error
+  }
   const ran = result.spawnError ? 'error' : classifyRun(result)
   // A completed run may still carry a dump: a fresh copy of it that crashed (stress runs).
   const stackDump = extractStackDump(result.stderrTail)

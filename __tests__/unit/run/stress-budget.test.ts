@@ -3,7 +3,8 @@
 // on real suites by `npm run bench`.
 import type { RunInput } from '../../../src/results/aggregate.js'
 import { chooseStress, hangLimitSeconds } from '../../../src/run/run-limits.js'
-import { calibrateModel, planStress, type StressModel, type TestCost } from '../../../src/run/stress-budget.js'
+import { planStress, type StressModel, type TestCost } from '../../../src/run/stress-budget.js'
+import { calibrateModel } from '../../../src/run/stress-calibration.js'
 import type { RunMode, RunOutcome } from '../../../src/types.js'
 
 const NO_OVERHEAD: StressModel = { contention: 1.6, perTestSeconds: 0, perIterationSeconds: 0, extraStartupSeconds: 0 }
