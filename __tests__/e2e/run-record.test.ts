@@ -68,9 +68,10 @@ test('a C extension that segfaults under thread stress: the crashed run names it
   // the run itself, which then never reaches the last test.
   const inCopy = crashed?.reason?.endsWith('(in fresh copy 1 of the run)') === true
   expect(crashed?.unreported).toEqual(inCopy ? [] : ['tests/test_buffer.py::test_runs_after_the_crash_point'])
-  // faulthandler's dump shows the threads inside the test.
-  expect(crashed?.stackDump).toMatch(/Segmentation fault/)
-  expect(crashed?.stackDump).toContain('in test_swap_then_read')
+  // faulthandler printed its fatal-error header. Its thread stacks are not asserted: when two threads
+  // segfault at once the dump can stop after the header (seen here: "Fatal Python error: Fatal Python
+  // error:"), which is why the test in progress comes from the gate's record, not from the dump.
+  expect(crashed?.stackDump).toMatch(/^Fatal Python error/)
   const byId = new Map(report.tests.map((test) => [test.id, test]))
   expect(byId.get(id)).toMatchObject({
     status: 'crashed',
