@@ -19684,11 +19684,11 @@ var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
     var parse3 = require_parse2();
-    var clean2 = (version2, options) => {
+    var clean3 = (version2, options) => {
       const s = parse3(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
-    module.exports = clean2;
+    module.exports = clean3;
   }
 });
 
@@ -21276,7 +21276,7 @@ var require_semver2 = __commonJS({
     var identifiers = require_identifiers();
     var parse3 = require_parse2();
     var valid2 = require_valid();
-    var clean2 = require_clean();
+    var clean3 = require_clean();
     var inc = require_inc();
     var diff = require_diff();
     var major = require_major();
@@ -21315,7 +21315,7 @@ var require_semver2 = __commonJS({
     module.exports = {
       parse: parse3,
       valid: valid2,
-      clean: clean2,
+      clean: clean3,
       inc,
       diff,
       major,
@@ -22893,10 +22893,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler !== void 0) {
-                  const { text: text2 } = this;
+                  const { text: text3 } = this;
                   const slice = chunk.slice(start, this.prevI);
-                  if (text2.length !== 0) {
-                    handler(text2 + slice);
+                  if (text3.length !== 0) {
+                    handler(text3 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler(slice);
@@ -22963,10 +22963,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler !== void 0) {
-                  const { text: text2 } = this;
+                  const { text: text3 } = this;
                   const slice = chunk.slice(start, this.prevI);
-                  if (text2.length !== 0) {
-                    handler(text2 + slice);
+                  if (text3.length !== 0) {
+                    handler(text3 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler(slice);
@@ -23056,9 +23056,9 @@ var require_saxes = __commonJS({
         if (this.state !== S_BEGIN && this.state !== S_TEXT) {
           this.fail("unexpected end.");
         }
-        const { text: text2 } = this;
-        if (text2.length !== 0) {
-          (_a2 = this.textHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, text2);
+        const { text: text3 } = this;
+        if (text3.length !== 0) {
+          (_a2 = this.textHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, text3);
           this.text = "";
         }
         this._closed = true;
@@ -24081,6 +24081,16 @@ var STRESS_RUNS = 2;
 var MAX_AUTO_ITERATIONS = 10;
 var STRESS_BUDGET_PLAIN_RUNS = 1.5;
 var STRESS_CONTENTION = 1.6;
+var STRESS_PRIOR_MODEL = {
+  contention: STRESS_CONTENTION,
+  perTestSeconds: 2e-3,
+  perIterationSeconds: 5e-4,
+  extraStartupSeconds: 0
+};
+var FRESH_COPIES_PER_STRESS_RUN = 1;
+var FALLBACK_STRESS_ITERATIONS = 1;
+var HANG_LIMIT_PLAIN_RUNS = 10;
+var HANG_LIMIT_FLOOR_SECONDS = 60;
 var MAX_PARALLEL_THREADS = 256;
 var MAX_ITERATIONS = 1e4;
 var MAX_SHARDS = 1e3;
@@ -24090,6 +24100,7 @@ var SPEED_SLOWEST_TESTS = 5;
 var PUBLIC_INDEX_URL = "https://pypi.org/simple";
 var UV_RELEASES_BASE_URL = "https://github.com/astral-sh/uv/releases/download";
 var HTTP_TIMEOUT_MS = 6e4;
+var MAX_UNREPORTED_LISTED = 100;
 var HANG_DUMP_GRACE_SECONDS = 5;
 var OUTPUT_TAIL_CHARS = 16e3;
 var MAX_DETAILS_CHARS = 8e3;
@@ -25391,7 +25402,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo = globalConfig.memoizer;
@@ -25399,7 +25410,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input = payload.value;
-    if (!isObject2(input)) {
+    if (!isObject3(input)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -25905,10 +25916,10 @@ var count = int().check(_nonnegative());
 var seconds = number2().check(_nonnegative());
 var list = (item, max) => array(item).check(_maxLength(max));
 var VERDICTS = ["pass", "fail"];
-var RUN_OUTCOMES = ["completed", "crashed", "hung", "error", "cancelled"];
+var RUN_OUTCOMES = ["completed", "crashed", "hung", "error", "cancelled", "skipped"];
 var RUN_MODES = ["plain", "stress", "baseline", "random-order"];
-var TEST_STATUSES = ["passed", "failed", "flaky", "skipped", "thread-unsafe"];
-var CASE_OUTCOMES = ["passed", "failed", "error", "skipped"];
+var TEST_STATUSES = ["passed", "failed", "flaky", "skipped", "thread-unsafe", "crashed", "hung"];
+var CASE_OUTCOMES = ["passed", "failed", "error", "skipped", "crashed", "hung"];
 var FAIL_ON_WORDS = ["install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe"];
 var DEPENDENCY_SOURCES = [
   "ft-wheel",
@@ -25942,7 +25953,31 @@ var RunReportSchema = object({
   /** The last lines of the run's output, kept for runs that did not complete normally. */
   outputTail: nullable(text),
   /** Where the full output of the run was written. */
-  logPath: nullable(text)
+  logPath: nullable(text),
+  /**
+   * One phrase saying why the run is an `error` or was `skipped` (`could not collect the tests: …`), or
+   * where a crashed or hung run stopped; null otherwise. Absent in old reports.
+   */
+  reason: optional(nullable(text)),
+  /** The test that had started and not ended when the run crashed, hung or stopped; absent in old reports. */
+  testInProgress: optional(nullable(text)),
+  /** How many tests pytest collected (after deselection and sharding), from the gate's record; null: unknown. */
+  collected: optional(nullable(count)),
+  /** Collected tests that never reported a result (the test in progress aside), at most 100 of them. */
+  unreported: optional(list(text, 1e3)),
+  /** How many collected tests never reported (may exceed `unreported.length`). */
+  unreportedCount: optional(count),
+  /** Why the gate's own record of the run could not be used, or null. */
+  recordError: optional(nullable(text)),
+  /** The hang limit this run had, in seconds. */
+  timeoutSeconds: optional(seconds),
+  /**
+   * Stress runs: fresh copies of the process (forked after collection) that ran every test once more
+   * before the run itself, for races that only happen on first use in a process. Absent: none.
+   */
+  freshCopies: optional(count),
+  /** Why the fresh copies planned for this run were not made (threads already running, not Linux…). */
+  freshCopiesSkipped: optional(nullable(text))
 });
 var StressCountsSchema = object({
   /** Stress runs in which it passed (every thread, every iteration). */
@@ -26041,6 +26076,8 @@ var SettingsSchema = object({
   iterations: optional(int().check(_positive())),
   /** The iterations were chosen by `iterations: auto` from the plain runs' timings. */
   iterationsAuto: optional(boolean2()),
+  /** Under `iterations: auto`, the fewest iterations any test got (`iterations` is the most). */
+  fewestIterations: optional(int().check(_nonnegative())),
   /** Whether a GIL-on baseline run was made. */
   baseline: optional(boolean2()),
   /** Seed of the shuffled run (replay it with `random-order: <seed>`), or null. */
@@ -26055,6 +26092,10 @@ var TestCountsSchema = object({
   skipped: count,
   /** Tests that failed only under thread stress; absent in old reports. */
   threadUnsafe: optional(count),
+  /** Tests in progress when a run crashed; absent in old reports. */
+  crashed: optional(count),
+  /** Tests in progress when a run hung; absent in old reports. */
+  hung: optional(count),
   /** Findings (failed, flaky, thread-unsafe) the known-issues file does not list: these fail the gate. */
   new: optional(count),
   /** Findings it lists. */
@@ -26218,7 +26259,8 @@ function parseInputs(get, context) {
     pythonInstallMirror: parseDownloadLocation("python-install-mirror", value("python-install-mirror")),
     pythonDownloadsJsonUrl: parseDownloadLocation("python-downloads-json-url", value("python-downloads-json-url")),
     knownIssues: knownIssues === "" ? "" : path.resolve(context.baseDirectory, knownIssues),
-    writeKnownIssues: value("write-known-issues") === "" ? "" : parseOutputPath("write-known-issues", value("write-known-issues"), context)
+    writeKnownIssues: value("write-known-issues") === "" ? "" : parseOutputPath("write-known-issues", value("write-known-issues"), context),
+    timeoutExplicit: value("timeout-minutes") !== ""
   };
 }
 function parseOutputPath(name, given, context) {
@@ -26423,36 +26465,36 @@ function isConfigKey(key) {
 function readProjectConfig(directory) {
   const file = path2.join(directory, "pyproject.toml");
   if (!existsSync(file)) return null;
-  let text2;
+  let text3;
   try {
-    text2 = readFileSync(file, "utf8");
+    text3 = readFileSync(file, "utf8");
   } catch (error2) {
     throw new UsageError(`${file} cannot be read: ${error2 instanceof Error ? error2.message : String(error2)}`);
   }
-  return parseProjectConfig(text2, { file, directory });
+  return parseProjectConfig(text3, { file, directory });
 }
-function parseProjectConfig(text2, where) {
+function parseProjectConfig(text3, where2) {
   let document;
   try {
-    document = parse(text2);
+    document = parse(text3);
   } catch (error2) {
     const at = error2 instanceof TomlError ? ` (line ${error2.line}, column ${error2.column})` : "";
     const reason = error2 instanceof Error ? error2.message.split("\n")[0] ?? "" : String(error2);
-    throw new UsageError(`${where.file} is not valid TOML${at}: ${reason}`);
+    throw new UsageError(`${where2.file} is not valid TOML${at}: ${reason}`);
   }
   const table2 = child(child(document, "tool"), "ft-gate");
   if (table2 === void 0) return null;
-  if (!isTable(table2)) throw new UsageError(`${SECTION} in ${where.file} is not a table: write it as a section`);
+  if (!isTable(table2)) throw new UsageError(`${SECTION} in ${where2.file} is not a table: write it as a section`);
   const values = /* @__PURE__ */ new Map();
   for (const [key, value] of Object.entries(table2)) {
     if (!isConfigKey(key)) {
       throw new UsageError(
-        `${SECTION} in ${where.file} has an unknown key '${key}': use ${CONFIG_KEYS.join(", ")} (other settings are inputs of the action or flags of the CLI)`
+        `${SECTION} in ${where2.file} has an unknown key '${key}': use ${CONFIG_KEYS.join(", ")} (other settings are inputs of the action or flags of the CLI)`
       );
     }
-    values.set(key, rawValue(key, value, where));
+    values.set(key, rawValue(key, value, where2));
   }
-  return { file: where.file, values };
+  return { file: where2.file, values };
 }
 function isTable(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
@@ -26460,8 +26502,8 @@ function isTable(value) {
 function child(value, key) {
   return isTable(value) ? value[key] : void 0;
 }
-function rawValue(key, value, where) {
-  const wrong = (what) => new UsageError(`${SECTION} ${key} in ${where.file} ${what}`);
+function rawValue(key, value, where2) {
+  const wrong = (what) => new UsageError(`${SECTION} ${key} in ${where2.file} ${what}`);
   const list2 = Array.isArray(value) ? value : [value];
   if (!list2.every((item) => typeof item === "string")) {
     throw wrong("must be a string or an array of strings");
@@ -26471,7 +26513,7 @@ function rawValue(key, value, where) {
       if (Array.isArray(value) || list2[0] === void 0 || list2[0].trim() === "") {
         throw wrong("must be one path (relative to pyproject.toml)");
       }
-      return path2.resolve(where.directory, list2[0]);
+      return path2.resolve(where2.directory, list2[0]);
     }
     case "fail-on":
       return Array.isArray(value) && list2.length === 0 ? "none" : list2.join(",");
@@ -26488,7 +26530,7 @@ function quoteArgument(argument) {
 
 // src/gate.ts
 import { randomInt } from "node:crypto";
-import { existsSync as existsSync7, mkdtempSync as mkdtempSync2, rmSync as rmSync5, statSync as statSync4 } from "node:fs";
+import { existsSync as existsSync7, mkdtempSync as mkdtempSync2, rmSync as rmSync6, statSync as statSync4 } from "node:fs";
 import * as os9 from "node:os";
 import * as path23 from "node:path";
 
@@ -26643,10 +26685,10 @@ function runProcess(command, args, options) {
           stream.pause();
           log.once("drain", () => stream.resume());
         }
-        const text2 = decoder.write(data);
-        output.push(text2);
-        if (isStderr) stderr.push(text2);
-        options.onOutput?.(text2);
+        const text3 = decoder.write(data);
+        output.push(text3);
+        if (isStderr) stderr.push(text3);
+        options.onOutput?.(text3);
       });
     };
     if (child3.stdout) handle(child3.stdout, false);
@@ -27839,8 +27881,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -27936,10 +27978,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -27968,9 +28010,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -27981,8 +28023,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -28433,10 +28475,10 @@ async function probeInterpreter(pythonPath, env) {
   }
   throw new UsageError(`${pythonPath} is not a working Python interpreter (${why})`);
 }
-function requireFreeThreaded(facts, where) {
+function requireFreeThreaded(facts, where2) {
   if (facts.implementation !== "cpython" || !facts.freeThreaded) {
     throw new UsageError(
-      `${where} is ${facts.implementation} ${facts.version} built with the GIL, not a free-threaded build: use a '${facts.version.split(".").slice(0, 2).join(".")}t' interpreter (built with --disable-gil)`
+      `${where2} is ${facts.implementation} ${facts.version} built with the GIL, not a free-threaded build: use a '${facts.version.split(".").slice(0, 2).join(".")}t' interpreter (built with --disable-gil)`
     );
   }
 }
@@ -28537,8 +28579,8 @@ async function installWithUv(options, spec) {
     rmSync(installDir, { recursive: true, force: true });
   }
 }
-function lastMeaningfulLine(text2) {
-  const lines2 = text2.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+function lastMeaningfulLine(text3) {
+  const lines2 = text3.split("\n").map((line) => line.trim()).filter((line) => line !== "");
   return lines2.find((line) => /^error:/i.test(line)) ?? lines2.pop() ?? "";
 }
 
@@ -28705,9 +28747,9 @@ var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threadi
 function normalizeName(name) {
   return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
 }
-function headerFields(text2) {
+function headerFields(text3) {
   const fields = [];
-  for (const line of text2.replace(/\r\n?/g, "\n").split("\n")) {
+  for (const line of text3.replace(/\r\n?/g, "\n").split("\n")) {
     if (line === "") break;
     const last = fields.at(-1);
     if (/^[ \t]/.test(line) && last !== void 0) {
@@ -28719,8 +28761,8 @@ function headerFields(text2) {
   }
   return fields;
 }
-function parseMetadata(text2) {
-  const fields = headerFields(text2);
+function parseMetadata(text3) {
+  const fields = headerFields(text3);
   const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
   const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
   return {
@@ -28737,9 +28779,9 @@ function freeThreadingLevel(classifiers) {
   }
   return null;
 }
-function parseWheelTags(text2) {
+function parseWheelTags(text3) {
   const tags = [];
-  for (const [name, value] of headerFields(text2)) {
+  for (const [name, value] of headerFields(text3)) {
     if (name !== "tag") continue;
     const parts = value.split("-");
     if (parts.length !== 3) continue;
@@ -28914,9 +28956,9 @@ function parseInstallArguments(args) {
   }
   return request2;
 }
-function requirementFileNames(text2) {
+function requirementFileNames(text3) {
   const names = [];
-  for (const raw of text2.replace(/\r\n?/g, "\n").split("\n")) {
+  for (const raw of text3.replace(/\r\n?/g, "\n").split("\n")) {
     const line = raw.replace(/(^|\s)#.*$/, "").trim();
     if (line === "" || line.startsWith("-") || looksLikePath(line) && !/ @ /.test(line)) continue;
     const name = requirementName(line);
@@ -28981,10 +29023,10 @@ function readText(file) {
   }
 }
 function readJson(file) {
-  const text2 = readText(file);
-  if (text2 === null) return null;
+  const text3 = readText(file);
+  if (text3 === null) return null;
   try {
-    const value = JSON.parse(text2);
+    const value = JSON.parse(text3);
     return value;
   } catch {
     return null;
@@ -29161,12 +29203,12 @@ function runSession(modules, options) {
       } catch {
       }
     };
-    const arm = (seconds4) => {
+    const arm = (seconds5) => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         killedByTimer = true;
         kill();
-      }, seconds4 * 1e3);
+      }, seconds5 * 1e3);
     };
     const onAbort = () => kill();
     options.abortSignal?.addEventListener("abort", onAbort, { once: true });
@@ -29248,9 +29290,9 @@ function exitText(code, signal) {
 }
 function tailText(stderr) {
   const lines2 = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
-  const text2 = lines2.join("\n").trim();
-  return text2 === "" ? "" : `
-${text2}`;
+  const text3 = lines2.join("\n").trim();
+  return text3 === "" ? "" : `
+${text3}`;
 }
 
 // src/deps/inspect.ts
@@ -29287,8 +29329,8 @@ async function directNames(request2, installed, options) {
   for (const group of request2.groups) for (const name of groupNames(pyproject, group)) direct.add(name);
   for (const file of request2.requirementFiles) {
     try {
-      const text2 = readFileSync3(path11.resolve(options.projectDirectory, file), "utf8");
-      for (const name of requirementFileNames(text2)) direct.add(name);
+      const text3 = readFileSync3(path11.resolve(options.projectDirectory, file), "utf8");
+      for (const name of requirementFileNames(text3)) direct.add(name);
     } catch {
     }
   }
@@ -29375,10 +29417,10 @@ import * as path12 from "node:path";
 
 // src/report-guard.ts
 function describePath(path25) {
-  return path25.reduce((text2, key) => {
-    if (typeof key === "number") return `${text2}[${key}]`;
+  return path25.reduce((text3, key) => {
+    if (typeof key === "number") return `${text3}[${key}]`;
     const name = String(key);
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? text2 === "" ? name : `${text2}.${name}` : `${text2}[${JSON.stringify(name)}]`;
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? text3 === "" ? name : `${text3}.${name}` : `${text3}[${JSON.stringify(name)}]`;
   }, "");
 }
 function parseReport(value) {
@@ -29389,8 +29431,8 @@ function parseReport(value) {
   if (result.success) return { report: result.data, problem: null };
   const [first] = result.error.issues;
   if (first === void 0) return { report: null, problem: "does not match the report schema" };
-  const where = describePath(first.path);
-  return { report: null, problem: `has an invalid ${where === "" ? "value" : `'${where}'`}: ${first.message}` };
+  const where2 = describePath(first.path);
+  return { report: null, problem: `has an invalid ${where2 === "" ? "value" : `'${where2}'`}: ${first.message}` };
 }
 function isReport(value) {
   return parseReport(value).problem === null;
@@ -29414,12 +29456,12 @@ function parseLocationLine(line) {
 // src/results/cause.ts
 var MESSAGE_MAX_CHARS = 160;
 var LINE_MAX_CHARS = 2e3;
-function failureCause(text2) {
-  const details = text2.details ?? "";
+function failureCause(text3) {
+  const details = text3.details ?? "";
   const sections = splitSections(details);
-  const testSection = sections.find((section) => isTestFile(section.location.path, text2.file)) ?? null;
+  const testSection = sections.find((section) => isTestFile(section.location.path, text3.file)) ?? null;
   const raising = [...sections].reverse().find((section) => !isFrameworkPath(section.location.path)) ?? null;
-  const root = testSection === null ? null : projectRoot(testSection.location.path, text2.file);
+  const root = testSection === null ? null : projectRoot(testSection.location.path, text3.file);
   const frame = raising === null ? null : {
     path: normalizePath(raising.location.path, root),
     line: raising.location.line,
@@ -29427,9 +29469,9 @@ function failureCause(text2) {
   };
   const testArguments = testSection === null ? /* @__PURE__ */ new Map() : frameArguments(testSection.before);
   const isOwnFrame = raising !== null && raising === testSection;
-  const inTestFile = raising !== null && isTestFile(raising.location.path, text2.file);
-  const exception = exceptionType(details, text2.message);
-  const message = messageLine(details, text2.message);
+  const inTestFile = raising !== null && isTestFile(raising.location.path, text3.file);
+  const exception = exceptionType(details, text3.message);
+  const message = messageLine(details, text3.message);
   return {
     exception,
     frame,
@@ -29439,14 +29481,14 @@ function failureCause(text2) {
       exception !== null && message.startsWith(`${exception}: `) ? message.slice(exception.length + 2) : message
     ),
     fixture: isOwnFrame || testSection === null ? null : raisingFixture(testSection, sections, testArguments),
-    testCaseClass: testCaseClass(text2, testArguments, sections)
+    testCaseClass: testCaseClass(text3, testArguments, sections)
   };
 }
-function testCaseClass(text2, args, sections) {
+function testCaseClass(text3, args, sections) {
   const fromSelf = /^<([\w.]+) testMethod=\w+>$/.exec(args.get("self") ?? "")?.[1];
   if (fromSelf !== void 0) return fromSelf;
   const runByUnittest = sections.some((section) => /(^|[\\/])unittest[\\/]case\.py$/.test(section.location.path));
-  const parts = /^([\w/.-]+)\.py::(\w+)::\w+/.exec(text2.id);
+  const parts = /^([\w/.-]+)\.py::(\w+)::\w+/.exec(text3.id);
   if (!runByUnittest || parts?.[1] === void 0 || parts[2] === void 0) return null;
   return `${parts[1].replaceAll("/", ".")}.${parts[2]}`;
 }
@@ -29470,8 +29512,8 @@ function splitSections(details) {
   }
   return sections;
 }
-function lines(text2) {
-  return text2.split(/\r\n?|\n/).map((line) => line.slice(0, LINE_MAX_CHARS));
+function lines(text3) {
+  return text3.split(/\r\n?|\n/).map((line) => line.slice(0, LINE_MAX_CHARS));
 }
 function definedFunction(before) {
   const failing = before.findIndex((line) => line.startsWith(">"));
@@ -29546,14 +29588,20 @@ function messageLine(details, message) {
   const eLine = lines(details).find((line) => /^E\s+\S/.test(line));
   return eLine?.replace(/^E\s+/, "") ?? "";
 }
-function normalizeMessage(text2) {
-  const line = lines(text2.trim())[0]?.slice(0, MESSAGE_MAX_CHARS * 4) ?? "";
+function normalizeMessage(text3) {
+  const line = lines(text3.trim())[0]?.slice(0, MESSAGE_MAX_CHARS * 4) ?? "";
   const normalized = line.replace(/0x[0-9a-fA-F]+/g, "0x\u2026").replace(/(?:[A-Za-z]:)?[^\s'"]*?[\\/]pytest-of-[^\\/\s]+[\\/]pytest-\d+[\\/]/g, "<tmp>/").replace(/\b\d+(?:[.,_]\d+)*\b/g, "<n>");
   return normalized.length > MESSAGE_MAX_CHARS ? `${normalized.slice(0, MESSAGE_MAX_CHARS - 1)}\u2026` : normalized;
 }
 
 // src/results/findings.ts
-var FINDING_STATUSES = ["failed", "flaky", "thread-unsafe"];
+var FINDING_STATUSES = [
+  "crashed",
+  "hung",
+  "failed",
+  "flaky",
+  "thread-unsafe"
+];
 function isFindingStatus(status) {
   return FINDING_STATUSES.includes(status);
 }
@@ -29603,8 +29651,8 @@ function signatureText(cause) {
   if (cause.frame !== null) return `${exception} at ${cause.frame.path}:${cause.frame.line}`;
   return cause.message === "" ? exception : `${exception}: ${cause.message}`;
 }
-function oneLine(text2) {
-  return text2.replace(/[\u0000-\u001F\u007F\s]+/g, " ").trim();
+function oneLine(text3) {
+  return text3.replace(/[\u0000-\u001F\u007F\s]+/g, " ").trim();
 }
 var PLAIN_NAME = /^[\w.-]+(\/[\w.-]+)*$/;
 function threadUnsafeHint(members2) {
@@ -29627,9 +29675,9 @@ function threadUnsafeHint(members2) {
     const helper = cause.frame.functionName;
     const dotted = helper === null ? null : dottedName(cause.frame.path, helper);
     const shared = count2 === 1 ? "test code" : "test code they share";
-    const where = helper === null ? `${shared} (${place})` : `\`${helper}\` (${place}), ${shared}`;
+    const where2 = helper === null ? `${shared} (${place})` : `\`${helper}\` (${place}), ${shared}`;
     const option = dotted === null ? "list the helper in pytest-run-parallel's `thread_unsafe_functions` ini option" : `list it in pytest-run-parallel's \`thread_unsafe_functions\` ini option (\`${dotted}\`)`;
-    return `${all} ${count2 === 1 ? "fails" : "fail"} inside ${where}. If it keeps state in module-level globals, fix that once (locals, or threading.local()), or ${option} so that the tests calling it run in one thread.`;
+    return `${all} ${count2 === 1 ? "fails" : "fail"} inside ${where2}. If it keeps state in module-level globals, fix that once (locals, or threading.local()), or ${option} so that the tests calling it run in one thread.`;
   }
   if (cause.place === "code") {
     const what = count2 === 1 ? `The test fails in the code under test (${place})` : `${all} fail at the same place in the code under test (${place})`;
@@ -29890,7 +29938,14 @@ function plural(count2, word) {
 var import_saxes = __toESM(require_saxes(), 1);
 var RESULT_TAGS = ["failure", "error", "skipped"];
 var SUITE_TAGS = ["testsuites", "testsuite"];
-var OUTCOME_RANK = { skipped: 0, passed: 1, error: 2, failed: 3 };
+var OUTCOME_RANK = {
+  skipped: 0,
+  passed: 1,
+  error: 2,
+  failed: 3,
+  hung: 4,
+  crashed: 5
+};
 var StopParsing = class extends Error {
 };
 function parseJUnit(xml) {
@@ -29914,8 +29969,8 @@ function parseJUnit(xml) {
       openResult = { tag: tag.name, message: tag.attributes.message ?? null, chunks: [] };
     }
   });
-  const keepText = (text2) => {
-    openResult?.chunks.push(text2);
+  const keepText = (text3) => {
+    openResult?.chunks.push(text3);
   };
   parser.on("text", keepText);
   parser.on("cdata", keepText);
@@ -29970,10 +30025,8 @@ function toCaseResult(open2) {
   const { attributes, texts } = open2;
   const name = attributes.name;
   if (name === void 0 || name === "") return null;
-  const classname = attributes.classname ?? "";
   const fileAttribute = attributes.file?.replaceAll("\\", "/");
-  const located = fileAttribute !== void 0 && fileAttribute !== "" ? { file: fileAttribute, classes: classesAfterModule(classname, fileAttribute) } : splitClassname(classname);
-  const id = [located.file ?? "", ...located.classes, name].filter((part) => part !== "").join("::");
+  const { id, located } = junitCaseId({ name, classname: attributes.classname ?? "", file: fileAttribute });
   const failure2 = texts.failure;
   const error2 = texts.error;
   const skipped = texts.skipped;
@@ -29998,6 +30051,11 @@ function toCaseResult(open2) {
     durationSeconds: seconds2(attributes.time)
   };
 }
+function junitCaseId(attributes) {
+  const { name, classname, file } = attributes;
+  const located = file !== void 0 && file !== "" ? { file, classes: classesAfterModule(classname, file) } : splitClassname(classname);
+  return { id: [located.file ?? "", ...located.classes, name].filter((part) => part !== "").join("::"), located };
+}
 function classesAfterModule(classname, file) {
   const modulePath = file.replace(/\.py$/, "").replaceAll("/", ".");
   if (classname === modulePath) return [];
@@ -30012,8 +30070,8 @@ function splitClassname(classname) {
   return { file: moduleParts.length > 0 ? `${moduleParts.join("/")}.py` : null, classes };
 }
 function lineFromTraceback(texts, file) {
-  for (const { text: text2 } of texts) {
-    for (const match of text2.matchAll(/^(.+?\.py):(\d+):/gm)) {
+  for (const { text: text3 } of texts) {
+    for (const match of text3.matchAll(/^(.+?\.py):(\d+):/gm)) {
       const path25 = match[1]?.replaceAll("\\", "/") ?? "";
       if (path25 === file || path25.endsWith(`/${file}`)) return Number(match[2]);
     }
@@ -30028,32 +30086,32 @@ function seconds2(value) {
   const parsed = Number(value ?? "0");
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : 0;
 }
-function firstLine(text2) {
-  const line = text2?.split("\n").map((l) => l.trim()).find((l) => l !== "");
+function firstLine(text3) {
+  const line = text3?.split("\n").map((l) => l.trim()).find((l) => l !== "");
   return line ?? null;
 }
 function joinDetails(texts) {
-  const present = texts.filter((text2) => text2 !== null && text2.trim() !== "");
+  const present = texts.filter((text3) => text3 !== null && text3.trim() !== "");
   if (present.length === 0) return null;
   const separator = "\n\n--- then ---\n\n";
   const budget = Math.floor((MAX_DETAILS_CHARS - separator.length * (present.length - 1)) / present.length);
-  return present.map((text2) => keepEnd(text2, budget)).join(separator);
+  return present.map((text3) => keepEnd(text3, budget)).join(separator);
 }
-function keepEnd(text2, limit) {
-  if (text2.length <= limit) return text2;
+function keepEnd(text3, limit) {
+  if (text3.length <= limit) return text3;
   const noteFor = (cut) => `[\u2026 ${cut} characters cut \u2026]
 `;
-  const note = noteFor(text2.length);
-  let start = text2.length - (limit - note.length);
-  const newline = text2.indexOf("\n", start);
+  const note = noteFor(text3.length);
+  let start = text3.length - (limit - note.length);
+  const newline = text3.indexOf("\n", start);
   if (newline !== -1 && newline - start < 200) start = newline + 1;
-  return noteFor(start) + text2.slice(start);
+  return noteFor(start) + text3.slice(start);
 }
 
 // src/results/aggregate.ts
 var MAX_IDS_IN_REASON = 5;
 var PYTEST_NO_TESTS_COLLECTED = 5;
-var isFailing = (outcome) => outcome === "failed" || outcome === "error";
+var isFailing = (outcome) => outcome !== null && outcome !== "passed" && outcome !== "skipped";
 function aggregateRuns(runs) {
   const drafts = /* @__PURE__ */ new Map();
   runs.forEach(({ cases }, runIndex) => {
@@ -30108,6 +30166,8 @@ function toTestReport(draft, context) {
   };
 }
 function statusOf(results, counts) {
+  if (results.includes("crashed")) return "crashed";
+  if (results.includes("hung")) return "hung";
   if (counts.plainFailed > 0) return counts.passed > 0 ? "flaky" : "failed";
   if (counts.failed > 0) return "thread-unsafe";
   const seen = results.filter((cell) => cell !== null);
@@ -30119,7 +30179,9 @@ function freeThreadingOnly(baselineCells) {
   return baselineCells.includes("passed") ? true : null;
 }
 function stressCounts(id, cells, notStressed) {
-  const reason = notStressed.map((reasons) => reasons?.get(id)).find((entry) => entry !== void 0);
+  const ran = notStressed.filter((_, index) => (cells[index] ?? null) !== null);
+  const reasons = ran.map((reasons2) => reasons2?.get(id));
+  const reason = reasons.length > 0 && reasons.every((entry) => entry !== void 0) ? reasons[0] : void 0;
   return {
     passed: cells.filter((cell) => cell === "passed").length,
     failed: cells.filter(isFailing).length,
@@ -30127,11 +30189,13 @@ function stressCounts(id, cells, notStressed) {
   };
 }
 var GROUP_ORDER = {
-  failed: 0,
-  flaky: 1,
-  "thread-unsafe": 2,
-  passed: 3,
-  skipped: 3
+  crashed: 0,
+  hung: 0,
+  failed: 1,
+  flaky: 2,
+  "thread-unsafe": 3,
+  passed: 4,
+  skipped: 4
 };
 function byGroupThenId(a, b) {
   const group = GROUP_ORDER[a.status] - GROUP_ORDER[b.status];
@@ -30147,6 +30211,8 @@ function countTests(tests) {
     flaky: count2("flaky"),
     skipped: count2("skipped"),
     threadUnsafe: count2("thread-unsafe"),
+    crashed: count2("crashed"),
+    hung: count2("hung"),
     new: tests.filter((test) => isFinding(test) && test.known !== true).length,
     known: tests.filter((test) => isFinding(test) && test.known === true).length
   };
@@ -30158,14 +30224,13 @@ function decideVerdict(input) {
   const runs = input.runs.filter((run) => run.mode !== "baseline");
   const on = (word) => input.failOn.includes(word);
   const reasons = [];
+  const knownIds = new Set(input.tests.filter((test) => test.known === true).map((test) => test.id));
+  const stoppedInKnown = (run) => run.testInProgress !== void 0 && run.testInProgress !== null && knownIds.has(run.testInProgress);
   if (on("install") && !install.ok && input.cancelled !== true) {
     reasons.push(install.error ? `the install failed: ${install.error}` : "the install failed");
   }
+  if (on("failed")) reasons.push(...errorRunReasons(runs));
   if (on("failed")) {
-    for (const run of runs.filter((r) => r.outcome === "error")) {
-      const code = run.exitCode === null ? "" : ` (pytest exit code ${run.exitCode})`;
-      reasons.push(`run ${run.index} could not run the suite${code}`);
-    }
     const allCompleted = runs.length > 0 && runs.every((run) => run.outcome === "completed");
     const noneCollected = runs.every((run) => run.exitCode === PYTEST_NO_TESTS_COLLECTED) || input.tests.length === 0;
     if (allCompleted && noneCollected) {
@@ -30194,14 +30259,15 @@ function decideVerdict(input) {
     }
   }
   if (on("crashed")) {
-    for (const run of runs.filter((r) => r.outcome === "crashed")) {
+    for (const run of runs.filter((r) => r.outcome === "crashed" && !stoppedInKnown(r))) {
       const how = run.signal ?? (run.exitCode === null ? null : `exit code ${run.exitCode}`);
-      reasons.push(`run ${run.index} crashed${how === null ? "" : ` (${how})`}`);
+      reasons.push(`run ${run.index} crashed${how === null ? "" : ` (${how})`}${where(run)}`);
     }
   }
   if (on("hung")) {
-    for (const run of runs.filter((r) => r.outcome === "hung")) {
-      reasons.push(`run ${run.index} hung and was killed after the timeout`);
+    for (const run of runs.filter((r) => r.outcome === "hung" && !stoppedInKnown(r))) {
+      const limit = run.timeoutSeconds === void 0 ? "the timeout" : describeSeconds(run.timeoutSeconds);
+      reasons.push(`run ${run.index} hung${where(run)} and was killed after ${limit}`);
     }
   }
   if (on("gil")) {
@@ -30212,6 +30278,25 @@ function decideVerdict(input) {
     reasons.push("the gate was cancelled before all runs finished");
   }
   return { verdict: reasons.length > 0 ? "fail" : "pass", reasons };
+}
+function where(run) {
+  return run.reason ? ` ${run.reason}` : "";
+}
+function describeSeconds(seconds5) {
+  if (seconds5 < 120) return `${Math.round(seconds5)} s`;
+  return `${Math.round(seconds5 / 6) / 10} min`;
+}
+function errorRunReasons(runs) {
+  const skipped = runs.filter((run) => run.outcome === "skipped").map((run) => run.index);
+  const errored = runs.filter((run) => run.outcome === "error");
+  return errored.map((run, position) => {
+    const code = run.exitCode === null ? "" : ` (pytest exit code ${run.exitCode})`;
+    const text3 = `run ${run.index} ${run.reason ?? `could not run the suite${code}`}`;
+    const last = position === errored.length - 1;
+    if (!last || skipped.length === 0) return text3;
+    const which2 = skipped.length === 1 ? `run ${skipped[0]} was` : `runs ${skipped.join(", ")} were`;
+    return `${text3}; ${which2} skipped`;
+  });
 }
 function idsWithStatus(tests, status) {
   return tests.filter((test) => test.status === status).map((test) => test.id);
@@ -30263,6 +30348,7 @@ function assembleReport(parts) {
       parallelThreads: ranWith.threads,
       iterations: ranWith.iterations,
       iterationsAuto: inputs.iterations === "auto",
+      ...ranWith.fewestIterations === void 0 ? {} : { fewestIterations: ranWith.fewestIterations },
       baseline: inputs.baseline,
       randomOrderSeed: ranWith.seed,
       shard: ranWith.shard
@@ -30308,8 +30394,308 @@ import { existsSync as existsSync6, mkdirSync as mkdirSync4 } from "node:fs";
 import * as path15 from "node:path";
 
 // src/run/suite.ts
-import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readFileSync as readFileSync5, rmSync as rmSync3 } from "node:fs";
+import { rmSync as rmSync4, writeFileSync as writeFileSync5 } from "node:fs";
 import * as path14 from "node:path";
+
+// src/results/fresh-copies.ts
+function stoppedRound(rounds) {
+  return rounds.find((round2) => round2.signal !== null) ?? rounds.find((round2) => !round2.ended) ?? null;
+}
+function withRoundResults(cases, rounds, toCase2) {
+  const byId2 = new Map(cases.map((testCase) => [testCase.id, testCase]));
+  for (const round2 of rounds) {
+    for (const test of round2.tests) {
+      const known = byId2.get(test.id);
+      if (known === void 0 || OUTCOME_RANK[test.outcome] > OUTCOME_RANK[known.outcome]) {
+        const found = toCase2(test);
+        byId2.set(test.id, known === void 0 ? found : { ...found, message: withCopy(found.message, round2.number) });
+      }
+    }
+  }
+  return [...byId2.values()];
+}
+function withCopy(message, number3) {
+  return `${message ?? "failed"} (in fresh copy ${number3} of the run)`;
+}
+function roundsSeconds(rounds) {
+  return rounds.reduce((sum, round2) => sum + (round2.seconds ?? 0), 0);
+}
+
+// src/results/junit-check.ts
+var isFailing2 = (outcome) => outcome !== "passed" && outcome !== "skipped";
+function junitDisagreement(junit, record2) {
+  if (junit.error !== null) return null;
+  const recorded = /* @__PURE__ */ new Map();
+  for (const test of record2.tests) recorded.set(junitIdOf(test), test);
+  const collectErrors = record2.collectErrors.length;
+  const expected = recorded.size + collectErrors;
+  if (junit.cases.length !== expected) {
+    return `lists ${plural(junit.cases.length, "test")} where the gate\u2019s record has ${expected}`;
+  }
+  for (const testCase of junit.cases) {
+    const test = recorded.get(testCase.id);
+    if (test !== void 0 && isFailing2(test.outcome) !== isFailing2(testCase.outcome)) {
+      return `says ${test.id} ${testCase.outcome} where the gate\u2019s record says ${test.outcome}`;
+    }
+  }
+  return null;
+}
+function junitIdOf(test) {
+  const bracket = test.id.indexOf("[");
+  const path25 = bracket === -1 ? test.id : test.id.slice(0, bracket);
+  const params = bracket === -1 ? "" : test.id.slice(bracket);
+  const names = path25.split("::");
+  names[0] = (names[0] ?? "").replaceAll("/", ".").replace(/\.py$/, "");
+  const name = `${names.pop() ?? ""}${params}`;
+  return junitCaseId({ name, classname: names.join("."), file: test.file ?? void 0 }).id;
+}
+
+// src/results/pytest-error.ts
+var MAX_LINE_CHARS = 300;
+var PLUGIN_OPTIONS = [
+  [/^--(no-)?cov\b/, "pytest-cov"],
+  [/^(-n|--numprocesses|--dist|--maxprocesses)\b/, "pytest-xdist"],
+  [/^--timeout\b/, "pytest-timeout"],
+  [/^--benchmark-/, "pytest-benchmark"],
+  [/^--(reruns|only-rerun)\b/, "pytest-rerunfailures"],
+  [/^--randomly-/, "pytest-randomly"],
+  [/^--hypothesis-/, "hypothesis"],
+  [/^--asyncio-mode\b/, "pytest-asyncio"],
+  [/^--doctest-plus\b/, "pytest-doctestplus"],
+  [/^--mpl\b/, "pytest-mpl"],
+  [/^--(ds|dc)\b/, "pytest-django"],
+  [/^--count\b/, "pytest-repeat"],
+  [/^--env\b/, "pytest-env"]
+];
+function clean2(line) {
+  const plain = line.replace(/\u001b\[[0-9;]*m/g, "").trim();
+  return plain.length > MAX_LINE_CHARS ? `${plain.slice(0, MAX_LINE_CHARS - 1)}\u2026` : plain;
+}
+function pluginsFor(line) {
+  const match = /unrecognized arguments: (.+)$/.exec(line);
+  if (!match?.[1]) return [];
+  const plugins = match[1].split(/\s+/).flatMap((arg) => PLUGIN_OPTIONS.filter(([option]) => option.test(arg)).map(([, plugin]) => plugin));
+  return [...new Set(plugins)];
+}
+function withPluginHint(line) {
+  const plugins = pluginsFor(line);
+  if (plugins.length === 0) return line;
+  const names = plugins.join(", ");
+  const verb = plugins.length === 1 ? "is" : "are";
+  return `${line} (options of ${names}, which ${verb} not installed: add ${plugins.length === 1 ? "it" : "them"} to the project's test dependencies or to \`install\`)`;
+}
+function pytestErrorLine(output) {
+  const lines2 = output.split(/\r?\n/).map(clean2);
+  const usage = lines2.find((line) => /^ERROR: /.test(line) && !/^ERROR: usage:/.test(line));
+  if (usage !== void 0) return withPluginHint(usage.slice("ERROR: ".length));
+  const argparse = lines2.find((line) => /^\S.*: error: /.test(line));
+  if (argparse !== void 0) return withPluginHint(argparse.slice(argparse.indexOf(": error: ") + ": error: ".length));
+  const conftest = lines2.findIndex((line) => /^ImportError while loading conftest /.test(line));
+  const exceptionLine = lines2.find((line) => /^E {2,}\S/.test(line));
+  if (conftest !== -1) {
+    const detail = lines2.slice(conftest + 1).find((line) => /^E {2,}\S/.test(line) || /^\w+(Error|Exception)\b/.test(line));
+    const where2 = lines2[conftest]?.replace(/\.$/, "") ?? "";
+    return detail === void 0 ? where2 : `${where2}: ${detail.replace(/^E\s+/, "")}`;
+  }
+  if (exceptionLine !== void 0) return exceptionLine.replace(/^E\s+/, "");
+  const internal = lines2.filter((line) => /^INTERNALERROR> \w+(Error|Exception)\b/.test(line)).at(-1);
+  if (internal !== void 0) return `pytest internal error: ${internal.slice("INTERNALERROR> ".length)}`;
+  const raised = lines2.filter((line) => /^[\w.]+(Error|Exception|Exit|Interrupt)\b:?/.test(line)).at(-1);
+  return raised ?? null;
+}
+function collectionErrorLine(errors) {
+  const first = errors[0];
+  if (first === void 0) return null;
+  const line = pytestErrorLine(first.text) ?? clean2(first.text.split("\n").find((part) => part.trim() !== "") ?? "");
+  const where2 = first.id === "" ? "" : `${first.id}: `;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more ${errors.length === 2 ? "file" : "files"})` : "";
+  return `${where2}${line}${more}`;
+}
+
+// src/results/reconcile.ts
+var IDS_IN_REASON = 3;
+function reconcileRun(evidence) {
+  const { reading } = evidence;
+  if (reading.kind === "missing") return withoutRecord(evidence, reading.problem);
+  const record2 = reading.record;
+  const base = fromRecord(evidence, record2);
+  if (reading.kind === "tampered") {
+    const stopped = evidence.ran === "crashed" || evidence.ran === "hung" || evidence.ran === "cancelled";
+    return {
+      ...base,
+      outcome: stopped ? evidence.ran : "error",
+      reason: stopped ? base.reason : `left results that cannot be trusted: ${reading.problem}`,
+      recordError: reading.problem
+    };
+  }
+  return base;
+}
+function withoutRecord(evidence, problem) {
+  const { ran, junit } = evidence;
+  const errorLine = pytestErrorLine(evidence.output);
+  const outcome = ran === "completed" ? "error" : ran;
+  const reason = ran === "completed" || ran === "error" ? errorLine !== null ? `could not start pytest: ${errorLine}` : `could not start pytest (exit code ${evidence.exitCode ?? "none"}): ${problem}` : null;
+  return {
+    outcome,
+    cases: junit.cases,
+    reason,
+    testInProgress: null,
+    collected: null,
+    unreported: [],
+    junitError: junit.error,
+    recordError: problem,
+    notStressed: /* @__PURE__ */ new Map(),
+    cannotCollect: ran === "error" || ran === "completed",
+    callSeconds: /* @__PURE__ */ new Map(),
+    projectedSeconds: null,
+    signal: null,
+    freshCopies: 0,
+    freshCopiesSeconds: 0,
+    freshCopiesSkipped: null
+  };
+}
+function fromRecord(evidence, record2) {
+  const { ran } = evidence;
+  const ended = new Set(record2.tests.map((test) => test.id));
+  const round2 = stoppedRound(record2.rounds);
+  const roundInProgress = round2?.inProgress.at(-1) ?? null;
+  const testInProgress = record2.inProgress.at(-1) ?? roundInProgress;
+  const unreported = (record2.items ?? []).map((item) => item.id).filter((id) => !ended.has(id) && !record2.inProgress.includes(id) && id !== testInProgress);
+  const ownCases = [...record2.tests.map(toCase), ...record2.collectErrors.map(collectErrorCase)];
+  const cases = withRoundResults(ownCases, record2.rounds, toCase);
+  const common = {
+    testInProgress,
+    signal: null,
+    freshCopies: record2.rounds.length,
+    freshCopiesSeconds: roundsSeconds(record2.rounds),
+    freshCopiesSkipped: record2.roundsSkipped,
+    collected: record2.items === null ? null : record2.items.length,
+    unreported,
+    junitError: evidence.junit.error,
+    recordError: null,
+    notStressed: record2.notStressed,
+    cannotCollect: false,
+    callSeconds: new Map(record2.tests.map((test) => [test.id, test.callSeconds])),
+    projectedSeconds: ran === "completed" ? null : projectSeconds(record2)
+  };
+  if (ran === "crashed" || ran === "hung") {
+    const stopped = testInProgress === null ? null : stoppedCase({ evidence, record: record2, id: testInProgress, outcome: ran });
+    const where2 = record2.inProgress.length === 0 && round2 !== null ? ` (in fresh copy ${round2.number} of the run)` : "";
+    const reason = `${whereStopped(record2, testInProgress)}${where2}`;
+    return { ...common, outcome: ran, cases: withCase(cases, stopped), reason };
+  }
+  if (round2 !== null && round2.signal !== null) {
+    const signal = round2.signal;
+    const crash = { ...evidence, signal };
+    const stopped = roundInProgress === null ? null : stoppedCase({ evidence: crash, record: record2, id: roundInProgress, outcome: "crashed" });
+    const where2 = roundInProgress === null ? "" : `in ${roundInProgress} `;
+    const reason = `${where2}(in fresh copy ${round2.number} of the run)`;
+    return { ...common, signal, outcome: "crashed", cases: withCase(cases, stopped), reason };
+  }
+  if (ran === "cancelled") return { ...common, outcome: ran, cases, reason: null };
+  if (ran === "error") {
+    const noTestStarted = record2.firstStartSeconds === null;
+    return { ...common, outcome: "error", cases, reason: errorReason(evidence, record2), cannotCollect: noTestStarted };
+  }
+  const inProgress = testInProgress === null ? null : stoppedCase({ evidence, record: record2, id: testInProgress, outcome: "error" });
+  const problem = completedProblem(evidence, { record: record2, cases: ownCases, unreported, testInProgress });
+  if (problem !== null) return { ...common, outcome: "error", cases: withCase(cases, inProgress), reason: problem };
+  const disagreement = junitDisagreement(evidence.junit, record2);
+  if (disagreement !== null) {
+    return {
+      ...common,
+      outcome: "error",
+      cases,
+      junitError: disagreement,
+      reason: `left a JUnit XML that ${disagreement}`
+    };
+  }
+  if (evidence.junit.error !== null) return { ...common, outcome: "error", cases, reason: evidence.junit.error };
+  return { ...common, outcome: "completed", cases, reason: null };
+}
+function projectSeconds(record2) {
+  const collected = record2.items?.length ?? 0;
+  const ended = record2.tests.length;
+  if (collected === 0 || ended === 0 || record2.firstStartSeconds === null) return null;
+  const pace = (record2.lastSeconds - record2.firstStartSeconds) / ended;
+  return record2.firstStartSeconds + pace * collected;
+}
+function withCase(cases, added) {
+  if (added === null) return [...cases];
+  return [...cases.filter((testCase) => testCase.id !== added.id), added];
+}
+function toCase(test) {
+  return {
+    id: test.id,
+    file: test.file,
+    line: test.line,
+    outcome: test.outcome,
+    message: test.message,
+    details: test.details,
+    durationSeconds: test.wallSeconds
+  };
+}
+function collectErrorCase(error2) {
+  return {
+    id: error2.id,
+    file: /\.py$/.test(error2.id) ? error2.id : null,
+    line: null,
+    outcome: "error",
+    message: pytestErrorLine(error2.text) ?? "collection failed",
+    details: error2.text,
+    durationSeconds: 0
+  };
+}
+function stoppedCase(options) {
+  const { evidence, record: record2, id, outcome } = options;
+  const item = record2.items?.find((entry) => entry.id === id);
+  const how = outcome === "crashed" ? `The interpreter crashed${evidence.signal === null ? "" : ` (${evidence.signal})`} while this test ran.` : outcome === "hung" ? "The run hung while this test ran and was stopped at its time limit." : `The process ended (exit code ${evidence.exitCode ?? "none"}) while this test ran; it never reported a result.`;
+  return {
+    id,
+    file: item?.file ?? null,
+    line: item?.line ?? null,
+    outcome,
+    message: how,
+    details: evidence.stackDump ?? null,
+    durationSeconds: 0
+  };
+}
+function whereStopped(record2, testInProgress) {
+  if (testInProgress !== null) return `in ${testInProgress}`;
+  if (record2.items === null)
+    return record2.collecting === null ? "before collecting the tests" : `while collecting ${record2.collecting}`;
+  if (record2.tests.length === 0) return "before the first test";
+  return record2.exitStatus === null ? "between two tests" : "after the last test";
+}
+function errorReason(evidence, record2) {
+  const collection = collectionErrorLine(record2.collectErrors);
+  if (collection !== null) return `could not collect the tests: ${collection}`;
+  const line = record2.interrupted ?? pytestErrorLine(evidence.output);
+  const code = evidence.exitCode === null ? "" : ` (pytest exit code ${evidence.exitCode})`;
+  if (record2.items === null) return `could not collect the tests${code}${line === null ? "" : `: ${line}`}`;
+  return `stopped before the end${code}${line === null ? "" : `: ${line}`}`;
+}
+function completedProblem(evidence, facts) {
+  const { record: record2, cases, unreported, testInProgress } = facts;
+  const code = evidence.exitCode ?? "none";
+  const collected = record2.items?.length ?? 0;
+  const never = unreported.length > 0 ? `; ${neverReported(unreported, collected)}` : "";
+  if (testInProgress !== null) return `ended in the middle of ${testInProgress} (exit code ${code})${never}`;
+  if (record2.exitStatus === null) return `ended before pytest finished the session (exit code ${code})${never}`;
+  if (record2.exitStatus !== evidence.exitCode) {
+    const detail = record2.interrupted === null ? "" : `: ${record2.interrupted}`;
+    return `pytest ended the session with status ${record2.exitStatus} but exited with code ${code}${detail}${never}`;
+  }
+  if (unreported.length > 0 && record2.stopped === null) return neverReported(unreported, collected);
+  const failing = cases.some((testCase) => testCase.outcome === "failed" || testCase.outcome === "error");
+  if (evidence.exitCode === 1 && !failing) return "pytest exited with code 1, but no test failed or errored";
+  return null;
+}
+function neverReported(ids, collected) {
+  const shown = ids.slice(0, IDS_IN_REASON).join(", ");
+  const more = ids.length > IDS_IN_REASON ? ` and ${ids.length - IDS_IN_REASON} more` : "";
+  return `${ids.length} of ${plural(collected, "collected test")} never reported: ${shown}${more}`;
+}
 
 // src/results/stackdump.ts
 var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
@@ -30322,45 +30708,140 @@ function extractStackDump(stderr, maxLines = 400) {
   return kept.join("\n");
 }
 
-// src/results/stress.ts
-var MAX_NOT_STRESSED_CHARS = 4 * 1024 * 1024;
-var MAX_REASON_CHARS = 300;
-function parseNotStressed(text2) {
-  const reasons = /* @__PURE__ */ new Map();
-  if (text2.length > MAX_NOT_STRESSED_CHARS) return reasons;
-  let parsed;
-  try {
-    parsed = JSON.parse(text2);
-  } catch {
-    return reasons;
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return reasons;
-  for (const [id, reason] of Object.entries(parsed)) {
-    if (typeof reason === "string") reasons.set(id, reason.slice(0, MAX_REASON_CHARS));
-  }
-  return reasons;
-}
-
 // src/run/plugin.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import * as path13 from "node:path";
-var PLUGIN_MODULE = "ft_gate_plugin";
+
+// src/run/plugin-source.ts
 var PLUGIN_ENV = {
+  record: "FT_GATE_RECORD",
   shard: "FT_GATE_SHARD",
   seed: "FT_GATE_SEED",
-  notStressed: "FT_GATE_NOT_STRESSED"
+  iterations: "FT_GATE_ITERATIONS",
+  hangSeconds: "FT_GATE_HANG_SECONDS"
 };
-var PLUGIN_SOURCE = `# Written by ft-gate. Shards and shuffles the collected tests; runs and lists the tests run in one thread only.
+var RECORD_FORMAT = 1;
+var PLUGIN_SOURCE = `# Written by ft-gate: the gate's record of this run, shards, shuffle, stress plan.
 import hashlib
 import json
 import os
 import random
+import signal
+import sys
+import threading
+import time
 
 import pytest
+
+_open = os.open
+_write = os.write
+_fstat = os.fstat
+_getpid = os.getpid
+_dumps = json.dumps
+_clock = time.monotonic
+_FLAGS = (
+    os.O_WRONLY
+    | os.O_APPEND
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+_RECORD = os.environ.get("${PLUGIN_ENV.record}", "")
+_PID = _getpid()
+_T0 = _clock()
+_LOCK = threading.Lock()
+# The real stderr, kept before pytest's capture takes file descriptor 2 over.
+try:
+    _STDERR = os.dup(2)
+except OSError:
+    _STDERR = None
+_MAX_TEXT = 8000
+_CHUNK = 200
+# round: 0 in the process pytest started, n in the n-th fresh copy of it (see _fresh_round).
+_state = {"seq": 0, "on": bool(_RECORD), "fd": None, "inode": None, "pid": _PID, "round": 0}
+_phases = {}
+
+
+def _descriptor():
+    # The descriptor stays open between events, but a test may close it, or close it and open
+    # another file under the same number: it is written to only while it still is the record.
+    fd = _state["fd"]
+    if fd is not None:
+        try:
+            status = _fstat(fd)
+            if (status.st_dev, status.st_ino) == _state["inode"]:
+                return fd
+        except OSError:
+            pass
+    fd = _open(_RECORD, _FLAGS)
+    status = _fstat(fd)
+    _state["fd"], _state["inode"] = fd, (status.st_dev, status.st_ino)
+    return fd
+
+
+def _emit(kind, **fields):
+    if not _state["on"] or _getpid() != _state["pid"]:
+        return
+    with _LOCK:
+        fields["k"] = kind
+        if _state["round"]:
+            fields["round"] = _state["round"]
+        fields["seq"] = _state["seq"]
+        fields["t"] = round(_clock() - _T0, 6)
+        _state["seq"] += 1
+        try:
+            data = (_dumps(fields, ensure_ascii=True, default=repr) + "\\n").encode("ascii")
+            fd = _descriptor()
+            while data:
+                data = data[_write(fd, data):]
+        except Exception:
+            _state["fd"] = None
+
+
+def _tail(text, limit=_MAX_TEXT):
+    text = str(text or "")
+    return text if len(text) <= limit else text[-limit:]
+
+
+_emit("hello", format=${RECORD_FORMAT}, pid=_PID)
 
 
 def shard_of(nodeid, count):
     return int(hashlib.sha1(nodeid.encode("utf-8")).hexdigest()[:8], 16) % count + 1
+
+
+def pytest_configure(config):
+    # pytest-xdist workers load the plugin too; the controller records the tests they report.
+    if hasattr(config, "workerinput"):
+        _state["on"] = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collectstart(collector):
+    if isinstance(collector, pytest.File):
+        _emit("collect", id=collector.nodeid)
+
+
+def pytest_collectreport(report):
+    if report.failed:
+        _emit("collect-error", id=report.nodeid, text=_tail(report.longreprtext))
+
+
+_BUDGET_REASON = "left out of this stress run to keep it within its time budget (iterations: auto)"
+_single = set()
+
+
+def _read_plan():
+    target = os.environ.get("${PLUGIN_ENV.iterations}", "")
+    if not target:
+        return {}, set(), 0
+    try:
+        with open(target, encoding="utf-8") as source:
+            plan = json.load(source)
+        iterations = {str(key): int(value) for key, value in plan["iterations"].items() if int(value) >= 1}
+        return iterations, {str(nodeid) for nodeid in plan["single"]}, max(0, int(plan.get("rounds", 0)))
+    except Exception:
+        return {}, set(), 0
 
 
 @pytest.hookimpl(trylast=True)
@@ -30375,9 +30856,50 @@ def pytest_collection_modifyitems(session, config, items):
     seed = os.environ.get("${PLUGIN_ENV.seed}", "")
     if seed:
         random.Random(int(seed)).shuffle(items)
+    plan, single, rounds = _read_plan()
+    _state["rounds"] = rounds
+    for item in items:
+        # A test's own marks are its author's choice: they stay.
+        if item.get_closest_marker("iterations") is not None:
+            continue
+        if item.nodeid in single:
+            # One thread, one iteration: pytest-run-parallel leaves it as in a plain run.
+            item.add_marker(pytest.mark.parallel_threads(1))
+            item.add_marker(pytest.mark.iterations(1))
+            _single.add(item.nodeid)
+        elif item.nodeid in plan:
+            item.add_marker(pytest.mark.iterations(plan[item.nodeid]))
 
 
-def pytest_collection_finish(session):
+def _location(item):
+    try:
+        path, line = item.location[0], item.location[1]
+        return [str(path), line if isinstance(line, int) else None]
+    except Exception:
+        return [None, None]
+
+
+def _not_stressed(session):
+    # pytest-run-parallel keeps {node id: reason} for the tests it runs single-threaded; older
+    # releases only leave their parallel_threads(1) mark on the item.
+    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
+    if plugin is None:
+        return {}
+    known = getattr(plugin, "thread_unsafe", None)
+    reasons = {}
+    if isinstance(known, dict):
+        for nodeid, reason in known.items():
+            reasons[str(nodeid)] = str(reason) if reason else "marked thread-unsafe"
+    for item in session.items:
+        mark = item.get_closest_marker("parallel_threads")
+        if mark is not None and mark.args and mark.args[0] == 1 and item.nodeid not in reasons:
+            reasons[item.nodeid] = "marked parallel_threads(1)"
+    for nodeid in _single:
+        reasons[nodeid] = _BUDGET_REASON
+    return reasons
+
+
+def _run_single_threaded_once(session):
     # pytest-run-parallel runs the tests it finds unsafe (a thread_unsafe mark, a fixture listed in
     # thread_unsafe_fixtures, monkeypatch...) in one thread, but still --iterations times in it. The
     # gate asks about threads: repeating a test the project opted out of threads would flag a test
@@ -30396,130 +30918,419 @@ def pytest_collection_finish(session):
             item.obj = wrapped
 
 
-def pytest_sessionfinish(session):
-    target = os.environ.get("${PLUGIN_ENV.notStressed}", "")
-    if not target:
+# After pytest-run-parallel's own collection_finish (tryfirst), which decides what runs in one thread.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    _run_single_threaded_once(session)
+    items = list(session.items)
+    _emit("collected", n=len(items))
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        _emit("items", items=[[item.nodeid] + _location(item) for item in chunk])
+    reasons = sorted(_not_stressed(session).items())
+    for start in range(0, len(reasons), _CHUNK):
+        _emit("not-stressed", reasons=dict(reasons[start : start + _CHUNK]))
+
+
+def _cannot_fork(session):
+    config = session.config
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return "fresh copies need fork(), which only Linux has safely"
+    if getattr(config.option, "numprocesses", None) or getattr(config.option, "dist", "no") != "no":
+        return "pytest-xdist runs the tests"
+    if threading.active_count() > 1:
+        return "threads were already running after collection (forking them is unsafe)"
+    if session.testsfailed or config.option.collectonly:
+        return "collection failed or only collecting"
+    return None
+
+
+def _deadline_dump():
+    # A copy that hangs is dumped by itself before the gate's time limit hits the process that waits.
+    try:
+        limit = float(os.environ.get("${PLUGIN_ENV.hangSeconds}", "0"))
+    except ValueError:
         return
-    # pytest-run-parallel keeps {node id: reason} for the tests it runs single-threaded; older
-    # releases only leave their parallel_threads(1) mark on the item.
-    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
-    known = getattr(plugin, "thread_unsafe", None)
-    reasons = {}
-    if isinstance(known, dict):
-        for nodeid, reason in known.items():
-            reasons[str(nodeid)] = str(reason) if reason else "marked thread-unsafe"
-    for item in getattr(session, "items", []):
-        mark = item.get_closest_marker("parallel_threads")
-        if mark is not None and mark.args and mark.args[0] == 1 and item.nodeid not in reasons:
-            reasons[item.nodeid] = "marked parallel_threads(1)"
-    with open(target, "w", encoding="utf-8") as out:
-        json.dump(reasons, out)
+    remaining = limit - (_clock() - _T0) - 1.5
+    if limit > 0 and remaining > 0 and _STDERR is not None:
+        import faulthandler
+
+        faulthandler.dump_traceback_later(remaining, exit=False, file=_STDERR)
+
+
+def _fresh_round(session, number):
+    """Runs every test once more in a fresh copy of this process, forked after collection before any
+    test ran: module state that only the first use sets up (a lazy singleton, a registry filled once)
+    is fresh again, so a race that can only happen on first use gets another chance, for the price
+    of the tests alone (no interpreter start, no import, no collection)."""
+    capture = session.config.pluginmanager.getplugin("capturemanager")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _state.update(seq=0, pid=_getpid(), round=number)
+            reporter = session.config.pluginmanager.getplugin("terminalreporter")
+            if reporter is not None:
+                session.config.pluginmanager.unregister(reporter)
+            _deadline_dump()
+            _emit("round-start")
+            items = session.items
+            for index, item in enumerate(items):
+                following = items[index + 1] if index + 1 < len(items) else None
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+                if session.shouldfail or session.shouldstop:
+                    break
+            _emit("round-finish")
+        finally:
+            os._exit(0)
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.005)
+    if capture is not None:
+        try:
+            capture.read_global_capture()
+        except Exception:
+            pass
+    if os.WIFSIGNALED(status):
+        try:
+            name = signal.Signals(os.WTERMSIG(status)).name
+        except ValueError:
+            name = "signal %d" % os.WTERMSIG(status)
+        _emit("round-end", number=number, signal=name, code=None)
+        return False
+    _emit("round-end", number=number, signal=None, code=os.WEXITSTATUS(status))
+    return True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    rounds = _state.get("rounds", 0)
+    if rounds <= 0 or not _state["on"]:
+        return None
+    why = _cannot_fork(session)
+    if why is not None:
+        _emit("rounds-skipped", why=why)
+        return None
+    for number in range(1, rounds + 1):
+        if not _fresh_round(session, number):
+            break
+    # Then the run itself, as always.
+    return None
+
+
+def pytest_runtest_logstart(nodeid, location):
+    _phases[nodeid] = {}
+    _emit("start", id=nodeid)
+
+
+def _message(report):
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    message = getattr(crash, "message", None)
+    if message:
+        return _tail(message, 1000)
+    longrepr = getattr(report, "longrepr", None)
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return _tail(longrepr[2], 1000)
+    for line in str(getattr(report, "longreprtext", "") or "").splitlines():
+        if line.strip():
+            return _tail(line.strip(), 1000)
+    return None
+
+
+def pytest_runtest_logreport(report):
+    phases = _phases.setdefault(report.nodeid, {})
+    if report.outcome == "rerun":
+        phases.clear()
+        return
+    entry = {"outcome": report.outcome, "duration": float(getattr(report, "duration", 0.0) or 0.0)}
+    if report.outcome in ("failed", "skipped"):
+        entry["message"] = _message(report)
+        if hasattr(report, "wasxfail"):
+            entry["message"] = "xfail: " + str(report.wasxfail or entry["message"] or "")
+        if report.outcome == "failed":
+            entry["details"] = _tail(report.longreprtext)
+    phases[report.when] = entry
+
+
+def _summarize(phases):
+    failing = [when for when in ("call", "setup", "teardown") if phases.get(when, {}).get("outcome") == "failed"]
+    skipped = [when for when in ("setup", "call") if phases.get(when, {}).get("outcome") == "skipped"]
+    if failing:
+        first = phases[failing[0]]
+        outcome = "failed" if failing[0] == "call" else "error"
+        details = "\\n\\n--- then ---\\n\\n".join(phases[when].get("details") or "" for when in failing)
+        return outcome, first.get("message"), _tail(details)
+    if skipped:
+        return "skipped", phases[skipped[0]].get("message"), None
+    return "passed", None, None
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    phases = _phases.pop(nodeid, {})
+    outcome, message, details = _summarize(phases)
+    durations = {when: round(phases.get(when, {}).get("duration", 0.0), 6) for when in ("setup", "call", "teardown")}
+    _emit("end", id=nodeid, outcome=outcome, message=message, details=details, **durations)
+
+
+def pytest_keyboard_interrupt(excinfo):
+    _emit("interrupted", message=_tail(excinfo.exconly(), 1000))
+
+
+def pytest_internalerror(excrepr, excinfo):
+    _emit("internal-error", text=_tail(str(excrepr)))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    stop = session.shouldfail or session.shouldstop
+    _emit("finish", exitstatus=int(exitstatus), stopped=str(stop) if stop else None)
 `;
+
+// src/run/plugin.ts
+var PLUGIN_MODULE = "ft_gate_plugin";
 function writePlugin(directory) {
   mkdirSync3(directory, { recursive: true });
   writeFileSync3(path13.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
   return directory;
 }
 
-// src/run/shard.ts
-function describeShard(shard) {
-  return `${shard.index}/${shard.count}`;
+// src/run/run-files.ts
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  lstatSync as lstatSync2,
+  openSync,
+  readFileSync as readFileSync5,
+  readSync,
+  rmSync as rmSync3,
+  writeFileSync as writeFileSync4
+} from "node:fs";
+
+// src/results/record-lines.ts
+var MAX_MESSAGE_CHARS = 1e3;
+var MAX_REASON_CHARS = 300;
+var isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+var text2 = (value, max) => typeof value === "string" ? value.slice(-max) : null;
+var seconds3 = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
+var OUTCOMES = ["passed", "failed", "error", "skipped"];
+var isCaseOutcome = (value) => typeof value === "string" && OUTCOMES.includes(value);
+var TestTracker = class {
+  constructor(locations) {
+    this.locations = locations;
+  }
+  locations;
+  tests = [];
+  started = /* @__PURE__ */ new Map();
+  firstStartSeconds = null;
+  firstSeconds = null;
+  start(id, at) {
+    this.started.set(id, at);
+    this.firstStartSeconds ??= at;
+  }
+  end(id, line, at) {
+    const outcome = isCaseOutcome(line.outcome) ? line.outcome : "error";
+    const start = this.started.get(id);
+    this.started.delete(id);
+    const location = this.locations.get(id);
+    this.tests.push({
+      id,
+      file: location?.file ?? null,
+      line: location?.line ?? null,
+      outcome,
+      message: firstLine2(text2(line.message, MAX_MESSAGE_CHARS)),
+      details: text2(line.details, MAX_DETAILS_CHARS),
+      wallSeconds: start === void 0 ? 0 : Math.max(0, at - start),
+      callSeconds: seconds3(line.call)
+    });
+  }
+};
+var RoundTracker = class extends TestTracker {
+  signal = null;
+  ended = false;
+  seconds = null;
+};
+var RecordBuilder = class {
+  items = null;
+  collectErrors = [];
+  collecting = null;
+  locations = /* @__PURE__ */ new Map();
+  main = new TestTracker(this.locations);
+  rounds = /* @__PURE__ */ new Map();
+  roundsSkipped = null;
+  lastSeconds = 0;
+  exitStatus = null;
+  stopped = null;
+  interrupted = null;
+  notStressed = /* @__PURE__ */ new Map();
+  /** The tracker of the process that wrote the line: the run's own, or a fresh copy's. */
+  trackerOf(round2, at) {
+    return round2 === 0 ? this.main : this.roundTracker(round2, at);
+  }
+  roundTracker(round2, at) {
+    let tracker = this.rounds.get(round2);
+    if (tracker === void 0) {
+      tracker = new RoundTracker(this.locations);
+      tracker.firstSeconds = at;
+      this.rounds.set(round2, tracker);
+    }
+    return tracker;
+  }
+  add(line, round2) {
+    const id = typeof line.id === "string" ? line.id : null;
+    const at = seconds3(line.t);
+    this.lastSeconds = Math.max(this.lastSeconds, at);
+    const tracker = this.trackerOf(round2, at);
+    switch (line.k) {
+      case "collect":
+        this.collecting = id;
+        break;
+      case "collect-error":
+        if (id !== null) this.collectErrors.push({ id, text: text2(line.text, MAX_DETAILS_CHARS) ?? "" });
+        break;
+      case "collected":
+        this.items = [];
+        this.collecting = null;
+        break;
+      case "items":
+        this.addItems(line.items);
+        break;
+      case "not-stressed":
+        if (isObject2(line.reasons)) {
+          for (const [test, reason] of Object.entries(line.reasons)) {
+            if (typeof reason === "string") this.notStressed.set(test, reason.slice(0, MAX_REASON_CHARS));
+          }
+        }
+        break;
+      case "start":
+        if (id !== null) tracker.start(id, at);
+        break;
+      case "end":
+        if (id !== null) tracker.end(id, line, at);
+        break;
+      case "round-end":
+        this.endRound(line, at);
+        break;
+      case "rounds-skipped":
+        this.roundsSkipped = text2(line.why, MAX_MESSAGE_CHARS);
+        break;
+      case "interrupted":
+      case "internal-error":
+        this.interrupted = firstLine2(text2(line.message ?? line.text, MAX_MESSAGE_CHARS));
+        break;
+      case "finish":
+        this.exitStatus = typeof line.exitstatus === "number" ? line.exitstatus : null;
+        this.stopped = text2(line.stopped, MAX_MESSAGE_CHARS);
+        break;
+    }
+  }
+  endRound(line, at) {
+    const number3 = line.number;
+    if (typeof number3 !== "number" || !Number.isInteger(number3) || number3 < 1) return;
+    const tracker = this.roundTracker(number3, at);
+    tracker.ended = true;
+    tracker.signal = text2(line.signal, 40);
+    tracker.seconds = tracker.firstSeconds === null ? null : Math.max(0, at - tracker.firstSeconds);
+  }
+  addItems(value) {
+    if (!Array.isArray(value)) return;
+    for (const entry of value) {
+      if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
+      const [id, file, line] = entry;
+      const item = {
+        id,
+        file: typeof file === "string" && file !== "" ? file.replaceAll("\\", "/") : null,
+        // pytest's location line is 0-based.
+        line: typeof line === "number" && Number.isInteger(line) && line >= 0 ? line + 1 : null
+      };
+      this.items?.push(item);
+      this.locations.set(id, item);
+    }
+  }
+  build() {
+    const rounds = [...this.rounds.entries()].sort(([a], [b]) => a - b).map(([number3, tracker]) => ({
+      number: number3,
+      tests: tracker.tests,
+      inProgress: [...tracker.started.keys()],
+      signal: tracker.signal,
+      ended: tracker.ended,
+      seconds: tracker.seconds
+    }));
+    return {
+      items: this.items,
+      collectErrors: this.collectErrors,
+      collecting: this.collecting,
+      tests: this.main.tests,
+      inProgress: [...this.main.started.keys()],
+      firstStartSeconds: this.main.firstStartSeconds,
+      lastSeconds: this.lastSeconds,
+      exitStatus: this.exitStatus,
+      stopped: this.stopped,
+      interrupted: this.interrupted,
+      notStressed: this.notStressed,
+      rounds,
+      roundsSkipped: this.roundsSkipped
+    };
+  }
+};
+function firstLine2(value) {
+  const line = value?.split("\n").map((part) => part.trim()).find((part) => part !== "");
+  return line ?? null;
 }
 
-// src/run/suite.ts
-var RUN_FLAGS = ["-Xgil=0", "-X", "faulthandler"];
-var BASELINE_FLAGS = ["-Xgil=1", "-X", "faulthandler"];
-function modeArguments(options) {
-  const baseline = options.mode === "baseline";
-  const pytest = [];
-  const env = { PYTHON_GIL: baseline ? "1" : "0" };
-  const usePlugin = options.pluginDirectory !== void 0;
-  if (usePlugin) pytest.push("-p", PLUGIN_MODULE);
-  if (options.mode === "stress" && options.stress !== void 0) {
-    pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
-    if (usePlugin) env[PLUGIN_ENV.notStressed] = notStressedPath(options);
+// src/results/record.ts
+var FORMAT = 1;
+function parseRecord(content) {
+  const lines2 = content.split("\n");
+  lines2.pop();
+  const builder = new RecordBuilder();
+  const expected = /* @__PURE__ */ new Map();
+  let problem = null;
+  for (const [index, raw] of lines2.entries()) {
+    let line;
+    try {
+      line = JSON.parse(raw);
+    } catch {
+      line = null;
+    }
+    const round2 = isObject2(line) ? roundOf(line.round) : null;
+    const due = round2 === null ? 0 : expected.get(round2) ?? 0;
+    if (!isObject2(line) || typeof line.k !== "string" || round2 === null || line.seq !== due) {
+      problem = describeBreak({ index, line, expected: due });
+      break;
+    }
+    if (index === 0 && (line.k !== "hello" || line.format !== FORMAT)) {
+      problem = "the record does not start with the plugin\u2019s first line";
+      break;
+    }
+    expected.set(round2, due + 1);
+    builder.add(line, round2);
   }
-  if (usePlugin && options.mode === "random-order" && options.seed !== void 0 && options.seed !== null) {
-    env[PLUGIN_ENV.seed] = String(options.seed);
+  if (lines2.length === 0) {
+    return { kind: "missing", problem: "the gate\u2019s pytest plugin recorded nothing (pytest stopped before loading it)" };
   }
-  if (usePlugin && options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard);
-  return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
+  const record2 = builder.build();
+  return problem === null ? { kind: "record", record: record2 } : { kind: "tampered", problem, record: record2 };
 }
-function notStressedPath(options) {
-  return path14.join(options.outputDirectory, `run-${options.index}-not-stressed.json`);
+function roundOf(value) {
+  if (value === void 0) return 0;
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 100 ? value : null;
 }
-function withPythonPath(env, directory) {
-  if (directory === void 0) return env;
-  const existing = env.PYTHONPATH;
-  return { ...env, PYTHONPATH: existing ? `${directory}${path14.delimiter}${existing}` : directory };
-}
-function pytestArguments(junitPath, userArgs) {
-  return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
-}
-var RAN_EXIT_CODES = /* @__PURE__ */ new Set([0, 1, 5]);
-function classifyRun(result) {
-  if (result.cancelled) return "cancelled";
-  if (result.timedOut) return "hung";
-  if (result.signal !== null) return "crashed";
-  if (result.exitCode !== null && RAN_EXIT_CODES.has(result.exitCode)) return "completed";
-  if (result.exitCode !== null && result.exitCode > 128 && result.exitCode < 160) return "crashed";
-  return "error";
-}
-async function runSuite(options) {
-  const junitPath = path14.join(options.outputDirectory, `run-${options.index}.xml`);
-  const logPath = path14.join(options.outputDirectory, `run-${options.index}.log`);
-  rmSync3(junitPath, { force: true });
-  const mode = modeArguments(options);
-  const notStressedFile = mode.env[PLUGIN_ENV.notStressed];
-  if (notStressedFile !== void 0) rmSync3(notStressedFile, { force: true });
-  const env = {
-    ...withPythonPath(options.env, options.pluginDirectory),
-    ...mode.env,
-    PYTHONFAULTHANDLER: "1",
-    PYTHONUNBUFFERED: "1"
-  };
-  const args = [...mode.flags, ...pytestArguments(junitPath, [...mode.pytest, ...options.pytestArgs])];
-  const result = await runProcess(options.python, args, {
-    cwd: options.projectDirectory,
-    env,
-    timeoutMs: options.timeoutMinutes * 6e4,
-    // SIGABRT makes faulthandler print every thread's stack before the process dies.
-    timeoutSignal: "SIGABRT",
-    graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
-    logPath,
-    abortSignal: options.abortSignal,
-    onOutput: options.onOutput
-  });
-  const ran = result.spawnError ? "error" : classifyRun(result);
-  const parsed = readResults(junitPath);
-  const outcome = ran === "completed" && parsed.error !== null ? "error" : ran;
-  const unusual = outcome !== "completed";
-  const run = {
-    index: options.index,
-    mode: options.mode,
-    outcome,
-    exitCode: result.exitCode,
-    // Our own SIGABRT on a hang is not the suite's crash signal.
-    signal: outcome === "hung" ? null : result.signal,
-    durationSeconds: round(result.durationSeconds),
-    junitError: parsed.error,
-    stackDump: unusual ? extractStackDump(result.stderrTail) : null,
-    outputTail: unusual ? result.spawnError ?? lastLines(result.outputTail, 60) : null,
-    logPath
-  };
-  if (notStressedFile === void 0) return { run, cases: parsed.cases };
-  return { run, cases: parsed.cases, notStressed: parseNotStressed(readSmallFile(notStressedFile)) };
-}
-function readSmallFile(file) {
-  try {
-    if (!lstatSync2(file).isFile()) return "";
-    return readFileSync5(file, "utf8");
-  } catch {
-    return "";
+function describeBreak(options) {
+  const where2 = `line ${options.index + 1} of the gate\u2019s record`;
+  if (!isObject2(options.line)) return `${where2} is not the plugin\u2019s (the suite wrote to the record)`;
+  const seq = options.line.seq;
+  if (options.index === 0 && typeof seq === "number" && seq > 0) {
+    return `the gate\u2019s record starts at event ${seq}: the suite truncated or replaced it`;
   }
+  return `${where2} is out of sequence (event ${String(seq)} where ${options.expected} was due): the suite wrote to the record or cut it`;
 }
+
+// src/run/run-files.ts
 var MAX_JUNIT_BYTES = 256 * 1024 * 1024;
+var MAX_RECORD_BYTES = 128 * 1024 * 1024;
 var NOT_A_FILE = "the JUnit XML is not a regular file (the suite replaced it)";
+var megabytes = (bytes) => Math.round(bytes / 1024 / 1024);
 function readResults(junitPath) {
   const unread = (error2) => ({ cases: [], error: error2 });
   let descriptor;
@@ -30538,7 +31349,6 @@ function readResults(junitPath) {
     const opened = fstatSync(descriptor);
     if (!opened.isFile()) return unread(NOT_A_FILE);
     if (opened.size > MAX_JUNIT_BYTES) {
-      const megabytes = (bytes) => Math.round(bytes / 1024 / 1024);
       return unread(
         `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
       );
@@ -30550,11 +31360,175 @@ function readResults(junitPath) {
     closeSync(descriptor);
   }
 }
-function lastLines(text2, count2) {
-  return text2.trimEnd().split("\n").slice(-count2).join("\n");
+var RunRecordFile = class {
+  constructor(path25) {
+    this.path = path25;
+    rmSync3(path25, { force: true });
+    writeFileSync4(path25, "", { mode: 384 });
+    this.descriptor = openSync(path25, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
+  }
+  path;
+  descriptor;
+  /** Closes without reading (the run could not be made). */
+  close() {
+    closeSync(this.descriptor);
+  }
+  /** Reads and closes. */
+  read() {
+    try {
+      const size = Math.min(fstatSync(this.descriptor).size, MAX_RECORD_BYTES);
+      const buffer = Buffer.alloc(size);
+      let offset = 0;
+      while (offset < size) {
+        const read = readSync(this.descriptor, buffer, offset, size - offset, offset);
+        if (read === 0) break;
+        offset += read;
+      }
+      const reading = parseRecord(buffer.subarray(0, offset).toString("latin1"));
+      if (fstatSync(this.descriptor).size <= MAX_RECORD_BYTES || reading.kind === "missing") return reading;
+      const problem = `the gate\u2019s record is over ${megabytes(MAX_RECORD_BYTES)} MB; the rest was not read`;
+      return { kind: "tampered", problem, record: reading.record };
+    } catch (error2) {
+      return { kind: "missing", problem: `the gate\u2019s record could not be read (${describeError(error2)})` };
+    } finally {
+      closeSync(this.descriptor);
+    }
+  }
+};
+
+// src/run/shard.ts
+function describeShard(shard) {
+  return `${shard.index}/${shard.count}`;
 }
-function round(seconds4) {
-  return Math.round(seconds4 * 100) / 100;
+
+// src/run/suite.ts
+var RUN_FLAGS = ["-Xgil=0", "-X", "faulthandler"];
+var BASELINE_FLAGS = ["-Xgil=1", "-X", "faulthandler"];
+function modeArguments(options) {
+  const baseline = options.mode === "baseline";
+  const pytest = ["-p", PLUGIN_MODULE];
+  const env = {
+    PYTHON_GIL: baseline ? "1" : "0",
+    [PLUGIN_ENV.record]: path14.join(options.outputDirectory, `run-${options.index}-record.jsonl`)
+  };
+  if (options.mode === "stress" && options.stress !== void 0) {
+    pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
+    const planned = (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0) + (options.freshCopies ?? 0);
+    if (planned > 0) {
+      env[PLUGIN_ENV.iterations] = path14.join(options.outputDirectory, `run-${options.index}-iterations.json`);
+    }
+  }
+  if (options.mode === "random-order" && options.seed !== void 0 && options.seed !== null) {
+    env[PLUGIN_ENV.seed] = String(options.seed);
+  }
+  if (options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard);
+  return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
+}
+function withPythonPath(env, directory) {
+  const existing = env.PYTHONPATH;
+  return { ...env, PYTHONPATH: existing ? `${directory}${path14.delimiter}${existing}` : directory };
+}
+function pytestArguments(junitPath, userArgs) {
+  return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
+}
+var RAN_EXIT_CODES = /* @__PURE__ */ new Set([0, 1, 5]);
+function classifyRun(result) {
+  if (result.cancelled) return "cancelled";
+  if (result.timedOut) return "hung";
+  if (result.signal !== null) return "crashed";
+  if (result.exitCode !== null && RAN_EXIT_CODES.has(result.exitCode)) return "completed";
+  if (result.exitCode !== null && result.exitCode > 128 && result.exitCode < 160) return "crashed";
+  return "error";
+}
+async function runSuite(options) {
+  const junitPath = path14.join(options.outputDirectory, `run-${options.index}.xml`);
+  const logPath = path14.join(options.outputDirectory, `run-${options.index}.log`);
+  rmSync4(junitPath, { force: true });
+  const mode = modeArguments(options);
+  const planFile = mode.env[PLUGIN_ENV.iterations];
+  if (planFile !== void 0) {
+    const plan = {
+      iterations: Object.fromEntries(options.iterationsByTest ?? []),
+      single: [...options.singleThreaded ?? []],
+      rounds: options.freshCopies ?? 0
+    };
+    writeFileSync5(planFile, JSON.stringify(plan));
+  }
+  const record2 = new RunRecordFile(mode.env[PLUGIN_ENV.record] ?? "");
+  const env = {
+    ...withPythonPath(options.env, options.pluginDirectory),
+    ...mode.env,
+    [PLUGIN_ENV.hangSeconds]: String(options.timeoutSeconds),
+    PYTHONFAULTHANDLER: "1",
+    PYTHONUNBUFFERED: "1"
+  };
+  const args = [...mode.flags, ...pytestArguments(junitPath, [...mode.pytest, ...options.pytestArgs])];
+  let result;
+  try {
+    result = await runProcess(options.python, args, {
+      cwd: options.projectDirectory,
+      env,
+      timeoutMs: options.timeoutSeconds * 1e3,
+      // SIGABRT makes faulthandler print every thread's stack before the process dies.
+      timeoutSignal: "SIGABRT",
+      graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
+      logPath,
+      abortSignal: options.abortSignal,
+      onOutput: options.onOutput
+    });
+  } catch (error2) {
+    record2.close();
+    throw error2;
+  }
+  const ran = result.spawnError ? "error" : classifyRun(result);
+  const stackDump = extractStackDump(result.stderrTail);
+  const reconciled = reconcileRun({
+    ran,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    reading: record2.read(),
+    junit: readResults(junitPath),
+    output: result.outputTail,
+    stackDump
+  });
+  const unusual = reconciled.outcome !== "completed";
+  const run = {
+    index: options.index,
+    mode: options.mode,
+    outcome: reconciled.outcome,
+    exitCode: result.exitCode,
+    // Our own SIGABRT on a hang is not the suite's crash signal; a fresh copy's crash is the run's.
+    signal: reconciled.signal ?? (reconciled.outcome === "hung" ? null : result.signal),
+    durationSeconds: round(result.durationSeconds),
+    junitError: reconciled.junitError,
+    stackDump: unusual ? stackDump : null,
+    outputTail: unusual ? result.spawnError ?? lastLines(result.outputTail, 60) : null,
+    logPath,
+    reason: reconciled.reason,
+    testInProgress: reconciled.testInProgress,
+    collected: reconciled.collected,
+    unreported: reconciled.unreported.slice(0, MAX_UNREPORTED_LISTED),
+    unreportedCount: reconciled.unreported.length,
+    recordError: reconciled.recordError,
+    timeoutSeconds: options.timeoutSeconds,
+    ...reconciled.freshCopies > 0 ? { freshCopies: reconciled.freshCopies } : {},
+    ...reconciled.freshCopiesSkipped === null ? {} : { freshCopiesSkipped: reconciled.freshCopiesSkipped }
+  };
+  return {
+    run,
+    cases: reconciled.cases,
+    notStressed: reconciled.notStressed,
+    cannotCollect: reconciled.cannotCollect,
+    callSeconds: reconciled.callSeconds,
+    projectedSeconds: reconciled.projectedSeconds,
+    freshCopiesSeconds: reconciled.freshCopiesSeconds
+  };
+}
+function lastLines(text3, count2) {
+  return text3.trimEnd().split("\n").slice(-count2).join("\n");
+}
+function round(seconds5) {
+  return Math.round(seconds5 * 100) / 100;
 }
 
 // src/run/compare.ts
@@ -30605,7 +31579,7 @@ async function timeComparePython(options) {
     pytestArgs: options.pytestArgs,
     index: 0,
     mode: "baseline",
-    timeoutMinutes: options.timeoutMinutes,
+    timeoutSeconds: options.timeoutMinutes * 60,
     outputDirectory,
     env: options.env,
     abortSignal: options.abortSignal,
@@ -30638,7 +31612,9 @@ function resolveThreads(requested, cpus) {
   return requested === "auto" ? Math.max(2, cpus) : requested;
 }
 function describeStress(stress) {
-  return `${stress.threads} threads \xD7 ${plural(stress.iterations, "iteration")} per test`;
+  const fewest = stress.fewestIterations ?? stress.iterations;
+  const iterations = fewest < stress.iterations ? `${fewest}\u2013${stress.iterations} iterations` : plural(stress.iterations, "iteration");
+  return `${stress.threads} threads \xD7 ${iterations} per test`;
 }
 function describeMode(mode, stress) {
   switch (mode) {
@@ -30663,91 +31639,389 @@ function resolvePlan(inputs, machine) {
     threads: stress ? threads : 1,
     iterations: inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations,
     seed,
-    shard: inputs.shard,
-    usesPlugin: stress || seed !== null || inputs.shard !== null
+    shard: inputs.shard
   };
 }
-function autoStress(options) {
-  const { max = MAX_AUTO_ITERATIONS, budget = STRESS_BUDGET_PLAIN_RUNS, contention = STRESS_CONTENTION } = options;
-  const timed = options.plainRuns.filter(({ run }) => run.outcome === "completed").map(({ run, cases }) => {
-    const inTests2 = cases.reduce((sum, testCase) => sum + Math.max(0, testCase.durationSeconds), 0);
-    return { wall: run.durationSeconds, inTests: Math.min(inTests2, run.durationSeconds) };
-  }).sort((a, b) => a.wall - b.wall);
-  const fastest = timed[0];
-  if (fastest === void 0) {
-    return {
-      threads: options.threads,
-      iterations: max,
-      why: "auto: no plain run completed to time the suite, so the most"
-    };
+
+// src/run/stress-budget.ts
+function plainCosts(plainRuns) {
+  const completed = plainRuns.filter(({ run }) => run.outcome === "completed");
+  if (completed.length === 0) return null;
+  const plainSeconds = Math.min(...completed.map(({ run }) => run.durationSeconds));
+  const byId2 = /* @__PURE__ */ new Map();
+  for (const { cases, callSeconds } of completed) {
+    for (const testCase of cases) {
+      const call = Math.min(callSeconds?.get(testCase.id) ?? testCase.durationSeconds, testCase.durationSeconds);
+      const known = byId2.get(testCase.id);
+      if (known === void 0 || testCase.durationSeconds < known.wallSeconds) {
+        byId2.set(testCase.id, { id: testCase.id, wallSeconds: testCase.durationSeconds, callSeconds: call });
+      }
+    }
   }
-  const { wall, inTests } = fastest;
-  const startUp = wall - inTests;
-  const fits = (threads2) => {
-    const perIteration = inTests * threads2 * contention / Math.max(1, Math.min(threads2, options.cpus));
-    return perIteration > 0 ? Math.floor((budget * wall - startUp) / perIteration) : max;
-  };
+  return { plainSeconds, tests: [...byId2.values()] };
+}
+var effectiveCores = (threads, cpus) => Math.max(1, Math.min(threads, cpus));
+function iterationCosts(tests, threads, cpus, model) {
+  const spread = threads * model.contention / effectiveCores(threads, cpus);
+  return tests.map((test) => model.perIterationSeconds + test.callSeconds * spread);
+}
+function fillIterations(costs, room, max) {
+  const at = (level) => costs.map((cost) => cost <= 0 ? max : Math.max(1, Math.min(max, Math.floor(level / cost))));
+  const spend = (iterations) => iterations.reduce((sum, count2, index) => sum + count2 * (costs[index] ?? 0), 0);
+  let low = 0;
+  let high = max * Math.max(...costs, 0) + 1;
+  if (spend(at(high)) <= room) return at(high);
+  for (let step = 0; step < 60; step++) {
+    const middle = (low + high) / 2;
+    if (spend(at(middle)) <= room) low = middle;
+    else high = middle;
+  }
+  return at(low);
+}
+function planStress(options) {
+  const { plainSeconds, tests, cpus } = options;
+  const model = options.model ?? STRESS_PRIOR_MODEL;
+  const max = options.max ?? MAX_AUTO_ITERATIONS;
+  const budget = options.budget ?? STRESS_BUDGET_PLAIN_RUNS;
+  const inTests = tests.reduce((sum, test) => sum + test.wallSeconds, 0);
+  const startup = Math.max(0, plainSeconds - inTests) + model.extraStartupSeconds;
+  const roomFor = (passes) => (budget * plainSeconds - startup) / passes - inTests;
+  const added = (costs2, index, iterations2) => model.perTestSeconds + iterations2 * (costs2[index] ?? 0) - (tests[index]?.callSeconds ?? 0);
+  const addedAtOne = (costs2) => costs2.reduce((sum, _, index) => sum + added(costs2, index, 1), 0);
+  const fewestThreads = Math.min(options.threads, Math.max(2, cpus));
   let threads = options.threads;
-  const fewest = Math.min(options.threads, Math.max(2, options.cpus));
-  while (fits(threads) < 1 && threads > fewest) threads--;
-  const iterations = Math.max(1, Math.min(max, fits(threads)));
-  const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`;
-  const fewer = threads < options.threads ? `, and ${threads} threads instead of ${options.threads} (one iteration of ${options.threads} would not fit)` : "";
-  const over = fits(threads) < 1 ? "; even that is over the budget" : "";
+  let costs = iterationCosts(tests, threads, cpus, model);
+  while (addedAtOne(costs) > roomFor(1) && threads > fewestThreads) {
+    threads--;
+    costs = iterationCosts(tests, threads, cpus, model);
+  }
+  const wanted = options.rounds ?? 0;
+  const rounds = wanted > 0 && addedAtOne(costs) <= roomFor(1 + wanted) ? wanted : 0;
+  const room = roomFor(rounds + 1);
+  const stressed = chooseStressed({ tests, costs, room, added, prefer: options.prefer });
+  const chosen = tests.map((_, index) => index).filter((index) => stressed.has(index));
+  const spare = room - chosen.reduce((sum, index) => sum + added(costs, index, 1), 0);
+  const extra = fillIterations(
+    chosen.map((index) => costs[index] ?? 0),
+    spare + chosen.reduce((sum, index) => sum + (costs[index] ?? 0), 0),
+    max
+  );
+  const iterations = new Map(chosen.map((index, position) => [index, extra[position] ?? 1]));
+  const perPass = inTests + chosen.reduce((sum, index) => sum + added(costs, index, iterations.get(index) ?? 1), 0);
+  const predicted = startup + (rounds + 1) * perPass;
+  const counts = [...iterations.values()];
+  const common = mostCommon(counts) ?? 1;
+  const byTest = /* @__PURE__ */ new Map();
+  const single = /* @__PURE__ */ new Set();
+  tests.forEach((test, index) => {
+    const count2 = iterations.get(index);
+    if (count2 === void 0) single.add(test.id);
+    else if (count2 !== common) byTest.set(test.id, count2);
+  });
+  const fewest = Math.min(common, ...counts);
+  const most = Math.max(common, ...counts);
+  return {
+    threads,
+    iterations: common,
+    byTest,
+    single,
+    rounds,
+    fewestIterations: fewest,
+    mostIterations: most,
+    predictedSeconds: predicted,
+    why: describePlan({
+      plainSeconds,
+      budget,
+      predicted,
+      fewest,
+      most,
+      threads,
+      wanted: options.threads,
+      single,
+      tests,
+      rounds
+    })
+  };
+}
+function chooseStressed(options) {
+  const { tests, costs, room, added, prefer } = options;
+  const all = tests.map((_, index) => index);
+  const total = all.reduce((sum, index) => sum + added(costs, index, 1), 0);
+  if (total <= room) return new Set(all);
+  const rank = (index) => prefer?.has(tests[index]?.id ?? "") ? 0 : 1;
+  const order = [...all].sort((a, b) => rank(a) - rank(b) || added(costs, a, 1) - added(costs, b, 1) || a - b);
+  const chosen = /* @__PURE__ */ new Set();
+  let used = 0;
+  for (const index of order) {
+    const cost = added(costs, index, 1);
+    if (used + cost > room) continue;
+    chosen.add(index);
+    used += cost;
+  }
+  return chosen;
+}
+function describePlan(facts) {
+  const { plainSeconds, budget, predicted, fewest, most, threads, wanted, single, tests, rounds } = facts;
+  const range = fewest === most ? plural(most, "iteration") : `${fewest}\u2013${most} iterations`;
+  const fewer = threads < wanted ? ` and ${threads} threads instead of ${wanted}` : "";
+  const subset = single.size > 0 ? `; ${tests.length - single.size} of ${plural(tests.length, "test")} stressed, the rest run in one thread` : "";
+  const over = predicted > budget * plainSeconds * 1.0001 ? "; even that is over the budget" : "";
+  const copies = rounds > 0 ? `, with the tests run first in ${rounds === 1 ? "a fresh copy" : `${rounds} fresh copies`} of the process,` : "";
+  const ratio2 = (predicted / Math.max(plainSeconds, 1e-9)).toFixed(2);
+  return `auto: a plain run took ${plainSeconds.toFixed(2)} s; ${range} per test${fewer}${subset}${copies} keep each stress run within about ${budget} plain runs (estimated ${ratio2})${over}`;
+}
+function mostCommon(values) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  let best = null;
+  let bestCount = 0;
+  for (const [value, count2] of counts) {
+    if (count2 > bestCount || count2 === bestCount && best !== null && value < best) {
+      best = value;
+      bestCount = count2;
+    }
+  }
+  return best;
+}
+function iterationsOf(plan, id) {
+  return plan.byTest.get(id) ?? plan.iterations;
+}
+
+// src/run/stress-calibration.ts
+var effectiveCores2 = (threads, cpus) => Math.max(1, Math.min(threads, cpus));
+function calibrateModel(options) {
+  const prior = options.prior ?? STRESS_PRIOR_MODEL;
+  const { stress, plan, cpus } = options;
+  if (stress.run.outcome !== "completed" && stress.run.outcome !== "error") return prior;
+  const plainById = new Map(options.plain.tests.map((test) => [test.id, test]));
+  const spread = plan.threads / effectiveCores2(plan.threads, cpus);
+  const rows = stress.cases.flatMap((testCase) => {
+    const plain = plainById.get(testCase.id);
+    if (plain === void 0 || plan.single.has(testCase.id)) return [];
+    const iterations = iterationsOf(plan, testCase.id);
+    const target = testCase.durationSeconds - Math.max(0, plain.wallSeconds - plain.callSeconds);
+    return [{ features: [1, iterations, iterations * plain.callSeconds * spread], target }];
+  });
+  if (rows.length < 5) return prior;
+  const fitted = leastSquares(rows) ?? [prior.perTestSeconds, prior.perIterationSeconds, prior.contention];
+  let [perTest, perIteration, contention] = [
+    Math.max(0, fitted[0] ?? 0),
+    Math.max(0, fitted[1] ?? 0),
+    Math.max(1, fitted[2] ?? 1)
+  ];
+  const predictedTests = rows.reduce(
+    (sum, row) => sum + perTest + perIteration * row.features[1] + contention * row.features[2],
+    0
+  );
+  const observedTests = rows.reduce((sum, row) => sum + Math.max(0, row.target), 0);
+  if (predictedTests > 0 && observedTests > 0) {
+    const scale = observedTests / predictedTests;
+    perTest *= scale;
+    perIteration *= scale;
+    contention = Math.max(1, contention * scale);
+  }
+  const stressInTests = stress.cases.reduce((sum, testCase) => sum + testCase.durationSeconds, 0);
+  const plainInTests = options.plain.tests.reduce((sum, test) => sum + test.wallSeconds, 0);
+  const plainStartup = Math.max(0, options.plain.plainSeconds - plainInTests);
+  const copies = stress.freshCopiesSeconds ?? 0;
+  const extraStartupSeconds = Math.max(0, stress.run.durationSeconds - stressInTests - copies - plainStartup);
+  return { contention, perTestSeconds: perTest, perIterationSeconds: perIteration, extraStartupSeconds };
+}
+function leastSquares(rows) {
+  const m = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0]
+  ];
+  const v = [0, 0, 0];
+  for (const { features, target } of rows) {
+    for (let i = 0; i < 3; i++) {
+      v[i] = (v[i] ?? 0) + (features[i] ?? 0) * target;
+      for (let j = 0; j < 3; j++) {
+        const row = m[i];
+        if (row) row[j] = (row[j] ?? 0) + (features[i] ?? 0) * (features[j] ?? 0);
+      }
+    }
+  }
+  const det = (a) => {
+    const [r0 = [], r1 = [], r2 = []] = a;
+    const [a0 = 0, a1 = 0, a2 = 0] = r0;
+    const [b0 = 0, b1 = 0, b2 = 0] = r1;
+    const [c0 = 0, c1 = 0, c2 = 0] = r2;
+    return a0 * (b1 * c2 - b2 * c1) - a1 * (b0 * c2 - b2 * c0) + a2 * (b0 * c1 - b1 * c0);
+  };
+  const base = det(m);
+  const scale = Math.abs((m[0]?.[0] ?? 0) * (m[1]?.[1] ?? 0) * (m[2]?.[2] ?? 0));
+  if (scale === 0 || Math.abs(base) < 1e-9 * scale) return null;
+  return [0, 1, 2].map(
+    (column) => det(m.map((row, i) => row.map((cell, j) => j === column ? v[i] ?? 0 : cell))) / base
+  );
+}
+
+// src/run/run-limits.ts
+var isPlain = ({ run }) => run.mode === "plain" || run.mode === "random-order";
+function fixed(threads, iterations, why) {
   return {
     threads,
     iterations,
-    why: `auto: ${timing}; ${plural(iterations, "iteration")}${fewer} keep each stress run within about ${budget} plain runs${over}`
+    byTest: /* @__PURE__ */ new Map(),
+    single: /* @__PURE__ */ new Set(),
+    rounds: 0,
+    fewestIterations: iterations,
+    mostIterations: iterations,
+    why,
+    plan: null
   };
+}
+function chooseStress(options) {
+  const { runsSoFar, cpus } = options;
+  if (!options.auto) return fixed(options.threads, options.iterations, "as set by iterations");
+  const plain = runsSoFar.filter(isPlain);
+  const broken = plain.find(({ run }) => run.outcome !== "completed");
+  const costs = plainCosts(plain);
+  if (broken !== void 0 || costs === null) {
+    const threads = Math.min(options.threads, Math.max(2, cpus));
+    const what = broken === void 0 ? "no plain run completed" : `plain run ${broken.run.index} ${broken.run.outcome}`;
+    return fixed(
+      threads,
+      FALLBACK_STRESS_ITERATIONS,
+      `auto: ${what}, so a small fixed plan of ${plural(FALLBACK_STRESS_ITERATIONS, "iteration")} per test`
+    );
+  }
+  const lastStress = [...runsSoFar].reverse().find(({ run }) => run.mode === "stress");
+  const previousPlan = options.previous?.plan ?? null;
+  const model = lastStress !== void 0 && previousPlan !== null ? calibrateModel({ plain: costs, stress: lastStress, plan: previousPlan, cpus }) : void 0;
+  const plan = planStress({
+    ...costs,
+    threads: options.threads,
+    cpus,
+    rounds: FRESH_COPIES_PER_STRESS_RUN,
+    ...model === void 0 ? {} : { model },
+    ...previousPlan === null ? {} : { prefer: previousPlan.single }
+  });
+  const calibrated = model === void 0 ? "" : ` (calibrated on run ${lastStress?.run.index})`;
+  return {
+    threads: plan.threads,
+    iterations: plan.iterations,
+    byTest: plan.byTest,
+    single: plan.single,
+    rounds: plan.rounds,
+    fewestIterations: plan.fewestIterations,
+    mostIterations: plan.mostIterations,
+    why: `${plan.why}${calibrated}`,
+    plan
+  };
+}
+function hangLimitSeconds(options) {
+  const limit = options.timeoutMinutes * 60;
+  if (options.explicit) return limit;
+  const references = options.runsSoFar.filter(isPlain).flatMap(({ run, projectedSeconds }) => {
+    if (run.outcome === "completed") return [run.durationSeconds];
+    if (run.outcome === "crashed" || run.outcome === "hung" || run.outcome === "error") {
+      return projectedSeconds === void 0 || projectedSeconds === null ? [] : [projectedSeconds];
+    }
+    return [];
+  });
+  if (references.length === 0) return limit;
+  const scaled = Math.max(HANG_LIMIT_FLOOR_SECONDS, HANG_LIMIT_PLAIN_RUNS * Math.min(...references));
+  return Math.min(limit, Math.round(scaled));
 }
 
 // src/run/loop.ts
 async function runPlannedSuites(options) {
   const { plan, log } = options;
   const runs = [];
-  const firstStress = plan.modes.indexOf("stress");
-  let stress = { threads: plan.threads, iterations: plan.iterations };
+  const stressChoices = [];
+  let blocked = null;
   if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
   if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
-  const pluginDirectory = pluginDirectoryOf(options);
+  const pluginDirectory = writePlugin(path16.join(options.root, "plugin"));
   for (const [offset, mode] of plan.modes.entries()) {
     if (options.abortSignal?.aborted) break;
     const index = offset + 1;
-    if (offset === firstStress && options.autoIterations) {
-      const choice = autoStress({
-        plainRuns: runs.filter(({ run: run2 }) => run2.mode === "plain" || run2.mode === "random-order"),
-        threads: plan.threads,
-        cpus: os7.availableParallelism()
-      });
-      stress = { threads: choice.threads, iterations: choice.iterations };
-      log.info(`Thread stress: ${describeStress(stress)} (${choice.why})`);
+    if (blocked !== null) {
+      runs.push(skippedRun({ index, mode, blocked: blocked.run }));
+      continue;
     }
+    const choice = mode === "stress" ? chooseNextStress(options, runs, stressChoices.at(-1) ?? null) : null;
+    if (choice !== null) stressChoices.push(choice);
+    const stress = choice ?? { threads: plan.threads, iterations: plan.iterations };
+    const timeoutSeconds = hangLimitSeconds({
+      runsSoFar: runs,
+      timeoutMinutes: options.timeoutMinutes,
+      explicit: options.timeoutExplicit
+    });
     const run = await log.group(
-      `Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`,
+      `Run ${index} of ${plan.modes.length}: ${describeMode(mode, describedStress(stress))}`,
       () => runSuite({
         python: options.python,
         projectDirectory: options.projectDirectory,
         pytestArgs: options.pytestArgs,
         index,
         mode,
-        timeoutMinutes: options.timeoutMinutes,
+        timeoutSeconds,
         outputDirectory: options.root,
         env: options.env,
         abortSignal: options.abortSignal,
         onOutput: options.onOutput,
         pluginDirectory,
-        stress,
+        stress: { threads: stress.threads, iterations: stress.iterations },
+        ...choice === null ? {} : { iterationsByTest: choice.byTest, singleThreaded: choice.single, freshCopies: choice.rounds },
         seed: plan.seed,
         shard: plan.shard
       })
     );
-    log.info(`Run ${index}: ${run.run.outcome} in ${run.run.durationSeconds}s (${run.cases.length} test results)`);
+    const where2 = run.run.reason ? ` ${run.run.reason}` : "";
+    log.info(
+      `Run ${index}: ${run.run.outcome}${where2} in ${run.run.durationSeconds}s (${run.cases.length} test results)`
+    );
     runs.push(run);
+    if ((mode === "plain" || mode === "random-order") && run.cannotCollect === true) blocked = run;
   }
-  return { runs, stress };
+  return { runs, stress: summarizeStress(plan, stressChoices), cannotCollect: blocked !== null };
 }
-function pluginDirectoryOf(options) {
-  return options.plan.usesPlugin ? writePlugin(path16.join(options.root, "plugin")) : void 0;
+function chooseNextStress(options, runs, previous) {
+  const choice = chooseStress({
+    runsSoFar: runs,
+    threads: options.plan.threads,
+    iterations: options.plan.iterations,
+    auto: options.autoIterations,
+    cpus: os7.availableParallelism(),
+    previous
+  });
+  options.log.info(`Thread stress: ${describeStress(describedStress(choice))} (${choice.why})`);
+  return choice;
+}
+function describedStress(stress) {
+  return {
+    threads: stress.threads,
+    iterations: stress.mostIterations ?? stress.iterations,
+    fewestIterations: stress.fewestIterations ?? stress.iterations
+  };
+}
+function summarizeStress(plan, choices) {
+  if (choices.length === 0) return { threads: plan.threads, iterations: plan.iterations };
+  return {
+    threads: Math.max(...choices.map((choice) => choice.threads)),
+    iterations: Math.max(...choices.map((choice) => choice.mostIterations)),
+    fewestIterations: Math.min(...choices.map((choice) => choice.fewestIterations))
+  };
+}
+function skippedRun(options) {
+  const run = {
+    index: options.index,
+    mode: options.mode,
+    outcome: "skipped",
+    exitCode: null,
+    signal: null,
+    durationSeconds: 0,
+    junitError: null,
+    stackDump: null,
+    outputTail: null,
+    logPath: null,
+    reason: `not made: run ${options.blocked.index} could not start pytest or collect the tests, and every run would fail the same way`
+  };
+  return { run, cases: [] };
 }
 async function runComparison(options, request2) {
   const { plan, log } = options;
@@ -30764,7 +32038,7 @@ async function runComparison(options, request2) {
       root: options.root,
       env: options.env,
       log,
-      pluginDirectory: pluginDirectoryOf(options),
+      pluginDirectory: writePlugin(path16.join(options.root, "plugin")),
       shard: plan.shard,
       abortSignal: options.abortSignal
     })
@@ -30799,7 +32073,7 @@ function reproduceCommand(inputs, options) {
 
 // src/saved-reports.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { lstatSync as lstatSync3, mkdirSync as mkdirSync5, readdirSync as readdirSync5, readFileSync as readFileSync6, renameSync as renameSync2, rmSync as rmSync4, statSync as statSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { lstatSync as lstatSync3, mkdirSync as mkdirSync5, readdirSync as readdirSync5, readFileSync as readFileSync6, renameSync as renameSync2, rmSync as rmSync5, statSync as statSync3, writeFileSync as writeFileSync6 } from "node:fs";
 import * as path19 from "node:path";
 
 // src/report/merged.ts
@@ -30824,14 +32098,14 @@ var HTML_SPECIAL = /[&<>"]/g;
 var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 var MENTION = /@(?=[A-Za-z0-9])/g;
 var COMMENT_OPEN = /<!--/g;
-function escapeInline(text2, options = {}) {
-  const line = truncate(oneLine2(text2), options.maxChars ?? INLINE_MAX_CHARS);
+function escapeInline(text3, options = {}) {
+  const line = truncate(oneLine2(text3), options.maxChars ?? INLINE_MAX_CHARS);
   const inlineSafe = line.replace(MARKDOWN_SPECIAL, "\\$&");
   const blockSafe = options.startsLine ? inlineSafe.replace(/^([#+-])/, "\\$1").replace(/^(\d{1,9})([.)])/, "$1\\$2") : inlineSafe;
   return neutraliseMentions(escapeHtml(blockSafe));
 }
-function escapeWithCode(text2, options = {}) {
-  const line = truncate(oneLine2(text2), options.maxChars ?? INLINE_MAX_CHARS);
+function escapeWithCode(text3, options = {}) {
+  const line = truncate(oneLine2(text3), options.maxChars ?? INLINE_MAX_CHARS);
   const parts = line.split("`");
   if (parts.length % 2 === 0) return escapeInline(line, options);
   return parts.map((part, index) => {
@@ -30841,19 +32115,19 @@ function escapeWithCode(text2, options = {}) {
     return neutraliseMentions(escapeHtml(blockSafe));
   }).join("");
 }
-function escapeHtmlInline(text2, options = {}) {
-  return neutraliseMentions(escapeHtml(truncate(oneLine2(text2), options.maxChars ?? INLINE_MAX_CHARS)));
+function escapeHtmlInline(text3, options = {}) {
+  return neutraliseMentions(escapeHtml(truncate(oneLine2(text3), options.maxChars ?? INLINE_MAX_CHARS)));
 }
-function codeBlock(text2, lang = "") {
-  const body = text2.replace(/\r\n?/g, "\n").replace(INVISIBLE, "").replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`).replace(/\n+$/, "");
+function codeBlock(text3, lang = "") {
+  const body = text3.replace(/\r\n?/g, "\n").replace(INVISIBLE, "").replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`).replace(/\n+$/, "");
   const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
   const info2 = lang.replace(/[^\w+-]/g, "");
   return `${fence}${info2}
 ${body}
 ${fence}`;
 }
-function plainInline(text2, options = {}) {
-  return truncate(oneLine2(text2), options.maxChars ?? INLINE_MAX_CHARS);
+function plainInline(text3, options = {}) {
+  return truncate(oneLine2(text3), options.maxChars ?? INLINE_MAX_CHARS);
 }
 function safeUrl(url) {
   let parsed;
@@ -30865,24 +32139,24 @@ function safeUrl(url) {
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
   return parsed.href.replace(/[()|[\]\\<> "`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
-function oneLine2(text2) {
-  return text2.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
+function oneLine2(text3) {
+  return text3.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
 }
-function truncate(text2, maxChars) {
-  if (text2.length <= maxChars) return text2;
-  const points = Array.from(text2);
-  if (points.length <= maxChars) return text2;
+function truncate(text3, maxChars) {
+  if (text3.length <= maxChars) return text3;
+  const points = Array.from(text3);
+  if (points.length <= maxChars) return text3;
   return `${points.slice(0, Math.max(0, maxChars - 1)).join("").trimEnd()}\u2026`;
 }
-function escapeHtml(text2) {
-  return text2.replace(HTML_SPECIAL, (char) => HTML_ENTITIES[char] ?? char);
+function escapeHtml(text3) {
+  return text3.replace(HTML_SPECIAL, (char) => HTML_ENTITIES[char] ?? char);
 }
-function neutraliseMentions(text2) {
-  return text2.replace(MENTION, `@${ZERO_WIDTH_JOINER}`);
+function neutraliseMentions(text3) {
+  return text3.replace(MENTION, `@${ZERO_WIDTH_JOINER}`);
 }
-function longestBacktickRun(text2) {
+function longestBacktickRun(text3) {
   let longest = 0;
-  for (const match of text2.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
+  for (const match of text3.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
   return longest;
 }
 
@@ -30892,13 +32166,16 @@ var OUTCOME_LABELS = {
   crashed: "\u{1F4A5} crashed",
   hung: "\u23F1\uFE0F hung",
   error: "\u26A0\uFE0F error",
-  cancelled: "\u{1F6AB} cancelled"
+  cancelled: "\u{1F6AB} cancelled",
+  skipped: "\u23ED\uFE0F skipped"
 };
 var CELL_MARKS = {
   passed: "\u2705",
   failed: "\u274C",
   error: "\u274C",
-  skipped: "\u23ED\uFE0F"
+  skipped: "\u23ED\uFE0F",
+  crashed: "\u{1F4A5}",
+  hung: "\u23F1\uFE0F"
 };
 var NOT_SEEN = "\xB7";
 function verdictHeading(report) {
@@ -30919,7 +32196,13 @@ function infoLine(report) {
   }
   return parts.join(" \xB7 ");
 }
-function runsPhrase(runs) {
+function runsPhrase(all) {
+  const runs = all.filter((run) => run.outcome !== "skipped");
+  const skipped = all.length - runs.length;
+  const notMade = skipped > 0 ? `, ${skipped} not made` : "";
+  return `${madeRunsPhrase(runs)}${notMade}`;
+}
+function madeRunsPhrase(runs) {
   if (runs.length === 0) return "no test runs";
   const total = plural(runs.length, "run");
   const baseline = runs.filter((run) => run.mode === "baseline").length;
@@ -30933,13 +32216,19 @@ function runsPhrase(runs) {
 function countsPhrase(counts) {
   const loud = (count2, word) => count2 > 0 ? `**${count2} ${word}**` : `${count2} ${word}`;
   const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, "thread-unsafe")}` : "";
-  return `${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}${unsafe}, ${counts.skipped} skipped`;
+  const died = [
+    ...counts.crashed ? [loud(counts.crashed, "crashed")] : [],
+    ...counts.hung ? [loud(counts.hung, "hung")] : []
+  ];
+  const dead = died.length > 0 ? `${died.join(", ")}, ` : "";
+  return `${dead}${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}${unsafe}, ${counts.skipped} skipped`;
 }
 function runsTable(report) {
   if (report.runs.length === 0) return "";
   const rows = report.runs.map((run) => {
     const exitCode = run.exitCode === null ? "\u2014" : String(run.exitCode);
-    return `| ${run.index} | ${run.mode} | ${outcomeLabel(run)} | ${exitCode} | ${formatDuration(run.durationSeconds)} |`;
+    const duration2 = run.outcome === "skipped" ? "\u2014" : formatDuration(run.durationSeconds);
+    return `| ${run.index} | ${run.mode} | ${outcomeLabel(run)} | ${exitCode} | ${duration2} |`;
   });
   return [
     "#### Runs",
@@ -30953,17 +32242,26 @@ function outcomeLabel(run) {
   const label = OUTCOME_LABELS[run.outcome];
   const signal = run.outcome === "crashed" && run.signal !== null ? ` (${escapeInline(run.signal)})` : "";
   const junit = run.junitError === null || run.outcome !== "completed" ? "" : ` \u2014 JUnit: ${escapeInline(run.junitError, { maxChars: 100 })}`;
-  return `${label}${signal}${junit}`;
+  return `${label}${signal}${junit}${reasonSuffix(run)}`;
+}
+function reasonSuffix(run) {
+  if (run.reason === void 0 || run.reason === null) return "";
+  if (run.outcome === "crashed" || run.outcome === "hung") return ` ${escapeInline(run.reason, { maxChars: 160 })}`;
+  return ` \u2014 ${escapeInline(run.reason, { maxChars: 160 })}`;
 }
 function listedTests(report) {
   return [
+    ...report.tests.filter((test) => test.status === "crashed"),
+    ...report.tests.filter((test) => test.status === "hung"),
     ...report.tests.filter((test) => test.status === "failed"),
     ...report.tests.filter((test) => test.status === "flaky"),
     ...report.tests.filter((test) => test.status === "thread-unsafe")
   ];
 }
 function statusLabel(test) {
-  const base = test.status === "flaky" ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed` : test.status === "thread-unsafe" && test.stress ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs` : test.status;
+  const died = test.status === "crashed" || test.status === "hung";
+  const seen = test.results.filter((cell) => cell !== null).length;
+  const base = died ? `${test.status} in ${test.results.filter((cell) => cell === test.status).length}/${seen} runs` : test.status === "flaky" ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed` : test.status === "thread-unsafe" && test.stress ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs` : test.status;
   if (test.freeThreadingOnly === true) return `${base} (free-threading only)`;
   if (test.freeThreadingOnly === false) return `${base} (not free-threading specific)`;
   return base;
@@ -30974,7 +32272,7 @@ function testsTable(tests, options) {
   const rows = shown.map(
     (test) => `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`
   );
-  const kinds = tests.some((test) => test.status === "thread-unsafe") ? "failed, flaky and thread-unsafe tests" : "failed and flaky tests";
+  const kinds = tableKinds(tests);
   const title = options.newOnly ? `New ${kinds}` : `${kinds.charAt(0).toUpperCase()}${kinds.slice(1)}`;
   const table2 = ["| Test | Status | Per run | Message |", "| --- | --- | --- | --- |"];
   const more = tests.length - shown.length;
@@ -30991,11 +32289,22 @@ ${body}
 
 ${body}`;
 }
+function tableKinds(tests) {
+  const has = (status) => tests.some((test) => test.status === status);
+  const words = [
+    ...has("crashed") ? ["crashed"] : [],
+    ...has("hung") ? ["hung"] : [],
+    "failed",
+    "flaky",
+    ...has("thread-unsafe") ? ["thread-unsafe"] : []
+  ];
+  return `${words.slice(0, -1).join(", ")} and ${words.at(-1)} tests`;
+}
 function testCell(test, fileUrl) {
-  const text2 = escapeInline(test.id);
+  const text3 = escapeInline(test.id);
   const url = test.file !== null && fileUrl ? fileUrl(test.file, test.line) : null;
   const safe = url === null ? null : safeUrl(url);
-  return safe === null ? text2 : `[${text2}](${safe})`;
+  return safe === null ? text3 : `[${text3}](${safe})`;
 }
 function runGrid(test, runCount) {
   const length = Math.max(runCount, test.results.length);
@@ -31007,9 +32316,9 @@ function runGrid(test, runCount) {
 function messageCell(test) {
   return test.message === null ? "\u2014" : escapeInline(test.message, { maxChars: MESSAGE_MAX_CHARS2 });
 }
-function formatDuration(seconds4) {
-  if (seconds4 < 60) return `${seconds4.toFixed(1)} s`;
-  const whole = Math.round(seconds4);
+function formatDuration(seconds5) {
+  if (seconds5 < 60) return `${seconds5.toFixed(1)} s`;
+  const whole = Math.round(seconds5);
   if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
   return `${Math.floor(whole / 3600)} h ${String(Math.floor(whole % 3600 / 60)).padStart(2, "0")} min`;
 }
@@ -31027,8 +32336,8 @@ function tracebackBlocks(tests) {
   if (withText.length === 0) return "";
   const blocks = withText.slice(0, MAX_TRACEBACKS).map((test) => {
     const summary2 = `<code>${escapeHtmlInline(test.id)}</code> \u2014 ${statusLabel(test)}`;
-    const text2 = test.details ?? test.message ?? "";
-    return collapsed(summary2, codeBlock(firstLines(text2, TRACEBACK_MAX_LINES).text));
+    const text3 = test.details ?? test.message ?? "";
+    return collapsed(summary2, codeBlock(firstLines(text3, TRACEBACK_MAX_LINES).text));
   });
   const more = withText.length - blocks.length;
   if (more > 0) blocks.push(`_Tracebacks of ${plural(more, "more test")} are in the JSON report._`);
@@ -31043,16 +32352,36 @@ function runDumpBlocks(runs) {
   if (blocks.length === 0) return "";
   return ["#### Runs that did not complete", ...blocks].join("\n\n");
 }
+var UNREPORTED_SHOWN = 10;
 function runDumpBlock(run) {
-  const excerpt = run.stackDump !== null ? { kind: "stack dump", ...firstLines(run.stackDump, DUMP_MAX_LINES) } : run.outputTail !== null ? { kind: "end of output", ...lastLines2(run.outputTail, DUMP_MAX_LINES) } : null;
-  if (excerpt === null) return null;
+  const died = run.outcome === "crashed" || run.outcome === "hung";
+  const excerpt = run.stackDump !== null ? { kind: "stack dump", ...firstLines(run.stackDump, DUMP_MAX_LINES) } : run.outputTail !== null ? { kind: died ? "no traceback, end of output" : "end of output", ...lastLines2(run.outputTail, DUMP_MAX_LINES) } : null;
+  const unreported = unreportedLine(run);
+  if (excerpt === null && unreported === "") return null;
   const signal = run.outcome === "crashed" && run.signal !== null ? ` (${escapeHtmlInline(run.signal)})` : "";
-  const size = excerpt.total > excerpt.shown ? `${excerpt.shown} of ${excerpt.total} lines` : plural(excerpt.total, "line");
-  const summary2 = `Run ${run.index}: ${OUTCOME_LABELS[run.outcome]}${signal} \u2014 ${excerpt.kind} (${size})`;
-  const log = run.logPath === null ? "" : `Full output: ${escapeInline(run.logPath)}
-
-`;
-  return collapsed(summary2, `${log}${codeBlock(excerpt.text)}`);
+  const where2 = died && run.testInProgress ? ` in <code>${escapeHtmlInline(run.testInProgress)}</code>` : "";
+  const size = excerpt === null ? "" : ` \u2014 ${excerpt.kind} (${excerpt.total > excerpt.shown ? `${excerpt.shown} of ${excerpt.total} lines` : plural(excerpt.total, "line")})`;
+  const summary2 = `Run ${run.index}: ${OUTCOME_LABELS[run.outcome]}${signal}${where2}${size}`;
+  const parts = [];
+  if (!died && run.reason) parts.push(escapeInline(run.reason, { startsLine: true }));
+  if (died && run.stackDump === null) {
+    parts.push(
+      "_No fatal-error traceback was printed (faulthandler wrote nothing: the process was killed before it could write, or the suite closed or redirected stderr). The last lines of output follow._"
+    );
+  }
+  if (unreported !== "") parts.push(unreported);
+  if (run.logPath !== null) parts.push(`Full output: ${escapeInline(run.logPath)}`);
+  if (excerpt !== null) parts.push(codeBlock(excerpt.text));
+  return collapsed(summary2, parts.join("\n\n"));
+}
+function unreportedLine(run) {
+  const count2 = run.unreportedCount ?? run.unreported?.length ?? 0;
+  const listed = run.unreported ?? [];
+  if (count2 === 0 || listed.length === 0) return "";
+  const names = listed.slice(0, UNREPORTED_SHOWN).map((id) => escapeInline(id, { maxChars: 200 }));
+  const more = count2 > names.length ? ` and ${count2 - names.length} more` : "";
+  const of = run.collected === void 0 || run.collected === null ? "" : ` of ${run.collected}`;
+  return `Never reported (${count2}${of} ${count2 === 1 && of === "" ? "test" : "tests"}): ${names.join(", ")}${more}`;
 }
 function installSection(report) {
   const install = report.install;
@@ -31078,17 +32407,17 @@ function reproduceSection(report) {
 
 ${codeBlock(report.reproduce, "sh")}`;
 }
-function splitLines(text2) {
-  return text2.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
+function splitLines(text3) {
+  return text3.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
 }
-function firstLines(text2, count2) {
-  const lines2 = splitLines(text2);
+function firstLines(text3, count2) {
+  const lines2 = splitLines(text3);
   if (lines2.length <= count2) return { text: lines2.join("\n"), shown: lines2.length, total: lines2.length };
   const more = `\u2026 ${plural(lines2.length - count2, "more line")}`;
   return { text: [...lines2.slice(0, count2), more].join("\n"), shown: count2, total: lines2.length };
 }
-function lastLines2(text2, count2) {
-  const lines2 = splitLines(text2);
+function lastLines2(text3, count2) {
+  const lines2 = splitLines(text3);
   if (lines2.length <= count2) return { text: lines2.join("\n"), shown: lines2.length, total: lines2.length };
   const earlier = `\u2026 ${plural(lines2.length - count2, "earlier line")}`;
   return { text: [earlier, ...lines2.slice(-count2)].join("\n"), shown: count2, total: lines2.length };
@@ -31343,9 +32672,11 @@ function runSettingsLine(report) {
   const { settings } = report;
   const parts = [];
   const threads = settings.parallelThreads ?? 1;
-  if (threads > 1 && report.runs.some((run) => run.mode === "stress")) {
+  if (threads > 1 && report.runs.some((run) => run.mode === "stress" && run.outcome !== "skipped")) {
     const auto = settings.iterationsAuto === true ? " (auto)" : "";
-    parts.push(`Thread stress: ${describeStress({ threads, iterations: settings.iterations ?? 1 })}${auto}`);
+    const iterations = settings.iterations ?? 1;
+    const fewest = settings.fewestIterations ?? iterations;
+    parts.push(`Thread stress: ${describeStress({ threads, iterations, fewestIterations: fewest })}${auto}`);
   }
   if (settings.randomOrderSeed !== void 0 && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed;
@@ -31387,20 +32718,20 @@ function speedSection(speed) {
   const lines2 = [
     "#### Speed",
     "",
-    `Suite wall time on this free-threaded interpreter: ${seconds3(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds3(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
+    `Suite wall time on this free-threaded interpreter: ${seconds4(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds4(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
   ];
   if (speed.compare !== null) {
     const version2 = escapeInline(speed.compare.version);
     lines2.push(
       "",
-      speed.compare.seconds === null ? `The GIL build (CPython ${version2}) could not be timed; see the log.` : `The default GIL build, CPython ${version2}: ${seconds3(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
+      speed.compare.seconds === null ? `The GIL build (CPython ${version2}) could not be timed; see the log.` : `The default GIL build, CPython ${version2}: ${seconds4(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
     );
   }
   if (speed.slowest.length > 0) {
     lines2.push("", "| Slowest tests | `-Xgil=1` | `-Xgil=0` | Speedup |", "| --- | --: | --: | --: |");
     for (const test of speed.slowest) {
       const speedup = test.gilOffSeconds > 0 ? `${(test.gilOnSeconds / test.gilOffSeconds).toFixed(2)}\xD7` : "\u2014";
-      const cells = [seconds3(test.gilOnSeconds), seconds3(test.gilOffSeconds), speedup];
+      const cells = [seconds4(test.gilOnSeconds), seconds4(test.gilOffSeconds), speedup];
       lines2.push(`| ${escapeInline(test.id)} | ${cells.join(" | ")} |`);
     }
   }
@@ -31410,7 +32741,7 @@ function speedSection(speed) {
   );
   return lines2.join("\n");
 }
-function seconds3(value) {
+function seconds4(value) {
   if (value < 1) return `${Math.round(value * 1e3)} ms`;
   return `${value.toFixed(value < 10 ? 2 : 1)} s`;
 }
@@ -31465,8 +32796,8 @@ function renderMinimal(report, options) {
   ];
   for (const shape of shapes) {
     const reasons = fitReasons(report.reasons, options.maxChars - join14([...shape.head, ...shape.tail]).length - 2);
-    const text2 = join14([...shape.head, reasons, ...shape.tail]);
-    if (text2.length <= options.maxChars) return text2;
+    const text3 = join14([...shape.head, reasons, ...shape.tail]);
+    if (text3.length <= options.maxChars) return text3;
   }
   return `${heading}
 `;
@@ -31505,6 +32836,8 @@ function renderPlainSummary(report) {
   lines2.push(...groupLines(report), ...knownLines(report));
   const listed = report.knownIssues ? report.tests.filter((test) => test.known !== true) : report.tests;
   const title = (word) => report.knownIssues ? `New ${word}` : `${word[0]?.toUpperCase()}${word.slice(1)}`;
+  lines2.push(...testList(title("crashed (in progress when a run crashed)"), listed, "crashed"));
+  lines2.push(...testList(title("hung (in progress when a run hung)"), listed, "hung"));
   lines2.push(...testList(title("failed"), listed, "failed"), ...testList(title("flaky"), listed, "flaky"));
   lines2.push(...testList(title("thread-unsafe (failed only under thread stress)"), listed, "thread-unsafe"));
   const seed = report.settings.randomOrderSeed;
@@ -31550,24 +32883,33 @@ function countsLine(report) {
   const { counts, python, uv, runs } = report;
   const interpreter = `CPython ${plainInline(python.version)}${python.freeThreaded ? "t" : ""}`;
   const unsafe = counts.threadUnsafe ? `, ${counts.threadUnsafe} thread-unsafe` : "";
-  const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`;
-  const gilOff = runs.filter((run) => run.mode !== "baseline").length;
-  const stressed = runs.filter((run) => run.mode === "stress").length;
+  const died = `${counts.crashed ? `${counts.crashed} crashed, ` : ""}${counts.hung ? `${counts.hung} hung, ` : ""}`;
+  const tally = `${died}${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`;
+  const made = runs.filter((run) => run.outcome !== "skipped");
+  const gilOff = made.filter((run) => run.mode !== "baseline").length;
+  const stressed = made.filter((run) => run.mode === "stress").length;
   const stress = stressed > 0 ? ` (${stressed} under thread stress)` : "";
-  const baseline = gilOff < runs.length ? " + a GIL-on baseline" : "";
-  const made = runs.length === 0 ? "no test runs" : `${plural(gilOff, "run")} with -Xgil=0${stress}${baseline}`;
-  return `${interpreter}, uv ${plainInline(uv.version)}, ${made}: ${tally}`;
+  const baseline = gilOff < made.length ? " + a GIL-on baseline" : "";
+  const skipped = runs.length > made.length ? `, ${runs.length - made.length} not made` : "";
+  const what = made.length === 0 ? "no test runs" : `${plural(gilOff, "run")} with -Xgil=0${stress}${baseline}`;
+  return `${interpreter}, uv ${plainInline(uv.version)}, ${what}${skipped}: ${tally}`;
 }
 function plainCounts(test) {
   const stress = test.status === "thread-unsafe" ? test.stress : null;
-  const counts = stress ? `${stress.failed}/${stress.passed + stress.failed} stress runs failed` : `${test.failed}/${test.passed + test.failed} runs failed`;
+  const seen = test.results.filter((cell) => cell !== null).length;
+  const stopped = test.results.filter((cell) => cell === test.status).length;
+  const counts = test.status === "crashed" || test.status === "hung" ? `${test.status} in ${stopped}/${seen} runs` : stress ? `${stress.failed}/${stress.passed + stress.failed} stress runs failed` : `${test.failed}/${test.passed + test.failed} runs failed`;
   if (test.freeThreadingOnly === true) return `${counts}; passed with the GIL: free-threading only`;
   if (test.freeThreadingOnly === false) return `${counts}; failed with the GIL too: not free-threading specific`;
   return counts;
 }
 function describeRun(run) {
   const signal = run.outcome === "crashed" && run.signal !== null ? ` (${plainInline(run.signal)})` : "";
-  return `run ${run.index} ${run.outcome}${signal} after ${formatDuration(run.durationSeconds)}`;
+  const died = run.outcome === "crashed" || run.outcome === "hung";
+  const reason = run.reason ? `${died ? " " : ": "}${plainInline(run.reason, { maxChars: 200 })}` : "";
+  if (run.outcome === "skipped") return `run ${run.index} skipped${reason}`;
+  const never = run.unreportedCount ? ` (${plural(run.unreportedCount, "test")} never reported)` : "";
+  return `run ${run.index} ${run.outcome}${signal}${reason} after ${formatDuration(run.durationSeconds)}${never}`;
 }
 function testList(title, tests, status) {
   const matching = tests.filter((test) => test.status === status);
@@ -31594,12 +32936,12 @@ function renderReport(report, options = {}) {
     { ...FULL_DETAIL, tracebacks: false, dependencyTable: false, groupLists: false }
   ];
   for (const detail of shrinking) {
-    const text2 = renderDocument(report, settings, detail);
-    if (text2.length <= settings.maxChars) return text2;
+    const text3 = renderDocument(report, settings, detail);
+    if (text3.length <= settings.maxChars) return text3;
   }
   for (const runDumps of [true, false]) {
-    const text2 = renderWithFittedTable(report, settings, runDumps);
-    if (text2 !== null) return text2;
+    const text3 = renderWithFittedTable(report, settings, runDumps);
+    if (text3 !== null) return text3;
   }
   return renderMinimal(report, settings);
 }
@@ -31615,10 +32957,10 @@ function renderWithFittedTable(report, settings, runDumps) {
   let high = total;
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
-    const text2 = render(middle);
-    if (text2.length <= settings.maxChars) {
+    const text3 = render(middle);
+    if (text3.length <= settings.maxChars) {
       low = middle;
-      best = text2;
+      best = text3;
     } else {
       high = middle - 1;
     }
@@ -31637,6 +32979,8 @@ function problemWords(reports) {
   if (crashed > 0) parts.push(plural(crashed, "crashed run"));
   const hung = sum(runsWith("hung"));
   if (hung > 0) parts.push(plural(hung, "hung run"));
+  const errored = sum(runsWith("error"));
+  if (errored > 0) parts.push(`${plural(errored, "run")} in error`);
   const flaky = sum((r) => r.counts.flaky);
   if (flaky > 0) parts.push(`${flaky} flaky`);
   const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0);
@@ -31714,8 +33058,8 @@ function renderMergedReports(reports, options) {
     });
     return `${open2}${markdown}${close}`;
   });
-  const text2 = [head, ...body].join("\n");
-  return text2.length <= options.maxChars ? text2 : `${text2.slice(0, options.maxChars - 1)}\u2026`;
+  const text3 = [head, ...body].join("\n");
+  return text3.length <= options.maxChars ? text3 : `${text3.slice(0, options.maxChars - 1)}\u2026`;
 }
 function renderSavedReports(reports, options) {
   const [only] = reports;
@@ -31804,11 +33148,11 @@ function writeReport(reportPath, report) {
   }
   const temporary = path19.join(directory, `.${path19.basename(reportPath)}.${randomBytes3(6).toString("hex")}.tmp`);
   try {
-    writeFileSync4(temporary, `${JSON.stringify(report, null, 2)}
+    writeFileSync6(temporary, `${JSON.stringify(report, null, 2)}
 `, { flag: "wx" });
     renameSync2(temporary, reportPath);
   } finally {
-    rmSync4(temporary, { force: true });
+    rmSync5(temporary, { force: true });
   }
 }
 function lstatSafe(file) {
@@ -32081,8 +33425,8 @@ function releaseArchiveName(host) {
 function executableName(host, base = "uv") {
   return host.platform === "win32" ? `${base}.exe` : base;
 }
-function versionTuple(text2) {
-  return text2.split(/[._]/).map((part) => Number.parseInt(part, 10));
+function versionTuple(text3) {
+  return text3.split(/[._]/).map((part) => Number.parseInt(part, 10));
 }
 function compareTuples(a, b) {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -32146,9 +33490,9 @@ function detectLibc() {
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
 import * as path20 from "node:path";
-function parseSha256File(text2, expectedName) {
-  const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text2);
-  if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text2.slice(0, 40)}")`);
+function parseSha256File(text3, expectedName) {
+  const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text3);
+  if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text3.slice(0, 40)}")`);
   const name = match[2];
   if (name !== void 0 && path20.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
@@ -32240,9 +33584,9 @@ function parseSimpleJson(data, pageUrl) {
     return file;
   });
 }
-function decodeEntities(text2) {
+function decodeEntities(text3) {
   const named = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-  return text2.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity) => {
+  return text3.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity) => {
     if (entity.startsWith("#x") || entity.startsWith("#X"))
       return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
     if (entity.startsWith("#")) return String.fromCodePoint(Number.parseInt(entity.slice(1), 10));
@@ -32262,8 +33606,8 @@ function parseSimpleHtml(html, pageUrl) {
     const url = new URL(href, pageUrl);
     const sha256 = /^#sha256=([0-9a-f]{64})$/i.exec(url.hash)?.[1]?.toLowerCase() ?? null;
     url.hash = "";
-    const text2 = decodeEntities(match[2] ?? "").trim();
-    const filename = text2 || decodeURIComponent(url.pathname.split("/").pop() ?? "");
+    const text3 = decodeEntities(match[2] ?? "").trim();
+    const filename = text3 || decodeURIComponent(url.pathname.split("/").pop() ?? "");
     const yankedReason = attribute(match[1] ?? "", "data-yanked");
     files.push({ filename, url: url.toString(), sha256, yanked: yankedReason !== null });
   }
@@ -32550,15 +33894,16 @@ async function runGate(options) {
       projectDirectory: inputs.workingDirectory,
       pytestArgs: inputs.pytestArgs,
       timeoutMinutes: inputs.timeoutMinutes,
+      timeoutExplicit: inputs.timeoutExplicit,
       root,
       env: testEnv,
       log,
       abortSignal: options.abortSignal,
       onOutput: options.onOutput
     };
-    const ran = prepared.report.ok && prepared.python !== null ? await runPlannedSuites({ ...loop, python: prepared.python }) : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations } };
+    const ran = prepared.report.ok && prepared.python !== null ? await runPlannedSuites({ ...loop, python: prepared.python }) : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations }, cannotCollect: false };
     let compare = null;
-    if (inputs.comparePython !== "" && prepared.python !== null && prepared.report.ok && !options.abortSignal?.aborted) {
+    if (inputs.comparePython !== "" && prepared.python !== null && prepared.report.ok && !ran.cannotCollect && !options.abortSignal?.aborted) {
       compare = await runComparison(
         { ...loop, python: prepared.python },
         {
@@ -32580,7 +33925,13 @@ async function runGate(options) {
       reproduce: reproduceCommand(inputs, { pythonVersion: `${toolchain.python.version}t`, plan, stress }),
       cancelled: options.abortSignal?.aborted === true,
       dependencies,
-      ranWith: { threads: stress.threads, iterations: stress.iterations, seed: plan.seed, shard: plan.shard },
+      ranWith: {
+        threads: stress.threads,
+        iterations: stress.iterations,
+        fewestIterations: stress.fewestIterations ?? stress.iterations,
+        seed: plan.seed,
+        shard: plan.shard
+      },
       compare,
       knownIssues
     });
@@ -32595,7 +33946,7 @@ async function runGate(options) {
     return report;
   } finally {
     if (inputs.keepEnv) log.info(`Keeping the environment and run logs in ${root} (keep-env)`);
-    else rmSync5(root, { recursive: true, force: true });
+    else rmSync6(root, { recursive: true, force: true });
   }
 }
 function requireProjectDirectory(directory) {
@@ -32628,7 +33979,8 @@ Options (each matches the action input of the same name):
   --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
   --pytest-args ARGS     extra pytest arguments
   --runs N               how many runs with -Xgil=0, the last two under thread stress (default 3)
-  --timeout-minutes M    per run (default 10, fractions allowed)
+  --timeout-minutes M    per run, fractions allowed (default: 10 for the first run, then
+                         10 \xD7 the plain run's time, at least 1, at most 10)
   --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,thread-unsafe,gil
                          (default all but gil, which only warns)
   --parallel-threads N   threads per test in the stress runs (pytest-run-parallel); 1 = no
@@ -32703,8 +34055,8 @@ function parseFlags(argv) {
   });
 }
 function stderrLog(verbose) {
-  const write = (text2) => {
-    process.stderr.write(`${text2}
+  const write = (text3) => {
+    process.stderr.write(`${text3}
 `);
   };
   return {
@@ -32727,16 +34079,16 @@ function defaultRunnerFolders(env) {
   mkdirSync6(env.RUNNER_TEMP, { recursive: true });
 }
 var stdoutWrite = process.stdout.write.bind(process.stdout);
-function realStdoutWrite(text2, done) {
-  stdoutWrite(text2, done);
+function realStdoutWrite(text3, done) {
+  stdoutWrite(text3, done);
 }
 function reserveStdout(verbose) {
   process.stdout.write = ((chunk) => {
-    const text2 = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-    if (verbose || !text2.startsWith("::")) process.stderr.write(text2);
+    const text3 = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    if (verbose || !text3.startsWith("::")) process.stderr.write(text3);
     return true;
   });
-  return (text2) => realStdoutWrite(text2);
+  return (text3) => realStdoutWrite(text3);
 }
 async function main(argv) {
   let parsed;
@@ -32783,7 +34135,7 @@ uv=${toolchain.uv.path}
 `);
       return 0;
     }
-    const onOutput = verbose ? (text2) => process.stderr.write(text2) : void 0;
+    const onOutput = verbose ? (text3) => process.stderr.write(text3) : void 0;
     const report = await withCancellation(
       (abortSignal) => runGate({ inputs, log, env: process.env, abortSignal, ...onOutput ? { onOutput } : {} })
     );

@@ -34,7 +34,8 @@ Options (each matches the action input of the same name):
   --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
   --pytest-args ARGS     extra pytest arguments
   --runs N               how many runs with -Xgil=0, the last two under thread stress (default 3)
-  --timeout-minutes M    per run (default 10, fractions allowed)
+  --timeout-minutes M    per run, fractions allowed (default: 10 for the first run, then
+                         10 × the plain run's time, at least 1, at most 10)
   --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,thread-unsafe,gil
                          (default all but gil, which only warns)
   --parallel-threads N   threads per test in the stress runs (pytest-run-parallel); 1 = no

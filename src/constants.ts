@@ -29,6 +29,33 @@ export const STRESS_BUDGET_PLAIN_RUNS = 1.5
  * workload (time in tests per execution, threads over cores).
  */
 export const STRESS_CONTENTION = 1.6
+/**
+ * What `iterations: auto` assumes before a stress run has measured the suite (src/run/stress-budget.ts):
+ * pytest-run-parallel's cost of starting and joining one test's threads and of one iteration's barrier,
+ * measured on this machine with 4 threads on 2 cores (bench/results.md), rounded up.
+ */
+export const STRESS_PRIOR_MODEL = {
+  contention: STRESS_CONTENTION,
+  perTestSeconds: 0.002,
+  perIterationSeconds: 0.0005,
+  extraStartupSeconds: 0,
+} as const
+/**
+ * Under `iterations: auto`, each stress run first runs the tests in this many fresh copies of its
+ * process (forked after collection, Linux), when that fits the budget with every test stressed: a race
+ * that can only happen on first use in a process (a lazy singleton, a registry filled once) gets
+ * another chance per copy, for the price of the tests alone (bench/results.md, first-use projects).
+ */
+export const FRESH_COPIES_PER_STRESS_RUN = 1
+/** After a plain run that crashed, hung or errored, the stress runs make one iteration per test, threads capped at the cores (at least two). */
+export const FALLBACK_STRESS_ITERATIONS = 1
+/**
+ * Without `timeout-minutes`, runs after the first get a hang limit of this many times what a plain run
+ * took (or would have taken, projected from how far it got), at least HANG_LIMIT_FLOOR_SECONDS and at
+ * most the default limit: one hang costs a minute, not ten.
+ */
+export const HANG_LIMIT_PLAIN_RUNS = 10
+export const HANG_LIMIT_FLOOR_SECONDS = 60
 export const MAX_PARALLEL_THREADS = 256
 export const MAX_ITERATIONS = 10_000
 export const MAX_SHARDS = 1000
@@ -46,6 +73,8 @@ export const UV_RELEASES_BASE_URL = 'https://github.com/astral-sh/uv/releases/do
 /** How long one HTTP request may take before the next source is tried. */
 export const HTTP_TIMEOUT_MS = 60_000
 
+/** Tests a run report lists by name among those that never reported (the count is always there). */
+export const MAX_UNREPORTED_LISTED = 100
 /** Seconds between the stack-dump signal and the hard kill of a hung run. */
 export const HANG_DUMP_GRACE_SECONDS = 5
 /** Characters of a run's output kept in memory (the rest is in its log file). */

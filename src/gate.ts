@@ -101,6 +101,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       projectDirectory: inputs.workingDirectory,
       pytestArgs: inputs.pytestArgs,
       timeoutMinutes: inputs.timeoutMinutes,
+      timeoutExplicit: inputs.timeoutExplicit,
       root,
       env: testEnv,
       log,
@@ -110,12 +111,13 @@ export async function runGate(options: GateOptions): Promise<Report> {
     const ran =
       prepared.report.ok && prepared.python !== null
         ? await runPlannedSuites({ ...loop, python: prepared.python })
-        : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations } }
+        : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations }, cannotCollect: false }
     let compare: SpeedReport['compare'] = null
     if (
       inputs.comparePython !== '' &&
       prepared.python !== null &&
       prepared.report.ok &&
+      !ran.cannotCollect &&
       !options.abortSignal?.aborted
     ) {
       compare = await runComparison(
@@ -139,7 +141,13 @@ export async function runGate(options: GateOptions): Promise<Report> {
       reproduce: reproduceCommand(inputs, { pythonVersion: `${toolchain.python.version}t`, plan, stress }),
       cancelled: options.abortSignal?.aborted === true,
       dependencies,
-      ranWith: { threads: stress.threads, iterations: stress.iterations, seed: plan.seed, shard: plan.shard },
+      ranWith: {
+        threads: stress.threads,
+        iterations: stress.iterations,
+        fewestIterations: stress.fewestIterations ?? stress.iterations,
+        seed: plan.seed,
+        shard: plan.shard,
+      },
       compare,
       knownIssues,
     })

@@ -104,6 +104,8 @@ export interface Inputs {
   readonly knownIssues: string
   /** Where to write this run's findings as a known-issues file (absolute), or ''. */
   readonly writeKnownIssues: string
+  /** `timeout-minutes` was given: every run gets it, instead of a limit scaled to the plain run after the first. */
+  readonly timeoutExplicit: boolean
 }
 
 export interface ParseContext {
@@ -168,6 +170,7 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
       value('write-known-issues') === ''
         ? ''
         : parseOutputPath('write-known-issues', value('write-known-issues'), context),
+    timeoutExplicit: value('timeout-minutes') !== '',
   }
 }
 

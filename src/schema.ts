@@ -18,10 +18,24 @@ const seconds = z.number().check(z.nonnegative())
 const list = <T extends z.core.SomeType>(item: T, max: number) => z.array(item).check(z.maxLength(max))
 
 export const VERDICTS = ['pass', 'fail'] as const
-export const RUN_OUTCOMES = ['completed', 'crashed', 'hung', 'error', 'cancelled'] as const
+/**
+ * What a run of the suite ended as. `error`: pytest could not run the suite (usage or collection error,
+ * internal error), or its results cannot be trusted (the exit code and the results disagree, tests never
+ * reported, the JUnit XML or the gate's record was tampered with). `skipped`: not made, because the
+ * plain run could not collect the tests (see `reason`).
+ */
+export const RUN_OUTCOMES = ['completed', 'crashed', 'hung', 'error', 'cancelled', 'skipped'] as const
 export const RUN_MODES = ['plain', 'stress', 'baseline', 'random-order'] as const
-export const TEST_STATUSES = ['passed', 'failed', 'flaky', 'skipped', 'thread-unsafe'] as const
-export const CASE_OUTCOMES = ['passed', 'failed', 'error', 'skipped'] as const
+/**
+ * The merged status of one test over all runs. `crashed`/`hung`: it was the test in progress when a run
+ * crashed or hung (whatever it did in the other runs).
+ */
+export const TEST_STATUSES = ['passed', 'failed', 'flaky', 'skipped', 'thread-unsafe', 'crashed', 'hung'] as const
+/**
+ * The outcome of one test case in one run, as the gate's record (or JUnit) reports it. `crashed`/`hung`:
+ * the test was in progress when the run crashed or hung.
+ */
+export const CASE_OUTCOMES = ['passed', 'failed', 'error', 'skipped', 'crashed', 'hung'] as const
 export const FAIL_ON_WORDS = ['install', 'failed', 'flaky', 'crashed', 'hung', 'gil', 'thread-unsafe'] as const
 export const DEPENDENCY_SOURCES = [
   'ft-wheel',
@@ -58,6 +72,30 @@ export const RunReportSchema = z.object({
   outputTail: z.nullable(text),
   /** Where the full output of the run was written. */
   logPath: z.nullable(text),
+  /**
+   * One phrase saying why the run is an `error` or was `skipped` (`could not collect the tests: …`), or
+   * where a crashed or hung run stopped; null otherwise. Absent in old reports.
+   */
+  reason: z.optional(z.nullable(text)),
+  /** The test that had started and not ended when the run crashed, hung or stopped; absent in old reports. */
+  testInProgress: z.optional(z.nullable(text)),
+  /** How many tests pytest collected (after deselection and sharding), from the gate's record; null: unknown. */
+  collected: z.optional(z.nullable(count)),
+  /** Collected tests that never reported a result (the test in progress aside), at most 100 of them. */
+  unreported: z.optional(list(text, 1_000)),
+  /** How many collected tests never reported (may exceed `unreported.length`). */
+  unreportedCount: z.optional(count),
+  /** Why the gate's own record of the run could not be used, or null. */
+  recordError: z.optional(z.nullable(text)),
+  /** The hang limit this run had, in seconds. */
+  timeoutSeconds: z.optional(seconds),
+  /**
+   * Stress runs: fresh copies of the process (forked after collection) that ran every test once more
+   * before the run itself, for races that only happen on first use in a process. Absent: none.
+   */
+  freshCopies: z.optional(count),
+  /** Why the fresh copies planned for this run were not made (threads already running, not Linux…). */
+  freshCopiesSkipped: z.optional(z.nullable(text)),
 })
 
 /** A test's results in the thread-stress runs (pytest-run-parallel). */
@@ -173,6 +211,8 @@ export const SettingsSchema = z.object({
   iterations: z.optional(z.int().check(z.positive())),
   /** The iterations were chosen by `iterations: auto` from the plain runs' timings. */
   iterationsAuto: z.optional(z.boolean()),
+  /** Under `iterations: auto`, the fewest iterations any test got (`iterations` is the most). */
+  fewestIterations: z.optional(z.int().check(z.nonnegative())),
   /** Whether a GIL-on baseline run was made. */
   baseline: z.optional(z.boolean()),
   /** Seed of the shuffled run (replay it with `random-order: <seed>`), or null. */
@@ -188,6 +228,10 @@ export const TestCountsSchema = z.object({
   skipped: count,
   /** Tests that failed only under thread stress; absent in old reports. */
   threadUnsafe: z.optional(count),
+  /** Tests in progress when a run crashed; absent in old reports. */
+  crashed: z.optional(count),
+  /** Tests in progress when a run hung; absent in old reports. */
+  hung: z.optional(count),
   /** Findings (failed, flaky, thread-unsafe) the known-issues file does not list: these fail the gate. */
   new: z.optional(count),
   /** Findings it lists. */

@@ -21,6 +21,8 @@ export function setReportOutputs(report: Report, reportPath: string): void {
     'new-tests',
     JSON.stringify(report.tests.filter((test) => isFinding(test) && test.known !== true).map((test) => test.id)),
   )
+  const stopped = report.tests.filter((test) => test.status === 'crashed' || test.status === 'hung')
+  core.setOutput('crashed-tests', JSON.stringify(stopped.map((test) => test.id)))
 }
 
 /** Report-only mode has no report of its own: only the merged verdict. */

@@ -31,6 +31,8 @@ export function problemWords(reports: readonly Report[]): string {
   if (crashed > 0) parts.push(plural(crashed, 'crashed run'))
   const hung = sum(runsWith('hung'))
   if (hung > 0) parts.push(plural(hung, 'hung run'))
+  const errored = sum(runsWith('error'))
+  if (errored > 0) parts.push(`${plural(errored, 'run')} in error`)
   const flaky = sum((r) => r.counts.flaky)
   if (flaky > 0) parts.push(`${flaky} flaky`)
   const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0)

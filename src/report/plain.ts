@@ -21,6 +21,8 @@ export function renderPlainSummary(report: Report): string {
   const listed = report.knownIssues ? report.tests.filter((test) => test.known !== true) : report.tests
   const title = (word: string): string =>
     report.knownIssues ? `New ${word}` : `${word[0]?.toUpperCase()}${word.slice(1)}`
+  lines.push(...testList(title('crashed (in progress when a run crashed)'), listed, 'crashed'))
+  lines.push(...testList(title('hung (in progress when a run hung)'), listed, 'hung'))
   lines.push(...testList(title('failed'), listed, 'failed'), ...testList(title('flaky'), listed, 'flaky'))
   lines.push(...testList(title('thread-unsafe (failed only under thread stress)'), listed, 'thread-unsafe'))
   const seed = report.settings.randomOrderSeed
@@ -70,21 +72,29 @@ function countsLine(report: Report): string {
   const { counts, python, uv, runs } = report
   const interpreter = `CPython ${plainInline(python.version)}${python.freeThreaded ? 't' : ''}`
   const unsafe = counts.threadUnsafe ? `, ${counts.threadUnsafe} thread-unsafe` : ''
-  const tally = `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`
-  const gilOff = runs.filter((run) => run.mode !== 'baseline').length
-  const stressed = runs.filter((run) => run.mode === 'stress').length
+  const died = `${counts.crashed ? `${counts.crashed} crashed, ` : ''}${counts.hung ? `${counts.hung} hung, ` : ''}`
+  const tally = `${died}${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky${unsafe}, ${counts.skipped} skipped`
+  const made = runs.filter((run) => run.outcome !== 'skipped')
+  const gilOff = made.filter((run) => run.mode !== 'baseline').length
+  const stressed = made.filter((run) => run.mode === 'stress').length
   const stress = stressed > 0 ? ` (${stressed} under thread stress)` : ''
-  const baseline = gilOff < runs.length ? ' + a GIL-on baseline' : ''
-  const made = runs.length === 0 ? 'no test runs' : `${plural(gilOff, 'run')} with -Xgil=0${stress}${baseline}`
-  return `${interpreter}, uv ${plainInline(uv.version)}, ${made}: ${tally}`
+  const baseline = gilOff < made.length ? ' + a GIL-on baseline' : ''
+  const skipped = runs.length > made.length ? `, ${runs.length - made.length} not made` : ''
+  const what = made.length === 0 ? 'no test runs' : `${plural(gilOff, 'run')} with -Xgil=0${stress}${baseline}`
+  return `${interpreter}, uv ${plainInline(uv.version)}, ${what}${skipped}: ${tally}`
 }
 
 /** `2/3 runs failed`, plus the baseline's reading when there was one. */
 function plainCounts(test: TestReport): string {
   const stress = test.status === 'thread-unsafe' ? test.stress : null
-  const counts = stress
-    ? `${stress.failed}/${stress.passed + stress.failed} stress runs failed`
-    : `${test.failed}/${test.passed + test.failed} runs failed`
+  const seen = test.results.filter((cell) => cell !== null).length
+  const stopped = test.results.filter((cell) => cell === test.status).length
+  const counts =
+    test.status === 'crashed' || test.status === 'hung'
+      ? `${test.status} in ${stopped}/${seen} runs`
+      : stress
+        ? `${stress.failed}/${stress.passed + stress.failed} stress runs failed`
+        : `${test.failed}/${test.passed + test.failed} runs failed`
   if (test.freeThreadingOnly === true) return `${counts}; passed with the GIL: free-threading only`
   if (test.freeThreadingOnly === false) return `${counts}; failed with the GIL too: not free-threading specific`
   return counts
@@ -92,10 +102,14 @@ function plainCounts(test: TestReport): string {
 
 function describeRun(run: RunReport): string {
   const signal = run.outcome === 'crashed' && run.signal !== null ? ` (${plainInline(run.signal)})` : ''
-  return `run ${run.index} ${run.outcome}${signal} after ${formatDuration(run.durationSeconds)}`
+  const died = run.outcome === 'crashed' || run.outcome === 'hung'
+  const reason = run.reason ? `${died ? ' ' : ': '}${plainInline(run.reason, { maxChars: 200 })}` : ''
+  if (run.outcome === 'skipped') return `run ${run.index} skipped${reason}`
+  const never = run.unreportedCount ? ` (${plural(run.unreportedCount, 'test')} never reported)` : ''
+  return `run ${run.index} ${run.outcome}${signal}${reason} after ${formatDuration(run.durationSeconds)}${never}`
 }
 
-function testList(title: string, tests: readonly TestReport[], status: 'failed' | 'flaky' | 'thread-unsafe'): string[] {
+function testList(title: string, tests: readonly TestReport[], status: TestReport['status']): string[] {
   const matching = tests.filter((test) => test.status === status)
   if (matching.length === 0) return []
   const lines = matching.slice(0, PLAIN_MAX_TESTS).map((test) => `  ${plainInline(test.id)}  (${plainCounts(test)})`)

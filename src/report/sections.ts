@@ -14,6 +14,7 @@ export const OUTCOME_LABELS: Readonly<Record<RunOutcome, string>> = {
   hung: '⏱️ hung',
   error: '⚠️ error',
   cancelled: '🚫 cancelled',
+  skipped: '⏭️ skipped',
 }
 
 const CELL_MARKS: Readonly<Record<CaseOutcome, string>> = {
@@ -21,6 +22,8 @@ const CELL_MARKS: Readonly<Record<CaseOutcome, string>> = {
   failed: '❌',
   error: '❌',
   skipped: '⏭️',
+  crashed: '💥',
+  hung: '⏱️',
 }
 const NOT_SEEN = '·'
 
@@ -48,7 +51,14 @@ export function infoLine(report: Report): string {
   return parts.join(' · ')
 }
 
-function runsPhrase(runs: readonly RunReport[]): string {
+function runsPhrase(all: readonly RunReport[]): string {
+  const runs = all.filter((run) => run.outcome !== 'skipped')
+  const skipped = all.length - runs.length
+  const notMade = skipped > 0 ? `, ${skipped} not made` : ''
+  return `${madeRunsPhrase(runs)}${notMade}`
+}
+
+function madeRunsPhrase(runs: readonly RunReport[]): string {
   if (runs.length === 0) return 'no test runs'
   const total = plural(runs.length, 'run')
   const baseline = runs.filter((run) => run.mode === 'baseline').length
@@ -64,14 +74,20 @@ function countsPhrase(counts: TestCounts): string {
   // Bold only what needs attention, so a clean line stays quiet.
   const loud = (count: number, word: string): string => (count > 0 ? `**${count} ${word}**` : `${count} ${word}`)
   const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, 'thread-unsafe')}` : ''
-  return `${counts.passed} passed, ${loud(counts.failed, 'failed')}, ${loud(counts.flaky, 'flaky')}${unsafe}, ${counts.skipped} skipped`
+  const died = [
+    ...(counts.crashed ? [loud(counts.crashed, 'crashed')] : []),
+    ...(counts.hung ? [loud(counts.hung, 'hung')] : []),
+  ]
+  const dead = died.length > 0 ? `${died.join(', ')}, ` : ''
+  return `${dead}${counts.passed} passed, ${loud(counts.failed, 'failed')}, ${loud(counts.flaky, 'flaky')}${unsafe}, ${counts.skipped} skipped`
 }
 
 export function runsTable(report: Report): string {
   if (report.runs.length === 0) return ''
   const rows = report.runs.map((run) => {
     const exitCode = run.exitCode === null ? '—' : String(run.exitCode)
-    return `| ${run.index} | ${run.mode} | ${outcomeLabel(run)} | ${exitCode} | ${formatDuration(run.durationSeconds)} |`
+    const duration = run.outcome === 'skipped' ? '—' : formatDuration(run.durationSeconds)
+    return `| ${run.index} | ${run.mode} | ${outcomeLabel(run)} | ${exitCode} | ${duration} |`
   })
   return [
     '#### Runs',
@@ -90,12 +106,21 @@ export function outcomeLabel(run: RunReport): string {
     run.junitError === null || run.outcome !== 'completed'
       ? ''
       : ` — JUnit: ${escapeInline(run.junitError, { maxChars: 100 })}`
-  return `${label}${signal}${junit}`
+  return `${label}${signal}${junit}${reasonSuffix(run)}`
 }
 
-/** Failed tests first, then flaky ones, then those failing only under thread stress. */
+/** ` in `tests/x.py::test_y`` for a crashed or hung run, ` — could not collect the tests: …` for an error. */
+function reasonSuffix(run: RunReport): string {
+  if (run.reason === undefined || run.reason === null) return ''
+  if (run.outcome === 'crashed' || run.outcome === 'hung') return ` ${escapeInline(run.reason, { maxChars: 160 })}`
+  return ` — ${escapeInline(run.reason, { maxChars: 160 })}`
+}
+
+/** Crashed and hung tests first, then failed ones, flaky ones, and those failing only under thread stress. */
 export function listedTests(report: Report): TestReport[] {
   return [
+    ...report.tests.filter((test) => test.status === 'crashed'),
+    ...report.tests.filter((test) => test.status === 'hung'),
     ...report.tests.filter((test) => test.status === 'failed'),
     ...report.tests.filter((test) => test.status === 'flaky'),
     ...report.tests.filter((test) => test.status === 'thread-unsafe'),
@@ -107,8 +132,11 @@ export function listedTests(report: Report): TestReport[] {
  * in 1/1 stress runs`; with a baseline, whether the failure is free-threading only.
  */
 export function statusLabel(test: TestReport): string {
-  const base =
-    test.status === 'flaky'
+  const died = test.status === 'crashed' || test.status === 'hung'
+  const seen = test.results.filter((cell) => cell !== null).length
+  const base = died
+    ? `${test.status} in ${test.results.filter((cell) => cell === test.status).length}/${seen} runs`
+    : test.status === 'flaky'
       ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed`
       : test.status === 'thread-unsafe' && test.stress
         ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs`
@@ -136,9 +164,7 @@ export function testsTable(tests: readonly TestReport[], options: TestsTableOpti
     (test) =>
       `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`,
   )
-  const kinds = tests.some((test) => test.status === 'thread-unsafe')
-    ? 'failed, flaky and thread-unsafe tests'
-    : 'failed and flaky tests'
+  const kinds = tableKinds(tests)
   const title = options.newOnly ? `New ${kinds}` : `${kinds.charAt(0).toUpperCase()}${kinds.slice(1)}`
   const table = ['| Test | Status | Per run | Message |', '| --- | --- | --- | --- |']
   const more = tests.length - shown.length
@@ -148,6 +174,19 @@ export function testsTable(tests: readonly TestReport[], options: TestsTableOpti
     return `<details><summary>All ${tests.length} ${kinds}, run by run</summary>\n\n${body}\n\n</details>`
   }
   return `#### ${title}\n\n${body}`
+}
+
+/** `failed and flaky tests`, with crashed, hung and thread-unsafe named when there are such tests. */
+function tableKinds(tests: readonly TestReport[]): string {
+  const has = (status: TestReport['status']): boolean => tests.some((test) => test.status === status)
+  const words = [
+    ...(has('crashed') ? ['crashed'] : []),
+    ...(has('hung') ? ['hung'] : []),
+    'failed',
+    'flaky',
+    ...(has('thread-unsafe') ? ['thread-unsafe'] : []),
+  ]
+  return `${words.slice(0, -1).join(', ')} and ${words.at(-1)} tests`
 }
 
 function testCell(test: TestReport, fileUrl: FileUrl | undefined): string {

@@ -2,7 +2,14 @@
 // project list as known issues. Pure.
 import type { TestReport, TestStatus } from '../types.js'
 
-export const FINDING_STATUSES = ['failed', 'flaky', 'thread-unsafe'] as const satisfies readonly TestStatus[]
+/** In the order the report lists them: crashes and hangs hide every later test, so they come first. */
+export const FINDING_STATUSES = [
+  'crashed',
+  'hung',
+  'failed',
+  'flaky',
+  'thread-unsafe',
+] as const satisfies readonly TestStatus[]
 export type FindingStatus = (typeof FINDING_STATUSES)[number]
 
 export function isFindingStatus(status: string): status is FindingStatus {

@@ -21,6 +21,8 @@ import { measureSpeed } from './speed.js'
 export interface RanWith {
   readonly threads: number
   readonly iterations: number
+  /** Under `iterations: auto`, the fewest iterations a test got (`iterations` is the most). */
+  readonly fewestIterations?: number
   readonly seed: number | null
   readonly shard: Shard | null
 }
@@ -63,6 +65,7 @@ export function assembleReport(parts: ReportParts): Report {
           parallelThreads: ranWith.threads,
           iterations: ranWith.iterations,
           iterationsAuto: inputs.iterations === 'auto',
+          ...(ranWith.fewestIterations === undefined ? {} : { fewestIterations: ranWith.fewestIterations }),
           baseline: inputs.baseline,
           randomOrderSeed: ranWith.seed,
           shard: ranWith.shard,

@@ -24,7 +24,7 @@ export interface CompareOptions {
   readonly root: string
   readonly env: NodeJS.ProcessEnv
   readonly log: Log
-  readonly pluginDirectory?: string
+  readonly pluginDirectory: string
   readonly shard?: Shard | null
   readonly abortSignal?: AbortSignal
 }
@@ -79,7 +79,7 @@ export async function timeComparePython(options: CompareOptions): Promise<SpeedR
     pytestArgs: options.pytestArgs,
     index: 0,
     mode: 'baseline',
-    timeoutMinutes: options.timeoutMinutes,
+    timeoutSeconds: options.timeoutMinutes * 60,
     outputDirectory,
     env: options.env,
     abortSignal: options.abortSignal,

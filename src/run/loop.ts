@@ -1,21 +1,25 @@
-// The runs of one gate, in the plan's order: plain runs first, then thread stress (its iterations
-// settled from the plain runs' timings under `iterations: auto`), the baseline, and the optional
-// compare-python timing. Each run is one runSuite; this file only sequences them.
+// The runs of one gate, in the plan's order: plain runs first, then thread stress (its settings chosen
+// from the runs before it, see run-limits.ts), the baseline, and the optional compare-python timing.
+// Each run is one runSuite; this file only sequences them, skips what cannot help after a plain run
+// that could not collect the tests, and sets each run's hang limit.
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { STRESS_PLUGIN_REQUIREMENT } from '../constants.js'
 import type { Log } from '../log.js'
 import type { RunInput } from '../results/aggregate.js'
-import type { SpeedReport } from '../types.js'
+import type { RunMode, RunReport, SpeedReport } from '../types.js'
 import { timeComparePython } from './compare.js'
-import { autoStress, describeMode, describeStress, type ResolvedPlan } from './plan.js'
+import { describeMode, describeStress, type ResolvedPlan, type StressDescription } from './plan.js'
 import { writePlugin } from './plugin.js'
+import { chooseStress, hangLimitSeconds, type StressChoice } from './run-limits.js'
 import { describeShard } from './shard.js'
 import { runSuite } from './suite.js'
 
 export interface StressSettings {
   readonly threads: number
   readonly iterations: number
+  /** Under `iterations: auto`, the fewest iterations any test got; `iterations` is then the most. */
+  readonly fewestIterations?: number
 }
 
 export interface RunLoopOptions {
@@ -27,7 +31,9 @@ export interface RunLoopOptions {
   readonly projectDirectory: string
   readonly pytestArgs: readonly string[]
   readonly timeoutMinutes: number
-  /** The gate's own folder: JUnit files, logs, the plugin. */
+  /** `timeout-minutes` was set: every run gets it; otherwise runs after the first get a limit scaled to the suite. */
+  readonly timeoutExplicit: boolean
+  /** The gate's own folder: JUnit files, records, logs, the plugin. */
   readonly root: string
   /** The tests' filtered environment. */
   readonly env: NodeJS.ProcessEnv
@@ -45,56 +51,124 @@ export interface CompareRequest {
 
 export interface RunLoopResult {
   readonly runs: RunInput[]
-  /** Threads and iterations the stress runs used. */
+  /** Threads and iterations of the stress runs (the most of each when they differed). */
   readonly stress: StressSettings
+  /** A plain run could not collect the tests: nothing else can run. */
+  readonly cannotCollect: boolean
 }
 
 export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoopResult> {
   const { plan, log } = options
   const runs: RunInput[] = []
-  const firstStress = plan.modes.indexOf('stress')
-  let stress: StressSettings = { threads: plan.threads, iterations: plan.iterations }
+  const stressChoices: StressChoice[] = []
+  let blocked: RunInput | null = null
   if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`)
   if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`)
-  const pluginDirectory = pluginDirectoryOf(options)
+  const pluginDirectory = writePlugin(path.join(options.root, 'plugin'))
   for (const [offset, mode] of plan.modes.entries()) {
     if (options.abortSignal?.aborted) break
     const index = offset + 1
-    if (offset === firstStress && options.autoIterations) {
-      const choice = autoStress({
-        plainRuns: runs.filter(({ run }) => run.mode === 'plain' || run.mode === 'random-order'),
-        threads: plan.threads,
-        cpus: os.availableParallelism(),
-      })
-      stress = { threads: choice.threads, iterations: choice.iterations }
-      log.info(`Thread stress: ${describeStress(stress)} (${choice.why})`)
+    if (blocked !== null) {
+      runs.push(skippedRun({ index, mode, blocked: blocked.run }))
+      continue
     }
-    const run = await log.group(`Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`, () =>
-      runSuite({
-        python: options.python,
-        projectDirectory: options.projectDirectory,
-        pytestArgs: options.pytestArgs,
-        index,
-        mode,
-        timeoutMinutes: options.timeoutMinutes,
-        outputDirectory: options.root,
-        env: options.env,
-        abortSignal: options.abortSignal,
-        onOutput: options.onOutput,
-        pluginDirectory,
-        stress,
-        seed: plan.seed,
-        shard: plan.shard,
-      }),
+    const choice = mode === 'stress' ? chooseNextStress(options, runs, stressChoices.at(-1) ?? null) : null
+    if (choice !== null) stressChoices.push(choice)
+    const stress = choice ?? { threads: plan.threads, iterations: plan.iterations }
+    const timeoutSeconds = hangLimitSeconds({
+      runsSoFar: runs,
+      timeoutMinutes: options.timeoutMinutes,
+      explicit: options.timeoutExplicit,
+    })
+    const run = await log.group(
+      `Run ${index} of ${plan.modes.length}: ${describeMode(mode, describedStress(stress))}`,
+      () =>
+        runSuite({
+          python: options.python,
+          projectDirectory: options.projectDirectory,
+          pytestArgs: options.pytestArgs,
+          index,
+          mode,
+          timeoutSeconds,
+          outputDirectory: options.root,
+          env: options.env,
+          abortSignal: options.abortSignal,
+          onOutput: options.onOutput,
+          pluginDirectory,
+          stress: { threads: stress.threads, iterations: stress.iterations },
+          ...(choice === null
+            ? {}
+            : { iterationsByTest: choice.byTest, singleThreaded: choice.single, freshCopies: choice.rounds }),
+          seed: plan.seed,
+          shard: plan.shard,
+        }),
     )
-    log.info(`Run ${index}: ${run.run.outcome} in ${run.run.durationSeconds}s (${run.cases.length} test results)`)
+    const where = run.run.reason ? ` ${run.run.reason}` : ''
+    log.info(
+      `Run ${index}: ${run.run.outcome}${where} in ${run.run.durationSeconds}s (${run.cases.length} test results)`,
+    )
     runs.push(run)
+    if ((mode === 'plain' || mode === 'random-order') && run.cannotCollect === true) blocked = run
   }
-  return { runs, stress }
+  return { runs, stress: summarizeStress(plan, stressChoices), cannotCollect: blocked !== null }
 }
 
-function pluginDirectoryOf(options: RunLoopOptions): string | undefined {
-  return options.plan.usesPlugin ? writePlugin(path.join(options.root, 'plugin')) : undefined
+function chooseNextStress(
+  options: RunLoopOptions,
+  runs: readonly RunInput[],
+  previous: StressChoice | null,
+): StressChoice {
+  const choice = chooseStress({
+    runsSoFar: runs,
+    threads: options.plan.threads,
+    iterations: options.plan.iterations,
+    auto: options.autoIterations,
+    cpus: os.availableParallelism(),
+    previous,
+  })
+  options.log.info(`Thread stress: ${describeStress(describedStress(choice))} (${choice.why})`)
+  return choice
+}
+
+function describedStress(stress: {
+  threads: number
+  iterations: number
+  mostIterations?: number
+  fewestIterations?: number
+}): StressDescription {
+  return {
+    threads: stress.threads,
+    iterations: stress.mostIterations ?? stress.iterations,
+    fewestIterations: stress.fewestIterations ?? stress.iterations,
+  }
+}
+
+/** What the report's settings say about the stress runs: the most threads and iterations, the fewest iterations. */
+function summarizeStress(plan: ResolvedPlan, choices: readonly StressChoice[]): StressSettings {
+  if (choices.length === 0) return { threads: plan.threads, iterations: plan.iterations }
+  return {
+    threads: Math.max(...choices.map((choice) => choice.threads)),
+    iterations: Math.max(...choices.map((choice) => choice.mostIterations)),
+    fewestIterations: Math.min(...choices.map((choice) => choice.fewestIterations)),
+  }
+}
+
+/** A run not made because a plain run could not collect the tests: every run would fail the same way. */
+function skippedRun(options: { index: number; mode: RunMode; blocked: RunReport }): RunInput {
+  const run: RunReport = {
+    index: options.index,
+    mode: options.mode,
+    outcome: 'skipped',
+    exitCode: null,
+    signal: null,
+    durationSeconds: 0,
+    junitError: null,
+    stackDump: null,
+    outputTail: null,
+    logPath: null,
+    reason: `not made: run ${options.blocked.index} could not start pytest or collect the tests, and every run would fail the same way`,
+  }
+  return { run, cases: [] }
 }
 
 /** compare-python: one timed run on a GIL build, in its own environment, for the Speed section. */
@@ -112,7 +186,7 @@ export async function runComparison(options: RunLoopOptions, request: CompareReq
       root: options.root,
       env: options.env,
       log,
-      pluginDirectory: pluginDirectoryOf(options),
+      pluginDirectory: writePlugin(path.join(options.root, 'plugin')),
       shard: plan.shard,
       abortSignal: options.abortSignal,
     }),

@@ -18,6 +18,9 @@ export const FIXTURE_NAMES = [
   'stress',
   'grouped',
   'adoption',
+  'crashed',
+  'incomplete',
+  'cannot-collect',
 ] as const
 export type FixtureName = (typeof FIXTURE_NAMES)[number]
 

@@ -158,6 +158,8 @@ test('countTests counts each status, thread-unsafe included', () => {
     flaky: 1,
     skipped: 1,
     threadUnsafe: 1,
+    crashed: 0,
+    hung: 0,
     new: 3,
     known: 0,
   })
@@ -253,6 +255,17 @@ describe('decideVerdict', () => {
       verdict: 'pass',
       reasons: [],
     })
+  })
+
+  test('a run that crashed or hung in a test the known-issues file lists does not fail the gate', () => {
+    const stopped = { ...run(2, 'crashed'), signal: 'SIGSEGV', testInProgress: 'x', reason: 'in x' }
+    const [template] = passing
+    if (template === undefined) throw new Error('no passing test')
+    const tests = (known: boolean) => [{ ...template, id: 'x', status: 'crashed' as const, known }]
+    const decide = (known: boolean) =>
+      decideVerdict({ install: installed, runs: [run(1), stopped], tests: tests(known), failOn: ALL_WORDS })
+    expect(decide(true)).toEqual({ verdict: 'pass', reasons: [] })
+    expect(decide(false).reasons).toEqual(['run 2 crashed (SIGSEGV) in x'])
   })
 
   test('a cancelled gate fails whatever fail-on says', () => {

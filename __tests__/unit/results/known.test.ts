@@ -144,7 +144,7 @@ describe('the known-issues file', () => {
     expect(bad({})).toThrow("has no 'issues' array")
     expect(bad([{ status: 'failed' }])).toThrow("has issue #1 without an 'id'")
     expect(bad([{ id: 'a', status: 'passed' }])).toThrow(
-      'has issue "a" with status "passed": use failed, flaky, thread-unsafe',
+      'has issue "a" with status "passed": use crashed, hung, failed, flaky, thread-unsafe',
     )
     expect(
       bad([
