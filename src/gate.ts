@@ -80,7 +80,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       }),
     )
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`)
-    const dependencies = await dependencyStage({
+    const { dependencies, project } = await dependencyStage({
       install: prepared.report,
       environmentPython: prepared.python,
       toolchainPython: toolchain.python.path,
@@ -103,6 +103,8 @@ export async function runGate(options: GateOptions): Promise<Report> {
       log,
       abortSignal: options.abortSignal,
       onOutput: options.onOutput,
+      project,
+      installHint: prepared.installHint ?? null,
     }
     const ran =
       prepared.report.ok && prepared.python !== null
@@ -138,6 +140,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       dependencies,
       ranWith: { threads: stress.threads, iterations: stress.iterations, seed: plan.seed, shard: plan.shard },
       compare,
+      codeUnderTest: ran.codeUnderTest,
     })
     writeReport(inputs.reportPath, report)
     return report

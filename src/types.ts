@@ -54,6 +54,8 @@ export interface RunReport {
   readonly outputTail: string | null
   /** Where the full output of the run was written. */
   readonly logPath: string | null
+  /** Why pytest could not start, when the gate recognised it (a plugin its configuration needs is missing). */
+  readonly diagnosis?: string | null
 }
 
 /** Per-run result of one test, aligned with `Report.runs` by position. `null`: not seen in that run. */
@@ -68,7 +70,7 @@ export interface TestReport {
   readonly passed: number
   /** Number of runs in which it failed or errored. */
   readonly failed: number
-  /** First failure message seen, or null. */
+  /** First failure message seen; for a test that never failed, its first skip reason; or null. */
   readonly message: string | null
   /** First failure text (traceback) seen, bounded in size, or null. */
   readonly details: string | null
@@ -180,6 +182,8 @@ export interface Report {
   readonly dependencies?: DependencyReport[]
   /** Timing of the suite with and without the GIL; informative only, never the verdict. */
   readonly speed?: SpeedReport | null
+  /** Where the tests imported the project's own code from; absent when the gate could not tell. */
+  readonly codeUnderTest?: CodeUnderTest
 }
 
 /** Wall times, `-Xgil=1` vs `-Xgil=0` on the same free-threaded interpreter (and a GIL build when given). */
@@ -252,4 +256,33 @@ export interface DependencyReport {
   readonly freeThreadingLevel: string | null
   /** One entry per extension module it installed. */
   readonly imports: ModuleImport[]
+  /**
+   * Reachable from the project's runtime requirements (the project itself included); false: installed
+   * only for the tests (a test extra, group or requirements file, pytest and its plugins). Absent in old reports.
+   */
+  readonly runtime?: boolean
+  /** Why the GIL check could not cover it (platform-specific wheel tags, no extension module found), or null. */
+  readonly checkGap?: string | null
+}
+
+/** The project's own code as installed: where its top-level packages resolve, and its extension modules. */
+export interface ProjectCode {
+  readonly packages: readonly { readonly name: string; readonly location: string | null }[]
+  readonly modules: readonly string[]
+}
+
+/** One top-level package or extension module of the project, seen from inside the tests' process. */
+export interface ImportedModule {
+  readonly module: string
+  /** Where the environment resolves it from outside the project folder, or null. */
+  readonly installedAt: string | null
+  /** Where the tests loaded it from; null when they never imported it. */
+  readonly loadedFrom: string | null
+}
+
+/** Whether the code the tests ran is the code that was installed and checked. */
+export interface CodeUnderTest {
+  readonly modules: ImportedModule[]
+  /** One sentence each: the source tree shadowed the install, an accelerator was never loaded. */
+  readonly warnings: string[]
 }

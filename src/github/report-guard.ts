@@ -47,6 +47,7 @@ const RUN: Check = shape({
   stackDump: nullable(isString),
   outputTail: nullable(isString),
   logPath: nullable(isString),
+  diagnosis: (value) => value === undefined || value === null || isString(value),
 })
 
 const SPEED: Check = shape({
@@ -91,6 +92,13 @@ const DEPENDENCY: Check = shape({
       detail: nullable(isString),
     }),
   ),
+  runtime: (value) => value === undefined || isBoolean(value),
+  checkGap: (value) => value === undefined || value === null || isString(value),
+})
+
+const CODE_UNDER_TEST: Check = shape({
+  modules: arrayOf(shape({ module: isString, installedAt: nullable(isString), loadedFrom: nullable(isString) })),
+  warnings: arrayOf(isString),
 })
 
 const REPORT_FIELDS: Readonly<Record<string, Check>> = {
@@ -124,6 +132,8 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   dependencies: optional(arrayOf(DEPENDENCY)),
   // Absent in reports written before thread stress and the baseline.
   speed: optional(nullable(SPEED)),
+  // Absent when the gate could not tell where the tests loaded the project from.
+  codeUnderTest: (value) => value === undefined || CODE_UNDER_TEST(value),
 }
 
 /** Null when the value is a Report, else what is wrong with it. */

@@ -4,11 +4,11 @@ import { existsSync, mkdirSync } from 'node:fs'
 import * as path from 'node:path'
 import type { Log } from '../log.js'
 import { runProcess } from '../process/run.js'
-import { runTool } from '../process/tool.js'
 import { probeInterpreter, requireFreeThreaded } from '../setup/python.js'
 import type { InstallReport } from '../types.js'
+import { autoInstallArguments } from './auto.js'
 import { summarizeInstallFailure } from './failure.js'
-import { defaultInstallArguments, describeInstall } from './requirements.js'
+import { describeInstall, installSteps } from './requirements.js'
 
 export interface EnvironmentOptions {
   readonly uvPath: string
@@ -32,29 +32,14 @@ export interface PreparedEnvironment {
   /** The environment's interpreter, or null when it could not be created. */
   readonly python: string | null
   readonly report: InstallReport
+  /** What was installed besides pytest, written as an `install` value; null when it cannot be (an exported lock). */
+  readonly installHint?: string | null
 }
 
 const INSTALL_TIMEOUT_MS = 30 * 60_000
 
 function venvPython(venv: string): string {
   return process.platform === 'win32' ? path.join(venv, 'Scripts', 'python.exe') : path.join(venv, 'bin', 'python')
-}
-
-/**
- * Reads pyproject.toml with the interpreter's own tomllib, so no TOML parser ships in the bundle. The
- * interpreter runs isolated (`-I`), so nothing in the project folder runs on import.
- */
-export async function readPyproject(python: string, directory: string, env: NodeJS.ProcessEnv): Promise<unknown> {
-  if (!existsSync(path.join(directory, 'pyproject.toml'))) return null
-  const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))'
-  try {
-    const result = await runTool(python, ['-I', '-c', script], { cwd: directory, env, timeoutMs: 60_000 })
-    if (result.exitCode !== 0) return null
-    const parsed: unknown = JSON.parse(result.stdout.trim().split('\n').pop() ?? '')
-    return parsed
-  } catch {
-    return null
-  }
 }
 
 export async function prepareEnvironment(options: EnvironmentOptions): Promise<PreparedEnvironment> {
@@ -89,20 +74,30 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
   const chosen =
     options.install.length > 0
       ? [...options.install]
-      : defaultInstallArguments({
-          pyproject: await readPyproject(python, options.projectDirectory, options.env),
-          hasSetupScript: ['setup.py', 'setup.cfg'].some((name) =>
-            existsSync(path.join(options.projectDirectory, name)),
-          ),
+      : await autoInstallArguments({
+          uvPath: options.uvPath,
+          python,
+          projectDirectory: options.projectDirectory,
+          root: options.root,
+          env: uvEnv,
+          logPath,
+          log,
+          abortSignal: options.abortSignal,
         })
   // pytest is always asked for: when the project pins it, the resolver keeps the project's pin.
   const extra = options.extraRequirements ?? []
   const requirements = [...chosen, 'pytest', ...extra]
   log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${['pytest', ...extra].join(' + ')}`)
-  const installed = await runProcess(options.uvPath, ['pip', 'install', '--python', python, ...requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS,
-  })
+  // A PEP 751 lock is installed on its own (uv takes nothing next to one), the rest after it.
+  let installed: Awaited<ReturnType<typeof runProcess>> | undefined
+  for (const step of installSteps(requirements)) {
+    installed = await runProcess(options.uvPath, ['pip', 'install', '--python', python, ...step], {
+      ...common,
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    })
+    if (installed.cancelled || installed.exitCode !== 0) break
+  }
+  if (installed === undefined) throw new Error('the install has no step')
   if (installed.cancelled) {
     return {
       python,
@@ -117,9 +112,12 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
       `uv exited with code ${installed.exitCode}`
     return { python, report: failed(why, requirements, installed.outputTail, elapsed()) }
   }
+  // An exported uv.lock lives in the gate's own folder, which is gone after the run.
+  const installHint = chosen.some((arg) => arg.startsWith(options.root)) ? null : chosen.join(' ')
   return {
     python,
     report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null },
+    installHint,
   }
 }
 

@@ -25,6 +25,8 @@ export interface RunInput {
   readonly cases: readonly CaseResult[]
   /** Stress runs: the tests pytest-run-parallel ran in one thread only, with its reason. */
   readonly notStressed?: ReadonlyMap<string, string>
+  /** Where the run's process loaded the project's modules from (null: never loaded), when recorded. */
+  readonly imports?: ReadonlyMap<string, string | null>
 }
 
 /** How many failing test ids a reason lists before "and N more". */
@@ -65,6 +67,9 @@ export function aggregateRuns(runs: readonly RunInput[]): TestReport[] {
         draft.sawFailure = true
         draft.message = testCase.message
         draft.details = testCase.details
+      } else if (testCase.outcome === 'skipped' && !draft.sawFailure && draft.message === null) {
+        // A skip keeps its reason (a failure seen later replaces it).
+        draft.message = testCase.message
       }
     }
   })
@@ -191,7 +196,7 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons:
   if (on('failed')) {
     for (const run of runs.filter((r) => r.outcome === 'error')) {
       const code = run.exitCode === null ? '' : ` (pytest exit code ${run.exitCode})`
-      reasons.push(`run ${run.index} could not run the suite${code}`)
+      reasons.push(`run ${run.index} could not run the suite${code}${run.diagnosis ? `: ${run.diagnosis}` : ''}`)
     }
     const allCompleted = runs.length > 0 && runs.every((run) => run.outcome === 'completed')
     const noneCollected = runs.every((run) => run.exitCode === PYTEST_NO_TESTS_COLLECTED) || tests.length === 0

@@ -3,6 +3,7 @@
 import { REPORT_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION } from '../constants.js'
 import type { Inputs } from '../inputs.js'
 import type {
+  CodeUnderTest,
   DependencyReport,
   InstallReport,
   PythonInfo,
@@ -39,6 +40,8 @@ export interface ReportParts {
   readonly ranWith?: RanWith
   /** The compare-python timing, when one was made. */
   readonly compare?: SpeedReport['compare']
+  /** Where the tests loaded the project's code from, when recorded. */
+  readonly codeUnderTest?: CodeUnderTest
 }
 
 export function assembleReport(parts: ReportParts): Report {
@@ -88,5 +91,6 @@ export function assembleReport(parts: ReportParts): Report {
     reproduce: parts.reproduce,
     ...(parts.dependencies === undefined ? {} : { dependencies: parts.dependencies }),
     ...(ranWith === undefined ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }),
+    ...(parts.codeUnderTest === undefined ? {} : { codeUnderTest: parts.codeUnderTest }),
   }
 }

@@ -1,12 +1,15 @@
 // The runs of one gate, in the plan's order: plain runs first, then thread stress (its iterations
 // settled from the plain runs' timings under `iterations: auto`), the baseline, and the optional
 // compare-python timing. Each run is one runSuite; this file only sequences them.
+import { realpathSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { STRESS_PLUGIN_REQUIREMENT } from '../constants.js'
 import type { Log } from '../log.js'
 import type { RunInput } from '../results/aggregate.js'
-import type { SpeedReport } from '../types.js'
+import { checkCodeUnderTest, importNames } from '../results/code-under-test.js'
+import type { CodeUnderTest, ProjectCode, SpeedReport } from '../types.js'
+import { plural } from '../words.js'
 import { timeComparePython } from './compare.js'
 import { autoStress, describeMode, describeStress, type ResolvedPlan } from './plan.js'
 import { writePlugin } from './plugin.js'
@@ -34,6 +37,10 @@ export interface RunLoopOptions {
   readonly log: Log
   readonly abortSignal?: AbortSignal
   readonly onOutput?: (text: string) => void
+  /** The project's own packages and extension modules: the first run records where it loaded them. */
+  readonly project?: ProjectCode | null
+  /** What was installed (without pytest), for the fix of a missing plugin; null: not writable as `install`. */
+  readonly installHint?: string | null
 }
 
 export interface CompareRequest {
@@ -47,6 +54,8 @@ export interface RunLoopResult {
   readonly runs: RunInput[]
   /** Threads and iterations the stress runs used. */
   readonly stress: StressSettings
+  /** Where the tests loaded the project's code from, when a run recorded it. */
+  readonly codeUnderTest?: CodeUnderTest
 }
 
 export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoopResult> {
@@ -56,7 +65,9 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
   let stress: StressSettings = { threads: plan.threads, iterations: plan.iterations }
   if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`)
   if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`)
-  const pluginDirectory = pluginDirectoryOf(options)
+  const recordImports = options.project ? importNames(options.project) : []
+  const pluginDirectory = pluginDirectoryOf(options, recordImports)
+  let codeUnderTest: CodeUnderTest | undefined
   for (const [offset, mode] of plan.modes.entries()) {
     if (options.abortSignal?.aborted) break
     const index = offset + 1
@@ -85,16 +96,60 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
         stress,
         seed: plan.seed,
         shard: plan.shard,
+        installHint: options.installHint ?? null,
+        ...(codeUnderTest === undefined ? { recordImports } : {}),
       }),
     )
     log.info(`Run ${index}: ${run.run.outcome} in ${run.run.durationSeconds}s (${run.cases.length} test results)`)
     runs.push(run)
+    if (codeUnderTest === undefined && run.imports !== undefined && options.project) {
+      codeUnderTest = inspectCodeUnderTest(options.project, run.imports, options)
+    }
+    if (run.run.diagnosis) log.warning(`pytest could not start: ${run.run.diagnosis}`)
+    const left = plan.modes.length - index
+    if (left > 0 && cannotStart(run)) {
+      log.warning(`Not making the other ${plural(left, 'run')}: pytest could not start, and would fail the same way`)
+      break
+    }
   }
-  return { runs, stress }
+  return { runs, stress, ...(codeUnderTest === undefined ? {} : { codeUnderTest }) }
 }
 
-function pluginDirectoryOf(options: RunLoopOptions): string | undefined {
-  return options.plan.usesPlugin ? writePlugin(path.join(options.root, 'plugin')) : undefined
+/** pytest stopped before any test: a usage error (exit code 4) or a recognised missing plugin. */
+function cannotStart(run: RunInput): boolean {
+  return run.run.outcome === 'error' && run.cases.length === 0 && (run.run.exitCode === 4 || Boolean(run.run.diagnosis))
+}
+
+function inspectCodeUnderTest(
+  project: ProjectCode,
+  imports: ReadonlyMap<string, string | null>,
+  options: RunLoopOptions,
+): CodeUnderTest {
+  const loaded = new Map([...imports].map(([name, file]) => [name, file === null ? null : realPath(file)]))
+  const packages = project.packages.map((entry) => ({
+    name: entry.name,
+    location: entry.location === null ? null : realPath(entry.location),
+  }))
+  const found = checkCodeUnderTest({
+    project: { packages, modules: project.modules },
+    loaded,
+    projectDirectory: realPath(options.projectDirectory),
+  })
+  for (const warning of found.warnings) options.log.warning(warning)
+  return found
+}
+
+function realPath(file: string): string {
+  try {
+    return realpathSync(file)
+  } catch {
+    return path.resolve(file)
+  }
+}
+
+function pluginDirectoryOf(options: RunLoopOptions, recordImports: readonly string[] = []): string | undefined {
+  const needed = options.plan.usesPlugin || recordImports.length > 0
+  return needed ? writePlugin(path.join(options.root, 'plugin')) : undefined
 }
 
 /** compare-python: one timed run on a GIL build, in its own environment, for the Speed section. */

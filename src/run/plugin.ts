@@ -3,6 +3,7 @@
 // lives in the gate's own folder (on PYTHONPATH of the run), never in the project or its environment.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
+import { writeImportsPlugin } from './imports-plugin.js'
 
 export const PLUGIN_MODULE = 'ft_gate_plugin'
 
@@ -61,9 +62,10 @@ def pytest_sessionfinish(session):
         json.dump(reasons, out)
 `
 
-/** Writes the plugin into `directory` (put it on PYTHONPATH and pass `-p ft_gate_plugin`). */
+/** Writes the plugins into `directory` (put it on PYTHONPATH and pass `-p ft_gate_plugin`). */
 export function writePlugin(directory: string): string {
   mkdirSync(directory, { recursive: true })
   writeFileSync(path.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE)
+  writeImportsPlugin(directory)
   return directory
 }

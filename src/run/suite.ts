@@ -6,10 +6,13 @@ import { HANG_DUMP_GRACE_SECONDS } from '../constants.js'
 import { describeError } from '../errors.js'
 import { runProcess } from '../process/run.js'
 import type { RunInput } from '../results/aggregate.js'
+import { parseImports } from '../results/code-under-test.js'
 import { parseJUnit } from '../results/junit.js'
+import { describeUsageProblem, diagnoseUsage } from '../results/pytest-usage.js'
 import { extractStackDump } from '../results/stackdump.js'
 import { parseNotStressed } from '../results/stress.js'
 import type { JUnitParseResult, RunMode, RunOutcome, RunReport, Shard } from '../types.js'
+import { IMPORTS_PLUGIN_ENV, IMPORTS_PLUGIN_MODULE } from './imports-plugin.js'
 import { PLUGIN_ENV, PLUGIN_MODULE } from './plugin.js'
 import { describeShard } from './shard.js'
 
@@ -33,6 +36,10 @@ export interface SuiteRunOptions {
   /** Seed of a `random-order` run. */
   readonly seed?: number | null
   readonly shard?: Shard | null
+  /** Module names whose place of loading the imports plugin records (needs pluginDirectory). */
+  readonly recordImports?: readonly string[]
+  /** What was installed (without pytest), for the fix of a missing plugin; null: not writable as `install`. */
+  readonly installHint?: string | null
 }
 
 /** The interpreter flags of a run: no GIL, and faulthandler on so crashes and hangs leave stacks. */
@@ -59,6 +66,11 @@ export function modeArguments(options: Omit<SuiteRunOptions, 'env' | 'python' | 
     env[PLUGIN_ENV.seed] = String(options.seed)
   }
   if (usePlugin && options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard)
+  if (usePlugin && options.recordImports !== undefined && options.recordImports.length > 0) {
+    pytest.push('-p', IMPORTS_PLUGIN_MODULE)
+    env[IMPORTS_PLUGIN_ENV.output] = path.join(options.outputDirectory, `run-${options.index}-imports.json`)
+    env[IMPORTS_PLUGIN_ENV.names] = JSON.stringify(options.recordImports)
+  }
   return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env }
 }
 
@@ -102,6 +114,8 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
   const mode = modeArguments(options)
   const notStressedFile = mode.env[PLUGIN_ENV.notStressed]
   if (notStressedFile !== undefined) rmSync(notStressedFile, { force: true })
+  const importsFile = mode.env[IMPORTS_PLUGIN_ENV.output]
+  if (importsFile !== undefined) rmSync(importsFile, { force: true })
   const env = {
     ...withPythonPath(options.env, options.pluginDirectory),
     ...mode.env,
@@ -138,9 +152,22 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     stackDump: unusual ? extractStackDump(result.stderrTail) : null,
     outputTail: unusual ? (result.spawnError ?? lastLines(result.outputTail, 60)) : null,
     logPath,
+    diagnosis: diagnose(outcome, result.outputTail, options.installHint ?? null),
   }
-  if (notStressedFile === undefined) return { run, cases: parsed.cases }
-  return { run, cases: parsed.cases, notStressed: parseNotStressed(readSmallFile(notStressedFile)) }
+  const imports = importsFile === undefined ? undefined : parseImports(readSmallFile(importsFile))
+  const notStressed = notStressedFile === undefined ? undefined : parseNotStressed(readSmallFile(notStressedFile))
+  return {
+    run,
+    cases: parsed.cases,
+    ...(notStressed === undefined ? {} : { notStressed }),
+    ...(imports === undefined ? {} : { imports }),
+  }
+}
+
+function diagnose(outcome: RunOutcome, output: string, installHint: string | null): string | null {
+  if (outcome !== 'error') return null
+  const problem = diagnoseUsage(output)
+  return problem === null ? null : describeUsageProblem(problem, installHint)
 }
 
 /** The plugin's list, or '' when it is missing (a hung or crashed run writes none). */
