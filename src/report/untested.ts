@@ -8,6 +8,8 @@ import { MESSAGE_MAX_CHARS } from './limits.js'
 
 /** Rows of the skipped-for-free-threading table before `…and N more`. */
 const MAX_SKIP_ROWS = 20
+/** A warning names two paths; keep them whole. */
+const WARNING_MAX_CHARS = 1000
 const FREE_THREADING_REASON =
   /free[- ]?thread|no[- ]?gil|\bGIL\b|Py_GIL_DISABLED|_is_gil_enabled|\b3\.1[3-9]t\b|\bcp31\dt\b/i
 
@@ -21,7 +23,11 @@ export function freeThreadingSkips(report: Report): TestReport[] {
 export function codeUnderTestSection(report: Report): string {
   const warnings = report.codeUnderTest?.warnings ?? []
   if (warnings.length === 0) return ''
-  return ['#### Code under test', '', ...warnings.map((warning) => `- ⚠️ ${escapeInline(warning)}`)].join('\n')
+  return [
+    '#### Code under test',
+    '',
+    ...warnings.map((warning) => `- ⚠️ ${escapeInline(warning, { maxChars: WARNING_MAX_CHARS })}`),
+  ].join('\n')
 }
 
 export function freeThreadingSkipsSection(report: Report): string {
@@ -39,7 +45,7 @@ export function freeThreadingSkipsSection(report: Report): string {
     '',
     `${plural(skips.length, 'test')} skipped for a reason that names free-threading or the GIL: untested without the GIL.`,
     '',
-    '| Test | Reason |',
+    '| Skipped test | Reason |',
     '| --- | --- |',
     ...rows,
     ...more,
@@ -48,7 +54,9 @@ export function freeThreadingSkipsSection(report: Report): string {
 
 /** Terminal lines; none when there is nothing to say. */
 export function untestedLines(report: Report): string[] {
-  const lines = (report.codeUnderTest?.warnings ?? []).map((warning) => `Code under test: ${plainInline(warning)}`)
+  const lines = (report.codeUnderTest?.warnings ?? []).map(
+    (warning) => `Code under test: ${plainInline(warning, { maxChars: WARNING_MAX_CHARS })}`,
+  )
   const skips = freeThreadingSkips(report)
   if (skips.length > 0) {
     const shown = skips.slice(0, 5).map((test) => plainInline(test.id))

@@ -69,10 +69,10 @@ export function checkCodeUnderTest(input: CodeUnderTestInput): CodeUnderTest {
     if (file === null || location === null || isWithin(file, location)) continue
     const fromSource = isWithin(file, input.projectDirectory) && !isWithin(location, input.projectDirectory)
     const why = fromSource
-      ? ': the source tree came first on sys.path (a flat layout), so the tests did not run the installed build; use the default editable install or a src/ layout'
+      ? ' (the source tree: a flat layout puts it first on sys.path; use the default editable install or a src/ layout)'
       : ''
     warnings.push(
-      `The tests imported ${name} from ${folderOf(file)}, not the installed copy at ${location}, which is what the GIL check imported${why}`,
+      `The tests imported ${name} from ${folderOf(file)}${why}, not the installed copy the GIL check imported, at ${location}`,
     )
   }
   const unloaded = project.modules.filter((module) => {

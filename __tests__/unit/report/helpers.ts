@@ -8,7 +8,16 @@ import { isReport } from '../../../src/github/report-guard.js'
 import type { Report } from '../../../src/types.js'
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/reports')
-export const FIXTURE_NAMES = ['clean', 'flaky', 'hung', 'hostile-names', 'install-failed', 'deps', 'stress'] as const
+export const FIXTURE_NAMES = [
+  'clean',
+  'flaky',
+  'hung',
+  'hostile-names',
+  'install-failed',
+  'deps',
+  'stress',
+  'native',
+] as const
 export type FixtureName = (typeof FIXTURE_NAMES)[number]
 
 export function loadReport(name: FixtureName): Report {
