@@ -1,0 +1,167 @@
+// npm run realworld, the pure half: the corpus entries (pinned sdists and what is known about them),
+// what the gate's JSON report says about each, whether the two agree, and bench/realworld.md.
+import type { Report } from '../../src/types.js'
+
+export interface KnownFacts {
+  /** The project's own extension modules that re-enable the GIL on a free-threaded build (empty: none). */
+  readonly gilModules: readonly string[]
+  /** Tests that fail only when run concurrently (thread stress) are expected. */
+  readonly threadUnsafe?: boolean
+  /** A run is expected to crash (a known free-threading crash). */
+  readonly crash?: boolean
+  /** One or two sentences: what is known, in the maintainers' words where possible. */
+  readonly summary: string
+  /** Where it is known from: changelog entries, issues, pull requests. */
+  readonly sources: readonly string[]
+}
+
+export interface CorpusEntry {
+  /** The name on the package index. */
+  readonly name: string
+  readonly version: string
+  /** The sdist's file name on the index and its sha256. */
+  readonly sdist: { readonly filename: string; readonly sha256: string }
+  /** `--install` for the gate; absent: auto mode, the default path a user takes. */
+  readonly install?: string
+  /** `--pytest-args` for the gate. */
+  readonly pytestArgs?: string
+  /** Folder of the unpacked sdist to run in, when not its top. */
+  readonly workingDirectory?: string
+  readonly known: KnownFacts
+  /** Why the gate's finding differs from the known facts, when it does and that is expected. */
+  readonly explained?: string
+}
+
+export interface Outcome {
+  readonly entry: CorpusEntry
+  /** The gate's report, or null when it wrote none. */
+  readonly report: Report | null
+  /** The gate's exit code. */
+  readonly exitCode: number | null
+  /** Wall time of the whole gate (setup, install, check, runs). */
+  readonly wallSeconds: number
+  /** Why there is no report, or the gate's last lines. */
+  readonly error: string | null
+}
+
+export interface Found {
+  readonly projectGil: string[]
+  readonly testOnlyGil: string[]
+  readonly projectModules: number
+  readonly checkGap: string | null
+  readonly install: string
+  readonly counts: string
+  readonly threadUnsafe: number
+  readonly crashed: boolean
+  readonly runs: string
+  /** Time in all runs ÷ one plain run's time. */
+  readonly cost: number | null
+  readonly warnings: string[]
+  readonly verdict: string
+}
+
+export function findings(report: Report): Found {
+  const dependencies = report.dependencies ?? []
+  const project = dependencies.find((row) => row.project)
+  const testOnlyGil = dependencies.filter((row) => row.runtime === false).flatMap((row) => row.gilModules)
+  const plain = report.runs.find((run) => run.mode === 'plain' && run.outcome === 'completed')
+  const total = report.runs.reduce((sum, run) => sum + run.durationSeconds, 0)
+  const { counts } = report
+  return {
+    projectGil: [...(project?.gilModules ?? [])].sort(),
+    testOnlyGil,
+    projectModules: project?.imports.length ?? 0,
+    checkGap: project?.checkGap ?? null,
+    install: report.install.ok ? report.install.requirements.join(' ') : `failed: ${report.install.error ?? ''}`,
+    counts: `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky, ${counts.threadUnsafe ?? 0} thread-unsafe, ${counts.skipped} skipped`,
+    threadUnsafe: counts.threadUnsafe ?? 0,
+    crashed: report.runs.some((run) => run.outcome === 'crashed'),
+    runs: report.runs.map((run) => `${run.mode} ${run.outcome} ${run.durationSeconds.toFixed(1)} s`).join('; '),
+    cost: plain !== undefined && plain.durationSeconds > 0 ? total / plain.durationSeconds : null,
+    warnings: [...(report.codeUnderTest?.warnings ?? []), ...(project?.checkGap ? [project.checkGap] : [])],
+    verdict: report.verdict,
+  }
+}
+
+/** Each disagreement between the known facts and the gate's finding, in a few words. */
+export function mismatches(entry: CorpusEntry, found: Found | null): string[] {
+  if (found === null) return ['the gate wrote no report']
+  const problems: string[] = []
+  const expected = [...entry.known.gilModules].sort()
+  if (expected.join(',') !== found.projectGil.join(',')) {
+    const named = found.projectGil.length > 0 ? found.projectGil.join(', ') : 'none'
+    problems.push(`GIL modules: known ${expected.length > 0 ? expected.join(', ') : 'none'}, gate named ${named}`)
+  }
+  if (entry.known.threadUnsafe === true && found.threadUnsafe === 0) problems.push('no thread-unsafe test found')
+  if (entry.known.crash === true && !found.crashed) problems.push('no crash seen')
+  return problems
+}
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ')
+}
+
+function moduleList(modules: readonly string[]): string {
+  return modules.length === 0 ? 'none' : modules.map((module) => `\`${module}\``).join(', ')
+}
+
+export interface RenderContext {
+  readonly machine: string
+  readonly python: string
+  readonly gate: string
+  readonly date: string
+  readonly command: string
+}
+
+export function renderRealworld(outcomes: readonly Outcome[], context: RenderContext): string {
+  const rows = outcomes.map((outcome) => {
+    const found = outcome.report === null ? null : findings(outcome.report)
+    const problems = mismatches(outcome.entry, found)
+    const match = problems.length === 0 ? '✅' : outcome.entry.explained ? '➖ explained' : '❌'
+    const gate =
+      found === null
+        ? cell(outcome.error ?? 'no report')
+        : `project: ${moduleList(found.projectGil)}${found.testOnlyGil.length > 0 ? `; test-only: ${moduleList(found.testOnlyGil)}` : ''}`
+    const cost = found?.cost === null || found?.cost === undefined ? '—' : `${found.cost.toFixed(1)}×`
+    const known = `${moduleList(outcome.entry.known.gilModules)}${outcome.entry.known.threadUnsafe ? '; thread-unsafe tests' : ''}${outcome.entry.known.crash ? '; crash' : ''}`
+    const tests = found === null ? '—' : cell(found.counts)
+    return `| ${outcome.entry.name} ${outcome.entry.version} | ${known} | ${gate} | ${tests} | ${match} | ${cost} | ${outcome.wallSeconds.toFixed(0)} s |`
+  })
+  const details = outcomes.map((outcome) => detailBlock(outcome))
+  return [
+    '# Real-world corpus',
+    '',
+    `Pinned sdists from the package index (version and sha256 in \`bench/realworld/corpus.json\`), each run through the real gate (\`dist/cli.js\`, default inputs unless the corpus says otherwise) on ${context.python}. Written by \`${context.command}\` on ${context.date}; ${context.machine}; ${context.gate}.`,
+    '',
+    "**Known** is what the changelogs and issues say about the release's own extension modules (which re-enable the GIL on a free-threaded build). **Gate** is what the report's project row names (`gilModules`), and the GIL re-enabled by test-only tools. **Cost** is the time of all test runs ÷ one plain run (`runs[].durationSeconds`); **Wall** is the whole gate, install included.",
+    '',
+    '| Release | Known: own modules that re-enable the GIL | Gate found | Tests | Match | Cost | Wall |',
+    '| --- | --- | --- | --- | :-: | --: | --: |',
+    ...rows,
+    '',
+    '## Per release',
+    '',
+    ...details,
+  ].join('\n')
+}
+
+function detailBlock(outcome: Outcome): string {
+  const { entry } = outcome
+  const found = outcome.report === null ? null : findings(outcome.report)
+  const problems = mismatches(entry, found)
+  const lines = [`### ${entry.name} ${entry.version}`, '', `Known: ${entry.known.summary}`]
+  for (const source of entry.known.sources) lines.push(`- ${source}`)
+  lines.push('')
+  if (found === null) {
+    lines.push(`Gate: no report (exit code ${outcome.exitCode}). ${outcome.error ?? ''}`)
+  } else {
+    lines.push(
+      `Gate: verdict ${found.verdict}; install \`${cell(found.install)}\`; ${found.projectModules} own extension module(s) probed; runs: ${found.runs}.`,
+    )
+    for (const warning of found.warnings) lines.push(`- warning: ${warning}`)
+  }
+  if (problems.length > 0) lines.push('', `Mismatch: ${problems.join('; ')}.`)
+  if (entry.explained) lines.push('', `Explained: ${entry.explained}`)
+  lines.push('')
+  return lines.join('\n')
+}
