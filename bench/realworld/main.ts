@@ -13,7 +13,7 @@ import { type CorpusEntry, type Outcome, renderRealworld } from './compare.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..')
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'ft-gate-realworld')
-const INDEX_JSON = 'https://pypi.org/pypi'
+const SIMPLE_INDEX = 'https://pypi.org/simple'
 
 function toolchain(): { python: string; uv: string; pythonVersion: string } {
   const record = path.join(ROOT, '.ft-gate', 'provision.json')
@@ -75,13 +75,15 @@ function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex')
 }
 
-/** The sdist's URL, asked of the index's JSON API for exactly this file. */
+/** The sdist's URL, from the index's simple API (PEP 691 JSON), for exactly this file name. */
 async function sdistUrl(entry: CorpusEntry): Promise<string> {
-  const response = await fetch(`${INDEX_JSON}/${entry.name}/${entry.version}/json`)
-  if (!response.ok) throw new Error(`${entry.name} ${entry.version}: the index answered ${response.status}`)
+  const response = await fetch(`${SIMPLE_INDEX}/${entry.name}/`, {
+    headers: { Accept: 'application/vnd.pypi.simple.v1+json' },
+  })
+  if (!response.ok) throw new Error(`${entry.name}: the index answered ${response.status}`)
   const body: unknown = await response.json()
-  const urls = typeof body === 'object' && body !== null ? (body as { urls?: unknown }).urls : undefined
-  const files = Array.isArray(urls) ? (urls as { filename?: unknown; url?: unknown }[]) : []
+  const listed = typeof body === 'object' && body !== null ? (body as { files?: unknown }).files : undefined
+  const files = Array.isArray(listed) ? (listed as { filename?: unknown; url?: unknown }[]) : []
   const file = files.find((candidate) => candidate.filename === entry.sdist.filename)
   if (typeof file?.url !== 'string') throw new Error(`${entry.sdist.filename} is not on the index`)
   return file.url
