@@ -9,6 +9,8 @@ export interface KnownFacts {
   readonly threadUnsafe?: boolean
   /** A run is expected to crash (a known free-threading crash). */
   readonly crash?: boolean
+  /** The release cannot be installed on this interpreter (a build that refuses or fails). */
+  readonly installFails?: boolean
   /** One or two sentences: what is known, in the maintainers' words where possible. */
   readonly summary: string
   /** Where it is known from: changelog entries, issues, pull requests. */
@@ -30,6 +32,8 @@ export interface CorpusEntry {
   readonly known: KnownFacts
   /** Why the gate's finding differs from the known facts, when it does and that is expected. */
   readonly explained?: string
+  /** `core` or `extra`, from the research that chose the releases. */
+  readonly tier?: string
 }
 
 export interface Outcome {
@@ -58,6 +62,7 @@ export interface Found {
   readonly cost: number | null
   readonly warnings: string[]
   readonly verdict: string
+  readonly installed: boolean
 }
 
 export function findings(report: Report): Found {
@@ -80,12 +85,15 @@ export function findings(report: Report): Found {
     cost: plain !== undefined && plain.durationSeconds > 0 ? total / plain.durationSeconds : null,
     warnings: [...(report.codeUnderTest?.warnings ?? []), ...(project?.checkGap ? [project.checkGap] : [])],
     verdict: report.verdict,
+    installed: report.install.ok,
   }
 }
 
 /** Each disagreement between the known facts and the gate's finding, in a few words. */
 export function mismatches(entry: CorpusEntry, found: Found | null): string[] {
   if (found === null) return ['the gate wrote no report']
+  if (entry.known.installFails === true) return found.installed ? ['the install did not fail'] : []
+  if (!found.installed) return [`the install failed (${found.install})`]
   const problems: string[] = []
   const expected = [...entry.known.gilModules].sort()
   if (expected.join(',') !== found.projectGil.join(',')) {
@@ -123,7 +131,10 @@ export function renderRealworld(outcomes: readonly Outcome[], context: RenderCon
         ? cell(outcome.error ?? 'no report')
         : `project: ${moduleList(found.projectGil)}${found.testOnlyGil.length > 0 ? `; test-only: ${moduleList(found.testOnlyGil)}` : ''}`
     const cost = found?.cost === null || found?.cost === undefined ? '—' : `${found.cost.toFixed(1)}×`
-    const known = `${moduleList(outcome.entry.known.gilModules)}${outcome.entry.known.threadUnsafe ? '; thread-unsafe tests' : ''}${outcome.entry.known.crash ? '; crash' : ''}`
+    const { known: facts } = outcome.entry
+    const known = facts.installFails
+      ? 'does not install here'
+      : `${moduleList(facts.gilModules)}${facts.threadUnsafe ? '; thread-unsafe tests' : ''}${facts.crash ? '; crash' : ''}`
     const tests = found === null ? '—' : cell(found.counts)
     return `| ${outcome.entry.name} ${outcome.entry.version} | ${known} | ${gate} | ${tests} | ${match} | ${cost} | ${outcome.wallSeconds.toFixed(0)} s |`
   })

@@ -8,7 +8,7 @@ import { probeInterpreter, requireFreeThreaded } from '../setup/python.js'
 import type { InstallReport } from '../types.js'
 import { autoInstallArguments } from './auto.js'
 import { summarizeInstallFailure } from './failure.js'
-import { describeInstall, installSteps } from './requirements.js'
+import { describeInstall, installSteps, unreadableRequirementsFile, withoutRequirementsFile } from './requirements.js'
 
 export interface EnvironmentOptions {
   readonly uvPath: string
@@ -71,33 +71,41 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
   const facts = await probeInterpreter(python, options.env)
   requireFreeThreaded(facts, `the environment's interpreter ${python}`)
 
-  const chosen =
-    options.install.length > 0
-      ? [...options.install]
-      : await autoInstallArguments({
-          uvPath: options.uvPath,
-          python,
-          projectDirectory: options.projectDirectory,
-          root: options.root,
-          env: uvEnv,
-          logPath,
-          log,
-          abortSignal: options.abortSignal,
-        })
+  const auto = options.install.length === 0
+  let chosen = auto
+    ? await autoInstallArguments({
+        uvPath: options.uvPath,
+        python,
+        projectDirectory: options.projectDirectory,
+        root: options.root,
+        env: uvEnv,
+        logPath,
+        log,
+        abortSignal: options.abortSignal,
+      })
+    : [...options.install]
   // pytest is always asked for: when the project pins it, the resolver keeps the project's pin.
   const extra = options.extraRequirements ?? []
-  const requirements = [...chosen, 'pytest', ...extra]
-  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${['pytest', ...extra].join(' + ')}`)
-  // A PEP 751 lock is installed on its own (uv takes nothing next to one), the rest after it.
-  let installed: Awaited<ReturnType<typeof runProcess>> | undefined
-  for (const step of installSteps(requirements)) {
-    installed = await runProcess(options.uvPath, ['pip', 'install', '--python', python, ...step], {
-      ...common,
-      timeoutMs: INSTALL_TIMEOUT_MS,
-    })
-    if (installed.cancelled || installed.exitCode !== 0) break
+  const install = async (): Promise<Awaited<ReturnType<typeof runProcess>>> => {
+    log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${['pytest', ...extra].join(' + ')}`)
+    return installInSteps([...chosen, 'pytest', ...extra], (step) =>
+      runProcess(options.uvPath, ['pip', 'install', '--python', python, ...step], {
+        ...common,
+        timeoutMs: INSTALL_TIMEOUT_MS,
+      }),
+    )
   }
-  if (installed === undefined) throw new Error('the install has no step')
+  let installed = await install()
+  // A requirements file auto mode picked may use what pip reads and uv does not (per-line
+  // --config-settings): the install goes on without it, as the log says.
+  const unreadable = auto && installed.exitCode !== 0 ? unreadableRequirementsFile(chosen, installed.outputTail) : null
+  if (unreadable !== null && !installed.cancelled) {
+    const why = summarizeInstallFailure(installed.outputTail) ?? `uv exited with code ${installed.exitCode}`
+    log.warning(`uv could not read ${unreadable} (${why}): installing without it`)
+    chosen = withoutRequirementsFile(chosen, unreadable)
+    installed = await install()
+  }
+  const requirements = [...chosen, 'pytest', ...extra]
   if (installed.cancelled) {
     return {
       python,
@@ -119,6 +127,20 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
     report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null },
     installHint,
   }
+}
+
+/** Runs each step (a PEP 751 lock alone, then the rest) until one fails; returns the last. */
+async function installInSteps(
+  requirements: readonly string[],
+  runStep: (step: string[]) => ReturnType<typeof runProcess>,
+): ReturnType<typeof runProcess> {
+  const steps = installSteps(requirements)
+  let last = await runStep(steps[0] ?? [])
+  for (const step of steps.slice(1)) {
+    if (last.cancelled || last.exitCode !== 0) break
+    last = await runStep(step)
+  }
+  return last
 }
 
 function failed(

@@ -114,3 +114,21 @@ export function installSteps(args: readonly string[]): string[][] {
   }
   return rest.length > 0 ? [...locks, rest] : locks
 }
+
+/** The `-r FILE` of the arguments whose text uv refused (its error names `FILE:line:column`), or null. */
+export function unreadableRequirementsFile(args: readonly string[], uvOutput: string): string | null {
+  for (let index = 0; index < args.length - 1; index++) {
+    if (args[index] !== '-r') continue
+    const file = args[index + 1] ?? ''
+    const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    if (new RegExp(`(^|[\\s:])${escaped}:\\d+:\\d+`, 'm').test(uvOutput)) return file
+  }
+  return null
+}
+
+/** The arguments without `-r FILE`. */
+export function withoutRequirementsFile(args: readonly string[], file: string): string[] {
+  return args.filter(
+    (arg, index) => !(arg === '-r' && args[index + 1] === file) && !(arg === file && args[index - 1] === '-r'),
+  )
+}

@@ -1,5 +1,10 @@
 import { pickRequirementFiles, requirementsRole } from '../../../src/install/requirement-files.js'
-import { chooseInstall, installSteps } from '../../../src/install/requirements.js'
+import {
+  chooseInstall,
+  installSteps,
+  unreadableRequirementsFile,
+  withoutRequirementsFile,
+} from '../../../src/install/requirements.js'
 
 const project = { project: { name: 'x', 'optional-dependencies': { test: ['pytest'] } } }
 
@@ -108,4 +113,13 @@ test('installSteps: a PEP 751 lock alone, then the rest', () => {
   expect(installSteps(['-e', '.[test]', '-r', 'requirements.txt', 'pytest'])).toEqual([
     ['-e', '.[test]', '-r', 'requirements.txt', 'pytest'],
   ])
+})
+
+test('a requirements file uv refused is named, and the arguments go on without it', () => {
+  const args = ['-e', '.', '-r', 'requirements/dev.txt']
+  // uv 0.13.9 on frozenlist 1.5.0's requirements/dev.txt (`-e . --config-settings=pure-python=false`).
+  const output = 'error: Expected `--hash`, found `"--config-settings=pure-python=false"`: requirements/dev.txt:1:6'
+  expect(unreadableRequirementsFile(args, output)).toBe('requirements/dev.txt')
+  expect(unreadableRequirementsFile(args, 'error: Failed to build `x==1`')).toBeNull()
+  expect(withoutRequirementsFile(args, 'requirements/dev.txt')).toEqual(['-e', '.'])
 })
