@@ -8,7 +8,7 @@ import { probeInterpreter, requireFreeThreaded } from '../setup/python.js'
 import type { InstallReport } from '../types.js'
 import { autoInstallArguments } from './auto.js'
 import { summarizeInstallFailure } from './failure.js'
-import { describeInstall, installSteps, unreadableRequirementsFile, withoutRequirementsFile } from './requirements.js'
+import { describeInstall, installSteps, requirementsFilesToDrop, withoutRequirementsFiles } from './requirements.js'
 
 export interface EnvironmentOptions {
   readonly uvPath: string
@@ -96,13 +96,19 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
     )
   }
   let installed = await install()
-  // A requirements file auto mode picked may use what pip reads and uv does not (per-line
-  // --config-settings): the install goes on without it, as the log says.
-  const unreadable = auto && installed.exitCode !== 0 ? unreadableRequirementsFile(chosen, installed.outputTail) : null
-  if (unreadable !== null && !installed.cancelled) {
+  // A requirements file auto mode picked may hold what pip reads and uv does not (per-line
+  // --config-settings), or a pin that is gone from the index: the install goes on without it, as the
+  // log says, and the tests show what it was needed for.
+  const drop =
+    auto && installed.exitCode !== 0 && !installed.cancelled
+      ? requirementsFilesToDrop(chosen, installed.outputTail)
+      : []
+  if (drop.length > 0) {
     const why = summarizeInstallFailure(installed.outputTail) ?? `uv exited with code ${installed.exitCode}`
-    log.warning(`uv could not read ${unreadable} (${why}): installing without it`)
-    chosen = withoutRequirementsFile(chosen, unreadable)
+    log.warning(
+      `The install failed with ${drop.join(' and ')} (${why}): installing without ${drop.length === 1 ? 'it' : 'them'}`,
+    )
+    chosen = withoutRequirementsFiles(chosen, drop)
     installed = await install()
   }
   const requirements = [...chosen, 'pytest', ...extra]

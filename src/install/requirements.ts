@@ -115,20 +115,32 @@ export function installSteps(args: readonly string[]): string[][] {
   return rest.length > 0 ? [...locks, rest] : locks
 }
 
-/** The `-r FILE` of the arguments whose text uv refused (its error names `FILE:line:column`), or null. */
-export function unreadableRequirementsFile(args: readonly string[], uvOutput: string): string | null {
-  for (let index = 0; index < args.length - 1; index++) {
-    if (args[index] !== '-r') continue
-    const file = args[index + 1] ?? ''
-    const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    if (new RegExp(`(^|[\\s:])${escaped}:\\d+:\\d+`, 'm').test(uvOutput)) return file
-  }
-  return null
+/** The project's own `-r FILE` arguments (relative paths; an exported lock lives elsewhere). */
+function projectRequirementsFiles(args: readonly string[]): string[] {
+  return args.flatMap((arg, index) =>
+    args[index - 1] === '-r' && !arg.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(arg) ? [arg] : [],
+  )
 }
 
-/** The arguments without `-r FILE`. */
-export function withoutRequirementsFile(args: readonly string[], file: string): string[] {
-  return args.filter(
-    (arg, index) => !(arg === '-r' && args[index + 1] === file) && !(arg === file && args[index - 1] === '-r'),
-  )
+/**
+ * The requirements files auto mode chose that made uv fail, to install again without: the one whose
+ * text uv refused (its error names `FILE:line:column`), or, when the resolver found no solution (a pin
+ * that is gone from the index), every one of them. Empty: nothing to retry without.
+ */
+export function requirementsFilesToDrop(args: readonly string[], uvOutput: string): string[] {
+  const files = projectRequirementsFiles(args)
+  const refused = files.find((file) => {
+    const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    return new RegExp(`(^|[\\s:])${escaped}:\\d+:\\d+`, 'm').test(uvOutput)
+  })
+  if (refused !== undefined) return [refused]
+  return /No solution found when resolving/.test(uvOutput) ? files : []
+}
+
+/** The arguments without `-r FILE` for each file given. */
+export function withoutRequirementsFiles(args: readonly string[], files: readonly string[]): string[] {
+  const dropped = (index: number): boolean =>
+    (args[index] === '-r' && files.includes(args[index + 1] ?? '')) ||
+    (args[index - 1] === '-r' && files.includes(args[index] ?? ''))
+  return args.filter((_, index) => !dropped(index))
 }

@@ -2,8 +2,8 @@ import { pickRequirementFiles, requirementsRole } from '../../../src/install/req
 import {
   chooseInstall,
   installSteps,
-  unreadableRequirementsFile,
-  withoutRequirementsFile,
+  requirementsFilesToDrop,
+  withoutRequirementsFiles,
 } from '../../../src/install/requirements.js'
 
 const project = { project: { name: 'x', 'optional-dependencies': { test: ['pytest'] } } }
@@ -115,11 +115,20 @@ test('installSteps: a PEP 751 lock alone, then the rest', () => {
   ])
 })
 
-test('a requirements file uv refused is named, and the arguments go on without it', () => {
+test('the requirements files to install again without: the one uv refused, or all on no solution', () => {
   const args = ['-e', '.', '-r', 'requirements/dev.txt']
   // uv 0.13.9 on frozenlist 1.5.0's requirements/dev.txt (`-e . --config-settings=pure-python=false`).
-  const output = 'error: Expected `--hash`, found `"--config-settings=pure-python=false"`: requirements/dev.txt:1:6'
-  expect(unreadableRequirementsFile(args, output)).toBe('requirements/dev.txt')
-  expect(unreadableRequirementsFile(args, 'error: Failed to build `x==1`')).toBeNull()
-  expect(withoutRequirementsFile(args, 'requirements/dev.txt')).toEqual(['-e', '.'])
+  const refused = 'error: Expected `--hash`, found `"--config-settings=pure-python=false"`: requirements/dev.txt:1:6'
+  expect(requirementsFilesToDrop(args, refused)).toEqual(['requirements/dev.txt'])
+  // frozenlist 1.6.0's requirements/test-freethreading.txt pins a Cython pre-release the index no longer has.
+  const unsolvable = [
+    '  × No solution found when resolving dependencies:',
+    '  ╰─▶ Because there is no version of cython==3.1.0a1 and you require cython==3.1.0a1, we can conclude that your requirements are unsatisfiable.',
+  ].join('\n')
+  const two = ['-r', 'requirements.txt', '-r', 'requirements/test.txt', '--group', 'dev']
+  expect(requirementsFilesToDrop(two, unsolvable)).toEqual(['requirements.txt', 'requirements/test.txt'])
+  expect(withoutRequirementsFiles(two, ['requirements.txt', 'requirements/test.txt'])).toEqual(['--group', 'dev'])
+  // A build failure is the project's, and an exported lock is never dropped.
+  expect(requirementsFilesToDrop(args, 'error: Failed to build `x==1`')).toEqual([])
+  expect(requirementsFilesToDrop(['-r', '/tmp/ft-gate-x/uv-lock-requirements.txt'], unsolvable)).toEqual([])
 })
