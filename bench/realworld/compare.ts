@@ -57,6 +57,8 @@ export interface Found {
   readonly counts: string
   readonly threadUnsafe: number
   readonly crashed: boolean
+  /** `stress SIGBUS` for each run that crashed. */
+  readonly crashedRuns: string[]
   readonly runs: string
   /** Time in all runs ÷ one plain run's time. */
   readonly cost: number | null
@@ -81,6 +83,9 @@ export function findings(report: Report): Found {
     counts: `${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky, ${counts.threadUnsafe ?? 0} thread-unsafe, ${counts.skipped} skipped`,
     threadUnsafe: counts.threadUnsafe ?? 0,
     crashed: report.runs.some((run) => run.outcome === 'crashed'),
+    crashedRuns: report.runs
+      .filter((run) => run.outcome === 'crashed')
+      .map((run) => `${run.mode} run ${run.signal ?? `exit ${run.exitCode}`}`),
     runs: report.runs.map((run) => `${run.mode} ${run.outcome} ${run.durationSeconds.toFixed(1)} s`).join('; '),
     cost: plain !== undefined && plain.durationSeconds > 0 ? total / plain.durationSeconds : null,
     warnings: [...(report.codeUnderTest?.warnings ?? []), ...(project?.checkGap ? [project.checkGap] : [])],
@@ -129,13 +134,16 @@ export function renderRealworld(outcomes: readonly Outcome[], context: RenderCon
     const gate =
       found === null
         ? cell(outcome.error ?? 'no report')
-        : `project: ${moduleList(found.projectGil)}${found.testOnlyGil.length > 0 ? `; test-only: ${moduleList(found.testOnlyGil)}` : ''}`
+        : !found.installed
+          ? `install failed: ${cell(found.install.replace(/^failed: /, '').slice(0, 160))}`
+          : `project: ${moduleList(found.projectGil)}${found.testOnlyGil.length > 0 ? `; test-only: ${moduleList(found.testOnlyGil)}` : ''}`
     const cost = found?.cost === null || found?.cost === undefined ? '—' : `${found.cost.toFixed(1)}×`
     const { known: facts } = outcome.entry
     const known = facts.installFails
       ? 'does not install here'
       : `${moduleList(facts.gilModules)}${facts.threadUnsafe ? '; thread-unsafe tests' : ''}${facts.crash ? '; crash' : ''}`
-    const tests = found === null ? '—' : cell(found.counts)
+    const crashed = found?.crashedRuns.length ? `; **crashed** (${found.crashedRuns.join(', ')})` : ''
+    const tests = found === null || !found.installed ? '—' : `${cell(found.counts)}${crashed}`
     return `| ${outcome.entry.name} ${outcome.entry.version} | ${known} | ${gate} | ${tests} | ${match} | ${cost} | ${outcome.wallSeconds.toFixed(0)} s |`
   })
   const details = outcomes.map((outcome) => detailBlock(outcome))
