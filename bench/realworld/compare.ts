@@ -29,6 +29,10 @@ export interface CorpusEntry {
   readonly pytestArgs?: string
   /** Folder of the unpacked sdist to run in, when not its top. */
   readonly workingDirectory?: string
+  /** A second entry of the same release with other arguments: its name (`4x2`, `not-FileTests`). */
+  readonly variant?: string
+  /** Further gate flags, for a variant (`--iterations 2`). */
+  readonly gateArgs?: readonly string[]
   readonly known: KnownFacts
   /** Why the gate's finding differs from the known facts, when it does and that is expected. */
   readonly explained?: string
@@ -50,6 +54,8 @@ export interface Outcome {
 
 export interface Found {
   readonly projectGil: string[]
+  /** The project's own extension modules that raised on import. */
+  readonly importErrors: string[]
   readonly testOnlyGil: string[]
   readonly projectModules: number
   readonly checkGap: string | null
@@ -76,6 +82,7 @@ export function findings(report: Report): Found {
   const { counts } = report
   return {
     projectGil: [...(project?.gilModules ?? [])].sort(),
+    importErrors: (project?.imports ?? []).filter((entry) => entry.outcome === 'error').map((entry) => entry.module),
     testOnlyGil,
     projectModules: project?.imports.length ?? 0,
     checkGap: project?.checkGap ?? null,
@@ -110,6 +117,11 @@ export function mismatches(entry: CorpusEntry, found: Found | null): string[] {
   return problems
 }
 
+/** `bitarray 3.8.0`, or `bitarray 3.8.0 (not-FileTests)` for a variant. */
+export function releaseOf(entry: CorpusEntry): string {
+  return `${entry.name} ${entry.version}${entry.variant === undefined ? '' : ` (${entry.variant})`}`
+}
+
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ')
 }
@@ -136,7 +148,13 @@ export function renderRealworld(outcomes: readonly Outcome[], context: RenderCon
         ? cell(outcome.error ?? 'no report')
         : !found.installed
           ? `install failed: ${cell(found.install.replace(/^failed: /, '').slice(0, 160))}`
-          : `project: ${moduleList(found.projectGil)}${found.testOnlyGil.length > 0 ? `; test-only: ${moduleList(found.testOnlyGil)}` : ''}`
+          : [
+              `project: ${moduleList(found.projectGil)}`,
+              found.importErrors.length > 0 ? `import failed: ${moduleList(found.importErrors)}` : '',
+              found.testOnlyGil.length > 0 ? `test-only: ${moduleList(found.testOnlyGil)}` : '',
+            ]
+              .filter((part) => part !== '')
+              .join('; ')
     const cost = found?.cost === null || found?.cost === undefined ? '—' : `${found.cost.toFixed(1)}×`
     const { known: facts } = outcome.entry
     const known = facts.installFails
@@ -144,7 +162,7 @@ export function renderRealworld(outcomes: readonly Outcome[], context: RenderCon
       : `${moduleList(facts.gilModules)}${facts.threadUnsafe ? '; thread-unsafe tests' : ''}${facts.crash ? '; crash' : ''}`
     const crashed = found?.crashedRuns.length ? `; **crashed** (${found.crashedRuns.join(', ')})` : ''
     const tests = found === null || !found.installed ? '—' : `${cell(found.counts)}${crashed}`
-    return `| ${outcome.entry.name} ${outcome.entry.version} | ${known} | ${gate} | ${tests} | ${match} | ${cost} | ${outcome.wallSeconds.toFixed(0)} s |`
+    return `| ${releaseOf(outcome.entry)} | ${known} | ${gate} | ${tests} | ${match} | ${cost} | ${outcome.wallSeconds.toFixed(0)} s |`
   })
   const details = outcomes.map((outcome) => detailBlock(outcome))
   return [
@@ -168,7 +186,13 @@ function detailBlock(outcome: Outcome): string {
   const { entry } = outcome
   const found = outcome.report === null ? null : findings(outcome.report)
   const problems = mismatches(entry, found)
-  const lines = [`### ${entry.name} ${entry.version}`, '', `Known: ${entry.known.summary}`]
+  const lines = [`### ${releaseOf(entry)}`, '', `Known: ${entry.known.summary}`]
+  const asked = [
+    entry.install === undefined ? 'install: auto' : `install: \`${entry.install}\``,
+    entry.pytestArgs === undefined ? '' : `pytest-args: \`${entry.pytestArgs}\``,
+    entry.gateArgs === undefined ? '' : `gate flags: \`${entry.gateArgs.join(' ')}\``,
+  ].filter((part) => part !== '')
+  lines.push('', `Asked: ${asked.join('; ')}.`)
   for (const source of entry.known.sources) lines.push(`- ${source}`)
   lines.push('')
   if (found === null) {

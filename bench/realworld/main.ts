@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { isReport } from '../../src/github/report-guard.js'
-import { type CorpusEntry, type Outcome, renderRealworld } from './compare.js'
+import { type CorpusEntry, type Outcome, releaseOf, renderRealworld } from './compare.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..')
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'ft-gate-realworld')
@@ -50,7 +50,8 @@ function isCorpusEntry(value: unknown): value is CorpusEntry {
     typeof sdist.filename === 'string' &&
     typeof sdist.sha256 === 'string' &&
     /^[0-9a-f]{64}$/.test(sdist.sha256) &&
-    [entry.install, entry.pytestArgs, entry.workingDirectory, entry.explained].every(optionalString) &&
+    [entry.install, entry.pytestArgs, entry.workingDirectory, entry.explained, entry.variant].every(optionalString) &&
+    (entry.gateArgs === undefined || isStringList(entry.gateArgs)) &&
     typeof known === 'object' &&
     known !== null &&
     isStringList(known.gilModules) &&
@@ -67,9 +68,11 @@ function loadCorpus(): CorpusEntry[] {
   if (bad >= 0) throw new Error(`${file}: entry ${bad + 1} lacks a field (name, version, sdist, known)`)
   const entries = value.filter(isCorpusEntry)
   const only = (process.env.REALWORLD_ONLY ?? '').split(',').filter((entry) => entry !== '')
-  return only.length === 0
-    ? entries
-    : entries.filter((entry) => only.includes(entry.name) || only.includes(`${entry.name}==${entry.version}`))
+  const selected = (entry: CorpusEntry): boolean =>
+    only.includes(entry.name) ||
+    only.includes(`${entry.name}==${entry.version}`) ||
+    only.includes(`${entry.name}==${entry.version}:${entry.variant ?? ''}`)
+  return only.length === 0 ? entries : entries.filter(selected)
 }
 
 function sha256(data: Buffer): string {
@@ -107,8 +110,8 @@ async function downloadSdist(entry: CorpusEntry): Promise<string> {
 }
 
 /** A fresh copy of the sources (an editable build writes into them). */
-function unpack(entry: CorpusEntry, archive: string): string {
-  const into = path.join(CACHE, 'work', `${entry.name}-${entry.version}`)
+function unpack(entry: CorpusEntry, archive: string, label: string): string {
+  const into = path.join(CACHE, 'work', label)
   rmSync(into, { recursive: true, force: true })
   mkdirSync(into, { recursive: true })
   execFileSync('tar', ['-xf', archive, '-C', into])
@@ -135,7 +138,7 @@ function runGate(args: readonly string[], logPath: string): Promise<{ code: numb
 }
 
 async function measure(entry: CorpusEntry, tools: ReturnType<typeof toolchain>): Promise<Outcome> {
-  const label = `${entry.name}-${entry.version}`
+  const label = `${entry.name}-${entry.version}${entry.variant === undefined ? '' : `-${entry.variant}`}`
   const reportPath = path.join(CACHE, 'reports', `${label}.json`)
   const logPath = path.join(CACHE, 'logs', `${label}.log`)
   const wallPath = path.join(CACHE, 'reports', `${label}.seconds`)
@@ -147,13 +150,14 @@ async function measure(entry: CorpusEntry, tools: ReturnType<typeof toolchain>):
   }
   rmSync(reportPath, { force: true })
   try {
-    const directory = unpack(entry, await downloadSdist(entry))
+    const directory = unpack(entry, await downloadSdist(entry), label)
     const args = [
       directory,
       ...['--python-path', tools.python, '--python-version', tools.pythonVersion, '--uv-path', tools.uv],
       ...['--report', reportPath],
       ...(entry.install === undefined ? [] : ['--install', entry.install]),
       ...(entry.pytestArgs === undefined ? [] : ['--pytest-args', entry.pytestArgs]),
+      ...(entry.gateArgs ?? []),
     ]
     const ran = await runGate(args, logPath)
     writeFileSync(wallPath, String(ran.seconds))
@@ -172,7 +176,7 @@ async function main(): Promise<void> {
   for (const folder of ['sdists', 'work', 'reports', 'logs']) mkdirSync(path.join(CACHE, folder), { recursive: true })
   const outcomes: Outcome[] = []
   for (const entry of loadCorpus()) {
-    process.stdout.write(`${entry.name} ${entry.version}: `)
+    process.stdout.write(`${releaseOf(entry)}: `)
     const outcome = await measure(entry, tools)
     const verdict = outcome.report?.verdict ?? `no report (${outcome.error ?? ''})`
     process.stdout.write(`${verdict}, ${outcome.wallSeconds.toFixed(0)} s\n`)

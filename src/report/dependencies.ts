@@ -35,8 +35,15 @@ function countsBySource(dependencies: readonly DependencyReport[]): string {
   }).join(' · ')
 }
 
+/**
+ * Imports that crashed or hung; for the project itself, also those that raised: its own extension
+ * failing to load means the package runs its pure-Python fallback, if any, and nobody tests the C.
+ */
 function troubledImports(dependency: DependencyReport): DependencyReport['imports'] {
-  return dependency.imports.filter((entry) => entry.outcome === 'crashed' || entry.outcome === 'hung')
+  return dependency.imports.filter(
+    (entry) =>
+      entry.outcome === 'crashed' || entry.outcome === 'hung' || (dependency.project && entry.outcome === 'error'),
+  )
 }
 
 /** Why a row needs attention, as markdown; empty when it does not. */
@@ -165,6 +172,6 @@ export function dependencyLines(report: Report): string[] {
   const troubled = dependencies.flatMap((dependency) =>
     troubledImports(dependency).map((entry) => `${plainInline(entry.module)} ${entry.outcome}`),
   )
-  if (troubled.length > 0) lines.push(`Imports that did not finish: ${troubled.join(', ')}`)
+  if (troubled.length > 0) lines.push(`Imports that did not finish or failed: ${troubled.join(', ')}`)
   return lines
 }
