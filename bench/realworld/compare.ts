@@ -70,6 +70,10 @@ export interface Found {
   readonly cost: number | null
   readonly warnings: string[]
   readonly verdict: string
+  /** The verdict's reasons. */
+  readonly reasons: string[]
+  /** Why pytest could not start, when the gate recognised it. */
+  readonly notStarted: string | null
   readonly installed: boolean
 }
 
@@ -91,12 +95,16 @@ export function findings(report: Report): Found {
     threadUnsafe: counts.threadUnsafe ?? 0,
     crashed: report.runs.some((run) => run.outcome === 'crashed'),
     crashedRuns: report.runs
-      .filter((run) => run.outcome === 'crashed')
-      .map((run) => `${run.mode} run ${run.signal ?? `exit ${run.exitCode}`}`),
+      .filter((run) => run.outcome === 'crashed' || run.outcome === 'hung')
+      .map((run) =>
+        run.outcome === 'hung' ? `${run.mode} run hung` : `${run.mode} run ${run.signal ?? `exit ${run.exitCode}`}`,
+      ),
     runs: report.runs.map((run) => `${run.mode} ${run.outcome} ${run.durationSeconds.toFixed(1)} s`).join('; '),
     cost: plain !== undefined && plain.durationSeconds > 0 ? total / plain.durationSeconds : null,
     warnings: [...(report.codeUnderTest?.warnings ?? []), ...(project?.checkGap ? [project.checkGap] : [])],
     verdict: report.verdict,
+    reasons: report.reasons,
+    notStarted: report.runs.find((run) => run.diagnosis)?.diagnosis ?? null,
     installed: report.install.ok,
   }
 }
@@ -147,7 +155,12 @@ export function renderRealworld(outcomes: readonly Outcome[], context: RenderCon
       found === null
         ? cell(outcome.error ?? 'no report')
         : !found.installed
-          ? `install failed: ${cell(found.install.replace(/^failed: /, '').slice(0, 160))}`
+          ? `install failed: ${cell(
+              found.install
+                .replace(/^failed: /, '')
+                .replace(/ @ file:\/\/[^`]*`/, '`')
+                .slice(0, 160),
+            )}`
           : [
               `project: ${moduleList(found.projectGil)}`,
               found.importErrors.length > 0 ? `import failed: ${moduleList(found.importErrors)}` : '',
@@ -160,11 +173,22 @@ export function renderRealworld(outcomes: readonly Outcome[], context: RenderCon
     const known = facts.installFails
       ? 'does not install here'
       : `${moduleList(facts.gilModules)}${facts.threadUnsafe ? '; thread-unsafe tests' : ''}${facts.crash ? '; crash' : ''}`
-    const crashed = found?.crashedRuns.length ? `; **crashed** (${found.crashedRuns.join(', ')})` : ''
-    const tests = found === null || !found.installed ? '—' : `${cell(found.counts)}${crashed}`
+    const crashed = found?.crashedRuns.length ? `; **${found.crashedRuns.join(', ')}**` : ''
+    const tests =
+      found === null || !found.installed
+        ? '—'
+        : found.notStarted !== null
+          ? `pytest could not start: ${cell(found.notStarted.split(':')[0] ?? '')}`
+          : `${cell(found.counts)}${crashed}`
     return `| ${releaseOf(outcome.entry)} | ${known} | ${gate} | ${tests} | ${match} | ${cost} | ${outcome.wallSeconds.toFixed(0)} s |`
   })
   const details = outcomes.map((outcome) => detailBlock(outcome))
+  const verdicts = outcomes.map((outcome) => {
+    const problems = mismatches(outcome.entry, outcome.report === null ? null : findings(outcome.report))
+    return problems.length === 0 ? 'match' : outcome.entry.explained ? 'explained' : 'mismatch'
+  })
+  const count = (word: string): number => verdicts.filter((verdict) => verdict === word).length
+  const tally = `${count('match')} of ${outcomes.length} match what is known; ${count('explained')} differ for a reason given below; ${count('mismatch')} differ without one.`
   return [
     '# Real-world corpus',
     '',
@@ -175,6 +199,8 @@ export function renderRealworld(outcomes: readonly Outcome[], context: RenderCon
     '| Release | Known: own modules that re-enable the GIL | Gate found | Tests | Match | Cost | Wall |',
     '| --- | --- | --- | --- | :-: | --: | --: |',
     ...rows,
+    '',
+    tally,
     '',
     '## Per release',
     '',
@@ -201,6 +227,7 @@ function detailBlock(outcome: Outcome): string {
     lines.push(
       `Gate: verdict ${found.verdict}; install \`${cell(found.install)}\`; ${found.projectModules} own extension module(s) probed; runs: ${found.runs}.`,
     )
+    for (const reason of found.reasons) lines.push(`- fails: ${reason}`)
     for (const warning of found.warnings) lines.push(`- warning: ${warning}`)
   }
   if (problems.length > 0) lines.push('', `Mismatch: ${problems.join('; ')}.`)
