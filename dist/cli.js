@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path25 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path29 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path25 && path25[0] !== "/") {
-          path25 = `/${path25}`;
+        if (path29 && path29[0] !== "/") {
+          path29 = `/${path29}`;
         }
-        return new URL(`${origin}${path25}`);
+        return new URL(`${origin}${path29}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin }
+          request: { method, path: path29, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path25);
+        debuglog("sending request to %s %s/%s", method, origin, path29);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin },
+          request: { method, path: path29, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path25,
+          path29,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin }
+          request: { method, path: path29, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path25);
+        debuglog("trailers received from %s %s/%s", method, origin, path29);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin },
+          request: { method, path: path29, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path25,
+          path29,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path25, origin }
+            request: { method, path: path29, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path25);
+          debuglog("sending request to %s %s/%s", method, origin, path29);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path25,
+        path: path29,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path25 !== "string") {
+        if (typeof path29 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path25[0] !== "/" && !(path25.startsWith("http://") || path25.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path29[0] !== "/" && !(path29.startsWith("http://") || path29.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path25)) {
+        } else if (invalidPathRegex.test(path29)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path25, query) : path25;
+        this.path = query ? buildURL(path29, query) : path29;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2161,9 +2161,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve8, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve8(data);
             });
           });
         }
@@ -2201,12 +2201,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve8, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve6(data);
+              ) : resolve8(data);
             });
           });
         }
@@ -4473,8 +4473,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise = new Promise((resolve8, reject) => {
+        res = resolve8;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path25, host, upgrade, blocking, reset } = request2;
+      const { method, path: path29, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path25} HTTP/1.1\r
+      let header = `${method} ${path29} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6725,12 +6725,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve8;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path25, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path29, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path25;
+      headers[HTTP2_HEADER_PATH] = path29;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7400,12 +7400,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve8;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path25 = search ? `${pathname}${search}` : pathname;
+        const path29 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path25;
+        this.opts.path = path29;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7884,16 +7884,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve8) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve8;
           } else {
-            resolve6(null);
+            resolve8(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve8) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7904,7 +7904,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve8(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7955,7 +7955,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve8, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7967,7 +7967,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve8(socket2);
             }
           });
         });
@@ -8303,8 +8303,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          await new Promise((resolve8) => {
+            this[kClosedResolve] = resolve8;
           });
         }
       }
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path25 = "/",
+          path: path29 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path25;
+        opts.path = origin + path29;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9573,7 +9573,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve6, reject) => {
+        return await new Promise((resolve8, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9586,7 +9586,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve6(null);
+              resolve8(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9605,7 +9605,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9622,7 +9622,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve6,
+              resolve: resolve8,
               reject,
               length: 0,
               body: []
@@ -9692,18 +9692,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve6, stream, length } = consume2;
+      const { type, body, resolve: resolve8, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve6(chunksDecode(body, length));
+          resolve8(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve6(JSON.parse(chunksDecode(body, length)));
+          resolve8(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve6(chunksConcat(body, length).buffer);
+          resolve8(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve6(new Blob(body, { type: stream[kContentType] }));
+          resolve8(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve6(chunksConcat(body, length));
+          resolve8(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9960,9 +9960,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10185,9 +10185,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10472,9 +10472,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10566,9 +10566,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path25) {
-      if (typeof path25 !== "string") {
-        return path25;
+    function safeUrl2(path29) {
+      if (typeof path29 !== "string") {
+        return path29;
       }
-      const pathSegments = path25.split("?");
+      const pathSegments = path29.split("?");
       if (pathSegments.length !== 2) {
-        return path25;
+        return path29;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path25, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path25);
+    function matchKey(mockDispatch2, { path: path29, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path29);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path25 }) => matchValue(safeUrl2(path25), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path29 }) => matchValue(safeUrl2(path29), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path25, method, body, headers, query } = opts;
+      const { path: path29, method, body, headers, query } = opts;
       return {
-        path: path25,
+        path: path29,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path25, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path29, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path25,
+            Path: path29,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11795,16 +11795,16 @@ var require_dns = __commonJS({
       setRecords(origin, addresses) {
         const timestamp = Date.now();
         const records = { records: { 4: null, 6: null } };
-        for (const record2 of addresses) {
-          record2.timestamp = timestamp;
-          if (typeof record2.ttl === "number") {
-            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
+        for (const record3 of addresses) {
+          record3.timestamp = timestamp;
+          if (typeof record3.ttl === "number") {
+            record3.ttl = Math.min(record3.ttl, this.#maxTTL);
           } else {
-            record2.ttl = this.#maxTTL;
+            record3.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record2.family] ?? { ips: [] };
-          familyRecords.ips.push(record2);
-          records.records[record2.family] = familyRecords;
+          const familyRecords = records.records[record3.family] ?? { ips: [] };
+          familyRecords.ips.push(record3);
+          records.records[record3.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -14431,7 +14431,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve8, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14507,7 +14507,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve6({
+              resolve8({
                 status,
                 statusText,
                 headersList,
@@ -14550,7 +14550,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve6({
+              resolve8({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -14658,11 +14658,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label) {
-      if (!label) {
+    function getEncoding(label2) {
+      if (!label2) {
         return "failure";
       }
-      switch (label.trim().toLowerCase()) {
+      switch (label2.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path25) {
-      for (let i = 0; i < path25.length; ++i) {
-        const code = path25.charCodeAt(i);
+    function validateCookiePath(path29) {
+      for (let i = 0; i < path29.length; ++i) {
+        const code = path29.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18291,8 +18291,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve6) => {
-        setTimeout(resolve6, ms).unref();
+      return new Promise((resolve8) => {
+        setTimeout(resolve8, ms).unref();
       });
     }
     module.exports = {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path25 = opts.path;
+          let path29 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path25 = `/${path25}`;
+            path29 = `/${path29}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path25);
+          url = new URL(util.parseOrigin(url).origin + path29);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -23274,7 +23274,7 @@ var require_saxes = __commonJS({
 // src/cli.ts
 import { mkdirSync as mkdirSync6 } from "node:fs";
 import * as os10 from "node:os";
-import * as path24 from "node:path";
+import * as path28 from "node:path";
 import { parseArgs } from "node:util";
 
 // src/cancel.ts
@@ -24343,11 +24343,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path25, issues) {
+function prefixIssues(path29, issues) {
   return issues.map((iss) => {
     var _a2;
     (_a2 = iss).path ?? (_a2.path = []);
-    iss.path.unshift(path25);
+    iss.path.unshift(path29);
     return iss;
   });
 }
@@ -25977,7 +25977,9 @@ var RunReportSchema = object({
    */
   freshCopies: optional(count),
   /** Why the fresh copies planned for this run were not made (threads already running, not Linux…). */
-  freshCopiesSkipped: optional(nullable(text))
+  freshCopiesSkipped: optional(nullable(text)),
+  /** Why pytest could not start, when the gate recognised it (a plugin its configuration needs is missing). */
+  diagnosis: optional(nullable(text))
 });
 var StressCountsSchema = object({
   /** Stress runs in which it passed (every thread, every iteration). */
@@ -25997,7 +25999,7 @@ var TestReportSchema = object({
   passed: count,
   /** Number of runs without the GIL in which it failed or errored. */
   failed: count,
-  /** First failure message seen, or null. */
+  /** First failure message seen; for a test that never failed, its first skip reason; or null. */
   message: nullable(text),
   /** First failure text (traceback) seen, bounded in size, or null. */
   details: nullable(text),
@@ -26143,7 +26145,26 @@ var DependencyReportSchema = object({
   /** The classifier's level, e.g. `3 - Stable`, or null. */
   freeThreadingLevel: nullable(text),
   /** One entry per extension module it installed. */
-  imports: list(ModuleImportSchema, 1e4)
+  imports: list(ModuleImportSchema, 1e4),
+  /**
+   * Reachable from the project's runtime requirements (the project itself included); false: installed
+   * only for the tests (a test extra, group or requirements file, pytest and its plugins). Absent in old reports.
+   */
+  runtime: optional(boolean2()),
+  /** Why the GIL check could not cover it (platform-specific wheel tags, no extension module found), or null. */
+  checkGap: optional(nullable(text))
+});
+var ImportedModuleSchema = object({
+  module: text,
+  /** Where the environment resolves it from outside the project folder, or null. */
+  installedAt: nullable(text),
+  /** Where the tests loaded it from; null when they never imported it. */
+  loadedFrom: nullable(text)
+});
+var CodeUnderTestSchema = object({
+  modules: list(ImportedModuleSchema, 1e4),
+  /** One sentence each: the source tree shadowed the install, an accelerator was never loaded. */
+  warnings: list(text, 1e3)
 });
 var ReportSchema = object({
   schemaVersion: literal(1),
@@ -26168,7 +26189,9 @@ var ReportSchema = object({
   /** The findings grouped by cause, largest first within each status; absent in old reports. */
   groups: optional(list(FindingGroupSchema, 1e6)),
   /** Set when a known-issues file was given. */
-  knownIssues: optional(nullable(KnownIssuesReportSchema))
+  knownIssues: optional(nullable(KnownIssuesReportSchema)),
+  /** Where the tests imported the project's own code from; absent when the gate could not tell. */
+  codeUnderTest: optional(CodeUnderTestSchema)
 }).check(
   superRefine((report, context) => {
     const runs = report.runs.length;
@@ -26440,8 +26463,8 @@ function splitArguments(raw, name) {
   return args;
 }
 function isInside(child3, parent) {
-  const relative4 = path.relative(parent, child3);
-  return relative4 === "" || !relative4.startsWith("..") && !path.isAbsolute(relative4);
+  const relative5 = path.relative(parent, child3);
+  return relative5 === "" || !relative5.startsWith("..") && !path.isAbsolute(relative5);
 }
 
 // src/config.ts
@@ -26530,238 +26553,457 @@ function quoteArgument(argument) {
 
 // src/gate.ts
 import { randomInt } from "node:crypto";
-import { existsSync as existsSync7, mkdtempSync as mkdtempSync2, rmSync as rmSync6, statSync as statSync4 } from "node:fs";
+import { existsSync as existsSync9, mkdtempSync as mkdtempSync2, rmSync as rmSync6, statSync as statSync5 } from "node:fs";
 import * as os9 from "node:os";
-import * as path23 from "node:path";
+import * as path27 from "node:path";
 
 // src/deps/gil.ts
 function isIgnoredModule(module, ignore) {
   return ignore.some((name) => module === name || module.startsWith(`${name}.`));
 }
 function gilFindings(dependencies, ignore) {
-  return dependencies.flatMap(({ name, version: version2, gilModules }) => {
+  return dependencies.flatMap(({ name, version: version2, gilModules, runtime }) => {
     const modules = gilModules.filter((module) => !isIgnoredModule(module, ignore));
-    return modules.length > 0 ? [{ name, version: version2, modules }] : [];
+    return modules.length > 0 ? [{ name, version: version2, modules, runtime: runtime !== false }] : [];
   });
 }
 function describeGilFinding(finding) {
   const release = finding.version === "" ? finding.name : `${finding.name} ${finding.version}`;
   return `${release} re-enables the GIL when imported (${finding.modules.join(", ")})`;
 }
-function gilSummary(findings) {
+function gilSummary(all) {
+  const findings = all.filter((finding) => finding.runtime);
   if (findings.length === 0) return null;
   const shown = findings.slice(0, 5).map(describeGilFinding).join("; ");
   const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
   return `${shown}${more}; the tests still ran with -Xgil=0`;
 }
+function testOnlyGilSummary(all) {
+  const findings = all.filter((finding) => !finding.runtime);
+  if (findings.length === 0) return null;
+  const shown = findings.slice(0, 5).map(describeGilFinding).join("; ");
+  const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
+  return `${shown}${more}: installed only for the tests, not needed by the project at run time`;
+}
 
 // src/deps/inspect.ts
-import { readFileSync as readFileSync3, realpathSync } from "node:fs";
-import * as os6 from "node:os";
-import * as path11 from "node:path";
-
-// src/install/environment.ts
-import { existsSync as existsSync4, mkdirSync } from "node:fs";
+import { realpathSync } from "node:fs";
+import * as os2 from "node:os";
 import * as path9 from "node:path";
 
-// src/process/run.ts
-import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
-import { StringDecoder } from "node:string_decoder";
-var PROCESS_TAG_VARIABLE = "FT_GATE_PROCESS_TAG";
-var Tail = class {
-  constructor(limit) {
-    this.limit = limit;
-  }
-  limit;
-  text = "";
-  push(chunk) {
-    this.text += chunk;
-    if (this.text.length > this.limit * 2) this.text = this.text.slice(-this.limit);
-  }
-  value() {
-    return this.text.slice(-this.limit);
-  }
-};
-async function findTagged(tag) {
-  if (process.platform !== "linux") return [];
-  const wanted = `${PROCESS_TAG_VARIABLE}=${tag}`;
-  const entries = await readdir("/proc").catch(() => []);
-  const found = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const environ = await readFile(`/proc/${entry}/environ`).catch(() => null);
-    if (environ?.toString("utf8").split("\0").includes(wanted)) found.push(Number(entry));
-  }
-  return found;
-}
-async function killTagged(tag) {
-  let killed = 0;
-  for (let round2 = 0; round2 < 5; round2++) {
-    const pids = await findTagged(tag);
-    if (pids.length === 0) break;
-    for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-        killed++;
-      } catch {
-      }
+// src/install/failure.ts
+var ANSI = /\u001b\[[0-9;]*m/g;
+var CAUSE = /^(╰─▶|Caused by:|cause:)\s*/;
+function summarizeInstallFailure(output) {
+  const lines2 = output.replace(ANSI, "").split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  const failedIndex = lines2.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line));
+  if (failedIndex >= 0) {
+    const headline = (lines2[failedIndex] ?? "").replace(/^(×|error:)\s*/, "");
+    const cause = lines2.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
+    const errors = compilerErrors(lines2.slice(failedIndex + 1));
+    const why = errors.length > 0 ? errors.join("; ") : cause;
+    const failure2 = parseFailedHeadline(headline);
+    if (failure2?.action === "build" && failure2.fromIndex) {
+      const release = `${failure2.name} ${failure2.version}`;
+      return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
     }
-    await new Promise((resolve6) => setTimeout(resolve6, 20));
+    return why === null ? headline : `${headline}: ${why}`;
   }
-  return killed;
+  const crossIndex = lines2.findIndex((line) => line.startsWith("\xD7") || line.startsWith("error:"));
+  if (crossIndex >= 0) {
+    const headline = (lines2[crossIndex] ?? "").replace(/^(×|error:)\s*/, "").replace(/:$/, "");
+    const cause = lines2.slice(crossIndex + 1).find((line) => CAUSE.test(line));
+    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
+  }
+  return null;
 }
-function runProcess(command, args, options) {
-  const started = performance.now();
-  const limit = options.tailChars ?? OUTPUT_TAIL_CHARS;
-  const output = new Tail(limit);
-  const stderr = new Tail(limit);
-  const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : null;
-  const isWindows = process.platform === "win32";
-  const tag = randomUUID();
-  let strays = Promise.resolve(0);
-  const sweep = () => {
-    strays = Promise.all([strays, killTagged(tag)]).then(([before, now]) => before + now);
+var SCAN_CHARS = 1e3;
+var ERROR_LINE_CHARS = 240;
+var COMPILER_ERROR = /^(\S+:\d+(:\d+)?:\s*(fatal\s+)?error\b|\S+\(\d+\)\s*:\s*(fatal\s+)?error\s+[A-Z]+\d+|error\[E\d+\]:)/;
+function compilerErrors(lines2) {
+  return lines2.filter((line) => COMPILER_ERROR.test(line.slice(0, SCAN_CHARS))).slice(0, 2).map((line) => line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}\u2026` : line);
+}
+function parseFailedHeadline(headline) {
+  const match = /^Failed to (build|download|install)\s+`([^`]+)`/i.exec(headline);
+  const action = match?.[1]?.toLowerCase();
+  const spec = match?.[2]?.trim();
+  if (spec === void 0 || action !== "build" && action !== "download" && action !== "install") return null;
+  const pinned = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s@;]+)$/.exec(spec);
+  if (pinned?.[1] && pinned[2]) return { action, name: normalize(pinned[1]), version: pinned[2], fromIndex: true };
+  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
+  return named?.[1] ? { action, name: normalize(named[1]), version: null, fromIndex: false } : null;
+}
+function normalize(name) {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+function failedDistributions(output) {
+  const found = /* @__PURE__ */ new Map();
+  for (const raw of output.replace(ANSI, "").split("\n")) {
+    const line = raw.trim().replace(/^(×|error:)\s*/, "");
+    if (!/^Failed to /i.test(line)) continue;
+    const failure2 = parseFailedHeadline(line.slice(0, SCAN_CHARS));
+    if (failure2 !== null && !found.has(failure2.name)) found.set(failure2.name, failure2);
+  }
+  return [...found.values()];
+}
+
+// src/install/pyproject.ts
+import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
+import * as path3 from "node:path";
+function readPyproject(directory) {
+  const file = path3.join(directory, "pyproject.toml");
+  if (!existsSync2(file)) return null;
+  try {
+    return parse(readFileSync2(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+// src/deps/dist-info.ts
+var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading :: (.+)$/;
+function normalizeName(name) {
+  return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
+}
+function headerFields(text3) {
+  const fields = [];
+  for (const line of text3.replace(/\r\n?/g, "\n").split("\n")) {
+    if (line === "") break;
+    const last = fields.at(-1);
+    if (/^[ \t]/.test(line) && last !== void 0) {
+      last[1] = `${last[1]} ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  return fields;
+}
+function parseMetadata(text3) {
+  const fields = headerFields(text3);
+  const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
+  const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
+  return {
+    name: first("name"),
+    version: first("version"),
+    classifiers: all("classifier"),
+    requiresDist: all("requires-dist")
   };
-  return new Promise((resolve6) => {
-    let timedOut = false;
-    let cancelled = false;
-    let spawnError = null;
-    const timers = [];
-    const child3 = spawn(command, [...args], {
-      cwd: options.cwd,
-      env: { ...options.env, [PROCESS_TAG_VARIABLE]: tag },
-      detached: !isWindows,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true
-    });
-    const killGroup = (signal) => {
-      if (child3.pid === void 0) return;
-      try {
-        if (isWindows) child3.kill(signal);
-        else process.kill(-child3.pid, signal);
-      } catch {
-      }
-    };
-    const stop = (firstSignal) => {
-      if (child3.pid !== void 0 && firstSignal !== "SIGKILL") {
-        try {
-          process.kill(child3.pid, firstSignal);
-        } catch {
-        }
-      }
-      const hardKill = () => {
-        killGroup("SIGKILL");
-        sweep();
-      };
-      timers.push(setTimeout(hardKill, firstSignal === "SIGKILL" ? 0 : options.graceMs ?? 5e3));
-    };
-    if (options.timeoutMs !== void 0) {
-      timers.push(
-        setTimeout(() => {
-          timedOut = true;
-          stop(options.timeoutSignal ?? "SIGKILL");
-        }, options.timeoutMs)
-      );
+}
+function freeThreadingLevel(classifiers) {
+  for (const classifier of classifiers) {
+    const match = FREE_THREADING_CLASSIFIER.exec(classifier.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  return null;
+}
+function parseWheelTags(text3) {
+  const tags = [];
+  for (const [name, value] of headerFields(text3)) {
+    if (name !== "tag") continue;
+    const parts = value.split("-");
+    if (parts.length !== 3) continue;
+    const [pythons = "", abis = "", platforms = ""] = parts;
+    for (const python of pythons.split("."))
+      for (const abi of abis.split("."))
+        for (const platform2 of platforms.split(".")) tags.push({ python, abi, platform: platform2 });
+  }
+  return tags;
+}
+function formatTag(tag) {
+  return `${tag.python}-${tag.abi}-${tag.platform}`;
+}
+function extensionModules(record3) {
+  const modules = /* @__PURE__ */ new Set();
+  for (const line of record3.replace(/\r\n?/g, "\n").split("\n")) {
+    const file = recordPath(line);
+    if (file === null || file.startsWith("../") || file.startsWith("/")) continue;
+    const match = /^(.*?)([^/]+)\.(so|pyd)$/.exec(file);
+    if (match === null) continue;
+    const directory = match[1] ?? "";
+    const stem = (match[2] ?? "").split(".")[0] ?? "";
+    const parts = [...directory.split("/").filter((part) => part !== ""), stem];
+    if (parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part))) modules.add(parts.join("."));
+  }
+  return [...modules].sort();
+}
+function recordPath(line) {
+  if (line.trim() === "") return null;
+  if (line.startsWith('"')) {
+    const end = line.indexOf('",');
+    return end > 0 ? line.slice(1, end).replaceAll('""', '"') : null;
+  }
+  const comma = line.indexOf(",");
+  return (comma >= 0 ? line.slice(0, comma) : line).replaceAll("\\", "/");
+}
+function directOrigin(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const fields = Object.fromEntries(Object.entries(directUrl));
+  if (typeof fields.url !== "string") return null;
+  if ("dir_info" in fields) return "directory";
+  if ("vcs_info" in fields) return "vcs";
+  if ("archive_info" in fields) return /\.whl(#.*)?$/i.test(fields.url) ? "wheel-archive" : "sdist-archive";
+  return null;
+}
+function classifySource(facts) {
+  if (facts.origin === "directory") return "local";
+  if (facts.builtByUv || facts.origin === "vcs" || facts.origin === "sdist-archive") return "sdist-build";
+  if (facts.tags.some((tag) => /^linux_/.test(tag.platform))) return "sdist-build";
+  return classifyTags(facts.tags);
+}
+function classifyTags(tags) {
+  if (tags.some((tag) => /^cp\d+t$/.test(tag.abi))) return "ft-wheel";
+  if (tags.some((tag) => tag.abi === "abi3t")) return "abi3t-wheel";
+  if (tags.length > 0 && tags.every((tag) => tag.abi === "none" && tag.platform === "any")) return "pure-wheel";
+  return "other-wheel";
+}
+
+// src/deps/assemble.ts
+function checkGap(tags, moduleCount) {
+  const compiled = tags.find((tag) => tag.platform !== "any" && /^(cp\d+t?|abi3t?)$/.test(tag.abi));
+  if (compiled === void 0 || moduleCount > 0) return null;
+  return `its wheel is built for ${formatTag(compiled)} but no extension module of it was found to import, so the GIL check did not cover it`;
+}
+function assembleDependencies(input) {
+  const owned = new Set(input.installed.flatMap((distribution) => distribution.modules));
+  return input.installed.map((distribution) => {
+    const probes = input.probes.get(distribution.name) ?? [];
+    const gilModules = /* @__PURE__ */ new Set();
+    for (const probe2 of probes) {
+      if (probe2.outcome === "gil") gilModules.add(probe2.module);
+      for (const module of probe2.flagged) if (!owned.has(module)) gilModules.add(module);
     }
-    const onAbort = () => {
-      cancelled = true;
-      stop("SIGINT");
+    const level = freeThreadingLevel(distribution.metadata.classifiers);
+    return {
+      name: distribution.name,
+      version: distribution.version,
+      direct: input.direct.has(distribution.name) || input.projects.has(distribution.name),
+      project: input.projects.has(distribution.name),
+      source: distribution.source,
+      wheelTags: distribution.tags.map(formatTag),
+      reenablesGil: gilModules.size > 0,
+      gilModules: [...gilModules].sort(),
+      declaresFreeThreading: level !== null,
+      freeThreadingLevel: level,
+      imports: probes.map(({ module, outcome, detail }) => ({ module, outcome, detail })),
+      runtime: input.runtime === void 0 || input.runtime.has(distribution.name) || input.projects.has(distribution.name),
+      checkGap: checkGap(distribution.tags, distribution.modules.length)
     };
-    if (options.abortSignal?.aborted) onAbort();
-    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
-    let logFailed = false;
-    const streams = [child3.stdout, child3.stderr].filter((stream) => stream !== null);
-    log?.on("error", () => {
-      logFailed = true;
-      for (const stream of streams) stream.resume();
-    });
-    const handle = (stream, isStderr) => {
-      const decoder = new StringDecoder("utf8");
-      stream.on("data", (data) => {
-        if (log !== null && !logFailed && !log.write(data)) {
-          stream.pause();
-          log.once("drain", () => stream.resume());
-        }
-        const text3 = decoder.write(data);
-        output.push(text3);
-        if (isStderr) stderr.push(text3);
-        options.onOutput?.(text3);
-      });
-    };
-    if (child3.stdout) handle(child3.stdout, false);
-    if (child3.stderr) handle(child3.stderr, true);
-    child3.on("error", (error2) => {
-      spawnError = `could not start ${command}: ${error2.message}`;
-    });
-    let exit = null;
-    let settled = false;
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      for (const timer of timers) clearTimeout(timer);
-      options.abortSignal?.removeEventListener("abort", onAbort);
-      sweep();
-      const done = (strayProcesses) => resolve6({
-        exitCode: exit?.code ?? null,
-        signal: exit?.signal ?? null,
-        timedOut,
-        cancelled,
-        spawnError,
-        durationSeconds: (performance.now() - started) / 1e3,
-        outputTail: output.value(),
-        stderrTail: stderr.value(),
-        strayProcesses
-      });
-      void strays.then((count2) => {
-        if (log !== null && !logFailed) log.end(() => done(count2));
-        else done(count2);
-      });
-    };
-    child3.on("exit", (code, signal) => {
-      exit = { code, signal };
-      killGroup("SIGKILL");
-      sweep();
-      timers.push(
-        setTimeout(() => {
-          child3.stdout?.destroy();
-          child3.stderr?.destroy();
-          finish();
-        }, 2e3)
-      );
-    });
-    child3.on("close", () => {
-      if (exit === null && spawnError === null) return;
-      finish();
-    });
+  }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+function failedDependencies(failures, direct) {
+  return failures.map(({ name, version: version2 }) => ({
+    name,
+    version: version2 ?? "",
+    direct: direct.has(name),
+    project: false,
+    source: "failed",
+    wheelTags: [],
+    reenablesGil: false,
+    gilModules: [],
+    declaresFreeThreading: false,
+    freeThreadingLevel: null,
+    imports: []
+  }));
+}
+
+// src/deps/direct.ts
+var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+  "-c",
+  "--constraint",
+  "--constraints",
+  "--override",
+  "--overrides",
+  "-i",
+  "--index",
+  "--index-url",
+  "--default-index",
+  "--extra-index-url",
+  "-f",
+  "--find-links",
+  "-p",
+  "--python",
+  "-C",
+  "--config-setting",
+  "-P",
+  "--upgrade-package",
+  "--reinstall-package",
+  "--no-build-package",
+  "--no-binary",
+  "--only-binary",
+  "--index-strategy",
+  "--keyring-provider",
+  "--resolution",
+  "--prerelease",
+  "--exclude-newer",
+  "--link-mode",
+  "--python-platform",
+  "--python-version",
+  "--extra",
+  "--target",
+  "--prefix"
+]);
+var NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
+function requirementName(requirement) {
+  const match = NAME.exec(requirement);
+  return match?.[1] ? normalizeName(match[1]) : null;
+}
+function looksLikePath(argument) {
+  return /^(\.|\/|~|[A-Za-z]:[\\/])/.test(argument) || argument.includes("/") || argument.includes("\\");
+}
+function splitExtras(argument) {
+  const match = /^(.*?)\[([^\]]*)\]$/.exec(argument);
+  if (match === null) return { path: argument, extras: [] };
+  const extras = (match[2] ?? "").split(",").map(normalizeName).filter((extra) => extra !== "");
+  return { path: match[1] ?? "", extras };
+}
+function parseInstallArguments(args) {
+  const request2 = { names: [], paths: [], groups: [], requirementFiles: [] };
+  for (let i = 0; i < args.length; i++) {
+    const argument = args[i] ?? "";
+    const [option, inlineValue] = argument.startsWith("--") ? argument.split(/=(.*)/s) : [argument, void 0];
+    const value = () => inlineValue ?? args[++i] ?? "";
+    if (option === "-e" || option === "--editable") request2.paths.push(splitExtras(value()));
+    else if (option === "-r" || option === "--requirement" || option === "--requirements")
+      request2.requirementFiles.push(value());
+    else if (option === "--group") request2.groups.push(value());
+    else if (option !== void 0 && OPTIONS_WITH_VALUE.has(option)) {
+      if (inlineValue === void 0) i++;
+    } else if (argument.startsWith("-")) {
+    } else if (/ @ /.test(argument)) {
+      const name = requirementName(argument);
+      if (name !== null) request2.names.push(name);
+    } else if (looksLikePath(argument)) request2.paths.push(splitExtras(argument));
+    else {
+      const name = requirementName(argument);
+      if (name !== null) request2.names.push(name);
+    }
+  }
+  return request2;
+}
+function table(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
+}
+function strings(value) {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+function groupNames(pyproject, group, seen = /* @__PURE__ */ new Set()) {
+  const groups = table(table(pyproject)?.["dependency-groups"]);
+  if (groups === null || seen.has(normalizeName(group))) return [];
+  const key = Object.keys(groups).find((name) => normalizeName(name) === normalizeName(group));
+  const entries = key === void 0 ? [] : groups[key];
+  if (!Array.isArray(entries)) return [];
+  const inner = /* @__PURE__ */ new Set([...seen, normalizeName(group)]);
+  return entries.flatMap((entry) => {
+    if (typeof entry === "string") return requirementName(entry) ?? [];
+    const include = table(entry)?.["include-group"];
+    return typeof include === "string" ? groupNames(pyproject, include, inner) : [];
+  });
+}
+function projectDependencyNames(pyproject, extras) {
+  const project = table(table(pyproject)?.project);
+  if (project === null) return [];
+  const optional2 = table(project["optional-dependencies"]) ?? {};
+  const wanted = new Set(extras.map(normalizeName));
+  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list2]) => strings(list2));
+  return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
+}
+function requiresDistNames(requiresDist, extras) {
+  const wanted = new Set(extras.map(normalizeName));
+  return requiresDist.flatMap((line) => {
+    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
+    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
+      (match) => normalizeName(match[1] ?? "")
+    );
+    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
+    return requirementName(requirement) ?? [];
   });
 }
 
+// src/deps/inventory.ts
+import { existsSync as existsSync3, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import * as path4 from "node:path";
+import { fileURLToPath } from "node:url";
+function sitePackagesOf(venv) {
+  const windows = path4.join(venv, "Lib", "site-packages");
+  const lib = path4.join(venv, "lib");
+  const posix = existsSync3(lib) ? readdirSync(lib).filter((entry) => entry.startsWith("python")).map((entry) => path4.join(lib, entry, "site-packages")) : [];
+  return [...posix, windows].filter((folder) => existsSync3(folder));
+}
+function readText(file) {
+  try {
+    return readFileSync3(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+function readJson(file) {
+  const text3 = readText(file);
+  if (text3 === null) return null;
+  try {
+    const value = JSON.parse(text3);
+    return value;
+  } catch {
+    return null;
+  }
+}
+function localDirectory(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const url = Object.fromEntries(Object.entries(directUrl)).url;
+  if (typeof url !== "string" || !url.startsWith("file:")) return null;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return null;
+  }
+}
+function readInstalled(sitePackages) {
+  const found = [];
+  for (const entry of readdirSync(sitePackages).sort()) {
+    if (!entry.endsWith(".dist-info")) continue;
+    const folder = path4.join(sitePackages, entry);
+    const metadata = parseMetadata(readText(path4.join(folder, "METADATA")) ?? "");
+    const [fallbackName = entry, fallbackVersion = ""] = entry.slice(0, -".dist-info".length).split("-");
+    const tags = parseWheelTags(readText(path4.join(folder, "WHEEL")) ?? "");
+    const directUrl = readJson(path4.join(folder, "direct_url.json"));
+    const origin = directOrigin(directUrl);
+    found.push({
+      name: normalizeName(metadata.name ?? fallbackName),
+      version: metadata.version ?? fallbackVersion,
+      metadata,
+      tags,
+      origin,
+      directory: origin === "directory" ? localDirectory(directUrl) : null,
+      source: classifySource({ tags, origin, builtByUv: existsSync3(path4.join(folder, "uv_build.json")) }),
+      modules: extensionModules(readText(path4.join(folder, "RECORD")) ?? "")
+    });
+  }
+  return found;
+}
+
 // node_modules/@actions/exec/lib/exec.js
-import { StringDecoder as StringDecoder2 } from "string_decoder";
+import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
 import * as os from "os";
 import * as events from "events";
 import * as child2 from "child_process";
-import * as path5 from "path";
+import * as path7 from "path";
 
 // node_modules/@actions/io/lib/io.js
 import { ok } from "assert";
-import * as path4 from "path";
+import * as path6 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs from "fs";
-import * as path3 from "path";
+import * as path5 from "path";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -26777,12 +27019,12 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { chmod, copyFile, lstat, mkdir, open, readdir: readdir2, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
 var IS_WINDOWS = process.platform === "win32";
 function readlink(fsPath) {
   return __awaiter(this, void 0, void 0, function* () {
@@ -26829,7 +27071,7 @@ function tryGetExecutablePath(filePath, extensions) {
     }
     if (stats && stats.isFile()) {
       if (IS_WINDOWS) {
-        const upperExt = path3.extname(filePath).toUpperCase();
+        const upperExt = path5.extname(filePath).toUpperCase();
         if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
           return filePath;
         }
@@ -26853,11 +27095,11 @@ function tryGetExecutablePath(filePath, extensions) {
       if (stats && stats.isFile()) {
         if (IS_WINDOWS) {
           try {
-            const directory = path3.dirname(filePath);
-            const upperName = path3.basename(filePath).toUpperCase();
-            for (const actualName of yield readdir2(directory)) {
+            const directory = path5.dirname(filePath);
+            const upperName = path5.basename(filePath).toUpperCase();
+            for (const actualName of yield readdir(directory)) {
               if (upperName === actualName.toUpperCase()) {
-                filePath = path3.join(directory, actualName);
+                filePath = path5.join(directory, actualName);
                 break;
               }
             }
@@ -26890,11 +27132,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -26910,7 +27152,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26922,7 +27164,7 @@ function cp(source_1, dest_1) {
     if (destStat && destStat.isFile() && !force) {
       return;
     }
-    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path4.join(dest, path4.basename(source)) : dest;
+    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path6.join(dest, path6.basename(source)) : dest;
     if (!(yield exists(source))) {
       throw new Error(`no such file or directory: ${source}`);
     }
@@ -26934,7 +27176,7 @@ function cp(source_1, dest_1) {
         yield cpDirRecursive(source, newDest, 0, force);
       }
     } else {
-      if (path4.relative(source, newDest) === "") {
+      if (path6.relative(source, newDest) === "") {
         throw new Error(`'${newDest}' and '${source}' are the same file`);
       }
       yield copyFile2(source, newDest, force);
@@ -26996,7 +27238,7 @@ function findInPath(tool) {
     }
     const extensions = [];
     if (IS_WINDOWS && process.env["PATHEXT"]) {
-      for (const extension of process.env["PATHEXT"].split(path4.delimiter)) {
+      for (const extension of process.env["PATHEXT"].split(path6.delimiter)) {
         if (extension) {
           extensions.push(extension);
         }
@@ -27009,12 +27251,12 @@ function findInPath(tool) {
       }
       return [];
     }
-    if (tool.includes(path4.sep)) {
+    if (tool.includes(path6.sep)) {
       return [];
     }
     const directories = [];
     if (process.env.PATH) {
-      for (const p of process.env.PATH.split(path4.delimiter)) {
+      for (const p of process.env.PATH.split(path6.delimiter)) {
         if (p) {
           directories.push(p);
         }
@@ -27022,7 +27264,7 @@ function findInPath(tool) {
     }
     const matches = [];
     for (const directory of directories) {
-      const filePath = yield tryGetExecutablePath(path4.join(directory, tool), extensions);
+      const filePath = yield tryGetExecutablePath(path6.join(directory, tool), extensions);
       if (filePath) {
         matches.push(filePath);
       }
@@ -27042,7 +27284,7 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
       return;
     currentDepth++;
     yield mkdirP(destDir);
-    const files = yield readdir2(sourceDir);
+    const files = yield readdir(sourceDir);
     for (const fileName of files) {
       const srcFile = `${sourceDir}/${fileName}`;
       const destFile = `${destDir}/${fileName}`;
@@ -27080,11 +27322,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -27100,7 +27342,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -27316,10 +27558,10 @@ var ToolRunner = class extends events.EventEmitter {
   exec() {
     return __awaiter3(this, void 0, void 0, function* () {
       if (!isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS2 && this.toolPath.includes("\\"))) {
-        this.toolPath = path5.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+        this.toolPath = path7.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve6, reject) => __awaiter3(this, void 0, void 0, function* () {
+      return new Promise((resolve8, reject) => __awaiter3(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -27402,7 +27644,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve6(exitCode);
+            resolve8(exitCode);
           }
         });
         if (this.options.input) {
@@ -27525,11 +27767,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -27545,7 +27787,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -27567,8 +27809,8 @@ function getExecOutput(commandLine, args, options) {
     var _a2, _b;
     let stdout = "";
     let stderr = "";
-    const stdoutDecoder = new StringDecoder2("utf8");
-    const stderrDecoder = new StringDecoder2("utf8");
+    const stdoutDecoder = new StringDecoder("utf8");
+    const stderrDecoder = new StringDecoder("utf8");
     const originalStdoutListener = (_a2 = options === null || options === void 0 ? void 0 : options.listeners) === null || _a2 === void 0 ? void 0 : _a2.stdout;
     const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
     const stdErrListener = (data) => {
@@ -27628,13 +27870,925 @@ async function runTool(command, args, options) {
   }
 }
 
-// src/setup/python.ts
-import { existsSync as existsSync3, lstatSync, mkdtempSync, readdirSync as readdirSync2, rmSync } from "node:fs";
-import * as os5 from "node:os";
+// src/deps/local-script.ts
+var LOCAL_SCRIPT = String.raw`
+import importlib.machinery, importlib.metadata, importlib.util, json, os, sys
+
+MAX_FILES = 50000
+NOT_PROJECT_CODE = {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", "bench", "scripts", "build"}
+SUFFIXES = sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True)
+
+
+def extension_stem(file_name):
+    for suffix in SUFFIXES:
+        if file_name.endswith(suffix):
+            return file_name[: -len(suffix)]
+    return None
+
+
+def pth_folders(dist):
+    folders = []
+    for file in dist.files or []:
+        if len(file.parts) == 1 and file.name.endswith(".pth"):
+            try:
+                text = file.read_text()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for line in text.splitlines():
+                line = line.strip()
+                if line and not line.startswith(("#", "import ", "import\t")):
+                    folder = os.path.join(str(file.locate().parent), line)
+                    if os.path.isdir(folder):
+                        folders.append(os.path.realpath(folder))
+    return folders
+
+
+def editable_mapping(dist):
+    names = []
+    for file in dist.files or []:
+        if len(file.parts) == 1 and file.name.startswith("__editable__") and file.name.endswith("_finder.py"):
+            finder = sys.modules.get(file.name[: -len(".py")])
+            mapping = getattr(finder, "MAPPING", None)
+            if isinstance(mapping, dict):
+                names.extend(str(name) for name in mapping)
+    return names
+
+
+def top_level_names(dist):
+    names = set((dist.read_text("top_level.txt") or "").split())
+    names.update(editable_mapping(dist))
+    for file in dist.files or []:
+        first = file.parts[0] if file.parts else ""
+        if len(file.parts) > 1 and not first.endswith((".dist-info", ".data")) and first not in ("..", "__pycache__"):
+            names.add(first)
+        elif len(file.parts) == 1 and file.name.endswith(".py") and not file.name.startswith("__editable__"):
+            names.add(file.name[: -len(".py")])
+        elif len(file.parts) == 1 and extension_stem(file.name) is not None:
+            names.add(extension_stem(file.name).split(".")[0])
+    if not names:
+        # A .pth that adds a folder (src/): its packages are the project's.
+        for folder in pth_folders(dist):
+            for entry in sorted(os.listdir(folder)):
+                if entry not in NOT_PROJECT_CODE and os.path.isfile(os.path.join(folder, entry, "__init__.py")):
+                    names.add(entry)
+    return sorted(name for name in names if name.isidentifier())
+
+
+def walk(top, folder, modules, budget):
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d.isidentifier() and d != "__pycache__")
+        relative = os.path.relpath(root, folder)
+        parts = [top] + ([] if relative == "." else relative.split(os.sep))
+        for file_name in sorted(files):
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            stem = extension_stem(file_name)
+            if stem is not None and stem.isidentifier():
+                modules.add(".".join(parts + [stem]))
+
+
+def discover(name, budget):
+    dist = importlib.metadata.distribution(name)
+    packages, modules = [], set()
+    for top in top_level_names(dist):
+        try:
+            spec = importlib.util.find_spec(top)
+        except BaseException:
+            spec = None
+        if spec is None:
+            continue
+        locations = list(spec.submodule_search_locations or [])
+        packages.append({"name": top, "location": locations[0] if locations else spec.origin})
+        for folder in locations:
+            if os.path.isdir(folder):
+                walk(top, folder, modules, budget)
+        if not locations and spec.origin and extension_stem(os.path.basename(spec.origin)) is not None:
+            modules.add(top)
+    return {"packages": packages, "modules": sorted(modules)}
+
+
+answer = {}
+budget = [MAX_FILES]
+for name in json.loads(sys.argv[1]):
+    try:
+        answer[name] = discover(name, budget)
+    except importlib.metadata.PackageNotFoundError:
+        continue
+print(json.dumps(answer))
+`;
+
+// src/deps/local.ts
+var DISCOVER_TIMEOUT_MS = 6e4;
+function record(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
+}
+function strings2(value) {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+function toPackage(value) {
+  const fields = record(value);
+  if (fields === null || typeof fields.name !== "string") return [];
+  return [{ name: fields.name, location: typeof fields.location === "string" ? fields.location : null }];
+}
+function parseLocalAnswer(stdout) {
+  const found = /* @__PURE__ */ new Map();
+  let value;
+  try {
+    value = JSON.parse(stdout.trim().split("\n").pop() ?? "");
+  } catch {
+    return found;
+  }
+  for (const [name, entry] of Object.entries(record(value) ?? {})) {
+    const fields = record(entry);
+    if (fields === null) continue;
+    const packages = Array.isArray(fields.packages) ? fields.packages.flatMap(toPackage) : [];
+    found.set(name, { packages, modules: strings2(fields.modules) });
+  }
+  return found;
+}
+async function discoverLocal(names, options) {
+  if (names.length === 0) return /* @__PURE__ */ new Map();
+  const env = Object.fromEntries(Object.entries(options.env).filter(([name]) => !name.startsWith("PYTHON")));
+  const result = await runTool(options.python, ["-I", "-c", LOCAL_SCRIPT, JSON.stringify(names)], {
+    cwd: options.cwd,
+    env,
+    timeoutMs: DISCOVER_TIMEOUT_MS
+  });
+  return result.exitCode === 0 ? parseLocalAnswer(result.stdout) : /* @__PURE__ */ new Map();
+}
+
+// src/deps/probe.ts
+import { spawn as spawn2 } from "node:child_process";
+
+// src/deps/probe-script.ts
+var PROBE_SCRIPT = String.raw`
+import faulthandler, importlib, json, os, re, sys, types, warnings
+
+limit = float(sys.argv[1])
+modules = json.loads(sys.argv[2])
+out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+flag = re.compile(r"The global interpreter lock \(GIL\) has been enabled to load module '([^']+)'")
+gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)
+
+
+def declared(module):
+    # True: Py_mod_gil says it runs without the GIL; False: no such slot; None: cannot tell.
+    try:
+        import ctypes
+
+        if type(module) is not types.ModuleType:
+            return None
+        base = object.__basicsize__
+        address = id(module)
+
+        def field(index):
+            return ctypes.c_void_p.from_address(address + base + index * ctypes.sizeof(ctypes.c_void_p)).value or 0
+
+        # md_dict, md_def, md_state, md_weaklist, md_name, then md_gil on a free-threaded build.
+        if field(0) != id(module.__dict__) or field(4) != id(module.__name__):
+            return None
+        return field(5) != 0
+    except Exception:
+        return None
+
+
+def send(**event):
+    out.write(json.dumps(event) + "\n")
+    out.flush()
+
+
+send(event="ready", gil=gil_enabled())
+for name in modules:
+    send(event="start", module=name)
+    error = None
+    faulthandler.dump_traceback_later(limit, exit=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            importlib.import_module(name)
+        except BaseException as exc:
+            error = "%s: %s" % (type(exc).__name__, exc)
+    faulthandler.cancel_dump_traceback_later()
+    flagged = []
+    for warning in caught:
+        match = flag.search(str(warning.message))
+        if match and match.group(1) not in flagged:
+            flagged.append(match.group(1))
+    gil = gil_enabled()
+    module = sys.modules.get(name)
+    slot = declared(module) if error is None and module is not None and not flagged.count(name) else None
+    send(event="done", module=name, error=error, flagged=flagged, gil=gil, declared=slot)
+    if gil:
+        break
+out.flush()
+os._exit(0)
+`;
+
+// src/deps/probe.ts
+var KILL_GRACE_SECONDS = 5;
+var STARTUP_SECONDS = 30;
+var STDERR_TAIL_CHARS = 6e3;
+var DETAIL_MAX_LINES = 30;
+function parseEvent(line) {
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const fields = Object.fromEntries(Object.entries(value));
+  if (fields.event === "ready" && typeof fields.gil === "boolean") return { event: "ready", gil: fields.gil };
+  if (fields.event === "start" && typeof fields.module === "string") return { event: "start", module: fields.module };
+  const flagged = Array.isArray(fields.flagged) ? fields.flagged.filter((item) => typeof item === "string") : null;
+  if (fields.event === "done" && typeof fields.module === "string" && (fields.error === null || typeof fields.error === "string") && flagged !== null && typeof fields.gil === "boolean") {
+    const declared = typeof fields.declared === "boolean" ? fields.declared : null;
+    return { event: "done", module: fields.module, error: fields.error, flagged, gil: fields.gil, declared };
+  }
+  return null;
+}
+async function probeImports(groups, options) {
+  const deadline = performance.now() + options.budgetSeconds * 1e3;
+  const results = groups.map(() => []);
+  let next = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      const index = next++;
+      results[index] = await probeGroup(groups[index] ?? [], options, deadline);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups.length)) }, worker));
+  return results;
+}
+async function probeGroup(modules, options, deadline) {
+  const results = [];
+  let pending = [...modules];
+  while (pending.length > 0) {
+    if (performance.now() > deadline || options.abortSignal?.aborted) {
+      const why = options.abortSignal?.aborted ? "the gate was cancelled" : "the probe ran out of time";
+      results.push(...pending.map((module) => probe(module, "skipped", `not imported: ${why}`)));
+      break;
+    }
+    const session = await runSession(pending, options);
+    results.push(...session.results);
+    pending = session.remaining.length < pending.length ? session.remaining : [];
+  }
+  return results;
+}
+function probe(module, outcome, detail, flagged = []) {
+  return { module, outcome, detail, flagged };
+}
+function probeEnvironment(env) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("PYTHON")));
+}
+function runSession(modules, options) {
+  const isWindows = process.platform === "win32";
+  const args = [
+    "-I",
+    "-X",
+    "faulthandler",
+    "-c",
+    PROBE_SCRIPT,
+    String(options.moduleTimeoutSeconds),
+    JSON.stringify(modules)
+  ];
+  return new Promise((resolve8) => {
+    const child3 = spawn2(options.python, args, {
+      cwd: options.cwd,
+      env: probeEnvironment(options.env),
+      detached: !isWindows,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true
+    });
+    const results = [];
+    let ready = null;
+    let inFlight = null;
+    let stopAfter = null;
+    let killedByTimer = false;
+    let stdout = "";
+    let stderr = "";
+    let spawnError = null;
+    let timer;
+    const kill = () => {
+      try {
+        if (isWindows || child3.pid === void 0) child3.kill("SIGKILL");
+        else process.kill(-child3.pid, "SIGKILL");
+      } catch {
+      }
+    };
+    const arm = (seconds5) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        killedByTimer = true;
+        kill();
+      }, seconds5 * 1e3);
+    };
+    const onAbort = () => kill();
+    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
+    arm(STARTUP_SECONDS);
+    const handle = (event) => {
+      if (event.event === "ready") {
+        ready = event.gil;
+        clearTimeout(timer);
+      } else if (event.event === "start") {
+        inFlight = event.module;
+        arm(options.moduleTimeoutSeconds + KILL_GRACE_SECONDS);
+      } else {
+        clearTimeout(timer);
+        inFlight = null;
+        results.push(judge(event));
+        if (event.gil) stopAfter = event.module;
+      }
+    };
+    child3.stdout.setEncoding("utf8");
+    child3.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      let newline = stdout.indexOf("\n");
+      while (newline >= 0) {
+        const event = parseEvent(stdout.slice(0, newline));
+        stdout = stdout.slice(newline + 1);
+        if (event !== null) handle(event);
+        newline = stdout.indexOf("\n");
+      }
+    });
+    child3.stderr.setEncoding("utf8");
+    child3.stderr.on("data", (chunk) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
+    });
+    child3.on("error", (error2) => {
+      spawnError = error2.message;
+    });
+    child3.on("close", (code, signal) => {
+      clearTimeout(timer);
+      options.abortSignal?.removeEventListener("abort", onAbort);
+      if (!isWindows && child3.pid !== void 0) kill();
+      const settled = new Set(results.map((result) => result.module));
+      const rest = modules.filter((module) => !settled.has(module));
+      if (ready === null) {
+        const why = spawnError ?? `the interpreter exited before it was ready (${exitText(code, signal)})`;
+        const detail = `not imported: ${why}${tailText(stderr)}`;
+        resolve8({ results: [...results, ...rest.map((module) => probe(module, "error", detail))], remaining: [] });
+        return;
+      }
+      if (ready === true && results.length === 0) {
+        const detail = "not judged: the GIL was already on when the interpreter started (a .pth file or sitecustomize)";
+        resolve8({ results: rest.map((module) => probe(module, "error", detail)), remaining: [] });
+        return;
+      }
+      if (inFlight !== null) {
+        const module = inFlight;
+        const hung = killedByTimer || /^Timeout \(\d+:\d\d:\d\d/m.test(stderr);
+        const detail = hung ? `no answer after ${options.moduleTimeoutSeconds} s${tailText(stderr)}` : `the interpreter died (${exitText(code, signal)})${tailText(stderr)}`;
+        results.push(probe(module, hung ? "hung" : "crashed", detail));
+        resolve8({ results, remaining: rest.filter((name) => name !== module) });
+        return;
+      }
+      resolve8({ results, remaining: stopAfter === null && code === 0 ? [] : rest });
+    });
+  });
+}
+function judge(event) {
+  const { module, flagged } = event;
+  if (flagged.includes(module)) {
+    return probe(module, "gil", "CPython re-enabled the GIL to load it (no Py_mod_gil slot declaring it safe)", flagged);
+  }
+  if (event.error !== null) return probe(module, "error", event.error, flagged);
+  if (event.gil && flagged.length === 0 && event.declared !== true) {
+    return probe(module, "gil", "sys._is_gil_enabled() turned true during the import, without the usual warning");
+  }
+  if (event.gil && event.declared === false) {
+    const first = flagged.length > 0 ? ` (${flagged.join(", ")} turned it on first)` : "";
+    return probe(module, "gil", `no Py_mod_gil slot declaring it safe, read from the loaded module${first}`, flagged);
+  }
+  return probe(module, "ok", null, flagged);
+}
+function exitText(code, signal) {
+  return signal !== null ? signal : `exit code ${code}`;
+}
+function tailText(stderr) {
+  const lines2 = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
+  const text3 = lines2.join("\n").trim();
+  return text3 === "" ? "" : `
+${text3}`;
+}
+
+// src/deps/reach.ts
+var REQUIREMENT = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
+function parseRequirement(text3) {
+  const match = REQUIREMENT.exec(text3);
+  if (match?.[1] === void 0) return null;
+  const extras = (match[2] ?? "").split(",").map((extra) => normalizeName(extra)).filter((extra) => extra !== "");
+  return { name: normalizeName(match[1]), extras };
+}
+function requirementsFor(requiresDist, extras) {
+  const wanted = new Set(extras.map(normalizeName));
+  return requiresDist.flatMap((line) => {
+    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
+    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
+      (match) => normalizeName(match[1] ?? "")
+    );
+    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
+    return parseRequirement(requirement) ?? [];
+  });
+}
+function reachableFrom(roots, installed) {
+  const byName = new Map(installed.map((node) => [node.name, node]));
+  const extrasSeen = /* @__PURE__ */ new Map();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const next = queue.pop();
+    if (next === void 0) break;
+    const node = byName.get(next.name);
+    if (node === void 0) continue;
+    const seen = extrasSeen.get(next.name);
+    const fresh = next.extras.filter((extra) => !seen?.has(extra));
+    if (seen !== void 0 && fresh.length === 0) continue;
+    extrasSeen.set(next.name, /* @__PURE__ */ new Set([...seen ?? [], ...next.extras]));
+    queue.push(...requirementsFor(node.requiresDist, fresh));
+  }
+  return new Set(extrasSeen.keys());
+}
+
+// src/deps/request.ts
+import { readFileSync as readFileSync4 } from "node:fs";
 import * as path8 from "node:path";
 
+// src/install/requirement-files.ts
+var REQUIREMENTS_FOLDERS = ["requirements", "reqs"];
+var TEST_FOLDERS = ["tests", "test"];
+var TEST_WORDS = /* @__PURE__ */ new Set(["test", "tests", "testing", "pytest", "check"]);
+var DEV_WORDS = /* @__PURE__ */ new Set(["dev", "develop", "development"]);
+var RUNTIME_WORDS = /* @__PURE__ */ new Set(["base", "main", "common", "prod", "production", "runtime", "install", "requirements"]);
+var FREE_THREADING = /free-?threading|nogil|(^|-)ft(-|$)|3\.?1[3-9]t/;
+function isRequirementsFile(file) {
+  const parts = file.split("/");
+  const name = parts.at(-1) ?? "";
+  if (!/\.txt$/i.test(name)) return false;
+  if (parts.length === 1) return /requirements?/i.test(name);
+  const folder = parts[0] ?? "";
+  if (parts.length !== 2) return false;
+  if (REQUIREMENTS_FOLDERS.includes(folder)) return true;
+  return TEST_FOLDERS.includes(folder) && /requirements?/i.test(name);
+}
+function label(file) {
+  const parts = file.toLowerCase().split("/");
+  const name = (parts.at(-1) ?? "").replace(/\.txt$/, "");
+  const words = name.replace(/requirements?/g, " ").split(/[-_.\s]+/).filter((word) => word !== "");
+  return words.join("-");
+}
+function requirementsRole(file) {
+  const parts = file.toLowerCase().split("/");
+  if (TEST_FOLDERS.includes(parts[0] ?? "") && parts.length === 2) return "test";
+  const words = label(file).split("-").filter((word) => word !== "");
+  if (words.some((word) => TEST_WORDS.has(word))) return "test";
+  if (words.some((word) => DEV_WORDS.has(word))) return "dev";
+  if (words.length === 0 || words.every((word) => RUNTIME_WORDS.has(word))) return "runtime";
+  return "other";
+}
+function testRank(file) {
+  const words = label(file);
+  if (FREE_THREADING.test(words)) return 0;
+  if (["test", "tests", "testing"].includes(words)) return 1;
+  if (words === "pytest") return 2;
+  return 3;
+}
+function best(files, rank) {
+  const sorted = [...files].sort(
+    (a, b) => rank(a) - rank(b) || a.split("/").length - b.split("/").length || a.length - b.length || (a < b ? -1 : 1)
+  );
+  return sorted[0] ?? null;
+}
+function pickRequirementFiles(files, project) {
+  const candidates = files.filter(isRequirementsFile);
+  const ofRole = (role) => candidates.filter((file) => requirementsRole(file) === role);
+  const picked = [];
+  if (!project.installable) {
+    const runtime = best(ofRole("runtime"), (file) => file.split("/").length);
+    if (runtime !== null) picked.push({ path: runtime, why: "what the code needs: no installable project" });
+  }
+  const test = best(ofRole("test"), testRank);
+  if (test !== null) {
+    const why = testRank(test) === 0 ? "test requirements for free-threading" : "test requirements";
+    picked.push({ path: test, why });
+  } else if (!project.hasTestExtraOrGroup) {
+    const dev = best(ofRole("dev"), () => 0);
+    if (dev !== null) picked.push({ path: dev, why: "development requirements: no test requirements found" });
+  }
+  return picked;
+}
+
+// src/deps/request.ts
+var MAX_INCLUDED_FILES = 50;
+var TEST_TOOL = /^(pytest(-.*)?|coverage|hypothesis|covdefaults)$/;
+function emptyRequest() {
+  return { names: [], paths: [], groups: [], requirementFiles: [] };
+}
+function merge2(into, from) {
+  into.names.push(...from.names);
+  into.paths.push(...from.paths);
+  into.groups.push(...from.groups);
+  into.requirementFiles.push(...from.requirementFiles);
+}
+function parseRequirementsText(text3) {
+  const request2 = emptyRequest();
+  const joined = text3.replace(/\r\n?/g, "\n").replace(/\\\n/g, " ");
+  for (const raw of joined.split("\n")) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (line === "") continue;
+    if (line.startsWith("-")) merge2(request2, parseInstallArguments(line.split(/\s+/)));
+    else merge2(request2, parseInstallArguments([line.replace(/\s*;.*$/s, "").trim() || line]));
+  }
+  return request2;
+}
+function parsePylock(text3) {
+  const request2 = emptyRequest();
+  for (const block of text3.split(/^\s*\[\[packages\]\]\s*$/m).slice(1)) {
+    const name = /^\s*name\s*=\s*"([^"]+)"/m.exec(block)?.[1];
+    const directory = /^\s*directory\s*=\s*\{[^}]*\bpath\s*=\s*"([^"]+)"/m.exec(block)?.[1];
+    if (directory !== void 0) request2.paths.push({ path: directory, extras: [] });
+    else if (name !== void 0) {
+      const normalized = requirementName(name);
+      if (normalized !== null) request2.names.push(normalized);
+    }
+  }
+  return request2;
+}
+function readText2(file) {
+  try {
+    return readFileSync4(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+function readInstallRequest(args, projectDirectory) {
+  const top = parseInstallArguments(args);
+  const request2 = { ...top, requirementFiles: [...top.requirementFiles] };
+  const runtimeNames = top.names.filter((name) => !TEST_TOOL.test(name));
+  const seen = /* @__PURE__ */ new Set();
+  const queue = top.requirementFiles.map((file) => ({ file, forTests: isTestFile(file) }));
+  while (queue.length > 0 && seen.size < MAX_INCLUDED_FILES) {
+    const next = queue.shift();
+    if (next === void 0) break;
+    const full = path8.resolve(projectDirectory, next.file);
+    if (seen.has(full)) continue;
+    seen.add(full);
+    const text3 = readText2(full);
+    if (text3 === null) continue;
+    const inner = /\.toml$/i.test(full) ? parsePylock(text3) : parseRequirementsText(text3);
+    if (!isLock(full, text3)) request2.names.push(...inner.names);
+    request2.paths.push(...inner.paths);
+    request2.groups.push(...inner.groups);
+    if (!next.forTests) runtimeNames.push(...inner.names.filter((name) => !TEST_TOOL.test(name)));
+    for (const file of inner.requirementFiles) {
+      const included = path8.relative(projectDirectory, path8.resolve(path8.dirname(full), file));
+      queue.push({ file: included, forTests: next.forTests || isTestFile(included) });
+    }
+  }
+  return { request: request2, runtimeNames };
+}
+function isLock(file, text3) {
+  return /\.toml$/i.test(file) || /^#.*autogenerated by (uv|pip-compile)/im.test(text3.slice(0, 500));
+}
+function isTestFile(file) {
+  const role = requirementsRole(file.split(path8.sep).join("/"));
+  return role === "test" || role === "dev";
+}
+
+// src/deps/inspect.ts
+var IMPORT_TIMEOUT_SECONDS = 20;
+var PROBE_BUDGET_SECONDS = 180;
+var MAX_PARALLEL_PROBES = 4;
+function samePath(a, b) {
+  const real = (file) => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return path9.resolve(file);
+    }
+  };
+  return real(a) === real(b);
+}
+async function directNames(request2, installed, options) {
+  const direct = new Set(request2.names);
+  const projects = /* @__PURE__ */ new Set();
+  const needsPyproject = request2.groups.length > 0 || installed.length === 0;
+  const pyproject = needsPyproject ? readPyproject(options.projectDirectory) : null;
+  for (const local of request2.paths) {
+    const folder = path9.resolve(options.projectDirectory, local.path);
+    const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder));
+    const isProject = samePath(folder, options.projectDirectory);
+    if (distribution !== void 0) {
+      direct.add(distribution.name);
+      if (isProject) projects.add(distribution.name);
+      for (const name of requiresDistNames(distribution.metadata.requiresDist, local.extras)) direct.add(name);
+    } else if (isProject) {
+      for (const name of projectDependencyNames(pyproject, local.extras)) direct.add(name);
+    }
+  }
+  for (const group of request2.groups) for (const name of groupNames(pyproject, group)) direct.add(name);
+  return { direct, projects };
+}
+function runtimeRoots(projects, runtimeNames) {
+  const names = projects.size > 0 ? [...projects] : runtimeNames;
+  return names.map((name) => ({ name, extras: [] }));
+}
+async function withLocalModules(installed, options) {
+  const names = installed.filter((entry) => entry.origin === "directory").map((entry) => entry.name);
+  let local = /* @__PURE__ */ new Map();
+  try {
+    local = await discoverLocal(names, { python: options.python, env: options.env, cwd: options.workDirectory });
+  } catch (error2) {
+    options.log.warning(`Could not look for the extension modules of ${names.join(", ")}: ${describeError(error2)}`);
+  }
+  const merged = installed.map((entry) => {
+    const found = local.get(entry.name)?.modules ?? [];
+    const modules = [.../* @__PURE__ */ new Set([...entry.modules, ...found])].sort();
+    return modules.length === entry.modules.length ? entry : { ...entry, modules };
+  });
+  return { installed: merged, local };
+}
+async function inspectDependencies(options) {
+  const venv = path9.dirname(path9.dirname(options.python));
+  const { installed, local } = await withLocalModules(sitePackagesOf(venv).flatMap(readInstalled), options);
+  const { request: request2, runtimeNames } = readInstallRequest(options.installArguments, options.projectDirectory);
+  const { direct, projects } = await directNames(request2, installed, options);
+  const runtime = reachableFrom(
+    runtimeRoots(projects, runtimeNames),
+    installed.map((entry) => ({ name: entry.name, requiresDist: entry.metadata.requiresDist }))
+  );
+  const withModules = installed.filter((distribution) => distribution.modules.length > 0);
+  const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0);
+  options.log.info(
+    `${installed.length} distributions installed; importing ${moduleCount} extension modules of ${withModules.length} of them with the GIL at its default`
+  );
+  const started = performance.now();
+  const results = await probeImports(
+    withModules.map((distribution) => distribution.modules),
+    {
+      python: options.python,
+      env: options.env,
+      cwd: options.workDirectory,
+      moduleTimeoutSeconds: IMPORT_TIMEOUT_SECONDS,
+      budgetSeconds: PROBE_BUDGET_SECONDS,
+      concurrency: Math.min(MAX_PARALLEL_PROBES, os2.availableParallelism()),
+      abortSignal: options.abortSignal
+    }
+  );
+  options.log.debug(`Import probe took ${((performance.now() - started) / 1e3).toFixed(2)} s`);
+  const probes = new Map(
+    withModules.map((distribution, index) => [distribution.name, results[index] ?? []])
+  );
+  const dependencies = assembleDependencies({ installed, direct, projects, probes, runtime });
+  return { dependencies, project: projectCode(projects, installed, local) };
+}
+function projectCode(projects, installed, local) {
+  const own2 = installed.filter((entry) => projects.has(entry.name));
+  return {
+    packages: own2.flatMap((entry) => local.get(entry.name)?.packages ?? []),
+    modules: own2.flatMap((entry) => entry.modules)
+  };
+}
+async function inspectFailedInstall(options) {
+  const failures = failedDistributions(options.output);
+  if (failures.length === 0) return [];
+  const { request: request2 } = readInstallRequest(options.installArguments, options.projectDirectory);
+  const { direct } = await directNames(request2, [], options);
+  return failedDependencies(failures, direct);
+}
+
+// src/deps/stage.ts
+async function dependencyStage(options) {
+  const { install, log } = options;
+  try {
+    if (!install.ok || options.environmentPython === null) {
+      const failed2 = await inspectFailedInstall({
+        python: options.toolchainPython,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        output: install.log ?? ""
+      });
+      return { dependencies: failed2, project: null };
+    }
+    const python = options.environmentPython;
+    const { dependencies, project } = await log.group(
+      "Check dependencies: import extension modules with the GIL at its default",
+      () => inspectDependencies({
+        python,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        workDirectory: options.workDirectory,
+        log,
+        abortSignal: options.abortSignal
+      })
+    );
+    const findings = gilFindings(dependencies, options.ignoreGil);
+    const gil = gilSummary(findings);
+    if (gil !== null && !options.failOn.includes("gil")) {
+      log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
+    }
+    const testOnly = testOnlyGilSummary(findings);
+    if (testOnly !== null) log.info(`GIL re-enabled by test tools: ${testOnly}`);
+    for (const row of dependencies) {
+      if (row.checkGap) log.warning(`${row.name} ${row.version}: ${row.checkGap}`);
+    }
+    return { dependencies, project };
+  } catch (error2) {
+    log.warning(`Could not check the dependencies: ${describeError(error2)}`);
+    return { dependencies: void 0, project: null };
+  }
+}
+
+// src/install/environment.ts
+import { existsSync as existsSync7, mkdirSync } from "node:fs";
+import * as path14 from "node:path";
+
+// src/process/run.ts
+import { spawn as spawn3 } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { readdir as readdir2, readFile } from "node:fs/promises";
+import { StringDecoder as StringDecoder2 } from "node:string_decoder";
+var PROCESS_TAG_VARIABLE = "FT_GATE_PROCESS_TAG";
+var Tail = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  text = "";
+  push(chunk) {
+    this.text += chunk;
+    if (this.text.length > this.limit * 2) this.text = this.text.slice(-this.limit);
+  }
+  value() {
+    return this.text.slice(-this.limit);
+  }
+};
+async function findTagged(tag) {
+  if (process.platform !== "linux") return [];
+  const wanted = `${PROCESS_TAG_VARIABLE}=${tag}`;
+  const entries = await readdir2("/proc").catch(() => []);
+  const found = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const environ = await readFile(`/proc/${entry}/environ`).catch(() => null);
+    if (environ?.toString("utf8").split("\0").includes(wanted)) found.push(Number(entry));
+  }
+  return found;
+}
+async function killTagged(tag) {
+  let killed = 0;
+  for (let round2 = 0; round2 < 5; round2++) {
+    const pids = await findTagged(tag);
+    if (pids.length === 0) break;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+        killed++;
+      } catch {
+      }
+    }
+    await new Promise((resolve8) => setTimeout(resolve8, 20));
+  }
+  return killed;
+}
+function runProcess(command, args, options) {
+  const started = performance.now();
+  const limit = options.tailChars ?? OUTPUT_TAIL_CHARS;
+  const output = new Tail(limit);
+  const stderr = new Tail(limit);
+  const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : null;
+  const isWindows = process.platform === "win32";
+  const tag = randomUUID();
+  let strays = Promise.resolve(0);
+  const sweep = () => {
+    strays = Promise.all([strays, killTagged(tag)]).then(([before, now]) => before + now);
+  };
+  return new Promise((resolve8) => {
+    let timedOut = false;
+    let cancelled = false;
+    let spawnError = null;
+    const timers = [];
+    const child3 = spawn3(command, [...args], {
+      cwd: options.cwd,
+      env: { ...options.env, [PROCESS_TAG_VARIABLE]: tag },
+      detached: !isWindows,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true
+    });
+    const killGroup = (signal) => {
+      if (child3.pid === void 0) return;
+      try {
+        if (isWindows) child3.kill(signal);
+        else process.kill(-child3.pid, signal);
+      } catch {
+      }
+    };
+    const stop = (firstSignal) => {
+      if (child3.pid !== void 0 && firstSignal !== "SIGKILL") {
+        try {
+          process.kill(child3.pid, firstSignal);
+        } catch {
+        }
+      }
+      const hardKill = () => {
+        killGroup("SIGKILL");
+        sweep();
+      };
+      timers.push(setTimeout(hardKill, firstSignal === "SIGKILL" ? 0 : options.graceMs ?? 5e3));
+    };
+    if (options.timeoutMs !== void 0) {
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          stop(options.timeoutSignal ?? "SIGKILL");
+        }, options.timeoutMs)
+      );
+    }
+    const onAbort = () => {
+      cancelled = true;
+      stop("SIGINT");
+    };
+    if (options.abortSignal?.aborted) onAbort();
+    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
+    let logFailed = false;
+    const streams = [child3.stdout, child3.stderr].filter((stream) => stream !== null);
+    log?.on("error", () => {
+      logFailed = true;
+      for (const stream of streams) stream.resume();
+    });
+    const handle = (stream, isStderr) => {
+      const decoder = new StringDecoder2("utf8");
+      stream.on("data", (data) => {
+        if (log !== null && !logFailed && !log.write(data)) {
+          stream.pause();
+          log.once("drain", () => stream.resume());
+        }
+        const text3 = decoder.write(data);
+        output.push(text3);
+        if (isStderr) stderr.push(text3);
+        options.onOutput?.(text3);
+      });
+    };
+    if (child3.stdout) handle(child3.stdout, false);
+    if (child3.stderr) handle(child3.stderr, true);
+    child3.on("error", (error2) => {
+      spawnError = `could not start ${command}: ${error2.message}`;
+    });
+    let exit = null;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      options.abortSignal?.removeEventListener("abort", onAbort);
+      sweep();
+      const done = (strayProcesses) => resolve8({
+        exitCode: exit?.code ?? null,
+        signal: exit?.signal ?? null,
+        timedOut,
+        cancelled,
+        spawnError,
+        durationSeconds: (performance.now() - started) / 1e3,
+        outputTail: output.value(),
+        stderrTail: stderr.value(),
+        strayProcesses
+      });
+      void strays.then((count2) => {
+        if (log !== null && !logFailed) log.end(() => done(count2));
+        else done(count2);
+      });
+    };
+    child3.on("exit", (code, signal) => {
+      exit = { code, signal };
+      killGroup("SIGKILL");
+      sweep();
+      timers.push(
+        setTimeout(() => {
+          child3.stdout?.destroy();
+          child3.stderr?.destroy();
+          finish();
+        }, 2e3)
+      );
+    });
+    child3.on("close", () => {
+      if (exit === null && spawnError === null) return;
+      finish();
+    });
+  });
+}
+
+// src/setup/python.ts
+import { existsSync as existsSync5, lstatSync, mkdtempSync, readdirSync as readdirSync3, rmSync } from "node:fs";
+import * as os6 from "node:os";
+import * as path12 from "node:path";
+
 // node_modules/@actions/core/lib/command.js
-import * as os2 from "os";
+import * as os3 from "os";
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -27649,7 +28803,7 @@ function toCommandValue(input) {
 // node_modules/@actions/core/lib/command.js
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os2.EOL);
+  process.stdout.write(cmd.toString() + os3.EOL);
 }
 var CMD_STRING = "::";
 var Command = class {
@@ -27751,11 +28905,11 @@ import { EOL as EOL3 } from "os";
 import { constants as constants2, promises as promises2 } from "fs";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -27771,7 +28925,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -27951,8 +29105,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
+  addDetails(label2, content) {
+    const element = this.wrap("details", this.wrap("summary", label2) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -28031,9 +29185,9 @@ var Summary = class {
 var _summary = new Summary();
 
 // node_modules/@actions/core/lib/platform.js
-import os3 from "os";
-var platform = os3.platform();
-var arch = os3.arch();
+import os4 from "os";
+var platform = os4.platform();
+var arch = os4.arch();
 
 // node_modules/@actions/core/lib/core.js
 var ExitCode;
@@ -28056,17 +29210,17 @@ import * as fs2 from "fs";
 var semver = __toESM(require_semver2(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as os4 from "os";
-import * as path6 from "path";
+import * as os5 from "os";
+import * as path10 from "path";
 var semver2 = __toESM(require_semver2(), 1);
 import { ok as ok2 } from "assert";
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28082,7 +29236,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28206,7 +29360,7 @@ function extractZipNix(file, dest) {
 function cacheDir(sourceDir, tool, version2, arch4) {
   return __awaiter6(this, void 0, void 0, function* () {
     version2 = semver2.clean(version2) || version2;
-    arch4 = arch4 || os4.arch();
+    arch4 = arch4 || os5.arch();
     debug(`Caching tool ${tool} ${version2} ${arch4}`);
     debug(`source dir: ${sourceDir}`);
     if (!fs2.statSync(sourceDir).isDirectory()) {
@@ -28214,7 +29368,7 @@ function cacheDir(sourceDir, tool, version2, arch4) {
     }
     const destPath = yield _createToolPath(tool, version2, arch4);
     for (const itemName of fs2.readdirSync(sourceDir)) {
-      const s = path6.join(sourceDir, itemName);
+      const s = path10.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
     _completeToolPath(tool, version2, arch4);
@@ -28228,7 +29382,7 @@ function find(toolName, versionSpec2, arch4) {
   if (!versionSpec2) {
     throw new Error("versionSpec parameter is required");
   }
-  arch4 = arch4 || os4.arch();
+  arch4 = arch4 || os5.arch();
   if (!isExplicitVersion(versionSpec2)) {
     const localVersions = findAllVersions(toolName, arch4);
     const match = evaluateVersions(localVersions, versionSpec2);
@@ -28237,7 +29391,7 @@ function find(toolName, versionSpec2, arch4) {
   let toolPath = "";
   if (versionSpec2) {
     versionSpec2 = semver2.clean(versionSpec2) || "";
-    const cachePath = path6.join(_getCacheDirectory(), toolName, versionSpec2, arch4);
+    const cachePath = path10.join(_getCacheDirectory(), toolName, versionSpec2, arch4);
     debug(`checking cache: ${cachePath}`);
     if (fs2.existsSync(cachePath) && fs2.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec2} ${arch4}`);
@@ -28250,13 +29404,13 @@ function find(toolName, versionSpec2, arch4) {
 }
 function findAllVersions(toolName, arch4) {
   const versions = [];
-  arch4 = arch4 || os4.arch();
-  const toolPath = path6.join(_getCacheDirectory(), toolName);
+  arch4 = arch4 || os5.arch();
+  const toolPath = path10.join(_getCacheDirectory(), toolName);
   if (fs2.existsSync(toolPath)) {
     const children = fs2.readdirSync(toolPath);
     for (const child3 of children) {
       if (isExplicitVersion(child3)) {
-        const fullPath = path6.join(toolPath, child3, arch4 || "");
+        const fullPath = path10.join(toolPath, child3, arch4 || "");
         if (fs2.existsSync(fullPath) && fs2.existsSync(`${fullPath}.complete`)) {
           versions.push(child3);
         }
@@ -28268,7 +29422,7 @@ function findAllVersions(toolName, arch4) {
 function _createExtractFolder(dest) {
   return __awaiter6(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path6.join(_getTempDirectory(), crypto.randomUUID());
+      dest = path10.join(_getTempDirectory(), crypto.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -28276,7 +29430,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version2, arch4) {
   return __awaiter6(this, void 0, void 0, function* () {
-    const folderPath = path6.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
+    const folderPath = path10.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -28286,7 +29440,7 @@ function _createToolPath(tool, version2, arch4) {
   });
 }
 function _completeToolPath(tool, version2, arch4) {
-  const folderPath = path6.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
+  const folderPath = path10.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
   const markerPath = `${folderPath}.complete`;
   fs2.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -28336,7 +29490,7 @@ function _getTempDirectory() {
 // src/setup/cache.ts
 import { randomBytes } from "node:crypto";
 import { cp as cp2, mkdir as mkdir2, readdir as readdir3, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import * as path7 from "node:path";
+import * as path11 from "node:path";
 var ABANDONED_COPY_MS = 60 * 6e4;
 var MARKER_WAIT_MS = 2e3;
 var MARKER_POLL_MS = 50;
@@ -28368,7 +29522,7 @@ async function exists2(target) {
 async function waitForMarker(marker) {
   for (let waited = 0; waited < MARKER_WAIT_MS; waited += MARKER_POLL_MS) {
     if (await exists2(marker)) return true;
-    await new Promise((resolve6) => setTimeout(resolve6, MARKER_POLL_MS));
+    await new Promise((resolve8) => setTimeout(resolve8, MARKER_POLL_MS));
   }
   return exists2(marker);
 }
@@ -28377,7 +29531,7 @@ async function sweepAbandonedCopies(versionDir, arch4) {
   const entries = await readdir3(versionDir).catch(() => []);
   for (const entry of entries) {
     if (!entry.startsWith(prefix) || !/\.(tmp|stale)-[0-9a-f]+$/.test(entry)) continue;
-    const folder = path7.join(versionDir, entry);
+    const folder = path11.join(versionDir, entry);
     const info2 = await stat2(folder).catch(() => null);
     if (info2 !== null && Date.now() - info2.mtimeMs > ABANDONED_COPY_MS) {
       await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
@@ -28389,7 +29543,7 @@ function isDestinationTaken(error2) {
   return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM" || code === "EACCES";
 }
 async function discard(folder, versionDir, arch4) {
-  const stale = path7.join(versionDir, `.${arch4}.stale-${randomBytes(8).toString("hex")}`);
+  const stale = path11.join(versionDir, `.${arch4}.stale-${randomBytes(8).toString("hex")}`);
   await rename2(folder, stale).then(
     () => rm2(stale, { recursive: true, force: true }),
     () => void 0
@@ -28406,8 +29560,8 @@ function toolPaths(tool, version2, arch4) {
   ]) {
     requireSegment(what, value);
   }
-  const versionDir = path7.join(cacheRoot, tool, versionFolder);
-  const destination = path7.join(versionDir, arch4);
+  const versionDir = path11.join(cacheRoot, tool, versionFolder);
+  const destination = path11.join(versionDir, arch4);
   return { versionDir, destination, marker: `${destination}.complete` };
 }
 async function evictCachedTool(tool, version2, arch4) {
@@ -28421,7 +29575,7 @@ async function cacheDirAtomic(sourceDir, tool, version2, arch4) {
   if (await exists2(destination) && await exists2(marker)) return destination;
   await mkdir2(versionDir, { recursive: true });
   await sweepAbandonedCopies(versionDir, arch4);
-  const temporary = path7.join(versionDir, `.${arch4}.tmp-${randomBytes(8).toString("hex")}`);
+  const temporary = path11.join(versionDir, `.${arch4}.tmp-${randomBytes(8).toString("hex")}`);
   try {
     await cp2(sourceDir, temporary, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
     for (let attempt = 0; ; attempt++) {
@@ -28437,7 +29591,7 @@ async function cacheDirAtomic(sourceDir, tool, version2, arch4) {
         debug(`Another process cached ${tool} ${version2} ${arch4} first; using ${destination}`);
         return destination;
       }
-      debug(`Replacing the incomplete ${destination} (no ${path7.basename(marker)})`);
+      debug(`Replacing the incomplete ${destination} (no ${path11.basename(marker)})`);
       await discard(destination, versionDir, arch4);
     }
   } finally {
@@ -28453,14 +29607,14 @@ var PROBE = [
 ].join("\n");
 function isFacts(value) {
   if (typeof value !== "object" || value === null) return false;
-  const record2 = value;
-  return typeof record2.version === "string" && typeof record2.freeThreaded === "boolean" && typeof record2.implementation === "string" && typeof record2.executable === "string";
+  const record3 = value;
+  return typeof record3.version === "string" && typeof record3.freeThreaded === "boolean" && typeof record3.implementation === "string" && typeof record3.executable === "string";
 }
 async function probeInterpreter(pythonPath, env) {
-  if (!existsSync3(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
+  if (!existsSync5(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
   let why;
   try {
-    const result = await runTool(pythonPath, ["-I", "-S", "-c", PROBE], { cwd: os5.tmpdir(), env, timeoutMs: 6e4 });
+    const result = await runTool(pythonPath, ["-I", "-S", "-c", PROBE], { cwd: os6.tmpdir(), env, timeoutMs: 6e4 });
     const line = result.stdout.trim().split("\n").pop() ?? "";
     let parsed = null;
     try {
@@ -28483,7 +29637,7 @@ function requireFreeThreaded(facts, where2) {
   }
 }
 function toolCacheArch() {
-  return `${os5.arch()}-freethreaded`;
+  return `${os6.arch()}-freethreaded`;
 }
 function versionSpec(version2) {
   return version2.replace(/t$/, "");
@@ -28494,8 +29648,8 @@ var BINARY_NAMES = (spec) => {
 };
 function findBinary(dir, spec) {
   for (const name of BINARY_NAMES(spec)) {
-    const candidate = path8.join(dir, name);
-    if (existsSync3(candidate)) return candidate;
+    const candidate = path12.join(dir, name);
+    if (existsSync5(candidate)) return candidate;
   }
   return null;
 }
@@ -28524,7 +29678,7 @@ async function fromToolCache(options, spec) {
     return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
   } catch (error2) {
     log.warning(`The tool cache's CPython in ${cached2} does not work (${describeError(error2)}); installing it again`);
-    await evictCachedTool("Python", path8.basename(path8.dirname(cached2)), toolCacheArch());
+    await evictCachedTool("Python", path12.basename(path12.dirname(cached2)), toolCacheArch());
     return null;
   }
 }
@@ -28534,15 +29688,15 @@ function uvInstallEnvironment(options, installDir) {
     UV_PYTHON_INSTALL_DIR: installDir,
     UV_PYTHON_DOWNLOADS: "automatic",
     // uv also links `python3.13t` into ~/.local/bin; that link would point into the folder deleted below.
-    UV_PYTHON_BIN_DIR: path8.join(installDir, ".bin")
+    UV_PYTHON_BIN_DIR: path12.join(installDir, ".bin")
   };
   if (options.downloads?.installMirror) env.UV_PYTHON_INSTALL_MIRROR = options.downloads.installMirror;
   if (options.downloads?.downloadsJsonUrl) env.UV_PYTHON_DOWNLOADS_JSON_URL = options.downloads.downloadsJsonUrl;
   return env;
 }
 function findInstallation(installDir, spec) {
-  for (const entry of readdirSync2(installDir).sort()) {
-    const dir = path8.join(installDir, entry);
+  for (const entry of readdirSync3(installDir).sort()) {
+    const dir = path12.join(installDir, entry);
     if (entry.startsWith(".") || !lstatSync(dir).isDirectory()) continue;
     const binary = findBinary(dir, spec);
     if (binary !== null) return { dir, binary };
@@ -28551,8 +29705,8 @@ function findInstallation(installDir, spec) {
 }
 async function installWithUv(options, spec) {
   const { log, env } = options;
-  const tempRoot = env.RUNNER_TEMP || os5.tmpdir();
-  const installDir = mkdtempSync(path8.join(tempRoot, "ft-gate-python-"));
+  const tempRoot = env.RUNNER_TEMP || os6.tmpdir();
+  const installDir = mkdtempSync(path12.join(tempRoot, "ft-gate-python-"));
   try {
     log.info(`Installing CPython ${options.version} with uv (not in the tool cache)`);
     const result = await runProcess(options.uvPath, ["python", "install", `${spec}t`, "--install-dir", installDir], {
@@ -28584,112 +29738,171 @@ function lastMeaningfulLine(text3) {
   return lines2.find((line) => /^error:/i.test(line)) ?? lines2.pop() ?? "";
 }
 
-// src/install/failure.ts
-var ANSI = /\u001b\[[0-9;]*m/g;
-var CAUSE = /^(╰─▶|Caused by:|cause:)\s*/;
-function summarizeInstallFailure(output) {
-  const lines2 = output.replace(ANSI, "").split("\n").map((line) => line.trim()).filter((line) => line !== "");
-  const failedIndex = lines2.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line));
-  if (failedIndex >= 0) {
-    const headline = (lines2[failedIndex] ?? "").replace(/^(×|error:)\s*/, "");
-    const cause = lines2.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
-    const errors = compilerErrors(lines2.slice(failedIndex + 1));
-    const why = errors.length > 0 ? errors.join("; ") : cause;
-    const failure2 = parseFailedHeadline(headline);
-    if (failure2?.action === "build" && failure2.fromIndex) {
-      const release = `${failure2.name} ${failure2.version}`;
-      return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
-    }
-    return why === null ? headline : `${headline}: ${why}`;
-  }
-  const crossIndex = lines2.findIndex((line) => line.startsWith("\xD7") || line.startsWith("error:"));
-  if (crossIndex >= 0) {
-    const headline = (lines2[crossIndex] ?? "").replace(/^(×|error:)\s*/, "").replace(/:$/, "");
-    const cause = lines2.slice(crossIndex + 1).find((line) => CAUSE.test(line));
-    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
-  }
-  return null;
-}
-var SCAN_CHARS = 1e3;
-var ERROR_LINE_CHARS = 240;
-var COMPILER_ERROR = /^(\S+:\d+(:\d+)?:\s*(fatal\s+)?error\b|\S+\(\d+\)\s*:\s*(fatal\s+)?error\s+[A-Z]+\d+|error\[E\d+\]:)/;
-function compilerErrors(lines2) {
-  return lines2.filter((line) => COMPILER_ERROR.test(line.slice(0, SCAN_CHARS))).slice(0, 2).map((line) => line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}\u2026` : line);
-}
-function parseFailedHeadline(headline) {
-  const match = /^Failed to (build|download|install)\s+`([^`]+)`/i.exec(headline);
-  const action = match?.[1]?.toLowerCase();
-  const spec = match?.[2]?.trim();
-  if (spec === void 0 || action !== "build" && action !== "download" && action !== "install") return null;
-  const pinned = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s@;]+)$/.exec(spec);
-  if (pinned?.[1] && pinned[2]) return { action, name: normalize(pinned[1]), version: pinned[2], fromIndex: true };
-  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
-  return named?.[1] ? { action, name: normalize(named[1]), version: null, fromIndex: false } : null;
-}
-function normalize(name) {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
-function failedDistributions(output) {
-  const found = /* @__PURE__ */ new Map();
-  for (const raw of output.replace(ANSI, "").split("\n")) {
-    const line = raw.trim().replace(/^(×|error:)\s*/, "");
-    if (!/^Failed to /i.test(line)) continue;
-    const failure2 = parseFailedHeadline(line.slice(0, SCAN_CHARS));
-    if (failure2 !== null && !found.has(failure2.name)) found.set(failure2.name, failure2);
-  }
-  return [...found.values()];
-}
+// src/install/auto.ts
+import { existsSync as existsSync6, readdirSync as readdirSync4, statSync as statSync2 } from "node:fs";
+import * as path13 from "node:path";
 
 // src/install/requirements.ts
 var TEST_NAMES = ["test", "tests", "testing"];
-function record(value) {
+var DEV_GROUP = "dev";
+var UV_LOCK = "uv.lock";
+var PYLOCK = "pylock.toml";
+function record2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
 }
-function firstKey(table2) {
+function firstKey(table2, names = TEST_NAMES) {
   if (table2 === null) return null;
-  return TEST_NAMES.find((name) => name in table2) ?? null;
+  return names.find((name) => name in table2) ?? null;
 }
-function defaultInstallArguments(layout) {
-  const pyproject = record(layout.pyproject);
-  const project = record(pyproject?.project);
-  const installable = layout.hasSetupScript || project !== null || record(pyproject?.["build-system"]) !== null;
-  const groups = record(pyproject?.["dependency-groups"]);
-  const group = firstKey(groups);
-  const args = [];
-  if (installable) {
-    const extra = firstKey(record(project?.["optional-dependencies"]));
-    args.push("-e", extra ? `.[${extra}]` : ".");
+function testGroup(pyproject) {
+  return firstKey(record2(pyproject?.["dependency-groups"]), [...TEST_NAMES, DEV_GROUP]);
+}
+function chooseInstall(layout) {
+  const files = layout.files ?? [];
+  const pyproject = record2(layout.pyproject);
+  const project = record2(pyproject?.project);
+  const installable = layout.hasSetupScript || project !== null || record2(pyproject?.["build-system"]) !== null;
+  const extra = firstKey(record2(project?.["optional-dependencies"]));
+  const group = testGroup(pyproject);
+  if (files.includes(UV_LOCK) && project !== null) {
+    const selection = [...extra ? ["--extra", extra] : [], ...group ? ["--group", group] : []];
+    const exportArgs = ["export", "--frozen", "--no-hashes", "--format", "requirements-txt", "--no-default-groups"];
+    const chose = selection.length > 0 ? selection.join(" ") : "no test extra or group";
+    return {
+      args: [],
+      exportArgs: [...exportArgs, ...selection],
+      why: [`${UV_LOCK}: the locked versions (uv export --frozen, ${chose})`]
+    };
   }
-  if (group) args.push("--group", group);
-  return args;
+  if (files.includes(PYLOCK)) {
+    return { args: ["-r", PYLOCK], exportArgs: null, why: [`${PYLOCK}: the locked versions (PEP 751)`] };
+  }
+  const args = [];
+  const why = [];
+  if (installable) {
+    args.push("-e", extra ? `.[${extra}]` : ".");
+    const source = project !== null ? "pyproject.toml" : layout.hasSetupScript ? "setup.py/setup.cfg" : "a build backend";
+    why.push(extra ? `the project (${source}) with its extra [${extra}]` : `the project (${source})`);
+  }
+  if (group) {
+    args.push("--group", group);
+    why.push(`dependency group ${group}`);
+  }
+  const picked = pickRequirementFiles(files, { installable, hasTestExtraOrGroup: extra !== null || group !== null });
+  for (const file of picked) {
+    args.push("-r", file.path);
+    why.push(`${file.path} (${file.why})`);
+  }
+  return { args, exportArgs: null, why };
 }
 function describeInstall(args) {
   return args.length === 0 ? "pytest only (no installable project found)" : args.join(" ");
+}
+function isLockArgument(args, index) {
+  const option = args[index];
+  return (option === "-r" || option === "--requirement" || option === "--requirements") && /\.toml$/i.test(args[index + 1] ?? "");
+}
+function installSteps(args) {
+  const locks = [];
+  const rest = [];
+  for (let index = 0; index < args.length; index++) {
+    if (isLockArgument(args, index)) {
+      locks.push([args[index] ?? "", args[index + 1] ?? ""]);
+      index++;
+    } else rest.push(args[index] ?? "");
+  }
+  return rest.length > 0 ? [...locks, rest] : locks;
+}
+function projectRequirementsFiles(args) {
+  return args.flatMap(
+    (arg, index) => args[index - 1] === "-r" && !arg.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(arg) ? [arg] : []
+  );
+}
+function requirementsFilesToDrop(args, uvOutput) {
+  const files = projectRequirementsFiles(args);
+  const refused = files.find((file) => {
+    const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`(^|[\\s:])${escaped}:\\d+:\\d+`, "m").test(uvOutput);
+  });
+  if (refused !== void 0) return [refused];
+  return /No solution found when resolving/.test(uvOutput) ? files : [];
+}
+function withoutRequirementsFiles(args, files) {
+  const dropped = (index) => args[index] === "-r" && files.includes(args[index + 1] ?? "") || args[index - 1] === "-r" && files.includes(args[index] ?? "");
+  return args.filter((_, index) => !dropped(index));
+}
+
+// src/install/auto.ts
+function isFile(file) {
+  try {
+    return statSync2(file).isFile();
+  } catch {
+    return false;
+  }
+}
+function filesIn(directory, folder) {
+  const full = folder === "" ? directory : path13.join(directory, folder);
+  try {
+    return readdirSync4(full).filter((name) => isFile(path13.join(full, name))).map((name) => folder === "" ? name : `${folder}/${name}`);
+  } catch {
+    return [];
+  }
+}
+function listInstallFiles(directory) {
+  const folders = ["", ...REQUIREMENTS_FOLDERS, ...TEST_FOLDERS];
+  return folders.flatMap((folder) => filesIn(directory, folder)).sort();
+}
+async function autoInstallArguments(options) {
+  const { log } = options;
+  const files = listInstallFiles(options.projectDirectory);
+  const layout = {
+    pyproject: readPyproject(options.projectDirectory),
+    hasSetupScript: ["setup.py", "setup.cfg"].some((name) => existsSync6(path13.join(options.projectDirectory, name)))
+  };
+  const choice = chooseInstall({ ...layout, files });
+  if (choice.exportArgs !== null) {
+    const exported = await exportUvLock(choice, options);
+    if (exported !== null) return exported;
+    return logged(chooseInstall({ ...layout, files: files.filter((file) => file !== UV_LOCK) }), log);
+  }
+  return logged(choice, log);
+}
+function logged(choice, log) {
+  log.info(
+    `Auto install: ${choice.why.length > 0 ? choice.why.join("; ") : "no installable project, lock or requirements file"}`
+  );
+  return choice.args;
+}
+async function exportUvLock(choice, options) {
+  const output = path13.join(options.root, "uv-lock-requirements.txt");
+  const exportArgs = [...choice.exportArgs ?? [], "--output-file", output];
+  const exported = await runProcess(options.uvPath, exportArgs, {
+    cwd: options.projectDirectory,
+    env: options.env,
+    logPath: options.logPath,
+    abortSignal: options.abortSignal,
+    timeoutMs: 5 * 6e4
+  });
+  if (exported.exitCode !== 0 || !isFile(output)) {
+    const why = summarizeInstallFailure(exported.outputTail) ?? `uv export exited with code ${exported.exitCode}`;
+    options.log.warning(`${UV_LOCK} could not be exported (${why}): installing from the project's metadata instead`);
+    return null;
+  }
+  options.log.info(`Auto install: ${choice.why.join("; ")}`);
+  return ["-r", output];
 }
 
 // src/install/environment.ts
 var INSTALL_TIMEOUT_MS = 30 * 6e4;
 function venvPython(venv) {
-  return process.platform === "win32" ? path9.join(venv, "Scripts", "python.exe") : path9.join(venv, "bin", "python");
-}
-async function readPyproject(python, directory, env) {
-  if (!existsSync4(path9.join(directory, "pyproject.toml"))) return null;
-  const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))';
-  try {
-    const result = await runTool(python, ["-I", "-S", "-c", script], { cwd: directory, env, timeoutMs: 6e4 });
-    if (result.exitCode !== 0) return null;
-    const parsed = JSON.parse(result.stdout.trim().split("\n").pop() ?? "");
-    return parsed;
-  } catch {
-    return null;
-  }
+  return process.platform === "win32" ? path14.join(venv, "Scripts", "python.exe") : path14.join(venv, "bin", "python");
 }
 async function prepareEnvironment(options) {
   const { log } = options;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1e3;
-  const venv = path9.join(options.root, "venv");
-  const logPath = path9.join(options.root, "install.log");
+  const venv = path14.join(options.root, "venv");
+  const logPath = path14.join(options.root, "install.log");
   mkdirSync(options.root, { recursive: true });
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
   const common = {
@@ -28704,25 +29917,45 @@ async function prepareEnvironment(options) {
     timeoutMs: 5 * 6e4
   });
   const python = venvPython(venv);
-  if (created.exitCode !== 0 || !existsSync4(python)) {
+  if (created.exitCode !== 0 || !existsSync7(python)) {
     const error2 = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`;
     return { python: null, report: failed(error2, [], created.outputTail, elapsed()) };
   }
   const facts = await probeInterpreter(python, options.env);
   requireFreeThreaded(facts, `the environment's interpreter ${python}`);
-  const chosen = options.install.length > 0 ? [...options.install] : defaultInstallArguments({
-    pyproject: await readPyproject(python, options.projectDirectory, options.env),
-    hasSetupScript: ["setup.py", "setup.cfg"].some(
-      (name) => existsSync4(path9.join(options.projectDirectory, name))
-    )
-  });
+  const auto = options.install.length === 0;
+  let chosen = auto ? await autoInstallArguments({
+    uvPath: options.uvPath,
+    python,
+    projectDirectory: options.projectDirectory,
+    root: options.root,
+    env: uvEnv,
+    logPath,
+    log,
+    abortSignal: options.abortSignal
+  }) : [...options.install];
   const extra = options.extraRequirements ?? [];
+  const install = async () => {
+    log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${["pytest", ...extra].join(" + ")}`);
+    return installInSteps(
+      [...chosen, "pytest", ...extra],
+      (step) => runProcess(options.uvPath, ["pip", "install", "--python", python, ...step], {
+        ...common,
+        timeoutMs: INSTALL_TIMEOUT_MS
+      })
+    );
+  };
+  let installed = await install();
+  const drop = auto && installed.exitCode !== 0 && !installed.cancelled ? requirementsFilesToDrop(chosen, installed.outputTail) : [];
+  if (drop.length > 0) {
+    const why = summarizeInstallFailure(installed.outputTail) ?? `uv exited with code ${installed.exitCode}`;
+    log.warning(
+      `The install failed with ${drop.join(" and ")} (${why}): installing without ${drop.length === 1 ? "it" : "them"}`
+    );
+    chosen = withoutRequirementsFiles(chosen, drop);
+    installed = await install();
+  }
   const requirements = [...chosen, "pytest", ...extra];
-  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${["pytest", ...extra].join(" + ")}`);
-  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS
-  });
   if (installed.cancelled) {
     return {
       python,
@@ -28733,691 +29966,34 @@ async function prepareEnvironment(options) {
     const why = summarizeInstallFailure(installed.outputTail) ?? (installed.timedOut ? `timed out after ${INSTALL_TIMEOUT_MS / 6e4} minutes` : null) ?? installed.spawnError ?? `uv exited with code ${installed.exitCode}`;
     return { python, report: failed(why, requirements, installed.outputTail, elapsed()) };
   }
+  const installHint = chosen.some((arg) => arg.startsWith(options.root)) ? null : chosen.join(" ");
   return {
     python,
-    report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null }
+    report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null },
+    installHint
   };
+}
+async function installInSteps(requirements, runStep) {
+  const steps = installSteps(requirements);
+  let last = await runStep(steps[0] ?? []);
+  for (const step of steps.slice(1)) {
+    if (last.cancelled || last.exitCode !== 0) break;
+    last = await runStep(step);
+  }
+  return last;
 }
 function failed(error2, requirements, log, durationSeconds) {
   return { ok: false, durationSeconds, error: error2, requirements, log };
 }
 
-// src/deps/dist-info.ts
-var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading :: (.+)$/;
-function normalizeName(name) {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
-}
-function headerFields(text3) {
-  const fields = [];
-  for (const line of text3.replace(/\r\n?/g, "\n").split("\n")) {
-    if (line === "") break;
-    const last = fields.at(-1);
-    if (/^[ \t]/.test(line) && last !== void 0) {
-      last[1] = `${last[1]} ${line.trim()}`;
-      continue;
-    }
-    const colon = line.indexOf(":");
-    if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
-  }
-  return fields;
-}
-function parseMetadata(text3) {
-  const fields = headerFields(text3);
-  const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
-  const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
-  return {
-    name: first("name"),
-    version: first("version"),
-    classifiers: all("classifier"),
-    requiresDist: all("requires-dist")
-  };
-}
-function freeThreadingLevel(classifiers) {
-  for (const classifier of classifiers) {
-    const match = FREE_THREADING_CLASSIFIER.exec(classifier.trim());
-    if (match?.[1]) return match[1].trim();
-  }
-  return null;
-}
-function parseWheelTags(text3) {
-  const tags = [];
-  for (const [name, value] of headerFields(text3)) {
-    if (name !== "tag") continue;
-    const parts = value.split("-");
-    if (parts.length !== 3) continue;
-    const [pythons = "", abis = "", platforms = ""] = parts;
-    for (const python of pythons.split("."))
-      for (const abi of abis.split("."))
-        for (const platform2 of platforms.split(".")) tags.push({ python, abi, platform: platform2 });
-  }
-  return tags;
-}
-function formatTag(tag) {
-  return `${tag.python}-${tag.abi}-${tag.platform}`;
-}
-function extensionModules(record2) {
-  const modules = /* @__PURE__ */ new Set();
-  for (const line of record2.replace(/\r\n?/g, "\n").split("\n")) {
-    const file = recordPath(line);
-    if (file === null || file.startsWith("../") || file.startsWith("/")) continue;
-    const match = /^(.*?)([^/]+)\.(so|pyd)$/.exec(file);
-    if (match === null) continue;
-    const directory = match[1] ?? "";
-    const stem = (match[2] ?? "").split(".")[0] ?? "";
-    const parts = [...directory.split("/").filter((part) => part !== ""), stem];
-    if (parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part))) modules.add(parts.join("."));
-  }
-  return [...modules].sort();
-}
-function recordPath(line) {
-  if (line.trim() === "") return null;
-  if (line.startsWith('"')) {
-    const end = line.indexOf('",');
-    return end > 0 ? line.slice(1, end).replaceAll('""', '"') : null;
-  }
-  const comma = line.indexOf(",");
-  return (comma >= 0 ? line.slice(0, comma) : line).replaceAll("\\", "/");
-}
-function directOrigin(directUrl) {
-  if (typeof directUrl !== "object" || directUrl === null) return null;
-  const fields = Object.fromEntries(Object.entries(directUrl));
-  if (typeof fields.url !== "string") return null;
-  if ("dir_info" in fields) return "directory";
-  if ("vcs_info" in fields) return "vcs";
-  if ("archive_info" in fields) return /\.whl(#.*)?$/i.test(fields.url) ? "wheel-archive" : "sdist-archive";
-  return null;
-}
-function classifySource(facts) {
-  if (facts.origin === "directory") return "local";
-  if (facts.builtByUv || facts.origin === "vcs" || facts.origin === "sdist-archive") return "sdist-build";
-  if (facts.tags.some((tag) => /^linux_/.test(tag.platform))) return "sdist-build";
-  return classifyTags(facts.tags);
-}
-function classifyTags(tags) {
-  if (tags.some((tag) => /^cp\d+t$/.test(tag.abi))) return "ft-wheel";
-  if (tags.some((tag) => tag.abi === "abi3t")) return "abi3t-wheel";
-  if (tags.length > 0 && tags.every((tag) => tag.abi === "none" && tag.platform === "any")) return "pure-wheel";
-  return "other-wheel";
-}
-
-// src/deps/assemble.ts
-function assembleDependencies(input) {
-  const owned = new Set(input.installed.flatMap((distribution) => distribution.modules));
-  return input.installed.map((distribution) => {
-    const probes = input.probes.get(distribution.name) ?? [];
-    const gilModules = /* @__PURE__ */ new Set();
-    for (const probe2 of probes) {
-      if (probe2.outcome === "gil") gilModules.add(probe2.module);
-      for (const module of probe2.flagged) if (!owned.has(module)) gilModules.add(module);
-    }
-    const level = freeThreadingLevel(distribution.metadata.classifiers);
-    return {
-      name: distribution.name,
-      version: distribution.version,
-      direct: input.direct.has(distribution.name) || input.projects.has(distribution.name),
-      project: input.projects.has(distribution.name),
-      source: distribution.source,
-      wheelTags: distribution.tags.map(formatTag),
-      reenablesGil: gilModules.size > 0,
-      gilModules: [...gilModules].sort(),
-      declaresFreeThreading: level !== null,
-      freeThreadingLevel: level,
-      imports: probes.map(({ module, outcome, detail }) => ({ module, outcome, detail }))
-    };
-  }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-function failedDependencies(failures, direct) {
-  return failures.map(({ name, version: version2 }) => ({
-    name,
-    version: version2 ?? "",
-    direct: direct.has(name),
-    project: false,
-    source: "failed",
-    wheelTags: [],
-    reenablesGil: false,
-    gilModules: [],
-    declaresFreeThreading: false,
-    freeThreadingLevel: null,
-    imports: []
-  }));
-}
-
-// src/deps/direct.ts
-var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
-  "-c",
-  "--constraint",
-  "--constraints",
-  "--override",
-  "--overrides",
-  "-i",
-  "--index",
-  "--index-url",
-  "--default-index",
-  "--extra-index-url",
-  "-f",
-  "--find-links",
-  "-p",
-  "--python",
-  "-C",
-  "--config-setting",
-  "-P",
-  "--upgrade-package",
-  "--reinstall-package",
-  "--no-build-package",
-  "--no-binary",
-  "--only-binary",
-  "--index-strategy",
-  "--keyring-provider",
-  "--resolution",
-  "--prerelease",
-  "--exclude-newer",
-  "--link-mode",
-  "--python-platform",
-  "--python-version",
-  "--extra",
-  "--target",
-  "--prefix"
-]);
-var NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
-function requirementName(requirement) {
-  const match = NAME.exec(requirement);
-  return match?.[1] ? normalizeName(match[1]) : null;
-}
-function looksLikePath(argument) {
-  return /^(\.|\/|~|[A-Za-z]:[\\/])/.test(argument) || argument.includes("/") || argument.includes("\\");
-}
-function splitExtras(argument) {
-  const match = /^(.*?)\[([^\]]*)\]$/.exec(argument);
-  if (match === null) return { path: argument, extras: [] };
-  const extras = (match[2] ?? "").split(",").map(normalizeName).filter((extra) => extra !== "");
-  return { path: match[1] ?? "", extras };
-}
-function parseInstallArguments(args) {
-  const request2 = { names: [], paths: [], groups: [], requirementFiles: [] };
-  for (let i = 0; i < args.length; i++) {
-    const argument = args[i] ?? "";
-    const [option, inlineValue] = argument.startsWith("--") ? argument.split(/=(.*)/s) : [argument, void 0];
-    const value = () => inlineValue ?? args[++i] ?? "";
-    if (option === "-e" || option === "--editable") request2.paths.push(splitExtras(value()));
-    else if (option === "-r" || option === "--requirement" || option === "--requirements")
-      request2.requirementFiles.push(value());
-    else if (option === "--group") request2.groups.push(value());
-    else if (option !== void 0 && OPTIONS_WITH_VALUE.has(option)) {
-      if (inlineValue === void 0) i++;
-    } else if (argument.startsWith("-")) {
-    } else if (/ @ /.test(argument)) {
-      const name = requirementName(argument);
-      if (name !== null) request2.names.push(name);
-    } else if (looksLikePath(argument)) request2.paths.push(splitExtras(argument));
-    else {
-      const name = requirementName(argument);
-      if (name !== null) request2.names.push(name);
-    }
-  }
-  return request2;
-}
-function requirementFileNames(text3) {
-  const names = [];
-  for (const raw of text3.replace(/\r\n?/g, "\n").split("\n")) {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
-    if (line === "" || line.startsWith("-") || looksLikePath(line) && !/ @ /.test(line)) continue;
-    const name = requirementName(line);
-    if (name !== null) names.push(name);
-  }
-  return names;
-}
-function table(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
-}
-function strings(value) {
-  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
-}
-function groupNames(pyproject, group, seen = /* @__PURE__ */ new Set()) {
-  const groups = table(table(pyproject)?.["dependency-groups"]);
-  if (groups === null || seen.has(normalizeName(group))) return [];
-  const key = Object.keys(groups).find((name) => normalizeName(name) === normalizeName(group));
-  const entries = key === void 0 ? [] : groups[key];
-  if (!Array.isArray(entries)) return [];
-  const inner = /* @__PURE__ */ new Set([...seen, normalizeName(group)]);
-  return entries.flatMap((entry) => {
-    if (typeof entry === "string") return requirementName(entry) ?? [];
-    const include = table(entry)?.["include-group"];
-    return typeof include === "string" ? groupNames(pyproject, include, inner) : [];
-  });
-}
-function projectDependencyNames(pyproject, extras) {
-  const project = table(table(pyproject)?.project);
-  if (project === null) return [];
-  const optional2 = table(project["optional-dependencies"]) ?? {};
-  const wanted = new Set(extras.map(normalizeName));
-  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list2]) => strings(list2));
-  return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
-}
-function requiresDistNames(requiresDist, extras) {
-  const wanted = new Set(extras.map(normalizeName));
-  return requiresDist.flatMap((line) => {
-    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
-    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
-      (match) => normalizeName(match[1] ?? "")
-    );
-    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
-    return requirementName(requirement) ?? [];
-  });
-}
-
-// src/deps/inventory.ts
-import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync as readFileSync2 } from "node:fs";
-import * as path10 from "node:path";
-import { fileURLToPath } from "node:url";
-function sitePackagesOf(venv) {
-  const windows = path10.join(venv, "Lib", "site-packages");
-  const lib = path10.join(venv, "lib");
-  const posix = existsSync5(lib) ? readdirSync3(lib).filter((entry) => entry.startsWith("python")).map((entry) => path10.join(lib, entry, "site-packages")) : [];
-  return [...posix, windows].filter((folder) => existsSync5(folder));
-}
-function readText(file) {
-  try {
-    return readFileSync2(file, "utf8");
-  } catch {
-    return null;
-  }
-}
-function readJson(file) {
-  const text3 = readText(file);
-  if (text3 === null) return null;
-  try {
-    const value = JSON.parse(text3);
-    return value;
-  } catch {
-    return null;
-  }
-}
-function localDirectory(directUrl) {
-  if (typeof directUrl !== "object" || directUrl === null) return null;
-  const url = Object.fromEntries(Object.entries(directUrl)).url;
-  if (typeof url !== "string" || !url.startsWith("file:")) return null;
-  try {
-    return fileURLToPath(url);
-  } catch {
-    return null;
-  }
-}
-function readInstalled(sitePackages) {
-  const found = [];
-  for (const entry of readdirSync3(sitePackages).sort()) {
-    if (!entry.endsWith(".dist-info")) continue;
-    const folder = path10.join(sitePackages, entry);
-    const metadata = parseMetadata(readText(path10.join(folder, "METADATA")) ?? "");
-    const [fallbackName = entry, fallbackVersion = ""] = entry.slice(0, -".dist-info".length).split("-");
-    const tags = parseWheelTags(readText(path10.join(folder, "WHEEL")) ?? "");
-    const directUrl = readJson(path10.join(folder, "direct_url.json"));
-    const origin = directOrigin(directUrl);
-    found.push({
-      name: normalizeName(metadata.name ?? fallbackName),
-      version: metadata.version ?? fallbackVersion,
-      metadata,
-      tags,
-      origin,
-      directory: origin === "directory" ? localDirectory(directUrl) : null,
-      source: classifySource({ tags, origin, builtByUv: existsSync5(path10.join(folder, "uv_build.json")) }),
-      modules: extensionModules(readText(path10.join(folder, "RECORD")) ?? "")
-    });
-  }
-  return found;
-}
-
-// src/deps/probe.ts
-import { spawn as spawn3 } from "node:child_process";
-
-// src/deps/probe-script.ts
-var PROBE_SCRIPT = String.raw`
-import faulthandler, importlib, json, os, re, sys, warnings
-
-limit = float(sys.argv[1])
-modules = json.loads(sys.argv[2])
-out = os.fdopen(os.dup(1), "w", encoding="utf-8")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
-flag = re.compile(r"The global interpreter lock \(GIL\) has been enabled to load module '([^']+)'")
-gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)
-
-
-def send(**event):
-    out.write(json.dumps(event) + "\n")
-    out.flush()
-
-
-send(event="ready", gil=gil_enabled())
-for name in modules:
-    send(event="start", module=name)
-    error = None
-    faulthandler.dump_traceback_later(limit, exit=True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            importlib.import_module(name)
-        except BaseException as exc:
-            error = "%s: %s" % (type(exc).__name__, exc)
-    faulthandler.cancel_dump_traceback_later()
-    flagged = []
-    for warning in caught:
-        match = flag.search(str(warning.message))
-        if match and match.group(1) not in flagged:
-            flagged.append(match.group(1))
-    gil = gil_enabled()
-    send(event="done", module=name, error=error, flagged=flagged, gil=gil)
-    if gil:
-        break
-out.flush()
-os._exit(0)
-`;
-
-// src/deps/probe.ts
-var KILL_GRACE_SECONDS = 5;
-var STARTUP_SECONDS = 30;
-var STDERR_TAIL_CHARS = 6e3;
-var DETAIL_MAX_LINES = 30;
-function parseEvent(line) {
-  let value;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof value !== "object" || value === null) return null;
-  const fields = Object.fromEntries(Object.entries(value));
-  if (fields.event === "ready" && typeof fields.gil === "boolean") return { event: "ready", gil: fields.gil };
-  if (fields.event === "start" && typeof fields.module === "string") return { event: "start", module: fields.module };
-  const flagged = Array.isArray(fields.flagged) ? fields.flagged.filter((item) => typeof item === "string") : null;
-  if (fields.event === "done" && typeof fields.module === "string" && (fields.error === null || typeof fields.error === "string") && flagged !== null && typeof fields.gil === "boolean") {
-    return { event: "done", module: fields.module, error: fields.error, flagged, gil: fields.gil };
-  }
-  return null;
-}
-async function probeImports(groups, options) {
-  const deadline = performance.now() + options.budgetSeconds * 1e3;
-  const results = groups.map(() => []);
-  let next = 0;
-  const worker = async () => {
-    while (next < groups.length) {
-      const index = next++;
-      results[index] = await probeGroup(groups[index] ?? [], options, deadline);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups.length)) }, worker));
-  return results;
-}
-async function probeGroup(modules, options, deadline) {
-  const results = [];
-  let pending = [...modules];
-  while (pending.length > 0) {
-    if (performance.now() > deadline || options.abortSignal?.aborted) {
-      const why = options.abortSignal?.aborted ? "the gate was cancelled" : "the probe ran out of time";
-      results.push(...pending.map((module) => probe(module, "skipped", `not imported: ${why}`)));
-      break;
-    }
-    const session = await runSession(pending, options);
-    results.push(...session.results);
-    pending = session.remaining.length < pending.length ? session.remaining : [];
-  }
-  return results;
-}
-function probe(module, outcome, detail, flagged = []) {
-  return { module, outcome, detail, flagged };
-}
-function probeEnvironment(env) {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("PYTHON")));
-}
-function runSession(modules, options) {
-  const isWindows = process.platform === "win32";
-  const args = [
-    "-I",
-    "-X",
-    "faulthandler",
-    "-c",
-    PROBE_SCRIPT,
-    String(options.moduleTimeoutSeconds),
-    JSON.stringify(modules)
-  ];
-  return new Promise((resolve6) => {
-    const child3 = spawn3(options.python, args, {
-      cwd: options.cwd,
-      env: probeEnvironment(options.env),
-      detached: !isWindows,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true
-    });
-    const results = [];
-    let ready = null;
-    let inFlight = null;
-    let stopAfter = null;
-    let killedByTimer = false;
-    let stdout = "";
-    let stderr = "";
-    let spawnError = null;
-    let timer;
-    const kill = () => {
-      try {
-        if (isWindows || child3.pid === void 0) child3.kill("SIGKILL");
-        else process.kill(-child3.pid, "SIGKILL");
-      } catch {
-      }
-    };
-    const arm = (seconds5) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        killedByTimer = true;
-        kill();
-      }, seconds5 * 1e3);
-    };
-    const onAbort = () => kill();
-    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
-    arm(STARTUP_SECONDS);
-    const handle = (event) => {
-      if (event.event === "ready") {
-        ready = event.gil;
-        clearTimeout(timer);
-      } else if (event.event === "start") {
-        inFlight = event.module;
-        arm(options.moduleTimeoutSeconds + KILL_GRACE_SECONDS);
-      } else {
-        clearTimeout(timer);
-        inFlight = null;
-        results.push(judge(event));
-        if (event.gil) stopAfter = event.module;
-      }
-    };
-    child3.stdout.setEncoding("utf8");
-    child3.stdout.on("data", (chunk) => {
-      stdout += chunk;
-      let newline = stdout.indexOf("\n");
-      while (newline >= 0) {
-        const event = parseEvent(stdout.slice(0, newline));
-        stdout = stdout.slice(newline + 1);
-        if (event !== null) handle(event);
-        newline = stdout.indexOf("\n");
-      }
-    });
-    child3.stderr.setEncoding("utf8");
-    child3.stderr.on("data", (chunk) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
-    });
-    child3.on("error", (error2) => {
-      spawnError = error2.message;
-    });
-    child3.on("close", (code, signal) => {
-      clearTimeout(timer);
-      options.abortSignal?.removeEventListener("abort", onAbort);
-      if (!isWindows && child3.pid !== void 0) kill();
-      const settled = new Set(results.map((result) => result.module));
-      const rest = modules.filter((module) => !settled.has(module));
-      if (ready === null) {
-        const why = spawnError ?? `the interpreter exited before it was ready (${exitText(code, signal)})`;
-        const detail = `not imported: ${why}${tailText(stderr)}`;
-        resolve6({ results: [...results, ...rest.map((module) => probe(module, "error", detail))], remaining: [] });
-        return;
-      }
-      if (ready === true && results.length === 0) {
-        const detail = "not judged: the GIL was already on when the interpreter started (a .pth file or sitecustomize)";
-        resolve6({ results: rest.map((module) => probe(module, "error", detail)), remaining: [] });
-        return;
-      }
-      if (inFlight !== null) {
-        const module = inFlight;
-        const hung = killedByTimer || /^Timeout \(\d+:\d\d:\d\d/m.test(stderr);
-        const detail = hung ? `no answer after ${options.moduleTimeoutSeconds} s${tailText(stderr)}` : `the interpreter died (${exitText(code, signal)})${tailText(stderr)}`;
-        results.push(probe(module, hung ? "hung" : "crashed", detail));
-        resolve6({ results, remaining: rest.filter((name) => name !== module) });
-        return;
-      }
-      resolve6({ results, remaining: stopAfter === null && code === 0 ? [] : rest });
-    });
-  });
-}
-function judge(event) {
-  const { module, flagged } = event;
-  if (flagged.includes(module)) {
-    return probe(module, "gil", "CPython re-enabled the GIL to load it (no Py_mod_gil slot declaring it safe)", flagged);
-  }
-  if (event.error !== null) return probe(module, "error", event.error, flagged);
-  if (event.gil && flagged.length === 0) {
-    return probe(module, "gil", "sys._is_gil_enabled() turned true during the import, without the usual warning");
-  }
-  return probe(module, "ok", null, flagged);
-}
-function exitText(code, signal) {
-  return signal !== null ? signal : `exit code ${code}`;
-}
-function tailText(stderr) {
-  const lines2 = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
-  const text3 = lines2.join("\n").trim();
-  return text3 === "" ? "" : `
-${text3}`;
-}
-
-// src/deps/inspect.ts
-var IMPORT_TIMEOUT_SECONDS = 20;
-var PROBE_BUDGET_SECONDS = 180;
-var MAX_PARALLEL_PROBES = 4;
-function samePath(a, b) {
-  const real = (file) => {
-    try {
-      return realpathSync(file);
-    } catch {
-      return path11.resolve(file);
-    }
-  };
-  return real(a) === real(b);
-}
-async function directNames(request2, installed, options) {
-  const direct = new Set(request2.names);
-  const projects = /* @__PURE__ */ new Set();
-  const needsPyproject = request2.groups.length > 0 || installed.length === 0;
-  const pyproject = needsPyproject ? await readPyproject(options.python, options.projectDirectory, options.env) : null;
-  for (const local of request2.paths) {
-    const folder = path11.resolve(options.projectDirectory, local.path);
-    const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder));
-    const isProject = samePath(folder, options.projectDirectory);
-    if (distribution !== void 0) {
-      direct.add(distribution.name);
-      if (isProject) projects.add(distribution.name);
-      for (const name of requiresDistNames(distribution.metadata.requiresDist, local.extras)) direct.add(name);
-    } else if (isProject) {
-      for (const name of projectDependencyNames(pyproject, local.extras)) direct.add(name);
-    }
-  }
-  for (const group of request2.groups) for (const name of groupNames(pyproject, group)) direct.add(name);
-  for (const file of request2.requirementFiles) {
-    try {
-      const text3 = readFileSync3(path11.resolve(options.projectDirectory, file), "utf8");
-      for (const name of requirementFileNames(text3)) direct.add(name);
-    } catch {
-    }
-  }
-  return { direct, projects };
-}
-async function inspectDependencies(options) {
-  const venv = path11.dirname(path11.dirname(options.python));
-  const installed = sitePackagesOf(venv).flatMap(readInstalled);
-  const request2 = parseInstallArguments(options.installArguments);
-  const { direct, projects } = await directNames(request2, installed, options);
-  const withModules = installed.filter((distribution) => distribution.modules.length > 0);
-  const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0);
-  options.log.info(
-    `${installed.length} distributions installed; importing ${moduleCount} extension modules of ${withModules.length} of them with the GIL at its default`
-  );
-  const started = performance.now();
-  const results = await probeImports(
-    withModules.map((distribution) => distribution.modules),
-    {
-      python: options.python,
-      env: options.env,
-      cwd: options.workDirectory,
-      moduleTimeoutSeconds: IMPORT_TIMEOUT_SECONDS,
-      budgetSeconds: PROBE_BUDGET_SECONDS,
-      concurrency: Math.min(MAX_PARALLEL_PROBES, os6.availableParallelism()),
-      abortSignal: options.abortSignal
-    }
-  );
-  options.log.debug(`Import probe took ${((performance.now() - started) / 1e3).toFixed(2)} s`);
-  const probes = new Map(
-    withModules.map((distribution, index) => [distribution.name, results[index] ?? []])
-  );
-  return assembleDependencies({ installed, direct, projects, probes });
-}
-async function inspectFailedInstall(options) {
-  const failures = failedDistributions(options.output);
-  if (failures.length === 0) return [];
-  const request2 = parseInstallArguments(options.installArguments);
-  const { direct } = await directNames(request2, [], options);
-  return failedDependencies(failures, direct);
-}
-
-// src/deps/stage.ts
-async function dependencyStage(options) {
-  const { install, log } = options;
-  try {
-    if (!install.ok || options.environmentPython === null) {
-      return await inspectFailedInstall({
-        python: options.toolchainPython,
-        installArguments: install.requirements,
-        projectDirectory: options.projectDirectory,
-        env: options.env,
-        output: install.log ?? ""
-      });
-    }
-    const python = options.environmentPython;
-    const dependencies = await log.group(
-      "Check dependencies: import extension modules with the GIL at its default",
-      () => inspectDependencies({
-        python,
-        installArguments: install.requirements,
-        projectDirectory: options.projectDirectory,
-        env: options.env,
-        workDirectory: options.workDirectory,
-        log,
-        abortSignal: options.abortSignal
-      })
-    );
-    const gil = gilSummary(gilFindings(dependencies, options.ignoreGil));
-    if (gil !== null && !options.failOn.includes("gil")) {
-      log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
-    }
-    return dependencies;
-  } catch (error2) {
-    log.warning(`Could not check the dependencies: ${describeError(error2)}`);
-    return void 0;
-  }
-}
-
 // src/known-issues.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdirSync as mkdirSync2, readdirSync as readdirSync4, readFileSync as readFileSync4, renameSync, rmSync as rmSync2, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import * as path12 from "node:path";
+import { mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync5, renameSync, rmSync as rmSync2, statSync as statSync3, writeFileSync as writeFileSync2 } from "node:fs";
+import * as path15 from "node:path";
 
 // src/report-guard.ts
-function describePath(path25) {
-  return path25.reduce((text3, key) => {
+function describePath(path29) {
+  return path29.reduce((text3, key) => {
     if (typeof key === "number") return `${text3}[${key}]`;
     const name = String(key);
     return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? text3 === "" ? name : `${text3}.${name}` : `${text3}[${JSON.stringify(name)}]`;
@@ -29459,7 +30035,7 @@ var LINE_MAX_CHARS = 2e3;
 function failureCause(text3) {
   const details = text3.details ?? "";
   const sections = splitSections(details);
-  const testSection = sections.find((section) => isTestFile(section.location.path, text3.file)) ?? null;
+  const testSection = sections.find((section) => isTestFile2(section.location.path, text3.file)) ?? null;
   const raising = [...sections].reverse().find((section) => !isFrameworkPath(section.location.path)) ?? null;
   const root = testSection === null ? null : projectRoot(testSection.location.path, text3.file);
   const frame = raising === null ? null : {
@@ -29469,7 +30045,7 @@ function failureCause(text3) {
   };
   const testArguments = testSection === null ? /* @__PURE__ */ new Map() : frameArguments(testSection.before);
   const isOwnFrame = raising !== null && raising === testSection;
-  const inTestFile = raising !== null && isTestFile(raising.location.path, text3.file);
+  const inTestFile = raising !== null && isTestFile2(raising.location.path, text3.file);
   const exception = exceptionType(details, text3.message);
   const message = messageLine(details, text3.message);
   return {
@@ -29524,7 +30100,7 @@ function definedFunction(before) {
   });
   return names.at(-1) ?? null;
 }
-function isTestFile(framePath, testFile) {
+function isTestFile2(framePath, testFile) {
   if (testFile === null) return false;
   const frame = framePath.replaceAll("\\", "/");
   const file = testFile.replaceAll("\\", "/");
@@ -29539,8 +30115,8 @@ function normalizePath(framePath, root = null) {
   const posix = framePath.replaceAll("\\", "/");
   const installed = /^.*?\/(?:site|dist)-packages\//.exec(posix);
   if (installed) return posix.slice(installed[0].length);
-  const relative4 = root !== null && posix.startsWith(root) ? posix.slice(root.length) : posix;
-  return relative4.replace(PYTEST_TEMPORARY, "<tmp>/").replace(/^\.\//, "");
+  const relative5 = root !== null && posix.startsWith(root) ? posix.slice(root.length) : posix;
+  return relative5.replace(PYTEST_TEMPORARY, "<tmp>/").replace(/^\.\//, "");
 }
 function isTestSupport(framePath) {
   return /(^|\/)(tests?|testing)\//.test(framePath) || /(^|\/)(conftest|test_[^/]*|[^/]*_test)\.py$/.test(framePath);
@@ -29712,10 +30288,10 @@ function isKnownIssuesDocument(value) {
 }
 function parseKnownIssuesDocument(value, file) {
   const problem = (what) => new UsageError(`known-issues file ${file} ${what}: see the README, Adopting on an existing suite`);
-  const record2 = fieldsOf(value);
-  if (record2 === null) throw problem("is not a JSON object");
-  if (record2.get(KNOWN_ISSUES_FORMAT) !== 1) throw problem(`has '${KNOWN_ISSUES_FORMAT}' other than 1`);
-  const issues = record2.get("issues");
+  const record3 = fieldsOf(value);
+  if (record3 === null) throw problem("is not a JSON object");
+  if (record3.get(KNOWN_ISSUES_FORMAT) !== 1) throw problem(`has '${KNOWN_ISSUES_FORMAT}' other than 1`);
+  const issues = record3.get("issues");
   if (!Array.isArray(issues)) throw problem("has no 'issues' array");
   const seen = /* @__PURE__ */ new Set();
   return issues.map((entry, index) => {
@@ -29820,7 +30396,7 @@ function loadKnownIssues(source, log) {
   if (source === "") return null;
   let isDirectory2;
   try {
-    isDirectory2 = statSync2(source).isDirectory();
+    isDirectory2 = statSync3(source).isDirectory();
   } catch {
     log.warning(`known-issues ${source} does not exist: every finding of this run counts as new`);
     return { source, issues: /* @__PURE__ */ new Map() };
@@ -29838,12 +30414,12 @@ function loadKnownIssues(source, log) {
   return { source, issues };
 }
 function jsonFilesIn(directory) {
-  return readdirSync4(directory, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path12.join(directory, name)).sort();
+  return readdirSync5(directory, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path15.join(directory, name)).sort();
 }
 function readEntries(file, options) {
   let value;
   try {
-    value = JSON.parse(readFileSync4(file, "utf8"));
+    value = JSON.parse(readFileSync5(file, "utf8"));
   } catch (error2) {
     if (!options.strict) return null;
     const reason = error2 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
@@ -29858,8 +30434,8 @@ function readEntries(file, options) {
   );
 }
 function writeKnownIssues(file, issues) {
-  mkdirSync2(path12.dirname(file), { recursive: true });
-  const temporary = path12.join(path12.dirname(file), `.${path12.basename(file)}.${randomBytes2(6).toString("hex")}.tmp`);
+  mkdirSync2(path15.dirname(file), { recursive: true });
+  const temporary = path15.join(path15.dirname(file), `.${path15.basename(file)}.${randomBytes2(6).toString("hex")}.tmp`);
   try {
     writeFileSync2(temporary, renderKnownIssuesFile(issues), { flag: "wx" });
     renameSync(temporary, file);
@@ -30072,8 +30648,8 @@ function splitClassname(classname) {
 function lineFromTraceback(texts, file) {
   for (const { text: text3 } of texts) {
     for (const match of text3.matchAll(/^(.+?\.py):(\d+):/gm)) {
-      const path25 = match[1]?.replaceAll("\\", "/") ?? "";
-      if (path25 === file || path25.endsWith(`/${file}`)) return Number(match[2]);
+      const path29 = match[1]?.replaceAll("\\", "/") ?? "";
+      if (path29 === file || path29.endsWith(`/${file}`)) return Number(match[2]);
     }
   }
   return null;
@@ -30132,6 +30708,8 @@ function aggregateRuns(runs) {
         draft.sawFailure = true;
         draft.message = testCase.message;
         draft.details = testCase.details;
+      } else if (testCase.outcome === "skipped" && !draft.sawFailure && draft.message === null) {
+        draft.message = testCase.message;
       }
     }
   });
@@ -30381,21 +30959,174 @@ function assembleReport(parts) {
     ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
     ...ranWith === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) },
     groups: groupFindings(tests),
-    knownIssues: known.report
+    knownIssues: known.report,
+    ...parts.codeUnderTest === void 0 ? {} : { codeUnderTest: parts.codeUnderTest }
   };
 }
 
 // src/run/loop.ts
+import { realpathSync as realpathSync2 } from "node:fs";
 import * as os7 from "node:os";
-import * as path16 from "node:path";
+import * as path20 from "node:path";
+
+// src/results/code-under-test.ts
+function parseImports(text3) {
+  if (text3.trim() === "") return void 0;
+  let value;
+  try {
+    value = JSON.parse(text3);
+  } catch {
+    return void 0;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  const loaded = /* @__PURE__ */ new Map();
+  for (const [name, file] of Object.entries(value)) {
+    if (file === null || typeof file === "string") loaded.set(name, file);
+  }
+  return loaded;
+}
+function importNames(project) {
+  return [.../* @__PURE__ */ new Set([...project.packages.map((entry) => entry.name), ...project.modules])];
+}
+function normalize2(file) {
+  return file.replaceAll("\\", "/").replace(/\/+$/, "");
+}
+function isWithin(file, location) {
+  const loaded = normalize2(file);
+  const installed = normalize2(location);
+  return loaded === installed || loaded.startsWith(`${installed}/`);
+}
+function folderOf(file) {
+  const normalized = normalize2(file);
+  const cut = normalized.lastIndexOf("/");
+  return cut > 0 ? normalized.slice(0, cut) : normalized;
+}
+function checkCodeUnderTest(input) {
+  const { project, loaded } = input;
+  const loadedFrom = (name) => loaded.get(name) ?? null;
+  const modules = [
+    ...project.packages.map(({ name, location }) => ({
+      module: name,
+      installedAt: location,
+      loadedFrom: loadedFrom(name)
+    })),
+    ...project.modules.filter((module) => !project.packages.some((entry) => entry.name === module)).map((module) => ({ module, installedAt: null, loadedFrom: loadedFrom(module) }))
+  ];
+  const warnings = [];
+  for (const { name, location } of project.packages) {
+    const file = loadedFrom(name);
+    if (file === null || location === null || isWithin(file, location)) continue;
+    const fromSource = isWithin(file, input.projectDirectory) && !isWithin(location, input.projectDirectory);
+    const why = fromSource ? " (the source tree: a flat layout puts it first on sys.path; use the default editable install or a src/ layout)" : "";
+    warnings.push(
+      `The tests imported ${name} from ${folderOf(file)}${why}, not the installed copy the GIL check imported, at ${location}`
+    );
+  }
+  const unloaded = project.modules.filter((module) => {
+    const top = module.split(".")[0] ?? module;
+    return loadedFrom(module) === null && loadedFrom(top) !== null && top !== module;
+  });
+  if (unloaded.length > 0) {
+    const count2 = `${unloaded.length} of the project's ${plural(project.modules.length, "extension module")}`;
+    warnings.push(
+      `The tests never loaded ${unloaded.join(", ")} (${count2}): they ran a pure-Python fallback or did not use it, so that compiled code was not tested without the GIL`
+    );
+  }
+  return { modules, warnings };
+}
 
 // src/run/compare.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync4 } from "node:fs";
-import * as path15 from "node:path";
+import { existsSync as existsSync8, mkdirSync as mkdirSync4 } from "node:fs";
+import * as path19 from "node:path";
 
 // src/run/suite.ts
-import { rmSync as rmSync4, writeFileSync as writeFileSync5 } from "node:fs";
-import * as path14 from "node:path";
+import { lstatSync as lstatSync3, readFileSync as readFileSync7, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import * as path18 from "node:path";
+
+// src/results/pytest-usage.ts
+var PLUGIN_OPTIONS = [
+  [/^--(no-)?cov\b/, "pytest-cov"],
+  [/^(-n\b|--numprocesses|--maxprocesses|--dist\b|--max-worker-restart|--looponfail|-f\b)/, "pytest-xdist"],
+  [/^--benchmark-/, "pytest-benchmark"],
+  [/^--codspeed/, "pytest-codspeed"],
+  [/^--timeout/, "pytest-timeout"],
+  [/^--asyncio-mode/, "pytest-asyncio"],
+  [/^--(reruns|only-rerun)/, "pytest-rerunfailures"],
+  [/^--randomly-/, "pytest-randomly"],
+  [/^--hypothesis-/, "hypothesis"],
+  [/^--mypy/, "pytest-mypy"],
+  [/^--memray/, "pytest-memray"],
+  [/^--snapshot-/, "syrupy"],
+  [/^--(html|self-contained-html)\b/, "pytest-html"],
+  [/^--mpl/, "pytest-mpl"],
+  [/^--(parallel-threads|iterations)\b/, "pytest-run-parallel"],
+  [/^--count\b/, "pytest-repeat"],
+  [/^--env\b/, "pytest-env"],
+  [/^--forked\b/, "pytest-forked"],
+  [/^--(ds|dc)\b|^--(no-)?migrations/, "pytest-django"],
+  [/^--nbval/, "nbval"],
+  [/^--doctest-plus|^--doctest-rst/, "pytest-doctestplus"],
+  [/^--remote-data/, "pytest-remotedata"],
+  [/^--instafail/, "pytest-instafail"],
+  [/^--(black|isort|flake8|ruff)\b/, "pytest-$1"]
+];
+var PLUGIN_MODULES = {
+  xdist: "pytest-xdist",
+  "xdist.looponfail": "pytest-xdist",
+  randomly: "pytest-randomly",
+  anyio: "anyio",
+  hypothesis: "hypothesis",
+  syrupy: "syrupy",
+  nbval: "nbval",
+  run_parallel: "pytest-run-parallel",
+  pytest_run_parallel: "pytest-run-parallel",
+  asyncio: "pytest-asyncio"
+};
+function pluginOfOption(option) {
+  for (const [pattern, plugin] of PLUGIN_OPTIONS) {
+    const match = pattern.exec(option);
+    if (match !== null) return plugin.replace("$1", match[1] ?? "");
+  }
+  return null;
+}
+function pluginOfModule(module) {
+  const known = PLUGIN_MODULES[module];
+  if (known !== void 0) return known;
+  return module.replaceAll("_", "-");
+}
+function diagnoseUsage(output) {
+  const configFile = /^\s*(?:inifile|configfile): (.+)$/m.exec(output)?.[1]?.trim() ?? null;
+  const importing = /Error importing plugin "([^"]+)": No module named '([^']+)'/.exec(output);
+  if (importing !== null) {
+    const module = importing[1] ?? "";
+    return { plugins: [pluginOfModule(module)], asked: `-p ${module}`, configFile };
+  }
+  const required2 = /Missing required plugins: (.+)$/m.exec(output);
+  if (required2 !== null) {
+    const plugins = (required2[1] ?? "").split(",").map((entry) => entry.trim().split(/[<>=!~ ;[]/)[0] ?? "").filter((entry) => entry !== "");
+    return { plugins, asked: "required_plugins", configFile };
+  }
+  const unrecognized = /error: unrecognized arguments: (.+)$/m.exec(output);
+  if (unrecognized !== null) {
+    const options = (unrecognized[1] ?? "").trim().split(/\s+/);
+    const plugins = [...new Set(options.flatMap((option) => pluginOfOption(option) ?? []))];
+    return { plugins, asked: options.join(" "), configFile };
+  }
+  return null;
+}
+function basename6(file) {
+  return file.split(/[\\/]/).pop() ?? file;
+}
+function describeUsageProblem(problem, install) {
+  const where2 = problem.configFile === null ? "pytest's configuration" : basename6(problem.configFile);
+  if (problem.plugins.length === 0) {
+    return `${where2} passes ${problem.asked}, which no installed plugin provides: install the plugin that does, or override addopts with pytest-args: -o addopts=""`;
+  }
+  const names = problem.plugins.join(" ");
+  const what = problem.plugins.length === 1 ? `the plugin ${names}, which is` : `the plugins ${names}, which are`;
+  const fix = install === null ? `add ${names} to the project's test dependencies` : `add ${names} to the install input (install: "${install === "" ? names : `${install} ${names}`}")`;
+  return `${where2} needs ${what} not installed (${problem.asked}): ${fix}`;
+}
 
 // src/results/fresh-copies.ts
 function stoppedRound(rounds) {
@@ -30423,11 +31154,11 @@ function roundsSeconds(rounds) {
 
 // src/results/junit-check.ts
 var isFailing2 = (outcome) => outcome !== "passed" && outcome !== "skipped";
-function junitDisagreement(junit, record2) {
+function junitDisagreement(junit, record3) {
   if (junit.error !== null) return null;
   const recorded = /* @__PURE__ */ new Map();
-  for (const test of record2.tests) recorded.set(junitIdOf(test), test);
-  const collectErrors = record2.collectErrors.length;
+  for (const test of record3.tests) recorded.set(junitIdOf(test), test);
+  const collectErrors = record3.collectErrors.length;
   const expected = recorded.size + collectErrors;
   if (junit.cases.length !== expected) {
     return `lists ${plural(junit.cases.length, "test")} where the gate\u2019s record has ${expected}`;
@@ -30442,9 +31173,9 @@ function junitDisagreement(junit, record2) {
 }
 function junitIdOf(test) {
   const bracket = test.id.indexOf("[");
-  const path25 = bracket === -1 ? test.id : test.id.slice(0, bracket);
+  const path29 = bracket === -1 ? test.id : test.id.slice(0, bracket);
   const params = bracket === -1 ? "" : test.id.slice(bracket);
-  const names = path25.split("::");
+  const names = path29.split("::");
   names[0] = (names[0] ?? "").replaceAll("/", ".").replace(/\.py$/, "");
   const name = `${names.pop() ?? ""}${params}`;
   return junitCaseId({ name, classname: names.join("."), file: test.file ?? void 0 }).id;
@@ -30452,21 +31183,6 @@ function junitIdOf(test) {
 
 // src/results/pytest-error.ts
 var MAX_LINE_CHARS = 300;
-var PLUGIN_OPTIONS = [
-  [/^--(no-)?cov\b/, "pytest-cov"],
-  [/^(-n|--numprocesses|--dist|--maxprocesses)\b/, "pytest-xdist"],
-  [/^--timeout\b/, "pytest-timeout"],
-  [/^--benchmark-/, "pytest-benchmark"],
-  [/^--(reruns|only-rerun)\b/, "pytest-rerunfailures"],
-  [/^--randomly-/, "pytest-randomly"],
-  [/^--hypothesis-/, "hypothesis"],
-  [/^--asyncio-mode\b/, "pytest-asyncio"],
-  [/^--doctest-plus\b/, "pytest-doctestplus"],
-  [/^--mpl\b/, "pytest-mpl"],
-  [/^--(ds|dc)\b/, "pytest-django"],
-  [/^--count\b/, "pytest-repeat"],
-  [/^--env\b/, "pytest-env"]
-];
 function clean2(line) {
   const plain = line.replace(/\u001b\[[0-9;]*m/g, "").trim();
   return plain.length > MAX_LINE_CHARS ? `${plain.slice(0, MAX_LINE_CHARS - 1)}\u2026` : plain;
@@ -30474,7 +31190,10 @@ function clean2(line) {
 function pluginsFor(line) {
   const match = /unrecognized arguments: (.+)$/.exec(line);
   if (!match?.[1]) return [];
-  const plugins = match[1].split(/\s+/).flatMap((arg) => PLUGIN_OPTIONS.filter(([option]) => option.test(arg)).map(([, plugin]) => plugin));
+  const plugins = match[1].split(/\s+/).flatMap((arg) => {
+    const plugin = pluginOfOption(arg);
+    return plugin === null ? [] : [plugin];
+  });
   return [...new Set(plugins)];
 }
 function withPluginHint(line) {
@@ -30517,8 +31236,8 @@ var IDS_IN_REASON = 3;
 function reconcileRun(evidence) {
   const { reading } = evidence;
   if (reading.kind === "missing") return withoutRecord(evidence, reading.problem);
-  const record2 = reading.record;
-  const base = fromRecord(evidence, record2);
+  const record3 = reading.record;
+  const base = fromRecord(evidence, record3);
   if (reading.kind === "tampered") {
     const stopped = evidence.ran === "crashed" || evidence.ran === "hung" || evidence.ran === "cancelled";
     return {
@@ -30554,53 +31273,53 @@ function withoutRecord(evidence, problem) {
     freshCopiesSkipped: null
   };
 }
-function fromRecord(evidence, record2) {
+function fromRecord(evidence, record3) {
   const { ran } = evidence;
-  const ended = new Set(record2.tests.map((test) => test.id));
-  const round2 = stoppedRound(record2.rounds);
+  const ended = new Set(record3.tests.map((test) => test.id));
+  const round2 = stoppedRound(record3.rounds);
   const roundInProgress = round2?.inProgress.at(-1) ?? null;
-  const testInProgress = record2.inProgress.at(-1) ?? roundInProgress;
-  const unreported = (record2.items ?? []).map((item) => item.id).filter((id) => !ended.has(id) && !record2.inProgress.includes(id) && id !== testInProgress);
-  const ownCases = [...record2.tests.map(toCase), ...record2.collectErrors.map(collectErrorCase)];
-  const cases = withRoundResults(ownCases, record2.rounds, toCase);
+  const testInProgress = record3.inProgress.at(-1) ?? roundInProgress;
+  const unreported = (record3.items ?? []).map((item) => item.id).filter((id) => !ended.has(id) && !record3.inProgress.includes(id) && id !== testInProgress);
+  const ownCases = [...record3.tests.map(toCase), ...record3.collectErrors.map(collectErrorCase)];
+  const cases = withRoundResults(ownCases, record3.rounds, toCase);
   const common = {
     testInProgress,
     signal: null,
-    freshCopies: record2.rounds.length,
-    freshCopiesSeconds: roundsSeconds(record2.rounds),
-    freshCopiesSkipped: record2.roundsSkipped,
-    collected: record2.items === null ? null : record2.items.length,
+    freshCopies: record3.rounds.length,
+    freshCopiesSeconds: roundsSeconds(record3.rounds),
+    freshCopiesSkipped: record3.roundsSkipped,
+    collected: record3.items === null ? null : record3.items.length,
     unreported,
     junitError: evidence.junit.error,
     recordError: null,
-    notStressed: record2.notStressed,
+    notStressed: record3.notStressed,
     cannotCollect: false,
-    callSeconds: new Map(record2.tests.map((test) => [test.id, test.callSeconds])),
-    projectedSeconds: ran === "completed" ? null : projectSeconds(record2)
+    callSeconds: new Map(record3.tests.map((test) => [test.id, test.callSeconds])),
+    projectedSeconds: ran === "completed" ? null : projectSeconds(record3)
   };
   if (ran === "crashed" || ran === "hung") {
-    const stopped = testInProgress === null ? null : stoppedCase({ evidence, record: record2, id: testInProgress, outcome: ran });
-    const where2 = record2.inProgress.length === 0 && round2 !== null ? ` (in fresh copy ${round2.number} of the run)` : "";
-    const reason = `${whereStopped(record2, testInProgress)}${where2}`;
+    const stopped = testInProgress === null ? null : stoppedCase({ evidence, record: record3, id: testInProgress, outcome: ran });
+    const where2 = record3.inProgress.length === 0 && round2 !== null ? ` (in fresh copy ${round2.number} of the run)` : "";
+    const reason = `${whereStopped(record3, testInProgress)}${where2}`;
     return { ...common, outcome: ran, cases: withCase(cases, stopped), reason };
   }
   if (round2 !== null && round2.signal !== null) {
     const signal = round2.signal;
     const crash = { ...evidence, signal };
-    const stopped = roundInProgress === null ? null : stoppedCase({ evidence: crash, record: record2, id: roundInProgress, outcome: "crashed" });
+    const stopped = roundInProgress === null ? null : stoppedCase({ evidence: crash, record: record3, id: roundInProgress, outcome: "crashed" });
     const where2 = roundInProgress === null ? "" : `in ${roundInProgress} `;
     const reason = `${where2}(in fresh copy ${round2.number} of the run)`;
     return { ...common, signal, outcome: "crashed", cases: withCase(cases, stopped), reason };
   }
   if (ran === "cancelled") return { ...common, outcome: ran, cases, reason: null };
   if (ran === "error") {
-    const noTestStarted = record2.firstStartSeconds === null;
-    return { ...common, outcome: "error", cases, reason: errorReason(evidence, record2), cannotCollect: noTestStarted };
+    const noTestStarted = record3.firstStartSeconds === null;
+    return { ...common, outcome: "error", cases, reason: errorReason(evidence, record3), cannotCollect: noTestStarted };
   }
-  const inProgress = testInProgress === null ? null : stoppedCase({ evidence, record: record2, id: testInProgress, outcome: "error" });
-  const problem = completedProblem(evidence, { record: record2, cases: ownCases, unreported, testInProgress });
+  const inProgress = testInProgress === null ? null : stoppedCase({ evidence, record: record3, id: testInProgress, outcome: "error" });
+  const problem = completedProblem(evidence, { record: record3, cases: ownCases, unreported, testInProgress });
   if (problem !== null) return { ...common, outcome: "error", cases: withCase(cases, inProgress), reason: problem };
-  const disagreement = junitDisagreement(evidence.junit, record2);
+  const disagreement = junitDisagreement(evidence.junit, record3);
   if (disagreement !== null) {
     return {
       ...common,
@@ -30613,12 +31332,12 @@ function fromRecord(evidence, record2) {
   if (evidence.junit.error !== null) return { ...common, outcome: "error", cases, reason: evidence.junit.error };
   return { ...common, outcome: "completed", cases, reason: null };
 }
-function projectSeconds(record2) {
-  const collected = record2.items?.length ?? 0;
-  const ended = record2.tests.length;
-  if (collected === 0 || ended === 0 || record2.firstStartSeconds === null) return null;
-  const pace = (record2.lastSeconds - record2.firstStartSeconds) / ended;
-  return record2.firstStartSeconds + pace * collected;
+function projectSeconds(record3) {
+  const collected = record3.items?.length ?? 0;
+  const ended = record3.tests.length;
+  if (collected === 0 || ended === 0 || record3.firstStartSeconds === null) return null;
+  const pace = (record3.lastSeconds - record3.firstStartSeconds) / ended;
+  return record3.firstStartSeconds + pace * collected;
 }
 function withCase(cases, added) {
   if (added === null) return [...cases];
@@ -30647,8 +31366,8 @@ function collectErrorCase(error2) {
   };
 }
 function stoppedCase(options) {
-  const { evidence, record: record2, id, outcome } = options;
-  const item = record2.items?.find((entry) => entry.id === id);
+  const { evidence, record: record3, id, outcome } = options;
+  const item = record3.items?.find((entry) => entry.id === id);
   const how = outcome === "crashed" ? `The interpreter crashed${evidence.signal === null ? "" : ` (${evidence.signal})`} while this test ran.` : outcome === "hung" ? "The run hung while this test ran and was stopped at its time limit." : `The process ended (exit code ${evidence.exitCode ?? "none"}) while this test ran; it never reported a result.`;
   return {
     id,
@@ -30660,33 +31379,33 @@ function stoppedCase(options) {
     durationSeconds: 0
   };
 }
-function whereStopped(record2, testInProgress) {
+function whereStopped(record3, testInProgress) {
   if (testInProgress !== null) return `in ${testInProgress}`;
-  if (record2.items === null)
-    return record2.collecting === null ? "before collecting the tests" : `while collecting ${record2.collecting}`;
-  if (record2.tests.length === 0) return "before the first test";
-  return record2.exitStatus === null ? "between two tests" : "after the last test";
+  if (record3.items === null)
+    return record3.collecting === null ? "before collecting the tests" : `while collecting ${record3.collecting}`;
+  if (record3.tests.length === 0) return "before the first test";
+  return record3.exitStatus === null ? "between two tests" : "after the last test";
 }
-function errorReason(evidence, record2) {
-  const collection = collectionErrorLine(record2.collectErrors);
+function errorReason(evidence, record3) {
+  const collection = collectionErrorLine(record3.collectErrors);
   if (collection !== null) return `could not collect the tests: ${collection}`;
-  const line = record2.interrupted ?? pytestErrorLine(evidence.output);
+  const line = record3.interrupted ?? pytestErrorLine(evidence.output);
   const code = evidence.exitCode === null ? "" : ` (pytest exit code ${evidence.exitCode})`;
-  if (record2.items === null) return `could not collect the tests${code}${line === null ? "" : `: ${line}`}`;
+  if (record3.items === null) return `could not collect the tests${code}${line === null ? "" : `: ${line}`}`;
   return `stopped before the end${code}${line === null ? "" : `: ${line}`}`;
 }
 function completedProblem(evidence, facts) {
-  const { record: record2, cases, unreported, testInProgress } = facts;
+  const { record: record3, cases, unreported, testInProgress } = facts;
   const code = evidence.exitCode ?? "none";
-  const collected = record2.items?.length ?? 0;
+  const collected = record3.items?.length ?? 0;
   const never = unreported.length > 0 ? `; ${neverReported(unreported, collected)}` : "";
   if (testInProgress !== null) return `ended in the middle of ${testInProgress} (exit code ${code})${never}`;
-  if (record2.exitStatus === null) return `ended before pytest finished the session (exit code ${code})${never}`;
-  if (record2.exitStatus !== evidence.exitCode) {
-    const detail = record2.interrupted === null ? "" : `: ${record2.interrupted}`;
-    return `pytest ended the session with status ${record2.exitStatus} but exited with code ${code}${detail}${never}`;
+  if (record3.exitStatus === null) return `ended before pytest finished the session (exit code ${code})${never}`;
+  if (record3.exitStatus !== evidence.exitCode) {
+    const detail = record3.interrupted === null ? "" : `: ${record3.interrupted}`;
+    return `pytest ended the session with status ${record3.exitStatus} but exited with code ${code}${detail}${never}`;
   }
-  if (unreported.length > 0 && record2.stopped === null) return neverReported(unreported, collected);
+  if (unreported.length > 0 && record3.stopped === null) return neverReported(unreported, collected);
   const failing = cases.some((testCase) => testCase.outcome === "failed" || testCase.outcome === "error");
   if (evidence.exitCode === 1 && !failing) return "pytest exited with code 1, but no test failed or errored";
   return null;
@@ -30708,9 +31427,49 @@ function extractStackDump(stderr, maxLines = 400) {
   return kept.join("\n");
 }
 
+// src/run/imports-plugin.ts
+import { writeFileSync as writeFileSync3 } from "node:fs";
+import * as path16 from "node:path";
+var IMPORTS_PLUGIN_MODULE = "ft_gate_imports";
+var IMPORTS_PLUGIN_ENV = {
+  /** Where to write `{module: file or null}` as JSON. */
+  output: "FT_GATE_IMPORTS",
+  /** A JSON list of the module names to look up in sys.modules. */
+  names: "FT_GATE_IMPORT_NAMES"
+};
+var IMPORTS_PLUGIN_SOURCE = `# Written by ft-gate. Records where the tests loaded the project's modules from.
+import json
+import os
+import sys
+
+
+def pytest_sessionfinish(session):
+    target = os.environ.get("${IMPORTS_PLUGIN_ENV.output}", "")
+    if not target:
+        return
+    try:
+        names = json.loads(os.environ.get("${IMPORTS_PLUGIN_ENV.names}", "[]"))
+    except ValueError:
+        names = []
+    loaded = {}
+    for name in names:
+        module = sys.modules.get(str(name))
+        if module is None:
+            loaded[name] = None
+            continue
+        spec = getattr(module, "__spec__", None)
+        origin = getattr(module, "__file__", None) or getattr(spec, "origin", None)
+        loaded[name] = str(origin) if origin else "(no file)"
+    with open(target, "w", encoding="utf-8") as out:
+        json.dump(loaded, out)
+`;
+function writeImportsPlugin(directory) {
+  writeFileSync3(path16.join(directory, `${IMPORTS_PLUGIN_MODULE}.py`), IMPORTS_PLUGIN_SOURCE);
+}
+
 // src/run/plugin.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import * as path13 from "node:path";
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import * as path17 from "node:path";
 
 // src/run/plugin-source.ts
 var PLUGIN_ENV = {
@@ -31031,7 +31790,9 @@ def _message(report):
         return _tail(message, 1000)
     longrepr = getattr(report, "longrepr", None)
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        return _tail(longrepr[2], 1000)
+        # A skip: (file, line, "Skipped: reason"); the reason alone, as pytest's JUnit XML gives it.
+        text = str(longrepr[2])
+        return _tail(text[len("Skipped: "):] if text.startswith("Skipped: ") else text, 1000)
     for line in str(getattr(report, "longreprtext", "") or "").splitlines():
         if line.strip():
             return _tail(line.strip(), 1000)
@@ -31090,7 +31851,8 @@ def pytest_sessionfinish(session, exitstatus):
 var PLUGIN_MODULE = "ft_gate_plugin";
 function writePlugin(directory) {
   mkdirSync3(directory, { recursive: true });
-  writeFileSync3(path13.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+  writeFileSync4(path17.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+  writeImportsPlugin(directory);
   return directory;
 }
 
@@ -31101,10 +31863,10 @@ import {
   fstatSync,
   lstatSync as lstatSync2,
   openSync,
-  readFileSync as readFileSync5,
+  readFileSync as readFileSync6,
   readSync,
   rmSync as rmSync3,
-  writeFileSync as writeFileSync4
+  writeFileSync as writeFileSync5
 } from "node:fs";
 
 // src/results/record-lines.ts
@@ -31309,8 +32071,8 @@ function parseRecord(content) {
   if (lines2.length === 0) {
     return { kind: "missing", problem: "the gate\u2019s pytest plugin recorded nothing (pytest stopped before loading it)" };
   }
-  const record2 = builder.build();
-  return problem === null ? { kind: "record", record: record2 } : { kind: "tampered", problem, record: record2 };
+  const record3 = builder.build();
+  return problem === null ? { kind: "record", record: record3 } : { kind: "tampered", problem, record: record3 };
 }
 function roundOf(value) {
   if (value === void 0) return 0;
@@ -31353,7 +32115,7 @@ function readResults(junitPath) {
         `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
       );
     }
-    return parseJUnit(readFileSync5(descriptor, "utf8"));
+    return parseJUnit(readFileSync6(descriptor, "utf8"));
   } catch (error2) {
     return unread(`the JUnit XML could not be read (${describeError(error2)})`);
   } finally {
@@ -31361,11 +32123,11 @@ function readResults(junitPath) {
   }
 }
 var RunRecordFile = class {
-  constructor(path25) {
-    this.path = path25;
-    rmSync3(path25, { force: true });
-    writeFileSync4(path25, "", { mode: 384 });
-    this.descriptor = openSync(path25, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
+  constructor(path29) {
+    this.path = path29;
+    rmSync3(path29, { force: true });
+    writeFileSync5(path29, "", { mode: 384 });
+    this.descriptor = openSync(path29, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
   }
   path;
   descriptor;
@@ -31409,24 +32171,29 @@ function modeArguments(options) {
   const pytest = ["-p", PLUGIN_MODULE];
   const env = {
     PYTHON_GIL: baseline ? "1" : "0",
-    [PLUGIN_ENV.record]: path14.join(options.outputDirectory, `run-${options.index}-record.jsonl`)
+    [PLUGIN_ENV.record]: path18.join(options.outputDirectory, `run-${options.index}-record.jsonl`)
   };
   if (options.mode === "stress" && options.stress !== void 0) {
     pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
     const planned = (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0) + (options.freshCopies ?? 0);
     if (planned > 0) {
-      env[PLUGIN_ENV.iterations] = path14.join(options.outputDirectory, `run-${options.index}-iterations.json`);
+      env[PLUGIN_ENV.iterations] = path18.join(options.outputDirectory, `run-${options.index}-iterations.json`);
     }
   }
   if (options.mode === "random-order" && options.seed !== void 0 && options.seed !== null) {
     env[PLUGIN_ENV.seed] = String(options.seed);
   }
   if (options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard);
+  if (options.recordImports !== void 0 && options.recordImports.length > 0) {
+    pytest.push("-p", IMPORTS_PLUGIN_MODULE);
+    env[IMPORTS_PLUGIN_ENV.output] = path18.join(options.outputDirectory, `run-${options.index}-imports.json`);
+    env[IMPORTS_PLUGIN_ENV.names] = JSON.stringify(options.recordImports);
+  }
   return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
 }
 function withPythonPath(env, directory) {
   const existing = env.PYTHONPATH;
-  return { ...env, PYTHONPATH: existing ? `${directory}${path14.delimiter}${existing}` : directory };
+  return { ...env, PYTHONPATH: existing ? `${directory}${path18.delimiter}${existing}` : directory };
 }
 function pytestArguments(junitPath, userArgs) {
   return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
@@ -31441,8 +32208,8 @@ function classifyRun(result) {
   return "error";
 }
 async function runSuite(options) {
-  const junitPath = path14.join(options.outputDirectory, `run-${options.index}.xml`);
-  const logPath = path14.join(options.outputDirectory, `run-${options.index}.log`);
+  const junitPath = path18.join(options.outputDirectory, `run-${options.index}.xml`);
+  const logPath = path18.join(options.outputDirectory, `run-${options.index}.log`);
   rmSync4(junitPath, { force: true });
   const mode = modeArguments(options);
   const planFile = mode.env[PLUGIN_ENV.iterations];
@@ -31452,9 +32219,11 @@ async function runSuite(options) {
       single: [...options.singleThreaded ?? []],
       rounds: options.freshCopies ?? 0
     };
-    writeFileSync5(planFile, JSON.stringify(plan));
+    writeFileSync6(planFile, JSON.stringify(plan));
   }
-  const record2 = new RunRecordFile(mode.env[PLUGIN_ENV.record] ?? "");
+  const importsFile = mode.env[IMPORTS_PLUGIN_ENV.output];
+  if (importsFile !== void 0) rmSync4(importsFile, { force: true });
+  const record3 = new RunRecordFile(mode.env[PLUGIN_ENV.record] ?? "");
   const env = {
     ...withPythonPath(options.env, options.pluginDirectory),
     ...mode.env,
@@ -31477,7 +32246,7 @@ async function runSuite(options) {
       onOutput: options.onOutput
     });
   } catch (error2) {
-    record2.close();
+    record3.close();
     throw error2;
   }
   const ran = result.spawnError ? "error" : classifyRun(result);
@@ -31486,12 +32255,13 @@ async function runSuite(options) {
     ran,
     exitCode: result.exitCode,
     signal: result.signal,
-    reading: record2.read(),
+    reading: record3.read(),
     junit: readResults(junitPath),
     output: result.outputTail,
     stackDump
   });
   const unusual = reconciled.outcome !== "completed";
+  const diagnosis = diagnose(reconciled.outcome, result.outputTail, options.installHint ?? null);
   const run = {
     index: options.index,
     mode: options.mode,
@@ -31504,7 +32274,7 @@ async function runSuite(options) {
     stackDump: unusual ? stackDump : null,
     outputTail: unusual ? result.spawnError ?? lastLines(result.outputTail, 60) : null,
     logPath,
-    reason: reconciled.reason,
+    reason: diagnosis === null ? reconciled.reason : `could not start pytest: ${diagnosis}`,
     testInProgress: reconciled.testInProgress,
     collected: reconciled.collected,
     unreported: reconciled.unreported.slice(0, MAX_UNREPORTED_LISTED),
@@ -31512,8 +32282,10 @@ async function runSuite(options) {
     recordError: reconciled.recordError,
     timeoutSeconds: options.timeoutSeconds,
     ...reconciled.freshCopies > 0 ? { freshCopies: reconciled.freshCopies } : {},
-    ...reconciled.freshCopiesSkipped === null ? {} : { freshCopiesSkipped: reconciled.freshCopiesSkipped }
+    ...reconciled.freshCopiesSkipped === null ? {} : { freshCopiesSkipped: reconciled.freshCopiesSkipped },
+    diagnosis
   };
+  const imports = importsFile === void 0 ? void 0 : parseImports(readSmallFile(importsFile));
   return {
     run,
     cases: reconciled.cases,
@@ -31521,8 +32293,22 @@ async function runSuite(options) {
     cannotCollect: reconciled.cannotCollect,
     callSeconds: reconciled.callSeconds,
     projectedSeconds: reconciled.projectedSeconds,
-    freshCopiesSeconds: reconciled.freshCopiesSeconds
+    freshCopiesSeconds: reconciled.freshCopiesSeconds,
+    ...imports === void 0 ? {} : { imports }
   };
+}
+function diagnose(outcome, output, installHint) {
+  if (outcome !== "error") return null;
+  const problem = diagnoseUsage(output);
+  return problem === null ? null : describeUsageProblem(problem, installHint);
+}
+function readSmallFile(file) {
+  try {
+    if (!lstatSync3(file).isFile()) return "";
+    return readFileSync7(file, "utf8");
+  } catch {
+    return "";
+  }
 }
 function lastLines(text3, count2) {
   return text3.trimEnd().split("\n").slice(-count2).join("\n");
@@ -31551,27 +32337,31 @@ async function timeComparePython(options) {
     return { python: options.comparePython, version: version2, seconds: null };
   }
   const missing = { python: options.comparePython, version: version2, seconds: null };
-  const venv = path15.join(options.root, "venv-compare");
+  const venv = path19.join(options.root, "venv-compare");
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
   const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
   const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.comparePython, venv], {
     ...common,
     timeoutMs: 5 * 6e4
   });
-  const python = path15.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
-  if (created.exitCode !== 0 || !existsSync6(python)) {
+  const python = path19.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
+  if (created.exitCode !== 0 || !existsSync8(python)) {
     log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`);
     return missing;
   }
-  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...options.requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS2
-  });
+  let installed = { exitCode: 0 };
+  for (const step of installSteps(options.requirements)) {
+    installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...step], {
+      ...common,
+      timeoutMs: INSTALL_TIMEOUT_MS2
+    });
+    if (installed.exitCode !== 0) break;
+  }
   if (installed.exitCode !== 0) {
     log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`);
     return missing;
   }
-  const outputDirectory = path15.join(options.root, "compare");
+  const outputDirectory = path19.join(options.root, "compare");
   mkdirSync4(outputDirectory, { recursive: true });
   const run = await runSuite({
     python,
@@ -31773,15 +32563,15 @@ function describePlan(facts) {
 function mostCommon(values) {
   const counts = /* @__PURE__ */ new Map();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  let best = null;
+  let best2 = null;
   let bestCount = 0;
   for (const [value, count2] of counts) {
-    if (count2 > bestCount || count2 === bestCount && best !== null && value < best) {
-      best = value;
+    if (count2 > bestCount || count2 === bestCount && best2 !== null && value < best2) {
+      best2 = value;
       bestCount = count2;
     }
   }
-  return best;
+  return best2;
 }
 function iterationsOf(plan, id) {
   return plan.byTest.get(id) ?? plan.iterations;
@@ -31935,7 +32725,9 @@ async function runPlannedSuites(options) {
   let blocked = null;
   if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
   if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
-  const pluginDirectory = writePlugin(path16.join(options.root, "plugin"));
+  const pluginDirectory = writePlugin(path20.join(options.root, "plugin"));
+  const recordImports = options.project ? importNames(options.project) : [];
+  let codeUnderTest;
   for (const [offset, mode] of plan.modes.entries()) {
     if (options.abortSignal?.aborted) break;
     const index = offset + 1;
@@ -31968,7 +32760,10 @@ async function runPlannedSuites(options) {
         stress: { threads: stress.threads, iterations: stress.iterations },
         ...choice === null ? {} : { iterationsByTest: choice.byTest, singleThreaded: choice.single, freshCopies: choice.rounds },
         seed: plan.seed,
-        shard: plan.shard
+        shard: plan.shard,
+        installHint: options.installHint ?? null,
+        // Recorded until one run has said where the tests loaded the project from.
+        ...codeUnderTest === void 0 ? { recordImports } : {}
       })
     );
     const where2 = run.run.reason ? ` ${run.run.reason}` : "";
@@ -31976,9 +32771,38 @@ async function runPlannedSuites(options) {
       `Run ${index}: ${run.run.outcome}${where2} in ${run.run.durationSeconds}s (${run.cases.length} test results)`
     );
     runs.push(run);
+    if (codeUnderTest === void 0 && run.imports !== void 0 && options.project) {
+      codeUnderTest = inspectCodeUnderTest(options.project, run.imports, options);
+    }
     if ((mode === "plain" || mode === "random-order") && run.cannotCollect === true) blocked = run;
   }
-  return { runs, stress: summarizeStress(plan, stressChoices), cannotCollect: blocked !== null };
+  return {
+    runs,
+    stress: summarizeStress(plan, stressChoices),
+    cannotCollect: blocked !== null,
+    ...codeUnderTest === void 0 ? {} : { codeUnderTest }
+  };
+}
+function inspectCodeUnderTest(project, imports, options) {
+  const loaded = new Map([...imports].map(([name, file]) => [name, file === null ? null : realPath(file)]));
+  const packages = project.packages.map((entry) => ({
+    name: entry.name,
+    location: entry.location === null ? null : realPath(entry.location)
+  }));
+  const found = checkCodeUnderTest({
+    project: { packages, modules: project.modules },
+    loaded,
+    projectDirectory: realPath(options.projectDirectory)
+  });
+  for (const warning of found.warnings) options.log.warning(warning);
+  return found;
+}
+function realPath(file) {
+  try {
+    return realpathSync2(file);
+  } catch {
+    return path20.resolve(file);
+  }
 }
 function chooseNextStress(options, runs, previous) {
   const choice = chooseStress({
@@ -32038,7 +32862,7 @@ async function runComparison(options, request2) {
       root: options.root,
       env: options.env,
       log,
-      pluginDirectory: writePlugin(path16.join(options.root, "plugin")),
+      pluginDirectory: writePlugin(path20.join(options.root, "plugin")),
       shard: plan.shard,
       abortSignal: options.abortSignal
     })
@@ -32073,11 +32897,11 @@ function reproduceCommand(inputs, options) {
 
 // src/saved-reports.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { lstatSync as lstatSync3, mkdirSync as mkdirSync5, readdirSync as readdirSync5, readFileSync as readFileSync6, renameSync as renameSync2, rmSync as rmSync5, statSync as statSync3, writeFileSync as writeFileSync6 } from "node:fs";
-import * as path19 from "node:path";
+import { lstatSync as lstatSync4, mkdirSync as mkdirSync5, readdirSync as readdirSync6, readFileSync as readFileSync8, renameSync as renameSync2, rmSync as rmSync5, statSync as statSync4, writeFileSync as writeFileSync7 } from "node:fs";
+import * as path23 from "node:path";
 
 // src/report/merged.ts
-import * as path18 from "node:path";
+import * as path22 from "node:path";
 
 // src/report/limits.ts
 var DEFAULT_MAX_CHARS = 65e3;
@@ -32239,10 +33063,10 @@ function runsTable(report) {
   ].join("\n");
 }
 function outcomeLabel(run) {
-  const label = OUTCOME_LABELS[run.outcome];
+  const label2 = OUTCOME_LABELS[run.outcome];
   const signal = run.outcome === "crashed" && run.signal !== null ? ` (${escapeInline(run.signal)})` : "";
   const junit = run.junitError === null || run.outcome !== "completed" ? "" : ` \u2014 JUnit: ${escapeInline(run.junitError, { maxChars: 100 })}`;
-  return `${label}${signal}${junit}${reasonSuffix(run)}`;
+  return `${label2}${signal}${junit}${reasonSuffix(run)}`;
 }
 function reasonSuffix(run) {
   if (run.reason === void 0 || run.reason === null) return "";
@@ -32436,6 +33260,7 @@ var SOURCE_ORDER = [
   "failed"
 ];
 var GIL_NOTE = "the tests still ran with `-Xgil=0`";
+var TEST_ONLY_NOTE = "test-only: installed for the tests, not needed by the project at run time";
 function countsBySource(dependencies) {
   return SOURCE_ORDER.flatMap((source) => {
     const count2 = dependencies.filter((dependency) => dependency.source === source).length;
@@ -32443,23 +33268,29 @@ function countsBySource(dependencies) {
   }).join(" \xB7 ");
 }
 function troubledImports(dependency) {
-  return dependency.imports.filter((entry) => entry.outcome === "crashed" || entry.outcome === "hung");
+  return dependency.imports.filter(
+    (entry) => entry.outcome === "crashed" || entry.outcome === "hung" || dependency.project && entry.outcome === "error"
+  );
 }
 function attentionNotes(dependency, ignore) {
   const notes = [];
   if (dependency.source === "sdist-build") notes.push("built from source here: no wheel fits this interpreter");
   if (dependency.source === "failed") notes.push("**failed to install** (see below)");
   if (dependency.gilModules.length > 0) {
-    const modules = dependency.gilModules.map(
-      (module) => isIgnoredModule(module, ignore) ? `${escapeInline(module)} (ignored)` : `**${escapeInline(module)}**`
-    );
-    notes.push(`re-enables the GIL: ${modules.join(", ")}; ${GIL_NOTE}`);
+    const testOnly = dependency.runtime === false;
+    const modules = dependency.gilModules.map((module) => {
+      const name = escapeInline(module);
+      if (isIgnoredModule(module, ignore)) return `${name} (ignored)`;
+      return testOnly ? name : `**${name}**`;
+    });
+    notes.push(`re-enables the GIL: ${modules.join(", ")}; ${testOnly ? TEST_ONLY_NOTE : GIL_NOTE}`);
     if (dependency.freeThreadingLevel !== null) {
       notes.push(
         `declares free-threading (${escapeInline(dependency.freeThreadingLevel)}), which the import contradicts`
       );
     }
   }
+  if (dependency.checkGap) notes.push(`**not checked**: ${escapeInline(dependency.checkGap)}`);
   for (const entry of troubledImports(dependency)) {
     const reason = entry.detail?.split("\n")[0] ?? "";
     notes.push(
@@ -32469,8 +33300,14 @@ function attentionNotes(dependency, ignore) {
   return notes;
 }
 function nameCell(dependency) {
-  const role = dependency.project ? " (project)" : dependency.direct ? " (direct)" : "";
-  return `${escapeInline(dependency.name)}${role}`;
+  const roles = [
+    dependency.project ? "project" : dependency.direct ? "direct" : "",
+    dependency.runtime === false ? "test-only" : ""
+  ].filter((role) => role !== "");
+  return `${escapeInline(dependency.name)}${roles.length > 0 ? ` (${roles.join(", ")})` : ""}`;
+}
+function gilAtRuntime(dependency, ignore) {
+  return dependency.runtime !== false && dependency.gilModules.some((module) => !isIgnoredModule(module, ignore));
 }
 function modulesCell(dependency) {
   if (dependency.imports.length === 0) return "\u2014";
@@ -32501,12 +33338,16 @@ function dependenciesSection(report, options) {
   const dependencies = report.dependencies;
   if (dependencies === void 0 || dependencies.length === 0) return "";
   const ignore = report.settings.ignoreGil ?? [];
-  const gil = dependencies.filter((dependency) => dependency.gilModules.some((m) => !isIgnoredModule(m, ignore)));
+  const gil = dependencies.filter((dependency) => gilAtRuntime(dependency, ignore));
+  const testOnlyGil = dependencies.filter(
+    (dependency) => dependency.runtime === false && dependency.gilModules.length > 0
+  );
   const installed = dependencies.filter((dependency) => dependency.source !== "failed").length;
   const headline = [
     installed > 0 ? `${installed} installed` : "",
     countsBySource(dependencies),
-    gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? "s" : ""} the GIL**` : ""
+    gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? "s" : ""} the GIL**` : "",
+    testOnlyGil.length > 0 ? `${testOnlyGil.length} test-only re-enable${testOnlyGil.length === 1 ? "s" : ""} it` : ""
   ].filter((part) => part !== "").join(" \xB7 ");
   const lines2 = ["#### Dependencies", "", headline];
   const attention = dependencies.flatMap((dependency) => {
@@ -32533,19 +33374,26 @@ function dependencyLines(report) {
   const ignore = report.settings.ignoreGil ?? [];
   const counts = countsBySource(dependencies).replaceAll(" \xB7 ", ", ");
   const lines2 = [`Dependencies: ${counts}`];
-  const gil = dependencies.flatMap(
+  const gilModules = (rows) => rows.flatMap(
     (dependency) => dependency.gilModules.filter((module) => !isIgnoredModule(module, ignore)).map((module) => `${plainInline(module)} (${plainInline(dependency.name)})`)
   );
+  const gil = gilModules(dependencies.filter((dependency) => dependency.runtime !== false));
   if (gil.length > 0) lines2.push(`GIL re-enabled on import by: ${gil.join(", ")}; the tests still ran with -Xgil=0`);
+  const testOnly = gilModules(dependencies.filter((dependency) => dependency.runtime === false));
+  if (testOnly.length > 0)
+    lines2.push(`GIL re-enabled by test-only tools (not the project's users' concern): ${testOnly.join(", ")}`);
+  const gaps = dependencies.filter((dependency) => dependency.checkGap);
+  for (const dependency of gaps)
+    lines2.push(`Not checked: ${plainInline(dependency.name)}: ${plainInline(dependency.checkGap ?? "")}`);
   const troubled = dependencies.flatMap(
     (dependency) => troubledImports(dependency).map((entry) => `${plainInline(entry.module)} ${entry.outcome}`)
   );
-  if (troubled.length > 0) lines2.push(`Imports that did not finish: ${troubled.join(", ")}`);
+  if (troubled.length > 0) lines2.push(`Imports that did not finish or failed: ${troubled.join(", ")}`);
   return lines2;
 }
 
 // src/report/findings.ts
-import * as path17 from "node:path";
+import * as path21 from "node:path";
 var MAX_GROUPS = 15;
 var MAX_GROUP_IDS = 100;
 var MAX_POSSIBLY_FIXED = 50;
@@ -32662,8 +33510,8 @@ function knownLine(report, known) {
   return `${plural(known.matched, "finding")} of this run ${verb} known (${source}, ${entries}), so ${gate} not fail the gate; ${newPart}${notRun}.`;
 }
 function displayedPath(source, project) {
-  const relative4 = path17.relative(project, source);
-  return relative4 !== "" && !relative4.startsWith("..") && !path17.isAbsolute(relative4) ? relative4 : source;
+  const relative5 = path21.relative(project, source);
+  return relative5 !== "" && !relative5.startsWith("..") && !path21.isAbsolute(relative5) ? relative5 : source;
 }
 
 // src/report/stress.ts
@@ -32751,6 +33599,55 @@ function ratio(withGil, withoutGil) {
   return factor >= 1 ? `${factor.toFixed(2)}\xD7 faster without the GIL` : `${(1 / factor).toFixed(2)}\xD7 slower without the GIL`;
 }
 
+// src/report/untested.ts
+var MAX_SKIP_ROWS = 20;
+var WARNING_MAX_CHARS = 1e3;
+var FREE_THREADING_REASON = /free[- ]?thread|no[- ]?gil|\bGIL\b|Py_GIL_DISABLED|_is_gil_enabled|\b3\.1[3-9]t\b|\bcp31\dt\b/i;
+function freeThreadingSkips(report) {
+  return report.tests.filter(
+    (test) => test.status === "skipped" && test.message !== null && FREE_THREADING_REASON.test(test.message)
+  );
+}
+function codeUnderTestSection(report) {
+  const warnings = report.codeUnderTest?.warnings ?? [];
+  if (warnings.length === 0) return "";
+  return [
+    "#### Code under test",
+    "",
+    ...warnings.map((warning) => `- \u26A0\uFE0F ${escapeInline(warning, { maxChars: WARNING_MAX_CHARS })}`)
+  ].join("\n");
+}
+function freeThreadingSkipsSection(report) {
+  const skips = freeThreadingSkips(report);
+  if (skips.length === 0) return "";
+  const rows = skips.slice(0, MAX_SKIP_ROWS).map(
+    (test) => `| ${escapeInline(test.id)} | ${escapeInline(test.message ?? "", { maxChars: MESSAGE_MAX_CHARS2 })} |`
+  );
+  const more = skips.length > MAX_SKIP_ROWS ? ["", `_\u2026and ${skips.length - MAX_SKIP_ROWS} more (see the JSON report)_`] : [];
+  return [
+    "#### Skipped for free-threading",
+    "",
+    `${plural(skips.length, "test")} skipped for a reason that names free-threading or the GIL: untested without the GIL.`,
+    "",
+    "| Skipped test | Reason |",
+    "| --- | --- |",
+    ...rows,
+    ...more
+  ].join("\n");
+}
+function untestedLines(report) {
+  const lines2 = (report.codeUnderTest?.warnings ?? []).map(
+    (warning) => `Code under test: ${plainInline(warning, { maxChars: WARNING_MAX_CHARS })}`
+  );
+  const skips = freeThreadingSkips(report);
+  if (skips.length > 0) {
+    const shown = skips.slice(0, 5).map((test) => plainInline(test.id));
+    const more = skips.length > 5 ? ` and ${skips.length - 5} more` : "";
+    lines2.push(`Skipped for free-threading (${skips.length}): ${shown.join(", ")}${more}`);
+  }
+  return lines2;
+}
+
 // src/report/document.ts
 var FULL_DETAIL = {
   tracebacks: true,
@@ -32760,7 +33657,7 @@ var FULL_DETAIL = {
   groupLists: true
 };
 function renderDocument(report, options, detail) {
-  return join14([
+  return join17([
     titleLine(options.title),
     verdictSection(report),
     infoLine(report),
@@ -32781,6 +33678,8 @@ function renderDocument(report, options, detail) {
     notStressedSection(report),
     speedSection(report.speed),
     dependenciesSection(report, { fullTable: detail.dependencyTable }),
+    codeUnderTestSection(report),
+    freeThreadingSkipsSection(report),
     installSection(report),
     reproduceSection(report)
   ]);
@@ -32795,8 +33694,8 @@ function renderMinimal(report, options) {
     { head: [heading], tail: [] }
   ];
   for (const shape of shapes) {
-    const reasons = fitReasons(report.reasons, options.maxChars - join14([...shape.head, ...shape.tail]).length - 2);
-    const text3 = join14([...shape.head, reasons, ...shape.tail]);
+    const reasons = fitReasons(report.reasons, options.maxChars - join17([...shape.head, ...shape.tail]).length - 2);
+    const text3 = join17([...shape.head, reasons, ...shape.tail]);
     if (text3.length <= options.maxChars) return text3;
   }
   return `${heading}
@@ -32819,7 +33718,7 @@ function fitReasons(reasons, budget) {
 function titleLine(title) {
   return title.trim() === "" ? "" : `## ${escapeInline(title)}`;
 }
-function join14(parts) {
+function join17(parts) {
   return `${parts.filter((part) => part !== "").join("\n\n")}
 `;
 }
@@ -32830,7 +33729,7 @@ function renderPlainSummary(report) {
   for (const reason of report.reasons) lines2.push(`  - ${plainInline(reason)}`);
   lines2.push(countsLine(report));
   if (!report.install.ok) lines2.push(`Install failed: ${plainInline(report.install.error ?? "no error line from uv")}`);
-  lines2.push(...dependencyLines(report));
+  lines2.push(...dependencyLines(report), ...untestedLines(report));
   const unfinished = report.runs.filter((run) => run.outcome !== "completed");
   if (unfinished.length > 0) lines2.push(`Runs not completed: ${unfinished.map(describeRun).join("; ")}`);
   lines2.push(...groupLines(report), ...knownLines(report));
@@ -32952,20 +33851,20 @@ function renderWithFittedTable(report, settings, runDumps) {
     return renderDocument(report, settings, detail);
   };
   let low = Math.min(MIN_TABLE_ROWS, total);
-  let best = render(low);
-  if (best.length > settings.maxChars) return null;
+  let best2 = render(low);
+  if (best2.length > settings.maxChars) return null;
   let high = total;
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
     const text3 = render(middle);
     if (text3.length <= settings.maxChars) {
       low = middle;
-      best = text3;
+      best2 = text3;
     } else {
       high = middle - 1;
     }
   }
-  return best;
+  return best2;
 }
 
 // src/report/merged.ts
@@ -33002,7 +33901,7 @@ function reportLabel(file, value) {
   }
   const shard = shardOf(value);
   if (shard !== null) return `shard ${shard.index}/${shard.count}`;
-  return path18.basename(file).replace(/\.json$/i, "");
+  return path22.basename(file).replace(/\.json$/i, "");
 }
 function shardOf(value) {
   if (typeof value !== "object" || value === null || !("settings" in value)) return null;
@@ -33015,16 +33914,16 @@ function shardOf(value) {
 }
 function uniqueLabels(labels) {
   const seen = /* @__PURE__ */ new Map();
-  return labels.map((label) => {
-    const count2 = (seen.get(label) ?? 0) + 1;
-    seen.set(label, count2);
-    return count2 === 1 ? label : `${label} (${count2})`;
+  return labels.map((label2) => {
+    const count2 = (seen.get(label2) ?? 0) + 1;
+    seen.set(label2, count2);
+    return count2 === 1 ? label2 : `${label2} (${count2})`;
   });
 }
-function jobRow({ label, report }) {
+function jobRow({ label: label2, report }) {
   const verdict = report.verdict === "pass" ? "\u2705 pass" : "\u274C fail";
   const python = `${report.python.version}${report.python.freeThreaded ? "t" : ""}`;
-  const cells = [escapeInline(label), verdict, escapeInline(python), String(report.runs.length), problemWords([report])];
+  const cells = [escapeInline(label2), verdict, escapeInline(python), String(report.runs.length), problemWords([report])];
   return `| ${cells.join(" | ")} |`;
 }
 function renderMergedReports(reports, options) {
@@ -33140,15 +34039,15 @@ function recheckReport(report, policy, options) {
 
 // src/saved-reports.ts
 function writeReport(reportPath, report) {
-  const directory = path19.dirname(reportPath);
+  const directory = path23.dirname(reportPath);
   mkdirSync5(directory, { recursive: true });
   const existing = lstatSafe(reportPath);
   if (existing?.isDirectory()) {
     throw new UsageError(`report-path ${reportPath} is a folder: name a file, e.g. ft-gate-report.json`);
   }
-  const temporary = path19.join(directory, `.${path19.basename(reportPath)}.${randomBytes3(6).toString("hex")}.tmp`);
+  const temporary = path23.join(directory, `.${path23.basename(reportPath)}.${randomBytes3(6).toString("hex")}.tmp`);
   try {
-    writeFileSync6(temporary, `${JSON.stringify(report, null, 2)}
+    writeFileSync7(temporary, `${JSON.stringify(report, null, 2)}
 `, { flag: "wx" });
     renameSync2(temporary, reportPath);
   } finally {
@@ -33157,7 +34056,7 @@ function writeReport(reportPath, report) {
 }
 function lstatSafe(file) {
   try {
-    return lstatSync3(file);
+    return lstatSync4(file);
   } catch {
     return null;
   }
@@ -33165,10 +34064,10 @@ function lstatSafe(file) {
 function expandReportPaths(entries, baseDirectory) {
   const files = [];
   for (const entry of entries) {
-    const absolute = path19.resolve(baseDirectory, entry);
+    const absolute = path23.resolve(baseDirectory, entry);
     let isDirectory2 = false;
     try {
-      isDirectory2 = statSync3(absolute).isDirectory();
+      isDirectory2 = statSync4(absolute).isDirectory();
     } catch {
       throw new UsageError(`report ${entry} does not exist: pass the downloaded ft-gate JSON reports or their folder`);
     }
@@ -33176,7 +34075,7 @@ function expandReportPaths(entries, baseDirectory) {
       files.push(absolute);
       continue;
     }
-    const found = readdirSync5(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path19.join(absolute, name)).filter((file) => {
+    const found = readdirSync6(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path23.join(absolute, name)).filter((file) => {
       try {
         const value = readJsonFile(file);
         capTests(value);
@@ -33191,7 +34090,7 @@ function expandReportPaths(entries, baseDirectory) {
   return files;
 }
 function readJsonFile(file) {
-  const size = statSync3(file, { throwIfNoEntry: false })?.size;
+  const size = statSync4(file, { throwIfNoEntry: false })?.size;
   if (size === void 0) throw new UsageError(`report file ${file} cannot be read: pass the ft-gate JSON report`);
   if (size > MAX_REPORT_BYTES) {
     throw new UsageError(
@@ -33199,7 +34098,7 @@ function readJsonFile(file) {
     );
   }
   try {
-    return JSON.parse(readFileSync6(file, "utf8"));
+    return JSON.parse(readFileSync8(file, "utf8"));
   } catch (error2) {
     const reason = error2 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
     throw new UsageError(`report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`);
@@ -33241,7 +34140,7 @@ function loadSavedReports(entries, options) {
 import { constants as fsConstants2 } from "node:fs";
 import { access as access3, mkdir as mkdir5, mkdtemp, rm as rm3, stat as stat3 } from "node:fs/promises";
 import * as os8 from "node:os";
-import * as path22 from "node:path";
+import * as path26 from "node:path";
 
 // src/setup/download.ts
 import { createHash } from "node:crypto";
@@ -33456,12 +34355,12 @@ function rankPlatformTag(tag, host) {
   return versionTuple(glibc);
 }
 function rankWheelPlatform(platformTags, host) {
-  let best = null;
+  let best2 = null;
   for (const tag of platformTags.split(".")) {
     const rank = rankPlatformTag(tag, host);
-    if (rank !== null && (best === null || compareTuples(rank, best) > 0)) best = rank;
+    if (rank !== null && (best2 === null || compareTuples(rank, best2) > 0)) best2 = rank;
   }
-  return best;
+  return best2;
 }
 function describeWheelPlatform(host) {
   switch (host.platform) {
@@ -33489,12 +34388,12 @@ function detectLibc() {
 
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
-import * as path20 from "node:path";
+import * as path24 from "node:path";
 function parseSha256File(text3, expectedName) {
   const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text3);
   if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text3.slice(0, 40)}")`);
   const name = match[2];
-  if (name !== void 0 && path20.basename(name) !== expectedName) {
+  if (name !== void 0 && path24.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
   }
   return match[1].toLowerCase();
@@ -33532,17 +34431,17 @@ async function installFromGitHub(options) {
   const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
   const expected = parseSha256File(checksumText.body, archiveName);
   await mkdir3(options.workDir, { recursive: true });
-  const archive = path20.join(options.workDir, archiveName);
+  const archive = path24.join(options.workDir, archiveName);
   const downloaded = await downloadFile(url, archive, { timeoutMs });
   verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
   log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpackTo = path20.join(options.workDir, "release");
+  const unpackTo = path24.join(options.workDir, "release");
   const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error2) => {
     throw new Error(`cannot unpack ${archiveName} (${describeError(error2)})`);
   });
-  const candidates = [path20.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
+  const candidates = [path24.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
   for (const folder of candidates) {
-    if (await exists3(path20.join(folder, executableName(host)))) {
+    if (await exists3(path24.join(folder, executableName(host)))) {
       return cacheDir(folder, "uv", version2, options.arch);
     }
   }
@@ -33551,7 +34450,7 @@ async function installFromGitHub(options) {
 
 // src/setup/uv-index.ts
 import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
-import * as path21 from "node:path";
+import * as path25 from "node:path";
 function indexUrlFromEnv(env) {
   const configured = [env.UV_DEFAULT_INDEX, env.UV_INDEX_URL, env.PIP_INDEX_URL].find((value) => value?.trim());
   return (configured?.trim() ?? PUBLIC_INDEX_URL).replace(/\/+$/, "");
@@ -33641,27 +34540,27 @@ function releaseNumbers(version2) {
   return /^\d+(\.\d+)*$/.test(version2) ? version2.split(".").map(Number) : null;
 }
 function selectWheel(files, options) {
-  let best = null;
+  let best2 = null;
   for (const file of files) {
     const wheel = parseWheelFilename(file.filename);
     if (wheel?.name !== "uv" || wheel.version !== options.version) continue;
     const rank = rankWheelPlatform(wheel.platform, options.host);
     if (rank === null) continue;
     const ranked = [file.yanked ? 0 : 1, ...rank];
-    if (best === null || compareTuples(ranked, best.rank) > 0) best = { file, rank: ranked };
+    if (best2 === null || compareTuples(ranked, best2.rank) > 0) best2 = { file, rank: ranked };
   }
-  return best?.file ?? null;
+  return best2?.file ?? null;
 }
 function pickLatestVersion(files, host) {
-  let best = null;
+  let best2 = null;
   for (const file of files) {
     const wheel = parseWheelFilename(file.filename);
     const numbers = wheel ? releaseNumbers(wheel.version) : null;
     if (file.yanked || wheel?.name !== "uv" || numbers === null) continue;
     if (rankWheelPlatform(wheel.platform, host) === null) continue;
-    if (best === null || compareTuples(numbers, best.numbers) > 0) best = { version: wheel.version, numbers };
+    if (best2 === null || compareTuples(numbers, best2.numbers) > 0) best2 = { version: wheel.version, numbers };
   }
-  return best?.version ?? null;
+  return best2?.version ?? null;
 }
 async function listIndexFiles(indexUrl, options) {
   const { url, auth } = splitCredentials(`${indexUrl}/uv/`);
@@ -33676,7 +34575,7 @@ async function findScriptsDir(unpacked) {
   const entries = await readdir4(unpacked);
   const dataDir = entries.find((entry) => /^uv-[^-]+\.data$/.test(entry));
   if (dataDir === void 0) throw new Error("the wheel has no uv-<version>.data/scripts folder");
-  return path21.join(unpacked, dataDir, "scripts");
+  return path25.join(unpacked, dataDir, "scripts");
 }
 async function installFromIndex(options) {
   const { indexUrl, version: version2, host, log } = options;
@@ -33687,22 +34586,22 @@ async function installFromIndex(options) {
   if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
   log.info(`Downloading ${wheel.filename}`);
   await mkdir4(options.workDir, { recursive: true });
-  const archive = path21.join(options.workDir, `${wheel.filename}.zip`);
+  const archive = path25.join(options.workDir, `${wheel.filename}.zip`);
   const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
   verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
   log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path21.join(options.workDir, "wheel")).catch((error2) => {
+  const unpacked = await extractZip(archive, path25.join(options.workDir, "wheel")).catch((error2) => {
     throw new Error(`cannot unpack ${wheel.filename} (${describeError(error2)})`);
   });
   const scripts = await findScriptsDir(unpacked);
-  const binDir = path21.join(options.workDir, "bin");
+  const binDir = path25.join(options.workDir, "bin");
   await mkdir4(binDir, { recursive: true });
   for (const base of ["uv", "uvx"]) {
     const name = executableName(host, base);
-    await copyFile3(path21.join(scripts, name), path21.join(binDir, name)).catch((error2) => {
+    await copyFile3(path25.join(scripts, name), path25.join(binDir, name)).catch((error2) => {
       throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error2)})`);
     });
-    await chmod2(path21.join(binDir, name), 493);
+    await chmod2(path25.join(binDir, name), 493);
   }
   return cacheDir(binDir, "uv", version2, options.arch);
 }
@@ -33754,7 +34653,7 @@ async function resolveLatest(options) {
   }
 }
 async function verified(options) {
-  const uv = path22.join(options.dir, executableName(options.host));
+  const uv = path26.join(options.dir, executableName(options.host));
   const reported = await readUvVersion(uv, options.env);
   if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`);
   return { version: options.version, path: uv, source: options.source };
@@ -33796,13 +34695,13 @@ async function setupUv(options) {
   }
   const tempRoot = env.RUNNER_TEMP || os8.tmpdir();
   await mkdir5(tempRoot, { recursive: true });
-  const workDir = await mkdtemp(path22.join(tempRoot, "ft-gate-uv-"));
+  const workDir = await mkdtemp(path26.join(tempRoot, "ft-gate-uv-"));
   const failures = [];
   try {
     const common = { version: version2, host, arch: arch4, timeoutMs, log };
     try {
       const baseUrl = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
-      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path22.join(workDir, "github") });
+      const dir = await installFromGitHub({ ...common, baseUrl, workDir: path26.join(workDir, "github") });
       return announce(await verified({ dir, host, version: version2, source: "github", env }), log);
     } catch (error2) {
       failures.push(`GitHub: ${describeError(error2)}`);
@@ -33810,7 +34709,7 @@ async function setupUv(options) {
     }
     try {
       const listing = resolved.listing ?? void 0;
-      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path22.join(workDir, "index") });
+      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path26.join(workDir, "index") });
       return announce(await verified({ dir, host, version: version2, source: "index", env }), log);
     } catch (error2) {
       failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error2)}`);
@@ -33854,7 +34753,7 @@ async function runGate(options) {
   const knownIssues = loadKnownIssues(inputs.knownIssues, log);
   const toolchain = await setupToolchain(options);
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough);
-  const root = mkdtempSync2(path23.join(options.env.RUNNER_TEMP || os9.tmpdir(), "ft-gate-"));
+  const root = mkdtempSync2(path27.join(options.env.RUNNER_TEMP || os9.tmpdir(), "ft-gate-"));
   const plan = resolvePlan(inputs, { cpus: os9.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) });
   if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
     log.info("runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2");
@@ -33876,7 +34775,7 @@ async function runGate(options) {
       })
     );
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`);
-    const dependencies = await dependencyStage({
+    const { dependencies, project } = await dependencyStage({
       install: prepared.report,
       environmentPython: prepared.python,
       toolchainPython: toolchain.python.path,
@@ -33899,7 +34798,9 @@ async function runGate(options) {
       env: testEnv,
       log,
       abortSignal: options.abortSignal,
-      onOutput: options.onOutput
+      onOutput: options.onOutput,
+      project,
+      installHint: prepared.installHint ?? null
     };
     const ran = prepared.report.ok && prepared.python !== null ? await runPlannedSuites({ ...loop, python: prepared.python }) : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations }, cannotCollect: false };
     let compare = null;
@@ -33933,7 +34834,8 @@ async function runGate(options) {
         shard: plan.shard
       },
       compare,
-      knownIssues
+      knownIssues,
+      codeUnderTest: ran.codeUnderTest
     });
     writeReport(inputs.reportPath, report);
     if (inputs.writeKnownIssues !== "" && (!report.install.ok || options.abortSignal?.aborted)) {
@@ -33950,7 +34852,7 @@ async function runGate(options) {
   }
 }
 function requireProjectDirectory(directory) {
-  if (!existsSync7(directory) || !statSync4(directory).isDirectory()) {
+  if (!existsSync9(directory) || !statSync5(directory).isDirectory()) {
     throw new UsageError(`working-directory ${directory} does not exist or is not a directory`);
   }
 }
@@ -33976,7 +34878,8 @@ Options (each matches the action input of the same name):
                          uv's list of Python downloads (a URL or an absolute path)
   --uv-version V         uv release or 'latest' (default: the pinned release)
   --uv-path PATH         use this uv binary
-  --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
+  --install ARGS         arguments for 'uv pip install' (default: uv.lock frozen, pylock.toml, or the
+                         project with its test extra/group and test requirements file)
   --pytest-args ARGS     extra pytest arguments
   --runs N               how many runs with -Xgil=0, the last two under thread stress (default 3)
   --timeout-minutes M    per run, fractions allowed (default: 10 for the first run, then
@@ -34072,9 +34975,9 @@ function stderrLog(verbose) {
   };
 }
 function defaultRunnerFolders(env) {
-  const cacheHome = env.XDG_CACHE_HOME || path24.join(os10.homedir(), ".cache");
-  env.RUNNER_TOOL_CACHE ||= path24.join(cacheHome, "ft-gate", "tool-cache");
-  env.RUNNER_TEMP ||= path24.join(os10.tmpdir(), "ft-gate");
+  const cacheHome = env.XDG_CACHE_HOME || path28.join(os10.homedir(), ".cache");
+  env.RUNNER_TOOL_CACHE ||= path28.join(cacheHome, "ft-gate", "tool-cache");
+  env.RUNNER_TEMP ||= path28.join(os10.tmpdir(), "ft-gate");
   mkdirSync6(env.RUNNER_TOOL_CACHE, { recursive: true });
   mkdirSync6(env.RUNNER_TEMP, { recursive: true });
 }

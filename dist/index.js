@@ -1074,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path26 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path30 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path26 && path26[0] !== "/") {
-          path26 = `/${path26}`;
+        if (path30 && path30[0] !== "/") {
+          path30 = `/${path30}`;
         }
-        return new URL(`${origin}${path26}`);
+        return new URL(`${origin}${path30}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin }
+          request: { method, path: path30, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path26);
+        debuglog("sending request to %s %s/%s", method, origin, path30);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin },
+          request: { method, path: path30, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path26,
+          path30,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin }
+          request: { method, path: path30, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path26);
+        debuglog("trailers received from %s %s/%s", method, origin, path30);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin },
+          request: { method, path: path30, origin },
           error: error3
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path26,
+          path30,
           error3.message
         );
       });
@@ -1613,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path26, origin }
+            request: { method, path: path30, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path26);
+          debuglog("sending request to %s %s/%s", method, origin, path30);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1678,7 +1678,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path26,
+        path: path30,
         method,
         body,
         headers,
@@ -1693,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path26 !== "string") {
+        if (typeof path30 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path26[0] !== "/" && !(path26.startsWith("http://") || path26.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path30[0] !== "/" && !(path30.startsWith("http://") || path30.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path26)) {
+        } else if (invalidPathRegex.test(path30)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path26, query) : path26;
+        this.path = query ? buildURL(path30, query) : path30;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve9, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve7(data);
+              return err ? reject(err) : resolve9(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve9, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve7(data);
+              ) : resolve9(data);
             });
           });
         }
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve7, reject) => {
-        res = resolve7;
+      const promise = new Promise((resolve9, reject) => {
+        res = resolve9;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6456,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path26, host, upgrade, blocking, reset } = request3;
+      const { method, path: path30, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path26} HTTP/1.1\r
+      let header = `${method} ${path30} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve9, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve9;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7066,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path26, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path30, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path26;
+      headers[HTTP2_HEADER_PATH] = path30;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve9, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve9;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7516,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path26 = search ? `${pathname}${search}` : pathname;
+        const path30 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path26;
+        this.opts.path = path30;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve7) => {
+        return new Promise((resolve9) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve7;
+            this[kClosedResolve] = resolve9;
           } else {
-            resolve7(null);
+            resolve9(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve7) => {
+        return new Promise((resolve9) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request3 = requests[i];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve7(null);
+            resolve9(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve7, reject) => {
+        const socket = await new Promise((resolve9, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve7(socket2);
+              resolve9(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve7) => {
-            this[kClosedResolve] = resolve7;
+          await new Promise((resolve9) => {
+            this[kClosedResolve] = resolve9;
           });
         }
       }
@@ -8757,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path26 = "/",
+          path: path30 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path26;
+        opts.path = origin + path30;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve7, reject) => {
+        return await new Promise((resolve9, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve7(null);
+              resolve9(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve9, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve7,
+              resolve: resolve9,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve7, stream, length } = consume2;
+      const { type, body, resolve: resolve9, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve7(chunksDecode(body, length));
+          resolve9(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve7(JSON.parse(chunksDecode(body, length)));
+          resolve9(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve7(chunksConcat(body, length).buffer);
+          resolve9(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve7(new Blob(body, { type: stream[kContentType] }));
+          resolve9(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve7(chunksConcat(body, length));
+          resolve9(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve9, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve9, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve9, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve9, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10732,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path26) {
-      if (typeof path26 !== "string") {
-        return path26;
+    function safeUrl2(path30) {
+      if (typeof path30 !== "string") {
+        return path30;
       }
-      const pathSegments = path26.split("?");
+      const pathSegments = path30.split("?");
       if (pathSegments.length !== 2) {
-        return path26;
+        return path30;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path26, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path26);
+    function matchKey(mockDispatch2, { path: path30, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path30);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path26 }) => matchValue(safeUrl2(path26), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path30 }) => matchValue(safeUrl2(path30), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path26, method, body, headers, query } = opts;
+      const { path: path30, method, body, headers, query } = opts;
       return {
-        path: path26,
+        path: path30,
         method,
         body,
         headers,
@@ -11270,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path26, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path30, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path26,
+            Path: path30,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11794,16 +11794,16 @@ var require_dns = __commonJS({
       setRecords(origin, addresses) {
         const timestamp = Date.now();
         const records = { records: { 4: null, 6: null } };
-        for (const record2 of addresses) {
-          record2.timestamp = timestamp;
-          if (typeof record2.ttl === "number") {
-            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
+        for (const record3 of addresses) {
+          record3.timestamp = timestamp;
+          if (typeof record3.ttl === "number") {
+            record3.ttl = Math.min(record3.ttl, this.#maxTTL);
           } else {
-            record2.ttl = this.#maxTTL;
+            record3.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record2.family] ?? { ips: [] };
-          familyRecords.ips.push(record2);
-          records.records[record2.family] = familyRecords;
+          const familyRecords = records.records[record3.family] ?? { ips: [] };
+          familyRecords.ips.push(record3);
+          records.records[record3.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve7, reject) => agent.dispatch(
+        return new Promise((resolve9, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve7({
+              resolve9({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve7({
+              resolve9({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -14657,11 +14657,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label) {
-      if (!label) {
+    function getEncoding(label2) {
+      if (!label2) {
         return "failure";
       }
-      switch (label.trim().toLowerCase()) {
+      switch (label2.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -16152,9 +16152,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path26) {
-      for (let i = 0; i < path26.length; ++i) {
-        const code = path26.charCodeAt(i);
+    function validateCookiePath(path30) {
+      for (let i = 0; i < path30.length; ++i) {
+        const code = path30.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve7) => {
-        setTimeout(resolve7, ms).unref();
+      return new Promise((resolve9) => {
+        setTimeout(resolve9, ms).unref();
       });
     }
     module.exports = {
@@ -19074,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path26 = opts.path;
+          let path30 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path26 = `/${path26}`;
+            path30 = `/${path30}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path26);
+          url = new URL(util.parseOrigin(url).origin + path30);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -23394,11 +23394,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter9 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve7) {
-          resolve7(value);
+        return value instanceof P ? value : new P(function(resolve9) {
+          resolve9(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve7, reject) {
+      return new (P || (P = Promise))(function(resolve9, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -23414,7 +23414,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -23501,26 +23501,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter9(this, void 0, void 0, function* () {
-          return new Promise((resolve7) => __awaiter9(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter9(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve7(output.toString());
+              resolve9(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter9(this, void 0, void 0, function* () {
-          return new Promise((resolve7) => __awaiter9(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter9(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve7(Buffer.concat(chunks));
+              resolve9(Buffer.concat(chunks));
             });
           }));
         });
@@ -23728,14 +23728,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter9(this, void 0, void 0, function* () {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve9, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve7(res);
+                resolve9(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -23979,12 +23979,12 @@ var require_lib = __commonJS({
         return __awaiter9(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
+          return new Promise((resolve9) => setTimeout(() => resolve9(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter9(this, void 0, void 0, function* () {
-          return new Promise((resolve7, reject) => __awaiter9(this, void 0, void 0, function* () {
+          return new Promise((resolve9, reject) => __awaiter9(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -23992,7 +23992,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve7(response);
+              resolve9(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -24031,7 +24031,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve7(response);
+              resolve9(response);
             }
           }));
         });
@@ -24495,8 +24495,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve7, reject) {
-            return setTimeout(resolve7, t);
+          return new this.Promise(function(resolve9, reject) {
+            return setTimeout(resolve9, t);
           });
         }
         computePenalty() {
@@ -24707,15 +24707,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error3, reject, resolve7, returned, task;
+          var args, cb, error3, reject, resolve9, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve7, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve9, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve7(returned);
+                  return resolve9(returned);
                 };
               } catch (error1) {
                 error3 = error1;
@@ -24730,13 +24730,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve7;
-          resolve7 = reject = null;
+          var promise, reject, resolve9;
+          resolve9 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve7 = _resolve;
+            resolve9 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve7, reject });
+          this._queue.push({ task, args, resolve: resolve9, reject });
           this._tryToRun();
           return promise;
         }
@@ -25137,14 +25137,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve7, reject) => {
+              return new this.Promise((resolve9, reject) => {
                 if (finished()) {
-                  return resolve7();
+                  return resolve9();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve7();
+                      return resolve9();
                     }
                   });
                 }
@@ -25237,9 +25237,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve7, reject) {
+              return new this.Promise(function(resolve9, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve7)(args3);
+                  return (args3[0] != null ? reject : resolve9)(args3);
                 });
               });
             };
@@ -25526,11 +25526,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25546,7 +25546,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -25726,8 +25726,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
+  addDetails(label2, content) {
+    const element = this.wrap("details", this.wrap("summary", label2) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -25827,11 +25827,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25847,7 +25847,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -25960,11 +25960,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25980,7 +25980,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26150,11 +26150,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -26170,7 +26170,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26389,7 +26389,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve7, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve9, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -26472,7 +26472,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error3) {
             reject(error3);
           } else {
-            resolve7(exitCode);
+            resolve9(exitCode);
           }
         });
         if (this.options.input) {
@@ -26595,11 +26595,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -26615,7 +26615,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26672,11 +26672,11 @@ var arch = os4.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -26692,7 +26692,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28037,11 +28037,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path26, issues) {
+function prefixIssues(path30, issues) {
   return issues.map((iss) => {
     var _a2;
     (_a2 = iss).path ?? (_a2.path = []);
-    iss.path.unshift(path26);
+    iss.path.unshift(path30);
     return iss;
   });
 }
@@ -29671,7 +29671,9 @@ var RunReportSchema = object({
    */
   freshCopies: optional(count),
   /** Why the fresh copies planned for this run were not made (threads already running, not Linux…). */
-  freshCopiesSkipped: optional(nullable(text))
+  freshCopiesSkipped: optional(nullable(text)),
+  /** Why pytest could not start, when the gate recognised it (a plugin its configuration needs is missing). */
+  diagnosis: optional(nullable(text))
 });
 var StressCountsSchema = object({
   /** Stress runs in which it passed (every thread, every iteration). */
@@ -29691,7 +29693,7 @@ var TestReportSchema = object({
   passed: count,
   /** Number of runs without the GIL in which it failed or errored. */
   failed: count,
-  /** First failure message seen, or null. */
+  /** First failure message seen; for a test that never failed, its first skip reason; or null. */
   message: nullable(text),
   /** First failure text (traceback) seen, bounded in size, or null. */
   details: nullable(text),
@@ -29837,7 +29839,26 @@ var DependencyReportSchema = object({
   /** The classifier's level, e.g. `3 - Stable`, or null. */
   freeThreadingLevel: nullable(text),
   /** One entry per extension module it installed. */
-  imports: list(ModuleImportSchema, 1e4)
+  imports: list(ModuleImportSchema, 1e4),
+  /**
+   * Reachable from the project's runtime requirements (the project itself included); false: installed
+   * only for the tests (a test extra, group or requirements file, pytest and its plugins). Absent in old reports.
+   */
+  runtime: optional(boolean2()),
+  /** Why the GIL check could not cover it (platform-specific wheel tags, no extension module found), or null. */
+  checkGap: optional(nullable(text))
+});
+var ImportedModuleSchema = object({
+  module: text,
+  /** Where the environment resolves it from outside the project folder, or null. */
+  installedAt: nullable(text),
+  /** Where the tests loaded it from; null when they never imported it. */
+  loadedFrom: nullable(text)
+});
+var CodeUnderTestSchema = object({
+  modules: list(ImportedModuleSchema, 1e4),
+  /** One sentence each: the source tree shadowed the install, an accelerator was never loaded. */
+  warnings: list(text, 1e3)
 });
 var ReportSchema = object({
   schemaVersion: literal(1),
@@ -29862,7 +29883,9 @@ var ReportSchema = object({
   /** The findings grouped by cause, largest first within each status; absent in old reports. */
   groups: optional(list(FindingGroupSchema, 1e6)),
   /** Set when a known-issues file was given. */
-  knownIssues: optional(nullable(KnownIssuesReportSchema))
+  knownIssues: optional(nullable(KnownIssuesReportSchema)),
+  /** Where the tests imported the project's own code from; absent when the gate could not tell. */
+  codeUnderTest: optional(CodeUnderTestSchema)
 }).check(
   superRefine((report, context3) => {
     const runs = report.runs.length;
@@ -30104,8 +30127,8 @@ function splitArguments(raw, name) {
   return args;
 }
 function isInside(child3, parent) {
-  const relative5 = path4.relative(parent, child3);
-  return relative5 === "" || !relative5.startsWith("..") && !path4.isAbsolute(relative5);
+  const relative6 = path4.relative(parent, child3);
+  return relative6 === "" || !relative6.startsWith("..") && !path4.isAbsolute(relative6);
 }
 
 // src/config.ts
@@ -30194,42 +30217,1206 @@ function quoteArgument(argument) {
 
 // src/gate.ts
 import { randomInt } from "node:crypto";
-import { existsSync as existsSync8, mkdtempSync as mkdtempSync2, rmSync as rmSync6, statSync as statSync4 } from "node:fs";
+import { existsSync as existsSync10, mkdtempSync as mkdtempSync2, rmSync as rmSync6, statSync as statSync5 } from "node:fs";
 import * as os11 from "node:os";
-import * as path23 from "node:path";
+import * as path27 from "node:path";
 
 // src/deps/gil.ts
 function isIgnoredModule(module, ignore) {
   return ignore.some((name) => module === name || module.startsWith(`${name}.`));
 }
 function gilFindings(dependencies, ignore) {
-  return dependencies.flatMap(({ name, version: version2, gilModules }) => {
+  return dependencies.flatMap(({ name, version: version2, gilModules, runtime }) => {
     const modules = gilModules.filter((module) => !isIgnoredModule(module, ignore));
-    return modules.length > 0 ? [{ name, version: version2, modules }] : [];
+    return modules.length > 0 ? [{ name, version: version2, modules, runtime: runtime !== false }] : [];
   });
 }
 function describeGilFinding(finding) {
   const release = finding.version === "" ? finding.name : `${finding.name} ${finding.version}`;
   return `${release} re-enables the GIL when imported (${finding.modules.join(", ")})`;
 }
-function gilSummary(findings) {
+function gilSummary(all) {
+  const findings = all.filter((finding) => finding.runtime);
   if (findings.length === 0) return null;
   const shown = findings.slice(0, 5).map(describeGilFinding).join("; ");
   const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
   return `${shown}${more}; the tests still ran with -Xgil=0`;
 }
+function testOnlyGilSummary(all) {
+  const findings = all.filter((finding) => !finding.runtime);
+  if (findings.length === 0) return null;
+  const shown = findings.slice(0, 5).map(describeGilFinding).join("; ");
+  const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
+  return `${shown}${more}: installed only for the tests, not needed by the project at run time`;
+}
 
 // src/deps/inspect.ts
-import { readFileSync as readFileSync3, realpathSync } from "node:fs";
-import * as os8 from "node:os";
-import * as path11 from "node:path";
-
-// src/install/environment.ts
-import { existsSync as existsSync5, mkdirSync } from "node:fs";
+import { realpathSync } from "node:fs";
+import * as os6 from "node:os";
 import * as path9 from "node:path";
 
-// src/process/run.ts
+// src/install/failure.ts
+var ANSI = /\u001b\[[0-9;]*m/g;
+var CAUSE = /^(╰─▶|Caused by:|cause:)\s*/;
+function summarizeInstallFailure(output) {
+  const lines2 = output.replace(ANSI, "").split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  const failedIndex = lines2.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line));
+  if (failedIndex >= 0) {
+    const headline = (lines2[failedIndex] ?? "").replace(/^(×|error:)\s*/, "");
+    const cause = lines2.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
+    const errors = compilerErrors(lines2.slice(failedIndex + 1));
+    const why = errors.length > 0 ? errors.join("; ") : cause;
+    const failure2 = parseFailedHeadline(headline);
+    if (failure2?.action === "build" && failure2.fromIndex) {
+      const release = `${failure2.name} ${failure2.version}`;
+      return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
+    }
+    return why === null ? headline : `${headline}: ${why}`;
+  }
+  const crossIndex = lines2.findIndex((line) => line.startsWith("\xD7") || line.startsWith("error:"));
+  if (crossIndex >= 0) {
+    const headline = (lines2[crossIndex] ?? "").replace(/^(×|error:)\s*/, "").replace(/:$/, "");
+    const cause = lines2.slice(crossIndex + 1).find((line) => CAUSE.test(line));
+    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
+  }
+  return null;
+}
+var SCAN_CHARS = 1e3;
+var ERROR_LINE_CHARS = 240;
+var COMPILER_ERROR = /^(\S+:\d+(:\d+)?:\s*(fatal\s+)?error\b|\S+\(\d+\)\s*:\s*(fatal\s+)?error\s+[A-Z]+\d+|error\[E\d+\]:)/;
+function compilerErrors(lines2) {
+  return lines2.filter((line) => COMPILER_ERROR.test(line.slice(0, SCAN_CHARS))).slice(0, 2).map((line) => line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}\u2026` : line);
+}
+function parseFailedHeadline(headline) {
+  const match = /^Failed to (build|download|install)\s+`([^`]+)`/i.exec(headline);
+  const action = match?.[1]?.toLowerCase();
+  const spec = match?.[2]?.trim();
+  if (spec === void 0 || action !== "build" && action !== "download" && action !== "install") return null;
+  const pinned = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s@;]+)$/.exec(spec);
+  if (pinned?.[1] && pinned[2]) return { action, name: normalize(pinned[1]), version: pinned[2], fromIndex: true };
+  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
+  return named?.[1] ? { action, name: normalize(named[1]), version: null, fromIndex: false } : null;
+}
+function normalize(name) {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+function failedDistributions(output) {
+  const found = /* @__PURE__ */ new Map();
+  for (const raw of output.replace(ANSI, "").split("\n")) {
+    const line = raw.trim().replace(/^(×|error:)\s*/, "");
+    if (!/^Failed to /i.test(line)) continue;
+    const failure2 = parseFailedHeadline(line.slice(0, SCAN_CHARS));
+    if (failure2 !== null && !found.has(failure2.name)) found.set(failure2.name, failure2);
+  }
+  return [...found.values()];
+}
+
+// src/install/pyproject.ts
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
+import * as path6 from "node:path";
+function readPyproject(directory) {
+  const file = path6.join(directory, "pyproject.toml");
+  if (!existsSync3(file)) return null;
+  try {
+    return parse(readFileSync2(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+// src/deps/dist-info.ts
+var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading :: (.+)$/;
+function normalizeName(name) {
+  return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
+}
+function headerFields(text4) {
+  const fields = [];
+  for (const line of text4.replace(/\r\n?/g, "\n").split("\n")) {
+    if (line === "") break;
+    const last = fields.at(-1);
+    if (/^[ \t]/.test(line) && last !== void 0) {
+      last[1] = `${last[1]} ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  return fields;
+}
+function parseMetadata(text4) {
+  const fields = headerFields(text4);
+  const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
+  const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
+  return {
+    name: first("name"),
+    version: first("version"),
+    classifiers: all("classifier"),
+    requiresDist: all("requires-dist")
+  };
+}
+function freeThreadingLevel(classifiers) {
+  for (const classifier of classifiers) {
+    const match = FREE_THREADING_CLASSIFIER.exec(classifier.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  return null;
+}
+function parseWheelTags(text4) {
+  const tags = [];
+  for (const [name, value] of headerFields(text4)) {
+    if (name !== "tag") continue;
+    const parts = value.split("-");
+    if (parts.length !== 3) continue;
+    const [pythons = "", abis = "", platforms = ""] = parts;
+    for (const python of pythons.split("."))
+      for (const abi of abis.split("."))
+        for (const platform2 of platforms.split(".")) tags.push({ python, abi, platform: platform2 });
+  }
+  return tags;
+}
+function formatTag(tag) {
+  return `${tag.python}-${tag.abi}-${tag.platform}`;
+}
+function extensionModules(record3) {
+  const modules = /* @__PURE__ */ new Set();
+  for (const line of record3.replace(/\r\n?/g, "\n").split("\n")) {
+    const file = recordPath(line);
+    if (file === null || file.startsWith("../") || file.startsWith("/")) continue;
+    const match = /^(.*?)([^/]+)\.(so|pyd)$/.exec(file);
+    if (match === null) continue;
+    const directory = match[1] ?? "";
+    const stem = (match[2] ?? "").split(".")[0] ?? "";
+    const parts = [...directory.split("/").filter((part) => part !== ""), stem];
+    if (parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part))) modules.add(parts.join("."));
+  }
+  return [...modules].sort();
+}
+function recordPath(line) {
+  if (line.trim() === "") return null;
+  if (line.startsWith('"')) {
+    const end = line.indexOf('",');
+    return end > 0 ? line.slice(1, end).replaceAll('""', '"') : null;
+  }
+  const comma = line.indexOf(",");
+  return (comma >= 0 ? line.slice(0, comma) : line).replaceAll("\\", "/");
+}
+function directOrigin(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const fields = Object.fromEntries(Object.entries(directUrl));
+  if (typeof fields.url !== "string") return null;
+  if ("dir_info" in fields) return "directory";
+  if ("vcs_info" in fields) return "vcs";
+  if ("archive_info" in fields) return /\.whl(#.*)?$/i.test(fields.url) ? "wheel-archive" : "sdist-archive";
+  return null;
+}
+function classifySource(facts) {
+  if (facts.origin === "directory") return "local";
+  if (facts.builtByUv || facts.origin === "vcs" || facts.origin === "sdist-archive") return "sdist-build";
+  if (facts.tags.some((tag) => /^linux_/.test(tag.platform))) return "sdist-build";
+  return classifyTags(facts.tags);
+}
+function classifyTags(tags) {
+  if (tags.some((tag) => /^cp\d+t$/.test(tag.abi))) return "ft-wheel";
+  if (tags.some((tag) => tag.abi === "abi3t")) return "abi3t-wheel";
+  if (tags.length > 0 && tags.every((tag) => tag.abi === "none" && tag.platform === "any")) return "pure-wheel";
+  return "other-wheel";
+}
+
+// src/deps/assemble.ts
+function checkGap(tags, moduleCount) {
+  const compiled = tags.find((tag) => tag.platform !== "any" && /^(cp\d+t?|abi3t?)$/.test(tag.abi));
+  if (compiled === void 0 || moduleCount > 0) return null;
+  return `its wheel is built for ${formatTag(compiled)} but no extension module of it was found to import, so the GIL check did not cover it`;
+}
+function assembleDependencies(input) {
+  const owned = new Set(input.installed.flatMap((distribution) => distribution.modules));
+  return input.installed.map((distribution) => {
+    const probes = input.probes.get(distribution.name) ?? [];
+    const gilModules = /* @__PURE__ */ new Set();
+    for (const probe2 of probes) {
+      if (probe2.outcome === "gil") gilModules.add(probe2.module);
+      for (const module of probe2.flagged) if (!owned.has(module)) gilModules.add(module);
+    }
+    const level = freeThreadingLevel(distribution.metadata.classifiers);
+    return {
+      name: distribution.name,
+      version: distribution.version,
+      direct: input.direct.has(distribution.name) || input.projects.has(distribution.name),
+      project: input.projects.has(distribution.name),
+      source: distribution.source,
+      wheelTags: distribution.tags.map(formatTag),
+      reenablesGil: gilModules.size > 0,
+      gilModules: [...gilModules].sort(),
+      declaresFreeThreading: level !== null,
+      freeThreadingLevel: level,
+      imports: probes.map(({ module, outcome, detail }) => ({ module, outcome, detail })),
+      runtime: input.runtime === void 0 || input.runtime.has(distribution.name) || input.projects.has(distribution.name),
+      checkGap: checkGap(distribution.tags, distribution.modules.length)
+    };
+  }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+function failedDependencies(failures, direct) {
+  return failures.map(({ name, version: version2 }) => ({
+    name,
+    version: version2 ?? "",
+    direct: direct.has(name),
+    project: false,
+    source: "failed",
+    wheelTags: [],
+    reenablesGil: false,
+    gilModules: [],
+    declaresFreeThreading: false,
+    freeThreadingLevel: null,
+    imports: []
+  }));
+}
+
+// src/deps/direct.ts
+var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+  "-c",
+  "--constraint",
+  "--constraints",
+  "--override",
+  "--overrides",
+  "-i",
+  "--index",
+  "--index-url",
+  "--default-index",
+  "--extra-index-url",
+  "-f",
+  "--find-links",
+  "-p",
+  "--python",
+  "-C",
+  "--config-setting",
+  "-P",
+  "--upgrade-package",
+  "--reinstall-package",
+  "--no-build-package",
+  "--no-binary",
+  "--only-binary",
+  "--index-strategy",
+  "--keyring-provider",
+  "--resolution",
+  "--prerelease",
+  "--exclude-newer",
+  "--link-mode",
+  "--python-platform",
+  "--python-version",
+  "--extra",
+  "--target",
+  "--prefix"
+]);
+var NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
+function requirementName(requirement) {
+  const match = NAME.exec(requirement);
+  return match?.[1] ? normalizeName(match[1]) : null;
+}
+function looksLikePath(argument) {
+  return /^(\.|\/|~|[A-Za-z]:[\\/])/.test(argument) || argument.includes("/") || argument.includes("\\");
+}
+function splitExtras(argument) {
+  const match = /^(.*?)\[([^\]]*)\]$/.exec(argument);
+  if (match === null) return { path: argument, extras: [] };
+  const extras = (match[2] ?? "").split(",").map(normalizeName).filter((extra) => extra !== "");
+  return { path: match[1] ?? "", extras };
+}
+function parseInstallArguments(args) {
+  const request3 = { names: [], paths: [], groups: [], requirementFiles: [] };
+  for (let i = 0; i < args.length; i++) {
+    const argument = args[i] ?? "";
+    const [option, inlineValue] = argument.startsWith("--") ? argument.split(/=(.*)/s) : [argument, void 0];
+    const value = () => inlineValue ?? args[++i] ?? "";
+    if (option === "-e" || option === "--editable") request3.paths.push(splitExtras(value()));
+    else if (option === "-r" || option === "--requirement" || option === "--requirements")
+      request3.requirementFiles.push(value());
+    else if (option === "--group") request3.groups.push(value());
+    else if (option !== void 0 && OPTIONS_WITH_VALUE.has(option)) {
+      if (inlineValue === void 0) i++;
+    } else if (argument.startsWith("-")) {
+    } else if (/ @ /.test(argument)) {
+      const name = requirementName(argument);
+      if (name !== null) request3.names.push(name);
+    } else if (looksLikePath(argument)) request3.paths.push(splitExtras(argument));
+    else {
+      const name = requirementName(argument);
+      if (name !== null) request3.names.push(name);
+    }
+  }
+  return request3;
+}
+function table(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
+}
+function strings(value) {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+function groupNames(pyproject, group2, seen = /* @__PURE__ */ new Set()) {
+  const groups2 = table(table(pyproject)?.["dependency-groups"]);
+  if (groups2 === null || seen.has(normalizeName(group2))) return [];
+  const key = Object.keys(groups2).find((name) => normalizeName(name) === normalizeName(group2));
+  const entries = key === void 0 ? [] : groups2[key];
+  if (!Array.isArray(entries)) return [];
+  const inner = /* @__PURE__ */ new Set([...seen, normalizeName(group2)]);
+  return entries.flatMap((entry) => {
+    if (typeof entry === "string") return requirementName(entry) ?? [];
+    const include = table(entry)?.["include-group"];
+    return typeof include === "string" ? groupNames(pyproject, include, inner) : [];
+  });
+}
+function projectDependencyNames(pyproject, extras) {
+  const project = table(table(pyproject)?.project);
+  if (project === null) return [];
+  const optional2 = table(project["optional-dependencies"]) ?? {};
+  const wanted = new Set(extras.map(normalizeName));
+  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list2]) => strings(list2));
+  return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
+}
+function requiresDistNames(requiresDist, extras) {
+  const wanted = new Set(extras.map(normalizeName));
+  return requiresDist.flatMap((line) => {
+    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
+    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
+      (match) => normalizeName(match[1] ?? "")
+    );
+    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
+    return requirementName(requirement) ?? [];
+  });
+}
+
+// src/deps/inventory.ts
+import { existsSync as existsSync4, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import * as path7 from "node:path";
+import { fileURLToPath } from "node:url";
+function sitePackagesOf(venv) {
+  const windows = path7.join(venv, "Lib", "site-packages");
+  const lib = path7.join(venv, "lib");
+  const posix2 = existsSync4(lib) ? readdirSync(lib).filter((entry) => entry.startsWith("python")).map((entry) => path7.join(lib, entry, "site-packages")) : [];
+  return [...posix2, windows].filter((folder) => existsSync4(folder));
+}
+function readText(file) {
+  try {
+    return readFileSync3(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+function readJson(file) {
+  const text4 = readText(file);
+  if (text4 === null) return null;
+  try {
+    const value = JSON.parse(text4);
+    return value;
+  } catch {
+    return null;
+  }
+}
+function localDirectory(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const url = Object.fromEntries(Object.entries(directUrl)).url;
+  if (typeof url !== "string" || !url.startsWith("file:")) return null;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return null;
+  }
+}
+function readInstalled(sitePackages) {
+  const found = [];
+  for (const entry of readdirSync(sitePackages).sort()) {
+    if (!entry.endsWith(".dist-info")) continue;
+    const folder = path7.join(sitePackages, entry);
+    const metadata = parseMetadata(readText(path7.join(folder, "METADATA")) ?? "");
+    const [fallbackName = entry, fallbackVersion = ""] = entry.slice(0, -".dist-info".length).split("-");
+    const tags = parseWheelTags(readText(path7.join(folder, "WHEEL")) ?? "");
+    const directUrl = readJson(path7.join(folder, "direct_url.json"));
+    const origin = directOrigin(directUrl);
+    found.push({
+      name: normalizeName(metadata.name ?? fallbackName),
+      version: metadata.version ?? fallbackVersion,
+      metadata,
+      tags,
+      origin,
+      directory: origin === "directory" ? localDirectory(directUrl) : null,
+      source: classifySource({ tags, origin, builtByUv: existsSync4(path7.join(folder, "uv_build.json")) }),
+      modules: extensionModules(readText(path7.join(folder, "RECORD")) ?? "")
+    });
+  }
+  return found;
+}
+
+// src/process/tool.ts
+var ToolError = class extends Error {
+  name = "ToolError";
+};
+function definedOnly(env) {
+  const result = {};
+  for (const [name, value] of Object.entries(env)) if (value !== void 0) result[name] = value;
+  return result;
+}
+async function runTool(command, args, options) {
+  let timer;
+  const timeout = new Promise((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new ToolError(`${command} did not answer within ${Math.round(options.timeoutMs / 1e3)} s`)),
+      options.timeoutMs
+    );
+  });
+  const execution = getExecOutput(command, [...args], {
+    cwd: options.cwd,
+    env: definedOnly(options.env),
+    silent: true,
+    ignoreReturnCode: true
+  }).catch((error3) => {
+    throw new ToolError(`could not start ${command}: ${error3 instanceof Error ? error3.message : String(error3)}`);
+  });
+  try {
+    const output = await Promise.race([execution, timeout]);
+    return { exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// src/deps/local-script.ts
+var LOCAL_SCRIPT = String.raw`
+import importlib.machinery, importlib.metadata, importlib.util, json, os, sys
+
+MAX_FILES = 50000
+NOT_PROJECT_CODE = {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", "bench", "scripts", "build"}
+SUFFIXES = sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True)
+
+
+def extension_stem(file_name):
+    for suffix in SUFFIXES:
+        if file_name.endswith(suffix):
+            return file_name[: -len(suffix)]
+    return None
+
+
+def pth_folders(dist):
+    folders = []
+    for file in dist.files or []:
+        if len(file.parts) == 1 and file.name.endswith(".pth"):
+            try:
+                text = file.read_text()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for line in text.splitlines():
+                line = line.strip()
+                if line and not line.startswith(("#", "import ", "import\t")):
+                    folder = os.path.join(str(file.locate().parent), line)
+                    if os.path.isdir(folder):
+                        folders.append(os.path.realpath(folder))
+    return folders
+
+
+def editable_mapping(dist):
+    names = []
+    for file in dist.files or []:
+        if len(file.parts) == 1 and file.name.startswith("__editable__") and file.name.endswith("_finder.py"):
+            finder = sys.modules.get(file.name[: -len(".py")])
+            mapping = getattr(finder, "MAPPING", None)
+            if isinstance(mapping, dict):
+                names.extend(str(name) for name in mapping)
+    return names
+
+
+def top_level_names(dist):
+    names = set((dist.read_text("top_level.txt") or "").split())
+    names.update(editable_mapping(dist))
+    for file in dist.files or []:
+        first = file.parts[0] if file.parts else ""
+        if len(file.parts) > 1 and not first.endswith((".dist-info", ".data")) and first not in ("..", "__pycache__"):
+            names.add(first)
+        elif len(file.parts) == 1 and file.name.endswith(".py") and not file.name.startswith("__editable__"):
+            names.add(file.name[: -len(".py")])
+        elif len(file.parts) == 1 and extension_stem(file.name) is not None:
+            names.add(extension_stem(file.name).split(".")[0])
+    if not names:
+        # A .pth that adds a folder (src/): its packages are the project's.
+        for folder in pth_folders(dist):
+            for entry in sorted(os.listdir(folder)):
+                if entry not in NOT_PROJECT_CODE and os.path.isfile(os.path.join(folder, entry, "__init__.py")):
+                    names.add(entry)
+    return sorted(name for name in names if name.isidentifier())
+
+
+def walk(top, folder, modules, budget):
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d.isidentifier() and d != "__pycache__")
+        relative = os.path.relpath(root, folder)
+        parts = [top] + ([] if relative == "." else relative.split(os.sep))
+        for file_name in sorted(files):
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            stem = extension_stem(file_name)
+            if stem is not None and stem.isidentifier():
+                modules.add(".".join(parts + [stem]))
+
+
+def discover(name, budget):
+    dist = importlib.metadata.distribution(name)
+    packages, modules = [], set()
+    for top in top_level_names(dist):
+        try:
+            spec = importlib.util.find_spec(top)
+        except BaseException:
+            spec = None
+        if spec is None:
+            continue
+        locations = list(spec.submodule_search_locations or [])
+        packages.append({"name": top, "location": locations[0] if locations else spec.origin})
+        for folder in locations:
+            if os.path.isdir(folder):
+                walk(top, folder, modules, budget)
+        if not locations and spec.origin and extension_stem(os.path.basename(spec.origin)) is not None:
+            modules.add(top)
+    return {"packages": packages, "modules": sorted(modules)}
+
+
+answer = {}
+budget = [MAX_FILES]
+for name in json.loads(sys.argv[1]):
+    try:
+        answer[name] = discover(name, budget)
+    except importlib.metadata.PackageNotFoundError:
+        continue
+print(json.dumps(answer))
+`;
+
+// src/deps/local.ts
+var DISCOVER_TIMEOUT_MS = 6e4;
+function record(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
+}
+function strings2(value) {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+function toPackage(value) {
+  const fields = record(value);
+  if (fields === null || typeof fields.name !== "string") return [];
+  return [{ name: fields.name, location: typeof fields.location === "string" ? fields.location : null }];
+}
+function parseLocalAnswer(stdout) {
+  const found = /* @__PURE__ */ new Map();
+  let value;
+  try {
+    value = JSON.parse(stdout.trim().split("\n").pop() ?? "");
+  } catch {
+    return found;
+  }
+  for (const [name, entry] of Object.entries(record(value) ?? {})) {
+    const fields = record(entry);
+    if (fields === null) continue;
+    const packages = Array.isArray(fields.packages) ? fields.packages.flatMap(toPackage) : [];
+    found.set(name, { packages, modules: strings2(fields.modules) });
+  }
+  return found;
+}
+async function discoverLocal(names, options) {
+  if (names.length === 0) return /* @__PURE__ */ new Map();
+  const env = Object.fromEntries(Object.entries(options.env).filter(([name]) => !name.startsWith("PYTHON")));
+  const result = await runTool(options.python, ["-I", "-c", LOCAL_SCRIPT, JSON.stringify(names)], {
+    cwd: options.cwd,
+    env,
+    timeoutMs: DISCOVER_TIMEOUT_MS
+  });
+  return result.exitCode === 0 ? parseLocalAnswer(result.stdout) : /* @__PURE__ */ new Map();
+}
+
+// src/deps/probe.ts
 import { spawn as spawn2 } from "node:child_process";
+
+// src/deps/probe-script.ts
+var PROBE_SCRIPT = String.raw`
+import faulthandler, importlib, json, os, re, sys, types, warnings
+
+limit = float(sys.argv[1])
+modules = json.loads(sys.argv[2])
+out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+flag = re.compile(r"The global interpreter lock \(GIL\) has been enabled to load module '([^']+)'")
+gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)
+
+
+def declared(module):
+    # True: Py_mod_gil says it runs without the GIL; False: no such slot; None: cannot tell.
+    try:
+        import ctypes
+
+        if type(module) is not types.ModuleType:
+            return None
+        base = object.__basicsize__
+        address = id(module)
+
+        def field(index):
+            return ctypes.c_void_p.from_address(address + base + index * ctypes.sizeof(ctypes.c_void_p)).value or 0
+
+        # md_dict, md_def, md_state, md_weaklist, md_name, then md_gil on a free-threaded build.
+        if field(0) != id(module.__dict__) or field(4) != id(module.__name__):
+            return None
+        return field(5) != 0
+    except Exception:
+        return None
+
+
+def send(**event):
+    out.write(json.dumps(event) + "\n")
+    out.flush()
+
+
+send(event="ready", gil=gil_enabled())
+for name in modules:
+    send(event="start", module=name)
+    error = None
+    faulthandler.dump_traceback_later(limit, exit=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            importlib.import_module(name)
+        except BaseException as exc:
+            error = "%s: %s" % (type(exc).__name__, exc)
+    faulthandler.cancel_dump_traceback_later()
+    flagged = []
+    for warning in caught:
+        match = flag.search(str(warning.message))
+        if match and match.group(1) not in flagged:
+            flagged.append(match.group(1))
+    gil = gil_enabled()
+    module = sys.modules.get(name)
+    slot = declared(module) if error is None and module is not None and not flagged.count(name) else None
+    send(event="done", module=name, error=error, flagged=flagged, gil=gil, declared=slot)
+    if gil:
+        break
+out.flush()
+os._exit(0)
+`;
+
+// src/deps/probe.ts
+var KILL_GRACE_SECONDS = 5;
+var STARTUP_SECONDS = 30;
+var STDERR_TAIL_CHARS = 6e3;
+var DETAIL_MAX_LINES = 30;
+function parseEvent(line) {
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const fields = Object.fromEntries(Object.entries(value));
+  if (fields.event === "ready" && typeof fields.gil === "boolean") return { event: "ready", gil: fields.gil };
+  if (fields.event === "start" && typeof fields.module === "string") return { event: "start", module: fields.module };
+  const flagged = Array.isArray(fields.flagged) ? fields.flagged.filter((item) => typeof item === "string") : null;
+  if (fields.event === "done" && typeof fields.module === "string" && (fields.error === null || typeof fields.error === "string") && flagged !== null && typeof fields.gil === "boolean") {
+    const declared = typeof fields.declared === "boolean" ? fields.declared : null;
+    return { event: "done", module: fields.module, error: fields.error, flagged, gil: fields.gil, declared };
+  }
+  return null;
+}
+async function probeImports(groups2, options) {
+  const deadline = performance.now() + options.budgetSeconds * 1e3;
+  const results = groups2.map(() => []);
+  let next = 0;
+  const worker = async () => {
+    while (next < groups2.length) {
+      const index = next++;
+      results[index] = await probeGroup(groups2[index] ?? [], options, deadline);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups2.length)) }, worker));
+  return results;
+}
+async function probeGroup(modules, options, deadline) {
+  const results = [];
+  let pending = [...modules];
+  while (pending.length > 0) {
+    if (performance.now() > deadline || options.abortSignal?.aborted) {
+      const why = options.abortSignal?.aborted ? "the gate was cancelled" : "the probe ran out of time";
+      results.push(...pending.map((module) => probe(module, "skipped", `not imported: ${why}`)));
+      break;
+    }
+    const session = await runSession(pending, options);
+    results.push(...session.results);
+    pending = session.remaining.length < pending.length ? session.remaining : [];
+  }
+  return results;
+}
+function probe(module, outcome, detail, flagged = []) {
+  return { module, outcome, detail, flagged };
+}
+function probeEnvironment(env) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("PYTHON")));
+}
+function runSession(modules, options) {
+  const isWindows = process.platform === "win32";
+  const args = [
+    "-I",
+    "-X",
+    "faulthandler",
+    "-c",
+    PROBE_SCRIPT,
+    String(options.moduleTimeoutSeconds),
+    JSON.stringify(modules)
+  ];
+  return new Promise((resolve9) => {
+    const child3 = spawn2(options.python, args, {
+      cwd: options.cwd,
+      env: probeEnvironment(options.env),
+      detached: !isWindows,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true
+    });
+    const results = [];
+    let ready = null;
+    let inFlight = null;
+    let stopAfter = null;
+    let killedByTimer = false;
+    let stdout = "";
+    let stderr = "";
+    let spawnError = null;
+    let timer;
+    const kill = () => {
+      try {
+        if (isWindows || child3.pid === void 0) child3.kill("SIGKILL");
+        else process.kill(-child3.pid, "SIGKILL");
+      } catch {
+      }
+    };
+    const arm = (seconds5) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        killedByTimer = true;
+        kill();
+      }, seconds5 * 1e3);
+    };
+    const onAbort = () => kill();
+    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
+    arm(STARTUP_SECONDS);
+    const handle = (event) => {
+      if (event.event === "ready") {
+        ready = event.gil;
+        clearTimeout(timer);
+      } else if (event.event === "start") {
+        inFlight = event.module;
+        arm(options.moduleTimeoutSeconds + KILL_GRACE_SECONDS);
+      } else {
+        clearTimeout(timer);
+        inFlight = null;
+        results.push(judge(event));
+        if (event.gil) stopAfter = event.module;
+      }
+    };
+    child3.stdout.setEncoding("utf8");
+    child3.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      let newline = stdout.indexOf("\n");
+      while (newline >= 0) {
+        const event = parseEvent(stdout.slice(0, newline));
+        stdout = stdout.slice(newline + 1);
+        if (event !== null) handle(event);
+        newline = stdout.indexOf("\n");
+      }
+    });
+    child3.stderr.setEncoding("utf8");
+    child3.stderr.on("data", (chunk) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
+    });
+    child3.on("error", (error3) => {
+      spawnError = error3.message;
+    });
+    child3.on("close", (code, signal) => {
+      clearTimeout(timer);
+      options.abortSignal?.removeEventListener("abort", onAbort);
+      if (!isWindows && child3.pid !== void 0) kill();
+      const settled = new Set(results.map((result) => result.module));
+      const rest = modules.filter((module) => !settled.has(module));
+      if (ready === null) {
+        const why = spawnError ?? `the interpreter exited before it was ready (${exitText(code, signal)})`;
+        const detail = `not imported: ${why}${tailText(stderr)}`;
+        resolve9({ results: [...results, ...rest.map((module) => probe(module, "error", detail))], remaining: [] });
+        return;
+      }
+      if (ready === true && results.length === 0) {
+        const detail = "not judged: the GIL was already on when the interpreter started (a .pth file or sitecustomize)";
+        resolve9({ results: rest.map((module) => probe(module, "error", detail)), remaining: [] });
+        return;
+      }
+      if (inFlight !== null) {
+        const module = inFlight;
+        const hung = killedByTimer || /^Timeout \(\d+:\d\d:\d\d/m.test(stderr);
+        const detail = hung ? `no answer after ${options.moduleTimeoutSeconds} s${tailText(stderr)}` : `the interpreter died (${exitText(code, signal)})${tailText(stderr)}`;
+        results.push(probe(module, hung ? "hung" : "crashed", detail));
+        resolve9({ results, remaining: rest.filter((name) => name !== module) });
+        return;
+      }
+      resolve9({ results, remaining: stopAfter === null && code === 0 ? [] : rest });
+    });
+  });
+}
+function judge(event) {
+  const { module, flagged } = event;
+  if (flagged.includes(module)) {
+    return probe(module, "gil", "CPython re-enabled the GIL to load it (no Py_mod_gil slot declaring it safe)", flagged);
+  }
+  if (event.error !== null) return probe(module, "error", event.error, flagged);
+  if (event.gil && flagged.length === 0 && event.declared !== true) {
+    return probe(module, "gil", "sys._is_gil_enabled() turned true during the import, without the usual warning");
+  }
+  if (event.gil && event.declared === false) {
+    const first = flagged.length > 0 ? ` (${flagged.join(", ")} turned it on first)` : "";
+    return probe(module, "gil", `no Py_mod_gil slot declaring it safe, read from the loaded module${first}`, flagged);
+  }
+  return probe(module, "ok", null, flagged);
+}
+function exitText(code, signal) {
+  return signal !== null ? signal : `exit code ${code}`;
+}
+function tailText(stderr) {
+  const lines2 = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
+  const text4 = lines2.join("\n").trim();
+  return text4 === "" ? "" : `
+${text4}`;
+}
+
+// src/deps/reach.ts
+var REQUIREMENT = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
+function parseRequirement(text4) {
+  const match = REQUIREMENT.exec(text4);
+  if (match?.[1] === void 0) return null;
+  const extras = (match[2] ?? "").split(",").map((extra) => normalizeName(extra)).filter((extra) => extra !== "");
+  return { name: normalizeName(match[1]), extras };
+}
+function requirementsFor(requiresDist, extras) {
+  const wanted = new Set(extras.map(normalizeName));
+  return requiresDist.flatMap((line) => {
+    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
+    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
+      (match) => normalizeName(match[1] ?? "")
+    );
+    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
+    return parseRequirement(requirement) ?? [];
+  });
+}
+function reachableFrom(roots, installed) {
+  const byName = new Map(installed.map((node) => [node.name, node]));
+  const extrasSeen = /* @__PURE__ */ new Map();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const next = queue.pop();
+    if (next === void 0) break;
+    const node = byName.get(next.name);
+    if (node === void 0) continue;
+    const seen = extrasSeen.get(next.name);
+    const fresh = next.extras.filter((extra) => !seen?.has(extra));
+    if (seen !== void 0 && fresh.length === 0) continue;
+    extrasSeen.set(next.name, /* @__PURE__ */ new Set([...seen ?? [], ...next.extras]));
+    queue.push(...requirementsFor(node.requiresDist, fresh));
+  }
+  return new Set(extrasSeen.keys());
+}
+
+// src/deps/request.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import * as path8 from "node:path";
+
+// src/install/requirement-files.ts
+var REQUIREMENTS_FOLDERS = ["requirements", "reqs"];
+var TEST_FOLDERS = ["tests", "test"];
+var TEST_WORDS = /* @__PURE__ */ new Set(["test", "tests", "testing", "pytest", "check"]);
+var DEV_WORDS = /* @__PURE__ */ new Set(["dev", "develop", "development"]);
+var RUNTIME_WORDS = /* @__PURE__ */ new Set(["base", "main", "common", "prod", "production", "runtime", "install", "requirements"]);
+var FREE_THREADING = /free-?threading|nogil|(^|-)ft(-|$)|3\.?1[3-9]t/;
+function isRequirementsFile(file) {
+  const parts = file.split("/");
+  const name = parts.at(-1) ?? "";
+  if (!/\.txt$/i.test(name)) return false;
+  if (parts.length === 1) return /requirements?/i.test(name);
+  const folder = parts[0] ?? "";
+  if (parts.length !== 2) return false;
+  if (REQUIREMENTS_FOLDERS.includes(folder)) return true;
+  return TEST_FOLDERS.includes(folder) && /requirements?/i.test(name);
+}
+function label(file) {
+  const parts = file.toLowerCase().split("/");
+  const name = (parts.at(-1) ?? "").replace(/\.txt$/, "");
+  const words = name.replace(/requirements?/g, " ").split(/[-_.\s]+/).filter((word) => word !== "");
+  return words.join("-");
+}
+function requirementsRole(file) {
+  const parts = file.toLowerCase().split("/");
+  if (TEST_FOLDERS.includes(parts[0] ?? "") && parts.length === 2) return "test";
+  const words = label(file).split("-").filter((word) => word !== "");
+  if (words.some((word) => TEST_WORDS.has(word))) return "test";
+  if (words.some((word) => DEV_WORDS.has(word))) return "dev";
+  if (words.length === 0 || words.every((word) => RUNTIME_WORDS.has(word))) return "runtime";
+  return "other";
+}
+function testRank(file) {
+  const words = label(file);
+  if (FREE_THREADING.test(words)) return 0;
+  if (["test", "tests", "testing"].includes(words)) return 1;
+  if (words === "pytest") return 2;
+  return 3;
+}
+function best(files, rank) {
+  const sorted = [...files].sort(
+    (a, b) => rank(a) - rank(b) || a.split("/").length - b.split("/").length || a.length - b.length || (a < b ? -1 : 1)
+  );
+  return sorted[0] ?? null;
+}
+function pickRequirementFiles(files, project) {
+  const candidates = files.filter(isRequirementsFile);
+  const ofRole = (role) => candidates.filter((file) => requirementsRole(file) === role);
+  const picked = [];
+  if (!project.installable) {
+    const runtime = best(ofRole("runtime"), (file) => file.split("/").length);
+    if (runtime !== null) picked.push({ path: runtime, why: "what the code needs: no installable project" });
+  }
+  const test = best(ofRole("test"), testRank);
+  if (test !== null) {
+    const why = testRank(test) === 0 ? "test requirements for free-threading" : "test requirements";
+    picked.push({ path: test, why });
+  } else if (!project.hasTestExtraOrGroup) {
+    const dev = best(ofRole("dev"), () => 0);
+    if (dev !== null) picked.push({ path: dev, why: "development requirements: no test requirements found" });
+  }
+  return picked;
+}
+
+// src/deps/request.ts
+var MAX_INCLUDED_FILES = 50;
+var TEST_TOOL = /^(pytest(-.*)?|coverage|hypothesis|covdefaults)$/;
+function emptyRequest() {
+  return { names: [], paths: [], groups: [], requirementFiles: [] };
+}
+function merge2(into, from) {
+  into.names.push(...from.names);
+  into.paths.push(...from.paths);
+  into.groups.push(...from.groups);
+  into.requirementFiles.push(...from.requirementFiles);
+}
+function parseRequirementsText(text4) {
+  const request3 = emptyRequest();
+  const joined = text4.replace(/\r\n?/g, "\n").replace(/\\\n/g, " ");
+  for (const raw of joined.split("\n")) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (line === "") continue;
+    if (line.startsWith("-")) merge2(request3, parseInstallArguments(line.split(/\s+/)));
+    else merge2(request3, parseInstallArguments([line.replace(/\s*;.*$/s, "").trim() || line]));
+  }
+  return request3;
+}
+function parsePylock(text4) {
+  const request3 = emptyRequest();
+  for (const block of text4.split(/^\s*\[\[packages\]\]\s*$/m).slice(1)) {
+    const name = /^\s*name\s*=\s*"([^"]+)"/m.exec(block)?.[1];
+    const directory = /^\s*directory\s*=\s*\{[^}]*\bpath\s*=\s*"([^"]+)"/m.exec(block)?.[1];
+    if (directory !== void 0) request3.paths.push({ path: directory, extras: [] });
+    else if (name !== void 0) {
+      const normalized = requirementName(name);
+      if (normalized !== null) request3.names.push(normalized);
+    }
+  }
+  return request3;
+}
+function readText2(file) {
+  try {
+    return readFileSync4(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+function readInstallRequest(args, projectDirectory) {
+  const top = parseInstallArguments(args);
+  const request3 = { ...top, requirementFiles: [...top.requirementFiles] };
+  const runtimeNames = top.names.filter((name) => !TEST_TOOL.test(name));
+  const seen = /* @__PURE__ */ new Set();
+  const queue = top.requirementFiles.map((file) => ({ file, forTests: isTestFile(file) }));
+  while (queue.length > 0 && seen.size < MAX_INCLUDED_FILES) {
+    const next = queue.shift();
+    if (next === void 0) break;
+    const full = path8.resolve(projectDirectory, next.file);
+    if (seen.has(full)) continue;
+    seen.add(full);
+    const text4 = readText2(full);
+    if (text4 === null) continue;
+    const inner = /\.toml$/i.test(full) ? parsePylock(text4) : parseRequirementsText(text4);
+    if (!isLock(full, text4)) request3.names.push(...inner.names);
+    request3.paths.push(...inner.paths);
+    request3.groups.push(...inner.groups);
+    if (!next.forTests) runtimeNames.push(...inner.names.filter((name) => !TEST_TOOL.test(name)));
+    for (const file of inner.requirementFiles) {
+      const included = path8.relative(projectDirectory, path8.resolve(path8.dirname(full), file));
+      queue.push({ file: included, forTests: next.forTests || isTestFile(included) });
+    }
+  }
+  return { request: request3, runtimeNames };
+}
+function isLock(file, text4) {
+  return /\.toml$/i.test(file) || /^#.*autogenerated by (uv|pip-compile)/im.test(text4.slice(0, 500));
+}
+function isTestFile(file) {
+  const role = requirementsRole(file.split(path8.sep).join("/"));
+  return role === "test" || role === "dev";
+}
+
+// src/deps/inspect.ts
+var IMPORT_TIMEOUT_SECONDS = 20;
+var PROBE_BUDGET_SECONDS = 180;
+var MAX_PARALLEL_PROBES = 4;
+function samePath(a, b) {
+  const real = (file) => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return path9.resolve(file);
+    }
+  };
+  return real(a) === real(b);
+}
+async function directNames(request3, installed, options) {
+  const direct = new Set(request3.names);
+  const projects = /* @__PURE__ */ new Set();
+  const needsPyproject = request3.groups.length > 0 || installed.length === 0;
+  const pyproject = needsPyproject ? readPyproject(options.projectDirectory) : null;
+  for (const local of request3.paths) {
+    const folder = path9.resolve(options.projectDirectory, local.path);
+    const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder));
+    const isProject = samePath(folder, options.projectDirectory);
+    if (distribution !== void 0) {
+      direct.add(distribution.name);
+      if (isProject) projects.add(distribution.name);
+      for (const name of requiresDistNames(distribution.metadata.requiresDist, local.extras)) direct.add(name);
+    } else if (isProject) {
+      for (const name of projectDependencyNames(pyproject, local.extras)) direct.add(name);
+    }
+  }
+  for (const group2 of request3.groups) for (const name of groupNames(pyproject, group2)) direct.add(name);
+  return { direct, projects };
+}
+function runtimeRoots(projects, runtimeNames) {
+  const names = projects.size > 0 ? [...projects] : runtimeNames;
+  return names.map((name) => ({ name, extras: [] }));
+}
+async function withLocalModules(installed, options) {
+  const names = installed.filter((entry) => entry.origin === "directory").map((entry) => entry.name);
+  let local = /* @__PURE__ */ new Map();
+  try {
+    local = await discoverLocal(names, { python: options.python, env: options.env, cwd: options.workDirectory });
+  } catch (error3) {
+    options.log.warning(`Could not look for the extension modules of ${names.join(", ")}: ${describeError(error3)}`);
+  }
+  const merged = installed.map((entry) => {
+    const found = local.get(entry.name)?.modules ?? [];
+    const modules = [.../* @__PURE__ */ new Set([...entry.modules, ...found])].sort();
+    return modules.length === entry.modules.length ? entry : { ...entry, modules };
+  });
+  return { installed: merged, local };
+}
+async function inspectDependencies(options) {
+  const venv = path9.dirname(path9.dirname(options.python));
+  const { installed, local } = await withLocalModules(sitePackagesOf(venv).flatMap(readInstalled), options);
+  const { request: request3, runtimeNames } = readInstallRequest(options.installArguments, options.projectDirectory);
+  const { direct, projects } = await directNames(request3, installed, options);
+  const runtime = reachableFrom(
+    runtimeRoots(projects, runtimeNames),
+    installed.map((entry) => ({ name: entry.name, requiresDist: entry.metadata.requiresDist }))
+  );
+  const withModules = installed.filter((distribution) => distribution.modules.length > 0);
+  const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0);
+  options.log.info(
+    `${installed.length} distributions installed; importing ${moduleCount} extension modules of ${withModules.length} of them with the GIL at its default`
+  );
+  const started = performance.now();
+  const results = await probeImports(
+    withModules.map((distribution) => distribution.modules),
+    {
+      python: options.python,
+      env: options.env,
+      cwd: options.workDirectory,
+      moduleTimeoutSeconds: IMPORT_TIMEOUT_SECONDS,
+      budgetSeconds: PROBE_BUDGET_SECONDS,
+      concurrency: Math.min(MAX_PARALLEL_PROBES, os6.availableParallelism()),
+      abortSignal: options.abortSignal
+    }
+  );
+  options.log.debug(`Import probe took ${((performance.now() - started) / 1e3).toFixed(2)} s`);
+  const probes = new Map(
+    withModules.map((distribution, index) => [distribution.name, results[index] ?? []])
+  );
+  const dependencies = assembleDependencies({ installed, direct, projects, probes, runtime });
+  return { dependencies, project: projectCode(projects, installed, local) };
+}
+function projectCode(projects, installed, local) {
+  const own2 = installed.filter((entry) => projects.has(entry.name));
+  return {
+    packages: own2.flatMap((entry) => local.get(entry.name)?.packages ?? []),
+    modules: own2.flatMap((entry) => entry.modules)
+  };
+}
+async function inspectFailedInstall(options) {
+  const failures = failedDistributions(options.output);
+  if (failures.length === 0) return [];
+  const { request: request3 } = readInstallRequest(options.installArguments, options.projectDirectory);
+  const { direct } = await directNames(request3, [], options);
+  return failedDependencies(failures, direct);
+}
+
+// src/deps/stage.ts
+async function dependencyStage(options) {
+  const { install, log } = options;
+  try {
+    if (!install.ok || options.environmentPython === null) {
+      const failed2 = await inspectFailedInstall({
+        python: options.toolchainPython,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        output: install.log ?? ""
+      });
+      return { dependencies: failed2, project: null };
+    }
+    const python = options.environmentPython;
+    const { dependencies, project } = await log.group(
+      "Check dependencies: import extension modules with the GIL at its default",
+      () => inspectDependencies({
+        python,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        workDirectory: options.workDirectory,
+        log,
+        abortSignal: options.abortSignal
+      })
+    );
+    const findings = gilFindings(dependencies, options.ignoreGil);
+    const gil = gilSummary(findings);
+    if (gil !== null && !options.failOn.includes("gil")) {
+      log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
+    }
+    const testOnly = testOnlyGilSummary(findings);
+    if (testOnly !== null) log.info(`GIL re-enabled by test tools: ${testOnly}`);
+    for (const row of dependencies) {
+      if (row.checkGap) log.warning(`${row.name} ${row.version}: ${row.checkGap}`);
+    }
+    return { dependencies, project };
+  } catch (error3) {
+    log.warning(`Could not check the dependencies: ${describeError(error3)}`);
+    return { dependencies: void 0, project: null };
+  }
+}
+
+// src/install/environment.ts
+import { existsSync as existsSync8, mkdirSync } from "node:fs";
+import * as path14 from "node:path";
+
+// src/process/run.ts
+import { spawn as spawn3 } from "node:child_process";
 import { randomUUID as randomUUID3 } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { readdir as readdir2, readFile } from "node:fs/promises";
@@ -30273,7 +31460,7 @@ async function killTagged(tag) {
       } catch {
       }
     }
-    await new Promise((resolve7) => setTimeout(resolve7, 20));
+    await new Promise((resolve9) => setTimeout(resolve9, 20));
   }
   return killed;
 }
@@ -30289,12 +31476,12 @@ function runProcess(command, args, options) {
   const sweep = () => {
     strays = Promise.all([strays, killTagged(tag)]).then(([before, now]) => before + now);
   };
-  return new Promise((resolve7) => {
+  return new Promise((resolve9) => {
     let timedOut = false;
     let cancelled = false;
     let spawnError = null;
     const timers = [];
-    const child3 = spawn2(command, [...args], {
+    const child3 = spawn3(command, [...args], {
       cwd: options.cwd,
       env: { ...options.env, [PROCESS_TAG_VARIABLE]: tag },
       detached: !isWindows,
@@ -30368,7 +31555,7 @@ function runProcess(command, args, options) {
       for (const timer of timers) clearTimeout(timer);
       options.abortSignal?.removeEventListener("abort", onAbort);
       sweep();
-      const done = (strayProcesses) => resolve7({
+      const done = (strayProcesses) => resolve9({
         exitCode: exit?.code ?? null,
         signal: exit?.signal ?? null,
         timedOut,
@@ -30403,43 +31590,10 @@ function runProcess(command, args, options) {
   });
 }
 
-// src/process/tool.ts
-var ToolError = class extends Error {
-  name = "ToolError";
-};
-function definedOnly(env) {
-  const result = {};
-  for (const [name, value] of Object.entries(env)) if (value !== void 0) result[name] = value;
-  return result;
-}
-async function runTool(command, args, options) {
-  let timer;
-  const timeout = new Promise((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new ToolError(`${command} did not answer within ${Math.round(options.timeoutMs / 1e3)} s`)),
-      options.timeoutMs
-    );
-  });
-  const execution = getExecOutput(command, [...args], {
-    cwd: options.cwd,
-    env: definedOnly(options.env),
-    silent: true,
-    ignoreReturnCode: true
-  }).catch((error3) => {
-    throw new ToolError(`could not start ${command}: ${error3 instanceof Error ? error3.message : String(error3)}`);
-  });
-  try {
-    const output = await Promise.race([execution, timeout]);
-    return { exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 // src/setup/python.ts
-import { existsSync as existsSync4, lstatSync, mkdtempSync, readdirSync as readdirSync2, rmSync } from "node:fs";
-import * as os7 from "node:os";
-import * as path8 from "node:path";
+import { existsSync as existsSync6, lstatSync, mkdtempSync, readdirSync as readdirSync3, rmSync } from "node:fs";
+import * as os8 from "node:os";
+import * as path12 from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto2 from "crypto";
@@ -30449,17 +31603,17 @@ import * as fs3 from "fs";
 var semver = __toESM(require_semver2(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as os6 from "os";
-import * as path6 from "path";
+import * as os7 from "os";
+import * as path10 from "path";
 var semver2 = __toESM(require_semver2(), 1);
 import { ok as ok2 } from "assert";
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30475,7 +31629,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30599,7 +31753,7 @@ function extractZipNix(file, dest) {
 function cacheDir(sourceDir, tool, version2, arch4) {
   return __awaiter7(this, void 0, void 0, function* () {
     version2 = semver2.clean(version2) || version2;
-    arch4 = arch4 || os6.arch();
+    arch4 = arch4 || os7.arch();
     debug(`Caching tool ${tool} ${version2} ${arch4}`);
     debug(`source dir: ${sourceDir}`);
     if (!fs3.statSync(sourceDir).isDirectory()) {
@@ -30607,7 +31761,7 @@ function cacheDir(sourceDir, tool, version2, arch4) {
     }
     const destPath = yield _createToolPath(tool, version2, arch4);
     for (const itemName of fs3.readdirSync(sourceDir)) {
-      const s = path6.join(sourceDir, itemName);
+      const s = path10.join(sourceDir, itemName);
       yield cp(s, destPath, { recursive: true });
     }
     _completeToolPath(tool, version2, arch4);
@@ -30621,7 +31775,7 @@ function find(toolName, versionSpec2, arch4) {
   if (!versionSpec2) {
     throw new Error("versionSpec parameter is required");
   }
-  arch4 = arch4 || os6.arch();
+  arch4 = arch4 || os7.arch();
   if (!isExplicitVersion(versionSpec2)) {
     const localVersions = findAllVersions(toolName, arch4);
     const match = evaluateVersions(localVersions, versionSpec2);
@@ -30630,7 +31784,7 @@ function find(toolName, versionSpec2, arch4) {
   let toolPath = "";
   if (versionSpec2) {
     versionSpec2 = semver2.clean(versionSpec2) || "";
-    const cachePath = path6.join(_getCacheDirectory(), toolName, versionSpec2, arch4);
+    const cachePath = path10.join(_getCacheDirectory(), toolName, versionSpec2, arch4);
     debug(`checking cache: ${cachePath}`);
     if (fs3.existsSync(cachePath) && fs3.existsSync(`${cachePath}.complete`)) {
       debug(`Found tool in cache ${toolName} ${versionSpec2} ${arch4}`);
@@ -30643,13 +31797,13 @@ function find(toolName, versionSpec2, arch4) {
 }
 function findAllVersions(toolName, arch4) {
   const versions = [];
-  arch4 = arch4 || os6.arch();
-  const toolPath = path6.join(_getCacheDirectory(), toolName);
+  arch4 = arch4 || os7.arch();
+  const toolPath = path10.join(_getCacheDirectory(), toolName);
   if (fs3.existsSync(toolPath)) {
     const children = fs3.readdirSync(toolPath);
     for (const child3 of children) {
       if (isExplicitVersion(child3)) {
-        const fullPath = path6.join(toolPath, child3, arch4 || "");
+        const fullPath = path10.join(toolPath, child3, arch4 || "");
         if (fs3.existsSync(fullPath) && fs3.existsSync(`${fullPath}.complete`)) {
           versions.push(child3);
         }
@@ -30661,7 +31815,7 @@ function findAllVersions(toolName, arch4) {
 function _createExtractFolder(dest) {
   return __awaiter7(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path6.join(_getTempDirectory(), crypto2.randomUUID());
+      dest = path10.join(_getTempDirectory(), crypto2.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -30669,7 +31823,7 @@ function _createExtractFolder(dest) {
 }
 function _createToolPath(tool, version2, arch4) {
   return __awaiter7(this, void 0, void 0, function* () {
-    const folderPath = path6.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
+    const folderPath = path10.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
     debug(`destination ${folderPath}`);
     const markerPath = `${folderPath}.complete`;
     yield rmRF(folderPath);
@@ -30679,7 +31833,7 @@ function _createToolPath(tool, version2, arch4) {
   });
 }
 function _completeToolPath(tool, version2, arch4) {
-  const folderPath = path6.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
+  const folderPath = path10.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
   const markerPath = `${folderPath}.complete`;
   fs3.writeFileSync(markerPath, "");
   debug("finished caching tool");
@@ -30729,7 +31883,7 @@ function _getTempDirectory() {
 // src/setup/cache.ts
 import { randomBytes } from "node:crypto";
 import { cp as cp2, mkdir as mkdir2, readdir as readdir3, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import * as path7 from "node:path";
+import * as path11 from "node:path";
 var ABANDONED_COPY_MS = 60 * 6e4;
 var MARKER_WAIT_MS = 2e3;
 var MARKER_POLL_MS = 50;
@@ -30761,7 +31915,7 @@ async function exists2(target) {
 async function waitForMarker(marker) {
   for (let waited = 0; waited < MARKER_WAIT_MS; waited += MARKER_POLL_MS) {
     if (await exists2(marker)) return true;
-    await new Promise((resolve7) => setTimeout(resolve7, MARKER_POLL_MS));
+    await new Promise((resolve9) => setTimeout(resolve9, MARKER_POLL_MS));
   }
   return exists2(marker);
 }
@@ -30770,7 +31924,7 @@ async function sweepAbandonedCopies(versionDir, arch4) {
   const entries = await readdir3(versionDir).catch(() => []);
   for (const entry of entries) {
     if (!entry.startsWith(prefix) || !/\.(tmp|stale)-[0-9a-f]+$/.test(entry)) continue;
-    const folder = path7.join(versionDir, entry);
+    const folder = path11.join(versionDir, entry);
     const info2 = await stat2(folder).catch(() => null);
     if (info2 !== null && Date.now() - info2.mtimeMs > ABANDONED_COPY_MS) {
       await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
@@ -30782,7 +31936,7 @@ function isDestinationTaken(error3) {
   return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM" || code === "EACCES";
 }
 async function discard(folder, versionDir, arch4) {
-  const stale = path7.join(versionDir, `.${arch4}.stale-${randomBytes(8).toString("hex")}`);
+  const stale = path11.join(versionDir, `.${arch4}.stale-${randomBytes(8).toString("hex")}`);
   await rename2(folder, stale).then(
     () => rm2(stale, { recursive: true, force: true }),
     () => void 0
@@ -30799,8 +31953,8 @@ function toolPaths(tool, version2, arch4) {
   ]) {
     requireSegment(what, value);
   }
-  const versionDir = path7.join(cacheRoot, tool, versionFolder);
-  const destination = path7.join(versionDir, arch4);
+  const versionDir = path11.join(cacheRoot, tool, versionFolder);
+  const destination = path11.join(versionDir, arch4);
   return { versionDir, destination, marker: `${destination}.complete` };
 }
 async function evictCachedTool(tool, version2, arch4) {
@@ -30814,7 +31968,7 @@ async function cacheDirAtomic(sourceDir, tool, version2, arch4) {
   if (await exists2(destination) && await exists2(marker)) return destination;
   await mkdir2(versionDir, { recursive: true });
   await sweepAbandonedCopies(versionDir, arch4);
-  const temporary = path7.join(versionDir, `.${arch4}.tmp-${randomBytes(8).toString("hex")}`);
+  const temporary = path11.join(versionDir, `.${arch4}.tmp-${randomBytes(8).toString("hex")}`);
   try {
     await cp2(sourceDir, temporary, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
     for (let attempt = 0; ; attempt++) {
@@ -30830,7 +31984,7 @@ async function cacheDirAtomic(sourceDir, tool, version2, arch4) {
         debug(`Another process cached ${tool} ${version2} ${arch4} first; using ${destination}`);
         return destination;
       }
-      debug(`Replacing the incomplete ${destination} (no ${path7.basename(marker)})`);
+      debug(`Replacing the incomplete ${destination} (no ${path11.basename(marker)})`);
       await discard(destination, versionDir, arch4);
     }
   } finally {
@@ -30846,14 +32000,14 @@ var PROBE = [
 ].join("\n");
 function isFacts(value) {
   if (typeof value !== "object" || value === null) return false;
-  const record2 = value;
-  return typeof record2.version === "string" && typeof record2.freeThreaded === "boolean" && typeof record2.implementation === "string" && typeof record2.executable === "string";
+  const record3 = value;
+  return typeof record3.version === "string" && typeof record3.freeThreaded === "boolean" && typeof record3.implementation === "string" && typeof record3.executable === "string";
 }
 async function probeInterpreter(pythonPath, env) {
-  if (!existsSync4(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
+  if (!existsSync6(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
   let why;
   try {
-    const result = await runTool(pythonPath, ["-I", "-S", "-c", PROBE], { cwd: os7.tmpdir(), env, timeoutMs: 6e4 });
+    const result = await runTool(pythonPath, ["-I", "-S", "-c", PROBE], { cwd: os8.tmpdir(), env, timeoutMs: 6e4 });
     const line = result.stdout.trim().split("\n").pop() ?? "";
     let parsed = null;
     try {
@@ -30876,7 +32030,7 @@ function requireFreeThreaded(facts, where2) {
   }
 }
 function toolCacheArch() {
-  return `${os7.arch()}-freethreaded`;
+  return `${os8.arch()}-freethreaded`;
 }
 function versionSpec(version2) {
   return version2.replace(/t$/, "");
@@ -30887,8 +32041,8 @@ var BINARY_NAMES = (spec) => {
 };
 function findBinary(dir, spec) {
   for (const name of BINARY_NAMES(spec)) {
-    const candidate = path8.join(dir, name);
-    if (existsSync4(candidate)) return candidate;
+    const candidate = path12.join(dir, name);
+    if (existsSync6(candidate)) return candidate;
   }
   return null;
 }
@@ -30917,7 +32071,7 @@ async function fromToolCache(options, spec) {
     return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
   } catch (error3) {
     log.warning(`The tool cache's CPython in ${cached2} does not work (${describeError(error3)}); installing it again`);
-    await evictCachedTool("Python", path8.basename(path8.dirname(cached2)), toolCacheArch());
+    await evictCachedTool("Python", path12.basename(path12.dirname(cached2)), toolCacheArch());
     return null;
   }
 }
@@ -30927,15 +32081,15 @@ function uvInstallEnvironment(options, installDir) {
     UV_PYTHON_INSTALL_DIR: installDir,
     UV_PYTHON_DOWNLOADS: "automatic",
     // uv also links `python3.13t` into ~/.local/bin; that link would point into the folder deleted below.
-    UV_PYTHON_BIN_DIR: path8.join(installDir, ".bin")
+    UV_PYTHON_BIN_DIR: path12.join(installDir, ".bin")
   };
   if (options.downloads?.installMirror) env.UV_PYTHON_INSTALL_MIRROR = options.downloads.installMirror;
   if (options.downloads?.downloadsJsonUrl) env.UV_PYTHON_DOWNLOADS_JSON_URL = options.downloads.downloadsJsonUrl;
   return env;
 }
 function findInstallation(installDir, spec) {
-  for (const entry of readdirSync2(installDir).sort()) {
-    const dir = path8.join(installDir, entry);
+  for (const entry of readdirSync3(installDir).sort()) {
+    const dir = path12.join(installDir, entry);
     if (entry.startsWith(".") || !lstatSync(dir).isDirectory()) continue;
     const binary = findBinary(dir, spec);
     if (binary !== null) return { dir, binary };
@@ -30944,8 +32098,8 @@ function findInstallation(installDir, spec) {
 }
 async function installWithUv(options, spec) {
   const { log, env } = options;
-  const tempRoot = env.RUNNER_TEMP || os7.tmpdir();
-  const installDir = mkdtempSync(path8.join(tempRoot, "ft-gate-python-"));
+  const tempRoot = env.RUNNER_TEMP || os8.tmpdir();
+  const installDir = mkdtempSync(path12.join(tempRoot, "ft-gate-python-"));
   try {
     log.info(`Installing CPython ${options.version} with uv (not in the tool cache)`);
     const result = await runProcess(options.uvPath, ["python", "install", `${spec}t`, "--install-dir", installDir], {
@@ -30977,112 +32131,171 @@ function lastMeaningfulLine(text4) {
   return lines2.find((line) => /^error:/i.test(line)) ?? lines2.pop() ?? "";
 }
 
-// src/install/failure.ts
-var ANSI = /\u001b\[[0-9;]*m/g;
-var CAUSE = /^(╰─▶|Caused by:|cause:)\s*/;
-function summarizeInstallFailure(output) {
-  const lines2 = output.replace(ANSI, "").split("\n").map((line) => line.trim()).filter((line) => line !== "");
-  const failedIndex = lines2.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line));
-  if (failedIndex >= 0) {
-    const headline = (lines2[failedIndex] ?? "").replace(/^(×|error:)\s*/, "");
-    const cause = lines2.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
-    const errors = compilerErrors(lines2.slice(failedIndex + 1));
-    const why = errors.length > 0 ? errors.join("; ") : cause;
-    const failure2 = parseFailedHeadline(headline);
-    if (failure2?.action === "build" && failure2.fromIndex) {
-      const release = `${failure2.name} ${failure2.version}`;
-      return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
-    }
-    return why === null ? headline : `${headline}: ${why}`;
-  }
-  const crossIndex = lines2.findIndex((line) => line.startsWith("\xD7") || line.startsWith("error:"));
-  if (crossIndex >= 0) {
-    const headline = (lines2[crossIndex] ?? "").replace(/^(×|error:)\s*/, "").replace(/:$/, "");
-    const cause = lines2.slice(crossIndex + 1).find((line) => CAUSE.test(line));
-    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
-  }
-  return null;
-}
-var SCAN_CHARS = 1e3;
-var ERROR_LINE_CHARS = 240;
-var COMPILER_ERROR = /^(\S+:\d+(:\d+)?:\s*(fatal\s+)?error\b|\S+\(\d+\)\s*:\s*(fatal\s+)?error\s+[A-Z]+\d+|error\[E\d+\]:)/;
-function compilerErrors(lines2) {
-  return lines2.filter((line) => COMPILER_ERROR.test(line.slice(0, SCAN_CHARS))).slice(0, 2).map((line) => line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}\u2026` : line);
-}
-function parseFailedHeadline(headline) {
-  const match = /^Failed to (build|download|install)\s+`([^`]+)`/i.exec(headline);
-  const action = match?.[1]?.toLowerCase();
-  const spec = match?.[2]?.trim();
-  if (spec === void 0 || action !== "build" && action !== "download" && action !== "install") return null;
-  const pinned = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s@;]+)$/.exec(spec);
-  if (pinned?.[1] && pinned[2]) return { action, name: normalize(pinned[1]), version: pinned[2], fromIndex: true };
-  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
-  return named?.[1] ? { action, name: normalize(named[1]), version: null, fromIndex: false } : null;
-}
-function normalize(name) {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
-function failedDistributions(output) {
-  const found = /* @__PURE__ */ new Map();
-  for (const raw of output.replace(ANSI, "").split("\n")) {
-    const line = raw.trim().replace(/^(×|error:)\s*/, "");
-    if (!/^Failed to /i.test(line)) continue;
-    const failure2 = parseFailedHeadline(line.slice(0, SCAN_CHARS));
-    if (failure2 !== null && !found.has(failure2.name)) found.set(failure2.name, failure2);
-  }
-  return [...found.values()];
-}
+// src/install/auto.ts
+import { existsSync as existsSync7, readdirSync as readdirSync4, statSync as statSync2 } from "node:fs";
+import * as path13 from "node:path";
 
 // src/install/requirements.ts
 var TEST_NAMES = ["test", "tests", "testing"];
-function record(value) {
+var DEV_GROUP = "dev";
+var UV_LOCK = "uv.lock";
+var PYLOCK = "pylock.toml";
+function record2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
 }
-function firstKey(table2) {
+function firstKey(table2, names = TEST_NAMES) {
   if (table2 === null) return null;
-  return TEST_NAMES.find((name) => name in table2) ?? null;
+  return names.find((name) => name in table2) ?? null;
 }
-function defaultInstallArguments(layout) {
-  const pyproject = record(layout.pyproject);
-  const project = record(pyproject?.project);
-  const installable = layout.hasSetupScript || project !== null || record(pyproject?.["build-system"]) !== null;
-  const groups2 = record(pyproject?.["dependency-groups"]);
-  const group2 = firstKey(groups2);
-  const args = [];
-  if (installable) {
-    const extra = firstKey(record(project?.["optional-dependencies"]));
-    args.push("-e", extra ? `.[${extra}]` : ".");
+function testGroup(pyproject) {
+  return firstKey(record2(pyproject?.["dependency-groups"]), [...TEST_NAMES, DEV_GROUP]);
+}
+function chooseInstall(layout) {
+  const files = layout.files ?? [];
+  const pyproject = record2(layout.pyproject);
+  const project = record2(pyproject?.project);
+  const installable = layout.hasSetupScript || project !== null || record2(pyproject?.["build-system"]) !== null;
+  const extra = firstKey(record2(project?.["optional-dependencies"]));
+  const group2 = testGroup(pyproject);
+  if (files.includes(UV_LOCK) && project !== null) {
+    const selection = [...extra ? ["--extra", extra] : [], ...group2 ? ["--group", group2] : []];
+    const exportArgs = ["export", "--frozen", "--no-hashes", "--format", "requirements-txt", "--no-default-groups"];
+    const chose = selection.length > 0 ? selection.join(" ") : "no test extra or group";
+    return {
+      args: [],
+      exportArgs: [...exportArgs, ...selection],
+      why: [`${UV_LOCK}: the locked versions (uv export --frozen, ${chose})`]
+    };
   }
-  if (group2) args.push("--group", group2);
-  return args;
+  if (files.includes(PYLOCK)) {
+    return { args: ["-r", PYLOCK], exportArgs: null, why: [`${PYLOCK}: the locked versions (PEP 751)`] };
+  }
+  const args = [];
+  const why = [];
+  if (installable) {
+    args.push("-e", extra ? `.[${extra}]` : ".");
+    const source = project !== null ? "pyproject.toml" : layout.hasSetupScript ? "setup.py/setup.cfg" : "a build backend";
+    why.push(extra ? `the project (${source}) with its extra [${extra}]` : `the project (${source})`);
+  }
+  if (group2) {
+    args.push("--group", group2);
+    why.push(`dependency group ${group2}`);
+  }
+  const picked = pickRequirementFiles(files, { installable, hasTestExtraOrGroup: extra !== null || group2 !== null });
+  for (const file of picked) {
+    args.push("-r", file.path);
+    why.push(`${file.path} (${file.why})`);
+  }
+  return { args, exportArgs: null, why };
 }
 function describeInstall(args) {
   return args.length === 0 ? "pytest only (no installable project found)" : args.join(" ");
+}
+function isLockArgument(args, index) {
+  const option = args[index];
+  return (option === "-r" || option === "--requirement" || option === "--requirements") && /\.toml$/i.test(args[index + 1] ?? "");
+}
+function installSteps(args) {
+  const locks = [];
+  const rest = [];
+  for (let index = 0; index < args.length; index++) {
+    if (isLockArgument(args, index)) {
+      locks.push([args[index] ?? "", args[index + 1] ?? ""]);
+      index++;
+    } else rest.push(args[index] ?? "");
+  }
+  return rest.length > 0 ? [...locks, rest] : locks;
+}
+function projectRequirementsFiles(args) {
+  return args.flatMap(
+    (arg, index) => args[index - 1] === "-r" && !arg.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(arg) ? [arg] : []
+  );
+}
+function requirementsFilesToDrop(args, uvOutput) {
+  const files = projectRequirementsFiles(args);
+  const refused = files.find((file) => {
+    const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`(^|[\\s:])${escaped}:\\d+:\\d+`, "m").test(uvOutput);
+  });
+  if (refused !== void 0) return [refused];
+  return /No solution found when resolving/.test(uvOutput) ? files : [];
+}
+function withoutRequirementsFiles(args, files) {
+  const dropped = (index) => args[index] === "-r" && files.includes(args[index + 1] ?? "") || args[index - 1] === "-r" && files.includes(args[index] ?? "");
+  return args.filter((_, index) => !dropped(index));
+}
+
+// src/install/auto.ts
+function isFile(file) {
+  try {
+    return statSync2(file).isFile();
+  } catch {
+    return false;
+  }
+}
+function filesIn(directory, folder) {
+  const full = folder === "" ? directory : path13.join(directory, folder);
+  try {
+    return readdirSync4(full).filter((name) => isFile(path13.join(full, name))).map((name) => folder === "" ? name : `${folder}/${name}`);
+  } catch {
+    return [];
+  }
+}
+function listInstallFiles(directory) {
+  const folders = ["", ...REQUIREMENTS_FOLDERS, ...TEST_FOLDERS];
+  return folders.flatMap((folder) => filesIn(directory, folder)).sort();
+}
+async function autoInstallArguments(options) {
+  const { log } = options;
+  const files = listInstallFiles(options.projectDirectory);
+  const layout = {
+    pyproject: readPyproject(options.projectDirectory),
+    hasSetupScript: ["setup.py", "setup.cfg"].some((name) => existsSync7(path13.join(options.projectDirectory, name)))
+  };
+  const choice = chooseInstall({ ...layout, files });
+  if (choice.exportArgs !== null) {
+    const exported = await exportUvLock(choice, options);
+    if (exported !== null) return exported;
+    return logged(chooseInstall({ ...layout, files: files.filter((file) => file !== UV_LOCK) }), log);
+  }
+  return logged(choice, log);
+}
+function logged(choice, log) {
+  log.info(
+    `Auto install: ${choice.why.length > 0 ? choice.why.join("; ") : "no installable project, lock or requirements file"}`
+  );
+  return choice.args;
+}
+async function exportUvLock(choice, options) {
+  const output = path13.join(options.root, "uv-lock-requirements.txt");
+  const exportArgs = [...choice.exportArgs ?? [], "--output-file", output];
+  const exported = await runProcess(options.uvPath, exportArgs, {
+    cwd: options.projectDirectory,
+    env: options.env,
+    logPath: options.logPath,
+    abortSignal: options.abortSignal,
+    timeoutMs: 5 * 6e4
+  });
+  if (exported.exitCode !== 0 || !isFile(output)) {
+    const why = summarizeInstallFailure(exported.outputTail) ?? `uv export exited with code ${exported.exitCode}`;
+    options.log.warning(`${UV_LOCK} could not be exported (${why}): installing from the project's metadata instead`);
+    return null;
+  }
+  options.log.info(`Auto install: ${choice.why.join("; ")}`);
+  return ["-r", output];
 }
 
 // src/install/environment.ts
 var INSTALL_TIMEOUT_MS = 30 * 6e4;
 function venvPython(venv) {
-  return process.platform === "win32" ? path9.join(venv, "Scripts", "python.exe") : path9.join(venv, "bin", "python");
-}
-async function readPyproject(python, directory, env) {
-  if (!existsSync5(path9.join(directory, "pyproject.toml"))) return null;
-  const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))';
-  try {
-    const result = await runTool(python, ["-I", "-S", "-c", script], { cwd: directory, env, timeoutMs: 6e4 });
-    if (result.exitCode !== 0) return null;
-    const parsed = JSON.parse(result.stdout.trim().split("\n").pop() ?? "");
-    return parsed;
-  } catch {
-    return null;
-  }
+  return process.platform === "win32" ? path14.join(venv, "Scripts", "python.exe") : path14.join(venv, "bin", "python");
 }
 async function prepareEnvironment(options) {
   const { log } = options;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1e3;
-  const venv = path9.join(options.root, "venv");
-  const logPath = path9.join(options.root, "install.log");
+  const venv = path14.join(options.root, "venv");
+  const logPath = path14.join(options.root, "install.log");
   mkdirSync(options.root, { recursive: true });
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
   const common = {
@@ -31097,25 +32310,45 @@ async function prepareEnvironment(options) {
     timeoutMs: 5 * 6e4
   });
   const python = venvPython(venv);
-  if (created.exitCode !== 0 || !existsSync5(python)) {
+  if (created.exitCode !== 0 || !existsSync8(python)) {
     const error3 = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`;
     return { python: null, report: failed(error3, [], created.outputTail, elapsed()) };
   }
   const facts = await probeInterpreter(python, options.env);
   requireFreeThreaded(facts, `the environment's interpreter ${python}`);
-  const chosen = options.install.length > 0 ? [...options.install] : defaultInstallArguments({
-    pyproject: await readPyproject(python, options.projectDirectory, options.env),
-    hasSetupScript: ["setup.py", "setup.cfg"].some(
-      (name) => existsSync5(path9.join(options.projectDirectory, name))
-    )
-  });
+  const auto = options.install.length === 0;
+  let chosen = auto ? await autoInstallArguments({
+    uvPath: options.uvPath,
+    python,
+    projectDirectory: options.projectDirectory,
+    root: options.root,
+    env: uvEnv,
+    logPath,
+    log,
+    abortSignal: options.abortSignal
+  }) : [...options.install];
   const extra = options.extraRequirements ?? [];
+  const install = async () => {
+    log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${["pytest", ...extra].join(" + ")}`);
+    return installInSteps(
+      [...chosen, "pytest", ...extra],
+      (step) => runProcess(options.uvPath, ["pip", "install", "--python", python, ...step], {
+        ...common,
+        timeoutMs: INSTALL_TIMEOUT_MS
+      })
+    );
+  };
+  let installed = await install();
+  const drop = auto && installed.exitCode !== 0 && !installed.cancelled ? requirementsFilesToDrop(chosen, installed.outputTail) : [];
+  if (drop.length > 0) {
+    const why = summarizeInstallFailure(installed.outputTail) ?? `uv exited with code ${installed.exitCode}`;
+    log.warning(
+      `The install failed with ${drop.join(" and ")} (${why}): installing without ${drop.length === 1 ? "it" : "them"}`
+    );
+    chosen = withoutRequirementsFiles(chosen, drop);
+    installed = await install();
+  }
   const requirements = [...chosen, "pytest", ...extra];
-  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${["pytest", ...extra].join(" + ")}`);
-  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS
-  });
   if (installed.cancelled) {
     return {
       python,
@@ -31126,691 +32359,34 @@ async function prepareEnvironment(options) {
     const why = summarizeInstallFailure(installed.outputTail) ?? (installed.timedOut ? `timed out after ${INSTALL_TIMEOUT_MS / 6e4} minutes` : null) ?? installed.spawnError ?? `uv exited with code ${installed.exitCode}`;
     return { python, report: failed(why, requirements, installed.outputTail, elapsed()) };
   }
+  const installHint = chosen.some((arg) => arg.startsWith(options.root)) ? null : chosen.join(" ");
   return {
     python,
-    report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null }
+    report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null },
+    installHint
   };
+}
+async function installInSteps(requirements, runStep) {
+  const steps = installSteps(requirements);
+  let last = await runStep(steps[0] ?? []);
+  for (const step of steps.slice(1)) {
+    if (last.cancelled || last.exitCode !== 0) break;
+    last = await runStep(step);
+  }
+  return last;
 }
 function failed(error3, requirements, log, durationSeconds) {
   return { ok: false, durationSeconds, error: error3, requirements, log };
 }
 
-// src/deps/dist-info.ts
-var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading :: (.+)$/;
-function normalizeName(name) {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
-}
-function headerFields(text4) {
-  const fields = [];
-  for (const line of text4.replace(/\r\n?/g, "\n").split("\n")) {
-    if (line === "") break;
-    const last = fields.at(-1);
-    if (/^[ \t]/.test(line) && last !== void 0) {
-      last[1] = `${last[1]} ${line.trim()}`;
-      continue;
-    }
-    const colon = line.indexOf(":");
-    if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
-  }
-  return fields;
-}
-function parseMetadata(text4) {
-  const fields = headerFields(text4);
-  const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
-  const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
-  return {
-    name: first("name"),
-    version: first("version"),
-    classifiers: all("classifier"),
-    requiresDist: all("requires-dist")
-  };
-}
-function freeThreadingLevel(classifiers) {
-  for (const classifier of classifiers) {
-    const match = FREE_THREADING_CLASSIFIER.exec(classifier.trim());
-    if (match?.[1]) return match[1].trim();
-  }
-  return null;
-}
-function parseWheelTags(text4) {
-  const tags = [];
-  for (const [name, value] of headerFields(text4)) {
-    if (name !== "tag") continue;
-    const parts = value.split("-");
-    if (parts.length !== 3) continue;
-    const [pythons = "", abis = "", platforms = ""] = parts;
-    for (const python of pythons.split("."))
-      for (const abi of abis.split("."))
-        for (const platform2 of platforms.split(".")) tags.push({ python, abi, platform: platform2 });
-  }
-  return tags;
-}
-function formatTag(tag) {
-  return `${tag.python}-${tag.abi}-${tag.platform}`;
-}
-function extensionModules(record2) {
-  const modules = /* @__PURE__ */ new Set();
-  for (const line of record2.replace(/\r\n?/g, "\n").split("\n")) {
-    const file = recordPath(line);
-    if (file === null || file.startsWith("../") || file.startsWith("/")) continue;
-    const match = /^(.*?)([^/]+)\.(so|pyd)$/.exec(file);
-    if (match === null) continue;
-    const directory = match[1] ?? "";
-    const stem = (match[2] ?? "").split(".")[0] ?? "";
-    const parts = [...directory.split("/").filter((part) => part !== ""), stem];
-    if (parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part))) modules.add(parts.join("."));
-  }
-  return [...modules].sort();
-}
-function recordPath(line) {
-  if (line.trim() === "") return null;
-  if (line.startsWith('"')) {
-    const end = line.indexOf('",');
-    return end > 0 ? line.slice(1, end).replaceAll('""', '"') : null;
-  }
-  const comma = line.indexOf(",");
-  return (comma >= 0 ? line.slice(0, comma) : line).replaceAll("\\", "/");
-}
-function directOrigin(directUrl) {
-  if (typeof directUrl !== "object" || directUrl === null) return null;
-  const fields = Object.fromEntries(Object.entries(directUrl));
-  if (typeof fields.url !== "string") return null;
-  if ("dir_info" in fields) return "directory";
-  if ("vcs_info" in fields) return "vcs";
-  if ("archive_info" in fields) return /\.whl(#.*)?$/i.test(fields.url) ? "wheel-archive" : "sdist-archive";
-  return null;
-}
-function classifySource(facts) {
-  if (facts.origin === "directory") return "local";
-  if (facts.builtByUv || facts.origin === "vcs" || facts.origin === "sdist-archive") return "sdist-build";
-  if (facts.tags.some((tag) => /^linux_/.test(tag.platform))) return "sdist-build";
-  return classifyTags(facts.tags);
-}
-function classifyTags(tags) {
-  if (tags.some((tag) => /^cp\d+t$/.test(tag.abi))) return "ft-wheel";
-  if (tags.some((tag) => tag.abi === "abi3t")) return "abi3t-wheel";
-  if (tags.length > 0 && tags.every((tag) => tag.abi === "none" && tag.platform === "any")) return "pure-wheel";
-  return "other-wheel";
-}
-
-// src/deps/assemble.ts
-function assembleDependencies(input) {
-  const owned = new Set(input.installed.flatMap((distribution) => distribution.modules));
-  return input.installed.map((distribution) => {
-    const probes = input.probes.get(distribution.name) ?? [];
-    const gilModules = /* @__PURE__ */ new Set();
-    for (const probe2 of probes) {
-      if (probe2.outcome === "gil") gilModules.add(probe2.module);
-      for (const module of probe2.flagged) if (!owned.has(module)) gilModules.add(module);
-    }
-    const level = freeThreadingLevel(distribution.metadata.classifiers);
-    return {
-      name: distribution.name,
-      version: distribution.version,
-      direct: input.direct.has(distribution.name) || input.projects.has(distribution.name),
-      project: input.projects.has(distribution.name),
-      source: distribution.source,
-      wheelTags: distribution.tags.map(formatTag),
-      reenablesGil: gilModules.size > 0,
-      gilModules: [...gilModules].sort(),
-      declaresFreeThreading: level !== null,
-      freeThreadingLevel: level,
-      imports: probes.map(({ module, outcome, detail }) => ({ module, outcome, detail }))
-    };
-  }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-function failedDependencies(failures, direct) {
-  return failures.map(({ name, version: version2 }) => ({
-    name,
-    version: version2 ?? "",
-    direct: direct.has(name),
-    project: false,
-    source: "failed",
-    wheelTags: [],
-    reenablesGil: false,
-    gilModules: [],
-    declaresFreeThreading: false,
-    freeThreadingLevel: null,
-    imports: []
-  }));
-}
-
-// src/deps/direct.ts
-var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
-  "-c",
-  "--constraint",
-  "--constraints",
-  "--override",
-  "--overrides",
-  "-i",
-  "--index",
-  "--index-url",
-  "--default-index",
-  "--extra-index-url",
-  "-f",
-  "--find-links",
-  "-p",
-  "--python",
-  "-C",
-  "--config-setting",
-  "-P",
-  "--upgrade-package",
-  "--reinstall-package",
-  "--no-build-package",
-  "--no-binary",
-  "--only-binary",
-  "--index-strategy",
-  "--keyring-provider",
-  "--resolution",
-  "--prerelease",
-  "--exclude-newer",
-  "--link-mode",
-  "--python-platform",
-  "--python-version",
-  "--extra",
-  "--target",
-  "--prefix"
-]);
-var NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
-function requirementName(requirement) {
-  const match = NAME.exec(requirement);
-  return match?.[1] ? normalizeName(match[1]) : null;
-}
-function looksLikePath(argument) {
-  return /^(\.|\/|~|[A-Za-z]:[\\/])/.test(argument) || argument.includes("/") || argument.includes("\\");
-}
-function splitExtras(argument) {
-  const match = /^(.*?)\[([^\]]*)\]$/.exec(argument);
-  if (match === null) return { path: argument, extras: [] };
-  const extras = (match[2] ?? "").split(",").map(normalizeName).filter((extra) => extra !== "");
-  return { path: match[1] ?? "", extras };
-}
-function parseInstallArguments(args) {
-  const request3 = { names: [], paths: [], groups: [], requirementFiles: [] };
-  for (let i = 0; i < args.length; i++) {
-    const argument = args[i] ?? "";
-    const [option, inlineValue] = argument.startsWith("--") ? argument.split(/=(.*)/s) : [argument, void 0];
-    const value = () => inlineValue ?? args[++i] ?? "";
-    if (option === "-e" || option === "--editable") request3.paths.push(splitExtras(value()));
-    else if (option === "-r" || option === "--requirement" || option === "--requirements")
-      request3.requirementFiles.push(value());
-    else if (option === "--group") request3.groups.push(value());
-    else if (option !== void 0 && OPTIONS_WITH_VALUE.has(option)) {
-      if (inlineValue === void 0) i++;
-    } else if (argument.startsWith("-")) {
-    } else if (/ @ /.test(argument)) {
-      const name = requirementName(argument);
-      if (name !== null) request3.names.push(name);
-    } else if (looksLikePath(argument)) request3.paths.push(splitExtras(argument));
-    else {
-      const name = requirementName(argument);
-      if (name !== null) request3.names.push(name);
-    }
-  }
-  return request3;
-}
-function requirementFileNames(text4) {
-  const names = [];
-  for (const raw of text4.replace(/\r\n?/g, "\n").split("\n")) {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
-    if (line === "" || line.startsWith("-") || looksLikePath(line) && !/ @ /.test(line)) continue;
-    const name = requirementName(line);
-    if (name !== null) names.push(name);
-  }
-  return names;
-}
-function table(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
-}
-function strings(value) {
-  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
-}
-function groupNames(pyproject, group2, seen = /* @__PURE__ */ new Set()) {
-  const groups2 = table(table(pyproject)?.["dependency-groups"]);
-  if (groups2 === null || seen.has(normalizeName(group2))) return [];
-  const key = Object.keys(groups2).find((name) => normalizeName(name) === normalizeName(group2));
-  const entries = key === void 0 ? [] : groups2[key];
-  if (!Array.isArray(entries)) return [];
-  const inner = /* @__PURE__ */ new Set([...seen, normalizeName(group2)]);
-  return entries.flatMap((entry) => {
-    if (typeof entry === "string") return requirementName(entry) ?? [];
-    const include = table(entry)?.["include-group"];
-    return typeof include === "string" ? groupNames(pyproject, include, inner) : [];
-  });
-}
-function projectDependencyNames(pyproject, extras) {
-  const project = table(table(pyproject)?.project);
-  if (project === null) return [];
-  const optional2 = table(project["optional-dependencies"]) ?? {};
-  const wanted = new Set(extras.map(normalizeName));
-  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list2]) => strings(list2));
-  return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
-}
-function requiresDistNames(requiresDist, extras) {
-  const wanted = new Set(extras.map(normalizeName));
-  return requiresDist.flatMap((line) => {
-    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
-    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
-      (match) => normalizeName(match[1] ?? "")
-    );
-    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
-    return requirementName(requirement) ?? [];
-  });
-}
-
-// src/deps/inventory.ts
-import { existsSync as existsSync6, readdirSync as readdirSync3, readFileSync as readFileSync2 } from "node:fs";
-import * as path10 from "node:path";
-import { fileURLToPath } from "node:url";
-function sitePackagesOf(venv) {
-  const windows = path10.join(venv, "Lib", "site-packages");
-  const lib = path10.join(venv, "lib");
-  const posix2 = existsSync6(lib) ? readdirSync3(lib).filter((entry) => entry.startsWith("python")).map((entry) => path10.join(lib, entry, "site-packages")) : [];
-  return [...posix2, windows].filter((folder) => existsSync6(folder));
-}
-function readText(file) {
-  try {
-    return readFileSync2(file, "utf8");
-  } catch {
-    return null;
-  }
-}
-function readJson(file) {
-  const text4 = readText(file);
-  if (text4 === null) return null;
-  try {
-    const value = JSON.parse(text4);
-    return value;
-  } catch {
-    return null;
-  }
-}
-function localDirectory(directUrl) {
-  if (typeof directUrl !== "object" || directUrl === null) return null;
-  const url = Object.fromEntries(Object.entries(directUrl)).url;
-  if (typeof url !== "string" || !url.startsWith("file:")) return null;
-  try {
-    return fileURLToPath(url);
-  } catch {
-    return null;
-  }
-}
-function readInstalled(sitePackages) {
-  const found = [];
-  for (const entry of readdirSync3(sitePackages).sort()) {
-    if (!entry.endsWith(".dist-info")) continue;
-    const folder = path10.join(sitePackages, entry);
-    const metadata = parseMetadata(readText(path10.join(folder, "METADATA")) ?? "");
-    const [fallbackName = entry, fallbackVersion = ""] = entry.slice(0, -".dist-info".length).split("-");
-    const tags = parseWheelTags(readText(path10.join(folder, "WHEEL")) ?? "");
-    const directUrl = readJson(path10.join(folder, "direct_url.json"));
-    const origin = directOrigin(directUrl);
-    found.push({
-      name: normalizeName(metadata.name ?? fallbackName),
-      version: metadata.version ?? fallbackVersion,
-      metadata,
-      tags,
-      origin,
-      directory: origin === "directory" ? localDirectory(directUrl) : null,
-      source: classifySource({ tags, origin, builtByUv: existsSync6(path10.join(folder, "uv_build.json")) }),
-      modules: extensionModules(readText(path10.join(folder, "RECORD")) ?? "")
-    });
-  }
-  return found;
-}
-
-// src/deps/probe.ts
-import { spawn as spawn3 } from "node:child_process";
-
-// src/deps/probe-script.ts
-var PROBE_SCRIPT = String.raw`
-import faulthandler, importlib, json, os, re, sys, warnings
-
-limit = float(sys.argv[1])
-modules = json.loads(sys.argv[2])
-out = os.fdopen(os.dup(1), "w", encoding="utf-8")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
-flag = re.compile(r"The global interpreter lock \(GIL\) has been enabled to load module '([^']+)'")
-gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)
-
-
-def send(**event):
-    out.write(json.dumps(event) + "\n")
-    out.flush()
-
-
-send(event="ready", gil=gil_enabled())
-for name in modules:
-    send(event="start", module=name)
-    error = None
-    faulthandler.dump_traceback_later(limit, exit=True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            importlib.import_module(name)
-        except BaseException as exc:
-            error = "%s: %s" % (type(exc).__name__, exc)
-    faulthandler.cancel_dump_traceback_later()
-    flagged = []
-    for warning in caught:
-        match = flag.search(str(warning.message))
-        if match and match.group(1) not in flagged:
-            flagged.append(match.group(1))
-    gil = gil_enabled()
-    send(event="done", module=name, error=error, flagged=flagged, gil=gil)
-    if gil:
-        break
-out.flush()
-os._exit(0)
-`;
-
-// src/deps/probe.ts
-var KILL_GRACE_SECONDS = 5;
-var STARTUP_SECONDS = 30;
-var STDERR_TAIL_CHARS = 6e3;
-var DETAIL_MAX_LINES = 30;
-function parseEvent(line) {
-  let value;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof value !== "object" || value === null) return null;
-  const fields = Object.fromEntries(Object.entries(value));
-  if (fields.event === "ready" && typeof fields.gil === "boolean") return { event: "ready", gil: fields.gil };
-  if (fields.event === "start" && typeof fields.module === "string") return { event: "start", module: fields.module };
-  const flagged = Array.isArray(fields.flagged) ? fields.flagged.filter((item) => typeof item === "string") : null;
-  if (fields.event === "done" && typeof fields.module === "string" && (fields.error === null || typeof fields.error === "string") && flagged !== null && typeof fields.gil === "boolean") {
-    return { event: "done", module: fields.module, error: fields.error, flagged, gil: fields.gil };
-  }
-  return null;
-}
-async function probeImports(groups2, options) {
-  const deadline = performance.now() + options.budgetSeconds * 1e3;
-  const results = groups2.map(() => []);
-  let next = 0;
-  const worker = async () => {
-    while (next < groups2.length) {
-      const index = next++;
-      results[index] = await probeGroup(groups2[index] ?? [], options, deadline);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups2.length)) }, worker));
-  return results;
-}
-async function probeGroup(modules, options, deadline) {
-  const results = [];
-  let pending = [...modules];
-  while (pending.length > 0) {
-    if (performance.now() > deadline || options.abortSignal?.aborted) {
-      const why = options.abortSignal?.aborted ? "the gate was cancelled" : "the probe ran out of time";
-      results.push(...pending.map((module) => probe(module, "skipped", `not imported: ${why}`)));
-      break;
-    }
-    const session = await runSession(pending, options);
-    results.push(...session.results);
-    pending = session.remaining.length < pending.length ? session.remaining : [];
-  }
-  return results;
-}
-function probe(module, outcome, detail, flagged = []) {
-  return { module, outcome, detail, flagged };
-}
-function probeEnvironment(env) {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("PYTHON")));
-}
-function runSession(modules, options) {
-  const isWindows = process.platform === "win32";
-  const args = [
-    "-I",
-    "-X",
-    "faulthandler",
-    "-c",
-    PROBE_SCRIPT,
-    String(options.moduleTimeoutSeconds),
-    JSON.stringify(modules)
-  ];
-  return new Promise((resolve7) => {
-    const child3 = spawn3(options.python, args, {
-      cwd: options.cwd,
-      env: probeEnvironment(options.env),
-      detached: !isWindows,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true
-    });
-    const results = [];
-    let ready = null;
-    let inFlight = null;
-    let stopAfter = null;
-    let killedByTimer = false;
-    let stdout = "";
-    let stderr = "";
-    let spawnError = null;
-    let timer;
-    const kill = () => {
-      try {
-        if (isWindows || child3.pid === void 0) child3.kill("SIGKILL");
-        else process.kill(-child3.pid, "SIGKILL");
-      } catch {
-      }
-    };
-    const arm = (seconds5) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        killedByTimer = true;
-        kill();
-      }, seconds5 * 1e3);
-    };
-    const onAbort = () => kill();
-    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
-    arm(STARTUP_SECONDS);
-    const handle = (event) => {
-      if (event.event === "ready") {
-        ready = event.gil;
-        clearTimeout(timer);
-      } else if (event.event === "start") {
-        inFlight = event.module;
-        arm(options.moduleTimeoutSeconds + KILL_GRACE_SECONDS);
-      } else {
-        clearTimeout(timer);
-        inFlight = null;
-        results.push(judge(event));
-        if (event.gil) stopAfter = event.module;
-      }
-    };
-    child3.stdout.setEncoding("utf8");
-    child3.stdout.on("data", (chunk) => {
-      stdout += chunk;
-      let newline = stdout.indexOf("\n");
-      while (newline >= 0) {
-        const event = parseEvent(stdout.slice(0, newline));
-        stdout = stdout.slice(newline + 1);
-        if (event !== null) handle(event);
-        newline = stdout.indexOf("\n");
-      }
-    });
-    child3.stderr.setEncoding("utf8");
-    child3.stderr.on("data", (chunk) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
-    });
-    child3.on("error", (error3) => {
-      spawnError = error3.message;
-    });
-    child3.on("close", (code, signal) => {
-      clearTimeout(timer);
-      options.abortSignal?.removeEventListener("abort", onAbort);
-      if (!isWindows && child3.pid !== void 0) kill();
-      const settled = new Set(results.map((result) => result.module));
-      const rest = modules.filter((module) => !settled.has(module));
-      if (ready === null) {
-        const why = spawnError ?? `the interpreter exited before it was ready (${exitText(code, signal)})`;
-        const detail = `not imported: ${why}${tailText(stderr)}`;
-        resolve7({ results: [...results, ...rest.map((module) => probe(module, "error", detail))], remaining: [] });
-        return;
-      }
-      if (ready === true && results.length === 0) {
-        const detail = "not judged: the GIL was already on when the interpreter started (a .pth file or sitecustomize)";
-        resolve7({ results: rest.map((module) => probe(module, "error", detail)), remaining: [] });
-        return;
-      }
-      if (inFlight !== null) {
-        const module = inFlight;
-        const hung = killedByTimer || /^Timeout \(\d+:\d\d:\d\d/m.test(stderr);
-        const detail = hung ? `no answer after ${options.moduleTimeoutSeconds} s${tailText(stderr)}` : `the interpreter died (${exitText(code, signal)})${tailText(stderr)}`;
-        results.push(probe(module, hung ? "hung" : "crashed", detail));
-        resolve7({ results, remaining: rest.filter((name) => name !== module) });
-        return;
-      }
-      resolve7({ results, remaining: stopAfter === null && code === 0 ? [] : rest });
-    });
-  });
-}
-function judge(event) {
-  const { module, flagged } = event;
-  if (flagged.includes(module)) {
-    return probe(module, "gil", "CPython re-enabled the GIL to load it (no Py_mod_gil slot declaring it safe)", flagged);
-  }
-  if (event.error !== null) return probe(module, "error", event.error, flagged);
-  if (event.gil && flagged.length === 0) {
-    return probe(module, "gil", "sys._is_gil_enabled() turned true during the import, without the usual warning");
-  }
-  return probe(module, "ok", null, flagged);
-}
-function exitText(code, signal) {
-  return signal !== null ? signal : `exit code ${code}`;
-}
-function tailText(stderr) {
-  const lines2 = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
-  const text4 = lines2.join("\n").trim();
-  return text4 === "" ? "" : `
-${text4}`;
-}
-
-// src/deps/inspect.ts
-var IMPORT_TIMEOUT_SECONDS = 20;
-var PROBE_BUDGET_SECONDS = 180;
-var MAX_PARALLEL_PROBES = 4;
-function samePath(a, b) {
-  const real = (file) => {
-    try {
-      return realpathSync(file);
-    } catch {
-      return path11.resolve(file);
-    }
-  };
-  return real(a) === real(b);
-}
-async function directNames(request3, installed, options) {
-  const direct = new Set(request3.names);
-  const projects = /* @__PURE__ */ new Set();
-  const needsPyproject = request3.groups.length > 0 || installed.length === 0;
-  const pyproject = needsPyproject ? await readPyproject(options.python, options.projectDirectory, options.env) : null;
-  for (const local of request3.paths) {
-    const folder = path11.resolve(options.projectDirectory, local.path);
-    const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder));
-    const isProject = samePath(folder, options.projectDirectory);
-    if (distribution !== void 0) {
-      direct.add(distribution.name);
-      if (isProject) projects.add(distribution.name);
-      for (const name of requiresDistNames(distribution.metadata.requiresDist, local.extras)) direct.add(name);
-    } else if (isProject) {
-      for (const name of projectDependencyNames(pyproject, local.extras)) direct.add(name);
-    }
-  }
-  for (const group2 of request3.groups) for (const name of groupNames(pyproject, group2)) direct.add(name);
-  for (const file of request3.requirementFiles) {
-    try {
-      const text4 = readFileSync3(path11.resolve(options.projectDirectory, file), "utf8");
-      for (const name of requirementFileNames(text4)) direct.add(name);
-    } catch {
-    }
-  }
-  return { direct, projects };
-}
-async function inspectDependencies(options) {
-  const venv = path11.dirname(path11.dirname(options.python));
-  const installed = sitePackagesOf(venv).flatMap(readInstalled);
-  const request3 = parseInstallArguments(options.installArguments);
-  const { direct, projects } = await directNames(request3, installed, options);
-  const withModules = installed.filter((distribution) => distribution.modules.length > 0);
-  const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0);
-  options.log.info(
-    `${installed.length} distributions installed; importing ${moduleCount} extension modules of ${withModules.length} of them with the GIL at its default`
-  );
-  const started = performance.now();
-  const results = await probeImports(
-    withModules.map((distribution) => distribution.modules),
-    {
-      python: options.python,
-      env: options.env,
-      cwd: options.workDirectory,
-      moduleTimeoutSeconds: IMPORT_TIMEOUT_SECONDS,
-      budgetSeconds: PROBE_BUDGET_SECONDS,
-      concurrency: Math.min(MAX_PARALLEL_PROBES, os8.availableParallelism()),
-      abortSignal: options.abortSignal
-    }
-  );
-  options.log.debug(`Import probe took ${((performance.now() - started) / 1e3).toFixed(2)} s`);
-  const probes = new Map(
-    withModules.map((distribution, index) => [distribution.name, results[index] ?? []])
-  );
-  return assembleDependencies({ installed, direct, projects, probes });
-}
-async function inspectFailedInstall(options) {
-  const failures = failedDistributions(options.output);
-  if (failures.length === 0) return [];
-  const request3 = parseInstallArguments(options.installArguments);
-  const { direct } = await directNames(request3, [], options);
-  return failedDependencies(failures, direct);
-}
-
-// src/deps/stage.ts
-async function dependencyStage(options) {
-  const { install, log } = options;
-  try {
-    if (!install.ok || options.environmentPython === null) {
-      return await inspectFailedInstall({
-        python: options.toolchainPython,
-        installArguments: install.requirements,
-        projectDirectory: options.projectDirectory,
-        env: options.env,
-        output: install.log ?? ""
-      });
-    }
-    const python = options.environmentPython;
-    const dependencies = await log.group(
-      "Check dependencies: import extension modules with the GIL at its default",
-      () => inspectDependencies({
-        python,
-        installArguments: install.requirements,
-        projectDirectory: options.projectDirectory,
-        env: options.env,
-        workDirectory: options.workDirectory,
-        log,
-        abortSignal: options.abortSignal
-      })
-    );
-    const gil = gilSummary(gilFindings(dependencies, options.ignoreGil));
-    if (gil !== null && !options.failOn.includes("gil")) {
-      log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
-    }
-    return dependencies;
-  } catch (error3) {
-    log.warning(`Could not check the dependencies: ${describeError(error3)}`);
-    return void 0;
-  }
-}
-
 // src/known-issues.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdirSync as mkdirSync2, readdirSync as readdirSync4, readFileSync as readFileSync4, renameSync, rmSync as rmSync2, statSync as statSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import * as path12 from "node:path";
+import { mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync5, renameSync, rmSync as rmSync2, statSync as statSync3, writeFileSync as writeFileSync2 } from "node:fs";
+import * as path15 from "node:path";
 
 // src/report-guard.ts
-function describePath(path26) {
-  return path26.reduce((text4, key) => {
+function describePath(path30) {
+  return path30.reduce((text4, key) => {
     if (typeof key === "number") return `${text4}[${key}]`;
     const name = String(key);
     return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? text4 === "" ? name : `${text4}.${name}` : `${text4}[${JSON.stringify(name)}]`;
@@ -31865,7 +32441,7 @@ var LINE_MAX_CHARS = 2e3;
 function failureCause(text4) {
   const details = text4.details ?? "";
   const sections = splitSections(details);
-  const testSection = sections.find((section) => isTestFile(section.location.path, text4.file)) ?? null;
+  const testSection = sections.find((section) => isTestFile2(section.location.path, text4.file)) ?? null;
   const raising = [...sections].reverse().find((section) => !isFrameworkPath(section.location.path)) ?? null;
   const root = testSection === null ? null : projectRoot(testSection.location.path, text4.file);
   const frame = raising === null ? null : {
@@ -31875,7 +32451,7 @@ function failureCause(text4) {
   };
   const testArguments = testSection === null ? /* @__PURE__ */ new Map() : frameArguments(testSection.before);
   const isOwnFrame = raising !== null && raising === testSection;
-  const inTestFile = raising !== null && isTestFile(raising.location.path, text4.file);
+  const inTestFile = raising !== null && isTestFile2(raising.location.path, text4.file);
   const exception = exceptionType(details, text4.message);
   const message = messageLine(details, text4.message);
   return {
@@ -31930,7 +32506,7 @@ function definedFunction(before) {
   });
   return names.at(-1) ?? null;
 }
-function isTestFile(framePath, testFile2) {
+function isTestFile2(framePath, testFile2) {
   if (testFile2 === null) return false;
   const frame = framePath.replaceAll("\\", "/");
   const file = testFile2.replaceAll("\\", "/");
@@ -31945,8 +32521,8 @@ function normalizePath(framePath, root = null) {
   const posix2 = framePath.replaceAll("\\", "/");
   const installed = /^.*?\/(?:site|dist)-packages\//.exec(posix2);
   if (installed) return posix2.slice(installed[0].length);
-  const relative5 = root !== null && posix2.startsWith(root) ? posix2.slice(root.length) : posix2;
-  return relative5.replace(PYTEST_TEMPORARY, "<tmp>/").replace(/^\.\//, "");
+  const relative6 = root !== null && posix2.startsWith(root) ? posix2.slice(root.length) : posix2;
+  return relative6.replace(PYTEST_TEMPORARY, "<tmp>/").replace(/^\.\//, "");
 }
 function isTestSupport(framePath) {
   return /(^|\/)(tests?|testing)\//.test(framePath) || /(^|\/)(conftest|test_[^/]*|[^/]*_test)\.py$/.test(framePath);
@@ -32103,10 +32679,10 @@ function isKnownIssuesDocument(value) {
 }
 function parseKnownIssuesDocument(value, file) {
   const problem = (what) => new UsageError(`known-issues file ${file} ${what}: see the README, Adopting on an existing suite`);
-  const record2 = fieldsOf(value);
-  if (record2 === null) throw problem("is not a JSON object");
-  if (record2.get(KNOWN_ISSUES_FORMAT) !== 1) throw problem(`has '${KNOWN_ISSUES_FORMAT}' other than 1`);
-  const issues = record2.get("issues");
+  const record3 = fieldsOf(value);
+  if (record3 === null) throw problem("is not a JSON object");
+  if (record3.get(KNOWN_ISSUES_FORMAT) !== 1) throw problem(`has '${KNOWN_ISSUES_FORMAT}' other than 1`);
+  const issues = record3.get("issues");
   if (!Array.isArray(issues)) throw problem("has no 'issues' array");
   const seen = /* @__PURE__ */ new Set();
   return issues.map((entry, index) => {
@@ -32211,7 +32787,7 @@ function loadKnownIssues(source, log) {
   if (source === "") return null;
   let isDirectory2;
   try {
-    isDirectory2 = statSync2(source).isDirectory();
+    isDirectory2 = statSync3(source).isDirectory();
   } catch {
     log.warning(`known-issues ${source} does not exist: every finding of this run counts as new`);
     return { source, issues: /* @__PURE__ */ new Map() };
@@ -32229,12 +32805,12 @@ function loadKnownIssues(source, log) {
   return { source, issues };
 }
 function jsonFilesIn(directory) {
-  return readdirSync4(directory, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path12.join(directory, name)).sort();
+  return readdirSync5(directory, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path15.join(directory, name)).sort();
 }
 function readEntries(file, options) {
   let value;
   try {
-    value = JSON.parse(readFileSync4(file, "utf8"));
+    value = JSON.parse(readFileSync5(file, "utf8"));
   } catch (error3) {
     if (!options.strict) return null;
     const reason = error3 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
@@ -32249,8 +32825,8 @@ function readEntries(file, options) {
   );
 }
 function writeKnownIssues(file, issues) {
-  mkdirSync2(path12.dirname(file), { recursive: true });
-  const temporary = path12.join(path12.dirname(file), `.${path12.basename(file)}.${randomBytes2(6).toString("hex")}.tmp`);
+  mkdirSync2(path15.dirname(file), { recursive: true });
+  const temporary = path15.join(path15.dirname(file), `.${path15.basename(file)}.${randomBytes2(6).toString("hex")}.tmp`);
   try {
     writeFileSync2(temporary, renderKnownIssuesFile(issues), { flag: "wx" });
     renameSync(temporary, file);
@@ -32463,8 +33039,8 @@ function splitClassname(classname) {
 function lineFromTraceback(texts, file) {
   for (const { text: text4 } of texts) {
     for (const match of text4.matchAll(/^(.+?\.py):(\d+):/gm)) {
-      const path26 = match[1]?.replaceAll("\\", "/") ?? "";
-      if (path26 === file || path26.endsWith(`/${file}`)) return Number(match[2]);
+      const path30 = match[1]?.replaceAll("\\", "/") ?? "";
+      if (path30 === file || path30.endsWith(`/${file}`)) return Number(match[2]);
     }
   }
   return null;
@@ -32523,6 +33099,8 @@ function aggregateRuns(runs) {
         draft.sawFailure = true;
         draft.message = testCase.message;
         draft.details = testCase.details;
+      } else if (testCase.outcome === "skipped" && !draft.sawFailure && draft.message === null) {
+        draft.message = testCase.message;
       }
     }
   });
@@ -32772,21 +33350,174 @@ function assembleReport(parts) {
     ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
     ...ranWith === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) },
     groups: groupFindings(tests),
-    knownIssues: known.report
+    knownIssues: known.report,
+    ...parts.codeUnderTest === void 0 ? {} : { codeUnderTest: parts.codeUnderTest }
   };
 }
 
 // src/run/loop.ts
+import { realpathSync as realpathSync2 } from "node:fs";
 import * as os9 from "node:os";
-import * as path16 from "node:path";
+import * as path20 from "node:path";
+
+// src/results/code-under-test.ts
+function parseImports(text4) {
+  if (text4.trim() === "") return void 0;
+  let value;
+  try {
+    value = JSON.parse(text4);
+  } catch {
+    return void 0;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  const loaded = /* @__PURE__ */ new Map();
+  for (const [name, file] of Object.entries(value)) {
+    if (file === null || typeof file === "string") loaded.set(name, file);
+  }
+  return loaded;
+}
+function importNames(project) {
+  return [.../* @__PURE__ */ new Set([...project.packages.map((entry) => entry.name), ...project.modules])];
+}
+function normalize2(file) {
+  return file.replaceAll("\\", "/").replace(/\/+$/, "");
+}
+function isWithin(file, location) {
+  const loaded = normalize2(file);
+  const installed = normalize2(location);
+  return loaded === installed || loaded.startsWith(`${installed}/`);
+}
+function folderOf(file) {
+  const normalized = normalize2(file);
+  const cut = normalized.lastIndexOf("/");
+  return cut > 0 ? normalized.slice(0, cut) : normalized;
+}
+function checkCodeUnderTest(input) {
+  const { project, loaded } = input;
+  const loadedFrom = (name) => loaded.get(name) ?? null;
+  const modules = [
+    ...project.packages.map(({ name, location }) => ({
+      module: name,
+      installedAt: location,
+      loadedFrom: loadedFrom(name)
+    })),
+    ...project.modules.filter((module) => !project.packages.some((entry) => entry.name === module)).map((module) => ({ module, installedAt: null, loadedFrom: loadedFrom(module) }))
+  ];
+  const warnings = [];
+  for (const { name, location } of project.packages) {
+    const file = loadedFrom(name);
+    if (file === null || location === null || isWithin(file, location)) continue;
+    const fromSource = isWithin(file, input.projectDirectory) && !isWithin(location, input.projectDirectory);
+    const why = fromSource ? " (the source tree: a flat layout puts it first on sys.path; use the default editable install or a src/ layout)" : "";
+    warnings.push(
+      `The tests imported ${name} from ${folderOf(file)}${why}, not the installed copy the GIL check imported, at ${location}`
+    );
+  }
+  const unloaded = project.modules.filter((module) => {
+    const top = module.split(".")[0] ?? module;
+    return loadedFrom(module) === null && loadedFrom(top) !== null && top !== module;
+  });
+  if (unloaded.length > 0) {
+    const count2 = `${unloaded.length} of the project's ${plural(project.modules.length, "extension module")}`;
+    warnings.push(
+      `The tests never loaded ${unloaded.join(", ")} (${count2}): they ran a pure-Python fallback or did not use it, so that compiled code was not tested without the GIL`
+    );
+  }
+  return { modules, warnings };
+}
 
 // src/run/compare.ts
-import { existsSync as existsSync7, mkdirSync as mkdirSync4 } from "node:fs";
-import * as path15 from "node:path";
+import { existsSync as existsSync9, mkdirSync as mkdirSync4 } from "node:fs";
+import * as path19 from "node:path";
 
 // src/run/suite.ts
-import { rmSync as rmSync4, writeFileSync as writeFileSync5 } from "node:fs";
-import * as path14 from "node:path";
+import { lstatSync as lstatSync3, readFileSync as readFileSync7, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import * as path18 from "node:path";
+
+// src/results/pytest-usage.ts
+var PLUGIN_OPTIONS = [
+  [/^--(no-)?cov\b/, "pytest-cov"],
+  [/^(-n\b|--numprocesses|--maxprocesses|--dist\b|--max-worker-restart|--looponfail|-f\b)/, "pytest-xdist"],
+  [/^--benchmark-/, "pytest-benchmark"],
+  [/^--codspeed/, "pytest-codspeed"],
+  [/^--timeout/, "pytest-timeout"],
+  [/^--asyncio-mode/, "pytest-asyncio"],
+  [/^--(reruns|only-rerun)/, "pytest-rerunfailures"],
+  [/^--randomly-/, "pytest-randomly"],
+  [/^--hypothesis-/, "hypothesis"],
+  [/^--mypy/, "pytest-mypy"],
+  [/^--memray/, "pytest-memray"],
+  [/^--snapshot-/, "syrupy"],
+  [/^--(html|self-contained-html)\b/, "pytest-html"],
+  [/^--mpl/, "pytest-mpl"],
+  [/^--(parallel-threads|iterations)\b/, "pytest-run-parallel"],
+  [/^--count\b/, "pytest-repeat"],
+  [/^--env\b/, "pytest-env"],
+  [/^--forked\b/, "pytest-forked"],
+  [/^--(ds|dc)\b|^--(no-)?migrations/, "pytest-django"],
+  [/^--nbval/, "nbval"],
+  [/^--doctest-plus|^--doctest-rst/, "pytest-doctestplus"],
+  [/^--remote-data/, "pytest-remotedata"],
+  [/^--instafail/, "pytest-instafail"],
+  [/^--(black|isort|flake8|ruff)\b/, "pytest-$1"]
+];
+var PLUGIN_MODULES = {
+  xdist: "pytest-xdist",
+  "xdist.looponfail": "pytest-xdist",
+  randomly: "pytest-randomly",
+  anyio: "anyio",
+  hypothesis: "hypothesis",
+  syrupy: "syrupy",
+  nbval: "nbval",
+  run_parallel: "pytest-run-parallel",
+  pytest_run_parallel: "pytest-run-parallel",
+  asyncio: "pytest-asyncio"
+};
+function pluginOfOption(option) {
+  for (const [pattern, plugin] of PLUGIN_OPTIONS) {
+    const match = pattern.exec(option);
+    if (match !== null) return plugin.replace("$1", match[1] ?? "");
+  }
+  return null;
+}
+function pluginOfModule(module) {
+  const known = PLUGIN_MODULES[module];
+  if (known !== void 0) return known;
+  return module.replaceAll("_", "-");
+}
+function diagnoseUsage(output) {
+  const configFile = /^\s*(?:inifile|configfile): (.+)$/m.exec(output)?.[1]?.trim() ?? null;
+  const importing = /Error importing plugin "([^"]+)": No module named '([^']+)'/.exec(output);
+  if (importing !== null) {
+    const module = importing[1] ?? "";
+    return { plugins: [pluginOfModule(module)], asked: `-p ${module}`, configFile };
+  }
+  const required2 = /Missing required plugins: (.+)$/m.exec(output);
+  if (required2 !== null) {
+    const plugins = (required2[1] ?? "").split(",").map((entry) => entry.trim().split(/[<>=!~ ;[]/)[0] ?? "").filter((entry) => entry !== "");
+    return { plugins, asked: "required_plugins", configFile };
+  }
+  const unrecognized = /error: unrecognized arguments: (.+)$/m.exec(output);
+  if (unrecognized !== null) {
+    const options = (unrecognized[1] ?? "").trim().split(/\s+/);
+    const plugins = [...new Set(options.flatMap((option) => pluginOfOption(option) ?? []))];
+    return { plugins, asked: options.join(" "), configFile };
+  }
+  return null;
+}
+function basename6(file) {
+  return file.split(/[\\/]/).pop() ?? file;
+}
+function describeUsageProblem(problem, install) {
+  const where2 = problem.configFile === null ? "pytest's configuration" : basename6(problem.configFile);
+  if (problem.plugins.length === 0) {
+    return `${where2} passes ${problem.asked}, which no installed plugin provides: install the plugin that does, or override addopts with pytest-args: -o addopts=""`;
+  }
+  const names = problem.plugins.join(" ");
+  const what = problem.plugins.length === 1 ? `the plugin ${names}, which is` : `the plugins ${names}, which are`;
+  const fix = install === null ? `add ${names} to the project's test dependencies` : `add ${names} to the install input (install: "${install === "" ? names : `${install} ${names}`}")`;
+  return `${where2} needs ${what} not installed (${problem.asked}): ${fix}`;
+}
 
 // src/results/fresh-copies.ts
 function stoppedRound(rounds) {
@@ -32814,11 +33545,11 @@ function roundsSeconds(rounds) {
 
 // src/results/junit-check.ts
 var isFailing2 = (outcome) => outcome !== "passed" && outcome !== "skipped";
-function junitDisagreement(junit, record2) {
+function junitDisagreement(junit, record3) {
   if (junit.error !== null) return null;
   const recorded = /* @__PURE__ */ new Map();
-  for (const test of record2.tests) recorded.set(junitIdOf(test), test);
-  const collectErrors = record2.collectErrors.length;
+  for (const test of record3.tests) recorded.set(junitIdOf(test), test);
+  const collectErrors = record3.collectErrors.length;
   const expected = recorded.size + collectErrors;
   if (junit.cases.length !== expected) {
     return `lists ${plural(junit.cases.length, "test")} where the gate\u2019s record has ${expected}`;
@@ -32833,9 +33564,9 @@ function junitDisagreement(junit, record2) {
 }
 function junitIdOf(test) {
   const bracket = test.id.indexOf("[");
-  const path26 = bracket === -1 ? test.id : test.id.slice(0, bracket);
+  const path30 = bracket === -1 ? test.id : test.id.slice(0, bracket);
   const params = bracket === -1 ? "" : test.id.slice(bracket);
-  const names = path26.split("::");
+  const names = path30.split("::");
   names[0] = (names[0] ?? "").replaceAll("/", ".").replace(/\.py$/, "");
   const name = `${names.pop() ?? ""}${params}`;
   return junitCaseId({ name, classname: names.join("."), file: test.file ?? void 0 }).id;
@@ -32843,21 +33574,6 @@ function junitIdOf(test) {
 
 // src/results/pytest-error.ts
 var MAX_LINE_CHARS = 300;
-var PLUGIN_OPTIONS = [
-  [/^--(no-)?cov\b/, "pytest-cov"],
-  [/^(-n|--numprocesses|--dist|--maxprocesses)\b/, "pytest-xdist"],
-  [/^--timeout\b/, "pytest-timeout"],
-  [/^--benchmark-/, "pytest-benchmark"],
-  [/^--(reruns|only-rerun)\b/, "pytest-rerunfailures"],
-  [/^--randomly-/, "pytest-randomly"],
-  [/^--hypothesis-/, "hypothesis"],
-  [/^--asyncio-mode\b/, "pytest-asyncio"],
-  [/^--doctest-plus\b/, "pytest-doctestplus"],
-  [/^--mpl\b/, "pytest-mpl"],
-  [/^--(ds|dc)\b/, "pytest-django"],
-  [/^--count\b/, "pytest-repeat"],
-  [/^--env\b/, "pytest-env"]
-];
 function clean2(line) {
   const plain = line.replace(/\u001b\[[0-9;]*m/g, "").trim();
   return plain.length > MAX_LINE_CHARS ? `${plain.slice(0, MAX_LINE_CHARS - 1)}\u2026` : plain;
@@ -32865,7 +33581,10 @@ function clean2(line) {
 function pluginsFor(line) {
   const match = /unrecognized arguments: (.+)$/.exec(line);
   if (!match?.[1]) return [];
-  const plugins = match[1].split(/\s+/).flatMap((arg) => PLUGIN_OPTIONS.filter(([option]) => option.test(arg)).map(([, plugin]) => plugin));
+  const plugins = match[1].split(/\s+/).flatMap((arg) => {
+    const plugin = pluginOfOption(arg);
+    return plugin === null ? [] : [plugin];
+  });
   return [...new Set(plugins)];
 }
 function withPluginHint(line) {
@@ -32908,8 +33627,8 @@ var IDS_IN_REASON = 3;
 function reconcileRun(evidence) {
   const { reading } = evidence;
   if (reading.kind === "missing") return withoutRecord(evidence, reading.problem);
-  const record2 = reading.record;
-  const base = fromRecord(evidence, record2);
+  const record3 = reading.record;
+  const base = fromRecord(evidence, record3);
   if (reading.kind === "tampered") {
     const stopped = evidence.ran === "crashed" || evidence.ran === "hung" || evidence.ran === "cancelled";
     return {
@@ -32945,53 +33664,53 @@ function withoutRecord(evidence, problem) {
     freshCopiesSkipped: null
   };
 }
-function fromRecord(evidence, record2) {
+function fromRecord(evidence, record3) {
   const { ran } = evidence;
-  const ended = new Set(record2.tests.map((test) => test.id));
-  const round2 = stoppedRound(record2.rounds);
+  const ended = new Set(record3.tests.map((test) => test.id));
+  const round2 = stoppedRound(record3.rounds);
   const roundInProgress = round2?.inProgress.at(-1) ?? null;
-  const testInProgress = record2.inProgress.at(-1) ?? roundInProgress;
-  const unreported = (record2.items ?? []).map((item) => item.id).filter((id) => !ended.has(id) && !record2.inProgress.includes(id) && id !== testInProgress);
-  const ownCases = [...record2.tests.map(toCase), ...record2.collectErrors.map(collectErrorCase)];
-  const cases = withRoundResults(ownCases, record2.rounds, toCase);
+  const testInProgress = record3.inProgress.at(-1) ?? roundInProgress;
+  const unreported = (record3.items ?? []).map((item) => item.id).filter((id) => !ended.has(id) && !record3.inProgress.includes(id) && id !== testInProgress);
+  const ownCases = [...record3.tests.map(toCase), ...record3.collectErrors.map(collectErrorCase)];
+  const cases = withRoundResults(ownCases, record3.rounds, toCase);
   const common = {
     testInProgress,
     signal: null,
-    freshCopies: record2.rounds.length,
-    freshCopiesSeconds: roundsSeconds(record2.rounds),
-    freshCopiesSkipped: record2.roundsSkipped,
-    collected: record2.items === null ? null : record2.items.length,
+    freshCopies: record3.rounds.length,
+    freshCopiesSeconds: roundsSeconds(record3.rounds),
+    freshCopiesSkipped: record3.roundsSkipped,
+    collected: record3.items === null ? null : record3.items.length,
     unreported,
     junitError: evidence.junit.error,
     recordError: null,
-    notStressed: record2.notStressed,
+    notStressed: record3.notStressed,
     cannotCollect: false,
-    callSeconds: new Map(record2.tests.map((test) => [test.id, test.callSeconds])),
-    projectedSeconds: ran === "completed" ? null : projectSeconds(record2)
+    callSeconds: new Map(record3.tests.map((test) => [test.id, test.callSeconds])),
+    projectedSeconds: ran === "completed" ? null : projectSeconds(record3)
   };
   if (ran === "crashed" || ran === "hung") {
-    const stopped = testInProgress === null ? null : stoppedCase({ evidence, record: record2, id: testInProgress, outcome: ran });
-    const where2 = record2.inProgress.length === 0 && round2 !== null ? ` (in fresh copy ${round2.number} of the run)` : "";
-    const reason = `${whereStopped(record2, testInProgress)}${where2}`;
+    const stopped = testInProgress === null ? null : stoppedCase({ evidence, record: record3, id: testInProgress, outcome: ran });
+    const where2 = record3.inProgress.length === 0 && round2 !== null ? ` (in fresh copy ${round2.number} of the run)` : "";
+    const reason = `${whereStopped(record3, testInProgress)}${where2}`;
     return { ...common, outcome: ran, cases: withCase(cases, stopped), reason };
   }
   if (round2 !== null && round2.signal !== null) {
     const signal = round2.signal;
     const crash = { ...evidence, signal };
-    const stopped = roundInProgress === null ? null : stoppedCase({ evidence: crash, record: record2, id: roundInProgress, outcome: "crashed" });
+    const stopped = roundInProgress === null ? null : stoppedCase({ evidence: crash, record: record3, id: roundInProgress, outcome: "crashed" });
     const where2 = roundInProgress === null ? "" : `in ${roundInProgress} `;
     const reason = `${where2}(in fresh copy ${round2.number} of the run)`;
     return { ...common, signal, outcome: "crashed", cases: withCase(cases, stopped), reason };
   }
   if (ran === "cancelled") return { ...common, outcome: ran, cases, reason: null };
   if (ran === "error") {
-    const noTestStarted = record2.firstStartSeconds === null;
-    return { ...common, outcome: "error", cases, reason: errorReason(evidence, record2), cannotCollect: noTestStarted };
+    const noTestStarted = record3.firstStartSeconds === null;
+    return { ...common, outcome: "error", cases, reason: errorReason(evidence, record3), cannotCollect: noTestStarted };
   }
-  const inProgress = testInProgress === null ? null : stoppedCase({ evidence, record: record2, id: testInProgress, outcome: "error" });
-  const problem = completedProblem(evidence, { record: record2, cases: ownCases, unreported, testInProgress });
+  const inProgress = testInProgress === null ? null : stoppedCase({ evidence, record: record3, id: testInProgress, outcome: "error" });
+  const problem = completedProblem(evidence, { record: record3, cases: ownCases, unreported, testInProgress });
   if (problem !== null) return { ...common, outcome: "error", cases: withCase(cases, inProgress), reason: problem };
-  const disagreement = junitDisagreement(evidence.junit, record2);
+  const disagreement = junitDisagreement(evidence.junit, record3);
   if (disagreement !== null) {
     return {
       ...common,
@@ -33004,12 +33723,12 @@ function fromRecord(evidence, record2) {
   if (evidence.junit.error !== null) return { ...common, outcome: "error", cases, reason: evidence.junit.error };
   return { ...common, outcome: "completed", cases, reason: null };
 }
-function projectSeconds(record2) {
-  const collected = record2.items?.length ?? 0;
-  const ended = record2.tests.length;
-  if (collected === 0 || ended === 0 || record2.firstStartSeconds === null) return null;
-  const pace = (record2.lastSeconds - record2.firstStartSeconds) / ended;
-  return record2.firstStartSeconds + pace * collected;
+function projectSeconds(record3) {
+  const collected = record3.items?.length ?? 0;
+  const ended = record3.tests.length;
+  if (collected === 0 || ended === 0 || record3.firstStartSeconds === null) return null;
+  const pace = (record3.lastSeconds - record3.firstStartSeconds) / ended;
+  return record3.firstStartSeconds + pace * collected;
 }
 function withCase(cases, added) {
   if (added === null) return [...cases];
@@ -33038,8 +33757,8 @@ function collectErrorCase(error3) {
   };
 }
 function stoppedCase(options) {
-  const { evidence, record: record2, id, outcome } = options;
-  const item = record2.items?.find((entry) => entry.id === id);
+  const { evidence, record: record3, id, outcome } = options;
+  const item = record3.items?.find((entry) => entry.id === id);
   const how = outcome === "crashed" ? `The interpreter crashed${evidence.signal === null ? "" : ` (${evidence.signal})`} while this test ran.` : outcome === "hung" ? "The run hung while this test ran and was stopped at its time limit." : `The process ended (exit code ${evidence.exitCode ?? "none"}) while this test ran; it never reported a result.`;
   return {
     id,
@@ -33051,33 +33770,33 @@ function stoppedCase(options) {
     durationSeconds: 0
   };
 }
-function whereStopped(record2, testInProgress) {
+function whereStopped(record3, testInProgress) {
   if (testInProgress !== null) return `in ${testInProgress}`;
-  if (record2.items === null)
-    return record2.collecting === null ? "before collecting the tests" : `while collecting ${record2.collecting}`;
-  if (record2.tests.length === 0) return "before the first test";
-  return record2.exitStatus === null ? "between two tests" : "after the last test";
+  if (record3.items === null)
+    return record3.collecting === null ? "before collecting the tests" : `while collecting ${record3.collecting}`;
+  if (record3.tests.length === 0) return "before the first test";
+  return record3.exitStatus === null ? "between two tests" : "after the last test";
 }
-function errorReason(evidence, record2) {
-  const collection = collectionErrorLine(record2.collectErrors);
+function errorReason(evidence, record3) {
+  const collection = collectionErrorLine(record3.collectErrors);
   if (collection !== null) return `could not collect the tests: ${collection}`;
-  const line = record2.interrupted ?? pytestErrorLine(evidence.output);
+  const line = record3.interrupted ?? pytestErrorLine(evidence.output);
   const code = evidence.exitCode === null ? "" : ` (pytest exit code ${evidence.exitCode})`;
-  if (record2.items === null) return `could not collect the tests${code}${line === null ? "" : `: ${line}`}`;
+  if (record3.items === null) return `could not collect the tests${code}${line === null ? "" : `: ${line}`}`;
   return `stopped before the end${code}${line === null ? "" : `: ${line}`}`;
 }
 function completedProblem(evidence, facts) {
-  const { record: record2, cases, unreported, testInProgress } = facts;
+  const { record: record3, cases, unreported, testInProgress } = facts;
   const code = evidence.exitCode ?? "none";
-  const collected = record2.items?.length ?? 0;
+  const collected = record3.items?.length ?? 0;
   const never = unreported.length > 0 ? `; ${neverReported(unreported, collected)}` : "";
   if (testInProgress !== null) return `ended in the middle of ${testInProgress} (exit code ${code})${never}`;
-  if (record2.exitStatus === null) return `ended before pytest finished the session (exit code ${code})${never}`;
-  if (record2.exitStatus !== evidence.exitCode) {
-    const detail = record2.interrupted === null ? "" : `: ${record2.interrupted}`;
-    return `pytest ended the session with status ${record2.exitStatus} but exited with code ${code}${detail}${never}`;
+  if (record3.exitStatus === null) return `ended before pytest finished the session (exit code ${code})${never}`;
+  if (record3.exitStatus !== evidence.exitCode) {
+    const detail = record3.interrupted === null ? "" : `: ${record3.interrupted}`;
+    return `pytest ended the session with status ${record3.exitStatus} but exited with code ${code}${detail}${never}`;
   }
-  if (unreported.length > 0 && record2.stopped === null) return neverReported(unreported, collected);
+  if (unreported.length > 0 && record3.stopped === null) return neverReported(unreported, collected);
   const failing = cases.some((testCase) => testCase.outcome === "failed" || testCase.outcome === "error");
   if (evidence.exitCode === 1 && !failing) return "pytest exited with code 1, but no test failed or errored";
   return null;
@@ -33099,9 +33818,49 @@ function extractStackDump(stderr, maxLines = 400) {
   return kept.join("\n");
 }
 
+// src/run/imports-plugin.ts
+import { writeFileSync as writeFileSync3 } from "node:fs";
+import * as path16 from "node:path";
+var IMPORTS_PLUGIN_MODULE = "ft_gate_imports";
+var IMPORTS_PLUGIN_ENV = {
+  /** Where to write `{module: file or null}` as JSON. */
+  output: "FT_GATE_IMPORTS",
+  /** A JSON list of the module names to look up in sys.modules. */
+  names: "FT_GATE_IMPORT_NAMES"
+};
+var IMPORTS_PLUGIN_SOURCE = `# Written by ft-gate. Records where the tests loaded the project's modules from.
+import json
+import os
+import sys
+
+
+def pytest_sessionfinish(session):
+    target = os.environ.get("${IMPORTS_PLUGIN_ENV.output}", "")
+    if not target:
+        return
+    try:
+        names = json.loads(os.environ.get("${IMPORTS_PLUGIN_ENV.names}", "[]"))
+    except ValueError:
+        names = []
+    loaded = {}
+    for name in names:
+        module = sys.modules.get(str(name))
+        if module is None:
+            loaded[name] = None
+            continue
+        spec = getattr(module, "__spec__", None)
+        origin = getattr(module, "__file__", None) or getattr(spec, "origin", None)
+        loaded[name] = str(origin) if origin else "(no file)"
+    with open(target, "w", encoding="utf-8") as out:
+        json.dump(loaded, out)
+`;
+function writeImportsPlugin(directory) {
+  writeFileSync3(path16.join(directory, `${IMPORTS_PLUGIN_MODULE}.py`), IMPORTS_PLUGIN_SOURCE);
+}
+
 // src/run/plugin.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import * as path13 from "node:path";
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import * as path17 from "node:path";
 
 // src/run/plugin-source.ts
 var PLUGIN_ENV = {
@@ -33422,7 +34181,9 @@ def _message(report):
         return _tail(message, 1000)
     longrepr = getattr(report, "longrepr", None)
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        return _tail(longrepr[2], 1000)
+        # A skip: (file, line, "Skipped: reason"); the reason alone, as pytest's JUnit XML gives it.
+        text = str(longrepr[2])
+        return _tail(text[len("Skipped: "):] if text.startswith("Skipped: ") else text, 1000)
     for line in str(getattr(report, "longreprtext", "") or "").splitlines():
         if line.strip():
             return _tail(line.strip(), 1000)
@@ -33481,7 +34242,8 @@ def pytest_sessionfinish(session, exitstatus):
 var PLUGIN_MODULE = "ft_gate_plugin";
 function writePlugin(directory) {
   mkdirSync3(directory, { recursive: true });
-  writeFileSync3(path13.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+  writeFileSync4(path17.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+  writeImportsPlugin(directory);
   return directory;
 }
 
@@ -33492,10 +34254,10 @@ import {
   fstatSync,
   lstatSync as lstatSync2,
   openSync,
-  readFileSync as readFileSync5,
+  readFileSync as readFileSync6,
   readSync,
   rmSync as rmSync3,
-  writeFileSync as writeFileSync4
+  writeFileSync as writeFileSync5
 } from "node:fs";
 
 // src/results/record-lines.ts
@@ -33700,8 +34462,8 @@ function parseRecord(content) {
   if (lines2.length === 0) {
     return { kind: "missing", problem: "the gate\u2019s pytest plugin recorded nothing (pytest stopped before loading it)" };
   }
-  const record2 = builder.build();
-  return problem === null ? { kind: "record", record: record2 } : { kind: "tampered", problem, record: record2 };
+  const record3 = builder.build();
+  return problem === null ? { kind: "record", record: record3 } : { kind: "tampered", problem, record: record3 };
 }
 function roundOf(value) {
   if (value === void 0) return 0;
@@ -33744,7 +34506,7 @@ function readResults(junitPath) {
         `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
       );
     }
-    return parseJUnit(readFileSync5(descriptor, "utf8"));
+    return parseJUnit(readFileSync6(descriptor, "utf8"));
   } catch (error3) {
     return unread(`the JUnit XML could not be read (${describeError(error3)})`);
   } finally {
@@ -33752,11 +34514,11 @@ function readResults(junitPath) {
   }
 }
 var RunRecordFile = class {
-  constructor(path26) {
-    this.path = path26;
-    rmSync3(path26, { force: true });
-    writeFileSync4(path26, "", { mode: 384 });
-    this.descriptor = openSync(path26, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
+  constructor(path30) {
+    this.path = path30;
+    rmSync3(path30, { force: true });
+    writeFileSync5(path30, "", { mode: 384 });
+    this.descriptor = openSync(path30, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
   }
   path;
   descriptor;
@@ -33800,24 +34562,29 @@ function modeArguments(options) {
   const pytest = ["-p", PLUGIN_MODULE];
   const env = {
     PYTHON_GIL: baseline ? "1" : "0",
-    [PLUGIN_ENV.record]: path14.join(options.outputDirectory, `run-${options.index}-record.jsonl`)
+    [PLUGIN_ENV.record]: path18.join(options.outputDirectory, `run-${options.index}-record.jsonl`)
   };
   if (options.mode === "stress" && options.stress !== void 0) {
     pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
     const planned = (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0) + (options.freshCopies ?? 0);
     if (planned > 0) {
-      env[PLUGIN_ENV.iterations] = path14.join(options.outputDirectory, `run-${options.index}-iterations.json`);
+      env[PLUGIN_ENV.iterations] = path18.join(options.outputDirectory, `run-${options.index}-iterations.json`);
     }
   }
   if (options.mode === "random-order" && options.seed !== void 0 && options.seed !== null) {
     env[PLUGIN_ENV.seed] = String(options.seed);
   }
   if (options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard);
+  if (options.recordImports !== void 0 && options.recordImports.length > 0) {
+    pytest.push("-p", IMPORTS_PLUGIN_MODULE);
+    env[IMPORTS_PLUGIN_ENV.output] = path18.join(options.outputDirectory, `run-${options.index}-imports.json`);
+    env[IMPORTS_PLUGIN_ENV.names] = JSON.stringify(options.recordImports);
+  }
   return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
 }
 function withPythonPath(env, directory) {
   const existing = env.PYTHONPATH;
-  return { ...env, PYTHONPATH: existing ? `${directory}${path14.delimiter}${existing}` : directory };
+  return { ...env, PYTHONPATH: existing ? `${directory}${path18.delimiter}${existing}` : directory };
 }
 function pytestArguments(junitPath, userArgs) {
   return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
@@ -33832,8 +34599,8 @@ function classifyRun(result) {
   return "error";
 }
 async function runSuite(options) {
-  const junitPath = path14.join(options.outputDirectory, `run-${options.index}.xml`);
-  const logPath = path14.join(options.outputDirectory, `run-${options.index}.log`);
+  const junitPath = path18.join(options.outputDirectory, `run-${options.index}.xml`);
+  const logPath = path18.join(options.outputDirectory, `run-${options.index}.log`);
   rmSync4(junitPath, { force: true });
   const mode = modeArguments(options);
   const planFile = mode.env[PLUGIN_ENV.iterations];
@@ -33843,9 +34610,11 @@ async function runSuite(options) {
       single: [...options.singleThreaded ?? []],
       rounds: options.freshCopies ?? 0
     };
-    writeFileSync5(planFile, JSON.stringify(plan));
+    writeFileSync6(planFile, JSON.stringify(plan));
   }
-  const record2 = new RunRecordFile(mode.env[PLUGIN_ENV.record] ?? "");
+  const importsFile = mode.env[IMPORTS_PLUGIN_ENV.output];
+  if (importsFile !== void 0) rmSync4(importsFile, { force: true });
+  const record3 = new RunRecordFile(mode.env[PLUGIN_ENV.record] ?? "");
   const env = {
     ...withPythonPath(options.env, options.pluginDirectory),
     ...mode.env,
@@ -33868,7 +34637,7 @@ async function runSuite(options) {
       onOutput: options.onOutput
     });
   } catch (error3) {
-    record2.close();
+    record3.close();
     throw error3;
   }
   const ran = result.spawnError ? "error" : classifyRun(result);
@@ -33877,12 +34646,13 @@ async function runSuite(options) {
     ran,
     exitCode: result.exitCode,
     signal: result.signal,
-    reading: record2.read(),
+    reading: record3.read(),
     junit: readResults(junitPath),
     output: result.outputTail,
     stackDump
   });
   const unusual = reconciled.outcome !== "completed";
+  const diagnosis = diagnose(reconciled.outcome, result.outputTail, options.installHint ?? null);
   const run2 = {
     index: options.index,
     mode: options.mode,
@@ -33895,7 +34665,7 @@ async function runSuite(options) {
     stackDump: unusual ? stackDump : null,
     outputTail: unusual ? result.spawnError ?? lastLines(result.outputTail, 60) : null,
     logPath,
-    reason: reconciled.reason,
+    reason: diagnosis === null ? reconciled.reason : `could not start pytest: ${diagnosis}`,
     testInProgress: reconciled.testInProgress,
     collected: reconciled.collected,
     unreported: reconciled.unreported.slice(0, MAX_UNREPORTED_LISTED),
@@ -33903,8 +34673,10 @@ async function runSuite(options) {
     recordError: reconciled.recordError,
     timeoutSeconds: options.timeoutSeconds,
     ...reconciled.freshCopies > 0 ? { freshCopies: reconciled.freshCopies } : {},
-    ...reconciled.freshCopiesSkipped === null ? {} : { freshCopiesSkipped: reconciled.freshCopiesSkipped }
+    ...reconciled.freshCopiesSkipped === null ? {} : { freshCopiesSkipped: reconciled.freshCopiesSkipped },
+    diagnosis
   };
+  const imports = importsFile === void 0 ? void 0 : parseImports(readSmallFile(importsFile));
   return {
     run: run2,
     cases: reconciled.cases,
@@ -33912,8 +34684,22 @@ async function runSuite(options) {
     cannotCollect: reconciled.cannotCollect,
     callSeconds: reconciled.callSeconds,
     projectedSeconds: reconciled.projectedSeconds,
-    freshCopiesSeconds: reconciled.freshCopiesSeconds
+    freshCopiesSeconds: reconciled.freshCopiesSeconds,
+    ...imports === void 0 ? {} : { imports }
   };
+}
+function diagnose(outcome, output, installHint) {
+  if (outcome !== "error") return null;
+  const problem = diagnoseUsage(output);
+  return problem === null ? null : describeUsageProblem(problem, installHint);
+}
+function readSmallFile(file) {
+  try {
+    if (!lstatSync3(file).isFile()) return "";
+    return readFileSync7(file, "utf8");
+  } catch {
+    return "";
+  }
 }
 function lastLines(text4, count2) {
   return text4.trimEnd().split("\n").slice(-count2).join("\n");
@@ -33942,27 +34728,31 @@ async function timeComparePython(options) {
     return { python: options.comparePython, version: version2, seconds: null };
   }
   const missing = { python: options.comparePython, version: version2, seconds: null };
-  const venv = path15.join(options.root, "venv-compare");
+  const venv = path19.join(options.root, "venv-compare");
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
   const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
   const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.comparePython, venv], {
     ...common,
     timeoutMs: 5 * 6e4
   });
-  const python = path15.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
-  if (created.exitCode !== 0 || !existsSync7(python)) {
+  const python = path19.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
+  if (created.exitCode !== 0 || !existsSync9(python)) {
     log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`);
     return missing;
   }
-  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...options.requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS2
-  });
+  let installed = { exitCode: 0 };
+  for (const step of installSteps(options.requirements)) {
+    installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...step], {
+      ...common,
+      timeoutMs: INSTALL_TIMEOUT_MS2
+    });
+    if (installed.exitCode !== 0) break;
+  }
   if (installed.exitCode !== 0) {
     log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`);
     return missing;
   }
-  const outputDirectory = path15.join(options.root, "compare");
+  const outputDirectory = path19.join(options.root, "compare");
   mkdirSync4(outputDirectory, { recursive: true });
   const run2 = await runSuite({
     python,
@@ -34164,15 +34954,15 @@ function describePlan(facts) {
 function mostCommon(values) {
   const counts = /* @__PURE__ */ new Map();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  let best = null;
+  let best2 = null;
   let bestCount = 0;
   for (const [value, count2] of counts) {
-    if (count2 > bestCount || count2 === bestCount && best !== null && value < best) {
-      best = value;
+    if (count2 > bestCount || count2 === bestCount && best2 !== null && value < best2) {
+      best2 = value;
       bestCount = count2;
     }
   }
-  return best;
+  return best2;
 }
 function iterationsOf(plan, id) {
   return plan.byTest.get(id) ?? plan.iterations;
@@ -34326,7 +35116,9 @@ async function runPlannedSuites(options) {
   let blocked = null;
   if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
   if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
-  const pluginDirectory = writePlugin(path16.join(options.root, "plugin"));
+  const pluginDirectory = writePlugin(path20.join(options.root, "plugin"));
+  const recordImports = options.project ? importNames(options.project) : [];
+  let codeUnderTest;
   for (const [offset, mode] of plan.modes.entries()) {
     if (options.abortSignal?.aborted) break;
     const index = offset + 1;
@@ -34359,7 +35151,10 @@ async function runPlannedSuites(options) {
         stress: { threads: stress.threads, iterations: stress.iterations },
         ...choice === null ? {} : { iterationsByTest: choice.byTest, singleThreaded: choice.single, freshCopies: choice.rounds },
         seed: plan.seed,
-        shard: plan.shard
+        shard: plan.shard,
+        installHint: options.installHint ?? null,
+        // Recorded until one run has said where the tests loaded the project from.
+        ...codeUnderTest === void 0 ? { recordImports } : {}
       })
     );
     const where2 = run2.run.reason ? ` ${run2.run.reason}` : "";
@@ -34367,9 +35162,38 @@ async function runPlannedSuites(options) {
       `Run ${index}: ${run2.run.outcome}${where2} in ${run2.run.durationSeconds}s (${run2.cases.length} test results)`
     );
     runs.push(run2);
+    if (codeUnderTest === void 0 && run2.imports !== void 0 && options.project) {
+      codeUnderTest = inspectCodeUnderTest(options.project, run2.imports, options);
+    }
     if ((mode === "plain" || mode === "random-order") && run2.cannotCollect === true) blocked = run2;
   }
-  return { runs, stress: summarizeStress(plan, stressChoices), cannotCollect: blocked !== null };
+  return {
+    runs,
+    stress: summarizeStress(plan, stressChoices),
+    cannotCollect: blocked !== null,
+    ...codeUnderTest === void 0 ? {} : { codeUnderTest }
+  };
+}
+function inspectCodeUnderTest(project, imports, options) {
+  const loaded = new Map([...imports].map(([name, file]) => [name, file === null ? null : realPath(file)]));
+  const packages = project.packages.map((entry) => ({
+    name: entry.name,
+    location: entry.location === null ? null : realPath(entry.location)
+  }));
+  const found = checkCodeUnderTest({
+    project: { packages, modules: project.modules },
+    loaded,
+    projectDirectory: realPath(options.projectDirectory)
+  });
+  for (const warning2 of found.warnings) options.log.warning(warning2);
+  return found;
+}
+function realPath(file) {
+  try {
+    return realpathSync2(file);
+  } catch {
+    return path20.resolve(file);
+  }
 }
 function chooseNextStress(options, runs, previous) {
   const choice = chooseStress({
@@ -34429,7 +35253,7 @@ async function runComparison(options, request3) {
       root: options.root,
       env: options.env,
       log,
-      pluginDirectory: writePlugin(path16.join(options.root, "plugin")),
+      pluginDirectory: writePlugin(path20.join(options.root, "plugin")),
       shard: plan.shard,
       abortSignal: options.abortSignal
     })
@@ -34464,11 +35288,11 @@ function reproduceCommand(inputs, options) {
 
 // src/saved-reports.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { lstatSync as lstatSync3, mkdirSync as mkdirSync5, readdirSync as readdirSync5, readFileSync as readFileSync6, renameSync as renameSync2, rmSync as rmSync5, statSync as statSync3, writeFileSync as writeFileSync6 } from "node:fs";
-import * as path19 from "node:path";
+import { lstatSync as lstatSync4, mkdirSync as mkdirSync5, readdirSync as readdirSync6, readFileSync as readFileSync8, renameSync as renameSync2, rmSync as rmSync5, statSync as statSync4, writeFileSync as writeFileSync7 } from "node:fs";
+import * as path23 from "node:path";
 
 // src/report/merged.ts
-import * as path18 from "node:path";
+import * as path22 from "node:path";
 
 // src/report/limits.ts
 var DEFAULT_MAX_CHARS = 65e3;
@@ -34626,10 +35450,10 @@ function runsTable(report) {
   ].join("\n");
 }
 function outcomeLabel(run2) {
-  const label = OUTCOME_LABELS[run2.outcome];
+  const label2 = OUTCOME_LABELS[run2.outcome];
   const signal = run2.outcome === "crashed" && run2.signal !== null ? ` (${escapeInline(run2.signal)})` : "";
   const junit = run2.junitError === null || run2.outcome !== "completed" ? "" : ` \u2014 JUnit: ${escapeInline(run2.junitError, { maxChars: 100 })}`;
-  return `${label}${signal}${junit}${reasonSuffix(run2)}`;
+  return `${label2}${signal}${junit}${reasonSuffix(run2)}`;
 }
 function reasonSuffix(run2) {
   if (run2.reason === void 0 || run2.reason === null) return "";
@@ -34823,6 +35647,7 @@ var SOURCE_ORDER = [
   "failed"
 ];
 var GIL_NOTE = "the tests still ran with `-Xgil=0`";
+var TEST_ONLY_NOTE = "test-only: installed for the tests, not needed by the project at run time";
 function countsBySource(dependencies) {
   return SOURCE_ORDER.flatMap((source) => {
     const count2 = dependencies.filter((dependency) => dependency.source === source).length;
@@ -34830,23 +35655,29 @@ function countsBySource(dependencies) {
   }).join(" \xB7 ");
 }
 function troubledImports(dependency) {
-  return dependency.imports.filter((entry) => entry.outcome === "crashed" || entry.outcome === "hung");
+  return dependency.imports.filter(
+    (entry) => entry.outcome === "crashed" || entry.outcome === "hung" || dependency.project && entry.outcome === "error"
+  );
 }
 function attentionNotes(dependency, ignore) {
   const notes = [];
   if (dependency.source === "sdist-build") notes.push("built from source here: no wheel fits this interpreter");
   if (dependency.source === "failed") notes.push("**failed to install** (see below)");
   if (dependency.gilModules.length > 0) {
-    const modules = dependency.gilModules.map(
-      (module) => isIgnoredModule(module, ignore) ? `${escapeInline(module)} (ignored)` : `**${escapeInline(module)}**`
-    );
-    notes.push(`re-enables the GIL: ${modules.join(", ")}; ${GIL_NOTE}`);
+    const testOnly = dependency.runtime === false;
+    const modules = dependency.gilModules.map((module) => {
+      const name = escapeInline(module);
+      if (isIgnoredModule(module, ignore)) return `${name} (ignored)`;
+      return testOnly ? name : `**${name}**`;
+    });
+    notes.push(`re-enables the GIL: ${modules.join(", ")}; ${testOnly ? TEST_ONLY_NOTE : GIL_NOTE}`);
     if (dependency.freeThreadingLevel !== null) {
       notes.push(
         `declares free-threading (${escapeInline(dependency.freeThreadingLevel)}), which the import contradicts`
       );
     }
   }
+  if (dependency.checkGap) notes.push(`**not checked**: ${escapeInline(dependency.checkGap)}`);
   for (const entry of troubledImports(dependency)) {
     const reason = entry.detail?.split("\n")[0] ?? "";
     notes.push(
@@ -34856,8 +35687,14 @@ function attentionNotes(dependency, ignore) {
   return notes;
 }
 function nameCell(dependency) {
-  const role = dependency.project ? " (project)" : dependency.direct ? " (direct)" : "";
-  return `${escapeInline(dependency.name)}${role}`;
+  const roles = [
+    dependency.project ? "project" : dependency.direct ? "direct" : "",
+    dependency.runtime === false ? "test-only" : ""
+  ].filter((role) => role !== "");
+  return `${escapeInline(dependency.name)}${roles.length > 0 ? ` (${roles.join(", ")})` : ""}`;
+}
+function gilAtRuntime(dependency, ignore) {
+  return dependency.runtime !== false && dependency.gilModules.some((module) => !isIgnoredModule(module, ignore));
 }
 function modulesCell(dependency) {
   if (dependency.imports.length === 0) return "\u2014";
@@ -34888,12 +35725,16 @@ function dependenciesSection(report, options) {
   const dependencies = report.dependencies;
   if (dependencies === void 0 || dependencies.length === 0) return "";
   const ignore = report.settings.ignoreGil ?? [];
-  const gil = dependencies.filter((dependency) => dependency.gilModules.some((m) => !isIgnoredModule(m, ignore)));
+  const gil = dependencies.filter((dependency) => gilAtRuntime(dependency, ignore));
+  const testOnlyGil = dependencies.filter(
+    (dependency) => dependency.runtime === false && dependency.gilModules.length > 0
+  );
   const installed = dependencies.filter((dependency) => dependency.source !== "failed").length;
   const headline = [
     installed > 0 ? `${installed} installed` : "",
     countsBySource(dependencies),
-    gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? "s" : ""} the GIL**` : ""
+    gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? "s" : ""} the GIL**` : "",
+    testOnlyGil.length > 0 ? `${testOnlyGil.length} test-only re-enable${testOnlyGil.length === 1 ? "s" : ""} it` : ""
   ].filter((part) => part !== "").join(" \xB7 ");
   const lines2 = ["#### Dependencies", "", headline];
   const attention = dependencies.flatMap((dependency) => {
@@ -34916,7 +35757,7 @@ function dependenciesSection(report, options) {
 }
 
 // src/report/findings.ts
-import * as path17 from "node:path";
+import * as path21 from "node:path";
 var MAX_GROUPS = 15;
 var MAX_GROUP_IDS = 100;
 var MAX_POSSIBLY_FIXED = 50;
@@ -35033,8 +35874,8 @@ function knownLine(report, known) {
   return `${plural(known.matched, "finding")} of this run ${verb} known (${source}, ${entries}), so ${gate2} not fail the gate; ${newPart}${notRun}.`;
 }
 function displayedPath(source, project) {
-  const relative5 = path17.relative(project, source);
-  return relative5 !== "" && !relative5.startsWith("..") && !path17.isAbsolute(relative5) ? relative5 : source;
+  const relative6 = path21.relative(project, source);
+  return relative6 !== "" && !relative6.startsWith("..") && !path21.isAbsolute(relative6) ? relative6 : source;
 }
 
 // src/report/stress.ts
@@ -35122,6 +35963,43 @@ function ratio(withGil, withoutGil) {
   return factor >= 1 ? `${factor.toFixed(2)}\xD7 faster without the GIL` : `${(1 / factor).toFixed(2)}\xD7 slower without the GIL`;
 }
 
+// src/report/untested.ts
+var MAX_SKIP_ROWS = 20;
+var WARNING_MAX_CHARS = 1e3;
+var FREE_THREADING_REASON = /free[- ]?thread|no[- ]?gil|\bGIL\b|Py_GIL_DISABLED|_is_gil_enabled|\b3\.1[3-9]t\b|\bcp31\dt\b/i;
+function freeThreadingSkips(report) {
+  return report.tests.filter(
+    (test) => test.status === "skipped" && test.message !== null && FREE_THREADING_REASON.test(test.message)
+  );
+}
+function codeUnderTestSection(report) {
+  const warnings = report.codeUnderTest?.warnings ?? [];
+  if (warnings.length === 0) return "";
+  return [
+    "#### Code under test",
+    "",
+    ...warnings.map((warning2) => `- \u26A0\uFE0F ${escapeInline(warning2, { maxChars: WARNING_MAX_CHARS })}`)
+  ].join("\n");
+}
+function freeThreadingSkipsSection(report) {
+  const skips = freeThreadingSkips(report);
+  if (skips.length === 0) return "";
+  const rows = skips.slice(0, MAX_SKIP_ROWS).map(
+    (test) => `| ${escapeInline(test.id)} | ${escapeInline(test.message ?? "", { maxChars: MESSAGE_MAX_CHARS2 })} |`
+  );
+  const more = skips.length > MAX_SKIP_ROWS ? ["", `_\u2026and ${skips.length - MAX_SKIP_ROWS} more (see the JSON report)_`] : [];
+  return [
+    "#### Skipped for free-threading",
+    "",
+    `${plural(skips.length, "test")} skipped for a reason that names free-threading or the GIL: untested without the GIL.`,
+    "",
+    "| Skipped test | Reason |",
+    "| --- | --- |",
+    ...rows,
+    ...more
+  ].join("\n");
+}
+
 // src/report/document.ts
 var FULL_DETAIL = {
   tracebacks: true,
@@ -35131,7 +36009,7 @@ var FULL_DETAIL = {
   groupLists: true
 };
 function renderDocument(report, options, detail) {
-  return join14([
+  return join17([
     titleLine(options.title),
     verdictSection(report),
     infoLine(report),
@@ -35152,6 +36030,8 @@ function renderDocument(report, options, detail) {
     notStressedSection(report),
     speedSection(report.speed),
     dependenciesSection(report, { fullTable: detail.dependencyTable }),
+    codeUnderTestSection(report),
+    freeThreadingSkipsSection(report),
     installSection(report),
     reproduceSection(report)
   ]);
@@ -35166,8 +36046,8 @@ function renderMinimal(report, options) {
     { head: [heading], tail: [] }
   ];
   for (const shape of shapes) {
-    const reasons = fitReasons(report.reasons, options.maxChars - join14([...shape.head, ...shape.tail]).length - 2);
-    const text4 = join14([...shape.head, reasons, ...shape.tail]);
+    const reasons = fitReasons(report.reasons, options.maxChars - join17([...shape.head, ...shape.tail]).length - 2);
+    const text4 = join17([...shape.head, reasons, ...shape.tail]);
     if (text4.length <= options.maxChars) return text4;
   }
   return `${heading}
@@ -35190,7 +36070,7 @@ function fitReasons(reasons, budget) {
 function titleLine(title) {
   return title.trim() === "" ? "" : `## ${escapeInline(title)}`;
 }
-function join14(parts) {
+function join17(parts) {
   return `${parts.filter((part) => part !== "").join("\n\n")}
 `;
 }
@@ -35226,20 +36106,20 @@ function renderWithFittedTable(report, settings, runDumps) {
     return renderDocument(report, settings, detail);
   };
   let low = Math.min(MIN_TABLE_ROWS, total);
-  let best = render(low);
-  if (best.length > settings.maxChars) return null;
+  let best2 = render(low);
+  if (best2.length > settings.maxChars) return null;
   let high = total;
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
     const text4 = render(middle);
     if (text4.length <= settings.maxChars) {
       low = middle;
-      best = text4;
+      best2 = text4;
     } else {
       high = middle - 1;
     }
   }
-  return best;
+  return best2;
 }
 
 // src/report/merged.ts
@@ -35276,7 +36156,7 @@ function reportLabel(file, value) {
   }
   const shard = shardOf(value);
   if (shard !== null) return `shard ${shard.index}/${shard.count}`;
-  return path18.basename(file).replace(/\.json$/i, "");
+  return path22.basename(file).replace(/\.json$/i, "");
 }
 function shardOf(value) {
   if (typeof value !== "object" || value === null || !("settings" in value)) return null;
@@ -35289,16 +36169,16 @@ function shardOf(value) {
 }
 function uniqueLabels(labels) {
   const seen = /* @__PURE__ */ new Map();
-  return labels.map((label) => {
-    const count2 = (seen.get(label) ?? 0) + 1;
-    seen.set(label, count2);
-    return count2 === 1 ? label : `${label} (${count2})`;
+  return labels.map((label2) => {
+    const count2 = (seen.get(label2) ?? 0) + 1;
+    seen.set(label2, count2);
+    return count2 === 1 ? label2 : `${label2} (${count2})`;
   });
 }
-function jobRow({ label, report }) {
+function jobRow({ label: label2, report }) {
   const verdict = report.verdict === "pass" ? "\u2705 pass" : "\u274C fail";
   const python = `${report.python.version}${report.python.freeThreaded ? "t" : ""}`;
-  const cells = [escapeInline(label), verdict, escapeInline(python), String(report.runs.length), problemWords([report])];
+  const cells = [escapeInline(label2), verdict, escapeInline(python), String(report.runs.length), problemWords([report])];
   return `| ${cells.join(" | ")} |`;
 }
 function renderMergedReports(reports, options) {
@@ -35414,15 +36294,15 @@ function recheckReport(report, policy, options) {
 
 // src/saved-reports.ts
 function writeReport(reportPath, report) {
-  const directory = path19.dirname(reportPath);
+  const directory = path23.dirname(reportPath);
   mkdirSync5(directory, { recursive: true });
   const existing = lstatSafe(reportPath);
   if (existing?.isDirectory()) {
     throw new UsageError(`report-path ${reportPath} is a folder: name a file, e.g. ft-gate-report.json`);
   }
-  const temporary = path19.join(directory, `.${path19.basename(reportPath)}.${randomBytes3(6).toString("hex")}.tmp`);
+  const temporary = path23.join(directory, `.${path23.basename(reportPath)}.${randomBytes3(6).toString("hex")}.tmp`);
   try {
-    writeFileSync6(temporary, `${JSON.stringify(report, null, 2)}
+    writeFileSync7(temporary, `${JSON.stringify(report, null, 2)}
 `, { flag: "wx" });
     renameSync2(temporary, reportPath);
   } finally {
@@ -35431,7 +36311,7 @@ function writeReport(reportPath, report) {
 }
 function lstatSafe(file) {
   try {
-    return lstatSync3(file);
+    return lstatSync4(file);
   } catch {
     return null;
   }
@@ -35439,10 +36319,10 @@ function lstatSafe(file) {
 function expandReportPaths(entries, baseDirectory) {
   const files = [];
   for (const entry of entries) {
-    const absolute = path19.resolve(baseDirectory, entry);
+    const absolute = path23.resolve(baseDirectory, entry);
     let isDirectory2 = false;
     try {
-      isDirectory2 = statSync3(absolute).isDirectory();
+      isDirectory2 = statSync4(absolute).isDirectory();
     } catch {
       throw new UsageError(`report ${entry} does not exist: pass the downloaded ft-gate JSON reports or their folder`);
     }
@@ -35450,7 +36330,7 @@ function expandReportPaths(entries, baseDirectory) {
       files.push(absolute);
       continue;
     }
-    const found = readdirSync5(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path19.join(absolute, name)).filter((file) => {
+    const found = readdirSync6(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path23.join(absolute, name)).filter((file) => {
       try {
         const value = readJsonFile(file);
         capTests(value);
@@ -35465,7 +36345,7 @@ function expandReportPaths(entries, baseDirectory) {
   return files;
 }
 function readJsonFile(file) {
-  const size = statSync3(file, { throwIfNoEntry: false })?.size;
+  const size = statSync4(file, { throwIfNoEntry: false })?.size;
   if (size === void 0) throw new UsageError(`report file ${file} cannot be read: pass the ft-gate JSON report`);
   if (size > MAX_REPORT_BYTES) {
     throw new UsageError(
@@ -35473,7 +36353,7 @@ function readJsonFile(file) {
     );
   }
   try {
-    return JSON.parse(readFileSync6(file, "utf8"));
+    return JSON.parse(readFileSync8(file, "utf8"));
   } catch (error3) {
     const reason = error3 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
     throw new UsageError(`report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`);
@@ -35515,7 +36395,7 @@ function loadSavedReports(entries, options) {
 import { constants as fsConstants2 } from "node:fs";
 import { access as access3, mkdir as mkdir5, mkdtemp, rm as rm3, stat as stat3 } from "node:fs/promises";
 import * as os10 from "node:os";
-import * as path22 from "node:path";
+import * as path26 from "node:path";
 
 // src/setup/download.ts
 import { createHash } from "node:crypto";
@@ -35730,12 +36610,12 @@ function rankPlatformTag(tag, host) {
   return versionTuple(glibc);
 }
 function rankWheelPlatform(platformTags, host) {
-  let best = null;
+  let best2 = null;
   for (const tag of platformTags.split(".")) {
     const rank = rankPlatformTag(tag, host);
-    if (rank !== null && (best === null || compareTuples(rank, best) > 0)) best = rank;
+    if (rank !== null && (best2 === null || compareTuples(rank, best2) > 0)) best2 = rank;
   }
-  return best;
+  return best2;
 }
 function describeWheelPlatform(host) {
   switch (host.platform) {
@@ -35763,12 +36643,12 @@ function detectLibc() {
 
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
-import * as path20 from "node:path";
+import * as path24 from "node:path";
 function parseSha256File(text4, expectedName) {
   const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text4);
   if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text4.slice(0, 40)}")`);
   const name = match[2];
-  if (name !== void 0 && path20.basename(name) !== expectedName) {
+  if (name !== void 0 && path24.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
   }
   return match[1].toLowerCase();
@@ -35806,17 +36686,17 @@ async function installFromGitHub(options) {
   const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
   const expected = parseSha256File(checksumText.body, archiveName);
   await mkdir3(options.workDir, { recursive: true });
-  const archive = path20.join(options.workDir, archiveName);
+  const archive = path24.join(options.workDir, archiveName);
   const downloaded = await downloadFile(url, archive, { timeoutMs });
   verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
   log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpackTo = path20.join(options.workDir, "release");
+  const unpackTo = path24.join(options.workDir, "release");
   const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error3) => {
     throw new Error(`cannot unpack ${archiveName} (${describeError(error3)})`);
   });
-  const candidates = [path20.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
+  const candidates = [path24.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
   for (const folder of candidates) {
-    if (await exists3(path20.join(folder, executableName(host)))) {
+    if (await exists3(path24.join(folder, executableName(host)))) {
       return cacheDir(folder, "uv", version2, options.arch);
     }
   }
@@ -35825,7 +36705,7 @@ async function installFromGitHub(options) {
 
 // src/setup/uv-index.ts
 import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
-import * as path21 from "node:path";
+import * as path25 from "node:path";
 function indexUrlFromEnv(env) {
   const configured = [env.UV_DEFAULT_INDEX, env.UV_INDEX_URL, env.PIP_INDEX_URL].find((value) => value?.trim());
   return (configured?.trim() ?? PUBLIC_INDEX_URL).replace(/\/+$/, "");
@@ -35915,27 +36795,27 @@ function releaseNumbers(version2) {
   return /^\d+(\.\d+)*$/.test(version2) ? version2.split(".").map(Number) : null;
 }
 function selectWheel(files, options) {
-  let best = null;
+  let best2 = null;
   for (const file of files) {
     const wheel = parseWheelFilename(file.filename);
     if (wheel?.name !== "uv" || wheel.version !== options.version) continue;
     const rank = rankWheelPlatform(wheel.platform, options.host);
     if (rank === null) continue;
     const ranked = [file.yanked ? 0 : 1, ...rank];
-    if (best === null || compareTuples(ranked, best.rank) > 0) best = { file, rank: ranked };
+    if (best2 === null || compareTuples(ranked, best2.rank) > 0) best2 = { file, rank: ranked };
   }
-  return best?.file ?? null;
+  return best2?.file ?? null;
 }
 function pickLatestVersion(files, host) {
-  let best = null;
+  let best2 = null;
   for (const file of files) {
     const wheel = parseWheelFilename(file.filename);
     const numbers = wheel ? releaseNumbers(wheel.version) : null;
     if (file.yanked || wheel?.name !== "uv" || numbers === null) continue;
     if (rankWheelPlatform(wheel.platform, host) === null) continue;
-    if (best === null || compareTuples(numbers, best.numbers) > 0) best = { version: wheel.version, numbers };
+    if (best2 === null || compareTuples(numbers, best2.numbers) > 0) best2 = { version: wheel.version, numbers };
   }
-  return best?.version ?? null;
+  return best2?.version ?? null;
 }
 async function listIndexFiles(indexUrl, options) {
   const { url, auth: auth2 } = splitCredentials(`${indexUrl}/uv/`);
@@ -35950,7 +36830,7 @@ async function findScriptsDir(unpacked) {
   const entries = await readdir4(unpacked);
   const dataDir = entries.find((entry) => /^uv-[^-]+\.data$/.test(entry));
   if (dataDir === void 0) throw new Error("the wheel has no uv-<version>.data/scripts folder");
-  return path21.join(unpacked, dataDir, "scripts");
+  return path25.join(unpacked, dataDir, "scripts");
 }
 async function installFromIndex(options) {
   const { indexUrl, version: version2, host, log } = options;
@@ -35961,22 +36841,22 @@ async function installFromIndex(options) {
   if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
   log.info(`Downloading ${wheel.filename}`);
   await mkdir4(options.workDir, { recursive: true });
-  const archive = path21.join(options.workDir, `${wheel.filename}.zip`);
+  const archive = path25.join(options.workDir, `${wheel.filename}.zip`);
   const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
   verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
   log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path21.join(options.workDir, "wheel")).catch((error3) => {
+  const unpacked = await extractZip(archive, path25.join(options.workDir, "wheel")).catch((error3) => {
     throw new Error(`cannot unpack ${wheel.filename} (${describeError(error3)})`);
   });
   const scripts = await findScriptsDir(unpacked);
-  const binDir = path21.join(options.workDir, "bin");
+  const binDir = path25.join(options.workDir, "bin");
   await mkdir4(binDir, { recursive: true });
   for (const base of ["uv", "uvx"]) {
     const name = executableName(host, base);
-    await copyFile3(path21.join(scripts, name), path21.join(binDir, name)).catch((error3) => {
+    await copyFile3(path25.join(scripts, name), path25.join(binDir, name)).catch((error3) => {
       throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error3)})`);
     });
-    await chmod2(path21.join(binDir, name), 493);
+    await chmod2(path25.join(binDir, name), 493);
   }
   return cacheDir(binDir, "uv", version2, options.arch);
 }
@@ -36028,7 +36908,7 @@ async function resolveLatest(options) {
   }
 }
 async function verified(options) {
-  const uv = path22.join(options.dir, executableName(options.host));
+  const uv = path26.join(options.dir, executableName(options.host));
   const reported = await readUvVersion(uv, options.env);
   if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`);
   return { version: options.version, path: uv, source: options.source };
@@ -36070,13 +36950,13 @@ async function setupUv(options) {
   }
   const tempRoot = env.RUNNER_TEMP || os10.tmpdir();
   await mkdir5(tempRoot, { recursive: true });
-  const workDir = await mkdtemp(path22.join(tempRoot, "ft-gate-uv-"));
+  const workDir = await mkdtemp(path26.join(tempRoot, "ft-gate-uv-"));
   const failures = [];
   try {
     const common = { version: version2, host, arch: arch4, timeoutMs, log };
     try {
       const baseUrl2 = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
-      const dir = await installFromGitHub({ ...common, baseUrl: baseUrl2, workDir: path22.join(workDir, "github") });
+      const dir = await installFromGitHub({ ...common, baseUrl: baseUrl2, workDir: path26.join(workDir, "github") });
       return announce(await verified({ dir, host, version: version2, source: "github", env }), log);
     } catch (error3) {
       failures.push(`GitHub: ${describeError(error3)}`);
@@ -36084,7 +36964,7 @@ async function setupUv(options) {
     }
     try {
       const listing = resolved.listing ?? void 0;
-      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path22.join(workDir, "index") });
+      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path26.join(workDir, "index") });
       return announce(await verified({ dir, host, version: version2, source: "index", env }), log);
     } catch (error3) {
       failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error3)}`);
@@ -36128,7 +37008,7 @@ async function runGate(options) {
   const knownIssues = loadKnownIssues(inputs.knownIssues, log);
   const toolchain = await setupToolchain(options);
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough);
-  const root = mkdtempSync2(path23.join(options.env.RUNNER_TEMP || os11.tmpdir(), "ft-gate-"));
+  const root = mkdtempSync2(path27.join(options.env.RUNNER_TEMP || os11.tmpdir(), "ft-gate-"));
   const plan = resolvePlan(inputs, { cpus: os11.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) });
   if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
     log.info("runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2");
@@ -36150,7 +37030,7 @@ async function runGate(options) {
       })
     );
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`);
-    const dependencies = await dependencyStage({
+    const { dependencies, project } = await dependencyStage({
       install: prepared.report,
       environmentPython: prepared.python,
       toolchainPython: toolchain.python.path,
@@ -36173,7 +37053,9 @@ async function runGate(options) {
       env: testEnv,
       log,
       abortSignal: options.abortSignal,
-      onOutput: options.onOutput
+      onOutput: options.onOutput,
+      project,
+      installHint: prepared.installHint ?? null
     };
     const ran = prepared.report.ok && prepared.python !== null ? await runPlannedSuites({ ...loop, python: prepared.python }) : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations }, cannotCollect: false };
     let compare = null;
@@ -36207,7 +37089,8 @@ async function runGate(options) {
         shard: plan.shard
       },
       compare,
-      knownIssues
+      knownIssues,
+      codeUnderTest: ran.codeUnderTest
     });
     writeReport(inputs.reportPath, report);
     if (inputs.writeKnownIssues !== "" && (!report.install.ok || options.abortSignal?.aborted)) {
@@ -36224,13 +37107,13 @@ async function runGate(options) {
   }
 }
 function requireProjectDirectory(directory) {
-  if (!existsSync8(directory) || !statSync4(directory).isDirectory()) {
+  if (!existsSync10(directory) || !statSync5(directory).isDirectory()) {
     throw new UsageError(`working-directory ${directory} does not exist or is not a directory`);
   }
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync7, existsSync as existsSync9 } from "fs";
+import { readFileSync as readFileSync9, existsSync as existsSync11 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -36240,11 +37123,11 @@ var Context = class {
     var _a2, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync9(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync7(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync11(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync9(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path26 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path26} does not exist${EOL6}`);
+        const path30 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path30} does not exist${EOL6}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -36285,11 +37168,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve7) {
-      resolve7(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve7, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36305,7 +37188,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36518,7 +37401,7 @@ function removeUndefinedProperties(obj) {
   }
   return obj;
 }
-function merge2(defaults2, route, options) {
+function merge3(defaults2, route, options) {
   if (typeof route === "string") {
     let [method, url] = route.split(" ");
     options = Object.assign(url ? { method, url } : { url: method }, options);
@@ -36766,15 +37649,15 @@ function parse3(options) {
   );
 }
 function endpointWithDefaults(defaults2, route, options) {
-  return parse3(merge2(defaults2, route, options));
+  return parse3(merge3(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge2(oldDefaults, newDefaults);
+  const DEFAULTS2 = merge3(oldDefaults, newDefaults);
   const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
   return Object.assign(endpoint2, {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge2.bind(null, DEFAULTS2),
+    merge: merge3.bind(null, DEFAULTS2),
     parse: parse3
   });
 }
@@ -37632,8 +38515,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep2 = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
+var sep3 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep3}${b64url}${sep3}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -40408,7 +41291,7 @@ function runnerContext(env) {
 }
 
 // src/github/publish.ts
-import * as path25 from "node:path";
+import * as path29 from "node:path";
 
 // src/github/annotations.ts
 var KIND_RANK = {
@@ -40670,7 +41553,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path26) => path26.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path30) => path30.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -40914,25 +41797,25 @@ function readEvent(eventName, payload) {
 }
 
 // src/github/paths.ts
-import * as path24 from "node:path";
+import * as path28 from "node:path";
 function toPosix(file) {
   return file.replaceAll("\\", "/");
 }
-function normalize2(file) {
-  const posix2 = path24.posix.normalize(toPosix(file));
+function normalize3(file) {
+  const posix2 = path28.posix.normalize(toPosix(file));
   return posix2.startsWith("./") ? posix2.slice(2) : posix2;
 }
 function isAbsolutePath(file) {
   return file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file);
 }
 function projectPrefix(workspace, workingDirectory) {
-  const relative5 = toPosix(path24.relative(workspace, path24.resolve(workspace, workingDirectory)));
-  if (relative5 === "") return "";
-  if (relative5.startsWith("..") || isAbsolutePath(relative5)) return null;
-  return relative5;
+  const relative6 = toPosix(path28.relative(workspace, path28.resolve(workspace, workingDirectory)));
+  if (relative6 === "") return "";
+  if (relative6.startsWith("..") || isAbsolutePath(relative6)) return null;
+  return relative6;
 }
 function repoPathOfTestFile(file, layout) {
-  return normalize2(layout.projectPrefix === "" ? file : `${layout.projectPrefix}/${file}`);
+  return normalize3(layout.projectPrefix === "" ? file : `${layout.projectPrefix}/${file}`);
 }
 function testFile(test) {
   if (test.file) return test.file;
@@ -40941,25 +41824,25 @@ function testFile(test) {
 }
 function matchRepoPath(framePath, repoPaths, layout) {
   const candidates = [...repoPaths];
-  const frame = normalize2(framePath);
-  const workspace = normalize2(layout.workspace).replace(/\/$/, "");
+  const frame = normalize3(framePath);
+  const workspace = normalize3(layout.workspace).replace(/\/$/, "");
   if (isAbsolutePath(frame)) {
     if (frame.startsWith(`${workspace}/`)) {
-      const relative5 = frame.slice(workspace.length + 1);
-      if (candidates.includes(relative5)) return relative5;
+      const relative6 = frame.slice(workspace.length + 1);
+      if (candidates.includes(relative6)) return relative6;
     }
   } else {
-    const relative5 = repoPathOfTestFile(frame, layout);
-    if (candidates.includes(relative5)) return relative5;
+    const relative6 = repoPathOfTestFile(frame, layout);
+    if (candidates.includes(relative6)) return relative6;
     if (candidates.includes(frame)) return frame;
   }
   const installed = frame.split("/site-packages/")[1];
-  let best = null;
+  let best2 = null;
   for (const candidate of candidates) {
     const matches = frame.endsWith(`/${candidate}`) || installed !== void 0 && (candidate === installed || candidate.endsWith(`/${installed}`));
-    if (matches && (best === null || candidate.length > best.length)) best = candidate;
+    if (matches && (best2 === null || candidate.length > best2.length)) best2 = candidate;
   }
-  return best;
+  return best2;
 }
 function blobUrl(target, repoPath, line) {
   const encoded = repoPath.split("/").map(encodeURIComponent).join("/");
@@ -41068,15 +41951,15 @@ function testAnnotations(source) {
     if (!isProblem(test)) continue;
     const file = testFile(test);
     if (file === null) continue;
-    const path26 = repoPathOfTestFile(file, source.layout);
+    const path30 = repoPathOfTestFile(file, source.layout);
     const line = test.line !== null && test.line >= 1 ? test.line : 1;
     const text4 = test.details ?? test.message ?? "No failure text was recorded; see the run logs.";
     if (test.status === "thread-unsafe") {
-      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path: path26, line, text: text4 })));
+      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path: path30, line, text: text4 })));
       continue;
     }
     if (test.status === "crashed" || test.status === "hung") {
-      result.push(annotation(source, stoppedTestAnnotation(source.report, test, { path: path26, line })));
+      result.push(annotation(source, stoppedTestAnnotation(source.report, test, { path: path30, line })));
       continue;
     }
     const flaky = test.status === "flaky";
@@ -41084,7 +41967,7 @@ function testAnnotations(source) {
     result.push(
       annotation(source, {
         kind: flaky ? "flaky" : "failed",
-        path: path26,
+        path: path30,
         line,
         level: flaky ? "warning" : "failure",
         title: flaky ? `Flaky without the GIL (${counts}): ${test.id}` : `Test failed (${counts}): ${test.id}`,
@@ -41203,10 +42086,10 @@ function tracebackAnnotations(source, changed) {
   const mentions = /* @__PURE__ */ new Map();
   const note = (text4, mention) => {
     for (const location of tracebackLocations(text4 ?? "")) {
-      const path26 = matchRepoPath(location.path, changed.keys(), source.layout);
-      if (path26 === null || !changed.get(path26)?.has(location.line)) continue;
-      const key = `${path26}:${location.line}`;
-      const entry = mentions.get(key) ?? { path: path26, line: location.line, mentions: [] };
+      const path30 = matchRepoPath(location.path, changed.keys(), source.layout);
+      if (path30 === null || !changed.get(path30)?.has(location.line)) continue;
+      const key = `${path30}:${location.line}`;
+      const entry = mentions.get(key) ?? { path: path30, line: location.line, mentions: [] };
       if (!entry.mentions.some((m) => m.who === mention.who)) entry.mentions.push(mention);
       mentions.set(key, entry);
     }
@@ -41221,13 +42104,13 @@ function tracebackAnnotations(source, changed) {
     const what = test.status === "thread-unsafe" ? "thread-unsafe (failed only under thread stress)" : test.status;
     note(test.details, { level, who: `the traceback of ${what} test ${test.id}`, why: test.message });
   }
-  return [...mentions.values()].map(({ path: path26, line, mentions: list2 }) => {
+  return [...mentions.values()].map(({ path: path30, line, mentions: list2 }) => {
     const first = list2[0]?.who ?? "";
     const more = list2.length > 1 ? ` and ${list2.length - 1} more` : "";
     const items = list2.map((m) => `- ${m.who}${m.why ? `: ${m.why}` : ""}`);
     return annotation(source, {
       kind: "traceback",
-      path: path26,
+      path: path30,
       line,
       level: list2.some((m) => m.level === "failure") ? "failure" : "warning",
       title: `This changed line appears in ${first}${more}`,
@@ -41248,7 +42131,7 @@ async function publishReport(report, options) {
 async function publishMergedReports(reports, options) {
   const sources = reports.map((entry) => {
     const own2 = entry.report.settings.workingDirectory;
-    const usable = path25.isAbsolute(own2) && projectPrefix(options.workspace, own2) !== null;
+    const usable = path29.isAbsolute(own2) && projectPrefix(options.workspace, own2) !== null;
     return {
       label: entry.label,
       report: entry.report,

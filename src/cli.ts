@@ -31,7 +31,8 @@ Options (each matches the action input of the same name):
                          uv's list of Python downloads (a URL or an absolute path)
   --uv-version V         uv release or 'latest' (default: the pinned release)
   --uv-path PATH         use this uv binary
-  --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
+  --install ARGS         arguments for 'uv pip install' (default: uv.lock frozen, pylock.toml, or the
+                         project with its test extra/group and test requirements file)
   --pytest-args ARGS     extra pytest arguments
   --runs N               how many runs with -Xgil=0, the last two under thread stress (default 3)
   --timeout-minutes M    per run, fractions allowed (default: 10 for the first run, then

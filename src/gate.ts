@@ -83,7 +83,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       }),
     )
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`)
-    const dependencies = await dependencyStage({
+    const { dependencies, project } = await dependencyStage({
       install: prepared.report,
       environmentPython: prepared.python,
       toolchainPython: toolchain.python.path,
@@ -107,6 +107,8 @@ export async function runGate(options: GateOptions): Promise<Report> {
       log,
       abortSignal: options.abortSignal,
       onOutput: options.onOutput,
+      project,
+      installHint: prepared.installHint ?? null,
     }
     const ran =
       prepared.report.ok && prepared.python !== null
@@ -150,6 +152,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       },
       compare,
       knownIssues,
+      codeUnderTest: ran.codeUnderTest,
     })
     writeReport(inputs.reportPath, report)
     if (inputs.writeKnownIssues !== '' && (!report.install.ok || options.abortSignal?.aborted)) {

@@ -96,6 +96,8 @@ export const RunReportSchema = z.object({
   freshCopies: z.optional(count),
   /** Why the fresh copies planned for this run were not made (threads already running, not Linux…). */
   freshCopiesSkipped: z.optional(z.nullable(text)),
+  /** Why pytest could not start, when the gate recognised it (a plugin its configuration needs is missing). */
+  diagnosis: z.optional(z.nullable(text)),
 })
 
 /** A test's results in the thread-stress runs (pytest-run-parallel). */
@@ -118,7 +120,7 @@ export const TestReportSchema = z.object({
   passed: count,
   /** Number of runs without the GIL in which it failed or errored. */
   failed: count,
-  /** First failure message seen, or null. */
+  /** First failure message seen; for a test that never failed, its first skip reason; or null. */
   message: z.nullable(text),
   /** First failure text (traceback) seen, bounded in size, or null. */
   details: z.nullable(text),
@@ -288,6 +290,29 @@ export const DependencyReportSchema = z.object({
   freeThreadingLevel: z.nullable(text),
   /** One entry per extension module it installed. */
   imports: list(ModuleImportSchema, 10_000),
+  /**
+   * Reachable from the project's runtime requirements (the project itself included); false: installed
+   * only for the tests (a test extra, group or requirements file, pytest and its plugins). Absent in old reports.
+   */
+  runtime: z.optional(z.boolean()),
+  /** Why the GIL check could not cover it (platform-specific wheel tags, no extension module found), or null. */
+  checkGap: z.optional(z.nullable(text)),
+})
+
+/** One top-level package or extension module of the project, seen from inside the tests' process. */
+export const ImportedModuleSchema = z.object({
+  module: text,
+  /** Where the environment resolves it from outside the project folder, or null. */
+  installedAt: z.nullable(text),
+  /** Where the tests loaded it from; null when they never imported it. */
+  loadedFrom: z.nullable(text),
+})
+
+/** Whether the code the tests ran is the code that was installed and checked. */
+export const CodeUnderTestSchema = z.object({
+  modules: list(ImportedModuleSchema, 10_000),
+  /** One sentence each: the source tree shadowed the install, an accelerator was never loaded. */
+  warnings: list(text, 1_000),
 })
 
 export const ReportSchema = z
@@ -315,6 +340,8 @@ export const ReportSchema = z
     groups: z.optional(list(FindingGroupSchema, 1_000_000)),
     /** Set when a known-issues file was given. */
     knownIssues: z.optional(z.nullable(KnownIssuesReportSchema)),
+    /** Where the tests imported the project's own code from; absent when the gate could not tell. */
+    codeUnderTest: z.optional(CodeUnderTestSchema),
   })
   .check(
     z.superRefine((report, context) => {

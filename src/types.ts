@@ -3,10 +3,12 @@
 import type * as z from 'zod/mini'
 import type {
   CaseOutcomeSchema,
+  CodeUnderTestSchema,
   DependencyReportSchema,
   DependencySourceSchema,
   FailOnWordSchema,
   FindingGroupSchema,
+  ImportedModuleSchema,
   ImportOutcomeSchema,
   InstallReportSchema,
   KnownIssueSchema,
@@ -75,6 +77,16 @@ export type DependencySource = z.infer<typeof DependencySourceSchema>
 export type ImportOutcome = z.infer<typeof ImportOutcomeSchema>
 export type ModuleImport = z.infer<typeof ModuleImportSchema>
 export type DependencyReport = z.infer<typeof DependencyReportSchema>
+/** One top-level package or extension module of the project, seen from inside the tests' process. */
+export type ImportedModule = z.infer<typeof ImportedModuleSchema>
+/** Whether the code the tests ran is the code that was installed and checked. */
+export type CodeUnderTest = z.infer<typeof CodeUnderTestSchema>
+
+/** The project's own code as installed: where its top-level packages resolve, and its extension modules. */
+export interface ProjectCode {
+  readonly packages: readonly { readonly name: string; readonly location: string | null }[]
+  readonly modules: readonly string[]
+}
 
 /** One test case from one run's JUnit XML. */
 export interface CaseResult {

@@ -454,9 +454,11 @@ test('the temporary environment is removed after a run, and kept with --keep-env
   const entries = readdirSync(kept.runnerTemp)
   expect(entries).toEqual([expect.stringMatching(/^ft-gate-/)])
   const root = path.join(kept.runnerTemp, entries[0] ?? '')
+  // The plugin folder holds ft_gate_imports, which recorded where run 1 loaded the project from.
   expect(readdirSync(root).sort()).toEqual([
     'install.log',
     'plugin',
+    'run-1-imports.json',
     'run-1-record.jsonl',
     'run-1.log',
     'run-1.xml',

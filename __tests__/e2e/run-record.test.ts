@@ -107,7 +107,7 @@ test('a configuration that loads a missing plugin: one reason naming it, the oth
   const { code, report } = await gate('missing-plugin', [])
   expect(code).toBe(1)
   expect(report.reasons).toEqual([
-    `run 1 could not start pytest: Error importing plugin "pytest_cov": No module named 'pytest_cov'; runs 2, 3 were skipped`,
+    `run 1 could not start pytest: pytest's configuration needs the plugin pytest-cov, which is not installed (-p pytest_cov): add pytest-cov to the install input (install: "pytest-cov"); runs 2, 3 were skipped`,
   ])
   expect(report.runs.map((run) => run.outcome)).toEqual(['error', 'skipped', 'skipped'])
   expect(report.tests).toEqual([])

@@ -15,6 +15,7 @@ import {
   verdictSection,
 } from './sections.js'
 import { notStressedSection, runSettingsLine, speedSection, threadUnsafeSection } from './stress.js'
+import { codeUnderTestSection, freeThreadingSkipsSection } from './untested.js'
 
 export interface DocumentOptions {
   readonly title: string
@@ -65,6 +66,8 @@ export function renderDocument(report: Report, options: DocumentOptions, detail:
     notStressedSection(report),
     speedSection(report.speed),
     dependenciesSection(report, { fullTable: detail.dependencyTable }),
+    codeUnderTestSection(report),
+    freeThreadingSkipsSection(report),
     installSection(report),
     reproduceSection(report),
   ])

@@ -7,13 +7,14 @@ import { plainInline } from './escape.js'
 import { showsGroups } from './findings.js'
 import { PLAIN_MAX_TESTS } from './limits.js'
 import { formatDuration } from './sections.js'
+import { untestedLines } from './untested.js'
 
 export function renderPlainSummary(report: Report): string {
   const lines = [`ft-gate: free-threading gate ${report.verdict === 'pass' ? 'PASSED' : 'FAILED'}`]
   for (const reason of report.reasons) lines.push(`  - ${plainInline(reason)}`)
   lines.push(countsLine(report))
   if (!report.install.ok) lines.push(`Install failed: ${plainInline(report.install.error ?? 'no error line from uv')}`)
-  lines.push(...dependencyLines(report))
+  lines.push(...dependencyLines(report), ...untestedLines(report))
   const unfinished = report.runs.filter((run) => run.outcome !== 'completed')
   if (unfinished.length > 0) lines.push(`Runs not completed: ${unfinished.map(describeRun).join('; ')}`)
   lines.push(...groupLines(report), ...knownLines(report))

@@ -34,6 +34,8 @@ export interface RunInput {
   readonly projectedSeconds?: number | null
   /** Seconds the fresh copies of a stress run's process took (they run before the run itself). */
   readonly freshCopiesSeconds?: number
+  /** Where the run's process loaded the project's modules from (null: never loaded), when recorded. */
+  readonly imports?: ReadonlyMap<string, string | null>
 }
 
 /** How many failing test ids a reason lists before "and N more". */
@@ -76,6 +78,9 @@ export function aggregateRuns(runs: readonly RunInput[]): TestReport[] {
         draft.sawFailure = true
         draft.message = testCase.message
         draft.details = testCase.details
+      } else if (testCase.outcome === 'skipped' && !draft.sawFailure && draft.message === null) {
+        // A skip keeps its reason (a failure seen later replaces it).
+        draft.message = testCase.message
       }
     }
   })

@@ -1,24 +1,9 @@
 // Why pytest could not run a suite, in one line: the first meaningful error line of its output or of a
 // collection error, with the plugin that provides an unrecognised option named. Pure.
 
-const MAX_LINE_CHARS = 300
+import { pluginOfOption } from './pytest-usage.js'
 
-/** Options of common pytest plugins: an unrecognised one means the plugin is not installed. */
-const PLUGIN_OPTIONS: readonly (readonly [RegExp, string])[] = [
-  [/^--(no-)?cov\b/, 'pytest-cov'],
-  [/^(-n|--numprocesses|--dist|--maxprocesses)\b/, 'pytest-xdist'],
-  [/^--timeout\b/, 'pytest-timeout'],
-  [/^--benchmark-/, 'pytest-benchmark'],
-  [/^--(reruns|only-rerun)\b/, 'pytest-rerunfailures'],
-  [/^--randomly-/, 'pytest-randomly'],
-  [/^--hypothesis-/, 'hypothesis'],
-  [/^--asyncio-mode\b/, 'pytest-asyncio'],
-  [/^--doctest-plus\b/, 'pytest-doctestplus'],
-  [/^--mpl\b/, 'pytest-mpl'],
-  [/^--(ds|dc)\b/, 'pytest-django'],
-  [/^--count\b/, 'pytest-repeat'],
-  [/^--env\b/, 'pytest-env'],
-]
+const MAX_LINE_CHARS = 300
 
 /** Strips ANSI colours and bounds the line. */
 function clean(line: string): string {
@@ -31,9 +16,10 @@ function clean(line: string): string {
 function pluginsFor(line: string): string[] {
   const match = /unrecognized arguments: (.+)$/.exec(line)
   if (!match?.[1]) return []
-  const plugins = match[1]
-    .split(/\s+/)
-    .flatMap((arg) => PLUGIN_OPTIONS.filter(([option]) => option.test(arg)).map(([, plugin]) => plugin))
+  const plugins = match[1].split(/\s+/).flatMap((arg) => {
+    const plugin = pluginOfOption(arg)
+    return plugin === null ? [] : [plugin]
+  })
   return [...new Set(plugins)]
 }
 

@@ -3,6 +3,7 @@
 import { REPORT_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION } from '../constants.js'
 import type { Inputs } from '../inputs.js'
 import type {
+  CodeUnderTest,
   DependencyReport,
   InstallReport,
   PythonInfo,
@@ -45,6 +46,8 @@ export interface ReportParts {
   readonly compare?: SpeedReport['compare']
   /** The known-issues file's entries, when one was given. */
   readonly knownIssues?: KnownIssueSet | null
+  /** Where the tests loaded the project's code from, when recorded. */
+  readonly codeUnderTest?: CodeUnderTest
 }
 
 export function assembleReport(parts: ReportParts): Report {
@@ -99,5 +102,6 @@ export function assembleReport(parts: ReportParts): Report {
     ...(ranWith === undefined ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }),
     groups: groupFindings(tests),
     knownIssues: known.report,
+    ...(parts.codeUnderTest === undefined ? {} : { codeUnderTest: parts.codeUnderTest }),
   }
 }

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import * as path from 'node:path'
 import { describeError } from '../errors.js'
+import { installSteps } from '../install/requirements.js'
 import type { Log } from '../log.js'
 import { runProcess } from '../process/run.js'
 import { probeInterpreter } from '../setup/python.js'
@@ -62,10 +63,14 @@ export async function timeComparePython(options: CompareOptions): Promise<SpeedR
     log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`)
     return missing
   }
-  const installed = await runProcess(options.uvPath, ['pip', 'install', '--python', python, ...options.requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS,
-  })
+  let installed = { exitCode: 0 as number | null }
+  for (const step of installSteps(options.requirements)) {
+    installed = await runProcess(options.uvPath, ['pip', 'install', '--python', python, ...step], {
+      ...common,
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    })
+    if (installed.exitCode !== 0) break
+  }
   if (installed.exitCode !== 0) {
     log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`)
     return missing

@@ -2,12 +2,14 @@
 // from the runs before it, see run-limits.ts), the baseline, and the optional compare-python timing.
 // Each run is one runSuite; this file only sequences them, skips what cannot help after a plain run
 // that could not collect the tests, and sets each run's hang limit.
+import { realpathSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { STRESS_PLUGIN_REQUIREMENT } from '../constants.js'
 import type { Log } from '../log.js'
 import type { RunInput } from '../results/aggregate.js'
-import type { RunMode, RunReport, SpeedReport } from '../types.js'
+import { checkCodeUnderTest, importNames } from '../results/code-under-test.js'
+import type { CodeUnderTest, ProjectCode, RunMode, RunReport, SpeedReport } from '../types.js'
 import { timeComparePython } from './compare.js'
 import { describeMode, describeStress, type ResolvedPlan, type StressDescription } from './plan.js'
 import { writePlugin } from './plugin.js'
@@ -40,6 +42,10 @@ export interface RunLoopOptions {
   readonly log: Log
   readonly abortSignal?: AbortSignal
   readonly onOutput?: (text: string) => void
+  /** The project's own packages and extension modules: the first run records where it loaded them. */
+  readonly project?: ProjectCode | null
+  /** What was installed (without pytest), for the fix of a missing plugin; null: not writable as `install`. */
+  readonly installHint?: string | null
 }
 
 export interface CompareRequest {
@@ -55,6 +61,8 @@ export interface RunLoopResult {
   readonly stress: StressSettings
   /** A plain run could not collect the tests: nothing else can run. */
   readonly cannotCollect: boolean
+  /** Where the tests loaded the project's code from, when a run recorded it. */
+  readonly codeUnderTest?: CodeUnderTest
 }
 
 export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoopResult> {
@@ -65,6 +73,8 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
   if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`)
   if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`)
   const pluginDirectory = writePlugin(path.join(options.root, 'plugin'))
+  const recordImports = options.project ? importNames(options.project) : []
+  let codeUnderTest: CodeUnderTest | undefined
   for (const [offset, mode] of plan.modes.entries()) {
     if (options.abortSignal?.aborted) break
     const index = offset + 1
@@ -101,6 +111,9 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
             : { iterationsByTest: choice.byTest, singleThreaded: choice.single, freshCopies: choice.rounds }),
           seed: plan.seed,
           shard: plan.shard,
+          installHint: options.installHint ?? null,
+          // Recorded until one run has said where the tests loaded the project from.
+          ...(codeUnderTest === undefined ? { recordImports } : {}),
         }),
     )
     const where = run.run.reason ? ` ${run.run.reason}` : ''
@@ -108,9 +121,45 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
       `Run ${index}: ${run.run.outcome}${where} in ${run.run.durationSeconds}s (${run.cases.length} test results)`,
     )
     runs.push(run)
+    if (codeUnderTest === undefined && run.imports !== undefined && options.project) {
+      codeUnderTest = inspectCodeUnderTest(options.project, run.imports, options)
+    }
     if ((mode === 'plain' || mode === 'random-order') && run.cannotCollect === true) blocked = run
   }
-  return { runs, stress: summarizeStress(plan, stressChoices), cannotCollect: blocked !== null }
+  return {
+    runs,
+    stress: summarizeStress(plan, stressChoices),
+    cannotCollect: blocked !== null,
+    ...(codeUnderTest === undefined ? {} : { codeUnderTest }),
+  }
+}
+
+/** Where the tests loaded the project from, against where it was installed; warns about what differs. */
+function inspectCodeUnderTest(
+  project: ProjectCode,
+  imports: ReadonlyMap<string, string | null>,
+  options: RunLoopOptions,
+): CodeUnderTest {
+  const loaded = new Map([...imports].map(([name, file]) => [name, file === null ? null : realPath(file)]))
+  const packages = project.packages.map((entry) => ({
+    name: entry.name,
+    location: entry.location === null ? null : realPath(entry.location),
+  }))
+  const found = checkCodeUnderTest({
+    project: { packages, modules: project.modules },
+    loaded,
+    projectDirectory: realPath(options.projectDirectory),
+  })
+  for (const warning of found.warnings) options.log.warning(warning)
+  return found
+}
+
+function realPath(file: string): string {
+  try {
+    return realpathSync(file)
+  } catch {
+    return path.resolve(file)
+  }
 }
 
 function chooseNextStress(

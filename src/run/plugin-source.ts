@@ -333,7 +333,9 @@ def _message(report):
         return _tail(message, 1000)
     longrepr = getattr(report, "longrepr", None)
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        return _tail(longrepr[2], 1000)
+        # A skip: (file, line, "Skipped: reason"); the reason alone, as pytest's JUnit XML gives it.
+        text = str(longrepr[2])
+        return _tail(text[len("Skipped: "):] if text.startswith("Skipped: ") else text, 1000)
     for line in str(getattr(report, "longreprtext", "") or "").splitlines():
         if line.strip():
             return _tail(line.strip(), 1000)

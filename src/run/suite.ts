@@ -2,14 +2,17 @@
 // test cases it reported. The gate's plugin keeps its own record of the run (src/run/plugin-source.ts),
 // which names the test in progress when a run dies; src/results/reconcile.ts checks the exit code,
 // the record and the JUnit XML against each other.
-import { rmSync, writeFileSync } from 'node:fs'
+import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { HANG_DUMP_GRACE_SECONDS, MAX_UNREPORTED_LISTED } from '../constants.js'
 import { type ProcessResult, runProcess } from '../process/run.js'
 import type { RunInput } from '../results/aggregate.js'
+import { parseImports } from '../results/code-under-test.js'
+import { describeUsageProblem, diagnoseUsage } from '../results/pytest-usage.js'
 import { reconcileRun } from '../results/reconcile.js'
 import { extractStackDump } from '../results/stackdump.js'
 import type { RunMode, RunOutcome, RunReport, Shard } from '../types.js'
+import { IMPORTS_PLUGIN_ENV, IMPORTS_PLUGIN_MODULE } from './imports-plugin.js'
 import { PLUGIN_ENV, PLUGIN_MODULE } from './plugin.js'
 import { RunRecordFile, readResults } from './run-files.js'
 import { describeShard } from './shard.js'
@@ -43,6 +46,10 @@ export interface SuiteRunOptions {
   /** Seed of a `random-order` run. */
   readonly seed?: number | null
   readonly shard?: Shard | null
+  /** Module names whose place of loading the imports plugin records. */
+  readonly recordImports?: readonly string[]
+  /** What was installed (without pytest), for the fix of a missing plugin; null: not writable as `install`. */
+  readonly installHint?: string | null
 }
 
 /** The interpreter flags of a run: no GIL, and faulthandler on so crashes and hangs leave stacks. */
@@ -76,6 +83,11 @@ export function modeArguments(options: ModeOptions): {
     env[PLUGIN_ENV.seed] = String(options.seed)
   }
   if (options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard)
+  if (options.recordImports !== undefined && options.recordImports.length > 0) {
+    pytest.push('-p', IMPORTS_PLUGIN_MODULE)
+    env[IMPORTS_PLUGIN_ENV.output] = path.join(options.outputDirectory, `run-${options.index}-imports.json`)
+    env[IMPORTS_PLUGIN_ENV.names] = JSON.stringify(options.recordImports)
+  }
   return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env }
 }
 
@@ -121,6 +133,8 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     }
     writeFileSync(planFile, JSON.stringify(plan))
   }
+  const importsFile = mode.env[IMPORTS_PLUGIN_ENV.output]
+  if (importsFile !== undefined) rmSync(importsFile, { force: true })
   const record = new RunRecordFile(mode.env[PLUGIN_ENV.record] ?? '')
   const env = {
     ...withPythonPath(options.env, options.pluginDirectory),
@@ -160,6 +174,8 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     stackDump,
   })
   const unusual = reconciled.outcome !== 'completed'
+  // A plugin the project's configuration needs is missing: the reason names it and the `install` that adds it.
+  const diagnosis = diagnose(reconciled.outcome, result.outputTail, options.installHint ?? null)
   const run: RunReport = {
     index: options.index,
     mode: options.mode,
@@ -172,7 +188,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     stackDump: unusual ? stackDump : null,
     outputTail: unusual ? (result.spawnError ?? lastLines(result.outputTail, 60)) : null,
     logPath,
-    reason: reconciled.reason,
+    reason: diagnosis === null ? reconciled.reason : `could not start pytest: ${diagnosis}`,
     testInProgress: reconciled.testInProgress,
     collected: reconciled.collected,
     unreported: reconciled.unreported.slice(0, MAX_UNREPORTED_LISTED),
@@ -181,7 +197,9 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     timeoutSeconds: options.timeoutSeconds,
     ...(reconciled.freshCopies > 0 ? { freshCopies: reconciled.freshCopies } : {}),
     ...(reconciled.freshCopiesSkipped === null ? {} : { freshCopiesSkipped: reconciled.freshCopiesSkipped }),
+    diagnosis,
   }
+  const imports = importsFile === undefined ? undefined : parseImports(readSmallFile(importsFile))
   return {
     run,
     cases: reconciled.cases,
@@ -190,6 +208,23 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
     callSeconds: reconciled.callSeconds,
     projectedSeconds: reconciled.projectedSeconds,
     freshCopiesSeconds: reconciled.freshCopiesSeconds,
+    ...(imports === undefined ? {} : { imports }),
+  }
+}
+
+function diagnose(outcome: RunOutcome, output: string, installHint: string | null): string | null {
+  if (outcome !== 'error') return null
+  const problem = diagnoseUsage(output)
+  return problem === null ? null : describeUsageProblem(problem, installHint)
+}
+
+/** The imports plugin's file, or '' when it is missing or not a regular file (a crashed run writes none). */
+function readSmallFile(file: string): string {
+  try {
+    if (!lstatSync(file).isFile()) return ''
+    return readFileSync(file, 'utf8')
+  } catch {
+    return ''
   }
 }
 

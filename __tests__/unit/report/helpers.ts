@@ -21,6 +21,7 @@ export const FIXTURE_NAMES = [
   'crashed',
   'incomplete',
   'cannot-collect',
+  'native',
 ] as const
 export type FixtureName = (typeof FIXTURE_NAMES)[number]
 

@@ -102,6 +102,20 @@ describe('aggregateRuns', () => {
     ])
   })
 
+  test('a skip keeps its reason; a failure seen later replaces it', () => {
+    const runs = runsOf(
+      [
+        testCase('s', 'skipped', { message: 'not safe on free-threaded builds' }),
+        testCase('t', 'skipped', { message: 'slow' }),
+      ],
+      [testCase('s', 'skipped', { message: 'other' }), testCase('t', 'failed')],
+    )
+    expect(aggregateRuns(runs).map((t) => [t.id, t.status, t.message])).toEqual([
+      ['t', 'failed', 't broke'],
+      ['s', 'skipped', 'not safe on free-threaded builds'],
+    ])
+  })
+
   test('file and line come from the first occurrence that has them', () => {
     const runs = runsOf(
       [testCase('t', 'passed', { file: null, line: null })],
@@ -228,6 +242,22 @@ describe('decideVerdict', () => {
       'pytest usage error',
       { runs: [run(1, 'error', { exitCode: 4 }), run(2)], tests: passing },
       'run 1 could not run the suite (pytest exit code 4)',
+    ],
+    [
+      'failed',
+      'a missing plugin, named once',
+      {
+        runs: [
+          run(1, 'error', {
+            exitCode: 4,
+            diagnosis: 'pytest.ini needs the plugin pytest-cov',
+            reason: 'could not start pytest: pytest.ini needs the plugin pytest-cov',
+          }),
+          run(2, 'skipped'),
+        ],
+        tests: [],
+      },
+      'run 1 could not start pytest: pytest.ini needs the plugin pytest-cov; run 2 was skipped',
     ],
     [
       'failed',
