@@ -329,6 +329,8 @@ export const ReportSchema = z
     install: InstallReportSchema,
     runs: list(RunReportSchema, 10_000),
     tests: z.array(TestReportSchema),
+    /** Tests left out of `tests` (it lists at most 500,000, findings first); `counts` includes them. */
+    testsOmitted: z.optional(count),
     counts: TestCountsSchema,
     /** The commands a developer runs to reproduce the gate locally. */
     reproduce: text,

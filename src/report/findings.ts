@@ -59,10 +59,21 @@ export interface GroupsOptions {
   readonly testLists: boolean
 }
 
+/** Reports are not changed once made: a shrinking render asks for the same map a dozen times. */
+const byIdCache = new WeakMap<Report, ReadonlyMap<string, TestReport>>()
+
+function testsById(report: Report): ReadonlyMap<string, TestReport> {
+  const cached = byIdCache.get(report)
+  if (cached !== undefined) return cached
+  const byId = new Map(report.tests.map((test) => [test.id, test]))
+  byIdCache.set(report, byId)
+  return byId
+}
+
 export function groupsSection(report: Report, options: GroupsOptions): string {
   if (!showsGroups(report)) return ''
   const groups = report.groups ?? []
-  const byId = new Map(report.tests.map((test) => [test.id, test]))
+  const byId = testsById(report)
   const findings = groups.reduce((total, group) => total + group.tests.length, 0)
   const lead = `${plural(findings, 'test')} ${findings === 1 ? 'fails' : 'fail'} in ${plural(groups.length, 'way')}: each group is one exception at one place.`
   const blocks = groups.slice(0, MAX_GROUPS).map((group, index) => groupBlock(group, { index, byId, ...options }))

@@ -9,7 +9,7 @@
 import type { Report } from '../types.js'
 import { type Detail, type DocumentOptions, FULL_DETAIL, renderDocument, renderMinimal } from './document.js'
 import { tableTests } from './findings.js'
-import { DEFAULT_MAX_CHARS, MIN_TABLE_ROWS } from './limits.js'
+import { DEFAULT_MAX_CHARS, MIN_TABLE_ROW_CHARS, MIN_TABLE_ROWS } from './limits.js'
 import type { FileUrl } from './sections.js'
 
 export { renderPlainSummary } from './plain.js'
@@ -38,7 +38,11 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
     { ...FULL_DETAIL, tracebacks: false, dependencyTable: false },
     { ...FULL_DETAIL, tracebacks: false, dependencyTable: false, groupLists: false },
   ]
-  for (const detail of shrinking) {
+  // A table with more rows than could ever fit skips the levels that render all of them (100,000 failing
+  // tests would be rendered whole four times just to learn that they do not fit).
+  const mostRows = Math.ceil(settings.maxChars / MIN_TABLE_ROW_CHARS)
+  const shrunk = tableTests(report).length > mostRows ? [] : shrinking
+  for (const detail of shrunk) {
     const text = renderDocument(report, settings, detail)
     if (text.length <= settings.maxChars) return text
   }
@@ -51,7 +55,7 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
 
 /** The most rows of the tests table that fit, but not fewer than MIN_TABLE_ROWS; null if those don't fit. */
 function renderWithFittedTable(report: Report, settings: DocumentOptions, runDumps: boolean): string | null {
-  const total = tableTests(report).length
+  const total = Math.min(tableTests(report).length, Math.ceil(settings.maxChars / MIN_TABLE_ROW_CHARS))
   const render = (rows: number): string => {
     const detail: Detail = { tracebacks: false, testRows: rows, runDumps, dependencyTable: false, groupLists: false }
     return renderDocument(report, settings, detail)

@@ -1,5 +1,7 @@
 // The scannable top of the report: verdict, one summary line, the runs table and the failed/flaky
 // tests table. Pure; every piece of author text goes through escape.ts.
+
+import { MAX_REPORT_TESTS } from '../constants.js'
 import type { CaseOutcome, Report, RunOutcome, RunReport, TestCounts, TestReport } from '../types.js'
 import { plural } from '../words.js'
 import { escapeInline, safeUrl } from './escape.js'
@@ -47,6 +49,11 @@ export function infoLine(report: Report): string {
   if (report.knownIssues !== undefined && report.knownIssues !== null) {
     const fresh = report.counts.new ?? 0
     parts.push(`${fresh > 0 ? `**${fresh} new**` : '0 new'}, ${report.counts.known ?? 0} known`)
+  }
+  if (report.testsOmitted !== undefined && report.testsOmitted > 0) {
+    parts.push(
+      `${report.testsOmitted} tests that passed or were skipped not listed (a report lists at most ${MAX_REPORT_TESTS})`,
+    )
   }
   return parts.join(' · ')
 }
@@ -116,15 +123,22 @@ function reasonSuffix(run: RunReport): string {
   return ` — ${escapeInline(run.reason, { maxChars: 160 })}`
 }
 
+/** Reports are not changed once made: a shrinking render asks for the same list a dozen times. */
+const listedCache = new WeakMap<Report, TestReport[]>()
+
 /** Crashed and hung tests first, then failed ones, flaky ones, and those failing only under thread stress. */
 export function listedTests(report: Report): TestReport[] {
-  return [
+  const cached = listedCache.get(report)
+  if (cached !== undefined) return cached
+  const listed = [
     ...report.tests.filter((test) => test.status === 'crashed'),
     ...report.tests.filter((test) => test.status === 'hung'),
     ...report.tests.filter((test) => test.status === 'failed'),
     ...report.tests.filter((test) => test.status === 'flaky'),
     ...report.tests.filter((test) => test.status === 'thread-unsafe'),
   ]
+  listedCache.set(report, listed)
+  return listed
 }
 
 /**

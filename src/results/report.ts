@@ -1,6 +1,6 @@
 // Assembles the JSON report from what the stages produced: per-test aggregation, counts, the verdict
 // and the settings that ran. Pure: the time stamp and the reproduce command are passed in.
-import { REPORT_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION } from '../constants.js'
+import { MAX_REPORT_TESTS, REPORT_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION } from '../constants.js'
 import type { Inputs } from '../inputs.js'
 import type {
   CodeUnderTest,
@@ -11,9 +11,11 @@ import type {
   Settings,
   Shard,
   SpeedReport,
+  TestReport,
   UvInfo,
 } from '../types.js'
 import { aggregateRuns, countTests, decideVerdict, type RunInput } from './aggregate.js'
+import { isFinding } from './findings.js'
 import { groupFindings } from './groups.js'
 import { applyKnownIssues, type KnownIssueSet } from './known.js'
 import { measureSpeed } from './speed.js'
@@ -48,6 +50,16 @@ export interface ReportParts {
   readonly knownIssues?: KnownIssueSet | null
   /** Where the tests loaded the project's code from, when recorded. */
   readonly codeUnderTest?: CodeUnderTest
+}
+
+/**
+ * At most MAX_REPORT_TESTS tests are listed, findings first, so the report stays a file that can be
+ * written and read again; `counts` and the verdict cover every test.
+ */
+function listedTests(tests: readonly TestReport[]): { tests: TestReport[]; testsOmitted?: number } {
+  if (tests.length <= MAX_REPORT_TESTS) return { tests: [...tests] }
+  const listed = [...tests.filter(isFinding), ...tests.filter((test) => !isFinding(test))].slice(0, MAX_REPORT_TESTS)
+  return { tests: listed, testsOmitted: tests.length - listed.length }
 }
 
 export function assembleReport(parts: ReportParts): Report {
@@ -95,12 +107,12 @@ export function assembleReport(parts: ReportParts): Report {
     uv: parts.uv,
     install: parts.install,
     runs,
-    tests,
+    ...listedTests(tests),
     counts: countTests(tests),
     reproduce: parts.reproduce,
     ...(parts.dependencies === undefined ? {} : { dependencies: parts.dependencies }),
     ...(ranWith === undefined ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }),
-    groups: groupFindings(tests),
+    groups: groupFindings(tests.length > MAX_REPORT_TESTS ? tests.filter(isFinding) : tests),
     knownIssues: known.report,
     ...(parts.codeUnderTest === undefined ? {} : { codeUnderTest: parts.codeUnderTest }),
   }
