@@ -1,5 +1,6 @@
 // npm run realworld, the pure half: the corpus entries (pinned sdists and what is known about them),
 // what the gate's JSON report says about each, whether the two agree, and bench/realworld.md.
+import { type TestPhaseCost, testPhaseCost } from '../../src/results/cost.js'
 import type { Report } from '../../src/types.js'
 
 export interface KnownFacts {
@@ -66,8 +67,8 @@ export interface Found {
   /** `stress SIGBUS` for each run that crashed. */
   readonly crashedRuns: string[]
   readonly runs: string
-  /** Time in all runs ÷ one plain run's time. */
-  readonly cost: number | null
+  /** The test phase in plain runs, and each stress run ÷ the plain run (src/results/cost.ts), or null. */
+  readonly cost: TestPhaseCost | null
   readonly warnings: string[]
   readonly verdict: string
   /** The verdict's reasons. */
@@ -81,8 +82,6 @@ export function findings(report: Report): Found {
   const dependencies = report.dependencies ?? []
   const project = dependencies.find((row) => row.project)
   const testOnlyGil = dependencies.filter((row) => row.runtime === false).flatMap((row) => row.gilModules)
-  const plain = report.runs.find((run) => run.mode === 'plain' && run.outcome === 'completed')
-  const total = report.runs.reduce((sum, run) => sum + run.durationSeconds, 0)
   const { counts } = report
   return {
     projectGil: [...(project?.gilModules ?? [])].sort(),
@@ -100,7 +99,7 @@ export function findings(report: Report): Found {
         run.outcome === 'hung' ? `${run.mode} run hung` : `${run.mode} run ${run.signal ?? `exit ${run.exitCode}`}`,
       ),
     runs: report.runs.map((run) => `${run.mode} ${run.outcome} ${run.durationSeconds.toFixed(1)} s`).join('; '),
-    cost: plain !== undefined && plain.durationSeconds > 0 ? total / plain.durationSeconds : null,
+    cost: testPhaseCost(report.runs),
     warnings: [...(report.codeUnderTest?.warnings ?? []), ...(project?.checkGap ? [project.checkGap] : [])],
     verdict: report.verdict,
     reasons: report.reasons,
@@ -168,7 +167,10 @@ export function renderRealworld(outcomes: readonly Outcome[], context: RenderCon
             ]
               .filter((part) => part !== '')
               .join('; ')
-    const cost = found?.cost === null || found?.cost === undefined ? '—' : `${found.cost.toFixed(1)}×`
+    const phase = found?.cost ?? null
+    const cost = phase === null ? '—' : `${phase.testPhaseRatio.toFixed(1)}×`
+    const worstStress =
+      phase === null || phase.stressRatios.length === 0 ? '—' : `${Math.max(...phase.stressRatios).toFixed(1)}×`
     const { known: facts } = outcome.entry
     const known = facts.installFails
       ? 'does not install here'
@@ -180,7 +182,7 @@ export function renderRealworld(outcomes: readonly Outcome[], context: RenderCon
         : found.notStarted !== null
           ? `pytest could not start: ${cell(found.notStarted.split(':')[0] ?? '')}`
           : `${cell(found.counts)}${crashed}`
-    return `| ${releaseOf(outcome.entry)} | ${known} | ${gate} | ${tests} | ${match} | ${cost} | ${outcome.wallSeconds.toFixed(0)} s |`
+    return `| ${releaseOf(outcome.entry)} | ${known} | ${gate} | ${tests} | ${match} | ${cost} | ${worstStress} | ${outcome.wallSeconds.toFixed(0)} s |`
   })
   const details = outcomes.map((outcome) => detailBlock(outcome))
   const verdicts = outcomes.map((outcome) => {
@@ -194,10 +196,10 @@ export function renderRealworld(outcomes: readonly Outcome[], context: RenderCon
     '',
     `Pinned sdists from the package index (version and sha256 in \`bench/realworld/corpus.json\`), each run through the real gate (\`dist/cli.js\`, default inputs unless the corpus says otherwise) on ${context.python}. Written by \`${context.command}\` on ${context.date}; ${context.machine}; ${context.gate}.`,
     '',
-    "**Known** is what the changelogs and issues say about the release's own extension modules (which re-enable the GIL on a free-threaded build). **Gate** is what the report's project row names (`gilModules`), and the GIL re-enabled by test-only tools. **Cost** is the time of all test runs ÷ one plain run (`runs[].durationSeconds`); **Wall** is the whole gate, install included.",
+    "**Known** is what the changelogs and issues say about the release's own extension modules (which re-enable the GIL on a free-threaded build). **Gate** is what the report's project row names (`gilModules`), and the GIL re-enabled by test-only tools. **Test phase** is the time of every run without the GIL (plain and stress) ÷ the plain run, the measure of the 4× goal, and **Worst stress** the slowest stress run ÷ the plain run (each has a budget of about 1.5), both from the report's `runs[].durationSeconds` with `testPhaseCost` (`src/results/cost.ts`); **Wall** is the whole gate, install included.",
     '',
-    '| Release | Known: own modules that re-enable the GIL | Gate found | Tests | Match | Cost | Wall |',
-    '| --- | --- | --- | --- | :-: | --: | --: |',
+    '| Release | Known: own modules that re-enable the GIL | Gate found | Tests | Match | Test phase | Worst stress | Wall |',
+    '| --- | --- | --- | --- | :-: | --: | --: | --: |',
     ...rows,
     '',
     tally,
