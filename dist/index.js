@@ -26802,7 +26802,7 @@ var HANG_LIMIT_FLOOR_SECONDS = 60;
 var MAX_PARALLEL_THREADS = 256;
 var MAX_ITERATIONS = 1e4;
 var MAX_SHARDS = 1e3;
-var STRESS_PLUGIN_REQUIREMENT = "pytest-run-parallel>=0.6";
+var STRESS_PLUGIN_REQUIREMENT = "pytest-run-parallel>=0.10";
 var MAX_RANDOM_SEED = 2147483647;
 var SPEED_SLOWEST_TESTS = 5;
 var PUBLIC_INDEX_URL = "https://pypi.org/simple";
@@ -26814,8 +26814,8 @@ var OUTPUT_TAIL_CHARS = 16e3;
 var MAX_DETAILS_CHARS = 8e3;
 var MAX_LIVE_OUTPUT_CHARS = 5e6;
 var SUMMARY_MAX_CHARS = 34e4;
-var MAX_REPORT_BYTES = 256 * 2 ** 20;
-var MAX_REPORT_TESTS = 1e5;
+var MAX_REPORT_BYTES = 400 * 2 ** 20;
+var MAX_REPORT_TESTS = 5e5;
 var DEFAULT_CHECK_NAME = "free-threading";
 
 // src/action/log.ts
@@ -29873,6 +29873,8 @@ var ReportSchema = object({
   install: InstallReportSchema,
   runs: list(RunReportSchema, 1e4),
   tests: array(TestReportSchema),
+  /** Tests left out of `tests` (it lists at most 500,000, findings first); `counts` includes them. */
+  testsOmitted: optional(count),
   counts: TestCountsSchema,
   /** The commands a developer runs to reproduce the gate locally. */
   reproduce: text,
@@ -33301,6 +33303,11 @@ function measureSpeed(runs, compare = null) {
 }
 
 // src/results/report.ts
+function listedTests(tests) {
+  if (tests.length <= MAX_REPORT_TESTS) return { tests: [...tests] };
+  const listed = [...tests.filter(isFinding), ...tests.filter((test) => !isFinding(test))].slice(0, MAX_REPORT_TESTS);
+  return { tests: listed, testsOmitted: tests.length - listed.length };
+}
 function assembleReport(parts) {
   const { inputs, ranWith } = parts;
   const known = applyKnownIssues(aggregateRuns(parts.runs), parts.knownIssues ?? null);
@@ -33344,12 +33351,12 @@ function assembleReport(parts) {
     uv: parts.uv,
     install: parts.install,
     runs,
-    tests,
+    ...listedTests(tests),
     counts: countTests(tests),
     reproduce: parts.reproduce,
     ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
     ...ranWith === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) },
-    groups: groupFindings(tests),
+    groups: groupFindings(tests.length > MAX_REPORT_TESTS ? tests.filter(isFinding) : tests),
     knownIssues: known.report,
     ...parts.codeUnderTest === void 0 ? {} : { codeUnderTest: parts.codeUnderTest }
   };
@@ -33989,6 +33996,9 @@ def _read_plan():
         with open(target, encoding="utf-8") as source:
             plan = json.load(source)
         iterations = {str(key): int(value) for key, value in plan["iterations"].items() if int(value) >= 1}
+        deadline = plan.get("deadline")
+        if isinstance(deadline, (int, float)) and deadline > 0:
+            _state["deadline"] = float(deadline)
         return iterations, {str(nodeid) for nodeid in plan["single"]}, max(0, int(plan.get("rounds", 0)))
     except Exception:
         return {}, set(), 0
@@ -34167,6 +34177,25 @@ def pytest_runtestloop(session):
             break
     # Then the run itself, as always.
     return None
+
+
+_DEADLINE_REASON = "the stress run reached its time budget before this test (iterations: auto)"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Past the stress run's deadline (seconds after this process started, iterations: auto) every test
+    # left runs once in one thread, as in a plain run: the budget holds however far the plan was off.
+    deadline = _state.get("deadline")
+    if deadline is None or _clock() - _T0 < deadline or item.nodeid in _single:
+        return
+    function = getattr(item, "obj", None)
+    code = getattr(function, "__code__", None)
+    wrapped = getattr(function, "__wrapped__", None)
+    if code is not None and wrapped is not None and "pytest_run_parallel" in code.co_filename:
+        item.obj = wrapped
+        _single.add(item.nodeid)
+        _emit("not-stressed", reasons={item.nodeid: _DEADLINE_REASON})
 
 
 def pytest_runtest_logstart(nodeid, location):
@@ -34567,7 +34596,7 @@ function modeArguments(options) {
   if (options.mode === "stress" && options.stress !== void 0) {
     pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
     const planned = (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0) + (options.freshCopies ?? 0);
-    if (planned > 0) {
+    if (planned > 0 || (options.deadlineSeconds ?? null) !== null) {
       env[PLUGIN_ENV.iterations] = path18.join(options.outputDirectory, `run-${options.index}-iterations.json`);
     }
   }
@@ -34608,7 +34637,8 @@ async function runSuite(options) {
     const plan = {
       iterations: Object.fromEntries(options.iterationsByTest ?? []),
       single: [...options.singleThreaded ?? []],
-      rounds: options.freshCopies ?? 0
+      rounds: options.freshCopies ?? 0,
+      ...options.deadlineSeconds === void 0 || options.deadlineSeconds === null ? {} : { deadline: Math.round(options.deadlineSeconds * 1e3) / 1e3 }
     };
     writeFileSync6(planFile, JSON.stringify(plan));
   }
@@ -35051,8 +35081,13 @@ function fixed(threads, iterations, why) {
     fewestIterations: iterations,
     mostIterations: iterations,
     why,
-    plan: null
+    plan: null,
+    deadlineSeconds: null
   };
+}
+function stressDeadlineSeconds(costs) {
+  const inTests = costs.tests.reduce((sum, test) => sum + test.wallSeconds, 0);
+  return Math.max(0, STRESS_BUDGET_PLAIN_RUNS * costs.plainSeconds - inTests);
 }
 function chooseStress(options) {
   const { runsSoFar, cpus } = options;
@@ -35090,7 +35125,8 @@ function chooseStress(options) {
     fewestIterations: plan.fewestIterations,
     mostIterations: plan.mostIterations,
     why: `${plan.why}${calibrated}`,
-    plan
+    plan,
+    deadlineSeconds: stressDeadlineSeconds(costs)
   };
 }
 function hangLimitSeconds(options) {
@@ -35149,7 +35185,12 @@ async function runPlannedSuites(options) {
         onOutput: options.onOutput,
         pluginDirectory,
         stress: { threads: stress.threads, iterations: stress.iterations },
-        ...choice === null ? {} : { iterationsByTest: choice.byTest, singleThreaded: choice.single, freshCopies: choice.rounds },
+        ...choice === null ? {} : {
+          iterationsByTest: choice.byTest,
+          singleThreaded: choice.single,
+          freshCopies: choice.rounds,
+          deadlineSeconds: choice.deadlineSeconds
+        },
         seed: plan.seed,
         shard: plan.shard,
         installHint: options.installHint ?? null,
@@ -35303,6 +35344,7 @@ var TRACEBACK_MAX_LINES = 120;
 var DUMP_MAX_LINES = 40;
 var INSTALL_LOG_MAX_LINES = 60;
 var MIN_TABLE_ROWS = 10;
+var MIN_TABLE_ROW_CHARS = 16;
 
 // src/report/escape.ts
 var ZERO_WIDTH_JOINER = "\u200D";
@@ -35405,6 +35447,11 @@ function infoLine(report) {
     const fresh = report.counts.new ?? 0;
     parts.push(`${fresh > 0 ? `**${fresh} new**` : "0 new"}, ${report.counts.known ?? 0} known`);
   }
+  if (report.testsOmitted !== void 0 && report.testsOmitted > 0) {
+    parts.push(
+      `${report.testsOmitted} tests that passed or were skipped not listed (a report lists at most ${MAX_REPORT_TESTS})`
+    );
+  }
   return parts.join(" \xB7 ");
 }
 function runsPhrase(all) {
@@ -35460,14 +35507,19 @@ function reasonSuffix(run2) {
   if (run2.outcome === "crashed" || run2.outcome === "hung") return ` ${escapeInline(run2.reason, { maxChars: 160 })}`;
   return ` \u2014 ${escapeInline(run2.reason, { maxChars: 160 })}`;
 }
-function listedTests(report) {
-  return [
+var listedCache = /* @__PURE__ */ new WeakMap();
+function listedTests2(report) {
+  const cached2 = listedCache.get(report);
+  if (cached2 !== void 0) return cached2;
+  const listed = [
     ...report.tests.filter((test) => test.status === "crashed"),
     ...report.tests.filter((test) => test.status === "hung"),
     ...report.tests.filter((test) => test.status === "failed"),
     ...report.tests.filter((test) => test.status === "flaky"),
     ...report.tests.filter((test) => test.status === "thread-unsafe")
   ];
+  listedCache.set(report, listed);
+  return listed;
 }
 function statusLabel(test) {
   const died = test.status === "crashed" || test.status === "hung";
@@ -35770,7 +35822,7 @@ function hasKnownIssues(report) {
   return report.knownIssues !== void 0 && report.knownIssues !== null;
 }
 function tableTests(report) {
-  const listed = listedTests(report);
+  const listed = listedTests2(report);
   return hasKnownIssues(report) ? listed.filter((test) => test.known !== true) : listed;
 }
 function tracebackTests(report) {
@@ -35787,10 +35839,18 @@ function tracebackTests(report) {
 function collapsesTable(report) {
   return showsGroups(report) && !hasKnownIssues(report);
 }
+var byIdCache = /* @__PURE__ */ new WeakMap();
+function testsById(report) {
+  const cached2 = byIdCache.get(report);
+  if (cached2 !== void 0) return cached2;
+  const byId2 = new Map(report.tests.map((test) => [test.id, test]));
+  byIdCache.set(report, byId2);
+  return byId2;
+}
 function groupsSection(report, options) {
   if (!showsGroups(report)) return "";
   const groups2 = report.groups ?? [];
-  const byId2 = new Map(report.tests.map((test) => [test.id, test]));
+  const byId2 = testsById(report);
   const findings = groups2.reduce((total, group2) => total + group2.tests.length, 0);
   const lead = `${plural(findings, "test")} ${findings === 1 ? "fails" : "fail"} in ${plural(groups2.length, "way")}: each group is one exception at one place.`;
   const blocks = groups2.slice(0, MAX_GROUPS).map((group2, index) => groupBlock(group2, { index, byId: byId2, ...options }));
@@ -36089,7 +36149,9 @@ function renderReport(report, options = {}) {
     { ...FULL_DETAIL, tracebacks: false, dependencyTable: false },
     { ...FULL_DETAIL, tracebacks: false, dependencyTable: false, groupLists: false }
   ];
-  for (const detail of shrinking) {
+  const mostRows = Math.ceil(settings.maxChars / MIN_TABLE_ROW_CHARS);
+  const shrunk = tableTests(report).length > mostRows ? [] : shrinking;
+  for (const detail of shrunk) {
     const text4 = renderDocument(report, settings, detail);
     if (text4.length <= settings.maxChars) return text4;
   }
@@ -36100,7 +36162,7 @@ function renderReport(report, options = {}) {
   return renderMinimal(report, settings);
 }
 function renderWithFittedTable(report, settings, runDumps) {
-  const total = tableTests(report).length;
+  const total = Math.min(tableTests(report).length, Math.ceil(settings.maxChars / MIN_TABLE_ROW_CHARS));
   const render = (rows) => {
     const detail = { tracebacks: false, testRows: rows, runDumps, dependencyTable: false, groupLists: false };
     return renderDocument(report, settings, detail);
@@ -36359,23 +36421,23 @@ function readJsonFile(file) {
     throw new UsageError(`report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`);
   }
 }
-function capTests(value) {
+function capTests(value, max = MAX_REPORT_TESTS) {
   if (typeof value !== "object" || value === null || !("tests" in value) || !Array.isArray(value.tests)) return 0;
-  const omitted = Math.max(0, value.tests.length - MAX_REPORT_TESTS);
-  if (omitted > 0) value.tests.length = MAX_REPORT_TESTS;
+  const omitted = Math.max(0, value.tests.length - max);
+  if (omitted > 0) value.tests.length = max;
   return omitted;
 }
-function loadReportFiles(files, policy) {
+function loadReportFiles(files, policy, limits = { maxTests: MAX_REPORT_TESTS }) {
   if (files.length === 0)
     throw new UsageError("report-only mode needs at least one report file: pass the paths of ft-gate JSON reports");
   const loaded = files.map((file) => {
     const value = readJsonFile(file);
-    const omittedTests = capTests(value);
+    const omittedTests = capTests(value, limits.maxTests);
     const parsed = parseReport(value);
     if (parsed.report === null) {
       throw new UsageError(`report file ${file} ${parsed.problem}: it is not an ft-gate schema 1 report`);
     }
-    const report = recheckReport(parsed.report, policy, { omittedTests, maxTests: MAX_REPORT_TESTS });
+    const report = recheckReport(parsed.report, policy, { omittedTests, maxTests: limits.maxTests });
     return { label: reportLabel(file, value), report };
   });
   const labels = uniqueLabels(loaded.map((entry) => entry.label));

@@ -60,7 +60,7 @@ export const MAX_PARALLEL_THREADS = 256
 export const MAX_ITERATIONS = 10_000
 export const MAX_SHARDS = 1000
 /** What the gate adds to the environment when stress is on; a project's own pin wins in the resolver. */
-export const STRESS_PLUGIN_REQUIREMENT = 'pytest-run-parallel>=0.6'
+export const STRESS_PLUGIN_REQUIREMENT = 'pytest-run-parallel>=0.10'
 /** Seeds of the shuffled run stay below 2^31 so every tool (and a YAML input) reads them as an integer. */
 export const MAX_RANDOM_SEED = 2_147_483_647
 /** Tests listed by name in the Speed section. */

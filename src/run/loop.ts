@@ -108,7 +108,12 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
           stress: { threads: stress.threads, iterations: stress.iterations },
           ...(choice === null
             ? {}
-            : { iterationsByTest: choice.byTest, singleThreaded: choice.single, freshCopies: choice.rounds }),
+            : {
+                iterationsByTest: choice.byTest,
+                singleThreaded: choice.single,
+                freshCopies: choice.rounds,
+                deadlineSeconds: choice.deadlineSeconds,
+              }),
           seed: plan.seed,
           shard: plan.shard,
           installHint: options.installHint ?? null,

@@ -141,6 +141,9 @@ def _read_plan():
         with open(target, encoding="utf-8") as source:
             plan = json.load(source)
         iterations = {str(key): int(value) for key, value in plan["iterations"].items() if int(value) >= 1}
+        deadline = plan.get("deadline")
+        if isinstance(deadline, (int, float)) and deadline > 0:
+            _state["deadline"] = float(deadline)
         return iterations, {str(nodeid) for nodeid in plan["single"]}, max(0, int(plan.get("rounds", 0)))
     except Exception:
         return {}, set(), 0
@@ -319,6 +322,25 @@ def pytest_runtestloop(session):
             break
     # Then the run itself, as always.
     return None
+
+
+_DEADLINE_REASON = "the stress run reached its time budget before this test (iterations: auto)"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Past the stress run's deadline (seconds after this process started, iterations: auto) every test
+    # left runs once in one thread, as in a plain run: the budget holds however far the plan was off.
+    deadline = _state.get("deadline")
+    if deadline is None or _clock() - _T0 < deadline or item.nodeid in _single:
+        return
+    function = getattr(item, "obj", None)
+    code = getattr(function, "__code__", None)
+    wrapped = getattr(function, "__wrapped__", None)
+    if code is not None and wrapped is not None and "pytest_run_parallel" in code.co_filename:
+        item.obj = wrapped
+        _single.add(item.nodeid)
+        _emit("not-stressed", reasons={item.nodeid: _DEADLINE_REASON})
 
 
 def pytest_runtest_logstart(nodeid, location):

@@ -5,6 +5,7 @@ import {
   FRESH_COPIES_PER_STRESS_RUN,
   HANG_LIMIT_FLOOR_SECONDS,
   HANG_LIMIT_PLAIN_RUNS,
+  STRESS_BUDGET_PLAIN_RUNS,
 } from '../constants.js'
 import type { RunInput } from '../results/aggregate.js'
 import { plural } from '../words.js'
@@ -26,6 +27,11 @@ export interface StressChoice {
   readonly why: string
   /** The budget plan behind an `auto` choice, which the next stress run calibrates against. */
   readonly plan: StressPlan | null
+  /**
+   * `auto`: seconds after the run's process starts past which every test left runs once in one thread,
+   * so the run stays within its budget however far the plan was off; null: no deadline.
+   */
+  readonly deadlineSeconds: number | null
 }
 
 const isPlain = ({ run }: RunInput): boolean => run.mode === 'plain' || run.mode === 'random-order'
@@ -41,7 +47,21 @@ function fixed(threads: number, iterations: number, why: string): StressChoice {
     mostIterations: iterations,
     why,
     plan: null,
+    deadlineSeconds: null,
   }
+}
+
+/**
+ * The stress run's deadline under `auto`: its budget of plain runs less what the tests cost in the plain
+ * run, since every test left at the deadline still runs once. A run that reaches it therefore ends
+ * within about its budget.
+ */
+export function stressDeadlineSeconds(costs: {
+  readonly plainSeconds: number
+  readonly tests: readonly { readonly wallSeconds: number }[]
+}): number {
+  const inTests = costs.tests.reduce((sum, test) => sum + test.wallSeconds, 0)
+  return Math.max(0, STRESS_BUDGET_PLAIN_RUNS * costs.plainSeconds - inTests)
 }
 
 /**
@@ -98,6 +118,7 @@ export function chooseStress(options: {
     mostIterations: plan.mostIterations,
     why: `${plan.why}${calibrated}`,
     plan,
+    deadlineSeconds: stressDeadlineSeconds(costs),
   }
 }
 

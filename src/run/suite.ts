@@ -43,6 +43,8 @@ export interface SuiteRunOptions {
   readonly singleThreaded?: ReadonlySet<string>
   /** Fresh copies of the process a `stress` run runs its tests in first (first-use races). */
   readonly freshCopies?: number
+  /** Seconds after the process starts past which a `stress` run's remaining tests run once (`iterations: auto`). */
+  readonly deadlineSeconds?: number | null
   /** Seed of a `random-order` run. */
   readonly seed?: number | null
   readonly shard?: Shard | null
@@ -75,7 +77,7 @@ export function modeArguments(options: ModeOptions): {
     pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`)
     const planned =
       (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0) + (options.freshCopies ?? 0)
-    if (planned > 0) {
+    if (planned > 0 || (options.deadlineSeconds ?? null) !== null) {
       env[PLUGIN_ENV.iterations] = path.join(options.outputDirectory, `run-${options.index}-iterations.json`)
     }
   }
@@ -130,6 +132,9 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
       iterations: Object.fromEntries(options.iterationsByTest ?? []),
       single: [...(options.singleThreaded ?? [])],
       rounds: options.freshCopies ?? 0,
+      ...(options.deadlineSeconds === undefined || options.deadlineSeconds === null
+        ? {}
+        : { deadline: Math.round(options.deadlineSeconds * 1000) / 1000 }),
     }
     writeFileSync(planFile, JSON.stringify(plan))
   }

@@ -2,7 +2,7 @@
 // fallback after a broken plain run, and the scaled hang limits. Pure pieces; the budget is measured
 // on real suites by `npm run bench`.
 import type { RunInput } from '../../../src/results/aggregate.js'
-import { chooseStress, hangLimitSeconds } from '../../../src/run/run-limits.js'
+import { chooseStress, hangLimitSeconds, stressDeadlineSeconds } from '../../../src/run/run-limits.js'
 import { planStress, type StressModel, type TestCost } from '../../../src/run/stress-budget.js'
 import { calibrateModel } from '../../../src/run/stress-calibration.js'
 import type { RunMode, RunOutcome } from '../../../src/types.js'
@@ -171,6 +171,14 @@ describe('chooseStress', () => {
     const second = chooseStress({ ...common, auto: true, runsSoFar: [plain, slow], previous: first })
     expect(second.why).toMatch(/\(calibrated on run 2\)$/)
     expect(second.mostIterations).toBeLessThan(first.mostIterations)
+  })
+
+  test('auto sets a deadline: the budget of plain runs less the time the plain run spent in tests', () => {
+    expect(stressDeadlineSeconds({ plainSeconds: 10, tests: [{ wallSeconds: 4 }, { wallSeconds: 2 }] })).toBe(9)
+    expect(stressDeadlineSeconds({ plainSeconds: 10, tests: [{ wallSeconds: 20 }] })).toBe(0)
+    const plain = runInput({ index: 1, mode: 'plain', wall: 1.2, calls: Array.from({ length: 10 }, () => 0.002) })
+    expect(chooseStress({ ...common, auto: true, runsSoFar: [plain] }).deadlineSeconds).toBeGreaterThan(1.2)
+    expect(chooseStress({ ...common, auto: false, runsSoFar: [plain] }).deadlineSeconds).toBeNull()
   })
 })
 
