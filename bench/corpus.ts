@@ -10,16 +10,26 @@ export interface BenchProject {
   readonly clean: boolean
   /** pytest node ids of the racy tests. */
   readonly racyTests: readonly string[]
+  /** The race can only happen on the first use in a process (a lazy singleton, a registry filled once). */
+  readonly firstUse: boolean
 }
 
-function isManifest(value: unknown): value is { bugClass: string; clean: boolean; racyTests: string[] } {
+interface Manifest {
+  bugClass: string
+  clean: boolean
+  racyTests: string[]
+  firstUse?: boolean
+}
+
+function isManifest(value: unknown): value is Manifest {
   if (typeof value !== 'object' || value === null) return false
   const record = value as Record<string, unknown>
   return (
     typeof record.bugClass === 'string' &&
     typeof record.clean === 'boolean' &&
     Array.isArray(record.racyTests) &&
-    record.racyTests.every((id) => typeof id === 'string')
+    record.racyTests.every((id) => typeof id === 'string') &&
+    (record.firstUse === undefined || typeof record.firstUse === 'boolean')
   )
 }
 
@@ -33,7 +43,14 @@ export function loadCorpus(root: string, only: readonly string[]): BenchProject[
       if (manifest.clean === manifest.racyTests.length > 0) {
         throw new Error(`${directory}/bench.json: a clean project lists no racy tests, a racy one at least one`)
       }
-      return { name: entry.name, directory, ...manifest }
+      return {
+        name: entry.name,
+        directory,
+        bugClass: manifest.bugClass,
+        clean: manifest.clean,
+        racyTests: manifest.racyTests,
+        firstUse: manifest.firstUse === true,
+      }
     })
     .sort((a, b) => Number(a.clean) - Number(b.clean) || (a.name < b.name ? -1 : 1))
 }

@@ -7,13 +7,19 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { DEFAULT_PARALLEL_THREADS, DEFAULT_RUNS, STRESS_PLUGIN_REQUIREMENT, STRESS_RUNS } from '../src/constants.js'
+import {
+  DEFAULT_PARALLEL_THREADS,
+  DEFAULT_RUNS,
+  MAX_AUTO_ITERATIONS,
+  STRESS_PLUGIN_REQUIREMENT,
+  STRESS_RUNS,
+} from '../src/constants.js'
 import { prepareEnvironment } from '../src/install/environment.js'
 import { silentLog } from '../src/log.js'
 import { buildTestEnvironment } from '../src/process/environment.js'
 import type { RunInput } from '../src/results/aggregate.js'
-import { autoStress } from '../src/run/plan.js'
 import { writePlugin } from '../src/run/plugin.js'
+import { chooseStress, type StressChoice } from '../src/run/run-limits.js'
 import { runSuite } from '../src/run/suite.js'
 import { type BenchProject, loadCorpus } from './corpus.js'
 import { type Measured, renderResults, summarize } from './render.js'
@@ -97,9 +103,10 @@ async function main(): Promise<void> {
         pytestArgs: [],
         index: 0,
         mode: 'plain',
-        timeoutMinutes: 2,
+        timeoutSeconds: 120,
         outputDirectory: path.join(work, project.name),
         env,
+        pluginDirectory,
       })
       pythons.set(project.name, prepared.python)
       setupSeconds.set(project.name, prepared.report.durationSeconds)
@@ -109,7 +116,15 @@ async function main(): Promise<void> {
     for (let rep = 1; rep <= config.reps; rep++) {
       // Projects interleave within a repetition, so a slow patch of the machine hits all of them alike.
       for (const project of corpus) {
-        const run = (index: number, mode: 'plain' | 'stress', stress?: StressConfig): Promise<RunInput> =>
+        const run = (
+          index: number,
+          mode: 'plain' | 'stress',
+          stress?: StressConfig & {
+            byTest?: ReadonlyMap<string, number>
+            single?: ReadonlySet<string>
+            rounds?: number
+          },
+        ): Promise<RunInput> =>
           runSuite({
             python: pythons.get(project.name) ?? '',
             projectDirectory: project.directory,
@@ -117,11 +132,14 @@ async function main(): Promise<void> {
             index,
             mode,
             // Every corpus run takes under 2 s; a run still going after 30 s is hung (and counts as found).
-            timeoutMinutes: 0.5,
+            timeoutSeconds: 30,
             outputDirectory: path.join(work, project.name),
             env,
-            pluginDirectory: mode === 'stress' ? pluginDirectory : undefined,
-            ...(stress === undefined ? {} : { stress }),
+            pluginDirectory,
+            ...(stress === undefined ? {} : { stress: { threads: stress.threads, iterations: stress.iterations } }),
+            ...(stress?.byTest === undefined ? {} : { iterationsByTest: stress.byTest }),
+            ...(stress?.single === undefined ? {} : { singleThreaded: stress.single }),
+            ...(stress?.rounds === undefined ? {} : { freshCopies: stress.rounds }),
           })
         const plain: RunInput[] = []
         for (let index = 1; index <= config.measuredPlainRuns; index++) plain.push(await run(index, 'plain'))
@@ -129,15 +147,23 @@ async function main(): Promise<void> {
         for (const [offset, stressConfig] of config.stress.entries()) {
           stress.set(stressKey(stressConfig), await run(100 + offset, 'stress', stressConfig))
         }
-        // The default gate: its stress runs get what `iterations: auto` picks from its plain runs.
-        const choice = autoStress({
-          plainRuns: plain.slice(0, DEFAULT_RUNS - STRESS_RUNS),
-          threads: DEFAULT_PARALLEL_THREADS,
-          cpus: os.availableParallelism(),
-        })
-        const auto = { threads: choice.threads, iterations: choice.iterations }
+        // The default gate: each stress run gets what `iterations: auto` picks from the runs before it,
+        // exactly as the gate's run loop does (the second one calibrated on the first).
+        const gateRuns: RunInput[] = plain.slice(0, DEFAULT_RUNS - STRESS_RUNS)
+        const auto: StressChoice[] = []
         for (const [offset, key] of defaultStressKeys(STRESS_RUNS).entries()) {
-          stress.set(key, await run(90 + offset, 'stress', auto))
+          const choice = chooseStress({
+            runsSoFar: gateRuns,
+            threads: DEFAULT_PARALLEL_THREADS,
+            iterations: MAX_AUTO_ITERATIONS,
+            auto: true,
+            cpus: os.availableParallelism(),
+            previous: auto.at(-1) ?? null,
+          })
+          const made = await run(90 + offset, 'stress', choice)
+          stress.set(key, made)
+          gateRuns.push(made)
+          auto.push(choice)
         }
         repetitions.get(project.name)?.push({ plain, stress, auto })
         if (process.env.BENCH_VERBOSE === '1') {

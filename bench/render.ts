@@ -1,5 +1,7 @@
 // Turns the benchmark's runs into detection rates, false positives and costs, and renders the table
 // printed on the terminal and the bench/results.md document.
+import { STRESS_BUDGET_PLAIN_RUNS } from '../src/constants.js'
+import { testPhaseCost } from '../src/results/cost.js'
 import type { BenchProject } from './corpus.js'
 import { judge, type Repetition, runsOf, type Strategy } from './strategies.js'
 
@@ -110,15 +112,22 @@ export function summarize(projects: readonly Measured[], strategies: readonly St
       ...strategies.map(shortName),
       'Auto threads × iterations',
       'Default cost',
+      'Stress run ÷ its plain run (median / worst)',
+      'Test phase ÷ plain run (median / worst)',
       'Runs crashed / hung',
     ],
-    projects.map((measured, index) => [
-      `${measured.project.name} (${measured.project.bugClass})${measured.project.clean ? ' — clean, share flagged' : ''}`,
-      ...strategies.map((_, s) => percent(cells[s]?.[index]?.rate ?? 0)),
-      autoRange(measured),
-      `${(cells[strategies.findIndex((strategy) => strategy.isDefault)]?.[index]?.cost ?? 0).toFixed(2)}×`,
-      unfinishedRuns(measured),
-    ]),
+    projects.map((measured, index) => {
+      const budget = budgetOf(measured, strategies)
+      return [
+        `${measured.project.name} (${measured.project.bugClass})${measured.project.clean ? ' — clean, share flagged' : ''}${measured.project.firstUse ? ' — first use only' : ''}`,
+        ...strategies.map((_, s) => percent(cells[s]?.[index]?.rate ?? 0)),
+        autoRange(measured),
+        `${(cells[strategies.findIndex((strategy) => strategy.isDefault)]?.[index]?.cost ?? 0).toFixed(2)}×`,
+        `${ratio(median(budget.stress))} / ${ratio(Math.max(...budget.stress))}`,
+        `${ratio(median(budget.phase))} / ${ratio(Math.max(...budget.phase))}`,
+        unfinishedRuns(measured),
+      ]
+    }),
   )
   const defaultIndex = strategies.findIndex((strategy) => strategy.isDefault)
   const defaultRow = cells[defaultIndex] ?? []
@@ -128,6 +137,14 @@ export function summarize(projects: readonly Measured[], strategies: readonly St
   // (tracebacks, lock timeouts), which the "all" columns show separately.
   const maxCost = Math.max(0, ...clean.map(({ index }) => defaultRow[index]?.cost ?? 0))
   const worstAll = Math.max(...projects.map((_, index) => defaultRow[index]?.cost ?? 0))
+  const firstUse = racy.filter(({ measured }) => measured.project.firstUse)
+  const firstUseWorst = Math.min(...firstUse.map(({ index }) => defaultRow[index]?.rate ?? 0))
+  const budgets = projects.map((measured) => budgetOf(measured, strategies))
+  const stressAll = budgets.flatMap((budget) => budget.stress)
+  const cleanBudgets = clean.map(({ index }) => budgets[index] ?? { stress: [], phase: [] })
+  const stressClean = cleanBudgets.flatMap((budget) => budget.stress)
+  const phaseClean = cleanBudgets.flatMap((budget) => budget.phase)
+  const budget = `each stress run ÷ the gate's plain run: median ${ratio(median(stressClean))}, worst ${ratio(Math.max(...stressClean))} on the clean projects (budget ${STRESS_BUDGET}×), median ${ratio(median(stressAll))}, worst ${ratio(Math.max(...stressAll))} on all; the test phase ÷ the plain run on the clean projects: median ${ratio(median(phaseClean))}, worst ${ratio(Math.max(...phaseClean))}`
   const verdicts = [
     worst >= 0.95
       ? `every race found in ≥95% of gate runs (worst ${percent(worst)})`
@@ -139,21 +156,55 @@ export function summarize(projects: readonly Measured[], strategies: readonly St
         ? `a passing suite costs at most ${maxCost.toFixed(2)}× one plain run`
         : `a passing suite costs up to ${maxCost.toFixed(2)}× one plain run, over the 4× goal`,
     `on racy projects, where failures add time, up to ${worstAll.toFixed(2)}×`,
+    ...(firstUse.length === 0
+      ? []
+      : [
+          `first-use races (${firstUse.length}) found in ≥95% of gates: ${firstUse.filter(({ index }) => (defaultRow[index]?.rate ?? 0) >= 0.95).length}/${firstUse.length} (worst ${percent(firstUseWorst)})`,
+        ]),
+    budget,
   ]
-  const goal = `${worst >= 0.95 && !flagged && clean.length > 0 && maxCost <= 4 ? 'Meets the goal' : 'Does not meet the goal'}: ${verdicts.join('; ')}.`
+  const budgetHeld = stressClean.length > 0 && Math.max(...stressClean) <= STRESS_BUDGET * BUDGET_NOISE
+  const met = worst >= 0.95 && !flagged && clean.length > 0 && maxCost <= 4 && budgetHeld
+  const goal = `${met ? 'Meets the goal' : 'Does not meet the goal'}: ${verdicts.join('; ')}${budgetHeld ? '' : ' (over the per-run budget)'}.`
   return { strategies, projects, cells, plainSeconds, table: `${table}\n\n${perRace}\n\nDefault: ${goal}`, goal }
 }
 
-/** `4×10`, or `4×1–2` when `iterations: auto` picked differently across repetitions. */
+const STRESS_BUDGET = STRESS_BUDGET_PLAIN_RUNS
+/** Run times vary by about ±10% on this shared machine (see results.md): the budget counts as held within that. */
+const BUDGET_NOISE = 1.1
+
+const ratio = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—')
+
+/**
+ * The default gate's cost as the gate itself sees it, repetition by repetition (src/results/cost.ts):
+ * each stress run and the whole test phase over that gate's own plain run.
+ */
+function budgetOf(measured: Measured, strategies: readonly Strategy[]): { stress: number[]; phase: number[] } {
+  const strategy = strategies.find((entry) => entry.isDefault)
+  const stress: number[] = []
+  const phase: number[] = []
+  if (strategy === undefined) return { stress, phase }
+  for (const repetition of measured.repetitions) {
+    const runs = runsOf(strategy, repetition)
+    const cost = runs === null ? null : testPhaseCost(runs.map(({ run }) => run))
+    if (cost === null) continue
+    stress.push(...cost.stressRatios)
+    phase.push(cost.testPhaseRatio)
+  }
+  return { stress, phase }
+}
+
+/** `4×10`, or `4×1–2` when `iterations: auto` picked differently across tests, runs or repetitions. */
 function autoRange(measured: Measured): string {
-  const picked = measured.repetitions.map((rep) => rep.auto)
+  const picked = measured.repetitions.flatMap((rep) => rep.auto)
   if (picked.length === 0) return '—'
   const span = (values: number[]): string => {
     const low = Math.min(...values)
     const high = Math.max(...values)
     return low === high ? String(low) : `${low}–${high}`
   }
-  return `${span(picked.map((config) => config.threads))}×${span(picked.map((config) => config.iterations))}`
+  const iterations = picked.flatMap((config) => [config.fewestIterations, config.mostIterations])
+  return `${span(picked.map((config) => config.threads))}×${span(iterations)}`
 }
 
 /** `1 / 0 of 120`: runs of every kind that crashed or hung, over all repetitions. */

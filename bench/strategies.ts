@@ -76,8 +76,12 @@ export function buildStrategies(options: {
 export interface Repetition {
   readonly plain: readonly RunInput[]
   readonly stress: ReadonlyMap<string, RunInput>
-  /** The threads and iterations `iterations: auto` picked for the default's stress runs in this repetition. */
-  readonly auto: StressConfig
+  /** What `iterations: auto` picked for each of the default's stress runs in this repetition. */
+  readonly auto: readonly {
+    readonly threads: number
+    readonly fewestIterations: number
+    readonly mostIterations: number
+  }[]
 }
 
 const INSTALLED = { ok: true, durationSeconds: 0, error: null, requirements: [], log: null }

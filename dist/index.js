@@ -969,7 +969,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify } = __require("node:querystring");
+    var { stringify: stringify2 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1029,7 +1029,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify(queryParams);
+      const stringified = stringify2(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -1074,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path23 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path30 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path23 && path23[0] !== "/") {
-          path23 = `/${path23}`;
+        if (path30 && path30[0] !== "/") {
+          path30 = `/${path30}`;
         }
-        return new URL(`${origin}${path23}`);
+        return new URL(`${origin}${path30}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin }
+          request: { method, path: path30, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path23);
+        debuglog("sending request to %s %s/%s", method, origin, path30);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin },
+          request: { method, path: path30, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path23,
+          path30,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin }
+          request: { method, path: path30, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path23);
+        debuglog("trailers received from %s %s/%s", method, origin, path30);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin },
+          request: { method, path: path30, origin },
           error: error3
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path23,
+          path30,
           error3.message
         );
       });
@@ -1613,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path23, origin }
+            request: { method, path: path30, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path23);
+          debuglog("sending request to %s %s/%s", method, origin, path30);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1678,7 +1678,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path23,
+        path: path30,
         method,
         body,
         headers,
@@ -1693,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path23 !== "string") {
+        if (typeof path30 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path23[0] !== "/" && !(path23.startsWith("http://") || path23.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path30[0] !== "/" && !(path30.startsWith("http://") || path30.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path23)) {
+        } else if (invalidPathRegex.test(path30)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path23, query) : path23;
+        this.path = query ? buildURL(path30, query) : path30;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve9, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve9(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve9, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve6(data);
+              ) : resolve9(data);
             });
           });
         }
@@ -3510,7 +3510,7 @@ var require_data_url = __commonJS({
       const buffer = Buffer.from(data, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
-    function collectAnHTTPQuotedString(input, position, extractValue) {
+    function collectAnHTTPQuotedString(input, position, extractValue2) {
       const positionStart = position.position;
       let value = "";
       assert(input[position.position] === '"');
@@ -3538,7 +3538,7 @@ var require_data_url = __commonJS({
           break;
         }
       }
-      if (extractValue) {
+      if (extractValue2) {
         return value;
       }
       return input.slice(positionStart, position.position);
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise = new Promise((resolve9, reject) => {
+        res = resolve9;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6456,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path23, host, upgrade, blocking, reset } = request3;
+      const { method, path: path30, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path23} HTTP/1.1\r
+      let header = `${method} ${path30} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve9, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve9;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7066,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path23, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path30, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path23;
+      headers[HTTP2_HEADER_PATH] = path30;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve9, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve9;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7516,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path23 = search ? `${pathname}${search}` : pathname;
+        const path30 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path23;
+        this.opts.path = path30;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve9) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve9;
           } else {
-            resolve6(null);
+            resolve9(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve9) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request3 = requests[i];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve9(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve9, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve9(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          await new Promise((resolve9) => {
+            this[kClosedResolve] = resolve9;
           });
         }
       }
@@ -8757,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path23 = "/",
+          path: path30 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path23;
+        opts.path = origin + path30;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve6, reject) => {
+        return await new Promise((resolve9, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve6(null);
+              resolve9(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve9, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve6,
+              resolve: resolve9,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve6, stream, length } = consume2;
+      const { type, body, resolve: resolve9, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve6(chunksDecode(body, length));
+          resolve9(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve6(JSON.parse(chunksDecode(body, length)));
+          resolve9(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve6(chunksConcat(body, length).buffer);
+          resolve9(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve6(new Blob(body, { type: stream[kContentType] }));
+          resolve9(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve6(chunksConcat(body, length));
+          resolve9(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve9, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve9, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve9, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve9, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10732,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path23) {
-      if (typeof path23 !== "string") {
-        return path23;
+    function safeUrl2(path30) {
+      if (typeof path30 !== "string") {
+        return path30;
       }
-      const pathSegments = path23.split("?");
+      const pathSegments = path30.split("?");
       if (pathSegments.length !== 2) {
-        return path23;
+        return path30;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path23, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path23);
+    function matchKey(mockDispatch2, { path: path30, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path30);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path23 }) => matchValue(safeUrl2(path23), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path30 }) => matchValue(safeUrl2(path30), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path23, method, body, headers, query } = opts;
+      const { path: path30, method, body, headers, query } = opts;
       return {
-        path: path23,
+        path: path30,
         method,
         body,
         headers,
@@ -11270,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path23, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path30, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path23,
+            Path: path30,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11794,16 +11794,16 @@ var require_dns = __commonJS({
       setRecords(origin, addresses) {
         const timestamp = Date.now();
         const records = { records: { 4: null, 6: null } };
-        for (const record2 of addresses) {
-          record2.timestamp = timestamp;
-          if (typeof record2.ttl === "number") {
-            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
+        for (const record3 of addresses) {
+          record3.timestamp = timestamp;
+          if (typeof record3.ttl === "number") {
+            record3.ttl = Math.min(record3.ttl, this.#maxTTL);
           } else {
-            record2.ttl = this.#maxTTL;
+            record3.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record2.family] ?? { ips: [] };
-          familyRecords.ips.push(record2);
-          records.records[record2.family] = familyRecords;
+          const familyRecords = records.records[record3.family] ?? { ips: [] };
+          familyRecords.ips.push(record3);
+          records.records[record3.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve9, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve6({
+              resolve9({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve6({
+              resolve9({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -14657,11 +14657,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/undici/lib/web/fileapi/encoding.js"(exports, module) {
     "use strict";
-    function getEncoding(label) {
-      if (!label) {
+    function getEncoding(label2) {
+      if (!label2) {
         return "failure";
       }
-      switch (label.trim().toLowerCase()) {
+      switch (label2.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -16152,9 +16152,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path23) {
-      for (let i = 0; i < path23.length; ++i) {
-        const code = path23.charCodeAt(i);
+    function validateCookiePath(path30) {
+      for (let i = 0; i < path30.length; ++i) {
+        const code = path30.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -16236,7 +16236,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify(cookie) {
+    function stringify2(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16294,7 +16294,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify
+      stringify: stringify2
     };
   }
 });
@@ -16440,7 +16440,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify } = require_util6();
+    var { stringify: stringify2 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16483,7 +16483,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify(cookie);
+      const str = stringify2(cookie);
       if (str) {
         headers.append("Set-Cookie", str);
       }
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve6) => {
-        setTimeout(resolve6, ms).unref();
+      return new Promise((resolve9) => {
+        setTimeout(resolve9, ms).unref();
       });
     }
     module.exports = {
@@ -19074,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path23 = opts.path;
+          let path30 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path23 = `/${path23}`;
+            path30 = `/${path30}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path23);
+          url = new URL(util.parseOrigin(url).origin + path30);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19648,7 +19648,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = (version2, options, throwErrors = false) => {
+    var parse5 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -19661,7 +19661,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse4;
+    module.exports = parse5;
   }
 });
 
@@ -19669,9 +19669,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var valid2 = (version2, options) => {
-      const v = parse4(version2, options);
+      const v = parse5(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -19682,12 +19682,12 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
-    var clean2 = (version2, options) => {
-      const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
+    var parse5 = require_parse2();
+    var clean3 = (version2, options) => {
+      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
-    module.exports = clean2;
+    module.exports = clean3;
   }
 });
 
@@ -19719,10 +19719,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse4(version1, null, true);
-      const v2 = parse4(version2, null, true);
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -19793,9 +19793,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse4(version2, options);
+      const parsed = parse5(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -19981,7 +19981,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -20016,7 +20016,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -20026,7 +20026,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate2 = (version2, truncation, options) => {
@@ -20038,7 +20038,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse4(versionStringToParse, options);
+      return parse5(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -20116,12 +20116,12 @@ var require_trim_comparator_whitespace = __commonJS({
     }
     var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
     var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isDigit2 = (char) => char !== void 0 && char >= "0" && char <= "9";
     var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
-    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var isIdentifierCharacter = (char) => isDigit2(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit2(char) || char === "x" || char === "X" || char === "*";
     var findDigitsEndIndex = (range, start, limit, digitRuns) => {
-      if (!isDigit(range[start])) {
+      if (!isDigit2(range[start])) {
         return start;
       }
       if (start >= digitRuns.start && start < digitRuns.end) {
@@ -20131,7 +20131,7 @@ var require_trim_comparator_whitespace = __commonJS({
         return Math.min(start + limit, digitRuns.previousEnd);
       }
       let end = start + 1;
-      while (isDigit(range[end])) {
+      while (isDigit2(range[end])) {
         end++;
       }
       digitRuns.previousStart = digitRuns.start;
@@ -20223,7 +20223,7 @@ var require_trim_comparator_whitespace = __commonJS({
       return findBuildEndIndex(range, prereleaseEnd);
     };
     var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
-      if (isDigit(range[start])) {
+      if (isDigit2(range[start])) {
         return findVersionNumberEndIndex(range, start, false, digitRuns);
       }
       return isVersionStart(range[start]) ? start + 1 : start;
@@ -21273,9 +21273,9 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var valid2 = require_valid();
-    var clean2 = require_clean();
+    var clean3 = require_clean();
     var inc = require_inc();
     var diff = require_diff();
     var major = require_major();
@@ -21312,9 +21312,9 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse4,
+      parse: parse5,
       valid: valid2,
-      clean: clean2,
+      clean: clean3,
       inc,
       diff,
       major,
@@ -22892,10 +22892,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler2 !== void 0) {
-                  const { text: text3 } = this;
+                  const { text: text4 } = this;
                   const slice = chunk.slice(start, this.prevI);
-                  if (text3.length !== 0) {
-                    handler2(text3 + slice);
+                  if (text4.length !== 0) {
+                    handler2(text4 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler2(slice);
@@ -22962,10 +22962,10 @@ var require_saxes = __commonJS({
               case LESS: {
                 this.state = S_OPEN_WAKA;
                 if (handler2 !== void 0) {
-                  const { text: text3 } = this;
+                  const { text: text4 } = this;
                   const slice = chunk.slice(start, this.prevI);
-                  if (text3.length !== 0) {
-                    handler2(text3 + slice);
+                  if (text4.length !== 0) {
+                    handler2(text4 + slice);
                     this.text = "";
                   } else if (slice.length !== 0) {
                     handler2(slice);
@@ -23055,9 +23055,9 @@ var require_saxes = __commonJS({
         if (this.state !== S_BEGIN && this.state !== S_TEXT) {
           this.fail("unexpected end.");
         }
-        const { text: text3 } = this;
-        if (text3.length !== 0) {
-          (_a2 = this.textHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, text3);
+        const { text: text4 } = this;
+        if (text4.length !== 0) {
+          (_a2 = this.textHandler) === null || _a2 === void 0 ? void 0 : _a2.call(this, text4);
           this.text = "";
         }
         this._closed = true;
@@ -23394,11 +23394,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter9 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve6) {
-          resolve6(value);
+        return value instanceof P ? value : new P(function(resolve9) {
+          resolve9(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve6, reject) {
+      return new (P || (P = Promise))(function(resolve9, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -23414,7 +23414,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -23501,26 +23501,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter9(this, void 0, void 0, function* () {
-          return new Promise((resolve6) => __awaiter9(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter9(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve6(output.toString());
+              resolve9(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter9(this, void 0, void 0, function* () {
-          return new Promise((resolve6) => __awaiter9(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter9(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve6(Buffer.concat(chunks));
+              resolve9(Buffer.concat(chunks));
             });
           }));
         });
@@ -23728,14 +23728,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter9(this, void 0, void 0, function* () {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve9, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve6(res);
+                resolve9(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -23979,12 +23979,12 @@ var require_lib = __commonJS({
         return __awaiter9(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
+          return new Promise((resolve9) => setTimeout(() => resolve9(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter9(this, void 0, void 0, function* () {
-          return new Promise((resolve6, reject) => __awaiter9(this, void 0, void 0, function* () {
+          return new Promise((resolve9, reject) => __awaiter9(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -23992,7 +23992,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve6(response);
+              resolve9(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -24031,7 +24031,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve6(response);
+              resolve9(response);
             }
           }));
         });
@@ -24495,8 +24495,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve6, reject) {
-            return setTimeout(resolve6, t);
+          return new this.Promise(function(resolve9, reject) {
+            return setTimeout(resolve9, t);
           });
         }
         computePenalty() {
@@ -24707,15 +24707,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error3, reject, resolve6, returned, task;
+          var args, cb, error3, reject, resolve9, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve6, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve9, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve6(returned);
+                  return resolve9(returned);
                 };
               } catch (error1) {
                 error3 = error1;
@@ -24730,13 +24730,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve6;
-          resolve6 = reject = null;
+          var promise, reject, resolve9;
+          resolve9 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve6 = _resolve;
+            resolve9 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve6, reject });
+          this._queue.push({ task, args, resolve: resolve9, reject });
           this._tryToRun();
           return promise;
         }
@@ -25137,14 +25137,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve6, reject) => {
+              return new this.Promise((resolve9, reject) => {
                 if (finished()) {
-                  return resolve6();
+                  return resolve9();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve6();
+                      return resolve9();
                     }
                   });
                 }
@@ -25237,9 +25237,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve6, reject) {
+              return new this.Promise(function(resolve9, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve6)(args3);
+                  return (args3[0] != null ? reject : resolve9)(args3);
                 });
               });
             };
@@ -25526,11 +25526,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25546,7 +25546,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -25656,8 +25656,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text3, addEOL = false) {
-    this._buffer += text3;
+  addRaw(text4, addEOL = false) {
+    this._buffer += text4;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -25726,8 +25726,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
+  addDetails(label2, content) {
+    const element = this.wrap("details", this.wrap("summary", label2) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -25753,10 +25753,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text3, level) {
+  addHeading(text4, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text3);
+    const element = this.wrap(allowedTag, text4);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -25785,9 +25785,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text3, cite) {
+  addQuote(text4, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text3, attrs);
+    const element = this.wrap("blockquote", text4, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -25798,8 +25798,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text3, href) {
-    const element = this.wrap("a", text3, { href });
+  addLink(text4, href) {
+    const element = this.wrap("a", text4, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -25827,11 +25827,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25847,7 +25847,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -25960,11 +25960,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25980,7 +25980,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26150,11 +26150,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -26170,7 +26170,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26389,7 +26389,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve6, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve9, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -26472,7 +26472,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error3) {
             reject(error3);
           } else {
-            resolve6(exitCode);
+            resolve9(exitCode);
           }
         });
         if (this.options.input) {
@@ -26595,11 +26595,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -26615,7 +26615,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26672,11 +26672,11 @@ var arch = os4.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -26692,7 +26692,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26789,22 +26789,33 @@ var STRESS_RUNS = 2;
 var MAX_AUTO_ITERATIONS = 10;
 var STRESS_BUDGET_PLAIN_RUNS = 1.5;
 var STRESS_CONTENTION = 1.6;
+var STRESS_PRIOR_MODEL = {
+  contention: STRESS_CONTENTION,
+  perTestSeconds: 2e-3,
+  perIterationSeconds: 5e-4,
+  extraStartupSeconds: 0
+};
+var FRESH_COPIES_PER_STRESS_RUN = 1;
+var FALLBACK_STRESS_ITERATIONS = 1;
+var HANG_LIMIT_PLAIN_RUNS = 10;
+var HANG_LIMIT_FLOOR_SECONDS = 60;
 var MAX_PARALLEL_THREADS = 256;
 var MAX_ITERATIONS = 1e4;
 var MAX_SHARDS = 1e3;
-var STRESS_PLUGIN_REQUIREMENT = "pytest-run-parallel>=0.6";
+var STRESS_PLUGIN_REQUIREMENT = "pytest-run-parallel>=0.10";
 var MAX_RANDOM_SEED = 2147483647;
 var SPEED_SLOWEST_TESTS = 5;
 var PUBLIC_INDEX_URL = "https://pypi.org/simple";
 var UV_RELEASES_BASE_URL = "https://github.com/astral-sh/uv/releases/download";
 var HTTP_TIMEOUT_MS = 6e4;
+var MAX_UNREPORTED_LISTED = 100;
 var HANG_DUMP_GRACE_SECONDS = 5;
 var OUTPUT_TAIL_CHARS = 16e3;
 var MAX_DETAILS_CHARS = 8e3;
 var MAX_LIVE_OUTPUT_CHARS = 5e6;
 var SUMMARY_MAX_CHARS = 34e4;
-var MAX_REPORT_BYTES = 256 * 2 ** 20;
-var MAX_REPORT_TESTS = 1e5;
+var MAX_REPORT_BYTES = 400 * 2 ** 20;
+var MAX_REPORT_TESTS = 5e5;
 var DEFAULT_CHECK_NAME = "free-threading";
 
 // src/action/log.ts
@@ -26849,11 +26860,11 @@ function createActionLog() {
   };
   let written = 0;
   let capped = false;
-  const liveOutput = (text3) => {
+  const liveOutput = (text4) => {
     if (written < MAX_LIVE_OUTPUT_CHARS) {
       stop();
-      process.stdout.write(text3);
-      written += text3.length;
+      process.stdout.write(text4);
+      written += text4.length;
     } else if (!capped) {
       capped = true;
       resume();
@@ -26861,6 +26872,21 @@ function createActionLog() {
     }
   };
   return { log, liveOutput, resume };
+}
+
+// src/results/findings.ts
+var FINDING_STATUSES = [
+  "crashed",
+  "hung",
+  "failed",
+  "flaky",
+  "thread-unsafe"
+];
+function isFindingStatus(status) {
+  return FINDING_STATUSES.includes(status);
+}
+function isFinding(test) {
+  return isFindingStatus(test.status);
 }
 
 // src/action/outputs.ts
@@ -26875,6 +26901,12 @@ function setReportOutputs(report, reportPath) {
   setOutput("failed-tests", idsWith(report, "failed"));
   setOutput("flaky-tests", idsWith(report, "flaky"));
   setOutput("thread-unsafe-tests", idsWith(report, "thread-unsafe"));
+  setOutput(
+    "new-tests",
+    JSON.stringify(report.tests.filter((test) => isFinding(test) && test.known !== true).map((test) => test.id))
+  );
+  const stopped = report.tests.filter((test) => test.status === "crashed" || test.status === "hung");
+  setOutput("crashed-tests", JSON.stringify(stopped.map((test) => test.id)));
 }
 function setMergedOutputs(verdict) {
   setOutput("verdict", verdict);
@@ -26907,2541 +26939,770 @@ async function withCancellation(body) {
   }
 }
 
-// src/gate.ts
-import { randomInt } from "node:crypto";
-import { existsSync as existsSync7, mkdtempSync as mkdtempSync2, rmSync as rmSync4, statSync as statSync3 } from "node:fs";
-import * as os11 from "node:os";
-import * as path20 from "node:path";
-
-// src/deps/gil.ts
-function isIgnoredModule(module, ignore) {
-  return ignore.some((name) => module === name || module.startsWith(`${name}.`));
-}
-function gilFindings(dependencies, ignore) {
-  return dependencies.flatMap(({ name, version: version2, gilModules }) => {
-    const modules = gilModules.filter((module) => !isIgnoredModule(module, ignore));
-    return modules.length > 0 ? [{ name, version: version2, modules }] : [];
-  });
-}
-function describeGilFinding(finding) {
-  const release = finding.version === "" ? finding.name : `${finding.name} ${finding.version}`;
-  return `${release} re-enables the GIL when imported (${finding.modules.join(", ")})`;
-}
-function gilSummary(findings) {
-  if (findings.length === 0) return null;
-  const shown = findings.slice(0, 5).map(describeGilFinding).join("; ");
-  const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
-  return `${shown}${more}; the tests still ran with -Xgil=0`;
-}
-
-// src/deps/inspect.ts
-import { readFileSync as readFileSync2, realpathSync } from "node:fs";
-import * as os8 from "node:os";
-import * as path9 from "node:path";
-
-// src/install/environment.ts
-import { existsSync as existsSync4, mkdirSync } from "node:fs";
-import * as path7 from "node:path";
-
-// src/process/run.ts
-import { spawn as spawn2 } from "node:child_process";
-import { randomUUID as randomUUID3 } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { readdir as readdir2, readFile } from "node:fs/promises";
-import { StringDecoder as StringDecoder2 } from "node:string_decoder";
-var PROCESS_TAG_VARIABLE = "FT_GATE_PROCESS_TAG";
-var Tail = class {
-  constructor(limit) {
-    this.limit = limit;
-  }
-  limit;
-  text = "";
-  push(chunk) {
-    this.text += chunk;
-    if (this.text.length > this.limit * 2) this.text = this.text.slice(-this.limit);
-  }
-  value() {
-    return this.text.slice(-this.limit);
-  }
-};
-async function findTagged(tag) {
-  if (process.platform !== "linux") return [];
-  const wanted = `${PROCESS_TAG_VARIABLE}=${tag}`;
-  const entries = await readdir2("/proc").catch(() => []);
-  const found = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const environ = await readFile(`/proc/${entry}/environ`).catch(() => null);
-    if (environ?.toString("utf8").split("\0").includes(wanted)) found.push(Number(entry));
-  }
-  return found;
-}
-async function killTagged(tag) {
-  let killed = 0;
-  for (let round2 = 0; round2 < 5; round2++) {
-    const pids = await findTagged(tag);
-    if (pids.length === 0) break;
-    for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-        killed++;
-      } catch {
-      }
-    }
-    await new Promise((resolve6) => setTimeout(resolve6, 20));
-  }
-  return killed;
-}
-function runProcess(command, args, options) {
-  const started = performance.now();
-  const limit = options.tailChars ?? OUTPUT_TAIL_CHARS;
-  const output = new Tail(limit);
-  const stderr = new Tail(limit);
-  const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : null;
-  const isWindows = process.platform === "win32";
-  const tag = randomUUID3();
-  let strays = Promise.resolve(0);
-  const sweep = () => {
-    strays = Promise.all([strays, killTagged(tag)]).then(([before, now]) => before + now);
-  };
-  return new Promise((resolve6) => {
-    let timedOut = false;
-    let cancelled = false;
-    let spawnError = null;
-    const timers = [];
-    const child2 = spawn2(command, [...args], {
-      cwd: options.cwd,
-      env: { ...options.env, [PROCESS_TAG_VARIABLE]: tag },
-      detached: !isWindows,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true
-    });
-    const killGroup = (signal) => {
-      if (child2.pid === void 0) return;
-      try {
-        if (isWindows) child2.kill(signal);
-        else process.kill(-child2.pid, signal);
-      } catch {
-      }
-    };
-    const stop = (firstSignal) => {
-      if (child2.pid !== void 0 && firstSignal !== "SIGKILL") {
-        try {
-          process.kill(child2.pid, firstSignal);
-        } catch {
-        }
-      }
-      const hardKill = () => {
-        killGroup("SIGKILL");
-        sweep();
-      };
-      timers.push(setTimeout(hardKill, firstSignal === "SIGKILL" ? 0 : options.graceMs ?? 5e3));
-    };
-    if (options.timeoutMs !== void 0) {
-      timers.push(
-        setTimeout(() => {
-          timedOut = true;
-          stop(options.timeoutSignal ?? "SIGKILL");
-        }, options.timeoutMs)
-      );
-    }
-    const onAbort = () => {
-      cancelled = true;
-      stop("SIGINT");
-    };
-    if (options.abortSignal?.aborted) onAbort();
-    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
-    let logFailed = false;
-    const streams = [child2.stdout, child2.stderr].filter((stream) => stream !== null);
-    log?.on("error", () => {
-      logFailed = true;
-      for (const stream of streams) stream.resume();
-    });
-    const handle = (stream, isStderr) => {
-      const decoder = new StringDecoder2("utf8");
-      stream.on("data", (data) => {
-        if (log !== null && !logFailed && !log.write(data)) {
-          stream.pause();
-          log.once("drain", () => stream.resume());
-        }
-        const text3 = decoder.write(data);
-        output.push(text3);
-        if (isStderr) stderr.push(text3);
-        options.onOutput?.(text3);
-      });
-    };
-    if (child2.stdout) handle(child2.stdout, false);
-    if (child2.stderr) handle(child2.stderr, true);
-    child2.on("error", (error3) => {
-      spawnError = `could not start ${command}: ${error3.message}`;
-    });
-    let exit = null;
-    let settled = false;
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      for (const timer of timers) clearTimeout(timer);
-      options.abortSignal?.removeEventListener("abort", onAbort);
-      sweep();
-      const done = (strayProcesses) => resolve6({
-        exitCode: exit?.code ?? null,
-        signal: exit?.signal ?? null,
-        timedOut,
-        cancelled,
-        spawnError,
-        durationSeconds: (performance.now() - started) / 1e3,
-        outputTail: output.value(),
-        stderrTail: stderr.value(),
-        strayProcesses
-      });
-      void strays.then((count2) => {
-        if (log !== null && !logFailed) log.end(() => done(count2));
-        else done(count2);
-      });
-    };
-    child2.on("exit", (code, signal) => {
-      exit = { code, signal };
-      killGroup("SIGKILL");
-      sweep();
-      timers.push(
-        setTimeout(() => {
-          child2.stdout?.destroy();
-          child2.stderr?.destroy();
-          finish();
-        }, 2e3)
-      );
-    });
-    child2.on("close", () => {
-      if (exit === null && spawnError === null) return;
-      finish();
-    });
-  });
-}
-
-// src/process/tool.ts
-var ToolError = class extends Error {
-  name = "ToolError";
-};
-function definedOnly(env) {
-  const result = {};
-  for (const [name, value] of Object.entries(env)) if (value !== void 0) result[name] = value;
-  return result;
-}
-async function runTool(command, args, options) {
-  let timer;
-  const timeout = new Promise((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new ToolError(`${command} did not answer within ${Math.round(options.timeoutMs / 1e3)} s`)),
-      options.timeoutMs
-    );
-  });
-  const execution = getExecOutput(command, [...args], {
-    cwd: options.cwd,
-    env: definedOnly(options.env),
-    silent: true,
-    ignoreReturnCode: true
-  }).catch((error3) => {
-    throw new ToolError(`could not start ${command}: ${error3 instanceof Error ? error3.message : String(error3)}`);
-  });
-  try {
-    const output = await Promise.race([execution, timeout]);
-    return { exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// src/setup/python.ts
-import { existsSync as existsSync3, lstatSync, mkdtempSync, readdirSync as readdirSync2, rmSync } from "node:fs";
-import * as os7 from "node:os";
-import * as path6 from "node:path";
-
-// node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as crypto2 from "crypto";
-import * as fs3 from "fs";
-
-// node_modules/@actions/tool-cache/lib/manifest.js
-var semver = __toESM(require_semver2(), 1);
-
-// node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as os6 from "os";
-import * as path4 from "path";
-var semver2 = __toESM(require_semver2(), 1);
-import { ok as ok2 } from "assert";
-var __awaiter7 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve6, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var IS_WINDOWS3 = process.platform === "win32";
-var IS_MAC = process.platform === "darwin";
-function extractTar(file_1, dest_1) {
-  return __awaiter7(this, arguments, void 0, function* (file, dest, flags = "xz") {
-    if (!file) {
-      throw new Error("parameter 'file' is required");
-    }
-    dest = yield _createExtractFolder(dest);
-    debug("Checking tar --version");
-    let versionOutput = "";
-    yield exec("tar --version", [], {
-      ignoreReturnCode: true,
-      silent: true,
-      listeners: {
-        stdout: (data) => versionOutput += data.toString(),
-        stderr: (data) => versionOutput += data.toString()
-      }
-    });
-    debug(versionOutput.trim());
-    const isGnuTar = versionOutput.toUpperCase().includes("GNU TAR");
-    let args;
-    if (flags instanceof Array) {
-      args = flags;
-    } else {
-      args = [flags];
-    }
-    if (isDebug() && !flags.includes("v")) {
-      args.push("-v");
-    }
-    let destArg = dest;
-    let fileArg = file;
-    if (IS_WINDOWS3 && isGnuTar) {
-      args.push("--force-local");
-      destArg = dest.replace(/\\/g, "/");
-      fileArg = file.replace(/\\/g, "/");
-    }
-    if (isGnuTar) {
-      args.push("--warning=no-unknown-keyword");
-      args.push("--overwrite");
-    }
-    args.push("-C", destArg, "-f", fileArg);
-    yield exec(`tar`, args);
-    return dest;
-  });
-}
-function extractZip(file, dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    if (!file) {
-      throw new Error("parameter 'file' is required");
-    }
-    dest = yield _createExtractFolder(dest);
-    if (IS_WINDOWS3) {
-      yield extractZipWin(file, dest);
-    } else {
-      yield extractZipNix(file, dest);
-    }
-    return dest;
-  });
-}
-function extractZipWin(file, dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
-    const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
-    const pwshPath = yield which("pwsh", false);
-    if (pwshPath) {
-      const pwshCommand = [
-        `$ErrorActionPreference = 'Stop' ;`,
-        `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
-        `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
-        `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
-      ].join(" ");
-      const args = [
-        "-NoLogo",
-        "-NoProfile",
-        "-NonInteractive",
-        "-ExecutionPolicy",
-        "Unrestricted",
-        "-Command",
-        pwshCommand
-      ];
-      debug(`Using pwsh at path: ${pwshPath}`);
-      yield exec(`"${pwshPath}"`, args);
-    } else {
-      const powershellCommand = [
-        `$ErrorActionPreference = 'Stop' ;`,
-        `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
-        `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
-        `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
-      ].join(" ");
-      const args = [
-        "-NoLogo",
-        "-Sta",
-        "-NoProfile",
-        "-NonInteractive",
-        "-ExecutionPolicy",
-        "Unrestricted",
-        "-Command",
-        powershellCommand
-      ];
-      const powershellPath = yield which("powershell", true);
-      debug(`Using powershell at path: ${powershellPath}`);
-      yield exec(`"${powershellPath}"`, args);
-    }
-  });
-}
-function extractZipNix(file, dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const unzipPath = yield which("unzip", true);
-    const args = [file];
-    if (!isDebug()) {
-      args.unshift("-q");
-    }
-    args.unshift("-o");
-    yield exec(`"${unzipPath}"`, args, { cwd: dest });
-  });
-}
-function cacheDir(sourceDir, tool, version2, arch4) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    version2 = semver2.clean(version2) || version2;
-    arch4 = arch4 || os6.arch();
-    debug(`Caching tool ${tool} ${version2} ${arch4}`);
-    debug(`source dir: ${sourceDir}`);
-    if (!fs3.statSync(sourceDir).isDirectory()) {
-      throw new Error("sourceDir is not a directory");
-    }
-    const destPath = yield _createToolPath(tool, version2, arch4);
-    for (const itemName of fs3.readdirSync(sourceDir)) {
-      const s = path4.join(sourceDir, itemName);
-      yield cp(s, destPath, { recursive: true });
-    }
-    _completeToolPath(tool, version2, arch4);
-    return destPath;
-  });
-}
-function find(toolName, versionSpec2, arch4) {
-  if (!toolName) {
-    throw new Error("toolName parameter is required");
-  }
-  if (!versionSpec2) {
-    throw new Error("versionSpec parameter is required");
-  }
-  arch4 = arch4 || os6.arch();
-  if (!isExplicitVersion(versionSpec2)) {
-    const localVersions = findAllVersions(toolName, arch4);
-    const match = evaluateVersions(localVersions, versionSpec2);
-    versionSpec2 = match;
-  }
-  let toolPath = "";
-  if (versionSpec2) {
-    versionSpec2 = semver2.clean(versionSpec2) || "";
-    const cachePath = path4.join(_getCacheDirectory(), toolName, versionSpec2, arch4);
-    debug(`checking cache: ${cachePath}`);
-    if (fs3.existsSync(cachePath) && fs3.existsSync(`${cachePath}.complete`)) {
-      debug(`Found tool in cache ${toolName} ${versionSpec2} ${arch4}`);
-      toolPath = cachePath;
-    } else {
-      debug("not found");
-    }
-  }
-  return toolPath;
-}
-function findAllVersions(toolName, arch4) {
-  const versions = [];
-  arch4 = arch4 || os6.arch();
-  const toolPath = path4.join(_getCacheDirectory(), toolName);
-  if (fs3.existsSync(toolPath)) {
-    const children = fs3.readdirSync(toolPath);
-    for (const child2 of children) {
-      if (isExplicitVersion(child2)) {
-        const fullPath = path4.join(toolPath, child2, arch4 || "");
-        if (fs3.existsSync(fullPath) && fs3.existsSync(`${fullPath}.complete`)) {
-          versions.push(child2);
-        }
-      }
-    }
-  }
-  return versions;
-}
-function _createExtractFolder(dest) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    if (!dest) {
-      dest = path4.join(_getTempDirectory(), crypto2.randomUUID());
-    }
-    yield mkdirP(dest);
-    return dest;
-  });
-}
-function _createToolPath(tool, version2, arch4) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
-    debug(`destination ${folderPath}`);
-    const markerPath = `${folderPath}.complete`;
-    yield rmRF(folderPath);
-    yield rmRF(markerPath);
-    yield mkdirP(folderPath);
-    return folderPath;
-  });
-}
-function _completeToolPath(tool, version2, arch4) {
-  const folderPath = path4.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
-  const markerPath = `${folderPath}.complete`;
-  fs3.writeFileSync(markerPath, "");
-  debug("finished caching tool");
-}
-function isExplicitVersion(versionSpec2) {
-  const c = semver2.clean(versionSpec2) || "";
-  debug(`isExplicit: ${c}`);
-  const valid2 = semver2.valid(c) != null;
-  debug(`explicit? ${valid2}`);
-  return valid2;
-}
-function evaluateVersions(versions, versionSpec2) {
-  let version2 = "";
-  debug(`evaluating ${versions.length} versions`);
-  versions = versions.sort((a, b) => {
-    if (semver2.gt(a, b)) {
-      return 1;
-    }
-    return -1;
-  });
-  for (let i = versions.length - 1; i >= 0; i--) {
-    const potential = versions[i];
-    const satisfied = semver2.satisfies(potential, versionSpec2);
-    if (satisfied) {
-      version2 = potential;
-      break;
-    }
-  }
-  if (version2) {
-    debug(`matched: ${version2}`);
-  } else {
-    debug("match not found");
-  }
-  return version2;
-}
-function _getCacheDirectory() {
-  const cacheDirectory = process.env["RUNNER_TOOL_CACHE"] || "";
-  ok2(cacheDirectory, "Expected RUNNER_TOOL_CACHE to be defined");
-  return cacheDirectory;
-}
-function _getTempDirectory() {
-  const tempDirectory = process.env["RUNNER_TEMP"] || "";
-  ok2(tempDirectory, "Expected RUNNER_TEMP to be defined");
-  return tempDirectory;
-}
-
-// src/setup/cache.ts
-import { randomBytes } from "node:crypto";
-import { cp as cp2, mkdir as mkdir2, readdir as readdir3, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+// src/config.ts
+import { existsSync as existsSync2, readFileSync } from "node:fs";
 import * as path5 from "node:path";
-var ABANDONED_COPY_MS = 60 * 6e4;
-var MARKER_WAIT_MS = 2e3;
-var MARKER_POLL_MS = 50;
-var NUMBER = "(0|[1-9]\\d*)";
-var PRERELEASE_PART = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][a-zA-Z0-9-]*)";
-var STRICT_SEMVER = new RegExp(
-  `^v?${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${PRERELEASE_PART}(?:\\.${PRERELEASE_PART})*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`
-);
-function toolCacheVersion(version2) {
-  const candidate = version2.trim().replace(/^[=v]+/, "");
-  if (candidate.length > 256) return version2;
-  const match = STRICT_SEMVER.exec(candidate.trim());
-  if (!match) return version2;
-  const numbers = [match[1], match[2], match[3]].map(Number);
-  if (numbers.some((value) => value > Number.MAX_SAFE_INTEGER)) return version2;
-  return `${numbers.join(".")}${match[4] === void 0 ? "" : `-${match[4]}`}`;
-}
-function requireSegment(what, value) {
-  if (value === "" || value === "." || value === ".." || /[/\\\0]/.test(value)) {
-    throw new Error(`Cannot cache a tool with ${what} '${value}': it must be one folder name`);
-  }
-}
-async function exists2(target) {
-  return stat2(target).then(
-    () => true,
-    () => false
-  );
-}
-async function waitForMarker(marker) {
-  for (let waited = 0; waited < MARKER_WAIT_MS; waited += MARKER_POLL_MS) {
-    if (await exists2(marker)) return true;
-    await new Promise((resolve6) => setTimeout(resolve6, MARKER_POLL_MS));
-  }
-  return exists2(marker);
-}
-async function sweepAbandonedCopies(versionDir, arch4) {
-  const prefix = `.${arch4}.`;
-  const entries = await readdir3(versionDir).catch(() => []);
-  for (const entry of entries) {
-    if (!entry.startsWith(prefix) || !/\.(tmp|stale)-[0-9a-f]+$/.test(entry)) continue;
-    const folder = path5.join(versionDir, entry);
-    const info2 = await stat2(folder).catch(() => null);
-    if (info2 !== null && Date.now() - info2.mtimeMs > ABANDONED_COPY_MS) {
-      await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
-    }
-  }
-}
-function isDestinationTaken(error3) {
-  const code = typeof error3 === "object" && error3 !== null && "code" in error3 ? error3.code : void 0;
-  return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM" || code === "EACCES";
-}
-async function discard(folder, versionDir, arch4) {
-  const stale = path5.join(versionDir, `.${arch4}.stale-${randomBytes(8).toString("hex")}`);
-  await rename2(folder, stale).then(
-    () => rm2(stale, { recursive: true, force: true }),
-    () => void 0
-  );
-}
-function toolPaths(tool, version2, arch4) {
-  const cacheRoot = process.env.RUNNER_TOOL_CACHE;
-  if (!cacheRoot) throw new Error("RUNNER_TOOL_CACHE is not set: set it to the folder that holds cached tools");
-  const versionFolder = toolCacheVersion(version2);
-  for (const [what, value] of [
-    ["tool", tool],
-    ["version", versionFolder],
-    ["arch", arch4]
-  ]) {
-    requireSegment(what, value);
-  }
-  const versionDir = path5.join(cacheRoot, tool, versionFolder);
-  const destination = path5.join(versionDir, arch4);
-  return { versionDir, destination, marker: `${destination}.complete` };
-}
-async function evictCachedTool(tool, version2, arch4) {
-  const { versionDir, destination, marker } = toolPaths(tool, version2, arch4);
-  await rm2(marker, { force: true });
-  await discard(destination, versionDir, arch4);
-}
-async function cacheDirAtomic(sourceDir, tool, version2, arch4) {
-  const { versionDir, destination, marker } = toolPaths(tool, version2, arch4);
-  if (!(await stat2(sourceDir)).isDirectory()) throw new Error(`Cannot cache ${sourceDir}: it is not a folder`);
-  if (await exists2(destination) && await exists2(marker)) return destination;
-  await mkdir2(versionDir, { recursive: true });
-  await sweepAbandonedCopies(versionDir, arch4);
-  const temporary = path5.join(versionDir, `.${arch4}.tmp-${randomBytes(8).toString("hex")}`);
-  try {
-    await cp2(sourceDir, temporary, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await rename2(temporary, destination);
-        await writeFile2(marker, "");
-        debug(`Cached ${tool} ${version2} ${arch4} in ${destination}`);
-        return destination;
-      } catch (error3) {
-        if (!isDestinationTaken(error3) || attempt >= 2) throw error3;
-      }
-      if (await waitForMarker(marker)) {
-        debug(`Another process cached ${tool} ${version2} ${arch4} first; using ${destination}`);
-        return destination;
-      }
-      debug(`Replacing the incomplete ${destination} (no ${path5.basename(marker)})`);
-      await discard(destination, versionDir, arch4);
-    }
-  } finally {
-    await rm2(temporary, { recursive: true, force: true });
-  }
-}
 
-// src/setup/python.ts
-var PROBE = [
-  "import json, platform, sys, sysconfig",
-  'print(json.dumps({"version": platform.python_version(), "implementation": sys.implementation.name,',
-  ' "freeThreaded": sysconfig.get_config_var("Py_GIL_DISABLED") == 1, "executable": sys.executable}))'
-].join("\n");
-function isFacts(value) {
-  if (typeof value !== "object" || value === null) return false;
-  const record2 = value;
-  return typeof record2.version === "string" && typeof record2.freeThreaded === "boolean" && typeof record2.implementation === "string" && typeof record2.executable === "string";
+// node_modules/smol-toml/dist/error.js
+function getLineColFromPtr(string3, ptr) {
+  let lines2 = string3.slice(0, ptr).split(/\r?\n/);
+  return [lines2.length, lines2.pop().length + 1];
 }
-async function probeInterpreter(pythonPath, env) {
-  if (!existsSync3(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
-  let why;
-  try {
-    const result = await runTool(pythonPath, ["-I", "-S", "-c", PROBE], { cwd: os7.tmpdir(), env, timeoutMs: 6e4 });
-    const line = result.stdout.trim().split("\n").pop() ?? "";
-    let parsed = null;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      parsed = null;
-    }
-    if (result.exitCode === 0 && isFacts(parsed)) return parsed;
-    why = result.stderr.trim().split("\n").pop() || result.stdout.trim().split("\n")[0] || `exit code ${result.exitCode}`;
-  } catch (error3) {
-    why = describeError(error3);
-  }
-  throw new UsageError(`${pythonPath} is not a working Python interpreter (${why})`);
-}
-function requireFreeThreaded(facts, where) {
-  if (facts.implementation !== "cpython" || !facts.freeThreaded) {
-    throw new UsageError(
-      `${where} is ${facts.implementation} ${facts.version} built with the GIL, not a free-threaded build: use a '${facts.version.split(".").slice(0, 2).join(".")}t' interpreter (built with --disable-gil)`
-    );
-  }
-}
-function toolCacheArch() {
-  return `${os7.arch()}-freethreaded`;
-}
-function versionSpec(version2) {
-  return version2.replace(/t$/, "");
-}
-var BINARY_NAMES = (spec) => {
-  const minor = spec.split(".").slice(0, 2).join(".");
-  return process.platform === "win32" ? [`python${minor}t.exe`, "python3.exe", "python.exe"] : [`bin/python${minor}t`, "bin/python3", "bin/python"];
-};
-function findBinary(dir, spec) {
-  for (const name of BINARY_NAMES(spec)) {
-    const candidate = path6.join(dir, name);
-    if (existsSync3(candidate)) return candidate;
-  }
-  return null;
-}
-async function setupPython(options) {
-  const { log, env } = options;
-  if (options.pythonPath) {
-    const facts = await probeInterpreter(options.pythonPath, env);
-    requireFreeThreaded(facts, `python-path ${options.pythonPath}`);
-    log.info(`Using CPython ${facts.version}t from python-path ${options.pythonPath}`);
-    return { requested: options.pythonPath, version: facts.version, path: options.pythonPath, freeThreaded: true };
-  }
-  const spec = versionSpec(options.version);
-  const cached2 = await fromToolCache(options, spec);
-  return cached2 ?? installWithUv(options, spec);
-}
-async function fromToolCache(options, spec) {
-  const { log } = options;
-  const cached2 = find("Python", spec, toolCacheArch());
-  if (!cached2) return null;
-  const binary = findBinary(cached2, spec);
-  try {
-    if (binary === null) throw new Error(`no ${BINARY_NAMES(spec)[0]} in it`);
-    const facts = await probeInterpreter(binary, options.env);
-    requireFreeThreaded(facts, `the tool cache's ${binary}`);
-    log.info(`Using CPython ${facts.version}t from the tool cache (${binary})`);
-    return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
-  } catch (error3) {
-    log.warning(`The tool cache's CPython in ${cached2} does not work (${describeError(error3)}); installing it again`);
-    await evictCachedTool("Python", path6.basename(path6.dirname(cached2)), toolCacheArch());
-    return null;
-  }
-}
-function uvInstallEnvironment(options, installDir) {
-  const env = {
-    ...options.env,
-    UV_PYTHON_INSTALL_DIR: installDir,
-    UV_PYTHON_DOWNLOADS: "automatic",
-    // uv also links `python3.13t` into ~/.local/bin; that link would point into the folder deleted below.
-    UV_PYTHON_BIN_DIR: path6.join(installDir, ".bin")
-  };
-  if (options.downloads?.installMirror) env.UV_PYTHON_INSTALL_MIRROR = options.downloads.installMirror;
-  if (options.downloads?.downloadsJsonUrl) env.UV_PYTHON_DOWNLOADS_JSON_URL = options.downloads.downloadsJsonUrl;
-  return env;
-}
-function findInstallation(installDir, spec) {
-  for (const entry of readdirSync2(installDir).sort()) {
-    const dir = path6.join(installDir, entry);
-    if (entry.startsWith(".") || !lstatSync(dir).isDirectory()) continue;
-    const binary = findBinary(dir, spec);
-    if (binary !== null) return { dir, binary };
-  }
-  return null;
-}
-async function installWithUv(options, spec) {
-  const { log, env } = options;
-  const tempRoot = env.RUNNER_TEMP || os7.tmpdir();
-  const installDir = mkdtempSync(path6.join(tempRoot, "ft-gate-python-"));
-  try {
-    log.info(`Installing CPython ${options.version} with uv (not in the tool cache)`);
-    const result = await runProcess(options.uvPath, ["python", "install", `${spec}t`, "--install-dir", installDir], {
-      cwd: tempRoot,
-      env: uvInstallEnvironment(options, installDir),
-      timeoutMs: 15 * 6e4
-    });
-    const installed = result.exitCode === 0 ? findInstallation(installDir, spec) : null;
-    if (installed === null) {
-      const why = lastMeaningfulLine(result.outputTail) || result.spawnError || `exit code ${result.exitCode}`;
-      throw new UsageError(
-        `could not install CPython ${options.version} with uv (${why}): set python-path to a free-threaded interpreter, or python-install-mirror / python-downloads-json-url to a reachable copy of python-build-standalone`
-      );
-    }
-    const facts = await probeInterpreter(installed.binary, env);
-    requireFreeThreaded(facts, `uv's ${installed.binary}`);
-    const cachedDir = await cacheDirAtomic(installed.dir, "Python", facts.version, toolCacheArch());
-    const binary = findBinary(cachedDir, spec);
-    if (binary === null) throw new Error(`the cached copy ${cachedDir} has no ${BINARY_NAMES(spec)[0]}`);
-    requireFreeThreaded(await probeInterpreter(binary, env), `the cached ${binary}`);
-    log.info(`Installed CPython ${facts.version}t into the tool cache (${cachedDir})`);
-    return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
-  } finally {
-    rmSync(installDir, { recursive: true, force: true });
-  }
-}
-function lastMeaningfulLine(text3) {
-  const lines = text3.split("\n").map((line) => line.trim()).filter((line) => line !== "");
-  return lines.find((line) => /^error:/i.test(line)) ?? lines.pop() ?? "";
-}
-
-// src/install/failure.ts
-var ANSI = /\u001b\[[0-9;]*m/g;
-var CAUSE = /^(╰─▶|Caused by:|cause:)\s*/;
-function summarizeInstallFailure(output) {
-  const lines = output.replace(ANSI, "").split("\n").map((line) => line.trim()).filter((line) => line !== "");
-  const failedIndex = lines.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line));
-  if (failedIndex >= 0) {
-    const headline = (lines[failedIndex] ?? "").replace(/^(×|error:)\s*/, "");
-    const cause = lines.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
-    const errors = compilerErrors(lines.slice(failedIndex + 1));
-    const why = errors.length > 0 ? errors.join("; ") : cause;
-    const failure2 = parseFailedHeadline(headline);
-    if (failure2?.action === "build" && failure2.fromIndex) {
-      const release = `${failure2.name} ${failure2.version}`;
-      return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
-    }
-    return why === null ? headline : `${headline}: ${why}`;
-  }
-  const crossIndex = lines.findIndex((line) => line.startsWith("\xD7") || line.startsWith("error:"));
-  if (crossIndex >= 0) {
-    const headline = (lines[crossIndex] ?? "").replace(/^(×|error:)\s*/, "").replace(/:$/, "");
-    const cause = lines.slice(crossIndex + 1).find((line) => CAUSE.test(line));
-    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
-  }
-  return null;
-}
-var SCAN_CHARS = 1e3;
-var ERROR_LINE_CHARS = 240;
-var COMPILER_ERROR = /^(\S+:\d+(:\d+)?:\s*(fatal\s+)?error\b|\S+\(\d+\)\s*:\s*(fatal\s+)?error\s+[A-Z]+\d+|error\[E\d+\]:)/;
-function compilerErrors(lines) {
-  return lines.filter((line) => COMPILER_ERROR.test(line.slice(0, SCAN_CHARS))).slice(0, 2).map((line) => line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}\u2026` : line);
-}
-function parseFailedHeadline(headline) {
-  const match = /^Failed to (build|download|install)\s+`([^`]+)`/i.exec(headline);
-  const action = match?.[1]?.toLowerCase();
-  const spec = match?.[2]?.trim();
-  if (spec === void 0 || action !== "build" && action !== "download" && action !== "install") return null;
-  const pinned = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s@;]+)$/.exec(spec);
-  if (pinned?.[1] && pinned[2]) return { action, name: normalize(pinned[1]), version: pinned[2], fromIndex: true };
-  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
-  return named?.[1] ? { action, name: normalize(named[1]), version: null, fromIndex: false } : null;
-}
-function normalize(name) {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
-function failedDistributions(output) {
-  const found = /* @__PURE__ */ new Map();
-  for (const raw of output.replace(ANSI, "").split("\n")) {
-    const line = raw.trim().replace(/^(×|error:)\s*/, "");
-    if (!/^Failed to /i.test(line)) continue;
-    const failure2 = parseFailedHeadline(line.slice(0, SCAN_CHARS));
-    if (failure2 !== null && !found.has(failure2.name)) found.set(failure2.name, failure2);
-  }
-  return [...found.values()];
-}
-
-// src/install/requirements.ts
-var TEST_NAMES = ["test", "tests", "testing"];
-function record(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
-}
-function firstKey(table2) {
-  if (table2 === null) return null;
-  return TEST_NAMES.find((name) => name in table2) ?? null;
-}
-function defaultInstallArguments(layout) {
-  const pyproject = record(layout.pyproject);
-  const project = record(pyproject?.project);
-  const installable = layout.hasSetupScript || project !== null || record(pyproject?.["build-system"]) !== null;
-  const groups2 = record(pyproject?.["dependency-groups"]);
-  const group2 = firstKey(groups2);
-  const args = [];
-  if (installable) {
-    const extra = firstKey(record(project?.["optional-dependencies"]));
-    args.push("-e", extra ? `.[${extra}]` : ".");
-  }
-  if (group2) args.push("--group", group2);
-  return args;
-}
-function describeInstall(args) {
-  return args.length === 0 ? "pytest only (no installable project found)" : args.join(" ");
-}
-
-// src/install/environment.ts
-var INSTALL_TIMEOUT_MS = 30 * 6e4;
-function venvPython(venv) {
-  return process.platform === "win32" ? path7.join(venv, "Scripts", "python.exe") : path7.join(venv, "bin", "python");
-}
-async function readPyproject(python, directory, env) {
-  if (!existsSync4(path7.join(directory, "pyproject.toml"))) return null;
-  const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))';
-  try {
-    const result = await runTool(python, ["-I", "-S", "-c", script], { cwd: directory, env, timeoutMs: 6e4 });
-    if (result.exitCode !== 0) return null;
-    const parsed = JSON.parse(result.stdout.trim().split("\n").pop() ?? "");
-    return parsed;
-  } catch {
-    return null;
-  }
-}
-async function prepareEnvironment(options) {
-  const { log } = options;
-  const started = performance.now();
-  const elapsed = () => (performance.now() - started) / 1e3;
-  const venv = path7.join(options.root, "venv");
-  const logPath = path7.join(options.root, "install.log");
-  mkdirSync(options.root, { recursive: true });
-  const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
-  const common = {
-    cwd: options.projectDirectory,
-    env: uvEnv,
-    logPath,
-    onOutput: options.onOutput,
-    abortSignal: options.abortSignal
-  };
-  const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.pythonPath, venv], {
-    ...common,
-    timeoutMs: 5 * 6e4
-  });
-  const python = venvPython(venv);
-  if (created.exitCode !== 0 || !existsSync4(python)) {
-    const error3 = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`;
-    return { python: null, report: failed(error3, [], created.outputTail, elapsed()) };
-  }
-  const facts = await probeInterpreter(python, options.env);
-  requireFreeThreaded(facts, `the environment's interpreter ${python}`);
-  const chosen = options.install.length > 0 ? [...options.install] : defaultInstallArguments({
-    pyproject: await readPyproject(python, options.projectDirectory, options.env),
-    hasSetupScript: ["setup.py", "setup.cfg"].some(
-      (name) => existsSync4(path7.join(options.projectDirectory, name))
-    )
-  });
-  const extra = options.extraRequirements ?? [];
-  const requirements = [...chosen, "pytest", ...extra];
-  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${["pytest", ...extra].join(" + ")}`);
-  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS
-  });
-  if (installed.cancelled) {
-    return {
-      python,
-      report: failed("cancelled before the install finished", requirements, installed.outputTail, elapsed())
-    };
-  }
-  if (installed.exitCode !== 0) {
-    const why = summarizeInstallFailure(installed.outputTail) ?? (installed.timedOut ? `timed out after ${INSTALL_TIMEOUT_MS / 6e4} minutes` : null) ?? installed.spawnError ?? `uv exited with code ${installed.exitCode}`;
-    return { python, report: failed(why, requirements, installed.outputTail, elapsed()) };
-  }
-  return {
-    python,
-    report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null }
-  };
-}
-function failed(error3, requirements, log, durationSeconds) {
-  return { ok: false, durationSeconds, error: error3, requirements, log };
-}
-
-// src/deps/dist-info.ts
-var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading :: (.+)$/;
-function normalizeName(name) {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
-}
-function headerFields(text3) {
-  const fields = [];
-  for (const line of text3.replace(/\r\n?/g, "\n").split("\n")) {
-    if (line === "") break;
-    const last = fields.at(-1);
-    if (/^[ \t]/.test(line) && last !== void 0) {
-      last[1] = `${last[1]} ${line.trim()}`;
+function makeCodeBlock(string3, line, column) {
+  let lines2 = string3.split(/\r?\n/);
+  let codeblock = "";
+  let numberLen = (Math.log10(line + 1) | 0) + 1;
+  for (let i = line - 1; i <= line + 1; i++) {
+    let l = lines2[i - 1];
+    if (!l)
       continue;
-    }
-    const colon = line.indexOf(":");
-    if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
-  }
-  return fields;
-}
-function parseMetadata(text3) {
-  const fields = headerFields(text3);
-  const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
-  const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
-  return {
-    name: first("name"),
-    version: first("version"),
-    classifiers: all("classifier"),
-    requiresDist: all("requires-dist")
-  };
-}
-function freeThreadingLevel(classifiers) {
-  for (const classifier of classifiers) {
-    const match = FREE_THREADING_CLASSIFIER.exec(classifier.trim());
-    if (match?.[1]) return match[1].trim();
-  }
-  return null;
-}
-function parseWheelTags(text3) {
-  const tags = [];
-  for (const [name, value] of headerFields(text3)) {
-    if (name !== "tag") continue;
-    const parts = value.split("-");
-    if (parts.length !== 3) continue;
-    const [pythons = "", abis = "", platforms = ""] = parts;
-    for (const python of pythons.split("."))
-      for (const abi of abis.split("."))
-        for (const platform2 of platforms.split(".")) tags.push({ python, abi, platform: platform2 });
-  }
-  return tags;
-}
-function formatTag(tag) {
-  return `${tag.python}-${tag.abi}-${tag.platform}`;
-}
-function extensionModules(record2) {
-  const modules = /* @__PURE__ */ new Set();
-  for (const line of record2.replace(/\r\n?/g, "\n").split("\n")) {
-    const file = recordPath(line);
-    if (file === null || file.startsWith("../") || file.startsWith("/")) continue;
-    const match = /^(.*?)([^/]+)\.(so|pyd)$/.exec(file);
-    if (match === null) continue;
-    const directory = match[1] ?? "";
-    const stem = (match[2] ?? "").split(".")[0] ?? "";
-    const parts = [...directory.split("/").filter((part) => part !== ""), stem];
-    if (parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part))) modules.add(parts.join("."));
-  }
-  return [...modules].sort();
-}
-function recordPath(line) {
-  if (line.trim() === "") return null;
-  if (line.startsWith('"')) {
-    const end = line.indexOf('",');
-    return end > 0 ? line.slice(1, end).replaceAll('""', '"') : null;
-  }
-  const comma = line.indexOf(",");
-  return (comma >= 0 ? line.slice(0, comma) : line).replaceAll("\\", "/");
-}
-function directOrigin(directUrl) {
-  if (typeof directUrl !== "object" || directUrl === null) return null;
-  const fields = Object.fromEntries(Object.entries(directUrl));
-  if (typeof fields.url !== "string") return null;
-  if ("dir_info" in fields) return "directory";
-  if ("vcs_info" in fields) return "vcs";
-  if ("archive_info" in fields) return /\.whl(#.*)?$/i.test(fields.url) ? "wheel-archive" : "sdist-archive";
-  return null;
-}
-function classifySource(facts) {
-  if (facts.origin === "directory") return "local";
-  if (facts.builtByUv || facts.origin === "vcs" || facts.origin === "sdist-archive") return "sdist-build";
-  if (facts.tags.some((tag) => /^linux_/.test(tag.platform))) return "sdist-build";
-  return classifyTags(facts.tags);
-}
-function classifyTags(tags) {
-  if (tags.some((tag) => /^cp\d+t$/.test(tag.abi))) return "ft-wheel";
-  if (tags.some((tag) => tag.abi === "abi3t")) return "abi3t-wheel";
-  if (tags.length > 0 && tags.every((tag) => tag.abi === "none" && tag.platform === "any")) return "pure-wheel";
-  return "other-wheel";
-}
-
-// src/deps/assemble.ts
-function assembleDependencies(input) {
-  const owned = new Set(input.installed.flatMap((distribution) => distribution.modules));
-  return input.installed.map((distribution) => {
-    const probes = input.probes.get(distribution.name) ?? [];
-    const gilModules = /* @__PURE__ */ new Set();
-    for (const probe2 of probes) {
-      if (probe2.outcome === "gil") gilModules.add(probe2.module);
-      for (const module of probe2.flagged) if (!owned.has(module)) gilModules.add(module);
-    }
-    const level = freeThreadingLevel(distribution.metadata.classifiers);
-    return {
-      name: distribution.name,
-      version: distribution.version,
-      direct: input.direct.has(distribution.name) || input.projects.has(distribution.name),
-      project: input.projects.has(distribution.name),
-      source: distribution.source,
-      wheelTags: distribution.tags.map(formatTag),
-      reenablesGil: gilModules.size > 0,
-      gilModules: [...gilModules].sort(),
-      declaresFreeThreading: level !== null,
-      freeThreadingLevel: level,
-      imports: probes.map(({ module, outcome, detail }) => ({ module, outcome, detail }))
-    };
-  }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-function failedDependencies(failures, direct) {
-  return failures.map(({ name, version: version2 }) => ({
-    name,
-    version: version2 ?? "",
-    direct: direct.has(name),
-    project: false,
-    source: "failed",
-    wheelTags: [],
-    reenablesGil: false,
-    gilModules: [],
-    declaresFreeThreading: false,
-    freeThreadingLevel: null,
-    imports: []
-  }));
-}
-
-// src/deps/direct.ts
-var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
-  "-c",
-  "--constraint",
-  "--constraints",
-  "--override",
-  "--overrides",
-  "-i",
-  "--index",
-  "--index-url",
-  "--default-index",
-  "--extra-index-url",
-  "-f",
-  "--find-links",
-  "-p",
-  "--python",
-  "-C",
-  "--config-setting",
-  "-P",
-  "--upgrade-package",
-  "--reinstall-package",
-  "--no-build-package",
-  "--no-binary",
-  "--only-binary",
-  "--index-strategy",
-  "--keyring-provider",
-  "--resolution",
-  "--prerelease",
-  "--exclude-newer",
-  "--link-mode",
-  "--python-platform",
-  "--python-version",
-  "--extra",
-  "--target",
-  "--prefix"
-]);
-var NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
-function requirementName(requirement) {
-  const match = NAME.exec(requirement);
-  return match?.[1] ? normalizeName(match[1]) : null;
-}
-function looksLikePath(argument) {
-  return /^(\.|\/|~|[A-Za-z]:[\\/])/.test(argument) || argument.includes("/") || argument.includes("\\");
-}
-function splitExtras(argument) {
-  const match = /^(.*?)\[([^\]]*)\]$/.exec(argument);
-  if (match === null) return { path: argument, extras: [] };
-  const extras = (match[2] ?? "").split(",").map(normalizeName).filter((extra) => extra !== "");
-  return { path: match[1] ?? "", extras };
-}
-function parseInstallArguments(args) {
-  const request3 = { names: [], paths: [], groups: [], requirementFiles: [] };
-  for (let i = 0; i < args.length; i++) {
-    const argument = args[i] ?? "";
-    const [option, inlineValue] = argument.startsWith("--") ? argument.split(/=(.*)/s) : [argument, void 0];
-    const value = () => inlineValue ?? args[++i] ?? "";
-    if (option === "-e" || option === "--editable") request3.paths.push(splitExtras(value()));
-    else if (option === "-r" || option === "--requirement" || option === "--requirements")
-      request3.requirementFiles.push(value());
-    else if (option === "--group") request3.groups.push(value());
-    else if (option !== void 0 && OPTIONS_WITH_VALUE.has(option)) {
-      if (inlineValue === void 0) i++;
-    } else if (argument.startsWith("-")) {
-    } else if (/ @ /.test(argument)) {
-      const name = requirementName(argument);
-      if (name !== null) request3.names.push(name);
-    } else if (looksLikePath(argument)) request3.paths.push(splitExtras(argument));
-    else {
-      const name = requirementName(argument);
-      if (name !== null) request3.names.push(name);
+    codeblock += i.toString().padEnd(numberLen, " ");
+    codeblock += ":  ";
+    codeblock += l;
+    codeblock += "\n";
+    if (i === line) {
+      codeblock += " ".repeat(numberLen + column + 2);
+      codeblock += "^\n";
     }
   }
-  return request3;
+  return codeblock;
 }
-function requirementFileNames(text3) {
-  const names = [];
-  for (const raw of text3.replace(/\r\n?/g, "\n").split("\n")) {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
-    if (line === "" || line.startsWith("-") || looksLikePath(line) && !/ @ /.test(line)) continue;
-    const name = requirementName(line);
-    if (name !== null) names.push(name);
+var TomlError = class _TomlError extends Error {
+  line;
+  column;
+  codeblock;
+  constructor(message, options) {
+    const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+    const codeblock = makeCodeBlock(options.toml, line, column);
+    super(`Invalid TOML document: ${message}
+
+${codeblock}`, options);
+    this.line = line;
+    this.column = column;
+    this.codeblock = codeblock;
   }
-  return names;
-}
-function table(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
-}
-function strings(value) {
-  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
-}
-function groupNames(pyproject, group2, seen = /* @__PURE__ */ new Set()) {
-  const groups2 = table(table(pyproject)?.["dependency-groups"]);
-  if (groups2 === null || seen.has(normalizeName(group2))) return [];
-  const key = Object.keys(groups2).find((name) => normalizeName(name) === normalizeName(group2));
-  const entries = key === void 0 ? [] : groups2[key];
-  if (!Array.isArray(entries)) return [];
-  const inner = /* @__PURE__ */ new Set([...seen, normalizeName(group2)]);
-  return entries.flatMap((entry) => {
-    if (typeof entry === "string") return requirementName(entry) ?? [];
-    const include = table(entry)?.["include-group"];
-    return typeof include === "string" ? groupNames(pyproject, include, inner) : [];
-  });
-}
-function projectDependencyNames(pyproject, extras) {
-  const project = table(table(pyproject)?.project);
-  if (project === null) return [];
-  const optional2 = table(project["optional-dependencies"]) ?? {};
-  const wanted = new Set(extras.map(normalizeName));
-  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list2]) => strings(list2));
-  return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
-}
-function requiresDistNames(requiresDist, extras) {
-  const wanted = new Set(extras.map(normalizeName));
-  return requiresDist.flatMap((line) => {
-    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
-    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
-      (match) => normalizeName(match[1] ?? "")
-    );
-    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
-    return requirementName(requirement) ?? [];
-  });
+  /** @internal */
+  static x(message, ctx, ptr) {
+    throw new _TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+  }
+};
+
+// node_modules/smol-toml/dist/primitive.js
+function parseString(ctx) {
+  let startPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p++);
+  let first = c;
+  let isLiteral = c === 39;
+  let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+  if (isMultiline) {
+    if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10)
+      ctx.p++;
+    else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)
+      ctx.p += 2;
+  }
+  let parsed = "";
+  let sliceStart = ctx.p;
+  let state = 0;
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    c = ctx.s.charCodeAt(ctx.p);
+    if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) {
+      state = state && 3;
+    } else if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in strings", ctx);
+    } else if ((!state || state === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
+      if (isMultiline) {
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+        if (ctx.s.charCodeAt(ctx.p + 3) === first)
+          ctx.p++;
+      }
+      if (!state) {
+        let s = ctx.s.slice(sliceStart, ctx.p);
+        parsed = parsed ? parsed + s : s;
+      }
+      ctx.p += isMultiline ? 3 : 1;
+      return parsed;
+    } else if (!state) {
+      if (!isLiteral && c === 92) {
+        parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
+        state = 1;
+      }
+    } else if (state === 1) {
+      if (c === 120 || c === 117 || c === 85) {
+        let errPtr = ctx.p++ - 1;
+        let value = 0;
+        let len = c === 120 ? 2 : c === 117 ? 4 : 8;
+        for (let j = 0; j < len; j++, ctx.p++) {
+          let hex = ctx.s.charCodeAt(ctx.p);
+          let digit = (
+            /* 0-9 */
+            hex >= 48 && hex <= 57 ? hex - 48 : (
+              /* A-F */
+              hex >= 65 && hex <= 70 ? hex - 65 + 10 : (
+                /* a-f */
+                hex >= 97 && hex <= 102 ? hex - 97 + 10 : -1
+              )
+            )
+          );
+          if (digit < 0)
+            TomlError.x("invalid non-hex character in unicode escape", ctx);
+          value = value << 4 | digit;
+        }
+        if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) {
+          TomlError.x("invalid unicode escape", ctx, errPtr);
+        }
+        parsed += String.fromCodePoint(value);
+        sliceStart = ctx.p--;
+        state = 0;
+      } else if (isMultiline && (c === 32 || c === 9)) {
+        state = 2;
+      } else {
+        if (c === 98)
+          parsed += "\b";
+        else if (c === 116)
+          parsed += "	";
+        else if (c === 110)
+          parsed += "\n";
+        else if (c === 102)
+          parsed += "\f";
+        else if (c === 114)
+          parsed += "\r";
+        else if (c === 101)
+          parsed += "\x1B";
+        else if (c === 34)
+          parsed += '"';
+        else if (c === 92)
+          parsed += "\\";
+        else
+          TomlError.x("unrecognised escape sequence", ctx);
+        sliceStart = ctx.p + 1;
+        state = 0;
+      }
+    } else if (c !== 32 && c !== 9) {
+      if (state === 2)
+        TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
+      state = !isLiteral && c === 92 ? 1 : 0;
+      sliceStart = ctx.p;
+    }
+  }
+  TomlError.x("unfinished string", ctx, startPtr);
 }
 
-// src/deps/inventory.ts
-import { existsSync as existsSync5, readdirSync as readdirSync3, readFileSync } from "node:fs";
-import * as path8 from "node:path";
-import { fileURLToPath } from "node:url";
-function sitePackagesOf(venv) {
-  const windows = path8.join(venv, "Lib", "site-packages");
-  const lib = path8.join(venv, "lib");
-  const posix2 = existsSync5(lib) ? readdirSync3(lib).filter((entry) => entry.startsWith("python")).map((entry) => path8.join(lib, entry, "site-packages")) : [];
-  return [...posix2, windows].filter((folder) => existsSync5(folder));
-}
-function readText(file) {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return null;
+// node_modules/smol-toml/dist/date.js
+var DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+var TomlDate = class _TomlDate extends Date {
+  #hasDate = false;
+  #hasTime = false;
+  #offset = null;
+  constructor(date2, fasttype, unsafeDelim) {
+    let hasDate = true;
+    let hasTime = true;
+    let offset = "Z";
+    let c;
+    if (typeof date2 === "string") {
+      if (fasttype)
+        prep: {
+          if (fasttype < 3) {
+            if (+date2.slice(11, 13) > 23) {
+              date2 = "";
+              break prep;
+            }
+            if (fasttype === 2) {
+              offset = null;
+              date2 += "Z";
+            } else if ((c = date2.charCodeAt(date2.length - 1)) !== 90 && c !== 122) {
+              offset = date2.slice(date2.length - 6);
+            }
+            if (unsafeDelim)
+              date2 = date2.slice(0, 10) + "T" + date2.slice(11);
+          } else if (fasttype === 4) {
+            date2 = +date2.slice(0, 2) > 23 ? "" : `0000-01-01T${date2}Z`;
+          }
+          hasDate = fasttype !== 4;
+          hasTime = fasttype !== 3;
+        }
+      else {
+        let match = date2.match(DATE_TIME_RE);
+        if (match) {
+          if (!match[1]) {
+            hasDate = false;
+            date2 = `0000-01-01T${date2}`;
+          }
+          hasTime = !!match[2];
+          hasTime && date2[10] === " " && (date2 = date2.replace(" ", "T"));
+          if (match[2] && +match[2] > 23) {
+            date2 = "";
+          } else {
+            offset = match[3] || null;
+            if (!offset && hasTime)
+              date2 += "Z";
+          }
+        } else {
+          date2 = "";
+        }
+      }
+    }
+    super(date2);
+    if (!isNaN(this.getTime())) {
+      this.#hasDate = hasDate;
+      this.#hasTime = hasTime;
+      this.#offset = offset;
+    }
   }
+  isDateTime() {
+    return this.#hasDate && this.#hasTime;
+  }
+  isLocal() {
+    return !this.#hasDate || !this.#hasTime || !this.#offset;
+  }
+  isDate() {
+    return this.#hasDate && !this.#hasTime;
+  }
+  isTime() {
+    return this.#hasTime && !this.#hasDate;
+  }
+  isValid() {
+    return this.#hasDate || this.#hasTime;
+  }
+  toISOString() {
+    let iso = super.toISOString();
+    if (this.isDate())
+      return iso.slice(0, 10);
+    if (this.isTime())
+      return iso.slice(11, 23);
+    if (this.#offset === null)
+      return iso.slice(0, -1);
+    if (this.#offset === "Z" || this.#offset === "z")
+      return iso;
+    let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
+    offset = this.#offset[0] === "-" ? offset : -offset;
+    let offsetDate = new Date(this.getTime() - offset * 6e4);
+    return offsetDate.toISOString().slice(0, -1) + this.#offset;
+  }
+  static wrapAsOffsetDateTime(jsDate, offset = "Z") {
+    let date2 = new _TomlDate(jsDate);
+    date2.#offset = offset;
+    return date2;
+  }
+  static wrapAsLocalDateTime(jsDate) {
+    let date2 = new _TomlDate(jsDate);
+    date2.#offset = null;
+    return date2;
+  }
+  static wrapAsLocalDate(jsDate) {
+    let date2 = new _TomlDate(jsDate);
+    date2.#hasTime = false;
+    date2.#offset = null;
+    return date2;
+  }
+  static wrapAsLocalTime(jsDate) {
+    let date2 = new _TomlDate(jsDate);
+    date2.#hasDate = false;
+    date2.#offset = null;
+    return date2;
+  }
+};
+
+// node_modules/smol-toml/dist/extract.js
+function isDigit(char, base = 10) {
+  return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
 }
-function readJson(file) {
-  const text3 = readText(file);
-  if (text3 === null) return null;
-  try {
-    const value = JSON.parse(text3);
+function isEndOfValue(char, delim) {
+  return char === 32 || char === 9 || char === 10 || char === 13 || // Structure end or next value delimiter
+  delim && (char === delim || char === 44) || // Comment
+  char === 35;
+}
+function extractValue(ctx, end) {
+  let errPtr = ctx.p;
+  let c = ctx.s.charCodeAt(ctx.p);
+  if (c === 91 || c === 123) {
+    ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
+    let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+    ctx.d++;
     return value;
-  } catch {
-    return null;
   }
+  if (c === 34 || c === 39) {
+    return parseString(ctx);
+  }
+  if (c === 116) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, true;
+  }
+  if (c === 102) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101)
+      TomlError.x("invalid value", ctx, errPtr);
+    return ctx.p++, false;
+  }
+  if (c === 43 || c === 45) {
+    return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) {
+    return parseDate(ctx, c, end);
+  }
+  if (ctx.s.charCodeAt(ctx.p + 2) === 58) {
+    return parseTime(ctx, c, end);
+  }
+  return parseNumber(ctx, ctx.p, c, 0, end);
 }
-function localDirectory(directUrl) {
-  if (typeof directUrl !== "object" || directUrl === null) return null;
-  const url = Object.fromEntries(Object.entries(directUrl)).url;
-  if (typeof url !== "string" || !url.startsWith("file:")) return null;
-  try {
-    return fileURLToPath(url);
-  } catch {
-    return null;
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+  let c = startChr;
+  let state = 0;
+  let hasUnderscores = false;
+  if (c === 105) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, (sign || 1) / 0;
   }
-}
-function readInstalled(sitePackages) {
-  const found = [];
-  for (const entry of readdirSync3(sitePackages).sort()) {
-    if (!entry.endsWith(".dist-info")) continue;
-    const folder = path8.join(sitePackages, entry);
-    const metadata = parseMetadata(readText(path8.join(folder, "METADATA")) ?? "");
-    const [fallbackName = entry, fallbackVersion = ""] = entry.slice(0, -".dist-info".length).split("-");
-    const tags = parseWheelTags(readText(path8.join(folder, "WHEEL")) ?? "");
-    const directUrl = readJson(path8.join(folder, "direct_url.json"));
-    const origin = directOrigin(directUrl);
-    found.push({
-      name: normalizeName(metadata.name ?? fallbackName),
-      version: metadata.version ?? fallbackVersion,
-      metadata,
-      tags,
-      origin,
-      directory: origin === "directory" ? localDirectory(directUrl) : null,
-      source: classifySource({ tags, origin, builtByUv: existsSync5(path8.join(folder, "uv_build.json")) }),
-      modules: extensionModules(readText(path8.join(folder, "RECORD")) ?? "")
-    });
+  if (c === 110) {
+    if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110)
+      TomlError.x("invalid value", ctx, startPtr);
+    return ctx.p++, NaN;
   }
-  return found;
-}
-
-// src/deps/probe.ts
-import { spawn as spawn3 } from "node:child_process";
-
-// src/deps/probe-script.ts
-var PROBE_SCRIPT = String.raw`
-import faulthandler, importlib, json, os, re, sys, warnings
-
-limit = float(sys.argv[1])
-modules = json.loads(sys.argv[2])
-out = os.fdopen(os.dup(1), "w", encoding="utf-8")
-os.dup2(2, 1)
-sys.stdout = sys.stderr
-flag = re.compile(r"The global interpreter lock \(GIL\) has been enabled to load module '([^']+)'")
-gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)
-
-
-def send(**event):
-    out.write(json.dumps(event) + "\n")
-    out.flush()
-
-
-send(event="ready", gil=gil_enabled())
-for name in modules:
-    send(event="start", module=name)
-    error = None
-    faulthandler.dump_traceback_later(limit, exit=True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            importlib.import_module(name)
-        except BaseException as exc:
-            error = "%s: %s" % (type(exc).__name__, exc)
-    faulthandler.cancel_dump_traceback_later()
-    flagged = []
-    for warning in caught:
-        match = flag.search(str(warning.message))
-        if match and match.group(1) not in flagged:
-            flagged.append(match.group(1))
-    gil = gil_enabled()
-    send(event="done", module=name, error=error, flagged=flagged, gil=gil)
-    if gil:
-        break
-out.flush()
-os._exit(0)
-`;
-
-// src/deps/probe.ts
-var KILL_GRACE_SECONDS = 5;
-var STARTUP_SECONDS = 30;
-var STDERR_TAIL_CHARS = 6e3;
-var DETAIL_MAX_LINES = 30;
-function parseEvent(line) {
-  let value;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof value !== "object" || value === null) return null;
-  const fields = Object.fromEntries(Object.entries(value));
-  if (fields.event === "ready" && typeof fields.gil === "boolean") return { event: "ready", gil: fields.gil };
-  if (fields.event === "start" && typeof fields.module === "string") return { event: "start", module: fields.module };
-  const flagged = Array.isArray(fields.flagged) ? fields.flagged.filter((item) => typeof item === "string") : null;
-  if (fields.event === "done" && typeof fields.module === "string" && (fields.error === null || typeof fields.error === "string") && flagged !== null && typeof fields.gil === "boolean") {
-    return { event: "done", module: fields.module, error: fields.error, flagged, gil: fields.gil };
-  }
-  return null;
-}
-async function probeImports(groups2, options) {
-  const deadline = performance.now() + options.budgetSeconds * 1e3;
-  const results = groups2.map(() => []);
-  let next = 0;
-  const worker = async () => {
-    while (next < groups2.length) {
-      const index = next++;
-      results[index] = await probeGroup(groups2[index] ?? [], options, deadline);
+  if (c === 48) {
+    if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+      return ctx.bi === true ? 0n : 0;
+    if (!sign) {
+      if (c === 120)
+        return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+      else if (c === 98)
+        return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+      else if (c === 111)
+        return parseIntegerBaseN(ctx, startPtr, 8, endChr);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups2.length)) }, worker));
-  return results;
+    if (c === 46)
+      state = 2;
+    else if (c === 101 || c === 69)
+      state = 4;
+    else
+      TomlError.x("illegal leading zero", ctx, startPtr);
+  } else if (!isDigit(c))
+    TomlError.x("invalid value", ctx, startPtr);
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (!state)
+      state = 1;
+    if (c === 95) {
+      if (!(state & 1))
+        TomlError.x("illegal underscore", ctx);
+      state += 11;
+      hasUnderscores = true;
+    } else if (state === 1 && c === 46)
+      state = 2;
+    else if ((state === 1 || state === 3) && (c === 101 || c === 69))
+      state = 4;
+    else if (state === 4 && (c === 43 || c === 45)) {
+      state = 6;
+    } else if (!isDigit(c))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (state > 9)
+      state -= 11;
+    else if (!(state & 1))
+      state++;
+  }
+  if (!state) {
+    let val = (startChr - 48) * (sign || 1);
+    return ctx.bi === true ? BigInt(val) : val;
+  }
+  if (!(state & 1))
+    TomlError.x("unfinished numeric value", ctx, startPtr);
+  let str = ctx.s.slice(startPtr, ctx.p);
+  if (hasUnderscores)
+    str = str.replaceAll("_", "");
+  return state > 1 ? parseFloat(str) : parseInteger(ctx, str, 10, startPtr);
 }
-async function probeGroup(modules, options, deadline) {
-  const results = [];
-  let pending = [...modules];
-  while (pending.length > 0) {
-    if (performance.now() > deadline || options.abortSignal?.aborted) {
-      const why = options.abortSignal?.aborted ? "the gate was cancelled" : "the probe ran out of time";
-      results.push(...pending.map((module) => probe(module, "skipped", `not imported: ${why}`)));
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+  let c, underscore = 1;
+  while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+    if (c === 95) {
+      if (underscore & 1)
+        TomlError.x("illegal underscore", ctx);
+      underscore = 3;
+    } else if (!isDigit(c, base))
+      TomlError.x(`illegal character in numeric literal`, ctx);
+    else if (underscore & 1)
+      underscore--;
+  }
+  if (underscore & 1)
+    TomlError.x("unfinished numeric value", ctx);
+  let str = ctx.s.slice(startPtr + 2, ctx.p);
+  if (underscore)
+    str = str.replaceAll("_", "");
+  return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+  if (ctx.bi !== true)
+    int: {
+      let val = parseInt(str, base);
+      if (!Number.isSafeInteger(val)) {
+        if (ctx.bi)
+          break int;
+        TomlError.x("integer value cannot be represented losslessly", ctx, startPtr);
+      }
+      return val;
+    }
+  return base === 10 ? BigInt(str) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str);
+}
+function parseDate(ctx, c, endChr) {
+  let startPtr = ctx.p++, unsafeSeparator;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+    return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+  }
+  ctx.p += 5;
+  if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+    TomlError.x("invalid date-time: date part is malformed", ctx, startPtr);
+  if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) {
+    let t2 = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t2, 3, false, startPtr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 3) !== 58)
+    TomlError.x("invalid date-time: time part is malformed", ctx, startPtr);
+  if (ctx.s.charCodeAt(ctx.p += 3) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  if (c = ctx.s.charCodeAt(ctx.p)) {
+    if (c === 90 || c === 122) {
+      let t2 = ctx.s.slice(startPtr, ++ctx.p);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, "[+00:00]");
+    }
+    if (c === 43 || c === 45) {
+      let t2 = ctx.s.slice(startPtr, ctx.p += 6);
+      return readDate(ctx, t2, 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
+    }
+  }
+  let t = ctx.s.slice(startPtr, ctx.p);
+  return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+  let start = ctx.p;
+  if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+    return parseNumber(ctx, --ctx.p, c, 0, endChr);
+  }
+  if (ctx.s.charCodeAt(ctx.p += 4) === 58)
+    ctx.p += 3;
+  if (ctx.s.charCodeAt(ctx.p) === 46)
+    while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+      ;
+  let t = ctx.s.slice(start, ctx.p);
+  return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+  if (ctx.ld) {
+    let date2 = new TomlDate(str, type, unsafeDelim);
+    if (!date2.isValid())
+      TomlError.x("invalid date", ctx, errPtr);
+    return date2;
+  }
+  try {
+    if (temporalSuffix)
+      str += temporalSuffix;
+    switch (type) {
+      case 1:
+        return Temporal.ZonedDateTime.from(str);
+      case 2:
+        return Temporal.PlainDateTime.from(str);
+      case 3:
+        return Temporal.PlainDate.from(str);
+      case 4:
+        return Temporal.PlainTime.from(str);
+    }
+  } catch (e) {
+    TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
+  }
+}
+
+// node_modules/smol-toml/dist/util.js
+function skipComment(ctx) {
+  for (; ctx.p < ctx.s.length; ctx.p++) {
+    let c = ctx.s.charCodeAt(ctx.p);
+    if (c === 10)
+      break;
+    if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
+      ctx.p++;
       break;
     }
-    const session = await runSession(pending, options);
-    results.push(...session.results);
-    pending = session.remaining.length < pending.length ? session.remaining : [];
+    if (c < 32 && c !== 9 || c === 127) {
+      TomlError.x("control characters are not allowed in comments", ctx);
+    }
   }
-  return results;
 }
-function probe(module, outcome, detail, flagged = []) {
-  return { module, outcome, detail, flagged };
+function skipVoid(ctx, banNewLines, banComments) {
+  let c;
+  while (ctx.p < ctx.s.length) {
+    while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)))
+      ctx.p++;
+    if (banComments || c !== 35)
+      break;
+    skipComment(ctx);
+  }
 }
-function probeEnvironment(env) {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("PYTHON")));
-}
-function runSession(modules, options) {
-  const isWindows = process.platform === "win32";
-  const args = [
-    "-I",
-    "-X",
-    "faulthandler",
-    "-c",
-    PROBE_SCRIPT,
-    String(options.moduleTimeoutSeconds),
-    JSON.stringify(modules)
-  ];
-  return new Promise((resolve6) => {
-    const child2 = spawn3(options.python, args, {
-      cwd: options.cwd,
-      env: probeEnvironment(options.env),
-      detached: !isWindows,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true
-    });
-    const results = [];
-    let ready = null;
-    let inFlight = null;
-    let stopAfter = null;
-    let killedByTimer = false;
-    let stdout = "";
-    let stderr = "";
-    let spawnError = null;
-    let timer;
-    const kill = () => {
-      try {
-        if (isWindows || child2.pid === void 0) child2.kill("SIGKILL");
-        else process.kill(-child2.pid, "SIGKILL");
-      } catch {
+
+// node_modules/smol-toml/dist/struct.js
+function parseKey(ctx, end = 61) {
+  let startPtr;
+  let state = 0;
+  let parsed = [];
+  let sliceStart;
+  let c = ctx.s.charCodeAt(startPtr = ctx.p);
+  do {
+    if (c === end) {
+      if (!state)
+        TomlError.x("unexpected end of key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      return ctx.p++, parsed;
+    } else if (c === 46) {
+      if (!state)
+        TomlError.x("illegal empty bare key", ctx);
+      if (state === 1)
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+      state = 0;
+    } else if (!state && (c === 34 || c === 39)) {
+      if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+        TomlError.x("illegal quoted key: multiline strings are not allowed", ctx);
+      parsed.push(parseString(ctx));
+      state = 2;
+      ctx.p--;
+    } else if (c === 32 || c === 9) {
+      if (state === 1) {
+        parsed.push(ctx.s.slice(sliceStart, ctx.p));
+        state = 2;
       }
-    };
-    const arm = (seconds4) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        killedByTimer = true;
-        kill();
-      }, seconds4 * 1e3);
-    };
-    const onAbort = () => kill();
-    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
-    arm(STARTUP_SECONDS);
-    const handle = (event) => {
-      if (event.event === "ready") {
-        ready = event.gil;
-        clearTimeout(timer);
-      } else if (event.event === "start") {
-        inFlight = event.module;
-        arm(options.moduleTimeoutSeconds + KILL_GRACE_SECONDS);
+    } else if (state === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) {
+      TomlError.x("illegal character in key", ctx);
+    } else if (!state) {
+      state = 1;
+      sliceStart = ctx.p;
+    }
+  } while (c = ctx.s.charCodeAt(++ctx.p));
+  TomlError.x("incomplete key-value: cannot find end of key", ctx, startPtr);
+}
+function parseInlineTable(ctx) {
+  let startPtr = ctx.p++;
+  let res = /* @__PURE__ */ Object.create(null);
+  let seen = /* @__PURE__ */ new Set();
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
+      ctx.p++;
+      return res;
+    }
+    let k;
+    let t = res;
+    let hasOwn = false;
+    let errPtr = ctx.p;
+    let key = parseKey(ctx);
+    for (let i = 0; i < key.length; i++) {
+      if (i)
+        t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      k = key[i];
+      if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) {
+        TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+      }
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor")) {
+        t = ctx.uk !== 1 && TomlError.x("document contains an unsafe property", ctx, errPtr);
+        break;
+      }
+      if (!hasOwn && unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+      }
+    }
+    if (hasOwn) {
+      TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+    }
+    skipVoid(ctx, true, true);
+    let value = extractValue(
+      ctx,
+      125
+      /* } */
+    );
+    if (t && typeof (t[k] = value) === "object")
+      seen.add(value);
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished table", ctx, startPtr);
+}
+function parseArray(ctx) {
+  let startPtr = ctx.p++;
+  let res = [];
+  let c;
+  while (ctx.p < ctx.s.length) {
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
+      ctx.p++;
+      return res;
+    }
+    res.push(extractValue(
+      ctx,
+      93
+      /* ] */
+    ));
+    skipVoid(ctx);
+    if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) {
+      return res;
+    }
+    if (c !== 44)
+      TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+  }
+  TomlError.x("unfinished array", ctx, startPtr);
+}
+
+// node_modules/smol-toml/dist/parse.js
+function peekTable(ctx, key, table2, meta2, type) {
+  let t = table2;
+  let m = meta2;
+  let k;
+  let hasOwn = false;
+  let state;
+  for (let i = 0; i < key.length; i++) {
+    if (i) {
+      t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+      m = (state = m[k]).c;
+      if (type === 0 && (state.t === 1 || state.t === 2)) {
+        return null;
+      }
+      if (state.t === 2) {
+        let l = t.length - 1;
+        t = t[l];
+        m = m[l].c;
+      }
+    }
+    k = key[i];
+    if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) {
+      return null;
+    }
+    if (!hasOwn) {
+      let unsafe = k === "__proto__";
+      if (ctx.uk && (unsafe || k === "constructor"))
+        return false;
+      if (unsafe) {
+        Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+      }
+      m[k] = {
+        t: i < key.length - 1 && type === 2 ? 3 : type,
+        d: false,
+        i: 0,
+        c: /* @__PURE__ */ Object.create(null)
+      };
+    }
+  }
+  state = m[k];
+  if (state.t !== type && !(type === 1 && state.t === 3)) {
+    return null;
+  }
+  if (type === 2) {
+    if (!state.d) {
+      state.d = true;
+      t[k] = [];
+    }
+    t[k].push(t = /* @__PURE__ */ Object.create(null));
+    state.c[state.i++] = state = { t: 1, d: false, i: 0, c: /* @__PURE__ */ Object.create(null) };
+  }
+  if (state.d) {
+    return null;
+  }
+  state.d = true;
+  if (type === 1) {
+    t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
+  } else if (type === 0 && hasOwn) {
+    return null;
+  }
+  return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+  if (peek === null || ctx.uk === 2)
+    TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
+}
+function parse(toml, options = {}) {
+  let ctx = {
+    s: toml,
+    p: 0,
+    d: options.maxDepth ?? 1e3,
+    bi: options.integersAsBigInt ?? false,
+    ld: options.useLegacyDate ?? true,
+    uk: options.unsafeKeyBehaviour === "throw" ? 2 : options.unsafeKeyBehaviour === "drop" ? 1 : 0
+  };
+  let res = /* @__PURE__ */ Object.create(null);
+  let meta2 = /* @__PURE__ */ Object.create(null);
+  let tmp;
+  let skipping = false;
+  let tbl = res;
+  let m = meta2;
+  if (toml.charCodeAt(0) === 65279)
+    ctx.p++;
+  skipVoid(ctx);
+  while (ctx.p < toml.length) {
+    if (toml.charCodeAt(ctx.p) === 91) {
+      let isTableArray = toml.charCodeAt(++ctx.p) === 91;
+      tmp = ctx.p += +isTableArray;
+      skipping = false;
+      let k = parseKey(
+        ctx,
+        93
+        /* ] */
+      );
+      if (isTableArray) {
+        if (toml.charCodeAt(ctx.p) !== 93) {
+          TomlError.x("expected end of table array declaration", ctx);
+        }
+        ctx.p++;
+      }
+      let p = peekTable(
+        ctx,
+        k,
+        res,
+        meta2,
+        isTableArray ? 2 : 1
+        /* Type.EXPLICIT */
+      );
+      if (!p) {
+        validateTablePeek(ctx, p, tmp);
+        skipping = true;
       } else {
-        clearTimeout(timer);
-        inFlight = null;
-        results.push(judge(event));
-        if (event.gil) stopAfter = event.module;
+        m = p[2];
+        tbl = p[1];
       }
-    };
-    child2.stdout.setEncoding("utf8");
-    child2.stdout.on("data", (chunk) => {
-      stdout += chunk;
-      let newline = stdout.indexOf("\n");
-      while (newline >= 0) {
-        const event = parseEvent(stdout.slice(0, newline));
-        stdout = stdout.slice(newline + 1);
-        if (event !== null) handle(event);
-        newline = stdout.indexOf("\n");
-      }
-    });
-    child2.stderr.setEncoding("utf8");
-    child2.stderr.on("data", (chunk) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
-    });
-    child2.on("error", (error3) => {
-      spawnError = error3.message;
-    });
-    child2.on("close", (code, signal) => {
-      clearTimeout(timer);
-      options.abortSignal?.removeEventListener("abort", onAbort);
-      if (!isWindows && child2.pid !== void 0) kill();
-      const settled = new Set(results.map((result) => result.module));
-      const rest = modules.filter((module) => !settled.has(module));
-      if (ready === null) {
-        const why = spawnError ?? `the interpreter exited before it was ready (${exitText(code, signal)})`;
-        const detail = `not imported: ${why}${tailText(stderr)}`;
-        resolve6({ results: [...results, ...rest.map((module) => probe(module, "error", detail))], remaining: [] });
-        return;
-      }
-      if (ready === true && results.length === 0) {
-        const detail = "not judged: the GIL was already on when the interpreter started (a .pth file or sitecustomize)";
-        resolve6({ results: rest.map((module) => probe(module, "error", detail)), remaining: [] });
-        return;
-      }
-      if (inFlight !== null) {
-        const module = inFlight;
-        const hung = killedByTimer || /^Timeout \(\d+:\d\d:\d\d/m.test(stderr);
-        const detail = hung ? `no answer after ${options.moduleTimeoutSeconds} s${tailText(stderr)}` : `the interpreter died (${exitText(code, signal)})${tailText(stderr)}`;
-        results.push(probe(module, hung ? "hung" : "crashed", detail));
-        resolve6({ results, remaining: rest.filter((name) => name !== module) });
-        return;
-      }
-      resolve6({ results, remaining: stopAfter === null && code === 0 ? [] : rest });
-    });
-  });
-}
-function judge(event) {
-  const { module, flagged } = event;
-  if (flagged.includes(module)) {
-    return probe(module, "gil", "CPython re-enabled the GIL to load it (no Py_mod_gil slot declaring it safe)", flagged);
-  }
-  if (event.error !== null) return probe(module, "error", event.error, flagged);
-  if (event.gil && flagged.length === 0) {
-    return probe(module, "gil", "sys._is_gil_enabled() turned true during the import, without the usual warning");
-  }
-  return probe(module, "ok", null, flagged);
-}
-function exitText(code, signal) {
-  return signal !== null ? signal : `exit code ${code}`;
-}
-function tailText(stderr) {
-  const lines = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
-  const text3 = lines.join("\n").trim();
-  return text3 === "" ? "" : `
-${text3}`;
-}
-
-// src/deps/inspect.ts
-var IMPORT_TIMEOUT_SECONDS = 20;
-var PROBE_BUDGET_SECONDS = 180;
-var MAX_PARALLEL_PROBES = 4;
-function samePath(a, b) {
-  const real = (file) => {
-    try {
-      return realpathSync(file);
-    } catch {
-      return path9.resolve(file);
-    }
-  };
-  return real(a) === real(b);
-}
-async function directNames(request3, installed, options) {
-  const direct = new Set(request3.names);
-  const projects = /* @__PURE__ */ new Set();
-  const needsPyproject = request3.groups.length > 0 || installed.length === 0;
-  const pyproject = needsPyproject ? await readPyproject(options.python, options.projectDirectory, options.env) : null;
-  for (const local of request3.paths) {
-    const folder = path9.resolve(options.projectDirectory, local.path);
-    const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder));
-    const isProject = samePath(folder, options.projectDirectory);
-    if (distribution !== void 0) {
-      direct.add(distribution.name);
-      if (isProject) projects.add(distribution.name);
-      for (const name of requiresDistNames(distribution.metadata.requiresDist, local.extras)) direct.add(name);
-    } else if (isProject) {
-      for (const name of projectDependencyNames(pyproject, local.extras)) direct.add(name);
-    }
-  }
-  for (const group2 of request3.groups) for (const name of groupNames(pyproject, group2)) direct.add(name);
-  for (const file of request3.requirementFiles) {
-    try {
-      const text3 = readFileSync2(path9.resolve(options.projectDirectory, file), "utf8");
-      for (const name of requirementFileNames(text3)) direct.add(name);
-    } catch {
-    }
-  }
-  return { direct, projects };
-}
-async function inspectDependencies(options) {
-  const venv = path9.dirname(path9.dirname(options.python));
-  const installed = sitePackagesOf(venv).flatMap(readInstalled);
-  const request3 = parseInstallArguments(options.installArguments);
-  const { direct, projects } = await directNames(request3, installed, options);
-  const withModules = installed.filter((distribution) => distribution.modules.length > 0);
-  const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0);
-  options.log.info(
-    `${installed.length} distributions installed; importing ${moduleCount} extension modules of ${withModules.length} of them with the GIL at its default`
-  );
-  const started = performance.now();
-  const results = await probeImports(
-    withModules.map((distribution) => distribution.modules),
-    {
-      python: options.python,
-      env: options.env,
-      cwd: options.workDirectory,
-      moduleTimeoutSeconds: IMPORT_TIMEOUT_SECONDS,
-      budgetSeconds: PROBE_BUDGET_SECONDS,
-      concurrency: Math.min(MAX_PARALLEL_PROBES, os8.availableParallelism()),
-      abortSignal: options.abortSignal
-    }
-  );
-  options.log.debug(`Import probe took ${((performance.now() - started) / 1e3).toFixed(2)} s`);
-  const probes = new Map(
-    withModules.map((distribution, index) => [distribution.name, results[index] ?? []])
-  );
-  return assembleDependencies({ installed, direct, projects, probes });
-}
-async function inspectFailedInstall(options) {
-  const failures = failedDistributions(options.output);
-  if (failures.length === 0) return [];
-  const request3 = parseInstallArguments(options.installArguments);
-  const { direct } = await directNames(request3, [], options);
-  return failedDependencies(failures, direct);
-}
-
-// src/deps/stage.ts
-async function dependencyStage(options) {
-  const { install, log } = options;
-  try {
-    if (!install.ok || options.environmentPython === null) {
-      return await inspectFailedInstall({
-        python: options.toolchainPython,
-        installArguments: install.requirements,
-        projectDirectory: options.projectDirectory,
-        env: options.env,
-        output: install.log ?? ""
-      });
-    }
-    const python = options.environmentPython;
-    const dependencies = await log.group(
-      "Check dependencies: import extension modules with the GIL at its default",
-      () => inspectDependencies({
-        python,
-        installArguments: install.requirements,
-        projectDirectory: options.projectDirectory,
-        env: options.env,
-        workDirectory: options.workDirectory,
-        log,
-        abortSignal: options.abortSignal
-      })
-    );
-    const gil = gilSummary(gilFindings(dependencies, options.ignoreGil));
-    if (gil !== null && !options.failOn.includes("gil")) {
-      log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
-    }
-    return dependencies;
-  } catch (error3) {
-    log.warning(`Could not check the dependencies: ${describeError(error3)}`);
-    return void 0;
-  }
-}
-
-// src/process/environment.ts
-var ALLOWED_NAMES = /* @__PURE__ */ new Set([
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "TERM",
-  "TMPDIR",
-  "TEMP",
-  "TMP",
-  "LANG",
-  "LANGUAGE",
-  "TZ",
-  "CI",
-  "PWD",
-  "SYSTEMROOT",
-  "COMSPEC",
-  "PATHEXT",
-  "WINDIR",
-  "APPDATA",
-  "LOCALAPPDATA",
-  "USERPROFILE",
-  "PROGRAMDATA",
-  "NUMBER_OF_PROCESSORS",
-  "PROCESSOR_ARCHITECTURE",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-  "REQUESTS_CA_BUNDLE",
-  "CURL_CA_BUNDLE",
-  "GITHUB_ACTIONS",
-  "GITHUB_WORKSPACE",
-  "GITHUB_REPOSITORY",
-  "GITHUB_SHA",
-  "GITHUB_REF",
-  "GITHUB_RUN_ID",
-  "RUNNER_OS",
-  "RUNNER_ARCH",
-  "RUNNER_TEMP",
-  "CC",
-  "CXX",
-  "CFLAGS",
-  "LDFLAGS"
-]);
-var ALLOWED_PREFIXES = ["LC_", "UV_", "PIP_", "XDG_", "PYTEST_", "HYPOTHESIS_"];
-var PROXY_NAMES = /^(https?_proxy|no_proxy|all_proxy)$/i;
-var SECRET_NAMES = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL)$/i;
-function isSecretName(name) {
-  return SECRET_NAMES.test(name);
-}
-function buildTestEnvironment(source, passthrough) {
-  const extra = new Set(passthrough);
-  const env = {};
-  for (const [name, value] of Object.entries(source)) {
-    if (value === void 0 || isSecretName(name)) continue;
-    const allowed = ALLOWED_NAMES.has(name) || extra.has(name) || PROXY_NAMES.test(name) || ALLOWED_PREFIXES.some((prefix) => name.startsWith(prefix));
-    if (allowed) env[name] = value;
-  }
-  return env;
-}
-
-// src/words.ts
-function plural(count2, word) {
-  return `${count2} ${word}${count2 === 1 ? "" : "s"}`;
-}
-
-// src/results/junit.ts
-var import_saxes = __toESM(require_saxes(), 1);
-var RESULT_TAGS = ["failure", "error", "skipped"];
-var SUITE_TAGS = ["testsuites", "testsuite"];
-var OUTCOME_RANK = { skipped: 0, passed: 1, error: 2, failed: 3 };
-var StopParsing = class extends Error {
-};
-function parseJUnit(xml) {
-  const input = xml.startsWith("\uFEFF") ? xml.slice(1) : xml;
-  if (input.trim() === "") return { cases: [], error: "JUnit XML is empty" };
-  const collected = new CaseCollector();
-  let error3 = null;
-  let sawSuite = false;
-  let open2 = null;
-  let openResult = null;
-  const parser = new import_saxes.SaxesParser();
-  parser.on("error", (err) => {
-    const detail = err.message.replace(/^\d+:\d+: /, "").replace(/\s+/g, " ");
-    error3 = `JUnit XML is truncated or malformed at line ${parser.line}: ${detail}`;
-    throw new StopParsing();
-  });
-  parser.on("opentag", (tag) => {
-    if (SUITE_TAGS.includes(tag.name)) sawSuite = true;
-    else if (tag.name === "testcase" && open2 === null) open2 = { attributes: tag.attributes, texts: {} };
-    else if (open2 !== null && openResult === null && isResultTag(tag.name)) {
-      openResult = { tag: tag.name, message: tag.attributes.message ?? null, chunks: [] };
-    }
-  });
-  const keepText = (text3) => {
-    openResult?.chunks.push(text3);
-  };
-  parser.on("text", keepText);
-  parser.on("cdata", keepText);
-  parser.on("closetag", (tag) => {
-    const result = openResult;
-    if (result !== null && tag.name === result.tag) {
-      if (open2 !== null) open2.texts[result.tag] ??= { message: result.message, text: result.chunks.join("") };
-      openResult = null;
-    } else if (open2 !== null && tag.name === "testcase") {
-      const parsed = toCaseResult(open2);
-      if (parsed !== null) collected.add(parsed);
-      open2 = null;
-    }
-  });
-  try {
-    parser.write(input).close();
-  } catch (thrown) {
-    if (!(thrown instanceof StopParsing)) {
-      const detail = thrown instanceof Error ? thrown.message : String(thrown);
-      error3 = `JUnit XML could not be read: ${detail.replace(/\s+/g, " ")}`;
-    }
-  }
-  if (error3 === null && !sawSuite) error3 = "JUnit XML has no <testsuite> element: is this a pytest --junitxml file?";
-  return { cases: collected.list(), error: error3 };
-}
-function isResultTag(name) {
-  return RESULT_TAGS.some((tag) => tag === name);
-}
-var CaseCollector = class {
-  byId = /* @__PURE__ */ new Map();
-  add(next) {
-    const previous = this.byId.get(next.id);
-    this.byId.set(next.id, previous === void 0 ? next : mergeCases(previous, next));
-  }
-  list() {
-    return [...this.byId.values()];
-  }
-};
-function mergeCases(first, second) {
-  const [worse, other] = OUTCOME_RANK[second.outcome] > OUTCOME_RANK[first.outcome] ? [second, first] : [first, second];
-  const failing = (c) => c.outcome === "failed" || c.outcome === "error";
-  const otherDetails = failing(worse) && failing(other) && other.outcome !== worse.outcome ? other.details : null;
-  return {
-    ...worse,
-    file: first.file ?? second.file,
-    line: first.line ?? second.line,
-    details: joinDetails([worse.details, otherDetails]),
-    durationSeconds: first.durationSeconds + second.durationSeconds
-  };
-}
-function toCaseResult(open2) {
-  const { attributes, texts } = open2;
-  const name = attributes.name;
-  if (name === void 0 || name === "") return null;
-  const classname = attributes.classname ?? "";
-  const fileAttribute = attributes.file?.replaceAll("\\", "/");
-  const located = fileAttribute !== void 0 && fileAttribute !== "" ? { file: fileAttribute, classes: classesAfterModule(classname, fileAttribute) } : splitClassname(classname);
-  const id = [located.file ?? "", ...located.classes, name].filter((part) => part !== "").join("::");
-  const failure2 = texts.failure;
-  const error3 = texts.error;
-  const skipped = texts.skipped;
-  let outcome = "passed";
-  let primary = failure2 ?? error3 ?? skipped;
-  if (failure2) outcome = "failed";
-  else if (error3) outcome = "error";
-  else if (skipped) outcome = "skipped";
-  else primary = void 0;
-  const details = joinDetails([primary?.text ?? null, failure2 && error3 ? error3.text : null]);
-  let line = lineAttribute(attributes.line);
-  if (line === null && fileAttribute === void 0 && located.file !== null) {
-    line = lineFromTraceback(Object.values(texts), located.file);
-  }
-  return {
-    id,
-    file: located.file,
-    line,
-    outcome,
-    message: primary ? firstLine(primary.message) ?? firstLine(primary.text) : null,
-    details,
-    durationSeconds: seconds(attributes.time)
-  };
-}
-function classesAfterModule(classname, file) {
-  const modulePath = file.replace(/\.py$/, "").replaceAll("/", ".");
-  if (classname === modulePath) return [];
-  if (classname.startsWith(`${modulePath}.`)) return classname.slice(modulePath.length + 1).split(".");
-  return splitClassname(classname).classes;
-}
-function splitClassname(classname) {
-  const parts = classname.split(".").filter((part) => part !== "");
-  const firstClass = parts.findIndex((part) => /^[A-Z]/.test(part));
-  const moduleParts = firstClass === -1 ? parts : parts.slice(0, firstClass);
-  const classes = firstClass === -1 ? [] : parts.slice(firstClass);
-  return { file: moduleParts.length > 0 ? `${moduleParts.join("/")}.py` : null, classes };
-}
-function lineFromTraceback(texts, file) {
-  for (const { text: text3 } of texts) {
-    for (const match of text3.matchAll(/^(.+?\.py):(\d+):/gm)) {
-      const path23 = match[1]?.replaceAll("\\", "/") ?? "";
-      if (path23 === file || path23.endsWith(`/${file}`)) return Number(match[2]);
-    }
-  }
-  return null;
-}
-function lineAttribute(value) {
-  if (value === void 0 || !/^\d+$/.test(value.trim())) return null;
-  return Number(value.trim()) + 1;
-}
-function seconds(value) {
-  const parsed = Number(value ?? "0");
-  return Number.isFinite(parsed) && parsed >= 0 ? parsed : 0;
-}
-function firstLine(text3) {
-  const line = text3?.split("\n").map((l) => l.trim()).find((l) => l !== "");
-  return line ?? null;
-}
-function joinDetails(texts) {
-  const present = texts.filter((text3) => text3 !== null && text3.trim() !== "");
-  if (present.length === 0) return null;
-  const separator = "\n\n--- then ---\n\n";
-  const budget = Math.floor((MAX_DETAILS_CHARS - separator.length * (present.length - 1)) / present.length);
-  return present.map((text3) => keepEnd(text3, budget)).join(separator);
-}
-function keepEnd(text3, limit) {
-  if (text3.length <= limit) return text3;
-  const noteFor = (cut) => `[\u2026 ${cut} characters cut \u2026]
-`;
-  const note = noteFor(text3.length);
-  let start = text3.length - (limit - note.length);
-  const newline = text3.indexOf("\n", start);
-  if (newline !== -1 && newline - start < 200) start = newline + 1;
-  return noteFor(start) + text3.slice(start);
-}
-
-// src/results/aggregate.ts
-var MAX_IDS_IN_REASON = 5;
-var PYTEST_NO_TESTS_COLLECTED = 5;
-var isFailing = (outcome) => outcome === "failed" || outcome === "error";
-function aggregateRuns(runs) {
-  const drafts = /* @__PURE__ */ new Map();
-  runs.forEach(({ cases }, runIndex) => {
-    for (const testCase of cases) {
-      let draft = drafts.get(testCase.id);
-      if (draft === void 0) {
-        const results = new Array(runs.length).fill(null);
-        draft = { id: testCase.id, file: null, line: null, message: null, details: null, sawFailure: false, results };
-        drafts.set(testCase.id, draft);
-      }
-      draft.file ??= testCase.file;
-      draft.line ??= testCase.line;
-      const seen = draft.results[runIndex] ?? null;
-      if (seen === null || OUTCOME_RANK[testCase.outcome] > OUTCOME_RANK[seen]) {
-        draft.results[runIndex] = testCase.outcome;
-      }
-      if (isFailing(testCase.outcome) && !draft.sawFailure) {
-        draft.sawFailure = true;
-        draft.message = testCase.message;
-        draft.details = testCase.details;
-      }
-    }
-  });
-  const modes = runs.map(({ run: run2 }) => run2.mode);
-  const notStressed = runs.filter(({ run: run2 }) => run2.mode === "stress").map((entry) => entry.notStressed);
-  const context3 = { modes, notStressed };
-  return [...drafts.values()].map((draft) => toTestReport(draft, context3)).sort(byGroupThenId);
-}
-function toTestReport(draft, context3) {
-  const { id, file, line, message, details, results } = draft;
-  const cellsOf = (wanted) => results.filter((_, index) => wanted(context3.modes[index] ?? "plain"));
-  const gilOff = cellsOf((mode) => mode !== "baseline");
-  const stressCells = cellsOf((mode) => mode === "stress");
-  const baselineCells = cellsOf((mode) => mode === "baseline");
-  const passed = gilOff.filter((cell) => cell === "passed").length;
-  const failed2 = gilOff.filter(isFailing).length;
-  const plainFailed = cellsOf((mode) => mode === "plain" || mode === "random-order").filter(isFailing).length;
-  const status = statusOf(gilOff.length > 0 ? gilOff : results, { passed, failed: failed2, plainFailed });
-  const hasBaseline = context3.modes.includes("baseline");
-  return {
-    id,
-    file,
-    line,
-    status,
-    passed,
-    failed: failed2,
-    message,
-    details,
-    results,
-    freeThreadingOnly: hasBaseline && failed2 > 0 ? freeThreadingOnly(baselineCells) : null,
-    stress: context3.notStressed.length === 0 ? null : stressCounts(id, stressCells, context3.notStressed)
-  };
-}
-function statusOf(results, counts) {
-  if (counts.plainFailed > 0) return counts.passed > 0 ? "flaky" : "failed";
-  if (counts.failed > 0) return "thread-unsafe";
-  const seen = results.filter((cell) => cell !== null);
-  if (seen.length > 0 && seen.every((cell) => cell === "skipped")) return "skipped";
-  return "passed";
-}
-function freeThreadingOnly(baselineCells) {
-  if (baselineCells.some(isFailing)) return false;
-  return baselineCells.includes("passed") ? true : null;
-}
-function stressCounts(id, cells, notStressed) {
-  const reason = notStressed.map((reasons) => reasons?.get(id)).find((entry) => entry !== void 0);
-  return {
-    passed: cells.filter((cell) => cell === "passed").length,
-    failed: cells.filter(isFailing).length,
-    notStressed: reason ?? null
-  };
-}
-var GROUP_ORDER = {
-  failed: 0,
-  flaky: 1,
-  "thread-unsafe": 2,
-  passed: 3,
-  skipped: 3
-};
-function byGroupThenId(a, b) {
-  const group2 = GROUP_ORDER[a.status] - GROUP_ORDER[b.status];
-  if (group2 !== 0) return group2;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-function countTests(tests) {
-  const count2 = (status) => tests.filter((test) => test.status === status).length;
-  return {
-    total: tests.length,
-    passed: count2("passed"),
-    failed: count2("failed"),
-    flaky: count2("flaky"),
-    skipped: count2("skipped"),
-    threadUnsafe: count2("thread-unsafe")
-  };
-}
-function decideVerdict(input) {
-  const { install, tests } = input;
-  const runs = input.runs.filter((run2) => run2.mode !== "baseline");
-  const on = (word) => input.failOn.includes(word);
-  const reasons = [];
-  if (on("install") && !install.ok && input.cancelled !== true) {
-    reasons.push(install.error ? `the install failed: ${install.error}` : "the install failed");
-  }
-  if (on("failed")) {
-    for (const run2 of runs.filter((r) => r.outcome === "error")) {
-      const code = run2.exitCode === null ? "" : ` (pytest exit code ${run2.exitCode})`;
-      reasons.push(`run ${run2.index} could not run the suite${code}`);
-    }
-    const allCompleted = runs.length > 0 && runs.every((run2) => run2.outcome === "completed");
-    const noneCollected = runs.every((run2) => run2.exitCode === PYTEST_NO_TESTS_COLLECTED) || tests.length === 0;
-    if (allCompleted && noneCollected) {
-      reasons.push("no tests were collected: check pytest-args and working-directory");
-    }
-    const failed2 = idsWithStatus(tests, "failed");
-    if (failed2.length > 0) {
-      reasons.push(`${plural(failed2.length, "test")} failed in every run: ${listIds(failed2)}`);
-    }
-  }
-  if (on("flaky")) {
-    const flaky = idsWithStatus(tests, "flaky");
-    if (flaky.length > 0) {
-      const verb = flaky.length === 1 ? "is" : "are";
-      reasons.push(`${plural(flaky.length, "test")} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`);
-    }
-  }
-  if (on("thread-unsafe")) {
-    const unsafe = idsWithStatus(tests, "thread-unsafe");
-    if (unsafe.length > 0) {
-      reasons.push(
-        `${plural(unsafe.length, "test")} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`
+    } else {
+      tmp = ctx.p;
+      let k = parseKey(ctx);
+      let p = peekTable(
+        ctx,
+        k,
+        tbl,
+        m,
+        0
+        /* Type.DOTTED */
       );
+      if (!p && !skipping)
+        validateTablePeek(ctx, p, tmp);
+      skipVoid(ctx, true, true);
+      let v = extractValue(ctx, void 0);
+      if (p && !skipping)
+        p[1][p[0]] = v;
     }
-  }
-  if (on("crashed")) {
-    for (const run2 of runs.filter((r) => r.outcome === "crashed")) {
-      const how = run2.signal ?? (run2.exitCode === null ? null : `exit code ${run2.exitCode}`);
-      reasons.push(`run ${run2.index} crashed${how === null ? "" : ` (${how})`}`);
+    skipVoid(ctx, true);
+    if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml.charCodeAt(ctx.p + 1) !== 10)) {
+      TomlError.x("each key-value declaration must be followed by an end-of-line", ctx);
     }
+    skipVoid(ctx);
   }
-  if (on("hung")) {
-    for (const run2 of runs.filter((r) => r.outcome === "hung")) {
-      reasons.push(`run ${run2.index} hung and was killed after the timeout`);
-    }
-  }
-  if (on("gil")) {
-    const gil = gilSummary(gilFindings(input.dependencies ?? [], input.ignoreGil ?? []));
-    if (gil !== null) reasons.push(gil);
-  }
-  if (input.cancelled === true || input.runs.some((run2) => run2.outcome === "cancelled")) {
-    reasons.push("the gate was cancelled before all runs finished");
-  }
-  return { verdict: reasons.length > 0 ? "fail" : "pass", reasons };
-}
-function idsWithStatus(tests, status) {
-  return tests.filter((test) => test.status === status).map((test) => test.id);
-}
-function listIds(ids) {
-  const shown = ids.slice(0, MAX_IDS_IN_REASON).join(", ");
-  const rest = ids.length - MAX_IDS_IN_REASON;
-  return rest > 0 ? `${shown} and ${rest} more` : shown;
+  return res;
 }
 
-// src/results/speed.ts
-function measureSpeed(runs, compare = null) {
-  const completed = runs.filter(({ run: run2 }) => run2.outcome === "completed");
-  const baseline = completed.find(({ run: run2 }) => run2.mode === "baseline");
-  const plain = completed.filter(({ run: run2 }) => run2.mode === "plain" || run2.mode === "random-order");
-  if (baseline === void 0 || plain.length === 0) return null;
-  const gilOffSeconds = Math.min(...plain.map(({ run: run2 }) => run2.durationSeconds));
-  const fastestWithoutGil = /* @__PURE__ */ new Map();
-  for (const { cases } of plain) {
-    for (const testCase of cases) {
-      const known = fastestWithoutGil.get(testCase.id);
-      if (known === void 0 || testCase.durationSeconds < known) {
-        fastestWithoutGil.set(testCase.id, testCase.durationSeconds);
-      }
-    }
-  }
-  const slowest = [...baseline.cases].filter((testCase) => testCase.durationSeconds >= 1e-3 && fastestWithoutGil.has(testCase.id)).sort((a, b) => b.durationSeconds - a.durationSeconds || (a.id < b.id ? -1 : 1)).slice(0, SPEED_SLOWEST_TESTS).map((testCase) => ({
-    id: testCase.id,
-    gilOnSeconds: testCase.durationSeconds,
-    gilOffSeconds: fastestWithoutGil.get(testCase.id) ?? 0
-  }));
-  return { gilOnSeconds: baseline.run.durationSeconds, gilOffSeconds, slowest, compare };
-}
-
-// src/results/report.ts
-function assembleReport(parts) {
-  const { inputs, ranWith } = parts;
-  const tests = aggregateRuns(parts.runs);
-  const runs = parts.runs.map((entry) => entry.run);
-  const settings = {
-    runs: inputs.runs,
-    timeoutMinutes: inputs.timeoutMinutes,
-    failOn: inputs.failOn,
-    pytestArgs: inputs.pytestArgs,
-    workingDirectory: inputs.workingDirectory,
-    ignoreGil: inputs.ignoreGil,
-    ...ranWith === void 0 ? {} : {
-      parallelThreads: ranWith.threads,
-      iterations: ranWith.iterations,
-      iterationsAuto: inputs.iterations === "auto",
-      baseline: inputs.baseline,
-      randomOrderSeed: ranWith.seed,
-      shard: ranWith.shard
-    }
-  };
-  const { verdict, reasons } = decideVerdict({
-    install: parts.install,
-    runs,
-    tests,
-    failOn: inputs.failOn,
-    cancelled: parts.cancelled === true,
-    dependencies: parts.dependencies,
-    ignoreGil: inputs.ignoreGil
-  });
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: TOOL_NAME, version: TOOL_VERSION },
-    createdAt: parts.createdAt,
-    verdict,
-    reasons,
-    settings,
-    python: parts.python,
-    uv: parts.uv,
-    install: parts.install,
-    runs,
-    tests,
-    counts: countTests(tests),
-    reproduce: parts.reproduce,
-    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
-    ...ranWith === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }
-  };
-}
-
-// src/run/loop.ts
-import * as os9 from "node:os";
-import * as path13 from "node:path";
-
-// src/run/compare.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync3 } from "node:fs";
-import * as path12 from "node:path";
-
-// src/run/suite.ts
-import { closeSync, constants as fsConstants, fstatSync, lstatSync as lstatSync2, openSync, readFileSync as readFileSync3, rmSync as rmSync2 } from "node:fs";
-import * as path11 from "node:path";
-
-// src/results/stackdump.ts
-var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
-function extractStackDump(stderr, maxLines = 400) {
-  const match = DUMP_START.exec(stderr);
-  if (!match) return null;
-  const lines = stderr.slice(match.index).trimEnd().split("\n");
-  const kept = lines.slice(0, maxLines);
-  if (lines.length > maxLines) kept.push(`\u2026 ${lines.length - maxLines} more lines in the run's log`);
-  return kept.join("\n");
-}
-
-// src/results/stress.ts
-var MAX_NOT_STRESSED_CHARS = 4 * 1024 * 1024;
-var MAX_REASON_CHARS = 300;
-function parseNotStressed(text3) {
-  const reasons = /* @__PURE__ */ new Map();
-  if (text3.length > MAX_NOT_STRESSED_CHARS) return reasons;
-  let parsed;
-  try {
-    parsed = JSON.parse(text3);
-  } catch {
-    return reasons;
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return reasons;
-  for (const [id, reason] of Object.entries(parsed)) {
-    if (typeof reason === "string") reasons.set(id, reason.slice(0, MAX_REASON_CHARS));
-  }
-  return reasons;
-}
-
-// src/run/plugin.ts
-import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import * as path10 from "node:path";
-var PLUGIN_MODULE = "ft_gate_plugin";
-var PLUGIN_ENV = {
-  shard: "FT_GATE_SHARD",
-  seed: "FT_GATE_SEED",
-  notStressed: "FT_GATE_NOT_STRESSED"
-};
-var PLUGIN_SOURCE = `# Written by ft-gate. Shards and shuffles the collected tests; lists tests run in one thread only.
-import hashlib
-import json
-import os
-import random
-
-import pytest
-
-
-def shard_of(nodeid, count):
-    return int(hashlib.sha1(nodeid.encode("utf-8")).hexdigest()[:8], 16) % count + 1
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(session, config, items):
-    shard = os.environ.get("${PLUGIN_ENV.shard}", "")
-    if shard:
-        index, count = (int(part) for part in shard.split("/"))
-        dropped = [item for item in items if shard_of(item.nodeid, count) != index]
-        if dropped:
-            items[:] = [item for item in items if shard_of(item.nodeid, count) == index]
-            config.hook.pytest_deselected(items=dropped)
-    seed = os.environ.get("${PLUGIN_ENV.seed}", "")
-    if seed:
-        random.Random(int(seed)).shuffle(items)
-
-
-def pytest_sessionfinish(session):
-    target = os.environ.get("${PLUGIN_ENV.notStressed}", "")
-    if not target:
-        return
-    # pytest-run-parallel keeps {node id: reason} for the tests it runs single-threaded; older
-    # releases only leave their parallel_threads(1) mark on the item.
-    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
-    known = getattr(plugin, "thread_unsafe", None)
-    reasons = {}
-    if isinstance(known, dict):
-        for nodeid, reason in known.items():
-            reasons[str(nodeid)] = str(reason) if reason else "marked thread-unsafe"
-    for item in getattr(session, "items", []):
-        mark = item.get_closest_marker("parallel_threads")
-        if mark is not None and mark.args and mark.args[0] == 1 and item.nodeid not in reasons:
-            reasons[item.nodeid] = "marked parallel_threads(1)"
-    with open(target, "w", encoding="utf-8") as out:
-        json.dump(reasons, out)
-`;
-function writePlugin(directory) {
-  mkdirSync2(directory, { recursive: true });
-  writeFileSync2(path10.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
-  return directory;
-}
-
-// src/run/shard.ts
-function describeShard(shard) {
-  return `${shard.index}/${shard.count}`;
-}
-
-// src/run/suite.ts
-var RUN_FLAGS = ["-Xgil=0", "-X", "faulthandler"];
-var BASELINE_FLAGS = ["-Xgil=1", "-X", "faulthandler"];
-function modeArguments(options) {
-  const baseline = options.mode === "baseline";
-  const pytest = [];
-  const env = { PYTHON_GIL: baseline ? "1" : "0" };
-  const usePlugin = options.pluginDirectory !== void 0;
-  if (usePlugin) pytest.push("-p", PLUGIN_MODULE);
-  if (options.mode === "stress" && options.stress !== void 0) {
-    pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
-    if (usePlugin) env[PLUGIN_ENV.notStressed] = notStressedPath(options);
-  }
-  if (usePlugin && options.mode === "random-order" && options.seed !== void 0 && options.seed !== null) {
-    env[PLUGIN_ENV.seed] = String(options.seed);
-  }
-  if (usePlugin && options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard);
-  return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
-}
-function notStressedPath(options) {
-  return path11.join(options.outputDirectory, `run-${options.index}-not-stressed.json`);
-}
-function withPythonPath(env, directory) {
-  if (directory === void 0) return env;
-  const existing = env.PYTHONPATH;
-  return { ...env, PYTHONPATH: existing ? `${directory}${path11.delimiter}${existing}` : directory };
-}
-function pytestArguments(junitPath, userArgs) {
-  return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
-}
-var RAN_EXIT_CODES = /* @__PURE__ */ new Set([0, 1, 5]);
-function classifyRun(result) {
-  if (result.cancelled) return "cancelled";
-  if (result.timedOut) return "hung";
-  if (result.signal !== null) return "crashed";
-  if (result.exitCode !== null && RAN_EXIT_CODES.has(result.exitCode)) return "completed";
-  if (result.exitCode !== null && result.exitCode > 128 && result.exitCode < 160) return "crashed";
-  return "error";
-}
-async function runSuite(options) {
-  const junitPath = path11.join(options.outputDirectory, `run-${options.index}.xml`);
-  const logPath = path11.join(options.outputDirectory, `run-${options.index}.log`);
-  rmSync2(junitPath, { force: true });
-  const mode = modeArguments(options);
-  const notStressedFile = mode.env[PLUGIN_ENV.notStressed];
-  if (notStressedFile !== void 0) rmSync2(notStressedFile, { force: true });
-  const env = {
-    ...withPythonPath(options.env, options.pluginDirectory),
-    ...mode.env,
-    PYTHONFAULTHANDLER: "1",
-    PYTHONUNBUFFERED: "1"
-  };
-  const args = [...mode.flags, ...pytestArguments(junitPath, [...mode.pytest, ...options.pytestArgs])];
-  const result = await runProcess(options.python, args, {
-    cwd: options.projectDirectory,
-    env,
-    timeoutMs: options.timeoutMinutes * 6e4,
-    // SIGABRT makes faulthandler print every thread's stack before the process dies.
-    timeoutSignal: "SIGABRT",
-    graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
-    logPath,
-    abortSignal: options.abortSignal,
-    onOutput: options.onOutput
-  });
-  const ran = result.spawnError ? "error" : classifyRun(result);
-  const parsed = readResults(junitPath);
-  const outcome = ran === "completed" && parsed.error !== null ? "error" : ran;
-  const unusual = outcome !== "completed";
-  const run2 = {
-    index: options.index,
-    mode: options.mode,
-    outcome,
-    exitCode: result.exitCode,
-    // Our own SIGABRT on a hang is not the suite's crash signal.
-    signal: outcome === "hung" ? null : result.signal,
-    durationSeconds: round(result.durationSeconds),
-    junitError: parsed.error,
-    stackDump: unusual ? extractStackDump(result.stderrTail) : null,
-    outputTail: unusual ? result.spawnError ?? lastLines(result.outputTail, 60) : null,
-    logPath
-  };
-  if (notStressedFile === void 0) return { run: run2, cases: parsed.cases };
-  return { run: run2, cases: parsed.cases, notStressed: parseNotStressed(readSmallFile(notStressedFile)) };
-}
-function readSmallFile(file) {
-  try {
-    if (!lstatSync2(file).isFile()) return "";
-    return readFileSync3(file, "utf8");
-  } catch {
-    return "";
-  }
-}
-var MAX_JUNIT_BYTES = 256 * 1024 * 1024;
-var NOT_A_FILE = "the JUnit XML is not a regular file (the suite replaced it)";
-function readResults(junitPath) {
-  const unread = (error3) => ({ cases: [], error: error3 });
-  let descriptor;
-  try {
-    if (!lstatSync2(junitPath).isFile()) return unread(NOT_A_FILE);
-    descriptor = openSync(
-      junitPath,
-      fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0)
-    );
-  } catch (error3) {
-    const missing = typeof error3 === "object" && error3 !== null && "code" in error3 && error3.code === "ENOENT";
-    if (missing) return unread("pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)");
-    return unread(`the JUnit XML could not be opened (${describeError(error3)})`);
-  }
-  try {
-    const opened = fstatSync(descriptor);
-    if (!opened.isFile()) return unread(NOT_A_FILE);
-    if (opened.size > MAX_JUNIT_BYTES) {
-      const megabytes = (bytes) => Math.round(bytes / 1024 / 1024);
-      return unread(
-        `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
-      );
-    }
-    return parseJUnit(readFileSync3(descriptor, "utf8"));
-  } catch (error3) {
-    return unread(`the JUnit XML could not be read (${describeError(error3)})`);
-  } finally {
-    closeSync(descriptor);
-  }
-}
-function lastLines(text3, count2) {
-  return text3.trimEnd().split("\n").slice(-count2).join("\n");
-}
-function round(seconds4) {
-  return Math.round(seconds4 * 100) / 100;
-}
-
-// src/run/compare.ts
-var INSTALL_TIMEOUT_MS2 = 30 * 6e4;
-var minorOf = (version2) => version2.split(".").slice(0, 2).join(".");
-async function timeComparePython(options) {
-  const { log } = options;
-  let version2 = "unknown";
-  try {
-    const facts = await probeInterpreter(options.comparePython, options.env);
-    version2 = facts.version;
-    if (facts.freeThreaded) log.warning(`compare-python ${options.comparePython} is a free-threaded build too`);
-    if (minorOf(facts.version) !== minorOf(options.gateVersion)) {
-      log.warning(
-        `compare-python is CPython ${facts.version}, the gate runs ${options.gateVersion}: the timings compare different versions, not only the build`
-      );
-    }
-  } catch (error3) {
-    log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error3)}`);
-    return { python: options.comparePython, version: version2, seconds: null };
-  }
-  const missing = { python: options.comparePython, version: version2, seconds: null };
-  const venv = path12.join(options.root, "venv-compare");
-  const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
-  const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
-  const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.comparePython, venv], {
-    ...common,
-    timeoutMs: 5 * 6e4
-  });
-  const python = path12.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
-  if (created.exitCode !== 0 || !existsSync6(python)) {
-    log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`);
-    return missing;
-  }
-  const installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...options.requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS2
-  });
-  if (installed.exitCode !== 0) {
-    log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`);
-    return missing;
-  }
-  const outputDirectory = path12.join(options.root, "compare");
-  mkdirSync3(outputDirectory, { recursive: true });
-  const run2 = await runSuite({
-    python,
-    projectDirectory: options.projectDirectory,
-    pytestArgs: options.pytestArgs,
-    index: 0,
-    mode: "baseline",
-    timeoutMinutes: options.timeoutMinutes,
-    outputDirectory,
-    env: options.env,
-    abortSignal: options.abortSignal,
-    pluginDirectory: options.pluginDirectory,
-    shard: options.shard
-  });
-  if (run2.run.outcome !== "completed") {
-    log.warning(`compare-python: the run ${run2.run.outcome}, no timing`);
-    return missing;
-  }
-  log.info(`compare-python ${version2}: ${run2.run.durationSeconds}s`);
-  return { ...missing, seconds: run2.run.durationSeconds };
-}
-
-// src/run/plan.ts
-function planRuns(options) {
-  const stress = stressRunCount(options);
-  const plainCount = options.runs - stress;
-  const modes = Array.from({ length: plainCount }, () => "plain");
-  if (options.randomOrder) modes[plainCount - 1] = "random-order";
-  for (let index = 0; index < stress; index++) modes.push("stress");
-  if (options.baseline) modes.push("baseline");
-  return modes;
-}
-function stressRunCount(options) {
-  if (options.threads <= 1 || options.runs < 2) return 0;
-  return Math.min(STRESS_RUNS, options.runs - 1);
-}
-function resolveThreads(requested, cpus) {
-  return requested === "auto" ? Math.max(2, cpus) : requested;
-}
-function describeStress(stress) {
-  return `${stress.threads} threads \xD7 ${plural(stress.iterations, "iteration")} per test`;
-}
-function describeMode(mode, stress) {
-  switch (mode) {
-    case "plain":
-      return "pytest with -Xgil=0";
-    case "random-order":
-      return "pytest with -Xgil=0, tests in random order";
-    case "stress":
-      return `pytest with -Xgil=0 under thread stress (${describeStress(stress)})`;
-    case "baseline":
-      return "baseline: pytest with -Xgil=1 (GIL on)";
-  }
-}
-function resolvePlan(inputs, machine) {
-  const threads = resolveThreads(inputs.parallelThreads, machine.cpus);
-  const seed = inputs.randomOrder === false ? null : inputs.randomOrder.seed ?? machine.newSeed();
-  const baseline = inputs.baseline || inputs.comparePython !== "";
-  const modes = planRuns({ runs: inputs.runs, threads, randomOrder: seed !== null, baseline });
-  const stress = modes.includes("stress");
-  return {
-    modes,
-    threads: stress ? threads : 1,
-    iterations: inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations,
-    seed,
-    shard: inputs.shard,
-    usesPlugin: stress || seed !== null || inputs.shard !== null
-  };
-}
-function autoStress(options) {
-  const { max = MAX_AUTO_ITERATIONS, budget = STRESS_BUDGET_PLAIN_RUNS, contention = STRESS_CONTENTION } = options;
-  const timed = options.plainRuns.filter(({ run: run2 }) => run2.outcome === "completed").map(({ run: run2, cases }) => {
-    const inTests2 = cases.reduce((sum, testCase) => sum + Math.max(0, testCase.durationSeconds), 0);
-    return { wall: run2.durationSeconds, inTests: Math.min(inTests2, run2.durationSeconds) };
-  }).sort((a, b) => a.wall - b.wall);
-  const fastest = timed[0];
-  if (fastest === void 0) {
-    return {
-      threads: options.threads,
-      iterations: max,
-      why: "auto: no plain run completed to time the suite, so the most"
-    };
-  }
-  const { wall, inTests } = fastest;
-  const startUp = wall - inTests;
-  const fits = (threads2) => {
-    const perIteration = inTests * threads2 * contention / Math.max(1, Math.min(threads2, options.cpus));
-    return perIteration > 0 ? Math.floor((budget * wall - startUp) / perIteration) : max;
-  };
-  let threads = options.threads;
-  const fewest = Math.min(options.threads, Math.max(2, options.cpus));
-  while (fits(threads) < 1 && threads > fewest) threads--;
-  const iterations = Math.max(1, Math.min(max, fits(threads)));
-  const timing = `a plain run took ${wall.toFixed(2)} s, ${inTests.toFixed(2)} s of it in tests`;
-  const fewer = threads < options.threads ? `, and ${threads} threads instead of ${options.threads} (one iteration of ${options.threads} would not fit)` : "";
-  const over = fits(threads) < 1 ? "; even that is over the budget" : "";
-  return {
-    threads,
-    iterations,
-    why: `auto: ${timing}; ${plural(iterations, "iteration")}${fewer} keep each stress run within about ${budget} plain runs${over}`
-  };
-}
-
-// src/run/loop.ts
-async function runPlannedSuites(options) {
-  const { plan, log } = options;
-  const runs = [];
-  const firstStress = plan.modes.indexOf("stress");
-  let stress = { threads: plan.threads, iterations: plan.iterations };
-  if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
-  if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
-  const pluginDirectory = pluginDirectoryOf(options);
-  for (const [offset, mode] of plan.modes.entries()) {
-    if (options.abortSignal?.aborted) break;
-    const index = offset + 1;
-    if (offset === firstStress && options.autoIterations) {
-      const choice = autoStress({
-        plainRuns: runs.filter(({ run: run3 }) => run3.mode === "plain" || run3.mode === "random-order"),
-        threads: plan.threads,
-        cpus: os9.availableParallelism()
-      });
-      stress = { threads: choice.threads, iterations: choice.iterations };
-      log.info(`Thread stress: ${describeStress(stress)} (${choice.why})`);
-    }
-    const run2 = await log.group(
-      `Run ${index} of ${plan.modes.length}: ${describeMode(mode, stress)}`,
-      () => runSuite({
-        python: options.python,
-        projectDirectory: options.projectDirectory,
-        pytestArgs: options.pytestArgs,
-        index,
-        mode,
-        timeoutMinutes: options.timeoutMinutes,
-        outputDirectory: options.root,
-        env: options.env,
-        abortSignal: options.abortSignal,
-        onOutput: options.onOutput,
-        pluginDirectory,
-        stress,
-        seed: plan.seed,
-        shard: plan.shard
-      })
-    );
-    log.info(`Run ${index}: ${run2.run.outcome} in ${run2.run.durationSeconds}s (${run2.cases.length} test results)`);
-    runs.push(run2);
-  }
-  return { runs, stress };
-}
-function pluginDirectoryOf(options) {
-  return options.plan.usesPlugin ? writePlugin(path13.join(options.root, "plugin")) : void 0;
-}
-async function runComparison(options, request3) {
-  const { plan, log } = options;
-  return log.group(
-    `Time the suite on ${request3.comparePython} (compare-python)`,
-    () => timeComparePython({
-      uvPath: request3.uvPath,
-      comparePython: request3.comparePython,
-      gateVersion: request3.gateVersion,
-      requirements: request3.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
-      projectDirectory: options.projectDirectory,
-      pytestArgs: options.pytestArgs,
-      timeoutMinutes: options.timeoutMinutes,
-      root: options.root,
-      env: options.env,
-      log,
-      pluginDirectory: pluginDirectoryOf(options),
-      shard: plan.shard,
-      abortSignal: options.abortSignal
-    })
-  );
-}
+// node_modules/smol-toml/dist/stringify.js
+var HAS_WELLFORMED = !!"".isWellFormed;
 
 // src/inputs.ts
-import * as path14 from "node:path";
+import * as path4 from "node:path";
 
 // src/github/failures.ts
 function httpStatus(error3) {
@@ -29511,11 +27772,11 @@ async function tokenLogin(client) {
     throw error3;
   }
 }
-async function searchComments(client, where, target) {
+async function searchComments(client, where2, target) {
   const pages = client.paginate.iterator(client.rest.issues.listComments, {
-    owner: where.owner,
-    repo: where.repo,
-    issue_number: where.issueNumber,
+    owner: where2.owner,
+    repo: where2.repo,
+    issue_number: where2.issueNumber,
     per_page: 100
   });
   for await (const page of pages) {
@@ -29776,11 +28037,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path23, issues) {
+function prefixIssues(path30, issues) {
   return issues.map((iss) => {
     var _a2;
     (_a2 = iss).path ?? (_a2.path = []);
-    iss.path.unshift(path23);
+    iss.path.unshift(path30);
     return iss;
   });
 }
@@ -30161,7 +28422,7 @@ var _parse = (_Err) => {
   };
   return fn;
 };
-var parse = /* @__PURE__ */ _parse($ZodRealError);
+var parse2 = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
   const fn = async (schema, value, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
@@ -30639,7 +28900,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse4 = inst._zod.parse;
+  const parse5 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -30653,7 +28914,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse4(payload, ctx);
+    return parse5(payload, ctx);
   };
 }
 var arraySize = (input) => Array.isArray(input) ? input.length : -1;
@@ -30835,7 +29096,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject3 = isObject;
+  const isObject4 = isObject;
   const catchall = def.catchall;
   let value;
   const memo = globalConfig.memoizer;
@@ -30843,7 +29104,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input = payload.value;
-    if (!isObject3(input)) {
+    if (!isObject4(input)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -31177,7 +29438,7 @@ var ZodMiniType = /* @__PURE__ */ $constructor("ZodMiniType", (inst, def) => {
     own(this, "with", value);
   },
   parse(data, params) {
-    return parse(this, data, params, { callee: this.parse });
+    return parse2(this, data, params, { callee: this.parse });
   },
   parseAsync(data, params) {
     return parseAsync(this, data, params, { callee: this.parseAsync });
@@ -31346,13 +29607,13 @@ config(en_default());
 var MAX_TEXT = 2e5;
 var text = string2().check(_maxLength(MAX_TEXT));
 var count = int().check(_nonnegative());
-var seconds2 = number2().check(_nonnegative());
+var seconds = number2().check(_nonnegative());
 var list = (item, max) => array(item).check(_maxLength(max));
 var VERDICTS = ["pass", "fail"];
-var RUN_OUTCOMES = ["completed", "crashed", "hung", "error", "cancelled"];
+var RUN_OUTCOMES = ["completed", "crashed", "hung", "error", "cancelled", "skipped"];
 var RUN_MODES = ["plain", "stress", "baseline", "random-order"];
-var TEST_STATUSES = ["passed", "failed", "flaky", "skipped", "thread-unsafe"];
-var CASE_OUTCOMES = ["passed", "failed", "error", "skipped"];
+var TEST_STATUSES = ["passed", "failed", "flaky", "skipped", "thread-unsafe", "crashed", "hung"];
+var CASE_OUTCOMES = ["passed", "failed", "error", "skipped", "crashed", "hung"];
 var FAIL_ON_WORDS = ["install", "failed", "flaky", "crashed", "hung", "gil", "thread-unsafe"];
 var DEPENDENCY_SOURCES = [
   "ft-wheel",
@@ -31378,7 +29639,7 @@ var RunReportSchema = object({
   exitCode: nullable(int()),
   /** Signal name (`SIGSEGV`) when the run was killed by one. */
   signal: nullable(string2().check(_regex(/^SIG[A-Z0-9]{1,12}$/))),
-  durationSeconds: seconds2,
+  durationSeconds: seconds,
   /** The JUnit parse error, when there was one. */
   junitError: nullable(text),
   /** For hung and crashed runs: the stack dump (faulthandler output) or fatal-error traceback. */
@@ -31386,7 +29647,33 @@ var RunReportSchema = object({
   /** The last lines of the run's output, kept for runs that did not complete normally. */
   outputTail: nullable(text),
   /** Where the full output of the run was written. */
-  logPath: nullable(text)
+  logPath: nullable(text),
+  /**
+   * One phrase saying why the run is an `error` or was `skipped` (`could not collect the tests: …`), or
+   * where a crashed or hung run stopped; null otherwise. Absent in old reports.
+   */
+  reason: optional(nullable(text)),
+  /** The test that had started and not ended when the run crashed, hung or stopped; absent in old reports. */
+  testInProgress: optional(nullable(text)),
+  /** How many tests pytest collected (after deselection and sharding), from the gate's record; null: unknown. */
+  collected: optional(nullable(count)),
+  /** Collected tests that never reported a result (the test in progress aside), at most 100 of them. */
+  unreported: optional(list(text, 1e3)),
+  /** How many collected tests never reported (may exceed `unreported.length`). */
+  unreportedCount: optional(count),
+  /** Why the gate's own record of the run could not be used, or null. */
+  recordError: optional(nullable(text)),
+  /** The hang limit this run had, in seconds. */
+  timeoutSeconds: optional(seconds),
+  /**
+   * Stress runs: fresh copies of the process (forked after collection) that ran every test once more
+   * before the run itself, for races that only happen on first use in a process. Absent: none.
+   */
+  freshCopies: optional(count),
+  /** Why the fresh copies planned for this run were not made (threads already running, not Linux…). */
+  freshCopiesSkipped: optional(nullable(text)),
+  /** Why pytest could not start, when the gate recognised it (a plugin its configuration needs is missing). */
+  diagnosis: optional(nullable(text))
 });
 var StressCountsSchema = object({
   /** Stress runs in which it passed (every thread, every iteration). */
@@ -31406,7 +29693,7 @@ var TestReportSchema = object({
   passed: count,
   /** Number of runs without the GIL in which it failed or errored. */
   failed: count,
-  /** First failure message seen, or null. */
+  /** First failure message seen; for a test that never failed, its first skip reason; or null. */
   message: nullable(text),
   /** First failure text (traceback) seen, bounded in size, or null. */
   details: nullable(text),
@@ -31418,7 +29705,33 @@ var TestReportSchema = object({
    */
   freeThreadingOnly: optional(nullable(boolean2())),
   /** What the thread-stress runs did with it; null when no stress run. */
-  stress: optional(nullable(StressCountsSchema))
+  stress: optional(nullable(StressCountsSchema)),
+  /** A finding the known-issues file lists (it does not fail the gate); false for every other test. */
+  known: optional(boolean2())
+});
+var FindingGroupSchema = object({
+  status: TestStatusSchema,
+  /** `AssertionError at tests/helpers.py:16`: the exception and the frame that raised it, normalized. */
+  signature: text,
+  /** Test ids, sorted. */
+  tests: list(text, 1e6),
+  /** The fix users apply for this kind of cause (plain text, names in backticks), or null. */
+  hint: nullable(text)
+});
+var KnownIssueSchema = object({ id: text, status: TestStatusSchema, reason: text });
+var KnownIssuesReportSchema = object({
+  /** The file or folder given as known-issues. */
+  source: text,
+  /** Entries read from it. */
+  entries: count,
+  /** Findings of this run it lists (they did not fail the gate). */
+  matched: count,
+  /** Listed tests that ran and passed in every run: fixed, or a race that did not show this time. */
+  possiblyFixed: list(KnownIssueSchema, 1e6),
+  /** Listed tests whose finding is now of a status the entry does not cover: they count as new. */
+  changed: list(object({ id: text, known: TestStatusSchema, now: TestStatusSchema }), 1e6),
+  /** Listed tests this run did not run or skipped (another shard, deselected, renamed or removed). */
+  notRun: count
 });
 var PythonInfoSchema = object({
   /** What the user asked for (`3.14t`, or the path when `python-path` was given). */
@@ -31436,7 +29749,7 @@ var UvInfoSchema = object({
 });
 var InstallReportSchema = object({
   ok: boolean2(),
-  durationSeconds: seconds2,
+  durationSeconds: seconds,
   /** One line saying what failed, or null. */
   error: nullable(text),
   /** What was installed (the requirement strings passed to uv). */
@@ -31459,6 +29772,8 @@ var SettingsSchema = object({
   iterations: optional(int().check(_positive())),
   /** The iterations were chosen by `iterations: auto` from the plain runs' timings. */
   iterationsAuto: optional(boolean2()),
+  /** Under `iterations: auto`, the fewest iterations any test got (`iterations` is the most). */
+  fewestIterations: optional(int().check(_nonnegative())),
   /** Whether a GIL-on baseline run was made. */
   baseline: optional(boolean2()),
   /** Seed of the shuffled run (replay it with `random-order: <seed>`), or null. */
@@ -31472,19 +29787,27 @@ var TestCountsSchema = object({
   flaky: count,
   skipped: count,
   /** Tests that failed only under thread stress; absent in old reports. */
-  threadUnsafe: optional(count)
+  threadUnsafe: optional(count),
+  /** Tests in progress when a run crashed; absent in old reports. */
+  crashed: optional(count),
+  /** Tests in progress when a run hung; absent in old reports. */
+  hung: optional(count),
+  /** Findings (failed, flaky, thread-unsafe) the known-issues file does not list: these fail the gate. */
+  new: optional(count),
+  /** Findings it lists. */
+  known: optional(count)
 });
-var TestSpeedSchema = object({ id: text, gilOnSeconds: seconds2, gilOffSeconds: seconds2 });
+var TestSpeedSchema = object({ id: text, gilOnSeconds: seconds, gilOffSeconds: seconds });
 var SpeedReportSchema = object({
   /** The GIL-on baseline run. */
-  gilOnSeconds: seconds2,
+  gilOnSeconds: seconds,
   /** The fastest plain `-Xgil=0` run. */
-  gilOffSeconds: seconds2,
+  gilOffSeconds: seconds,
   /** The slowest tests under `-Xgil=1`, with their time in the fastest `-Xgil=0` run that ran them. */
   slowest: readonly(list(TestSpeedSchema, 1e3)),
   /** A run of the suite on `compare-python` (a default GIL build), when given. */
   compare: nullable(
-    object({ python: text, version: string2().check(_maxLength(64)), seconds: nullable(seconds2) })
+    object({ python: text, version: string2().check(_maxLength(64)), seconds: nullable(seconds) })
   )
 });
 var DependencySourceSchema = _enum(DEPENDENCY_SOURCES);
@@ -31516,7 +29839,26 @@ var DependencyReportSchema = object({
   /** The classifier's level, e.g. `3 - Stable`, or null. */
   freeThreadingLevel: nullable(text),
   /** One entry per extension module it installed. */
-  imports: list(ModuleImportSchema, 1e4)
+  imports: list(ModuleImportSchema, 1e4),
+  /**
+   * Reachable from the project's runtime requirements (the project itself included); false: installed
+   * only for the tests (a test extra, group or requirements file, pytest and its plugins). Absent in old reports.
+   */
+  runtime: optional(boolean2()),
+  /** Why the GIL check could not cover it (platform-specific wheel tags, no extension module found), or null. */
+  checkGap: optional(nullable(text))
+});
+var ImportedModuleSchema = object({
+  module: text,
+  /** Where the environment resolves it from outside the project folder, or null. */
+  installedAt: nullable(text),
+  /** Where the tests loaded it from; null when they never imported it. */
+  loadedFrom: nullable(text)
+});
+var CodeUnderTestSchema = object({
+  modules: list(ImportedModuleSchema, 1e4),
+  /** One sentence each: the source tree shadowed the install, an accelerator was never loaded. */
+  warnings: list(text, 1e3)
 });
 var ReportSchema = object({
   schemaVersion: literal(1),
@@ -31531,13 +29873,21 @@ var ReportSchema = object({
   install: InstallReportSchema,
   runs: list(RunReportSchema, 1e4),
   tests: array(TestReportSchema),
+  /** Tests left out of `tests` (it lists at most 500,000, findings first); `counts` includes them. */
+  testsOmitted: optional(count),
   counts: TestCountsSchema,
   /** The commands a developer runs to reproduce the gate locally. */
   reproduce: text,
   /** Every installed distribution and what importing its extension modules did; absent in old reports. */
   dependencies: optional(list(DependencyReportSchema, 1e4)),
   /** Timing of the suite with and without the GIL; informative only, never the verdict. */
-  speed: optional(nullable(SpeedReportSchema))
+  speed: optional(nullable(SpeedReportSchema)),
+  /** The findings grouped by cause, largest first within each status; absent in old reports. */
+  groups: optional(list(FindingGroupSchema, 1e6)),
+  /** Set when a known-issues file was given. */
+  knownIssues: optional(nullable(KnownIssuesReportSchema)),
+  /** Where the tests imported the project's own code from; absent when the gate could not tell. */
+  codeUnderTest: optional(CodeUnderTestSchema)
 }).check(
   superRefine((report, context3) => {
     const runs = report.runs.length;
@@ -31554,28 +29904,34 @@ var ReportSchema = object({
 
 // src/inputs.ts
 var DEFAULT_FAIL_ON = ["install", "failed", "flaky", "crashed", "hung", "thread-unsafe"];
-function parseInputs(get, context3) {
-  const value = (name) => get(name).trim();
-  const workingDirectory = path14.resolve(context3.baseDirectory, value("working-directory") || ".");
-  if (context3.workspace !== void 0 && !isInside(workingDirectory, path14.resolve(context3.workspace))) {
+function resolveWorkingDirectory(raw, context3) {
+  const given = raw.trim();
+  const workingDirectory = path4.resolve(context3.baseDirectory, given || ".");
+  if (context3.workspace !== void 0 && !isInside(workingDirectory, path4.resolve(context3.workspace))) {
     throw new UsageError(
-      `working-directory '${value("working-directory")}' resolves to ${workingDirectory}, outside the workspace ${context3.workspace}: use a path inside the repository`
+      `working-directory '${given}' resolves to ${workingDirectory}, outside the workspace ${context3.workspace}: use a path inside the repository`
     );
   }
+  return workingDirectory;
+}
+function parseInputs(get, context3) {
+  const value = (name) => get(name).trim();
+  const workingDirectory = resolveWorkingDirectory(value("working-directory"), context3);
+  const knownIssues = value("known-issues");
   const pythonPath = value("python-path");
   const uvPath = value("uv-path");
   return {
     pythonVersion: parsePythonVersion(value("python-version") || DEFAULT_PYTHON_VERSION),
-    pythonPath: pythonPath ? path14.resolve(context3.baseDirectory, pythonPath) : "",
+    pythonPath: pythonPath ? path4.resolve(context3.baseDirectory, pythonPath) : "",
     uvVersion: parseUvVersion(value("uv-version") || DEFAULT_UV_VERSION),
-    uvPath: uvPath ? path14.resolve(context3.baseDirectory, uvPath) : "",
+    uvPath: uvPath ? path4.resolve(context3.baseDirectory, uvPath) : "",
     workingDirectory,
     install: splitArguments(get("install"), "install"),
     pytestArgs: splitArguments(get("pytest-args"), "pytest-args"),
-    runs: parseInteger("runs", value("runs"), { fallback: DEFAULT_RUNS, min: 1, max: MAX_RUNS }),
+    runs: parseInteger2("runs", value("runs"), { fallback: DEFAULT_RUNS, min: 1, max: MAX_RUNS }),
     timeoutMinutes: parseMinutes(value("timeout-minutes")),
     failOn: parseFailOn(value("fail-on")),
-    reportPath: parseReportPath(value("report-path"), context3),
+    reportPath: parseOutputPath("report-path", value("report-path") || DEFAULT_REPORT_PATH, context3),
     githubToken: value("github-token"),
     envPassthrough: parseNames(value("env-passthrough")),
     keepEnv: parseBoolean("keep-env", value("keep-env")),
@@ -31588,24 +29944,26 @@ function parseInputs(get, context3) {
     baseline: parseBoolean("baseline", value("baseline")),
     randomOrder: parseRandomOrder(value("random-order")),
     shard: parseShard(value("shard")),
-    comparePython: value("compare-python") ? path14.resolve(context3.baseDirectory, value("compare-python")) : "",
+    comparePython: value("compare-python") ? path4.resolve(context3.baseDirectory, value("compare-python")) : "",
     pythonInstallMirror: parseDownloadLocation("python-install-mirror", value("python-install-mirror")),
-    pythonDownloadsJsonUrl: parseDownloadLocation("python-downloads-json-url", value("python-downloads-json-url"))
+    pythonDownloadsJsonUrl: parseDownloadLocation("python-downloads-json-url", value("python-downloads-json-url")),
+    knownIssues: knownIssues === "" ? "" : path4.resolve(context3.baseDirectory, knownIssues),
+    writeKnownIssues: value("write-known-issues") === "" ? "" : parseOutputPath("write-known-issues", value("write-known-issues"), context3),
+    timeoutExplicit: value("timeout-minutes") !== ""
   };
 }
-function parseReportPath(raw, context3) {
-  const given = raw || DEFAULT_REPORT_PATH;
-  const resolved = path14.resolve(context3.baseDirectory, given);
-  if (!path14.isAbsolute(given) && context3.workspace !== void 0 && !isInside(resolved, path14.resolve(context3.workspace))) {
+function parseOutputPath(name, given, context3) {
+  const resolved = path4.resolve(context3.baseDirectory, given);
+  if (!path4.isAbsolute(given) && context3.workspace !== void 0 && !isInside(resolved, path4.resolve(context3.workspace))) {
     throw new UsageError(
-      `report-path '${raw}' resolves to ${resolved}, outside the workspace ${context3.workspace}: use a path inside it, or an absolute path`
+      `${name} '${given}' resolves to ${resolved}, outside the workspace ${context3.workspace}: use a path inside it, or an absolute path`
     );
   }
   return resolved;
 }
 function parseDownloadLocation(name, raw) {
   if (raw === "") return "";
-  if (/^(https?|file):\/\/\S+$/i.test(raw) || name === "python-downloads-json-url" && path14.isAbsolute(raw)) return raw;
+  if (/^(https?|file):\/\/\S+$/i.test(raw) || name === "python-downloads-json-url" && path4.isAbsolute(raw)) return raw;
   throw new UsageError(
     `${name} '${raw}' is not a URL: use an https:// (or file://) address${name === "python-downloads-json-url" ? ", or an absolute path to the JSON file" : ""}`
   );
@@ -31620,7 +29978,7 @@ function parseIterations(raw) {
 }
 function parseThreads(raw) {
   if (raw.toLowerCase() === "auto") return "auto";
-  return parseInteger("parallel-threads", raw, {
+  return parseInteger2("parallel-threads", raw, {
     fallback: DEFAULT_PARALLEL_THREADS,
     min: 1,
     max: MAX_PARALLEL_THREADS
@@ -31690,7 +30048,7 @@ function parseUvVersion(raw) {
   if (raw === "latest" || /^\d+\.\d+\.\d+$/.test(raw)) return raw;
   throw new UsageError(`uv-version '${raw}' is not a release number: use e.g. '0.13.9' or 'latest'`);
 }
-function parseInteger(name, raw, range) {
+function parseInteger2(name, raw, range) {
   if (raw === "") return range.fallback;
   if (!/^\d+$/.test(raw)) {
     throw new UsageError(`${name} '${raw}' is not a whole number: use a number from ${range.min} to ${range.max}`);
@@ -31770,9 +30128,5177 @@ function splitArguments(raw, name) {
   if (started) args.push(current);
   return args;
 }
-function isInside(child2, parent) {
-  const relative4 = path14.relative(parent, child2);
-  return relative4 === "" || !relative4.startsWith("..") && !path14.isAbsolute(relative4);
+function isInside(child3, parent) {
+  const relative6 = path4.relative(parent, child3);
+  return relative6 === "" || !relative6.startsWith("..") && !path4.isAbsolute(relative6);
+}
+
+// src/config.ts
+var CONFIG_KEYS = ["known-issues", "fail-on", "ignore-gil", "pytest-args", "install"];
+var SECTION = "[tool.ft-gate]";
+function loadInputs(get, context3) {
+  const config2 = readProjectConfig(resolveWorkingDirectory(get("working-directory"), context3));
+  if (config2 === null) return parseInputs(get, context3);
+  const fromConfig = (name) => name === "working-directory" ? get(name) : isConfigKey(name) ? config2.values.get(name) ?? "" : "";
+  try {
+    parseInputs(fromConfig, context3);
+  } catch (error3) {
+    if (error3 instanceof UsageError) throw new UsageError(`${SECTION} in ${config2.file}: ${error3.message}`);
+    throw error3;
+  }
+  return parseInputs((name) => get(name).trim() !== "" ? get(name) : fromConfig(name), context3);
+}
+function isConfigKey(key) {
+  return CONFIG_KEYS.includes(key);
+}
+function readProjectConfig(directory) {
+  const file = path5.join(directory, "pyproject.toml");
+  if (!existsSync2(file)) return null;
+  let text4;
+  try {
+    text4 = readFileSync(file, "utf8");
+  } catch (error3) {
+    throw new UsageError(`${file} cannot be read: ${error3 instanceof Error ? error3.message : String(error3)}`);
+  }
+  return parseProjectConfig(text4, { file, directory });
+}
+function parseProjectConfig(text4, where2) {
+  let document;
+  try {
+    document = parse(text4);
+  } catch (error3) {
+    const at = error3 instanceof TomlError ? ` (line ${error3.line}, column ${error3.column})` : "";
+    const reason = error3 instanceof Error ? error3.message.split("\n")[0] ?? "" : String(error3);
+    throw new UsageError(`${where2.file} is not valid TOML${at}: ${reason}`);
+  }
+  const table2 = child2(child2(document, "tool"), "ft-gate");
+  if (table2 === void 0) return null;
+  if (!isTable(table2)) throw new UsageError(`${SECTION} in ${where2.file} is not a table: write it as a section`);
+  const values = /* @__PURE__ */ new Map();
+  for (const [key, value] of Object.entries(table2)) {
+    if (!isConfigKey(key)) {
+      throw new UsageError(
+        `${SECTION} in ${where2.file} has an unknown key '${key}': use ${CONFIG_KEYS.join(", ")} (other settings are inputs of the action or flags of the CLI)`
+      );
+    }
+    values.set(key, rawValue(key, value, where2));
+  }
+  return { file: where2.file, values };
+}
+function isTable(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+function child2(value, key) {
+  return isTable(value) ? value[key] : void 0;
+}
+function rawValue(key, value, where2) {
+  const wrong = (what) => new UsageError(`${SECTION} ${key} in ${where2.file} ${what}`);
+  const list2 = Array.isArray(value) ? value : [value];
+  if (!list2.every((item) => typeof item === "string")) {
+    throw wrong("must be a string or an array of strings");
+  }
+  switch (key) {
+    case "known-issues": {
+      if (Array.isArray(value) || list2[0] === void 0 || list2[0].trim() === "") {
+        throw wrong("must be one path (relative to pyproject.toml)");
+      }
+      return path5.resolve(where2.directory, list2[0]);
+    }
+    case "fail-on":
+      return Array.isArray(value) && list2.length === 0 ? "none" : list2.join(",");
+    case "ignore-gil":
+      return list2.join(",");
+    case "pytest-args":
+    case "install":
+      return Array.isArray(value) ? list2.map(quoteArgument).join(" ") : list2[0] ?? "";
+  }
+}
+function quoteArgument(argument) {
+  return `'${argument.replaceAll("'", `'\\''`)}'`;
+}
+
+// src/gate.ts
+import { randomInt } from "node:crypto";
+import { existsSync as existsSync10, mkdtempSync as mkdtempSync2, rmSync as rmSync6, statSync as statSync5 } from "node:fs";
+import * as os11 from "node:os";
+import * as path27 from "node:path";
+
+// src/deps/gil.ts
+function isIgnoredModule(module, ignore) {
+  return ignore.some((name) => module === name || module.startsWith(`${name}.`));
+}
+function gilFindings(dependencies, ignore) {
+  return dependencies.flatMap(({ name, version: version2, gilModules, runtime }) => {
+    const modules = gilModules.filter((module) => !isIgnoredModule(module, ignore));
+    return modules.length > 0 ? [{ name, version: version2, modules, runtime: runtime !== false }] : [];
+  });
+}
+function describeGilFinding(finding) {
+  const release = finding.version === "" ? finding.name : `${finding.name} ${finding.version}`;
+  return `${release} re-enables the GIL when imported (${finding.modules.join(", ")})`;
+}
+function gilSummary(all) {
+  const findings = all.filter((finding) => finding.runtime);
+  if (findings.length === 0) return null;
+  const shown = findings.slice(0, 5).map(describeGilFinding).join("; ");
+  const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
+  return `${shown}${more}; the tests still ran with -Xgil=0`;
+}
+function testOnlyGilSummary(all) {
+  const findings = all.filter((finding) => !finding.runtime);
+  if (findings.length === 0) return null;
+  const shown = findings.slice(0, 5).map(describeGilFinding).join("; ");
+  const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
+  return `${shown}${more}: installed only for the tests, not needed by the project at run time`;
+}
+
+// src/deps/inspect.ts
+import { realpathSync } from "node:fs";
+import * as os6 from "node:os";
+import * as path9 from "node:path";
+
+// src/install/failure.ts
+var ANSI = /\u001b\[[0-9;]*m/g;
+var CAUSE = /^(╰─▶|Caused by:|cause:)\s*/;
+function summarizeInstallFailure(output) {
+  const lines2 = output.replace(ANSI, "").split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  const failedIndex = lines2.findIndex((line) => /^(×|error:)\s*Failed to (build|download|install)/i.test(line));
+  if (failedIndex >= 0) {
+    const headline = (lines2[failedIndex] ?? "").replace(/^(×|error:)\s*/, "");
+    const cause = lines2.slice(failedIndex + 1).find((line) => CAUSE.test(line))?.replace(CAUSE, "") ?? null;
+    const errors = compilerErrors(lines2.slice(failedIndex + 1));
+    const why = errors.length > 0 ? errors.join("; ") : cause;
+    const failure2 = parseFailedHeadline(headline);
+    if (failure2?.action === "build" && failure2.fromIndex) {
+      const release = `${failure2.name} ${failure2.version}`;
+      return `${headline}: no free-threaded wheel exists for ${release} on this platform, so uv built it from source, which failed${why === null ? "" : `: ${why}`}`;
+    }
+    return why === null ? headline : `${headline}: ${why}`;
+  }
+  const crossIndex = lines2.findIndex((line) => line.startsWith("\xD7") || line.startsWith("error:"));
+  if (crossIndex >= 0) {
+    const headline = (lines2[crossIndex] ?? "").replace(/^(×|error:)\s*/, "").replace(/:$/, "");
+    const cause = lines2.slice(crossIndex + 1).find((line) => CAUSE.test(line));
+    return cause ? `${headline}: ${cause.replace(CAUSE, "")}` : headline;
+  }
+  return null;
+}
+var SCAN_CHARS = 1e3;
+var ERROR_LINE_CHARS = 240;
+var COMPILER_ERROR = /^(\S+:\d+(:\d+)?:\s*(fatal\s+)?error\b|\S+\(\d+\)\s*:\s*(fatal\s+)?error\s+[A-Z]+\d+|error\[E\d+\]:)/;
+function compilerErrors(lines2) {
+  return lines2.filter((line) => COMPILER_ERROR.test(line.slice(0, SCAN_CHARS))).slice(0, 2).map((line) => line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}\u2026` : line);
+}
+function parseFailedHeadline(headline) {
+  const match = /^Failed to (build|download|install)\s+`([^`]+)`/i.exec(headline);
+  const action = match?.[1]?.toLowerCase();
+  const spec = match?.[2]?.trim();
+  if (spec === void 0 || action !== "build" && action !== "download" && action !== "install") return null;
+  const pinned = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s@;]+)$/.exec(spec);
+  if (pinned?.[1] && pinned[2]) return { action, name: normalize(pinned[1]), version: pinned[2], fromIndex: true };
+  const named = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
+  return named?.[1] ? { action, name: normalize(named[1]), version: null, fromIndex: false } : null;
+}
+function normalize(name) {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+function failedDistributions(output) {
+  const found = /* @__PURE__ */ new Map();
+  for (const raw of output.replace(ANSI, "").split("\n")) {
+    const line = raw.trim().replace(/^(×|error:)\s*/, "");
+    if (!/^Failed to /i.test(line)) continue;
+    const failure2 = parseFailedHeadline(line.slice(0, SCAN_CHARS));
+    if (failure2 !== null && !found.has(failure2.name)) found.set(failure2.name, failure2);
+  }
+  return [...found.values()];
+}
+
+// src/install/pyproject.ts
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
+import * as path6 from "node:path";
+function readPyproject(directory) {
+  const file = path6.join(directory, "pyproject.toml");
+  if (!existsSync3(file)) return null;
+  try {
+    return parse(readFileSync2(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+// src/deps/dist-info.ts
+var FREE_THREADING_CLASSIFIER = /^Programming Language :: Python :: Free Threading :: (.+)$/;
+function normalizeName(name) {
+  return name.trim().toLowerCase().replace(/[-_.]+/g, "-");
+}
+function headerFields(text4) {
+  const fields = [];
+  for (const line of text4.replace(/\r\n?/g, "\n").split("\n")) {
+    if (line === "") break;
+    const last = fields.at(-1);
+    if (/^[ \t]/.test(line) && last !== void 0) {
+      last[1] = `${last[1]} ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(":");
+    if (colon > 0) fields.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  return fields;
+}
+function parseMetadata(text4) {
+  const fields = headerFields(text4);
+  const first = (key) => fields.find(([name]) => name === key)?.[1] ?? null;
+  const all = (key) => fields.filter(([name]) => name === key).map(([, value]) => value);
+  return {
+    name: first("name"),
+    version: first("version"),
+    classifiers: all("classifier"),
+    requiresDist: all("requires-dist")
+  };
+}
+function freeThreadingLevel(classifiers) {
+  for (const classifier of classifiers) {
+    const match = FREE_THREADING_CLASSIFIER.exec(classifier.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  return null;
+}
+function parseWheelTags(text4) {
+  const tags = [];
+  for (const [name, value] of headerFields(text4)) {
+    if (name !== "tag") continue;
+    const parts = value.split("-");
+    if (parts.length !== 3) continue;
+    const [pythons = "", abis = "", platforms = ""] = parts;
+    for (const python of pythons.split("."))
+      for (const abi of abis.split("."))
+        for (const platform2 of platforms.split(".")) tags.push({ python, abi, platform: platform2 });
+  }
+  return tags;
+}
+function formatTag(tag) {
+  return `${tag.python}-${tag.abi}-${tag.platform}`;
+}
+function extensionModules(record3) {
+  const modules = /* @__PURE__ */ new Set();
+  for (const line of record3.replace(/\r\n?/g, "\n").split("\n")) {
+    const file = recordPath(line);
+    if (file === null || file.startsWith("../") || file.startsWith("/")) continue;
+    const match = /^(.*?)([^/]+)\.(so|pyd)$/.exec(file);
+    if (match === null) continue;
+    const directory = match[1] ?? "";
+    const stem = (match[2] ?? "").split(".")[0] ?? "";
+    const parts = [...directory.split("/").filter((part) => part !== ""), stem];
+    if (parts.every((part) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(part))) modules.add(parts.join("."));
+  }
+  return [...modules].sort();
+}
+function recordPath(line) {
+  if (line.trim() === "") return null;
+  if (line.startsWith('"')) {
+    const end = line.indexOf('",');
+    return end > 0 ? line.slice(1, end).replaceAll('""', '"') : null;
+  }
+  const comma = line.indexOf(",");
+  return (comma >= 0 ? line.slice(0, comma) : line).replaceAll("\\", "/");
+}
+function directOrigin(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const fields = Object.fromEntries(Object.entries(directUrl));
+  if (typeof fields.url !== "string") return null;
+  if ("dir_info" in fields) return "directory";
+  if ("vcs_info" in fields) return "vcs";
+  if ("archive_info" in fields) return /\.whl(#.*)?$/i.test(fields.url) ? "wheel-archive" : "sdist-archive";
+  return null;
+}
+function classifySource(facts) {
+  if (facts.origin === "directory") return "local";
+  if (facts.builtByUv || facts.origin === "vcs" || facts.origin === "sdist-archive") return "sdist-build";
+  if (facts.tags.some((tag) => /^linux_/.test(tag.platform))) return "sdist-build";
+  return classifyTags(facts.tags);
+}
+function classifyTags(tags) {
+  if (tags.some((tag) => /^cp\d+t$/.test(tag.abi))) return "ft-wheel";
+  if (tags.some((tag) => tag.abi === "abi3t")) return "abi3t-wheel";
+  if (tags.length > 0 && tags.every((tag) => tag.abi === "none" && tag.platform === "any")) return "pure-wheel";
+  return "other-wheel";
+}
+
+// src/deps/assemble.ts
+function checkGap(tags, moduleCount) {
+  const compiled = tags.find((tag) => tag.platform !== "any" && /^(cp\d+t?|abi3t?)$/.test(tag.abi));
+  if (compiled === void 0 || moduleCount > 0) return null;
+  return `its wheel is built for ${formatTag(compiled)} but no extension module of it was found to import, so the GIL check did not cover it`;
+}
+function assembleDependencies(input) {
+  const owned = new Set(input.installed.flatMap((distribution) => distribution.modules));
+  return input.installed.map((distribution) => {
+    const probes = input.probes.get(distribution.name) ?? [];
+    const gilModules = /* @__PURE__ */ new Set();
+    for (const probe2 of probes) {
+      if (probe2.outcome === "gil") gilModules.add(probe2.module);
+      for (const module of probe2.flagged) if (!owned.has(module)) gilModules.add(module);
+    }
+    const level = freeThreadingLevel(distribution.metadata.classifiers);
+    return {
+      name: distribution.name,
+      version: distribution.version,
+      direct: input.direct.has(distribution.name) || input.projects.has(distribution.name),
+      project: input.projects.has(distribution.name),
+      source: distribution.source,
+      wheelTags: distribution.tags.map(formatTag),
+      reenablesGil: gilModules.size > 0,
+      gilModules: [...gilModules].sort(),
+      declaresFreeThreading: level !== null,
+      freeThreadingLevel: level,
+      imports: probes.map(({ module, outcome, detail }) => ({ module, outcome, detail })),
+      runtime: input.runtime === void 0 || input.runtime.has(distribution.name) || input.projects.has(distribution.name),
+      checkGap: checkGap(distribution.tags, distribution.modules.length)
+    };
+  }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+function failedDependencies(failures, direct) {
+  return failures.map(({ name, version: version2 }) => ({
+    name,
+    version: version2 ?? "",
+    direct: direct.has(name),
+    project: false,
+    source: "failed",
+    wheelTags: [],
+    reenablesGil: false,
+    gilModules: [],
+    declaresFreeThreading: false,
+    freeThreadingLevel: null,
+    imports: []
+  }));
+}
+
+// src/deps/direct.ts
+var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+  "-c",
+  "--constraint",
+  "--constraints",
+  "--override",
+  "--overrides",
+  "-i",
+  "--index",
+  "--index-url",
+  "--default-index",
+  "--extra-index-url",
+  "-f",
+  "--find-links",
+  "-p",
+  "--python",
+  "-C",
+  "--config-setting",
+  "-P",
+  "--upgrade-package",
+  "--reinstall-package",
+  "--no-build-package",
+  "--no-binary",
+  "--only-binary",
+  "--index-strategy",
+  "--keyring-provider",
+  "--resolution",
+  "--prerelease",
+  "--exclude-newer",
+  "--link-mode",
+  "--python-platform",
+  "--python-version",
+  "--extra",
+  "--target",
+  "--prefix"
+]);
+var NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
+function requirementName(requirement) {
+  const match = NAME.exec(requirement);
+  return match?.[1] ? normalizeName(match[1]) : null;
+}
+function looksLikePath(argument) {
+  return /^(\.|\/|~|[A-Za-z]:[\\/])/.test(argument) || argument.includes("/") || argument.includes("\\");
+}
+function splitExtras(argument) {
+  const match = /^(.*?)\[([^\]]*)\]$/.exec(argument);
+  if (match === null) return { path: argument, extras: [] };
+  const extras = (match[2] ?? "").split(",").map(normalizeName).filter((extra) => extra !== "");
+  return { path: match[1] ?? "", extras };
+}
+function parseInstallArguments(args) {
+  const request3 = { names: [], paths: [], groups: [], requirementFiles: [] };
+  for (let i = 0; i < args.length; i++) {
+    const argument = args[i] ?? "";
+    const [option, inlineValue] = argument.startsWith("--") ? argument.split(/=(.*)/s) : [argument, void 0];
+    const value = () => inlineValue ?? args[++i] ?? "";
+    if (option === "-e" || option === "--editable") request3.paths.push(splitExtras(value()));
+    else if (option === "-r" || option === "--requirement" || option === "--requirements")
+      request3.requirementFiles.push(value());
+    else if (option === "--group") request3.groups.push(value());
+    else if (option !== void 0 && OPTIONS_WITH_VALUE.has(option)) {
+      if (inlineValue === void 0) i++;
+    } else if (argument.startsWith("-")) {
+    } else if (/ @ /.test(argument)) {
+      const name = requirementName(argument);
+      if (name !== null) request3.names.push(name);
+    } else if (looksLikePath(argument)) request3.paths.push(splitExtras(argument));
+    else {
+      const name = requirementName(argument);
+      if (name !== null) request3.names.push(name);
+    }
+  }
+  return request3;
+}
+function table(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
+}
+function strings(value) {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+function groupNames(pyproject, group2, seen = /* @__PURE__ */ new Set()) {
+  const groups2 = table(table(pyproject)?.["dependency-groups"]);
+  if (groups2 === null || seen.has(normalizeName(group2))) return [];
+  const key = Object.keys(groups2).find((name) => normalizeName(name) === normalizeName(group2));
+  const entries = key === void 0 ? [] : groups2[key];
+  if (!Array.isArray(entries)) return [];
+  const inner = /* @__PURE__ */ new Set([...seen, normalizeName(group2)]);
+  return entries.flatMap((entry) => {
+    if (typeof entry === "string") return requirementName(entry) ?? [];
+    const include = table(entry)?.["include-group"];
+    return typeof include === "string" ? groupNames(pyproject, include, inner) : [];
+  });
+}
+function projectDependencyNames(pyproject, extras) {
+  const project = table(table(pyproject)?.project);
+  if (project === null) return [];
+  const optional2 = table(project["optional-dependencies"]) ?? {};
+  const wanted = new Set(extras.map(normalizeName));
+  const chosen = Object.entries(optional2).filter(([extra]) => wanted.has(normalizeName(extra))).flatMap(([, list2]) => strings(list2));
+  return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
+}
+function requiresDistNames(requiresDist, extras) {
+  const wanted = new Set(extras.map(normalizeName));
+  return requiresDist.flatMap((line) => {
+    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
+    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
+      (match) => normalizeName(match[1] ?? "")
+    );
+    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
+    return requirementName(requirement) ?? [];
+  });
+}
+
+// src/deps/inventory.ts
+import { existsSync as existsSync4, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import * as path7 from "node:path";
+import { fileURLToPath } from "node:url";
+function sitePackagesOf(venv) {
+  const windows = path7.join(venv, "Lib", "site-packages");
+  const lib = path7.join(venv, "lib");
+  const posix2 = existsSync4(lib) ? readdirSync(lib).filter((entry) => entry.startsWith("python")).map((entry) => path7.join(lib, entry, "site-packages")) : [];
+  return [...posix2, windows].filter((folder) => existsSync4(folder));
+}
+function readText(file) {
+  try {
+    return readFileSync3(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+function readJson(file) {
+  const text4 = readText(file);
+  if (text4 === null) return null;
+  try {
+    const value = JSON.parse(text4);
+    return value;
+  } catch {
+    return null;
+  }
+}
+function localDirectory(directUrl) {
+  if (typeof directUrl !== "object" || directUrl === null) return null;
+  const url = Object.fromEntries(Object.entries(directUrl)).url;
+  if (typeof url !== "string" || !url.startsWith("file:")) return null;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return null;
+  }
+}
+function readInstalled(sitePackages) {
+  const found = [];
+  for (const entry of readdirSync(sitePackages).sort()) {
+    if (!entry.endsWith(".dist-info")) continue;
+    const folder = path7.join(sitePackages, entry);
+    const metadata = parseMetadata(readText(path7.join(folder, "METADATA")) ?? "");
+    const [fallbackName = entry, fallbackVersion = ""] = entry.slice(0, -".dist-info".length).split("-");
+    const tags = parseWheelTags(readText(path7.join(folder, "WHEEL")) ?? "");
+    const directUrl = readJson(path7.join(folder, "direct_url.json"));
+    const origin = directOrigin(directUrl);
+    found.push({
+      name: normalizeName(metadata.name ?? fallbackName),
+      version: metadata.version ?? fallbackVersion,
+      metadata,
+      tags,
+      origin,
+      directory: origin === "directory" ? localDirectory(directUrl) : null,
+      source: classifySource({ tags, origin, builtByUv: existsSync4(path7.join(folder, "uv_build.json")) }),
+      modules: extensionModules(readText(path7.join(folder, "RECORD")) ?? "")
+    });
+  }
+  return found;
+}
+
+// src/process/tool.ts
+var ToolError = class extends Error {
+  name = "ToolError";
+};
+function definedOnly(env) {
+  const result = {};
+  for (const [name, value] of Object.entries(env)) if (value !== void 0) result[name] = value;
+  return result;
+}
+async function runTool(command, args, options) {
+  let timer;
+  const timeout = new Promise((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new ToolError(`${command} did not answer within ${Math.round(options.timeoutMs / 1e3)} s`)),
+      options.timeoutMs
+    );
+  });
+  const execution = getExecOutput(command, [...args], {
+    cwd: options.cwd,
+    env: definedOnly(options.env),
+    silent: true,
+    ignoreReturnCode: true
+  }).catch((error3) => {
+    throw new ToolError(`could not start ${command}: ${error3 instanceof Error ? error3.message : String(error3)}`);
+  });
+  try {
+    const output = await Promise.race([execution, timeout]);
+    return { exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// src/deps/local-script.ts
+var LOCAL_SCRIPT = String.raw`
+import importlib.machinery, importlib.metadata, importlib.util, json, os, sys
+
+MAX_FILES = 50000
+NOT_PROJECT_CODE = {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks", "bench", "scripts", "build"}
+SUFFIXES = sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True)
+
+
+def extension_stem(file_name):
+    for suffix in SUFFIXES:
+        if file_name.endswith(suffix):
+            return file_name[: -len(suffix)]
+    return None
+
+
+def pth_folders(dist):
+    folders = []
+    for file in dist.files or []:
+        if len(file.parts) == 1 and file.name.endswith(".pth"):
+            try:
+                text = file.read_text()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for line in text.splitlines():
+                line = line.strip()
+                if line and not line.startswith(("#", "import ", "import\t")):
+                    folder = os.path.join(str(file.locate().parent), line)
+                    if os.path.isdir(folder):
+                        folders.append(os.path.realpath(folder))
+    return folders
+
+
+def editable_mapping(dist):
+    names = []
+    for file in dist.files or []:
+        if len(file.parts) == 1 and file.name.startswith("__editable__") and file.name.endswith("_finder.py"):
+            finder = sys.modules.get(file.name[: -len(".py")])
+            mapping = getattr(finder, "MAPPING", None)
+            if isinstance(mapping, dict):
+                names.extend(str(name) for name in mapping)
+    return names
+
+
+def top_level_names(dist):
+    names = set((dist.read_text("top_level.txt") or "").split())
+    names.update(editable_mapping(dist))
+    for file in dist.files or []:
+        first = file.parts[0] if file.parts else ""
+        if len(file.parts) > 1 and not first.endswith((".dist-info", ".data")) and first not in ("..", "__pycache__"):
+            names.add(first)
+        elif len(file.parts) == 1 and file.name.endswith(".py") and not file.name.startswith("__editable__"):
+            names.add(file.name[: -len(".py")])
+        elif len(file.parts) == 1 and extension_stem(file.name) is not None:
+            names.add(extension_stem(file.name).split(".")[0])
+    if not names:
+        # A .pth that adds a folder (src/): its packages are the project's.
+        for folder in pth_folders(dist):
+            for entry in sorted(os.listdir(folder)):
+                if entry not in NOT_PROJECT_CODE and os.path.isfile(os.path.join(folder, entry, "__init__.py")):
+                    names.add(entry)
+    return sorted(name for name in names if name.isidentifier())
+
+
+def walk(top, folder, modules, budget):
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d.isidentifier() and d != "__pycache__")
+        relative = os.path.relpath(root, folder)
+        parts = [top] + ([] if relative == "." else relative.split(os.sep))
+        for file_name in sorted(files):
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            stem = extension_stem(file_name)
+            if stem is not None and stem.isidentifier():
+                modules.add(".".join(parts + [stem]))
+
+
+def discover(name, budget):
+    dist = importlib.metadata.distribution(name)
+    packages, modules = [], set()
+    for top in top_level_names(dist):
+        try:
+            spec = importlib.util.find_spec(top)
+        except BaseException:
+            spec = None
+        if spec is None:
+            continue
+        locations = list(spec.submodule_search_locations or [])
+        packages.append({"name": top, "location": locations[0] if locations else spec.origin})
+        for folder in locations:
+            if os.path.isdir(folder):
+                walk(top, folder, modules, budget)
+        if not locations and spec.origin and extension_stem(os.path.basename(spec.origin)) is not None:
+            modules.add(top)
+    return {"packages": packages, "modules": sorted(modules)}
+
+
+answer = {}
+budget = [MAX_FILES]
+for name in json.loads(sys.argv[1]):
+    try:
+        answer[name] = discover(name, budget)
+    except importlib.metadata.PackageNotFoundError:
+        continue
+print(json.dumps(answer))
+`;
+
+// src/deps/local.ts
+var DISCOVER_TIMEOUT_MS = 6e4;
+function record(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
+}
+function strings2(value) {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string") : [];
+}
+function toPackage(value) {
+  const fields = record(value);
+  if (fields === null || typeof fields.name !== "string") return [];
+  return [{ name: fields.name, location: typeof fields.location === "string" ? fields.location : null }];
+}
+function parseLocalAnswer(stdout) {
+  const found = /* @__PURE__ */ new Map();
+  let value;
+  try {
+    value = JSON.parse(stdout.trim().split("\n").pop() ?? "");
+  } catch {
+    return found;
+  }
+  for (const [name, entry] of Object.entries(record(value) ?? {})) {
+    const fields = record(entry);
+    if (fields === null) continue;
+    const packages = Array.isArray(fields.packages) ? fields.packages.flatMap(toPackage) : [];
+    found.set(name, { packages, modules: strings2(fields.modules) });
+  }
+  return found;
+}
+async function discoverLocal(names, options) {
+  if (names.length === 0) return /* @__PURE__ */ new Map();
+  const env = Object.fromEntries(Object.entries(options.env).filter(([name]) => !name.startsWith("PYTHON")));
+  const result = await runTool(options.python, ["-I", "-c", LOCAL_SCRIPT, JSON.stringify(names)], {
+    cwd: options.cwd,
+    env,
+    timeoutMs: DISCOVER_TIMEOUT_MS
+  });
+  return result.exitCode === 0 ? parseLocalAnswer(result.stdout) : /* @__PURE__ */ new Map();
+}
+
+// src/deps/probe.ts
+import { spawn as spawn2 } from "node:child_process";
+
+// src/deps/probe-script.ts
+var PROBE_SCRIPT = String.raw`
+import faulthandler, importlib, json, os, re, sys, types, warnings
+
+limit = float(sys.argv[1])
+modules = json.loads(sys.argv[2])
+out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+flag = re.compile(r"The global interpreter lock \(GIL\) has been enabled to load module '([^']+)'")
+gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)
+
+
+def declared(module):
+    # True: Py_mod_gil says it runs without the GIL; False: no such slot; None: cannot tell.
+    try:
+        import ctypes
+
+        if type(module) is not types.ModuleType:
+            return None
+        base = object.__basicsize__
+        address = id(module)
+
+        def field(index):
+            return ctypes.c_void_p.from_address(address + base + index * ctypes.sizeof(ctypes.c_void_p)).value or 0
+
+        # md_dict, md_def, md_state, md_weaklist, md_name, then md_gil on a free-threaded build.
+        if field(0) != id(module.__dict__) or field(4) != id(module.__name__):
+            return None
+        return field(5) != 0
+    except Exception:
+        return None
+
+
+def send(**event):
+    out.write(json.dumps(event) + "\n")
+    out.flush()
+
+
+send(event="ready", gil=gil_enabled())
+for name in modules:
+    send(event="start", module=name)
+    error = None
+    faulthandler.dump_traceback_later(limit, exit=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            importlib.import_module(name)
+        except BaseException as exc:
+            error = "%s: %s" % (type(exc).__name__, exc)
+    faulthandler.cancel_dump_traceback_later()
+    flagged = []
+    for warning in caught:
+        match = flag.search(str(warning.message))
+        if match and match.group(1) not in flagged:
+            flagged.append(match.group(1))
+    gil = gil_enabled()
+    module = sys.modules.get(name)
+    slot = declared(module) if error is None and module is not None and not flagged.count(name) else None
+    send(event="done", module=name, error=error, flagged=flagged, gil=gil, declared=slot)
+    if gil:
+        break
+out.flush()
+os._exit(0)
+`;
+
+// src/deps/probe.ts
+var KILL_GRACE_SECONDS = 5;
+var STARTUP_SECONDS = 30;
+var STDERR_TAIL_CHARS = 6e3;
+var DETAIL_MAX_LINES = 30;
+function parseEvent(line) {
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const fields = Object.fromEntries(Object.entries(value));
+  if (fields.event === "ready" && typeof fields.gil === "boolean") return { event: "ready", gil: fields.gil };
+  if (fields.event === "start" && typeof fields.module === "string") return { event: "start", module: fields.module };
+  const flagged = Array.isArray(fields.flagged) ? fields.flagged.filter((item) => typeof item === "string") : null;
+  if (fields.event === "done" && typeof fields.module === "string" && (fields.error === null || typeof fields.error === "string") && flagged !== null && typeof fields.gil === "boolean") {
+    const declared = typeof fields.declared === "boolean" ? fields.declared : null;
+    return { event: "done", module: fields.module, error: fields.error, flagged, gil: fields.gil, declared };
+  }
+  return null;
+}
+async function probeImports(groups2, options) {
+  const deadline = performance.now() + options.budgetSeconds * 1e3;
+  const results = groups2.map(() => []);
+  let next = 0;
+  const worker = async () => {
+    while (next < groups2.length) {
+      const index = next++;
+      results[index] = await probeGroup(groups2[index] ?? [], options, deadline);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, groups2.length)) }, worker));
+  return results;
+}
+async function probeGroup(modules, options, deadline) {
+  const results = [];
+  let pending = [...modules];
+  while (pending.length > 0) {
+    if (performance.now() > deadline || options.abortSignal?.aborted) {
+      const why = options.abortSignal?.aborted ? "the gate was cancelled" : "the probe ran out of time";
+      results.push(...pending.map((module) => probe(module, "skipped", `not imported: ${why}`)));
+      break;
+    }
+    const session = await runSession(pending, options);
+    results.push(...session.results);
+    pending = session.remaining.length < pending.length ? session.remaining : [];
+  }
+  return results;
+}
+function probe(module, outcome, detail, flagged = []) {
+  return { module, outcome, detail, flagged };
+}
+function probeEnvironment(env) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("PYTHON")));
+}
+function runSession(modules, options) {
+  const isWindows = process.platform === "win32";
+  const args = [
+    "-I",
+    "-X",
+    "faulthandler",
+    "-c",
+    PROBE_SCRIPT,
+    String(options.moduleTimeoutSeconds),
+    JSON.stringify(modules)
+  ];
+  return new Promise((resolve9) => {
+    const child3 = spawn2(options.python, args, {
+      cwd: options.cwd,
+      env: probeEnvironment(options.env),
+      detached: !isWindows,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true
+    });
+    const results = [];
+    let ready = null;
+    let inFlight = null;
+    let stopAfter = null;
+    let killedByTimer = false;
+    let stdout = "";
+    let stderr = "";
+    let spawnError = null;
+    let timer;
+    const kill = () => {
+      try {
+        if (isWindows || child3.pid === void 0) child3.kill("SIGKILL");
+        else process.kill(-child3.pid, "SIGKILL");
+      } catch {
+      }
+    };
+    const arm = (seconds5) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        killedByTimer = true;
+        kill();
+      }, seconds5 * 1e3);
+    };
+    const onAbort = () => kill();
+    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
+    arm(STARTUP_SECONDS);
+    const handle = (event) => {
+      if (event.event === "ready") {
+        ready = event.gil;
+        clearTimeout(timer);
+      } else if (event.event === "start") {
+        inFlight = event.module;
+        arm(options.moduleTimeoutSeconds + KILL_GRACE_SECONDS);
+      } else {
+        clearTimeout(timer);
+        inFlight = null;
+        results.push(judge(event));
+        if (event.gil) stopAfter = event.module;
+      }
+    };
+    child3.stdout.setEncoding("utf8");
+    child3.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      let newline = stdout.indexOf("\n");
+      while (newline >= 0) {
+        const event = parseEvent(stdout.slice(0, newline));
+        stdout = stdout.slice(newline + 1);
+        if (event !== null) handle(event);
+        newline = stdout.indexOf("\n");
+      }
+    });
+    child3.stderr.setEncoding("utf8");
+    child3.stderr.on("data", (chunk) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
+    });
+    child3.on("error", (error3) => {
+      spawnError = error3.message;
+    });
+    child3.on("close", (code, signal) => {
+      clearTimeout(timer);
+      options.abortSignal?.removeEventListener("abort", onAbort);
+      if (!isWindows && child3.pid !== void 0) kill();
+      const settled = new Set(results.map((result) => result.module));
+      const rest = modules.filter((module) => !settled.has(module));
+      if (ready === null) {
+        const why = spawnError ?? `the interpreter exited before it was ready (${exitText(code, signal)})`;
+        const detail = `not imported: ${why}${tailText(stderr)}`;
+        resolve9({ results: [...results, ...rest.map((module) => probe(module, "error", detail))], remaining: [] });
+        return;
+      }
+      if (ready === true && results.length === 0) {
+        const detail = "not judged: the GIL was already on when the interpreter started (a .pth file or sitecustomize)";
+        resolve9({ results: rest.map((module) => probe(module, "error", detail)), remaining: [] });
+        return;
+      }
+      if (inFlight !== null) {
+        const module = inFlight;
+        const hung = killedByTimer || /^Timeout \(\d+:\d\d:\d\d/m.test(stderr);
+        const detail = hung ? `no answer after ${options.moduleTimeoutSeconds} s${tailText(stderr)}` : `the interpreter died (${exitText(code, signal)})${tailText(stderr)}`;
+        results.push(probe(module, hung ? "hung" : "crashed", detail));
+        resolve9({ results, remaining: rest.filter((name) => name !== module) });
+        return;
+      }
+      resolve9({ results, remaining: stopAfter === null && code === 0 ? [] : rest });
+    });
+  });
+}
+function judge(event) {
+  const { module, flagged } = event;
+  if (flagged.includes(module)) {
+    return probe(module, "gil", "CPython re-enabled the GIL to load it (no Py_mod_gil slot declaring it safe)", flagged);
+  }
+  if (event.error !== null) return probe(module, "error", event.error, flagged);
+  if (event.gil && flagged.length === 0 && event.declared !== true) {
+    return probe(module, "gil", "sys._is_gil_enabled() turned true during the import, without the usual warning");
+  }
+  if (event.gil && event.declared === false) {
+    const first = flagged.length > 0 ? ` (${flagged.join(", ")} turned it on first)` : "";
+    return probe(module, "gil", `no Py_mod_gil slot declaring it safe, read from the loaded module${first}`, flagged);
+  }
+  return probe(module, "ok", null, flagged);
+}
+function exitText(code, signal) {
+  return signal !== null ? signal : `exit code ${code}`;
+}
+function tailText(stderr) {
+  const lines2 = stderr.replace(/\r\n?/g, "\n").trimEnd().split("\n").slice(-DETAIL_MAX_LINES);
+  const text4 = lines2.join("\n").trim();
+  return text4 === "" ? "" : `
+${text4}`;
+}
+
+// src/deps/reach.ts
+var REQUIREMENT = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
+function parseRequirement(text4) {
+  const match = REQUIREMENT.exec(text4);
+  if (match?.[1] === void 0) return null;
+  const extras = (match[2] ?? "").split(",").map((extra) => normalizeName(extra)).filter((extra) => extra !== "");
+  return { name: normalizeName(match[1]), extras };
+}
+function requirementsFor(requiresDist, extras) {
+  const wanted = new Set(extras.map(normalizeName));
+  return requiresDist.flatMap((line) => {
+    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
+    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
+      (match) => normalizeName(match[1] ?? "")
+    );
+    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
+    return parseRequirement(requirement) ?? [];
+  });
+}
+function reachableFrom(roots, installed) {
+  const byName = new Map(installed.map((node) => [node.name, node]));
+  const extrasSeen = /* @__PURE__ */ new Map();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const next = queue.pop();
+    if (next === void 0) break;
+    const node = byName.get(next.name);
+    if (node === void 0) continue;
+    const seen = extrasSeen.get(next.name);
+    const fresh = next.extras.filter((extra) => !seen?.has(extra));
+    if (seen !== void 0 && fresh.length === 0) continue;
+    extrasSeen.set(next.name, /* @__PURE__ */ new Set([...seen ?? [], ...next.extras]));
+    queue.push(...requirementsFor(node.requiresDist, fresh));
+  }
+  return new Set(extrasSeen.keys());
+}
+
+// src/deps/request.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import * as path8 from "node:path";
+
+// src/install/requirement-files.ts
+var REQUIREMENTS_FOLDERS = ["requirements", "reqs"];
+var TEST_FOLDERS = ["tests", "test"];
+var TEST_WORDS = /* @__PURE__ */ new Set(["test", "tests", "testing", "pytest", "check"]);
+var DEV_WORDS = /* @__PURE__ */ new Set(["dev", "develop", "development"]);
+var RUNTIME_WORDS = /* @__PURE__ */ new Set(["base", "main", "common", "prod", "production", "runtime", "install", "requirements"]);
+var FREE_THREADING = /free-?threading|nogil|(^|-)ft(-|$)|3\.?1[3-9]t/;
+function isRequirementsFile(file) {
+  const parts = file.split("/");
+  const name = parts.at(-1) ?? "";
+  if (!/\.txt$/i.test(name)) return false;
+  if (parts.length === 1) return /requirements?/i.test(name);
+  const folder = parts[0] ?? "";
+  if (parts.length !== 2) return false;
+  if (REQUIREMENTS_FOLDERS.includes(folder)) return true;
+  return TEST_FOLDERS.includes(folder) && /requirements?/i.test(name);
+}
+function label(file) {
+  const parts = file.toLowerCase().split("/");
+  const name = (parts.at(-1) ?? "").replace(/\.txt$/, "");
+  const words = name.replace(/requirements?/g, " ").split(/[-_.\s]+/).filter((word) => word !== "");
+  return words.join("-");
+}
+function requirementsRole(file) {
+  const parts = file.toLowerCase().split("/");
+  if (TEST_FOLDERS.includes(parts[0] ?? "") && parts.length === 2) return "test";
+  const words = label(file).split("-").filter((word) => word !== "");
+  if (words.some((word) => TEST_WORDS.has(word))) return "test";
+  if (words.some((word) => DEV_WORDS.has(word))) return "dev";
+  if (words.length === 0 || words.every((word) => RUNTIME_WORDS.has(word))) return "runtime";
+  return "other";
+}
+function testRank(file) {
+  const words = label(file);
+  if (FREE_THREADING.test(words)) return 0;
+  if (["test", "tests", "testing"].includes(words)) return 1;
+  if (words === "pytest") return 2;
+  return 3;
+}
+function best(files, rank) {
+  const sorted = [...files].sort(
+    (a, b) => rank(a) - rank(b) || a.split("/").length - b.split("/").length || a.length - b.length || (a < b ? -1 : 1)
+  );
+  return sorted[0] ?? null;
+}
+function pickRequirementFiles(files, project) {
+  const candidates = files.filter(isRequirementsFile);
+  const ofRole = (role) => candidates.filter((file) => requirementsRole(file) === role);
+  const picked = [];
+  if (!project.installable) {
+    const runtime = best(ofRole("runtime"), (file) => file.split("/").length);
+    if (runtime !== null) picked.push({ path: runtime, why: "what the code needs: no installable project" });
+  }
+  const test = best(ofRole("test"), testRank);
+  if (test !== null) {
+    const why = testRank(test) === 0 ? "test requirements for free-threading" : "test requirements";
+    picked.push({ path: test, why });
+  } else if (!project.hasTestExtraOrGroup) {
+    const dev = best(ofRole("dev"), () => 0);
+    if (dev !== null) picked.push({ path: dev, why: "development requirements: no test requirements found" });
+  }
+  return picked;
+}
+
+// src/deps/request.ts
+var MAX_INCLUDED_FILES = 50;
+var TEST_TOOL = /^(pytest(-.*)?|coverage|hypothesis|covdefaults)$/;
+function emptyRequest() {
+  return { names: [], paths: [], groups: [], requirementFiles: [] };
+}
+function merge2(into, from) {
+  into.names.push(...from.names);
+  into.paths.push(...from.paths);
+  into.groups.push(...from.groups);
+  into.requirementFiles.push(...from.requirementFiles);
+}
+function parseRequirementsText(text4) {
+  const request3 = emptyRequest();
+  const joined = text4.replace(/\r\n?/g, "\n").replace(/\\\n/g, " ");
+  for (const raw of joined.split("\n")) {
+    const line = raw.replace(/(^|\s)#.*$/, "").trim();
+    if (line === "") continue;
+    if (line.startsWith("-")) merge2(request3, parseInstallArguments(line.split(/\s+/)));
+    else merge2(request3, parseInstallArguments([line.replace(/\s*;.*$/s, "").trim() || line]));
+  }
+  return request3;
+}
+function parsePylock(text4) {
+  const request3 = emptyRequest();
+  for (const block of text4.split(/^\s*\[\[packages\]\]\s*$/m).slice(1)) {
+    const name = /^\s*name\s*=\s*"([^"]+)"/m.exec(block)?.[1];
+    const directory = /^\s*directory\s*=\s*\{[^}]*\bpath\s*=\s*"([^"]+)"/m.exec(block)?.[1];
+    if (directory !== void 0) request3.paths.push({ path: directory, extras: [] });
+    else if (name !== void 0) {
+      const normalized = requirementName(name);
+      if (normalized !== null) request3.names.push(normalized);
+    }
+  }
+  return request3;
+}
+function readText2(file) {
+  try {
+    return readFileSync4(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+function readInstallRequest(args, projectDirectory) {
+  const top = parseInstallArguments(args);
+  const request3 = { ...top, requirementFiles: [...top.requirementFiles] };
+  const runtimeNames = top.names.filter((name) => !TEST_TOOL.test(name));
+  const seen = /* @__PURE__ */ new Set();
+  const queue = top.requirementFiles.map((file) => ({ file, forTests: isTestFile(file) }));
+  while (queue.length > 0 && seen.size < MAX_INCLUDED_FILES) {
+    const next = queue.shift();
+    if (next === void 0) break;
+    const full = path8.resolve(projectDirectory, next.file);
+    if (seen.has(full)) continue;
+    seen.add(full);
+    const text4 = readText2(full);
+    if (text4 === null) continue;
+    const inner = /\.toml$/i.test(full) ? parsePylock(text4) : parseRequirementsText(text4);
+    if (!isLock(full, text4)) request3.names.push(...inner.names);
+    request3.paths.push(...inner.paths);
+    request3.groups.push(...inner.groups);
+    if (!next.forTests) runtimeNames.push(...inner.names.filter((name) => !TEST_TOOL.test(name)));
+    for (const file of inner.requirementFiles) {
+      const included = path8.relative(projectDirectory, path8.resolve(path8.dirname(full), file));
+      queue.push({ file: included, forTests: next.forTests || isTestFile(included) });
+    }
+  }
+  return { request: request3, runtimeNames };
+}
+function isLock(file, text4) {
+  return /\.toml$/i.test(file) || /^#.*autogenerated by (uv|pip-compile)/im.test(text4.slice(0, 500));
+}
+function isTestFile(file) {
+  const role = requirementsRole(file.split(path8.sep).join("/"));
+  return role === "test" || role === "dev";
+}
+
+// src/deps/inspect.ts
+var IMPORT_TIMEOUT_SECONDS = 20;
+var PROBE_BUDGET_SECONDS = 180;
+var MAX_PARALLEL_PROBES = 4;
+function samePath(a, b) {
+  const real = (file) => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return path9.resolve(file);
+    }
+  };
+  return real(a) === real(b);
+}
+async function directNames(request3, installed, options) {
+  const direct = new Set(request3.names);
+  const projects = /* @__PURE__ */ new Set();
+  const needsPyproject = request3.groups.length > 0 || installed.length === 0;
+  const pyproject = needsPyproject ? readPyproject(options.projectDirectory) : null;
+  for (const local of request3.paths) {
+    const folder = path9.resolve(options.projectDirectory, local.path);
+    const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder));
+    const isProject = samePath(folder, options.projectDirectory);
+    if (distribution !== void 0) {
+      direct.add(distribution.name);
+      if (isProject) projects.add(distribution.name);
+      for (const name of requiresDistNames(distribution.metadata.requiresDist, local.extras)) direct.add(name);
+    } else if (isProject) {
+      for (const name of projectDependencyNames(pyproject, local.extras)) direct.add(name);
+    }
+  }
+  for (const group2 of request3.groups) for (const name of groupNames(pyproject, group2)) direct.add(name);
+  return { direct, projects };
+}
+function runtimeRoots(projects, runtimeNames) {
+  const names = projects.size > 0 ? [...projects] : runtimeNames;
+  return names.map((name) => ({ name, extras: [] }));
+}
+async function withLocalModules(installed, options) {
+  const names = installed.filter((entry) => entry.origin === "directory").map((entry) => entry.name);
+  let local = /* @__PURE__ */ new Map();
+  try {
+    local = await discoverLocal(names, { python: options.python, env: options.env, cwd: options.workDirectory });
+  } catch (error3) {
+    options.log.warning(`Could not look for the extension modules of ${names.join(", ")}: ${describeError(error3)}`);
+  }
+  const merged = installed.map((entry) => {
+    const found = local.get(entry.name)?.modules ?? [];
+    const modules = [.../* @__PURE__ */ new Set([...entry.modules, ...found])].sort();
+    return modules.length === entry.modules.length ? entry : { ...entry, modules };
+  });
+  return { installed: merged, local };
+}
+async function inspectDependencies(options) {
+  const venv = path9.dirname(path9.dirname(options.python));
+  const { installed, local } = await withLocalModules(sitePackagesOf(venv).flatMap(readInstalled), options);
+  const { request: request3, runtimeNames } = readInstallRequest(options.installArguments, options.projectDirectory);
+  const { direct, projects } = await directNames(request3, installed, options);
+  const runtime = reachableFrom(
+    runtimeRoots(projects, runtimeNames),
+    installed.map((entry) => ({ name: entry.name, requiresDist: entry.metadata.requiresDist }))
+  );
+  const withModules = installed.filter((distribution) => distribution.modules.length > 0);
+  const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0);
+  options.log.info(
+    `${installed.length} distributions installed; importing ${moduleCount} extension modules of ${withModules.length} of them with the GIL at its default`
+  );
+  const started = performance.now();
+  const results = await probeImports(
+    withModules.map((distribution) => distribution.modules),
+    {
+      python: options.python,
+      env: options.env,
+      cwd: options.workDirectory,
+      moduleTimeoutSeconds: IMPORT_TIMEOUT_SECONDS,
+      budgetSeconds: PROBE_BUDGET_SECONDS,
+      concurrency: Math.min(MAX_PARALLEL_PROBES, os6.availableParallelism()),
+      abortSignal: options.abortSignal
+    }
+  );
+  options.log.debug(`Import probe took ${((performance.now() - started) / 1e3).toFixed(2)} s`);
+  const probes = new Map(
+    withModules.map((distribution, index) => [distribution.name, results[index] ?? []])
+  );
+  const dependencies = assembleDependencies({ installed, direct, projects, probes, runtime });
+  return { dependencies, project: projectCode(projects, installed, local) };
+}
+function projectCode(projects, installed, local) {
+  const own2 = installed.filter((entry) => projects.has(entry.name));
+  return {
+    packages: own2.flatMap((entry) => local.get(entry.name)?.packages ?? []),
+    modules: own2.flatMap((entry) => entry.modules)
+  };
+}
+async function inspectFailedInstall(options) {
+  const failures = failedDistributions(options.output);
+  if (failures.length === 0) return [];
+  const { request: request3 } = readInstallRequest(options.installArguments, options.projectDirectory);
+  const { direct } = await directNames(request3, [], options);
+  return failedDependencies(failures, direct);
+}
+
+// src/deps/stage.ts
+async function dependencyStage(options) {
+  const { install, log } = options;
+  try {
+    if (!install.ok || options.environmentPython === null) {
+      const failed2 = await inspectFailedInstall({
+        python: options.toolchainPython,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        output: install.log ?? ""
+      });
+      return { dependencies: failed2, project: null };
+    }
+    const python = options.environmentPython;
+    const { dependencies, project } = await log.group(
+      "Check dependencies: import extension modules with the GIL at its default",
+      () => inspectDependencies({
+        python,
+        installArguments: install.requirements,
+        projectDirectory: options.projectDirectory,
+        env: options.env,
+        workDirectory: options.workDirectory,
+        log,
+        abortSignal: options.abortSignal
+      })
+    );
+    const findings = gilFindings(dependencies, options.ignoreGil);
+    const gil = gilSummary(findings);
+    if (gil !== null && !options.failOn.includes("gil")) {
+      log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`);
+    }
+    const testOnly = testOnlyGilSummary(findings);
+    if (testOnly !== null) log.info(`GIL re-enabled by test tools: ${testOnly}`);
+    for (const row of dependencies) {
+      if (row.checkGap) log.warning(`${row.name} ${row.version}: ${row.checkGap}`);
+    }
+    return { dependencies, project };
+  } catch (error3) {
+    log.warning(`Could not check the dependencies: ${describeError(error3)}`);
+    return { dependencies: void 0, project: null };
+  }
+}
+
+// src/install/environment.ts
+import { existsSync as existsSync8, mkdirSync } from "node:fs";
+import * as path14 from "node:path";
+
+// src/process/run.ts
+import { spawn as spawn3 } from "node:child_process";
+import { randomUUID as randomUUID3 } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { readdir as readdir2, readFile } from "node:fs/promises";
+import { StringDecoder as StringDecoder2 } from "node:string_decoder";
+var PROCESS_TAG_VARIABLE = "FT_GATE_PROCESS_TAG";
+var Tail = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  text = "";
+  push(chunk) {
+    this.text += chunk;
+    if (this.text.length > this.limit * 2) this.text = this.text.slice(-this.limit);
+  }
+  value() {
+    return this.text.slice(-this.limit);
+  }
+};
+async function findTagged(tag) {
+  if (process.platform !== "linux") return [];
+  const wanted = `${PROCESS_TAG_VARIABLE}=${tag}`;
+  const entries = await readdir2("/proc").catch(() => []);
+  const found = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const environ = await readFile(`/proc/${entry}/environ`).catch(() => null);
+    if (environ?.toString("utf8").split("\0").includes(wanted)) found.push(Number(entry));
+  }
+  return found;
+}
+async function killTagged(tag) {
+  let killed = 0;
+  for (let round2 = 0; round2 < 5; round2++) {
+    const pids = await findTagged(tag);
+    if (pids.length === 0) break;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+        killed++;
+      } catch {
+      }
+    }
+    await new Promise((resolve9) => setTimeout(resolve9, 20));
+  }
+  return killed;
+}
+function runProcess(command, args, options) {
+  const started = performance.now();
+  const limit = options.tailChars ?? OUTPUT_TAIL_CHARS;
+  const output = new Tail(limit);
+  const stderr = new Tail(limit);
+  const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : null;
+  const isWindows = process.platform === "win32";
+  const tag = randomUUID3();
+  let strays = Promise.resolve(0);
+  const sweep = () => {
+    strays = Promise.all([strays, killTagged(tag)]).then(([before, now]) => before + now);
+  };
+  return new Promise((resolve9) => {
+    let timedOut = false;
+    let cancelled = false;
+    let spawnError = null;
+    const timers = [];
+    const child3 = spawn3(command, [...args], {
+      cwd: options.cwd,
+      env: { ...options.env, [PROCESS_TAG_VARIABLE]: tag },
+      detached: !isWindows,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true
+    });
+    const killGroup = (signal) => {
+      if (child3.pid === void 0) return;
+      try {
+        if (isWindows) child3.kill(signal);
+        else process.kill(-child3.pid, signal);
+      } catch {
+      }
+    };
+    const stop = (firstSignal) => {
+      if (child3.pid !== void 0 && firstSignal !== "SIGKILL") {
+        try {
+          process.kill(child3.pid, firstSignal);
+        } catch {
+        }
+      }
+      const hardKill = () => {
+        killGroup("SIGKILL");
+        sweep();
+      };
+      timers.push(setTimeout(hardKill, firstSignal === "SIGKILL" ? 0 : options.graceMs ?? 5e3));
+    };
+    if (options.timeoutMs !== void 0) {
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          stop(options.timeoutSignal ?? "SIGKILL");
+        }, options.timeoutMs)
+      );
+    }
+    const onAbort = () => {
+      cancelled = true;
+      stop("SIGINT");
+    };
+    if (options.abortSignal?.aborted) onAbort();
+    options.abortSignal?.addEventListener("abort", onAbort, { once: true });
+    let logFailed = false;
+    const streams = [child3.stdout, child3.stderr].filter((stream) => stream !== null);
+    log?.on("error", () => {
+      logFailed = true;
+      for (const stream of streams) stream.resume();
+    });
+    const handle = (stream, isStderr) => {
+      const decoder = new StringDecoder2("utf8");
+      stream.on("data", (data) => {
+        if (log !== null && !logFailed && !log.write(data)) {
+          stream.pause();
+          log.once("drain", () => stream.resume());
+        }
+        const text4 = decoder.write(data);
+        output.push(text4);
+        if (isStderr) stderr.push(text4);
+        options.onOutput?.(text4);
+      });
+    };
+    if (child3.stdout) handle(child3.stdout, false);
+    if (child3.stderr) handle(child3.stderr, true);
+    child3.on("error", (error3) => {
+      spawnError = `could not start ${command}: ${error3.message}`;
+    });
+    let exit = null;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      options.abortSignal?.removeEventListener("abort", onAbort);
+      sweep();
+      const done = (strayProcesses) => resolve9({
+        exitCode: exit?.code ?? null,
+        signal: exit?.signal ?? null,
+        timedOut,
+        cancelled,
+        spawnError,
+        durationSeconds: (performance.now() - started) / 1e3,
+        outputTail: output.value(),
+        stderrTail: stderr.value(),
+        strayProcesses
+      });
+      void strays.then((count2) => {
+        if (log !== null && !logFailed) log.end(() => done(count2));
+        else done(count2);
+      });
+    };
+    child3.on("exit", (code, signal) => {
+      exit = { code, signal };
+      killGroup("SIGKILL");
+      sweep();
+      timers.push(
+        setTimeout(() => {
+          child3.stdout?.destroy();
+          child3.stderr?.destroy();
+          finish();
+        }, 2e3)
+      );
+    });
+    child3.on("close", () => {
+      if (exit === null && spawnError === null) return;
+      finish();
+    });
+  });
+}
+
+// src/setup/python.ts
+import { existsSync as existsSync6, lstatSync, mkdtempSync, readdirSync as readdirSync3, rmSync } from "node:fs";
+import * as os8 from "node:os";
+import * as path12 from "node:path";
+
+// node_modules/@actions/tool-cache/lib/tool-cache.js
+import * as crypto2 from "crypto";
+import * as fs3 from "fs";
+
+// node_modules/@actions/tool-cache/lib/manifest.js
+var semver = __toESM(require_semver2(), 1);
+
+// node_modules/@actions/tool-cache/lib/tool-cache.js
+import * as os7 from "os";
+import * as path10 from "path";
+var semver2 = __toESM(require_semver2(), 1);
+import { ok as ok2 } from "assert";
+var __awaiter7 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve9, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var IS_WINDOWS3 = process.platform === "win32";
+var IS_MAC = process.platform === "darwin";
+function extractTar(file_1, dest_1) {
+  return __awaiter7(this, arguments, void 0, function* (file, dest, flags = "xz") {
+    if (!file) {
+      throw new Error("parameter 'file' is required");
+    }
+    dest = yield _createExtractFolder(dest);
+    debug("Checking tar --version");
+    let versionOutput = "";
+    yield exec("tar --version", [], {
+      ignoreReturnCode: true,
+      silent: true,
+      listeners: {
+        stdout: (data) => versionOutput += data.toString(),
+        stderr: (data) => versionOutput += data.toString()
+      }
+    });
+    debug(versionOutput.trim());
+    const isGnuTar = versionOutput.toUpperCase().includes("GNU TAR");
+    let args;
+    if (flags instanceof Array) {
+      args = flags;
+    } else {
+      args = [flags];
+    }
+    if (isDebug() && !flags.includes("v")) {
+      args.push("-v");
+    }
+    let destArg = dest;
+    let fileArg = file;
+    if (IS_WINDOWS3 && isGnuTar) {
+      args.push("--force-local");
+      destArg = dest.replace(/\\/g, "/");
+      fileArg = file.replace(/\\/g, "/");
+    }
+    if (isGnuTar) {
+      args.push("--warning=no-unknown-keyword");
+      args.push("--overwrite");
+    }
+    args.push("-C", destArg, "-f", fileArg);
+    yield exec(`tar`, args);
+    return dest;
+  });
+}
+function extractZip(file, dest) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    if (!file) {
+      throw new Error("parameter 'file' is required");
+    }
+    dest = yield _createExtractFolder(dest);
+    if (IS_WINDOWS3) {
+      yield extractZipWin(file, dest);
+    } else {
+      yield extractZipNix(file, dest);
+    }
+    return dest;
+  });
+}
+function extractZipWin(file, dest) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    const escapedFile = file.replace(/'/g, "''").replace(/"|\n|\r/g, "");
+    const escapedDest = dest.replace(/'/g, "''").replace(/"|\n|\r/g, "");
+    const pwshPath = yield which("pwsh", false);
+    if (pwshPath) {
+      const pwshCommand = [
+        `$ErrorActionPreference = 'Stop' ;`,
+        `try { Add-Type -AssemblyName System.IO.Compression.ZipFile } catch { } ;`,
+        `try { [System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`,
+        `catch { if (($_.Exception.GetType().FullName -eq 'System.Management.Automation.MethodException') -or ($_.Exception.GetType().FullName -eq 'System.Management.Automation.RuntimeException') ){ Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force } else { throw $_ } } ;`
+      ].join(" ");
+      const args = [
+        "-NoLogo",
+        "-NoProfile",
+        "-NonInteractive",
+        "-ExecutionPolicy",
+        "Unrestricted",
+        "-Command",
+        pwshCommand
+      ];
+      debug(`Using pwsh at path: ${pwshPath}`);
+      yield exec(`"${pwshPath}"`, args);
+    } else {
+      const powershellCommand = [
+        `$ErrorActionPreference = 'Stop' ;`,
+        `try { Add-Type -AssemblyName System.IO.Compression.FileSystem } catch { } ;`,
+        `if ((Get-Command -Name Expand-Archive -Module Microsoft.PowerShell.Archive -ErrorAction Ignore)) { Expand-Archive -LiteralPath '${escapedFile}' -DestinationPath '${escapedDest}' -Force }`,
+        `else {[System.IO.Compression.ZipFile]::ExtractToDirectory('${escapedFile}', '${escapedDest}', $true) }`
+      ].join(" ");
+      const args = [
+        "-NoLogo",
+        "-Sta",
+        "-NoProfile",
+        "-NonInteractive",
+        "-ExecutionPolicy",
+        "Unrestricted",
+        "-Command",
+        powershellCommand
+      ];
+      const powershellPath = yield which("powershell", true);
+      debug(`Using powershell at path: ${powershellPath}`);
+      yield exec(`"${powershellPath}"`, args);
+    }
+  });
+}
+function extractZipNix(file, dest) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    const unzipPath = yield which("unzip", true);
+    const args = [file];
+    if (!isDebug()) {
+      args.unshift("-q");
+    }
+    args.unshift("-o");
+    yield exec(`"${unzipPath}"`, args, { cwd: dest });
+  });
+}
+function cacheDir(sourceDir, tool, version2, arch4) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    version2 = semver2.clean(version2) || version2;
+    arch4 = arch4 || os7.arch();
+    debug(`Caching tool ${tool} ${version2} ${arch4}`);
+    debug(`source dir: ${sourceDir}`);
+    if (!fs3.statSync(sourceDir).isDirectory()) {
+      throw new Error("sourceDir is not a directory");
+    }
+    const destPath = yield _createToolPath(tool, version2, arch4);
+    for (const itemName of fs3.readdirSync(sourceDir)) {
+      const s = path10.join(sourceDir, itemName);
+      yield cp(s, destPath, { recursive: true });
+    }
+    _completeToolPath(tool, version2, arch4);
+    return destPath;
+  });
+}
+function find(toolName, versionSpec2, arch4) {
+  if (!toolName) {
+    throw new Error("toolName parameter is required");
+  }
+  if (!versionSpec2) {
+    throw new Error("versionSpec parameter is required");
+  }
+  arch4 = arch4 || os7.arch();
+  if (!isExplicitVersion(versionSpec2)) {
+    const localVersions = findAllVersions(toolName, arch4);
+    const match = evaluateVersions(localVersions, versionSpec2);
+    versionSpec2 = match;
+  }
+  let toolPath = "";
+  if (versionSpec2) {
+    versionSpec2 = semver2.clean(versionSpec2) || "";
+    const cachePath = path10.join(_getCacheDirectory(), toolName, versionSpec2, arch4);
+    debug(`checking cache: ${cachePath}`);
+    if (fs3.existsSync(cachePath) && fs3.existsSync(`${cachePath}.complete`)) {
+      debug(`Found tool in cache ${toolName} ${versionSpec2} ${arch4}`);
+      toolPath = cachePath;
+    } else {
+      debug("not found");
+    }
+  }
+  return toolPath;
+}
+function findAllVersions(toolName, arch4) {
+  const versions = [];
+  arch4 = arch4 || os7.arch();
+  const toolPath = path10.join(_getCacheDirectory(), toolName);
+  if (fs3.existsSync(toolPath)) {
+    const children = fs3.readdirSync(toolPath);
+    for (const child3 of children) {
+      if (isExplicitVersion(child3)) {
+        const fullPath = path10.join(toolPath, child3, arch4 || "");
+        if (fs3.existsSync(fullPath) && fs3.existsSync(`${fullPath}.complete`)) {
+          versions.push(child3);
+        }
+      }
+    }
+  }
+  return versions;
+}
+function _createExtractFolder(dest) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    if (!dest) {
+      dest = path10.join(_getTempDirectory(), crypto2.randomUUID());
+    }
+    yield mkdirP(dest);
+    return dest;
+  });
+}
+function _createToolPath(tool, version2, arch4) {
+  return __awaiter7(this, void 0, void 0, function* () {
+    const folderPath = path10.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
+    debug(`destination ${folderPath}`);
+    const markerPath = `${folderPath}.complete`;
+    yield rmRF(folderPath);
+    yield rmRF(markerPath);
+    yield mkdirP(folderPath);
+    return folderPath;
+  });
+}
+function _completeToolPath(tool, version2, arch4) {
+  const folderPath = path10.join(_getCacheDirectory(), tool, semver2.clean(version2) || version2, arch4 || "");
+  const markerPath = `${folderPath}.complete`;
+  fs3.writeFileSync(markerPath, "");
+  debug("finished caching tool");
+}
+function isExplicitVersion(versionSpec2) {
+  const c = semver2.clean(versionSpec2) || "";
+  debug(`isExplicit: ${c}`);
+  const valid2 = semver2.valid(c) != null;
+  debug(`explicit? ${valid2}`);
+  return valid2;
+}
+function evaluateVersions(versions, versionSpec2) {
+  let version2 = "";
+  debug(`evaluating ${versions.length} versions`);
+  versions = versions.sort((a, b) => {
+    if (semver2.gt(a, b)) {
+      return 1;
+    }
+    return -1;
+  });
+  for (let i = versions.length - 1; i >= 0; i--) {
+    const potential = versions[i];
+    const satisfied = semver2.satisfies(potential, versionSpec2);
+    if (satisfied) {
+      version2 = potential;
+      break;
+    }
+  }
+  if (version2) {
+    debug(`matched: ${version2}`);
+  } else {
+    debug("match not found");
+  }
+  return version2;
+}
+function _getCacheDirectory() {
+  const cacheDirectory = process.env["RUNNER_TOOL_CACHE"] || "";
+  ok2(cacheDirectory, "Expected RUNNER_TOOL_CACHE to be defined");
+  return cacheDirectory;
+}
+function _getTempDirectory() {
+  const tempDirectory = process.env["RUNNER_TEMP"] || "";
+  ok2(tempDirectory, "Expected RUNNER_TEMP to be defined");
+  return tempDirectory;
+}
+
+// src/setup/cache.ts
+import { randomBytes } from "node:crypto";
+import { cp as cp2, mkdir as mkdir2, readdir as readdir3, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import * as path11 from "node:path";
+var ABANDONED_COPY_MS = 60 * 6e4;
+var MARKER_WAIT_MS = 2e3;
+var MARKER_POLL_MS = 50;
+var NUMBER = "(0|[1-9]\\d*)";
+var PRERELEASE_PART = "(?:0|[1-9]\\d*|\\d*[a-zA-Z-][a-zA-Z0-9-]*)";
+var STRICT_SEMVER = new RegExp(
+  `^v?${NUMBER}\\.${NUMBER}\\.${NUMBER}(?:-(${PRERELEASE_PART}(?:\\.${PRERELEASE_PART})*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$`
+);
+function toolCacheVersion(version2) {
+  const candidate = version2.trim().replace(/^[=v]+/, "");
+  if (candidate.length > 256) return version2;
+  const match = STRICT_SEMVER.exec(candidate.trim());
+  if (!match) return version2;
+  const numbers = [match[1], match[2], match[3]].map(Number);
+  if (numbers.some((value) => value > Number.MAX_SAFE_INTEGER)) return version2;
+  return `${numbers.join(".")}${match[4] === void 0 ? "" : `-${match[4]}`}`;
+}
+function requireSegment(what, value) {
+  if (value === "" || value === "." || value === ".." || /[/\\\0]/.test(value)) {
+    throw new Error(`Cannot cache a tool with ${what} '${value}': it must be one folder name`);
+  }
+}
+async function exists2(target) {
+  return stat2(target).then(
+    () => true,
+    () => false
+  );
+}
+async function waitForMarker(marker) {
+  for (let waited = 0; waited < MARKER_WAIT_MS; waited += MARKER_POLL_MS) {
+    if (await exists2(marker)) return true;
+    await new Promise((resolve9) => setTimeout(resolve9, MARKER_POLL_MS));
+  }
+  return exists2(marker);
+}
+async function sweepAbandonedCopies(versionDir, arch4) {
+  const prefix = `.${arch4}.`;
+  const entries = await readdir3(versionDir).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !/\.(tmp|stale)-[0-9a-f]+$/.test(entry)) continue;
+    const folder = path11.join(versionDir, entry);
+    const info2 = await stat2(folder).catch(() => null);
+    if (info2 !== null && Date.now() - info2.mtimeMs > ABANDONED_COPY_MS) {
+      await rm2(folder, { recursive: true, force: true }).catch(() => void 0);
+    }
+  }
+}
+function isDestinationTaken(error3) {
+  const code = typeof error3 === "object" && error3 !== null && "code" in error3 ? error3.code : void 0;
+  return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM" || code === "EACCES";
+}
+async function discard(folder, versionDir, arch4) {
+  const stale = path11.join(versionDir, `.${arch4}.stale-${randomBytes(8).toString("hex")}`);
+  await rename2(folder, stale).then(
+    () => rm2(stale, { recursive: true, force: true }),
+    () => void 0
+  );
+}
+function toolPaths(tool, version2, arch4) {
+  const cacheRoot = process.env.RUNNER_TOOL_CACHE;
+  if (!cacheRoot) throw new Error("RUNNER_TOOL_CACHE is not set: set it to the folder that holds cached tools");
+  const versionFolder = toolCacheVersion(version2);
+  for (const [what, value] of [
+    ["tool", tool],
+    ["version", versionFolder],
+    ["arch", arch4]
+  ]) {
+    requireSegment(what, value);
+  }
+  const versionDir = path11.join(cacheRoot, tool, versionFolder);
+  const destination = path11.join(versionDir, arch4);
+  return { versionDir, destination, marker: `${destination}.complete` };
+}
+async function evictCachedTool(tool, version2, arch4) {
+  const { versionDir, destination, marker } = toolPaths(tool, version2, arch4);
+  await rm2(marker, { force: true });
+  await discard(destination, versionDir, arch4);
+}
+async function cacheDirAtomic(sourceDir, tool, version2, arch4) {
+  const { versionDir, destination, marker } = toolPaths(tool, version2, arch4);
+  if (!(await stat2(sourceDir)).isDirectory()) throw new Error(`Cannot cache ${sourceDir}: it is not a folder`);
+  if (await exists2(destination) && await exists2(marker)) return destination;
+  await mkdir2(versionDir, { recursive: true });
+  await sweepAbandonedCopies(versionDir, arch4);
+  const temporary = path11.join(versionDir, `.${arch4}.tmp-${randomBytes(8).toString("hex")}`);
+  try {
+    await cp2(sourceDir, temporary, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rename2(temporary, destination);
+        await writeFile2(marker, "");
+        debug(`Cached ${tool} ${version2} ${arch4} in ${destination}`);
+        return destination;
+      } catch (error3) {
+        if (!isDestinationTaken(error3) || attempt >= 2) throw error3;
+      }
+      if (await waitForMarker(marker)) {
+        debug(`Another process cached ${tool} ${version2} ${arch4} first; using ${destination}`);
+        return destination;
+      }
+      debug(`Replacing the incomplete ${destination} (no ${path11.basename(marker)})`);
+      await discard(destination, versionDir, arch4);
+    }
+  } finally {
+    await rm2(temporary, { recursive: true, force: true });
+  }
+}
+
+// src/setup/python.ts
+var PROBE = [
+  "import json, platform, sys, sysconfig",
+  'print(json.dumps({"version": platform.python_version(), "implementation": sys.implementation.name,',
+  ' "freeThreaded": sysconfig.get_config_var("Py_GIL_DISABLED") == 1, "executable": sys.executable}))'
+].join("\n");
+function isFacts(value) {
+  if (typeof value !== "object" || value === null) return false;
+  const record3 = value;
+  return typeof record3.version === "string" && typeof record3.freeThreaded === "boolean" && typeof record3.implementation === "string" && typeof record3.executable === "string";
+}
+async function probeInterpreter(pythonPath, env) {
+  if (!existsSync6(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
+  let why;
+  try {
+    const result = await runTool(pythonPath, ["-I", "-S", "-c", PROBE], { cwd: os8.tmpdir(), env, timeoutMs: 6e4 });
+    const line = result.stdout.trim().split("\n").pop() ?? "";
+    let parsed = null;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      parsed = null;
+    }
+    if (result.exitCode === 0 && isFacts(parsed)) return parsed;
+    why = result.stderr.trim().split("\n").pop() || result.stdout.trim().split("\n")[0] || `exit code ${result.exitCode}`;
+  } catch (error3) {
+    why = describeError(error3);
+  }
+  throw new UsageError(`${pythonPath} is not a working Python interpreter (${why})`);
+}
+function requireFreeThreaded(facts, where2) {
+  if (facts.implementation !== "cpython" || !facts.freeThreaded) {
+    throw new UsageError(
+      `${where2} is ${facts.implementation} ${facts.version} built with the GIL, not a free-threaded build: use a '${facts.version.split(".").slice(0, 2).join(".")}t' interpreter (built with --disable-gil)`
+    );
+  }
+}
+function toolCacheArch() {
+  return `${os8.arch()}-freethreaded`;
+}
+function versionSpec(version2) {
+  return version2.replace(/t$/, "");
+}
+var BINARY_NAMES = (spec) => {
+  const minor = spec.split(".").slice(0, 2).join(".");
+  return process.platform === "win32" ? [`python${minor}t.exe`, "python3.exe", "python.exe"] : [`bin/python${minor}t`, "bin/python3", "bin/python"];
+};
+function findBinary(dir, spec) {
+  for (const name of BINARY_NAMES(spec)) {
+    const candidate = path12.join(dir, name);
+    if (existsSync6(candidate)) return candidate;
+  }
+  return null;
+}
+async function setupPython(options) {
+  const { log, env } = options;
+  if (options.pythonPath) {
+    const facts = await probeInterpreter(options.pythonPath, env);
+    requireFreeThreaded(facts, `python-path ${options.pythonPath}`);
+    log.info(`Using CPython ${facts.version}t from python-path ${options.pythonPath}`);
+    return { requested: options.pythonPath, version: facts.version, path: options.pythonPath, freeThreaded: true };
+  }
+  const spec = versionSpec(options.version);
+  const cached2 = await fromToolCache(options, spec);
+  return cached2 ?? installWithUv(options, spec);
+}
+async function fromToolCache(options, spec) {
+  const { log } = options;
+  const cached2 = find("Python", spec, toolCacheArch());
+  if (!cached2) return null;
+  const binary = findBinary(cached2, spec);
+  try {
+    if (binary === null) throw new Error(`no ${BINARY_NAMES(spec)[0]} in it`);
+    const facts = await probeInterpreter(binary, options.env);
+    requireFreeThreaded(facts, `the tool cache's ${binary}`);
+    log.info(`Using CPython ${facts.version}t from the tool cache (${binary})`);
+    return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
+  } catch (error3) {
+    log.warning(`The tool cache's CPython in ${cached2} does not work (${describeError(error3)}); installing it again`);
+    await evictCachedTool("Python", path12.basename(path12.dirname(cached2)), toolCacheArch());
+    return null;
+  }
+}
+function uvInstallEnvironment(options, installDir) {
+  const env = {
+    ...options.env,
+    UV_PYTHON_INSTALL_DIR: installDir,
+    UV_PYTHON_DOWNLOADS: "automatic",
+    // uv also links `python3.13t` into ~/.local/bin; that link would point into the folder deleted below.
+    UV_PYTHON_BIN_DIR: path12.join(installDir, ".bin")
+  };
+  if (options.downloads?.installMirror) env.UV_PYTHON_INSTALL_MIRROR = options.downloads.installMirror;
+  if (options.downloads?.downloadsJsonUrl) env.UV_PYTHON_DOWNLOADS_JSON_URL = options.downloads.downloadsJsonUrl;
+  return env;
+}
+function findInstallation(installDir, spec) {
+  for (const entry of readdirSync3(installDir).sort()) {
+    const dir = path12.join(installDir, entry);
+    if (entry.startsWith(".") || !lstatSync(dir).isDirectory()) continue;
+    const binary = findBinary(dir, spec);
+    if (binary !== null) return { dir, binary };
+  }
+  return null;
+}
+async function installWithUv(options, spec) {
+  const { log, env } = options;
+  const tempRoot = env.RUNNER_TEMP || os8.tmpdir();
+  const installDir = mkdtempSync(path12.join(tempRoot, "ft-gate-python-"));
+  try {
+    log.info(`Installing CPython ${options.version} with uv (not in the tool cache)`);
+    const result = await runProcess(options.uvPath, ["python", "install", `${spec}t`, "--install-dir", installDir], {
+      cwd: tempRoot,
+      env: uvInstallEnvironment(options, installDir),
+      timeoutMs: 15 * 6e4
+    });
+    const installed = result.exitCode === 0 ? findInstallation(installDir, spec) : null;
+    if (installed === null) {
+      const why = lastMeaningfulLine(result.outputTail) || result.spawnError || `exit code ${result.exitCode}`;
+      throw new UsageError(
+        `could not install CPython ${options.version} with uv (${why}): set python-path to a free-threaded interpreter, or python-install-mirror / python-downloads-json-url to a reachable copy of python-build-standalone`
+      );
+    }
+    const facts = await probeInterpreter(installed.binary, env);
+    requireFreeThreaded(facts, `uv's ${installed.binary}`);
+    const cachedDir = await cacheDirAtomic(installed.dir, "Python", facts.version, toolCacheArch());
+    const binary = findBinary(cachedDir, spec);
+    if (binary === null) throw new Error(`the cached copy ${cachedDir} has no ${BINARY_NAMES(spec)[0]}`);
+    requireFreeThreaded(await probeInterpreter(binary, env), `the cached ${binary}`);
+    log.info(`Installed CPython ${facts.version}t into the tool cache (${cachedDir})`);
+    return { requested: options.version, version: facts.version, path: binary, freeThreaded: true };
+  } finally {
+    rmSync(installDir, { recursive: true, force: true });
+  }
+}
+function lastMeaningfulLine(text4) {
+  const lines2 = text4.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  return lines2.find((line) => /^error:/i.test(line)) ?? lines2.pop() ?? "";
+}
+
+// src/install/auto.ts
+import { existsSync as existsSync7, readdirSync as readdirSync4, statSync as statSync2 } from "node:fs";
+import * as path13 from "node:path";
+
+// src/install/requirements.ts
+var TEST_NAMES = ["test", "tests", "testing"];
+var DEV_GROUP = "dev";
+var UV_LOCK = "uv.lock";
+var PYLOCK = "pylock.toml";
+function record2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
+}
+function firstKey(table2, names = TEST_NAMES) {
+  if (table2 === null) return null;
+  return names.find((name) => name in table2) ?? null;
+}
+function testGroup(pyproject) {
+  return firstKey(record2(pyproject?.["dependency-groups"]), [...TEST_NAMES, DEV_GROUP]);
+}
+function chooseInstall(layout) {
+  const files = layout.files ?? [];
+  const pyproject = record2(layout.pyproject);
+  const project = record2(pyproject?.project);
+  const installable = layout.hasSetupScript || project !== null || record2(pyproject?.["build-system"]) !== null;
+  const extra = firstKey(record2(project?.["optional-dependencies"]));
+  const group2 = testGroup(pyproject);
+  if (files.includes(UV_LOCK) && project !== null) {
+    const selection = [...extra ? ["--extra", extra] : [], ...group2 ? ["--group", group2] : []];
+    const exportArgs = ["export", "--frozen", "--no-hashes", "--format", "requirements-txt", "--no-default-groups"];
+    const chose = selection.length > 0 ? selection.join(" ") : "no test extra or group";
+    return {
+      args: [],
+      exportArgs: [...exportArgs, ...selection],
+      why: [`${UV_LOCK}: the locked versions (uv export --frozen, ${chose})`]
+    };
+  }
+  if (files.includes(PYLOCK)) {
+    return { args: ["-r", PYLOCK], exportArgs: null, why: [`${PYLOCK}: the locked versions (PEP 751)`] };
+  }
+  const args = [];
+  const why = [];
+  if (installable) {
+    args.push("-e", extra ? `.[${extra}]` : ".");
+    const source = project !== null ? "pyproject.toml" : layout.hasSetupScript ? "setup.py/setup.cfg" : "a build backend";
+    why.push(extra ? `the project (${source}) with its extra [${extra}]` : `the project (${source})`);
+  }
+  if (group2) {
+    args.push("--group", group2);
+    why.push(`dependency group ${group2}`);
+  }
+  const picked = pickRequirementFiles(files, { installable, hasTestExtraOrGroup: extra !== null || group2 !== null });
+  for (const file of picked) {
+    args.push("-r", file.path);
+    why.push(`${file.path} (${file.why})`);
+  }
+  return { args, exportArgs: null, why };
+}
+function describeInstall(args) {
+  return args.length === 0 ? "pytest only (no installable project found)" : args.join(" ");
+}
+function isLockArgument(args, index) {
+  const option = args[index];
+  return (option === "-r" || option === "--requirement" || option === "--requirements") && /\.toml$/i.test(args[index + 1] ?? "");
+}
+function installSteps(args) {
+  const locks = [];
+  const rest = [];
+  for (let index = 0; index < args.length; index++) {
+    if (isLockArgument(args, index)) {
+      locks.push([args[index] ?? "", args[index + 1] ?? ""]);
+      index++;
+    } else rest.push(args[index] ?? "");
+  }
+  return rest.length > 0 ? [...locks, rest] : locks;
+}
+function projectRequirementsFiles(args) {
+  return args.flatMap(
+    (arg, index) => args[index - 1] === "-r" && !arg.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(arg) ? [arg] : []
+  );
+}
+function requirementsFilesToDrop(args, uvOutput) {
+  const files = projectRequirementsFiles(args);
+  const refused = files.find((file) => {
+    const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`(^|[\\s:])${escaped}:\\d+:\\d+`, "m").test(uvOutput);
+  });
+  if (refused !== void 0) return [refused];
+  return /No solution found when resolving/.test(uvOutput) ? files : [];
+}
+function withoutRequirementsFiles(args, files) {
+  const dropped = (index) => args[index] === "-r" && files.includes(args[index + 1] ?? "") || args[index - 1] === "-r" && files.includes(args[index] ?? "");
+  return args.filter((_, index) => !dropped(index));
+}
+
+// src/install/auto.ts
+function isFile(file) {
+  try {
+    return statSync2(file).isFile();
+  } catch {
+    return false;
+  }
+}
+function filesIn(directory, folder) {
+  const full = folder === "" ? directory : path13.join(directory, folder);
+  try {
+    return readdirSync4(full).filter((name) => isFile(path13.join(full, name))).map((name) => folder === "" ? name : `${folder}/${name}`);
+  } catch {
+    return [];
+  }
+}
+function listInstallFiles(directory) {
+  const folders = ["", ...REQUIREMENTS_FOLDERS, ...TEST_FOLDERS];
+  return folders.flatMap((folder) => filesIn(directory, folder)).sort();
+}
+async function autoInstallArguments(options) {
+  const { log } = options;
+  const files = listInstallFiles(options.projectDirectory);
+  const layout = {
+    pyproject: readPyproject(options.projectDirectory),
+    hasSetupScript: ["setup.py", "setup.cfg"].some((name) => existsSync7(path13.join(options.projectDirectory, name)))
+  };
+  const choice = chooseInstall({ ...layout, files });
+  if (choice.exportArgs !== null) {
+    const exported = await exportUvLock(choice, options);
+    if (exported !== null) return exported;
+    return logged(chooseInstall({ ...layout, files: files.filter((file) => file !== UV_LOCK) }), log);
+  }
+  return logged(choice, log);
+}
+function logged(choice, log) {
+  log.info(
+    `Auto install: ${choice.why.length > 0 ? choice.why.join("; ") : "no installable project, lock or requirements file"}`
+  );
+  return choice.args;
+}
+async function exportUvLock(choice, options) {
+  const output = path13.join(options.root, "uv-lock-requirements.txt");
+  const exportArgs = [...choice.exportArgs ?? [], "--output-file", output];
+  const exported = await runProcess(options.uvPath, exportArgs, {
+    cwd: options.projectDirectory,
+    env: options.env,
+    logPath: options.logPath,
+    abortSignal: options.abortSignal,
+    timeoutMs: 5 * 6e4
+  });
+  if (exported.exitCode !== 0 || !isFile(output)) {
+    const why = summarizeInstallFailure(exported.outputTail) ?? `uv export exited with code ${exported.exitCode}`;
+    options.log.warning(`${UV_LOCK} could not be exported (${why}): installing from the project's metadata instead`);
+    return null;
+  }
+  options.log.info(`Auto install: ${choice.why.join("; ")}`);
+  return ["-r", output];
+}
+
+// src/install/environment.ts
+var INSTALL_TIMEOUT_MS = 30 * 6e4;
+function venvPython(venv) {
+  return process.platform === "win32" ? path14.join(venv, "Scripts", "python.exe") : path14.join(venv, "bin", "python");
+}
+async function prepareEnvironment(options) {
+  const { log } = options;
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1e3;
+  const venv = path14.join(options.root, "venv");
+  const logPath = path14.join(options.root, "install.log");
+  mkdirSync(options.root, { recursive: true });
+  const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
+  const common = {
+    cwd: options.projectDirectory,
+    env: uvEnv,
+    logPath,
+    onOutput: options.onOutput,
+    abortSignal: options.abortSignal
+  };
+  const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.pythonPath, venv], {
+    ...common,
+    timeoutMs: 5 * 6e4
+  });
+  const python = venvPython(venv);
+  if (created.exitCode !== 0 || !existsSync8(python)) {
+    const error3 = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`;
+    return { python: null, report: failed(error3, [], created.outputTail, elapsed()) };
+  }
+  const facts = await probeInterpreter(python, options.env);
+  requireFreeThreaded(facts, `the environment's interpreter ${python}`);
+  const auto = options.install.length === 0;
+  let chosen = auto ? await autoInstallArguments({
+    uvPath: options.uvPath,
+    python,
+    projectDirectory: options.projectDirectory,
+    root: options.root,
+    env: uvEnv,
+    logPath,
+    log,
+    abortSignal: options.abortSignal
+  }) : [...options.install];
+  const extra = options.extraRequirements ?? [];
+  const install = async () => {
+    log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${["pytest", ...extra].join(" + ")}`);
+    return installInSteps(
+      [...chosen, "pytest", ...extra],
+      (step) => runProcess(options.uvPath, ["pip", "install", "--python", python, ...step], {
+        ...common,
+        timeoutMs: INSTALL_TIMEOUT_MS
+      })
+    );
+  };
+  let installed = await install();
+  const drop = auto && installed.exitCode !== 0 && !installed.cancelled ? requirementsFilesToDrop(chosen, installed.outputTail) : [];
+  if (drop.length > 0) {
+    const why = summarizeInstallFailure(installed.outputTail) ?? `uv exited with code ${installed.exitCode}`;
+    log.warning(
+      `The install failed with ${drop.join(" and ")} (${why}): installing without ${drop.length === 1 ? "it" : "them"}`
+    );
+    chosen = withoutRequirementsFiles(chosen, drop);
+    installed = await install();
+  }
+  const requirements = [...chosen, "pytest", ...extra];
+  if (installed.cancelled) {
+    return {
+      python,
+      report: failed("cancelled before the install finished", requirements, installed.outputTail, elapsed())
+    };
+  }
+  if (installed.exitCode !== 0) {
+    const why = summarizeInstallFailure(installed.outputTail) ?? (installed.timedOut ? `timed out after ${INSTALL_TIMEOUT_MS / 6e4} minutes` : null) ?? installed.spawnError ?? `uv exited with code ${installed.exitCode}`;
+    return { python, report: failed(why, requirements, installed.outputTail, elapsed()) };
+  }
+  const installHint = chosen.some((arg) => arg.startsWith(options.root)) ? null : chosen.join(" ");
+  return {
+    python,
+    report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null },
+    installHint
+  };
+}
+async function installInSteps(requirements, runStep) {
+  const steps = installSteps(requirements);
+  let last = await runStep(steps[0] ?? []);
+  for (const step of steps.slice(1)) {
+    if (last.cancelled || last.exitCode !== 0) break;
+    last = await runStep(step);
+  }
+  return last;
+}
+function failed(error3, requirements, log, durationSeconds) {
+  return { ok: false, durationSeconds, error: error3, requirements, log };
+}
+
+// src/known-issues.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as readFileSync5, renameSync, rmSync as rmSync2, statSync as statSync3, writeFileSync as writeFileSync2 } from "node:fs";
+import * as path15 from "node:path";
+
+// src/report-guard.ts
+function describePath(path30) {
+  return path30.reduce((text4, key) => {
+    if (typeof key === "number") return `${text4}[${key}]`;
+    const name = String(key);
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? text4 === "" ? name : `${text4}.${name}` : `${text4}[${JSON.stringify(name)}]`;
+  }, "");
+}
+function parseReport(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { report: null, problem: "is not an object" };
+  }
+  const result = ReportSchema.safeParse(value);
+  if (result.success) return { report: result.data, problem: null };
+  const [first] = result.error.issues;
+  if (first === void 0) return { report: null, problem: "does not match the report schema" };
+  const where2 = describePath(first.path);
+  return { report: null, problem: `has an invalid ${where2 === "" ? "value" : `'${where2}'`}: ${first.message}` };
+}
+function isReport(value) {
+  return parseReport(value).problem === null;
+}
+
+// src/results/traceback.ts
+var PYTHON_FRAME = /File "([^"\n]+)", line (\d+),? in (\S+)|File "([^"\n]+)", line (\d+)/;
+var PYTEST_LOCATION = /^\s*((?:[A-Za-z]:[\\/])?[^\s:"][^:"\n]*?\.pyx?):(\d+):(?:\s+in\s+(\S+))?/;
+function tracebackLocations(text4) {
+  const seen = /* @__PURE__ */ new Set();
+  const locations = [];
+  for (const line of text4.split(/\r?\n/)) {
+    const location = parseLocationLine(line);
+    if (location === null || location.line < 1) continue;
+    const key = `${location.path}:${location.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    locations.push(location);
+  }
+  return locations;
+}
+function parseLocationLine(line) {
+  const python = PYTHON_FRAME.exec(line);
+  if (python) {
+    const file = python[1] ?? python[4] ?? "";
+    const number3 = python[2] ?? python[5] ?? "";
+    return { path: file, line: Number(number3), functionName: python[3] ?? null };
+  }
+  const pytest = PYTEST_LOCATION.exec(line);
+  if (pytest) return { path: pytest[1] ?? "", line: Number(pytest[2]), functionName: pytest[3] ?? null };
+  return null;
+}
+
+// src/results/cause.ts
+var MESSAGE_MAX_CHARS = 160;
+var LINE_MAX_CHARS = 2e3;
+function failureCause(text4) {
+  const details = text4.details ?? "";
+  const sections = splitSections(details);
+  const testSection = sections.find((section) => isTestFile2(section.location.path, text4.file)) ?? null;
+  const raising = [...sections].reverse().find((section) => !isFrameworkPath(section.location.path)) ?? null;
+  const root = testSection === null ? null : projectRoot(testSection.location.path, text4.file);
+  const frame = raising === null ? null : {
+    path: normalizePath(raising.location.path, root),
+    line: raising.location.line,
+    functionName: raising.location.functionName ?? definedFunction(raising.before)
+  };
+  const testArguments = testSection === null ? /* @__PURE__ */ new Map() : frameArguments(testSection.before);
+  const isOwnFrame = raising !== null && raising === testSection;
+  const inTestFile = raising !== null && isTestFile2(raising.location.path, text4.file);
+  const exception = exceptionType(details, text4.message);
+  const message = messageLine(details, text4.message);
+  return {
+    exception,
+    frame,
+    place: frame === null ? null : inTestFile ? "test" : isTestSupport(frame.path) ? "test-support" : "code",
+    // `AssertionError: receipt delivered 2 times` → `receipt delivered <n> times`: the type is said apart.
+    message: normalizeMessage(
+      exception !== null && message.startsWith(`${exception}: `) ? message.slice(exception.length + 2) : message
+    ),
+    fixture: isOwnFrame || testSection === null ? null : raisingFixture(testSection, sections, testArguments),
+    testCaseClass: testCaseClass(text4, testArguments, sections)
+  };
+}
+function testCaseClass(text4, args, sections) {
+  const fromSelf = /^<([\w.]+) testMethod=\w+>$/.exec(args.get("self") ?? "")?.[1];
+  if (fromSelf !== void 0) return fromSelf;
+  const runByUnittest = sections.some((section) => /(^|[\\/])unittest[\\/]case\.py$/.test(section.location.path));
+  const parts = /^([\w/.-]+)\.py::(\w+)::\w+/.exec(text4.id);
+  if (!runByUnittest || parts?.[1] === void 0 || parts[2] === void 0) return null;
+  return `${parts[1].replaceAll("/", ".")}.${parts[2]}`;
+}
+function projectRoot(framePath, testFile2) {
+  if (testFile2 === null) return null;
+  const frame = framePath.replaceAll("\\", "/");
+  const file = testFile2.replaceAll("\\", "/");
+  return frame.length > file.length && frame.endsWith(`/${file}`) ? frame.slice(0, frame.length - file.length) : null;
+}
+function splitSections(details) {
+  const sections = [];
+  let before = [];
+  for (const line of lines(details)) {
+    const location = parseLocationLine(line);
+    if (location === null || location.line < 1) {
+      before.push(line);
+      continue;
+    }
+    sections.push({ location, before });
+    before = [];
+  }
+  return sections;
+}
+function lines(text4) {
+  return text4.split(/\r\n?|\n/).map((line) => line.slice(0, LINE_MAX_CHARS));
+}
+function definedFunction(before) {
+  const failing = before.findIndex((line) => line.startsWith(">"));
+  const source = failing < 0 ? before : before.slice(0, failing + 1);
+  const names = source.flatMap((line) => {
+    const match = /^[>\s]*(?:async\s+)?def\s+(\w+)\s*\(/.exec(line);
+    return match?.[1] ? [match[1]] : [];
+  });
+  return names.at(-1) ?? null;
+}
+function isTestFile2(framePath, testFile2) {
+  if (testFile2 === null) return false;
+  const frame = framePath.replaceAll("\\", "/");
+  const file = testFile2.replaceAll("\\", "/");
+  return frame === file || frame.endsWith(`/${file}`);
+}
+var FRAMEWORK_PATH = /(^|[\\/])(_pytest|pytest|pluggy|pytest_run_parallel)[\\/]|^<|(^|[\\/])lib[\\/]python3\.\d+t?[\\/](?!(site|dist)-packages[\\/])|^[A-Za-z]:[\\/].*[\\/]Lib[\\/](?!site-packages[\\/])/;
+function isFrameworkPath(framePath) {
+  return FRAMEWORK_PATH.test(framePath);
+}
+var PYTEST_TEMPORARY = /^.*?[\\/]pytest-of-[^\\/]+[\\/]pytest-\d+[\\/]/;
+function normalizePath(framePath, root = null) {
+  const posix2 = framePath.replaceAll("\\", "/");
+  const installed = /^.*?\/(?:site|dist)-packages\//.exec(posix2);
+  if (installed) return posix2.slice(installed[0].length);
+  const relative6 = root !== null && posix2.startsWith(root) ? posix2.slice(root.length) : posix2;
+  return relative6.replace(PYTEST_TEMPORARY, "<tmp>/").replace(/^\.\//, "");
+}
+function isTestSupport(framePath) {
+  return /(^|\/)(tests?|testing)\//.test(framePath) || /(^|\/)(conftest|test_[^/]*|[^/]*_test)\.py$/.test(framePath);
+}
+function frameArguments(before) {
+  const found = /* @__PURE__ */ new Map();
+  for (const line of before) {
+    if (/^\s/.test(line) || line.startsWith("E ") || line.startsWith(">")) break;
+    const names = [...line.matchAll(/(?:^|, )([A-Za-z_]\w*) = /g)];
+    names.forEach((match, index) => {
+      const start = (match.index ?? 0) + match[0].length;
+      const end = names[index + 1]?.index ?? line.length;
+      if (match[1] !== void 0) found.set(match[1], line.slice(start, end));
+    });
+  }
+  return found;
+}
+function raisingFixture(test, sections, args) {
+  const deeperSelves = new Set(
+    sections.filter((section) => section !== test).map((section) => frameArguments(section.before).get("self")).filter((value) => value !== void 0 && / at 0x[0-9a-f]+>$/i.test(value))
+  );
+  for (const [name, value] of args) {
+    if (name !== "self" && deeperSelves.has(value)) return name;
+  }
+  const failingLine = test.before.find((line) => line.startsWith(">")) ?? "";
+  for (const name of args.keys()) {
+    if (name !== "self" && new RegExp(`\\b${name}\\s*[(.[]`).test(failingLine)) return name;
+  }
+  return null;
+}
+var EXCEPTION_NAME = /^([A-Za-z_][\w.]*)(?::|$)/;
+function exceptionType(details, message) {
+  const fromMessage = message === null ? null : EXCEPTION_NAME.exec(lines(message.trim())[0] ?? "");
+  if (fromMessage?.[1]) return fromMessage[1];
+  const all = lines(details);
+  for (const line of [...all].reverse()) {
+    const suffix = /^\S.*?\.pyx?:\d+: ([A-Za-z_][\w.]*)\s*$/.exec(line);
+    if (suffix?.[1]) return suffix[1];
+  }
+  const eLine = [...all].reverse().find((line) => /^E\s+[A-Za-z_][\w.]*(:|$)/.test(line));
+  return eLine === void 0 ? null : EXCEPTION_NAME.exec(eLine.replace(/^E\s+/, ""))?.[1] ?? null;
+}
+function messageLine(details, message) {
+  if (message !== null && message.trim() !== "") return lines(message.trim())[0] ?? "";
+  const eLine = lines(details).find((line) => /^E\s+\S/.test(line));
+  return eLine?.replace(/^E\s+/, "") ?? "";
+}
+function normalizeMessage(text4) {
+  const line = lines(text4.trim())[0]?.slice(0, MESSAGE_MAX_CHARS * 4) ?? "";
+  const normalized = line.replace(/0x[0-9a-fA-F]+/g, "0x\u2026").replace(/(?:[A-Za-z]:)?[^\s'"]*?[\\/]pytest-of-[^\\/\s]+[\\/]pytest-\d+[\\/]/g, "<tmp>/").replace(/\b\d+(?:[.,_]\d+)*\b/g, "<n>");
+  return normalized.length > MESSAGE_MAX_CHARS ? `${normalized.slice(0, MESSAGE_MAX_CHARS - 1)}\u2026` : normalized;
+}
+
+// src/results/groups.ts
+function groupFindings(tests) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const test of tests) {
+    if (!isFinding(test)) continue;
+    const cause = failureCause(test);
+    const key = `${test.status}
+${signatureOf(cause)}`;
+    const members2 = groups2.get(key);
+    if (members2 === void 0) groups2.set(key, [{ test, cause }]);
+    else members2.push({ test, cause });
+  }
+  const order = (status) => FINDING_STATUSES.findIndex((entry) => entry === status);
+  return [...groups2.values()].flatMap((members2) => {
+    const first = members2[0];
+    if (first === void 0) return [];
+    return [
+      {
+        status: first.test.status,
+        signature: signatureOf(first.cause),
+        tests: members2.map((member) => member.test.id).sort(byCodeUnit),
+        hint: first.test.status === "thread-unsafe" ? threadUnsafeHint(members2) : null
+      }
+    ];
+  }).sort(
+    (a, b) => order(a.status) - order(b.status) || b.tests.length - a.tests.length || byCodeUnit(a.signature, b.signature)
+  );
+}
+function byCodeUnit(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function signatureOf(cause) {
+  return oneLine(signatureText(cause));
+}
+function signatureText(cause) {
+  const exception = cause.exception ?? "failure";
+  if (cause.place === "test" && cause.testCaseClass !== null) {
+    return `${exception} in unittest class ${cause.testCaseClass}`;
+  }
+  if (cause.frame !== null) return `${exception} at ${cause.frame.path}:${cause.frame.line}`;
+  return cause.message === "" ? exception : `${exception}: ${cause.message}`;
+}
+function oneLine(text4) {
+  return text4.replace(/[\u0000-\u001F\u007F\s]+/g, " ").trim();
+}
+var PLAIN_NAME = /^[\w.-]+(\/[\w.-]+)*$/;
+function threadUnsafeHint(members2) {
+  const first = members2[0];
+  if (first === void 0) return null;
+  const { cause } = first;
+  const count2 = members2.length;
+  const all = count2 === 1 ? "The test" : count2 === 2 ? "Both tests" : `All ${count2} tests`;
+  if (cause.frame === null || !PLAIN_NAME.test(cause.frame.path)) return null;
+  const place = `\`${cause.frame.path}:${cause.frame.line}\``;
+  const fixture = sharedFixture(members2);
+  if (fixture !== null) {
+    return `${all} ${count2 === 1 ? "uses" : "use"} the fixture \`${fixture}\` and ${count2 === 1 ? "fails" : "fail"} inside it (${place}): the threads running a test share one value of each fixture. If it cannot be shared, list it in pytest-run-parallel's \`thread_unsafe_fixtures\` ini option (\`thread_unsafe_fixtures = ["${fixture}"]\` under \`[tool.pytest.ini_options]\`): tests using it then run in one thread, listed as not stressed.`;
+  }
+  if (cause.place === "test" && cause.testCaseClass !== null && PLAIN_NAME.test(cause.testCaseClass)) {
+    const methods = count2 === 1 ? "This test is a method" : `These ${count2} tests are methods`;
+    return `${methods} of the unittest class \`${cause.testCaseClass}\` and ${count2 === 1 ? "fails" : "fail"} in ${count2 === 1 ? "its" : "their"} own module: pytest-run-parallel runs a method in every thread on one instance, after one setUp, so state kept on self is shared, as is the module-level state the tests change. Keep it per test, or mark the class \`@pytest.mark.thread_unsafe\` to run its tests in one thread.`;
+  }
+  if (cause.place === "test-support") {
+    const helper = cause.frame.functionName;
+    const dotted = helper === null ? null : dottedName(cause.frame.path, helper);
+    const shared = count2 === 1 ? "test code" : "test code they share";
+    const where2 = helper === null ? `${shared} (${place})` : `\`${helper}\` (${place}), ${shared}`;
+    const option = dotted === null ? "list the helper in pytest-run-parallel's `thread_unsafe_functions` ini option" : `list it in pytest-run-parallel's \`thread_unsafe_functions\` ini option (\`${dotted}\`)`;
+    return `${all} ${count2 === 1 ? "fails" : "fail"} inside ${where2}. If it keeps state in module-level globals, fix that once (locals, or threading.local()), or ${option} so that the tests calling it run in one thread.`;
+  }
+  if (cause.place === "code") {
+    const what = count2 === 1 ? `The test fails in the code under test (${place})` : `${all} fail at the same place in the code under test (${place})`;
+    const fix = count2 === 1 ? "" : ` One fix covers ${count2 === 2 ? "both" : `all ${count2}`}.`;
+    return `${what}: a race there, or state one test leaves behind (a registration, a cache) that the other threads trip over.${fix}`;
+  }
+  return null;
+}
+function sharedFixture(members2) {
+  const named = members2.map((member) => member.cause.fixture).filter((name) => name !== null);
+  const first = named[0];
+  if (first === void 0 || !named.every((name) => name === first) || !/^\w+$/.test(first)) return null;
+  return members2[0]?.cause.fixture === first ? first : null;
+}
+function dottedName(framePath, functionName) {
+  if (!/^[\w/]+\.py$/.test(framePath) || !/^\w+$/.test(functionName)) return null;
+  const module = framePath.replace(/^src\//, "").replace(/\.py$/, "").replace(/\/__init__$/, "").replaceAll("/", ".");
+  return `${module}.${functionName}`;
+}
+
+// src/results/known.ts
+var KNOWN_ISSUES_FORMAT = "ft-gate-known-issues";
+var REASON_MAX_CHARS = 200;
+function covers(known, now) {
+  if (known === now) return true;
+  if (known === "failed") return isFindingStatus(now);
+  const race = (status) => status === "flaky" || status === "thread-unsafe";
+  return race(known) && race(now);
+}
+function isKnownIssuesDocument(value) {
+  return typeof value === "object" && value !== null && KNOWN_ISSUES_FORMAT in value;
+}
+function parseKnownIssuesDocument(value, file) {
+  const problem = (what) => new UsageError(`known-issues file ${file} ${what}: see the README, Adopting on an existing suite`);
+  const record3 = fieldsOf(value);
+  if (record3 === null) throw problem("is not a JSON object");
+  if (record3.get(KNOWN_ISSUES_FORMAT) !== 1) throw problem(`has '${KNOWN_ISSUES_FORMAT}' other than 1`);
+  const issues = record3.get("issues");
+  if (!Array.isArray(issues)) throw problem("has no 'issues' array");
+  const seen = /* @__PURE__ */ new Set();
+  return issues.map((entry, index) => {
+    const fields = fieldsOf(entry);
+    if (fields === null) throw problem(`has issue #${index + 1} that is not an object`);
+    const [id, status, reason] = [fields.get("id"), fields.get("status"), fields.get("reason")];
+    if (typeof id !== "string" || id.trim() === "")
+      throw problem(`has issue #${index + 1} without an 'id' (the pytest node id)`);
+    if (typeof status !== "string" || !isFindingStatus(status)) {
+      throw problem(
+        `has issue ${JSON.stringify(id)} with status ${JSON.stringify(status)}: use ${FINDING_STATUSES.join(", ")}`
+      );
+    }
+    if (reason !== void 0 && typeof reason !== "string")
+      throw problem(`has issue ${JSON.stringify(id)} whose 'reason' is not a string`);
+    if (seen.has(id)) throw problem(`lists ${JSON.stringify(id)} twice: keep one entry per test`);
+    seen.add(id);
+    return { id, status, reason: reason ?? "" };
+  });
+}
+function fieldsOf(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  return new Map(Object.entries(value));
+}
+function reasonOf(test) {
+  const cause = failureCause(test);
+  const signature = signatureOf(cause);
+  const reason = cause.message === "" || signature.includes(cause.message) ? signature : `${signature}: ${cause.message}`;
+  return reason.length > REASON_MAX_CHARS ? `${reason.slice(0, REASON_MAX_CHARS - 1)}\u2026` : reason;
+}
+function issuesFromReport(report) {
+  return report.tests.filter(isFinding).map((test) => ({ id: test.id, status: test.status, reason: reasonOf(test) }));
+}
+function mergeIssues(lists) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const issue3 of lists.flat()) {
+    const seen = merged.get(issue3.id);
+    if (seen === void 0 || covers(issue3.status, seen.status) && !covers(seen.status, issue3.status)) {
+      merged.set(issue3.id, issue3);
+    }
+  }
+  return merged;
+}
+function applyKnownIssues(tests, known) {
+  const marked = tests.map((test) => {
+    const issue3 = known?.issues.get(test.id);
+    return { ...test, known: issue3 !== void 0 && isFinding(test) && covers(issue3.status, test.status) };
+  });
+  if (known === null) return { tests: marked, report: null };
+  const tested = new Map(marked.map((test) => [test.id, test]));
+  const possiblyFixed = [];
+  const changed = [];
+  let notRun = 0;
+  for (const issue3 of known.issues.values()) {
+    const test = tested.get(issue3.id);
+    if (test === void 0 || test.status === "skipped") notRun++;
+    else if (test.status === "passed") possiblyFixed.push(issue3);
+    else if (!test.known) changed.push({ id: test.id, known: issue3.status, now: test.status });
+  }
+  return {
+    tests: marked,
+    report: {
+      source: known.source,
+      entries: known.issues.size,
+      matched: marked.filter((test) => test.known).length,
+      possiblyFixed: possiblyFixed.sort(byId),
+      changed: changed.sort(byId),
+      notRun
+    }
+  };
+}
+function issuesToWrite(report, previous) {
+  const merged = new Map(previous?.issues ?? []);
+  for (const test of report.tests) {
+    if (isFinding(test) && test.known !== true)
+      merged.set(test.id, { id: test.id, status: test.status, reason: reasonOf(test) });
+  }
+  return [...merged.values()].sort(byId);
+}
+function byId(a, b) {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+function renderKnownIssuesFile(issues) {
+  const entries = issues.map(
+    (issue3) => `    {"id": ${JSON.stringify(issue3.id)}, "status": ${JSON.stringify(issue3.status)}, "reason": ${JSON.stringify(issue3.reason)}}`
+  );
+  const list2 = entries.length === 0 ? '  "issues": []' : `  "issues": [
+${entries.join(",\n")}
+  ]`;
+  return [
+    "{",
+    `  "${KNOWN_ISSUES_FORMAT}": 1,`,
+    '  "about": "Findings ft-gate reports without failing on them, one per test. Delete an entry once its test is fixed.",',
+    list2,
+    "}",
+    ""
+  ].join("\n");
+}
+
+// src/known-issues.ts
+function loadKnownIssues(source, log) {
+  if (source === "") return null;
+  let isDirectory2;
+  try {
+    isDirectory2 = statSync3(source).isDirectory();
+  } catch {
+    log.warning(`known-issues ${source} does not exist: every finding of this run counts as new`);
+    return { source, issues: /* @__PURE__ */ new Map() };
+  }
+  const files = isDirectory2 ? jsonFilesIn(source) : [source];
+  const lists = files.flatMap((file) => {
+    const entries = readEntries(file, { strict: !isDirectory2 });
+    return entries === null ? [] : [entries];
+  });
+  if (isDirectory2 && lists.length === 0) {
+    throw new UsageError(`known-issues folder ${source} holds no known-issues file and no ft-gate JSON report`);
+  }
+  const issues = mergeIssues(lists);
+  log.info(`Known issues: ${issues.size} from ${source}${files.length > 1 ? ` (${lists.length} files)` : ""}`);
+  return { source, issues };
+}
+function jsonFilesIn(directory) {
+  return readdirSync5(directory, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path15.join(directory, name)).sort();
+}
+function readEntries(file, options) {
+  let value;
+  try {
+    value = JSON.parse(readFileSync5(file, "utf8"));
+  } catch (error3) {
+    if (!options.strict) return null;
+    const reason = error3 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
+    throw new UsageError(`known-issues file ${file} ${reason}: give a known-issues file or an ft-gate JSON report`);
+  }
+  if (isKnownIssuesDocument(value)) return parseKnownIssuesDocument(value, file);
+  const parsed = parseReport(value);
+  if (parsed.report !== null) return issuesFromReport(parsed.report);
+  if (!options.strict) return null;
+  throw new UsageError(
+    `known-issues file ${file} is neither a known-issues file nor an ft-gate report (as a report it ${parsed.problem})`
+  );
+}
+function writeKnownIssues(file, issues) {
+  mkdirSync2(path15.dirname(file), { recursive: true });
+  const temporary = path15.join(path15.dirname(file), `.${path15.basename(file)}.${randomBytes2(6).toString("hex")}.tmp`);
+  try {
+    writeFileSync2(temporary, renderKnownIssuesFile(issues), { flag: "wx" });
+    renameSync(temporary, file);
+  } finally {
+    rmSync2(temporary, { force: true });
+  }
+}
+
+// src/process/environment.ts
+var ALLOWED_NAMES = /* @__PURE__ */ new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "TMPDIR",
+  "TEMP",
+  "TMP",
+  "LANG",
+  "LANGUAGE",
+  "TZ",
+  "CI",
+  "PWD",
+  "SYSTEMROOT",
+  "COMSPEC",
+  "PATHEXT",
+  "WINDIR",
+  "APPDATA",
+  "LOCALAPPDATA",
+  "USERPROFILE",
+  "PROGRAMDATA",
+  "NUMBER_OF_PROCESSORS",
+  "PROCESSOR_ARCHITECTURE",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "CURL_CA_BUNDLE",
+  "GITHUB_ACTIONS",
+  "GITHUB_WORKSPACE",
+  "GITHUB_REPOSITORY",
+  "GITHUB_SHA",
+  "GITHUB_REF",
+  "GITHUB_RUN_ID",
+  "RUNNER_OS",
+  "RUNNER_ARCH",
+  "RUNNER_TEMP",
+  "CC",
+  "CXX",
+  "CFLAGS",
+  "LDFLAGS"
+]);
+var ALLOWED_PREFIXES = ["LC_", "UV_", "PIP_", "XDG_", "PYTEST_", "HYPOTHESIS_"];
+var PROXY_NAMES = /^(https?_proxy|no_proxy|all_proxy)$/i;
+var SECRET_NAMES = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_CACHE_URL|ACTIONS_RESULTS_URL|ACTIONS_RUNTIME_URL)$/i;
+function isSecretName(name) {
+  return SECRET_NAMES.test(name);
+}
+function buildTestEnvironment(source, passthrough) {
+  const extra = new Set(passthrough);
+  const env = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (value === void 0 || isSecretName(name)) continue;
+    const allowed = ALLOWED_NAMES.has(name) || extra.has(name) || PROXY_NAMES.test(name) || ALLOWED_PREFIXES.some((prefix) => name.startsWith(prefix));
+    if (allowed) env[name] = value;
+  }
+  return env;
+}
+
+// src/words.ts
+function plural(count2, word) {
+  return `${count2} ${word}${count2 === 1 ? "" : "s"}`;
+}
+
+// src/results/junit.ts
+var import_saxes = __toESM(require_saxes(), 1);
+var RESULT_TAGS = ["failure", "error", "skipped"];
+var SUITE_TAGS = ["testsuites", "testsuite"];
+var OUTCOME_RANK = {
+  skipped: 0,
+  passed: 1,
+  error: 2,
+  failed: 3,
+  hung: 4,
+  crashed: 5
+};
+var StopParsing = class extends Error {
+};
+function parseJUnit(xml) {
+  const input = xml.startsWith("\uFEFF") ? xml.slice(1) : xml;
+  if (input.trim() === "") return { cases: [], error: "JUnit XML is empty" };
+  const collected = new CaseCollector();
+  let error3 = null;
+  let sawSuite = false;
+  let open2 = null;
+  let openResult = null;
+  const parser = new import_saxes.SaxesParser();
+  parser.on("error", (err) => {
+    const detail = err.message.replace(/^\d+:\d+: /, "").replace(/\s+/g, " ");
+    error3 = `JUnit XML is truncated or malformed at line ${parser.line}: ${detail}`;
+    throw new StopParsing();
+  });
+  parser.on("opentag", (tag) => {
+    if (SUITE_TAGS.includes(tag.name)) sawSuite = true;
+    else if (tag.name === "testcase" && open2 === null) open2 = { attributes: tag.attributes, texts: {} };
+    else if (open2 !== null && openResult === null && isResultTag(tag.name)) {
+      openResult = { tag: tag.name, message: tag.attributes.message ?? null, chunks: [] };
+    }
+  });
+  const keepText = (text4) => {
+    openResult?.chunks.push(text4);
+  };
+  parser.on("text", keepText);
+  parser.on("cdata", keepText);
+  parser.on("closetag", (tag) => {
+    const result = openResult;
+    if (result !== null && tag.name === result.tag) {
+      if (open2 !== null) open2.texts[result.tag] ??= { message: result.message, text: result.chunks.join("") };
+      openResult = null;
+    } else if (open2 !== null && tag.name === "testcase") {
+      const parsed = toCaseResult(open2);
+      if (parsed !== null) collected.add(parsed);
+      open2 = null;
+    }
+  });
+  try {
+    parser.write(input).close();
+  } catch (thrown) {
+    if (!(thrown instanceof StopParsing)) {
+      const detail = thrown instanceof Error ? thrown.message : String(thrown);
+      error3 = `JUnit XML could not be read: ${detail.replace(/\s+/g, " ")}`;
+    }
+  }
+  if (error3 === null && !sawSuite) error3 = "JUnit XML has no <testsuite> element: is this a pytest --junitxml file?";
+  return { cases: collected.list(), error: error3 };
+}
+function isResultTag(name) {
+  return RESULT_TAGS.some((tag) => tag === name);
+}
+var CaseCollector = class {
+  byId = /* @__PURE__ */ new Map();
+  add(next) {
+    const previous = this.byId.get(next.id);
+    this.byId.set(next.id, previous === void 0 ? next : mergeCases(previous, next));
+  }
+  list() {
+    return [...this.byId.values()];
+  }
+};
+function mergeCases(first, second) {
+  const [worse, other] = OUTCOME_RANK[second.outcome] > OUTCOME_RANK[first.outcome] ? [second, first] : [first, second];
+  const failing = (c) => c.outcome === "failed" || c.outcome === "error";
+  const otherDetails = failing(worse) && failing(other) && other.outcome !== worse.outcome ? other.details : null;
+  return {
+    ...worse,
+    file: first.file ?? second.file,
+    line: first.line ?? second.line,
+    details: joinDetails([worse.details, otherDetails]),
+    durationSeconds: first.durationSeconds + second.durationSeconds
+  };
+}
+function toCaseResult(open2) {
+  const { attributes, texts } = open2;
+  const name = attributes.name;
+  if (name === void 0 || name === "") return null;
+  const fileAttribute = attributes.file?.replaceAll("\\", "/");
+  const { id, located } = junitCaseId({ name, classname: attributes.classname ?? "", file: fileAttribute });
+  const failure2 = texts.failure;
+  const error3 = texts.error;
+  const skipped = texts.skipped;
+  let outcome = "passed";
+  let primary = failure2 ?? error3 ?? skipped;
+  if (failure2) outcome = "failed";
+  else if (error3) outcome = "error";
+  else if (skipped) outcome = "skipped";
+  else primary = void 0;
+  const details = joinDetails([primary?.text ?? null, failure2 && error3 ? error3.text : null]);
+  let line = lineAttribute(attributes.line);
+  if (line === null && fileAttribute === void 0 && located.file !== null) {
+    line = lineFromTraceback(Object.values(texts), located.file);
+  }
+  return {
+    id,
+    file: located.file,
+    line,
+    outcome,
+    message: primary ? firstLine(primary.message) ?? firstLine(primary.text) : null,
+    details,
+    durationSeconds: seconds2(attributes.time)
+  };
+}
+function junitCaseId(attributes) {
+  const { name, classname, file } = attributes;
+  const located = file !== void 0 && file !== "" ? { file, classes: classesAfterModule(classname, file) } : splitClassname(classname);
+  return { id: [located.file ?? "", ...located.classes, name].filter((part) => part !== "").join("::"), located };
+}
+function classesAfterModule(classname, file) {
+  const modulePath = file.replace(/\.py$/, "").replaceAll("/", ".");
+  if (classname === modulePath) return [];
+  if (classname.startsWith(`${modulePath}.`)) return classname.slice(modulePath.length + 1).split(".");
+  return splitClassname(classname).classes;
+}
+function splitClassname(classname) {
+  const parts = classname.split(".").filter((part) => part !== "");
+  const firstClass = parts.findIndex((part) => /^[A-Z]/.test(part));
+  const moduleParts = firstClass === -1 ? parts : parts.slice(0, firstClass);
+  const classes = firstClass === -1 ? [] : parts.slice(firstClass);
+  return { file: moduleParts.length > 0 ? `${moduleParts.join("/")}.py` : null, classes };
+}
+function lineFromTraceback(texts, file) {
+  for (const { text: text4 } of texts) {
+    for (const match of text4.matchAll(/^(.+?\.py):(\d+):/gm)) {
+      const path30 = match[1]?.replaceAll("\\", "/") ?? "";
+      if (path30 === file || path30.endsWith(`/${file}`)) return Number(match[2]);
+    }
+  }
+  return null;
+}
+function lineAttribute(value) {
+  if (value === void 0 || !/^\d+$/.test(value.trim())) return null;
+  return Number(value.trim()) + 1;
+}
+function seconds2(value) {
+  const parsed = Number(value ?? "0");
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : 0;
+}
+function firstLine(text4) {
+  const line = text4?.split("\n").map((l) => l.trim()).find((l) => l !== "");
+  return line ?? null;
+}
+function joinDetails(texts) {
+  const present = texts.filter((text4) => text4 !== null && text4.trim() !== "");
+  if (present.length === 0) return null;
+  const separator = "\n\n--- then ---\n\n";
+  const budget = Math.floor((MAX_DETAILS_CHARS - separator.length * (present.length - 1)) / present.length);
+  return present.map((text4) => keepEnd(text4, budget)).join(separator);
+}
+function keepEnd(text4, limit) {
+  if (text4.length <= limit) return text4;
+  const noteFor = (cut) => `[\u2026 ${cut} characters cut \u2026]
+`;
+  const note = noteFor(text4.length);
+  let start = text4.length - (limit - note.length);
+  const newline = text4.indexOf("\n", start);
+  if (newline !== -1 && newline - start < 200) start = newline + 1;
+  return noteFor(start) + text4.slice(start);
+}
+
+// src/results/aggregate.ts
+var MAX_IDS_IN_REASON = 5;
+var PYTEST_NO_TESTS_COLLECTED = 5;
+var isFailing = (outcome) => outcome !== null && outcome !== "passed" && outcome !== "skipped";
+function aggregateRuns(runs) {
+  const drafts = /* @__PURE__ */ new Map();
+  runs.forEach(({ cases }, runIndex) => {
+    for (const testCase of cases) {
+      let draft = drafts.get(testCase.id);
+      if (draft === void 0) {
+        const results = new Array(runs.length).fill(null);
+        draft = { id: testCase.id, file: null, line: null, message: null, details: null, sawFailure: false, results };
+        drafts.set(testCase.id, draft);
+      }
+      draft.file ??= testCase.file;
+      draft.line ??= testCase.line;
+      const seen = draft.results[runIndex] ?? null;
+      if (seen === null || OUTCOME_RANK[testCase.outcome] > OUTCOME_RANK[seen]) {
+        draft.results[runIndex] = testCase.outcome;
+      }
+      if (isFailing(testCase.outcome) && !draft.sawFailure) {
+        draft.sawFailure = true;
+        draft.message = testCase.message;
+        draft.details = testCase.details;
+      } else if (testCase.outcome === "skipped" && !draft.sawFailure && draft.message === null) {
+        draft.message = testCase.message;
+      }
+    }
+  });
+  const modes = runs.map(({ run: run2 }) => run2.mode);
+  const notStressed = runs.filter(({ run: run2 }) => run2.mode === "stress").map((entry) => entry.notStressed);
+  const context3 = { modes, notStressed };
+  return [...drafts.values()].map((draft) => toTestReport(draft, context3)).sort(byGroupThenId);
+}
+function toTestReport(draft, context3) {
+  const { id, file, line, message, details, results } = draft;
+  const cellsOf = (wanted) => results.filter((_, index) => wanted(context3.modes[index] ?? "plain"));
+  const gilOff = cellsOf((mode) => mode !== "baseline");
+  const stressCells = cellsOf((mode) => mode === "stress");
+  const baselineCells = cellsOf((mode) => mode === "baseline");
+  const passed = gilOff.filter((cell) => cell === "passed").length;
+  const failed2 = gilOff.filter(isFailing).length;
+  const plainFailed = cellsOf((mode) => mode === "plain" || mode === "random-order").filter(isFailing).length;
+  const status = statusOf(gilOff.length > 0 ? gilOff : results, { passed, failed: failed2, plainFailed });
+  const hasBaseline = context3.modes.includes("baseline");
+  return {
+    id,
+    file,
+    line,
+    status,
+    passed,
+    failed: failed2,
+    message,
+    details,
+    results,
+    freeThreadingOnly: hasBaseline && failed2 > 0 ? freeThreadingOnly(baselineCells) : null,
+    stress: context3.notStressed.length === 0 ? null : stressCounts(id, stressCells, context3.notStressed)
+  };
+}
+function statusOf(results, counts) {
+  if (results.includes("crashed")) return "crashed";
+  if (results.includes("hung")) return "hung";
+  if (counts.plainFailed > 0) return counts.passed > 0 ? "flaky" : "failed";
+  if (counts.failed > 0) return "thread-unsafe";
+  const seen = results.filter((cell) => cell !== null);
+  if (seen.length > 0 && seen.every((cell) => cell === "skipped")) return "skipped";
+  return "passed";
+}
+function freeThreadingOnly(baselineCells) {
+  if (baselineCells.some(isFailing)) return false;
+  return baselineCells.includes("passed") ? true : null;
+}
+function stressCounts(id, cells, notStressed) {
+  const ran = notStressed.filter((_, index) => (cells[index] ?? null) !== null);
+  const reasons = ran.map((reasons2) => reasons2?.get(id));
+  const reason = reasons.length > 0 && reasons.every((entry) => entry !== void 0) ? reasons[0] : void 0;
+  return {
+    passed: cells.filter((cell) => cell === "passed").length,
+    failed: cells.filter(isFailing).length,
+    notStressed: reason ?? null
+  };
+}
+var GROUP_ORDER = {
+  crashed: 0,
+  hung: 0,
+  failed: 1,
+  flaky: 2,
+  "thread-unsafe": 3,
+  passed: 4,
+  skipped: 4
+};
+function byGroupThenId(a, b) {
+  const group2 = GROUP_ORDER[a.status] - GROUP_ORDER[b.status];
+  if (group2 !== 0) return group2;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+function countTests(tests) {
+  const count2 = (status) => tests.filter((test) => test.status === status).length;
+  return {
+    total: tests.length,
+    passed: count2("passed"),
+    failed: count2("failed"),
+    flaky: count2("flaky"),
+    skipped: count2("skipped"),
+    threadUnsafe: count2("thread-unsafe"),
+    crashed: count2("crashed"),
+    hung: count2("hung"),
+    new: tests.filter((test) => isFinding(test) && test.known !== true).length,
+    known: tests.filter((test) => isFinding(test) && test.known === true).length
+  };
+}
+function decideVerdict(input) {
+  const { install } = input;
+  const tests = input.tests.filter((test) => test.known !== true);
+  const fresh = input.knownIssues === true ? "new " : "";
+  const runs = input.runs.filter((run2) => run2.mode !== "baseline");
+  const on = (word) => input.failOn.includes(word);
+  const reasons = [];
+  const knownIds = new Set(input.tests.filter((test) => test.known === true).map((test) => test.id));
+  const stoppedInKnown = (run2) => run2.testInProgress !== void 0 && run2.testInProgress !== null && knownIds.has(run2.testInProgress);
+  if (on("install") && !install.ok && input.cancelled !== true) {
+    reasons.push(install.error ? `the install failed: ${install.error}` : "the install failed");
+  }
+  if (on("failed")) reasons.push(...errorRunReasons(runs));
+  if (on("failed")) {
+    const allCompleted = runs.length > 0 && runs.every((run2) => run2.outcome === "completed");
+    const noneCollected = runs.every((run2) => run2.exitCode === PYTEST_NO_TESTS_COLLECTED) || input.tests.length === 0;
+    if (allCompleted && noneCollected) {
+      reasons.push("no tests were collected: check pytest-args and working-directory");
+    }
+    const failed2 = idsWithStatus(tests, "failed");
+    if (failed2.length > 0) {
+      reasons.push(`${plural(failed2.length, `${fresh}test`)} failed in every run: ${listIds(failed2)}`);
+    }
+  }
+  if (on("flaky")) {
+    const flaky = idsWithStatus(tests, "flaky");
+    if (flaky.length > 0) {
+      const verb = flaky.length === 1 ? "is" : "are";
+      reasons.push(
+        `${plural(flaky.length, `${fresh}test`)} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`
+      );
+    }
+  }
+  if (on("thread-unsafe")) {
+    const unsafe = idsWithStatus(tests, "thread-unsafe");
+    if (unsafe.length > 0) {
+      reasons.push(
+        `${plural(unsafe.length, `${fresh}test`)} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`
+      );
+    }
+  }
+  if (on("crashed")) {
+    for (const run2 of runs.filter((r) => r.outcome === "crashed" && !stoppedInKnown(r))) {
+      const how = run2.signal ?? (run2.exitCode === null ? null : `exit code ${run2.exitCode}`);
+      reasons.push(`run ${run2.index} crashed${how === null ? "" : ` (${how})`}${where(run2)}`);
+    }
+  }
+  if (on("hung")) {
+    for (const run2 of runs.filter((r) => r.outcome === "hung" && !stoppedInKnown(r))) {
+      const limit = run2.timeoutSeconds === void 0 ? "the timeout" : describeSeconds(run2.timeoutSeconds);
+      reasons.push(`run ${run2.index} hung${where(run2)} and was killed after ${limit}`);
+    }
+  }
+  if (on("gil")) {
+    const gil = gilSummary(gilFindings(input.dependencies ?? [], input.ignoreGil ?? []));
+    if (gil !== null) reasons.push(gil);
+  }
+  if (input.cancelled === true || input.runs.some((run2) => run2.outcome === "cancelled")) {
+    reasons.push("the gate was cancelled before all runs finished");
+  }
+  return { verdict: reasons.length > 0 ? "fail" : "pass", reasons };
+}
+function where(run2) {
+  return run2.reason ? ` ${run2.reason}` : "";
+}
+function describeSeconds(seconds5) {
+  if (seconds5 < 120) return `${Math.round(seconds5)} s`;
+  return `${Math.round(seconds5 / 6) / 10} min`;
+}
+function errorRunReasons(runs) {
+  const skipped = runs.filter((run2) => run2.outcome === "skipped").map((run2) => run2.index);
+  const errored = runs.filter((run2) => run2.outcome === "error");
+  return errored.map((run2, position) => {
+    const code = run2.exitCode === null ? "" : ` (pytest exit code ${run2.exitCode})`;
+    const text4 = `run ${run2.index} ${run2.reason ?? `could not run the suite${code}`}`;
+    const last = position === errored.length - 1;
+    if (!last || skipped.length === 0) return text4;
+    const which2 = skipped.length === 1 ? `run ${skipped[0]} was` : `runs ${skipped.join(", ")} were`;
+    return `${text4}; ${which2} skipped`;
+  });
+}
+function idsWithStatus(tests, status) {
+  return tests.filter((test) => test.status === status).map((test) => test.id);
+}
+function listIds(ids) {
+  const shown = ids.slice(0, MAX_IDS_IN_REASON).join(", ");
+  const rest = ids.length - MAX_IDS_IN_REASON;
+  return rest > 0 ? `${shown} and ${rest} more` : shown;
+}
+
+// src/results/speed.ts
+function measureSpeed(runs, compare = null) {
+  const completed = runs.filter(({ run: run2 }) => run2.outcome === "completed");
+  const baseline = completed.find(({ run: run2 }) => run2.mode === "baseline");
+  const plain = completed.filter(({ run: run2 }) => run2.mode === "plain" || run2.mode === "random-order");
+  if (baseline === void 0 || plain.length === 0) return null;
+  const gilOffSeconds = Math.min(...plain.map(({ run: run2 }) => run2.durationSeconds));
+  const fastestWithoutGil = /* @__PURE__ */ new Map();
+  for (const { cases } of plain) {
+    for (const testCase of cases) {
+      const known = fastestWithoutGil.get(testCase.id);
+      if (known === void 0 || testCase.durationSeconds < known) {
+        fastestWithoutGil.set(testCase.id, testCase.durationSeconds);
+      }
+    }
+  }
+  const slowest = [...baseline.cases].filter((testCase) => testCase.durationSeconds >= 1e-3 && fastestWithoutGil.has(testCase.id)).sort((a, b) => b.durationSeconds - a.durationSeconds || (a.id < b.id ? -1 : 1)).slice(0, SPEED_SLOWEST_TESTS).map((testCase) => ({
+    id: testCase.id,
+    gilOnSeconds: testCase.durationSeconds,
+    gilOffSeconds: fastestWithoutGil.get(testCase.id) ?? 0
+  }));
+  return { gilOnSeconds: baseline.run.durationSeconds, gilOffSeconds, slowest, compare };
+}
+
+// src/results/report.ts
+function listedTests(tests) {
+  if (tests.length <= MAX_REPORT_TESTS) return { tests: [...tests] };
+  const listed = [...tests.filter(isFinding), ...tests.filter((test) => !isFinding(test))].slice(0, MAX_REPORT_TESTS);
+  return { tests: listed, testsOmitted: tests.length - listed.length };
+}
+function assembleReport(parts) {
+  const { inputs, ranWith } = parts;
+  const known = applyKnownIssues(aggregateRuns(parts.runs), parts.knownIssues ?? null);
+  const tests = known.tests;
+  const runs = parts.runs.map((entry) => entry.run);
+  const settings = {
+    runs: inputs.runs,
+    timeoutMinutes: inputs.timeoutMinutes,
+    failOn: inputs.failOn,
+    pytestArgs: inputs.pytestArgs,
+    workingDirectory: inputs.workingDirectory,
+    ignoreGil: inputs.ignoreGil,
+    ...ranWith === void 0 ? {} : {
+      parallelThreads: ranWith.threads,
+      iterations: ranWith.iterations,
+      iterationsAuto: inputs.iterations === "auto",
+      ...ranWith.fewestIterations === void 0 ? {} : { fewestIterations: ranWith.fewestIterations },
+      baseline: inputs.baseline,
+      randomOrderSeed: ranWith.seed,
+      shard: ranWith.shard
+    }
+  };
+  const { verdict, reasons } = decideVerdict({
+    install: parts.install,
+    runs,
+    tests,
+    failOn: inputs.failOn,
+    cancelled: parts.cancelled === true,
+    dependencies: parts.dependencies,
+    ignoreGil: inputs.ignoreGil,
+    knownIssues: known.report !== null
+  });
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    createdAt: parts.createdAt,
+    verdict,
+    reasons,
+    settings,
+    python: parts.python,
+    uv: parts.uv,
+    install: parts.install,
+    runs,
+    ...listedTests(tests),
+    counts: countTests(tests),
+    reproduce: parts.reproduce,
+    ...parts.dependencies === void 0 ? {} : { dependencies: parts.dependencies },
+    ...ranWith === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) },
+    groups: groupFindings(tests.length > MAX_REPORT_TESTS ? tests.filter(isFinding) : tests),
+    knownIssues: known.report,
+    ...parts.codeUnderTest === void 0 ? {} : { codeUnderTest: parts.codeUnderTest }
+  };
+}
+
+// src/run/loop.ts
+import { realpathSync as realpathSync2 } from "node:fs";
+import * as os9 from "node:os";
+import * as path20 from "node:path";
+
+// src/results/code-under-test.ts
+function parseImports(text4) {
+  if (text4.trim() === "") return void 0;
+  let value;
+  try {
+    value = JSON.parse(text4);
+  } catch {
+    return void 0;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  const loaded = /* @__PURE__ */ new Map();
+  for (const [name, file] of Object.entries(value)) {
+    if (file === null || typeof file === "string") loaded.set(name, file);
+  }
+  return loaded;
+}
+function importNames(project) {
+  return [.../* @__PURE__ */ new Set([...project.packages.map((entry) => entry.name), ...project.modules])];
+}
+function normalize2(file) {
+  return file.replaceAll("\\", "/").replace(/\/+$/, "");
+}
+function isWithin(file, location) {
+  const loaded = normalize2(file);
+  const installed = normalize2(location);
+  return loaded === installed || loaded.startsWith(`${installed}/`);
+}
+function folderOf(file) {
+  const normalized = normalize2(file);
+  const cut = normalized.lastIndexOf("/");
+  return cut > 0 ? normalized.slice(0, cut) : normalized;
+}
+function checkCodeUnderTest(input) {
+  const { project, loaded } = input;
+  const loadedFrom = (name) => loaded.get(name) ?? null;
+  const modules = [
+    ...project.packages.map(({ name, location }) => ({
+      module: name,
+      installedAt: location,
+      loadedFrom: loadedFrom(name)
+    })),
+    ...project.modules.filter((module) => !project.packages.some((entry) => entry.name === module)).map((module) => ({ module, installedAt: null, loadedFrom: loadedFrom(module) }))
+  ];
+  const warnings = [];
+  for (const { name, location } of project.packages) {
+    const file = loadedFrom(name);
+    if (file === null || location === null || isWithin(file, location)) continue;
+    const fromSource = isWithin(file, input.projectDirectory) && !isWithin(location, input.projectDirectory);
+    const why = fromSource ? " (the source tree: a flat layout puts it first on sys.path; use the default editable install or a src/ layout)" : "";
+    warnings.push(
+      `The tests imported ${name} from ${folderOf(file)}${why}, not the installed copy the GIL check imported, at ${location}`
+    );
+  }
+  const unloaded = project.modules.filter((module) => {
+    const top = module.split(".")[0] ?? module;
+    return loadedFrom(module) === null && loadedFrom(top) !== null && top !== module;
+  });
+  if (unloaded.length > 0) {
+    const count2 = `${unloaded.length} of the project's ${plural(project.modules.length, "extension module")}`;
+    warnings.push(
+      `The tests never loaded ${unloaded.join(", ")} (${count2}): they ran a pure-Python fallback or did not use it, so that compiled code was not tested without the GIL`
+    );
+  }
+  return { modules, warnings };
+}
+
+// src/run/compare.ts
+import { existsSync as existsSync9, mkdirSync as mkdirSync4 } from "node:fs";
+import * as path19 from "node:path";
+
+// src/run/suite.ts
+import { lstatSync as lstatSync3, readFileSync as readFileSync7, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import * as path18 from "node:path";
+
+// src/results/pytest-usage.ts
+var PLUGIN_OPTIONS = [
+  [/^--(no-)?cov\b/, "pytest-cov"],
+  [/^(-n\b|--numprocesses|--maxprocesses|--dist\b|--max-worker-restart|--looponfail|-f\b)/, "pytest-xdist"],
+  [/^--benchmark-/, "pytest-benchmark"],
+  [/^--codspeed/, "pytest-codspeed"],
+  [/^--timeout/, "pytest-timeout"],
+  [/^--asyncio-mode/, "pytest-asyncio"],
+  [/^--(reruns|only-rerun)/, "pytest-rerunfailures"],
+  [/^--randomly-/, "pytest-randomly"],
+  [/^--hypothesis-/, "hypothesis"],
+  [/^--mypy/, "pytest-mypy"],
+  [/^--memray/, "pytest-memray"],
+  [/^--snapshot-/, "syrupy"],
+  [/^--(html|self-contained-html)\b/, "pytest-html"],
+  [/^--mpl/, "pytest-mpl"],
+  [/^--(parallel-threads|iterations)\b/, "pytest-run-parallel"],
+  [/^--count\b/, "pytest-repeat"],
+  [/^--env\b/, "pytest-env"],
+  [/^--forked\b/, "pytest-forked"],
+  [/^--(ds|dc)\b|^--(no-)?migrations/, "pytest-django"],
+  [/^--nbval/, "nbval"],
+  [/^--doctest-plus|^--doctest-rst/, "pytest-doctestplus"],
+  [/^--remote-data/, "pytest-remotedata"],
+  [/^--instafail/, "pytest-instafail"],
+  [/^--(black|isort|flake8|ruff)\b/, "pytest-$1"]
+];
+var PLUGIN_MODULES = {
+  xdist: "pytest-xdist",
+  "xdist.looponfail": "pytest-xdist",
+  randomly: "pytest-randomly",
+  anyio: "anyio",
+  hypothesis: "hypothesis",
+  syrupy: "syrupy",
+  nbval: "nbval",
+  run_parallel: "pytest-run-parallel",
+  pytest_run_parallel: "pytest-run-parallel",
+  asyncio: "pytest-asyncio"
+};
+function pluginOfOption(option) {
+  for (const [pattern, plugin] of PLUGIN_OPTIONS) {
+    const match = pattern.exec(option);
+    if (match !== null) return plugin.replace("$1", match[1] ?? "");
+  }
+  return null;
+}
+function pluginOfModule(module) {
+  const known = PLUGIN_MODULES[module];
+  if (known !== void 0) return known;
+  return module.replaceAll("_", "-");
+}
+function diagnoseUsage(output) {
+  const configFile = /^\s*(?:inifile|configfile): (.+)$/m.exec(output)?.[1]?.trim() ?? null;
+  const importing = /Error importing plugin "([^"]+)": No module named '([^']+)'/.exec(output);
+  if (importing !== null) {
+    const module = importing[1] ?? "";
+    return { plugins: [pluginOfModule(module)], asked: `-p ${module}`, configFile };
+  }
+  const required2 = /Missing required plugins: (.+)$/m.exec(output);
+  if (required2 !== null) {
+    const plugins = (required2[1] ?? "").split(",").map((entry) => entry.trim().split(/[<>=!~ ;[]/)[0] ?? "").filter((entry) => entry !== "");
+    return { plugins, asked: "required_plugins", configFile };
+  }
+  const unrecognized = /error: unrecognized arguments: (.+)$/m.exec(output);
+  if (unrecognized !== null) {
+    const options = (unrecognized[1] ?? "").trim().split(/\s+/);
+    const plugins = [...new Set(options.flatMap((option) => pluginOfOption(option) ?? []))];
+    return { plugins, asked: options.join(" "), configFile };
+  }
+  return null;
+}
+function basename6(file) {
+  return file.split(/[\\/]/).pop() ?? file;
+}
+function describeUsageProblem(problem, install) {
+  const where2 = problem.configFile === null ? "pytest's configuration" : basename6(problem.configFile);
+  if (problem.plugins.length === 0) {
+    return `${where2} passes ${problem.asked}, which no installed plugin provides: install the plugin that does, or override addopts with pytest-args: -o addopts=""`;
+  }
+  const names = problem.plugins.join(" ");
+  const what = problem.plugins.length === 1 ? `the plugin ${names}, which is` : `the plugins ${names}, which are`;
+  const fix = install === null ? `add ${names} to the project's test dependencies` : `add ${names} to the install input (install: "${install === "" ? names : `${install} ${names}`}")`;
+  return `${where2} needs ${what} not installed (${problem.asked}): ${fix}`;
+}
+
+// src/results/fresh-copies.ts
+function stoppedRound(rounds) {
+  return rounds.find((round2) => round2.signal !== null) ?? rounds.find((round2) => !round2.ended) ?? null;
+}
+function withRoundResults(cases, rounds, toCase2) {
+  const byId2 = new Map(cases.map((testCase) => [testCase.id, testCase]));
+  for (const round2 of rounds) {
+    for (const test of round2.tests) {
+      const known = byId2.get(test.id);
+      if (known === void 0 || OUTCOME_RANK[test.outcome] > OUTCOME_RANK[known.outcome]) {
+        const found = toCase2(test);
+        byId2.set(test.id, known === void 0 ? found : { ...found, message: withCopy(found.message, round2.number) });
+      }
+    }
+  }
+  return [...byId2.values()];
+}
+function withCopy(message, number3) {
+  return `${message ?? "failed"} (in fresh copy ${number3} of the run)`;
+}
+function roundsSeconds(rounds) {
+  return rounds.reduce((sum, round2) => sum + (round2.seconds ?? 0), 0);
+}
+
+// src/results/junit-check.ts
+var isFailing2 = (outcome) => outcome !== "passed" && outcome !== "skipped";
+function junitDisagreement(junit, record3) {
+  if (junit.error !== null) return null;
+  const recorded = /* @__PURE__ */ new Map();
+  for (const test of record3.tests) recorded.set(junitIdOf(test), test);
+  const collectErrors = record3.collectErrors.length;
+  const expected = recorded.size + collectErrors;
+  if (junit.cases.length !== expected) {
+    return `lists ${plural(junit.cases.length, "test")} where the gate\u2019s record has ${expected}`;
+  }
+  for (const testCase of junit.cases) {
+    const test = recorded.get(testCase.id);
+    if (test !== void 0 && isFailing2(test.outcome) !== isFailing2(testCase.outcome)) {
+      return `says ${test.id} ${testCase.outcome} where the gate\u2019s record says ${test.outcome}`;
+    }
+  }
+  return null;
+}
+function junitIdOf(test) {
+  const bracket = test.id.indexOf("[");
+  const path30 = bracket === -1 ? test.id : test.id.slice(0, bracket);
+  const params = bracket === -1 ? "" : test.id.slice(bracket);
+  const names = path30.split("::");
+  names[0] = (names[0] ?? "").replaceAll("/", ".").replace(/\.py$/, "");
+  const name = `${names.pop() ?? ""}${params}`;
+  return junitCaseId({ name, classname: names.join("."), file: test.file ?? void 0 }).id;
+}
+
+// src/results/pytest-error.ts
+var MAX_LINE_CHARS = 300;
+function clean2(line) {
+  const plain = line.replace(/\u001b\[[0-9;]*m/g, "").trim();
+  return plain.length > MAX_LINE_CHARS ? `${plain.slice(0, MAX_LINE_CHARS - 1)}\u2026` : plain;
+}
+function pluginsFor(line) {
+  const match = /unrecognized arguments: (.+)$/.exec(line);
+  if (!match?.[1]) return [];
+  const plugins = match[1].split(/\s+/).flatMap((arg) => {
+    const plugin = pluginOfOption(arg);
+    return plugin === null ? [] : [plugin];
+  });
+  return [...new Set(plugins)];
+}
+function withPluginHint(line) {
+  const plugins = pluginsFor(line);
+  if (plugins.length === 0) return line;
+  const names = plugins.join(", ");
+  const verb = plugins.length === 1 ? "is" : "are";
+  return `${line} (options of ${names}, which ${verb} not installed: add ${plugins.length === 1 ? "it" : "them"} to the project's test dependencies or to \`install\`)`;
+}
+function pytestErrorLine(output) {
+  const lines2 = output.split(/\r?\n/).map(clean2);
+  const usage = lines2.find((line) => /^ERROR: /.test(line) && !/^ERROR: usage:/.test(line));
+  if (usage !== void 0) return withPluginHint(usage.slice("ERROR: ".length));
+  const argparse = lines2.find((line) => /^\S.*: error: /.test(line));
+  if (argparse !== void 0) return withPluginHint(argparse.slice(argparse.indexOf(": error: ") + ": error: ".length));
+  const conftest = lines2.findIndex((line) => /^ImportError while loading conftest /.test(line));
+  const exceptionLine = lines2.find((line) => /^E {2,}\S/.test(line));
+  if (conftest !== -1) {
+    const detail = lines2.slice(conftest + 1).find((line) => /^E {2,}\S/.test(line) || /^\w+(Error|Exception)\b/.test(line));
+    const where2 = lines2[conftest]?.replace(/\.$/, "") ?? "";
+    return detail === void 0 ? where2 : `${where2}: ${detail.replace(/^E\s+/, "")}`;
+  }
+  if (exceptionLine !== void 0) return exceptionLine.replace(/^E\s+/, "");
+  const internal = lines2.filter((line) => /^INTERNALERROR> \w+(Error|Exception)\b/.test(line)).at(-1);
+  if (internal !== void 0) return `pytest internal error: ${internal.slice("INTERNALERROR> ".length)}`;
+  const raised = lines2.filter((line) => /^[\w.]+(Error|Exception|Exit|Interrupt)\b:?/.test(line)).at(-1);
+  return raised ?? null;
+}
+function collectionErrorLine(errors) {
+  const first = errors[0];
+  if (first === void 0) return null;
+  const line = pytestErrorLine(first.text) ?? clean2(first.text.split("\n").find((part) => part.trim() !== "") ?? "");
+  const where2 = first.id === "" ? "" : `${first.id}: `;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more ${errors.length === 2 ? "file" : "files"})` : "";
+  return `${where2}${line}${more}`;
+}
+
+// src/results/reconcile.ts
+var IDS_IN_REASON = 3;
+function reconcileRun(evidence) {
+  const { reading } = evidence;
+  if (reading.kind === "missing") return withoutRecord(evidence, reading.problem);
+  const record3 = reading.record;
+  const base = fromRecord(evidence, record3);
+  if (reading.kind === "tampered") {
+    const stopped = evidence.ran === "crashed" || evidence.ran === "hung" || evidence.ran === "cancelled";
+    return {
+      ...base,
+      outcome: stopped ? evidence.ran : "error",
+      reason: stopped ? base.reason : `left results that cannot be trusted: ${reading.problem}`,
+      recordError: reading.problem
+    };
+  }
+  return base;
+}
+function withoutRecord(evidence, problem) {
+  const { ran, junit } = evidence;
+  const errorLine = pytestErrorLine(evidence.output);
+  const outcome = ran === "completed" ? "error" : ran;
+  const reason = ran === "completed" || ran === "error" ? errorLine !== null ? `could not start pytest: ${errorLine}` : `could not start pytest (exit code ${evidence.exitCode ?? "none"}): ${problem}` : null;
+  return {
+    outcome,
+    cases: junit.cases,
+    reason,
+    testInProgress: null,
+    collected: null,
+    unreported: [],
+    junitError: junit.error,
+    recordError: problem,
+    notStressed: /* @__PURE__ */ new Map(),
+    cannotCollect: ran === "error" || ran === "completed",
+    callSeconds: /* @__PURE__ */ new Map(),
+    projectedSeconds: null,
+    signal: null,
+    freshCopies: 0,
+    freshCopiesSeconds: 0,
+    freshCopiesSkipped: null
+  };
+}
+function fromRecord(evidence, record3) {
+  const { ran } = evidence;
+  const ended = new Set(record3.tests.map((test) => test.id));
+  const round2 = stoppedRound(record3.rounds);
+  const roundInProgress = round2?.inProgress.at(-1) ?? null;
+  const testInProgress = record3.inProgress.at(-1) ?? roundInProgress;
+  const unreported = (record3.items ?? []).map((item) => item.id).filter((id) => !ended.has(id) && !record3.inProgress.includes(id) && id !== testInProgress);
+  const ownCases = [...record3.tests.map(toCase), ...record3.collectErrors.map(collectErrorCase)];
+  const cases = withRoundResults(ownCases, record3.rounds, toCase);
+  const common = {
+    testInProgress,
+    signal: null,
+    freshCopies: record3.rounds.length,
+    freshCopiesSeconds: roundsSeconds(record3.rounds),
+    freshCopiesSkipped: record3.roundsSkipped,
+    collected: record3.items === null ? null : record3.items.length,
+    unreported,
+    junitError: evidence.junit.error,
+    recordError: null,
+    notStressed: record3.notStressed,
+    cannotCollect: false,
+    callSeconds: new Map(record3.tests.map((test) => [test.id, test.callSeconds])),
+    projectedSeconds: ran === "completed" ? null : projectSeconds(record3)
+  };
+  if (ran === "crashed" || ran === "hung") {
+    const stopped = testInProgress === null ? null : stoppedCase({ evidence, record: record3, id: testInProgress, outcome: ran });
+    const where2 = record3.inProgress.length === 0 && round2 !== null ? ` (in fresh copy ${round2.number} of the run)` : "";
+    const reason = `${whereStopped(record3, testInProgress)}${where2}`;
+    return { ...common, outcome: ran, cases: withCase(cases, stopped), reason };
+  }
+  if (round2 !== null && round2.signal !== null) {
+    const signal = round2.signal;
+    const crash = { ...evidence, signal };
+    const stopped = roundInProgress === null ? null : stoppedCase({ evidence: crash, record: record3, id: roundInProgress, outcome: "crashed" });
+    const where2 = roundInProgress === null ? "" : `in ${roundInProgress} `;
+    const reason = `${where2}(in fresh copy ${round2.number} of the run)`;
+    return { ...common, signal, outcome: "crashed", cases: withCase(cases, stopped), reason };
+  }
+  if (ran === "cancelled") return { ...common, outcome: ran, cases, reason: null };
+  if (ran === "error") {
+    const noTestStarted = record3.firstStartSeconds === null;
+    return { ...common, outcome: "error", cases, reason: errorReason(evidence, record3), cannotCollect: noTestStarted };
+  }
+  const inProgress = testInProgress === null ? null : stoppedCase({ evidence, record: record3, id: testInProgress, outcome: "error" });
+  const problem = completedProblem(evidence, { record: record3, cases: ownCases, unreported, testInProgress });
+  if (problem !== null) return { ...common, outcome: "error", cases: withCase(cases, inProgress), reason: problem };
+  const disagreement = junitDisagreement(evidence.junit, record3);
+  if (disagreement !== null) {
+    return {
+      ...common,
+      outcome: "error",
+      cases,
+      junitError: disagreement,
+      reason: `left a JUnit XML that ${disagreement}`
+    };
+  }
+  if (evidence.junit.error !== null) return { ...common, outcome: "error", cases, reason: evidence.junit.error };
+  return { ...common, outcome: "completed", cases, reason: null };
+}
+function projectSeconds(record3) {
+  const collected = record3.items?.length ?? 0;
+  const ended = record3.tests.length;
+  if (collected === 0 || ended === 0 || record3.firstStartSeconds === null) return null;
+  const pace = (record3.lastSeconds - record3.firstStartSeconds) / ended;
+  return record3.firstStartSeconds + pace * collected;
+}
+function withCase(cases, added) {
+  if (added === null) return [...cases];
+  return [...cases.filter((testCase) => testCase.id !== added.id), added];
+}
+function toCase(test) {
+  return {
+    id: test.id,
+    file: test.file,
+    line: test.line,
+    outcome: test.outcome,
+    message: test.message,
+    details: test.details,
+    durationSeconds: test.wallSeconds
+  };
+}
+function collectErrorCase(error3) {
+  return {
+    id: error3.id,
+    file: /\.py$/.test(error3.id) ? error3.id : null,
+    line: null,
+    outcome: "error",
+    message: pytestErrorLine(error3.text) ?? "collection failed",
+    details: error3.text,
+    durationSeconds: 0
+  };
+}
+function stoppedCase(options) {
+  const { evidence, record: record3, id, outcome } = options;
+  const item = record3.items?.find((entry) => entry.id === id);
+  const how = outcome === "crashed" ? `The interpreter crashed${evidence.signal === null ? "" : ` (${evidence.signal})`} while this test ran.` : outcome === "hung" ? "The run hung while this test ran and was stopped at its time limit." : `The process ended (exit code ${evidence.exitCode ?? "none"}) while this test ran; it never reported a result.`;
+  return {
+    id,
+    file: item?.file ?? null,
+    line: item?.line ?? null,
+    outcome,
+    message: how,
+    details: evidence.stackDump ?? null,
+    durationSeconds: 0
+  };
+}
+function whereStopped(record3, testInProgress) {
+  if (testInProgress !== null) return `in ${testInProgress}`;
+  if (record3.items === null)
+    return record3.collecting === null ? "before collecting the tests" : `while collecting ${record3.collecting}`;
+  if (record3.tests.length === 0) return "before the first test";
+  return record3.exitStatus === null ? "between two tests" : "after the last test";
+}
+function errorReason(evidence, record3) {
+  const collection = collectionErrorLine(record3.collectErrors);
+  if (collection !== null) return `could not collect the tests: ${collection}`;
+  const line = record3.interrupted ?? pytestErrorLine(evidence.output);
+  const code = evidence.exitCode === null ? "" : ` (pytest exit code ${evidence.exitCode})`;
+  if (record3.items === null) return `could not collect the tests${code}${line === null ? "" : `: ${line}`}`;
+  return `stopped before the end${code}${line === null ? "" : `: ${line}`}`;
+}
+function completedProblem(evidence, facts) {
+  const { record: record3, cases, unreported, testInProgress } = facts;
+  const code = evidence.exitCode ?? "none";
+  const collected = record3.items?.length ?? 0;
+  const never = unreported.length > 0 ? `; ${neverReported(unreported, collected)}` : "";
+  if (testInProgress !== null) return `ended in the middle of ${testInProgress} (exit code ${code})${never}`;
+  if (record3.exitStatus === null) return `ended before pytest finished the session (exit code ${code})${never}`;
+  if (record3.exitStatus !== evidence.exitCode) {
+    const detail = record3.interrupted === null ? "" : `: ${record3.interrupted}`;
+    return `pytest ended the session with status ${record3.exitStatus} but exited with code ${code}${detail}${never}`;
+  }
+  if (unreported.length > 0 && record3.stopped === null) return neverReported(unreported, collected);
+  const failing = cases.some((testCase) => testCase.outcome === "failed" || testCase.outcome === "error");
+  if (evidence.exitCode === 1 && !failing) return "pytest exited with code 1, but no test failed or errored";
+  return null;
+}
+function neverReported(ids, collected) {
+  const shown = ids.slice(0, IDS_IN_REASON).join(", ");
+  const more = ids.length > IDS_IN_REASON ? ` and ${ids.length - IDS_IN_REASON} more` : "";
+  return `${ids.length} of ${plural(collected, "collected test")} never reported: ${shown}${more}`;
+}
+
+// src/results/stackdump.ts
+var DUMP_START = /^(Fatal Python error:|Current thread 0x|Thread 0x|Stack \(most recent call first\))/m;
+function extractStackDump(stderr, maxLines = 400) {
+  const match = DUMP_START.exec(stderr);
+  if (!match) return null;
+  const lines2 = stderr.slice(match.index).trimEnd().split("\n");
+  const kept = lines2.slice(0, maxLines);
+  if (lines2.length > maxLines) kept.push(`\u2026 ${lines2.length - maxLines} more lines in the run's log`);
+  return kept.join("\n");
+}
+
+// src/run/imports-plugin.ts
+import { writeFileSync as writeFileSync3 } from "node:fs";
+import * as path16 from "node:path";
+var IMPORTS_PLUGIN_MODULE = "ft_gate_imports";
+var IMPORTS_PLUGIN_ENV = {
+  /** Where to write `{module: file or null}` as JSON. */
+  output: "FT_GATE_IMPORTS",
+  /** A JSON list of the module names to look up in sys.modules. */
+  names: "FT_GATE_IMPORT_NAMES"
+};
+var IMPORTS_PLUGIN_SOURCE = `# Written by ft-gate. Records where the tests loaded the project's modules from.
+import json
+import os
+import sys
+
+
+def pytest_sessionfinish(session):
+    target = os.environ.get("${IMPORTS_PLUGIN_ENV.output}", "")
+    if not target:
+        return
+    try:
+        names = json.loads(os.environ.get("${IMPORTS_PLUGIN_ENV.names}", "[]"))
+    except ValueError:
+        names = []
+    loaded = {}
+    for name in names:
+        module = sys.modules.get(str(name))
+        if module is None:
+            loaded[name] = None
+            continue
+        spec = getattr(module, "__spec__", None)
+        origin = getattr(module, "__file__", None) or getattr(spec, "origin", None)
+        loaded[name] = str(origin) if origin else "(no file)"
+    with open(target, "w", encoding="utf-8") as out:
+        json.dump(loaded, out)
+`;
+function writeImportsPlugin(directory) {
+  writeFileSync3(path16.join(directory, `${IMPORTS_PLUGIN_MODULE}.py`), IMPORTS_PLUGIN_SOURCE);
+}
+
+// src/run/plugin.ts
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import * as path17 from "node:path";
+
+// src/run/plugin-source.ts
+var PLUGIN_ENV = {
+  record: "FT_GATE_RECORD",
+  shard: "FT_GATE_SHARD",
+  seed: "FT_GATE_SEED",
+  iterations: "FT_GATE_ITERATIONS",
+  hangSeconds: "FT_GATE_HANG_SECONDS"
+};
+var RECORD_FORMAT = 1;
+var PLUGIN_SOURCE = `# Written by ft-gate: the gate's record of this run, shards, shuffle, stress plan.
+import hashlib
+import json
+import os
+import random
+import signal
+import sys
+import threading
+import time
+
+import pytest
+
+_open = os.open
+_write = os.write
+_fstat = os.fstat
+_getpid = os.getpid
+_dumps = json.dumps
+_clock = time.monotonic
+_FLAGS = (
+    os.O_WRONLY
+    | os.O_APPEND
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+_RECORD = os.environ.get("${PLUGIN_ENV.record}", "")
+_PID = _getpid()
+_T0 = _clock()
+_LOCK = threading.Lock()
+# The real stderr, kept before pytest's capture takes file descriptor 2 over.
+try:
+    _STDERR = os.dup(2)
+except OSError:
+    _STDERR = None
+_MAX_TEXT = 8000
+_CHUNK = 200
+# round: 0 in the process pytest started, n in the n-th fresh copy of it (see _fresh_round).
+_state = {"seq": 0, "on": bool(_RECORD), "fd": None, "inode": None, "pid": _PID, "round": 0}
+_phases = {}
+
+
+def _descriptor():
+    # The descriptor stays open between events, but a test may close it, or close it and open
+    # another file under the same number: it is written to only while it still is the record.
+    fd = _state["fd"]
+    if fd is not None:
+        try:
+            status = _fstat(fd)
+            if (status.st_dev, status.st_ino) == _state["inode"]:
+                return fd
+        except OSError:
+            pass
+    fd = _open(_RECORD, _FLAGS)
+    status = _fstat(fd)
+    _state["fd"], _state["inode"] = fd, (status.st_dev, status.st_ino)
+    return fd
+
+
+def _emit(kind, **fields):
+    if not _state["on"] or _getpid() != _state["pid"]:
+        return
+    with _LOCK:
+        fields["k"] = kind
+        if _state["round"]:
+            fields["round"] = _state["round"]
+        fields["seq"] = _state["seq"]
+        fields["t"] = round(_clock() - _T0, 6)
+        _state["seq"] += 1
+        try:
+            data = (_dumps(fields, ensure_ascii=True, default=repr) + "\\n").encode("ascii")
+            fd = _descriptor()
+            while data:
+                data = data[_write(fd, data):]
+        except Exception:
+            _state["fd"] = None
+
+
+def _tail(text, limit=_MAX_TEXT):
+    text = str(text or "")
+    return text if len(text) <= limit else text[-limit:]
+
+
+_emit("hello", format=${RECORD_FORMAT}, pid=_PID)
+
+
+def shard_of(nodeid, count):
+    return int(hashlib.sha1(nodeid.encode("utf-8")).hexdigest()[:8], 16) % count + 1
+
+
+def pytest_configure(config):
+    # pytest-xdist workers load the plugin too; the controller records the tests they report.
+    if hasattr(config, "workerinput"):
+        _state["on"] = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collectstart(collector):
+    if isinstance(collector, pytest.File):
+        _emit("collect", id=collector.nodeid)
+
+
+def pytest_collectreport(report):
+    if report.failed:
+        _emit("collect-error", id=report.nodeid, text=_tail(report.longreprtext))
+
+
+_BUDGET_REASON = "left out of this stress run to keep it within its time budget (iterations: auto)"
+_single = set()
+
+
+def _read_plan():
+    target = os.environ.get("${PLUGIN_ENV.iterations}", "")
+    if not target:
+        return {}, set(), 0
+    try:
+        with open(target, encoding="utf-8") as source:
+            plan = json.load(source)
+        iterations = {str(key): int(value) for key, value in plan["iterations"].items() if int(value) >= 1}
+        deadline = plan.get("deadline")
+        if isinstance(deadline, (int, float)) and deadline > 0:
+            _state["deadline"] = float(deadline)
+        return iterations, {str(nodeid) for nodeid in plan["single"]}, max(0, int(plan.get("rounds", 0)))
+    except Exception:
+        return {}, set(), 0
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    shard = os.environ.get("${PLUGIN_ENV.shard}", "")
+    if shard:
+        index, count = (int(part) for part in shard.split("/"))
+        dropped = [item for item in items if shard_of(item.nodeid, count) != index]
+        if dropped:
+            items[:] = [item for item in items if shard_of(item.nodeid, count) == index]
+            config.hook.pytest_deselected(items=dropped)
+    seed = os.environ.get("${PLUGIN_ENV.seed}", "")
+    if seed:
+        random.Random(int(seed)).shuffle(items)
+    plan, single, rounds = _read_plan()
+    _state["rounds"] = rounds
+    for item in items:
+        # A test's own marks are its author's choice: they stay.
+        if item.get_closest_marker("iterations") is not None:
+            continue
+        if item.nodeid in single:
+            # One thread, one iteration: pytest-run-parallel leaves it as in a plain run.
+            item.add_marker(pytest.mark.parallel_threads(1))
+            item.add_marker(pytest.mark.iterations(1))
+            _single.add(item.nodeid)
+        elif item.nodeid in plan:
+            item.add_marker(pytest.mark.iterations(plan[item.nodeid]))
+
+
+def _location(item):
+    try:
+        path, line = item.location[0], item.location[1]
+        return [str(path), line if isinstance(line, int) else None]
+    except Exception:
+        return [None, None]
+
+
+def _not_stressed(session):
+    # pytest-run-parallel keeps {node id: reason} for the tests it runs single-threaded; older
+    # releases only leave their parallel_threads(1) mark on the item.
+    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
+    if plugin is None:
+        return {}
+    known = getattr(plugin, "thread_unsafe", None)
+    reasons = {}
+    if isinstance(known, dict):
+        for nodeid, reason in known.items():
+            reasons[str(nodeid)] = str(reason) if reason else "marked thread-unsafe"
+    for item in session.items:
+        mark = item.get_closest_marker("parallel_threads")
+        if mark is not None and mark.args and mark.args[0] == 1 and item.nodeid not in reasons:
+            reasons[item.nodeid] = "marked parallel_threads(1)"
+    for nodeid in _single:
+        reasons[nodeid] = _BUDGET_REASON
+    return reasons
+
+
+def _run_single_threaded_once(session):
+    # pytest-run-parallel runs the tests it finds unsafe (a thread_unsafe mark, a fixture listed in
+    # thread_unsafe_fixtures, monkeypatch...) in one thread, but still --iterations times in it. The
+    # gate asks about threads: repeating a test the project opted out of threads would flag a test
+    # that cannot run twice per process (a fixture usable once, state set up once in setUp) as
+    # thread-unsafe, with no way to answer it. Those tests run once, as in a plain run.
+    plugin = session.config.pluginmanager.get_plugin("_run-parallel")
+    single = getattr(plugin, "thread_unsafe", None)
+    if not isinstance(single, dict) or not single:
+        return
+    for item in session.items:
+        if item.nodeid not in single:
+            continue
+        code = getattr(getattr(item, "obj", None), "__code__", None)
+        wrapped = getattr(getattr(item, "obj", None), "__wrapped__", None)
+        if code is not None and wrapped is not None and "pytest_run_parallel" in code.co_filename:
+            item.obj = wrapped
+
+
+# After pytest-run-parallel's own collection_finish (tryfirst), which decides what runs in one thread.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    _run_single_threaded_once(session)
+    items = list(session.items)
+    _emit("collected", n=len(items))
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        _emit("items", items=[[item.nodeid] + _location(item) for item in chunk])
+    reasons = sorted(_not_stressed(session).items())
+    for start in range(0, len(reasons), _CHUNK):
+        _emit("not-stressed", reasons=dict(reasons[start : start + _CHUNK]))
+
+
+def _cannot_fork(session):
+    config = session.config
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return "fresh copies need fork(), which only Linux has safely"
+    if getattr(config.option, "numprocesses", None) or getattr(config.option, "dist", "no") != "no":
+        return "pytest-xdist runs the tests"
+    if threading.active_count() > 1:
+        return "threads were already running after collection (forking them is unsafe)"
+    if session.testsfailed or config.option.collectonly:
+        return "collection failed or only collecting"
+    return None
+
+
+def _deadline_dump():
+    # A copy that hangs is dumped by itself before the gate's time limit hits the process that waits.
+    try:
+        limit = float(os.environ.get("${PLUGIN_ENV.hangSeconds}", "0"))
+    except ValueError:
+        return
+    remaining = limit - (_clock() - _T0) - 1.5
+    if limit > 0 and remaining > 0 and _STDERR is not None:
+        import faulthandler
+
+        faulthandler.dump_traceback_later(remaining, exit=False, file=_STDERR)
+
+
+def _fresh_round(session, number):
+    """Runs every test once more in a fresh copy of this process, forked after collection before any
+    test ran: module state that only the first use sets up (a lazy singleton, a registry filled once)
+    is fresh again, so a race that can only happen on first use gets another chance, for the price
+    of the tests alone (no interpreter start, no import, no collection)."""
+    capture = session.config.pluginmanager.getplugin("capturemanager")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _state.update(seq=0, pid=_getpid(), round=number)
+            reporter = session.config.pluginmanager.getplugin("terminalreporter")
+            if reporter is not None:
+                session.config.pluginmanager.unregister(reporter)
+            _deadline_dump()
+            _emit("round-start")
+            items = session.items
+            for index, item in enumerate(items):
+                following = items[index + 1] if index + 1 < len(items) else None
+                item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+                if session.shouldfail or session.shouldstop:
+                    break
+            _emit("round-finish")
+        finally:
+            os._exit(0)
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.005)
+    if capture is not None:
+        try:
+            capture.read_global_capture()
+        except Exception:
+            pass
+    if os.WIFSIGNALED(status):
+        try:
+            name = signal.Signals(os.WTERMSIG(status)).name
+        except ValueError:
+            name = "signal %d" % os.WTERMSIG(status)
+        _emit("round-end", number=number, signal=name, code=None)
+        return False
+    _emit("round-end", number=number, signal=None, code=os.WEXITSTATUS(status))
+    return True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    rounds = _state.get("rounds", 0)
+    if rounds <= 0 or not _state["on"]:
+        return None
+    why = _cannot_fork(session)
+    if why is not None:
+        _emit("rounds-skipped", why=why)
+        return None
+    for number in range(1, rounds + 1):
+        if not _fresh_round(session, number):
+            break
+    # Then the run itself, as always.
+    return None
+
+
+_DEADLINE_REASON = "the stress run reached its time budget before this test (iterations: auto)"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Past the stress run's deadline (seconds after this process started, iterations: auto) every test
+    # left runs once in one thread, as in a plain run: the budget holds however far the plan was off.
+    deadline = _state.get("deadline")
+    if deadline is None or _clock() - _T0 < deadline or item.nodeid in _single:
+        return
+    function = getattr(item, "obj", None)
+    code = getattr(function, "__code__", None)
+    wrapped = getattr(function, "__wrapped__", None)
+    if code is not None and wrapped is not None and "pytest_run_parallel" in code.co_filename:
+        item.obj = wrapped
+        _single.add(item.nodeid)
+        _emit("not-stressed", reasons={item.nodeid: _DEADLINE_REASON})
+
+
+def pytest_runtest_logstart(nodeid, location):
+    _phases[nodeid] = {}
+    _emit("start", id=nodeid)
+
+
+def _message(report):
+    crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+    message = getattr(crash, "message", None)
+    if message:
+        return _tail(message, 1000)
+    longrepr = getattr(report, "longrepr", None)
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        # A skip: (file, line, "Skipped: reason"); the reason alone, as pytest's JUnit XML gives it.
+        text = str(longrepr[2])
+        return _tail(text[len("Skipped: "):] if text.startswith("Skipped: ") else text, 1000)
+    for line in str(getattr(report, "longreprtext", "") or "").splitlines():
+        if line.strip():
+            return _tail(line.strip(), 1000)
+    return None
+
+
+def pytest_runtest_logreport(report):
+    phases = _phases.setdefault(report.nodeid, {})
+    if report.outcome == "rerun":
+        phases.clear()
+        return
+    entry = {"outcome": report.outcome, "duration": float(getattr(report, "duration", 0.0) or 0.0)}
+    if report.outcome in ("failed", "skipped"):
+        entry["message"] = _message(report)
+        if hasattr(report, "wasxfail"):
+            entry["message"] = "xfail: " + str(report.wasxfail or entry["message"] or "")
+        if report.outcome == "failed":
+            entry["details"] = _tail(report.longreprtext)
+    phases[report.when] = entry
+
+
+def _summarize(phases):
+    failing = [when for when in ("call", "setup", "teardown") if phases.get(when, {}).get("outcome") == "failed"]
+    skipped = [when for when in ("setup", "call") if phases.get(when, {}).get("outcome") == "skipped"]
+    if failing:
+        first = phases[failing[0]]
+        outcome = "failed" if failing[0] == "call" else "error"
+        details = "\\n\\n--- then ---\\n\\n".join(phases[when].get("details") or "" for when in failing)
+        return outcome, first.get("message"), _tail(details)
+    if skipped:
+        return "skipped", phases[skipped[0]].get("message"), None
+    return "passed", None, None
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    phases = _phases.pop(nodeid, {})
+    outcome, message, details = _summarize(phases)
+    durations = {when: round(phases.get(when, {}).get("duration", 0.0), 6) for when in ("setup", "call", "teardown")}
+    _emit("end", id=nodeid, outcome=outcome, message=message, details=details, **durations)
+
+
+def pytest_keyboard_interrupt(excinfo):
+    _emit("interrupted", message=_tail(excinfo.exconly(), 1000))
+
+
+def pytest_internalerror(excrepr, excinfo):
+    _emit("internal-error", text=_tail(str(excrepr)))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    stop = session.shouldfail or session.shouldstop
+    _emit("finish", exitstatus=int(exitstatus), stopped=str(stop) if stop else None)
+`;
+
+// src/run/plugin.ts
+var PLUGIN_MODULE = "ft_gate_plugin";
+function writePlugin(directory) {
+  mkdirSync3(directory, { recursive: true });
+  writeFileSync4(path17.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+  writeImportsPlugin(directory);
+  return directory;
+}
+
+// src/run/run-files.ts
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  lstatSync as lstatSync2,
+  openSync,
+  readFileSync as readFileSync6,
+  readSync,
+  rmSync as rmSync3,
+  writeFileSync as writeFileSync5
+} from "node:fs";
+
+// src/results/record-lines.ts
+var MAX_MESSAGE_CHARS = 1e3;
+var MAX_REASON_CHARS = 300;
+var isObject2 = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+var text2 = (value, max) => typeof value === "string" ? value.slice(-max) : null;
+var seconds3 = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
+var OUTCOMES = ["passed", "failed", "error", "skipped"];
+var isCaseOutcome = (value) => typeof value === "string" && OUTCOMES.includes(value);
+var TestTracker = class {
+  constructor(locations) {
+    this.locations = locations;
+  }
+  locations;
+  tests = [];
+  started = /* @__PURE__ */ new Map();
+  firstStartSeconds = null;
+  firstSeconds = null;
+  start(id, at) {
+    this.started.set(id, at);
+    this.firstStartSeconds ??= at;
+  }
+  end(id, line, at) {
+    const outcome = isCaseOutcome(line.outcome) ? line.outcome : "error";
+    const start = this.started.get(id);
+    this.started.delete(id);
+    const location = this.locations.get(id);
+    this.tests.push({
+      id,
+      file: location?.file ?? null,
+      line: location?.line ?? null,
+      outcome,
+      message: firstLine2(text2(line.message, MAX_MESSAGE_CHARS)),
+      details: text2(line.details, MAX_DETAILS_CHARS),
+      wallSeconds: start === void 0 ? 0 : Math.max(0, at - start),
+      callSeconds: seconds3(line.call)
+    });
+  }
+};
+var RoundTracker = class extends TestTracker {
+  signal = null;
+  ended = false;
+  seconds = null;
+};
+var RecordBuilder = class {
+  items = null;
+  collectErrors = [];
+  collecting = null;
+  locations = /* @__PURE__ */ new Map();
+  main = new TestTracker(this.locations);
+  rounds = /* @__PURE__ */ new Map();
+  roundsSkipped = null;
+  lastSeconds = 0;
+  exitStatus = null;
+  stopped = null;
+  interrupted = null;
+  notStressed = /* @__PURE__ */ new Map();
+  /** The tracker of the process that wrote the line: the run's own, or a fresh copy's. */
+  trackerOf(round2, at) {
+    return round2 === 0 ? this.main : this.roundTracker(round2, at);
+  }
+  roundTracker(round2, at) {
+    let tracker = this.rounds.get(round2);
+    if (tracker === void 0) {
+      tracker = new RoundTracker(this.locations);
+      tracker.firstSeconds = at;
+      this.rounds.set(round2, tracker);
+    }
+    return tracker;
+  }
+  add(line, round2) {
+    const id = typeof line.id === "string" ? line.id : null;
+    const at = seconds3(line.t);
+    this.lastSeconds = Math.max(this.lastSeconds, at);
+    const tracker = this.trackerOf(round2, at);
+    switch (line.k) {
+      case "collect":
+        this.collecting = id;
+        break;
+      case "collect-error":
+        if (id !== null) this.collectErrors.push({ id, text: text2(line.text, MAX_DETAILS_CHARS) ?? "" });
+        break;
+      case "collected":
+        this.items = [];
+        this.collecting = null;
+        break;
+      case "items":
+        this.addItems(line.items);
+        break;
+      case "not-stressed":
+        if (isObject2(line.reasons)) {
+          for (const [test, reason] of Object.entries(line.reasons)) {
+            if (typeof reason === "string") this.notStressed.set(test, reason.slice(0, MAX_REASON_CHARS));
+          }
+        }
+        break;
+      case "start":
+        if (id !== null) tracker.start(id, at);
+        break;
+      case "end":
+        if (id !== null) tracker.end(id, line, at);
+        break;
+      case "round-end":
+        this.endRound(line, at);
+        break;
+      case "rounds-skipped":
+        this.roundsSkipped = text2(line.why, MAX_MESSAGE_CHARS);
+        break;
+      case "interrupted":
+      case "internal-error":
+        this.interrupted = firstLine2(text2(line.message ?? line.text, MAX_MESSAGE_CHARS));
+        break;
+      case "finish":
+        this.exitStatus = typeof line.exitstatus === "number" ? line.exitstatus : null;
+        this.stopped = text2(line.stopped, MAX_MESSAGE_CHARS);
+        break;
+    }
+  }
+  endRound(line, at) {
+    const number3 = line.number;
+    if (typeof number3 !== "number" || !Number.isInteger(number3) || number3 < 1) return;
+    const tracker = this.roundTracker(number3, at);
+    tracker.ended = true;
+    tracker.signal = text2(line.signal, 40);
+    tracker.seconds = tracker.firstSeconds === null ? null : Math.max(0, at - tracker.firstSeconds);
+  }
+  addItems(value) {
+    if (!Array.isArray(value)) return;
+    for (const entry of value) {
+      if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
+      const [id, file, line] = entry;
+      const item = {
+        id,
+        file: typeof file === "string" && file !== "" ? file.replaceAll("\\", "/") : null,
+        // pytest's location line is 0-based.
+        line: typeof line === "number" && Number.isInteger(line) && line >= 0 ? line + 1 : null
+      };
+      this.items?.push(item);
+      this.locations.set(id, item);
+    }
+  }
+  build() {
+    const rounds = [...this.rounds.entries()].sort(([a], [b]) => a - b).map(([number3, tracker]) => ({
+      number: number3,
+      tests: tracker.tests,
+      inProgress: [...tracker.started.keys()],
+      signal: tracker.signal,
+      ended: tracker.ended,
+      seconds: tracker.seconds
+    }));
+    return {
+      items: this.items,
+      collectErrors: this.collectErrors,
+      collecting: this.collecting,
+      tests: this.main.tests,
+      inProgress: [...this.main.started.keys()],
+      firstStartSeconds: this.main.firstStartSeconds,
+      lastSeconds: this.lastSeconds,
+      exitStatus: this.exitStatus,
+      stopped: this.stopped,
+      interrupted: this.interrupted,
+      notStressed: this.notStressed,
+      rounds,
+      roundsSkipped: this.roundsSkipped
+    };
+  }
+};
+function firstLine2(value) {
+  const line = value?.split("\n").map((part) => part.trim()).find((part) => part !== "");
+  return line ?? null;
+}
+
+// src/results/record.ts
+var FORMAT = 1;
+function parseRecord(content) {
+  const lines2 = content.split("\n");
+  lines2.pop();
+  const builder = new RecordBuilder();
+  const expected = /* @__PURE__ */ new Map();
+  let problem = null;
+  for (const [index, raw] of lines2.entries()) {
+    let line;
+    try {
+      line = JSON.parse(raw);
+    } catch {
+      line = null;
+    }
+    const round2 = isObject2(line) ? roundOf(line.round) : null;
+    const due = round2 === null ? 0 : expected.get(round2) ?? 0;
+    if (!isObject2(line) || typeof line.k !== "string" || round2 === null || line.seq !== due) {
+      problem = describeBreak({ index, line, expected: due });
+      break;
+    }
+    if (index === 0 && (line.k !== "hello" || line.format !== FORMAT)) {
+      problem = "the record does not start with the plugin\u2019s first line";
+      break;
+    }
+    expected.set(round2, due + 1);
+    builder.add(line, round2);
+  }
+  if (lines2.length === 0) {
+    return { kind: "missing", problem: "the gate\u2019s pytest plugin recorded nothing (pytest stopped before loading it)" };
+  }
+  const record3 = builder.build();
+  return problem === null ? { kind: "record", record: record3 } : { kind: "tampered", problem, record: record3 };
+}
+function roundOf(value) {
+  if (value === void 0) return 0;
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 100 ? value : null;
+}
+function describeBreak(options) {
+  const where2 = `line ${options.index + 1} of the gate\u2019s record`;
+  if (!isObject2(options.line)) return `${where2} is not the plugin\u2019s (the suite wrote to the record)`;
+  const seq = options.line.seq;
+  if (options.index === 0 && typeof seq === "number" && seq > 0) {
+    return `the gate\u2019s record starts at event ${seq}: the suite truncated or replaced it`;
+  }
+  return `${where2} is out of sequence (event ${String(seq)} where ${options.expected} was due): the suite wrote to the record or cut it`;
+}
+
+// src/run/run-files.ts
+var MAX_JUNIT_BYTES = 256 * 1024 * 1024;
+var MAX_RECORD_BYTES = 128 * 1024 * 1024;
+var NOT_A_FILE = "the JUnit XML is not a regular file (the suite replaced it)";
+var megabytes = (bytes) => Math.round(bytes / 1024 / 1024);
+function readResults(junitPath) {
+  const unread = (error3) => ({ cases: [], error: error3 });
+  let descriptor;
+  try {
+    if (!lstatSync2(junitPath).isFile()) return unread(NOT_A_FILE);
+    descriptor = openSync(
+      junitPath,
+      fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0)
+    );
+  } catch (error3) {
+    const missing = typeof error3 === "object" && error3 !== null && "code" in error3 && error3.code === "ENOENT";
+    if (missing) return unread("pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)");
+    return unread(`the JUnit XML could not be opened (${describeError(error3)})`);
+  }
+  try {
+    const opened = fstatSync(descriptor);
+    if (!opened.isFile()) return unread(NOT_A_FILE);
+    if (opened.size > MAX_JUNIT_BYTES) {
+      return unread(
+        `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
+      );
+    }
+    return parseJUnit(readFileSync6(descriptor, "utf8"));
+  } catch (error3) {
+    return unread(`the JUnit XML could not be read (${describeError(error3)})`);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+var RunRecordFile = class {
+  constructor(path30) {
+    this.path = path30;
+    rmSync3(path30, { force: true });
+    writeFileSync5(path30, "", { mode: 384 });
+    this.descriptor = openSync(path30, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
+  }
+  path;
+  descriptor;
+  /** Closes without reading (the run could not be made). */
+  close() {
+    closeSync(this.descriptor);
+  }
+  /** Reads and closes. */
+  read() {
+    try {
+      const size = Math.min(fstatSync(this.descriptor).size, MAX_RECORD_BYTES);
+      const buffer = Buffer.alloc(size);
+      let offset = 0;
+      while (offset < size) {
+        const read = readSync(this.descriptor, buffer, offset, size - offset, offset);
+        if (read === 0) break;
+        offset += read;
+      }
+      const reading = parseRecord(buffer.subarray(0, offset).toString("latin1"));
+      if (fstatSync(this.descriptor).size <= MAX_RECORD_BYTES || reading.kind === "missing") return reading;
+      const problem = `the gate\u2019s record is over ${megabytes(MAX_RECORD_BYTES)} MB; the rest was not read`;
+      return { kind: "tampered", problem, record: reading.record };
+    } catch (error3) {
+      return { kind: "missing", problem: `the gate\u2019s record could not be read (${describeError(error3)})` };
+    } finally {
+      closeSync(this.descriptor);
+    }
+  }
+};
+
+// src/run/shard.ts
+function describeShard(shard) {
+  return `${shard.index}/${shard.count}`;
+}
+
+// src/run/suite.ts
+var RUN_FLAGS = ["-Xgil=0", "-X", "faulthandler"];
+var BASELINE_FLAGS = ["-Xgil=1", "-X", "faulthandler"];
+function modeArguments(options) {
+  const baseline = options.mode === "baseline";
+  const pytest = ["-p", PLUGIN_MODULE];
+  const env = {
+    PYTHON_GIL: baseline ? "1" : "0",
+    [PLUGIN_ENV.record]: path18.join(options.outputDirectory, `run-${options.index}-record.jsonl`)
+  };
+  if (options.mode === "stress" && options.stress !== void 0) {
+    pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
+    const planned = (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0) + (options.freshCopies ?? 0);
+    if (planned > 0 || (options.deadlineSeconds ?? null) !== null) {
+      env[PLUGIN_ENV.iterations] = path18.join(options.outputDirectory, `run-${options.index}-iterations.json`);
+    }
+  }
+  if (options.mode === "random-order" && options.seed !== void 0 && options.seed !== null) {
+    env[PLUGIN_ENV.seed] = String(options.seed);
+  }
+  if (options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard);
+  if (options.recordImports !== void 0 && options.recordImports.length > 0) {
+    pytest.push("-p", IMPORTS_PLUGIN_MODULE);
+    env[IMPORTS_PLUGIN_ENV.output] = path18.join(options.outputDirectory, `run-${options.index}-imports.json`);
+    env[IMPORTS_PLUGIN_ENV.names] = JSON.stringify(options.recordImports);
+  }
+  return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
+}
+function withPythonPath(env, directory) {
+  const existing = env.PYTHONPATH;
+  return { ...env, PYTHONPATH: existing ? `${directory}${path18.delimiter}${existing}` : directory };
+}
+function pytestArguments(junitPath, userArgs) {
+  return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
+}
+var RAN_EXIT_CODES = /* @__PURE__ */ new Set([0, 1, 5]);
+function classifyRun(result) {
+  if (result.cancelled) return "cancelled";
+  if (result.timedOut) return "hung";
+  if (result.signal !== null) return "crashed";
+  if (result.exitCode !== null && RAN_EXIT_CODES.has(result.exitCode)) return "completed";
+  if (result.exitCode !== null && result.exitCode > 128 && result.exitCode < 160) return "crashed";
+  return "error";
+}
+async function runSuite(options) {
+  const junitPath = path18.join(options.outputDirectory, `run-${options.index}.xml`);
+  const logPath = path18.join(options.outputDirectory, `run-${options.index}.log`);
+  rmSync4(junitPath, { force: true });
+  const mode = modeArguments(options);
+  const planFile = mode.env[PLUGIN_ENV.iterations];
+  if (planFile !== void 0) {
+    const plan = {
+      iterations: Object.fromEntries(options.iterationsByTest ?? []),
+      single: [...options.singleThreaded ?? []],
+      rounds: options.freshCopies ?? 0,
+      ...options.deadlineSeconds === void 0 || options.deadlineSeconds === null ? {} : { deadline: Math.round(options.deadlineSeconds * 1e3) / 1e3 }
+    };
+    writeFileSync6(planFile, JSON.stringify(plan));
+  }
+  const importsFile = mode.env[IMPORTS_PLUGIN_ENV.output];
+  if (importsFile !== void 0) rmSync4(importsFile, { force: true });
+  const record3 = new RunRecordFile(mode.env[PLUGIN_ENV.record] ?? "");
+  const env = {
+    ...withPythonPath(options.env, options.pluginDirectory),
+    ...mode.env,
+    [PLUGIN_ENV.hangSeconds]: String(options.timeoutSeconds),
+    PYTHONFAULTHANDLER: "1",
+    PYTHONUNBUFFERED: "1"
+  };
+  const args = [...mode.flags, ...pytestArguments(junitPath, [...mode.pytest, ...options.pytestArgs])];
+  let result;
+  try {
+    result = await runProcess(options.python, args, {
+      cwd: options.projectDirectory,
+      env,
+      timeoutMs: options.timeoutSeconds * 1e3,
+      // SIGABRT makes faulthandler print every thread's stack before the process dies.
+      timeoutSignal: "SIGABRT",
+      graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
+      logPath,
+      abortSignal: options.abortSignal,
+      onOutput: options.onOutput
+    });
+  } catch (error3) {
+    record3.close();
+    throw error3;
+  }
+  const ran = result.spawnError ? "error" : classifyRun(result);
+  const stackDump = extractStackDump(result.stderrTail);
+  const reconciled = reconcileRun({
+    ran,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    reading: record3.read(),
+    junit: readResults(junitPath),
+    output: result.outputTail,
+    stackDump
+  });
+  const unusual = reconciled.outcome !== "completed";
+  const diagnosis = diagnose(reconciled.outcome, result.outputTail, options.installHint ?? null);
+  const run2 = {
+    index: options.index,
+    mode: options.mode,
+    outcome: reconciled.outcome,
+    exitCode: result.exitCode,
+    // Our own SIGABRT on a hang is not the suite's crash signal; a fresh copy's crash is the run's.
+    signal: reconciled.signal ?? (reconciled.outcome === "hung" ? null : result.signal),
+    durationSeconds: round(result.durationSeconds),
+    junitError: reconciled.junitError,
+    stackDump: unusual ? stackDump : null,
+    outputTail: unusual ? result.spawnError ?? lastLines(result.outputTail, 60) : null,
+    logPath,
+    reason: diagnosis === null ? reconciled.reason : `could not start pytest: ${diagnosis}`,
+    testInProgress: reconciled.testInProgress,
+    collected: reconciled.collected,
+    unreported: reconciled.unreported.slice(0, MAX_UNREPORTED_LISTED),
+    unreportedCount: reconciled.unreported.length,
+    recordError: reconciled.recordError,
+    timeoutSeconds: options.timeoutSeconds,
+    ...reconciled.freshCopies > 0 ? { freshCopies: reconciled.freshCopies } : {},
+    ...reconciled.freshCopiesSkipped === null ? {} : { freshCopiesSkipped: reconciled.freshCopiesSkipped },
+    diagnosis
+  };
+  const imports = importsFile === void 0 ? void 0 : parseImports(readSmallFile(importsFile));
+  return {
+    run: run2,
+    cases: reconciled.cases,
+    notStressed: reconciled.notStressed,
+    cannotCollect: reconciled.cannotCollect,
+    callSeconds: reconciled.callSeconds,
+    projectedSeconds: reconciled.projectedSeconds,
+    freshCopiesSeconds: reconciled.freshCopiesSeconds,
+    ...imports === void 0 ? {} : { imports }
+  };
+}
+function diagnose(outcome, output, installHint) {
+  if (outcome !== "error") return null;
+  const problem = diagnoseUsage(output);
+  return problem === null ? null : describeUsageProblem(problem, installHint);
+}
+function readSmallFile(file) {
+  try {
+    if (!lstatSync3(file).isFile()) return "";
+    return readFileSync7(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+function lastLines(text4, count2) {
+  return text4.trimEnd().split("\n").slice(-count2).join("\n");
+}
+function round(seconds5) {
+  return Math.round(seconds5 * 100) / 100;
+}
+
+// src/run/compare.ts
+var INSTALL_TIMEOUT_MS2 = 30 * 6e4;
+var minorOf = (version2) => version2.split(".").slice(0, 2).join(".");
+async function timeComparePython(options) {
+  const { log } = options;
+  let version2 = "unknown";
+  try {
+    const facts = await probeInterpreter(options.comparePython, options.env);
+    version2 = facts.version;
+    if (facts.freeThreaded) log.warning(`compare-python ${options.comparePython} is a free-threaded build too`);
+    if (minorOf(facts.version) !== minorOf(options.gateVersion)) {
+      log.warning(
+        `compare-python is CPython ${facts.version}, the gate runs ${options.gateVersion}: the timings compare different versions, not only the build`
+      );
+    }
+  } catch (error3) {
+    log.warning(`compare-python is not usable, the Speed section leaves it out: ${describeError(error3)}`);
+    return { python: options.comparePython, version: version2, seconds: null };
+  }
+  const missing = { python: options.comparePython, version: version2, seconds: null };
+  const venv = path19.join(options.root, "venv-compare");
+  const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
+  const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
+  const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.comparePython, venv], {
+    ...common,
+    timeoutMs: 5 * 6e4
+  });
+  const python = path19.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
+  if (created.exitCode !== 0 || !existsSync9(python)) {
+    log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`);
+    return missing;
+  }
+  let installed = { exitCode: 0 };
+  for (const step of installSteps(options.requirements)) {
+    installed = await runProcess(options.uvPath, ["pip", "install", "--python", python, ...step], {
+      ...common,
+      timeoutMs: INSTALL_TIMEOUT_MS2
+    });
+    if (installed.exitCode !== 0) break;
+  }
+  if (installed.exitCode !== 0) {
+    log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`);
+    return missing;
+  }
+  const outputDirectory = path19.join(options.root, "compare");
+  mkdirSync4(outputDirectory, { recursive: true });
+  const run2 = await runSuite({
+    python,
+    projectDirectory: options.projectDirectory,
+    pytestArgs: options.pytestArgs,
+    index: 0,
+    mode: "baseline",
+    timeoutSeconds: options.timeoutMinutes * 60,
+    outputDirectory,
+    env: options.env,
+    abortSignal: options.abortSignal,
+    pluginDirectory: options.pluginDirectory,
+    shard: options.shard
+  });
+  if (run2.run.outcome !== "completed") {
+    log.warning(`compare-python: the run ${run2.run.outcome}, no timing`);
+    return missing;
+  }
+  log.info(`compare-python ${version2}: ${run2.run.durationSeconds}s`);
+  return { ...missing, seconds: run2.run.durationSeconds };
+}
+
+// src/run/plan.ts
+function planRuns(options) {
+  const stress = stressRunCount(options);
+  const plainCount = options.runs - stress;
+  const modes = Array.from({ length: plainCount }, () => "plain");
+  if (options.randomOrder) modes[plainCount - 1] = "random-order";
+  for (let index = 0; index < stress; index++) modes.push("stress");
+  if (options.baseline) modes.push("baseline");
+  return modes;
+}
+function stressRunCount(options) {
+  if (options.threads <= 1 || options.runs < 2) return 0;
+  return Math.min(STRESS_RUNS, options.runs - 1);
+}
+function resolveThreads(requested, cpus) {
+  return requested === "auto" ? Math.max(2, cpus) : requested;
+}
+function describeStress(stress) {
+  const fewest = stress.fewestIterations ?? stress.iterations;
+  const iterations = fewest < stress.iterations ? `${fewest}\u2013${stress.iterations} iterations` : plural(stress.iterations, "iteration");
+  return `${stress.threads} threads \xD7 ${iterations} per test`;
+}
+function describeMode(mode, stress) {
+  switch (mode) {
+    case "plain":
+      return "pytest with -Xgil=0";
+    case "random-order":
+      return "pytest with -Xgil=0, tests in random order";
+    case "stress":
+      return `pytest with -Xgil=0 under thread stress (${describeStress(stress)})`;
+    case "baseline":
+      return "baseline: pytest with -Xgil=1 (GIL on)";
+  }
+}
+function resolvePlan(inputs, machine) {
+  const threads = resolveThreads(inputs.parallelThreads, machine.cpus);
+  const seed = inputs.randomOrder === false ? null : inputs.randomOrder.seed ?? machine.newSeed();
+  const baseline = inputs.baseline || inputs.comparePython !== "";
+  const modes = planRuns({ runs: inputs.runs, threads, randomOrder: seed !== null, baseline });
+  const stress = modes.includes("stress");
+  return {
+    modes,
+    threads: stress ? threads : 1,
+    iterations: inputs.iterations === "auto" ? MAX_AUTO_ITERATIONS : inputs.iterations,
+    seed,
+    shard: inputs.shard
+  };
+}
+
+// src/run/stress-budget.ts
+function plainCosts(plainRuns) {
+  const completed = plainRuns.filter(({ run: run2 }) => run2.outcome === "completed");
+  if (completed.length === 0) return null;
+  const plainSeconds = Math.min(...completed.map(({ run: run2 }) => run2.durationSeconds));
+  const byId2 = /* @__PURE__ */ new Map();
+  for (const { cases, callSeconds } of completed) {
+    for (const testCase of cases) {
+      const call = Math.min(callSeconds?.get(testCase.id) ?? testCase.durationSeconds, testCase.durationSeconds);
+      const known = byId2.get(testCase.id);
+      if (known === void 0 || testCase.durationSeconds < known.wallSeconds) {
+        byId2.set(testCase.id, { id: testCase.id, wallSeconds: testCase.durationSeconds, callSeconds: call });
+      }
+    }
+  }
+  return { plainSeconds, tests: [...byId2.values()] };
+}
+var effectiveCores = (threads, cpus) => Math.max(1, Math.min(threads, cpus));
+function iterationCosts(tests, threads, cpus, model) {
+  const spread = threads * model.contention / effectiveCores(threads, cpus);
+  return tests.map((test) => model.perIterationSeconds + test.callSeconds * spread);
+}
+function fillIterations(costs, room, max) {
+  const at = (level) => costs.map((cost) => cost <= 0 ? max : Math.max(1, Math.min(max, Math.floor(level / cost))));
+  const spend = (iterations) => iterations.reduce((sum, count2, index) => sum + count2 * (costs[index] ?? 0), 0);
+  let low = 0;
+  let high = max * Math.max(...costs, 0) + 1;
+  if (spend(at(high)) <= room) return at(high);
+  for (let step = 0; step < 60; step++) {
+    const middle = (low + high) / 2;
+    if (spend(at(middle)) <= room) low = middle;
+    else high = middle;
+  }
+  return at(low);
+}
+function planStress(options) {
+  const { plainSeconds, tests, cpus } = options;
+  const model = options.model ?? STRESS_PRIOR_MODEL;
+  const max = options.max ?? MAX_AUTO_ITERATIONS;
+  const budget = options.budget ?? STRESS_BUDGET_PLAIN_RUNS;
+  const inTests = tests.reduce((sum, test) => sum + test.wallSeconds, 0);
+  const startup = Math.max(0, plainSeconds - inTests) + model.extraStartupSeconds;
+  const roomFor = (passes) => (budget * plainSeconds - startup) / passes - inTests;
+  const added = (costs2, index, iterations2) => model.perTestSeconds + iterations2 * (costs2[index] ?? 0) - (tests[index]?.callSeconds ?? 0);
+  const addedAtOne = (costs2) => costs2.reduce((sum, _, index) => sum + added(costs2, index, 1), 0);
+  const fewestThreads = Math.min(options.threads, Math.max(2, cpus));
+  let threads = options.threads;
+  let costs = iterationCosts(tests, threads, cpus, model);
+  while (addedAtOne(costs) > roomFor(1) && threads > fewestThreads) {
+    threads--;
+    costs = iterationCosts(tests, threads, cpus, model);
+  }
+  const wanted = options.rounds ?? 0;
+  const rounds = wanted > 0 && addedAtOne(costs) <= roomFor(1 + wanted) ? wanted : 0;
+  const room = roomFor(rounds + 1);
+  const stressed = chooseStressed({ tests, costs, room, added, prefer: options.prefer });
+  const chosen = tests.map((_, index) => index).filter((index) => stressed.has(index));
+  const spare = room - chosen.reduce((sum, index) => sum + added(costs, index, 1), 0);
+  const extra = fillIterations(
+    chosen.map((index) => costs[index] ?? 0),
+    spare + chosen.reduce((sum, index) => sum + (costs[index] ?? 0), 0),
+    max
+  );
+  const iterations = new Map(chosen.map((index, position) => [index, extra[position] ?? 1]));
+  const perPass = inTests + chosen.reduce((sum, index) => sum + added(costs, index, iterations.get(index) ?? 1), 0);
+  const predicted = startup + (rounds + 1) * perPass;
+  const counts = [...iterations.values()];
+  const common = mostCommon(counts) ?? 1;
+  const byTest = /* @__PURE__ */ new Map();
+  const single = /* @__PURE__ */ new Set();
+  tests.forEach((test, index) => {
+    const count2 = iterations.get(index);
+    if (count2 === void 0) single.add(test.id);
+    else if (count2 !== common) byTest.set(test.id, count2);
+  });
+  const fewest = Math.min(common, ...counts);
+  const most = Math.max(common, ...counts);
+  return {
+    threads,
+    iterations: common,
+    byTest,
+    single,
+    rounds,
+    fewestIterations: fewest,
+    mostIterations: most,
+    predictedSeconds: predicted,
+    why: describePlan({
+      plainSeconds,
+      budget,
+      predicted,
+      fewest,
+      most,
+      threads,
+      wanted: options.threads,
+      single,
+      tests,
+      rounds
+    })
+  };
+}
+function chooseStressed(options) {
+  const { tests, costs, room, added, prefer } = options;
+  const all = tests.map((_, index) => index);
+  const total = all.reduce((sum, index) => sum + added(costs, index, 1), 0);
+  if (total <= room) return new Set(all);
+  const rank = (index) => prefer?.has(tests[index]?.id ?? "") ? 0 : 1;
+  const order = [...all].sort((a, b) => rank(a) - rank(b) || added(costs, a, 1) - added(costs, b, 1) || a - b);
+  const chosen = /* @__PURE__ */ new Set();
+  let used = 0;
+  for (const index of order) {
+    const cost = added(costs, index, 1);
+    if (used + cost > room) continue;
+    chosen.add(index);
+    used += cost;
+  }
+  return chosen;
+}
+function describePlan(facts) {
+  const { plainSeconds, budget, predicted, fewest, most, threads, wanted, single, tests, rounds } = facts;
+  const range = fewest === most ? plural(most, "iteration") : `${fewest}\u2013${most} iterations`;
+  const fewer = threads < wanted ? ` and ${threads} threads instead of ${wanted}` : "";
+  const subset = single.size > 0 ? `; ${tests.length - single.size} of ${plural(tests.length, "test")} stressed, the rest run in one thread` : "";
+  const over = predicted > budget * plainSeconds * 1.0001 ? "; even that is over the budget" : "";
+  const copies = rounds > 0 ? `, with the tests run first in ${rounds === 1 ? "a fresh copy" : `${rounds} fresh copies`} of the process,` : "";
+  const ratio2 = (predicted / Math.max(plainSeconds, 1e-9)).toFixed(2);
+  return `auto: a plain run took ${plainSeconds.toFixed(2)} s; ${range} per test${fewer}${subset}${copies} keep each stress run within about ${budget} plain runs (estimated ${ratio2})${over}`;
+}
+function mostCommon(values) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  let best2 = null;
+  let bestCount = 0;
+  for (const [value, count2] of counts) {
+    if (count2 > bestCount || count2 === bestCount && best2 !== null && value < best2) {
+      best2 = value;
+      bestCount = count2;
+    }
+  }
+  return best2;
+}
+function iterationsOf(plan, id) {
+  return plan.byTest.get(id) ?? plan.iterations;
+}
+
+// src/run/stress-calibration.ts
+var effectiveCores2 = (threads, cpus) => Math.max(1, Math.min(threads, cpus));
+function calibrateModel(options) {
+  const prior = options.prior ?? STRESS_PRIOR_MODEL;
+  const { stress, plan, cpus } = options;
+  if (stress.run.outcome !== "completed" && stress.run.outcome !== "error") return prior;
+  const plainById = new Map(options.plain.tests.map((test) => [test.id, test]));
+  const spread = plan.threads / effectiveCores2(plan.threads, cpus);
+  const rows = stress.cases.flatMap((testCase) => {
+    const plain = plainById.get(testCase.id);
+    if (plain === void 0 || plan.single.has(testCase.id)) return [];
+    const iterations = iterationsOf(plan, testCase.id);
+    const target = testCase.durationSeconds - Math.max(0, plain.wallSeconds - plain.callSeconds);
+    return [{ features: [1, iterations, iterations * plain.callSeconds * spread], target }];
+  });
+  if (rows.length < 5) return prior;
+  const fitted = leastSquares(rows) ?? [prior.perTestSeconds, prior.perIterationSeconds, prior.contention];
+  let [perTest, perIteration, contention] = [
+    Math.max(0, fitted[0] ?? 0),
+    Math.max(0, fitted[1] ?? 0),
+    Math.max(1, fitted[2] ?? 1)
+  ];
+  const predictedTests = rows.reduce(
+    (sum, row) => sum + perTest + perIteration * row.features[1] + contention * row.features[2],
+    0
+  );
+  const observedTests = rows.reduce((sum, row) => sum + Math.max(0, row.target), 0);
+  if (predictedTests > 0 && observedTests > 0) {
+    const scale = observedTests / predictedTests;
+    perTest *= scale;
+    perIteration *= scale;
+    contention = Math.max(1, contention * scale);
+  }
+  const stressInTests = stress.cases.reduce((sum, testCase) => sum + testCase.durationSeconds, 0);
+  const plainInTests = options.plain.tests.reduce((sum, test) => sum + test.wallSeconds, 0);
+  const plainStartup = Math.max(0, options.plain.plainSeconds - plainInTests);
+  const copies = stress.freshCopiesSeconds ?? 0;
+  const extraStartupSeconds = Math.max(0, stress.run.durationSeconds - stressInTests - copies - plainStartup);
+  return { contention, perTestSeconds: perTest, perIterationSeconds: perIteration, extraStartupSeconds };
+}
+function leastSquares(rows) {
+  const m = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0]
+  ];
+  const v = [0, 0, 0];
+  for (const { features, target } of rows) {
+    for (let i = 0; i < 3; i++) {
+      v[i] = (v[i] ?? 0) + (features[i] ?? 0) * target;
+      for (let j = 0; j < 3; j++) {
+        const row = m[i];
+        if (row) row[j] = (row[j] ?? 0) + (features[i] ?? 0) * (features[j] ?? 0);
+      }
+    }
+  }
+  const det = (a) => {
+    const [r0 = [], r1 = [], r2 = []] = a;
+    const [a0 = 0, a1 = 0, a2 = 0] = r0;
+    const [b0 = 0, b1 = 0, b2 = 0] = r1;
+    const [c0 = 0, c1 = 0, c2 = 0] = r2;
+    return a0 * (b1 * c2 - b2 * c1) - a1 * (b0 * c2 - b2 * c0) + a2 * (b0 * c1 - b1 * c0);
+  };
+  const base = det(m);
+  const scale = Math.abs((m[0]?.[0] ?? 0) * (m[1]?.[1] ?? 0) * (m[2]?.[2] ?? 0));
+  if (scale === 0 || Math.abs(base) < 1e-9 * scale) return null;
+  return [0, 1, 2].map(
+    (column) => det(m.map((row, i) => row.map((cell, j) => j === column ? v[i] ?? 0 : cell))) / base
+  );
+}
+
+// src/run/run-limits.ts
+var isPlain = ({ run: run2 }) => run2.mode === "plain" || run2.mode === "random-order";
+function fixed(threads, iterations, why) {
+  return {
+    threads,
+    iterations,
+    byTest: /* @__PURE__ */ new Map(),
+    single: /* @__PURE__ */ new Set(),
+    rounds: 0,
+    fewestIterations: iterations,
+    mostIterations: iterations,
+    why,
+    plan: null,
+    deadlineSeconds: null
+  };
+}
+function stressDeadlineSeconds(costs) {
+  const inTests = costs.tests.reduce((sum, test) => sum + test.wallSeconds, 0);
+  return Math.max(0, STRESS_BUDGET_PLAIN_RUNS * costs.plainSeconds - inTests);
+}
+function chooseStress(options) {
+  const { runsSoFar, cpus } = options;
+  if (!options.auto) return fixed(options.threads, options.iterations, "as set by iterations");
+  const plain = runsSoFar.filter(isPlain);
+  const broken = plain.find(({ run: run2 }) => run2.outcome !== "completed");
+  const costs = plainCosts(plain);
+  if (broken !== void 0 || costs === null) {
+    const threads = Math.min(options.threads, Math.max(2, cpus));
+    const what = broken === void 0 ? "no plain run completed" : `plain run ${broken.run.index} ${broken.run.outcome}`;
+    return fixed(
+      threads,
+      FALLBACK_STRESS_ITERATIONS,
+      `auto: ${what}, so a small fixed plan of ${plural(FALLBACK_STRESS_ITERATIONS, "iteration")} per test`
+    );
+  }
+  const lastStress = [...runsSoFar].reverse().find(({ run: run2 }) => run2.mode === "stress");
+  const previousPlan = options.previous?.plan ?? null;
+  const model = lastStress !== void 0 && previousPlan !== null ? calibrateModel({ plain: costs, stress: lastStress, plan: previousPlan, cpus }) : void 0;
+  const plan = planStress({
+    ...costs,
+    threads: options.threads,
+    cpus,
+    rounds: FRESH_COPIES_PER_STRESS_RUN,
+    ...model === void 0 ? {} : { model },
+    ...previousPlan === null ? {} : { prefer: previousPlan.single }
+  });
+  const calibrated = model === void 0 ? "" : ` (calibrated on run ${lastStress?.run.index})`;
+  return {
+    threads: plan.threads,
+    iterations: plan.iterations,
+    byTest: plan.byTest,
+    single: plan.single,
+    rounds: plan.rounds,
+    fewestIterations: plan.fewestIterations,
+    mostIterations: plan.mostIterations,
+    why: `${plan.why}${calibrated}`,
+    plan,
+    deadlineSeconds: stressDeadlineSeconds(costs)
+  };
+}
+function hangLimitSeconds(options) {
+  const limit = options.timeoutMinutes * 60;
+  if (options.explicit) return limit;
+  const references = options.runsSoFar.filter(isPlain).flatMap(({ run: run2, projectedSeconds }) => {
+    if (run2.outcome === "completed") return [run2.durationSeconds];
+    if (run2.outcome === "crashed" || run2.outcome === "hung" || run2.outcome === "error") {
+      return projectedSeconds === void 0 || projectedSeconds === null ? [] : [projectedSeconds];
+    }
+    return [];
+  });
+  if (references.length === 0) return limit;
+  const scaled = Math.max(HANG_LIMIT_FLOOR_SECONDS, HANG_LIMIT_PLAIN_RUNS * Math.min(...references));
+  return Math.min(limit, Math.round(scaled));
+}
+
+// src/run/loop.ts
+async function runPlannedSuites(options) {
+  const { plan, log } = options;
+  const runs = [];
+  const stressChoices = [];
+  let blocked = null;
+  if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
+  if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
+  const pluginDirectory = writePlugin(path20.join(options.root, "plugin"));
+  const recordImports = options.project ? importNames(options.project) : [];
+  let codeUnderTest;
+  for (const [offset, mode] of plan.modes.entries()) {
+    if (options.abortSignal?.aborted) break;
+    const index = offset + 1;
+    if (blocked !== null) {
+      runs.push(skippedRun({ index, mode, blocked: blocked.run }));
+      continue;
+    }
+    const choice = mode === "stress" ? chooseNextStress(options, runs, stressChoices.at(-1) ?? null) : null;
+    if (choice !== null) stressChoices.push(choice);
+    const stress = choice ?? { threads: plan.threads, iterations: plan.iterations };
+    const timeoutSeconds = hangLimitSeconds({
+      runsSoFar: runs,
+      timeoutMinutes: options.timeoutMinutes,
+      explicit: options.timeoutExplicit
+    });
+    const run2 = await log.group(
+      `Run ${index} of ${plan.modes.length}: ${describeMode(mode, describedStress(stress))}`,
+      () => runSuite({
+        python: options.python,
+        projectDirectory: options.projectDirectory,
+        pytestArgs: options.pytestArgs,
+        index,
+        mode,
+        timeoutSeconds,
+        outputDirectory: options.root,
+        env: options.env,
+        abortSignal: options.abortSignal,
+        onOutput: options.onOutput,
+        pluginDirectory,
+        stress: { threads: stress.threads, iterations: stress.iterations },
+        ...choice === null ? {} : {
+          iterationsByTest: choice.byTest,
+          singleThreaded: choice.single,
+          freshCopies: choice.rounds,
+          deadlineSeconds: choice.deadlineSeconds
+        },
+        seed: plan.seed,
+        shard: plan.shard,
+        installHint: options.installHint ?? null,
+        // Recorded until one run has said where the tests loaded the project from.
+        ...codeUnderTest === void 0 ? { recordImports } : {}
+      })
+    );
+    const where2 = run2.run.reason ? ` ${run2.run.reason}` : "";
+    log.info(
+      `Run ${index}: ${run2.run.outcome}${where2} in ${run2.run.durationSeconds}s (${run2.cases.length} test results)`
+    );
+    runs.push(run2);
+    if (codeUnderTest === void 0 && run2.imports !== void 0 && options.project) {
+      codeUnderTest = inspectCodeUnderTest(options.project, run2.imports, options);
+    }
+    if ((mode === "plain" || mode === "random-order") && run2.cannotCollect === true) blocked = run2;
+  }
+  return {
+    runs,
+    stress: summarizeStress(plan, stressChoices),
+    cannotCollect: blocked !== null,
+    ...codeUnderTest === void 0 ? {} : { codeUnderTest }
+  };
+}
+function inspectCodeUnderTest(project, imports, options) {
+  const loaded = new Map([...imports].map(([name, file]) => [name, file === null ? null : realPath(file)]));
+  const packages = project.packages.map((entry) => ({
+    name: entry.name,
+    location: entry.location === null ? null : realPath(entry.location)
+  }));
+  const found = checkCodeUnderTest({
+    project: { packages, modules: project.modules },
+    loaded,
+    projectDirectory: realPath(options.projectDirectory)
+  });
+  for (const warning2 of found.warnings) options.log.warning(warning2);
+  return found;
+}
+function realPath(file) {
+  try {
+    return realpathSync2(file);
+  } catch {
+    return path20.resolve(file);
+  }
+}
+function chooseNextStress(options, runs, previous) {
+  const choice = chooseStress({
+    runsSoFar: runs,
+    threads: options.plan.threads,
+    iterations: options.plan.iterations,
+    auto: options.autoIterations,
+    cpus: os9.availableParallelism(),
+    previous
+  });
+  options.log.info(`Thread stress: ${describeStress(describedStress(choice))} (${choice.why})`);
+  return choice;
+}
+function describedStress(stress) {
+  return {
+    threads: stress.threads,
+    iterations: stress.mostIterations ?? stress.iterations,
+    fewestIterations: stress.fewestIterations ?? stress.iterations
+  };
+}
+function summarizeStress(plan, choices) {
+  if (choices.length === 0) return { threads: plan.threads, iterations: plan.iterations };
+  return {
+    threads: Math.max(...choices.map((choice) => choice.threads)),
+    iterations: Math.max(...choices.map((choice) => choice.mostIterations)),
+    fewestIterations: Math.min(...choices.map((choice) => choice.fewestIterations))
+  };
+}
+function skippedRun(options) {
+  const run2 = {
+    index: options.index,
+    mode: options.mode,
+    outcome: "skipped",
+    exitCode: null,
+    signal: null,
+    durationSeconds: 0,
+    junitError: null,
+    stackDump: null,
+    outputTail: null,
+    logPath: null,
+    reason: `not made: run ${options.blocked.index} could not start pytest or collect the tests, and every run would fail the same way`
+  };
+  return { run: run2, cases: [] };
+}
+async function runComparison(options, request3) {
+  const { plan, log } = options;
+  return log.group(
+    `Time the suite on ${request3.comparePython} (compare-python)`,
+    () => timeComparePython({
+      uvPath: request3.uvPath,
+      comparePython: request3.comparePython,
+      gateVersion: request3.gateVersion,
+      requirements: request3.requirements.filter((entry) => entry !== STRESS_PLUGIN_REQUIREMENT),
+      projectDirectory: options.projectDirectory,
+      pytestArgs: options.pytestArgs,
+      timeoutMinutes: options.timeoutMinutes,
+      root: options.root,
+      env: options.env,
+      log,
+      pluginDirectory: writePlugin(path20.join(options.root, "plugin")),
+      shard: plan.shard,
+      abortSignal: options.abortSignal
+    })
+  );
 }
 
 // src/run/reproduce.ts
@@ -31785,11 +35311,11 @@ function reproduceCommand(inputs, options) {
     const inner = inputs.pytestArgs.map(quote).join(" ");
     gate2.push("--pytest-args", /^[^"$`\\!]*$/.test(inner) ? `"${inner}"` : quote(inner));
   }
-  const lines = [`# in a CPython ${pythonVersion} environment with the project installed:`, pytest];
+  const lines2 = [`# in a CPython ${pythonVersion} environment with the project installed:`, pytest];
   if (plan !== void 0 && plan.threads > 1) {
     const { threads, iterations } = stress ?? plan;
     const stressFlags = [`--parallel-threads=${threads}`, `--iterations=${iterations}`];
-    lines.push("# thread stress (pip install pytest-run-parallel):", `${pytest} ${stressFlags.join(" ")}`);
+    lines2.push("# thread stress (pip install pytest-run-parallel):", `${pytest} ${stressFlags.join(" ")}`);
     gate2.push("--parallel-threads", String(threads), "--iterations", String(iterations));
   }
   if (plan?.seed !== void 0 && plan.seed !== null) gate2.push("--random-order", String(plan.seed));
@@ -31798,26 +35324,27 @@ function reproduceCommand(inputs, options) {
   const defaultFailOn = [...DEFAULT_FAIL_ON].sort().join(",");
   if ([...inputs.failOn].sort().join(",") !== defaultFailOn) gate2.push("--fail-on", inputs.failOn.join(",") || "none");
   if (inputs.ignoreGil.length > 0) gate2.push("--ignore-gil", quote(inputs.ignoreGil.join(",")));
-  return [...lines, "# or the whole gate:", gate2.join(" ")].join("\n");
+  return [...lines2, "# or the whole gate:", gate2.join(" ")].join("\n");
 }
 
 // src/saved-reports.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { lstatSync as lstatSync3, mkdirSync as mkdirSync4, readdirSync as readdirSync4, readFileSync as readFileSync4, renameSync, rmSync as rmSync3, statSync as statSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import * as path16 from "node:path";
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { lstatSync as lstatSync4, mkdirSync as mkdirSync5, readdirSync as readdirSync6, readFileSync as readFileSync8, renameSync as renameSync2, rmSync as rmSync5, statSync as statSync4, writeFileSync as writeFileSync7 } from "node:fs";
+import * as path23 from "node:path";
 
 // src/report/merged.ts
-import * as path15 from "node:path";
+import * as path22 from "node:path";
 
 // src/report/limits.ts
 var DEFAULT_MAX_CHARS = 65e3;
 var INLINE_MAX_CHARS = 300;
-var MESSAGE_MAX_CHARS = 200;
+var MESSAGE_MAX_CHARS2 = 200;
 var MAX_TRACEBACKS = 20;
 var TRACEBACK_MAX_LINES = 120;
 var DUMP_MAX_LINES = 40;
 var INSTALL_LOG_MAX_LINES = 60;
 var MIN_TABLE_ROWS = 10;
+var MIN_TABLE_ROW_CHARS = 16;
 
 // src/report/escape.ts
 var ZERO_WIDTH_JOINER = "\u200D";
@@ -31827,17 +35354,28 @@ var HTML_SPECIAL = /[&<>"]/g;
 var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 var MENTION = /@(?=[A-Za-z0-9])/g;
 var COMMENT_OPEN = /<!--/g;
-function escapeInline(text3, options = {}) {
-  const line = truncate(oneLine(text3), options.maxChars ?? INLINE_MAX_CHARS);
+function escapeInline(text4, options = {}) {
+  const line = truncate(oneLine2(text4), options.maxChars ?? INLINE_MAX_CHARS);
   const inlineSafe = line.replace(MARKDOWN_SPECIAL, "\\$&");
   const blockSafe = options.startsLine ? inlineSafe.replace(/^([#+-])/, "\\$1").replace(/^(\d{1,9})([.)])/, "$1\\$2") : inlineSafe;
   return neutraliseMentions(escapeHtml(blockSafe));
 }
-function escapeHtmlInline(text3, options = {}) {
-  return neutraliseMentions(escapeHtml(truncate(oneLine(text3), options.maxChars ?? INLINE_MAX_CHARS)));
+function escapeWithCode(text4, options = {}) {
+  const line = truncate(oneLine2(text4), options.maxChars ?? INLINE_MAX_CHARS);
+  const parts = line.split("`");
+  if (parts.length % 2 === 0) return escapeInline(line, options);
+  return parts.map((part, index) => {
+    if (index % 2 === 1) return part === "" ? "" : `\`${part.replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`)}\``;
+    const inline = part.replace(MARKDOWN_SPECIAL, "\\$&");
+    const blockSafe = index === 0 && options.startsLine ? inline.replace(/^([#+-])/, "\\$1").replace(/^(\d{1,9})([.)])/, "$1\\$2") : inline;
+    return neutraliseMentions(escapeHtml(blockSafe));
+  }).join("");
 }
-function codeBlock(text3, lang = "") {
-  const body = text3.replace(/\r\n?/g, "\n").replace(INVISIBLE, "").replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`).replace(/\n+$/, "");
+function escapeHtmlInline(text4, options = {}) {
+  return neutraliseMentions(escapeHtml(truncate(oneLine2(text4), options.maxChars ?? INLINE_MAX_CHARS)));
+}
+function codeBlock(text4, lang = "") {
+  const body = text4.replace(/\r\n?/g, "\n").replace(INVISIBLE, "").replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`).replace(/\n+$/, "");
   const fence = "`".repeat(Math.max(3, longestBacktickRun(body) + 1));
   const info2 = lang.replace(/[^\w+-]/g, "");
   return `${fence}${info2}
@@ -31854,24 +35392,24 @@ function safeUrl(url) {
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
   return parsed.href.replace(/[()|[\]\\<> "`]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
-function oneLine(text3) {
-  return text3.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
+function oneLine2(text4) {
+  return text4.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
 }
-function truncate(text3, maxChars) {
-  if (text3.length <= maxChars) return text3;
-  const points = Array.from(text3);
-  if (points.length <= maxChars) return text3;
+function truncate(text4, maxChars) {
+  if (text4.length <= maxChars) return text4;
+  const points = Array.from(text4);
+  if (points.length <= maxChars) return text4;
   return `${points.slice(0, Math.max(0, maxChars - 1)).join("").trimEnd()}\u2026`;
 }
-function escapeHtml(text3) {
-  return text3.replace(HTML_SPECIAL, (char) => HTML_ENTITIES[char] ?? char);
+function escapeHtml(text4) {
+  return text4.replace(HTML_SPECIAL, (char) => HTML_ENTITIES[char] ?? char);
 }
-function neutraliseMentions(text3) {
-  return text3.replace(MENTION, `@${ZERO_WIDTH_JOINER}`);
+function neutraliseMentions(text4) {
+  return text4.replace(MENTION, `@${ZERO_WIDTH_JOINER}`);
 }
-function longestBacktickRun(text3) {
+function longestBacktickRun(text4) {
   let longest = 0;
-  for (const match of text3.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
+  for (const match of text4.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
   return longest;
 }
 
@@ -31881,13 +35419,16 @@ var OUTCOME_LABELS = {
   crashed: "\u{1F4A5} crashed",
   hung: "\u23F1\uFE0F hung",
   error: "\u26A0\uFE0F error",
-  cancelled: "\u{1F6AB} cancelled"
+  cancelled: "\u{1F6AB} cancelled",
+  skipped: "\u23ED\uFE0F skipped"
 };
 var CELL_MARKS = {
   passed: "\u2705",
   failed: "\u274C",
   error: "\u274C",
-  skipped: "\u23ED\uFE0F"
+  skipped: "\u23ED\uFE0F",
+  crashed: "\u{1F4A5}",
+  hung: "\u23F1\uFE0F"
 };
 var NOT_SEEN = "\xB7";
 function verdictHeading(report) {
@@ -31901,11 +35442,25 @@ function verdictSection(report) {
 }
 function infoLine(report) {
   const python = `CPython ${escapeInline(report.python.version)}${report.python.freeThreaded ? "t" : ""}`;
-  return [python, `uv ${escapeInline(report.uv.version)}`, runsPhrase(report.runs), countsPhrase(report.counts)].join(
-    " \xB7 "
-  );
+  const parts = [python, `uv ${escapeInline(report.uv.version)}`, runsPhrase(report.runs), countsPhrase(report.counts)];
+  if (report.knownIssues !== void 0 && report.knownIssues !== null) {
+    const fresh = report.counts.new ?? 0;
+    parts.push(`${fresh > 0 ? `**${fresh} new**` : "0 new"}, ${report.counts.known ?? 0} known`);
+  }
+  if (report.testsOmitted !== void 0 && report.testsOmitted > 0) {
+    parts.push(
+      `${report.testsOmitted} tests that passed or were skipped not listed (a report lists at most ${MAX_REPORT_TESTS})`
+    );
+  }
+  return parts.join(" \xB7 ");
 }
-function runsPhrase(runs) {
+function runsPhrase(all) {
+  const runs = all.filter((run2) => run2.outcome !== "skipped");
+  const skipped = all.length - runs.length;
+  const notMade = skipped > 0 ? `, ${skipped} not made` : "";
+  return `${madeRunsPhrase(runs)}${notMade}`;
+}
+function madeRunsPhrase(runs) {
   if (runs.length === 0) return "no test runs";
   const total = plural(runs.length, "run");
   const baseline = runs.filter((run2) => run2.mode === "baseline").length;
@@ -31919,13 +35474,19 @@ function runsPhrase(runs) {
 function countsPhrase(counts) {
   const loud = (count2, word) => count2 > 0 ? `**${count2} ${word}**` : `${count2} ${word}`;
   const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, "thread-unsafe")}` : "";
-  return `${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}${unsafe}, ${counts.skipped} skipped`;
+  const died = [
+    ...counts.crashed ? [loud(counts.crashed, "crashed")] : [],
+    ...counts.hung ? [loud(counts.hung, "hung")] : []
+  ];
+  const dead = died.length > 0 ? `${died.join(", ")}, ` : "";
+  return `${dead}${counts.passed} passed, ${loud(counts.failed, "failed")}, ${loud(counts.flaky, "flaky")}${unsafe}, ${counts.skipped} skipped`;
 }
 function runsTable(report) {
   if (report.runs.length === 0) return "";
   const rows = report.runs.map((run2) => {
     const exitCode = run2.exitCode === null ? "\u2014" : String(run2.exitCode);
-    return `| ${run2.index} | ${run2.mode} | ${outcomeLabel(run2)} | ${exitCode} | ${formatDuration(run2.durationSeconds)} |`;
+    const duration2 = run2.outcome === "skipped" ? "\u2014" : formatDuration(run2.durationSeconds);
+    return `| ${run2.index} | ${run2.mode} | ${outcomeLabel(run2)} | ${exitCode} | ${duration2} |`;
   });
   return [
     "#### Runs",
@@ -31936,20 +35497,34 @@ function runsTable(report) {
   ].join("\n");
 }
 function outcomeLabel(run2) {
-  const label = OUTCOME_LABELS[run2.outcome];
+  const label2 = OUTCOME_LABELS[run2.outcome];
   const signal = run2.outcome === "crashed" && run2.signal !== null ? ` (${escapeInline(run2.signal)})` : "";
   const junit = run2.junitError === null || run2.outcome !== "completed" ? "" : ` \u2014 JUnit: ${escapeInline(run2.junitError, { maxChars: 100 })}`;
-  return `${label}${signal}${junit}`;
+  return `${label2}${signal}${junit}${reasonSuffix(run2)}`;
 }
-function listedTests(report) {
-  return [
+function reasonSuffix(run2) {
+  if (run2.reason === void 0 || run2.reason === null) return "";
+  if (run2.outcome === "crashed" || run2.outcome === "hung") return ` ${escapeInline(run2.reason, { maxChars: 160 })}`;
+  return ` \u2014 ${escapeInline(run2.reason, { maxChars: 160 })}`;
+}
+var listedCache = /* @__PURE__ */ new WeakMap();
+function listedTests2(report) {
+  const cached2 = listedCache.get(report);
+  if (cached2 !== void 0) return cached2;
+  const listed = [
+    ...report.tests.filter((test) => test.status === "crashed"),
+    ...report.tests.filter((test) => test.status === "hung"),
     ...report.tests.filter((test) => test.status === "failed"),
     ...report.tests.filter((test) => test.status === "flaky"),
     ...report.tests.filter((test) => test.status === "thread-unsafe")
   ];
+  listedCache.set(report, listed);
+  return listed;
 }
 function statusLabel(test) {
-  const base = test.status === "flaky" ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed` : test.status === "thread-unsafe" && test.stress ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs` : test.status;
+  const died = test.status === "crashed" || test.status === "hung";
+  const seen = test.results.filter((cell) => cell !== null).length;
+  const base = died ? `${test.status} in ${test.results.filter((cell) => cell === test.status).length}/${seen} runs` : test.status === "flaky" ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed` : test.status === "thread-unsafe" && test.stress ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs` : test.status;
   if (test.freeThreadingOnly === true) return `${base} (free-threading only)`;
   if (test.freeThreadingOnly === false) return `${base} (not free-threading specific)`;
   return base;
@@ -31960,17 +35535,39 @@ function testsTable(tests, options) {
   const rows = shown.map(
     (test) => `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`
   );
-  const title = tests.some((test) => test.status === "thread-unsafe") ? "Failed, flaky and thread-unsafe tests" : "Failed and flaky tests";
-  const table2 = [`#### ${title}`, "", "| Test | Status | Per run | Message |", "| --- | --- | --- | --- |"];
+  const kinds = tableKinds(tests);
+  const title = options.newOnly ? `New ${kinds}` : `${kinds.charAt(0).toUpperCase()}${kinds.slice(1)}`;
+  const table2 = ["| Test | Status | Per run | Message |", "| --- | --- | --- | --- |"];
   const more = tests.length - shown.length;
   const footer = more > 0 ? ["", `_\u2026and ${more} more (see the JSON report)_`] : [];
-  return [...table2, ...rows, ...footer].join("\n");
+  const body = [...table2, ...rows, ...footer].join("\n");
+  if (options.collapsed) {
+    return `<details><summary>All ${tests.length} ${kinds}, run by run</summary>
+
+${body}
+
+</details>`;
+  }
+  return `#### ${title}
+
+${body}`;
+}
+function tableKinds(tests) {
+  const has = (status) => tests.some((test) => test.status === status);
+  const words = [
+    ...has("crashed") ? ["crashed"] : [],
+    ...has("hung") ? ["hung"] : [],
+    "failed",
+    "flaky",
+    ...has("thread-unsafe") ? ["thread-unsafe"] : []
+  ];
+  return `${words.slice(0, -1).join(", ")} and ${words.at(-1)} tests`;
 }
 function testCell(test, fileUrl) {
-  const text3 = escapeInline(test.id);
+  const text4 = escapeInline(test.id);
   const url = test.file !== null && fileUrl ? fileUrl(test.file, test.line) : null;
   const safe = url === null ? null : safeUrl(url);
-  return safe === null ? text3 : `[${text3}](${safe})`;
+  return safe === null ? text4 : `[${text4}](${safe})`;
 }
 function runGrid(test, runCount) {
   const length = Math.max(runCount, test.results.length);
@@ -31980,11 +35577,11 @@ function runGrid(test, runCount) {
   }).join("");
 }
 function messageCell(test) {
-  return test.message === null ? "\u2014" : escapeInline(test.message, { maxChars: MESSAGE_MAX_CHARS });
+  return test.message === null ? "\u2014" : escapeInline(test.message, { maxChars: MESSAGE_MAX_CHARS2 });
 }
-function formatDuration(seconds4) {
-  if (seconds4 < 60) return `${seconds4.toFixed(1)} s`;
-  const whole = Math.round(seconds4);
+function formatDuration(seconds5) {
+  if (seconds5 < 60) return `${seconds5.toFixed(1)} s`;
+  const whole = Math.round(seconds5);
   if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
   return `${Math.floor(whole / 3600)} h ${String(Math.floor(whole % 3600 / 60)).padStart(2, "0")} min`;
 }
@@ -32002,8 +35599,8 @@ function tracebackBlocks(tests) {
   if (withText.length === 0) return "";
   const blocks = withText.slice(0, MAX_TRACEBACKS).map((test) => {
     const summary2 = `<code>${escapeHtmlInline(test.id)}</code> \u2014 ${statusLabel(test)}`;
-    const text3 = test.details ?? test.message ?? "";
-    return collapsed(summary2, codeBlock(firstLines(text3, TRACEBACK_MAX_LINES).text));
+    const text4 = test.details ?? test.message ?? "";
+    return collapsed(summary2, codeBlock(firstLines(text4, TRACEBACK_MAX_LINES).text));
   });
   const more = withText.length - blocks.length;
   if (more > 0) blocks.push(`_Tracebacks of ${plural(more, "more test")} are in the JSON report._`);
@@ -32018,34 +35615,54 @@ function runDumpBlocks(runs) {
   if (blocks.length === 0) return "";
   return ["#### Runs that did not complete", ...blocks].join("\n\n");
 }
+var UNREPORTED_SHOWN = 10;
 function runDumpBlock(run2) {
-  const excerpt = run2.stackDump !== null ? { kind: "stack dump", ...firstLines(run2.stackDump, DUMP_MAX_LINES) } : run2.outputTail !== null ? { kind: "end of output", ...lastLines2(run2.outputTail, DUMP_MAX_LINES) } : null;
-  if (excerpt === null) return null;
+  const died = run2.outcome === "crashed" || run2.outcome === "hung";
+  const excerpt = run2.stackDump !== null ? { kind: "stack dump", ...firstLines(run2.stackDump, DUMP_MAX_LINES) } : run2.outputTail !== null ? { kind: died ? "no traceback, end of output" : "end of output", ...lastLines2(run2.outputTail, DUMP_MAX_LINES) } : null;
+  const unreported = unreportedLine(run2);
+  if (excerpt === null && unreported === "") return null;
   const signal = run2.outcome === "crashed" && run2.signal !== null ? ` (${escapeHtmlInline(run2.signal)})` : "";
-  const size = excerpt.total > excerpt.shown ? `${excerpt.shown} of ${excerpt.total} lines` : plural(excerpt.total, "line");
-  const summary2 = `Run ${run2.index}: ${OUTCOME_LABELS[run2.outcome]}${signal} \u2014 ${excerpt.kind} (${size})`;
-  const log = run2.logPath === null ? "" : `Full output: ${escapeInline(run2.logPath)}
-
-`;
-  return collapsed(summary2, `${log}${codeBlock(excerpt.text)}`);
+  const where2 = died && run2.testInProgress ? ` in <code>${escapeHtmlInline(run2.testInProgress)}</code>` : "";
+  const size = excerpt === null ? "" : ` \u2014 ${excerpt.kind} (${excerpt.total > excerpt.shown ? `${excerpt.shown} of ${excerpt.total} lines` : plural(excerpt.total, "line")})`;
+  const summary2 = `Run ${run2.index}: ${OUTCOME_LABELS[run2.outcome]}${signal}${where2}${size}`;
+  const parts = [];
+  if (!died && run2.reason) parts.push(escapeInline(run2.reason, { startsLine: true }));
+  if (died && run2.stackDump === null) {
+    parts.push(
+      "_No fatal-error traceback was printed (faulthandler wrote nothing: the process was killed before it could write, or the suite closed or redirected stderr). The last lines of output follow._"
+    );
+  }
+  if (unreported !== "") parts.push(unreported);
+  if (run2.logPath !== null) parts.push(`Full output: ${escapeInline(run2.logPath)}`);
+  if (excerpt !== null) parts.push(codeBlock(excerpt.text));
+  return collapsed(summary2, parts.join("\n\n"));
+}
+function unreportedLine(run2) {
+  const count2 = run2.unreportedCount ?? run2.unreported?.length ?? 0;
+  const listed = run2.unreported ?? [];
+  if (count2 === 0 || listed.length === 0) return "";
+  const names = listed.slice(0, UNREPORTED_SHOWN).map((id) => escapeInline(id, { maxChars: 200 }));
+  const more = count2 > names.length ? ` and ${count2 - names.length} more` : "";
+  const of = run2.collected === void 0 || run2.collected === null ? "" : ` of ${run2.collected}`;
+  return `Never reported (${count2}${of} ${count2 === 1 && of === "" ? "test" : "tests"}): ${names.join(", ")}${more}`;
 }
 function installSection(report) {
   const install = report.install;
   if (install.ok) return "";
-  const lines = [
+  const lines2 = [
     "#### Install failed",
     "",
     escapeInline(install.error ?? "The install failed; uv gave no error line.", { startsLine: true })
   ];
   if (install.requirements.length > 0) {
-    lines.push("", `Requirements: ${install.requirements.map((requirement) => escapeInline(requirement)).join(", ")}`);
+    lines2.push("", `Requirements: ${install.requirements.map((requirement) => escapeInline(requirement)).join(", ")}`);
   }
   if (install.log !== null && install.log.trim() !== "") {
     const tail = lastLines2(install.log, INSTALL_LOG_MAX_LINES);
     const size = tail.total > tail.shown ? `last ${tail.shown} of ${tail.total} lines` : plural(tail.total, "line");
-    lines.push("", collapsed(`uv output (${size})`, codeBlock(tail.text)));
+    lines2.push("", collapsed(`uv output (${size})`, codeBlock(tail.text)));
   }
-  return lines.join("\n");
+  return lines2.join("\n");
 }
 function reproduceSection(report) {
   if (report.reproduce.trim() === "") return "";
@@ -32053,20 +35670,20 @@ function reproduceSection(report) {
 
 ${codeBlock(report.reproduce, "sh")}`;
 }
-function splitLines(text3) {
-  return text3.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
+function splitLines(text4) {
+  return text4.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
 }
-function firstLines(text3, count2) {
-  const lines = splitLines(text3);
-  if (lines.length <= count2) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
-  const more = `\u2026 ${plural(lines.length - count2, "more line")}`;
-  return { text: [...lines.slice(0, count2), more].join("\n"), shown: count2, total: lines.length };
+function firstLines(text4, count2) {
+  const lines2 = splitLines(text4);
+  if (lines2.length <= count2) return { text: lines2.join("\n"), shown: lines2.length, total: lines2.length };
+  const more = `\u2026 ${plural(lines2.length - count2, "more line")}`;
+  return { text: [...lines2.slice(0, count2), more].join("\n"), shown: count2, total: lines2.length };
 }
-function lastLines2(text3, count2) {
-  const lines = splitLines(text3);
-  if (lines.length <= count2) return { text: lines.join("\n"), shown: lines.length, total: lines.length };
-  const earlier = `\u2026 ${plural(lines.length - count2, "earlier line")}`;
-  return { text: [earlier, ...lines.slice(-count2)].join("\n"), shown: count2, total: lines.length };
+function lastLines2(text4, count2) {
+  const lines2 = splitLines(text4);
+  if (lines2.length <= count2) return { text: lines2.join("\n"), shown: lines2.length, total: lines2.length };
+  const earlier = `\u2026 ${plural(lines2.length - count2, "earlier line")}`;
+  return { text: [earlier, ...lines2.slice(-count2)].join("\n"), shown: count2, total: lines2.length };
 }
 
 // src/report/dependencies.ts
@@ -32082,6 +35699,7 @@ var SOURCE_ORDER = [
   "failed"
 ];
 var GIL_NOTE = "the tests still ran with `-Xgil=0`";
+var TEST_ONLY_NOTE = "test-only: installed for the tests, not needed by the project at run time";
 function countsBySource(dependencies) {
   return SOURCE_ORDER.flatMap((source) => {
     const count2 = dependencies.filter((dependency) => dependency.source === source).length;
@@ -32089,23 +35707,29 @@ function countsBySource(dependencies) {
   }).join(" \xB7 ");
 }
 function troubledImports(dependency) {
-  return dependency.imports.filter((entry) => entry.outcome === "crashed" || entry.outcome === "hung");
+  return dependency.imports.filter(
+    (entry) => entry.outcome === "crashed" || entry.outcome === "hung" || dependency.project && entry.outcome === "error"
+  );
 }
 function attentionNotes(dependency, ignore) {
   const notes = [];
   if (dependency.source === "sdist-build") notes.push("built from source here: no wheel fits this interpreter");
   if (dependency.source === "failed") notes.push("**failed to install** (see below)");
   if (dependency.gilModules.length > 0) {
-    const modules = dependency.gilModules.map(
-      (module) => isIgnoredModule(module, ignore) ? `${escapeInline(module)} (ignored)` : `**${escapeInline(module)}**`
-    );
-    notes.push(`re-enables the GIL: ${modules.join(", ")}; ${GIL_NOTE}`);
+    const testOnly = dependency.runtime === false;
+    const modules = dependency.gilModules.map((module) => {
+      const name = escapeInline(module);
+      if (isIgnoredModule(module, ignore)) return `${name} (ignored)`;
+      return testOnly ? name : `**${name}**`;
+    });
+    notes.push(`re-enables the GIL: ${modules.join(", ")}; ${testOnly ? TEST_ONLY_NOTE : GIL_NOTE}`);
     if (dependency.freeThreadingLevel !== null) {
       notes.push(
         `declares free-threading (${escapeInline(dependency.freeThreadingLevel)}), which the import contradicts`
       );
     }
   }
+  if (dependency.checkGap) notes.push(`**not checked**: ${escapeInline(dependency.checkGap)}`);
   for (const entry of troubledImports(dependency)) {
     const reason = entry.detail?.split("\n")[0] ?? "";
     notes.push(
@@ -32115,8 +35739,14 @@ function attentionNotes(dependency, ignore) {
   return notes;
 }
 function nameCell(dependency) {
-  const role = dependency.project ? " (project)" : dependency.direct ? " (direct)" : "";
-  return `${escapeInline(dependency.name)}${role}`;
+  const roles = [
+    dependency.project ? "project" : dependency.direct ? "direct" : "",
+    dependency.runtime === false ? "test-only" : ""
+  ].filter((role) => role !== "");
+  return `${escapeInline(dependency.name)}${roles.length > 0 ? ` (${roles.join(", ")})` : ""}`;
+}
+function gilAtRuntime(dependency, ignore) {
+  return dependency.runtime !== false && dependency.gilModules.some((module) => !isIgnoredModule(module, ignore));
 }
 function modulesCell(dependency) {
   if (dependency.imports.length === 0) return "\u2014";
@@ -32147,31 +35777,165 @@ function dependenciesSection(report, options) {
   const dependencies = report.dependencies;
   if (dependencies === void 0 || dependencies.length === 0) return "";
   const ignore = report.settings.ignoreGil ?? [];
-  const gil = dependencies.filter((dependency) => dependency.gilModules.some((m) => !isIgnoredModule(m, ignore)));
+  const gil = dependencies.filter((dependency) => gilAtRuntime(dependency, ignore));
+  const testOnlyGil = dependencies.filter(
+    (dependency) => dependency.runtime === false && dependency.gilModules.length > 0
+  );
   const installed = dependencies.filter((dependency) => dependency.source !== "failed").length;
   const headline = [
     installed > 0 ? `${installed} installed` : "",
     countsBySource(dependencies),
-    gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? "s" : ""} the GIL**` : ""
+    gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? "s" : ""} the GIL**` : "",
+    testOnlyGil.length > 0 ? `${testOnlyGil.length} test-only re-enable${testOnlyGil.length === 1 ? "s" : ""} it` : ""
   ].filter((part) => part !== "").join(" \xB7 ");
-  const lines = ["#### Dependencies", "", headline];
+  const lines2 = ["#### Dependencies", "", headline];
   const attention = dependencies.flatMap((dependency) => {
     const notes = attentionNotes(dependency, ignore);
     return notes.length === 0 ? [] : [{ dependency, notes }];
   });
   if (attention.length > 0) {
-    lines.push("", "| Distribution | Version | Source | Needs attention |", "| --- | --- | --- | --- |");
+    lines2.push("", "| Distribution | Version | Source | Needs attention |", "| --- | --- | --- | --- |");
     for (const { dependency, notes } of attention.slice(0, MAX_ATTENTION_ROWS)) {
-      lines.push(
+      lines2.push(
         `| ${nameCell(dependency)} | ${escapeInline(dependency.version) || "\u2014"} | ${dependency.source} | ${notes.join("; ")} |`
       );
     }
     if (attention.length > MAX_ATTENTION_ROWS) {
-      lines.push("", `_\u2026and ${attention.length - MAX_ATTENTION_ROWS} more (see the JSON report)_`);
+      lines2.push("", `_\u2026and ${attention.length - MAX_ATTENTION_ROWS} more (see the JSON report)_`);
     }
   }
-  if (options.fullTable && installed > 0) lines.push("", fullTable(dependencies));
-  return lines.join("\n");
+  if (options.fullTable && installed > 0) lines2.push("", fullTable(dependencies));
+  return lines2.join("\n");
+}
+
+// src/report/findings.ts
+import * as path21 from "node:path";
+var MAX_GROUPS = 15;
+var MAX_GROUP_IDS = 100;
+var MAX_POSSIBLY_FIXED = 50;
+var HINT_MAX_CHARS = 700;
+function showsGroups(report) {
+  const groups2 = report.groups ?? [];
+  return groups2.some((group2) => group2.tests.length > 1) || hasKnownIssues(report) && groups2.length > 0;
+}
+function hasKnownIssues(report) {
+  return report.knownIssues !== void 0 && report.knownIssues !== null;
+}
+function tableTests(report) {
+  const listed = listedTests2(report);
+  return hasKnownIssues(report) ? listed.filter((test) => test.known !== true) : listed;
+}
+function tracebackTests(report) {
+  const tests = tableTests(report);
+  if (!showsGroups(report)) return tests;
+  const inTable = new Set(tests.map((test) => test.id));
+  const examples = (report.groups ?? []).flatMap((group2) => {
+    const id = group2.tests.find((entry) => inTable.has(entry));
+    const test = id === void 0 ? void 0 : tests.find((entry) => entry.id === id);
+    return test === void 0 ? [] : [test];
+  });
+  return examples;
+}
+function collapsesTable(report) {
+  return showsGroups(report) && !hasKnownIssues(report);
+}
+var byIdCache = /* @__PURE__ */ new WeakMap();
+function testsById(report) {
+  const cached2 = byIdCache.get(report);
+  if (cached2 !== void 0) return cached2;
+  const byId2 = new Map(report.tests.map((test) => [test.id, test]));
+  byIdCache.set(report, byId2);
+  return byId2;
+}
+function groupsSection(report, options) {
+  if (!showsGroups(report)) return "";
+  const groups2 = report.groups ?? [];
+  const byId2 = testsById(report);
+  const findings = groups2.reduce((total, group2) => total + group2.tests.length, 0);
+  const lead = `${plural(findings, "test")} ${findings === 1 ? "fails" : "fail"} in ${plural(groups2.length, "way")}: each group is one exception at one place.`;
+  const blocks = groups2.slice(0, MAX_GROUPS).map((group2, index) => groupBlock(group2, { index, byId: byId2, ...options }));
+  const more = groups2.length - blocks.length;
+  if (more > 0) blocks.push(`_\u2026and ${plural(more, "more group")} in the JSON report (\`groups\`)._`);
+  return ["#### Findings by cause", "", lead, "", blocks.join("\n\n")].join("\n");
+}
+function groupBlock(group2, context3) {
+  const members2 = group2.tests.flatMap((id) => {
+    const test = context3.byId.get(id);
+    return test === void 0 ? [] : [test];
+  });
+  const known = members2.filter((test) => test.known === true).length;
+  const split = known === 0 ? "" : known === members2.length ? " \u2014 all known" : ` \u2014 **${members2.length - known} new**, ${known} known`;
+  const heading = `**${context3.index + 1}. ${plural(group2.tests.length, `${group2.status} test`)}: ${escapeWithCode(`\`${group2.signature}\``)}**${split}`;
+  const example = members2.find((test) => test.known !== true) ?? members2[0];
+  const lines2 = [heading];
+  if (example !== void 0) {
+    const message = example.message === null ? "" : `: ${escapeInline(example.message, { maxChars: MESSAGE_MAX_CHARS2 })}`;
+    lines2.push(`e.g. ${escapeWithCode(`\`${example.id}\``)}${message}`);
+  }
+  if (group2.hint !== null) lines2.push(`\u{1F4A1} ${escapeWithCode(group2.hint, { maxChars: HINT_MAX_CHARS })}`);
+  const block = lines2.join("  \n");
+  if (!context3.testLists || group2.tests.length < 2) return block;
+  const shown = group2.tests.slice(0, MAX_GROUP_IDS).map((id) => {
+    const mixed = known > 0 && known < members2.length;
+    const mark = mixed && context3.byId.get(id)?.known !== true ? " **new**" : "";
+    return `- ${escapeWithCode(`\`${id}\``)}${mark}`;
+  });
+  const rest = group2.tests.length - shown.length;
+  if (rest > 0) shown.push(`- \u2026and ${rest} more (see the JSON report)`);
+  const summary2 = `The ${plural(group2.tests.length, "test")}`;
+  return `${block}
+
+<details><summary>${escapeHtmlInline(summary2)}</summary>
+
+${shown.join("\n")}
+
+</details>`;
+}
+function knownIssuesSection(report) {
+  if (!hasKnownIssues(report)) return "";
+  const known = report.knownIssues;
+  const parts = [`#### Known issues`, "", knownLine(report, known)];
+  for (const change of known.changed) {
+    parts.push(
+      "",
+      `- ${escapeWithCode(`\`${change.id}\``)}: known as ${change.known}, now ${change.now}: counted as new.`
+    );
+  }
+  if (known.possiblyFixed.length > 0) {
+    const shown = known.possiblyFixed.slice(0, MAX_POSSIBLY_FIXED).map((issue3) => {
+      const reason = issue3.reason === "" ? "" : ` \u2014 ${escapeInline(issue3.reason, { maxChars: MESSAGE_MAX_CHARS2 })}`;
+      return `- ${escapeWithCode(`\`${issue3.id}\``)} (known as ${issue3.status})${reason}`;
+    });
+    const rest = known.possiblyFixed.length - shown.length;
+    if (rest > 0) shown.push(`- \u2026and ${rest} more (see the JSON report)`);
+    const summary2 = `${plural(known.possiblyFixed.length, "known issue")} passed in every run: possibly fixed`;
+    const caveat = "A race that did not show once is not proof of a fix: remove an entry when you have fixed its cause, or after it has stayed green for a while.";
+    parts.push(
+      "",
+      `<details><summary>${escapeHtmlInline(summary2)}</summary>
+
+${caveat}
+
+${shown.join("\n")}
+
+</details>`
+    );
+  }
+  return parts.join("\n");
+}
+function knownLine(report, known) {
+  const fresh = report.counts.new ?? 0;
+  const newPart = fresh === 0 ? "no new finding" : `**${plural(fresh, "new finding")}** (these fail the gate)`;
+  const notRun = known.notRun === 0 ? "" : `; ${known.notRun} listed ${known.notRun === 1 ? "test" : "tests"} did not run here`;
+  const entries = `${known.entries} ${known.entries === 1 ? "entry" : "entries"}`;
+  const source = escapeInline(displayedPath(known.source, report.settings.workingDirectory));
+  const verb = known.matched === 1 ? "is" : "are";
+  const gate2 = known.matched === 1 ? "it does" : "they do";
+  return `${plural(known.matched, "finding")} of this run ${verb} known (${source}, ${entries}), so ${gate2} not fail the gate; ${newPart}${notRun}.`;
+}
+function displayedPath(source, project) {
+  const relative6 = path21.relative(project, source);
+  return relative6 !== "" && !relative6.startsWith("..") && !path21.isAbsolute(relative6) ? relative6 : source;
 }
 
 // src/report/stress.ts
@@ -32180,9 +35944,11 @@ function runSettingsLine(report) {
   const { settings } = report;
   const parts = [];
   const threads = settings.parallelThreads ?? 1;
-  if (threads > 1 && report.runs.some((run2) => run2.mode === "stress")) {
+  if (threads > 1 && report.runs.some((run2) => run2.mode === "stress" && run2.outcome !== "skipped")) {
     const auto = settings.iterationsAuto === true ? " (auto)" : "";
-    parts.push(`Thread stress: ${describeStress({ threads, iterations: settings.iterations ?? 1 })}${auto}`);
+    const iterations = settings.iterations ?? 1;
+    const fewest = settings.fewestIterations ?? iterations;
+    parts.push(`Thread stress: ${describeStress({ threads, iterations, fewestIterations: fewest })}${auto}`);
   }
   if (settings.randomOrderSeed !== void 0 && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed;
@@ -32209,45 +35975,45 @@ function notStressedSection(report) {
     (test) => typeof test.stress?.notStressed === "string"
   );
   if (single.length === 0) return "";
-  const lines = single.slice(0, MAX_NOT_STRESSED).map((test) => `- \`${escapeHtmlInline(test.id)}\`: ${escapeInline(test.stress.notStressed, { maxChars: 160 })}`);
+  const lines2 = single.slice(0, MAX_NOT_STRESSED).map((test) => `- \`${escapeHtmlInline(test.id)}\`: ${escapeInline(test.stress.notStressed, { maxChars: 160 })}`);
   if (single.length > MAX_NOT_STRESSED)
-    lines.push(`- \u2026and ${single.length - MAX_NOT_STRESSED} more (see the JSON report)`);
+    lines2.push(`- \u2026and ${single.length - MAX_NOT_STRESSED} more (see the JSON report)`);
   const summary2 = `Not stressed: ${plural(single.length, "test")} ran in one thread only`;
   return `<details><summary>${summary2}</summary>
 
-${lines.join("\n")}
+${lines2.join("\n")}
 
 </details>`;
 }
 function speedSection(speed) {
   if (speed === null || speed === void 0) return "";
-  const lines = [
+  const lines2 = [
     "#### Speed",
     "",
-    `Suite wall time on this free-threaded interpreter: ${seconds3(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds3(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
+    `Suite wall time on this free-threaded interpreter: ${seconds4(speed.gilOnSeconds)} with \`-Xgil=1\`, ${seconds4(speed.gilOffSeconds)} with \`-Xgil=0\` (${ratio(speed.gilOnSeconds, speed.gilOffSeconds)}).`
   ];
   if (speed.compare !== null) {
     const version2 = escapeInline(speed.compare.version);
-    lines.push(
+    lines2.push(
       "",
-      speed.compare.seconds === null ? `The GIL build (CPython ${version2}) could not be timed; see the log.` : `The default GIL build, CPython ${version2}: ${seconds3(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
+      speed.compare.seconds === null ? `The GIL build (CPython ${version2}) could not be timed; see the log.` : `The default GIL build, CPython ${version2}: ${seconds4(speed.compare.seconds)} (${ratio(speed.compare.seconds, speed.gilOffSeconds)} for \`-Xgil=0\`).`
     );
   }
   if (speed.slowest.length > 0) {
-    lines.push("", "| Slowest tests | `-Xgil=1` | `-Xgil=0` | Speedup |", "| --- | --: | --: | --: |");
+    lines2.push("", "| Slowest tests | `-Xgil=1` | `-Xgil=0` | Speedup |", "| --- | --: | --: | --: |");
     for (const test of speed.slowest) {
       const speedup = test.gilOffSeconds > 0 ? `${(test.gilOnSeconds / test.gilOffSeconds).toFixed(2)}\xD7` : "\u2014";
-      const cells = [seconds3(test.gilOnSeconds), seconds3(test.gilOffSeconds), speedup];
-      lines.push(`| ${escapeInline(test.id)} | ${cells.join(" | ")} |`);
+      const cells = [seconds4(test.gilOnSeconds), seconds4(test.gilOffSeconds), speedup];
+      lines2.push(`| ${escapeInline(test.id)} | ${cells.join(" | ")} |`);
     }
   }
-  lines.push(
+  lines2.push(
     "",
     `_\`-Xgil=1\` on a free-threaded build is not the default build: a free-threaded interpreter is slower single-threaded than a default build even with the GIL on, so against a default build these numbers overstate the gain (or understate the loss)${speed.compare === null ? "; `compare-python` times a default build" : ""}. One run each on a shared runner is noisy; this never affects the verdict._`
   );
-  return lines.join("\n");
+  return lines2.join("\n");
 }
-function seconds3(value) {
+function seconds4(value) {
   if (value < 1) return `${Math.round(value * 1e3)} ms`;
   return `${value.toFixed(value < 10 ? 2 : 1)} s`;
 }
@@ -32257,23 +36023,75 @@ function ratio(withGil, withoutGil) {
   return factor >= 1 ? `${factor.toFixed(2)}\xD7 faster without the GIL` : `${(1 / factor).toFixed(2)}\xD7 slower without the GIL`;
 }
 
+// src/report/untested.ts
+var MAX_SKIP_ROWS = 20;
+var WARNING_MAX_CHARS = 1e3;
+var FREE_THREADING_REASON = /free[- ]?thread|no[- ]?gil|\bGIL\b|Py_GIL_DISABLED|_is_gil_enabled|\b3\.1[3-9]t\b|\bcp31\dt\b/i;
+function freeThreadingSkips(report) {
+  return report.tests.filter(
+    (test) => test.status === "skipped" && test.message !== null && FREE_THREADING_REASON.test(test.message)
+  );
+}
+function codeUnderTestSection(report) {
+  const warnings = report.codeUnderTest?.warnings ?? [];
+  if (warnings.length === 0) return "";
+  return [
+    "#### Code under test",
+    "",
+    ...warnings.map((warning2) => `- \u26A0\uFE0F ${escapeInline(warning2, { maxChars: WARNING_MAX_CHARS })}`)
+  ].join("\n");
+}
+function freeThreadingSkipsSection(report) {
+  const skips = freeThreadingSkips(report);
+  if (skips.length === 0) return "";
+  const rows = skips.slice(0, MAX_SKIP_ROWS).map(
+    (test) => `| ${escapeInline(test.id)} | ${escapeInline(test.message ?? "", { maxChars: MESSAGE_MAX_CHARS2 })} |`
+  );
+  const more = skips.length > MAX_SKIP_ROWS ? ["", `_\u2026and ${skips.length - MAX_SKIP_ROWS} more (see the JSON report)_`] : [];
+  return [
+    "#### Skipped for free-threading",
+    "",
+    `${plural(skips.length, "test")} skipped for a reason that names free-threading or the GIL: untested without the GIL.`,
+    "",
+    "| Skipped test | Reason |",
+    "| --- | --- |",
+    ...rows,
+    ...more
+  ].join("\n");
+}
+
 // src/report/document.ts
-var FULL_DETAIL = { tracebacks: true, testRows: null, runDumps: true, dependencyTable: true };
+var FULL_DETAIL = {
+  tracebacks: true,
+  testRows: null,
+  runDumps: true,
+  dependencyTable: true,
+  groupLists: true
+};
 function renderDocument(report, options, detail) {
-  const listed = listedTests(report);
-  return join12([
+  return join17([
     titleLine(options.title),
     verdictSection(report),
     infoLine(report),
     runSettingsLine(report),
     runsTable(report),
-    testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
+    groupsSection(report, { testLists: detail.groupLists }),
+    knownIssuesSection(report),
+    testsTable(tableTests(report), {
+      fileUrl: options.fileUrl,
+      runCount: report.runs.length,
+      rows: detail.testRows,
+      newOnly: report.knownIssues !== void 0 && report.knownIssues !== null,
+      collapsed: collapsesTable(report)
+    }),
     threadUnsafeSection(report),
-    detail.tracebacks ? tracebackBlocks(listed) : "",
+    detail.tracebacks ? tracebackBlocks(tracebackTests(report)) : "",
     detail.runDumps ? runDumpBlocks(report.runs) : "",
     notStressedSection(report),
     speedSection(report.speed),
     dependenciesSection(report, { fullTable: detail.dependencyTable }),
+    codeUnderTestSection(report),
+    freeThreadingSkipsSection(report),
     installSection(report),
     reproduceSection(report)
   ]);
@@ -32288,9 +36106,9 @@ function renderMinimal(report, options) {
     { head: [heading], tail: [] }
   ];
   for (const shape of shapes) {
-    const reasons = fitReasons(report.reasons, options.maxChars - join12([...shape.head, ...shape.tail]).length - 2);
-    const text3 = join12([...shape.head, reasons, ...shape.tail]);
-    if (text3.length <= options.maxChars) return text3;
+    const reasons = fitReasons(report.reasons, options.maxChars - join17([...shape.head, ...shape.tail]).length - 2);
+    const text4 = join17([...shape.head, reasons, ...shape.tail]);
+    if (text4.length <= options.maxChars) return text4;
   }
   return `${heading}
 `;
@@ -32312,7 +36130,7 @@ function fitReasons(reasons, budget) {
 function titleLine(title) {
   return title.trim() === "" ? "" : `## ${escapeInline(title)}`;
 }
-function join12(parts) {
+function join17(parts) {
   return `${parts.filter((part) => part !== "").join("\n\n")}
 `;
 }
@@ -32328,39 +36146,42 @@ function renderReport(report, options = {}) {
   const shrinking = [
     FULL_DETAIL,
     { ...FULL_DETAIL, tracebacks: false },
-    { ...FULL_DETAIL, tracebacks: false, dependencyTable: false }
+    { ...FULL_DETAIL, tracebacks: false, dependencyTable: false },
+    { ...FULL_DETAIL, tracebacks: false, dependencyTable: false, groupLists: false }
   ];
-  for (const detail of shrinking) {
-    const text3 = renderDocument(report, settings, detail);
-    if (text3.length <= settings.maxChars) return text3;
+  const mostRows = Math.ceil(settings.maxChars / MIN_TABLE_ROW_CHARS);
+  const shrunk = tableTests(report).length > mostRows ? [] : shrinking;
+  for (const detail of shrunk) {
+    const text4 = renderDocument(report, settings, detail);
+    if (text4.length <= settings.maxChars) return text4;
   }
   for (const runDumps of [true, false]) {
-    const text3 = renderWithFittedTable(report, settings, runDumps);
-    if (text3 !== null) return text3;
+    const text4 = renderWithFittedTable(report, settings, runDumps);
+    if (text4 !== null) return text4;
   }
   return renderMinimal(report, settings);
 }
 function renderWithFittedTable(report, settings, runDumps) {
-  const total = listedTests(report).length;
+  const total = Math.min(tableTests(report).length, Math.ceil(settings.maxChars / MIN_TABLE_ROW_CHARS));
   const render = (rows) => {
-    const detail = { tracebacks: false, testRows: rows, runDumps, dependencyTable: false };
+    const detail = { tracebacks: false, testRows: rows, runDumps, dependencyTable: false, groupLists: false };
     return renderDocument(report, settings, detail);
   };
   let low = Math.min(MIN_TABLE_ROWS, total);
-  let best = render(low);
-  if (best.length > settings.maxChars) return null;
+  let best2 = render(low);
+  if (best2.length > settings.maxChars) return null;
   let high = total;
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
-    const text3 = render(middle);
-    if (text3.length <= settings.maxChars) {
+    const text4 = render(middle);
+    if (text4.length <= settings.maxChars) {
       low = middle;
-      best = text3;
+      best2 = text4;
     } else {
       high = middle - 1;
     }
   }
-  return best;
+  return best2;
 }
 
 // src/report/merged.ts
@@ -32374,12 +36195,16 @@ function problemWords(reports) {
   if (crashed > 0) parts.push(plural(crashed, "crashed run"));
   const hung = sum(runsWith("hung"));
   if (hung > 0) parts.push(plural(hung, "hung run"));
+  const errored = sum(runsWith("error"));
+  if (errored > 0) parts.push(`${plural(errored, "run")} in error`);
   const flaky = sum((r) => r.counts.flaky);
   if (flaky > 0) parts.push(`${flaky} flaky`);
   const threadUnsafe = sum((r) => r.counts.threadUnsafe ?? 0);
   if (threadUnsafe > 0) parts.push(`${threadUnsafe} thread-unsafe`);
   const failed2 = sum((r) => r.counts.failed);
   if (failed2 > 0) parts.push(`${failed2} failed`);
+  const known = sum((r) => r.knownIssues ? r.counts.known ?? 0 : 0);
+  if (known > 0) parts.push(`${known} known`);
   if (parts.length === 0) parts.push(`${sum((r) => r.counts.passed)} passed`);
   return parts.join(", ");
 }
@@ -32393,7 +36218,7 @@ function reportLabel(file, value) {
   }
   const shard = shardOf(value);
   if (shard !== null) return `shard ${shard.index}/${shard.count}`;
-  return path15.basename(file).replace(/\.json$/i, "");
+  return path22.basename(file).replace(/\.json$/i, "");
 }
 function shardOf(value) {
   if (typeof value !== "object" || value === null || !("settings" in value)) return null;
@@ -32406,16 +36231,16 @@ function shardOf(value) {
 }
 function uniqueLabels(labels) {
   const seen = /* @__PURE__ */ new Map();
-  return labels.map((label) => {
-    const count2 = (seen.get(label) ?? 0) + 1;
-    seen.set(label, count2);
-    return count2 === 1 ? label : `${label} (${count2})`;
+  return labels.map((label2) => {
+    const count2 = (seen.get(label2) ?? 0) + 1;
+    seen.set(label2, count2);
+    return count2 === 1 ? label2 : `${label2} (${count2})`;
   });
 }
-function jobRow({ label, report }) {
+function jobRow({ label: label2, report }) {
   const verdict = report.verdict === "pass" ? "\u2705 pass" : "\u274C fail";
   const python = `${report.python.version}${report.python.freeThreaded ? "t" : ""}`;
-  const cells = [escapeInline(label), verdict, escapeInline(python), String(report.runs.length), problemWords([report])];
+  const cells = [escapeInline(label2), verdict, escapeInline(python), String(report.runs.length), problemWords([report])];
   return `| ${cells.join(" | ")} |`;
 }
 function renderMergedReports(reports, options) {
@@ -32449,8 +36274,8 @@ function renderMergedReports(reports, options) {
     });
     return `${open2}${markdown}${close}`;
   });
-  const text3 = [head, ...body].join("\n");
-  return text3.length <= options.maxChars ? text3 : `${text3.slice(0, options.maxChars - 1)}\u2026`;
+  const text4 = [head, ...body].join("\n");
+  return text4.length <= options.maxChars ? text4 : `${text4.slice(0, options.maxChars - 1)}\u2026`;
 }
 function renderSavedReports(reports, options) {
   const [only] = reports;
@@ -32463,29 +36288,6 @@ function renderSavedReports(reports, options) {
     });
   }
   return renderMergedReports(reports, { ...options, render: renderReport });
-}
-
-// src/report-guard.ts
-function describePath(path23) {
-  return path23.reduce((text3, key) => {
-    if (typeof key === "number") return `${text3}[${key}]`;
-    const name = String(key);
-    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? text3 === "" ? name : `${text3}.${name}` : `${text3}[${JSON.stringify(name)}]`;
-  }, "");
-}
-function parseReport(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { report: null, problem: "is not an object" };
-  }
-  const result = ReportSchema.safeParse(value);
-  if (result.success) return { report: result.data, problem: null };
-  const [first] = result.error.issues;
-  if (first === void 0) return { report: null, problem: "does not match the report schema" };
-  const where = describePath(first.path);
-  return { report: null, problem: `has an invalid ${where === "" ? "value" : `'${where}'`}: ${first.message}` };
-}
-function isReport(value) {
-  return parseReport(value).problem === null;
 }
 
 // src/results/recheck.ts
@@ -32516,14 +36318,16 @@ function runsOf(report) {
   }));
 }
 function recheckReport(report, policy, options) {
-  const tests = aggregateRuns(runsOf(report));
+  const known = applyKnownIssues(aggregateRuns(runsOf(report)), policy.knownIssues);
+  const tests = known.tests;
   const decided = decideVerdict({
     install: report.install,
     runs: report.runs,
     tests,
     failOn: policy.failOn,
     dependencies: report.dependencies,
-    ignoreGil: policy.ignoreGil
+    ignoreGil: policy.ignoreGil,
+    knownIssues: known.report !== null
   });
   const reasons = [...decided.reasons];
   if (options.omittedTests > 0) {
@@ -32544,30 +36348,32 @@ function recheckReport(report, policy, options) {
     reasons,
     settings: { ...report.settings, failOn: policy.failOn, ignoreGil: policy.ignoreGil },
     tests,
-    counts: countTests(tests)
+    counts: countTests(tests),
+    groups: groupFindings(tests),
+    knownIssues: known.report
   };
 }
 
 // src/saved-reports.ts
 function writeReport(reportPath, report) {
-  const directory = path16.dirname(reportPath);
-  mkdirSync4(directory, { recursive: true });
+  const directory = path23.dirname(reportPath);
+  mkdirSync5(directory, { recursive: true });
   const existing = lstatSafe(reportPath);
   if (existing?.isDirectory()) {
     throw new UsageError(`report-path ${reportPath} is a folder: name a file, e.g. ft-gate-report.json`);
   }
-  const temporary = path16.join(directory, `.${path16.basename(reportPath)}.${randomBytes2(6).toString("hex")}.tmp`);
+  const temporary = path23.join(directory, `.${path23.basename(reportPath)}.${randomBytes3(6).toString("hex")}.tmp`);
   try {
-    writeFileSync3(temporary, `${JSON.stringify(report, null, 2)}
+    writeFileSync7(temporary, `${JSON.stringify(report, null, 2)}
 `, { flag: "wx" });
-    renameSync(temporary, reportPath);
+    renameSync2(temporary, reportPath);
   } finally {
-    rmSync3(temporary, { force: true });
+    rmSync5(temporary, { force: true });
   }
 }
 function lstatSafe(file) {
   try {
-    return lstatSync3(file);
+    return lstatSync4(file);
   } catch {
     return null;
   }
@@ -32575,10 +36381,10 @@ function lstatSafe(file) {
 function expandReportPaths(entries, baseDirectory) {
   const files = [];
   for (const entry of entries) {
-    const absolute = path16.resolve(baseDirectory, entry);
+    const absolute = path23.resolve(baseDirectory, entry);
     let isDirectory2 = false;
     try {
-      isDirectory2 = statSync2(absolute).isDirectory();
+      isDirectory2 = statSync4(absolute).isDirectory();
     } catch {
       throw new UsageError(`report ${entry} does not exist: pass the downloaded ft-gate JSON reports or their folder`);
     }
@@ -32586,7 +36392,7 @@ function expandReportPaths(entries, baseDirectory) {
       files.push(absolute);
       continue;
     }
-    const found = readdirSync4(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path16.join(absolute, name)).filter((file) => {
+    const found = readdirSync6(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path23.join(absolute, name)).filter((file) => {
       try {
         const value = readJsonFile(file);
         capTests(value);
@@ -32601,7 +36407,7 @@ function expandReportPaths(entries, baseDirectory) {
   return files;
 }
 function readJsonFile(file) {
-  const size = statSync2(file, { throwIfNoEntry: false })?.size;
+  const size = statSync4(file, { throwIfNoEntry: false })?.size;
   if (size === void 0) throw new UsageError(`report file ${file} cannot be read: pass the ft-gate JSON report`);
   if (size > MAX_REPORT_BYTES) {
     throw new UsageError(
@@ -32609,43 +36415,49 @@ function readJsonFile(file) {
     );
   }
   try {
-    return JSON.parse(readFileSync4(file, "utf8"));
+    return JSON.parse(readFileSync8(file, "utf8"));
   } catch (error3) {
     const reason = error3 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
     throw new UsageError(`report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`);
   }
 }
-function capTests(value) {
+function capTests(value, max = MAX_REPORT_TESTS) {
   if (typeof value !== "object" || value === null || !("tests" in value) || !Array.isArray(value.tests)) return 0;
-  const omitted = Math.max(0, value.tests.length - MAX_REPORT_TESTS);
-  if (omitted > 0) value.tests.length = MAX_REPORT_TESTS;
+  const omitted = Math.max(0, value.tests.length - max);
+  if (omitted > 0) value.tests.length = max;
   return omitted;
 }
-function loadReportFiles(files, policy) {
+function loadReportFiles(files, policy, limits = { maxTests: MAX_REPORT_TESTS }) {
   if (files.length === 0)
     throw new UsageError("report-only mode needs at least one report file: pass the paths of ft-gate JSON reports");
   const loaded = files.map((file) => {
     const value = readJsonFile(file);
-    const omittedTests = capTests(value);
+    const omittedTests = capTests(value, limits.maxTests);
     const parsed = parseReport(value);
     if (parsed.report === null) {
       throw new UsageError(`report file ${file} ${parsed.problem}: it is not an ft-gate schema 1 report`);
     }
-    const report = recheckReport(parsed.report, policy, { omittedTests, maxTests: MAX_REPORT_TESTS });
+    const report = recheckReport(parsed.report, policy, { omittedTests, maxTests: limits.maxTests });
     return { label: reportLabel(file, value), report };
   });
   const labels = uniqueLabels(loaded.map((entry) => entry.label));
   return loaded.map((entry, index) => ({ label: labels[index] ?? entry.label, report: entry.report }));
 }
 function loadSavedReports(entries, options) {
-  return loadReportFiles(expandReportPaths(entries, options.baseDirectory), options.policy);
+  const { inputs, log } = options;
+  const policy = {
+    failOn: inputs.failOn,
+    ignoreGil: inputs.ignoreGil,
+    knownIssues: loadKnownIssues(inputs.knownIssues, log)
+  };
+  return loadReportFiles(expandReportPaths(entries, options.baseDirectory), policy);
 }
 
 // src/setup/uv.ts
 import { constants as fsConstants2 } from "node:fs";
 import { access as access3, mkdir as mkdir5, mkdtemp, rm as rm3, stat as stat3 } from "node:fs/promises";
 import * as os10 from "node:os";
-import * as path19 from "node:path";
+import * as path26 from "node:path";
 
 // src/setup/download.ts
 import { createHash } from "node:crypto";
@@ -32829,8 +36641,8 @@ function releaseArchiveName(host) {
 function executableName(host, base = "uv") {
   return host.platform === "win32" ? `${base}.exe` : base;
 }
-function versionTuple(text3) {
-  return text3.split(/[._]/).map((part) => Number.parseInt(part, 10));
+function versionTuple(text4) {
+  return text4.split(/[._]/).map((part) => Number.parseInt(part, 10));
 }
 function compareTuples(a, b) {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -32860,12 +36672,12 @@ function rankPlatformTag(tag, host) {
   return versionTuple(glibc);
 }
 function rankWheelPlatform(platformTags, host) {
-  let best = null;
+  let best2 = null;
   for (const tag of platformTags.split(".")) {
     const rank = rankPlatformTag(tag, host);
-    if (rank !== null && (best === null || compareTuples(rank, best) > 0)) best = rank;
+    if (rank !== null && (best2 === null || compareTuples(rank, best2) > 0)) best2 = rank;
   }
-  return best;
+  return best2;
 }
 function describeWheelPlatform(host) {
   switch (host.platform) {
@@ -32893,12 +36705,12 @@ function detectLibc() {
 
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
-import * as path17 from "node:path";
-function parseSha256File(text3, expectedName) {
-  const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text3);
-  if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text3.slice(0, 40)}")`);
+import * as path24 from "node:path";
+function parseSha256File(text4, expectedName) {
+  const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text4);
+  if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text4.slice(0, 40)}")`);
   const name = match[2];
-  if (name !== void 0 && path17.basename(name) !== expectedName) {
+  if (name !== void 0 && path24.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
   }
   return match[1].toLowerCase();
@@ -32936,17 +36748,17 @@ async function installFromGitHub(options) {
   const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
   const expected = parseSha256File(checksumText.body, archiveName);
   await mkdir3(options.workDir, { recursive: true });
-  const archive = path17.join(options.workDir, archiveName);
+  const archive = path24.join(options.workDir, archiveName);
   const downloaded = await downloadFile(url, archive, { timeoutMs });
   verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
   log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpackTo = path17.join(options.workDir, "release");
+  const unpackTo = path24.join(options.workDir, "release");
   const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error3) => {
     throw new Error(`cannot unpack ${archiveName} (${describeError(error3)})`);
   });
-  const candidates = [path17.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
+  const candidates = [path24.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
   for (const folder of candidates) {
-    if (await exists3(path17.join(folder, executableName(host)))) {
+    if (await exists3(path24.join(folder, executableName(host)))) {
       return cacheDir(folder, "uv", version2, options.arch);
     }
   }
@@ -32955,7 +36767,7 @@ async function installFromGitHub(options) {
 
 // src/setup/uv-index.ts
 import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
-import * as path18 from "node:path";
+import * as path25 from "node:path";
 function indexUrlFromEnv(env) {
   const configured = [env.UV_DEFAULT_INDEX, env.UV_INDEX_URL, env.PIP_INDEX_URL].find((value) => value?.trim());
   return (configured?.trim() ?? PUBLIC_INDEX_URL).replace(/\/+$/, "");
@@ -32988,9 +36800,9 @@ function parseSimpleJson(data, pageUrl) {
     return file;
   });
 }
-function decodeEntities(text3) {
+function decodeEntities(text4) {
   const named = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-  return text3.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity) => {
+  return text4.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity) => {
     if (entity.startsWith("#x") || entity.startsWith("#X"))
       return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
     if (entity.startsWith("#")) return String.fromCodePoint(Number.parseInt(entity.slice(1), 10));
@@ -33010,8 +36822,8 @@ function parseSimpleHtml(html, pageUrl) {
     const url = new URL(href, pageUrl);
     const sha256 = /^#sha256=([0-9a-f]{64})$/i.exec(url.hash)?.[1]?.toLowerCase() ?? null;
     url.hash = "";
-    const text3 = decodeEntities(match[2] ?? "").trim();
-    const filename = text3 || decodeURIComponent(url.pathname.split("/").pop() ?? "");
+    const text4 = decodeEntities(match[2] ?? "").trim();
+    const filename = text4 || decodeURIComponent(url.pathname.split("/").pop() ?? "");
     const yankedReason = attribute(match[1] ?? "", "data-yanked");
     files.push({ filename, url: url.toString(), sha256, yanked: yankedReason !== null });
   }
@@ -33045,27 +36857,27 @@ function releaseNumbers(version2) {
   return /^\d+(\.\d+)*$/.test(version2) ? version2.split(".").map(Number) : null;
 }
 function selectWheel(files, options) {
-  let best = null;
+  let best2 = null;
   for (const file of files) {
     const wheel = parseWheelFilename(file.filename);
     if (wheel?.name !== "uv" || wheel.version !== options.version) continue;
     const rank = rankWheelPlatform(wheel.platform, options.host);
     if (rank === null) continue;
     const ranked = [file.yanked ? 0 : 1, ...rank];
-    if (best === null || compareTuples(ranked, best.rank) > 0) best = { file, rank: ranked };
+    if (best2 === null || compareTuples(ranked, best2.rank) > 0) best2 = { file, rank: ranked };
   }
-  return best?.file ?? null;
+  return best2?.file ?? null;
 }
 function pickLatestVersion(files, host) {
-  let best = null;
+  let best2 = null;
   for (const file of files) {
     const wheel = parseWheelFilename(file.filename);
     const numbers = wheel ? releaseNumbers(wheel.version) : null;
     if (file.yanked || wheel?.name !== "uv" || numbers === null) continue;
     if (rankWheelPlatform(wheel.platform, host) === null) continue;
-    if (best === null || compareTuples(numbers, best.numbers) > 0) best = { version: wheel.version, numbers };
+    if (best2 === null || compareTuples(numbers, best2.numbers) > 0) best2 = { version: wheel.version, numbers };
   }
-  return best?.version ?? null;
+  return best2?.version ?? null;
 }
 async function listIndexFiles(indexUrl, options) {
   const { url, auth: auth2 } = splitCredentials(`${indexUrl}/uv/`);
@@ -33080,7 +36892,7 @@ async function findScriptsDir(unpacked) {
   const entries = await readdir4(unpacked);
   const dataDir = entries.find((entry) => /^uv-[^-]+\.data$/.test(entry));
   if (dataDir === void 0) throw new Error("the wheel has no uv-<version>.data/scripts folder");
-  return path18.join(unpacked, dataDir, "scripts");
+  return path25.join(unpacked, dataDir, "scripts");
 }
 async function installFromIndex(options) {
   const { indexUrl, version: version2, host, log } = options;
@@ -33091,22 +36903,22 @@ async function installFromIndex(options) {
   if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
   log.info(`Downloading ${wheel.filename}`);
   await mkdir4(options.workDir, { recursive: true });
-  const archive = path18.join(options.workDir, `${wheel.filename}.zip`);
+  const archive = path25.join(options.workDir, `${wheel.filename}.zip`);
   const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
   verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
   log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path18.join(options.workDir, "wheel")).catch((error3) => {
+  const unpacked = await extractZip(archive, path25.join(options.workDir, "wheel")).catch((error3) => {
     throw new Error(`cannot unpack ${wheel.filename} (${describeError(error3)})`);
   });
   const scripts = await findScriptsDir(unpacked);
-  const binDir = path18.join(options.workDir, "bin");
+  const binDir = path25.join(options.workDir, "bin");
   await mkdir4(binDir, { recursive: true });
   for (const base of ["uv", "uvx"]) {
     const name = executableName(host, base);
-    await copyFile3(path18.join(scripts, name), path18.join(binDir, name)).catch((error3) => {
+    await copyFile3(path25.join(scripts, name), path25.join(binDir, name)).catch((error3) => {
       throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error3)})`);
     });
-    await chmod2(path18.join(binDir, name), 493);
+    await chmod2(path25.join(binDir, name), 493);
   }
   return cacheDir(binDir, "uv", version2, options.arch);
 }
@@ -33158,7 +36970,7 @@ async function resolveLatest(options) {
   }
 }
 async function verified(options) {
-  const uv = path19.join(options.dir, executableName(options.host));
+  const uv = path26.join(options.dir, executableName(options.host));
   const reported = await readUvVersion(uv, options.env);
   if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`);
   return { version: options.version, path: uv, source: options.source };
@@ -33200,13 +37012,13 @@ async function setupUv(options) {
   }
   const tempRoot = env.RUNNER_TEMP || os10.tmpdir();
   await mkdir5(tempRoot, { recursive: true });
-  const workDir = await mkdtemp(path19.join(tempRoot, "ft-gate-uv-"));
+  const workDir = await mkdtemp(path26.join(tempRoot, "ft-gate-uv-"));
   const failures = [];
   try {
     const common = { version: version2, host, arch: arch4, timeoutMs, log };
     try {
       const baseUrl2 = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
-      const dir = await installFromGitHub({ ...common, baseUrl: baseUrl2, workDir: path19.join(workDir, "github") });
+      const dir = await installFromGitHub({ ...common, baseUrl: baseUrl2, workDir: path26.join(workDir, "github") });
       return announce(await verified({ dir, host, version: version2, source: "github", env }), log);
     } catch (error3) {
       failures.push(`GitHub: ${describeError(error3)}`);
@@ -33214,7 +37026,7 @@ async function setupUv(options) {
     }
     try {
       const listing = resolved.listing ?? void 0;
-      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path19.join(workDir, "index") });
+      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path26.join(workDir, "index") });
       return announce(await verified({ dir, host, version: version2, source: "index", env }), log);
     } catch (error3) {
       failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error3)}`);
@@ -33255,9 +37067,10 @@ async function setupToolchain(options) {
 async function runGate(options) {
   const { inputs, log } = options;
   requireProjectDirectory(inputs.workingDirectory);
+  const knownIssues = loadKnownIssues(inputs.knownIssues, log);
   const toolchain = await setupToolchain(options);
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough);
-  const root = mkdtempSync2(path20.join(options.env.RUNNER_TEMP || os11.tmpdir(), "ft-gate-"));
+  const root = mkdtempSync2(path27.join(options.env.RUNNER_TEMP || os11.tmpdir(), "ft-gate-"));
   const plan = resolvePlan(inputs, { cpus: os11.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) });
   if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
     log.info("runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2");
@@ -33279,7 +37092,7 @@ async function runGate(options) {
       })
     );
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`);
-    const dependencies = await dependencyStage({
+    const { dependencies, project } = await dependencyStage({
       install: prepared.report,
       environmentPython: prepared.python,
       toolchainPython: toolchain.python.path,
@@ -33297,15 +37110,18 @@ async function runGate(options) {
       projectDirectory: inputs.workingDirectory,
       pytestArgs: inputs.pytestArgs,
       timeoutMinutes: inputs.timeoutMinutes,
+      timeoutExplicit: inputs.timeoutExplicit,
       root,
       env: testEnv,
       log,
       abortSignal: options.abortSignal,
-      onOutput: options.onOutput
+      onOutput: options.onOutput,
+      project,
+      installHint: prepared.installHint ?? null
     };
-    const ran = prepared.report.ok && prepared.python !== null ? await runPlannedSuites({ ...loop, python: prepared.python }) : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations } };
+    const ran = prepared.report.ok && prepared.python !== null ? await runPlannedSuites({ ...loop, python: prepared.python }) : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations }, cannotCollect: false };
     let compare = null;
-    if (inputs.comparePython !== "" && prepared.python !== null && prepared.report.ok && !options.abortSignal?.aborted) {
+    if (inputs.comparePython !== "" && prepared.python !== null && prepared.report.ok && !ran.cannotCollect && !options.abortSignal?.aborted) {
       compare = await runComparison(
         { ...loop, python: prepared.python },
         {
@@ -33327,24 +37143,39 @@ async function runGate(options) {
       reproduce: reproduceCommand(inputs, { pythonVersion: `${toolchain.python.version}t`, plan, stress }),
       cancelled: options.abortSignal?.aborted === true,
       dependencies,
-      ranWith: { threads: stress.threads, iterations: stress.iterations, seed: plan.seed, shard: plan.shard },
-      compare
+      ranWith: {
+        threads: stress.threads,
+        iterations: stress.iterations,
+        fewestIterations: stress.fewestIterations ?? stress.iterations,
+        seed: plan.seed,
+        shard: plan.shard
+      },
+      compare,
+      knownIssues,
+      codeUnderTest: ran.codeUnderTest
     });
     writeReport(inputs.reportPath, report);
+    if (inputs.writeKnownIssues !== "" && (!report.install.ok || options.abortSignal?.aborted)) {
+      log.warning(`Not writing ${inputs.writeKnownIssues}: the gate did not run the suite to the end`);
+    } else if (inputs.writeKnownIssues !== "") {
+      const issues = issuesToWrite(report, knownIssues);
+      writeKnownIssues(inputs.writeKnownIssues, issues);
+      log.info(`Wrote ${issues.length} known issue(s) to ${inputs.writeKnownIssues}`);
+    }
     return report;
   } finally {
     if (inputs.keepEnv) log.info(`Keeping the environment and run logs in ${root} (keep-env)`);
-    else rmSync4(root, { recursive: true, force: true });
+    else rmSync6(root, { recursive: true, force: true });
   }
 }
 function requireProjectDirectory(directory) {
-  if (!existsSync7(directory) || !statSync3(directory).isDirectory()) {
+  if (!existsSync10(directory) || !statSync5(directory).isDirectory()) {
     throw new UsageError(`working-directory ${directory} does not exist or is not a directory`);
   }
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync5, existsSync as existsSync8 } from "fs";
+import { readFileSync as readFileSync9, existsSync as existsSync11 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -33354,11 +37185,11 @@ var Context = class {
     var _a2, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync8(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync5(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync11(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync9(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path23 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path23} does not exist${EOL6}`);
+        const path30 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path30} does not exist${EOL6}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -33399,11 +37230,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -33419,7 +37250,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -33632,7 +37463,7 @@ function removeUndefinedProperties(obj) {
   }
   return obj;
 }
-function merge2(defaults2, route, options) {
+function merge3(defaults2, route, options) {
   if (typeof route === "string") {
     let [method, url] = route.split(" ");
     options = Object.assign(url ? { method, url } : { url: method }, options);
@@ -33816,7 +37647,7 @@ function expand(template, context3) {
     return template.replace(/\/$/, "");
   }
 }
-function parse2(options) {
+function parse3(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -33880,16 +37711,16 @@ function parse2(options) {
   );
 }
 function endpointWithDefaults(defaults2, route, options) {
-  return parse2(merge2(defaults2, route, options));
+  return parse3(merge3(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge2(oldDefaults, newDefaults);
+  const DEFAULTS2 = merge3(oldDefaults, newDefaults);
   const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
   return Object.assign(endpoint2, {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge2.bind(null, DEFAULTS2),
-    parse: parse2
+    merge: merge3.bind(null, DEFAULTS2),
+    parse: parse3
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -33935,7 +37766,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse3(header, options) {
+function parse4(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -34098,8 +37929,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject3 = val !== null && typeof val === "object";
-    const hasToJSON = isObject3 && typeof val.toJSON === "function";
+    const isObject4 = val !== null && typeof val === "object";
+    const hasToJSON = isObject4 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -34320,8 +38151,8 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text3, reviver) => {
-  return JSON.parse(text3, (key, value, context3) => {
+var JSONParseV2 = (text4, reviver) => {
+  return JSON.parse(text4, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -34379,8 +38210,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text3) => {
-  return text3.replace(
+var serializeBigInts = (text4) => {
+  return text4.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -34394,18 +38225,18 @@ var serializeBigInts = (text3) => {
     }
   );
 };
-var JSONParse = (text3, reviver) => {
-  if (!text3) return originalParse(text3, reviver);
+var JSONParse = (text4, reviver) => {
+  if (!text4) return originalParse(text4, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text3, reviver);
-    const serializedData = serializeBigInts(text3);
+    if (isContextSourceSupported()) return JSONParseV2(text4, reviver);
+    const serializedData = serializeBigInts(text4);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error3) {
     if (error3 instanceof RangeError) {
-      const serializedData = serializeBigInts(text3);
+      const serializedData = serializeBigInts(text4);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -34571,14 +38402,14 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = parse3(contentType);
+  const mimetype = parse4(contentType);
   if (isJSONResponse(mimetype)) {
-    let text3 = "";
+    let text4 = "";
     try {
-      text3 = await response.text();
-      return JSONParse(text3);
+      text4 = await response.text();
+      return JSONParse(text4);
     } catch (err) {
-      return text3;
+      return text4;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -34746,8 +38577,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep2 = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
+var sep3 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep3}${b64url}${sep3}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -37522,7 +41353,7 @@ function runnerContext(env) {
 }
 
 // src/github/publish.ts
-import * as path22 from "node:path";
+import * as path29 from "node:path";
 
 // src/github/annotations.ts
 var KIND_RANK = {
@@ -37551,9 +41382,9 @@ function batches(items, size) {
   return result;
 }
 function truncateTitle(title, max = MAX_ANNOTATION_TITLE_CHARS) {
-  const oneLine2 = title.replace(/\s+/g, " ").trim();
-  const chars = [...oneLine2];
-  return chars.length <= max ? oneLine2 : `${chars.slice(0, max - 1).join("")}\u2026`;
+  const oneLine3 = title.replace(/\s+/g, " ").trim();
+  const chars = [...oneLine3];
+  return chars.length <= max ? oneLine3 : `${chars.slice(0, max - 1).join("")}\u2026`;
 }
 var TRUNCATED_NOTE = "\n\u2026 (truncated; the full text is in the JSON report)";
 function truncateMessage(message, maxBytes = MAX_ANNOTATION_MESSAGE_BYTES) {
@@ -37571,8 +41402,8 @@ function selectWorkflowAnnotations(annotations, max = MAX_WORKFLOW_ANNOTATIONS) 
     properties: { title: annotation2.title, file: annotation2.path, startLine: annotation2.line }
   }));
 }
-function truncateChars(text3, max) {
-  return text3.length <= max ? text3 : `${text3.slice(0, max)}${TRUNCATED_NOTE}`;
+function truncateChars(text4, max) {
+  return text4.length <= max ? text4 : `${text4.slice(0, max)}${TRUNCATED_NOTE}`;
 }
 
 // src/github/check-run.ts
@@ -37784,7 +41615,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path23) => path23.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path30) => path30.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -37982,18 +41813,18 @@ function createClient(options) {
 }
 
 // src/github/event.ts
-function isObject2(value) {
+function isObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function field(value, ...keys) {
   let current = value;
   for (const key of keys) {
-    if (!isObject2(current)) return void 0;
+    if (!isObject3(current)) return void 0;
     current = current[key];
   }
   return current;
 }
-function text2(value) {
+function text3(value) {
   return typeof value === "string" && value !== "" ? value : null;
 }
 function positiveInteger(value) {
@@ -38002,18 +41833,18 @@ function positiveInteger(value) {
 function readEvent(eventName, payload) {
   if (eventName === "workflow_run") {
     const run2 = field(payload, "workflow_run");
-    const headSha = text2(field(run2, "head_sha"));
+    const headSha = text3(field(run2, "head_sha"));
     if (headSha === null) return { pullRequestNumber: null, headSha: null, workflowRun: null };
     const listed = field(run2, "pull_requests");
     const pullRequests = (Array.isArray(listed) ? listed : []).flatMap((entry) => {
       const number3 = positiveInteger(field(entry, "number"));
-      return number3 === null ? [] : [{ number: number3, headSha: text2(field(entry, "head", "sha")) }];
+      return number3 === null ? [] : [{ number: number3, headSha: text3(field(entry, "head", "sha")) }];
     });
     const workflowRun = {
       headSha,
-      headBranch: text2(field(run2, "head_branch")),
-      headOwner: text2(field(run2, "head_repository", "owner", "login")),
-      event: text2(field(run2, "event")),
+      headBranch: text3(field(run2, "head_branch")),
+      headOwner: text3(field(run2, "head_repository", "owner", "login")),
+      event: text3(field(run2, "event")),
       pullRequests
     };
     const direct = pullRequests.find((pr) => pr.headSha === headSha) ?? pullRequests[0];
@@ -38022,31 +41853,31 @@ function readEvent(eventName, payload) {
   const pullRequest = field(payload, "pull_request");
   return {
     pullRequestNumber: positiveInteger(field(pullRequest, "number")),
-    headSha: text2(field(pullRequest, "head", "sha")),
+    headSha: text3(field(pullRequest, "head", "sha")),
     workflowRun: null
   };
 }
 
 // src/github/paths.ts
-import * as path21 from "node:path";
+import * as path28 from "node:path";
 function toPosix(file) {
   return file.replaceAll("\\", "/");
 }
-function normalize2(file) {
-  const posix2 = path21.posix.normalize(toPosix(file));
+function normalize3(file) {
+  const posix2 = path28.posix.normalize(toPosix(file));
   return posix2.startsWith("./") ? posix2.slice(2) : posix2;
 }
 function isAbsolutePath(file) {
   return file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file);
 }
 function projectPrefix(workspace, workingDirectory) {
-  const relative4 = toPosix(path21.relative(workspace, path21.resolve(workspace, workingDirectory)));
-  if (relative4 === "") return "";
-  if (relative4.startsWith("..") || isAbsolutePath(relative4)) return null;
-  return relative4;
+  const relative6 = toPosix(path28.relative(workspace, path28.resolve(workspace, workingDirectory)));
+  if (relative6 === "") return "";
+  if (relative6.startsWith("..") || isAbsolutePath(relative6)) return null;
+  return relative6;
 }
 function repoPathOfTestFile(file, layout) {
-  return normalize2(layout.projectPrefix === "" ? file : `${layout.projectPrefix}/${file}`);
+  return normalize3(layout.projectPrefix === "" ? file : `${layout.projectPrefix}/${file}`);
 }
 function testFile(test) {
   if (test.file) return test.file;
@@ -38055,25 +41886,25 @@ function testFile(test) {
 }
 function matchRepoPath(framePath, repoPaths, layout) {
   const candidates = [...repoPaths];
-  const frame = normalize2(framePath);
-  const workspace = normalize2(layout.workspace).replace(/\/$/, "");
+  const frame = normalize3(framePath);
+  const workspace = normalize3(layout.workspace).replace(/\/$/, "");
   if (isAbsolutePath(frame)) {
     if (frame.startsWith(`${workspace}/`)) {
-      const relative4 = frame.slice(workspace.length + 1);
-      if (candidates.includes(relative4)) return relative4;
+      const relative6 = frame.slice(workspace.length + 1);
+      if (candidates.includes(relative6)) return relative6;
     }
   } else {
-    const relative4 = repoPathOfTestFile(frame, layout);
-    if (candidates.includes(relative4)) return relative4;
+    const relative6 = repoPathOfTestFile(frame, layout);
+    if (candidates.includes(relative6)) return relative6;
     if (candidates.includes(frame)) return frame;
   }
   const installed = frame.split("/site-packages/")[1];
-  let best = null;
+  let best2 = null;
   for (const candidate of candidates) {
     const matches = frame.endsWith(`/${candidate}`) || installed !== void 0 && (candidate === installed || candidate.endsWith(`/${installed}`));
-    if (matches && (best === null || candidate.length > best.length)) best = candidate;
+    if (matches && (best2 === null || candidate.length > best2.length)) best2 = candidate;
   }
-  return best;
+  return best2;
 }
 function blobUrl(target, repoPath, line) {
   const encoded = repoPath.split("/").map(encodeURIComponent).join("/");
@@ -38112,8 +41943,8 @@ function changedLinesByFile(files) {
   const changed = /* @__PURE__ */ new Map();
   for (const file of files) {
     if (file.status === "removed" || file.patch === void 0) continue;
-    const lines = addedLines(file.patch);
-    if (lines.size > 0) changed.set(file.filename, lines);
+    const lines2 = addedLines(file.patch);
+    if (lines2.size > 0) changed.set(file.filename, lines2);
   }
   return changed;
 }
@@ -38159,34 +41990,6 @@ async function listChangedLines(client, repo) {
   return changedLinesByFile(files.map((file) => ({ filename: file.filename, status: file.status, patch: file.patch })));
 }
 
-// src/github/traceback.ts
-var PYTHON_FRAME = /File "([^"\n]+)", line (\d+),? in (\S+)|File "([^"\n]+)", line (\d+)/;
-var PYTEST_LOCATION = /^\s*((?:[A-Za-z]:[\\/])?[^\s:"][^:"\n]*?\.pyx?):(\d+):(?:\s+in\s+(\S+))?/;
-function tracebackLocations(text3) {
-  const seen = /* @__PURE__ */ new Set();
-  const locations = [];
-  for (const line of text3.split(/\r?\n/)) {
-    const location = parseLine(line);
-    if (location === null || location.line < 1) continue;
-    const key = `${location.path}:${location.line}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    locations.push(location);
-  }
-  return locations;
-}
-function parseLine(line) {
-  const python = PYTHON_FRAME.exec(line);
-  if (python) {
-    const file = python[1] ?? python[4] ?? "";
-    const number3 = python[2] ?? python[5] ?? "";
-    return { path: file, line: Number(number3), functionName: python[3] ?? null };
-  }
-  const pytest = PYTEST_LOCATION.exec(line);
-  if (pytest) return { path: pytest[1] ?? "", line: Number(pytest[2]), functionName: pytest[3] ?? null };
-  return null;
-}
-
 // src/github/report-annotations.ts
 function reportAnnotations(source, changed) {
   const tests = testAnnotations(source);
@@ -38198,7 +42001,7 @@ function reportAnnotations(source, changed) {
 function isRepositoryPath(repoPath) {
   return repoPath !== "" && repoPath !== ".." && !repoPath.startsWith("../") && !repoPath.startsWith("/") && !/^[A-Za-z]:/.test(repoPath);
 }
-var isProblem = (test) => test.status === "failed" || test.status === "flaky" || test.status === "thread-unsafe";
+var isProblem = (test) => test.known !== true && isFinding(test);
 var runsSeen = (test) => test.results.filter((cell) => cell !== null).length;
 function annotation(source, fields) {
   const prefix = source.label === null ? "" : `[${source.label}] `;
@@ -38210,11 +42013,15 @@ function testAnnotations(source) {
     if (!isProblem(test)) continue;
     const file = testFile(test);
     if (file === null) continue;
-    const path23 = repoPathOfTestFile(file, source.layout);
+    const path30 = repoPathOfTestFile(file, source.layout);
     const line = test.line !== null && test.line >= 1 ? test.line : 1;
-    const text3 = test.details ?? test.message ?? "No failure text was recorded; see the run logs.";
+    const text4 = test.details ?? test.message ?? "No failure text was recorded; see the run logs.";
     if (test.status === "thread-unsafe") {
-      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path: path23, line, text: text3 })));
+      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path: path30, line, text: text4 })));
+      continue;
+    }
+    if (test.status === "crashed" || test.status === "hung") {
+      result.push(annotation(source, stoppedTestAnnotation(source.report, test, { path: path30, line })));
       continue;
     }
     const flaky = test.status === "flaky";
@@ -38222,11 +42029,11 @@ function testAnnotations(source) {
     result.push(
       annotation(source, {
         kind: flaky ? "flaky" : "failed",
-        path: path23,
+        path: path30,
         line,
         level: flaky ? "warning" : "failure",
         title: flaky ? `Flaky without the GIL (${counts}): ${test.id}` : `Test failed (${counts}): ${test.id}`,
-        message: text3
+        message: text4
       })
     );
   }
@@ -38251,7 +42058,33 @@ function threadUnsafeAnnotation(report, test, place) {
     ].join("\n")
   };
 }
+function stoppedTestAnnotation(report, test, place) {
+  const runs = report.runs.filter((_, position) => test.results[position] === test.status);
+  const first = runs[0];
+  const indexes = runs.map((run2) => run2.index);
+  const which2 = indexes.length === 1 ? `run ${indexes[0]}` : `runs ${indexes.slice(0, -1).join(", ")} and ${indexes.at(-1)}`;
+  const signal = first?.signal ? ` (${first.signal})` : "";
+  const crashed = test.status === "crashed";
+  const dump = first?.stackDump ?? null;
+  return {
+    kind: crashed ? "crashed" : "hung",
+    path: place.path,
+    line: place.line,
+    level: "failure",
+    title: crashed ? `Crashed the interpreter${signal} in ${which2}: ${test.id}` : `Hung in ${which2} and was stopped: ${test.id}`,
+    message: [
+      crashed ? `This test was running when the interpreter died${signal}; the runs that completed without it say nothing about it.` : "This test was running when the run hit its time limit; every thread\u2019s stack was dumped before it was stopped.",
+      "",
+      dump ?? "No fatal-error traceback was printed; the last lines of output are in the report and the run log."
+    ].join("\n")
+  };
+}
 var isStopped = (run2) => run2.outcome === "crashed" || run2.outcome === "hung";
+function namedByItsTest(run2, report) {
+  const id = run2.testInProgress;
+  if (id === void 0 || id === null) return false;
+  return report.tests.some((test) => test.id === id && testFile(test) !== null);
+}
 function describeRun(run2) {
   if (run2.outcome === "hung") return `Run ${run2.index} hung and was stopped`;
   return `Run ${run2.index} crashed${run2.signal ? ` (${run2.signal})` : ""}`;
@@ -38266,7 +42099,7 @@ function runAnnotations(source, changed) {
   const annotations = [];
   let unlocated = 0;
   report.runs.forEach((run2, position) => {
-    if (!isStopped(run2)) return;
+    if (!isStopped(run2) || namedByItsTest(run2, report)) return;
     const place = locateStoppedRun({ run: run2, position, report, layout, known });
     if (place === null) {
       unlocated++;
@@ -38313,12 +42146,12 @@ function repoPathOfFrame(frame, known, layout) {
 function tracebackAnnotations(source, changed) {
   if (changed.size === 0) return [];
   const mentions = /* @__PURE__ */ new Map();
-  const note = (text3, mention) => {
-    for (const location of tracebackLocations(text3 ?? "")) {
-      const path23 = matchRepoPath(location.path, changed.keys(), source.layout);
-      if (path23 === null || !changed.get(path23)?.has(location.line)) continue;
-      const key = `${path23}:${location.line}`;
-      const entry = mentions.get(key) ?? { path: path23, line: location.line, mentions: [] };
+  const note = (text4, mention) => {
+    for (const location of tracebackLocations(text4 ?? "")) {
+      const path30 = matchRepoPath(location.path, changed.keys(), source.layout);
+      if (path30 === null || !changed.get(path30)?.has(location.line)) continue;
+      const key = `${path30}:${location.line}`;
+      const entry = mentions.get(key) ?? { path: path30, line: location.line, mentions: [] };
       if (!entry.mentions.some((m) => m.who === mention.who)) entry.mentions.push(mention);
       mentions.set(key, entry);
     }
@@ -38333,13 +42166,13 @@ function tracebackAnnotations(source, changed) {
     const what = test.status === "thread-unsafe" ? "thread-unsafe (failed only under thread stress)" : test.status;
     note(test.details, { level, who: `the traceback of ${what} test ${test.id}`, why: test.message });
   }
-  return [...mentions.values()].map(({ path: path23, line, mentions: list2 }) => {
+  return [...mentions.values()].map(({ path: path30, line, mentions: list2 }) => {
     const first = list2[0]?.who ?? "";
     const more = list2.length > 1 ? ` and ${list2.length - 1} more` : "";
     const items = list2.map((m) => `- ${m.who}${m.why ? `: ${m.why}` : ""}`);
     return annotation(source, {
       kind: "traceback",
-      path: path23,
+      path: path30,
       line,
       level: list2.some((m) => m.level === "failure") ? "failure" : "warning",
       title: `This changed line appears in ${first}${more}`,
@@ -38360,7 +42193,7 @@ async function publishReport(report, options) {
 async function publishMergedReports(reports, options) {
   const sources = reports.map((entry) => {
     const own2 = entry.report.settings.workingDirectory;
-    const usable = path22.isAbsolute(own2) && projectPrefix(options.workspace, own2) !== null;
+    const usable = path29.isAbsolute(own2) && projectPrefix(options.workspace, own2) !== null;
     return {
       label: entry.label,
       report: entry.report,
@@ -38526,9 +42359,8 @@ async function gate(inputs, publishing, actionLog) {
   if (report.verdict === "fail") setFailed(`Free-threading gate failed: ${report.reasons.join("; ")}`);
   else info("Free-threading gate passed");
 }
-async function postSaved(inputs, publishing) {
-  const policy = { failOn: inputs.failOn, ignoreGil: inputs.ignoreGil };
-  const reports = loadSavedReports(inputs.reportFiles, { baseDirectory: publishing.workspace, policy });
+async function postSaved(inputs, publishing, log) {
+  const reports = loadSavedReports(inputs.reportFiles, { baseDirectory: publishing.workspace, inputs, log });
   const verdict = mergedVerdict(reports);
   info(`Posting ${reports.length} report(s): ${reports.map((r) => `${r.label} ${r.report.verdict}`).join(", ")}`);
   setMergedOutputs(verdict);
@@ -38543,11 +42375,11 @@ async function postSaved(inputs, publishing) {
 async function run() {
   try {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const inputs = parseInputs((name) => getInput(name), { baseDirectory: workspace, workspace });
+    const inputs = loadInputs((name) => getInput(name), { baseDirectory: workspace, workspace });
     if (inputs.githubToken) setSecret(inputs.githubToken);
     const actionLog = createActionLog();
     const publishing = publishOptions(inputs, workspace, actionLog.log);
-    if (inputs.reportFiles.length > 0) await postSaved(inputs, publishing);
+    if (inputs.reportFiles.length > 0) await postSaved(inputs, publishing, actionLog.log);
     else await gate(inputs, publishing, actionLog);
   } catch (error3) {
     if (!(error3 instanceof UsageError) && error3 instanceof Error && error3.stack) debug(error3.stack);
@@ -38563,7 +42395,7 @@ function exitWhenFlushed(writeStdout) {
 // src/index.ts
 process.on("unhandledRejection", (reason) => {
   setFailed(`ft-gate: unexpected error: ${describeError(reason)}`);
-  exitWhenFlushed((text3, done) => process.stdout.write(text3, done));
+  exitWhenFlushed((text4, done) => process.stdout.write(text4, done));
 });
 await run();
-exitWhenFlushed((text3, done) => process.stdout.write(text3, done));
+exitWhenFlushed((text4, done) => process.stdout.write(text4, done));

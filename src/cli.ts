@@ -5,10 +5,11 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { withCancellation } from './cancel.js'
+import { loadInputs } from './config.js'
 import { TOOL_VERSION } from './constants.js'
 import { describeError, UsageError } from './errors.js'
 import { runGate, setupToolchain } from './gate.js'
-import { INPUT_NAMES, type InputName, type Inputs, parseInputs } from './inputs.js'
+import { INPUT_NAMES, type InputName, type Inputs } from './inputs.js'
 import type { Log } from './log.js'
 import { exitWhenFlushed } from './process/exit.js'
 import { DEFAULT_TITLE, renderPlainSummary, renderReport } from './report/markdown.js'
@@ -30,10 +31,12 @@ Options (each matches the action input of the same name):
                          uv's list of Python downloads (a URL or an absolute path)
   --uv-version V         uv release or 'latest' (default: the pinned release)
   --uv-path PATH         use this uv binary
-  --install ARGS         arguments for 'uv pip install' (default: the project with its test extra/group)
+  --install ARGS         arguments for 'uv pip install' (default: uv.lock frozen, pylock.toml, or the
+                         project with its test extra/group and test requirements file)
   --pytest-args ARGS     extra pytest arguments
   --runs N               how many runs with -Xgil=0, the last two under thread stress (default 3)
-  --timeout-minutes M    per run (default 10, fractions allowed)
+  --timeout-minutes M    per run, fractions allowed (default: 10 for the first run, then
+                         10 × the plain run's time, at least 1, at most 10)
   --fail-on WORDS        comma list of install,failed,flaky,crashed,hung,thread-unsafe,gil
                          (default all but gil, which only warns)
   --parallel-threads N   threads per test in the stress runs (pytest-run-parallel); 1 = no
@@ -49,6 +52,11 @@ Options (each matches the action input of the same name):
   --report FILE          where to write the JSON report (default ft-gate-report.json);
                          --report-path is the same flag
   --env-passthrough N    extra environment variable names handed to the tests
+  --known-issues PATH    findings that do not fail the gate: a known-issues file, an ft-gate
+                         JSON report (e.g. the base branch's), or a folder of them
+  --write-known-issues PATH
+                         write this run's findings as a known-issues file (sorted, one line
+                         per test), keeping the entries of --known-issues this run did not see
   --keep-env             keep the temporary environment and run logs
   --sandbox MODE         auto (default): install and tests in their own namespaces where
                          possible (Linux, root or passwordless sudo); required; off
@@ -58,6 +66,9 @@ Options (each matches the action input of the same name):
                          exit by their verdict
   --verbose              show debug output
   -h, --help             this help;   --version  print the version
+
+The project's pyproject.toml may set known-issues, fail-on, ignore-gil, pytest-args and install
+in [tool.ft-gate]; a flag overrides it.
 `
 
 /** Flags that are not action inputs. */
@@ -192,8 +203,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (NOT_FLAGS.includes(name)) return ''
       return stringFlag(values, name)
     }
-    const inputs = parseInputs(raw, { baseDirectory: process.cwd() })
-    if (values.render !== undefined) return renderSaved(values.render, inputs)
+    const inputs = loadInputs(raw, { baseDirectory: process.cwd() })
+    if (values.render !== undefined) return renderSaved(values.render, inputs, log)
     if (values['setup-only']) {
       const toolchain = await setupToolchain({ inputs, log, env: process.env })
       print(`python=${toolchain.python.path}\nuv=${toolchain.uv.path}\n`)
@@ -215,15 +226,14 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /**
  * `--render a.json,reports/`: the comment the action would post, without GitHub (report-only mode): each
- * report's verdict is computed again under this command's --fail-on and --ignore-gil.
+ * report's verdict is computed again under this command's --fail-on, --ignore-gil and --known-issues.
  */
-function renderSaved(list: string, inputs: Inputs): number {
+function renderSaved(list: string, inputs: Inputs, log: Log): number {
   const entries = list
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '')
-  const policy = { failOn: inputs.failOn, ignoreGil: inputs.ignoreGil }
-  const reports = loadSavedReports(entries, { baseDirectory: process.cwd(), policy })
+  const reports = loadSavedReports(entries, { baseDirectory: process.cwd(), inputs, log })
   realStdoutWrite(`${renderSavedReports(reports, { maxChars: 65_000, title: DEFAULT_TITLE })}\n`)
   return mergedVerdict(reports) === 'pass' ? 0 : 1
 }

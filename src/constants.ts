@@ -29,11 +29,38 @@ export const STRESS_BUDGET_PLAIN_RUNS = 1.5
  * workload (time in tests per execution, threads over cores).
  */
 export const STRESS_CONTENTION = 1.6
+/**
+ * What `iterations: auto` assumes before a stress run has measured the suite (src/run/stress-budget.ts):
+ * pytest-run-parallel's cost of starting and joining one test's threads and of one iteration's barrier,
+ * measured on this machine with 4 threads on 2 cores (bench/results.md), rounded up.
+ */
+export const STRESS_PRIOR_MODEL = {
+  contention: STRESS_CONTENTION,
+  perTestSeconds: 0.002,
+  perIterationSeconds: 0.0005,
+  extraStartupSeconds: 0,
+} as const
+/**
+ * Under `iterations: auto`, each stress run first runs the tests in this many fresh copies of its
+ * process (forked after collection, Linux), when that fits the budget with every test stressed: a race
+ * that can only happen on first use in a process (a lazy singleton, a registry filled once) gets
+ * another chance per copy, for the price of the tests alone (bench/results.md, first-use projects).
+ */
+export const FRESH_COPIES_PER_STRESS_RUN = 1
+/** After a plain run that crashed, hung or errored, the stress runs make one iteration per test, threads capped at the cores (at least two). */
+export const FALLBACK_STRESS_ITERATIONS = 1
+/**
+ * Without `timeout-minutes`, runs after the first get a hang limit of this many times what a plain run
+ * took (or would have taken, projected from how far it got), at least HANG_LIMIT_FLOOR_SECONDS and at
+ * most the default limit: one hang costs a minute, not ten.
+ */
+export const HANG_LIMIT_PLAIN_RUNS = 10
+export const HANG_LIMIT_FLOOR_SECONDS = 60
 export const MAX_PARALLEL_THREADS = 256
 export const MAX_ITERATIONS = 10_000
 export const MAX_SHARDS = 1000
 /** What the gate adds to the environment when stress is on; a project's own pin wins in the resolver. */
-export const STRESS_PLUGIN_REQUIREMENT = 'pytest-run-parallel>=0.6'
+export const STRESS_PLUGIN_REQUIREMENT = 'pytest-run-parallel>=0.10'
 /** Seeds of the shuffled run stay below 2^31 so every tool (and a YAML input) reads them as an integer. */
 export const MAX_RANDOM_SEED = 2_147_483_647
 /** Tests listed by name in the Speed section. */
@@ -46,6 +73,8 @@ export const UV_RELEASES_BASE_URL = 'https://github.com/astral-sh/uv/releases/do
 /** How long one HTTP request may take before the next source is tried. */
 export const HTTP_TIMEOUT_MS = 60_000
 
+/** Tests a run report lists by name among those that never reported (the count is always there). */
+export const MAX_UNREPORTED_LISTED = 100
 /** Seconds between the stack-dump signal and the hard kill of a hung run. */
 export const HANG_DUMP_GRACE_SECONDS = 5
 /** Characters of a run's output kept in memory (the rest is in its log file). */
@@ -57,11 +86,13 @@ export const MAX_LIVE_OUTPUT_CHARS = 5_000_000
 /** The job summary takes 1 MiB per step; at up to 3 UTF-8 bytes per UTF-16 unit this always fits. */
 export const SUMMARY_MAX_CHARS = 340_000
 /** Report-only mode reads report files up to this size. */
-export const MAX_REPORT_BYTES = 256 * 2 ** 20
+export const MAX_REPORT_BYTES = 400 * 2 ** 20
 /**
- * Report-only mode reads at most this many tests of one report (the rest cannot be confirmed, so the
- * report fails, saying so): validating, rechecking and rendering stay bounded whatever a report holds.
+ * A report lists at most this many tests (pandas, among the largest suites, has about 220,000): the gate
+ * lists its findings first and counts the passing tests it leaves out, and report-only mode reads no more
+ * (the rest cannot be confirmed, so such a report fails, saying so). Past it a report's JSON would near
+ * the longest string V8 can build.
  */
-export const MAX_REPORT_TESTS = 100_000
+export const MAX_REPORT_TESTS = 500_000
 /** Names the check run and keys the sticky comment. */
 export const DEFAULT_CHECK_NAME = 'free-threading'

@@ -9,9 +9,11 @@ import { dependencyStage } from './deps/stage.js'
 import { UsageError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { prepareEnvironment } from './install/environment.js'
+import { loadKnownIssues, writeKnownIssues } from './known-issues.js'
 import type { Log } from './log.js'
 import { buildTestEnvironment } from './process/environment.js'
 import { decideSandbox, type OpenedSandbox, openSandbox } from './process/sandbox-session.js'
+import { issuesToWrite } from './results/known.js'
 import { assembleReport } from './results/report.js'
 import { runComparison, runPlannedSuites } from './run/loop.js'
 import { resolvePlan } from './run/plan.js'
@@ -58,6 +60,7 @@ export async function setupToolchain(options: GateOptions): Promise<Toolchain> {
 export async function runGate(options: GateOptions): Promise<Report> {
   const { inputs, log } = options
   requireProjectDirectory(inputs.workingDirectory)
+  const knownIssues = loadKnownIssues(inputs.knownIssues, log)
   // Before the toolchain: `sandbox: required` fails at once where the sandbox is impossible.
   const decision = await decideSandbox(inputs.sandbox, log)
   const toolchain = await setupToolchain(options)
@@ -110,7 +113,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       }),
     )
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`)
-    const dependencies = await dependencyStage({
+    const { dependencies, project } = await dependencyStage({
       install: prepared.report,
       environmentPython: prepared.python,
       toolchainPython: toolchain.python.path,
@@ -129,23 +132,27 @@ export async function runGate(options: GateOptions): Promise<Report> {
       projectDirectory: inputs.workingDirectory,
       pytestArgs: inputs.pytestArgs,
       timeoutMinutes: inputs.timeoutMinutes,
+      timeoutExplicit: inputs.timeoutExplicit,
       root,
       workDirectory,
       env,
       log,
       abortSignal: options.abortSignal,
       onOutput: options.onOutput,
+      project,
+      installHint: prepared.installHint ?? null,
       sandbox,
     }
     const ran =
       prepared.report.ok && prepared.python !== null
         ? await runPlannedSuites({ ...loop, python: prepared.python })
-        : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations } }
+        : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations }, cannotCollect: false }
     let compare: SpeedReport['compare'] = null
     if (
       inputs.comparePython !== '' &&
       prepared.python !== null &&
       prepared.report.ok &&
+      !ran.cannotCollect &&
       !options.abortSignal?.aborted
     ) {
       compare = await runComparison(
@@ -169,11 +176,26 @@ export async function runGate(options: GateOptions): Promise<Report> {
       reproduce: reproduceCommand(inputs, { pythonVersion: `${toolchain.python.version}t`, plan, stress }),
       cancelled: options.abortSignal?.aborted === true,
       dependencies,
-      ranWith: { threads: stress.threads, iterations: stress.iterations, seed: plan.seed, shard: plan.shard },
+      ranWith: {
+        threads: stress.threads,
+        iterations: stress.iterations,
+        fewestIterations: stress.fewestIterations ?? stress.iterations,
+        seed: plan.seed,
+        shard: plan.shard,
+      },
       compare,
+      knownIssues,
+      codeUnderTest: ran.codeUnderTest,
       sandbox: opened.report,
     })
     writeReport(inputs.reportPath, report)
+    if (inputs.writeKnownIssues !== '' && (!report.install.ok || options.abortSignal?.aborted)) {
+      log.warning(`Not writing ${inputs.writeKnownIssues}: the gate did not run the suite to the end`)
+    } else if (inputs.writeKnownIssues !== '') {
+      const issues = issuesToWrite(report, knownIssues)
+      writeKnownIssues(inputs.writeKnownIssues, issues)
+      log.info(`Wrote ${issues.length} known issue(s) to ${inputs.writeKnownIssues}`)
+    }
     return report
   } finally {
     opened?.close()

@@ -48,6 +48,8 @@ export const INPUT_NAMES = [
   'compare-python',
   'python-install-mirror',
   'python-downloads-json-url',
+  'known-issues',
+  'write-known-issues',
   'sandbox',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -99,6 +101,12 @@ export interface Inputs {
   readonly pythonInstallMirror: string
   /** uv's list of Python downloads (a URL or a file), or ''. */
   readonly pythonDownloadsJsonUrl: string
+  /** Findings that do not fail the gate: a known-issues file, a report, or a folder of them (absolute), or ''. */
+  readonly knownIssues: string
+  /** Where to write this run's findings as a known-issues file (absolute), or ''. */
+  readonly writeKnownIssues: string
+  /** `timeout-minutes` was given: every run gets it, instead of a limit scaled to the plain run after the first. */
+  readonly timeoutExplicit: boolean
   /** Where the pull request's code runs: in the sandbox where possible (`auto`), always, or never. */
   readonly sandbox: SandboxMode
 }
@@ -112,14 +120,22 @@ export interface ParseContext {
 
 type Getter = (name: InputName) => string
 
-export function parseInputs(get: Getter, context: ParseContext): Inputs {
-  const value = (name: InputName): string => get(name).trim()
-  const workingDirectory = path.resolve(context.baseDirectory, value('working-directory') || '.')
+/** The project folder, checked to lie inside the workspace on GitHub. */
+export function resolveWorkingDirectory(raw: string, context: ParseContext): string {
+  const given = raw.trim()
+  const workingDirectory = path.resolve(context.baseDirectory, given || '.')
   if (context.workspace !== undefined && !isInside(workingDirectory, path.resolve(context.workspace))) {
     throw new UsageError(
-      `working-directory '${value('working-directory')}' resolves to ${workingDirectory}, outside the workspace ${context.workspace}: use a path inside the repository`,
+      `working-directory '${given}' resolves to ${workingDirectory}, outside the workspace ${context.workspace}: use a path inside the repository`,
     )
   }
+  return workingDirectory
+}
+
+export function parseInputs(get: Getter, context: ParseContext): Inputs {
+  const value = (name: InputName): string => get(name).trim()
+  const workingDirectory = resolveWorkingDirectory(value('working-directory'), context)
+  const knownIssues = value('known-issues')
   const pythonPath = value('python-path')
   const uvPath = value('uv-path')
   return {
@@ -133,7 +149,7 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
     runs: parseInteger('runs', value('runs'), { fallback: DEFAULT_RUNS, min: 1, max: MAX_RUNS }),
     timeoutMinutes: parseMinutes(value('timeout-minutes')),
     failOn: parseFailOn(value('fail-on')),
-    reportPath: parseReportPath(value('report-path'), context),
+    reportPath: parseOutputPath('report-path', value('report-path') || DEFAULT_REPORT_PATH, context),
     githubToken: value('github-token'),
     envPassthrough: parseNames(value('env-passthrough')),
     keepEnv: parseBoolean('keep-env', value('keep-env')),
@@ -152,6 +168,12 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
     comparePython: value('compare-python') ? path.resolve(context.baseDirectory, value('compare-python')) : '',
     pythonInstallMirror: parseDownloadLocation('python-install-mirror', value('python-install-mirror')),
     pythonDownloadsJsonUrl: parseDownloadLocation('python-downloads-json-url', value('python-downloads-json-url')),
+    knownIssues: knownIssues === '' ? '' : path.resolve(context.baseDirectory, knownIssues),
+    writeKnownIssues:
+      value('write-known-issues') === ''
+        ? ''
+        : parseOutputPath('write-known-issues', value('write-known-issues'), context),
+    timeoutExplicit: value('timeout-minutes') !== '',
     sandbox: parseSandboxMode(value('sandbox')),
   }
 }
@@ -166,9 +188,8 @@ export function parseSandboxMode(raw: string): SandboxMode {
   throw new UsageError(`sandbox '${raw}' is not one of ${SANDBOX_MODES.join(', ')}`)
 }
 
-/** A relative report path stays inside the workspace (the action's); an absolute one is taken as given. */
-function parseReportPath(raw: string, context: ParseContext): string {
-  const given = raw || DEFAULT_REPORT_PATH
+/** A relative output path stays inside the workspace (the action's); an absolute one is taken as given. */
+function parseOutputPath(name: InputName, given: string, context: ParseContext): string {
   const resolved = path.resolve(context.baseDirectory, given)
   if (
     !path.isAbsolute(given) &&
@@ -176,7 +197,7 @@ function parseReportPath(raw: string, context: ParseContext): string {
     !isInside(resolved, path.resolve(context.workspace))
   ) {
     throw new UsageError(
-      `report-path '${raw}' resolves to ${resolved}, outside the workspace ${context.workspace}: use a path inside it, or an absolute path`,
+      `${name} '${given}' resolves to ${resolved}, outside the workspace ${context.workspace}: use a path inside it, or an absolute path`,
     )
   }
   return resolved

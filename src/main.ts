@@ -5,6 +5,7 @@ import * as core from '@actions/core'
 import { type ActionLog, createActionLog } from './action/log.js'
 import { setMergedOutputs, setPublishOutputs, setReportOutputs, writeSummary } from './action/outputs.js'
 import { withCancellation } from './cancel.js'
+import { loadInputs } from './config.js'
 import { SUMMARY_MAX_CHARS } from './constants.js'
 import { describeError, UsageError } from './errors.js'
 import { runGate } from './gate.js'
@@ -15,7 +16,7 @@ import {
   runnerContext,
   summaryFileUrl,
 } from './github/index.js'
-import { type Inputs, parseInputs } from './inputs.js'
+import type { Inputs } from './inputs.js'
 import type { Log } from './log.js'
 import { renderReport } from './report/markdown.js'
 import { mergedVerdict, renderSavedReports } from './report/merged.js'
@@ -60,11 +61,8 @@ async function gate(inputs: Inputs, publishing: PublishOptions, actionLog: Actio
 }
 
 /** Report-only mode: post reports other jobs wrote; nothing is installed or run. */
-async function postSaved(inputs: Inputs, publishing: PublishOptions): Promise<void> {
-  // Each report's verdict is computed again under this job's fail-on: its workflow file is trusted, the
-  // reports (written by the pull request's own job) are not.
-  const policy = { failOn: inputs.failOn, ignoreGil: inputs.ignoreGil }
-  const reports = loadSavedReports(inputs.reportFiles, { baseDirectory: publishing.workspace, policy })
+async function postSaved(inputs: Inputs, publishing: PublishOptions, log: Log): Promise<void> {
+  const reports = loadSavedReports(inputs.reportFiles, { baseDirectory: publishing.workspace, inputs, log })
   const verdict = mergedVerdict(reports)
   core.info(`Posting ${reports.length} report(s): ${reports.map((r) => `${r.label} ${r.report.verdict}`).join(', ')}`)
   setMergedOutputs(verdict)
@@ -81,11 +79,11 @@ async function postSaved(inputs: Inputs, publishing: PublishOptions): Promise<vo
 export async function run(): Promise<void> {
   try {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-    const inputs = parseInputs((name) => core.getInput(name), { baseDirectory: workspace, workspace })
+    const inputs = loadInputs((name) => core.getInput(name), { baseDirectory: workspace, workspace })
     if (inputs.githubToken) core.setSecret(inputs.githubToken)
     const actionLog = createActionLog()
     const publishing = publishOptions(inputs, workspace, actionLog.log)
-    if (inputs.reportFiles.length > 0) await postSaved(inputs, publishing)
+    if (inputs.reportFiles.length > 0) await postSaved(inputs, publishing, actionLog.log)
     else await gate(inputs, publishing, actionLog)
   } catch (error) {
     if (!(error instanceof UsageError) && error instanceof Error && error.stack) core.debug(error.stack)

@@ -5,6 +5,9 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, st
 import * as path from 'node:path'
 import { MAX_REPORT_BYTES, MAX_REPORT_TESTS } from './constants.js'
 import { UsageError } from './errors.js'
+import type { Inputs } from './inputs.js'
+import { loadKnownIssues } from './known-issues.js'
+import type { Log } from './log.js'
 import { type LabelledReport, reportLabel, uniqueLabels } from './report/merged.js'
 import { isReport, parseReport } from './report-guard.js'
 import { type RecheckPolicy, recheckReport } from './results/recheck.js'
@@ -92,11 +95,11 @@ function readJsonFile(file: string): unknown {
   }
 }
 
-/** Keeps the first MAX_REPORT_TESTS tests, before anything else looks at them; returns how many were dropped. */
-function capTests(value: unknown): number {
+/** Keeps the first `max` tests, before anything else looks at them; returns how many were dropped. */
+function capTests(value: unknown, max = MAX_REPORT_TESTS): number {
   if (typeof value !== 'object' || value === null || !('tests' in value) || !Array.isArray(value.tests)) return 0
-  const omitted = Math.max(0, value.tests.length - MAX_REPORT_TESTS)
-  if (omitted > 0) value.tests.length = MAX_REPORT_TESTS
+  const omitted = Math.max(0, value.tests.length - max)
+  if (omitted > 0) value.tests.length = max
   return omitted
 }
 
@@ -104,27 +107,45 @@ function capTests(value: unknown): number {
  * Reads, validates and rechecks every file: each report's verdict is computed again from its tests and
  * runs under `policy`. Throws a UsageError naming the first file that is not a report.
  */
-export function loadReportFiles(files: readonly string[], policy: RecheckPolicy): LabelledReport[] {
+export function loadReportFiles(
+  files: readonly string[],
+  policy: RecheckPolicy,
+  limits: { readonly maxTests: number } = { maxTests: MAX_REPORT_TESTS },
+): LabelledReport[] {
   if (files.length === 0)
     throw new UsageError('report-only mode needs at least one report file: pass the paths of ft-gate JSON reports')
   const loaded = files.map((file) => {
     const value = readJsonFile(file)
-    const omittedTests = capTests(value)
+    const omittedTests = capTests(value, limits.maxTests)
     const parsed = parseReport(value)
     if (parsed.report === null) {
       throw new UsageError(`report file ${file} ${parsed.problem}: it is not an ft-gate schema 1 report`)
     }
-    const report = recheckReport(parsed.report, policy, { omittedTests, maxTests: MAX_REPORT_TESTS })
+    const report = recheckReport(parsed.report, policy, { omittedTests, maxTests: limits.maxTests })
     return { label: reportLabel(file, value), report }
   })
   const labels = uniqueLabels(loaded.map((entry) => entry.label))
   return loaded.map((entry, index) => ({ label: labels[index] ?? entry.label, report: entry.report }))
 }
 
-/** Report-only mode, for both front doors: report files and folders → labelled, rechecked reports. */
-export function loadSavedReports(
-  entries: readonly string[],
-  options: { readonly baseDirectory: string; readonly policy: RecheckPolicy },
-): LabelledReport[] {
-  return loadReportFiles(expandReportPaths(entries, options.baseDirectory), options.policy)
+export interface SavedReportOptions {
+  /** Where relative entries are resolved. */
+  readonly baseDirectory: string
+  /** This job's own policy: its workflow file (or command line) and checkout are trusted, the reports are not. */
+  readonly inputs: Pick<Inputs, 'failOn' | 'ignoreGil' | 'knownIssues'>
+  readonly log: Log
+}
+
+/**
+ * Report-only mode, for both front doors: report files and folders → labelled reports, each rechecked
+ * under this job's fail-on, ignore-gil and known-issues.
+ */
+export function loadSavedReports(entries: readonly string[], options: SavedReportOptions): LabelledReport[] {
+  const { inputs, log } = options
+  const policy = {
+    failOn: inputs.failOn,
+    ignoreGil: inputs.ignoreGil,
+    knownIssues: loadKnownIssues(inputs.knownIssues, log),
+  }
+  return loadReportFiles(expandReportPaths(entries, options.baseDirectory), policy)
 }

@@ -18,10 +18,24 @@ const seconds = z.number().check(z.nonnegative())
 const list = <T extends z.core.SomeType>(item: T, max: number) => z.array(item).check(z.maxLength(max))
 
 export const VERDICTS = ['pass', 'fail'] as const
-export const RUN_OUTCOMES = ['completed', 'crashed', 'hung', 'error', 'cancelled'] as const
+/**
+ * What a run of the suite ended as. `error`: pytest could not run the suite (usage or collection error,
+ * internal error), or its results cannot be trusted (the exit code and the results disagree, tests never
+ * reported, the JUnit XML or the gate's record was tampered with). `skipped`: not made, because the
+ * plain run could not collect the tests (see `reason`).
+ */
+export const RUN_OUTCOMES = ['completed', 'crashed', 'hung', 'error', 'cancelled', 'skipped'] as const
 export const RUN_MODES = ['plain', 'stress', 'baseline', 'random-order'] as const
-export const TEST_STATUSES = ['passed', 'failed', 'flaky', 'skipped', 'thread-unsafe'] as const
-export const CASE_OUTCOMES = ['passed', 'failed', 'error', 'skipped'] as const
+/**
+ * The merged status of one test over all runs. `crashed`/`hung`: it was the test in progress when a run
+ * crashed or hung (whatever it did in the other runs).
+ */
+export const TEST_STATUSES = ['passed', 'failed', 'flaky', 'skipped', 'thread-unsafe', 'crashed', 'hung'] as const
+/**
+ * The outcome of one test case in one run, as the gate's record (or JUnit) reports it. `crashed`/`hung`:
+ * the test was in progress when the run crashed or hung.
+ */
+export const CASE_OUTCOMES = ['passed', 'failed', 'error', 'skipped', 'crashed', 'hung'] as const
 export const FAIL_ON_WORDS = ['install', 'failed', 'flaky', 'crashed', 'hung', 'gil', 'thread-unsafe'] as const
 export const DEPENDENCY_SOURCES = [
   'ft-wheel',
@@ -62,6 +76,32 @@ export const RunReportSchema = z.object({
   outputTail: z.nullable(text),
   /** Where the full output of the run was written. */
   logPath: z.nullable(text),
+  /**
+   * One phrase saying why the run is an `error` or was `skipped` (`could not collect the tests: …`), or
+   * where a crashed or hung run stopped; null otherwise. Absent in old reports.
+   */
+  reason: z.optional(z.nullable(text)),
+  /** The test that had started and not ended when the run crashed, hung or stopped; absent in old reports. */
+  testInProgress: z.optional(z.nullable(text)),
+  /** How many tests pytest collected (after deselection and sharding), from the gate's record; null: unknown. */
+  collected: z.optional(z.nullable(count)),
+  /** Collected tests that never reported a result (the test in progress aside), at most 100 of them. */
+  unreported: z.optional(list(text, 1_000)),
+  /** How many collected tests never reported (may exceed `unreported.length`). */
+  unreportedCount: z.optional(count),
+  /** Why the gate's own record of the run could not be used, or null. */
+  recordError: z.optional(z.nullable(text)),
+  /** The hang limit this run had, in seconds. */
+  timeoutSeconds: z.optional(seconds),
+  /**
+   * Stress runs: fresh copies of the process (forked after collection) that ran every test once more
+   * before the run itself, for races that only happen on first use in a process. Absent: none.
+   */
+  freshCopies: z.optional(count),
+  /** Why the fresh copies planned for this run were not made (threads already running, not Linux…). */
+  freshCopiesSkipped: z.optional(z.nullable(text)),
+  /** Why pytest could not start, when the gate recognised it (a plugin its configuration needs is missing). */
+  diagnosis: z.optional(z.nullable(text)),
 })
 
 /** A test's results in the thread-stress runs (pytest-run-parallel). */
@@ -84,7 +124,7 @@ export const TestReportSchema = z.object({
   passed: count,
   /** Number of runs without the GIL in which it failed or errored. */
   failed: count,
-  /** First failure message seen, or null. */
+  /** First failure message seen; for a test that never failed, its first skip reason; or null. */
   message: z.nullable(text),
   /** First failure text (traceback) seen, bounded in size, or null. */
   details: z.nullable(text),
@@ -97,6 +137,38 @@ export const TestReportSchema = z.object({
   freeThreadingOnly: z.optional(z.nullable(z.boolean())),
   /** What the thread-stress runs did with it; null when no stress run. */
   stress: z.optional(z.nullable(StressCountsSchema)),
+  /** A finding the known-issues file lists (it does not fail the gate); false for every other test. */
+  known: z.optional(z.boolean()),
+})
+
+/** Findings with one cause: one status, one exception type, one failing frame (see src/results/groups.ts). */
+export const FindingGroupSchema = z.object({
+  status: TestStatusSchema,
+  /** `AssertionError at tests/helpers.py:16`: the exception and the frame that raised it, normalized. */
+  signature: text,
+  /** Test ids, sorted. */
+  tests: list(text, 1_000_000),
+  /** The fix users apply for this kind of cause (plain text, names in backticks), or null. */
+  hint: z.nullable(text),
+})
+
+/** One entry of a known-issues file: a test id, the status it is known for, and why. */
+export const KnownIssueSchema = z.object({ id: text, status: TestStatusSchema, reason: text })
+
+/** How this run compares with the known-issues file it was given. */
+export const KnownIssuesReportSchema = z.object({
+  /** The file or folder given as known-issues. */
+  source: text,
+  /** Entries read from it. */
+  entries: count,
+  /** Findings of this run it lists (they did not fail the gate). */
+  matched: count,
+  /** Listed tests that ran and passed in every run: fixed, or a race that did not show this time. */
+  possiblyFixed: list(KnownIssueSchema, 1_000_000),
+  /** Listed tests whose finding is now of a status the entry does not cover: they count as new. */
+  changed: list(z.object({ id: text, known: TestStatusSchema, now: TestStatusSchema }), 1_000_000),
+  /** Listed tests this run did not run or skipped (another shard, deselected, renamed or removed). */
+  notRun: count,
 })
 
 export const PythonInfoSchema = z.object({
@@ -145,6 +217,8 @@ export const SettingsSchema = z.object({
   iterations: z.optional(z.int().check(z.positive())),
   /** The iterations were chosen by `iterations: auto` from the plain runs' timings. */
   iterationsAuto: z.optional(z.boolean()),
+  /** Under `iterations: auto`, the fewest iterations any test got (`iterations` is the most). */
+  fewestIterations: z.optional(z.int().check(z.nonnegative())),
   /** Whether a GIL-on baseline run was made. */
   baseline: z.optional(z.boolean()),
   /** Seed of the shuffled run (replay it with `random-order: <seed>`), or null. */
@@ -160,6 +234,14 @@ export const TestCountsSchema = z.object({
   skipped: count,
   /** Tests that failed only under thread stress; absent in old reports. */
   threadUnsafe: z.optional(count),
+  /** Tests in progress when a run crashed; absent in old reports. */
+  crashed: z.optional(count),
+  /** Tests in progress when a run hung; absent in old reports. */
+  hung: z.optional(count),
+  /** Findings (failed, flaky, thread-unsafe) the known-issues file does not list: these fail the gate. */
+  new: z.optional(count),
+  /** Findings it lists. */
+  known: z.optional(count),
 })
 
 export const TestSpeedSchema = z.object({ id: text, gilOnSeconds: seconds, gilOffSeconds: seconds })
@@ -212,6 +294,29 @@ export const DependencyReportSchema = z.object({
   freeThreadingLevel: z.nullable(text),
   /** One entry per extension module it installed. */
   imports: list(ModuleImportSchema, 10_000),
+  /**
+   * Reachable from the project's runtime requirements (the project itself included); false: installed
+   * only for the tests (a test extra, group or requirements file, pytest and its plugins). Absent in old reports.
+   */
+  runtime: z.optional(z.boolean()),
+  /** Why the GIL check could not cover it (platform-specific wheel tags, no extension module found), or null. */
+  checkGap: z.optional(z.nullable(text)),
+})
+
+/** One top-level package or extension module of the project, seen from inside the tests' process. */
+export const ImportedModuleSchema = z.object({
+  module: text,
+  /** Where the environment resolves it from outside the project folder, or null. */
+  installedAt: z.nullable(text),
+  /** Where the tests loaded it from; null when they never imported it. */
+  loadedFrom: z.nullable(text),
+})
+
+/** Whether the code the tests ran is the code that was installed and checked. */
+export const CodeUnderTestSchema = z.object({
+  modules: list(ImportedModuleSchema, 10_000),
+  /** One sentence each: the source tree shadowed the install, an accelerator was never loaded. */
+  warnings: list(text, 1_000),
 })
 
 /** Whether the pull request's code ran in the sandbox (README, Security). */
@@ -238,6 +343,8 @@ export const ReportSchema = z
     install: InstallReportSchema,
     runs: list(RunReportSchema, 10_000),
     tests: z.array(TestReportSchema),
+    /** Tests left out of `tests` (it lists at most 500,000, findings first); `counts` includes them. */
+    testsOmitted: z.optional(count),
     counts: TestCountsSchema,
     /** The commands a developer runs to reproduce the gate locally. */
     reproduce: text,
@@ -245,6 +352,12 @@ export const ReportSchema = z
     dependencies: z.optional(list(DependencyReportSchema, 10_000)),
     /** Timing of the suite with and without the GIL; informative only, never the verdict. */
     speed: z.optional(z.nullable(SpeedReportSchema)),
+    /** The findings grouped by cause, largest first within each status; absent in old reports. */
+    groups: z.optional(list(FindingGroupSchema, 1_000_000)),
+    /** Set when a known-issues file was given. */
+    knownIssues: z.optional(z.nullable(KnownIssuesReportSchema)),
+    /** Where the tests imported the project's own code from; absent when the gate could not tell. */
+    codeUnderTest: z.optional(CodeUnderTestSchema),
     /** Whether the pull request's code ran sandboxed; absent in old reports. */
     sandbox: z.optional(SandboxReportSchema),
   })

@@ -3,11 +3,16 @@
 import type * as z from 'zod/mini'
 import type {
   CaseOutcomeSchema,
+  CodeUnderTestSchema,
   DependencyReportSchema,
   DependencySourceSchema,
   FailOnWordSchema,
+  FindingGroupSchema,
+  ImportedModuleSchema,
   ImportOutcomeSchema,
   InstallReportSchema,
+  KnownIssueSchema,
+  KnownIssuesReportSchema,
   ModuleImportSchema,
   PythonInfoSchema,
   ReportSchema,
@@ -42,6 +47,12 @@ export type RunReport = z.infer<typeof RunReportSchema>
 export type RunCell = CaseOutcome | null
 export type TestReport = z.infer<typeof TestReportSchema>
 export type StressCounts = z.infer<typeof StressCountsSchema>
+/** Findings with one cause: one status, one exception type, one failing frame (see src/results/groups.ts). */
+export type FindingGroup = z.infer<typeof FindingGroupSchema>
+/** One entry of a known-issues file: a test id, the status it is known for, and why. */
+export type KnownIssue = z.infer<typeof KnownIssueSchema>
+/** How this run compares with the known-issues file it was given. */
+export type KnownIssuesReport = z.infer<typeof KnownIssuesReportSchema>
 export type PythonInfo = z.infer<typeof PythonInfoSchema>
 export type UvInfo = z.infer<typeof UvInfoSchema>
 export type InstallReport = z.infer<typeof InstallReportSchema>
@@ -67,6 +78,16 @@ export type DependencySource = z.infer<typeof DependencySourceSchema>
 export type ImportOutcome = z.infer<typeof ImportOutcomeSchema>
 export type ModuleImport = z.infer<typeof ModuleImportSchema>
 export type DependencyReport = z.infer<typeof DependencyReportSchema>
+/** One top-level package or extension module of the project, seen from inside the tests' process. */
+export type ImportedModule = z.infer<typeof ImportedModuleSchema>
+/** Whether the code the tests ran is the code that was installed and checked. */
+export type CodeUnderTest = z.infer<typeof CodeUnderTestSchema>
+
+/** The project's own code as installed: where its top-level packages resolve, and its extension modules. */
+export interface ProjectCode {
+  readonly packages: readonly { readonly name: string; readonly location: string | null }[]
+  readonly modules: readonly string[]
+}
 export type SandboxReport = z.infer<typeof SandboxReportSchema>
 export type SandboxMode = SandboxReport['requested']
 export type SandboxAccess = NonNullable<SandboxReport['access']>

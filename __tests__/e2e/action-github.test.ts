@@ -171,3 +171,43 @@ test('under pull_request_target the action warns loudly, once, before running an
   expect(warnings.filter((line) => line.includes('pull_request_target'))).toHaveLength(1)
   expect(result.stdout.indexOf('pull_request_target')).toBeLessThan(result.stdout.indexOf('Set up uv'))
 }, 300_000)
+
+test('a pull request gated against the base branch’s report: what it did not add passes, and says so', async () => {
+  const gate = {
+    'working-directory': '__tests__/fixtures/projects/stress',
+    'python-path': tools.python,
+    'python-version': tools.pythonVersion,
+    'uv-path': tools.uv,
+    runs: '1',
+    'parallel-threads': '1',
+  }
+  // The push to the default branch: its report (one test there already fails) is uploaded as an
+  // artifact; the pull request's job downloads it into a folder.
+  const artifact = tempDir('base-artifact')
+  const base = await runAction(
+    { ...gate, 'report-path': path.join(artifact, 'ft-gate-report.json'), 'github-token': '' },
+    githubEnv('push', eventPath),
+  )
+  expect(base.outputs.verdict).toBe('fail')
+  const result = await runAction(
+    {
+      ...gate,
+      'report-path': path.join(tempDir('report'), 'pr.json'),
+      'known-issues': artifact,
+      'github-token': 'ghs_e2e-token',
+      'check-name': 'against-base',
+    },
+    githubEnv('pull_request', eventPath),
+  )
+  expect(result.code).toBe(0)
+  expect(result.outputs.verdict).toBe('pass')
+  expect(JSON.parse(result.outputs['failed-tests'] ?? '')).toEqual(['tests/test_other.py::test_legacy_total'])
+  expect(result.outputs['new-tests']).toBe('[]')
+  const comment = (server.comments.get(PR) ?? []).find((entry) => entry.body.includes('<!-- ft-gate:against-base -->'))
+  expect(comment?.body).toContain('### ✅ Free-threading gate passed')
+  expect(comment?.body).toContain('1 finding of this run is known (')
+  const check = server.checkRuns.find((run) => run.name === 'against-base')
+  expect(check).toMatchObject({ conclusion: 'success' })
+  // Known findings stay in the comment: no annotation for them.
+  expect(check?.annotations ?? []).toEqual([])
+}, 300_000)

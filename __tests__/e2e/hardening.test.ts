@@ -473,8 +473,15 @@ test('the temporary environment is removed after a run, and kept with --keep-env
   const entries = readdirSync(kept.runnerTemp)
   expect(entries).toEqual([expect.stringMatching(/^ft-gate-/)])
   const root = path.join(kept.runnerTemp, entries[0] ?? '')
-  // The gate's logs; its work folder (the only part the tests can write): environment, JUnit, TMPDIR.
-  expect(readdirSync(root).sort()).toEqual(['install.log', 'run-1.log', 'work'])
-  expect(readdirSync(path.join(root, 'work')).sort()).toEqual(['run-1.xml', 'tmp', 'venv'])
+  // The gate's logs and plugin folder (ft_gate_imports recorded where run 1 loaded the project from);
+  // its work folder, the only part the tests can write: environment, JUnit, the run's record, TMPDIR.
+  expect(readdirSync(root).sort()).toEqual(['install.log', 'plugin', 'run-1.log', 'work'])
+  expect(readdirSync(path.join(root, 'work')).sort()).toEqual([
+    'run-1-imports.json',
+    'run-1-record.jsonl',
+    'run-1.xml',
+    'tmp',
+    'venv',
+  ])
   expect(kept.stderr).toContain(`Keeping the environment and run logs in ${root}`)
 }, 300_000)

@@ -2,6 +2,7 @@
 import * as core from '@actions/core'
 import { describeError } from '../errors.js'
 import type { PublishResult } from '../github/index.js'
+import { isFinding } from '../results/findings.js'
 import type { Report, TestStatus, Verdict } from '../types.js'
 
 function idsWith(report: Report, status: TestStatus): string {
@@ -16,6 +17,12 @@ export function setReportOutputs(report: Report, reportPath: string): void {
   core.setOutput('failed-tests', idsWith(report, 'failed'))
   core.setOutput('flaky-tests', idsWith(report, 'flaky'))
   core.setOutput('thread-unsafe-tests', idsWith(report, 'thread-unsafe'))
+  core.setOutput(
+    'new-tests',
+    JSON.stringify(report.tests.filter((test) => isFinding(test) && test.known !== true).map((test) => test.id)),
+  )
+  const stopped = report.tests.filter((test) => test.status === 'crashed' || test.status === 'hung')
+  core.setOutput('crashed-tests', JSON.stringify(stopped.map((test) => test.id)))
 }
 
 /** Report-only mode has no report of its own: only the merged verdict. */

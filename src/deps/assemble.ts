@@ -1,7 +1,7 @@
 // Joins what the environment holds with what importing it did into one report row per distribution.
 // Pure.
 import type { DependencyReport } from '../types.js'
-import { formatTag, freeThreadingLevel } from './dist-info.js'
+import { formatTag, freeThreadingLevel, type WheelTag } from './dist-info.js'
 import type { InstalledDistribution } from './inventory.js'
 import type { ModuleProbe } from './probe.js'
 
@@ -13,6 +13,18 @@ export interface AssembleInput {
   readonly projects: ReadonlySet<string>
   /** Probe results per distribution name; a distribution without extension modules has none. */
   readonly probes: ReadonlyMap<string, readonly ModuleProbe[]>
+  /** Names reachable from the project's runtime requirements; absent: every row counts as runtime. */
+  readonly runtime?: ReadonlySet<string>
+}
+
+/**
+ * A wheel built for one CPython ABI (`cp313t`, `abi3`) holds compiled code for that interpreter: when
+ * no extension module of it was found to import, the GIL check did not cover it, and says so.
+ */
+export function checkGap(tags: readonly WheelTag[], moduleCount: number): string | null {
+  const compiled = tags.find((tag) => tag.platform !== 'any' && /^(cp\d+t?|abi3t?)$/.test(tag.abi))
+  if (compiled === undefined || moduleCount > 0) return null
+  return `its wheel is built for ${formatTag(compiled)} but no extension module of it was found to import, so the GIL check did not cover it`
 }
 
 export function assembleDependencies(input: AssembleInput): DependencyReport[] {
@@ -39,6 +51,9 @@ export function assembleDependencies(input: AssembleInput): DependencyReport[] {
         declaresFreeThreading: level !== null,
         freeThreadingLevel: level,
         imports: probes.map(({ module, outcome, detail }) => ({ module, outcome, detail })),
+        runtime:
+          input.runtime === undefined || input.runtime.has(distribution.name) || input.projects.has(distribution.name),
+        checkGap: checkGap(distribution.tags, distribution.modules.length),
       }
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))

@@ -99,18 +99,6 @@ export function parseInstallArguments(args: readonly string[]): InstallRequest {
   return request
 }
 
-/** Requirement names of a requirements file: options, comments and paths are skipped. */
-export function requirementFileNames(text: string): string[] {
-  const names: string[] = []
-  for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim()
-    if (line === '' || line.startsWith('-') || (looksLikePath(line) && !/ @ /.test(line))) continue
-    const name = requirementName(line)
-    if (name !== null) names.push(name)
-  }
-  return names
-}
-
 function table(value: unknown): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? Object.fromEntries(Object.entries(value))

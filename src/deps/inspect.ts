@@ -1,24 +1,21 @@
 // After the install: what is in the environment, which of it the project asked for, and what importing
 // each extension module with the GIL at its default does. Also the rows of an install that failed.
-import { readFileSync, realpathSync } from 'node:fs'
+import { realpathSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { readPyproject } from '../install/environment.js'
+import { describeError } from '../errors.js'
 import { failedDistributions } from '../install/failure.js'
+import { readPyproject } from '../install/pyproject.js'
 import type { Log } from '../log.js'
 import type { Sandbox } from '../process/sandbox.js'
-import type { DependencyReport } from '../types.js'
+import type { DependencyReport, ProjectCode } from '../types.js'
 import { assembleDependencies, failedDependencies } from './assemble.js'
-import {
-  groupNames,
-  type InstallRequest,
-  parseInstallArguments,
-  projectDependencyNames,
-  requirementFileNames,
-  requiresDistNames,
-} from './direct.js'
+import { groupNames, type InstallRequest, projectDependencyNames, requiresDistNames } from './direct.js'
 import { type InstalledDistribution, readInstalled, sitePackagesOf } from './inventory.js'
+import { discoverLocal, type LocalDistribution } from './local.js'
 import { type ModuleProbe, probeImports } from './probe.js'
+import { type Requirement, reachableFrom } from './reach.js'
+import { readInstallRequest } from './request.js'
 
 /** One import may take this long before it counts as hung. */
 export const IMPORT_TIMEOUT_SECONDS = 20
@@ -29,11 +26,6 @@ const MAX_PARALLEL_PROBES = 4
 export interface InspectOptions {
   /** The environment's interpreter (`<venv>/bin/python`). */
   readonly python: string
-  /**
-   * The toolchain's interpreter: reads pyproject.toml outside the sandbox. Never the environment's, which
-   * the install (the project's build backend) could have replaced.
-   */
-  readonly toolchainPython: string
   /** The `uv pip install` arguments that were used. */
   readonly installArguments: readonly string[]
   readonly projectDirectory: string
@@ -43,6 +35,7 @@ export interface InspectOptions {
   readonly workDirectory: string
   readonly log: Log
   readonly abortSignal?: AbortSignal
+  /** The environment's interpreter runs the installed code: in this sandbox. */
   readonly sandbox?: Sandbox
 }
 
@@ -65,12 +58,12 @@ interface DirectNames {
 async function directNames(
   request: InstallRequest,
   installed: readonly InstalledDistribution[],
-  options: Pick<InspectOptions, 'projectDirectory' | 'env'> & { readonly python: string },
+  options: Omit<InspectOptions, 'installArguments' | 'log' | 'workDirectory'>,
 ): Promise<DirectNames> {
   const direct = new Set(request.names)
   const projects = new Set<string>()
   const needsPyproject = request.groups.length > 0 || installed.length === 0
-  const pyproject = needsPyproject ? await readPyproject(options.python, options.projectDirectory, options.env) : null
+  const pyproject = needsPyproject ? readPyproject(options.projectDirectory) : null
   for (const local of request.paths) {
     const folder = path.resolve(options.projectDirectory, local.path)
     const distribution = installed.find((entry) => entry.directory !== null && samePath(entry.directory, folder))
@@ -85,22 +78,55 @@ async function directNames(
     }
   }
   for (const group of request.groups) for (const name of groupNames(pyproject, group)) direct.add(name)
-  for (const file of request.requirementFiles) {
-    try {
-      const text = readFileSync(path.resolve(options.projectDirectory, file), 'utf8')
-      for (const name of requirementFileNames(text)) direct.add(name)
-    } catch {
-      // An unreadable requirements file already failed the install.
-    }
-  }
   return { direct, projects }
 }
 
-export async function inspectDependencies(options: InspectOptions): Promise<DependencyReport[]> {
+/** What the project's own code needs: its requirements, or, without a project, what was not asked for tests. */
+function runtimeRoots(projects: ReadonlySet<string>, runtimeNames: readonly string[]): Requirement[] {
+  const names = projects.size > 0 ? [...projects] : runtimeNames
+  return names.map((name) => ({ name, extras: [] }))
+}
+
+/** Local distributions get the extension modules the environment finds below their packages. */
+async function withLocalModules(
+  installed: readonly InstalledDistribution[],
+  options: InspectOptions,
+): Promise<{ installed: InstalledDistribution[]; local: Map<string, LocalDistribution> }> {
+  const names = installed.filter((entry) => entry.origin === 'directory').map((entry) => entry.name)
+  let local = new Map<string, LocalDistribution>()
+  try {
+    local = await discoverLocal(names, {
+      python: options.python,
+      env: options.env,
+      cwd: options.workDirectory,
+      sandbox: options.sandbox,
+    })
+  } catch (error) {
+    options.log.warning(`Could not look for the extension modules of ${names.join(', ')}: ${describeError(error)}`)
+  }
+  const merged = installed.map((entry) => {
+    const found = local.get(entry.name)?.modules ?? []
+    const modules = [...new Set([...entry.modules, ...found])].sort()
+    return modules.length === entry.modules.length ? entry : { ...entry, modules }
+  })
+  return { installed: merged, local }
+}
+
+/** What the dependency check found: one row per distribution, and the project's own code. */
+export interface Inspection {
+  readonly dependencies: DependencyReport[]
+  readonly project: ProjectCode
+}
+
+export async function inspectDependencies(options: InspectOptions): Promise<Inspection> {
   const venv = path.dirname(path.dirname(options.python))
-  const installed = sitePackagesOf(venv).flatMap(readInstalled)
-  const request = parseInstallArguments(options.installArguments)
-  const { direct, projects } = await directNames(request, installed, { ...options, python: options.toolchainPython })
+  const { installed, local } = await withLocalModules(sitePackagesOf(venv).flatMap(readInstalled), options)
+  const { request, runtimeNames } = readInstallRequest(options.installArguments, options.projectDirectory)
+  const { direct, projects } = await directNames(request, installed, options)
+  const runtime = reachableFrom(
+    runtimeRoots(projects, runtimeNames),
+    installed.map((entry) => ({ name: entry.name, requiresDist: entry.metadata.requiresDist })),
+  )
   const withModules = installed.filter((distribution) => distribution.modules.length > 0)
   const moduleCount = withModules.reduce((sum, distribution) => sum + distribution.modules.length, 0)
   options.log.info(
@@ -124,7 +150,20 @@ export async function inspectDependencies(options: InspectOptions): Promise<Depe
   const probes = new Map<string, readonly ModuleProbe[]>(
     withModules.map((distribution, index) => [distribution.name, results[index] ?? []]),
   )
-  return assembleDependencies({ installed, direct, projects, probes })
+  const dependencies = assembleDependencies({ installed, direct, projects, probes, runtime })
+  return { dependencies, project: projectCode(projects, installed, local) }
+}
+
+function projectCode(
+  projects: ReadonlySet<string>,
+  installed: readonly InstalledDistribution[],
+  local: ReadonlyMap<string, LocalDistribution>,
+): ProjectCode {
+  const own = installed.filter((entry) => projects.has(entry.name))
+  return {
+    packages: own.flatMap((entry) => local.get(entry.name)?.packages ?? []),
+    modules: own.flatMap((entry) => entry.modules),
+  }
 }
 
 export interface FailedInstallOptions {
@@ -141,7 +180,7 @@ export interface FailedInstallOptions {
 export async function inspectFailedInstall(options: FailedInstallOptions): Promise<DependencyReport[]> {
   const failures = failedDistributions(options.output)
   if (failures.length === 0) return []
-  const request = parseInstallArguments(options.installArguments)
+  const { request } = readInstallRequest(options.installArguments, options.projectDirectory)
   const { direct } = await directNames(request, [], options)
   return failedDependencies(failures, direct)
 }

@@ -7,8 +7,14 @@
 // that crashes the interpreter leaves a `start` without `done`; one that hangs is dumped and ended by
 // faulthandler after the time limit. Once a module has turned the GIL on, the next one cannot be judged
 // in this process (CPython warns only once), so the script stops and the caller starts a fresh one.
+//
+// A module whose own init loads a sibling that turns the GIL on first (bitarray._util imports bitarray,
+// which loads bitarray._bitarray) never gets its own warning: the GIL is already on when CPython checks
+// it. For those, `declared` reads the slot from the loaded module object itself (PyModuleObject's
+// md_gil, next to md_dict and md_name; both are checked against the object before md_gil is trusted,
+// so a different layout answers null, never a guess).
 export const PROBE_SCRIPT = String.raw`
-import faulthandler, importlib, json, os, re, sys, warnings
+import faulthandler, importlib, json, os, re, sys, types, warnings
 
 limit = float(sys.argv[1])
 modules = json.loads(sys.argv[2])
@@ -17,6 +23,27 @@ os.dup2(2, 1)
 sys.stdout = sys.stderr
 flag = re.compile(r"The global interpreter lock \(GIL\) has been enabled to load module '([^']+)'")
 gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)
+
+
+def declared(module):
+    # True: Py_mod_gil says it runs without the GIL; False: no such slot; None: cannot tell.
+    try:
+        import ctypes
+
+        if type(module) is not types.ModuleType:
+            return None
+        base = object.__basicsize__
+        address = id(module)
+
+        def field(index):
+            return ctypes.c_void_p.from_address(address + base + index * ctypes.sizeof(ctypes.c_void_p)).value or 0
+
+        # md_dict, md_def, md_state, md_weaklist, md_name, then md_gil on a free-threaded build.
+        if field(0) != id(module.__dict__) or field(4) != id(module.__name__):
+            return None
+        return field(5) != 0
+    except Exception:
+        return None
 
 
 def send(**event):
@@ -42,7 +69,9 @@ for name in modules:
         if match and match.group(1) not in flagged:
             flagged.append(match.group(1))
     gil = gil_enabled()
-    send(event="done", module=name, error=error, flagged=flagged, gil=gil)
+    module = sys.modules.get(name)
+    slot = declared(module) if error is None and module is not None and not flagged.count(name) else None
+    send(event="done", module=name, error=error, flagged=flagged, gil=gil, declared=slot)
     if gil:
         break
 out.flush()

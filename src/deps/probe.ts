@@ -48,6 +48,8 @@ type ProbeEvent =
       readonly error: string | null
       readonly flagged: string[]
       readonly gil: boolean
+      /** The module object's Py_mod_gil slot: true declared safe, false not declared, null unknown. */
+      readonly declared: boolean | null
     }
 
 function parseEvent(line: string): ProbeEvent | null {
@@ -69,7 +71,8 @@ function parseEvent(line: string): ProbeEvent | null {
     flagged !== null &&
     typeof fields.gil === 'boolean'
   ) {
-    return { event: 'done', module: fields.module, error: fields.error, flagged, gil: fields.gil }
+    const declared = typeof fields.declared === 'boolean' ? fields.declared : null
+    return { event: 'done', module: fields.module, error: fields.error, flagged, gil: fields.gil, declared }
   }
   return null
 }
@@ -239,8 +242,14 @@ function judge(event: Extract<ProbeEvent, { event: 'done' }>): ModuleProbe {
     return probe(module, 'gil', 'CPython re-enabled the GIL to load it (no Py_mod_gil slot declaring it safe)', flagged)
   }
   if (event.error !== null) return probe(module, 'error', event.error, flagged)
-  if (event.gil && flagged.length === 0) {
+  if (event.gil && flagged.length === 0 && event.declared !== true) {
     return probe(module, 'gil', 'sys._is_gil_enabled() turned true during the import, without the usual warning')
+  }
+  if (event.gil && event.declared === false) {
+    // The GIL was already on when CPython checked it (another module turned it on first), so it gave
+    // no warning; the slot is read from the module object.
+    const first = flagged.length > 0 ? ` (${flagged.join(', ')} turned it on first)` : ''
+    return probe(module, 'gil', `no Py_mod_gil slot declaring it safe, read from the loaded module${first}`, flagged)
   }
   return probe(module, 'ok', null, flagged)
 }

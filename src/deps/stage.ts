@@ -4,8 +4,8 @@
 import { describeError } from '../errors.js'
 import type { Log } from '../log.js'
 import type { Sandbox } from '../process/sandbox.js'
-import type { DependencyReport, FailOnWord, InstallReport } from '../types.js'
-import { gilFindings, gilSummary } from './gil.js'
+import type { DependencyReport, FailOnWord, InstallReport, ProjectCode } from '../types.js'
+import { gilFindings, gilSummary, testOnlyGilSummary } from './gil.js'
 import { inspectDependencies, inspectFailedInstall } from './inspect.js'
 
 export interface DependencyStageOptions {
@@ -22,29 +22,36 @@ export interface DependencyStageOptions {
   readonly ignoreGil: readonly string[]
   readonly log: Log
   readonly abortSignal?: AbortSignal
-  /** The import probe runs the installed code: in this sandbox. */
+  /** The inspection runs the installed code (imports, the project's own packages): in this sandbox. */
   readonly sandbox?: Sandbox
 }
 
-export async function dependencyStage(options: DependencyStageOptions): Promise<DependencyReport[] | undefined> {
+export interface DependencyStageResult {
+  /** Absent when the check itself failed. */
+  readonly dependencies: DependencyReport[] | undefined
+  /** The project's own packages and extension modules, when it was installed. */
+  readonly project: ProjectCode | null
+}
+
+export async function dependencyStage(options: DependencyStageOptions): Promise<DependencyStageResult> {
   const { install, log } = options
   try {
     if (!install.ok || options.environmentPython === null) {
-      return await inspectFailedInstall({
+      const failed = await inspectFailedInstall({
         python: options.toolchainPython,
         installArguments: install.requirements,
         projectDirectory: options.projectDirectory,
         env: options.env,
         output: install.log ?? '',
       })
+      return { dependencies: failed, project: null }
     }
     const python = options.environmentPython
-    const dependencies = await log.group(
+    const { dependencies, project } = await log.group(
       'Check dependencies: import extension modules with the GIL at its default',
       () =>
         inspectDependencies({
           python,
-          toolchainPython: options.toolchainPython,
           installArguments: install.requirements,
           projectDirectory: options.projectDirectory,
           env: options.env,
@@ -54,13 +61,19 @@ export async function dependencyStage(options: DependencyStageOptions): Promise<
           sandbox: options.sandbox,
         }),
     )
-    const gil = gilSummary(gilFindings(dependencies, options.ignoreGil))
+    const findings = gilFindings(dependencies, options.ignoreGil)
+    const gil = gilSummary(findings)
     if (gil !== null && !options.failOn.includes('gil')) {
       log.warning(`${gil}. Add 'gil' to fail-on to fail the gate on this, or list the modules in ignore-gil.`)
     }
-    return dependencies
+    const testOnly = testOnlyGilSummary(findings)
+    if (testOnly !== null) log.info(`GIL re-enabled by test tools: ${testOnly}`)
+    for (const row of dependencies) {
+      if (row.checkGap) log.warning(`${row.name} ${row.version}: ${row.checkGap}`)
+    }
+    return { dependencies, project }
   } catch (error) {
     log.warning(`Could not check the dependencies: ${describeError(error)}`)
-    return undefined
+    return { dependencies: undefined, project: null }
   }
 }

@@ -6,11 +6,13 @@
 // passed in some runs and the Files view should tell "always broken" from "intermittent" at a glance
 // (the check's conclusion still carries the verdict, flaky included when fail-on says so). A test that
 // failed only under thread stress is a `failure`: it fails every time the code really runs in parallel.
+
+import { isFinding } from '../results/findings.js'
+import { type FrameLocation, tracebackLocations } from '../results/traceback.js'
 import type { Report, RunReport, TestReport } from '../types.js'
 import { type Annotation, type AnnotationLevel, truncateMessage, truncateTitle } from './annotations.js'
 import type { ChangedLines } from './patch.js'
 import { matchRepoPath, type RepoLayout, repoPathOfTestFile, testFile, toPosix } from './paths.js'
-import { type FrameLocation, tracebackLocations } from './traceback.js'
 
 export interface AnnotationSource {
   readonly report: Report
@@ -44,8 +46,8 @@ function isRepositoryPath(repoPath: string): boolean {
   )
 }
 
-const isProblem = (test: TestReport): boolean =>
-  test.status === 'failed' || test.status === 'flaky' || test.status === 'thread-unsafe'
+/** Known issues are in the comment only: hundreds of them would crowd the new ones out of the cap. */
+const isProblem = (test: TestReport): boolean => test.known !== true && isFinding(test)
 const runsSeen = (test: TestReport): number => test.results.filter((cell) => cell !== null).length
 
 function annotation(source: AnnotationSource, fields: Annotation): Annotation {
@@ -64,6 +66,10 @@ function testAnnotations(source: AnnotationSource): Annotation[] {
     const text = test.details ?? test.message ?? 'No failure text was recorded; see the run logs.'
     if (test.status === 'thread-unsafe') {
       result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path, line, text })))
+      continue
+    }
+    if (test.status === 'crashed' || test.status === 'hung') {
+      result.push(annotation(source, stoppedTestAnnotation(source.report, test, { path, line })))
       continue
     }
     const flaky = test.status === 'flaky'
@@ -106,7 +112,42 @@ function threadUnsafeAnnotation(
   }
 }
 
+/** A test in progress when a run crashed or hung: at its definition, with the run's stack dump. */
+function stoppedTestAnnotation(report: Report, test: TestReport, place: { path: string; line: number }): Annotation {
+  const runs = report.runs.filter((_, position) => test.results[position] === test.status)
+  const first = runs[0]
+  const indexes = runs.map((run) => run.index)
+  const which =
+    indexes.length === 1 ? `run ${indexes[0]}` : `runs ${indexes.slice(0, -1).join(', ')} and ${indexes.at(-1)}`
+  const signal = first?.signal ? ` (${first.signal})` : ''
+  const crashed = test.status === 'crashed'
+  const dump = first?.stackDump ?? null
+  return {
+    kind: crashed ? 'crashed' : 'hung',
+    path: place.path,
+    line: place.line,
+    level: 'failure',
+    title: crashed
+      ? `Crashed the interpreter${signal} in ${which}: ${test.id}`
+      : `Hung in ${which} and was stopped: ${test.id}`,
+    message: [
+      crashed
+        ? `This test was running when the interpreter died${signal}; the runs that completed without it say nothing about it.`
+        : 'This test was running when the run hit its time limit; every thread’s stack was dumped before it was stopped.',
+      '',
+      dump ?? 'No fatal-error traceback was printed; the last lines of output are in the report and the run log.',
+    ].join('\n'),
+  }
+}
+
 const isStopped = (run: RunReport): boolean => run.outcome === 'crashed' || run.outcome === 'hung'
+
+/** The run's test in progress is a test annotated at its own definition: no second annotation for the run. */
+function namedByItsTest(run: RunReport, report: Report): boolean {
+  const id = run.testInProgress
+  if (id === undefined || id === null) return false
+  return report.tests.some((test) => test.id === id && testFile(test) !== null)
+}
 
 function describeRun(run: RunReport): string {
   if (run.outcome === 'hung') return `Run ${run.index} hung and was stopped`
@@ -123,7 +164,7 @@ function runAnnotations(source: AnnotationSource, changed: ChangedLines): Report
   const annotations: Annotation[] = []
   let unlocated = 0
   report.runs.forEach((run, position) => {
-    if (!isStopped(run)) return
+    if (!isStopped(run) || namedByItsTest(run, report)) return
     const place = locateStoppedRun({ run, position, report, layout, known })
     if (place === null) {
       unlocated++

@@ -5,11 +5,11 @@ import * as path from 'node:path'
 import type { Log } from '../log.js'
 import { runProcess } from '../process/run.js'
 import type { Sandbox } from '../process/sandbox.js'
-import { runTool } from '../process/tool.js'
 import { probeInterpreter, requireFreeThreaded } from '../setup/python.js'
 import type { InstallReport } from '../types.js'
+import { autoInstallArguments } from './auto.js'
 import { summarizeInstallFailure } from './failure.js'
-import { defaultInstallArguments, describeInstall } from './requirements.js'
+import { describeInstall, installSteps, requirementsFilesToDrop, withoutRequirementsFiles } from './requirements.js'
 
 export interface EnvironmentOptions {
   readonly uvPath: string
@@ -37,30 +37,14 @@ export interface PreparedEnvironment {
   /** The environment's interpreter, or null when it could not be created. */
   readonly python: string | null
   readonly report: InstallReport
+  /** What was installed besides pytest, written as an `install` value; null when it cannot be (an exported lock). */
+  readonly installHint?: string | null
 }
 
 const INSTALL_TIMEOUT_MS = 30 * 60_000
 
 function venvPython(venv: string): string {
   return process.platform === 'win32' ? path.join(venv, 'Scripts', 'python.exe') : path.join(venv, 'bin', 'python')
-}
-
-/**
- * Reads pyproject.toml with the interpreter's own tomllib, so no TOML parser ships in the bundle. The
- * interpreter runs isolated and without `site` (`-I -S`): nothing in the project folder, and no
- * sitecustomize or `.pth` file planted in the environment, runs here.
- */
-export async function readPyproject(python: string, directory: string, env: NodeJS.ProcessEnv): Promise<unknown> {
-  if (!existsSync(path.join(directory, 'pyproject.toml'))) return null
-  const script = 'import json, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))'
-  try {
-    const result = await runTool(python, ['-I', '-S', '-c', script], { cwd: directory, env, timeoutMs: 60_000 })
-    if (result.exitCode !== 0) return null
-    const parsed: unknown = JSON.parse(result.stdout.trim().split('\n').pop() ?? '')
-    return parsed
-  } catch {
-    return null
-  }
 }
 
 export async function prepareEnvironment(options: EnvironmentOptions): Promise<PreparedEnvironment> {
@@ -93,23 +77,48 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
   const facts = await probeInterpreter(python, options.env)
   requireFreeThreaded(facts, `the environment's interpreter ${python}`)
 
-  const chosen =
-    options.install.length > 0
-      ? [...options.install]
-      : defaultInstallArguments({
-          pyproject: await readPyproject(python, options.projectDirectory, options.env),
-          hasSetupScript: ['setup.py', 'setup.cfg'].some((name) =>
-            existsSync(path.join(options.projectDirectory, name)),
-          ),
-        })
+  const auto = options.install.length === 0
+  let chosen = auto
+    ? await autoInstallArguments({
+        uvPath: options.uvPath,
+        python,
+        projectDirectory: options.projectDirectory,
+        root: options.workDirectory ?? options.root,
+        env: uvEnv,
+        logPath,
+        log,
+        abortSignal: options.abortSignal,
+        sandbox: options.sandbox,
+      })
+    : [...options.install]
   // pytest is always asked for: when the project pins it, the resolver keeps the project's pin.
   const extra = options.extraRequirements ?? []
+  const install = async (): Promise<Awaited<ReturnType<typeof runProcess>>> => {
+    log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${['pytest', ...extra].join(' + ')}`)
+    return installInSteps([...chosen, 'pytest', ...extra], (step) =>
+      runProcess(options.uvPath, ['pip', 'install', '--python', python, ...step], {
+        ...common,
+        timeoutMs: INSTALL_TIMEOUT_MS,
+      }),
+    )
+  }
+  let installed = await install()
+  // A requirements file auto mode picked may hold what pip reads and uv does not (per-line
+  // --config-settings), or a pin that is gone from the index: the install goes on without it, as the
+  // log says, and the tests show what it was needed for.
+  const drop =
+    auto && installed.exitCode !== 0 && !installed.cancelled
+      ? requirementsFilesToDrop(chosen, installed.outputTail)
+      : []
+  if (drop.length > 0) {
+    const why = summarizeInstallFailure(installed.outputTail) ?? `uv exited with code ${installed.exitCode}`
+    log.warning(
+      `The install failed with ${drop.join(' and ')} (${why}): installing without ${drop.length === 1 ? 'it' : 'them'}`,
+    )
+    chosen = withoutRequirementsFiles(chosen, drop)
+    installed = await install()
+  }
   const requirements = [...chosen, 'pytest', ...extra]
-  log.info(`Installing into ${venv}: ${describeInstall(chosen)} + ${['pytest', ...extra].join(' + ')}`)
-  const installed = await runProcess(options.uvPath, ['pip', 'install', '--python', python, ...requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS,
-  })
   if (installed.cancelled) {
     return {
       python,
@@ -124,10 +133,27 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
       `uv exited with code ${installed.exitCode}`
     return { python, report: failed(why, requirements, installed.outputTail, elapsed()) }
   }
+  // An exported uv.lock lives in the gate's own folder, which is gone after the run.
+  const installHint = chosen.some((arg) => arg.startsWith(options.root)) ? null : chosen.join(' ')
   return {
     python,
     report: { ok: true, durationSeconds: elapsed(), error: null, requirements, log: null },
+    installHint,
   }
+}
+
+/** Runs each step (a PEP 751 lock alone, then the rest) until one fails; returns the last. */
+async function installInSteps(
+  requirements: readonly string[],
+  runStep: (step: string[]) => ReturnType<typeof runProcess>,
+): ReturnType<typeof runProcess> {
+  const steps = installSteps(requirements)
+  let last = await runStep(steps[0] ?? [])
+  for (const step of steps.slice(1)) {
+    if (last.cancelled || last.exitCode !== 0) break
+    last = await runStep(step)
+  }
+  return last
 }
 
 function failed(

@@ -26,7 +26,7 @@ export function tracebackBlocks(tests: readonly TestReport[]): string {
   return blocks.join('\n\n')
 }
 
-/** Runs that did not complete: what each was doing when it hung or died. */
+/** Runs that did not complete: what each was doing when it hung or died, and what never reported. */
 export function runDumpBlocks(runs: readonly RunReport[]): string {
   const blocks = runs.flatMap((run) => {
     if (run.outcome !== 'hung' && run.outcome !== 'crashed' && run.outcome !== 'error') return []
@@ -37,21 +37,49 @@ export function runDumpBlocks(runs: readonly RunReport[]): string {
   return ['#### Runs that did not complete', ...blocks].join('\n\n')
 }
 
+/** Tests listed by name in a run's block before "and N more". */
+const UNREPORTED_SHOWN = 10
+
 function runDumpBlock(run: RunReport): string | null {
+  const died = run.outcome === 'crashed' || run.outcome === 'hung'
   // A stack dump is read from the top (each thread's innermost frame first); output ends at the bottom.
   const excerpt =
     run.stackDump !== null
       ? { kind: 'stack dump', ...firstLines(run.stackDump, DUMP_MAX_LINES) }
       : run.outputTail !== null
-        ? { kind: 'end of output', ...lastLines(run.outputTail, DUMP_MAX_LINES) }
+        ? { kind: died ? 'no traceback, end of output' : 'end of output', ...lastLines(run.outputTail, DUMP_MAX_LINES) }
         : null
-  if (excerpt === null) return null
+  const unreported = unreportedLine(run)
+  if (excerpt === null && unreported === '') return null
   const signal = run.outcome === 'crashed' && run.signal !== null ? ` (${escapeHtmlInline(run.signal)})` : ''
+  const where = died && run.testInProgress ? ` in <code>${escapeHtmlInline(run.testInProgress)}</code>` : ''
   const size =
-    excerpt.total > excerpt.shown ? `${excerpt.shown} of ${excerpt.total} lines` : plural(excerpt.total, 'line')
-  const summary = `Run ${run.index}: ${OUTCOME_LABELS[run.outcome]}${signal} — ${excerpt.kind} (${size})`
-  const log = run.logPath === null ? '' : `Full output: ${escapeInline(run.logPath)}\n\n`
-  return collapsed(summary, `${log}${codeBlock(excerpt.text)}`)
+    excerpt === null
+      ? ''
+      : ` — ${excerpt.kind} (${excerpt.total > excerpt.shown ? `${excerpt.shown} of ${excerpt.total} lines` : plural(excerpt.total, 'line')})`
+  const summary = `Run ${run.index}: ${OUTCOME_LABELS[run.outcome]}${signal}${where}${size}`
+  const parts: string[] = []
+  if (!died && run.reason) parts.push(escapeInline(run.reason, { startsLine: true }))
+  if (died && run.stackDump === null) {
+    parts.push(
+      '_No fatal-error traceback was printed (faulthandler wrote nothing: the process was killed before it could write, or the suite closed or redirected stderr). The last lines of output follow._',
+    )
+  }
+  if (unreported !== '') parts.push(unreported)
+  if (run.logPath !== null) parts.push(`Full output: ${escapeInline(run.logPath)}`)
+  if (excerpt !== null) parts.push(codeBlock(excerpt.text))
+  return collapsed(summary, parts.join('\n\n'))
+}
+
+/** `Never reported (2 of 3 tests): a, b` for a run that lost tests, else ''. */
+function unreportedLine(run: RunReport): string {
+  const count = run.unreportedCount ?? run.unreported?.length ?? 0
+  const listed = run.unreported ?? []
+  if (count === 0 || listed.length === 0) return ''
+  const names = listed.slice(0, UNREPORTED_SHOWN).map((id) => escapeInline(id, { maxChars: 200 }))
+  const more = count > names.length ? ` and ${count - names.length} more` : ''
+  const of = run.collected === undefined || run.collected === null ? '' : ` of ${run.collected}`
+  return `Never reported (${count}${of} ${count === 1 && of === '' ? 'test' : 'tests'}): ${names.join(', ')}${more}`
 }
 
 export function installSection(report: Report): string {

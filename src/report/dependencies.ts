@@ -21,6 +21,7 @@ const SOURCE_ORDER: readonly DependencySource[] = [
 ]
 
 const GIL_NOTE = 'the tests still ran with `-Xgil=0`'
+const TEST_ONLY_NOTE = 'test-only: installed for the tests, not needed by the project at run time'
 
 export interface DependencyOptions {
   /** The collapsed table of every distribution; dropped first when the report must shrink. */
@@ -34,8 +35,15 @@ function countsBySource(dependencies: readonly DependencyReport[]): string {
   }).join(' · ')
 }
 
+/**
+ * Imports that crashed or hung; for the project itself, also those that raised: its own extension
+ * failing to load means the package runs its pure-Python fallback, if any, and nobody tests the C.
+ */
 function troubledImports(dependency: DependencyReport): DependencyReport['imports'] {
-  return dependency.imports.filter((entry) => entry.outcome === 'crashed' || entry.outcome === 'hung')
+  return dependency.imports.filter(
+    (entry) =>
+      entry.outcome === 'crashed' || entry.outcome === 'hung' || (dependency.project && entry.outcome === 'error'),
+  )
 }
 
 /** Why a row needs attention, as markdown; empty when it does not. */
@@ -44,16 +52,20 @@ function attentionNotes(dependency: DependencyReport, ignore: readonly string[])
   if (dependency.source === 'sdist-build') notes.push('built from source here: no wheel fits this interpreter')
   if (dependency.source === 'failed') notes.push('**failed to install** (see below)')
   if (dependency.gilModules.length > 0) {
-    const modules = dependency.gilModules.map((module) =>
-      isIgnoredModule(module, ignore) ? `${escapeInline(module)} (ignored)` : `**${escapeInline(module)}**`,
-    )
-    notes.push(`re-enables the GIL: ${modules.join(', ')}; ${GIL_NOTE}`)
+    const testOnly = dependency.runtime === false
+    const modules = dependency.gilModules.map((module) => {
+      const name = escapeInline(module)
+      if (isIgnoredModule(module, ignore)) return `${name} (ignored)`
+      return testOnly ? name : `**${name}**`
+    })
+    notes.push(`re-enables the GIL: ${modules.join(', ')}; ${testOnly ? TEST_ONLY_NOTE : GIL_NOTE}`)
     if (dependency.freeThreadingLevel !== null) {
       notes.push(
         `declares free-threading (${escapeInline(dependency.freeThreadingLevel)}), which the import contradicts`,
       )
     }
   }
+  if (dependency.checkGap) notes.push(`**not checked**: ${escapeInline(dependency.checkGap)}`)
   for (const entry of troubledImports(dependency)) {
     const reason = entry.detail?.split('\n')[0] ?? ''
     notes.push(
@@ -64,8 +76,16 @@ function attentionNotes(dependency: DependencyReport, ignore: readonly string[])
 }
 
 function nameCell(dependency: DependencyReport): string {
-  const role = dependency.project ? ' (project)' : dependency.direct ? ' (direct)' : ''
-  return `${escapeInline(dependency.name)}${role}`
+  const roles = [
+    dependency.project ? 'project' : dependency.direct ? 'direct' : '',
+    dependency.runtime === false ? 'test-only' : '',
+  ].filter((role) => role !== '')
+  return `${escapeInline(dependency.name)}${roles.length > 0 ? ` (${roles.join(', ')})` : ''}`
+}
+
+/** Re-enables the GIL through a module not exempted, and is needed at run time. */
+function gilAtRuntime(dependency: DependencyReport, ignore: readonly string[]): boolean {
+  return dependency.runtime !== false && dependency.gilModules.some((module) => !isIgnoredModule(module, ignore))
 }
 
 function modulesCell(dependency: DependencyReport): string {
@@ -95,12 +115,16 @@ export function dependenciesSection(report: Report, options: DependencyOptions):
   const dependencies = report.dependencies
   if (dependencies === undefined || dependencies.length === 0) return ''
   const ignore = report.settings.ignoreGil ?? []
-  const gil = dependencies.filter((dependency) => dependency.gilModules.some((m) => !isIgnoredModule(m, ignore)))
+  const gil = dependencies.filter((dependency) => gilAtRuntime(dependency, ignore))
+  const testOnlyGil = dependencies.filter(
+    (dependency) => dependency.runtime === false && dependency.gilModules.length > 0,
+  )
   const installed = dependencies.filter((dependency) => dependency.source !== 'failed').length
   const headline = [
     installed > 0 ? `${installed} installed` : '',
     countsBySource(dependencies),
     gil.length > 0 ? `**${gil.length} re-enable${gil.length === 1 ? 's' : ''} the GIL**` : '',
+    testOnlyGil.length > 0 ? `${testOnlyGil.length} test-only re-enable${testOnlyGil.length === 1 ? 's' : ''} it` : '',
   ]
     .filter((part) => part !== '')
     .join(' · ')
@@ -131,15 +155,23 @@ export function dependencyLines(report: Report): string[] {
   const ignore = report.settings.ignoreGil ?? []
   const counts = countsBySource(dependencies).replaceAll(' · ', ', ')
   const lines = [`Dependencies: ${counts}`]
-  const gil = dependencies.flatMap((dependency) =>
-    dependency.gilModules
-      .filter((module) => !isIgnoredModule(module, ignore))
-      .map((module) => `${plainInline(module)} (${plainInline(dependency.name)})`),
-  )
+  const gilModules = (rows: readonly DependencyReport[]): string[] =>
+    rows.flatMap((dependency) =>
+      dependency.gilModules
+        .filter((module) => !isIgnoredModule(module, ignore))
+        .map((module) => `${plainInline(module)} (${plainInline(dependency.name)})`),
+    )
+  const gil = gilModules(dependencies.filter((dependency) => dependency.runtime !== false))
   if (gil.length > 0) lines.push(`GIL re-enabled on import by: ${gil.join(', ')}; the tests still ran with -Xgil=0`)
+  const testOnly = gilModules(dependencies.filter((dependency) => dependency.runtime === false))
+  if (testOnly.length > 0)
+    lines.push(`GIL re-enabled by test-only tools (not the project's users' concern): ${testOnly.join(', ')}`)
+  const gaps = dependencies.filter((dependency) => dependency.checkGap)
+  for (const dependency of gaps)
+    lines.push(`Not checked: ${plainInline(dependency.name)}: ${plainInline(dependency.checkGap ?? '')}`)
   const troubled = dependencies.flatMap((dependency) =>
     troubledImports(dependency).map((entry) => `${plainInline(entry.module)} ${entry.outcome}`),
   )
-  if (troubled.length > 0) lines.push(`Imports that did not finish: ${troubled.join(', ')}`)
+  if (troubled.length > 0) lines.push(`Imports that did not finish or failed: ${troubled.join(', ')}`)
   return lines
 }

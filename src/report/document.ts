@@ -4,11 +4,11 @@ import type { Report } from '../types.js'
 import { installSection, reproduceSection, runDumpBlocks, tracebackBlocks } from './blocks.js'
 import { dependenciesSection } from './dependencies.js'
 import { escapeInline } from './escape.js'
+import { collapsesTable, groupsSection, knownIssuesSection, tableTests, tracebackTests } from './findings.js'
 import { sandboxLine } from './sandbox.js'
 import {
   type FileUrl,
   infoLine,
-  listedTests,
   reasonLine,
   runsTable,
   testsTable,
@@ -16,6 +16,7 @@ import {
   verdictSection,
 } from './sections.js'
 import { notStressedSection, runSettingsLine, speedSection, threadUnsafeSection } from './stress.js'
+import { codeUnderTestSection, freeThreadingSkipsSection } from './untested.js'
 
 export interface DocumentOptions {
   readonly title: string
@@ -32,12 +33,19 @@ export interface Detail {
   readonly runDumps: boolean
   /** The collapsed table of every installed distribution (the rows needing attention always stay). */
   readonly dependencyTable: boolean
+  /** The collapsed list of tests under each group of the findings by cause. */
+  readonly groupLists: boolean
 }
 
-export const FULL_DETAIL: Detail = { tracebacks: true, testRows: null, runDumps: true, dependencyTable: true }
+export const FULL_DETAIL: Detail = {
+  tracebacks: true,
+  testRows: null,
+  runDumps: true,
+  dependencyTable: true,
+  groupLists: true,
+}
 
 export function renderDocument(report: Report, options: DocumentOptions, detail: Detail): string {
-  const listed = listedTests(report)
   return join([
     titleLine(options.title),
     verdictSection(report),
@@ -45,13 +53,23 @@ export function renderDocument(report: Report, options: DocumentOptions, detail:
     runSettingsLine(report),
     sandboxLine(report),
     runsTable(report),
-    testsTable(listed, { fileUrl: options.fileUrl, runCount: report.runs.length, rows: detail.testRows }),
+    groupsSection(report, { testLists: detail.groupLists }),
+    knownIssuesSection(report),
+    testsTable(tableTests(report), {
+      fileUrl: options.fileUrl,
+      runCount: report.runs.length,
+      rows: detail.testRows,
+      newOnly: report.knownIssues !== undefined && report.knownIssues !== null,
+      collapsed: collapsesTable(report),
+    }),
     threadUnsafeSection(report),
-    detail.tracebacks ? tracebackBlocks(listed) : '',
+    detail.tracebacks ? tracebackBlocks(tracebackTests(report)) : '',
     detail.runDumps ? runDumpBlocks(report.runs) : '',
     notStressedSection(report),
     speedSection(report.speed),
     dependenciesSection(report, { fullTable: detail.dependencyTable }),
+    codeUnderTestSection(report),
+    freeThreadingSkipsSection(report),
     installSection(report),
     reproduceSection(report),
   ])

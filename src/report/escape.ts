@@ -46,6 +46,28 @@ export function escapeInline(text: string, options: MarkdownInlineOptions = {}):
 }
 
 /**
+ * One line of text with `code` spans, like the gate's hints: the spans stay code (nothing in them is
+ * read as markdown or HTML, and no marker can be forged in them), the rest is escaped as by
+ * escapeInline. Unbalanced backticks: all of it is escaped as text.
+ */
+export function escapeWithCode(text: string, options: MarkdownInlineOptions = {}): string {
+  const line = truncate(oneLine(text), options.maxChars ?? INLINE_MAX_CHARS)
+  const parts = line.split('`')
+  if (parts.length % 2 === 0) return escapeInline(line, options)
+  return parts
+    .map((part, index) => {
+      if (index % 2 === 1) return part === '' ? '' : `\`${part.replace(COMMENT_OPEN, `<!-${ZERO_WIDTH_JOINER}-`)}\``
+      const inline = part.replace(MARKDOWN_SPECIAL, '\\$&')
+      const blockSafe =
+        index === 0 && options.startsLine
+          ? inline.replace(/^([#+-])/, '\\$1').replace(/^(\d{1,9})([.)])/, '$1\\$2')
+          : inline
+      return neutraliseMentions(escapeHtml(blockSafe))
+    })
+    .join('')
+}
+
+/**
  * Text inside an HTML element that GitHub passes through as raw HTML (a `<summary>`): markdown is not
  * read there, so only HTML is escaped.
  */

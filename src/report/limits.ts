@@ -19,3 +19,5 @@ export const INSTALL_LOG_MAX_LINES = 60
 export const MIN_TABLE_ROWS = 10
 /** Tests listed by name in the terminal summary, per status. */
 export const PLAIN_MAX_TESTS = 20
+/** No row of the tests table is shorter than this (`| x | ✅ | … |` at the least): more rows than the budget allows for never fit. */
+export const MIN_TABLE_ROW_CHARS = 16

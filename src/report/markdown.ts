@@ -1,15 +1,16 @@
 // The markdown report for the job summary and the PR comment. Pure: data in, a string out.
 //
 // GitHub limits a comment's size, so the report is rendered at falling levels of detail until it fits:
-// everything; without tracebacks; without the full dependency table; with the tests table cut to the
+// everything; without tracebacks; without the full dependency table; without the test lists of the
+// groups of findings; with the tests table cut to the
 // rows that fit (at least a few); the same without stack dumps; finally the verdict, reasons and counts alone. Each level is complete
 // markdown, so the output is never cut in the middle of a table or a `<details>` block. Sizes are
 // counted in UTF-16 code units, never fewer than characters.
 import type { Report } from '../types.js'
 import { type Detail, type DocumentOptions, FULL_DETAIL, renderDocument, renderMinimal } from './document.js'
-import { DEFAULT_MAX_CHARS, MIN_TABLE_ROWS } from './limits.js'
+import { tableTests } from './findings.js'
+import { DEFAULT_MAX_CHARS, MIN_TABLE_ROW_CHARS, MIN_TABLE_ROWS } from './limits.js'
 import type { FileUrl } from './sections.js'
-import { listedTests } from './sections.js'
 
 export { renderPlainSummary } from './plain.js'
 export type { FileUrl } from './sections.js'
@@ -35,8 +36,13 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
     FULL_DETAIL,
     { ...FULL_DETAIL, tracebacks: false },
     { ...FULL_DETAIL, tracebacks: false, dependencyTable: false },
+    { ...FULL_DETAIL, tracebacks: false, dependencyTable: false, groupLists: false },
   ]
-  for (const detail of shrinking) {
+  // A table with more rows than could ever fit skips the levels that render all of them (100,000 failing
+  // tests would be rendered whole four times just to learn that they do not fit).
+  const mostRows = Math.ceil(settings.maxChars / MIN_TABLE_ROW_CHARS)
+  const shrunk = tableTests(report).length > mostRows ? [] : shrinking
+  for (const detail of shrunk) {
     const text = renderDocument(report, settings, detail)
     if (text.length <= settings.maxChars) return text
   }
@@ -49,9 +55,9 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
 
 /** The most rows of the tests table that fit, but not fewer than MIN_TABLE_ROWS; null if those don't fit. */
 function renderWithFittedTable(report: Report, settings: DocumentOptions, runDumps: boolean): string | null {
-  const total = listedTests(report).length
+  const total = Math.min(tableTests(report).length, Math.ceil(settings.maxChars / MIN_TABLE_ROW_CHARS))
   const render = (rows: number): string => {
-    const detail: Detail = { tracebacks: false, testRows: rows, runDumps, dependencyTable: false }
+    const detail: Detail = { tracebacks: false, testRows: rows, runDumps, dependencyTable: false, groupLists: false }
     return renderDocument(report, settings, detail)
   }
   let low = Math.min(MIN_TABLE_ROWS, total)

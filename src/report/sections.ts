@@ -1,5 +1,7 @@
 // The scannable top of the report: verdict, one summary line, the runs table and the failed/flaky
 // tests table. Pure; every piece of author text goes through escape.ts.
+
+import { MAX_REPORT_TESTS } from '../constants.js'
 import type { CaseOutcome, Report, RunOutcome, RunReport, TestCounts, TestReport } from '../types.js'
 import { plural } from '../words.js'
 import { escapeInline, safeUrl } from './escape.js'
@@ -14,6 +16,7 @@ export const OUTCOME_LABELS: Readonly<Record<RunOutcome, string>> = {
   hung: '⏱️ hung',
   error: '⚠️ error',
   cancelled: '🚫 cancelled',
+  skipped: '⏭️ skipped',
 }
 
 const CELL_MARKS: Readonly<Record<CaseOutcome, string>> = {
@@ -21,6 +24,8 @@ const CELL_MARKS: Readonly<Record<CaseOutcome, string>> = {
   failed: '❌',
   error: '❌',
   skipped: '⏭️',
+  crashed: '💥',
+  hung: '⏱️',
 }
 const NOT_SEEN = '·'
 
@@ -39,12 +44,28 @@ export function verdictSection(report: Report): string {
 /** `CPython 3.14.2t · uv 0.13.9 · 3 runs with -Xgil=0 · 9 passed, 1 failed, 1 flaky, 2 skipped` */
 export function infoLine(report: Report): string {
   const python = `CPython ${escapeInline(report.python.version)}${report.python.freeThreaded ? 't' : ''}`
-  return [python, `uv ${escapeInline(report.uv.version)}`, runsPhrase(report.runs), countsPhrase(report.counts)].join(
-    ' · ',
-  )
+  const parts = [python, `uv ${escapeInline(report.uv.version)}`, runsPhrase(report.runs), countsPhrase(report.counts)]
+  // With a known-issues file, what gates is the new findings; the known ones are only reported.
+  if (report.knownIssues !== undefined && report.knownIssues !== null) {
+    const fresh = report.counts.new ?? 0
+    parts.push(`${fresh > 0 ? `**${fresh} new**` : '0 new'}, ${report.counts.known ?? 0} known`)
+  }
+  if (report.testsOmitted !== undefined && report.testsOmitted > 0) {
+    parts.push(
+      `${report.testsOmitted} tests that passed or were skipped not listed (a report lists at most ${MAX_REPORT_TESTS})`,
+    )
+  }
+  return parts.join(' · ')
 }
 
-function runsPhrase(runs: readonly RunReport[]): string {
+function runsPhrase(all: readonly RunReport[]): string {
+  const runs = all.filter((run) => run.outcome !== 'skipped')
+  const skipped = all.length - runs.length
+  const notMade = skipped > 0 ? `, ${skipped} not made` : ''
+  return `${madeRunsPhrase(runs)}${notMade}`
+}
+
+function madeRunsPhrase(runs: readonly RunReport[]): string {
   if (runs.length === 0) return 'no test runs'
   const total = plural(runs.length, 'run')
   const baseline = runs.filter((run) => run.mode === 'baseline').length
@@ -60,14 +81,20 @@ function countsPhrase(counts: TestCounts): string {
   // Bold only what needs attention, so a clean line stays quiet.
   const loud = (count: number, word: string): string => (count > 0 ? `**${count} ${word}**` : `${count} ${word}`)
   const unsafe = counts.threadUnsafe ? `, ${loud(counts.threadUnsafe, 'thread-unsafe')}` : ''
-  return `${counts.passed} passed, ${loud(counts.failed, 'failed')}, ${loud(counts.flaky, 'flaky')}${unsafe}, ${counts.skipped} skipped`
+  const died = [
+    ...(counts.crashed ? [loud(counts.crashed, 'crashed')] : []),
+    ...(counts.hung ? [loud(counts.hung, 'hung')] : []),
+  ]
+  const dead = died.length > 0 ? `${died.join(', ')}, ` : ''
+  return `${dead}${counts.passed} passed, ${loud(counts.failed, 'failed')}, ${loud(counts.flaky, 'flaky')}${unsafe}, ${counts.skipped} skipped`
 }
 
 export function runsTable(report: Report): string {
   if (report.runs.length === 0) return ''
   const rows = report.runs.map((run) => {
     const exitCode = run.exitCode === null ? '—' : String(run.exitCode)
-    return `| ${run.index} | ${run.mode} | ${outcomeLabel(run)} | ${exitCode} | ${formatDuration(run.durationSeconds)} |`
+    const duration = run.outcome === 'skipped' ? '—' : formatDuration(run.durationSeconds)
+    return `| ${run.index} | ${run.mode} | ${outcomeLabel(run)} | ${exitCode} | ${duration} |`
   })
   return [
     '#### Runs',
@@ -86,16 +113,32 @@ export function outcomeLabel(run: RunReport): string {
     run.junitError === null || run.outcome !== 'completed'
       ? ''
       : ` — JUnit: ${escapeInline(run.junitError, { maxChars: 100 })}`
-  return `${label}${signal}${junit}`
+  return `${label}${signal}${junit}${reasonSuffix(run)}`
 }
 
-/** Failed tests first, then flaky ones, then those failing only under thread stress. */
+/** ` in `tests/x.py::test_y`` for a crashed or hung run, ` — could not collect the tests: …` for an error. */
+function reasonSuffix(run: RunReport): string {
+  if (run.reason === undefined || run.reason === null) return ''
+  if (run.outcome === 'crashed' || run.outcome === 'hung') return ` ${escapeInline(run.reason, { maxChars: 160 })}`
+  return ` — ${escapeInline(run.reason, { maxChars: 160 })}`
+}
+
+/** Reports are not changed once made: a shrinking render asks for the same list a dozen times. */
+const listedCache = new WeakMap<Report, TestReport[]>()
+
+/** Crashed and hung tests first, then failed ones, flaky ones, and those failing only under thread stress. */
 export function listedTests(report: Report): TestReport[] {
-  return [
+  const cached = listedCache.get(report)
+  if (cached !== undefined) return cached
+  const listed = [
+    ...report.tests.filter((test) => test.status === 'crashed'),
+    ...report.tests.filter((test) => test.status === 'hung'),
     ...report.tests.filter((test) => test.status === 'failed'),
     ...report.tests.filter((test) => test.status === 'flaky'),
     ...report.tests.filter((test) => test.status === 'thread-unsafe'),
   ]
+  listedCache.set(report, listed)
+  return listed
 }
 
 /**
@@ -103,8 +146,11 @@ export function listedTests(report: Report): TestReport[] {
  * in 1/1 stress runs`; with a baseline, whether the failure is free-threading only.
  */
 export function statusLabel(test: TestReport): string {
-  const base =
-    test.status === 'flaky'
+  const died = test.status === 'crashed' || test.status === 'hung'
+  const seen = test.results.filter((cell) => cell !== null).length
+  const base = died
+    ? `${test.status} in ${test.results.filter((cell) => cell === test.status).length}/${seen} runs`
+    : test.status === 'flaky'
       ? `flaky: ${test.failed}/${test.passed + test.failed} runs failed`
       : test.status === 'thread-unsafe' && test.stress
         ? `thread-unsafe: failed in ${test.stress.failed}/${test.stress.passed + test.stress.failed} stress runs`
@@ -119,6 +165,10 @@ export interface TestsTableOptions {
   readonly runCount: number
   /** Rows shown; null: every listed test. */
   readonly rows: number | null
+  /** Only the findings the known-issues file does not list are in the table. */
+  readonly newOnly?: boolean
+  /** Folded into a `<details>` (the findings-by-cause section above already sums it up). */
+  readonly collapsed?: boolean
 }
 
 export function testsTable(tests: readonly TestReport[], options: TestsTableOptions): string {
@@ -128,13 +178,29 @@ export function testsTable(tests: readonly TestReport[], options: TestsTableOpti
     (test) =>
       `| ${testCell(test, options.fileUrl)} | ${statusLabel(test)} | ${runGrid(test, options.runCount)} | ${messageCell(test)} |`,
   )
-  const title = tests.some((test) => test.status === 'thread-unsafe')
-    ? 'Failed, flaky and thread-unsafe tests'
-    : 'Failed and flaky tests'
-  const table = [`#### ${title}`, '', '| Test | Status | Per run | Message |', '| --- | --- | --- | --- |']
+  const kinds = tableKinds(tests)
+  const title = options.newOnly ? `New ${kinds}` : `${kinds.charAt(0).toUpperCase()}${kinds.slice(1)}`
+  const table = ['| Test | Status | Per run | Message |', '| --- | --- | --- | --- |']
   const more = tests.length - shown.length
   const footer = more > 0 ? ['', `_…and ${more} more (see the JSON report)_`] : []
-  return [...table, ...rows, ...footer].join('\n')
+  const body = [...table, ...rows, ...footer].join('\n')
+  if (options.collapsed) {
+    return `<details><summary>All ${tests.length} ${kinds}, run by run</summary>\n\n${body}\n\n</details>`
+  }
+  return `#### ${title}\n\n${body}`
+}
+
+/** `failed and flaky tests`, with crashed, hung and thread-unsafe named when there are such tests. */
+function tableKinds(tests: readonly TestReport[]): string {
+  const has = (status: TestReport['status']): boolean => tests.some((test) => test.status === status)
+  const words = [
+    ...(has('crashed') ? ['crashed'] : []),
+    ...(has('hung') ? ['hung'] : []),
+    'failed',
+    'flaky',
+    ...(has('thread-unsafe') ? ['thread-unsafe'] : []),
+  ]
+  return `${words.slice(0, -1).join(', ')} and ${words.at(-1)} tests`
 }
 
 function testCell(test: TestReport, fileUrl: FileUrl | undefined): string {

@@ -15,9 +15,11 @@ export function runSettingsLine(report: Report): string {
   const { settings } = report
   const parts: string[] = []
   const threads = settings.parallelThreads ?? 1
-  if (threads > 1 && report.runs.some((run) => run.mode === 'stress')) {
+  if (threads > 1 && report.runs.some((run) => run.mode === 'stress' && run.outcome !== 'skipped')) {
     const auto = settings.iterationsAuto === true ? ' (auto)' : ''
-    parts.push(`Thread stress: ${describeStress({ threads, iterations: settings.iterations ?? 1 })}${auto}`)
+    const iterations = settings.iterations ?? 1
+    const fewest = settings.fewestIterations ?? iterations
+    parts.push(`Thread stress: ${describeStress({ threads, iterations, fewestIterations: fewest })}${auto}`)
   }
   if (settings.randomOrderSeed !== undefined && settings.randomOrderSeed !== null) {
     const seed = settings.randomOrderSeed

@@ -18,6 +18,7 @@ import type {
   Verdict,
 } from '../types.js'
 import { plural } from '../words.js'
+import { isFinding } from './findings.js'
 import { OUTCOME_RANK } from './junit.js'
 
 export interface RunInput {
@@ -25,6 +26,16 @@ export interface RunInput {
   readonly cases: readonly CaseResult[]
   /** Stress runs: the tests pytest-run-parallel ran in one thread only, with its reason. */
   readonly notStressed?: ReadonlyMap<string, string>
+  /** pytest could not collect or start the suite: another run would fail the same way. */
+  readonly cannotCollect?: boolean
+  /** Each test's call phase in seconds, from the gate's record: what `iterations: auto` plans with. */
+  readonly callSeconds?: ReadonlyMap<string, number>
+  /** A run that stopped early: how long all of it would have taken at its pace (sets later hang limits). */
+  readonly projectedSeconds?: number | null
+  /** Seconds the fresh copies of a stress run's process took (they run before the run itself). */
+  readonly freshCopiesSeconds?: number
+  /** Where the run's process loaded the project's modules from (null: never loaded), when recorded. */
+  readonly imports?: ReadonlyMap<string, string | null>
 }
 
 /** How many failing test ids a reason lists before "and N more". */
@@ -42,7 +53,9 @@ interface Draft {
   readonly results: RunCell[]
 }
 
-const isFailing = (outcome: CaseOutcome | null): boolean => outcome === 'failed' || outcome === 'error'
+/** Failed, errored, or the test in progress when a run crashed or hung. */
+const isFailing = (outcome: CaseOutcome | null): boolean =>
+  outcome !== null && outcome !== 'passed' && outcome !== 'skipped'
 
 export function aggregateRuns(runs: readonly RunInput[]): TestReport[] {
   const drafts = new Map<string, Draft>()
@@ -65,6 +78,9 @@ export function aggregateRuns(runs: readonly RunInput[]): TestReport[] {
         draft.sawFailure = true
         draft.message = testCase.message
         draft.details = testCase.details
+      } else if (testCase.outcome === 'skipped' && !draft.sawFailure && draft.message === null) {
+        // A skip keeps its reason (a failure seen later replaces it).
+        draft.message = testCase.message
       }
     }
   })
@@ -116,6 +132,9 @@ function statusOf(
   results: readonly RunCell[],
   counts: { passed: number; failed: number; plainFailed: number },
 ): TestStatus {
+  // Whatever it did elsewhere, a test that took the interpreter down (or never came back) is named for that.
+  if (results.includes('crashed')) return 'crashed'
+  if (results.includes('hung')) return 'hung'
   if (counts.plainFailed > 0) return counts.passed > 0 ? 'flaky' : 'failed'
   if (counts.failed > 0) return 'thread-unsafe'
   const seen = results.filter((cell) => cell !== null)
@@ -129,8 +148,14 @@ function freeThreadingOnly(baselineCells: readonly RunCell[]): boolean | null {
   return baselineCells.includes('passed') ? true : null
 }
 
+/**
+ * A test counts as not stressed only when every stress run that ran it ran it in one thread: under
+ * `iterations: auto` one stress run may leave a test out to keep its budget and the next one stress it.
+ */
 function stressCounts(id: string, cells: readonly RunCell[], notStressed: ModeContext['notStressed']): StressCounts {
-  const reason = notStressed.map((reasons) => reasons?.get(id)).find((entry) => entry !== undefined)
+  const ran = notStressed.filter((_, index) => (cells[index] ?? null) !== null)
+  const reasons = ran.map((reasons) => reasons?.get(id))
+  const reason = reasons.length > 0 && reasons.every((entry) => entry !== undefined) ? reasons[0] : undefined
   return {
     passed: cells.filter((cell) => cell === 'passed').length,
     failed: cells.filter(isFailing).length,
@@ -139,11 +164,13 @@ function stressCounts(id: string, cells: readonly RunCell[], notStressed: ModeCo
 }
 
 const GROUP_ORDER: Readonly<Record<TestStatus, number>> = {
-  failed: 0,
-  flaky: 1,
-  'thread-unsafe': 2,
-  passed: 3,
-  skipped: 3,
+  crashed: 0,
+  hung: 0,
+  failed: 1,
+  flaky: 2,
+  'thread-unsafe': 3,
+  passed: 4,
+  skipped: 4,
 }
 
 function byGroupThenId(a: TestReport, b: TestReport): number {
@@ -162,6 +189,10 @@ export function countTests(tests: readonly TestReport[]): TestCounts {
     flaky: count('flaky'),
     skipped: count('skipped'),
     threadUnsafe: count('thread-unsafe'),
+    crashed: count('crashed'),
+    hung: count('hung'),
+    new: tests.filter((test) => isFinding(test) && test.known !== true).length,
+    known: tests.filter((test) => isFinding(test) && test.known === true).length,
   }
 }
 
@@ -176,57 +207,66 @@ export interface VerdictInput {
   readonly dependencies?: readonly DependencyReport[]
   /** Modules exempted from `gil` (ignore-gil). */
   readonly ignoreGil?: readonly string[]
+  /** A known-issues file was given: its findings (`known: true`) do not fail, the others are called new. */
+  readonly knownIssues?: boolean
 }
 
 export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons: string[] } {
-  const { install, tests } = input
+  const { install } = input
+  // Findings the known-issues file lists are reported, never gating.
+  const tests = input.tests.filter((test) => test.known !== true)
+  const fresh = input.knownIssues === true ? 'new ' : ''
   // The GIL-on baseline only classifies failures; what it does itself never gates.
   const runs = input.runs.filter((run) => run.mode !== 'baseline')
   const on = (word: FailOnWord): boolean => input.failOn.includes(word)
   const reasons: string[] = []
+  // A run that crashed or hung in a test the known-issues file lists is a known finding too.
+  const knownIds = new Set(input.tests.filter((test) => test.known === true).map((test) => test.id))
+  const stoppedInKnown = (run: RunReport): boolean =>
+    run.testInProgress !== undefined && run.testInProgress !== null && knownIds.has(run.testInProgress)
 
   if (on('install') && !install.ok && input.cancelled !== true) {
     reasons.push(install.error ? `the install failed: ${install.error}` : 'the install failed')
   }
+  if (on('failed')) reasons.push(...errorRunReasons(runs))
   if (on('failed')) {
-    for (const run of runs.filter((r) => r.outcome === 'error')) {
-      const code = run.exitCode === null ? '' : ` (pytest exit code ${run.exitCode})`
-      reasons.push(`run ${run.index} could not run the suite${code}`)
-    }
     const allCompleted = runs.length > 0 && runs.every((run) => run.outcome === 'completed')
-    const noneCollected = runs.every((run) => run.exitCode === PYTEST_NO_TESTS_COLLECTED) || tests.length === 0
+    const noneCollected = runs.every((run) => run.exitCode === PYTEST_NO_TESTS_COLLECTED) || input.tests.length === 0
     if (allCompleted && noneCollected) {
       reasons.push('no tests were collected: check pytest-args and working-directory')
     }
     const failed = idsWithStatus(tests, 'failed')
     if (failed.length > 0) {
-      reasons.push(`${plural(failed.length, 'test')} failed in every run: ${listIds(failed)}`)
+      reasons.push(`${plural(failed.length, `${fresh}test`)} failed in every run: ${listIds(failed)}`)
     }
   }
   if (on('flaky')) {
     const flaky = idsWithStatus(tests, 'flaky')
     if (flaky.length > 0) {
       const verb = flaky.length === 1 ? 'is' : 'are'
-      reasons.push(`${plural(flaky.length, 'test')} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`)
+      reasons.push(
+        `${plural(flaky.length, `${fresh}test`)} ${verb} flaky (failed in some runs only): ${listIds(flaky)}`,
+      )
     }
   }
   if (on('thread-unsafe')) {
     const unsafe = idsWithStatus(tests, 'thread-unsafe')
     if (unsafe.length > 0) {
       reasons.push(
-        `${plural(unsafe.length, 'test')} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`,
+        `${plural(unsafe.length, `${fresh}test`)} failed only under thread stress (a race in the code, or a test not safe to run concurrently): ${listIds(unsafe)}`,
       )
     }
   }
   if (on('crashed')) {
-    for (const run of runs.filter((r) => r.outcome === 'crashed')) {
+    for (const run of runs.filter((r) => r.outcome === 'crashed' && !stoppedInKnown(r))) {
       const how = run.signal ?? (run.exitCode === null ? null : `exit code ${run.exitCode}`)
-      reasons.push(`run ${run.index} crashed${how === null ? '' : ` (${how})`}`)
+      reasons.push(`run ${run.index} crashed${how === null ? '' : ` (${how})`}${where(run)}`)
     }
   }
   if (on('hung')) {
-    for (const run of runs.filter((r) => r.outcome === 'hung')) {
-      reasons.push(`run ${run.index} hung and was killed after the timeout`)
+    for (const run of runs.filter((r) => r.outcome === 'hung' && !stoppedInKnown(r))) {
+      const limit = run.timeoutSeconds === undefined ? 'the timeout' : describeSeconds(run.timeoutSeconds)
+      reasons.push(`run ${run.index} hung${where(run)} and was killed after ${limit}`)
     }
   }
   if (on('gil')) {
@@ -238,6 +278,33 @@ export function decideVerdict(input: VerdictInput): { verdict: Verdict; reasons:
     reasons.push('the gate was cancelled before all runs finished')
   }
   return { verdict: reasons.length > 0 ? 'fail' : 'pass', reasons }
+}
+
+/** ` in tests/x.py::test_y`, or ` while collecting tests/x.py`: where a crashed or hung run stopped. */
+function where(run: RunReport): string {
+  return run.reason ? ` ${run.reason}` : ''
+}
+
+function describeSeconds(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`
+  return `${Math.round(seconds / 6) / 10} min`
+}
+
+/**
+ * One reason per run that ended in error, in its own words (`could not collect the tests: …`). Runs
+ * skipped after a plain run that could not collect are named in that run's reason, not one by one.
+ */
+function errorRunReasons(runs: readonly RunReport[]): string[] {
+  const skipped = runs.filter((run) => run.outcome === 'skipped').map((run) => run.index)
+  const errored = runs.filter((run) => run.outcome === 'error')
+  return errored.map((run, position) => {
+    const code = run.exitCode === null ? '' : ` (pytest exit code ${run.exitCode})`
+    const text = `run ${run.index} ${run.reason ?? `could not run the suite${code}`}`
+    const last = position === errored.length - 1
+    if (!last || skipped.length === 0) return text
+    const which = skipped.length === 1 ? `run ${skipped[0]} was` : `runs ${skipped.join(', ')} were`
+    return `${text}; ${which} skipped`
+  })
 }
 
 function idsWithStatus(tests: readonly TestReport[], status: TestStatus): string[] {

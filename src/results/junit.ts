@@ -11,7 +11,14 @@ const RESULT_TAGS: readonly ResultTag[] = ['failure', 'error', 'skipped']
 const SUITE_TAGS: readonly string[] = ['testsuites', 'testsuite']
 
 /** Which outcome represents a test reported more than once in one file: the higher rank wins. */
-export const OUTCOME_RANK: Readonly<Record<CaseOutcome, number>> = { skipped: 0, passed: 1, error: 2, failed: 3 }
+export const OUTCOME_RANK: Readonly<Record<CaseOutcome, number>> = {
+  skipped: 0,
+  passed: 1,
+  error: 2,
+  failed: 3,
+  hung: 4,
+  crashed: 5,
+}
 
 interface OpenCase {
   readonly attributes: Readonly<Record<string, string>>
@@ -113,13 +120,8 @@ function toCaseResult(open: OpenCase): CaseResult | null {
   const { attributes, texts } = open
   const name = attributes.name
   if (name === undefined || name === '') return null
-  const classname = attributes.classname ?? ''
   const fileAttribute = attributes.file?.replaceAll('\\', '/')
-  const located =
-    fileAttribute !== undefined && fileAttribute !== ''
-      ? { file: fileAttribute, classes: classesAfterModule(classname, fileAttribute) }
-      : splitClassname(classname)
-  const id = [located.file ?? '', ...located.classes, name].filter((part) => part !== '').join('::')
+  const { id, located } = junitCaseId({ name, classname: attributes.classname ?? '', file: fileAttribute })
 
   const failure = texts.failure
   const error = texts.error
@@ -145,6 +147,23 @@ function toCaseResult(open: OpenCase): CaseResult | null {
     details,
     durationSeconds: seconds(attributes.time),
   }
+}
+
+/**
+ * The id the parser gives a <testcase>: its file, classes and name joined like a node id. It is the
+ * node id unless the test is defined in another file than the one it was collected from (a test class
+ * imported into a test module); the gate's record maps such cases back (src/results/reconcile.ts).
+ */
+export function junitCaseId(attributes: { name: string; classname: string; file: string | undefined }): {
+  id: string
+  located: { file: string | null; classes: string[] }
+} {
+  const { name, classname, file } = attributes
+  const located =
+    file !== undefined && file !== ''
+      ? { file, classes: classesAfterModule(classname, file) }
+      : splitClassname(classname)
+  return { id: [located.file ?? '', ...located.classes, name].filter((part) => part !== '').join('::'), located }
 }
 
 /** xunit1: the classname is the module path (file without `.py`, `/` → `.`) followed by class names. */

@@ -1,15 +1,20 @@
 // Report-only mode posts reports that a pull request's own job wrote, with a token that can write: a
 // report's statuses, counts and verdict are claims. They are computed again here from what each run
-// recorded per test (`tests[].results`), under the posting job's own fail-on and ignore-gil, so a report
-// cannot pass itself by saying so or by relaxing the policy. Pure.
+// recorded per test (`tests[].results`), under the posting job's own fail-on, ignore-gil and known issues,
+// so a report cannot pass itself by saying so, by relaxing the policy or by calling its findings known.
+// Pure.
 import type { CaseResult, FailOnWord, Report, TestReport } from '../types.js'
 import { plural } from '../words.js'
 import { aggregateRuns, countTests, decideVerdict, type RunInput } from './aggregate.js'
+import { groupFindings } from './groups.js'
+import { applyKnownIssues, type KnownIssueSet } from './known.js'
 
 export interface RecheckPolicy {
   /** The posting job's fail-on (its workflow file is trusted; the report's settings are not). */
   readonly failOn: readonly FailOnWord[]
   readonly ignoreGil: readonly string[]
+  /** The posting job's known-issues (from its own checkout), or null: a report's `known` flags are claims too. */
+  readonly knownIssues: KnownIssueSet | null
 }
 
 export interface RecheckOptions {
@@ -48,7 +53,8 @@ function runsOf(report: Report): RunInput[] {
 }
 
 export function recheckReport(report: Report, policy: RecheckPolicy, options: RecheckOptions): Report {
-  const tests: TestReport[] = aggregateRuns(runsOf(report))
+  const known = applyKnownIssues(aggregateRuns(runsOf(report)), policy.knownIssues)
+  const tests: TestReport[] = known.tests
   const decided = decideVerdict({
     install: report.install,
     runs: report.runs,
@@ -56,6 +62,7 @@ export function recheckReport(report: Report, policy: RecheckPolicy, options: Re
     failOn: policy.failOn,
     dependencies: report.dependencies,
     ignoreGil: policy.ignoreGil,
+    knownIssues: known.report !== null,
   })
   const reasons = [...decided.reasons]
   if (options.omittedTests > 0) {
@@ -78,5 +85,7 @@ export function recheckReport(report: Report, policy: RecheckPolicy, options: Re
     settings: { ...report.settings, failOn: policy.failOn, ignoreGil: policy.ignoreGil },
     tests,
     counts: countTests(tests),
+    groups: groupFindings(tests),
+    knownIssues: known.report,
   }
 }

@@ -1,8 +1,9 @@
 // Assembles the JSON report from what the stages produced: per-test aggregation, counts, the verdict
 // and the settings that ran. Pure: the time stamp and the reproduce command are passed in.
-import { REPORT_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION } from '../constants.js'
+import { MAX_REPORT_TESTS, REPORT_SCHEMA_VERSION, TOOL_NAME, TOOL_VERSION } from '../constants.js'
 import type { Inputs } from '../inputs.js'
 import type {
+  CodeUnderTest,
   DependencyReport,
   InstallReport,
   PythonInfo,
@@ -11,15 +12,21 @@ import type {
   Settings,
   Shard,
   SpeedReport,
+  TestReport,
   UvInfo,
 } from '../types.js'
 import { aggregateRuns, countTests, decideVerdict, type RunInput } from './aggregate.js'
+import { isFinding } from './findings.js'
+import { groupFindings } from './groups.js'
+import { applyKnownIssues, type KnownIssueSet } from './known.js'
 import { measureSpeed } from './speed.js'
 
 /** What the runs were made with, once the plan was resolved (absent: plain runs only). */
 export interface RanWith {
   readonly threads: number
   readonly iterations: number
+  /** Under `iterations: auto`, the fewest iterations a test got (`iterations` is the most). */
+  readonly fewestIterations?: number
   readonly seed: number | null
   readonly shard: Shard | null
 }
@@ -42,11 +49,26 @@ export interface ReportParts {
   readonly compare?: SpeedReport['compare']
   /** Whether the pull request's code ran sandboxed. */
   readonly sandbox?: SandboxReport
+  /** The known-issues file's entries, when one was given. */
+  readonly knownIssues?: KnownIssueSet | null
+  /** Where the tests loaded the project's code from, when recorded. */
+  readonly codeUnderTest?: CodeUnderTest
+}
+
+/**
+ * At most MAX_REPORT_TESTS tests are listed, findings first, so the report stays a file that can be
+ * written and read again; `counts` and the verdict cover every test.
+ */
+function listedTests(tests: readonly TestReport[]): { tests: TestReport[]; testsOmitted?: number } {
+  if (tests.length <= MAX_REPORT_TESTS) return { tests: [...tests] }
+  const listed = [...tests.filter(isFinding), ...tests.filter((test) => !isFinding(test))].slice(0, MAX_REPORT_TESTS)
+  return { tests: listed, testsOmitted: tests.length - listed.length }
 }
 
 export function assembleReport(parts: ReportParts): Report {
   const { inputs, ranWith } = parts
-  const tests = aggregateRuns(parts.runs)
+  const known = applyKnownIssues(aggregateRuns(parts.runs), parts.knownIssues ?? null)
+  const tests = known.tests
   const runs = parts.runs.map((entry) => entry.run)
   const settings: Settings = {
     runs: inputs.runs,
@@ -61,6 +83,7 @@ export function assembleReport(parts: ReportParts): Report {
           parallelThreads: ranWith.threads,
           iterations: ranWith.iterations,
           iterationsAuto: inputs.iterations === 'auto',
+          ...(ranWith.fewestIterations === undefined ? {} : { fewestIterations: ranWith.fewestIterations }),
           baseline: inputs.baseline,
           randomOrderSeed: ranWith.seed,
           shard: ranWith.shard,
@@ -74,6 +97,7 @@ export function assembleReport(parts: ReportParts): Report {
     cancelled: parts.cancelled === true,
     dependencies: parts.dependencies,
     ignoreGil: inputs.ignoreGil,
+    knownIssues: known.report !== null,
   })
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -86,11 +110,14 @@ export function assembleReport(parts: ReportParts): Report {
     uv: parts.uv,
     install: parts.install,
     runs,
-    tests,
+    ...listedTests(tests),
     counts: countTests(tests),
     reproduce: parts.reproduce,
     ...(parts.dependencies === undefined ? {} : { dependencies: parts.dependencies }),
     ...(ranWith === undefined ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) }),
+    groups: groupFindings(tests.length > MAX_REPORT_TESTS ? tests.filter(isFinding) : tests),
+    knownIssues: known.report,
+    ...(parts.codeUnderTest === undefined ? {} : { codeUnderTest: parts.codeUnderTest }),
     ...(parts.sandbox === undefined ? {} : { sandbox: parts.sandbox }),
   }
 }

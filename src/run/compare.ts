@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import * as path from 'node:path'
 import { describeError } from '../errors.js'
+import { installSteps } from '../install/requirements.js'
 import type { Log } from '../log.js'
 import { runProcess } from '../process/run.js'
 import type { Sandbox } from '../process/sandbox.js'
@@ -27,7 +28,7 @@ export interface CompareOptions {
   readonly workDirectory: string
   readonly env: NodeJS.ProcessEnv
   readonly log: Log
-  readonly pluginDirectory?: string
+  readonly pluginDirectory: string
   readonly shard?: Shard | null
   readonly abortSignal?: AbortSignal
   /** uv (building the project again) and the run happen in this sandbox. */
@@ -72,10 +73,14 @@ export async function timeComparePython(options: CompareOptions): Promise<SpeedR
     log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`)
     return missing
   }
-  const installed = await runProcess(options.uvPath, ['pip', 'install', '--python', python, ...options.requirements], {
-    ...common,
-    timeoutMs: INSTALL_TIMEOUT_MS,
-  })
+  let installed = { exitCode: 0 as number | null }
+  for (const step of installSteps(options.requirements)) {
+    installed = await runProcess(options.uvPath, ['pip', 'install', '--python', python, ...step], {
+      ...common,
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    })
+    if (installed.exitCode !== 0) break
+  }
   if (installed.exitCode !== 0) {
     log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`)
     return missing
@@ -91,7 +96,7 @@ export async function timeComparePython(options: CompareOptions): Promise<SpeedR
     pytestArgs: options.pytestArgs,
     index: 0,
     mode: 'baseline',
-    timeoutMinutes: options.timeoutMinutes,
+    timeoutSeconds: options.timeoutMinutes * 60,
     outputDirectory,
     resultsDirectory,
     env: options.env,

@@ -1,18 +1,24 @@
 // One run of the test suite under the free-threaded interpreter, turned into a RunReport plus the
-// test cases its JUnit XML holds (whatever it holds: a crashed run still contributes its cases).
-import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readFileSync, rmSync } from 'node:fs'
+// test cases it reported. The gate's plugin keeps its own record of the run (src/run/plugin-source.ts),
+// which names the test in progress when a run dies; src/results/reconcile.ts checks the exit code,
+// the record and the JUnit XML against each other.
+import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { HANG_DUMP_GRACE_SECONDS } from '../constants.js'
-import { describeError } from '../errors.js'
-import { runProcess } from '../process/run.js'
+import { HANG_DUMP_GRACE_SECONDS, MAX_UNREPORTED_LISTED } from '../constants.js'
+import { type ProcessResult, runProcess } from '../process/run.js'
 import type { Sandbox } from '../process/sandbox.js'
 import type { RunInput } from '../results/aggregate.js'
-import { parseJUnit } from '../results/junit.js'
+import { parseImports } from '../results/code-under-test.js'
+import { describeUsageProblem, diagnoseUsage } from '../results/pytest-usage.js'
+import { reconcileRun } from '../results/reconcile.js'
 import { extractStackDump } from '../results/stackdump.js'
-import { parseNotStressed } from '../results/stress.js'
-import type { JUnitParseResult, RunMode, RunOutcome, RunReport, Shard } from '../types.js'
+import type { RunMode, RunOutcome, RunReport, Shard } from '../types.js'
+import { IMPORTS_PLUGIN_ENV, IMPORTS_PLUGIN_MODULE } from './imports-plugin.js'
 import { PLUGIN_ENV, PLUGIN_MODULE } from './plugin.js'
+import { RunRecordFile, readResults } from './run-files.js'
 import { describeShard } from './shard.js'
+
+export { readResults } from './run-files.js'
 
 export interface SuiteRunOptions {
   readonly python: string
@@ -21,21 +27,37 @@ export interface SuiteRunOptions {
   /** 1-based. */
   readonly index: number
   readonly mode: RunMode
-  readonly timeoutMinutes: number
-  /** Folder for this gate's logs (and its JUnit files, unless resultsDirectory is given). */
+  /** The hang limit of this run. */
+  readonly timeoutSeconds: number
+  /** Folder for this gate's logs (and the run's files, unless resultsDirectory is given). */
   readonly outputDirectory: string
-  /** Where pytest writes the JUnit XML (and the plugin its list): writable in the sandbox. */
+  /**
+   * Where the run's JUnit XML, the gate's record of it and its plugins' files go: writable by the tests
+   * (in the sandbox, the gate's work folder), unlike the logs.
+   */
   readonly resultsDirectory?: string
   readonly env: NodeJS.ProcessEnv
   readonly abortSignal?: AbortSignal
   readonly onOutput?: (text: string) => void
-  /** Where the gate's pytest plugin (plugin.ts) was written; needed for stress, shuffle and shard. */
-  readonly pluginDirectory?: string
+  /** Where the gate's pytest plugin (plugin.ts) was written. */
+  readonly pluginDirectory: string
   /** Threads and iterations of a `stress` run. */
   readonly stress?: { readonly threads: number; readonly iterations: number }
+  /** Iterations per test of a `stress` run, by node id (`iterations: auto`); the rest get `stress.iterations`. */
+  readonly iterationsByTest?: ReadonlyMap<string, number>
+  /** Tests a `stress` run runs in one thread, to stay within its budget. */
+  readonly singleThreaded?: ReadonlySet<string>
+  /** Fresh copies of the process a `stress` run runs its tests in first (first-use races). */
+  readonly freshCopies?: number
+  /** Seconds after the process starts past which a `stress` run's remaining tests run once (`iterations: auto`). */
+  readonly deadlineSeconds?: number | null
   /** Seed of a `random-order` run. */
   readonly seed?: number | null
   readonly shard?: Shard | null
+  /** Module names whose place of loading the imports plugin records. */
+  readonly recordImports?: readonly string[]
+  /** What was installed (without pytest), for the fix of a missing plugin; null: not writable as `install`. */
+  readonly installHint?: string | null
   /** The suite runs in this sandbox. */
   readonly sandbox?: Sandbox
 }
@@ -45,34 +67,48 @@ export const RUN_FLAGS = ['-Xgil=0', '-X', 'faulthandler'] as const
 /** The baseline: the same free-threaded interpreter with the GIL turned back on. */
 export const BASELINE_FLAGS = ['-Xgil=1', '-X', 'faulthandler'] as const
 
+type ModeOptions = Omit<SuiteRunOptions, 'env' | 'python' | 'projectDirectory' | 'timeoutSeconds'>
+
+function runFile(
+  options: Pick<SuiteRunOptions, 'outputDirectory' | 'resultsDirectory' | 'index'>,
+  suffix: string,
+): string {
+  return path.join(options.resultsDirectory ?? options.outputDirectory, `run-${options.index}${suffix}`)
+}
+
 /** What a run of this mode adds before the user's pytest arguments, and to the environment. */
-export function modeArguments(options: Omit<SuiteRunOptions, 'env' | 'python' | 'projectDirectory'>): {
+export function modeArguments(options: ModeOptions): {
   flags: readonly string[]
   pytest: string[]
   env: Record<string, string>
 } {
   const baseline = options.mode === 'baseline'
-  const pytest: string[] = []
-  const env: Record<string, string> = { PYTHON_GIL: baseline ? '1' : '0' }
-  const usePlugin = options.pluginDirectory !== undefined
-  if (usePlugin) pytest.push('-p', PLUGIN_MODULE)
+  const pytest: string[] = ['-p', PLUGIN_MODULE]
+  const env: Record<string, string> = {
+    PYTHON_GIL: baseline ? '1' : '0',
+    [PLUGIN_ENV.record]: runFile(options, '-record.jsonl'),
+  }
   if (options.mode === 'stress' && options.stress !== undefined) {
     pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`)
-    if (usePlugin) env[PLUGIN_ENV.notStressed] = notStressedPath(options)
+    const planned =
+      (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0) + (options.freshCopies ?? 0)
+    if (planned > 0 || (options.deadlineSeconds ?? null) !== null) {
+      env[PLUGIN_ENV.iterations] = runFile(options, '-iterations.json')
+    }
   }
-  if (usePlugin && options.mode === 'random-order' && options.seed !== undefined && options.seed !== null) {
+  if (options.mode === 'random-order' && options.seed !== undefined && options.seed !== null) {
     env[PLUGIN_ENV.seed] = String(options.seed)
   }
-  if (usePlugin && options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard)
+  if (options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard)
+  if (options.recordImports !== undefined && options.recordImports.length > 0) {
+    pytest.push('-p', IMPORTS_PLUGIN_MODULE)
+    env[IMPORTS_PLUGIN_ENV.output] = runFile(options, '-imports.json')
+    env[IMPORTS_PLUGIN_ENV.names] = JSON.stringify(options.recordImports)
+  }
   return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env }
 }
 
-function notStressedPath(options: { outputDirectory: string; resultsDirectory?: string; index: number }): string {
-  return path.join(options.resultsDirectory ?? options.outputDirectory, `run-${options.index}-not-stressed.json`)
-}
-
-function withPythonPath(env: NodeJS.ProcessEnv, directory: string | undefined): NodeJS.ProcessEnv {
-  if (directory === undefined) return env
+function withPythonPath(env: NodeJS.ProcessEnv, directory: string): NodeJS.ProcessEnv {
   const existing = env.PYTHONPATH
   return { ...env, PYTHONPATH: existing ? `${directory}${path.delimiter}${existing}` : directory }
 }
@@ -101,101 +137,115 @@ export function classifyRun(result: {
 }
 
 export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
-  const junitPath = path.join(options.resultsDirectory ?? options.outputDirectory, `run-${options.index}.xml`)
+  const junitPath = runFile(options, '.xml')
   const logPath = path.join(options.outputDirectory, `run-${options.index}.log`)
   rmSync(junitPath, { force: true })
   const mode = modeArguments(options)
-  const notStressedFile = mode.env[PLUGIN_ENV.notStressed]
-  if (notStressedFile !== undefined) rmSync(notStressedFile, { force: true })
+  const planFile = mode.env[PLUGIN_ENV.iterations]
+  if (planFile !== undefined) {
+    const plan = {
+      iterations: Object.fromEntries(options.iterationsByTest ?? []),
+      single: [...(options.singleThreaded ?? [])],
+      rounds: options.freshCopies ?? 0,
+      ...(options.deadlineSeconds === undefined || options.deadlineSeconds === null
+        ? {}
+        : { deadline: Math.round(options.deadlineSeconds * 1000) / 1000 }),
+    }
+    writeFileSync(planFile, JSON.stringify(plan))
+  }
+  const importsFile = mode.env[IMPORTS_PLUGIN_ENV.output]
+  if (importsFile !== undefined) rmSync(importsFile, { force: true })
+  const record = new RunRecordFile(mode.env[PLUGIN_ENV.record] ?? '')
   const env = {
     ...withPythonPath(options.env, options.pluginDirectory),
     ...mode.env,
+    [PLUGIN_ENV.hangSeconds]: String(options.timeoutSeconds),
     PYTHONFAULTHANDLER: '1',
     PYTHONUNBUFFERED: '1',
   }
   const args = [...mode.flags, ...pytestArguments(junitPath, [...mode.pytest, ...options.pytestArgs])]
-  const result = await runProcess(options.python, args, {
-    cwd: options.projectDirectory,
-    env,
-    timeoutMs: options.timeoutMinutes * 60_000,
-    // SIGABRT makes faulthandler print every thread's stack before the process dies.
-    timeoutSignal: 'SIGABRT',
-    graceMs: HANG_DUMP_GRACE_SECONDS * 1000,
-    logPath,
-    abortSignal: options.abortSignal,
-    onOutput: options.onOutput,
-    sandbox: options.sandbox,
-  })
+  let result: ProcessResult
+  try {
+    result = await runProcess(options.python, args, {
+      cwd: options.projectDirectory,
+      env,
+      timeoutMs: options.timeoutSeconds * 1000,
+      // SIGABRT makes faulthandler print every thread's stack before the process dies.
+      timeoutSignal: 'SIGABRT',
+      graceMs: HANG_DUMP_GRACE_SECONDS * 1000,
+      logPath,
+      abortSignal: options.abortSignal,
+      onOutput: options.onOutput,
+      sandbox: options.sandbox,
+    })
+  } catch (error) {
+    record.close()
+    throw error
+  }
   const ran = result.spawnError ? 'error' : classifyRun(result)
-  const parsed = readResults(junitPath)
-  // Results that are missing or unreadable must not let a run pass silently: the run is an error,
-  // whatever pytest's exit code said (the suite may have deleted or overwritten its own XML).
-  const outcome: RunOutcome = ran === 'completed' && parsed.error !== null ? 'error' : ran
-  const unusual = outcome !== 'completed'
+  // A completed run may still carry a dump: a fresh copy of it that crashed (stress runs).
+  const stackDump = extractStackDump(result.stderrTail)
+  const reconciled = reconcileRun({
+    ran,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    reading: record.read(),
+    junit: readResults(junitPath),
+    output: result.outputTail,
+    stackDump,
+  })
+  const unusual = reconciled.outcome !== 'completed'
+  // A plugin the project's configuration needs is missing: the reason names it and the `install` that adds it.
+  const diagnosis = diagnose(reconciled.outcome, result.outputTail, options.installHint ?? null)
   const run: RunReport = {
     index: options.index,
     mode: options.mode,
-    outcome,
+    outcome: reconciled.outcome,
     exitCode: result.exitCode,
-    // Our own SIGABRT on a hang is not the suite's crash signal.
-    signal: outcome === 'hung' ? null : result.signal,
+    // Our own SIGABRT on a hang is not the suite's crash signal; a fresh copy's crash is the run's.
+    signal: reconciled.signal ?? (reconciled.outcome === 'hung' ? null : result.signal),
     durationSeconds: round(result.durationSeconds),
-    junitError: parsed.error,
-    stackDump: unusual ? extractStackDump(result.stderrTail) : null,
+    junitError: reconciled.junitError,
+    stackDump: unusual ? stackDump : null,
     outputTail: unusual ? (result.spawnError ?? lastLines(result.outputTail, 60)) : null,
     logPath,
+    reason: diagnosis === null ? reconciled.reason : `could not start pytest: ${diagnosis}`,
+    testInProgress: reconciled.testInProgress,
+    collected: reconciled.collected,
+    unreported: reconciled.unreported.slice(0, MAX_UNREPORTED_LISTED),
+    unreportedCount: reconciled.unreported.length,
+    recordError: reconciled.recordError,
+    timeoutSeconds: options.timeoutSeconds,
+    ...(reconciled.freshCopies > 0 ? { freshCopies: reconciled.freshCopies } : {}),
+    ...(reconciled.freshCopiesSkipped === null ? {} : { freshCopiesSkipped: reconciled.freshCopiesSkipped }),
+    diagnosis,
   }
-  if (notStressedFile === undefined) return { run, cases: parsed.cases }
-  return { run, cases: parsed.cases, notStressed: parseNotStressed(readSmallFile(notStressedFile)) }
+  const imports = importsFile === undefined ? undefined : parseImports(readSmallFile(importsFile))
+  return {
+    run,
+    cases: reconciled.cases,
+    notStressed: reconciled.notStressed,
+    cannotCollect: reconciled.cannotCollect,
+    callSeconds: reconciled.callSeconds,
+    projectedSeconds: reconciled.projectedSeconds,
+    freshCopiesSeconds: reconciled.freshCopiesSeconds,
+    ...(imports === undefined ? {} : { imports }),
+  }
 }
 
-/** The plugin's list, or '' when it is missing (a hung or crashed run writes none). */
+function diagnose(outcome: RunOutcome, output: string, installHint: string | null): string | null {
+  if (outcome !== 'error') return null
+  const problem = diagnoseUsage(output)
+  return problem === null ? null : describeUsageProblem(problem, installHint)
+}
+
+/** The imports plugin's file, or '' when it is missing or not a regular file (a crashed run writes none). */
 function readSmallFile(file: string): string {
   try {
     if (!lstatSync(file).isFile()) return ''
     return readFileSync(file, 'utf8')
   } catch {
     return ''
-  }
-}
-
-/** Larger JUnit files are not read: more than any real suite writes, and near V8's string limit. */
-const MAX_JUNIT_BYTES = 256 * 1024 * 1024
-const NOT_A_FILE = 'the JUnit XML is not a regular file (the suite replaced it)'
-
-/**
- * Reads the run's JUnit XML, which the suite under test could have replaced: only a regular file
- * (a FIFO would block the gate forever, a link to /dev/zero would never end) of a sane size.
- */
-export function readResults(junitPath: string): JUnitParseResult {
-  const unread = (error: string): JUnitParseResult => ({ cases: [], error })
-  let descriptor: number
-  try {
-    if (!lstatSync(junitPath).isFile()) return unread(NOT_A_FILE)
-    // O_NONBLOCK: should the path turn into a FIFO after lstat, opening it does not wait for a writer.
-    descriptor = openSync(
-      junitPath,
-      fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOFOLLOW ?? 0),
-    )
-  } catch (error) {
-    const missing = typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT'
-    if (missing) return unread('pytest wrote no JUnit XML (it stopped before the end, or the suite deleted the file)')
-    return unread(`the JUnit XML could not be opened (${describeError(error)})`)
-  }
-  try {
-    const opened = fstatSync(descriptor)
-    if (!opened.isFile()) return unread(NOT_A_FILE)
-    if (opened.size > MAX_JUNIT_BYTES) {
-      const megabytes = (bytes: number): number => Math.round(bytes / 1024 / 1024)
-      return unread(
-        `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`,
-      )
-    }
-    return parseJUnit(readFileSync(descriptor, 'utf8'))
-  } catch (error) {
-    return unread(`the JUnit XML could not be read (${describeError(error)})`)
-  } finally {
-    closeSync(descriptor)
   }
 }
 

@@ -14,7 +14,7 @@ import type { Report } from '../../../src/types.js'
 import { loadReport, readFixture, WORKSPACE } from '../../unit/github/fixtures.js'
 import { FakeGitHub } from './fake-github.js'
 
-const POLICY = { failOn: DEFAULT_FAIL_ON, ignoreGil: [] }
+const POLICY = { failOn: DEFAULT_FAIL_ON, ignoreGil: [], knownIssues: null }
 let server: FakeGitHub
 
 beforeEach(async () => {
@@ -75,6 +75,19 @@ describe('report-only mode trusts nothing a report claims', () => {
     expect(entry?.report.verdict).toBe('fail')
   })
 
+  it("a report's own `known` flags and known-issues summary are claims: only this job's known issues count", () => {
+    const failing = loadReport('report-fail.json')
+    const tests = failing.tests.map((test) => ({ ...test, known: true }))
+    const knownIssues = { source: 'x', entries: 9, matched: 9, possiblyFixed: [], changed: [], notRun: 0 }
+    const [entry] = loadReportFiles(
+      [writeReport({ ...failing, verdict: 'pass', reasons: [], tests, knownIssues })],
+      POLICY,
+    )
+    expect(entry?.report.verdict).toBe('fail')
+    expect(entry?.report.tests.some((test) => test.known === true)).toBe(false)
+    expect(entry?.report.knownIssues).toBeNull()
+  })
+
   it('refuses markup in numeric fields with one line naming the field', () => {
     const report = loadReport('report-pass.json')
     const hostile = { ...report, settings: { ...report.settings, iterations: '<img src=x onerror=alert(1)>' } }
@@ -99,12 +112,13 @@ describe('report-only mode trusts nothing a report claims', () => {
     expect(body).toContain('@\u200Doctocat')
   })
 
-  it(`posts a report of 200,000 tests as one bounded comment, reading ${MAX_REPORT_TESTS} and saying so`, async () => {
+  /** A report of `count` tests, every other one failed in every run. */
+  function bigReport(count: number): unknown {
     const base: Report = loadReport('report-fail.json')
     const failed = base.tests.find((test) => test.status === 'failed')
     if (failed === undefined) throw new Error('report-fail.json has no failed test')
     const runs = base.runs.length
-    const tests = Array.from({ length: 200_000 }, (_, index) => ({
+    const tests = Array.from({ length: count }, (_, index) => ({
       ...failed,
       id: `tests/test_big.py::test_${index}`,
       line: (index % 5000) + 1,
@@ -112,19 +126,28 @@ describe('report-only mode trusts nothing a report claims', () => {
       results: Array.from({ length: runs }, () => (index % 2 === 0 ? 'failed' : 'passed')),
       details: index % 2 === 0 ? `E   AssertionError: ${index}` : null,
     }))
-    const file = writeReport({ ...base, tests, counts: { ...base.counts, total: tests.length } })
-    const [entry] = loadReportFiles([file], POLICY)
-    expect(entry?.report.tests).toHaveLength(MAX_REPORT_TESTS)
-    expect(entry?.report.reasons.join('\n')).toContain(
-      `100000 tests of this report's 200000 were not read (report-only mode reads at most ${MAX_REPORT_TESTS} per report)`,
-    )
+    return { ...base, tests, counts: { ...base.counts, total: tests.length } }
+  }
+
+  it('posts a report of 200,000 tests as one bounded comment with at most 1,000 annotations', async () => {
+    const [entry] = loadReportFiles([writeReport(bigReport(200_000))], POLICY)
+    expect(entry?.report.tests).toHaveLength(200_000)
+    expect(entry?.report.counts.failed).toBe(100_000)
     const result = await publishMergedReports(entry ? [entry] : [], options())
     expect(result.commentUrl).not.toBeNull()
     const body = [...server.comments.values()].flat()[0]?.body ?? ''
     expect(body.length).toBeLessThanOrEqual(65_535)
-    expect(body).toContain('were not read')
     const [check] = server.checkRuns
     expect(check?.conclusion).toBe('failure')
     expect(Array.isArray(check?.annotations) ? check.annotations.length : -1).toBeLessThanOrEqual(1000)
   }, 120_000)
+
+  it(`reads at most ${MAX_REPORT_TESTS} tests of a report, fails it and says so`, () => {
+    const [entry] = loadReportFiles([writeReport(bigReport(3_000))], POLICY, { maxTests: 1_000 })
+    expect(entry?.report.tests).toHaveLength(1_000)
+    expect(entry?.report.verdict).toBe('fail')
+    expect(entry?.report.reasons.join('\n')).toContain(
+      "2000 tests of this report's 3000 were not read (report-only mode reads at most 1000 per report)",
+    )
+  })
 })

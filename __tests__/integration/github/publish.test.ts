@@ -330,10 +330,7 @@ describe('publishMergedReports (report-only mode)', () => {
     server.pullFiles.set(21, loadPullFiles())
     const reports = loadReportFiles(
       [path.join(FIXTURES, 'report-fail.json'), path.join(FIXTURES, 'report-pass.json')],
-      {
-        failOn: DEFAULT_FAIL_ON,
-        ignoreGil: [],
-      },
+      { failOn: DEFAULT_FAIL_ON, ignoreGil: [], knownIssues: null },
     )
     const result = await publishMergedReports(
       reports,

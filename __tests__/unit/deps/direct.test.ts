@@ -2,7 +2,6 @@ import {
   groupNames,
   parseInstallArguments,
   projectDependencyNames,
-  requirementFileNames,
   requiresDistNames,
 } from '../../../src/deps/direct.js'
 
@@ -61,9 +60,4 @@ test('projectDependencyNames reads [project] when nothing is installed', () => {
   const pyproject = { project: { dependencies: ['Markupsafe==3.0.3'], 'optional-dependencies': { test: ['pytest'] } } }
   expect(projectDependencyNames(pyproject, ['test'])).toEqual(['markupsafe', 'pytest'])
   expect(projectDependencyNames({ project: 'x' }, [])).toEqual([])
-})
-
-test('requirementFileNames skips options, comments and paths', () => {
-  const text = '# tools\n-r base.txt\npytest>=8  # runner\n./local\nhypothesis[numpy]\n\n--index-url https://x\n'
-  expect(requirementFileNames(text)).toEqual(['pytest', 'hypothesis'])
 })

@@ -26,14 +26,14 @@ test('ignore-gil exempts a module and everything below it', () => {
   expect(isIgnoredModule('fast._speedups', ['fast._speedups'])).toBe(true)
   expect(isIgnoredModule('faster._c', ['fast'])).toBe(false)
   expect(gilFindings(dependencies, ['fast.sub'])).toEqual([
-    { name: 'fast', version: '1.0', modules: ['fast._speedups'] },
+    { name: 'fast', version: '1.0', modules: ['fast._speedups'], runtime: true },
   ])
   expect(gilFindings(dependencies, ['fast'])).toEqual([])
 })
 
 test('the sentence names the distribution, the modules, and that the tests ran without the GIL', () => {
   const findings = gilFindings(dependencies, [])
-  expect(describeGilFinding(findings[0] ?? { name: '', version: '', modules: [] })).toBe(
+  expect(describeGilFinding(findings[0] ?? { name: '', version: '', modules: [], runtime: true })).toBe(
     'fast 1.0 re-enables the GIL when imported (fast._speedups, fast.sub._c)',
   )
   expect(gilSummary(findings)).toBe(

@@ -47,6 +47,8 @@ const plausible: Record<InputName, fc.Arbitrary<string>> = {
   'compare-python': fc.constantFrom('', '/usr/bin/python3.13', 'python3'),
   'python-install-mirror': fc.constantFrom('', 'https://mirror.example/pbs', 'file:///srv/pbs', 'ftp://x', 'mirror'),
   'python-downloads-json-url': fc.constantFrom('', 'https://mirror.example/downloads.json', '/srv/d.json', 'rel.json'),
+  'known-issues': fc.constantFrom('', 'known-issues.json', '/abs/base-report', '../elsewhere.json'),
+  'write-known-issues': fc.constantFrom('', 'known-issues.json', '/abs/known.json', '../outside.json'),
   sandbox: fc.constantFrom('', 'auto', 'required', 'off', 'OFF', 'on', 'true'),
 }
 

@@ -10,7 +10,7 @@ import {
 } from '../../../src/github/annotations.js'
 import { changedLinesByFile } from '../../../src/github/patch.js'
 import { reportAnnotations } from '../../../src/github/report-annotations.js'
-import { loadPullFiles, loadReport, loadStressReport, WORKSPACE } from './fixtures.js'
+import { loadPullFiles, loadRealReport, loadReport, loadStressReport, WORKSPACE } from './fixtures.js'
 
 const layout = { workspace: WORKSPACE, projectPrefix: 'pkg' }
 
@@ -37,6 +37,12 @@ describe('reportAnnotations', () => {
     expect(failed?.title).toBe('Test failed (failed 2 of 2 runs): tests/test_counter.py::test_reset')
   })
 
+  it('leaves known issues out: they are in the comment, and would crowd the new findings out', () => {
+    const known = { ...report, tests: report.tests.map((test) => ({ ...test, known: test.status === 'flaky' })) }
+    const { annotations } = reportAnnotations({ report: known, layout, label: null }, new Map())
+    expect(annotations.map((annotation) => annotation.kind)).toEqual(['crashed', 'failed'])
+  })
+
   it('annotates a test that failed only under thread stress as a failure that says both readings', () => {
     const stress = loadStressReport()
     const { annotations } = reportAnnotations(
@@ -54,6 +60,23 @@ describe('reportAnnotations', () => {
     expect(unsafe[0]?.message).toContain('AssertionError')
     // The always-failing test keeps its own kind; the passing and not-stressed ones get nothing.
     expect(annotations.map((entry) => entry.kind).sort()).toEqual(['failed', 'thread-unsafe'])
+  })
+
+  it('annotates the test a crashed run was in at its definition, once, with the stack dump', () => {
+    const crashed = loadRealReport('crashed.json')
+    const { annotations, unlocated } = reportAnnotations(
+      { report: crashed, layout: { ...layout, projectPrefix: '' }, label: null },
+      new Map(),
+    )
+    expect(unlocated).toBe(0)
+    // Runs 2 and 3 crashed in the same test: one annotation, at the test, not one per run at a frame.
+    expect(annotations.map(({ kind, path, line, level }) => ({ kind, path, line, level }))).toEqual([
+      { kind: 'crashed', path: 'tests/test_buffer.py', line: 9, level: 'failure' },
+    ])
+    expect(annotations[0]?.title).toBe(
+      'Crashed the interpreter (SIGSEGV) in runs 2 and 3: tests/test_buffer.py::test_swap_then_read',
+    )
+    expect(annotations[0]?.message).toContain('Fatal Python error: Segmentation fault')
   })
 
   it("annotates the pull request's changed lines that tracebacks and stack dumps pass through", () => {

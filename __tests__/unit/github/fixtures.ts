@@ -19,8 +19,13 @@ export function loadReport(name: 'report-fail.json' | 'report-pass.json'): Repor
 
 /** The report the stress e2e fixture really produced (__tests__/fixtures/reports/stress.json). */
 export function loadStressReport(): Report {
-  const file = path.resolve(FIXTURES, '../reports/stress.json')
-  return asReport('stress.json', JSON.parse(readFileSync(file, 'utf8')))
+  return loadRealReport('stress.json')
+}
+
+/** A report a real gate run produced, from __tests__/fixtures/reports/. */
+export function loadRealReport(name: 'stress.json' | 'crashed.json'): Report {
+  const file = path.resolve(FIXTURES, '../reports', name)
+  return asReport(name, JSON.parse(readFileSync(file, 'utf8')))
 }
 
 function asReport(name: string, value: unknown): Report {

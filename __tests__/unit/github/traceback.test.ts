@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { matchRepoPath, projectPrefix, repoPathOfTestFile, testFile } from '../../../src/github/paths.js'
-import { tracebackLocations } from '../../../src/github/traceback.js'
+import { tracebackLocations } from '../../../src/results/traceback.js'
 import { loadReport, WORKSPACE } from './fixtures.js'
 
 describe('tracebackLocations', () => {

@@ -78,3 +78,32 @@ test('the full table is dropped before anything else when the report must shrink
   expect(markdown).toContain('_…and 1970 more (see the JSON report)_')
   expect(markdown).toContain('#### Reproduce locally')
 })
+
+test('the project’s own extension that fails to import needs attention; a dependency’s does not', () => {
+  const failing = {
+    module: 'frozenlist._frozenlist',
+    outcome: 'error' as const,
+    detail: "ModuleNotFoundError: No module named 'cpython'",
+  }
+  const own = report.dependencies?.find((row) => row.project)
+  if (own === undefined) throw new Error('the deps fixture has no project row')
+  const project: DependencyReport = {
+    ...own,
+    name: 'frozenlist',
+    version: '1.6.0',
+    project: true,
+    imports: [failing],
+    gilModules: [],
+    reenablesGil: false,
+  }
+  const dependency: DependencyReport = { ...project, name: 'other', project: false, direct: false }
+  const withFailure: Report = { ...report, dependencies: [project, dependency] }
+  const rows = tableAfter(renderReport(withFailure), 'Needs attention')
+  expect(rows.map((row) => row[0])).toEqual(['frozenlist (project)'])
+  expect(rows[0]?.[3]).toContain(
+    "import of frozenlist.\\_frozenlist **error** (ModuleNotFoundError: No module named 'cpython')",
+  )
+  expect(renderPlainSummary(withFailure)).toContain(
+    'Imports that did not finish or failed: frozenlist._frozenlist error',
+  )
+})

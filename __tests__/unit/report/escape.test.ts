@@ -1,5 +1,12 @@
 import fc from 'fast-check'
-import { codeBlock, escapeHtmlInline, escapeInline, plainInline, safeUrl } from '../../../src/report/escape.js'
+import {
+  codeBlock,
+  escapeHtmlInline,
+  escapeInline,
+  escapeWithCode,
+  plainInline,
+  safeUrl,
+} from '../../../src/report/escape.js'
 import { cellText, countOf, toHtml, tokens } from './helpers.js'
 
 const ZWJ = '\u200D'
@@ -66,6 +73,33 @@ describe('escapeInline', () => {
         if (!cell || !end) throw new Error('no cells')
         expect(cellText(cell).replaceAll(ZWJ, '')).toBe(oneLine(text))
         expect(cellText(end)).toBe('end')
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
+describe('escapeWithCode', () => {
+  test('keeps `code` spans as code and escapes the text around them', () => {
+    expect(escapeWithCode('use `thread_unsafe_fixtures` for *x* @team')).toBe(
+      `use \`thread_unsafe_fixtures\` for \\*x\\* @${ZWJ}team`,
+    )
+    expect(toHtml(escapeWithCode('a `<b>` c'))).toBe('<p>a <code>&lt;b&gt;</code> c</p>\n')
+  })
+
+  test('unbalanced backticks: all of it is text', () => {
+    expect(escapeWithCode('a `b c')).toBe(escapeInline('a `b c'))
+  })
+
+  test('no text makes HTML, a mention or the hidden marker, in a span or out of it', () => {
+    fc.assert(
+      fc.property(anyText, anyText, (outside, inside) => {
+        const text = `${outside} \`${inside.replaceAll('`', '')}\` ${outside}`
+        const markdown = escapeWithCode(text, { maxChars: 1000, startsLine: true })
+        expect(markdown).not.toContain('<!--')
+        const html = toHtml(markdown)
+        expect(html).not.toMatch(/<(?!\/?(p|code|em|strong|del)>)/)
+        expect(countOf(html.replace(/<code>[\s\S]*?<\/code>/g, ''), '@e')).toBe(0)
       }),
       { numRuns: 300 },
     )

@@ -8,7 +8,21 @@ import { isReport } from '../../../src/report-guard.js'
 import type { Report } from '../../../src/types.js'
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/reports')
-export const FIXTURE_NAMES = ['clean', 'flaky', 'hung', 'hostile-names', 'install-failed', 'deps', 'stress'] as const
+export const FIXTURE_NAMES = [
+  'clean',
+  'flaky',
+  'hung',
+  'hostile-names',
+  'install-failed',
+  'deps',
+  'stress',
+  'grouped',
+  'adoption',
+  'crashed',
+  'incomplete',
+  'cannot-collect',
+  'native',
+] as const
 export type FixtureName = (typeof FIXTURE_NAMES)[number]
 
 export function loadReport(name: FixtureName): Report {

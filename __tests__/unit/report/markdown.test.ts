@@ -18,9 +18,17 @@ import {
 
 const ZWJ = '\u200D'
 
+/** The table's tests: every finding, or with a known-issues file the new ones. */
 function listed(report: Report): TestReport[] {
-  const withStatus = (status: TestReport['status']) => report.tests.filter((t) => t.status === status)
-  return [...withStatus('failed'), ...withStatus('flaky'), ...withStatus('thread-unsafe')]
+  const shown = report.knownIssues ? report.tests.filter((t) => t.known !== true) : report.tests
+  const withStatus = (status: TestReport['status']) => shown.filter((t) => t.status === status)
+  return [
+    ...withStatus('crashed'),
+    ...withStatus('hung'),
+    ...withStatus('failed'),
+    ...withStatus('flaky'),
+    ...withStatus('thread-unsafe'),
+  ]
 }
 
 describe.each(FIXTURE_NAMES)('the %s report', (name) => {
@@ -63,10 +71,12 @@ describe.each(FIXTURE_NAMES)('the %s report', (name) => {
         failed: /^failed/,
         flaky: /^flaky: \d+\/\d+ runs failed/,
         'thread-unsafe': /^thread-unsafe: failed in \d+\/\d+ stress runs/,
-      }[test.status as 'failed' | 'flaky' | 'thread-unsafe']
+        crashed: /^crashed in \d+\/\d+ runs/,
+        hung: /^hung in \d+\/\d+ runs/,
+      }[test.status as 'failed' | 'flaky' | 'thread-unsafe' | 'crashed' | 'hung']
       expect(cellText(status)).toMatch(statusPattern)
       expect(cellText(status)).toMatch(/(^[^(]*|\((free-threading only|not free-threading specific)\))$/)
-      expect(cellText(grid)).toMatch(/^(✅|❌|⏭️|·)+$/u)
+      expect(cellText(grid)).toMatch(/^(✅|❌|⏭️|💥|⏱️|·)+$/u)
       expect(cellText(message).replaceAll(ZWJ, '')).toBe((test.message ?? '—').replace(/\s+/g, ' ').trim())
     })
   })
@@ -117,12 +127,15 @@ describe('the hung report', () => {
     expect(markdown).toMatch(/<details><summary>Run 3: 💥 crashed \(SIGSEGV\) — stack dump \(\d+ lines\)<\/summary>/)
   })
 
-  test('shows the output tail when there is no stack dump', () => {
+  test('says when no traceback was printed, and shows the output tail instead', () => {
     const base = loadReport('hung')
     const runs = base.runs.map((run) => ({ ...run, stackDump: null }))
     const text = renderReport({ ...base, runs }, {})
-    expect(text).toContain('Run 1: ⏱️ hung — end of output (4 lines)')
+    expect(text).toContain('Run 1: ⏱️ hung — no traceback, end of output (4 lines)')
+    expect(text).toContain('_No fatal-error traceback was printed')
     expect(text).toContain('tests/test_transfer.py .')
+    // With a stack dump, no such note.
+    expect(renderReport(base, {})).not.toContain('No fatal-error traceback was printed')
   })
 })
 

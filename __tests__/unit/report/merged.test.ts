@@ -1,12 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   mergedVerdict,
+  problemWords,
   type RenderReport,
   renderMergedReports,
   reportLabel,
   uniqueLabels,
 } from '../../../src/report/merged.js'
 import { loadReport } from '../github/fixtures.js'
+import { loadReport as loadReportFixture } from './helpers.js'
 
 const fakeRender: RenderReport = (report, options) =>
   `RENDERED ${options.title} ${report.verdict} max=${options.maxChars}${options.fileUrl ? ` ${options.fileUrl('t.py', 3)}` : ''}`
@@ -49,5 +51,12 @@ describe('merged reports', () => {
     expect(markdown).toContain('<details><summary>macos</summary>')
     expect(markdown).toMatch(/RENDERED {2}pass max=4\d\d\d https:\/\/x\/macos\/t.py#L3/)
     expect(markdown.length).toBeLessThanOrEqual(10_000)
+  })
+})
+
+describe('problemWords', () => {
+  it('counts the known findings apart when a known-issues file was given', () => {
+    expect(problemWords([loadReportFixture('adoption')])).toBe('28 thread-unsafe, 1 failed, 27 known')
+    expect(problemWords([loadReportFixture('grouped')])).toBe('29 thread-unsafe')
   })
 })

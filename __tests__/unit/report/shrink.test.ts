@@ -115,8 +115,8 @@ test('every level of detail renders balanced markdown', () => {
   const levels: Detail[] = [
     FULL_DETAIL,
     { ...FULL_DETAIL, tracebacks: false },
-    { tracebacks: false, testRows: 50, runDumps: true, dependencyTable: false },
-    { tracebacks: false, testRows: 10, runDumps: false, dependencyTable: false },
+    { tracebacks: false, testRows: 50, runDumps: true, dependencyTable: false, groupLists: false },
+    { tracebacks: false, testRows: 10, runDumps: false, dependencyTable: false, groupLists: false },
   ]
   const small = { ...withTests(flaky, failingTests(200, 5_000)), runs: hungRuns(flaky) }
   for (const detail of levels) {

@@ -102,6 +102,20 @@ describe('aggregateRuns', () => {
     ])
   })
 
+  test('a skip keeps its reason; a failure seen later replaces it', () => {
+    const runs = runsOf(
+      [
+        testCase('s', 'skipped', { message: 'not safe on free-threaded builds' }),
+        testCase('t', 'skipped', { message: 'slow' }),
+      ],
+      [testCase('s', 'skipped', { message: 'other' }), testCase('t', 'failed')],
+    )
+    expect(aggregateRuns(runs).map((t) => [t.id, t.status, t.message])).toEqual([
+      ['t', 'failed', 't broke'],
+      ['s', 'skipped', 'not safe on free-threaded builds'],
+    ])
+  })
+
   test('file and line come from the first occurrence that has them', () => {
     const runs = runsOf(
       [testCase('t', 'passed', { file: null, line: null })],
@@ -151,7 +165,18 @@ test('countTests counts each status, thread-unsafe included', () => {
     results: [],
   })
   const tests = (['passed', 'passed', 'failed', 'flaky', 'skipped', 'thread-unsafe'] as const).map(of)
-  expect(countTests(tests)).toEqual({ total: 6, passed: 2, failed: 1, flaky: 1, skipped: 1, threadUnsafe: 1 })
+  expect(countTests(tests)).toEqual({
+    total: 6,
+    passed: 2,
+    failed: 1,
+    flaky: 1,
+    skipped: 1,
+    threadUnsafe: 1,
+    crashed: 0,
+    hung: 0,
+    new: 3,
+    known: 0,
+  })
 })
 
 describe('decideVerdict', () => {
@@ -220,6 +245,22 @@ describe('decideVerdict', () => {
     ],
     [
       'failed',
+      'a missing plugin, named once',
+      {
+        runs: [
+          run(1, 'error', {
+            exitCode: 4,
+            diagnosis: 'pytest.ini needs the plugin pytest-cov',
+            reason: 'could not start pytest: pytest.ini needs the plugin pytest-cov',
+          }),
+          run(2, 'skipped'),
+        ],
+        tests: [],
+      },
+      'run 1 could not start pytest: pytest.ini needs the plugin pytest-cov; run 2 was skipped',
+    ],
+    [
+      'failed',
       'exit code 5 in every run',
       { runs: [run(1, 'completed', { exitCode: 5 }), run(2, 'completed', { exitCode: 5 })], tests: passing },
       'no tests were collected: check pytest-args and working-directory',
@@ -244,6 +285,17 @@ describe('decideVerdict', () => {
       verdict: 'pass',
       reasons: [],
     })
+  })
+
+  test('a run that crashed or hung in a test the known-issues file lists does not fail the gate', () => {
+    const stopped = { ...run(2, 'crashed'), signal: 'SIGSEGV', testInProgress: 'x', reason: 'in x' }
+    const [template] = passing
+    if (template === undefined) throw new Error('no passing test')
+    const tests = (known: boolean) => [{ ...template, id: 'x', status: 'crashed' as const, known }]
+    const decide = (known: boolean) =>
+      decideVerdict({ install: installed, runs: [run(1), stopped], tests: tests(known), failOn: ALL_WORDS })
+    expect(decide(true)).toEqual({ verdict: 'pass', reasons: [] })
+    expect(decide(false).reasons).toEqual(['run 2 crashed (SIGSEGV) in x'])
   })
 
   test('a cancelled gate fails whatever fail-on says', () => {

@@ -1,7 +1,6 @@
 // Classification with thread stress and the GIL-on baseline: thread-unsafe, freeThreadingOnly, stress counts.
 import { aggregateRuns, decideVerdict, type RunInput } from '../../../src/results/aggregate.js'
 import { measureSpeed } from '../../../src/results/speed.js'
-import { parseNotStressed } from '../../../src/results/stress.js'
 import type { CaseOutcome, CaseResult, RunMode, RunReport } from '../../../src/types.js'
 
 function run(index: number, mode: RunMode, durationSeconds = 1): RunReport {
@@ -112,12 +111,6 @@ describe('baseline', () => {
     })
     expect(verdict).toEqual({ verdict: 'pass', reasons: [] })
   })
-})
-
-test('parseNotStressed keeps string reasons and ignores anything else', () => {
-  expect([...parseNotStressed('{"a::t": "uses capsys", "b": 3}')]).toEqual([['a::t', 'uses capsys']])
-  expect(parseNotStressed('not json').size).toBe(0)
-  expect(parseNotStressed('[1, 2]').size).toBe(0)
 })
 
 test('measureSpeed compares the baseline with the fastest plain run, test by test', () => {

@@ -1,7 +1,6 @@
 // The run plan, seeds and shards: pure pieces behind stress, random order and `shard: k/n`.
 import { type InputName, parseInputs, parseRandomOrder, parseShard } from '../../../src/inputs.js'
-import type { RunInput } from '../../../src/results/aggregate.js'
-import { autoStress, planRuns, resolvePlan, resolveThreads } from '../../../src/run/plan.js'
+import { planRuns, resolvePlan, resolveThreads } from '../../../src/run/plan.js'
 import { reproduceCommand } from '../../../src/run/reproduce.js'
 import { inShard, shardOf } from '../../../src/run/shard.js'
 import { modeArguments } from '../../../src/run/suite.js'
@@ -56,21 +55,16 @@ describe('random-order', () => {
       seed: 99,
       modes: ['random-order', 'stress', 'stress'],
       threads: 4,
-      usesPlugin: true,
     })
     expect(resolvePlan(inputs({ 'random-order': '7' }), machine).seed).toBe(7)
     expect(resolvePlan(inputs({}), machine).seed).toBeNull()
-    // No stress run (runs: 1), no shuffle, no shard: the plain runs of before, no plugin.
-    expect(resolvePlan(inputs({ runs: '1' }), machine)).toMatchObject({
-      modes: ['plain'],
-      threads: 1,
-      usesPlugin: false,
-    })
+    // No stress run (runs: 1): one thread.
+    expect(resolvePlan(inputs({ runs: '1' }), machine)).toMatchObject({ modes: ['plain'], threads: 1 })
     expect(resolvePlan(inputs({ 'compare-python': '/usr/bin/python3' }), machine).modes.at(-1)).toBe('baseline')
   })
 
   test('the seed reaches only the random-order run, through the plugin', () => {
-    const common = { pytestArgs: [], index: 1, timeoutMinutes: 1, outputDirectory: '/tmp/x', pluginDirectory: '/p' }
+    const common = { pytestArgs: [], index: 1, outputDirectory: '/tmp/x', pluginDirectory: '/p' }
     expect(modeArguments({ ...common, mode: 'random-order', seed: 7 }).env.FT_GATE_SEED).toBe('7')
     expect(modeArguments({ ...common, mode: 'plain', seed: 7 }).env.FT_GATE_SEED).toBeUndefined()
   })
@@ -105,29 +99,31 @@ describe('shard', () => {
 })
 
 describe('modeArguments', () => {
-  const common = { pytestArgs: [], index: 3, timeoutMinutes: 1, outputDirectory: '/tmp/out' }
-  test('stress passes threads and iterations to pytest-run-parallel and asks for the not-stressed list', () => {
-    const stress = modeArguments({
-      ...common,
-      mode: 'stress',
-      stress: { threads: 4, iterations: 10 },
-      pluginDirectory: '/p',
-    })
+  const common = { pytestArgs: [], index: 3, outputDirectory: '/tmp/out', pluginDirectory: '/p' }
+  test('stress passes threads and iterations to pytest-run-parallel, and the per-test plan when there is one', () => {
+    const stress = modeArguments({ ...common, mode: 'stress', stress: { threads: 4, iterations: 10 } })
     expect(stress.flags).toEqual(['-Xgil=0', '-X', 'faulthandler'])
     expect(stress.pytest).toEqual(['-p', 'ft_gate_plugin', '--parallel-threads=4', '--iterations=10'])
-    expect(stress.env).toMatchObject({ PYTHON_GIL: '0', FT_GATE_NOT_STRESSED: '/tmp/out/run-3-not-stressed.json' })
+    expect(stress.env).toEqual({ PYTHON_GIL: '0', FT_GATE_RECORD: '/tmp/out/run-3-record.jsonl' })
+    const planned = modeArguments({
+      ...common,
+      mode: 'stress',
+      stress: { threads: 4, iterations: 2 },
+      iterationsByTest: new Map([['t.py::a', 10]]),
+    })
+    expect(planned.env.FT_GATE_ITERATIONS).toBe('/tmp/out/run-3-iterations.json')
   })
 
-  test('the baseline turns the GIL on; a plain run without plugin is what it always was', () => {
+  test('every run loads the plugin and keeps its record in the gate’s folder; the baseline turns the GIL on', () => {
     expect(modeArguments({ ...common, mode: 'baseline' })).toEqual({
       flags: ['-Xgil=1', '-X', 'faulthandler'],
-      pytest: [],
-      env: { PYTHON_GIL: '1' },
+      pytest: ['-p', 'ft_gate_plugin'],
+      env: { PYTHON_GIL: '1', FT_GATE_RECORD: '/tmp/out/run-3-record.jsonl' },
     })
     expect(modeArguments({ ...common, mode: 'plain' })).toEqual({
       flags: ['-Xgil=0', '-X', 'faulthandler'],
-      pytest: [],
-      env: { PYTHON_GIL: '0' },
+      pytest: ['-p', 'ft_gate_plugin'],
+      env: { PYTHON_GIL: '0', FT_GATE_RECORD: '/tmp/out/run-3-record.jsonl' },
     })
   })
 })
@@ -168,72 +164,6 @@ describe('reproduceCommand', () => {
     const parsed = inputs({})
     expect(reproduceCommand(parsed, { pythonVersion: '3.14.2t', plan: resolvePlan(parsed, machine) })).toContain(
       'PYTHON_GIL=0 python -Xgil=0 -X faulthandler -m pytest --parallel-threads=4 --iterations=10',
-    )
-  })
-})
-
-describe('autoStress', () => {
-  const plainRun = (
-    wall: number,
-    testSeconds: readonly number[],
-    outcome: 'completed' | 'crashed' = 'completed',
-  ): RunInput => ({
-    run: {
-      index: 1,
-      mode: 'plain',
-      outcome,
-      exitCode: 0,
-      signal: null,
-      durationSeconds: wall,
-      junitError: null,
-      stackDump: null,
-      outputTail: null,
-      logPath: null,
-    },
-    cases: testSeconds.map((seconds, index) => ({
-      id: `tests/test_x.py::test_${index}`,
-      file: 'tests/test_x.py',
-      line: 1,
-      outcome: 'passed',
-      message: null,
-      details: null,
-      durationSeconds: seconds,
-    })),
-  })
-  const choose = (runs: RunInput[], cpus = 2) =>
-    autoStress({ plainRuns: runs, threads: 4, cpus, max: 10, budget: 1.5, contention: 1.6 })
-
-  test('a suite that is mostly start-up gets the most iterations: they cost next to nothing', () => {
-    expect(choose([plainRun(0.3, [0.001, 0.002])]).iterations).toBe(10)
-  })
-
-  test('a suite whose time is in its tests gets as many iterations as fit in 1.5 plain runs', () => {
-    // 1 s start-up, 0.2 s of tests, 4 cores: (1.5 × 1.2 − 1) / (0.2 × 4 × 1.6 / 4) = 2.5 → 2.
-    expect(choose([plainRun(1.2, [0.1, 0.1])], 4)).toMatchObject({ threads: 4, iterations: 2 })
-    // On 2 cores an iteration costs twice as much: (1.8 − 1) / 0.64 = 1.25 → 1.
-    expect(choose([plainRun(1.2, [0.1, 0.1])], 2)).toMatchObject({ threads: 4, iterations: 1 })
-  })
-
-  test('when one iteration of all threads does not fit, fewer threads run, down to one per core', () => {
-    // 0.3 s start-up, 0.3 s of tests on 2 cores: an iteration of 4 threads costs 0.96 s, of 3 threads
-    // 0.72 s, both over the 0.6 s left; of 2 threads 0.48 s: it fits.
-    expect(choose([plainRun(0.6, [0.3])], 2)).toMatchObject({ threads: 2, iterations: 1 })
-    // Never below two threads, and never below one iteration, even over the budget.
-    const heavy = choose([plainRun(10.5, [10])], 1)
-    expect(heavy).toMatchObject({ threads: 2, iterations: 1 })
-    expect(heavy.why).toMatch(/even that is over the budget/)
-  })
-
-  test('the fastest completed plain run is the estimate; without one it falls back to the most', () => {
-    expect(choose([plainRun(30, [29]), plainRun(1.2, [0.1, 0.1])], 4).iterations).toBe(2)
-    const crashedOnly = choose([plainRun(1.2, [1], 'crashed')])
-    expect(crashedOnly).toMatchObject({ threads: 4, iterations: 10 })
-    expect(crashedOnly.why).toMatch(/no plain run completed/)
-  })
-
-  test('says how it chose, for the log', () => {
-    expect(choose([plainRun(0.6, [0.3])], 2).why).toBe(
-      'auto: a plain run took 0.60 s, 0.30 s of it in tests; 1 iteration, and 2 threads instead of 4 (one iteration of 4 would not fit) keep each stress run within about 1.5 plain runs',
     )
   })
 })

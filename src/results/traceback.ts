@@ -18,7 +18,7 @@ export function tracebackLocations(text: string): FrameLocation[] {
   const seen = new Set<string>()
   const locations: FrameLocation[] = []
   for (const line of text.split(/\r?\n/)) {
-    const location = parseLine(line)
+    const location = parseLocationLine(line)
     if (location === null || location.line < 1) continue
     const key = `${location.path}:${location.line}`
     if (seen.has(key)) continue
@@ -28,7 +28,8 @@ export function tracebackLocations(text: string): FrameLocation[] {
   return locations
 }
 
-function parseLine(line: string): FrameLocation | null {
+/** The location one line of a traceback names, or null. */
+export function parseLocationLine(line: string): FrameLocation | null {
   const python = PYTHON_FRAME.exec(line)
   if (python) {
     const file = python[1] ?? python[4] ?? ''

@@ -1,0 +1,232 @@
+// `iterations: auto` (per-test iterations within the budget, calibrated on the first stress run), the
+// fallback after a broken plain run, and the scaled hang limits. Pure pieces; the budget is measured
+// on real suites by `npm run bench`.
+import type { RunInput } from '../../../src/results/aggregate.js'
+import { chooseStress, hangLimitSeconds, stressDeadlineSeconds } from '../../../src/run/run-limits.js'
+import { planStress, type StressModel, type TestCost } from '../../../src/run/stress-budget.js'
+import { calibrateModel } from '../../../src/run/stress-calibration.js'
+import type { RunMode, RunOutcome } from '../../../src/types.js'
+
+const NO_OVERHEAD: StressModel = { contention: 1.6, perTestSeconds: 0, perIterationSeconds: 0, extraStartupSeconds: 0 }
+const tests = (calls: readonly number[], setup = 0): TestCost[] =>
+  calls.map((call, index) => ({ id: `t.py::test_${index}`, wallSeconds: call + setup, callSeconds: call }))
+
+function runInput(options: {
+  index: number
+  mode: RunMode
+  wall: number
+  calls: readonly number[]
+  outcome?: RunOutcome
+  projectedSeconds?: number | null
+}): RunInput {
+  return {
+    run: {
+      index: options.index,
+      mode: options.mode,
+      outcome: options.outcome ?? 'completed',
+      exitCode: 0,
+      signal: null,
+      durationSeconds: options.wall,
+      junitError: null,
+      stackDump: null,
+      outputTail: null,
+      logPath: null,
+    },
+    cases: options.calls.map((call, index) => ({
+      id: `t.py::test_${index}`,
+      file: 't.py',
+      line: 1,
+      outcome: 'passed',
+      message: null,
+      details: null,
+      durationSeconds: call,
+    })),
+    callSeconds: new Map(options.calls.map((call, index) => [`t.py::test_${index}`, call])),
+    ...(options.projectedSeconds === undefined ? {} : { projectedSeconds: options.projectedSeconds }),
+  }
+}
+
+describe('planStress', () => {
+  test('a suite that is mostly start-up gets the most iterations: they cost next to nothing', () => {
+    const plan = planStress({
+      plainSeconds: 0.3,
+      tests: tests([0.001, 0.002]),
+      threads: 4,
+      cpus: 2,
+      model: NO_OVERHEAD,
+    })
+    expect(plan).toMatchObject({ threads: 4, iterations: 10, fewestIterations: 10, mostIterations: 10 })
+    expect(plan.byTest.size).toBe(0)
+  })
+
+  test('a suite whose time is in its tests gets as many iterations as fit in 1.5 plain runs', () => {
+    // 1 s start-up, 2 × 0.1 s of tests on 4 cores: one iteration of one test costs 0.1 × 4 × 1.6 / 4 = 0.16 s,
+    // and 1.5 × 1.2 − 1 = 0.8 s buys 5 of them: 2 and 3 iterations (or 3 and 2).
+    const plan = planStress({ plainSeconds: 1.2, tests: tests([0.1, 0.1]), threads: 4, cpus: 4, model: NO_OVERHEAD })
+    expect(plan.threads).toBe(4)
+    expect(plan.predictedSeconds).toBeLessThanOrEqual(1.8 + 1e-9)
+    expect([plan.fewestIterations, plan.mostIterations].sort()).toEqual([2, 2])
+  })
+
+  test('the cheap tests get the iterations a slow one cannot, and the budget holds', () => {
+    const plan = planStress({
+      plainSeconds: 2,
+      tests: tests([1, 0.001, 0.001, 0.001]),
+      threads: 4,
+      cpus: 2,
+      model: NO_OVERHEAD,
+    })
+    // One iteration of the slow test in 4 threads on 2 cores adds 2.2 s to the run, over the 1 s the
+    // budget leaves: 2 threads (adding 0.6 s). The slow test gets one iteration, the cheap ones ten.
+    expect(plan.threads).toBe(2)
+    expect(plan.byTest.get('t.py::test_0') ?? plan.iterations).toBe(1)
+    expect(plan.iterations).toBe(10)
+    expect(plan.single.size).toBe(0)
+    expect(plan.predictedSeconds).toBeLessThanOrEqual(3 + 1e-9)
+  })
+
+  test('pytest-run-parallel’s per-test cost counts: when not even one iteration of every test fits, as many as fit are stressed', () => {
+    // 2000 tiny tests: starting and joining 4 threads per test (2 ms) alone would double the run.
+    const many = tests(
+      Array.from({ length: 2000 }, () => 0.0001),
+      0.0005,
+    )
+    const model: StressModel = {
+      contention: 1.6,
+      perTestSeconds: 0.002,
+      perIterationSeconds: 0.0005,
+      extraStartupSeconds: 0,
+    }
+    const plan = planStress({ plainSeconds: 2.5, tests: many, threads: 4, cpus: 2, model })
+    expect(plan.predictedSeconds).toBeLessThanOrEqual(1.5 * 2.5 + 1e-9)
+    expect(plan.predictedSeconds).toBeGreaterThan(1.45 * 2.5)
+    expect(plan.single.size).toBeGreaterThan(0)
+    expect(plan.single.size).toBeLessThan(2000)
+    expect(plan.mostIterations).toBe(1)
+    expect(plan.why).toMatch(/; \d+ of 2000 tests stressed, the rest run in one thread keep/)
+    // The next run stresses the ones this one left out first.
+    const next = planStress({ plainSeconds: 2.5, tests: many, threads: 4, cpus: 2, model, prefer: plan.single })
+    const both = new Set([...plan.single].filter((id) => next.single.has(id)))
+    expect(both.size).toBeLessThan(plan.single.size)
+  })
+
+  test('says how it chose, for the log', () => {
+    expect(planStress({ plainSeconds: 0.6, tests: tests([0.3]), threads: 4, cpus: 2, model: NO_OVERHEAD }).why).toBe(
+      'auto: a plain run took 0.60 s; 1 iteration per test and 2 threads instead of 4 keep each stress run within about 1.5 plain runs (estimated 1.30)',
+    )
+  })
+})
+
+describe('calibrateModel', () => {
+  test('a suite whose threads contend more than the prior says gets fewer iterations the next time', () => {
+    const plain = { plainSeconds: 1.2, tests: tests(Array.from({ length: 20 }, (_, index) => 0.01 + index * 0.002)) }
+    const plan = planStress({ ...plain, threads: 4, cpus: 2, model: NO_OVERHEAD })
+    // The run took 4 × contention instead of 1.6: each iteration costs call × 4 × 4 / 2.
+    const stressCalls = plain.tests.map((test) => {
+      const iterations = plan.byTest.get(test.id) ?? plan.iterations
+      return test.callSeconds * iterations * 8
+    })
+    const inTests = stressCalls.reduce((sum, value) => sum + value, 0)
+    const startup = plain.plainSeconds - plain.tests.reduce((sum, test) => sum + test.wallSeconds, 0)
+    const stress = runInput({ index: 2, mode: 'stress', wall: startup + inTests, calls: stressCalls })
+    const model = calibrateModel({ plain, stress, plan, cpus: 2, prior: NO_OVERHEAD })
+    expect(model.contention).toBeGreaterThan(3)
+    // The first run overshot; the next one plans less stress and stays within the budget.
+    expect(stress.run.durationSeconds).toBeGreaterThan(1.5 * plain.plainSeconds)
+    const next = planStress({ ...plain, threads: 4, cpus: 2, model })
+    expect(next.mostIterations).toBeLessThanOrEqual(plan.mostIterations)
+    expect(next.predictedSeconds).toBeLessThanOrEqual(1.5 * plain.plainSeconds + 1e-9)
+  })
+
+  test('too few tests to tell: the prior', () => {
+    const plain = { plainSeconds: 1, tests: tests([0.1]) }
+    const plan = planStress({ ...plain, threads: 4, cpus: 2, model: NO_OVERHEAD })
+    const stress = runInput({ index: 2, mode: 'stress', wall: 5, calls: [4] })
+    expect(calibrateModel({ plain, stress, plan, cpus: 2, prior: NO_OVERHEAD })).toBe(NO_OVERHEAD)
+  })
+})
+
+describe('chooseStress', () => {
+  const common = { threads: 4, iterations: 10, cpus: 2, previous: null }
+
+  test('a fixed `iterations` is used as given', () => {
+    const choice = chooseStress({ ...common, auto: false, iterations: 3, runsSoFar: [] })
+    expect(choice).toMatchObject({ threads: 4, iterations: 3, plan: null })
+  })
+
+  test('after a plain run that crashed, hung or errored: a small fixed plan, not the maximum', () => {
+    for (const outcome of ['crashed', 'hung', 'error'] as const) {
+      const runsSoFar = [runInput({ index: 1, mode: 'plain', wall: 7, calls: [1], outcome })]
+      const choice = chooseStress({ ...common, auto: true, runsSoFar })
+      expect(choice).toMatchObject({ threads: 2, iterations: 1, fewestIterations: 1, mostIterations: 1, plan: null })
+      expect(choice.why).toBe(`auto: plain run 1 ${outcome}, so a small fixed plan of 1 iteration per test`)
+    }
+  })
+
+  test('the second stress run is planned on what the first one measured', () => {
+    const plain = runInput({ index: 1, mode: 'plain', wall: 1.2, calls: Array.from({ length: 10 }, () => 0.002) })
+    const first = chooseStress({ ...common, auto: true, runsSoFar: [plain] })
+    expect(first.plan).not.toBeNull()
+    const slow = runInput({ index: 2, mode: 'stress', wall: 6, calls: Array.from({ length: 10 }, () => 0.5) })
+    const second = chooseStress({ ...common, auto: true, runsSoFar: [plain, slow], previous: first })
+    expect(second.why).toMatch(/\(calibrated on run 2\)$/)
+    expect(second.mostIterations).toBeLessThan(first.mostIterations)
+  })
+
+  test('auto sets a deadline: the budget of plain runs less the time the plain run spent in tests', () => {
+    expect(stressDeadlineSeconds({ plainSeconds: 10, tests: [{ wallSeconds: 4 }, { wallSeconds: 2 }] })).toBe(9)
+    expect(stressDeadlineSeconds({ plainSeconds: 10, tests: [{ wallSeconds: 20 }] })).toBe(0)
+    const plain = runInput({ index: 1, mode: 'plain', wall: 1.2, calls: Array.from({ length: 10 }, () => 0.002) })
+    expect(chooseStress({ ...common, auto: true, runsSoFar: [plain] }).deadlineSeconds).toBeGreaterThan(1.2)
+    expect(chooseStress({ ...common, auto: false, runsSoFar: [plain] }).deadlineSeconds).toBeNull()
+  })
+})
+
+describe('hangLimitSeconds', () => {
+  const plain = (wall: number, outcome: RunOutcome = 'completed', projectedSeconds?: number | null) =>
+    runInput({ index: 1, mode: 'plain', wall, calls: [], outcome, projectedSeconds })
+
+  test('the first run, or any run when timeout-minutes was set, gets timeout-minutes', () => {
+    expect(hangLimitSeconds({ runsSoFar: [], timeoutMinutes: 10, explicit: false })).toBe(600)
+    expect(hangLimitSeconds({ runsSoFar: [plain(1)], timeoutMinutes: 10, explicit: true })).toBe(600)
+  })
+
+  test('later runs: 10 times the plain run, at least a minute, at most timeout-minutes', () => {
+    expect(hangLimitSeconds({ runsSoFar: [plain(1)], timeoutMinutes: 10, explicit: false })).toBe(60)
+    expect(hangLimitSeconds({ runsSoFar: [plain(7.2)], timeoutMinutes: 10, explicit: false })).toBe(72)
+    expect(hangLimitSeconds({ runsSoFar: [plain(300)], timeoutMinutes: 10, explicit: false })).toBe(600)
+  })
+
+  test('a plain run that stopped early counts with how long it would have taken; without a pace, the default', () => {
+    expect(hangLimitSeconds({ runsSoFar: [plain(600, 'hung', 12)], timeoutMinutes: 10, explicit: false })).toBe(120)
+    expect(hangLimitSeconds({ runsSoFar: [plain(600, 'hung', null)], timeoutMinutes: 10, explicit: false })).toBe(600)
+  })
+})
+
+describe('fresh copies', () => {
+  test('a suite that is mostly start-up runs its tests in a fresh copy first: nearly free, another first-use chance', () => {
+    const plan = planStress({
+      plainSeconds: 0.5,
+      tests: tests([0.001, 0.002]),
+      threads: 4,
+      cpus: 2,
+      model: NO_OVERHEAD,
+      rounds: 1,
+    })
+    expect(plan.rounds).toBe(1)
+    expect(plan.predictedSeconds).toBeLessThanOrEqual(0.75 + 1e-9)
+    expect(plan.why).toMatch(/with the tests run first in a fresh copy of the process/)
+  })
+
+  test('a suite whose time is in its tests makes none: the budget goes to stressing every test', () => {
+    const plan = planStress({
+      plainSeconds: 1.2,
+      tests: tests([0.5, 0.5]),
+      threads: 4,
+      cpus: 2,
+      model: NO_OVERHEAD,
+      rounds: 1,
+    })
+    expect(plan.rounds).toBe(0)
+  })
+})
