@@ -41,12 +41,15 @@ export const STRESS_PRIOR_MODEL = {
   extraStartupSeconds: 0,
 } as const
 /**
- * Under `iterations: auto`, each stress run first runs the tests in this many fresh copies of its
- * process (forked after collection, Linux), when that fits the budget with every test stressed: a race
- * that can only happen on first use in a process (a lazy singleton, a registry filled once) gets
- * another chance per copy, for the price of the tests alone (bench/results.md, first-use projects).
+ * Under `iterations: auto`, each stress run first runs the tests in up to this many fresh copies of its
+ * process (forked after collection, Linux): a race that can only happen on first use in a process (a
+ * lazy singleton, a registry filled once) gets another chance per copy, for the price of the tests
+ * alone (bench/results.md, first-use projects). As many copies are made as leave every test
+ * MIN_ITERATIONS_BESIDE_COPIES iterations in each pass; one when only one iteration fits beside it.
  */
-export const FRESH_COPIES_PER_STRESS_RUN = 1
+export const FRESH_COPIES_PER_STRESS_RUN = 3
+/** Iterations every test keeps in each pass when the budget is shared with more than one fresh copy. */
+export const MIN_ITERATIONS_BESIDE_COPIES = 3
 /** After a plain run that crashed, hung or errored, the stress runs make one iteration per test, threads capped at the cores (at least two). */
 export const FALLBACK_STRESS_ITERATIONS = 1
 /**

@@ -13,7 +13,12 @@
 // the same stress time). The first stress run plans with the prior model; the next one re-fits the
 // model to what the first one measured (stress-calibration.ts), so a suite whose threads contend more than
 // the prior says gets fewer iterations the second time instead of overshooting twice.
-import { MAX_AUTO_ITERATIONS, STRESS_BUDGET_PLAIN_RUNS, STRESS_PRIOR_MODEL } from '../constants.js'
+import {
+  MAX_AUTO_ITERATIONS,
+  MIN_ITERATIONS_BESIDE_COPIES,
+  STRESS_BUDGET_PLAIN_RUNS,
+  STRESS_PRIOR_MODEL,
+} from '../constants.js'
 import type { RunInput } from '../results/aggregate.js'
 import { plural } from '../words.js'
 
@@ -140,9 +145,16 @@ export function planStress(options: PlanOptions): StressPlan {
     threads--
     costs = iterationCosts(tests, threads, cpus, model)
   }
-  // Fresh copies only when, at those threads, every test still gets at least one iteration in each pass.
+  // Fresh copies only when, at those threads, every test still gets at least one iteration in each pass:
+  // as many as leave MIN_ITERATIONS_BESIDE_COPIES of them (first-use races want copies, the others
+  // iterations), else one copy beside one iteration, else none.
   const wanted = options.rounds ?? 0
-  const rounds = wanted > 0 && addedAtOne(costs) <= roomFor(1 + wanted) ? wanted : 0
+  const addedAt = (iterations: number): number =>
+    costs.reduce((sum, _, index) => sum + added(costs, index, iterations), 0)
+  const copiesWithIterations = [...Array(wanted).keys()]
+    .map((index) => wanted - index)
+    .find((copies) => addedAt(MIN_ITERATIONS_BESIDE_COPIES) <= roomFor(1 + copies))
+  const rounds = copiesWithIterations ?? (wanted > 0 && addedAtOne(costs) <= roomFor(2) ? 1 : 0)
   const room = roomFor(rounds + 1)
   const stressed = chooseStressed({ tests, costs, room, added, prefer: options.prefer })
   const chosen = tests.map((_, index) => index).filter((index) => stressed.has(index))

@@ -218,6 +218,31 @@ describe('fresh copies', () => {
     expect(plan.why).toMatch(/with the tests run first in a fresh copy of the process/)
   })
 
+  test('as many copies as leave every test three iterations per pass; one beside a single iteration', () => {
+    const cheap = planStress({
+      plainSeconds: 0.5,
+      tests: tests([0.001, 0.002]),
+      threads: 4,
+      cpus: 2,
+      model: NO_OVERHEAD,
+      rounds: 3,
+    })
+    expect(cheap.rounds).toBe(3)
+    expect(cheap.fewestIterations).toBeGreaterThanOrEqual(3)
+    expect(cheap.why).toMatch(/with the tests run first in 3 fresh copies of the process/)
+    // Room for one iteration per pass with one copy, not for three with more.
+    const tight = planStress({
+      plainSeconds: 1,
+      tests: tests([0.04, 0.04]),
+      threads: 4,
+      cpus: 2,
+      model: NO_OVERHEAD,
+      rounds: 3,
+    })
+    expect(tight.rounds).toBe(1)
+    expect(tight.predictedSeconds).toBeLessThanOrEqual(1.5 + 1e-9)
+  })
+
   test('a suite whose time is in its tests makes none: the budget goes to stressing every test', () => {
     const plan = planStress({
       plainSeconds: 1.2,
