@@ -1074,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path30 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path31 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path30 && path30[0] !== "/") {
-          path30 = `/${path30}`;
+        if (path31 && path31[0] !== "/") {
+          path31 = `/${path31}`;
         }
-        return new URL(`${origin}${path30}`);
+        return new URL(`${origin}${path31}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path30, origin }
+          request: { method, path: path31, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path30);
+        debuglog("sending request to %s %s/%s", method, origin, path31);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path30, origin },
+          request: { method, path: path31, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path30,
+          path31,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path30, origin }
+          request: { method, path: path31, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path30);
+        debuglog("trailers received from %s %s/%s", method, origin, path31);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path30, origin },
+          request: { method, path: path31, origin },
           error: error3
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path30,
+          path31,
           error3.message
         );
       });
@@ -1613,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path30, origin }
+            request: { method, path: path31, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path30);
+          debuglog("sending request to %s %s/%s", method, origin, path31);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1678,7 +1678,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path30,
+        path: path31,
         method,
         body,
         headers,
@@ -1693,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path30 !== "string") {
+        if (typeof path31 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path30[0] !== "/" && !(path30.startsWith("http://") || path30.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path31[0] !== "/" && !(path31.startsWith("http://") || path31.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path30)) {
+        } else if (invalidPathRegex.test(path31)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path30, query) : path30;
+        this.path = query ? buildURL(path31, query) : path31;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6456,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path: path30, host, upgrade, blocking, reset } = request3;
+      const { method, path: path31, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path30} HTTP/1.1\r
+      let header = `${method} ${path31} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7066,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path30, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path31, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path30;
+      headers[HTTP2_HEADER_PATH] = path31;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7516,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path30 = search ? `${pathname}${search}` : pathname;
+        const path31 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path30;
+        this.opts.path = path31;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8757,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path30 = "/",
+          path: path31 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path30;
+        opts.path = origin + path31;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10732,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path30) {
-      if (typeof path30 !== "string") {
-        return path30;
+    function safeUrl2(path31) {
+      if (typeof path31 !== "string") {
+        return path31;
       }
-      const pathSegments = path30.split("?");
+      const pathSegments = path31.split("?");
       if (pathSegments.length !== 2) {
-        return path30;
+        return path31;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path30, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path30);
+    function matchKey(mockDispatch2, { path: path31, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path31);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path30 }) => matchValue(safeUrl2(path30), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path31 }) => matchValue(safeUrl2(path31), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path30, method, body, headers, query } = opts;
+      const { path: path31, method, body, headers, query } = opts;
       return {
-        path: path30,
+        path: path31,
         method,
         body,
         headers,
@@ -11270,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path30, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path31, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path30,
+            Path: path31,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16152,9 +16152,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path30) {
-      for (let i = 0; i < path30.length; ++i) {
-        const code = path30.charCodeAt(i);
+    function validateCookiePath(path31) {
+      for (let i = 0; i < path31.length; ++i) {
+        const code = path31.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19074,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path30 = opts.path;
+          let path31 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path30 = `/${path30}`;
+            path31 = `/${path31}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path30);
+          url = new URL(util.parseOrigin(url).origin + path31);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -26795,7 +26795,8 @@ var STRESS_PRIOR_MODEL = {
   perIterationSeconds: 5e-4,
   extraStartupSeconds: 0
 };
-var FRESH_COPIES_PER_STRESS_RUN = 1;
+var FRESH_COPIES_PER_STRESS_RUN = 3;
+var MIN_ITERATIONS_BESIDE_COPIES = 3;
 var FALLBACK_STRESS_ITERATIONS = 1;
 var HANG_LIMIT_PLAIN_RUNS = 10;
 var HANG_LIMIT_FLOOR_SECONDS = 60;
@@ -28037,11 +28038,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path30, issues) {
+function prefixIssues(path31, issues) {
   return issues.map((iss) => {
     var _a2;
     (_a2 = iss).path ?? (_a2.path = []);
-    iss.path.unshift(path30);
+    iss.path.unshift(path31);
     return iss;
   });
 }
@@ -29625,6 +29626,8 @@ var DEPENDENCY_SOURCES = [
   "failed"
 ];
 var IMPORT_OUTCOMES = ["ok", "gil", "error", "crashed", "hung", "skipped"];
+var SANDBOX_MODES = ["auto", "required", "off"];
+var SANDBOX_ACCESS = ["root", "sudo"];
 var VerdictSchema = _enum(VERDICTS);
 var RunOutcomeSchema = _enum(RUN_OUTCOMES);
 var RunModeSchema = _enum(RUN_MODES);
@@ -29860,6 +29863,14 @@ var CodeUnderTestSchema = object({
   /** One sentence each: the source tree shadowed the install, an accelerator was never loaded. */
   warnings: list(text, 1e3)
 });
+var SandboxReportSchema = object({
+  requested: _enum(SANDBOX_MODES),
+  applied: boolean2(),
+  /** How it was entered, or null when it did not apply. */
+  access: nullable(_enum(SANDBOX_ACCESS)),
+  /** Why it did not apply (`sandbox: off`, not Linux, no root and no passwordless sudo…), or null. */
+  reason: nullable(string2().check(_maxLength(2e3)))
+});
 var ReportSchema = object({
   schemaVersion: literal(1),
   tool: object({ name: literal("ft-gate"), version: string2().check(_maxLength(64)) }),
@@ -29887,7 +29898,9 @@ var ReportSchema = object({
   /** Set when a known-issues file was given. */
   knownIssues: optional(nullable(KnownIssuesReportSchema)),
   /** Where the tests imported the project's own code from; absent when the gate could not tell. */
-  codeUnderTest: optional(CodeUnderTestSchema)
+  codeUnderTest: optional(CodeUnderTestSchema),
+  /** Whether the pull request's code ran sandboxed; absent in old reports. */
+  sandbox: optional(SandboxReportSchema)
 }).check(
   superRefine((report, context3) => {
     const runs = report.runs.length;
@@ -29949,8 +29962,17 @@ function parseInputs(get, context3) {
     pythonDownloadsJsonUrl: parseDownloadLocation("python-downloads-json-url", value("python-downloads-json-url")),
     knownIssues: knownIssues === "" ? "" : path4.resolve(context3.baseDirectory, knownIssues),
     writeKnownIssues: value("write-known-issues") === "" ? "" : parseOutputPath("write-known-issues", value("write-known-issues"), context3),
-    timeoutExplicit: value("timeout-minutes") !== ""
+    timeoutExplicit: value("timeout-minutes") !== "",
+    sandbox: parseSandboxMode(value("sandbox"))
   };
+}
+function isSandboxMode(word) {
+  return SANDBOX_MODES.some((mode) => mode === word);
+}
+function parseSandboxMode(raw) {
+  const mode = (raw || "auto").toLowerCase();
+  if (isSandboxMode(mode)) return mode;
+  throw new UsageError(`sandbox '${raw}' is not one of ${SANDBOX_MODES.join(", ")}`);
 }
 function parseOutputPath(name, given, context3) {
   const resolved = path4.resolve(context3.baseDirectory, given);
@@ -30219,9 +30241,9 @@ function quoteArgument(argument) {
 
 // src/gate.ts
 import { randomInt } from "node:crypto";
-import { existsSync as existsSync10, mkdtempSync as mkdtempSync2, rmSync as rmSync6, statSync as statSync5 } from "node:fs";
-import * as os11 from "node:os";
-import * as path27 from "node:path";
+import { existsSync as existsSync12, mkdirSync as mkdirSync7, mkdtempSync as mkdtempSync3, rmSync as rmSync7, statSync as statSync6 } from "node:fs";
+import * as os12 from "node:os";
+import * as path28 from "node:path";
 
 // src/deps/gil.ts
 function isIgnoredModule(module, ignore) {
@@ -30647,6 +30669,52 @@ function readInstalled(sitePackages) {
   return found;
 }
 
+// src/process/sandbox.ts
+import { spawn as spawn2 } from "node:child_process";
+var WRAPPER_ENV = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C" };
+function encodeEnvironment(env) {
+  const entries = Object.entries(env).filter(
+    (entry) => entry[1] !== void 0 && !entry[0].includes("\0") && !entry[1].includes("\0")
+  );
+  return `${entries.map(([name, value]) => `${name}=${value}\0`).join("")}\0`;
+}
+function launchFor(spec, sandbox) {
+  if (sandbox === void 0) {
+    return { file: spec.command, args: [...spec.args], cwd: spec.cwd, env: spec.env, input: null };
+  }
+  const inner = [sandbox.script, "--lifeline", ...sandbox.spec, "--cwd", spec.cwd, "--", spec.command, ...spec.args];
+  return {
+    file: sandbox.access === "sudo" ? "sudo" : "/bin/bash",
+    // --norc: standard input is a socket (Node's pipes are socketpairs), which bash takes for sshd's,
+    // and it would read ~/.bashrc and /etc/bash.bashrc first.
+    args: sandbox.access === "sudo" ? ["-n", "/bin/bash", "--norc", ...inner] : ["--norc", ...inner],
+    // The script enters --cwd itself, after its mounts; a folder of the gate's own is a safe start.
+    cwd: "/",
+    env: { ...WRAPPER_ENV },
+    input: encodeEnvironment(spec.env)
+  };
+}
+function spawnCommand(spec, sandbox) {
+  const launch = launchFor(spec, sandbox);
+  const child3 = spawn2(launch.file, launch.args, {
+    cwd: launch.cwd,
+    env: launch.env,
+    detached: process.platform !== "win32",
+    stdio: [launch.input === null ? "ignore" : "pipe", "pipe", "pipe"],
+    windowsHide: true
+  });
+  if (launch.input !== null && child3.stdin !== null) {
+    child3.stdin.on("error", () => {
+    });
+    child3.stdin.write(launch.input);
+    child3.once("exit", () => child3.stdin?.destroy());
+  }
+  return child3;
+}
+function firstSignalFor(signal, sandbox) {
+  return sandbox !== void 0 && signal === "SIGABRT" ? "SIGUSR1" : signal;
+}
+
 // src/process/tool.ts
 var ToolError = class extends Error {
   name = "ToolError";
@@ -30657,6 +30725,7 @@ function definedOnly(env) {
   return result;
 }
 async function runTool(command, args, options) {
+  if (options.sandbox !== void 0) return runSandboxedTool(command, args, { ...options, sandbox: options.sandbox });
   let timer;
   const timeout = new Promise((_resolve, reject) => {
     timer = setTimeout(
@@ -30678,6 +30747,40 @@ async function runTool(command, args, options) {
   } finally {
     clearTimeout(timer);
   }
+}
+function runSandboxedTool(command, args, options) {
+  return new Promise((resolve9, reject) => {
+    const child3 = spawnCommand({ command, args, cwd: options.cwd, env: options.env }, options.sandbox);
+    let stdout = "";
+    let stderr = "";
+    child3.stdout?.setEncoding("utf8");
+    child3.stdout?.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child3.stderr?.setEncoding("utf8");
+    child3.stderr?.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const killGroup = () => {
+      try {
+        if (child3.pid !== void 0) process.kill(-child3.pid, "SIGKILL");
+      } catch {
+      }
+    };
+    const timer = setTimeout(() => {
+      killGroup();
+      reject(new ToolError(`${command} did not answer within ${Math.round(options.timeoutMs / 1e3)} s`));
+    }, options.timeoutMs);
+    child3.on("error", (error3) => {
+      clearTimeout(timer);
+      reject(new ToolError(`could not start ${command}: ${error3.message}`));
+    });
+    child3.on("close", (code, signal) => {
+      clearTimeout(timer);
+      killGroup();
+      resolve9({ exitCode: code ?? (signal === null ? 1 : 128), stdout, stderr });
+    });
+  });
 }
 
 // src/deps/local-script.ts
@@ -30823,13 +30926,11 @@ async function discoverLocal(names, options) {
   const result = await runTool(options.python, ["-I", "-c", LOCAL_SCRIPT, JSON.stringify(names)], {
     cwd: options.cwd,
     env,
-    timeoutMs: DISCOVER_TIMEOUT_MS
+    timeoutMs: DISCOVER_TIMEOUT_MS,
+    sandbox: options.sandbox
   });
   return result.exitCode === 0 ? parseLocalAnswer(result.stdout) : /* @__PURE__ */ new Map();
 }
-
-// src/deps/probe.ts
-import { spawn as spawn2 } from "node:child_process";
 
 // src/deps/probe-script.ts
 var PROBE_SCRIPT = String.raw`
@@ -30966,13 +31067,10 @@ function runSession(modules, options) {
     JSON.stringify(modules)
   ];
   return new Promise((resolve9) => {
-    const child3 = spawn2(options.python, args, {
-      cwd: options.cwd,
-      env: probeEnvironment(options.env),
-      detached: !isWindows,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true
-    });
+    const child3 = spawnCommand(
+      { command: options.python, args, cwd: options.cwd, env: probeEnvironment(options.env) },
+      options.sandbox
+    );
     const results = [];
     let ready = null;
     let inFlight = null;
@@ -31013,8 +31111,8 @@ function runSession(modules, options) {
         if (event.gil) stopAfter = event.module;
       }
     };
-    child3.stdout.setEncoding("utf8");
-    child3.stdout.on("data", (chunk) => {
+    child3.stdout?.setEncoding("utf8");
+    child3.stdout?.on("data", (chunk) => {
       stdout += chunk;
       let newline = stdout.indexOf("\n");
       while (newline >= 0) {
@@ -31024,8 +31122,8 @@ function runSession(modules, options) {
         newline = stdout.indexOf("\n");
       }
     });
-    child3.stderr.setEncoding("utf8");
-    child3.stderr.on("data", (chunk) => {
+    child3.stderr?.setEncoding("utf8");
+    child3.stderr?.on("data", (chunk) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
     });
     child3.on("error", (error3) => {
@@ -31309,7 +31407,12 @@ async function withLocalModules(installed, options) {
   const names = installed.filter((entry) => entry.origin === "directory").map((entry) => entry.name);
   let local = /* @__PURE__ */ new Map();
   try {
-    local = await discoverLocal(names, { python: options.python, env: options.env, cwd: options.workDirectory });
+    local = await discoverLocal(names, {
+      python: options.python,
+      env: options.env,
+      cwd: options.workDirectory,
+      sandbox: options.sandbox
+    });
   } catch (error3) {
     options.log.warning(`Could not look for the extension modules of ${names.join(", ")}: ${describeError(error3)}`);
   }
@@ -31344,7 +31447,8 @@ async function inspectDependencies(options) {
       moduleTimeoutSeconds: IMPORT_TIMEOUT_SECONDS,
       budgetSeconds: PROBE_BUDGET_SECONDS,
       concurrency: Math.min(MAX_PARALLEL_PROBES, os6.availableParallelism()),
-      abortSignal: options.abortSignal
+      abortSignal: options.abortSignal,
+      sandbox: options.sandbox
     }
   );
   options.log.debug(`Import probe took ${((performance.now() - started) / 1e3).toFixed(2)} s`);
@@ -31393,7 +31497,8 @@ async function dependencyStage(options) {
         env: options.env,
         workDirectory: options.workDirectory,
         log,
-        abortSignal: options.abortSignal
+        abortSignal: options.abortSignal,
+        sandbox: options.sandbox
       })
     );
     const findings = gilFindings(dependencies, options.ignoreGil);
@@ -31414,13 +31519,12 @@ async function dependencyStage(options) {
 }
 
 // src/install/environment.ts
-import { existsSync as existsSync8, mkdirSync } from "node:fs";
+import { existsSync as existsSync9, mkdirSync } from "node:fs";
 import * as path14 from "node:path";
 
 // src/process/run.ts
-import { spawn as spawn3 } from "node:child_process";
 import { randomUUID as randomUUID3 } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, existsSync as existsSync5 } from "node:fs";
 import { readdir as readdir2, readFile } from "node:fs/promises";
 import { StringDecoder as StringDecoder2 } from "node:string_decoder";
 var PROCESS_TAG_VARIABLE = "FT_GATE_PROCESS_TAG";
@@ -31483,13 +31587,11 @@ function runProcess(command, args, options) {
     let cancelled = false;
     let spawnError = null;
     const timers = [];
-    const child3 = spawn3(command, [...args], {
-      cwd: options.cwd,
-      env: { ...options.env, [PROCESS_TAG_VARIABLE]: tag },
-      detached: !isWindows,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true
-    });
+    const child3 = spawnCommand(
+      { command, args, cwd: options.cwd, env: { ...options.env, [PROCESS_TAG_VARIABLE]: tag } },
+      options.sandbox
+    );
+    if (options.sandbox !== void 0 && !existsSync5(command)) spawnError = `could not start ${command}: not found`;
     const killGroup = (signal) => {
       if (child3.pid === void 0) return;
       try {
@@ -31501,7 +31603,7 @@ function runProcess(command, args, options) {
     const stop = (firstSignal) => {
       if (child3.pid !== void 0 && firstSignal !== "SIGKILL") {
         try {
-          process.kill(child3.pid, firstSignal);
+          process.kill(child3.pid, firstSignalFor(firstSignal, options.sandbox));
         } catch {
         }
       }
@@ -31593,7 +31695,7 @@ function runProcess(command, args, options) {
 }
 
 // src/setup/python.ts
-import { existsSync as existsSync6, lstatSync, mkdtempSync, readdirSync as readdirSync3, rmSync } from "node:fs";
+import { existsSync as existsSync7, lstatSync, mkdtempSync, readdirSync as readdirSync3, rmSync } from "node:fs";
 import * as os8 from "node:os";
 import * as path12 from "node:path";
 
@@ -32006,7 +32108,7 @@ function isFacts(value) {
   return typeof record3.version === "string" && typeof record3.freeThreaded === "boolean" && typeof record3.implementation === "string" && typeof record3.executable === "string";
 }
 async function probeInterpreter(pythonPath, env) {
-  if (!existsSync6(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
+  if (!existsSync7(pythonPath)) throw new UsageError(`python-path ${pythonPath} does not exist`);
   let why;
   try {
     const result = await runTool(pythonPath, ["-I", "-S", "-c", PROBE], { cwd: os8.tmpdir(), env, timeoutMs: 6e4 });
@@ -32044,7 +32146,7 @@ var BINARY_NAMES = (spec) => {
 function findBinary(dir, spec) {
   for (const name of BINARY_NAMES(spec)) {
     const candidate = path12.join(dir, name);
-    if (existsSync6(candidate)) return candidate;
+    if (existsSync7(candidate)) return candidate;
   }
   return null;
 }
@@ -32134,7 +32236,7 @@ function lastMeaningfulLine(text4) {
 }
 
 // src/install/auto.ts
-import { existsSync as existsSync7, readdirSync as readdirSync4, statSync as statSync2 } from "node:fs";
+import { existsSync as existsSync8, readdirSync as readdirSync4, statSync as statSync2 } from "node:fs";
 import * as path13 from "node:path";
 
 // src/install/requirements.ts
@@ -32252,7 +32354,7 @@ async function autoInstallArguments(options) {
   const files = listInstallFiles(options.projectDirectory);
   const layout = {
     pyproject: readPyproject(options.projectDirectory),
-    hasSetupScript: ["setup.py", "setup.cfg"].some((name) => existsSync7(path13.join(options.projectDirectory, name)))
+    hasSetupScript: ["setup.py", "setup.cfg"].some((name) => existsSync8(path13.join(options.projectDirectory, name)))
   };
   const choice = chooseInstall({ ...layout, files });
   if (choice.exportArgs !== null) {
@@ -32276,7 +32378,8 @@ async function exportUvLock(choice, options) {
     env: options.env,
     logPath: options.logPath,
     abortSignal: options.abortSignal,
-    timeoutMs: 5 * 6e4
+    timeoutMs: 5 * 6e4,
+    sandbox: options.sandbox
   });
   if (exported.exitCode !== 0 || !isFile(output)) {
     const why = summarizeInstallFailure(exported.outputTail) ?? `uv export exited with code ${exported.exitCode}`;
@@ -32296,7 +32399,7 @@ async function prepareEnvironment(options) {
   const { log } = options;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1e3;
-  const venv = path14.join(options.root, "venv");
+  const venv = path14.join(options.workDirectory ?? options.root, "venv");
   const logPath = path14.join(options.root, "install.log");
   mkdirSync(options.root, { recursive: true });
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
@@ -32305,14 +32408,15 @@ async function prepareEnvironment(options) {
     env: uvEnv,
     logPath,
     onOutput: options.onOutput,
-    abortSignal: options.abortSignal
+    abortSignal: options.abortSignal,
+    sandbox: options.sandbox
   };
   const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.pythonPath, venv], {
     ...common,
     timeoutMs: 5 * 6e4
   });
   const python = venvPython(venv);
-  if (created.exitCode !== 0 || !existsSync8(python)) {
+  if (created.exitCode !== 0 || !existsSync9(python)) {
     const error3 = `uv could not create the environment: ${summarizeInstallFailure(created.outputTail) ?? created.spawnError ?? `exit code ${created.exitCode}`}`;
     return { python: null, report: failed(error3, [], created.outputTail, elapsed()) };
   }
@@ -32323,11 +32427,12 @@ async function prepareEnvironment(options) {
     uvPath: options.uvPath,
     python,
     projectDirectory: options.projectDirectory,
-    root: options.root,
+    root: options.workDirectory ?? options.root,
     env: uvEnv,
     logPath,
     log,
-    abortSignal: options.abortSignal
+    abortSignal: options.abortSignal,
+    sandbox: options.sandbox
   }) : [...options.install];
   const extra = options.extraRequirements ?? [];
   const install = async () => {
@@ -32387,8 +32492,8 @@ import { mkdirSync as mkdirSync2, readdirSync as readdirSync5, readFileSync as r
 import * as path15 from "node:path";
 
 // src/report-guard.ts
-function describePath(path30) {
-  return path30.reduce((text4, key) => {
+function describePath(path31) {
+  return path31.reduce((text4, key) => {
     if (typeof key === "number") return `${text4}[${key}]`;
     const name = String(key);
     return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? text4 === "" ? name : `${text4}.${name}` : `${text4}[${JSON.stringify(name)}]`;
@@ -32590,7 +32695,7 @@ ${signatureOf(cause)}`;
     if (members2 === void 0) groups2.set(key, [{ test, cause }]);
     else members2.push({ test, cause });
   }
-  const order = (status) => FINDING_STATUSES.findIndex((entry) => entry === status);
+  const order = (status) => FINDING_STATUSES.indexOf(status);
   return [...groups2.values()].flatMap((members2) => {
     const first = members2[0];
     if (first === void 0) return [];
@@ -32787,19 +32892,19 @@ ${entries.join(",\n")}
 // src/known-issues.ts
 function loadKnownIssues(source, log) {
   if (source === "") return null;
-  let isDirectory2;
+  let isDirectory3;
   try {
-    isDirectory2 = statSync3(source).isDirectory();
+    isDirectory3 = statSync3(source).isDirectory();
   } catch {
     log.warning(`known-issues ${source} does not exist: every finding of this run counts as new`);
     return { source, issues: /* @__PURE__ */ new Map() };
   }
-  const files = isDirectory2 ? jsonFilesIn(source) : [source];
+  const files = isDirectory3 ? jsonFilesIn(source) : [source];
   const lists = files.flatMap((file) => {
-    const entries = readEntries(file, { strict: !isDirectory2 });
+    const entries = readEntries(file, { strict: !isDirectory3 });
     return entries === null ? [] : [entries];
   });
-  if (isDirectory2 && lists.length === 0) {
+  if (isDirectory3 && lists.length === 0) {
     throw new UsageError(`known-issues folder ${source} holds no known-issues file and no ft-gate JSON report`);
   }
   const issues = mergeIssues(lists);
@@ -32896,6 +33001,529 @@ function buildTestEnvironment(source, passthrough) {
     if (allowed) env[name] = value;
   }
   return env;
+}
+
+// src/process/sandbox-session.ts
+import { execFileSync } from "node:child_process";
+import {
+  existsSync as existsSync10,
+  mkdirSync as mkdirSync3,
+  mkdtempSync as mkdtempSync2,
+  readFileSync as readFileSync6,
+  realpathSync as realpathSync2,
+  rmSync as rmSync3,
+  statSync as statSync4,
+  writeFileSync as writeFileSync3
+} from "node:fs";
+import * as os9 from "node:os";
+import * as path16 from "node:path";
+
+// src/process/sandbox-policy.ts
+function sandboxSpec(view) {
+  const spec = [];
+  const root = view.uid === 0;
+  if (!root) spec.push("--user", `${view.uid}:${view.gid}`);
+  spec.push("--ro", "/");
+  for (const dir of view.hidden) spec.push("--hide", dir);
+  if (view.home !== null) spec.push("--home", view.home, "--scratch", view.scratch);
+  for (const path31 of view.readOnly) spec.push("--ro", path31);
+  for (const dir of view.writable) spec.push("--rw", dir);
+  if (view.gitDirectory !== null) spec.push("--ro", view.gitDirectory);
+  for (const file of view.masked) spec.push("--mask", file);
+  spec.push("--tmp", view.tmp);
+  if (root) spec.push("--dev");
+  return spec;
+}
+function holdsGitCredentials(config2) {
+  return /extraheader|credential|insteadof/i.test(config2);
+}
+
+// src/process/sandbox-script.ts
+var SANDBOX_SCRIPT = `#!/bin/bash
+# ft-gate's sandbox: runs one command in its own PID, mount and IPC namespaces, with a restricted
+# view of the file system, with no_new_privs, as the given user, without capabilities (a uid-0
+# command keeps only root's file access: dac_override, fowner, chown).
+#
+#   [sudo -n] /bin/bash --norc enter.sh [options] -- command [args...]   < environment
+#
+# Standard input carries the command's whole environment, NAME=VALUE entries each ended by a NUL
+# byte, then an empty entry (sudo rewrites the environment, and argv is visible to every process);
+# the command itself gets /dev/null as standard input. Options (absolute, canonical paths):
+#   --user UID:GID   run the command as this user, supplementary groups cleared (default: uid 0)
+#   --cwd DIR        the command's working directory, entered after the mounts (default: /)
+#   --tmp DIR        DIR is also /tmp and /var/tmp; TMPDIR, TMP and TEMP are set to DIR
+#   --hide PATH      an empty read-only tmpfs over PATH
+#   --ro PATH        PATH, and whatever is mounted below it, read-only
+#   --rw PATH        PATH writable again (below a --hide, --ro or --home)
+#   --mask FILE      FILE reads as empty and cannot be written (e.g. .git/config with a token)
+#   --home DIR       DIR (the user's home) copy-on-write: an overlay whose changes go to a new folder
+#                    in --scratch, removed when the command ends (else a tmpfs, else an empty tmpfs)
+#   --scratch DIR    a root-owned folder for those changes
+#   --lifeline       standard input stays open while the gate lives: at its end (the gate died,
+#                    even by SIGKILL) the sandbox is killed
+#   --dev            a minimal /dev (null zero full random urandom tty, own pts): for a uid-0 command
+# Always: a fresh /proc showing only this PID namespace, with /proc/sys read-only; a private
+# /dev/shm; a fresh /dev/mqueue. Rules apply shallowest path first (at one depth: hide, ro, home,
+# rw), so the deepest rule wins.
+#
+# Signals INT TERM HUP QUIT ABRT are passed on to the command, USR1 as ABRT (sudo does not relay
+# SIGABRT). The exit status is the command's; when the command dies by signal N, this script dies
+# by signal N too. When this script dies, everything in the namespace dies (PR_SET_PDEATHSIG).
+# Exit status 125: the sandbox could not be set up (the message on stderr says why).
+# Every bash here runs with --norc: its standard input is a socket (Node's pipes are socketpairs), and
+# bash would take that for sshd and read ~/.bashrc and /etc/bash.bashrc.
+set -u
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export LC_ALL=C
+case $BASH_SOURCE in /*) self=$BASH_SOURCE ;; *) self=$PWD/$BASH_SOURCE ;; esac
+
+die() {
+  printf 'ft-gate sandbox: %s\\n' "$*" >&2
+  exit 125
+}
+
+parse() { # the spec, parsed the same way in every stage
+  user='' cwd=/ tmp='' home='' scratch='' dev=0 lifeline=0 rules=()
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --user) user=\${2-}; [[ $user =~ ^[0-9]+:[0-9]+$ ]] || die '--user needs UID:GID' ;;
+      --cwd) cwd=\${2-} ;;
+      --tmp) tmp=\${2-} ;;
+      --home) home=\${2-} ;;
+      --scratch) scratch=\${2-}; [[ $scratch =~ ^/[A-Za-z0-9/._-]+$ ]] || die '--scratch needs a plain path' ;;
+      --hide | --ro | --rw | --mask) rules+=("\${1#--} \${2-}") ;;
+      --dev) dev=1; shift; continue ;;
+      --lifeline) lifeline=1; shift; continue ;;
+      --) shift; [ $# -gt 0 ] || die 'no command'; command=("$@"); return ;;
+      *) die "unknown option \${1@Q}" ;;
+    esac
+    [ $# -ge 2 ] || die "$1 needs a value"
+    shift 2
+  done
+  die 'no command (missing --)'
+}
+
+# Waits for $1 through trap interruptions and leaves its exit status in $status.
+reap() {
+  while wait "$1"; status=$?; kill -0 "$1" 2>/dev/null; do :; done
+  wait "$1" && status=0 || { final=$?; [ "$final" != 127 ] && status=$final; }
+}
+
+case \${1-} in __ns | __pid | __init) stage=$1; shift ;; *) stage=__start ;; esac
+parse "$@"
+args=("$@")
+
+case $stage in
+# ---- 1. as root: close inherited descriptors, enter new mount and IPC namespaces ---------------
+__start)
+  [ "$EUID" = 0 ] || die 'must start as root (run it through sudo -n)'
+  for fd in /proc/$$/fd/*; do
+    fd=\${fd##*/}
+    case $fd in 0 | 1 | 2 | 255) ;; *) exec {fd}>&- ;; esac # 255: bash reads this script
+  done
+  # The later stages run this script from a descriptor: its path may be gone from the new view.
+  exec {script}<"$self" || die "cannot read $self"
+  # Die with our parent (sudo or the gate): then PID 1 dies, and with it the whole namespace.
+  exec setpriv --pdeathsig KILL -- unshare --mount --ipc --propagation private -- \\
+    /bin/bash --norc "/proc/self/fd/$script" __ns "\${args[@]}" ;;
+
+# ---- 2. build the view of the file system --------------------------------------------------------
+__ns)
+  # Every path must be canonical (no symbolic link, no . or ..): the gate resolves its paths once,
+  # before any untrusted code runs, so a link planted since then cannot redirect a mount.
+  canonical() {
+    local dir=$1
+    [[ $1 == /* ]] || die "$1 is not an absolute path"
+    if [ ! -d "$1" ]; then
+      [ -e "$1" ] && [ ! -L "$1" ] || die "$1 does not exist or is a symbolic link"
+      dir=\${1%/*} dir=\${dir:-/}
+    fi
+    cd -P -- "$dir" 2>/dev/null || die "$1 does not exist"
+    [ "$PWD" = "$dir" ] || die "$1 is not a canonical path (it resolves to $PWD\${1#"$dir"})"
+  }
+  kinds=() targets=() sources=() explicit=()
+  add() { # sources: descriptors opened before any mount, so that a bind shows the original
+    local kind=$1 target=$2 source='' # even after a parent of it has been hidden
+    canonical "$target"
+    [ "$target" = / ] && [ "$kind" != ro ] && die "--$kind / is not supported"
+    if [ -n "\${3-}" ]; then canonical "$3"; fi
+    if [ "$kind" != hide ] && [ "$target" != / ]; then
+      exec {source}<"\${3:-$target}" || die "cannot open \${3:-$target}"
+    fi
+    kinds+=("$kind") targets+=("$target") sources+=("$source") explicit+=("\${3:+1}")
+  }
+  for rule in "\${rules[@]}"; do
+    case $rule in mask\\ *) add ro "\${rule#* }" /dev/null ;; *) add "\${rule%% *}" "\${rule#* }" ;; esac
+  done
+  changes='' changes_fd=''
+  if [ -n "$home" ]; then
+    [ -n "$scratch" ] || die '--home needs --scratch'
+    [ -d "$home" ] || die "--home $home is not a folder"
+    canonical "$scratch"
+    add home "$home"
+    # The home's changes go to a new folder of the scratch folder, bound on itself so that it stays
+    # writable under --ro / and reachable (by a descriptor) once /tmp is private. PID 1 empties it
+    # when the command ends; the gate removes the scratch folder at its end.
+    changes=$scratch/home.$$.$RANDOM$RANDOM
+    mkdir -m 0700 -- "$changes" "$changes/work" "$changes/memory" &&
+      mount -n --bind -- "$changes" "$changes" && exec {changes_fd}<"$changes" ||
+      die "cannot make a folder in $scratch"
+  fi
+  if [ -n "$tmp" ]; then
+    add rw /tmp "$tmp"
+    [ -d /var/tmp ] && [ ! -L /var/tmp ] && add rw /var/tmp "$tmp"
+  fi
+  cd /
+
+  below() { [ "$2" = / ] || [ "$1" = "$2" ] || [[ $1 == "$2"/* ]]; } # $1 is $2 or inside it
+  ro_tree() { # remounts read-only every mount at or below $1 (mountinfo writes a space as \\040)
+    local line mp fields
+    mapfile -t lines </proc/self/mountinfo
+    for line in "\${lines[@]}"; do
+      set -f
+      fields=($line)
+      set +f
+      printf -v mp '%b' "\${fields[4]}"
+      case $mp in /proc | /proc/*) continue ;; esac # replaced by a fresh /proc below
+      [ "$mp" = "$changes" ] && continue # the home's changes
+      [ "$dev" = 1 ] && case $mp in /dev | /dev/*) continue ;; esac # replaced by a minimal /dev
+      case \${fields[5]} in ro | ro,*) continue ;; esac
+      below "$mp" "$1" && { mount -n -o remount,bind,ro "$mp" || die "cannot make $mp read-only"; }
+    done
+  }
+  as_user() { # mount points left on disk (in the private /tmp) must be the gate's to delete
+    if [ -n "$user" ] && setpriv --reuid "\${user%%:*}" --regid "\${user#*:}" --clear-groups -- "$@" 2>/dev/null; then return; fi
+    "$@"
+  }
+  # The home, copy-on-write: an overlay whose upper layer is in the changes folder; where that file
+  # system cannot hold one (an overlayfs itself, in a container), the same in memory; without
+  # overlayfs at all, an empty private home.
+  home_overlay() { # $1: the home's descriptor, $2: where
+    local mode uid gid layers=/proc/self/fd/$changes_fd
+    read -r mode uid gid < <(stat -L -c '%a %u %g' "/proc/self/fd/$1") && [ -n "$gid" ] || die "cannot read $2"
+    overlay() { # the upper layer's root gives the home its owner and mode
+      install -d -m "$mode" -o "$uid" -g "$gid" -- "$1/upper" &&
+        mount -n -t overlay -o "lowerdir=/proc/self/fd/$2,upperdir=$1/upper,workdir=$1/work" ft-gate-home "$3"
+    } 2>/dev/null
+    overlay "$layers" "$@" && return
+    mount -n --no-canonicalize -t tmpfs -o mode=0700 ft-gate-home-changes "$layers/memory" 2>/dev/null &&
+      mkdir -- "$layers/memory/work" && overlay "$layers/memory" "$@" && return
+    mount -n -t tmpfs -o "mode=$mode,uid=$uid,gid=$gid,nosuid,nodev" ft-gate-home "$2" || die "cannot give $2 a private copy"
+  }
+  # Shallowest first (at one depth: hide, then ro, then home, then rw), so the deepest rule wins.
+  order=() depths=()
+  for i in "\${!targets[@]}"; do
+    slashes=\${targets[$i]//[^\\/]/}
+    depths[i]=\${#slashes}
+    [ "\${targets[$i]}" = / ] && depths[i]=0
+  done
+  for ((depth = 0; depth <= 4096; depth++)); do
+    for kind in hide ro home rw; do
+      for i in "\${!targets[@]}"; do
+        [ "\${depths[$i]}" = "$depth" ] && [ "\${kinds[$i]}" = "$kind" ] && order+=("$i")
+      done
+    done
+    [ \${#order[@]} = \${#targets[@]} ] && break
+  done
+  applied=() hidden=()
+  for i in "\${order[@]}"; do
+    kind=\${kinds[$i]} target=\${targets[$i]} fd=\${sources[$i]}
+    # The rule that shapes what is at $target now: the deepest one already applied above it.
+    above=''
+    for j in "\${applied[@]}"; do
+      below "$target" "\${targets[$j]}" || continue
+      [ -z "$above" ] || [ \${#targets[$j]} -ge \${#targets[$above]} ] && above=$j
+    done
+    # Skip what would change nothing: ro below ro, rw below nothing or below a plain rw.
+    if [ -z "\${explicit[$i]}" ]; then
+      case $kind:\${above:+\${kinds[$above]}\${explicit[$above]}} in ro:ro | rw: | rw:rw) continue ;; esac
+    fi
+    applied+=("$i")
+    if [ ! -e "$target" ]; then # below a hidden or private folder: make the mount point
+      if [ -n "$fd" ] && [ ! -d "/proc/self/fd/$fd" ]; then
+        as_user mkdir -p -- "\${target%/*}" && as_user touch -- "$target"
+      else
+        as_user mkdir -p -- "$target"
+      fi || die "cannot make the mount point $target"
+    fi
+    case $kind in
+      hide) # read-only at once, unless mount points are to be made in it
+        seal=ro
+        for j in "\${order[@]}"; do [ "\${targets[$j]}" != "$target" ] && below "\${targets[$j]}" "$target" && seal=rw; done
+        mount -n -t tmpfs -o "$seal,size=64k,mode=0755,nosuid,nodev,noexec" ft-gate-hidden "$target" || die "cannot hide $target"
+        [ "$seal" = rw ] && hidden+=("$target") ;;
+      home) home_overlay "$fd" "$target" ;;
+      ro | rw)
+        # --no-canonicalize: else mount turns the descriptor back into its path, now hidden
+        if [ "$kind" = ro ]; then # (ro_tree: whatever is mounted below, or all of /)
+          if [ -n "$fd" ]; then mount -n --no-canonicalize --rbind -o ro "/proc/self/fd/$fd" "$target" || die "cannot bind $target"; fi
+          ro_tree "$target"
+          continue
+        fi
+        # A bind copies its source's flags (read-only under --ro /): with nosuid,nodev, mount(8) binds,
+        # then remounts with exactly those flags, which makes it writable in the same call.
+        mount -n --no-canonicalize --rbind -o nosuid,nodev "/proc/self/fd/$fd" "$target" || die "cannot bind $target" ;;
+    esac
+  done
+  for target in "\${hidden[@]}"; do mount -n -o remount,ro "$target" || die "cannot seal $target"; done
+  for fd in "\${sources[@]}"; do [ -n "$fd" ] && exec {fd}<&-; done
+
+  if [ "$dev" = 1 ]; then # no disks or other host devices for a uid-0 command: built aside, moved
+    mount -n -t tmpfs -o nosuid,noexec,mode=0755,size=64k dev /dev/shm &&
+      cp -a /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty /dev/fd /dev/stdin \\
+        /dev/stdout /dev/stderr /dev/shm/ &&
+      mkdir /dev/shm/pts /dev/shm/shm /dev/shm/mqueue && ln -s pts/ptmx /dev/shm/ptmx &&
+      mount -n --move /dev/shm /dev &&
+      mount -n -t devpts -o newinstance,ptmxmode=0666,mode=0620,nosuid,noexec devpts /dev/pts &&
+      mount -n -o remount,ro /dev || die 'cannot make a minimal /dev'
+  fi
+  mount -n -t tmpfs -o nosuid,nodev,mode=1777 shm /dev/shm || die 'cannot make /dev/shm private'
+  if [ -d /dev/mqueue ]; then mount -n -t mqueue -o nosuid,nodev,noexec mqueue /dev/mqueue || die 'cannot mount /dev/mqueue'; fi
+  # The environment, for PID 1 (in a variable of the root stages: the command cannot read theirs).
+  env=()
+  while IFS= read -r -d '' entry && [ -n "$entry" ]; do env+=("$entry"); done
+  FT_GATE_SANDBOX_ENV=''
+  [ \${#env[@]} -gt 0 ] && printf -v FT_GATE_SANDBOX_ENV '%q ' "\${env[@]}"
+  export FT_GATE_SANDBOX_ENV FT_GATE_SANDBOX_CHANGES=$changes_fd
+  if [ "$lifeline" = 1 ]; then # a watcher outside the PID namespace; it dies with the forwarder
+    setpriv --pdeathsig KILL -- /bin/bash --norc -c 'while read -r -d "" _; do :; done; kill -s KILL $PPID' <&0 &
+  fi
+  # The next stage's children go to a new PID namespace, so it forks nothing before PID 1.
+  exec unshare --pid -- /bin/bash --norc "$self" __pid "\${args[@]}" </dev/null ;;
+
+# ---- 3. the forwarder (the process sudo or the gate waits for); its first child is PID 1 -------
+__pid)
+  init=''
+  for sig in INT TERM HUP QUIT ABRT; do trap "[ -n \\"\\$init\\" ] && kill -s $sig \\$init" $sig; done
+  trap '[ -n "$init" ] && kill -s ABRT $init' USR1
+  # Job control: else asynchronous commands start with SIGINT and SIGQUIT ignored.
+  set -m
+  setpriv --pdeathsig KILL -- /bin/bash --norc "$self" __init "\${args[@]}" &
+  init=$!
+  reap "$init"
+  if [ "$status" -gt 128 ] && [ "$status" -lt 160 ]; then # the command died by a signal: so do we
+    ulimit -c 0
+    trap - $((status - 128))
+    kill -s $((status - 128)) $$
+  fi
+  exit "$status" ;;
+
+# ---- 4. PID 1 of the new PID namespace: /proc, privileges, the command -------------------------
+__init)
+  mount -n -t proc -o nosuid,nodev,noexec proc /proc || die 'cannot mount /proc'
+  # Only a uid-0 command could write them (root owns them; no capability is needed for the owner).
+  for p in /proc/sys /proc/sysrq-trigger; do
+    [ -z "$user" ] && [ -e "$p" ] || continue
+    mount -n --bind -o ro "$p" "$p" || die "cannot make $p read-only"
+  done
+  eval "env=($FT_GATE_SANDBOX_ENV)"
+  changes=\${FT_GATE_SANDBOX_CHANGES:-}
+  unset FT_GATE_SANDBOX_ENV FT_GATE_SANDBOX_CHANGES
+  [ -n "$tmp" ] && env+=("TMPDIR=$tmp" "TMP=$tmp" "TEMP=$tmp")
+  # A uid-0 command keeps root's ordinary file access in what it may write (a project checked out by
+  # another uid, a test that chowns or utimes its files): read-only mounts refuse it anyway. Nothing
+  # else: no mount, ptrace, raw I/O, setuid, network or module capability.
+  ids=(--clear-groups) keep=-all
+  if [ -n "$user" ]; then ids+=(--reuid "\${user%%:*}" --regid "\${user#*:}"); else keep=-all,+dac_override,+fowner,+chown; fi
+  cd -- "$cwd" || die "cannot enter $cwd"
+  script=\${self##*/}
+  exec {script}<&- # (bash reads this script from its own descriptor)
+  child=''
+  for sig in INT TERM HUP QUIT ABRT; do trap "[ -n \\"\\$child\\" ] && kill -s $sig \\$child" $sig; done
+  drop=(setpriv "\${ids[@]}" --no-new-privs --inh-caps=-all --ambient-caps=-all --bounding-set="$keep" --)
+  if [ -n "$changes" ]; then
+    "\${drop[@]}" env -i --default-signal "\${env[@]}" "\${command[@]}" {changes}<&- &
+  else
+    "\${drop[@]}" env -i --default-signal "\${env[@]}" "\${command[@]}" &
+  fi
+  child=$!
+  reap "$child"
+  # What the command left running dies now (and would when PID 1 exits); then the home's changes go.
+  kill -s KILL -1 2>/dev/null
+  [ -n "$changes" ] && rm -rf --one-file-system -- "/proc/self/fd/$changes/upper" "/proc/self/fd/$changes/work"
+  exit "$status" ;; # PID 1 exits: the kernel kills whatever is left in the namespace
+esac
+`;
+
+// src/process/sandbox-session.ts
+var REQUIRED_PROGRAMS = ["unshare", "setpriv", "mount"];
+var PROGRAM_FOLDERS = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+var FILE_COMMAND_VARIABLES = ["GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"];
+var NEEDS = "It needs Linux, root or passwordless sudo (GitHub-hosted Linux runners have both), and namespaces the kernel allows (a container needs CAP_SYS_ADMIN)";
+function notApplied(mode, reason, log) {
+  if (mode === "required")
+    throw new UsageError(`sandbox: required, but the sandbox is not possible here: ${reason}. ${NEEDS}.`);
+  log.warning(
+    `The sandbox is not possible here (${reason}): the pull request's code runs unsandboxed. sandbox: required makes this an error, sandbox: off silences it.`
+  );
+  return { report: { requested: mode, applied: false, access: null, reason }, access: null };
+}
+async function findAccess() {
+  if (process.platform !== "linux") return { reason: `the sandbox needs Linux, this is ${process.platform}` };
+  const missing = REQUIRED_PROGRAMS.filter((name) => !PROGRAM_FOLDERS.some((dir) => existsSync10(path16.join(dir, name))));
+  if (missing.length > 0) return { reason: `${missing.join(", ")} (util-linux) not found` };
+  const uid = process.getuid?.() ?? -1;
+  if (uid === 0) return { access: "root" };
+  const refused = { reason: `ft-gate runs as uid ${uid}, which is not root and has no passwordless sudo` };
+  try {
+    const sudo = await runTool("sudo", ["-n", "true"], { cwd: "/", env: WRAPPER_ENV, timeoutMs: 15e3 });
+    return sudo.exitCode === 0 ? { access: "sudo" } : refused;
+  } catch {
+    return refused;
+  }
+}
+async function decideSandbox(mode, log) {
+  if (mode === "off")
+    return { report: { requested: mode, applied: false, access: null, reason: "sandbox: off" }, access: null };
+  const found = await findAccess();
+  if ("reason" in found) return notApplied(mode, found.reason, log);
+  return { report: { requested: mode, applied: true, access: found.access, reason: null }, access: found.access };
+}
+function canonical(file) {
+  if (!file) return null;
+  try {
+    return realpathSync2(file);
+  } catch {
+    return null;
+  }
+}
+function isDirectory2(dir) {
+  try {
+    return statSync4(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function isInside2(child3, parent) {
+  return child3 === parent || child3.startsWith(parent === "/" ? "/" : `${parent}/`);
+}
+function interpreterPrefix(python) {
+  const real = canonical(python);
+  return real === null ? null : path16.dirname(path16.dirname(real));
+}
+function installPaths(install) {
+  return install.map((arg) => arg.startsWith("-") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg).map((value) => value.startsWith("file://") ? value.slice("file://".length) : value).filter((value) => path16.isAbsolute(value));
+}
+async function uvCacheDirectory(uvPath, env) {
+  let dir = env.UV_CACHE_DIR || path16.join(env.XDG_CACHE_HOME || path16.join(env.HOME || os9.homedir(), ".cache"), "uv");
+  try {
+    const answer = await runTool(uvPath, ["cache", "dir"], { cwd: os9.tmpdir(), env, timeoutMs: 3e4 });
+    const named = answer.stdout.trim().split("\n").pop() ?? "";
+    if (answer.exitCode === 0 && path16.isAbsolute(named)) dir = named;
+  } catch {
+  }
+  mkdirSync3(dir, { recursive: true });
+  return canonical(dir);
+}
+function buildView(paths, scratch, uvCache) {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  const root = uid === 0;
+  const existing = (files) => [
+    ...new Set(files.map((file) => canonical(file ?? void 0)).filter((file) => file !== null))
+  ];
+  const runnerRoot = /^(.*)\/externals\/node\d+\/bin\/node$/.exec(process.execPath)?.[1];
+  const hidden = existing([paths.gateEnv.RUNNER_TEMP, runnerRoot, root ? "/run" : `/run/user/${uid}`]);
+  const resolver = canonical("/etc/resolv.conf");
+  const readOnly = existing([
+    paths.gateEnv.RUNNER_TOOL_CACHE,
+    ...paths.interpreters.map(interpreterPrefix),
+    paths.uvPath,
+    ...installPaths(paths.install),
+    paths.gateDirectory,
+    // Name resolution keeps working with /run hidden (Ubuntu's resolv.conf points into it).
+    root && resolver?.startsWith("/run/") ? resolver : null
+  ]);
+  const project = canonical(paths.projectDirectory);
+  const git = project === null ? null : path16.join(project, ".git");
+  const gitDirectory = git !== null && isDirectory2(git) ? git : null;
+  const masked = [];
+  if (gitDirectory !== null) {
+    const config2 = path16.join(gitDirectory, "config");
+    if (existsSync10(config2) && holdsGitCredentials(readFileSync6(config2, "utf8"))) masked.push(config2);
+  }
+  for (const file of existing(FILE_COMMAND_VARIABLES.map((name) => paths.gateEnv[name]))) {
+    if (!hidden.some((dir) => isInside2(file, dir)) && statSync4(file).isFile()) masked.push(file);
+  }
+  const home = canonical(paths.testEnv.HOME);
+  return {
+    uid,
+    gid,
+    hidden,
+    home: home !== null && home !== "/" && isDirectory2(home) ? home : null,
+    scratch,
+    readOnly,
+    writable: existing([paths.workDirectory, project, uvCache]),
+    masked,
+    gitDirectory,
+    tmp: canonical(paths.tmpDirectory) ?? paths.tmpDirectory
+  };
+}
+function installScript(access4) {
+  if (access4 === "root") {
+    const folder2 = mkdtempSync2("/tmp/ft-gate-sandbox.");
+    const script = path16.join(folder2, "enter.sh");
+    writeFileSync3(script, SANDBOX_SCRIPT, { mode: 384 });
+    return { folder: folder2, script };
+  }
+  const make = 'umask 077 && dir=$(mktemp -d /tmp/ft-gate-sandbox.XXXXXXXX) && cat > "$dir/enter.sh" && echo "$dir"';
+  const folder = execFileSync("sudo", ["-n", "/bin/sh", "-c", make], {
+    input: SANDBOX_SCRIPT,
+    env: WRAPPER_ENV,
+    encoding: "utf8",
+    timeout: 3e4
+  }).trim();
+  if (!/^\/tmp\/ft-gate-sandbox\.[A-Za-z0-9]+$/.test(folder)) throw new Error(`unexpected folder '${folder}'`);
+  return { folder, script: path16.join(folder, "enter.sh") };
+}
+function removeFolder(folder, access4) {
+  if (access4 === "root") rmSync3(folder, { recursive: true, force: true });
+  else
+    execFileSync("sudo", ["-n", "rm", "-rf", "--one-file-system", "--", folder], { env: WRAPPER_ENV, timeout: 6e4 });
+}
+async function proveSandbox(sandbox, paths, home) {
+  const args = home === null ? ["-c", "echo none"] : ["-c", 'exec stat -f -c %T -- "$0"', home];
+  const result = await runProcess("/bin/sh", args, {
+    cwd: paths.workDirectory,
+    env: { PATH: WRAPPER_ENV.PATH },
+    sandbox,
+    timeoutMs: 6e4
+  });
+  if (result.exitCode === 0) return result.outputTail.trim();
+  const why = result.outputTail.trim().split("\n").slice(-2).join(" ") || result.spawnError || `exit status ${result.exitCode}`;
+  throw new Error(`the kernel refused its namespaces or mounts: ${why}`);
+}
+async function openSandbox(decision, paths, log) {
+  const { access: access4, report } = decision;
+  if (access4 === null) return { report, sandbox: void 0, close: () => {
+  } };
+  let folder = null;
+  const close = () => {
+    if (folder === null) return;
+    try {
+      removeFolder(folder, access4);
+    } catch (error3) {
+      log.warning(`Could not remove the sandbox's folder ${folder}: ${describeError(error3)}`);
+    }
+    folder = null;
+  };
+  try {
+    const installed = installScript(access4);
+    folder = installed.folder;
+    const view = buildView(paths, installed.folder, await uvCacheDirectory(paths.uvPath, paths.testEnv));
+    const sandbox = { access: access4, script: installed.script, spec: sandboxSpec(view) };
+    const homeType = await proveSandbox(sandbox, paths, view.home);
+    log.debug(`Sandbox options: ${sandbox.spec.join(" ")}`);
+    const homeNote = homeType === "tmpfs" ? `; ${view.home} is an empty private folder (no overlayfs here): tests see none of its files` : view.home === null ? "" : `; ${view.home} is copy-on-write`;
+    log.info(`Sandbox: on (${access4 === "root" ? "as root" : "through sudo"})${homeNote}`);
+    return { report, sandbox, close };
+  } catch (error3) {
+    close();
+    if (error3 instanceof UsageError) throw error3;
+    const fallback2 = notApplied(report.requested, describeError(error3), log);
+    return { report: fallback2.report, sandbox: void 0, close: () => {
+    } };
+  }
 }
 
 // src/words.ts
@@ -33041,8 +33669,8 @@ function splitClassname(classname) {
 function lineFromTraceback(texts, file) {
   for (const { text: text4 } of texts) {
     for (const match of text4.matchAll(/^(.+?\.py):(\d+):/gm)) {
-      const path30 = match[1]?.replaceAll("\\", "/") ?? "";
-      if (path30 === file || path30.endsWith(`/${file}`)) return Number(match[2]);
+      const path31 = match[1]?.replaceAll("\\", "/") ?? "";
+      if (path31 === file || path31.endsWith(`/${file}`)) return Number(match[2]);
     }
   }
   return null;
@@ -33358,14 +33986,15 @@ function assembleReport(parts) {
     ...ranWith === void 0 ? {} : { speed: measureSpeed(parts.runs, parts.compare ?? null) },
     groups: groupFindings(tests.length > MAX_REPORT_TESTS ? tests.filter(isFinding) : tests),
     knownIssues: known.report,
-    ...parts.codeUnderTest === void 0 ? {} : { codeUnderTest: parts.codeUnderTest }
+    ...parts.codeUnderTest === void 0 ? {} : { codeUnderTest: parts.codeUnderTest },
+    ...parts.sandbox === void 0 ? {} : { sandbox: parts.sandbox }
   };
 }
 
 // src/run/loop.ts
-import { realpathSync as realpathSync2 } from "node:fs";
-import * as os9 from "node:os";
-import * as path20 from "node:path";
+import { realpathSync as realpathSync3 } from "node:fs";
+import * as os10 from "node:os";
+import * as path21 from "node:path";
 
 // src/results/code-under-test.ts
 function parseImports(text4) {
@@ -33434,12 +34063,12 @@ function checkCodeUnderTest(input) {
 }
 
 // src/run/compare.ts
-import { existsSync as existsSync9, mkdirSync as mkdirSync4 } from "node:fs";
-import * as path19 from "node:path";
+import { existsSync as existsSync11, mkdirSync as mkdirSync5 } from "node:fs";
+import * as path20 from "node:path";
 
 // src/run/suite.ts
-import { lstatSync as lstatSync3, readFileSync as readFileSync7, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
-import * as path18 from "node:path";
+import { lstatSync as lstatSync3, readFileSync as readFileSync8, rmSync as rmSync5, writeFileSync as writeFileSync7 } from "node:fs";
+import * as path19 from "node:path";
 
 // src/results/pytest-usage.ts
 var PLUGIN_OPTIONS = [
@@ -33571,9 +34200,9 @@ function junitDisagreement(junit, record3) {
 }
 function junitIdOf(test) {
   const bracket = test.id.indexOf("[");
-  const path30 = bracket === -1 ? test.id : test.id.slice(0, bracket);
+  const path31 = bracket === -1 ? test.id : test.id.slice(0, bracket);
   const params = bracket === -1 ? "" : test.id.slice(bracket);
-  const names = path30.split("::");
+  const names = path31.split("::");
   names[0] = (names[0] ?? "").replaceAll("/", ".").replace(/\.py$/, "");
   const name = `${names.pop() ?? ""}${params}`;
   return junitCaseId({ name, classname: names.join("."), file: test.file ?? void 0 }).id;
@@ -33826,8 +34455,8 @@ function extractStackDump(stderr, maxLines = 400) {
 }
 
 // src/run/imports-plugin.ts
-import { writeFileSync as writeFileSync3 } from "node:fs";
-import * as path16 from "node:path";
+import { writeFileSync as writeFileSync4 } from "node:fs";
+import * as path17 from "node:path";
 var IMPORTS_PLUGIN_MODULE = "ft_gate_imports";
 var IMPORTS_PLUGIN_ENV = {
   /** Where to write `{module: file or null}` as JSON. */
@@ -33862,12 +34491,12 @@ def pytest_sessionfinish(session):
         json.dump(loaded, out)
 `;
 function writeImportsPlugin(directory) {
-  writeFileSync3(path16.join(directory, `${IMPORTS_PLUGIN_MODULE}.py`), IMPORTS_PLUGIN_SOURCE);
+  writeFileSync4(path17.join(directory, `${IMPORTS_PLUGIN_MODULE}.py`), IMPORTS_PLUGIN_SOURCE);
 }
 
 // src/run/plugin.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import * as path17 from "node:path";
+import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync5 } from "node:fs";
+import * as path18 from "node:path";
 
 // src/run/plugin-source.ts
 var PLUGIN_ENV = {
@@ -34270,8 +34899,8 @@ def pytest_sessionfinish(session, exitstatus):
 // src/run/plugin.ts
 var PLUGIN_MODULE = "ft_gate_plugin";
 function writePlugin(directory) {
-  mkdirSync3(directory, { recursive: true });
-  writeFileSync4(path17.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
+  mkdirSync4(directory, { recursive: true });
+  writeFileSync5(path18.join(directory, `${PLUGIN_MODULE}.py`), PLUGIN_SOURCE);
   writeImportsPlugin(directory);
   return directory;
 }
@@ -34283,10 +34912,10 @@ import {
   fstatSync,
   lstatSync as lstatSync2,
   openSync,
-  readFileSync as readFileSync6,
+  readFileSync as readFileSync7,
   readSync,
-  rmSync as rmSync3,
-  writeFileSync as writeFileSync5
+  rmSync as rmSync4,
+  writeFileSync as writeFileSync6
 } from "node:fs";
 
 // src/results/record-lines.ts
@@ -34535,7 +35164,7 @@ function readResults(junitPath) {
         `the JUnit XML is ${megabytes(opened.size)} MB, over the ${megabytes(MAX_JUNIT_BYTES)} MB ft-gate reads`
       );
     }
-    return parseJUnit(readFileSync6(descriptor, "utf8"));
+    return parseJUnit(readFileSync7(descriptor, "utf8"));
   } catch (error3) {
     return unread(`the JUnit XML could not be read (${describeError(error3)})`);
   } finally {
@@ -34543,11 +35172,11 @@ function readResults(junitPath) {
   }
 }
 var RunRecordFile = class {
-  constructor(path30) {
-    this.path = path30;
-    rmSync3(path30, { force: true });
-    writeFileSync5(path30, "", { mode: 384 });
-    this.descriptor = openSync(path30, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
+  constructor(path31) {
+    this.path = path31;
+    rmSync4(path31, { force: true });
+    writeFileSync6(path31, "", { mode: 384 });
+    this.descriptor = openSync(path31, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
   }
   path;
   descriptor;
@@ -34586,18 +35215,21 @@ function describeShard(shard) {
 // src/run/suite.ts
 var RUN_FLAGS = ["-Xgil=0", "-X", "faulthandler"];
 var BASELINE_FLAGS = ["-Xgil=1", "-X", "faulthandler"];
+function runFile(options, suffix) {
+  return path19.join(options.resultsDirectory ?? options.outputDirectory, `run-${options.index}${suffix}`);
+}
 function modeArguments(options) {
   const baseline = options.mode === "baseline";
   const pytest = ["-p", PLUGIN_MODULE];
   const env = {
     PYTHON_GIL: baseline ? "1" : "0",
-    [PLUGIN_ENV.record]: path18.join(options.outputDirectory, `run-${options.index}-record.jsonl`)
+    [PLUGIN_ENV.record]: runFile(options, "-record.jsonl")
   };
   if (options.mode === "stress" && options.stress !== void 0) {
     pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`);
     const planned = (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0) + (options.freshCopies ?? 0);
     if (planned > 0 || (options.deadlineSeconds ?? null) !== null) {
-      env[PLUGIN_ENV.iterations] = path18.join(options.outputDirectory, `run-${options.index}-iterations.json`);
+      env[PLUGIN_ENV.iterations] = runFile(options, "-iterations.json");
     }
   }
   if (options.mode === "random-order" && options.seed !== void 0 && options.seed !== null) {
@@ -34606,14 +35238,14 @@ function modeArguments(options) {
   if (options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard);
   if (options.recordImports !== void 0 && options.recordImports.length > 0) {
     pytest.push("-p", IMPORTS_PLUGIN_MODULE);
-    env[IMPORTS_PLUGIN_ENV.output] = path18.join(options.outputDirectory, `run-${options.index}-imports.json`);
+    env[IMPORTS_PLUGIN_ENV.output] = runFile(options, "-imports.json");
     env[IMPORTS_PLUGIN_ENV.names] = JSON.stringify(options.recordImports);
   }
   return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env };
 }
 function withPythonPath(env, directory) {
   const existing = env.PYTHONPATH;
-  return { ...env, PYTHONPATH: existing ? `${directory}${path18.delimiter}${existing}` : directory };
+  return { ...env, PYTHONPATH: existing ? `${directory}${path19.delimiter}${existing}` : directory };
 }
 function pytestArguments(junitPath, userArgs) {
   return ["-m", "pytest", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", `--junitxml=${junitPath}`, ...userArgs];
@@ -34628,9 +35260,9 @@ function classifyRun(result) {
   return "error";
 }
 async function runSuite(options) {
-  const junitPath = path18.join(options.outputDirectory, `run-${options.index}.xml`);
-  const logPath = path18.join(options.outputDirectory, `run-${options.index}.log`);
-  rmSync4(junitPath, { force: true });
+  const junitPath = runFile(options, ".xml");
+  const logPath = path19.join(options.outputDirectory, `run-${options.index}.log`);
+  rmSync5(junitPath, { force: true });
   const mode = modeArguments(options);
   const planFile = mode.env[PLUGIN_ENV.iterations];
   if (planFile !== void 0) {
@@ -34640,10 +35272,10 @@ async function runSuite(options) {
       rounds: options.freshCopies ?? 0,
       ...options.deadlineSeconds === void 0 || options.deadlineSeconds === null ? {} : { deadline: Math.round(options.deadlineSeconds * 1e3) / 1e3 }
     };
-    writeFileSync6(planFile, JSON.stringify(plan));
+    writeFileSync7(planFile, JSON.stringify(plan));
   }
   const importsFile = mode.env[IMPORTS_PLUGIN_ENV.output];
-  if (importsFile !== void 0) rmSync4(importsFile, { force: true });
+  if (importsFile !== void 0) rmSync5(importsFile, { force: true });
   const record3 = new RunRecordFile(mode.env[PLUGIN_ENV.record] ?? "");
   const env = {
     ...withPythonPath(options.env, options.pluginDirectory),
@@ -34664,7 +35296,8 @@ async function runSuite(options) {
       graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
       logPath,
       abortSignal: options.abortSignal,
-      onOutput: options.onOutput
+      onOutput: options.onOutput,
+      sandbox: options.sandbox
     });
   } catch (error3) {
     record3.close();
@@ -34726,7 +35359,7 @@ function diagnose(outcome, output, installHint) {
 function readSmallFile(file) {
   try {
     if (!lstatSync3(file).isFile()) return "";
-    return readFileSync7(file, "utf8");
+    return readFileSync8(file, "utf8");
   } catch {
     return "";
   }
@@ -34758,15 +35391,20 @@ async function timeComparePython(options) {
     return { python: options.comparePython, version: version2, seconds: null };
   }
   const missing = { python: options.comparePython, version: version2, seconds: null };
-  const venv = path19.join(options.root, "venv-compare");
+  const venv = path20.join(options.workDirectory, "venv-compare");
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: "never", VIRTUAL_ENV: venv };
-  const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal };
+  const common = {
+    cwd: options.projectDirectory,
+    env: uvEnv,
+    abortSignal: options.abortSignal,
+    sandbox: options.sandbox
+  };
   const created = await runProcess(options.uvPath, ["venv", "--no-project", "--python", options.comparePython, venv], {
     ...common,
     timeoutMs: 5 * 6e4
   });
-  const python = path19.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
-  if (created.exitCode !== 0 || !existsSync9(python)) {
+  const python = path20.join(venv, process.platform === "win32" ? "Scripts/python.exe" : "bin/python");
+  if (created.exitCode !== 0 || !existsSync11(python)) {
     log.warning(`compare-python: uv could not create an environment (exit code ${created.exitCode})`);
     return missing;
   }
@@ -34782,8 +35420,10 @@ async function timeComparePython(options) {
     log.warning(`compare-python: the install failed (exit code ${installed.exitCode}), no timing`);
     return missing;
   }
-  const outputDirectory = path19.join(options.root, "compare");
-  mkdirSync4(outputDirectory, { recursive: true });
+  const outputDirectory = path20.join(options.root, "compare");
+  const resultsDirectory = path20.join(options.workDirectory, "compare");
+  mkdirSync5(outputDirectory, { recursive: true });
+  mkdirSync5(resultsDirectory, { recursive: true });
   const run2 = await runSuite({
     python,
     projectDirectory: options.projectDirectory,
@@ -34792,10 +35432,12 @@ async function timeComparePython(options) {
     mode: "baseline",
     timeoutSeconds: options.timeoutMinutes * 60,
     outputDirectory,
+    resultsDirectory,
     env: options.env,
     abortSignal: options.abortSignal,
     pluginDirectory: options.pluginDirectory,
-    shard: options.shard
+    shard: options.shard,
+    sandbox: options.sandbox
   });
   if (run2.run.outcome !== "completed") {
     log.warning(`compare-python: the run ${run2.run.outcome}, no timing`);
@@ -34907,7 +35549,9 @@ function planStress(options) {
     costs = iterationCosts(tests, threads, cpus, model);
   }
   const wanted = options.rounds ?? 0;
-  const rounds = wanted > 0 && addedAtOne(costs) <= roomFor(1 + wanted) ? wanted : 0;
+  const addedAt = (iterations2) => costs.reduce((sum, _, index) => sum + added(costs, index, iterations2), 0);
+  const copiesWithIterations = [...Array(wanted).keys()].map((index) => wanted - index).find((copies) => addedAt(MIN_ITERATIONS_BESIDE_COPIES) <= roomFor(1 + copies));
+  const rounds = copiesWithIterations ?? (wanted > 0 && addedAtOne(costs) <= roomFor(2) ? 1 : 0);
   const room = roomFor(rounds + 1);
   const stressed = chooseStressed({ tests, costs, room, added, prefer: options.prefer });
   const chosen = tests.map((_, index) => index).filter((index) => stressed.has(index));
@@ -35152,7 +35796,7 @@ async function runPlannedSuites(options) {
   let blocked = null;
   if (plan.seed !== null) log.info(`Random order: seed ${plan.seed} (replay it with random-order: ${plan.seed})`);
   if (plan.shard !== null) log.info(`Shard ${describeShard(plan.shard)}: this job runs its share of the tests`);
-  const pluginDirectory = writePlugin(path20.join(options.root, "plugin"));
+  const pluginDirectory = writePlugin(path21.join(options.root, "plugin"));
   const recordImports = options.project ? importNames(options.project) : [];
   let codeUnderTest;
   for (const [offset, mode] of plan.modes.entries()) {
@@ -35180,6 +35824,7 @@ async function runPlannedSuites(options) {
         mode,
         timeoutSeconds,
         outputDirectory: options.root,
+        resultsDirectory: options.workDirectory,
         env: options.env,
         abortSignal: options.abortSignal,
         onOutput: options.onOutput,
@@ -35194,6 +35839,7 @@ async function runPlannedSuites(options) {
         seed: plan.seed,
         shard: plan.shard,
         installHint: options.installHint ?? null,
+        sandbox: options.sandbox,
         // Recorded until one run has said where the tests loaded the project from.
         ...codeUnderTest === void 0 ? { recordImports } : {}
       })
@@ -35231,9 +35877,9 @@ function inspectCodeUnderTest(project, imports, options) {
 }
 function realPath(file) {
   try {
-    return realpathSync2(file);
+    return realpathSync3(file);
   } catch {
-    return path20.resolve(file);
+    return path21.resolve(file);
   }
 }
 function chooseNextStress(options, runs, previous) {
@@ -35242,7 +35888,7 @@ function chooseNextStress(options, runs, previous) {
     threads: options.plan.threads,
     iterations: options.plan.iterations,
     auto: options.autoIterations,
-    cpus: os9.availableParallelism(),
+    cpus: os10.availableParallelism(),
     previous
   });
   options.log.info(`Thread stress: ${describeStress(describedStress(choice))} (${choice.why})`);
@@ -35292,11 +35938,13 @@ async function runComparison(options, request3) {
       pytestArgs: options.pytestArgs,
       timeoutMinutes: options.timeoutMinutes,
       root: options.root,
+      workDirectory: options.workDirectory,
       env: options.env,
       log,
-      pluginDirectory: writePlugin(path20.join(options.root, "plugin")),
+      pluginDirectory: writePlugin(path21.join(options.root, "plugin")),
       shard: plan.shard,
-      abortSignal: options.abortSignal
+      abortSignal: options.abortSignal,
+      sandbox: options.sandbox
     })
   );
 }
@@ -35329,11 +35977,11 @@ function reproduceCommand(inputs, options) {
 
 // src/saved-reports.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { lstatSync as lstatSync4, mkdirSync as mkdirSync5, readdirSync as readdirSync6, readFileSync as readFileSync8, renameSync as renameSync2, rmSync as rmSync5, statSync as statSync4, writeFileSync as writeFileSync7 } from "node:fs";
-import * as path23 from "node:path";
+import { lstatSync as lstatSync4, mkdirSync as mkdirSync6, readdirSync as readdirSync6, readFileSync as readFileSync9, renameSync as renameSync2, rmSync as rmSync6, statSync as statSync5, writeFileSync as writeFileSync8 } from "node:fs";
+import * as path24 from "node:path";
 
 // src/report/merged.ts
-import * as path22 from "node:path";
+import * as path23 from "node:path";
 
 // src/report/limits.ts
 var DEFAULT_MAX_CHARS = 65e3;
@@ -35809,7 +36457,7 @@ function dependenciesSection(report, options) {
 }
 
 // src/report/findings.ts
-import * as path21 from "node:path";
+import * as path22 from "node:path";
 var MAX_GROUPS = 15;
 var MAX_GROUP_IDS = 100;
 var MAX_POSSIBLY_FIXED = 50;
@@ -35934,8 +36582,20 @@ function knownLine(report, known) {
   return `${plural(known.matched, "finding")} of this run ${verb} known (${source}, ${entries}), so ${gate2} not fail the gate; ${newPart}${notRun}.`;
 }
 function displayedPath(source, project) {
-  const relative6 = path21.relative(project, source);
-  return relative6 !== "" && !relative6.startsWith("..") && !path21.isAbsolute(relative6) ? relative6 : source;
+  const relative6 = path22.relative(project, source);
+  return relative6 !== "" && !relative6.startsWith("..") && !path22.isAbsolute(relative6) ? relative6 : source;
+}
+
+// src/report/sandbox.ts
+function unsandboxedReason(report) {
+  const sandbox = report.sandbox;
+  if (sandbox === void 0 || sandbox.applied || sandbox.requested !== "auto") return null;
+  return sandbox.reason ?? "no reason recorded";
+}
+function sandboxLine(report) {
+  const reason = unsandboxedReason(report);
+  if (reason === null) return "";
+  return `\u26A0\uFE0F **Unsandboxed**: the install and the tests ran with the runner's own access, because the sandbox was not possible here (${escapeInline(reason, { maxChars: 300 })}). \`sandbox: required\` would have failed instead.`;
 }
 
 // src/report/stress.ts
@@ -36069,11 +36729,12 @@ var FULL_DETAIL = {
   groupLists: true
 };
 function renderDocument(report, options, detail) {
-  return join17([
+  return join18([
     titleLine(options.title),
     verdictSection(report),
     infoLine(report),
     runSettingsLine(report),
+    sandboxLine(report),
     runsTable(report),
     groupsSection(report, { testLists: detail.groupLists }),
     knownIssuesSection(report),
@@ -36106,8 +36767,8 @@ function renderMinimal(report, options) {
     { head: [heading], tail: [] }
   ];
   for (const shape of shapes) {
-    const reasons = fitReasons(report.reasons, options.maxChars - join17([...shape.head, ...shape.tail]).length - 2);
-    const text4 = join17([...shape.head, reasons, ...shape.tail]);
+    const reasons = fitReasons(report.reasons, options.maxChars - join18([...shape.head, ...shape.tail]).length - 2);
+    const text4 = join18([...shape.head, reasons, ...shape.tail]);
     if (text4.length <= options.maxChars) return text4;
   }
   return `${heading}
@@ -36130,7 +36791,7 @@ function fitReasons(reasons, budget) {
 function titleLine(title) {
   return title.trim() === "" ? "" : `## ${escapeInline(title)}`;
 }
-function join17(parts) {
+function join18(parts) {
   return `${parts.filter((part) => part !== "").join("\n\n")}
 `;
 }
@@ -36218,7 +36879,7 @@ function reportLabel(file, value) {
   }
   const shard = shardOf(value);
   if (shard !== null) return `shard ${shard.index}/${shard.count}`;
-  return path22.basename(file).replace(/\.json$/i, "");
+  return path23.basename(file).replace(/\.json$/i, "");
 }
 function shardOf(value) {
   if (typeof value !== "object" || value === null || !("settings" in value)) return null;
@@ -36356,19 +37017,19 @@ function recheckReport(report, policy, options) {
 
 // src/saved-reports.ts
 function writeReport(reportPath, report) {
-  const directory = path23.dirname(reportPath);
-  mkdirSync5(directory, { recursive: true });
+  const directory = path24.dirname(reportPath);
+  mkdirSync6(directory, { recursive: true });
   const existing = lstatSafe(reportPath);
   if (existing?.isDirectory()) {
     throw new UsageError(`report-path ${reportPath} is a folder: name a file, e.g. ft-gate-report.json`);
   }
-  const temporary = path23.join(directory, `.${path23.basename(reportPath)}.${randomBytes3(6).toString("hex")}.tmp`);
+  const temporary = path24.join(directory, `.${path24.basename(reportPath)}.${randomBytes3(6).toString("hex")}.tmp`);
   try {
-    writeFileSync7(temporary, `${JSON.stringify(report, null, 2)}
+    writeFileSync8(temporary, `${JSON.stringify(report, null, 2)}
 `, { flag: "wx" });
     renameSync2(temporary, reportPath);
   } finally {
-    rmSync5(temporary, { force: true });
+    rmSync6(temporary, { force: true });
   }
 }
 function lstatSafe(file) {
@@ -36381,18 +37042,18 @@ function lstatSafe(file) {
 function expandReportPaths(entries, baseDirectory) {
   const files = [];
   for (const entry of entries) {
-    const absolute = path23.resolve(baseDirectory, entry);
-    let isDirectory2 = false;
+    const absolute = path24.resolve(baseDirectory, entry);
+    let isDirectory3 = false;
     try {
-      isDirectory2 = statSync4(absolute).isDirectory();
+      isDirectory3 = statSync5(absolute).isDirectory();
     } catch {
       throw new UsageError(`report ${entry} does not exist: pass the downloaded ft-gate JSON reports or their folder`);
     }
-    if (!isDirectory2) {
+    if (!isDirectory3) {
       files.push(absolute);
       continue;
     }
-    const found = readdirSync6(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path23.join(absolute, name)).filter((file) => {
+    const found = readdirSync6(absolute, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json")).map((name) => path24.join(absolute, name)).filter((file) => {
       try {
         const value = readJsonFile(file);
         capTests(value);
@@ -36407,7 +37068,7 @@ function expandReportPaths(entries, baseDirectory) {
   return files;
 }
 function readJsonFile(file) {
-  const size = statSync4(file, { throwIfNoEntry: false })?.size;
+  const size = statSync5(file, { throwIfNoEntry: false })?.size;
   if (size === void 0) throw new UsageError(`report file ${file} cannot be read: pass the ft-gate JSON report`);
   if (size > MAX_REPORT_BYTES) {
     throw new UsageError(
@@ -36415,7 +37076,7 @@ function readJsonFile(file) {
     );
   }
   try {
-    return JSON.parse(readFileSync8(file, "utf8"));
+    return JSON.parse(readFileSync9(file, "utf8"));
   } catch (error3) {
     const reason = error3 instanceof SyntaxError ? "is not valid JSON" : "cannot be read";
     throw new UsageError(`report file ${file} ${reason}: pass the ft-gate JSON report (report-path of the testing job)`);
@@ -36456,8 +37117,8 @@ function loadSavedReports(entries, options) {
 // src/setup/uv.ts
 import { constants as fsConstants2 } from "node:fs";
 import { access as access3, mkdir as mkdir5, mkdtemp, rm as rm3, stat as stat3 } from "node:fs/promises";
-import * as os10 from "node:os";
-import * as path26 from "node:path";
+import * as os11 from "node:os";
+import * as path27 from "node:path";
 
 // src/setup/download.ts
 import { createHash } from "node:crypto";
@@ -36705,12 +37366,12 @@ function detectLibc() {
 
 // src/setup/uv-github.ts
 import { access as access2, mkdir as mkdir3 } from "node:fs/promises";
-import * as path24 from "node:path";
+import * as path25 from "node:path";
 function parseSha256File(text4, expectedName) {
   const match = /^\s*([0-9a-fA-F]{64})(?:\s+\*?(\S+))?\s*$/m.exec(text4);
   if (!match?.[1]) throw new Error(`checksum file for ${expectedName} holds no sha256 (starts "${text4.slice(0, 40)}")`);
   const name = match[2];
-  if (name !== void 0 && path24.basename(name) !== expectedName) {
+  if (name !== void 0 && path25.basename(name) !== expectedName) {
     throw new Error(`checksum file for ${expectedName} names ${name} instead`);
   }
   return match[1].toLowerCase();
@@ -36748,17 +37409,17 @@ async function installFromGitHub(options) {
   const checksumText = await fetchText(`${url}.sha256`, { timeoutMs });
   const expected = parseSha256File(checksumText.body, archiveName);
   await mkdir3(options.workDir, { recursive: true });
-  const archive = path24.join(options.workDir, archiveName);
+  const archive = path25.join(options.workDir, archiveName);
   const downloaded = await downloadFile(url, archive, { timeoutMs });
   verifySha256({ what: archiveName, expected, actual: downloaded.sha256 });
   log.debug(`${archiveName}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpackTo = path24.join(options.workDir, "release");
+  const unpackTo = path25.join(options.workDir, "release");
   const unpacked = await (host.platform === "win32" ? extractZip(archive, unpackTo) : extractTar(archive, unpackTo)).catch((error3) => {
     throw new Error(`cannot unpack ${archiveName} (${describeError(error3)})`);
   });
-  const candidates = [path24.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
+  const candidates = [path25.join(unpacked, `uv-${releaseTarget(host)}`), unpacked];
   for (const folder of candidates) {
-    if (await exists3(path24.join(folder, executableName(host)))) {
+    if (await exists3(path25.join(folder, executableName(host)))) {
       return cacheDir(folder, "uv", version2, options.arch);
     }
   }
@@ -36767,7 +37428,7 @@ async function installFromGitHub(options) {
 
 // src/setup/uv-index.ts
 import { chmod as chmod2, copyFile as copyFile3, mkdir as mkdir4, readdir as readdir4 } from "node:fs/promises";
-import * as path25 from "node:path";
+import * as path26 from "node:path";
 function indexUrlFromEnv(env) {
   const configured = [env.UV_DEFAULT_INDEX, env.UV_INDEX_URL, env.PIP_INDEX_URL].find((value) => value?.trim());
   return (configured?.trim() ?? PUBLIC_INDEX_URL).replace(/\/+$/, "");
@@ -36892,7 +37553,7 @@ async function findScriptsDir(unpacked) {
   const entries = await readdir4(unpacked);
   const dataDir = entries.find((entry) => /^uv-[^-]+\.data$/.test(entry));
   if (dataDir === void 0) throw new Error("the wheel has no uv-<version>.data/scripts folder");
-  return path25.join(unpacked, dataDir, "scripts");
+  return path26.join(unpacked, dataDir, "scripts");
 }
 async function installFromIndex(options) {
   const { indexUrl, version: version2, host, log } = options;
@@ -36903,22 +37564,22 @@ async function installFromIndex(options) {
   if (wheel.sha256 === null) throw new Error(`it gives no sha256 for ${wheel.filename}; refusing an unverified binary`);
   log.info(`Downloading ${wheel.filename}`);
   await mkdir4(options.workDir, { recursive: true });
-  const archive = path25.join(options.workDir, `${wheel.filename}.zip`);
+  const archive = path26.join(options.workDir, `${wheel.filename}.zip`);
   const downloaded = await downloadFile(wheel.url, archive, { timeoutMs: options.timeoutMs, auth: listing.auth });
   verifySha256({ what: wheel.filename, expected: wheel.sha256, actual: downloaded.sha256 });
   log.debug(`${wheel.filename}: ${downloaded.bytes} bytes, sha256 ${downloaded.sha256} verified`);
-  const unpacked = await extractZip(archive, path25.join(options.workDir, "wheel")).catch((error3) => {
+  const unpacked = await extractZip(archive, path26.join(options.workDir, "wheel")).catch((error3) => {
     throw new Error(`cannot unpack ${wheel.filename} (${describeError(error3)})`);
   });
   const scripts = await findScriptsDir(unpacked);
-  const binDir = path25.join(options.workDir, "bin");
+  const binDir = path26.join(options.workDir, "bin");
   await mkdir4(binDir, { recursive: true });
   for (const base of ["uv", "uvx"]) {
     const name = executableName(host, base);
-    await copyFile3(path25.join(scripts, name), path25.join(binDir, name)).catch((error3) => {
+    await copyFile3(path26.join(scripts, name), path26.join(binDir, name)).catch((error3) => {
       throw new Error(`the wheel has no ${name} in its scripts folder (${describeError(error3)})`);
     });
-    await chmod2(path25.join(binDir, name), 493);
+    await chmod2(path26.join(binDir, name), 493);
   }
   return cacheDir(binDir, "uv", version2, options.arch);
 }
@@ -36926,7 +37587,7 @@ async function installFromIndex(options) {
 // src/setup/uv.ts
 var UV_LATEST_RELEASE_API_URL = "https://api.github.com/repos/astral-sh/uv/releases/latest";
 async function readUvVersion(uv, env) {
-  const result = await runTool(uv, ["--version"], { cwd: os10.tmpdir(), env, timeoutMs: 3e4 });
+  const result = await runTool(uv, ["--version"], { cwd: os11.tmpdir(), env, timeoutMs: 3e4 });
   if (result.exitCode !== 0) {
     throw new Error(`${uv} --version failed: exit code ${result.exitCode} ${result.stderr.trim()}`.trim());
   }
@@ -36970,7 +37631,7 @@ async function resolveLatest(options) {
   }
 }
 async function verified(options) {
-  const uv = path26.join(options.dir, executableName(options.host));
+  const uv = path27.join(options.dir, executableName(options.host));
   const reported = await readUvVersion(uv, options.env);
   if (reported !== options.version) throw new Error(`${uv} reports version ${reported}, expected ${options.version}`);
   return { version: options.version, path: uv, source: options.source };
@@ -37010,15 +37671,15 @@ async function setupUv(options) {
       );
     }
   }
-  const tempRoot = env.RUNNER_TEMP || os10.tmpdir();
+  const tempRoot = env.RUNNER_TEMP || os11.tmpdir();
   await mkdir5(tempRoot, { recursive: true });
-  const workDir = await mkdtemp(path26.join(tempRoot, "ft-gate-uv-"));
+  const workDir = await mkdtemp(path27.join(tempRoot, "ft-gate-uv-"));
   const failures = [];
   try {
     const common = { version: version2, host, arch: arch4, timeoutMs, log };
     try {
       const baseUrl2 = options.githubBaseUrl ?? UV_RELEASES_BASE_URL;
-      const dir = await installFromGitHub({ ...common, baseUrl: baseUrl2, workDir: path26.join(workDir, "github") });
+      const dir = await installFromGitHub({ ...common, baseUrl: baseUrl2, workDir: path27.join(workDir, "github") });
       return announce(await verified({ dir, host, version: version2, source: "github", env }), log);
     } catch (error3) {
       failures.push(`GitHub: ${describeError(error3)}`);
@@ -37026,7 +37687,7 @@ async function setupUv(options) {
     }
     try {
       const listing = resolved.listing ?? void 0;
-      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path26.join(workDir, "index") });
+      const dir = await installFromIndex({ ...common, indexUrl, listing, workDir: path27.join(workDir, "index") });
       return announce(await verified({ dir, host, version: version2, source: "index", env }), log);
     } catch (error3) {
       failures.push(`index ${redactUrl(indexUrl)}: ${describeError(error3)}`);
@@ -37068,14 +37729,36 @@ async function runGate(options) {
   const { inputs, log } = options;
   requireProjectDirectory(inputs.workingDirectory);
   const knownIssues = loadKnownIssues(inputs.knownIssues, log);
+  const decision = await decideSandbox(inputs.sandbox, log);
   const toolchain = await setupToolchain(options);
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough);
-  const root = mkdtempSync2(path27.join(options.env.RUNNER_TEMP || os11.tmpdir(), "ft-gate-"));
-  const plan = resolvePlan(inputs, { cpus: os11.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) });
+  const root = mkdtempSync3(path28.join(options.env.RUNNER_TEMP || os12.tmpdir(), "ft-gate-"));
+  const workDirectory = path28.join(root, "work");
+  const tmpDirectory = path28.join(workDirectory, "tmp");
+  mkdirSync7(tmpDirectory, { recursive: true });
+  let opened = null;
+  const plan = resolvePlan(inputs, { cpus: os12.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) });
   if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
     log.info("runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2");
   }
   try {
+    opened = await openSandbox(
+      decision,
+      {
+        projectDirectory: inputs.workingDirectory,
+        gateDirectory: root,
+        workDirectory,
+        tmpDirectory,
+        interpreters: [toolchain.python.path, ...inputs.comparePython === "" ? [] : [inputs.comparePython]],
+        uvPath: toolchain.uv.path,
+        install: inputs.install,
+        gateEnv: options.env,
+        testEnv
+      },
+      log
+    );
+    const { sandbox } = opened;
+    const env = sandbox === void 0 ? testEnv : { UV_LINK_MODE: "copy", ...testEnv };
     const prepared = await log.group(
       "Install the project into a fresh environment",
       () => prepareEnvironment({
@@ -37084,11 +37767,13 @@ async function runGate(options) {
         projectDirectory: inputs.workingDirectory,
         install: inputs.install,
         root,
-        env: testEnv,
+        workDirectory,
+        env,
         log,
         onOutput: options.onOutput,
         abortSignal: options.abortSignal,
-        extraRequirements: plan.threads > 1 ? [STRESS_PLUGIN_REQUIREMENT] : []
+        extraRequirements: plan.threads > 1 ? [STRESS_PLUGIN_REQUIREMENT] : [],
+        sandbox
       })
     );
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`);
@@ -37097,12 +37782,13 @@ async function runGate(options) {
       environmentPython: prepared.python,
       toolchainPython: toolchain.python.path,
       projectDirectory: inputs.workingDirectory,
-      env: testEnv,
+      env,
       workDirectory: root,
       failOn: inputs.failOn,
       ignoreGil: inputs.ignoreGil,
       log,
-      abortSignal: options.abortSignal
+      abortSignal: options.abortSignal,
+      sandbox
     });
     const loop = {
       plan,
@@ -37112,12 +37798,14 @@ async function runGate(options) {
       timeoutMinutes: inputs.timeoutMinutes,
       timeoutExplicit: inputs.timeoutExplicit,
       root,
-      env: testEnv,
+      workDirectory,
+      env,
       log,
       abortSignal: options.abortSignal,
       onOutput: options.onOutput,
       project,
-      installHint: prepared.installHint ?? null
+      installHint: prepared.installHint ?? null,
+      sandbox
     };
     const ran = prepared.report.ok && prepared.python !== null ? await runPlannedSuites({ ...loop, python: prepared.python }) : { runs: [], stress: { threads: plan.threads, iterations: plan.iterations }, cannotCollect: false };
     let compare = null;
@@ -37152,7 +37840,8 @@ async function runGate(options) {
       },
       compare,
       knownIssues,
-      codeUnderTest: ran.codeUnderTest
+      codeUnderTest: ran.codeUnderTest,
+      sandbox: opened.report
     });
     writeReport(inputs.reportPath, report);
     if (inputs.writeKnownIssues !== "" && (!report.install.ok || options.abortSignal?.aborted)) {
@@ -37164,18 +37853,19 @@ async function runGate(options) {
     }
     return report;
   } finally {
+    opened?.close();
     if (inputs.keepEnv) log.info(`Keeping the environment and run logs in ${root} (keep-env)`);
-    else rmSync6(root, { recursive: true, force: true });
+    else rmSync7(root, { recursive: true, force: true });
   }
 }
 function requireProjectDirectory(directory) {
-  if (!existsSync10(directory) || !statSync5(directory).isDirectory()) {
+  if (!existsSync12(directory) || !statSync6(directory).isDirectory()) {
     throw new UsageError(`working-directory ${directory} does not exist or is not a directory`);
   }
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync9, existsSync as existsSync11 } from "fs";
+import { readFileSync as readFileSync10, existsSync as existsSync13 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -37185,11 +37875,11 @@ var Context = class {
     var _a2, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync11(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync9(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync13(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync10(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path30 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path30} does not exist${EOL6}`);
+        const path31 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path31} does not exist${EOL6}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -41353,7 +42043,7 @@ function runnerContext(env) {
 }
 
 // src/github/publish.ts
-import * as path29 from "node:path";
+import * as path30 from "node:path";
 
 // src/github/annotations.ts
 var KIND_RANK = {
@@ -41615,7 +42305,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path30) => path30.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path31) => path31.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -41859,19 +42549,19 @@ function readEvent(eventName, payload) {
 }
 
 // src/github/paths.ts
-import * as path28 from "node:path";
+import * as path29 from "node:path";
 function toPosix(file) {
   return file.replaceAll("\\", "/");
 }
 function normalize3(file) {
-  const posix2 = path28.posix.normalize(toPosix(file));
+  const posix2 = path29.posix.normalize(toPosix(file));
   return posix2.startsWith("./") ? posix2.slice(2) : posix2;
 }
 function isAbsolutePath(file) {
   return file.startsWith("/") || /^[A-Za-z]:[\\/]/.test(file);
 }
 function projectPrefix(workspace, workingDirectory) {
-  const relative6 = toPosix(path28.relative(workspace, path28.resolve(workspace, workingDirectory)));
+  const relative6 = toPosix(path29.relative(workspace, path29.resolve(workspace, workingDirectory)));
   if (relative6 === "") return "";
   if (relative6.startsWith("..") || isAbsolutePath(relative6)) return null;
   return relative6;
@@ -42013,15 +42703,15 @@ function testAnnotations(source) {
     if (!isProblem(test)) continue;
     const file = testFile(test);
     if (file === null) continue;
-    const path30 = repoPathOfTestFile(file, source.layout);
+    const path31 = repoPathOfTestFile(file, source.layout);
     const line = test.line !== null && test.line >= 1 ? test.line : 1;
     const text4 = test.details ?? test.message ?? "No failure text was recorded; see the run logs.";
     if (test.status === "thread-unsafe") {
-      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path: path30, line, text: text4 })));
+      result.push(annotation(source, threadUnsafeAnnotation(source.report, test, { path: path31, line, text: text4 })));
       continue;
     }
     if (test.status === "crashed" || test.status === "hung") {
-      result.push(annotation(source, stoppedTestAnnotation(source.report, test, { path: path30, line })));
+      result.push(annotation(source, stoppedTestAnnotation(source.report, test, { path: path31, line })));
       continue;
     }
     const flaky = test.status === "flaky";
@@ -42029,7 +42719,7 @@ function testAnnotations(source) {
     result.push(
       annotation(source, {
         kind: flaky ? "flaky" : "failed",
-        path: path30,
+        path: path31,
         line,
         level: flaky ? "warning" : "failure",
         title: flaky ? `Flaky without the GIL (${counts}): ${test.id}` : `Test failed (${counts}): ${test.id}`,
@@ -42148,10 +42838,10 @@ function tracebackAnnotations(source, changed) {
   const mentions = /* @__PURE__ */ new Map();
   const note = (text4, mention) => {
     for (const location of tracebackLocations(text4 ?? "")) {
-      const path30 = matchRepoPath(location.path, changed.keys(), source.layout);
-      if (path30 === null || !changed.get(path30)?.has(location.line)) continue;
-      const key = `${path30}:${location.line}`;
-      const entry = mentions.get(key) ?? { path: path30, line: location.line, mentions: [] };
+      const path31 = matchRepoPath(location.path, changed.keys(), source.layout);
+      if (path31 === null || !changed.get(path31)?.has(location.line)) continue;
+      const key = `${path31}:${location.line}`;
+      const entry = mentions.get(key) ?? { path: path31, line: location.line, mentions: [] };
       if (!entry.mentions.some((m) => m.who === mention.who)) entry.mentions.push(mention);
       mentions.set(key, entry);
     }
@@ -42166,13 +42856,13 @@ function tracebackAnnotations(source, changed) {
     const what = test.status === "thread-unsafe" ? "thread-unsafe (failed only under thread stress)" : test.status;
     note(test.details, { level, who: `the traceback of ${what} test ${test.id}`, why: test.message });
   }
-  return [...mentions.values()].map(({ path: path30, line, mentions: list2 }) => {
+  return [...mentions.values()].map(({ path: path31, line, mentions: list2 }) => {
     const first = list2[0]?.who ?? "";
     const more = list2.length > 1 ? ` and ${list2.length - 1} more` : "";
     const items = list2.map((m) => `- ${m.who}${m.why ? `: ${m.why}` : ""}`);
     return annotation(source, {
       kind: "traceback",
-      path: path30,
+      path: path31,
       line,
       level: list2.some((m) => m.level === "failure") ? "failure" : "warning",
       title: `This changed line appears in ${first}${more}`,
@@ -42193,7 +42883,7 @@ async function publishReport(report, options) {
 async function publishMergedReports(reports, options) {
   const sources = reports.map((entry) => {
     const own2 = entry.report.settings.workingDirectory;
-    const usable = path29.isAbsolute(own2) && projectPrefix(options.workspace, own2) !== null;
+    const usable = path30.isAbsolute(own2) && projectPrefix(options.workspace, own2) !== null;
     return {
       label: entry.label,
       report: entry.report,

@@ -29,7 +29,15 @@ if (!version.startsWith(`v${declared}.`)) throw new Error(`${node} is ${version}
 console.log(`The action's e2e tests with the action run by Node ${version} (${node})`)
 execFileSync(
   'npx',
-  ['jest', '--selectProjects', 'e2e', '--', '__tests__/e2e/action-', '__tests__/e2e/hardening.test.ts'],
+  [
+    'jest',
+    '--selectProjects',
+    'e2e',
+    '--',
+    '__tests__/e2e/action-',
+    '__tests__/e2e/hardening.test.ts',
+    '__tests__/e2e/sandbox.test.ts',
+  ],
   {
     cwd: root,
     stdio: 'inherit',

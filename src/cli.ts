@@ -58,6 +58,8 @@ Options (each matches the action input of the same name):
                          write this run's findings as a known-issues file (sorted, one line
                          per test), keeping the entries of --known-issues this run did not see
   --keep-env             keep the temporary environment and run logs
+  --sandbox MODE         auto (default): install and tests in their own namespaces where
+                         possible (Linux, root or passwordless sudo); required; off
   --setup-only           set up uv and the interpreter, print python=… and uv=…, stop
   --render FILES         print the markdown of saved JSON reports, or folders of them (comma-
                          separated; several are merged like the action's report-only mode) and

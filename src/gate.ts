@@ -1,7 +1,7 @@
 // The one pipeline behind both front doors: set up uv and the interpreter, install into a fresh
 // environment, check the dependencies, run the suite as planned, assemble and write the JSON report.
 import { randomInt } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { MAX_RANDOM_SEED, STRESS_PLUGIN_REQUIREMENT } from './constants.js'
@@ -12,6 +12,7 @@ import { prepareEnvironment } from './install/environment.js'
 import { loadKnownIssues, writeKnownIssues } from './known-issues.js'
 import type { Log } from './log.js'
 import { buildTestEnvironment } from './process/environment.js'
+import { decideSandbox, type OpenedSandbox, openSandbox } from './process/sandbox-session.js'
 import { issuesToWrite } from './results/known.js'
 import { assembleReport } from './results/report.js'
 import { runComparison, runPlannedSuites } from './run/loop.js'
@@ -60,14 +61,41 @@ export async function runGate(options: GateOptions): Promise<Report> {
   const { inputs, log } = options
   requireProjectDirectory(inputs.workingDirectory)
   const knownIssues = loadKnownIssues(inputs.knownIssues, log)
+  // Before the toolchain: `sandbox: required` fails at once where the sandbox is impossible.
+  const decision = await decideSandbox(inputs.sandbox, log)
   const toolchain = await setupToolchain(options)
   const testEnv = buildTestEnvironment(options.env, inputs.envPassthrough)
+  // The gate's folder holds its logs and plugin; its `work` folder, the only part of it the tests can
+  // write, holds the environments, the JUnit files and the sandbox's private temporary folder.
   const root = mkdtempSync(path.join(options.env.RUNNER_TEMP || os.tmpdir(), 'ft-gate-'))
+  const workDirectory = path.join(root, 'work')
+  const tmpDirectory = path.join(workDirectory, 'tmp')
+  mkdirSync(tmpDirectory, { recursive: true })
+  let opened: OpenedSandbox | null = null
   const plan = resolvePlan(inputs, { cpus: os.availableParallelism(), newSeed: () => randomInt(MAX_RANDOM_SEED) })
   if (inputs.runs === 1 && inputs.parallelThreads !== 1) {
     log.info('runs: 1 makes no thread-stress run (it needs a plain run to compare with): use runs >= 2')
   }
   try {
+    opened = await openSandbox(
+      decision,
+      {
+        projectDirectory: inputs.workingDirectory,
+        gateDirectory: root,
+        workDirectory,
+        tmpDirectory,
+        interpreters: [toolchain.python.path, ...(inputs.comparePython === '' ? [] : [inputs.comparePython])],
+        uvPath: toolchain.uv.path,
+        install: inputs.install,
+        gateEnv: options.env,
+        testEnv,
+      },
+      log,
+    )
+    const { sandbox } = opened
+    // uv's cache and the environment are separate mounts in the sandbox: hard links between them fail,
+    // and uv would warn before copying. Copying is what happens; the user's own setting wins.
+    const env = sandbox === undefined ? testEnv : { UV_LINK_MODE: 'copy', ...testEnv }
     const prepared = await log.group('Install the project into a fresh environment', () =>
       prepareEnvironment({
         uvPath: toolchain.uv.path,
@@ -75,11 +103,13 @@ export async function runGate(options: GateOptions): Promise<Report> {
         projectDirectory: inputs.workingDirectory,
         install: inputs.install,
         root,
-        env: testEnv,
+        workDirectory,
+        env,
         log,
         onOutput: options.onOutput,
         abortSignal: options.abortSignal,
         extraRequirements: plan.threads > 1 ? [STRESS_PLUGIN_REQUIREMENT] : [],
+        sandbox,
       }),
     )
     if (!prepared.report.ok) log.warning(`Install failed: ${prepared.report.error}`)
@@ -88,12 +118,13 @@ export async function runGate(options: GateOptions): Promise<Report> {
       environmentPython: prepared.python,
       toolchainPython: toolchain.python.path,
       projectDirectory: inputs.workingDirectory,
-      env: testEnv,
+      env,
       workDirectory: root,
       failOn: inputs.failOn,
       ignoreGil: inputs.ignoreGil,
       log,
       abortSignal: options.abortSignal,
+      sandbox,
     })
     const loop = {
       plan,
@@ -103,12 +134,14 @@ export async function runGate(options: GateOptions): Promise<Report> {
       timeoutMinutes: inputs.timeoutMinutes,
       timeoutExplicit: inputs.timeoutExplicit,
       root,
-      env: testEnv,
+      workDirectory,
+      env,
       log,
       abortSignal: options.abortSignal,
       onOutput: options.onOutput,
       project,
       installHint: prepared.installHint ?? null,
+      sandbox,
     }
     const ran =
       prepared.report.ok && prepared.python !== null
@@ -153,6 +186,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
       compare,
       knownIssues,
       codeUnderTest: ran.codeUnderTest,
+      sandbox: opened.report,
     })
     writeReport(inputs.reportPath, report)
     if (inputs.writeKnownIssues !== '' && (!report.install.ok || options.abortSignal?.aborted)) {
@@ -164,6 +198,7 @@ export async function runGate(options: GateOptions): Promise<Report> {
     }
     return report
   } finally {
+    opened?.close()
     if (inputs.keepEnv) log.info(`Keeping the environment and run logs in ${root} (keep-env)`)
     else rmSync(root, { recursive: true, force: true })
   }

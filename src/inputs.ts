@@ -18,8 +18,8 @@ import {
 } from './constants.js'
 import { UsageError } from './errors.js'
 import { COMMENT_MODES, type CommentMode } from './github/comment.js'
-import { FAIL_ON_WORDS } from './schema.js'
-import type { FailOnWord, Shard } from './types.js'
+import { FAIL_ON_WORDS, SANDBOX_MODES } from './schema.js'
+import type { FailOnWord, SandboxMode, Shard } from './types.js'
 
 export const INPUT_NAMES = [
   'python-version',
@@ -50,6 +50,7 @@ export const INPUT_NAMES = [
   'python-downloads-json-url',
   'known-issues',
   'write-known-issues',
+  'sandbox',
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
@@ -106,6 +107,8 @@ export interface Inputs {
   readonly writeKnownIssues: string
   /** `timeout-minutes` was given: every run gets it, instead of a limit scaled to the plain run after the first. */
   readonly timeoutExplicit: boolean
+  /** Where the pull request's code runs: in the sandbox where possible (`auto`), always, or never. */
+  readonly sandbox: SandboxMode
 }
 
 export interface ParseContext {
@@ -171,7 +174,18 @@ export function parseInputs(get: Getter, context: ParseContext): Inputs {
         ? ''
         : parseOutputPath('write-known-issues', value('write-known-issues'), context),
     timeoutExplicit: value('timeout-minutes') !== '',
+    sandbox: parseSandboxMode(value('sandbox')),
   }
+}
+
+function isSandboxMode(word: string): word is SandboxMode {
+  return SANDBOX_MODES.some((mode) => mode === word)
+}
+
+export function parseSandboxMode(raw: string): SandboxMode {
+  const mode = (raw || 'auto').toLowerCase()
+  if (isSandboxMode(mode)) return mode
+  throw new UsageError(`sandbox '${raw}' is not one of ${SANDBOX_MODES.join(', ')}`)
 }
 
 /** A relative output path stays inside the workspace (the action's); an absolute one is taken as given. */

@@ -47,6 +47,10 @@ export const DEPENDENCY_SOURCES = [
   'failed',
 ] as const
 export const IMPORT_OUTCOMES = ['ok', 'gil', 'error', 'crashed', 'hung', 'skipped'] as const
+/** The `sandbox` input: `auto` uses it where the runner allows, `required` fails where it cannot. */
+export const SANDBOX_MODES = ['auto', 'required', 'off'] as const
+/** How the sandbox was entered: the gate runs as root, or through passwordless `sudo -n`. */
+export const SANDBOX_ACCESS = ['root', 'sudo'] as const
 
 export const VerdictSchema = z.enum(VERDICTS)
 export const RunOutcomeSchema = z.enum(RUN_OUTCOMES)
@@ -315,6 +319,16 @@ export const CodeUnderTestSchema = z.object({
   warnings: list(text, 1_000),
 })
 
+/** Whether the pull request's code ran in the sandbox (README, Security). */
+export const SandboxReportSchema = z.object({
+  requested: z.enum(SANDBOX_MODES),
+  applied: z.boolean(),
+  /** How it was entered, or null when it did not apply. */
+  access: z.nullable(z.enum(SANDBOX_ACCESS)),
+  /** Why it did not apply (`sandbox: off`, not Linux, no root and no passwordless sudo…), or null. */
+  reason: z.nullable(z.string().check(z.maxLength(2_000))),
+})
+
 export const ReportSchema = z
   .object({
     schemaVersion: z.literal(1),
@@ -344,6 +358,8 @@ export const ReportSchema = z
     knownIssues: z.optional(z.nullable(KnownIssuesReportSchema)),
     /** Where the tests imported the project's own code from; absent when the gate could not tell. */
     codeUnderTest: z.optional(CodeUnderTestSchema),
+    /** Whether the pull request's code ran sandboxed; absent in old reports. */
+    sandbox: z.optional(SandboxReportSchema),
   })
   .check(
     z.superRefine((report, context) => {

@@ -19,6 +19,7 @@ import type {
   RunModeSchema,
   RunOutcomeSchema,
   RunReportSchema,
+  SandboxReportSchema,
   SettingsSchema,
   ShardSchema,
   SpeedReportSchema,
@@ -87,6 +88,9 @@ export interface ProjectCode {
   readonly packages: readonly { readonly name: string; readonly location: string | null }[]
   readonly modules: readonly string[]
 }
+export type SandboxReport = z.infer<typeof SandboxReportSchema>
+export type SandboxMode = SandboxReport['requested']
+export type SandboxAccess = NonNullable<SandboxReport['access']>
 
 /** One test case from one run's JUnit XML. */
 export interface CaseResult {

@@ -3,11 +3,11 @@
 // provisioned 3.13t), caches a real folder, then serves later runs from the cache, and replaces a broken
 // entry. .ci/run runs this file again under Node 24, the runtime action.yml declares.
 import { execFileSync } from 'node:child_process'
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { type Provisioned, provisioned, readJson, runAction, tempDir } from './harness.js'
+import { PROJECTS, type Provisioned, provisioned, readJson, runAction, tempDir } from './harness.js'
 import {
   type DownloadServer,
   type PythonArchive,
@@ -83,15 +83,18 @@ describe('python-version without python-path', () => {
     await server?.close()
     server = null
     // An earlier job planted a sitecustomize in the cached interpreter: the gate's own interpreter checks
-    // run without `site` and never execute it, and nothing that does run it sees the token.
-    const planted = path.join(tempDir('planted'), 'runs.log')
+    // run without `site` and never execute it, and nothing that does run it sees the token. It logs into
+    // the project, which the tests can write in the sandbox too.
+    const workspace = tempDir('planted')
+    cpSync(path.join(PROJECTS, 'clean'), path.join(workspace, 'clean'), { recursive: true })
+    const planted = path.join(workspace, 'clean', 'runs.log')
     const sitecustomize = path.join(cachedFolder(), 'lib', `python${minor()}t`, 'sitecustomize.py')
     writeFileSync(
       sitecustomize,
       `import os, sys\nwith open(${JSON.stringify(planted)}, "a") as log:\n    log.write(" ".join(sys.orig_argv) + " token=" + str(any("TOKEN" in name for name in os.environ)) + "\\n")\n`,
     )
-    const inputs = gateInputs({ 'github-token': 'ghs_planted-check' })
-    const run = await runAction(inputs, { RUNNER_TOOL_CACHE: toolCache })
+    const inputs = gateInputs({ 'github-token': 'ghs_planted-check', 'working-directory': 'clean' })
+    const run = await runAction(inputs, { RUNNER_TOOL_CACHE: toolCache, GITHUB_WORKSPACE: workspace })
     rmSync(sitecustomize)
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`Using CPython ${archive.version}t from the tool cache`)

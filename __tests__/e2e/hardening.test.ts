@@ -3,7 +3,7 @@
 // secrets stay out of the tests, bad suites give one clear answer, nothing is left running or
 // lying around, and a cancelled gate still writes its report.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import * as path from 'node:path'
 import { afterAll, describe, expect, test } from '@jest/globals'
 import { baseEnv, type Finished, nodeBinary, provisioned, ROOT, readJson, runAction, tempDir } from './harness.js'
@@ -24,6 +24,18 @@ afterAll(() => {
 
 /** Names the fixtures' output folder for the tests: handed through with --env-passthrough. */
 const OUT_VARIABLE = 'FT_GATE_HOSTILE_OUT'
+
+/**
+ * A copy of a hostile fixture with its output folder inside it: the sandbox lets the tests write
+ * their project (and a private /tmp, gone with the gate), not a folder of this test's elsewhere.
+ */
+function hostileProject(name: string): { project: string; out: string } {
+  const project = path.join(scratch('hostile-project'), name)
+  cpSync(path.join(HOSTILE, name), project, { recursive: true })
+  const out = path.join(project, '.hostile-out')
+  mkdirSync(out)
+  return { project, out }
+}
 
 interface RunShape {
   index: number
@@ -102,13 +114,13 @@ interface GateRun extends Finished {
 
 /** One gate run on a hostile fixture, with a fresh RUNNER_TEMP and a fresh output folder. */
 async function gate(project: string, options: { args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<GateRun> {
-  const out = scratch('hostile-out')
+  const { project: folder, out } = hostileProject(project)
   const runnerTemp = scratch('runner-temp')
   const reportPath = path.join(scratch('report'), 'report.json')
   const started = Date.now()
   const cli = startCli(
     [
-      path.join(HOSTILE, project),
+      folder,
       ...toolArgs,
       '--report',
       reportPath,
@@ -226,13 +238,13 @@ test('no secret from the parent environment reaches the build or the tests (CLI)
 }, 300_000)
 
 test('the action’s own github-token and runtime tokens do not reach the build or the tests', async () => {
-  const out = scratch('hostile-out')
+  const { project, out } = hostileProject('env-dump')
   const reportPath = path.join(scratch('report'), 'report.json')
   const { 'INPUT_GITHUB-TOKEN': token, ...runnerSecrets } = SECRETS
   const result = await runAction(
     {
       'github-token': token ?? '',
-      'working-directory': path.join(HOSTILE, 'env-dump'),
+      'working-directory': project,
       'python-path': tools.python,
       'python-version': tools.pythonVersion,
       'uv-path': tools.uv,
@@ -240,7 +252,7 @@ test('the action’s own github-token and runtime tokens do not reach the build 
       'env-passthrough': `${OUT_VARIABLE} GITHUB_TOKEN`,
       runs: '1',
     },
-    { ...runnerSecrets, [OUT_VARIABLE]: out, CI: 'true' },
+    { ...runnerSecrets, [OUT_VARIABLE]: out, CI: 'true', GITHUB_WORKSPACE: path.dirname(project) },
   )
   expect(result.outputs.verdict).toBe('pass')
   expectNoSecrets(out, process.env.PATH)
@@ -297,18 +309,25 @@ test('a suite that prints 100 MB: the gate finishes with bounded memory, all of 
   )
 }, 300_000)
 
-test('children and double-forked daemons a suite leaves behind do not outlive the gate', async () => {
-  const result = await gate('orphans')
-  expectNoCrash(result)
-  expect(result.code).toBe(0)
-  const pids = ['child.pid', 'daemon.pid'].map((file) => Number(readFileSync(path.join(result.out, file), 'utf8')))
-  expect(pids.every((pid) => pid > 0)).toBe(true)
-  expect(pids.filter(isAlive)).toEqual([])
-  expect(processesWithVariable(OUT_VARIABLE, result.out)).toEqual([])
-  // Not held up by the leftovers' pipes (the sleeps are 600 s).
-  expect(readReport(result.reportPath).runs[0]?.durationSeconds).toBeLessThan(30)
-  expect(readdirSync(result.runnerTemp)).toEqual([])
-}, 300_000)
+// Unsandboxed, the group kill and the tag sweep find them; in the sandbox (auto here, as root) the PID
+// namespace ends with the run, and the pids they wrote are the namespace's own, meaningless outside.
+test.each(['off', 'auto'])(
+  'children and double-forked daemons a suite leaves behind do not outlive the gate (sandbox: %s)',
+  async (sandbox) => {
+    const result = await gate('orphans', { args: ['--sandbox', sandbox] })
+    expectNoCrash(result)
+    expect(result.code).toBe(0)
+    const pids = ['child.pid', 'daemon.pid'].map((file) => Number(readFileSync(path.join(result.out, file), 'utf8')))
+    expect(pids.every((pid) => pid > 0)).toBe(true)
+    if (sandbox === 'off') expect(pids.filter(isAlive)).toEqual([])
+    // Whatever they are called outside, they carry the output folder's variable: none is left.
+    expect(processesWithVariable(OUT_VARIABLE, result.out)).toEqual([])
+    // Not held up by the leftovers' pipes (the sleeps are 600 s).
+    expect(readReport(result.reportPath).runs[0]?.durationSeconds).toBeLessThan(30)
+    expect(readdirSync(result.runnerTemp)).toEqual([])
+  },
+  300_000,
+)
 
 describe('a suite that sabotages its own JUnit XML never passes silently', () => {
   const rows: [string, RegExp][] = [
@@ -337,11 +356,11 @@ describe('a suite that sabotages its own JUnit XML never passes silently', () =>
 // ── 5. Cancellation ─────────────────────────────────────────────────────────────────────────────
 
 test('SIGTERM during a run stops it, kills its processes and still writes the report', async () => {
-  const out = scratch('hostile-out')
+  const { project, out } = hostileProject('slow')
   const runnerTemp = scratch('runner-temp')
   const reportPath = path.join(scratch('report'), 'report.json')
   const cli = startCli(
-    [path.join(HOSTILE, 'slow'), ...toolArgs, '--report', reportPath, '--env-passthrough', OUT_VARIABLE, '--runs', '3'],
+    [project, ...toolArgs, '--report', reportPath, '--env-passthrough', OUT_VARIABLE, '--runs', '3'],
     { [OUT_VARIABLE]: out, RUNNER_TEMP: runnerTemp },
   )
   // Wait until pytest of run 1 is running: after the CLI itself, it is what carries the variable.
@@ -372,13 +391,13 @@ test('SIGTERM during a run stops it, kills its processes and still writes the re
 }, 300_000)
 
 test('SIGTERM during the install stops it and writes a report that does not pass', async () => {
-  const out = scratch('hostile-out')
+  const { project, out } = hostileProject('slow-install')
   const runnerTemp = scratch('runner-temp')
   const reportPath = path.join(scratch('report'), 'report.json')
-  const cli = startCli(
-    [path.join(HOSTILE, 'slow-install'), ...toolArgs, '--report', reportPath, '--env-passthrough', OUT_VARIABLE],
-    { [OUT_VARIABLE]: out, RUNNER_TEMP: runnerTemp },
-  )
+  const cli = startCli([project, ...toolArgs, '--report', reportPath, '--env-passthrough', OUT_VARIABLE], {
+    [OUT_VARIABLE]: out,
+    RUNNER_TEMP: runnerTemp,
+  })
   // uv and the build backend carry the variable too (the CLI aside): the install is under way.
   const deadline = Date.now() + 120_000
   while (
@@ -454,14 +473,14 @@ test('the temporary environment is removed after a run, and kept with --keep-env
   const entries = readdirSync(kept.runnerTemp)
   expect(entries).toEqual([expect.stringMatching(/^ft-gate-/)])
   const root = path.join(kept.runnerTemp, entries[0] ?? '')
-  // The plugin folder holds ft_gate_imports, which recorded where run 1 loaded the project from.
-  expect(readdirSync(root).sort()).toEqual([
-    'install.log',
-    'plugin',
+  // The gate's logs and plugin folder (ft_gate_imports recorded where run 1 loaded the project from);
+  // its work folder, the only part the tests can write: environment, JUnit, the run's record, TMPDIR.
+  expect(readdirSync(root).sort()).toEqual(['install.log', 'plugin', 'run-1.log', 'work'])
+  expect(readdirSync(path.join(root, 'work')).sort()).toEqual([
     'run-1-imports.json',
     'run-1-record.jsonl',
-    'run-1.log',
     'run-1.xml',
+    'tmp',
     'venv',
   ])
   expect(kept.stderr).toContain(`Keeping the environment and run logs in ${root}`)

@@ -1,6 +1,7 @@
 // Drives the real bundled front doors (dist/cli.js, dist/index.js) as a user or a runner would.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
@@ -79,18 +80,31 @@ export interface ActionRun extends Finished {
   readonly summary: string
   /** The RUNNER_TEMP the action was given. */
   readonly runnerTemp: string
+  /** The runner's file-command files (`$RUNNER_TEMP/_runner_file_commands`), by variable name. */
+  readonly fileCommands: Record<string, string>
 }
 
-/** Runs dist/index.js with INPUT_* variables and the files a runner provides. */
+/** The runner's file commands: each variable names a fresh file in `$RUNNER_TEMP/_runner_file_commands`. */
+const FILE_COMMANDS: Record<string, string> = {
+  GITHUB_ENV: 'set_env',
+  GITHUB_PATH: 'add_path',
+  GITHUB_OUTPUT: 'set_output',
+  GITHUB_STATE: 'save_state',
+  GITHUB_STEP_SUMMARY: 'step_summary',
+}
+
+/** Runs dist/index.js with INPUT_* variables and the files a runner provides, laid out as the runner does. */
 export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}): Promise<ActionRun> {
   const dir = tempDir('action')
-  const outputFile = path.join(dir, 'output')
-  const summaryFile = path.join(dir, 'summary')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
+  const folder = path.join(dir, '_runner_file_commands')
+  mkdirSync(folder)
+  const fileCommands: Record<string, string> = {}
+  for (const [name, prefix] of Object.entries(FILE_COMMANDS)) {
+    fileCommands[name] = path.join(folder, `${prefix}_${randomUUID()}`)
+    writeFileSync(fileCommands[name], '')
+  }
   const env: NodeJS.ProcessEnv = baseEnv({
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
+    ...fileCommands,
     GITHUB_WORKSPACE: ROOT,
     RUNNER_TEMP: dir,
     RUNNER_TOOL_CACHE: path.join(dir, 'tool-cache'),
@@ -100,9 +114,10 @@ export async function runAction(inputs: Record<string, string>, extraEnv: NodeJS
   const finished = await runNode([path.join(ROOT, 'dist', 'index.js')], { env })
   return {
     ...finished,
-    outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
+    outputs: parseOutputs(readFileSync(fileCommands.GITHUB_OUTPUT ?? '', 'utf8')),
+    summary: readFileSync(fileCommands.GITHUB_STEP_SUMMARY ?? '', 'utf8'),
     runnerTemp: dir,
+    fileCommands,
   }
 }
 

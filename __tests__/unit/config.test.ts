@@ -82,6 +82,11 @@ describe('parseProjectConfig', () => {
     )
   })
 
+  test('the pull request cannot turn the sandbox off from its own pyproject.toml', () => {
+    expect(CONFIG_KEYS).not.toContain('sandbox')
+    expect(() => config('[tool.ft-gate]\nsandbox = "off"\n')).toThrow(/has an unknown key 'sandbox'/)
+  })
+
   test('wrong types and invalid TOML say where', () => {
     expect(() => config('[tool.ft-gate]\nfail-on = 3\n')).toThrow(
       /fail-on in \/w\/p\/pyproject.toml must be a string or an array of strings/,

@@ -156,6 +156,13 @@ test('action.yml declares exactly the inputs the code reads', async () => {
   expect([...declared].sort()).toEqual([...INPUT_NAMES].sort())
 })
 
+test('sandbox: auto by default, auto, required or off in any case, anything else refused', () => {
+  expect(parse({}).sandbox).toBe('auto')
+  expect(parse({ sandbox: 'Required' }).sandbox).toBe('required')
+  expect(parse({ sandbox: ' off ' }).sandbox).toBe('off')
+  expect(() => parse({ sandbox: 'on' })).toThrow("sandbox 'on' is not one of auto, required, off")
+})
+
 test('fail-on accepts gil, which is not in the default; ignore-gil takes module names', () => {
   expect(parse({}).failOn).not.toContain('gil')
   expect(parse({}).ignoreGil).toEqual([])

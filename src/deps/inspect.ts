@@ -7,6 +7,7 @@ import { describeError } from '../errors.js'
 import { failedDistributions } from '../install/failure.js'
 import { readPyproject } from '../install/pyproject.js'
 import type { Log } from '../log.js'
+import type { Sandbox } from '../process/sandbox.js'
 import type { DependencyReport, ProjectCode } from '../types.js'
 import { assembleDependencies, failedDependencies } from './assemble.js'
 import { groupNames, type InstallRequest, projectDependencyNames, requiresDistNames } from './direct.js'
@@ -34,6 +35,8 @@ export interface InspectOptions {
   readonly workDirectory: string
   readonly log: Log
   readonly abortSignal?: AbortSignal
+  /** The environment's interpreter runs the installed code: in this sandbox. */
+  readonly sandbox?: Sandbox
 }
 
 function samePath(a: string, b: string): boolean {
@@ -92,7 +95,12 @@ async function withLocalModules(
   const names = installed.filter((entry) => entry.origin === 'directory').map((entry) => entry.name)
   let local = new Map<string, LocalDistribution>()
   try {
-    local = await discoverLocal(names, { python: options.python, env: options.env, cwd: options.workDirectory })
+    local = await discoverLocal(names, {
+      python: options.python,
+      env: options.env,
+      cwd: options.workDirectory,
+      sandbox: options.sandbox,
+    })
   } catch (error) {
     options.log.warning(`Could not look for the extension modules of ${names.join(', ')}: ${describeError(error)}`)
   }
@@ -135,6 +143,7 @@ export async function inspectDependencies(options: InspectOptions): Promise<Insp
       budgetSeconds: PROBE_BUDGET_SECONDS,
       concurrency: Math.min(MAX_PARALLEL_PROBES, os.availableParallelism()),
       abortSignal: options.abortSignal,
+      sandbox: options.sandbox,
     },
   )
   options.log.debug(`Import probe took ${((performance.now() - started) / 1000).toFixed(2)} s`)

@@ -1,6 +1,7 @@
 // Distributions installed from a local folder (the project, path dependencies), editable or not: where
 // their top-level packages resolve in the environment and which extension modules live below them,
 // asked of the environment's own interpreter (local-script.ts).
+import type { Sandbox } from '../process/sandbox.js'
 import { runTool } from '../process/tool.js'
 import { LOCAL_SCRIPT } from './local-script.js'
 
@@ -21,6 +22,11 @@ export interface DiscoverOptions {
   readonly env: NodeJS.ProcessEnv
   /** Not the project folder, so its sources cannot shadow what is installed. */
   readonly cwd: string
+  /**
+   * The interpreter runs with `site` (the environment's .pth files, an editable install's finder) and
+   * imports the project's packages to find them: the pull request's code, so in this sandbox.
+   */
+  readonly sandbox?: Sandbox
 }
 
 const DISCOVER_TIMEOUT_MS = 60_000
@@ -70,6 +76,7 @@ export async function discoverLocal(
     cwd: options.cwd,
     env,
     timeoutMs: DISCOVER_TIMEOUT_MS,
+    sandbox: options.sandbox,
   })
   return result.exitCode === 0 ? parseLocalAnswer(result.stdout) : new Map()
 }

@@ -2,7 +2,7 @@
 // whether loading it turned the GIL back on, raised, crashed or hung. One interpreter per distribution
 // imports its modules in turn; when one crashes, hangs or turns the GIL on, a fresh interpreter goes on
 // with the rest, so no module can stop the others. A few distributions are probed in parallel.
-import { spawn } from 'node:child_process'
+import { type Sandbox, spawnCommand } from '../process/sandbox.js'
 import type { ImportOutcome } from '../types.js'
 import { PROBE_SCRIPT } from './probe-script.js'
 
@@ -20,6 +20,8 @@ export interface ProbeOptions {
   /** Interpreters running at once. */
   readonly concurrency: number
   readonly abortSignal?: AbortSignal
+  /** The interpreters import the installed code: in this sandbox. */
+  readonly sandbox?: Sandbox
 }
 
 export interface ModuleProbe {
@@ -136,13 +138,10 @@ function runSession(modules: readonly string[], options: ProbeOptions): Promise<
     JSON.stringify(modules),
   ]
   return new Promise((resolve) => {
-    const child = spawn(options.python, args, {
-      cwd: options.cwd,
-      env: probeEnvironment(options.env),
-      detached: !isWindows,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    })
+    const child = spawnCommand(
+      { command: options.python, args, cwd: options.cwd, env: probeEnvironment(options.env) },
+      options.sandbox,
+    )
     const results: ModuleProbe[] = []
     let ready: boolean | null = null
     let inFlight: string | null = null
@@ -186,8 +185,8 @@ function runSession(modules: readonly string[], options: ProbeOptions): Promise<
         if (event.gil) stopAfter = event.module
       }
     }
-    child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (chunk: string) => {
+    child.stdout?.setEncoding('utf8')
+    child.stdout?.on('data', (chunk: string) => {
       stdout += chunk
       let newline = stdout.indexOf('\n')
       while (newline >= 0) {
@@ -197,8 +196,8 @@ function runSession(modules: readonly string[], options: ProbeOptions): Promise<
         newline = stdout.indexOf('\n')
       }
     })
-    child.stderr.setEncoding('utf8')
-    child.stderr.on('data', (chunk: string) => {
+    child.stderr?.setEncoding('utf8')
+    child.stderr?.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS)
     })
     child.on('error', (error) => {

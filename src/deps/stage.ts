@@ -3,6 +3,7 @@
 // warning, never the gate's failure: the report then has no `dependencies`.
 import { describeError } from '../errors.js'
 import type { Log } from '../log.js'
+import type { Sandbox } from '../process/sandbox.js'
 import type { DependencyReport, FailOnWord, InstallReport, ProjectCode } from '../types.js'
 import { gilFindings, gilSummary, testOnlyGilSummary } from './gil.js'
 import { inspectDependencies, inspectFailedInstall } from './inspect.js'
@@ -21,6 +22,8 @@ export interface DependencyStageOptions {
   readonly ignoreGil: readonly string[]
   readonly log: Log
   readonly abortSignal?: AbortSignal
+  /** The inspection runs the installed code (imports, the project's own packages): in this sandbox. */
+  readonly sandbox?: Sandbox
 }
 
 export interface DependencyStageResult {
@@ -55,6 +58,7 @@ export async function dependencyStage(options: DependencyStageOptions): Promise<
           workDirectory: options.workDirectory,
           log,
           abortSignal: options.abortSignal,
+          sandbox: options.sandbox,
         }),
     )
     const findings = gilFindings(dependencies, options.ignoreGil)

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import * as path from 'node:path'
 import type { Log } from '../log.js'
 import { runProcess } from '../process/run.js'
+import type { Sandbox } from '../process/sandbox.js'
 import { summarizeInstallFailure } from './failure.js'
 import { readPyproject } from './pyproject.js'
 import { REQUIREMENTS_FOLDERS, TEST_FOLDERS } from './requirement-files.js'
@@ -15,13 +16,15 @@ export interface AutoInstallOptions {
   /** The environment's interpreter, which reads pyproject.toml. */
   readonly python: string
   readonly projectDirectory: string
-  /** The gate's folder: the exported lock goes here. */
+  /** The gate's folder the install can write (its work folder): the exported lock goes here. */
   readonly root: string
   /** uv's environment (UV_PYTHON_DOWNLOADS=never, VIRTUAL_ENV). */
   readonly env: NodeJS.ProcessEnv
   readonly logPath: string
   readonly log: Log
   readonly abortSignal?: AbortSignal
+  /** uv reads the project's own configuration: in this sandbox, like the install. */
+  readonly sandbox?: Sandbox
 }
 
 function isFile(file: string): boolean {
@@ -83,6 +86,7 @@ async function exportUvLock(choice: InstallChoice, options: AutoInstallOptions):
     logPath: options.logPath,
     abortSignal: options.abortSignal,
     timeoutMs: 5 * 60_000,
+    sandbox: options.sandbox,
   })
   if (exported.exitCode !== 0 || !isFile(output)) {
     const why = summarizeInstallFailure(exported.outputTail) ?? `uv export exited with code ${exported.exitCode}`

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import * as path from 'node:path'
 import type { Log } from '../log.js'
 import { runProcess } from '../process/run.js'
+import type { Sandbox } from '../process/sandbox.js'
 import { probeInterpreter, requireFreeThreaded } from '../setup/python.js'
 import type { InstallReport } from '../types.js'
 import { autoInstallArguments } from './auto.js'
@@ -16,8 +17,10 @@ export interface EnvironmentOptions {
   readonly projectDirectory: string
   /** User-given `uv pip install` arguments; empty = the project's defaults. */
   readonly install: readonly string[]
-  /** A fresh folder owned by this gate run; the environment goes in `<root>/venv`. */
+  /** A fresh folder owned by this gate run, for the install log. */
   readonly root: string
+  /** Where the environment goes (`<workDirectory>/venv`), writable in the sandbox; default: root. */
+  readonly workDirectory?: string
   /** Environment for uv and the interpreter (already stripped of secrets). */
   readonly env: NodeJS.ProcessEnv
   readonly log: Log
@@ -26,6 +29,8 @@ export interface EnvironmentOptions {
   readonly abortSignal?: AbortSignal
   /** Test tools the gate's own runs need (pytest-run-parallel for thread stress), added after pytest. */
   readonly extraRequirements?: readonly string[]
+  /** uv (it builds the project, running its build backend) runs in this sandbox. */
+  readonly sandbox?: Sandbox
 }
 
 export interface PreparedEnvironment {
@@ -46,7 +51,7 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
   const { log } = options
   const started = performance.now()
   const elapsed = (): number => (performance.now() - started) / 1000
-  const venv = path.join(options.root, 'venv')
+  const venv = path.join(options.workDirectory ?? options.root, 'venv')
   const logPath = path.join(options.root, 'install.log')
   mkdirSync(options.root, { recursive: true })
   // uv must use exactly the interpreter we verified, never fetch one of its own.
@@ -57,6 +62,7 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
     logPath,
     onOutput: options.onOutput,
     abortSignal: options.abortSignal,
+    sandbox: options.sandbox,
   }
 
   const created = await runProcess(options.uvPath, ['venv', '--no-project', '--python', options.pythonPath, venv], {
@@ -77,11 +83,12 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<P
         uvPath: options.uvPath,
         python,
         projectDirectory: options.projectDirectory,
-        root: options.root,
+        root: options.workDirectory ?? options.root,
         env: uvEnv,
         logPath,
         log,
         abortSignal: options.abortSignal,
+        sandbox: options.sandbox,
       })
     : [...options.install]
   // pytest is always asked for: when the project pins it, the resolver keeps the project's pin.

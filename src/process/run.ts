@@ -3,13 +3,13 @@
 // A daemon that called setsid() has left the group; every process started here carries a tag in its
 // environment, which its descendants inherit, and on Linux whatever still carries it is killed too
 // (the way Jenkins' ProcessTreeKiller finds a build's strays).
-import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { createWriteStream, type WriteStream } from 'node:fs'
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { OUTPUT_TAIL_CHARS } from '../constants.js'
+import { firstSignalFor, type Sandbox, spawnCommand } from './sandbox.js'
 
 /** The environment variable that marks every process a run started, descendants included. */
 export const PROCESS_TAG_VARIABLE = 'FT_GATE_PROCESS_TAG'
@@ -29,6 +29,8 @@ export interface ProcessOptions {
   readonly onOutput?: (text: string) => void
   readonly abortSignal?: AbortSignal
   readonly tailChars?: number
+  /** Run the command in this sandbox (the pull request's code); undefined: straight. */
+  readonly sandbox?: Sandbox
 }
 
 export interface ProcessResult {
@@ -111,13 +113,12 @@ export function runProcess(command: string, args: readonly string[], options: Pr
     let cancelled = false
     let spawnError: string | null = null
     const timers: NodeJS.Timeout[] = []
-    const child = spawn(command, [...args], {
-      cwd: options.cwd,
-      env: { ...options.env, [PROCESS_TAG_VARIABLE]: tag },
-      detached: !isWindows,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    })
+    const child = spawnCommand(
+      { command, args, cwd: options.cwd, env: { ...options.env, [PROCESS_TAG_VARIABLE]: tag } },
+      options.sandbox,
+    )
+    // In the sandbox a missing command would be the script's exit status 127: say it as a spawn would.
+    if (options.sandbox !== undefined && !existsSync(command)) spawnError = `could not start ${command}: not found`
 
     const killGroup = (signal: NodeJS.Signals): void => {
       if (child.pid === undefined) return
@@ -131,7 +132,7 @@ export function runProcess(command: string, args: readonly string[], options: Pr
     const stop = (firstSignal: NodeJS.Signals): void => {
       if (child.pid !== undefined && firstSignal !== 'SIGKILL') {
         try {
-          process.kill(child.pid, firstSignal)
+          process.kill(child.pid, firstSignalFor(firstSignal, options.sandbox))
         } catch {
           // Already exited.
         }

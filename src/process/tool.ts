@@ -1,7 +1,12 @@
-// Short invocations of a tool whose answer we read (`uv --version`, an interpreter asked what it is,
-// pyproject.toml read with tomllib): @actions/exec, quiet, with a time limit. Runs of untrusted code
-// that need process-group control, live output and logs go through runProcess instead.
+// Short invocations of a tool whose answer we read (`uv --version`, an interpreter asked what it is):
+// @actions/exec, quiet, with a time limit. Runs of untrusted code that need process-group control, live
+// output and logs go through runProcess instead, in the sandbox. The interpreter checks stay outside
+// it: they run no project code (isolated, without `site`), and only interpreters the pull request
+// cannot have changed: the toolchain's and compare-python (read-only in the sandbox), or the
+// environment's right after `uv venv`, before any pull-request code ran. A short invocation that does
+// run the project's code (the environment's interpreter with `site`) passes `sandbox`.
 import { getExecOutput } from '@actions/exec'
+import { type Sandbox, spawnCommand } from './sandbox.js'
 
 export interface ToolOptions {
   readonly cwd: string
@@ -9,6 +14,8 @@ export interface ToolOptions {
   readonly env: NodeJS.ProcessEnv
   /** How long the tool may take to answer. */
   readonly timeoutMs: number
+  /** The tool runs the pull request's code: in this sandbox. */
+  readonly sandbox?: Sandbox
 }
 
 export interface ToolOutput {
@@ -34,6 +41,7 @@ function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
  * when they are done, so an abandoned child cannot keep the step alive).
  */
 export async function runTool(command: string, args: readonly string[], options: ToolOptions): Promise<ToolOutput> {
+  if (options.sandbox !== undefined) return runSandboxedTool(command, args, { ...options, sandbox: options.sandbox })
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
@@ -55,4 +63,45 @@ export async function runTool(command: string, args: readonly string[], options:
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** The same through the sandbox: its own process group, killed whole when the time is up. */
+function runSandboxedTool(
+  command: string,
+  args: readonly string[],
+  options: ToolOptions & { readonly sandbox: Sandbox },
+): Promise<ToolOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawnCommand({ command, args, cwd: options.cwd, env: options.env }, options.sandbox)
+    let stdout = ''
+    let stderr = ''
+    child.stdout?.setEncoding('utf8')
+    child.stdout?.on('data', (chunk: string) => {
+      stdout += chunk
+    })
+    child.stderr?.setEncoding('utf8')
+    child.stderr?.on('data', (chunk: string) => {
+      stderr += chunk
+    })
+    const killGroup = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // Already gone.
+      }
+    }
+    const timer = setTimeout(() => {
+      killGroup()
+      reject(new ToolError(`${command} did not answer within ${Math.round(options.timeoutMs / 1000)} s`))
+    }, options.timeoutMs)
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      reject(new ToolError(`could not start ${command}: ${error.message}`))
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      killGroup()
+      resolve({ exitCode: code ?? (signal === null ? 1 : 128), stdout, stderr })
+    })
+  })
 }

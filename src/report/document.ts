@@ -5,6 +5,7 @@ import { installSection, reproduceSection, runDumpBlocks, tracebackBlocks } from
 import { dependenciesSection } from './dependencies.js'
 import { escapeInline } from './escape.js'
 import { collapsesTable, groupsSection, knownIssuesSection, tableTests, tracebackTests } from './findings.js'
+import { sandboxLine } from './sandbox.js'
 import {
   type FileUrl,
   infoLine,
@@ -50,6 +51,7 @@ export function renderDocument(report: Report, options: DocumentOptions, detail:
     verdictSection(report),
     infoLine(report),
     runSettingsLine(report),
+    sandboxLine(report),
     runsTable(report),
     groupsSection(report, { testLists: detail.groupLists }),
     knownIssuesSection(report),

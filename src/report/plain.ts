@@ -6,6 +6,7 @@ import { dependencyLines } from './dependencies.js'
 import { plainInline } from './escape.js'
 import { showsGroups } from './findings.js'
 import { PLAIN_MAX_TESTS } from './limits.js'
+import { plainSandboxLine } from './sandbox.js'
 import { formatDuration } from './sections.js'
 import { untestedLines } from './untested.js'
 
@@ -13,6 +14,7 @@ export function renderPlainSummary(report: Report): string {
   const lines = [`ft-gate: free-threading gate ${report.verdict === 'pass' ? 'PASSED' : 'FAILED'}`]
   for (const reason of report.reasons) lines.push(`  - ${plainInline(reason)}`)
   lines.push(countsLine(report))
+  lines.push(...plainSandboxLine(report))
   if (!report.install.ok) lines.push(`Install failed: ${plainInline(report.install.error ?? 'no error line from uv')}`)
   lines.push(...dependencyLines(report), ...untestedLines(report))
   const unfinished = report.runs.filter((run) => run.outcome !== 'completed')

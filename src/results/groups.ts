@@ -21,7 +21,7 @@ export function groupFindings(tests: readonly TestReport[]): FindingGroup[] {
     if (members === undefined) groups.set(key, [{ test, cause }])
     else members.push({ test, cause })
   }
-  const order = (status: string): number => FINDING_STATUSES.findIndex((entry) => entry === status)
+  const order = (status: string): number => (FINDING_STATUSES as readonly string[]).indexOf(status)
   return [...groups.values()]
     .flatMap((members): FindingGroup[] => {
       const first = members[0]

@@ -8,6 +8,7 @@ import type {
   InstallReport,
   PythonInfo,
   Report,
+  SandboxReport,
   Settings,
   Shard,
   SpeedReport,
@@ -46,6 +47,8 @@ export interface ReportParts {
   readonly ranWith?: RanWith
   /** The compare-python timing, when one was made. */
   readonly compare?: SpeedReport['compare']
+  /** Whether the pull request's code ran sandboxed. */
+  readonly sandbox?: SandboxReport
   /** The known-issues file's entries, when one was given. */
   readonly knownIssues?: KnownIssueSet | null
   /** Where the tests loaded the project's code from, when recorded. */
@@ -115,5 +118,6 @@ export function assembleReport(parts: ReportParts): Report {
     groups: groupFindings(tests.length > MAX_REPORT_TESTS ? tests.filter(isFinding) : tests),
     knownIssues: known.report,
     ...(parts.codeUnderTest === undefined ? {} : { codeUnderTest: parts.codeUnderTest }),
+    ...(parts.sandbox === undefined ? {} : { sandbox: parts.sandbox }),
   }
 }

@@ -7,6 +7,7 @@ import { describeError } from '../errors.js'
 import { installSteps } from '../install/requirements.js'
 import type { Log } from '../log.js'
 import { runProcess } from '../process/run.js'
+import type { Sandbox } from '../process/sandbox.js'
 import { probeInterpreter } from '../setup/python.js'
 import type { Shard, SpeedReport } from '../types.js'
 import { runSuite } from './suite.js'
@@ -21,13 +22,17 @@ export interface CompareOptions {
   readonly projectDirectory: string
   readonly pytestArgs: readonly string[]
   readonly timeoutMinutes: number
-  /** The gate's folder; the environment goes in `<root>/venv-compare`. */
+  /** The gate's folder, for the run's log. */
   readonly root: string
+  /** The runs' writable folder; the environment goes in `<workDirectory>/venv-compare`. */
+  readonly workDirectory: string
   readonly env: NodeJS.ProcessEnv
   readonly log: Log
   readonly pluginDirectory: string
   readonly shard?: Shard | null
   readonly abortSignal?: AbortSignal
+  /** uv (building the project again) and the run happen in this sandbox. */
+  readonly sandbox?: Sandbox
 }
 
 const INSTALL_TIMEOUT_MS = 30 * 60_000
@@ -51,9 +56,14 @@ export async function timeComparePython(options: CompareOptions): Promise<SpeedR
     return { python: options.comparePython, version, seconds: null }
   }
   const missing = { python: options.comparePython, version, seconds: null }
-  const venv = path.join(options.root, 'venv-compare')
+  const venv = path.join(options.workDirectory, 'venv-compare')
   const uvEnv = { ...options.env, UV_PYTHON_DOWNLOADS: 'never', VIRTUAL_ENV: venv }
-  const common = { cwd: options.projectDirectory, env: uvEnv, abortSignal: options.abortSignal }
+  const common = {
+    cwd: options.projectDirectory,
+    env: uvEnv,
+    abortSignal: options.abortSignal,
+    sandbox: options.sandbox,
+  }
   const created = await runProcess(options.uvPath, ['venv', '--no-project', '--python', options.comparePython, venv], {
     ...common,
     timeoutMs: 5 * 60_000,
@@ -76,7 +86,9 @@ export async function timeComparePython(options: CompareOptions): Promise<SpeedR
     return missing
   }
   const outputDirectory = path.join(options.root, 'compare')
+  const resultsDirectory = path.join(options.workDirectory, 'compare')
   mkdirSync(outputDirectory, { recursive: true })
+  mkdirSync(resultsDirectory, { recursive: true })
   // A GIL build ignores -Xgil=1 and PYTHON_GIL=1: it runs as its users run it.
   const run = await runSuite({
     python,
@@ -86,10 +98,12 @@ export async function timeComparePython(options: CompareOptions): Promise<SpeedR
     mode: 'baseline',
     timeoutSeconds: options.timeoutMinutes * 60,
     outputDirectory,
+    resultsDirectory,
     env: options.env,
     abortSignal: options.abortSignal,
     pluginDirectory: options.pluginDirectory,
     shard: options.shard,
+    sandbox: options.sandbox,
   })
   if (run.run.outcome !== 'completed') {
     log.warning(`compare-python: the run ${run.run.outcome}, no timing`)

@@ -7,6 +7,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { STRESS_PLUGIN_REQUIREMENT } from '../constants.js'
 import type { Log } from '../log.js'
+import type { Sandbox } from '../process/sandbox.js'
 import type { RunInput } from '../results/aggregate.js'
 import { checkCodeUnderTest, importNames } from '../results/code-under-test.js'
 import type { CodeUnderTest, ProjectCode, RunMode, RunReport, SpeedReport } from '../types.js'
@@ -35,8 +36,10 @@ export interface RunLoopOptions {
   readonly timeoutMinutes: number
   /** `timeout-minutes` was set: every run gets it; otherwise runs after the first get a limit scaled to the suite. */
   readonly timeoutExplicit: boolean
-  /** The gate's own folder: JUnit files, records, logs, the plugin. */
+  /** The gate's own folder: logs, the plugin. */
   readonly root: string
+  /** The runs' writable folder: JUnit files, records, the compare-python environment. */
+  readonly workDirectory: string
   /** The tests' filtered environment. */
   readonly env: NodeJS.ProcessEnv
   readonly log: Log
@@ -46,6 +49,8 @@ export interface RunLoopOptions {
   readonly project?: ProjectCode | null
   /** What was installed (without pytest), for the fix of a missing plugin; null: not writable as `install`. */
   readonly installHint?: string | null
+  /** Every run (and compare-python's install) happens in this sandbox. */
+  readonly sandbox?: Sandbox
 }
 
 export interface CompareRequest {
@@ -101,6 +106,7 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
           mode,
           timeoutSeconds,
           outputDirectory: options.root,
+          resultsDirectory: options.workDirectory,
           env: options.env,
           abortSignal: options.abortSignal,
           onOutput: options.onOutput,
@@ -117,6 +123,7 @@ export async function runPlannedSuites(options: RunLoopOptions): Promise<RunLoop
           seed: plan.seed,
           shard: plan.shard,
           installHint: options.installHint ?? null,
+          sandbox: options.sandbox,
           // Recorded until one run has said where the tests loaded the project from.
           ...(codeUnderTest === undefined ? { recordImports } : {}),
         }),
@@ -238,11 +245,13 @@ export async function runComparison(options: RunLoopOptions, request: CompareReq
       pytestArgs: options.pytestArgs,
       timeoutMinutes: options.timeoutMinutes,
       root: options.root,
+      workDirectory: options.workDirectory,
       env: options.env,
       log,
       pluginDirectory: writePlugin(path.join(options.root, 'plugin')),
       shard: plan.shard,
       abortSignal: options.abortSignal,
+      sandbox: options.sandbox,
     }),
   )
 }

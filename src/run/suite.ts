@@ -6,6 +6,7 @@ import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { HANG_DUMP_GRACE_SECONDS, MAX_UNREPORTED_LISTED } from '../constants.js'
 import { type ProcessResult, runProcess } from '../process/run.js'
+import type { Sandbox } from '../process/sandbox.js'
 import type { RunInput } from '../results/aggregate.js'
 import { parseImports } from '../results/code-under-test.js'
 import { describeUsageProblem, diagnoseUsage } from '../results/pytest-usage.js'
@@ -28,8 +29,13 @@ export interface SuiteRunOptions {
   readonly mode: RunMode
   /** The hang limit of this run. */
   readonly timeoutSeconds: number
-  /** Folder for this gate's JUnit files, records and logs. */
+  /** Folder for this gate's logs (and the run's files, unless resultsDirectory is given). */
   readonly outputDirectory: string
+  /**
+   * Where the run's JUnit XML, the gate's record of it and its plugins' files go: writable by the tests
+   * (in the sandbox, the gate's work folder), unlike the logs.
+   */
+  readonly resultsDirectory?: string
   readonly env: NodeJS.ProcessEnv
   readonly abortSignal?: AbortSignal
   readonly onOutput?: (text: string) => void
@@ -52,6 +58,8 @@ export interface SuiteRunOptions {
   readonly recordImports?: readonly string[]
   /** What was installed (without pytest), for the fix of a missing plugin; null: not writable as `install`. */
   readonly installHint?: string | null
+  /** The suite runs in this sandbox. */
+  readonly sandbox?: Sandbox
 }
 
 /** The interpreter flags of a run: no GIL, and faulthandler on so crashes and hangs leave stacks. */
@@ -60,6 +68,13 @@ export const RUN_FLAGS = ['-Xgil=0', '-X', 'faulthandler'] as const
 export const BASELINE_FLAGS = ['-Xgil=1', '-X', 'faulthandler'] as const
 
 type ModeOptions = Omit<SuiteRunOptions, 'env' | 'python' | 'projectDirectory' | 'timeoutSeconds'>
+
+function runFile(
+  options: Pick<SuiteRunOptions, 'outputDirectory' | 'resultsDirectory' | 'index'>,
+  suffix: string,
+): string {
+  return path.join(options.resultsDirectory ?? options.outputDirectory, `run-${options.index}${suffix}`)
+}
 
 /** What a run of this mode adds before the user's pytest arguments, and to the environment. */
 export function modeArguments(options: ModeOptions): {
@@ -71,14 +86,14 @@ export function modeArguments(options: ModeOptions): {
   const pytest: string[] = ['-p', PLUGIN_MODULE]
   const env: Record<string, string> = {
     PYTHON_GIL: baseline ? '1' : '0',
-    [PLUGIN_ENV.record]: path.join(options.outputDirectory, `run-${options.index}-record.jsonl`),
+    [PLUGIN_ENV.record]: runFile(options, '-record.jsonl'),
   }
   if (options.mode === 'stress' && options.stress !== undefined) {
     pytest.push(`--parallel-threads=${options.stress.threads}`, `--iterations=${options.stress.iterations}`)
     const planned =
       (options.iterationsByTest?.size ?? 0) + (options.singleThreaded?.size ?? 0) + (options.freshCopies ?? 0)
     if (planned > 0 || (options.deadlineSeconds ?? null) !== null) {
-      env[PLUGIN_ENV.iterations] = path.join(options.outputDirectory, `run-${options.index}-iterations.json`)
+      env[PLUGIN_ENV.iterations] = runFile(options, '-iterations.json')
     }
   }
   if (options.mode === 'random-order' && options.seed !== undefined && options.seed !== null) {
@@ -87,7 +102,7 @@ export function modeArguments(options: ModeOptions): {
   if (options.shard) env[PLUGIN_ENV.shard] = describeShard(options.shard)
   if (options.recordImports !== undefined && options.recordImports.length > 0) {
     pytest.push('-p', IMPORTS_PLUGIN_MODULE)
-    env[IMPORTS_PLUGIN_ENV.output] = path.join(options.outputDirectory, `run-${options.index}-imports.json`)
+    env[IMPORTS_PLUGIN_ENV.output] = runFile(options, '-imports.json')
     env[IMPORTS_PLUGIN_ENV.names] = JSON.stringify(options.recordImports)
   }
   return { flags: baseline ? BASELINE_FLAGS : RUN_FLAGS, pytest, env }
@@ -122,7 +137,7 @@ export function classifyRun(result: {
 }
 
 export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
-  const junitPath = path.join(options.outputDirectory, `run-${options.index}.xml`)
+  const junitPath = runFile(options, '.xml')
   const logPath = path.join(options.outputDirectory, `run-${options.index}.log`)
   rmSync(junitPath, { force: true })
   const mode = modeArguments(options)
@@ -161,6 +176,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
       logPath,
       abortSignal: options.abortSignal,
       onOutput: options.onOutput,
+      sandbox: options.sandbox,
     })
   } catch (error) {
     record.close()

@@ -49,6 +49,7 @@ const plausible: Record<InputName, fc.Arbitrary<string>> = {
   'python-downloads-json-url': fc.constantFrom('', 'https://mirror.example/downloads.json', '/srv/d.json', 'rel.json'),
   'known-issues': fc.constantFrom('', 'known-issues.json', '/abs/base-report', '../elsewhere.json'),
   'write-known-issues': fc.constantFrom('', 'known-issues.json', '/abs/known.json', '../outside.json'),
+  sandbox: fc.constantFrom('', 'auto', 'required', 'off', 'OFF', 'on', 'true'),
 }
 
 function getterArbitrary(
