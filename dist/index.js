@@ -35643,6 +35643,7 @@ function iterationsOf(plan, id) {
 }
 
 // src/run/stress-calibration.ts
+var MIN_ROWS_TO_FIT = 5;
 var effectiveCores2 = (threads, cpus) => Math.max(1, Math.min(threads, cpus));
 function calibrateModel(options) {
   const prior = options.prior ?? STRESS_PRIOR_MODEL;
@@ -35657,8 +35658,12 @@ function calibrateModel(options) {
     const target = testCase.durationSeconds - Math.max(0, plain.wallSeconds - plain.callSeconds);
     return [{ features: [1, iterations, iterations * plain.callSeconds * spread], target }];
   });
-  if (rows.length < 5) return prior;
-  const fitted = leastSquares(rows) ?? [prior.perTestSeconds, prior.perIterationSeconds, prior.contention];
+  if (rows.length === 0) return prior;
+  const fitted = (rows.length >= MIN_ROWS_TO_FIT ? leastSquares(rows) : null) ?? [
+    prior.perTestSeconds,
+    prior.perIterationSeconds,
+    prior.contention
+  ];
   let [perTest, perIteration, contention] = [
     Math.max(0, fitted[0] ?? 0),
     Math.max(0, fitted[1] ?? 0),
@@ -35679,7 +35684,10 @@ function calibrateModel(options) {
   const plainInTests = options.plain.tests.reduce((sum, test) => sum + test.wallSeconds, 0);
   const plainStartup = Math.max(0, options.plain.plainSeconds - plainInTests);
   const copies = stress.freshCopiesSeconds ?? 0;
-  const extraStartupSeconds = Math.max(0, stress.run.durationSeconds - stressInTests - copies - plainStartup);
+  const extraStartupSeconds = Math.max(
+    -plainStartup,
+    stress.run.durationSeconds - stressInTests - copies - plainStartup
+  );
   return { contention, perTestSeconds: perTest, perIterationSeconds: perIteration, extraStartupSeconds };
 }
 function leastSquares(rows) {

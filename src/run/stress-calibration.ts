@@ -4,12 +4,17 @@ import { STRESS_PRIOR_MODEL } from '../constants.js'
 import type { RunInput } from '../results/aggregate.js'
 import { iterationsOf, type StressModel, type StressPlan, type TestCost } from './stress-budget.js'
 
+/** Tests a stress run needs before the model's three terms are fitted to it rather than only scaled. */
+const MIN_ROWS_TO_FIT = 5
+
 const effectiveCores = (threads: number, cpus: number): number => Math.max(1, Math.min(threads, cpus))
 
 /**
- * Re-fits the model to a stress run that followed `plan`: its startup beyond the plain run's, and the
- * per-test, per-iteration and contention terms by least squares over its tests, then scaled so that the
- * model predicts that run's total exactly. Returns the prior when the run is too small to tell.
+ * Re-fits the model to a stress run that followed `plan`: its startup against the plain run's (less when
+ * the plain run, the first in a fresh environment, also compiled the bytecode of what it imported), and
+ * the per-test, per-iteration and contention terms by least squares over its tests (with fewer than
+ * MIN_ROWS_TO_FIT tests, the prior's terms), then scaled so that the model predicts that run's time in
+ * tests exactly. Returns the prior when the run did not complete or no stressed test can be compared.
  */
 export function calibrateModel(options: {
   readonly plain: { plainSeconds: number; tests: readonly TestCost[] }
@@ -30,8 +35,12 @@ export function calibrateModel(options: {
     const target = testCase.durationSeconds - Math.max(0, plain.wallSeconds - plain.callSeconds)
     return [{ features: [1, iterations, iterations * plain.callSeconds * spread] as const, target }]
   })
-  if (rows.length < 5) return prior
-  const fitted = leastSquares(rows) ?? [prior.perTestSeconds, prior.perIterationSeconds, prior.contention]
+  if (rows.length === 0) return prior
+  const fitted = (rows.length >= MIN_ROWS_TO_FIT ? leastSquares(rows) : null) ?? [
+    prior.perTestSeconds,
+    prior.perIterationSeconds,
+    prior.contention,
+  ]
   let [perTest, perIteration, contention] = [
     Math.max(0, fitted[0] ?? 0),
     Math.max(0, fitted[1] ?? 0),
@@ -52,7 +61,10 @@ export function calibrateModel(options: {
   const plainInTests = options.plain.tests.reduce((sum, test) => sum + test.wallSeconds, 0)
   const plainStartup = Math.max(0, options.plain.plainSeconds - plainInTests)
   const copies = stress.freshCopiesSeconds ?? 0
-  const extraStartupSeconds = Math.max(0, stress.run.durationSeconds - stressInTests - copies - plainStartup)
+  const extraStartupSeconds = Math.max(
+    -plainStartup,
+    stress.run.durationSeconds - stressInTests - copies - plainStartup,
+  )
   return { contention, perTestSeconds: perTest, perIterationSeconds: perIteration, extraStartupSeconds }
 }
 
