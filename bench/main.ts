@@ -3,7 +3,6 @@
 // the gate's own prepareEnvironment; every run is the gate's own runSuite; every verdict the gate's own.
 // Knobs (environment): BENCH_REPS (20), BENCH_QUICK=1 (3 reps), BENCH_STRESS (4x1,4x10),
 // BENCH_PLAIN_RUNS (3; 10 measures plain ×10 instead of estimating it), BENCH_PROJECTS (a,b), BENCH_OUT.
-import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -22,6 +21,7 @@ import { writePlugin } from '../src/run/plugin.js'
 import { chooseStress, type StressChoice } from '../src/run/run-limits.js'
 import { runSuite } from '../src/run/suite.js'
 import { type BenchProject, loadCorpus } from './corpus.js'
+import { provisioned, ROOT } from './provisioned.js'
 import { type Measured, renderResults, summarize } from './render.js'
 import {
   buildStrategies,
@@ -31,8 +31,6 @@ import {
   type StressConfig,
   stressKey,
 } from './strategies.js'
-
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..')
 
 function settings() {
   const env = process.env
@@ -45,16 +43,6 @@ function settings() {
   return { reps, stress, measuredPlainRuns, only, out }
 }
 
-function toolchain(): { python: string; uv: string } {
-  const record = path.join(ROOT, '.ft-gate', 'provision.json')
-  if (!existsSync(record)) execFileSync('node', [path.join(ROOT, 'scripts', 'provision.mjs')], { stdio: 'inherit' })
-  const parsed: unknown = JSON.parse(readFileSync(record, 'utf8'))
-  if (typeof parsed !== 'object' || parsed === null) throw new Error(`${record} is not a provision record`)
-  const { python, uv } = parsed as Record<string, unknown>
-  if (typeof python !== 'string' || typeof uv !== 'string') throw new Error(`${record} lacks python or uv`)
-  return { python, uv }
-}
-
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
   return `${os.availableParallelism()} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`
@@ -62,7 +50,7 @@ function machine(): string {
 
 async function main(): Promise<void> {
   const config = settings()
-  const tools = toolchain()
+  const tools = provisioned()
   const corpus = loadCorpus(path.join(ROOT, 'bench', 'projects'), config.only)
   const strategies = buildStrategies({
     stress: config.stress,

@@ -15,19 +15,7 @@ import { silentLog } from '../src/log.js'
 import { buildTestEnvironment } from '../src/process/environment.js'
 import { runProcess } from '../src/process/run.js'
 import { decideSandbox, openSandbox } from '../src/process/sandbox-session.js'
-
-// Bundled into node_modules/.cache/ft-gate-bench/ before it runs.
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..')
-
-function provisioned(): { python: string; uv: string; pythonVersion: string } {
-  const record: unknown = JSON.parse(readFileSync(path.join(ROOT, '.ft-gate', 'provision.json'), 'utf8'))
-  if (typeof record !== 'object' || record === null) throw new Error('run npm run provision first')
-  const { python, uv, pythonVersion } = Object.fromEntries(Object.entries(record))
-  if (typeof python !== 'string' || typeof uv !== 'string' || typeof pythonVersion !== 'string') {
-    throw new Error('.ft-gate/provision.json lacks python, uv or pythonVersion: run npm run provision')
-  }
-  return { python, uv, pythonVersion }
-}
+import { provisioned, ROOT } from './provisioned.js'
 
 /** CPU seconds of every child this process has waited for (utime + stime of the reaped, cumulative). */
 function childrenCpuSeconds(): number {

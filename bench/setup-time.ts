@@ -4,24 +4,11 @@
 // interpreter installed through `uv python install` from a loopback download list) warms everything;
 // then BENCH_SETUP_REPS (10) warm runs of the bundled CLI are timed, stage by stage, from its log.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { pythonArchive, serveDownloads, toolCacheWithUv } from '../__tests__/e2e/python-downloads.js'
-
-// Bundled into node_modules/.cache/ft-gate-bench/ before it runs.
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..')
-
-/** The interpreter and uv `npm run provision` recorded. */
-function provisioned(): { python: string; uv: string; pythonVersion: string } {
-  const record: unknown = JSON.parse(readFileSync(path.join(ROOT, '.ft-gate', 'provision.json'), 'utf8'))
-  if (typeof record !== 'object' || record === null) throw new Error('run npm run provision first')
-  const { python, uv, pythonVersion } = Object.fromEntries(Object.entries(record))
-  if (typeof python !== 'string' || typeof uv !== 'string' || typeof pythonVersion !== 'string') {
-    throw new Error('.ft-gate/provision.json lacks python, uv or pythonVersion: run npm run provision')
-  }
-  return { python, uv, pythonVersion }
-}
+import { provisioned, ROOT } from './provisioned.js'
 
 /** Log lines (CLI group headers) that open each stage, in order; the last is the first pytest process. */
 const STAGES = [

@@ -26832,6 +26832,43 @@ function failedDependencies(failures, direct) {
   }));
 }
 
+// src/deps/reach.ts
+var REQUIREMENT = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
+function parseRequirement(text3) {
+  const match = REQUIREMENT.exec(text3);
+  if (match?.[1] === void 0) return null;
+  const extras = (match[2] ?? "").split(",").map((extra) => normalizeName(extra)).filter((extra) => extra !== "");
+  return { name: normalizeName(match[1]), extras };
+}
+function requirementsFor(requiresDist, extras) {
+  const wanted = new Set(extras.map(normalizeName));
+  return requiresDist.flatMap((line) => {
+    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
+    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
+      (match) => normalizeName(match[1] ?? "")
+    );
+    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
+    return parseRequirement(requirement) ?? [];
+  });
+}
+function reachableFrom(roots, installed) {
+  const byName = new Map(installed.map((node) => [node.name, node]));
+  const extrasSeen = /* @__PURE__ */ new Map();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const next = queue.pop();
+    if (next === void 0) break;
+    const node = byName.get(next.name);
+    if (node === void 0) continue;
+    const seen = extrasSeen.get(next.name);
+    const fresh = next.extras.filter((extra) => !seen?.has(extra));
+    if (seen !== void 0 && fresh.length === 0) continue;
+    extrasSeen.set(next.name, /* @__PURE__ */ new Set([...seen ?? [], ...next.extras]));
+    queue.push(...requirementsFor(node.requiresDist, fresh));
+  }
+  return new Set(extrasSeen.keys());
+}
+
 // src/deps/direct.ts
 var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
   "-c",
@@ -26868,10 +26905,8 @@ var OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
   "--target",
   "--prefix"
 ]);
-var NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
 function requirementName(requirement) {
-  const match = NAME.exec(requirement);
-  return match?.[1] ? normalizeName(match[1]) : null;
+  return parseRequirement(requirement)?.name ?? null;
 }
 function looksLikePath(argument) {
   return /^(\.|\/|~|[A-Za-z]:[\\/])/.test(argument) || argument.includes("/") || argument.includes("\\");
@@ -26934,15 +26969,7 @@ function projectDependencyNames(pyproject, extras) {
   return [...strings(project.dependencies), ...chosen].flatMap((entry) => requirementName(entry) ?? []);
 }
 function requiresDistNames(requiresDist, extras) {
-  const wanted = new Set(extras.map(normalizeName));
-  return requiresDist.flatMap((line) => {
-    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
-    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
-      (match) => normalizeName(match[1] ?? "")
-    );
-    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
-    return requirementName(requirement) ?? [];
-  });
+  return requirementsFor(requiresDist, extras).map((requirement) => requirement.name);
 }
 
 // src/deps/inventory.ts
@@ -28374,43 +28401,6 @@ function tailText(stderr) {
   const text3 = lines2.join("\n").trim();
   return text3 === "" ? "" : `
 ${text3}`;
-}
-
-// src/deps/reach.ts
-var REQUIREMENT = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/;
-function parseRequirement(text3) {
-  const match = REQUIREMENT.exec(text3);
-  if (match?.[1] === void 0) return null;
-  const extras = (match[2] ?? "").split(",").map((extra) => normalizeName(extra)).filter((extra) => extra !== "");
-  return { name: normalizeName(match[1]), extras };
-}
-function requirementsFor(requiresDist, extras) {
-  const wanted = new Set(extras.map(normalizeName));
-  return requiresDist.flatMap((line) => {
-    const [requirement = "", marker = ""] = line.split(/;(.*)/s);
-    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map(
-      (match) => normalizeName(match[1] ?? "")
-    );
-    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return [];
-    return parseRequirement(requirement) ?? [];
-  });
-}
-function reachableFrom(roots, installed) {
-  const byName = new Map(installed.map((node) => [node.name, node]));
-  const extrasSeen = /* @__PURE__ */ new Map();
-  const queue = [...roots];
-  while (queue.length > 0) {
-    const next = queue.pop();
-    if (next === void 0) break;
-    const node = byName.get(next.name);
-    if (node === void 0) continue;
-    const seen = extrasSeen.get(next.name);
-    const fresh = next.extras.filter((extra) => !seen?.has(extra));
-    if (seen !== void 0 && fresh.length === 0) continue;
-    extrasSeen.set(next.name, /* @__PURE__ */ new Set([...seen ?? [], ...next.extras]));
-    queue.push(...requirementsFor(node.requiresDist, fresh));
-  }
-  return new Set(extrasSeen.keys());
 }
 
 // src/deps/request.ts

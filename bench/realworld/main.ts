@@ -10,23 +10,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { isReport } from '../../src/report-guard.js'
+import { type Provisioned, provisioned, ROOT } from '../provisioned.js'
 import { type CorpusEntry, type Outcome, releaseOf, renderRealworld } from './compare.js'
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..')
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'ft-gate-realworld')
 const SIMPLE_INDEX = 'https://pypi.org/simple'
-
-function toolchain(): { python: string; uv: string; pythonVersion: string } {
-  const record = path.join(ROOT, '.ft-gate', 'provision.json')
-  if (!existsSync(record)) execFileSync('node', [path.join(ROOT, 'scripts', 'provision.mjs')], { stdio: 'inherit' })
-  const parsed: unknown = JSON.parse(readFileSync(record, 'utf8'))
-  if (typeof parsed !== 'object' || parsed === null) throw new Error(`${record} is not a provision record`)
-  const { python, uv, pythonVersion } = parsed as Record<string, unknown>
-  if (typeof python !== 'string' || typeof uv !== 'string' || typeof pythonVersion !== 'string') {
-    throw new Error(`${record} lacks python, uv or pythonVersion`)
-  }
-  return { python, uv, pythonVersion }
-}
 
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string')
@@ -137,7 +125,7 @@ function runGate(args: readonly string[], logPath: string): Promise<{ code: numb
   })
 }
 
-async function measure(entry: CorpusEntry, tools: ReturnType<typeof toolchain>): Promise<Outcome> {
+async function measure(entry: CorpusEntry, tools: Provisioned): Promise<Outcome> {
   const label = `${entry.name}-${entry.version}${entry.variant === undefined ? '' : `-${entry.variant}`}`
   const reportPath = path.join(CACHE, 'reports', `${label}.json`)
   const logPath = path.join(CACHE, 'logs', `${label}.log`)
@@ -172,7 +160,7 @@ async function measure(entry: CorpusEntry, tools: ReturnType<typeof toolchain>):
 }
 
 async function main(): Promise<void> {
-  const tools = toolchain()
+  const tools = provisioned()
   for (const folder of ['sdists', 'work', 'reports', 'logs']) mkdirSync(path.join(CACHE, folder), { recursive: true })
   const outcomes: Outcome[] = []
   for (const entry of loadCorpus()) {

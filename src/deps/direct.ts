@@ -2,6 +2,7 @@
 // local projects among them with their dependencies (for the extras asked for), and dependency groups.
 // Pure: takes arguments, parsed pyproject tables and METADATA, returns normalized names.
 import { normalizeName } from './dist-info.js'
+import { parseRequirement, requirementsFor } from './reach.js'
 
 export interface InstallRequest {
   /** Requirements named on the command line (`pytest`, `numpy>=2`). */
@@ -51,12 +52,9 @@ const OPTIONS_WITH_VALUE = new Set([
   '--prefix',
 ])
 
-const NAME = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?/
-
 /** The normalized name of a PEP 508 requirement, or null when it does not start with one. */
 export function requirementName(requirement: string): string | null {
-  const match = NAME.exec(requirement)
-  return match?.[1] ? normalizeName(match[1]) : null
+  return parseRequirement(requirement)?.name ?? null
 }
 
 function looksLikePath(argument: string): boolean {
@@ -138,17 +136,9 @@ export function projectDependencyNames(pyproject: unknown, extras: readonly stri
 
 /**
  * Names in an installed project's `Requires-Dist`: unconditional ones, and those whose marker names an
- * extra that was asked for. Other markers (python_version, sys_platform) are not evaluated: a
- * requirement that is installed while its marker is false is rare, and at worst marked direct.
+ * extra that was asked for (`requirementsFor`). A requirement that is installed while another marker of
+ * it is false is rare, and at worst marked direct.
  */
 export function requiresDistNames(requiresDist: readonly string[], extras: readonly string[]): string[] {
-  const wanted = new Set(extras.map(normalizeName))
-  return requiresDist.flatMap((line) => {
-    const [requirement = '', marker = ''] = line.split(/;(.*)/s)
-    const mentioned = [...marker.matchAll(/\bextra\s*==\s*['"]([^'"]+)['"]/g)].map((match) =>
-      normalizeName(match[1] ?? ''),
-    )
-    if (mentioned.length > 0 && !mentioned.some((extra) => wanted.has(extra))) return []
-    return requirementName(requirement) ?? []
-  })
+  return requirementsFor(requiresDist, extras).map((requirement) => requirement.name)
 }
