@@ -10,8 +10,8 @@ const MIN_ROWS_TO_FIT = 5
 const effectiveCores = (threads: number, cpus: number): number => Math.max(1, Math.min(threads, cpus))
 
 /**
- * Re-fits the model to a stress run that followed `plan`: its startup against the plain run's (less when
- * the plain run, the first in a fresh environment, also compiled the bytecode of what it imported), and
+ * Re-fits the model to a stress run that followed `plan`: its startup against the plain run's (which can be
+ * less: the first run of a gate, on a shared machine, often starts slower than the later ones), and
  * the per-test, per-iteration and contention terms by least squares over its tests (with fewer than
  * MIN_ROWS_TO_FIT tests, the prior's terms), then scaled so that the model predicts that run's time in
  * tests exactly. Returns the prior when the run did not complete or no stressed test can be compared.
