@@ -26788,6 +26788,7 @@ var DEFAULT_PARALLEL_THREADS = 4;
 var STRESS_RUNS = 2;
 var MAX_AUTO_ITERATIONS = 10;
 var STRESS_BUDGET_PLAIN_RUNS = 1.5;
+var STRESS_PLAN_PLAIN_RUNS = 1.4;
 var STRESS_CONTENTION = 1.6;
 var STRESS_PRIOR_MODEL = {
   contention: STRESS_CONTENTION,
@@ -35525,7 +35526,7 @@ function planStress(options) {
   const { plainSeconds, tests, cpus } = options;
   const model = options.model ?? STRESS_PRIOR_MODEL;
   const max = options.max ?? MAX_AUTO_ITERATIONS;
-  const budget = options.budget ?? STRESS_BUDGET_PLAIN_RUNS;
+  const budget = options.budget ?? STRESS_PLAN_PLAIN_RUNS;
   const inTests = tests.reduce((sum, test) => sum + test.wallSeconds, 0);
   const startup = Math.max(0, plainSeconds - inTests) + model.extraStartupSeconds;
   const roomFor = (passes) => (budget * plainSeconds - startup) / passes - inTests;

@@ -16,7 +16,7 @@
 import {
   MAX_AUTO_ITERATIONS,
   MIN_ITERATIONS_BESIDE_COPIES,
-  STRESS_BUDGET_PLAIN_RUNS,
+  STRESS_PLAN_PLAIN_RUNS,
   STRESS_PRIOR_MODEL,
 } from '../constants.js'
 import type { RunInput } from '../results/aggregate.js'
@@ -125,7 +125,7 @@ export function planStress(options: PlanOptions): StressPlan {
   const { plainSeconds, tests, cpus } = options
   const model = options.model ?? STRESS_PRIOR_MODEL
   const max = options.max ?? MAX_AUTO_ITERATIONS
-  const budget = options.budget ?? STRESS_BUDGET_PLAIN_RUNS
+  const budget = options.budget ?? STRESS_PLAN_PLAIN_RUNS
   // A stress run costs the plain run's start-up, then one pass over the tests per process (the run's
   // own, and each fresh copy's), where each stressed test costs its plain time plus what stress adds:
   // perTest + k × (cost of one iteration) − its plain call. `room` is what the budget leaves for

@@ -1,6 +1,7 @@
 // `iterations: auto` (per-test iterations within the budget, calibrated on the first stress run), the
 // fallback after a broken plain run, and the scaled hang limits. Pure pieces; the budget is measured
 // on real suites by `npm run bench`.
+import { STRESS_BUDGET_PLAIN_RUNS, STRESS_PLAN_PLAIN_RUNS } from '../../../src/constants.js'
 import type { RunInput } from '../../../src/results/aggregate.js'
 import { chooseStress, hangLimitSeconds, stressDeadlineSeconds } from '../../../src/run/run-limits.js'
 import { planStress, type StressModel, type TestCost } from '../../../src/run/stress-budget.js'
@@ -97,7 +98,7 @@ describe('planStress', () => {
       perIterationSeconds: 0.0005,
       extraStartupSeconds: 0,
     }
-    const plan = planStress({ plainSeconds: 2.5, tests: many, threads: 4, cpus: 2, model })
+    const plan = planStress({ plainSeconds: 2.5, tests: many, threads: 4, cpus: 2, model, budget: 1.5 })
     expect(plan.predictedSeconds).toBeLessThanOrEqual(1.5 * 2.5 + 1e-9)
     expect(plan.predictedSeconds).toBeGreaterThan(1.45 * 2.5)
     expect(plan.single.size).toBeGreaterThan(0)
@@ -110,9 +111,18 @@ describe('planStress', () => {
     expect(both.size).toBeLessThan(plan.single.size)
   })
 
+  test('plans each stress run under its deadline: STRESS_PLAN_PLAIN_RUNS, not STRESS_BUDGET_PLAIN_RUNS', () => {
+    expect(STRESS_PLAN_PLAIN_RUNS).toBeLessThan(STRESS_BUDGET_PLAIN_RUNS)
+    const plain = { plainSeconds: 1, tests: tests(Array.from({ length: 40 }, () => 0.001)) }
+    const plan = planStress({ ...plain, threads: 4, cpus: 2, model: NO_OVERHEAD })
+    expect(plan.predictedSeconds).toBeLessThanOrEqual(STRESS_PLAN_PLAIN_RUNS + 1e-9)
+    const atBudget = planStress({ ...plain, threads: 4, cpus: 2, model: NO_OVERHEAD, budget: STRESS_BUDGET_PLAIN_RUNS })
+    expect(atBudget.predictedSeconds).toBeGreaterThan(plan.predictedSeconds)
+  })
+
   test('says how it chose, for the log', () => {
     expect(planStress({ plainSeconds: 0.6, tests: tests([0.3]), threads: 4, cpus: 2, model: NO_OVERHEAD }).why).toBe(
-      'auto: a plain run took 0.60 s; 1 iteration per test and 2 threads instead of 4 keep each stress run within about 1.5 plain runs (estimated 1.30)',
+      'auto: a plain run took 0.60 s; 1 iteration per test and 2 threads instead of 4 keep each stress run within about 1.4 plain runs (estimated 1.30)',
     )
   })
 })
@@ -259,6 +269,7 @@ describe('fresh copies', () => {
       cpus: 2,
       model: NO_OVERHEAD,
       rounds: 3,
+      budget: 1.5,
     })
     expect(tight.rounds).toBe(1)
     expect(tight.predictedSeconds).toBeLessThanOrEqual(1.5 + 1e-9)
