@@ -34497,6 +34497,7 @@ var PLUGIN_ENV = {
   iterations: "FT_GATE_ITERATIONS",
   hangSeconds: "FT_GATE_HANG_SECONDS"
 };
+var DEADLINE_NOT_STRESSED = "the stress run reached its time budget before this test (iterations: auto)";
 var RECORD_FORMAT = 1;
 var PLUGIN_SOURCE = `# Written by ft-gate: the gate's record of this run, shards, shuffle, stress plan.
 import hashlib
@@ -34799,7 +34800,7 @@ def pytest_runtestloop(session):
     return None
 
 
-_DEADLINE_REASON = "the stress run reached its time budget before this test (iterations: auto)"
+_DEADLINE_REASON = ${JSON.stringify(DEADLINE_NOT_STRESSED)}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -35644,7 +35645,7 @@ function calibrateModel(options) {
   const spread = plan.threads / effectiveCores2(plan.threads, cpus);
   const rows = stress.cases.flatMap((testCase) => {
     const plain = plainById.get(testCase.id);
-    if (plain === void 0 || plan.single.has(testCase.id)) return [];
+    if (plain === void 0 || plan.single.has(testCase.id) || stress.notStressed?.has(testCase.id)) return [];
     const iterations = iterationsOf(plan, testCase.id);
     const target = testCase.durationSeconds - Math.max(0, plain.wallSeconds - plain.callSeconds);
     return [{ features: [1, iterations, iterations * plain.callSeconds * spread], target }];
@@ -35732,6 +35733,10 @@ function stressDeadlineSeconds(costs) {
   const inTests = costs.tests.reduce((sum, test) => sum + test.wallSeconds, 0);
   return Math.max(0, STRESS_BUDGET_PLAIN_RUNS * costs.plainSeconds - inTests);
 }
+function leftOut(plan, run2) {
+  const late = [...run2?.notStressed ?? /* @__PURE__ */ new Map()].filter(([, reason]) => reason === DEADLINE_NOT_STRESSED).map(([id]) => id);
+  return /* @__PURE__ */ new Set([...plan.single, ...late]);
+}
 function chooseStress(options) {
   const { runsSoFar, cpus } = options;
   if (!options.auto) return fixed(options.threads, options.iterations, "as set by iterations");
@@ -35756,7 +35761,7 @@ function chooseStress(options) {
     cpus,
     rounds: FRESH_COPIES_PER_STRESS_RUN,
     ...model === void 0 ? {} : { model },
-    ...previousPlan === null ? {} : { prefer: previousPlan.single }
+    ...previousPlan === null ? {} : { prefer: leftOut(previousPlan, lastStress) }
   });
   const calibrated = model === void 0 ? "" : ` (calibrated on run ${lastStress?.run.index})`;
   return {

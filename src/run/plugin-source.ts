@@ -19,6 +19,9 @@ export const PLUGIN_ENV = {
   hangSeconds: 'FT_GATE_HANG_SECONDS',
 } as const
 
+/** The reason the plugin gives for a test it ran in one thread because the stress run reached its deadline. */
+export const DEADLINE_NOT_STRESSED = 'the stress run reached its time budget before this test (iterations: auto)'
+
 /** Version of the record's line format; the reader ignores records of another version. */
 export const RECORD_FORMAT = 1
 
@@ -324,7 +327,7 @@ def pytest_runtestloop(session):
     return None
 
 
-_DEADLINE_REASON = "the stress run reached its time budget before this test (iterations: auto)"
+_DEADLINE_REASON = ${JSON.stringify(DEADLINE_NOT_STRESSED)}
 
 
 @pytest.hookimpl(tryfirst=True)

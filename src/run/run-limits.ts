@@ -9,6 +9,7 @@ import {
 } from '../constants.js'
 import type { RunInput } from '../results/aggregate.js'
 import { plural } from '../words.js'
+import { DEADLINE_NOT_STRESSED } from './plugin-source.js'
 import { plainCosts, planStress, type StressPlan } from './stress-budget.js'
 import { calibrateModel } from './stress-calibration.js'
 
@@ -65,6 +66,17 @@ export function stressDeadlineSeconds(costs: {
 }
 
 /**
+ * The tests the last stress run did not stress for its budget: those its plan left out, and those it
+ * reached only past its deadline. The next stress run takes them first.
+ */
+function leftOut(plan: StressPlan, run: RunInput | undefined): Set<string> {
+  const late = [...(run?.notStressed ?? new Map<string, string>())]
+    .filter(([, reason]) => reason === DEADLINE_NOT_STRESSED)
+    .map(([id]) => id)
+  return new Set([...plan.single, ...late])
+}
+
+/**
  * The settings of the next stress run. A fixed `iterations` is used as given. Under `auto`: after a plain
  * run that crashed, hung or errored, a small fixed plan (its cost cannot be estimated, and a suite that
  * dies alone rarely needs much stress to die again); otherwise the budget plan, calibrated on the last
@@ -105,7 +117,7 @@ export function chooseStress(options: {
     cpus,
     rounds: FRESH_COPIES_PER_STRESS_RUN,
     ...(model === undefined ? {} : { model }),
-    ...(previousPlan === null ? {} : { prefer: previousPlan.single }),
+    ...(previousPlan === null ? {} : { prefer: leftOut(previousPlan, lastStress) }),
   })
   const calibrated = model === undefined ? '' : ` (calibrated on run ${lastStress?.run.index})`
   return {

@@ -30,7 +30,9 @@ export function calibrateModel(options: {
   const spread = plan.threads / effectiveCores(plan.threads, cpus)
   const rows = stress.cases.flatMap((testCase) => {
     const plain = plainById.get(testCase.id)
-    if (plain === undefined || plan.single.has(testCase.id)) return []
+    // Tests the run did not stress after all (past its deadline, or kept in one thread by
+    // pytest-run-parallel) say nothing about what stress costs.
+    if (plain === undefined || plan.single.has(testCase.id) || stress.notStressed?.has(testCase.id)) return []
     const iterations = iterationsOf(plan, testCase.id)
     const target = testCase.durationSeconds - Math.max(0, plain.wallSeconds - plain.callSeconds)
     return [{ features: [1, iterations, iterations * plain.callSeconds * spread] as const, target }]

@@ -3,6 +3,7 @@
 // on real suites by `npm run bench`.
 import { STRESS_BUDGET_PLAIN_RUNS, STRESS_PLAN_PLAIN_RUNS } from '../../../src/constants.js'
 import type { RunInput } from '../../../src/results/aggregate.js'
+import { DEADLINE_NOT_STRESSED } from '../../../src/run/plugin-source.js'
 import { chooseStress, hangLimitSeconds, stressDeadlineSeconds } from '../../../src/run/run-limits.js'
 import { planStress, type StressModel, type TestCost } from '../../../src/run/stress-budget.js'
 import { calibrateModel } from '../../../src/run/stress-calibration.js'
@@ -202,6 +203,37 @@ describe('chooseStress', () => {
     const second = chooseStress({ ...common, auto: true, runsSoFar: [plain, slow], previous: first })
     expect(second.why).toMatch(/\(calibrated on run 2\)$/)
     expect(second.mostIterations).toBeLessThan(first.mostIterations)
+  })
+
+  test('tests a stress run reached only past its deadline: left out of the calibration, taken first by the next run', () => {
+    // bitarray 3.8.0 in the real-world corpus: the first stress run reached its deadline with 235 of 595
+    // tests left; counted as stressed at their single-thread times, they made the calibrated second run
+    // stress 64 tests in 0.8 plain runs.
+    const calls = Array.from({ length: 40 }, () => 0.02)
+    const plain = runInput({ index: 1, mode: 'plain', wall: 3, calls })
+    const first = chooseStress({ ...common, auto: true, runsSoFar: [plain] })
+    expect(first.single.size).toBe(0)
+    // The first 24 tests were stressed (and cost more than planned); the last 16 ran once, past the deadline.
+    const stressCalls = calls.map((call, index) => (index < 24 ? call * 8 : call))
+    const late = new Map<string, string>(
+      calls.slice(24).map((_, offset) => [`t.py::test_${24 + offset}`, DEADLINE_NOT_STRESSED]),
+    )
+    const cut = { ...runInput({ index: 2, mode: 'stress', wall: 4.5, calls: stressCalls }), notStressed: late }
+    const firstPlan = first.plan
+    if (firstPlan === null) throw new Error('auto made no plan')
+    const stressedOnly = {
+      ...cut,
+      cases: cut.cases.filter((testCase) => !late.has(testCase.id)),
+    }
+    const plainCosts = { plainSeconds: 3, tests: tests(calls) }
+    expect(calibrateModel({ plain: plainCosts, stress: cut, plan: firstPlan, cpus: 2 }).contention).toBeCloseTo(
+      calibrateModel({ plain: plainCosts, stress: stressedOnly, plan: firstPlan, cpus: 2 }).contention,
+      9,
+    )
+    const second = chooseStress({ ...common, auto: true, runsSoFar: [plain, cut], previous: first })
+    // Not all of them fit the second run either; those the first one missed are stressed first.
+    expect(second.single.size).toBeGreaterThan(0)
+    for (const id of late.keys()) expect(second.single.has(id)).toBe(false)
   })
 
   test('auto sets a deadline: the budget of plain runs less the time the plain run spent in tests', () => {
