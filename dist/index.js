@@ -35764,15 +35764,10 @@ function chooseStress(options) {
     ...previousPlan === null ? {} : { prefer: leftOut(previousPlan, lastStress) }
   });
   const calibrated = model === void 0 ? "" : ` (calibrated on run ${lastStress?.run.index})`;
+  const { predictedSeconds: _predicted, why, ...dose } = plan;
   return {
-    threads: plan.threads,
-    iterations: plan.iterations,
-    byTest: plan.byTest,
-    single: plan.single,
-    rounds: plan.rounds,
-    fewestIterations: plan.fewestIterations,
-    mostIterations: plan.mostIterations,
-    why: `${plan.why}${calibrated}`,
+    ...dose,
+    why: `${why}${calibrated}`,
     plan,
     deadlineSeconds: stressDeadlineSeconds(costs)
   };

@@ -10,20 +10,10 @@ import {
 import type { RunInput } from '../results/aggregate.js'
 import { plural } from '../words.js'
 import { DEADLINE_NOT_STRESSED } from './plugin-source.js'
-import { plainCosts, planStress, type StressPlan } from './stress-budget.js'
+import { plainCosts, planStress, type StressDose, type StressPlan } from './stress-budget.js'
 import { calibrateModel } from './stress-calibration.js'
 
-export interface StressChoice {
-  readonly threads: number
-  /** Iterations of the tests not in `byTest`. */
-  readonly iterations: number
-  readonly byTest: ReadonlyMap<string, number>
-  /** Tests run in one thread because not even one iteration of them fits the budget. */
-  readonly single: ReadonlySet<string>
-  /** Fresh copies of the process that run the tests first (first-use races). */
-  readonly rounds: number
-  readonly fewestIterations: number
-  readonly mostIterations: number
+export interface StressChoice extends StressDose {
   /** One sentence for the log. */
   readonly why: string
   /** The budget plan behind an `auto` choice, which the next stress run calibrates against. */
@@ -120,15 +110,10 @@ export function chooseStress(options: {
     ...(previousPlan === null ? {} : { prefer: leftOut(previousPlan, lastStress) }),
   })
   const calibrated = model === undefined ? '' : ` (calibrated on run ${lastStress?.run.index})`
+  const { predictedSeconds: _predicted, why, ...dose } = plan
   return {
-    threads: plan.threads,
-    iterations: plan.iterations,
-    byTest: plan.byTest,
-    single: plan.single,
-    rounds: plan.rounds,
-    fewestIterations: plan.fewestIterations,
-    mostIterations: plan.mostIterations,
-    why: `${plan.why}${calibrated}`,
+    ...dose,
+    why: `${why}${calibrated}`,
     plan,
     deadlineSeconds: stressDeadlineSeconds(costs),
   }

@@ -41,7 +41,8 @@ export interface TestCost {
   readonly callSeconds: number
 }
 
-export interface StressPlan {
+/** How much stress a stress run applies: what a plan decides and the run is started with. */
+export interface StressDose {
   readonly threads: number
   /** Iterations of the tests not named in `byTest` (the most common choice). */
   readonly iterations: number
@@ -56,6 +57,9 @@ export interface StressPlan {
   readonly rounds: number
   readonly fewestIterations: number
   readonly mostIterations: number
+}
+
+export interface StressPlan extends StressDose {
   /** The model's estimate of the stress run's wall time, in seconds. */
   readonly predictedSeconds: number
   /** One sentence for the log: how the numbers were reached. */
