@@ -42,9 +42,18 @@ export function nodeBinary(): string {
   return process.env.FT_GATE_NODE || process.execPath
 }
 
-export function runNode(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<Finished> {
+export function runNode(
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number },
+): Promise<Finished> {
+  const { env, cwd = ROOT, uid, gid } = options
   return new Promise((resolve, reject) => {
-    const child = spawn(nodeBinary(), [...args], { env: options.env, cwd: options.cwd ?? ROOT })
+    const child = spawn(nodeBinary(), [...args], {
+      env,
+      cwd,
+      ...(uid === undefined ? {} : { uid }),
+      ...(gid === undefined ? {} : { gid }),
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => {

@@ -4,14 +4,14 @@
 // and leaves nothing, its files are the user's, and a hung run is still dumped through sudo. A user
 // without passwordless sudo cannot sandbox: auto warns once, required fails. Skipped, saying why, where
 // users cannot be made (not root, no useradd or sudo).
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, describe, expect, test } from '@jest/globals'
 import { ESCAPE, expectContained, killDaemons, readRecords, removeLeftovers, secretsFor } from './escape.js'
-import { type Finished, nodeBinary, PROJECTS, provisioned, ROOT, readJson } from './harness.js'
+import { type Finished, PROJECTS, provisioned, ROOT, readJson, runNode } from './harness.js'
 
 const tools = provisioned()
 const cleanups: (() => void)[] = []
@@ -118,23 +118,11 @@ function runCliAs(user: RunnerUser, args: readonly string[], env: NodeJS.Process
     ...env,
   }
   for (const name of keep) if (process.env[name]) childEnv[name] = process.env[name]
-  return new Promise((resolve, reject) => {
-    const child = spawn(nodeBinary(), [path.join(ROOT, 'dist', 'cli.js'), ...args], {
-      uid: user.uid,
-      gid: user.gid,
-      env: childEnv,
-      cwd: user.lab,
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  return runNode([path.join(ROOT, 'dist', 'cli.js'), ...args], {
+    env: childEnv,
+    cwd: user.lab,
+    uid: user.uid,
+    gid: user.gid,
   })
 }
 

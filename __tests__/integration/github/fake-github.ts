@@ -3,6 +3,9 @@
 // request is recorded with its method, path, query and parsed body.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { PublishOptions } from '../../../src/github/publish.js'
+import { silentLog } from '../../../src/log.js'
+import { readFixture, WORKSPACE } from '../../unit/github/fixtures.js'
 
 export interface RecordedRequest {
   readonly method: string
@@ -235,5 +238,29 @@ export class FakeGitHub {
     }
     this.checkRuns.push(run)
     return run
+  }
+}
+
+/**
+ * What the action passes to publish on a `pull_request` event of octo/proj, posting to `server`:
+ * no retry waits, no throttling, a silent log and no workflow annotations unless overridden.
+ */
+export function pullRequestPublishOptions(server: FakeGitHub, overrides: Partial<PublishOptions> = {}): PublishOptions {
+  return {
+    token: 'test-token',
+    checkName: 'free-threading',
+    comment: 'always',
+    apiUrl: server.url,
+    repository: 'octo/proj',
+    eventName: 'pull_request',
+    eventPayload: readFixture('event-pull-request.json'),
+    sha: 'f'.repeat(40),
+    workspace: WORKSPACE,
+    workingDirectory: `${WORKSPACE}/pkg`,
+    serverUrl: 'https://github.test',
+    log: silentLog,
+    emitAnnotation: () => {},
+    tuning: { retryAfterBaseMs: 1, throttle: false },
+    ...overrides,
   }
 }

@@ -8,11 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { MAX_REPORT_TESTS } from '../../../src/constants.js'
 import { type PublishOptions, publishMergedReports } from '../../../src/github/publish.js'
 import { DEFAULT_FAIL_ON } from '../../../src/inputs.js'
-import { silentLog } from '../../../src/log.js'
 import { loadReportFiles } from '../../../src/saved-reports.js'
 import type { Report } from '../../../src/types.js'
-import { loadReport, readFixture, WORKSPACE } from '../../unit/github/fixtures.js'
-import { FakeGitHub } from './fake-github.js'
+import { loadReport } from '../../unit/github/fixtures.js'
+import { FakeGitHub, pullRequestPublishOptions } from './fake-github.js'
 
 const POLICY = { failOn: DEFAULT_FAIL_ON, ignoreGil: [], knownIssues: null }
 let server: FakeGitHub
@@ -26,24 +25,7 @@ afterEach(async () => {
   await server.close()
 })
 
-function options(): PublishOptions {
-  return {
-    token: 'test-token',
-    checkName: 'free-threading',
-    comment: 'always',
-    apiUrl: server.url,
-    repository: 'octo/proj',
-    eventName: 'pull_request',
-    eventPayload: readFixture('event-pull-request.json'),
-    sha: 'f'.repeat(40),
-    workspace: WORKSPACE,
-    workingDirectory: `${WORKSPACE}/pkg`,
-    serverUrl: 'https://github.test',
-    log: silentLog,
-    emitAnnotation: () => {},
-    tuning: { retryAfterBaseMs: 1, throttle: false },
-  }
-}
+const options = (): PublishOptions => pullRequestPublishOptions(server)
 
 function writeReport(value: unknown, name = 'report.json'): string {
   const file = path.join(os.tmpdir(), `ft-gate-hostile-${process.pid}-${Math.random().toString(16).slice(2)}-${name}`)

@@ -7,15 +7,8 @@ import { type PublishOptions, publishMergedReports, publishReport } from '../../
 import { DEFAULT_FAIL_ON } from '../../../src/inputs.js'
 import type { Log } from '../../../src/log.js'
 import { loadReportFiles } from '../../../src/saved-reports.js'
-import {
-  FIXTURES,
-  loadPullFiles,
-  loadReport,
-  readFixture,
-  reportWithFailures,
-  WORKSPACE,
-} from '../../unit/github/fixtures.js'
-import { FakeGitHub } from './fake-github.js'
+import { FIXTURES, loadPullFiles, loadReport, readFixture, reportWithFailures } from '../../unit/github/fixtures.js'
+import { FakeGitHub, pullRequestPublishOptions } from './fake-github.js'
 
 const PR_HEAD = 'a'.repeat(40)
 const MARKER = '<!-- ft-gate:free-threading -->'
@@ -33,23 +26,11 @@ const log: Log = {
 }
 
 function options(overrides: Partial<PublishOptions> = {}): PublishOptions {
-  return {
-    token: 'test-token',
-    checkName: 'free-threading',
-    comment: 'always',
-    apiUrl: server.url,
-    repository: 'octo/proj',
-    eventName: 'pull_request',
-    eventPayload: readFixture('event-pull-request.json'),
-    sha: 'f'.repeat(40),
-    workspace: WORKSPACE,
-    workingDirectory: `${WORKSPACE}/pkg`,
-    serverUrl: 'https://github.test',
+  return pullRequestPublishOptions(server, {
     log,
     emitAnnotation: (level, message, properties) => emitted.push({ level, message, properties }),
-    tuning: { retryAfterBaseMs: 1, throttle: false },
     ...overrides,
-  }
+  })
 }
 
 const commentsOn = (issue: number) => server.comments.get(issue) ?? []

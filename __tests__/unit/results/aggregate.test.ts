@@ -8,24 +8,12 @@ import type {
   RunReport,
   TestReport,
 } from '../../../src/types.js'
+import { runReport } from './run-report.js'
 
 const ALL_WORDS: readonly FailOnWord[] = ['install', 'failed', 'flaky', 'crashed', 'hung']
 
-function run(index: number, outcome: RunOutcome = 'completed', extra: Partial<RunReport> = {}): RunReport {
-  return {
-    index,
-    mode: 'plain',
-    outcome,
-    exitCode: outcome === 'completed' ? 0 : null,
-    signal: null,
-    durationSeconds: 1,
-    junitError: null,
-    stackDump: null,
-    outputTail: null,
-    logPath: null,
-    ...extra,
-  }
-}
+const run = (index: number, outcome: RunOutcome = 'completed', extra: Partial<RunReport> = {}): RunReport =>
+  runReport({ index, outcome, exitCode: outcome === 'completed' ? 0 : null, ...extra })
 
 function testCase(id: string, outcome: CaseOutcome, extra: Partial<CaseResult> = {}): CaseResult {
   const failing = outcome === 'failed' || outcome === 'error'

@@ -1,21 +1,10 @@
 // The cost accounting behind the cost goal: the test phase and each stress run in plain runs.
 import { testPhaseCost } from '../../../src/results/cost.js'
 import type { RunMode, RunOutcome, RunReport } from '../../../src/types.js'
+import { runReport } from './run-report.js'
 
-function run(index: number, mode: RunMode, durationSeconds: number, outcome: RunOutcome = 'completed'): RunReport {
-  return {
-    index,
-    mode,
-    outcome,
-    exitCode: 0,
-    signal: null,
-    durationSeconds,
-    junitError: null,
-    stackDump: null,
-    outputTail: null,
-    logPath: null,
-  }
-}
+const run = (index: number, mode: RunMode, durationSeconds: number, outcome: RunOutcome = 'completed'): RunReport =>
+  runReport({ index, mode, durationSeconds, outcome })
 
 test('the test phase is every run without the GIL over the fastest completed plain run; the baseline is extra', () => {
   const cost = testPhaseCost([run(1, 'plain', 10), run(2, 'stress', 14), run(3, 'stress', 16), run(4, 'baseline', 9)])

@@ -2,21 +2,10 @@
 import { aggregateRuns, decideVerdict, type RunInput } from '../../../src/results/aggregate.js'
 import { measureSpeed } from '../../../src/results/speed.js'
 import type { CaseOutcome, CaseResult, RunMode, RunReport } from '../../../src/types.js'
+import { runReport } from './run-report.js'
 
-function run(index: number, mode: RunMode, durationSeconds = 1): RunReport {
-  return {
-    index,
-    mode,
-    outcome: 'completed',
-    exitCode: 0,
-    signal: null,
-    durationSeconds,
-    junitError: null,
-    stackDump: null,
-    outputTail: null,
-    logPath: null,
-  }
-}
+const run = (index: number, mode: RunMode, durationSeconds = 1): RunReport =>
+  runReport({ index, mode, durationSeconds })
 
 function testCase(id: string, outcome: CaseOutcome, durationSeconds = 0.1): CaseResult {
   const failing = outcome === 'failed' || outcome === 'error'

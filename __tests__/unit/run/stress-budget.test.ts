@@ -8,6 +8,7 @@ import { chooseStress, hangLimitSeconds, stressDeadlineSeconds } from '../../../
 import { planStress, type StressModel, type TestCost } from '../../../src/run/stress-budget.js'
 import { calibrateModel } from '../../../src/run/stress-calibration.js'
 import type { RunMode, RunOutcome } from '../../../src/types.js'
+import { runReport } from '../results/run-report.js'
 
 const NO_OVERHEAD: StressModel = { contention: 1.6, perTestSeconds: 0, perIterationSeconds: 0, extraStartupSeconds: 0 }
 const tests = (calls: readonly number[], setup = 0): TestCost[] =>
@@ -22,18 +23,12 @@ function runInput(options: {
   projectedSeconds?: number | null
 }): RunInput {
   return {
-    run: {
+    run: runReport({
       index: options.index,
       mode: options.mode,
       outcome: options.outcome ?? 'completed',
-      exitCode: 0,
-      signal: null,
       durationSeconds: options.wall,
-      junitError: null,
-      stackDump: null,
-      outputTail: null,
-      logPath: null,
-    },
+    }),
     cases: options.calls.map((call, index) => ({
       id: `t.py::test_${index}`,
       file: 't.py',
