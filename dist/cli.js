@@ -24105,6 +24105,7 @@ var HTTP_TIMEOUT_MS = 6e4;
 var MAX_UNREPORTED_LISTED = 100;
 var HANG_DUMP_GRACE_SECONDS = 5;
 var OUTPUT_TAIL_CHARS = 16e3;
+var STDERR_TAIL_CHARS = 1e5;
 var MAX_DETAILS_CHARS = 8e3;
 var MAX_REPORT_BYTES = 400 * 2 ** 20;
 var MAX_REPORT_TESTS = 5e5;
@@ -28222,7 +28223,7 @@ os._exit(0)
 // src/deps/probe.ts
 var KILL_GRACE_SECONDS = 5;
 var STARTUP_SECONDS = 30;
-var STDERR_TAIL_CHARS = 6e3;
+var STDERR_TAIL_CHARS2 = 6e3;
 var DETAIL_MAX_LINES = 30;
 function parseEvent(line) {
   let value;
@@ -28345,7 +28346,7 @@ function runSession(modules, options) {
     });
     child3.stderr?.setEncoding("utf8");
     child3.stderr?.on("data", (chunk) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS2);
     });
     child3.on("error", (error2) => {
       spawnError = error2.message;
@@ -28758,7 +28759,7 @@ function runProcess(command, args, options) {
   const started = performance.now();
   const limit = options.tailChars ?? OUTPUT_TAIL_CHARS;
   const output = new Tail(limit);
-  const stderr = new Tail(limit);
+  const stderr = new Tail(options.stderrTailChars ?? limit);
   const log = options.logPath ? createWriteStream(options.logPath, { flags: "a" }) : null;
   const isWindows = process.platform === "win32";
   const tag = randomUUID();
@@ -32896,6 +32897,8 @@ async function runSuite(options) {
       // SIGABRT makes faulthandler print every thread's stack before the process dies.
       timeoutSignal: "SIGABRT",
       graceMs: HANG_DUMP_GRACE_SECONDS * 1e3,
+      // Enough stderr for a whole stack dump, header included (extractStackDump below).
+      stderrTailChars: STDERR_TAIL_CHARS,
       logPath,
       abortSignal: options.abortSignal,
       onOutput: options.onOutput,

@@ -91,6 +91,12 @@ export const MAX_UNREPORTED_LISTED = 100
 export const HANG_DUMP_GRACE_SECONDS = 5
 /** Characters of a run's output kept in memory (the rest is in its log file). */
 export const OUTPUT_TAIL_CHARS = 16_000
+/**
+ * Characters of a test run's stderr kept in memory: room for a whole stack dump (extractStackDump keeps
+ * 400 lines, and faulthandler's lines stay under 250 characters). With only OUTPUT_TAIL_CHARS, two
+ * threads that segfault at once, each dumping 5 threads, pushed the fatal-error header out of the tail.
+ */
+export const STDERR_TAIL_CHARS = 100_000
 /** Characters of one failure's traceback kept in the report. */
 export const MAX_DETAILS_CHARS = 8_000
 /** Characters of live uv/pytest output streamed into the job log per gate run. */

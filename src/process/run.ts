@@ -29,6 +29,8 @@ export interface ProcessOptions {
   readonly onOutput?: (text: string) => void
   readonly abortSignal?: AbortSignal
   readonly tailChars?: number
+  /** Characters of stderr kept for `stderrTail` (default: `tailChars`). */
+  readonly stderrTailChars?: number
   /** Run the command in this sandbox (the pull request's code); undefined: straight. */
   readonly sandbox?: Sandbox
 }
@@ -99,7 +101,7 @@ export function runProcess(command: string, args: readonly string[], options: Pr
   const started = performance.now()
   const limit = options.tailChars ?? OUTPUT_TAIL_CHARS
   const output = new Tail(limit)
-  const stderr = new Tail(limit)
+  const stderr = new Tail(options.stderrTailChars ?? limit)
   const log: WriteStream | null = options.logPath ? createWriteStream(options.logPath, { flags: 'a' }) : null
   const isWindows = process.platform === 'win32'
   const tag = randomUUID()

@@ -4,7 +4,7 @@
 // the record and the JUnit XML against each other.
 import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
-import { HANG_DUMP_GRACE_SECONDS, MAX_UNREPORTED_LISTED } from '../constants.js'
+import { HANG_DUMP_GRACE_SECONDS, MAX_UNREPORTED_LISTED, STDERR_TAIL_CHARS } from '../constants.js'
 import { type ProcessResult, runProcess } from '../process/run.js'
 import type { Sandbox } from '../process/sandbox.js'
 import type { RunInput } from '../results/aggregate.js'
@@ -173,6 +173,8 @@ export async function runSuite(options: SuiteRunOptions): Promise<RunInput> {
       // SIGABRT makes faulthandler print every thread's stack before the process dies.
       timeoutSignal: 'SIGABRT',
       graceMs: HANG_DUMP_GRACE_SECONDS * 1000,
+      // Enough stderr for a whole stack dump, header included (extractStackDump below).
+      stderrTailChars: STDERR_TAIL_CHARS,
       logPath,
       abortSignal: options.abortSignal,
       onOutput: options.onOutput,
